@@ -1,0 +1,65 @@
+/*
+ * hello.h — CLIENT_HELLO / SERVER_HELLO encoding and strict parsing
+ * (PROTOCOL.md 4.1, 4.2).  One parser serves the client, the worker and the
+ * monitor, so all three agree on what a hello means.
+ */
+#ifndef MS_HELLO_H
+#define MS_HELLO_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "buf.h"
+#include "proto.h"
+
+struct ms_alg_list {
+	uint8_t		n;
+	uint16_t	ids[MS_ALG_LIST_MAX];
+};
+
+struct ms_client_hello {
+	uint16_t		version;
+	u_char			random[MS_RANDOM_LEN];
+	struct ms_alg_list	ciphers;
+	struct ms_alg_list	kex;
+	struct ms_alg_list	sigs;
+	u_char			share[32];
+};
+
+struct ms_server_hello {
+	uint16_t	version;
+	u_char		random[MS_RANDOM_LEN];
+	uint16_t	cipher;
+	uint16_t	kex;
+	uint16_t	sig;
+	u_char		share[32];
+	u_char		host_kex_pub[32];
+	u_char		host_sig_pub[32];
+};
+
+/* Append the hello *payload* (no frame header) to b. */
+int	ms_client_hello_put(struct msbuf *b, const struct ms_client_hello *ch);
+int	ms_server_hello_put(struct msbuf *b, const struct ms_server_hello *sh);
+/*
+ * Parse a payload; the whole buffer must be consumed (trailing bytes are
+ * MS_ERR_INVALID_FORMAT).  A version other than MS_PROTO_VERSION parses
+ * (so the caller can answer VERSION_MISMATCH); callers check ->version.
+ */
+int	ms_client_hello_parse(struct msbuf *b, struct ms_client_hello *ch);
+int	ms_server_hello_parse(struct msbuf *b, struct ms_server_hello *sh);
+
+/* Parse a full canonical frame (u32 len || u8 type || payload) of a hello. */
+int	ms_client_hello_parse_frame(const u_char *frame, size_t len,
+	    struct ms_client_hello *ch);
+int	ms_server_hello_parse_frame(const u_char *frame, size_t len,
+	    struct ms_server_hello *sh);
+
+/*
+ * Server-preference negotiation: the first id in 'server_pref' that also
+ * appears in 'offered'; 0 when none.
+ */
+uint16_t ms_alg_negotiate(const struct ms_alg_list *server_pref,
+	    const struct ms_alg_list *offered);
+int	ms_alg_list_contains(const struct ms_alg_list *l, uint16_t id);
+
+#endif /* MS_HELLO_H */
