@@ -1,0 +1,266 @@
+/*
+ * metasafe.h — libmetasafe, the client library of the metasafe secrets
+ * daemon (wire protocol: docs/PROTOCOL.md, version 1).
+ *
+ * Typical use:
+ *
+ *	struct metasafe_opts o;
+ *	struct metasafe_conn *c = NULL;
+ *	struct metasafe_value *v = NULL;
+ *	uint32_t h;
+ *	int r;
+ *
+ *	metasafe_opts_init(&o);
+ *	o.host = "db1.example.org";
+ *	if ((r = metasafe_connect_auth(&o, &c)) != 0 ||
+ *	    (r = metasafe_open(c, "/db/prod", METASAFE_READ, &h)) != 0 ||
+ *	    (r = metasafe_get(c, h, "password", &v)) != 0)
+ *		fprintf(stderr, "%s\n", metasafe_last_error_message(c));
+ *	... use v->data, v->len ...
+ *	metasafe_value_free(v);
+ *	metasafe_close(c);
+ *
+ * Every function returns 0 or a negative METASAFE_ERR_* code.  The library
+ * never prints and never exits; diagnostics go to an optional debug hook
+ * (metasafe_set_debug_hook).  Values returned to the caller are wiped when
+ * freed.  A connection is not thread-safe; use one per thread.
+ *
+ * The library sends with MSG_NOSIGNAL, so a peer that goes away never
+ * raises SIGPIPE in the application.
+ */
+#ifndef METASAFE_H
+#define METASAFE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define METASAFE_DEFAULT_PORT		"7439"
+#define METASAFE_DEFAULT_CIPHERS	"aes256-gcm,chacha20-poly1305"
+#define METASAFE_DEFAULT_TIMEOUT_MS	30000
+/* Relative to $HOME. */
+#define METASAFE_DEFAULT_IDENTITY	".metasafe/id_ed25519"
+#define METASAFE_DEFAULT_KNOWN_HOSTS	".metasafe/known_hosts"
+
+#define METASAFE_VALUE_MAX		1048576	/* plaintext bytes */
+
+/* Error codes.  Codes -101..-115 are the server's status codes (PROTOCOL.md 7). */
+#define METASAFE_OK			0
+#define METASAFE_ERR_INTERNAL		-1	/* library bug */
+#define METASAFE_ERR_NOMEM		-2
+#define METASAFE_ERR_USAGE		-3	/* bad option or API misuse */
+#define METASAFE_ERR_SYSTEM		-4	/* local I/O error (see message) */
+#define METASAFE_ERR_IDENTITY		-5	/* identity key cannot be loaded */
+#define METASAFE_ERR_PASSPHRASE_REQUIRED -6	/* identity is encrypted */
+#define METASAFE_ERR_BAD_PASSPHRASE	-7
+#define METASAFE_ERR_INVALID		-8	/* argument refused locally */
+#define METASAFE_ERR_RESOLVE		-20	/* host name lookup failed */
+#define METASAFE_ERR_CONNECT		-21	/* TCP connect failed */
+#define METASAFE_ERR_TIMEOUT		-22	/* no answer within timeout */
+#define METASAFE_ERR_CLOSED		-23	/* peer closed the connection */
+#define METASAFE_ERR_PROTOCOL		-24	/* peer broke the protocol */
+#define METASAFE_ERR_HANDSHAKE		-25	/* bad signature/finished/record */
+#define METASAFE_ERR_HOSTKEY_CHANGED	-26	/* host key differs from pin */
+#define METASAFE_ERR_HOSTKEY_UNKNOWN	-27	/* no pin and strict checking */
+#define METASAFE_ERR_KNOWN_HOSTS	-28	/* known_hosts unreadable/unwritable */
+#define METASAFE_ERR_BLOB		-29	/* SECURE value failed to verify */
+#define METASAFE_ERR_BROKEN		-30	/* connection unusable after error */
+#define METASAFE_ERR_LIMIT		-31	/* local per-key record limit */
+#define METASAFE_ERR_STATUS_BASE	-100	/* -100 - status */
+#define METASAFE_ERR_ACCESS_DENIED	-101
+#define METASAFE_ERR_PATH_NOT_FOUND	-102
+#define METASAFE_ERR_RECORD_NOT_FOUND	-103
+#define METASAFE_ERR_BAD_HANDLE		-104
+#define METASAFE_ERR_PATH_BUSY		-105
+#define METASAFE_ERR_INVALID_ARGUMENT	-106
+#define METASAFE_ERR_PROTOCOL_ERROR	-107
+#define METASAFE_ERR_INTERNAL_ERROR	-108
+#define METASAFE_ERR_AUTH_FAILED	-109
+#define METASAFE_ERR_VERSION_MISMATCH	-110
+#define METASAFE_ERR_NO_COMMON_SUITE	-111
+#define METASAFE_ERR_HANDSHAKE_FAILED	-112
+#define METASAFE_ERR_SERVER_TIMEOUT	-113
+#define METASAFE_ERR_LIMIT_REACHED	-114
+#define METASAFE_ERR_SHUTTING_DOWN	-115
+#define METASAFE_ERR_UNKNOWN_STATUS	-199	/* status code not in the table */
+
+/* OPEN access bits. */
+#define METASAFE_READ			0x01
+#define METASAFE_WRITE			0x02
+/* Record flags. */
+#define METASAFE_SECURE			0x01
+#define METASAFE_INHERIT		0x02
+/* Node flags (GETACL). */
+#define METASAFE_NODE_NOINHERIT		0x01
+/* SETACL inheritance. */
+#define METASAFE_ACL_BREAK		0
+#define METASAFE_ACL_INHERIT		1
+#define METASAFE_ACL_UNCHANGED		2
+
+enum metasafe_hostkey_check {
+	METASAFE_HOSTKEY_STRICT = 0,	/* "yes": only pinned keys */
+	METASAFE_HOSTKEY_ACCEPT_NEW,	/* pin unknown hosts; refuse changes */
+	METASAFE_HOSTKEY_NO,		/* pin unknown hosts; allow changes */
+};
+
+/*
+ * Connection options.  String members are not copied: they must stay valid
+ * while the options are used.  NULL members take the defaults above.
+ */
+struct metasafe_opts {
+	const char	*host;			/* default "127.0.0.1" */
+	const char	*port;			/* default "7439" */
+	const char	*identity_file;		/* default ~/.metasafe/id_ed25519 */
+	const char	*identity_passphrase;	/* NULL: key must be unencrypted */
+	const char	*known_hosts_file;	/* default ~/.metasafe/known_hosts */
+	int		 strict_host_key_checking; /* enum metasafe_hostkey_check */
+	const char	*ciphers;		/* comma list, preference order */
+	int		 timeout_ms;		/* every connect/read/write; <= 0: default */
+};
+
+void	metasafe_opts_init(struct metasafe_opts *o);
+/*
+ * Set one option from an ssh-style "Keyword=value" (or "Keyword value")
+ * string: HostName, Port, IdentityFile, KnownHostsFile,
+ * StrictHostKeyChecking (yes|accept-new|no), Ciphers, ConnectTimeout
+ * (seconds).  Keywords are case-insensitive.  kv must outlive o.
+ * METASAFE_ERR_USAGE on an unknown keyword or a bad value.
+ */
+int	metasafe_opts_set(struct metasafe_opts *o, const char *kv);
+
+struct metasafe_conn;
+struct metasafe_key;
+
+/* Load an Ed25519 identity (PKCS#8 PEM, as written by metasafe-keygen). */
+int	metasafe_key_load(const char *path, const char *passphrase,
+	    struct metasafe_key **keyp);
+void	metasafe_key_free(struct metasafe_key *key);
+
+/*
+ * TCP connect, key exchange and server authentication (host key pinned in
+ * known_hosts, server signature and Finished verified).  On return *connp
+ * is set even on failure (unless memory ran out) so that the error message
+ * can be read; always release it with metasafe_close().
+ */
+int	metasafe_connect(const struct metasafe_opts *opts,
+	    struct metasafe_conn **connp);
+/* Client authentication; on success the connection accepts operations. */
+int	metasafe_authenticate(struct metasafe_conn *conn,
+	    const struct metasafe_key *key);
+/* Load opts' identity, connect and authenticate; *connp as metasafe_connect. */
+int	metasafe_connect_auth(const struct metasafe_opts *opts,
+	    struct metasafe_conn **connp);
+/* Close the connection and wipe all its keys.  NULL is allowed. */
+void	metasafe_close(struct metasafe_conn *conn);
+
+/*
+ * The last error on this connection in words: the server's status and
+ * alert message, or the local reason (host key mismatch with both
+ * fingerprints, etc.).  Never NULL; "" when there was no error.
+ */
+const char *metasafe_last_error_message(const struct metasafe_conn *conn);
+/* The server's last status code (0 OK), or -1 if none was received. */
+int	metasafe_last_status(const struct metasafe_conn *conn);
+/*
+ * A notice the application should show the user, e.g. that a new host key
+ * was added to known_hosts; NULL when there is none.
+ */
+const char *metasafe_notice(const struct metasafe_conn *conn);
+/* The negotiated cipher name, e.g. "aes256-gcm"; NULL before the handshake. */
+const char *metasafe_cipher(const struct metasafe_conn *conn);
+
+const char *metasafe_strerror(int err);
+/* CLI exit code for an error: 0 ok, 1 local, 2 connection, 3 auth, 4 denied,
+ * 5 not found, 6 invalid argument. */
+int	metasafe_exit_code(int err);
+
+/* Operations (PROTOCOL.md 8). */
+int	metasafe_open(struct metasafe_conn *conn, const char *path, int access,
+	    uint32_t *handlep);
+int	metasafe_close_handle(struct metasafe_conn *conn, uint32_t handle);
+
+struct metasafe_value {
+	unsigned char	*data;		/* NUL-terminated for convenience */
+	size_t		 len;		/* not counting that NUL */
+	uint8_t		 flags;		/* METASAFE_SECURE, METASAFE_INHERIT */
+	uint64_t	 version;
+	uint64_t	 mtime;
+};
+int	metasafe_get(struct metasafe_conn *conn, uint32_t handle,
+	    const char *record, struct metasafe_value **valuep);
+/* Wipes the value before freeing.  NULL is allowed. */
+void	metasafe_value_free(struct metasafe_value *v);
+
+/* flags: METASAFE_SECURE seals the value into a crypto blob. */
+int	metasafe_set(struct metasafe_conn *conn, uint32_t handle,
+	    const char *record, uint8_t flags, const void *value, size_t len,
+	    uint64_t *versionp);
+/* record NULL or "": delete the node itself. */
+int	metasafe_delete(struct metasafe_conn *conn, uint32_t handle,
+	    const char *record);
+
+struct metasafe_list_record {
+	char		*name;
+	uint8_t		 flags;
+};
+struct metasafe_list {
+	size_t				 n_children;
+	char				**children;
+	size_t				 n_records;
+	struct metasafe_list_record	*records;
+};
+int	metasafe_list(struct metasafe_conn *conn, uint32_t handle,
+	    struct metasafe_list **listp);
+void	metasafe_free_list(struct metasafe_list *l);
+
+struct metasafe_acl_entry {
+	char		*who;		/* principal or "group:NAME" */
+	char		*rights;	/* subset of "rslwa"; "" removes (SETACL) */
+	int		 inherited;	/* GETACL only */
+};
+struct metasafe_acl {
+	uint8_t				 node_flags;	/* METASAFE_NODE_NOINHERIT */
+	size_t				 n;
+	struct metasafe_acl_entry	*entries;
+};
+int	metasafe_acl_get(struct metasafe_conn *conn, uint32_t handle,
+	    struct metasafe_acl **aclp);
+void	metasafe_free_acl(struct metasafe_acl *acl);
+/* inherit: METASAFE_ACL_BREAK, _INHERIT or _UNCHANGED. */
+int	metasafe_acl_set(struct metasafe_conn *conn, uint32_t handle,
+	    int inherit, const struct metasafe_acl_entry *entries, size_t n);
+/*
+ * Parse a command-line ACL entry "NAME=RIGHTS" or "group:NAME=RIGHTS"
+ * (empty RIGHTS removes) into e (free with metasafe_acl_entry_clear).
+ * METASAFE_ERR_USAGE without '=', METASAFE_ERR_INVALID on a bad name or
+ * right.
+ */
+int	metasafe_acl_entry_parse(const char *s, struct metasafe_acl_entry *e);
+void	metasafe_acl_entry_clear(struct metasafe_acl_entry *e);
+
+struct metasafe_status {
+	char		*server_version;
+	char		*principal;
+	uint32_t	 open_handles;
+	uint16_t	 cipher;
+	const char	*cipher_name;	/* static string, "unknown" if unknown */
+};
+int	metasafe_status(struct metasafe_conn *conn, struct metasafe_status **stp);
+void	metasafe_free_status(struct metasafe_status *st);
+
+/*
+ * Debug output: the library (and the shared code under it) logs through
+ * this hook; level 1 = errors ... 7 = debug3.  fn NULL turns it off.
+ * Process-wide.
+ */
+typedef void metasafe_debug_fn(int level, const char *line, void *ctx);
+void	metasafe_set_debug_hook(metasafe_debug_fn *fn, int level, void *ctx);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* METASAFE_H */

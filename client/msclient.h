@@ -1,0 +1,150 @@
+/*
+ * msclient.h — libmetasafe internals shared by the files in client/.
+ * Not installed; unit tests include it to reach the pieces that can be
+ * tested without a server.
+ */
+#ifndef MS_CLIENT_H
+#define MS_CLIENT_H
+
+#include <sys/types.h>
+
+#include <stdarg.h>
+#include <stdint.h>
+
+#include <openssl/evp.h>
+
+#include "buf.h"
+#include "crypto.h"
+#include "hello.h"
+#include "metasafe.h"
+#include "proto.h"
+#include "record.h"
+#include "schedule.h"
+
+#define CL_ERRMSG_MAX		1024
+#define CL_NOTICE_MAX		1024
+#define CL_DEFAULT_HOST		"127.0.0.1"
+#define CL_KNOWN_HOSTS_LINE_MAX	4096
+
+enum cl_state {
+	CL_STATE_NEW = 0,	/* nothing sent yet */
+	CL_STATE_HELLO,		/* CLIENT_HELLO sent, cleartext ALERT allowed */
+	CL_STATE_HS,		/* handshake keys installed, server verified */
+	CL_STATE_AUTH_WAIT,	/* client Finished sent, awaiting AUTH_RESULT */
+	CL_STATE_AUTHED,	/* operations allowed */
+	CL_STATE_BROKEN,	/* unusable; only metasafe_close() */
+};
+
+struct metasafe_key {
+	EVP_PKEY	*pkey;
+	u_char		 pub[MS_ED25519_PUB_LEN];
+};
+
+struct cl_handle {
+	int		 used;
+	uint32_t	 id;
+	char		*path;
+};
+
+struct metasafe_conn {
+	int			 fd;
+	int			 timeout_ms;
+	enum cl_state		 state;
+	char			*host;
+	char			*port;
+	char			*known_hosts;
+	int			 strict;
+
+	uint16_t		 cipher;
+	enum ms_aead		 alg;
+	struct ms_alg_list	 offered;
+	struct ms_transcript	*th;
+	struct ms_hs_secrets	 hs;
+	struct ms_record_dir	 tx, rx;
+	struct ms_blob_ctx	 btx, brx;	/* c_blob (dir 0), s_blob (dir 1) */
+
+	uint32_t		 next_id;
+	struct cl_handle	 handles[MS_HANDLES_MAX];
+	struct msbuf		*rbuf;		/* incoming frame payloads */
+
+	int			 last_status;	/* -1: none received */
+	char			 errmsg[CL_ERRMSG_MAX];
+	char			 notice[CL_NOTICE_MAX];
+};
+
+/* errors.c */
+int	cl_map_err(int ms_r);
+int	cl_status_err(uint32_t status);
+/* Record a message for metasafe_last_error_message and return r. */
+int	cl_seterr(struct metasafe_conn *c, int r, const char *fmt, ...)
+	    __attribute__((format(printf, 3, 4)));
+/* As cl_seterr, and the connection can no longer be used. */
+int	cl_fatal(struct metasafe_conn *c, int r, const char *fmt, ...)
+	    __attribute__((format(printf, 3, 4)));
+/* Fill in a generic message if nothing more specific was recorded. */
+int	cl_ret(struct metasafe_conn *c, int r);
+void	cl_clearerr(struct metasafe_conn *c);
+/* Copy untrusted text for display: controls and non-ASCII become '?'. */
+void	cl_sanitize(char *dst, size_t dstlen, const u_char *src, size_t len);
+
+/* opts.c */
+int	cl_parse_ciphers(const char *list, struct ms_alg_list *out);
+/* $HOME/rel into a fresh string. */
+int	cl_home_path(const char *rel, char **pathp);
+
+/* conn.c */
+struct metasafe_conn *cl_conn_new(void);
+void	cl_conn_free(struct metasafe_conn *c);
+int	cl_tcp_connect(struct metasafe_conn *c);
+int	cl_send_all(struct metasafe_conn *c, const void *p, size_t len);
+/*
+ * Read one frame into c->rbuf.  A cleartext ALERT is turned into its
+ * status error while c->state permits it.
+ */
+int	cl_recv_frame(struct metasafe_conn *c, uint8_t *typep);
+/* Seal (inner_type, body) under c->tx and send it. */
+int	cl_send_record(struct metasafe_conn *c, uint8_t inner_type,
+	    const struct msbuf *body);
+/*
+ * Receive and open one record under c->rx; an inner ALERT becomes its
+ * status error (connection broken).  body receives the plaintext after
+ * the inner type.
+ */
+int	cl_recv_record(struct metasafe_conn *c, uint8_t *inner_typep,
+	    struct msbuf *body);
+/* Parse an ALERT body (with_version: cleartext form) into an error. */
+int	cl_alert_parse(struct metasafe_conn *c, struct msbuf *b, int with_version);
+
+/* knownhosts.c */
+enum cl_kh_result {
+	CL_KH_UNKNOWN = 0,	/* host not listed */
+	CL_KH_MATCH,		/* listed with this key */
+	CL_KH_CHANGED,		/* listed, but only with other keys */
+};
+/* "[host]:port" into out. */
+int	cl_kh_hostname(const char *host, const char *port, char *out, size_t outlen);
+/*
+ * Look host up.  For CL_KH_CHANGED, *linep and expected[] describe the
+ * first listed key.  A missing file is CL_KH_UNKNOWN.  Malformed lines are
+ * skipped.  Returns 0 or METASAFE_ERR_KNOWN_HOSTS (errno set).
+ */
+int	cl_kh_check(const char *file, const char *hostname,
+	    const u_char key[MS_ED25519_PUB_LEN], enum cl_kh_result *resp,
+	    u_long *linep, u_char expected[MS_ED25519_PUB_LEN]);
+/* Append "hostname ms-ed25519 BASE64"; creates the directory 0700. */
+int	cl_kh_add(const char *file, const char *hostname,
+	    const u_char key[MS_ED25519_PUB_LEN]);
+
+/* ops.c: pieces of the operations that need no I/O (unit-tested). */
+int	cl_handle_add(struct metasafe_conn *c, uint32_t id, const char *path);
+struct cl_handle *cl_handle_find(struct metasafe_conn *c, uint32_t id);
+void	cl_handle_del(struct metasafe_conn *c, uint32_t id);
+int	cl_get_parse(struct metasafe_conn *c, uint32_t handle, const char *path,
+	    const char *record, struct msbuf *res, struct metasafe_value **vp);
+int	cl_list_parse(struct msbuf *res, struct metasafe_list **lp);
+int	cl_acl_parse(struct msbuf *res, struct metasafe_acl **ap);
+int	cl_status_parse(struct msbuf *res, struct metasafe_status **sp);
+int	cl_who_valid(const char *who);
+int	cl_rights_valid(const char *rights);
+
+#endif /* MS_CLIENT_H */

@@ -1,0 +1,222 @@
+/*
+ * opts.c — connection options (ssh-style "-o Keyword=value"), default
+ * file locations, cipher lists and the command-line ACL entry syntax.
+ */
+#include <sys/types.h>
+
+#include <errno.h>
+#include <limits.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "crypto.h"
+#include "errors.h"
+#include "hello.h"
+#include "metasafe.h"
+#include "msclient.h"
+#include "proto.h"
+#include "record.h"
+
+#define CL_CONNECT_TIMEOUT_MAX	86400	/* seconds */
+
+void
+metasafe_opts_init(struct metasafe_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->strict_host_key_checking = METASAFE_HOSTKEY_STRICT;
+	o->timeout_ms = METASAFE_DEFAULT_TIMEOUT_MS;
+}
+
+/*
+ * Comma-separated cipher names in preference order.  Unknown names are an
+ * error (a typo must not silently weaken the offer); duplicates collapse.
+ */
+int
+cl_parse_ciphers(const char *list, struct ms_alg_list *out)
+{
+	char name[64];
+	const char *p, *end;
+	size_t len;
+	uint16_t id;
+	int alg;
+
+	memset(out, 0, sizeof(*out));
+	if (list == NULL)
+		list = METASAFE_DEFAULT_CIPHERS;
+	for (p = list; ; p = end + 1) {
+		if ((end = strchr(p, ',')) == NULL)
+			end = p + strlen(p);
+		len = (size_t)(end - p);
+		if (len == 0 || len >= sizeof(name))
+			return METASAFE_ERR_USAGE;
+		memcpy(name, p, len);
+		name[len] = '\0';
+		if ((alg = ms_aead_from_name(name)) < 0 ||
+		    (id = ms_aead_to_cipher((enum ms_aead)alg)) == 0)
+			return METASAFE_ERR_USAGE;
+		if (!ms_alg_list_contains(out, id)) {
+			if (out->n >= MS_ALG_LIST_MAX)
+				return METASAFE_ERR_USAGE;
+			out->ids[out->n++] = id;
+		}
+		if (*end == '\0')
+			break;
+	}
+	return out->n == 0 ? METASAFE_ERR_USAGE : 0;
+}
+
+int
+cl_home_path(const char *rel, char **pathp)
+{
+	const char *home;
+	struct passwd *pw;
+
+	*pathp = NULL;
+	if ((home = getenv("HOME")) == NULL || *home == '\0') {
+		if ((pw = getpwuid(getuid())) == NULL || pw->pw_dir == NULL)
+			return METASAFE_ERR_SYSTEM;
+		home = pw->pw_dir;
+	}
+	if (asprintf(pathp, "%s/%s", home, rel) == -1) {
+		*pathp = NULL;
+		return METASAFE_ERR_NOMEM;
+	}
+	return 0;
+}
+
+static int
+parse_strict(const char *v)
+{
+	if (strcasecmp(v, "yes") == 0)
+		return METASAFE_HOSTKEY_STRICT;
+	if (strcasecmp(v, "accept-new") == 0)
+		return METASAFE_HOSTKEY_ACCEPT_NEW;
+	if (strcasecmp(v, "no") == 0)
+		return METASAFE_HOSTKEY_NO;
+	return -1;
+}
+
+int
+metasafe_opts_set(struct metasafe_opts *o, const char *kv)
+{
+	struct ms_alg_list l;
+	const char *val, *errstr = NULL;
+	size_t klen;
+	long long secs;
+	int v;
+
+	if (o == NULL || kv == NULL)
+		return METASAFE_ERR_USAGE;
+	klen = strcspn(kv, "= \t");
+	if (klen == 0 || kv[klen] == '\0')
+		return METASAFE_ERR_USAGE;
+	val = kv + klen;
+	val += strspn(val, " \t");
+	if (*val == '=')
+		val++;
+	val += strspn(val, " \t");
+	if (*val == '\0')
+		return METASAFE_ERR_USAGE;
+
+#define KEY_IS(s) (klen == sizeof(s) - 1 && strncasecmp(kv, s, klen) == 0)
+	if (KEY_IS("HostName"))
+		o->host = val;
+	else if (KEY_IS("Port")) {
+		(void)strtonum(val, 1, 65535, &errstr);
+		if (errstr != NULL)
+			return METASAFE_ERR_USAGE;
+		o->port = val;
+	} else if (KEY_IS("IdentityFile"))
+		o->identity_file = val;
+	else if (KEY_IS("KnownHostsFile") || KEY_IS("UserKnownHostsFile"))
+		o->known_hosts_file = val;
+	else if (KEY_IS("StrictHostKeyChecking")) {
+		if ((v = parse_strict(val)) < 0)
+			return METASAFE_ERR_USAGE;
+		o->strict_host_key_checking = v;
+	} else if (KEY_IS("Ciphers")) {
+		if (cl_parse_ciphers(val, &l) != 0)
+			return METASAFE_ERR_USAGE;
+		o->ciphers = val;
+	} else if (KEY_IS("ConnectTimeout")) {
+		secs = strtonum(val, 1, CL_CONNECT_TIMEOUT_MAX, &errstr);
+		if (errstr != NULL)
+			return METASAFE_ERR_USAGE;
+		o->timeout_ms = (int)(secs * 1000);
+	} else
+		return METASAFE_ERR_USAGE;
+#undef KEY_IS
+	return 0;
+}
+
+/* Principals and group names: [A-Za-z0-9._@-]{1,64} (PROTOCOL.md 8). */
+static int
+name_valid(const char *s)
+{
+	size_t n;
+
+	n = strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "0123456789._@-");
+	return n >= 1 && n <= MS_PRINCIPAL_MAX && s[n] == '\0';
+}
+
+int
+cl_who_valid(const char *who)
+{
+	if (who == NULL)
+		return 0;
+	if (strncmp(who, "group:", 6) == 0)
+		who += 6;
+	return name_valid(who);
+}
+
+/* A subset of "rswla", each letter at most once; "" is valid (removal). */
+int
+cl_rights_valid(const char *rights)
+{
+	const char *p;
+
+	if (rights == NULL || strlen(rights) > MS_RIGHTS_MAX)
+		return 0;
+	for (p = rights; *p != '\0'; p++) {
+		if (strchr("rswla", *p) == NULL || strchr(p + 1, *p) != NULL)
+			return 0;
+	}
+	return 1;
+}
+
+int
+metasafe_acl_entry_parse(const char *s, struct metasafe_acl_entry *e)
+{
+	const char *eq;
+
+	if (e == NULL)
+		return METASAFE_ERR_USAGE;
+	memset(e, 0, sizeof(*e));
+	if (s == NULL || (eq = strrchr(s, '=')) == NULL)
+		return METASAFE_ERR_USAGE;
+	if ((e->who = strndup(s, (size_t)(eq - s))) == NULL ||
+	    (e->rights = strdup(eq + 1)) == NULL) {
+		metasafe_acl_entry_clear(e);
+		return METASAFE_ERR_NOMEM;
+	}
+	if (!cl_who_valid(e->who) || !cl_rights_valid(e->rights)) {
+		metasafe_acl_entry_clear(e);
+		return METASAFE_ERR_INVALID;
+	}
+	return 0;
+}
+
+void
+metasafe_acl_entry_clear(struct metasafe_acl_entry *e)
+{
+	if (e == NULL)
+		return;
+	free(e->who);
+	free(e->rights);
+	memset(e, 0, sizeof(*e));
+}

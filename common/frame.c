@@ -1,0 +1,340 @@
+/*
+ * frame.c — u32 length || u8 type || payload framing over a descriptor.
+ *
+ * Callers ignore SIGPIPE, so a write to a closed peer shows up here as
+ * EPIPE and becomes MS_ERR_CONN_CLOSED.
+ */
+#include <sys/types.h>
+#include <sys/uio.h>
+
+#include <errno.h>
+#include <limits.h>
+#include <poll.h>
+#include <stdint.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "errors.h"
+#include "frame.h"
+
+#define FRAME_FILL_CHUNK	(64u * 1024)
+
+static void
+put_be32(u_char *p, uint32_t v)
+{
+	p[0] = (u_char)(v >> 24);
+	p[1] = (u_char)(v >> 16);
+	p[2] = (u_char)(v >> 8);
+	p[3] = (u_char)v;
+}
+
+static size_t
+clamp_max(size_t max_len)
+{
+	return max_len > MS_FRAME_MAX ? MS_FRAME_MAX : max_len;
+}
+
+static int64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
+		return -1;
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * Wait until fd is ready for 'events' or the deadline (ms on the monotonic
+ * clock; < 0 means none) passes.  EINTR restarts the wait with the time
+ * that is left.
+ */
+static int
+wait_fd(int fd, short events, int64_t deadline)
+{
+	struct pollfd pfd;
+	int64_t now, left;
+	int n, tmo;
+
+	for (;;) {
+		tmo = -1;
+		if (deadline >= 0) {
+			if ((now = now_ms()) < 0)
+				return MS_ERR_SYSTEM;
+			/* At the deadline, still take what is already there. */
+			left = deadline > now ? deadline - now : 0;
+			tmo = left > INT_MAX ? INT_MAX : (int)left;
+		}
+		pfd.fd = fd;
+		pfd.events = events;
+		pfd.revents = 0;
+		if ((n = poll(&pfd, 1, tmo)) == -1) {
+			if (errno == EINTR)
+				continue;
+			return MS_ERR_SYSTEM;
+		}
+		if (n == 0) {
+			if (tmo == 0)
+				return MS_ERR_TIMEOUT;
+			continue;	/* re-check the deadline */
+		}
+		if (pfd.revents & POLLNVAL) {
+			errno = EBADF;
+			return MS_ERR_SYSTEM;
+		}
+		/* POLLHUP/POLLERR: let read/write report what happened. */
+		return 0;
+	}
+}
+
+/*
+ * Read exactly len bytes.  *gotp counts what arrived, so the caller can
+ * tell EOF at a frame boundary from EOF inside one.
+ */
+static int
+read_all(int fd, u_char *p, size_t len, int64_t deadline, size_t *gotp)
+{
+	ssize_t n;
+	int r;
+
+	while (*gotp < len) {
+		if ((r = wait_fd(fd, POLLIN, deadline)) != 0)
+			return r;
+		n = read(fd, p + *gotp, len - *gotp);
+		if (n == -1) {
+			if (errno == EINTR || errno == EAGAIN ||
+			    errno == EWOULDBLOCK)
+				continue;
+			return MS_ERR_SYSTEM;
+		}
+		if (n == 0)
+			return MS_ERR_CONN_CLOSED;
+		*gotp += (size_t)n;
+	}
+	return 0;
+}
+
+static int
+check_len(uint32_t len, size_t max_len)
+{
+	if (len == 0)
+		return MS_ERR_INVALID_FORMAT;
+	if (len > clamp_max(max_len))
+		return MS_ERR_FRAME_TOO_LARGE;
+	return 0;
+}
+
+int
+ms_frame_read(int fd, uint8_t *typep, struct msbuf *payload,
+    size_t max_len, int timeout_ms)
+{
+	u_char hdr[MS_FRAME_HEADER_LEN], *body;
+	int64_t deadline = -1;
+	size_t got = 0, body_got = 0;
+	uint32_t len;
+	int r;
+
+	if (fd < 0 || payload == NULL)
+		return MS_ERR_INVALID_ARGUMENT;
+	if (typep != NULL)
+		*typep = 0;
+	msbuf_reset(payload);
+	if (timeout_ms >= 0) {
+		if ((deadline = now_ms()) < 0)
+			return MS_ERR_SYSTEM;
+		deadline += timeout_ms;
+	}
+	if ((r = read_all(fd, hdr, sizeof(hdr), deadline, &got)) != 0) {
+		if (r == MS_ERR_CONN_CLOSED && got > 0)
+			r = MS_ERR_MESSAGE_INCOMPLETE;
+		goto out;
+	}
+	len = (uint32_t)hdr[0] << 24 | (uint32_t)hdr[1] << 16 |
+	    (uint32_t)hdr[2] << 8 | hdr[3];
+	if ((r = check_len(len, max_len)) != 0)
+		goto out;
+	if (len - 1 > msbuf_avail(payload)) {
+		r = MS_ERR_FRAME_TOO_LARGE;
+		goto out;
+	}
+	if ((r = msbuf_reserve(payload, len - 1, &body)) != 0)
+		goto out;
+	if ((r = read_all(fd, body, len - 1, deadline, &body_got)) != 0) {
+		if (r == MS_ERR_CONN_CLOSED)
+			r = MS_ERR_MESSAGE_INCOMPLETE;
+		goto out;
+	}
+	if (typep != NULL)
+		*typep = hdr[4];
+	r = 0;
+ out:
+	if (r != 0)
+		msbuf_reset(payload);
+	return r;
+}
+
+static int
+writev_all(int fd, struct iovec *iov, int iovcnt)
+{
+	ssize_t n;
+	size_t done;
+	int r;
+
+	while (iovcnt > 0) {
+		if (iov->iov_len == 0) {
+			iov++;
+			iovcnt--;
+			continue;
+		}
+		n = writev(fd, iov, iovcnt);
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN || errno == EWOULDBLOCK) {
+				if ((r = wait_fd(fd, POLLOUT, -1)) != 0)
+					return r;
+				continue;
+			}
+			if (errno == EPIPE)
+				return MS_ERR_CONN_CLOSED;
+			return MS_ERR_SYSTEM;
+		}
+		if (n == 0) {
+			/* No progress on a non-empty write: treat as gone. */
+			errno = EPIPE;
+			return MS_ERR_CONN_CLOSED;
+		}
+		for (done = (size_t)n; iovcnt > 0 && done >= iov->iov_len;
+		    iov++, iovcnt--)
+			done -= iov->iov_len;
+		if (iovcnt > 0) {
+			iov->iov_base = (u_char *)iov->iov_base + done;
+			iov->iov_len -= done;
+		}
+	}
+	return 0;
+}
+
+int
+ms_write_all(int fd, const void *p, size_t len)
+{
+	struct iovec iov;
+
+	if (fd < 0 || (len > 0 && p == NULL))
+		return MS_ERR_INVALID_ARGUMENT;
+	iov.iov_base = (void *)(uintptr_t)p;
+	iov.iov_len = len;
+	return writev_all(fd, &iov, 1);
+}
+
+int
+ms_frame_write(int fd, uint8_t type, const struct msbuf *payload)
+{
+	u_char hdr[MS_FRAME_HEADER_LEN];
+	struct iovec iov[2];
+	size_t plen = msbuf_len(payload);
+
+	if (fd < 0)
+		return MS_ERR_INVALID_ARGUMENT;
+	if (plen > MS_FRAME_MAX - 1)
+		return MS_ERR_FRAME_TOO_LARGE;
+	put_be32(hdr, (uint32_t)(plen + 1));
+	hdr[4] = type;
+	/* One writev, so a small frame is one segment on a TCP socket. */
+	iov[0].iov_base = hdr;
+	iov[0].iov_len = sizeof(hdr);
+	iov[1].iov_base = (void *)(uintptr_t)msbuf_ptr(payload);
+	iov[1].iov_len = plen;
+	return writev_all(fd, iov, plen > 0 ? 2 : 1);
+}
+
+int
+ms_frame_encode(struct msbuf *out, uint8_t type, const struct msbuf *payload)
+{
+	size_t plen = msbuf_len(payload);
+	u_char *p;
+	int r;
+
+	if (out == NULL || out == payload)
+		return MS_ERR_INVALID_ARGUMENT;
+	if (plen > MS_FRAME_MAX - 1)
+		return MS_ERR_FRAME_TOO_LARGE;
+	if ((r = msbuf_reserve(out, MS_FRAME_HEADER_LEN + plen, &p)) != 0)
+		return r;
+	put_be32(p, (uint32_t)(plen + 1));
+	p[4] = type;
+	if (plen > 0)
+		memcpy(p + MS_FRAME_HEADER_LEN, msbuf_ptr(payload), plen);
+	return 0;
+}
+
+int
+ms_frame_parse(struct msbuf *in, uint8_t *typep, struct msbuf *payload,
+    size_t max_len)
+{
+	uint32_t len;
+	uint8_t type;
+	int r;
+
+	if (in == NULL || in == payload)
+		return MS_ERR_INVALID_ARGUMENT;
+	/* Reject a bad length as soon as the 4 length bytes are here. */
+	if ((r = msbuf_peek_u32(in, 0, &len)) != 0)
+		return r;
+	if ((r = check_len(len, max_len)) != 0)
+		return r;
+	if (msbuf_len(in) - 4 < len)
+		return MS_ERR_MESSAGE_INCOMPLETE;
+	if ((r = msbuf_peek_u8(in, 4, &type)) != 0)
+		return r;
+	if (payload != NULL) {
+		msbuf_reset(payload);
+		if ((r = msbuf_put(payload, msbuf_ptr(in) + MS_FRAME_HEADER_LEN,
+		    len - 1)) != 0) {
+			msbuf_reset(payload);
+			return r;
+		}
+	}
+	if ((r = msbuf_consume(in, 4 + (size_t)len)) != 0)
+		return r;
+	if (typep != NULL)
+		*typep = type;
+	return 0;
+}
+
+/*
+ * One read(2) of at most 64 KiB (or the room left in 'in').  Returns 0 when
+ * data was added and also on EAGAIN/EINTR, when nothing was (msbuf_len tells
+ * the caller which); MS_ERR_CONN_CLOSED on EOF; MS_ERR_SYSTEM on a read
+ * error; MS_ERR_NO_BUFFER_SPACE if 'in' is already full.
+ */
+int
+ms_frame_fill(int fd, struct msbuf *in)
+{
+	size_t want;
+	u_char *p;
+	ssize_t n;
+	int r;
+
+	if (fd < 0 || in == NULL)
+		return MS_ERR_INVALID_ARGUMENT;
+	if ((want = msbuf_avail(in)) == 0)
+		return MS_ERR_NO_BUFFER_SPACE;
+	if (want > FRAME_FILL_CHUNK)
+		want = FRAME_FILL_CHUNK;
+	if ((r = msbuf_reserve(in, want, &p)) != 0)
+		return r;
+	n = read(fd, p, want);
+	if (n == -1) {
+		r = (errno == EAGAIN || errno == EWOULDBLOCK ||
+		    errno == EINTR) ? 0 : MS_ERR_SYSTEM;
+		n = 0;
+	} else if (n == 0)
+		r = MS_ERR_CONN_CLOSED;
+	/* Drop the unused tail; consume_end does not touch errno. */
+	if (msbuf_consume_end(in, want - (size_t)n) != 0)
+		return MS_ERR_INTERNAL;
+	return r;
+}

@@ -1,0 +1,286 @@
+/*
+ * log.c — logging to stderr, syslog or a handler, with the calling function
+ * on every line.
+ *
+ * Messages may quote untrusted input (paths, peer strings), so every line is
+ * escaped before output: a peer must not be able to forge a log line with a
+ * newline or smuggle terminal escapes.
+ */
+#include <sys/types.h>
+
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "errors.h"
+#include "log.h"
+
+#define LOG_MSG_MAX	1024		/* formatted message, before escaping */
+#define LOG_LINE_MAX	(4 * LOG_MSG_MAX)	/* every byte may become \ooo */
+
+static char			 log_progname[64];
+static enum ms_loglevel		 log_level = MS_LOG_INFO;
+static int			 log_to_stderr = 1;
+static int			 log_facility = -1;
+static ms_log_handler_fn	*log_handler;
+static void			*log_handler_ctx;
+static void			(*log_cleanup)(int);
+static volatile sig_atomic_t	 log_in_handler;
+static volatile sig_atomic_t	 log_in_cleanup;
+
+static const struct {
+	const char		*name;
+	enum ms_loglevel	 level;
+} log_levels[] = {
+	{ "QUIET",	MS_LOG_QUIET },
+	{ "FATAL",	MS_LOG_FATAL },
+	{ "ERROR",	MS_LOG_ERROR },
+	{ "INFO",	MS_LOG_INFO },
+	{ "VERBOSE",	MS_LOG_VERBOSE },
+	{ "DEBUG",	MS_LOG_DEBUG1 },
+	{ "DEBUG1",	MS_LOG_DEBUG1 },
+	{ "DEBUG2",	MS_LOG_DEBUG2 },
+	{ "DEBUG3",	MS_LOG_DEBUG3 },
+};
+
+static const char *
+progname(void)
+{
+	const char *p;
+
+	if (log_progname[0] != '\0')
+		return log_progname;
+	if ((p = getprogname()) == NULL || *p == '\0')
+		p = "metasafe";
+	return p;
+}
+
+void
+ms_log_init(const char *name, enum ms_loglevel level, int to_stderr,
+    int facility)
+{
+	const char *base;
+
+	if (name != NULL) {
+		if ((base = strrchr(name, '/')) != NULL)
+			name = base + 1;
+		strlcpy(log_progname, name, sizeof(log_progname));
+	}
+	ms_log_set_level(level);
+	log_to_stderr = to_stderr != 0;
+	if (log_facility >= 0)
+		closelog();
+	log_facility = facility < 0 ? -1 : facility;
+	if (log_facility >= 0)
+		openlog(progname(), LOG_PID, log_facility);
+}
+
+void
+ms_log_set_level(enum ms_loglevel level)
+{
+	if ((int)level < (int)MS_LOG_QUIET)
+		level = MS_LOG_QUIET;
+	if (level > MS_LOG_DEBUG3)
+		level = MS_LOG_DEBUG3;
+	log_level = level;
+}
+
+enum ms_loglevel
+ms_log_get_level(void)
+{
+	return log_level;
+}
+
+void
+ms_log_set_handler(ms_log_handler_fn *fn, void *ctx)
+{
+	log_handler = fn;
+	log_handler_ctx = ctx;
+}
+
+void
+ms_log_set_cleanup(void (*fn)(int))
+{
+	log_cleanup = fn;
+}
+
+int
+ms_log_level_from_name(const char *name)
+{
+	size_t i;
+
+	if (name == NULL)
+		return -1;
+	for (i = 0; i < sizeof(log_levels) / sizeof(log_levels[0]); i++) {
+		if (strcasecmp(name, log_levels[i].name) == 0)
+			return (int)log_levels[i].level;
+	}
+	return -1;
+}
+
+const char *
+ms_log_level_name(enum ms_loglevel level)
+{
+	size_t i;
+
+	/* DEBUG1 is listed after its alias DEBUG; prefer the explicit name. */
+	if (level == MS_LOG_DEBUG1)
+		return "DEBUG1";
+	for (i = 0; i < sizeof(log_levels) / sizeof(log_levels[0]); i++) {
+		if (log_levels[i].level == level)
+			return log_levels[i].name;
+	}
+	return "UNKNOWN";
+}
+
+/*
+ * Copy src to dst escaping everything but printable ASCII as \ooo, and
+ * backslash as \\, so the output is unambiguous.  Truncates at whole
+ * characters.
+ */
+static void
+log_escape(char *dst, size_t dlen, const char *src)
+{
+	const u_char *s;
+	char esc[8];
+	size_t o = 0;
+	int n;
+
+	for (s = (const u_char *)src; *s != '\0'; s++) {
+		if (*s == '\\') {
+			esc[0] = esc[1] = '\\';
+			n = 2;
+		} else if (*s >= 0x20 && *s < 0x7f) {
+			esc[0] = (char)*s;
+			n = 1;
+		} else if ((n = snprintf(esc, sizeof(esc), "\\%03o", *s)) != 4)
+			break;
+		if (o + (size_t)n >= dlen)
+			break;
+		memcpy(dst + o, esc, (size_t)n);
+		o += (size_t)n;
+	}
+	dst[o] = '\0';
+}
+
+static int
+syslog_priority(enum ms_loglevel level)
+{
+	switch (level) {
+	case MS_LOG_FATAL:
+		return LOG_CRIT;
+	case MS_LOG_ERROR:
+		return LOG_ERR;
+	case MS_LOG_INFO:
+	case MS_LOG_VERBOSE:
+		return LOG_INFO;
+	default:
+		return LOG_DEBUG;
+	}
+}
+
+/* One write(2) per line, so lines from several processes do not mix. */
+static void
+log_stderr(const char *line)
+{
+	char buf[LOG_LINE_MAX + 128];
+	size_t len, off = 0;
+	ssize_t n;
+	int l;
+
+	l = snprintf(buf, sizeof(buf), "%s[%ld]: %s\n", progname(),
+	    (long)getpid(), line);
+	if (l < 0)
+		return;
+	if ((size_t)l >= sizeof(buf)) {
+		len = sizeof(buf) - 1;
+		buf[len - 1] = '\n';
+	} else
+		len = (size_t)l;
+	while (off < len) {
+		if ((n = write(STDERR_FILENO, buf + off, len - off)) == -1) {
+			if (errno == EINTR)
+				continue;
+			return;
+		}
+		if (n == 0)
+			return;
+		off += (size_t)n;
+	}
+}
+
+void
+ms_logv(const char *file, const char *func, int line, enum ms_loglevel level,
+    int showfunc, const char *suffix, const char *fmt, va_list ap)
+{
+	char msg[LOG_MSG_MAX], full[LOG_MSG_MAX], out[LOG_LINE_MAX];
+	int saved_errno = errno;
+
+	if (level == MS_LOG_QUIET || level > log_level)
+		goto done;
+	if (vsnprintf(msg, sizeof(msg), fmt, ap) < 0)
+		strlcpy(msg, "(log message format error)", sizeof(msg));
+	full[0] = '\0';
+	if (showfunc && func != NULL) {
+		strlcat(full, func, sizeof(full));
+		strlcat(full, ": ", sizeof(full));
+	}
+	strlcat(full, msg, sizeof(full));
+	if (suffix != NULL) {
+		strlcat(full, ": ", sizeof(full));
+		strlcat(full, suffix, sizeof(full));
+	}
+	log_escape(out, sizeof(out), full);
+
+	/* A handler that logs must not recurse into itself. */
+	if (log_handler != NULL && !log_in_handler) {
+		log_in_handler = 1;
+		log_handler(level, out, log_handler_ctx);
+		log_in_handler = 0;
+		goto done;
+	}
+	if (log_to_stderr)
+		log_stderr(out);
+	if (log_facility >= 0)
+		syslog(syslog_priority(level), "%s", out);
+ done:
+	explicit_bzero(msg, sizeof(msg));
+	explicit_bzero(full, sizeof(full));
+	explicit_bzero(out, sizeof(out));
+	errno = saved_errno;
+}
+
+void
+ms_log(const char *file, const char *func, int line, enum ms_loglevel level,
+    int showfunc, const char *suffix, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	ms_logv(file, func, line, level, showfunc, suffix, fmt, ap);
+	va_end(ap);
+}
+
+void
+ms_fatal(const char *file, const char *func, int line, int showfunc,
+    const char *suffix, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	ms_logv(file, func, line, MS_LOG_FATAL, showfunc, suffix, fmt, ap);
+	va_end(ap);
+	/* A fatal() inside the cleanup hook must not run the hook again. */
+	if (log_cleanup != NULL && !log_in_cleanup) {
+		log_in_cleanup = 1;
+		log_cleanup(255);
+	}
+	/* _exit: a forked child must not run the parent's atexit handlers. */
+	_exit(255);
+}

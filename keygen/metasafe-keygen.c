@@ -1,0 +1,710 @@
+/*
+ * metasafe-keygen — create and inspect metasafe keys, in the manner of
+ * ssh-keygen.  See usage() for the modes and exit codes.
+ */
+
+#include <sys/types.h>
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <limits.h>
+#include <pwd.h>
+#include <readpassphrase.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <openssl/evp.h>
+
+#include "crypto.h"
+#include "errors.h"
+#include "keyfile.h"
+#include "log.h"
+
+/* Exit codes; documented in usage(). */
+#define EXIT_OK			0
+#define EXIT_GENERAL		1
+#define EXIT_EXISTS		2
+#define EXIT_PASSPHRASE		3
+#define EXIT_CORRUPT		4
+#define EXIT_KEYTYPE		5
+
+#define PASSPHRASE_MAX		1024
+#define DEFAULT_HOSTKEY_DIR	"/etc/metasafe"
+#define USER_KEY_DIR		".metasafe"
+
+static const char *progname = "metasafe-keygen";
+static int quiet;
+
+struct options {
+	enum ms_keytype	 type;
+	char		*file;		/* -f */
+	char		*dir;		/* -d */
+	char		*comment;	/* -C */
+	char		*newpass;	/* -N, wiped on exit */
+	char		*oldpass;	/* -P, wiped on exit */
+	int		 newpass_set;
+	int		 oldpass_set;
+};
+
+static void __attribute__((noreturn))
+usage(void)
+{
+	fprintf(stderr,
+"usage: %s [-q] [-t ed25519 | x25519] [-f file] [-N new_passphrase]\n"
+"                       [-C comment]\n"
+"       %s -l -f file [-P passphrase]\n"
+"       %s -y -f file [-P passphrase]\n"
+"       %s -A [-q] [-d dir]\n"
+"\n"
+"  -t type   key type to generate (default ed25519)\n"
+"  -f file   key file (default ~/" USER_KEY_DIR "/id_<type>)\n"
+"  -N pass   passphrase for a new key (\"\" for none)\n"
+"  -P pass   passphrase of an existing key\n"
+"  -C text   comment (default user@host)\n"
+"  -l        show the fingerprint of a private or public key file\n"
+"  -y        print the public key of a private key file\n"
+"  -A        create the missing host keys in dir (default "
+	    DEFAULT_HOSTKEY_DIR ")\n"
+"  -d dir    directory for -A\n"
+"  -q        quiet\n"
+"\n"
+"exit status: 0 success, 1 usage or other error, 2 file already exists,\n"
+"3 incorrect or missing passphrase, 4 invalid key file format,\n"
+"5 unknown key type\n",
+	    progname, progname, progname, progname);
+	exit(EXIT_GENERAL);
+}
+
+static int
+exit_code(int r)
+{
+	switch (r) {
+	case 0:
+		return EXIT_OK;
+	case MS_ERR_FILE_EXISTS:
+		return EXIT_EXISTS;
+	case MS_ERR_BAD_PASSPHRASE:
+	case MS_ERR_PASSPHRASE_REQUIRED:
+		return EXIT_PASSPHRASE;
+	case MS_ERR_KEY_FILE_CORRUPT:
+	case MS_ERR_INVALID_FORMAT:
+		return EXIT_CORRUPT;
+	case MS_ERR_KEY_TYPE_UNKNOWN:
+		return EXIT_KEYTYPE;
+	default:
+		return EXIT_GENERAL;
+	}
+}
+
+/* One clear line for a failure to load path; returns the exit code. */
+static int
+load_error(const char *path, int r)
+{
+	switch (r) {
+	case MS_ERR_BAD_PASSPHRASE:
+		error("Load key \"%s\": incorrect passphrase supplied to "
+		    "decrypt private key", path);
+		break;
+	case MS_ERR_PASSPHRASE_REQUIRED:
+		error("Load key \"%s\": a passphrase is required to decrypt "
+		    "the private key (use -P)", path);
+		break;
+	case MS_ERR_KEY_FILE_CORRUPT:
+	case MS_ERR_INVALID_FORMAT:
+		error("Load key \"%s\": invalid format (not a metasafe key "
+		    "file)", path);
+		break;
+	case MS_ERR_KEY_TYPE_UNKNOWN:
+		error("Load key \"%s\": unknown key type (only ed25519 and "
+		    "x25519 keys are supported)", path);
+		break;
+	case MS_ERR_NOT_FOUND:
+		error("%s: No such file or directory", path);
+		break;
+	case MS_ERR_SYSTEM:
+		error("%s: %s", path, strerror(errno));
+		break;
+	default:
+		error("Load key \"%s\": %s", path, ms_err(r));
+		break;
+	}
+	return exit_code(r);
+}
+
+static char *
+xstrdup(const char *s)
+{
+	char *p;
+
+	if ((p = strdup(s)) == NULL)
+		fatal("out of memory");
+	return p;
+}
+
+static char *
+path_join(const char *a, const char *b)
+{
+	char *p;
+	size_t len = strlen(a) + 1 + strlen(b) + 1;
+
+	if (len > PATH_MAX)
+		fatal("path too long: %s/%s", a, b);
+	if ((p = malloc(len)) == NULL)
+		fatal("out of memory");
+	if (snprintf(p, len, "%s/%s", a, b) < 0)
+		fatal("snprintf failed");
+	return p;
+}
+
+static char *
+pub_path(const char *file)
+{
+	char *p;
+	size_t len = strlen(file) + sizeof(".pub");
+
+	if (len > PATH_MAX)
+		fatal("path too long: %s.pub", file);
+	if ((p = malloc(len)) == NULL)
+		fatal("out of memory");
+	if (snprintf(p, len, "%s.pub", file) < 0)
+		fatal("snprintf failed");
+	return p;
+}
+
+static int
+file_exists(const char *path)
+{
+	struct stat st;
+
+	return lstat(path, &st) == 0 || errno != ENOENT;
+}
+
+/* Copy a passphrase out of argv and wipe the original from ps(1). */
+static char *
+take_secret_arg(char *arg)
+{
+	char *p = xstrdup(arg);
+
+	explicit_bzero(arg, strlen(arg));
+	return p;
+}
+
+static void
+free_secret(char **sp)
+{
+	if (*sp != NULL) {
+		freezero(*sp, strlen(*sp) + 1);
+		*sp = NULL;
+	}
+}
+
+/* NULL when there is no terminal to ask on or reading failed. */
+static char *
+ask_passphrase(const char *prompt)
+{
+	char buf[PASSPHRASE_MAX], *ret = NULL;
+
+	if (readpassphrase(prompt, buf, sizeof(buf), RPP_REQUIRE_TTY) != NULL)
+		ret = strdup(buf);
+	explicit_bzero(buf, sizeof(buf));
+	return ret;
+}
+
+/*
+ * Passphrase for a new key: -N wins; otherwise ask twice on a terminal;
+ * without a terminal the key is written unencrypted.  *passp NULL = none.
+ */
+static int
+new_passphrase(struct options *o, char **passp)
+{
+	char *p1, *p2;
+	size_t l1, l2;
+	int same;
+
+	*passp = NULL;
+	if (o->newpass_set) {
+		*passp = xstrdup(o->newpass);
+		return 0;
+	}
+	if (!isatty(STDIN_FILENO))
+		return 0;
+	if ((p1 = ask_passphrase("Enter passphrase (empty for no "
+	    "passphrase): ")) == NULL) {
+		error("cannot read passphrase");
+		return -1;
+	}
+	if ((p2 = ask_passphrase("Enter same passphrase again: ")) == NULL) {
+		free_secret(&p1);
+		error("cannot read passphrase");
+		return -1;
+	}
+	l1 = strlen(p1);
+	l2 = strlen(p2);
+	same = l1 == l2 && ms_ct_equal(p1, p2, l1);
+	free_secret(&p2);
+	if (!same) {
+		free_secret(&p1);
+		error("Passphrases do not match.  Try again.");
+		return -1;
+	}
+	*passp = p1;
+	return 0;
+}
+
+/* Load a private key, asking for the passphrase if it needs one. */
+static int
+load_private(struct options *o, const char *path, EVP_PKEY **keyp)
+{
+	char *pass = NULL, prompt[PATH_MAX + 64];
+	int r;
+
+	if (o->oldpass_set)
+		return ms_key_load_private(path, o->oldpass, keyp);
+	if ((r = ms_key_load_private(path, NULL, keyp)) !=
+	    MS_ERR_PASSPHRASE_REQUIRED || !isatty(STDIN_FILENO))
+		return r;
+	snprintf(prompt, sizeof(prompt), "Enter passphrase for \"%s\": ", path);
+	if ((pass = ask_passphrase(prompt)) == NULL)
+		return MS_ERR_PASSPHRASE_REQUIRED;
+	r = ms_key_load_private(path, pass, keyp);
+	free_secret(&pass);
+	return r;
+}
+
+/*
+ * The comment of path's companion .pub file, if that file holds the same
+ * public key; NULL otherwise.
+ */
+static char *
+companion_comment(const char *path, const u_char raw[32])
+{
+	EVP_PKEY *pub = NULL;
+	u_char praw[32];
+	char *pp, *comment = NULL;
+
+	pp = pub_path(path);
+	if (ms_key_load_public(pp, &pub, &comment) != 0)
+		goto out;
+	if (ms_pkey_raw_public(pub, praw, sizeof(praw)) != 0 ||
+	    !ms_ct_equal(praw, raw, sizeof(praw))) {
+		free(comment);
+		comment = NULL;
+	}
+ out:
+	EVP_PKEY_free(pub);
+	free(pp);
+	return comment;
+}
+
+static int
+print_fingerprint(EVP_PKEY *key, const char *comment)
+{
+	u_char raw[32];
+	char fp[MS_FINGERPRINT_MAX];
+	int r;
+
+	if ((r = ms_pkey_raw_public(key, raw, sizeof(raw))) != 0 ||
+	    (r = ms_fingerprint(raw, sizeof(raw), fp, sizeof(fp))) != 0) {
+		error("fingerprint: %s", ms_err(r));
+		return EXIT_GENERAL;
+	}
+	printf("256 %s %s (%s)\n", fp,
+	    comment != NULL && *comment != '\0' ? comment : "no comment",
+	    ms_keytype_upper(ms_pkey_type(key)));
+	return EXIT_OK;
+}
+
+/* -l: fingerprint of a private key file or of a public key file. */
+static int
+do_fingerprint(struct options *o)
+{
+	EVP_PKEY *key = NULL;
+	char *comment = NULL, *pp = NULL;
+	u_char raw[32];
+	int r, ret;
+
+	if (o->file == NULL) {
+		error("-l needs a key file (-f)");
+		usage();
+	}
+	r = ms_key_is_encrypted(o->file);
+	if (r == MS_ERR_KEY_FILE_CORRUPT) {
+		/* Not PEM: perhaps a public key line. */
+		if ((r = ms_key_load_public(o->file, &key, &comment)) != 0) {
+			ret = load_error(o->file, r);
+			goto out;
+		}
+	} else if (r < 0) {
+		ret = load_error(o->file, r);
+		goto out;
+	} else {
+		/* Spare the passphrase when the .pub of an encrypted key exists. */
+		pp = pub_path(o->file);
+		if (r == 1 && ms_key_load_public(pp, &key, &comment) == 0)
+			goto print;
+		if ((r = load_private(o, o->file, &key)) != 0 ||
+		    (r = ms_pkey_raw_public(key, raw, sizeof(raw))) != 0) {
+			ret = load_error(o->file, r);
+			goto out;
+		}
+		comment = companion_comment(o->file, raw);
+	}
+ print:
+	ret = print_fingerprint(key, comment);
+ out:
+	EVP_PKEY_free(key);
+	free(comment);
+	free(pp);
+	return ret;
+}
+
+/* -y: public key line of a private key file. */
+static int
+do_print_public(struct options *o)
+{
+	EVP_PKEY *key = NULL;
+	char *comment = NULL, *line = NULL;
+	u_char raw[32];
+	int r;
+
+	if (o->file == NULL) {
+		error("-y needs a key file (-f)");
+		usage();
+	}
+	if ((r = load_private(o, o->file, &key)) != 0)
+		return load_error(o->file, r);
+	if ((r = ms_pkey_raw_public(key, raw, sizeof(raw))) == 0) {
+		comment = companion_comment(o->file, raw);
+		r = ms_pubkey_format(key, comment, &line);
+	}
+	EVP_PKEY_free(key);
+	free(comment);
+	if (r != 0) {
+		error("%s: %s", o->file, ms_err(r));
+		return exit_code(r);
+	}
+	printf("%s\n", line);
+	free(line);
+	return EXIT_OK;
+}
+
+static char *
+default_comment(void)
+{
+	struct passwd *pw;
+	char host[256], *c;
+	size_t len;
+
+	if (gethostname(host, sizeof(host)) != 0)
+		strlcpy(host, "localhost", sizeof(host));
+	host[sizeof(host) - 1] = '\0';
+	pw = getpwuid(getuid());
+	len = (pw != NULL ? strlen(pw->pw_name) : 8) + 1 + strlen(host) + 1;
+	if ((c = malloc(len)) == NULL)
+		fatal("out of memory");
+	snprintf(c, len, "%s@%s", pw != NULL ? pw->pw_name : "unknown", host);
+	return c;
+}
+
+/* ~/.metasafe/id_<type>, creating ~/.metasafe (0700) on the way. */
+static char *
+default_key_file(enum ms_keytype type)
+{
+	struct passwd *pw;
+	const char *home;
+	char *dir, *file, name[32];
+
+	if ((home = getenv("HOME")) == NULL || *home == '\0') {
+		if ((pw = getpwuid(getuid())) == NULL)
+			fatal("cannot determine home directory");
+		home = pw->pw_dir;
+	}
+	dir = path_join(home, USER_KEY_DIR);
+	if (mkdir(dir, 0700) == -1 && errno != EEXIST)
+		fatal("mkdir %s: %s", dir, strerror(errno));
+	snprintf(name, sizeof(name), "id_%s", ms_keytype_short(type));
+	file = path_join(dir, name);
+	free(dir);
+	return file;
+}
+
+/*
+ * Writes file and file.pub.  Neither may exist; if the .pub cannot be
+ * written the private key just created is removed again, so a failure
+ * leaves the directory as it was.
+ */
+static int
+write_keypair(const char *file, enum ms_keytype type, const char *pass,
+    const char *comment, char *fp, size_t fplen)
+{
+	EVP_PKEY *key = NULL;
+	u_char raw[32];
+	char *pp;
+	int r;
+
+	pp = pub_path(file);
+	if ((r = ms_pkey_generate(type, &key)) != 0 ||
+	    (r = ms_pkey_raw_public(key, raw, sizeof(raw))) != 0 ||
+	    (r = ms_fingerprint(raw, sizeof(raw), fp, fplen)) != 0)
+		goto out;
+	if ((r = ms_key_save_private(file, key, pass)) != 0) {
+		if (r == MS_ERR_FILE_EXISTS)
+			error("%s already exists.", file);
+		else
+			error("Saving key \"%s\" failed: %s", file,
+			    r == MS_ERR_SYSTEM ? strerror(errno) : ms_err(r));
+		goto out;
+	}
+	if ((r = ms_key_save_public(pp, key, comment)) != 0) {
+		if (r == MS_ERR_FILE_EXISTS)
+			error("%s already exists.", pp);
+		else
+			error("Saving public key \"%s\" failed: %s", pp,
+			    r == MS_ERR_SYSTEM ? strerror(errno) : ms_err(r));
+		(void)unlink(file);
+		goto out;
+	}
+ out:
+	EVP_PKEY_free(key);
+	free(pp);
+	return r;
+}
+
+static int
+do_generate(struct options *o)
+{
+	char *file, *pp, *pass = NULL, *comment, fp[MS_FINGERPRINT_MAX];
+	int r, ret = EXIT_GENERAL;
+
+	file = o->file != NULL ? xstrdup(o->file) : default_key_file(o->type);
+	pp = pub_path(file);
+	comment = o->comment != NULL ? xstrdup(o->comment) : default_comment();
+	/* Check before asking for a passphrase; O_EXCL closes the race. */
+	if (file_exists(file) || file_exists(pp)) {
+		error("%s already exists; refusing to overwrite it.",
+		    file_exists(file) ? file : pp);
+		ret = EXIT_EXISTS;
+		goto out;
+	}
+	if (!quiet)
+		printf("Generating public/private %s key pair.\n",
+		    ms_keytype_short(o->type));
+	if (new_passphrase(o, &pass) != 0)
+		goto out;
+	if ((r = write_keypair(file, o->type, pass, comment, fp,
+	    sizeof(fp))) != 0) {
+		ret = exit_code(r);
+		goto out;
+	}
+	if (!quiet) {
+		printf("Your identification has been saved in %s\n", file);
+		printf("Your public key has been saved in %s\n", pp);
+		printf("The key fingerprint is: %s %s\n", fp, comment);
+	}
+	ret = EXIT_OK;
+ out:
+	free_secret(&pass);
+	free(comment);
+	free(pp);
+	free(file);
+	return ret;
+}
+
+/* Host key pair in dir; leaves existing files alone.  Returns exit code. */
+static int
+host_keypair(const char *dir, const char *name, enum ms_keytype type,
+    const char *comment)
+{
+	EVP_PKEY *key = NULL;
+	char *file, *pp, fp[MS_FINGERPRINT_MAX];
+	int have_priv, have_pub, r, ret = EXIT_OK;
+
+	file = path_join(dir, name);
+	pp = pub_path(file);
+	have_priv = file_exists(file);
+	have_pub = file_exists(pp);
+	if (have_priv && have_pub)
+		goto out;
+	if (!have_priv && have_pub) {
+		/* Never replace a public key someone may have pinned. */
+		error("%s exists but %s does not; remove it to generate a "
+		    "new key", pp, file);
+		ret = EXIT_EXISTS;
+		goto out;
+	}
+	if (have_priv) {
+		/* Only the public half is missing: derive it. */
+		if ((r = ms_key_load_private(file, NULL, &key)) != 0) {
+			ret = load_error(file, r);
+			goto out;
+		}
+		if (ms_pkey_type(key) != type) {
+			error("%s: expected a %s key", file,
+			    ms_keytype_short(type));
+			ret = EXIT_KEYTYPE;
+			goto out;
+		}
+		if ((r = ms_key_save_public(pp, key, comment)) != 0) {
+			error("Saving public key \"%s\" failed: %s", pp,
+			    r == MS_ERR_SYSTEM ? strerror(errno) : ms_err(r));
+			ret = exit_code(r);
+			goto out;
+		}
+		if (!quiet)
+			printf("%s: generated %s\n", progname, pp);
+		goto out;
+	}
+	if ((r = write_keypair(file, type, NULL, comment, fp,
+	    sizeof(fp))) != 0) {
+		ret = exit_code(r);
+		goto out;
+	}
+	if (!quiet)
+		printf("%s: generated %s (%s %s)\n", progname, file,
+		    ms_keytype_short(type), fp);
+ out:
+	EVP_PKEY_free(key);
+	free(pp);
+	free(file);
+	return ret;
+}
+
+static int
+host_store_key(const char *dir)
+{
+	u_char key[MS_STORE_KEY_LEN];
+	char *file;
+	int r, ret = EXIT_OK;
+
+	file = path_join(dir, "host_store_key");
+	if (file_exists(file))
+		goto out;
+	if ((r = ms_random_bytes(key, sizeof(key))) != 0 ||
+	    (r = ms_store_key_save(file, key)) != 0) {
+		error("Saving store key \"%s\" failed: %s", file,
+		    r == MS_ERR_SYSTEM ? strerror(errno) : ms_err(r));
+		ret = exit_code(r);
+		goto out;
+	}
+	if (!quiet)
+		printf("%s: generated %s\n", progname, file);
+ out:
+	explicit_bzero(key, sizeof(key));
+	free(file);
+	return ret;
+}
+
+static int
+do_host_keys(struct options *o)
+{
+	const char *dir = o->dir != NULL ? o->dir : DEFAULT_HOSTKEY_DIR;
+	char *comment;
+	int ret, r;
+
+	if (mkdir(dir, 0700) == -1 && errno != EEXIST) {
+		error("mkdir %s: %s", dir, strerror(errno));
+		return EXIT_GENERAL;
+	}
+	comment = o->comment != NULL ? xstrdup(o->comment) : default_comment();
+	/* Keep going so one bad file does not block the others. */
+	ret = host_keypair(dir, "host_sig_key", MS_KEY_ED25519, comment);
+	if ((r = host_keypair(dir, "host_kex_key", MS_KEY_X25519,
+	    comment)) != EXIT_OK && ret == EXIT_OK)
+		ret = r;
+	if ((r = host_store_key(dir)) != EXIT_OK && ret == EXIT_OK)
+		ret = r;
+	free(comment);
+	return ret;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct options o;
+	int ch, lflag = 0, yflag = 0, Aflag = 0, ret;
+
+	memset(&o, 0, sizeof(o));
+	o.type = MS_KEY_ED25519;
+	ms_log_init(progname, MS_LOG_INFO, 1, -1);
+
+	while ((ch = getopt(argc, argv, "AC:d:f:hlN:P:qt:y")) != -1) {
+		switch (ch) {
+		case 'A':
+			Aflag = 1;
+			break;
+		case 'C':
+			o.comment = optarg;
+			break;
+		case 'd':
+			o.dir = optarg;
+			break;
+		case 'f':
+			o.file = optarg;
+			break;
+		case 'l':
+			lflag = 1;
+			break;
+		case 'N':
+			free_secret(&o.newpass);
+			o.newpass = take_secret_arg(optarg);
+			o.newpass_set = 1;
+			break;
+		case 'P':
+			free_secret(&o.oldpass);
+			o.oldpass = take_secret_arg(optarg);
+			o.oldpass_set = 1;
+			break;
+		case 'q':
+			quiet = 1;
+			break;
+		case 't':
+			if ((o.type = ms_keytype_from_name(optarg)) ==
+			    MS_KEY_UNKNOWN) {
+				error("unknown key type \"%s\" (use ed25519 or "
+				    "x25519)", optarg);
+				usage();
+			}
+			break;
+		case 'y':
+			yflag = 1;
+			break;
+		case 'h':
+		default:
+			usage();
+		}
+	}
+	if (optind < argc) {
+		error("unexpected argument \"%s\"", argv[optind]);
+		usage();
+	}
+	if (lflag + yflag + Aflag > 1) {
+		error("-l, -y and -A are mutually exclusive");
+		usage();
+	}
+	if (o.comment != NULL && strpbrk(o.comment, "\r\n") != NULL) {
+		error("the comment must be a single line");
+		usage();
+	}
+	/* -l on an encrypted key with only -N given: treat it as -P. */
+	if (lflag && !o.oldpass_set && o.newpass_set) {
+		o.oldpass = o.newpass;
+		o.newpass = NULL;
+		o.oldpass_set = 1;
+	}
+
+	if (lflag)
+		ret = do_fingerprint(&o);
+	else if (yflag)
+		ret = do_print_public(&o);
+	else if (Aflag)
+		ret = do_host_keys(&o);
+	else
+		ret = do_generate(&o);
+	free_secret(&o.newpass);
+	free_secret(&o.oldpass);
+	if (fflush(stdout) != 0 && ret == EXIT_OK)
+		ret = EXIT_GENERAL;
+	return ret;
+}

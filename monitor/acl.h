@@ -1,0 +1,93 @@
+/*
+ * acl.h — rights, ACL entries and the evaluation of effective rights.
+ *
+ * A node's ACL maps "who" (a principal name, or "group:NAME") to a set of
+ * rights, and carries node flags (MS_NODE_NOINHERIT, proto.h).  The
+ * effective rights of a principal at a path are the union of the rights of
+ * every entry matching the principal or one of its groups, on the node and
+ * on its existing ancestors, walking up towards "/" and stopping after the
+ * first node that has NOINHERIT.  Nothing matching means no rights (default
+ * deny).  Bootstrap administrators (daemon configuration) have every right
+ * everywhere, whether or not the path exists.
+ *
+ * The evaluation is pure: it reads ACLs through a walk callback, which the
+ * store provides (ms_store_acl_walk) and unit tests fake.
+ */
+#ifndef MS_ACL_H
+#define MS_ACL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "proto.h"
+
+#define MS_RIGHT_READ		0x01	/* 'r' read plain records */
+#define MS_RIGHT_SECURE		0x02	/* 's' read SECURE records */
+#define MS_RIGHT_WRITE		0x04	/* 'w' set/delete records, create/delete nodes */
+#define MS_RIGHT_LIST		0x08	/* 'l' list children and record names */
+#define MS_RIGHT_ADMIN		0x10	/* 'a' read and change ACLs */
+#define MS_RIGHTS_ALL		0x1f
+
+#define MS_ACL_GROUP_PREFIX	"group:"
+
+struct ms_acl_entry {
+	char	who[MS_ACL_WHO_MAX + 1];	/* NUL-terminated, validated */
+	uint8_t	rights;				/* MS_RIGHT_* bits */
+};
+
+/* One node's own ACL. */
+struct ms_acl {
+	uint8_t	flags;				/* MS_NODE_NOINHERIT */
+	size_t	nentries;
+	struct ms_acl_entry entries[MS_ACL_ENTRIES_MAX];
+};
+
+/*
+ * "rswla" letters in any order, duplicates allowed, at most MS_RIGHTS_MAX
+ * characters; "" is 0 (no rights).  0 or MS_ERR_INVALID_ARGUMENT.
+ */
+int	ms_rights_parse(const char *s, uint8_t *rightsp);
+/* Canonical form: the letters present, in the order "rswla". */
+void	ms_rights_format(uint8_t rights, char out[MS_RIGHTS_MAX + 1]);
+
+/* [A-Za-z0-9._@-]{1,MS_PRINCIPAL_MAX}: 0 or MS_ERR_INVALID_ARGUMENT. */
+int	ms_principal_valid(const char *name);
+/* A principal name, or "group:" followed by one. */
+int	ms_acl_who_valid(const char *who);
+
+/*
+ * Called by a walk for one existing node with that node's own ACL.
+ * Returns 0 to continue upwards, > 0 to stop the walk, < 0 on error.
+ */
+typedef int ms_acl_visit_fn(void *vctx, const char *path,
+    const struct ms_acl *acl);
+/*
+ * A source of ACLs: call visit for every existing node among path and its
+ * ancestors, deepest first, ending with "/".  As soon as visit returns
+ * non-zero, stop and return that value; return 0 after the last node, or a
+ * negative MS_ERR_* on failure.  path has been validated by the caller.
+ */
+typedef int ms_acl_walk_fn(void *wctx, const char *path,
+    ms_acl_visit_fn *visit, void *vctx);
+
+/*
+ * Visit the ACLs that apply at path: the node's own (if it exists) and
+ * its ancestors', up to and including the first node with NOINHERIT.
+ * This is what GETACL reports (entries of nodes other than path itself
+ * are "inherited").  0 or a negative MS_ERR_* (visit's own errors too).
+ */
+int	ms_acl_chain(ms_acl_walk_fn *walk, void *wctx, const char *path,
+	    ms_acl_visit_fn *visit, void *vctx);
+
+/*
+ * Effective rights of principal (member of groups[0..ngroups), names
+ * without the "group:" prefix) at path.
+ * An entry of admins[] matches the principal by name, or one of its groups
+ * when written "group:NAME".  On any error *rightsp is 0 (deny) and a
+ * negative MS_ERR_* is returned; an invalid principal simply has no rights.
+ */
+int	ms_acl_effective(ms_acl_walk_fn *walk, void *wctx, const char *path,
+	    const char *principal, const char *const *groups, size_t ngroups,
+	    const char *const *admins, size_t nadmins, uint8_t *rightsp);
+
+#endif /* MS_ACL_H */

@@ -1,0 +1,28 @@
+/*
+ * hostkeys.h — custody of the long-term keys.  Only the monitor links this
+ * module; the worker never has these keys in its address space (I1).
+ */
+#ifndef MS_HOSTKEYS_H
+#define MS_HOSTKEYS_H
+
+#include <sys/types.h>
+
+#include <openssl/evp.h>
+
+#include "keyfile.h"
+
+struct hostkeys {
+	EVP_PKEY	*sig;		/* Ed25519 host signature key */
+	EVP_PKEY	*kex;		/* X25519 host key-exchange key */
+	u_char		 sig_pub[32];
+	u_char		 kex_pub[32];
+	u_char		 store_key[MS_STORE_KEY_LEN];
+};
+
+/* Load all three; errbuf names the file that failed and why. */
+int	hostkeys_load(struct hostkeys *hk, const char *sig_path,
+	    const char *kex_path, const char *store_path, char *errbuf,
+	    size_t errlen);
+void	hostkeys_free(struct hostkeys *hk);
+
+#endif /* MS_HOSTKEYS_H */

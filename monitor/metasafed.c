@@ -1,0 +1,220 @@
+/*
+ * metasafed — the privileged monitor: listener, key custody, store owner,
+ * ACL authority.  Each connection is served by a fork+exec'd, sandboxed
+ * metasafe-worker (see docs/ARCHITECTURE.md).
+ */
+#include <sys/types.h>
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include <openssl/crypto.h>
+
+#include "errors.h"
+#include "hostkeys.h"
+#include "log.h"
+#include "mon.h"
+#include "principals.h"
+#include "server.h"
+#include "servconf.h"
+#include "store.h"
+
+extern char **environ;
+
+static const char *pidfile_written;
+
+static void __attribute__((noreturn))
+usage(void)
+{
+	fprintf(stderr, "usage: metasafed [-DdTt] -f config_file\n");
+	exit(1);
+}
+
+static void
+cleanup(int code)
+{
+	if (pidfile_written != NULL)
+		unlink(pidfile_written);
+}
+
+/* The worker's root: must exist or be creatable, root-owned, and empty. */
+static int
+check_chroot(const char *dir, char *err, size_t errlen)
+{
+	struct stat st;
+
+	if (mkdir(dir, 0755) == -1 && errno != EEXIST) {
+		snprintf(err, errlen, "PrivsepChroot %s: %s", dir,
+		    strerror(errno));
+		return -1;
+	}
+	if (lstat(dir, &st) == -1 || !S_ISDIR(st.st_mode)) {
+		snprintf(err, errlen, "PrivsepChroot %s: not a directory", dir);
+		return -1;
+	}
+	if (st.st_uid != 0 || (st.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
+		snprintf(err, errlen, "PrivsepChroot %s: must be owned by root "
+		    "and not group or world writable", dir);
+		return -1;
+	}
+	if (st.st_nlink > 2) {
+		snprintf(err, errlen, "PrivsepChroot %s: must be empty", dir);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+check_privsep_user(const struct servconf *c, struct server_opts *o, char *err,
+    size_t errlen)
+{
+	struct passwd *pw;
+
+	if ((pw = getpwnam(c->privsep_user)) == NULL) {
+		snprintf(err, errlen, "PrivsepUser %s: no such user",
+		    c->privsep_user);
+		return -1;
+	}
+	if (pw->pw_uid == 0 || pw->pw_gid == 0) {
+		snprintf(err, errlen, "PrivsepUser %s: must not be root",
+		    c->privsep_user);
+		return -1;
+	}
+	o->privsep_uid = pw->pw_uid;
+	o->privsep_gid = pw->pw_gid;
+	return 0;
+}
+
+static int
+write_pidfile(const char *path)
+{
+	FILE *f;
+
+	if ((f = fopen(path, "w")) == NULL) {
+		error("PidFile %s: %s", path, strerror(errno));
+		return -1;
+	}
+	fprintf(f, "%ld\n", (long)getpid());
+	if (fclose(f) != 0) {
+		error("PidFile %s: %s", path, strerror(errno));
+		return -1;
+	}
+	pidfile_written = path;
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct servconf conf;
+	struct hostkeys keys;
+	struct principals principals;
+	struct server_opts opts;
+	struct mon_ctx ctx;
+	struct ms_store *store = NULL;
+	const char *config = NULL;
+	char err[1024];
+	int ch, foreground = 0, debug = 0, test_only = 0, dump = 0, r;
+
+	setproctitle_init(argc, argv, environ);
+	while ((ch = getopt(argc, argv, "DdTtf:")) != -1) {
+		switch (ch) {
+		case 'D':
+			foreground = 1;
+			break;
+		case 'd':
+			debug++;
+			foreground = 1;
+			break;
+		case 'T':
+			dump = 1;
+			break;
+		case 't':
+			test_only = 1;
+			break;
+		case 'f':
+			config = optarg;
+			break;
+		default:
+			usage();
+		}
+	}
+	if (config == NULL || optind != argc)
+		usage();
+
+	ms_log_init("metasafed", debug ? MS_LOG_DEBUG1 + debug - 1 :
+	    MS_LOG_INFO, foreground || test_only || dump, LOG_DAEMON);
+	servconf_init(&conf);
+	memset(&opts, 0, sizeof(opts));
+	opts.config_path = config;
+	opts.debug = debug;
+	if ((r = servconf_load(config, &conf, err, sizeof(err))) != 0) {
+		fprintf(stderr, "metasafed: %s\n", err);
+		exit(1);
+	}
+	if (!debug)
+		ms_log_set_level(conf.log_level);
+	if (dump) {
+		servconf_dump(stdout, &conf);
+		exit(0);
+	}
+	if (hostkeys_load(&keys, conf.host_key_file, conf.host_kex_key_file,
+	    conf.store_key_file, err, sizeof(err)) != 0 ||
+	    principals_load(conf.principals_file, &principals, err,
+	    sizeof(err)) != 0 ||
+	    check_privsep_user(&conf, &opts, err, sizeof(err)) != 0) {
+		fprintf(stderr, "metasafed: %s\n", err);
+		exit(1);
+	}
+	if (access(conf.worker_path, X_OK) != 0) {
+		fprintf(stderr, "metasafed: WorkerPath %s: %s\n",
+		    conf.worker_path, strerror(errno));
+		exit(1);
+	}
+	if (test_only) {
+		hostkeys_free(&keys);
+		principals_free(&principals);
+		servconf_free(&conf);
+		exit(0);
+	}
+	if (geteuid() != 0)
+		fatal("metasafed must be started as root: privilege "
+		    "separation needs chroot and setuid");
+	if (check_chroot(conf.privsep_chroot, err, sizeof(err)) != 0)
+		fatal("%s", err);
+	if ((r = ms_store_open(conf.store_dir, keys.store_key, 0,
+	    &store)) != 0)
+		fatal_fr(r, "StoreDirectory %s", conf.store_dir);
+	/* The store holds its own copy; the monitor's can go now. */
+	OPENSSL_cleanse(keys.store_key, sizeof(keys.store_key));
+	if ((r = server_listen(&conf)) != 0)
+		fatal("cannot listen");
+	if (!foreground && daemon(0, 0) == -1)
+		fatal("daemon: %s", strerror(errno));
+	ms_log_set_cleanup(cleanup);
+	if (write_pidfile(conf.pid_file) != 0)
+		fatal("cannot write PidFile");
+	logit("metasafed started: %zu principals, %zu admins, pid %ld",
+	    principals.n, conf.nadmins, (long)getpid());
+
+	ctx.conf = &conf;
+	ctx.keys = &keys;
+	ctx.principals = &principals;
+	ctx.store = store;
+	r = server_run(&ctx, &principals, &opts);
+
+	ms_store_close(store);
+	hostkeys_free(&keys);
+	principals_free(&principals);
+	cleanup(0);
+	servconf_free(&conf);
+	return r == 0 ? 0 : 1;
+}

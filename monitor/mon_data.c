@@ -1,0 +1,463 @@
+/*
+ * mon_data.c — data requests from an authenticated worker (I4).
+ *
+ * Every request names a path; the monitor validates it again, computes the
+ * bound principal's effective rights there (never trusting the worker's
+ * idea of a handle or its access mode), performs the store operation, and
+ * writes one audit line per decision.  Structural problems (trailing
+ * bytes, oversize fields) are worker misbehaviour and kill it; bad names or
+ * values are the client's and get INVALID_ARGUMENT.
+ */
+#include <sys/types.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "acl.h"
+#include "buf.h"
+#include "errors.h"
+#include "frame.h"
+#include "log.h"
+#include "mon.h"
+#include "path.h"
+#include "proto.h"
+#include "servconf.h"
+#include "store.h"
+
+/* One decoded request: every field a data request may carry. */
+struct data_req {
+	char	*path;
+	char	*record;
+	uint8_t	 access;
+	uint8_t	 flags;
+	u_char	*value;
+	size_t	 value_len;
+};
+
+static void
+data_req_free(struct data_req *d)
+{
+	free(d->path);
+	free(d->record);
+	freezero(d->value, d->value_len);
+	memset(d, 0, sizeof(*d));
+}
+
+static int
+get_path(struct msbuf *req, struct data_req *d)
+{
+	return msbuf_get_cstring(req, &d->path, NULL, MS_PATH_MAX);
+}
+
+static int
+get_record(struct msbuf *req, struct data_req *d)
+{
+	return msbuf_get_cstring(req, &d->record, NULL, MS_RECORD_NAME_MAX);
+}
+
+static int
+req_end(struct msbuf *req)
+{
+	return msbuf_len(req) == 0 ? 0 : MS_ERR_INVALID_FORMAT;
+}
+
+static uint32_t
+store_to_status(int st)
+{
+	switch (st) {
+	case MS_STORE_OK:
+		return MS_ST_OK;
+	case MS_STORE_NOT_FOUND_PATH:
+		return MS_ST_PATH_NOT_FOUND;
+	case MS_STORE_NOT_FOUND_RECORD:
+		return MS_ST_RECORD_NOT_FOUND;
+	case MS_STORE_BUSY:
+		return MS_ST_PATH_BUSY;
+	case MS_STORE_INVALID:
+		return MS_ST_INVALID_ARGUMENT;
+	default:
+		return MS_ST_INTERNAL_ERROR;
+	}
+}
+
+static uint8_t
+rights_at(const struct mon_ctx *ctx, const struct mon_worker *w,
+    const char *path)
+{
+	uint8_t rights = 0;
+
+	if (ms_acl_effective(ms_store_acl_walk, ctx->store, path, w->principal,
+	    (const char *const *)w->groups, w->ngroups,
+	    (const char *const *)ctx->conf->admins, ctx->conf->nadmins,
+	    &rights) != 0)
+		return 0;
+	return rights;
+}
+
+static void
+audit(const struct mon_worker *w, const char *op, const struct data_req *d,
+    uint32_t status)
+{
+	logit("audit: principal=%s op=%s path=%s%s%s peer=%s result=%s",
+	    w->principal, op, d->path ? d->path : "-",
+	    d->record && *d->record ? " record=" : "",
+	    d->record && *d->record ? d->record : "", w->peer,
+	    status == MS_ST_OK ? "allowed" :
+	    status == MS_ST_ACCESS_DENIED ? "denied" : ms_status_str(status));
+}
+
+/* Validate names; 0 means "go on", else the status to answer. */
+static uint32_t
+check_names(const struct data_req *d, int need_record)
+{
+	if (ms_path_valid(d->path, strlen(d->path)) != 0)
+		return MS_ST_INVALID_ARGUMENT;
+	if (need_record && ms_record_name_valid(d->record,
+	    strlen(d->record)) != 0)
+		return MS_ST_INVALID_ARGUMENT;
+	return MS_ST_OK;
+}
+
+static int
+answer_status(struct msbuf *resp, const struct mon_worker *w, const char *op,
+    const struct data_req *d, uint32_t status)
+{
+	audit(w, op, d, status);
+	return msbuf_put_u32(resp, status);
+}
+
+int
+mon_open(const struct mon_ctx *ctx, struct mon_worker *w, struct msbuf *req,
+    struct msbuf *resp)
+{
+	struct data_req d = { 0 };
+	uint32_t st;
+	uint8_t rights;
+	int r;
+
+	if ((r = get_path(req, &d)) != 0 ||
+	    (r = msbuf_get_u8(req, &d.access)) != 0 || (r = req_end(req)) != 0)
+		goto out;
+	if ((st = check_names(&d, 0)) != MS_ST_OK ||
+	    d.access == 0 || (d.access & ~(MS_ACCESS_READ | MS_ACCESS_WRITE))) {
+		r = answer_status(resp, w, "open", &d, MS_ST_INVALID_ARGUMENT);
+		goto out;
+	}
+	rights = rights_at(ctx, w, d.path);
+	if (((d.access & MS_ACCESS_READ) && (rights & (MS_RIGHT_READ |
+	    MS_RIGHT_SECURE | MS_RIGHT_LIST | MS_RIGHT_ADMIN)) == 0) ||
+	    ((d.access & MS_ACCESS_WRITE) && (rights & MS_RIGHT_WRITE) == 0))
+		st = MS_ST_ACCESS_DENIED;
+	else if (!(d.access & MS_ACCESS_WRITE))
+		st = store_to_status(ms_store_node_exists(ctx->store, d.path));
+	r = answer_status(resp, w, "open", &d, st);
+ out:
+	data_req_free(&d);
+	return r;
+}
+
+int
+mon_get(const struct mon_ctx *ctx, struct mon_worker *w, struct msbuf *req,
+    struct msbuf *resp)
+{
+	struct data_req d = { 0 };
+	struct ms_record rec = { 0 };
+	uint32_t st;
+	uint8_t rights;
+	int r;
+
+	if ((r = get_path(req, &d)) != 0 || (r = get_record(req, &d)) != 0 ||
+	    (r = req_end(req)) != 0)
+		goto out;
+	if ((st = check_names(&d, 1)) != MS_ST_OK) {
+		r = answer_status(resp, w, "get", &d, st);
+		goto out;
+	}
+	rights = rights_at(ctx, w, d.path);
+	if ((rights & (MS_RIGHT_READ | MS_RIGHT_SECURE)) == 0) {
+		r = answer_status(resp, w, "get", &d, MS_ST_ACCESS_DENIED);
+		goto out;
+	}
+	st = store_to_status(ms_store_get(ctx->store, d.path, d.record, &rec));
+	if (st == MS_ST_OK && !(rights & ((rec.flags & MS_REC_SECURE) ?
+	    MS_RIGHT_SECURE : MS_RIGHT_READ)))
+		st = MS_ST_ACCESS_DENIED;
+	if ((r = answer_status(resp, w, "get", &d, st)) != 0 || st != MS_ST_OK)
+		goto out;
+	if ((r = msbuf_put_u8(resp, rec.flags)) != 0 ||
+	    (r = msbuf_put_u64(resp, rec.version)) != 0 ||
+	    (r = msbuf_put_u64(resp, rec.mtime)) != 0 ||
+	    (r = msbuf_put_string(resp, rec.value, rec.value_len)) != 0)
+		goto out;
+ out:
+	ms_record_clear(&rec);
+	data_req_free(&d);
+	return r;
+}
+
+int
+mon_set(const struct mon_ctx *ctx, struct mon_worker *w, struct msbuf *req,
+    struct msbuf *resp)
+{
+	struct data_req d = { 0 };
+	uint64_t version = 0;
+	uint32_t st;
+	int r;
+
+	if ((r = get_path(req, &d)) != 0 || (r = get_record(req, &d)) != 0 ||
+	    (r = msbuf_get_u8(req, &d.flags)) != 0 ||
+	    (r = msbuf_get_string(req, &d.value, &d.value_len,
+	    MS_VALUE_MAX)) != 0 || (r = req_end(req)) != 0)
+		goto out;
+	if ((st = check_names(&d, 1)) == MS_ST_OK &&
+	    ((d.flags & ~MS_REC_FLAGS_MASK) != 0 ||
+	    d.value_len > ctx->conf->max_value_size))
+		st = MS_ST_INVALID_ARGUMENT;
+	if (st == MS_ST_OK && !(rights_at(ctx, w, d.path) & MS_RIGHT_WRITE))
+		st = MS_ST_ACCESS_DENIED;
+	if (st == MS_ST_OK)
+		st = store_to_status(ms_store_set(ctx->store, d.path, d.record,
+		    d.flags, d.value, d.value_len, &version));
+	if ((r = answer_status(resp, w, "set", &d, st)) == 0 && st == MS_ST_OK)
+		r = msbuf_put_u64(resp, version);
+ out:
+	data_req_free(&d);
+	return r;
+}
+
+int
+mon_delete(const struct mon_ctx *ctx, struct mon_worker *w, struct msbuf *req,
+    struct msbuf *resp)
+{
+	struct data_req d = { 0 };
+	uint32_t st;
+	int r, node = 0;
+
+	if ((r = get_path(req, &d)) != 0 ||
+	    (r = msbuf_get_cstring(req, &d.record, NULL,
+	    MS_RECORD_NAME_MAX)) != 0 || (r = req_end(req)) != 0)
+		goto out;
+	node = *d.record == '\0';
+	if ((st = check_names(&d, !node)) == MS_ST_OK && node &&
+	    ms_path_is_root(d.path))
+		st = MS_ST_INVALID_ARGUMENT;
+	if (st == MS_ST_OK && !(rights_at(ctx, w, d.path) & MS_RIGHT_WRITE))
+		st = MS_ST_ACCESS_DENIED;
+	if (st == MS_ST_OK)
+		st = store_to_status(node ?
+		    ms_store_delete_node(ctx->store, d.path) :
+		    ms_store_delete_record(ctx->store, d.path, d.record));
+	r = answer_status(resp, w, "delete", &d, st);
+ out:
+	data_req_free(&d);
+	return r;
+}
+
+struct list_acc {
+	struct msbuf	*children, *records;
+	uint32_t	 nchildren, nrecords;
+};
+
+static int
+list_cb(void *vctx, int kind, const char *name, size_t len, uint8_t flags)
+{
+	struct list_acc *a = vctx;
+	int r;
+
+	if (kind == MS_STORE_LIST_CHILD) {
+		a->nchildren++;
+		return msbuf_put_string(a->children, name, len);
+	}
+	a->nrecords++;
+	if ((r = msbuf_put_string(a->records, name, len)) != 0)
+		return r;
+	return msbuf_put_u8(a->records, flags);
+}
+
+int
+mon_list(const struct mon_ctx *ctx, struct mon_worker *w, struct msbuf *req,
+    struct msbuf *resp)
+{
+	struct data_req d = { 0 };
+	struct list_acc acc = { 0 };
+	uint32_t st;
+	int r;
+
+	if ((r = get_path(req, &d)) != 0 || (r = req_end(req)) != 0)
+		goto out;
+	if ((st = check_names(&d, 0)) == MS_ST_OK &&
+	    !(rights_at(ctx, w, d.path) & MS_RIGHT_LIST))
+		st = MS_ST_ACCESS_DENIED;
+	if (st == MS_ST_OK) {
+		if ((acc.children = msbuf_new(MS_FRAME_MAX / 2)) == NULL ||
+		    (acc.records = msbuf_new(MS_FRAME_MAX / 2)) == NULL) {
+			r = MS_ERR_ALLOC;
+			goto out;
+		}
+		st = store_to_status(ms_store_list(ctx->store, d.path,
+		    list_cb, &acc));
+	}
+	if ((r = answer_status(resp, w, "list", &d, st)) != 0 ||
+	    st != MS_ST_OK)
+		goto out;
+	if ((r = msbuf_put_u32(resp, acc.nchildren)) != 0 ||
+	    (r = msbuf_putb(resp, acc.children)) != 0 ||
+	    (r = msbuf_put_u32(resp, acc.nrecords)) != 0 ||
+	    (r = msbuf_putb(resp, acc.records)) != 0)
+		goto out;
+ out:
+	msbuf_free(acc.children);
+	msbuf_free(acc.records);
+	data_req_free(&d);
+	return r;
+}
+
+struct acl_acc {
+	const char	*path;
+	struct msbuf	*entries;
+	uint32_t	 n;
+	uint8_t		 node_flags;
+};
+
+static int
+acl_cb(void *vctx, const char *path, const struct ms_acl *acl)
+{
+	struct acl_acc *a = vctx;
+	char rights[MS_RIGHTS_MAX + 1];
+	int inherited = strcmp(path, a->path) != 0, r;
+	size_t i;
+
+	if (!inherited)
+		a->node_flags = acl->flags;
+	for (i = 0; i < acl->nentries; i++) {
+		ms_rights_format(acl->entries[i].rights, rights);
+		if ((r = msbuf_put_cstring(a->entries,
+		    acl->entries[i].who)) != 0 ||
+		    (r = msbuf_put_cstring(a->entries, rights)) != 0 ||
+		    (r = msbuf_put_u8(a->entries, inherited)) != 0)
+			return r;
+		a->n++;
+	}
+	return 0;
+}
+
+int
+mon_getacl(const struct mon_ctx *ctx, struct mon_worker *w, struct msbuf *req,
+    struct msbuf *resp)
+{
+	struct data_req d = { 0 };
+	struct acl_acc acc = { 0 };
+	uint32_t st;
+	int r;
+
+	if ((r = get_path(req, &d)) != 0 || (r = req_end(req)) != 0)
+		goto out;
+	if ((st = check_names(&d, 0)) == MS_ST_OK &&
+	    !(rights_at(ctx, w, d.path) & MS_RIGHT_ADMIN))
+		st = MS_ST_ACCESS_DENIED;
+	if (st == MS_ST_OK)
+		st = store_to_status(ms_store_node_exists(ctx->store, d.path));
+	if (st == MS_ST_OK) {
+		acc.path = d.path;
+		if ((acc.entries = msbuf_new(MS_FRAME_MAX / 2)) == NULL) {
+			r = MS_ERR_ALLOC;
+			goto out;
+		}
+		if (ms_acl_chain(ms_store_acl_walk, ctx->store, d.path,
+		    acl_cb, &acc) != 0)
+			st = MS_ST_INTERNAL_ERROR;
+	}
+	if ((r = answer_status(resp, w, "getacl", &d, st)) != 0 ||
+	    st != MS_ST_OK)
+		goto out;
+	if ((r = msbuf_put_u8(resp, acc.node_flags)) != 0 ||
+	    (r = msbuf_put_u32(resp, acc.n)) != 0 ||
+	    (r = msbuf_putb(resp, acc.entries)) != 0)
+		goto out;
+ out:
+	msbuf_free(acc.entries);
+	data_req_free(&d);
+	return r;
+}
+
+static int
+get_acl_changes(struct msbuf *req, struct ms_acl_entry *changes, uint32_t n,
+    uint32_t *stp)
+{
+	char *who = NULL, *rights = NULL;
+	uint32_t i;
+	int r = 0;
+
+	for (i = 0; i < n; i++) {
+		if ((r = msbuf_get_cstring(req, &who, NULL,
+		    MS_ACL_WHO_MAX)) != 0 ||
+		    (r = msbuf_get_cstring(req, &rights, NULL,
+		    MS_RIGHTS_MAX)) != 0)
+			break;
+		if (ms_acl_who_valid(who) != 0 ||
+		    ms_rights_parse(rights, &changes[i].rights) != 0)
+			*stp = MS_ST_INVALID_ARGUMENT;
+		else
+			strlcpy(changes[i].who, who, sizeof(changes[i].who));
+		free(who);
+		free(rights);
+		who = rights = NULL;
+	}
+	free(who);
+	return r;
+}
+
+int
+mon_setacl(const struct mon_ctx *ctx, struct mon_worker *w, struct msbuf *req,
+    struct msbuf *resp)
+{
+	struct data_req d = { 0 };
+	struct ms_acl_entry *changes = NULL;
+	uint32_t n, st = MS_ST_OK;
+	uint8_t inherit;
+	int r, noinherit;
+
+	if ((r = get_path(req, &d)) != 0 ||
+	    (r = msbuf_get_u8(req, &inherit)) != 0 ||
+	    (r = msbuf_get_u32(req, &n)) != 0)
+		goto out;
+	if (n > MS_ACL_ENTRIES_MAX || inherit > MS_SETACL_UNCHANGED) {
+		r = MS_ERR_INVALID_FORMAT;
+		goto out;
+	}
+	if ((changes = calloc(n ? n : 1, sizeof(*changes))) == NULL) {
+		r = MS_ERR_ALLOC;
+		goto out;
+	}
+	if ((r = get_acl_changes(req, changes, n, &st)) != 0 ||
+	    (r = req_end(req)) != 0)
+		goto out;
+	if (st == MS_ST_OK)
+		st = check_names(&d, 0);
+	if (st == MS_ST_OK && !(rights_at(ctx, w, d.path) & MS_RIGHT_ADMIN))
+		st = MS_ST_ACCESS_DENIED;
+	noinherit = inherit == MS_SETACL_UNCHANGED ? -1 :
+	    inherit == MS_SETACL_BREAK ? 1 : 0;
+	if (st == MS_ST_OK)
+		st = store_to_status(ms_store_set_acl(ctx->store, d.path,
+		    changes, n, noinherit));
+	r = answer_status(resp, w, "setacl", &d, st);
+ out:
+	free(changes);
+	data_req_free(&d);
+	return r;
+}
+
+int
+mon_status(const struct mon_ctx *ctx, struct mon_worker *w, struct msbuf *req,
+    struct msbuf *resp)
+{
+	int r;
+
+	if ((r = req_end(req)) != 0 ||
+	    (r = msbuf_put_u32(resp, MS_ST_OK)) != 0 ||
+	    (r = msbuf_put_cstring(resp, w->principal)) != 0 ||
+	    (r = msbuf_put_cstring(resp, MS_SERVER_VERSION_STRING)) != 0)
+		return r;
+	return 0;
+}

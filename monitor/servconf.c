@@ -1,0 +1,443 @@
+/*
+ * servconf.c — parse the daemon configuration file.
+ *
+ * The file is trusted operator input, but it is still parsed defensively:
+ * bounded line length, strict numbers (strtonum), unknown keywords and
+ * duplicate single-valued keywords rejected with FILE:LINE.
+ */
+#include <sys/types.h>
+#include <sys/stat.h>
+
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "crypto.h"
+#include "errors.h"
+#include "log.h"
+#include "path.h"
+#include "proto.h"
+#include "record.h"
+#include "servconf.h"
+
+#define CONF_LINE_MAX	4096
+#define CONF_DEFAULT_USER	"nobody"
+#define CONF_DEFAULT_CHROOT	"/var/empty/metasafe"
+#define CONF_DEFAULT_PIDFILE	"/run/metasafed.pid"
+
+enum conf_kw {
+	KW_LISTEN, KW_PORT, KW_HOSTKEY, KW_HOSTKEXKEY, KW_STOREKEY, KW_STOREDIR,
+	KW_PRINCIPALS, KW_ADMINS, KW_PRIVUSER, KW_PRIVCHROOT, KW_PIDFILE,
+	KW_MAXSESSIONS, KW_PERSOURCE, KW_GRACE, KW_LOGLEVEL, KW_WORKERPATH,
+	KW_SANDBOXDEBUG, KW_MAXVALUE, KW_CIPHERS,
+};
+
+static const struct {
+	const char	*name;
+	enum conf_kw	 kw;
+} keywords[] = {
+	{ "ListenAddress", KW_LISTEN },
+	{ "Port", KW_PORT },
+	{ "HostKey", KW_HOSTKEY },
+	{ "HostKexKey", KW_HOSTKEXKEY },
+	{ "StoreKey", KW_STOREKEY },
+	{ "StoreDirectory", KW_STOREDIR },
+	{ "AuthorizedPrincipalsFile", KW_PRINCIPALS },
+	{ "AdminPrincipals", KW_ADMINS },
+	{ "PrivsepUser", KW_PRIVUSER },
+	{ "PrivsepChroot", KW_PRIVCHROOT },
+	{ "PidFile", KW_PIDFILE },
+	{ "MaxSessions", KW_MAXSESSIONS },
+	{ "PerSourceMaxStartups", KW_PERSOURCE },
+	{ "LoginGraceTime", KW_GRACE },
+	{ "LogLevel", KW_LOGLEVEL },
+	{ "WorkerPath", KW_WORKERPATH },
+	{ "SandboxDebug", KW_SANDBOXDEBUG },
+	{ "MaxValueSize", KW_MAXVALUE },
+	{ "Ciphers", KW_CIPHERS },
+};
+
+struct conf_ctx {
+	const char	*file;
+	int		 line;
+	char		*errbuf;
+	size_t		 errlen;
+	unsigned int	 seen;		/* bitmask of single-valued keywords */
+};
+
+void
+servconf_init(struct servconf *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->port = -1;
+	c->max_sessions = -1;
+	c->per_source_max_startups = -1;
+	c->login_grace_time = -1;
+	c->log_level = -1;
+	c->sandbox_debug = -1;
+}
+
+static int __attribute__((format(printf, 2, 3)))
+conf_error(struct conf_ctx *ctx, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (ctx->line > 0)
+		snprintf(ctx->errbuf, ctx->errlen, "%s:%d: %s", ctx->file,
+		    ctx->line, msg);
+	else
+		snprintf(ctx->errbuf, ctx->errlen, "%s: %s", ctx->file, msg);
+	return MS_ERR_INVALID_FORMAT;
+}
+
+static int
+set_string(struct conf_ctx *ctx, char **dst, const char *kw, const char *arg)
+{
+	if (*dst != NULL)
+		return conf_error(ctx, "%s given more than once", kw);
+	if ((*dst = strdup(arg)) == NULL)
+		return MS_ERR_ALLOC;
+	return 0;
+}
+
+static int
+set_number(struct conf_ctx *ctx, int *dst, const char *kw, const char *arg,
+    long long lo, long long hi)
+{
+	const char *errstr;
+	long long v;
+
+	if (*dst != -1)
+		return conf_error(ctx, "%s given more than once", kw);
+	v = strtonum(arg, lo, hi, &errstr);
+	if (errstr != NULL)
+		return conf_error(ctx, "%s: value \"%s\" is %s (%lld..%lld)",
+		    kw, arg, errstr, lo, hi);
+	*dst = (int)v;
+	return 0;
+}
+
+static int
+set_yesno(struct conf_ctx *ctx, int *dst, const char *kw, const char *arg)
+{
+	if (*dst != -1)
+		return conf_error(ctx, "%s given more than once", kw);
+	if (strcasecmp(arg, "yes") == 0)
+		*dst = 1;
+	else if (strcasecmp(arg, "no") == 0)
+		*dst = 0;
+	else
+		return conf_error(ctx, "%s: expected yes or no, got \"%s\"",
+		    kw, arg);
+	return 0;
+}
+
+static int
+parse_ciphers(struct conf_ctx *ctx, struct servconf *c, char *arg)
+{
+	char *name;
+	int alg;
+
+	if (c->ciphers.n != 0)
+		return conf_error(ctx, "Ciphers given more than once");
+	while ((name = strsep(&arg, ",")) != NULL) {
+		if ((alg = ms_aead_from_name(name)) < 0)
+			return conf_error(ctx, "Ciphers: unknown cipher \"%s\"",
+			    name);
+		if (c->ciphers.n >= MS_ALG_LIST_MAX)
+			return conf_error(ctx, "Ciphers: too many entries");
+		if (ms_alg_list_contains(&c->ciphers,
+		    ms_aead_to_cipher((enum ms_aead)alg)))
+			return conf_error(ctx, "Ciphers: \"%s\" listed twice",
+			    name);
+		c->ciphers.ids[c->ciphers.n++] =
+		    ms_aead_to_cipher((enum ms_aead)alg);
+	}
+	return 0;
+}
+
+static int
+principal_name_ok(const char *s)
+{
+	size_t i, len = strlen(s);
+
+	if (len == 0 || len > MS_PRINCIPAL_MAX)
+		return 0;
+	for (i = 0; i < len; i++) {
+		if (!isalnum((u_char)s[i]) && strchr("._@-", s[i]) == NULL)
+			return 0;
+	}
+	return 1;
+}
+
+/* Handle one "Keyword args..." line; 'rest' holds the arguments. */
+static int
+parse_keyword(struct conf_ctx *ctx, struct servconf *c, const char *kwname,
+    char *rest)
+{
+	char *arg, *extra;
+	size_t i;
+	int r, v = -1;
+
+	for (i = 0; i < sizeof(keywords) / sizeof(keywords[0]); i++)
+		if (strcasecmp(kwname, keywords[i].name) == 0)
+			break;
+	if (i == sizeof(keywords) / sizeof(keywords[0]))
+		return conf_error(ctx, "unknown keyword \"%s\"", kwname);
+	kwname = keywords[i].name;
+
+	rest += strspn(rest, " \t");
+	if (*rest == '\0')
+		return conf_error(ctx, "%s: missing argument", kwname);
+
+	if (keywords[i].kw == KW_ADMINS) {
+		while ((arg = strsep(&rest, " \t")) != NULL) {
+			if (*arg == '\0')
+				continue;
+			if (!principal_name_ok(arg))
+				return conf_error(ctx, "AdminPrincipals: "
+				    "invalid principal name \"%s\"", arg);
+			if (c->nadmins >= SERVCONF_MAX_ADMINS)
+				return conf_error(ctx, "AdminPrincipals: "
+				    "too many names");
+			if ((c->admins[c->nadmins++] = strdup(arg)) == NULL)
+				return MS_ERR_ALLOC;
+		}
+		return 0;
+	}
+
+	/* Every other keyword takes exactly one argument. */
+	arg = strsep(&rest, " \t");
+	if (rest != NULL) {
+		extra = rest + strspn(rest, " \t");
+		if (*extra != '\0')
+			return conf_error(ctx, "%s: unexpected extra argument "
+			    "\"%s\"", kwname, extra);
+	}
+
+	switch (keywords[i].kw) {
+	case KW_LISTEN:
+		if (c->nlisten >= SERVCONF_MAX_LISTEN)
+			return conf_error(ctx, "too many ListenAddress lines");
+		if ((c->listen_addrs[c->nlisten++] = strdup(arg)) == NULL)
+			return MS_ERR_ALLOC;
+		return 0;
+	case KW_PORT:
+		return set_number(ctx, &c->port, kwname, arg, 1, 65535);
+	case KW_HOSTKEY:
+		return set_string(ctx, &c->host_key_file, kwname, arg);
+	case KW_HOSTKEXKEY:
+		return set_string(ctx, &c->host_kex_key_file, kwname, arg);
+	case KW_STOREKEY:
+		return set_string(ctx, &c->store_key_file, kwname, arg);
+	case KW_STOREDIR:
+		return set_string(ctx, &c->store_dir, kwname, arg);
+	case KW_PRINCIPALS:
+		return set_string(ctx, &c->principals_file, kwname, arg);
+	case KW_PRIVUSER:
+		return set_string(ctx, &c->privsep_user, kwname, arg);
+	case KW_PRIVCHROOT:
+		if (arg[0] != '/')
+			return conf_error(ctx, "PrivsepChroot must be an "
+			    "absolute path");
+		return set_string(ctx, &c->privsep_chroot, kwname, arg);
+	case KW_PIDFILE:
+		return set_string(ctx, &c->pid_file, kwname, arg);
+	case KW_WORKERPATH:
+		return set_string(ctx, &c->worker_path, kwname, arg);
+	case KW_MAXSESSIONS:
+		return set_number(ctx, &c->max_sessions, kwname, arg, 1, 10000);
+	case KW_PERSOURCE:
+		return set_number(ctx, &c->per_source_max_startups, kwname,
+		    arg, 1, 10000);
+	case KW_GRACE:
+		return set_number(ctx, &c->login_grace_time, kwname, arg,
+		    1, 3600);
+	case KW_LOGLEVEL:
+		if (c->log_level != -1)
+			return conf_error(ctx, "LogLevel given more than once");
+		if ((v = ms_log_level_from_name(arg)) < 0)
+			return conf_error(ctx, "LogLevel: unknown level \"%s\"",
+			    arg);
+		c->log_level = v;
+		return 0;
+	case KW_SANDBOXDEBUG:
+		return set_yesno(ctx, &c->sandbox_debug, kwname, arg);
+	case KW_MAXVALUE:
+		if (c->max_value_size != 0)
+			return conf_error(ctx, "MaxValueSize given more than "
+			    "once");
+		if ((r = set_number(ctx, &v, kwname, arg, 1,
+		    MS_VALUE_MAX)) != 0)
+			return r;
+		c->max_value_size = (size_t)v;
+		return 0;
+	case KW_CIPHERS:
+		return parse_ciphers(ctx, c, arg);
+	case KW_ADMINS:
+		break;
+	}
+	return MS_ERR_INTERNAL;
+}
+
+static int
+parse_line(struct conf_ctx *ctx, struct servconf *c, char *line)
+{
+	char *kw;
+
+	line[strcspn(line, "\r\n")] = '\0';
+	line += strspn(line, " \t");
+	if (*line == '\0' || *line == '#')
+		return 0;
+	kw = strsep(&line, " \t");
+	if (line == NULL)
+		return conf_error(ctx, "%s: missing argument", kw);
+	return parse_keyword(ctx, c, kw, line);
+}
+
+static int
+apply_defaults(struct conf_ctx *ctx, struct servconf *c)
+{
+	ctx->line = 0;
+	if (c->nlisten == 0 &&
+	    (c->listen_addrs[c->nlisten++] = strdup("127.0.0.1")) == NULL)
+		return MS_ERR_ALLOC;
+	if (c->port == -1)
+		c->port = MS_DEFAULT_PORT;
+	if (c->host_key_file == NULL)
+		return conf_error(ctx, "HostKey is required");
+	if (c->host_kex_key_file == NULL)
+		return conf_error(ctx, "HostKexKey is required");
+	if (c->store_key_file == NULL)
+		return conf_error(ctx, "StoreKey is required");
+	if (c->store_dir == NULL)
+		return conf_error(ctx, "StoreDirectory is required");
+	if (c->principals_file == NULL)
+		return conf_error(ctx, "AuthorizedPrincipalsFile is required");
+	if (c->privsep_user == NULL &&
+	    (c->privsep_user = strdup(CONF_DEFAULT_USER)) == NULL)
+		return MS_ERR_ALLOC;
+	if (c->privsep_chroot == NULL &&
+	    (c->privsep_chroot = strdup(CONF_DEFAULT_CHROOT)) == NULL)
+		return MS_ERR_ALLOC;
+	if (c->pid_file == NULL &&
+	    (c->pid_file = strdup(CONF_DEFAULT_PIDFILE)) == NULL)
+		return MS_ERR_ALLOC;
+	if (c->worker_path == NULL &&
+	    (c->worker_path = strdup(MS_BUILDDIR "/metasafe-worker")) == NULL)
+		return MS_ERR_ALLOC;
+	if (c->max_sessions == -1)
+		c->max_sessions = 100;
+	if (c->per_source_max_startups == -1)
+		c->per_source_max_startups = 20;
+	if (c->login_grace_time == -1)
+		c->login_grace_time = 30;
+	if (c->log_level == -1)
+		c->log_level = MS_LOG_INFO;
+	if (c->sandbox_debug == -1)
+		c->sandbox_debug = 0;
+	if (c->max_value_size == 0)
+		c->max_value_size = MS_VALUE_MAX;
+	if (c->ciphers.n == 0) {
+		c->ciphers.ids[c->ciphers.n++] = MS_CIPHER_AES256_GCM;
+		c->ciphers.ids[c->ciphers.n++] = MS_CIPHER_CHACHA20_POLY1305;
+	}
+	return 0;
+}
+
+int
+servconf_load(const char *path, struct servconf *c, char *errbuf, size_t errlen)
+{
+	struct conf_ctx ctx;
+	char line[CONF_LINE_MAX];
+	FILE *f;
+	int r = 0;
+
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.file = path;
+	ctx.errbuf = errbuf;
+	ctx.errlen = errlen;
+	if ((f = fopen(path, "r")) == NULL) {
+		conf_error(&ctx, "cannot open: %s", strerror(errno));
+		return MS_ERR_SYSTEM;
+	}
+	while (fgets(line, sizeof(line), f) != NULL) {
+		ctx.line++;
+		if (strchr(line, '\n') == NULL && !feof(f)) {
+			r = conf_error(&ctx, "line too long");
+			break;
+		}
+		if ((r = parse_line(&ctx, c, line)) != 0)
+			break;
+	}
+	if (r == 0 && ferror(f))
+		r = conf_error(&ctx, "read error");
+	fclose(f);
+	if (r == 0)
+		r = apply_defaults(&ctx, c);
+	return r;
+}
+
+void
+servconf_dump(FILE *f, const struct servconf *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->nlisten; i++)
+		fprintf(f, "listenaddress %s\n", c->listen_addrs[i]);
+	fprintf(f, "port %d\n", c->port);
+	fprintf(f, "hostkey %s\n", c->host_key_file);
+	fprintf(f, "hostkexkey %s\n", c->host_kex_key_file);
+	fprintf(f, "storekey %s\n", c->store_key_file);
+	fprintf(f, "storedirectory %s\n", c->store_dir);
+	fprintf(f, "authorizedprincipalsfile %s\n", c->principals_file);
+	fprintf(f, "adminprincipals");
+	for (i = 0; i < c->nadmins; i++)
+		fprintf(f, " %s", c->admins[i]);
+	fprintf(f, "%s\n", c->nadmins == 0 ? " none" : "");
+	fprintf(f, "privsepuser %s\n", c->privsep_user);
+	fprintf(f, "privsepchroot %s\n", c->privsep_chroot);
+	fprintf(f, "pidfile %s\n", c->pid_file);
+	fprintf(f, "workerpath %s\n", c->worker_path);
+	fprintf(f, "maxsessions %d\n", c->max_sessions);
+	fprintf(f, "persourcemaxstartups %d\n", c->per_source_max_startups);
+	fprintf(f, "logingracetime %d\n", c->login_grace_time);
+	fprintf(f, "loglevel %s\n", ms_log_level_name(c->log_level));
+	fprintf(f, "sandboxdebug %s\n", c->sandbox_debug ? "yes" : "no");
+	fprintf(f, "maxvaluesize %zu\n", c->max_value_size);
+	fprintf(f, "ciphers ");
+	for (i = 0; i < c->ciphers.n; i++)
+		fprintf(f, "%s%s", i ? "," : "",
+		    ms_aead_name(ms_cipher_to_aead(c->ciphers.ids[i])));
+	fprintf(f, "\n");
+}
+
+void
+servconf_free(struct servconf *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->nlisten; i++)
+		free(c->listen_addrs[i]);
+	for (i = 0; i < c->nadmins; i++)
+		free(c->admins[i]);
+	free(c->host_key_file);
+	free(c->host_kex_key_file);
+	free(c->store_key_file);
+	free(c->store_dir);
+	free(c->principals_file);
+	free(c->privsep_user);
+	free(c->privsep_chroot);
+	free(c->pid_file);
+	free(c->worker_path);
+	servconf_init(c);
+}

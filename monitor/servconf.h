@@ -1,0 +1,53 @@
+/*
+ * servconf.h — metasafed configuration (sshd_config style).
+ *
+ * "Keyword value" lines, '#' comments, keywords case-insensitive, unknown
+ * keywords are an error reported as FILE:LINE.  See README.md for the list.
+ */
+#ifndef MS_SERVCONF_H
+#define MS_SERVCONF_H
+
+#include <stdio.h>
+#include <sys/types.h>
+
+#include "hello.h"
+
+#define SERVCONF_MAX_LISTEN	16
+#define SERVCONF_MAX_ADMINS	64
+#define MS_DEFAULT_PORT		7439
+
+struct servconf {
+	char	*listen_addrs[SERVCONF_MAX_LISTEN];
+	size_t	 nlisten;
+	int	 port;
+	char	*host_key_file;		/* Ed25519 signature key */
+	char	*host_kex_key_file;	/* X25519 */
+	char	*store_key_file;
+	char	*store_dir;
+	char	*principals_file;
+	char	*admins[SERVCONF_MAX_ADMINS];
+	size_t	 nadmins;
+	char	*privsep_user;
+	char	*privsep_chroot;
+	char	*pid_file;
+	char	*worker_path;
+	int	 max_sessions;
+	int	 per_source_max_startups;	/* concurrent per source address */
+	int	 login_grace_time;		/* seconds */
+	int	 log_level;			/* enum ms_loglevel */
+	int	 sandbox_debug;
+	size_t	 max_value_size;
+	struct ms_alg_list ciphers;		/* server preference */
+};
+
+void	servconf_init(struct servconf *c);
+/*
+ * Load and validate; on error fills errbuf with "FILE:LINE: message"
+ * (or "FILE: message") and returns a negative MS_ERR_* code.
+ */
+int	servconf_load(const char *path, struct servconf *c, char *errbuf,
+	    size_t errlen);
+void	servconf_dump(FILE *f, const struct servconf *c);
+void	servconf_free(struct servconf *c);
+
+#endif /* MS_SERVCONF_H */

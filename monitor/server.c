@@ -1,0 +1,594 @@
+/*
+ * server.c — the monitor's event loop.
+ *
+ * One poll() loop serves the listeners and every worker's request and log
+ * channels.  Worker channels are non-blocking with per-worker input and
+ * output buffers, so a slow or dead worker never stalls the monitor; a
+ * worker has at most one request outstanding (the next is not parsed until
+ * the previous answer is flushed).
+ */
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "errors.h"
+#include "frame.h"
+#include "log.h"
+#include "mon.h"
+#include "principals.h"
+#include "proto.h"
+#include "server.h"
+#include "servconf.h"
+#include "spawn.h"
+
+#define LISTEN_MAX		(SERVCONF_MAX_LISTEN * 2)
+#define WORKER_LOG_LINE_MAX	2048
+#define WORKER_AUTH_SLACK_MS	5000	/* beyond LoginGraceTime */
+#define DRAIN_TIMEOUT_MS	10000
+
+struct live_worker {
+	struct mon_worker	 mw;
+	int			 mon_fd, log_fd;
+	struct msbuf		*in, *out, *login;
+	int64_t			 started_ms;
+	char			 src[INET6_ADDRSTRLEN];
+	int			 killed;
+};
+
+static int listen_fds[LISTEN_MAX];
+static size_t nlisten;
+static struct live_worker **workers;
+static size_t nworkers;
+static volatile sig_atomic_t got_term, got_hup;
+
+static int64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void
+on_signal(int sig)
+{
+	if (sig == SIGHUP)
+		got_hup = 1;
+	else
+		got_term = 1;
+}
+
+static int
+listen_one(const char *addr, int port)
+{
+	struct addrinfo hints, *ai = NULL, *a;
+	char portstr[16];
+	int fd = -1, on = 1, r;
+
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_PASSIVE | AI_NUMERICHOST | AI_NUMERICSERV;
+	snprintf(portstr, sizeof(portstr), "%d", port);
+	if ((r = getaddrinfo(addr, portstr, &hints, &ai)) != 0) {
+		error("ListenAddress %s: %s", addr, gai_strerror(r));
+		return MS_ERR_INVALID_ARGUMENT;
+	}
+	for (a = ai; a != NULL; a = a->ai_next) {
+		if (nlisten >= LISTEN_MAX)
+			break;
+		if ((fd = socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC |
+		    SOCK_NONBLOCK, a->ai_protocol)) == -1)
+			continue;
+		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
+		if (a->ai_family == AF_INET6)
+			setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on,
+			    sizeof(on));
+		if (bind(fd, a->ai_addr, a->ai_addrlen) == -1 ||
+		    listen(fd, 128) == -1) {
+			error("bind %s port %d: %s", addr, port,
+			    strerror(errno));
+			close(fd);
+			freeaddrinfo(ai);
+			return MS_ERR_SYSTEM;
+		}
+		listen_fds[nlisten++] = fd;
+		logit("listening on %s port %d", addr, port);
+	}
+	freeaddrinfo(ai);
+	return 0;
+}
+
+int
+server_listen(const struct servconf *conf)
+{
+	size_t i;
+	int r;
+
+	for (i = 0; i < conf->nlisten; i++)
+		if ((r = listen_one(conf->listen_addrs[i], conf->port)) != 0)
+			return r;
+	return nlisten == 0 ? MS_ERR_SYSTEM : 0;
+}
+
+static void
+close_listeners(void)
+{
+	size_t i;
+
+	for (i = 0; i < nlisten; i++)
+		close(listen_fds[i]);
+	nlisten = 0;
+}
+
+/* A cleartext ALERT, for refusals before any worker exists. */
+static void
+send_alert(int fd, uint32_t status, const char *msg)
+{
+	struct msbuf *b;
+
+	if ((b = msbuf_new(512)) == NULL)
+		return;
+	if (msbuf_put_u16(b, MS_PROTO_VERSION) == 0 &&
+	    msbuf_put_u32(b, status) == 0 && msbuf_put_cstring(b, msg) == 0)
+		(void)ms_frame_write(fd, MS_FRAME_ALERT, b);
+	msbuf_free(b);
+}
+
+static int
+worker_config(const struct mon_ctx *ctx, const struct server_opts *opts,
+    const char *peer, struct msbuf *b)
+{
+	const struct servconf *c = ctx->conf;
+	size_t i;
+	int r;
+
+	if ((r = msbuf_put_u32(b, 1)) != 0 ||
+	    (r = msbuf_put_cstring(b, peer)) != 0 ||
+	    (r = msbuf_put_u32(b, (uint32_t)opts->privsep_uid)) != 0 ||
+	    (r = msbuf_put_u32(b, (uint32_t)opts->privsep_gid)) != 0 ||
+	    (r = msbuf_put_cstring(b, c->privsep_chroot)) != 0 ||
+	    (r = msbuf_put_u32(b, (uint32_t)c->login_grace_time * 1000)) != 0 ||
+	    (r = msbuf_put_u32(b, (uint32_t)c->max_value_size)) != 0 ||
+	    (r = msbuf_put_u8(b, (uint8_t)ms_log_get_level())) != 0 ||
+	    (r = msbuf_put_u8(b, (uint8_t)c->sandbox_debug)) != 0 ||
+	    (r = msbuf_put_u8(b, c->ciphers.n)) != 0)
+		return r;
+	for (i = 0; i < c->ciphers.n; i++)
+		if ((r = msbuf_put_u16(b, c->ciphers.ids[i])) != 0)
+			return r;
+	return 0;
+}
+
+static void
+format_peer(const struct sockaddr_storage *ss, char *src, size_t srclen,
+    char *peer, size_t peerlen)
+{
+	char port[16];
+
+	if (getnameinfo((const struct sockaddr *)ss, sizeof(*ss), src, srclen,
+	    port, sizeof(port), NI_NUMERICHOST | NI_NUMERICSERV) != 0) {
+		strlcpy(src, "unknown", srclen);
+		strlcpy(port, "0", sizeof(port));
+	}
+	if (ss->ss_family == AF_INET6)
+		snprintf(peer, peerlen, "[%s]:%s", src, port);
+	else
+		snprintf(peer, peerlen, "%s:%s", src, port);
+}
+
+static size_t
+count_from(const char *src)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < nworkers; i++)
+		if (strcmp(workers[i]->src, src) == 0)
+			n++;
+	return n;
+}
+
+static void
+worker_free(struct live_worker *lw)
+{
+	if (lw->mon_fd != -1)
+		close(lw->mon_fd);
+	if (lw->log_fd != -1)
+		close(lw->log_fd);
+	msbuf_free(lw->in);
+	msbuf_free(lw->out);
+	msbuf_free(lw->login);
+	mon_worker_clear(&lw->mw);
+	free(lw);
+}
+
+static void
+worker_kill(struct live_worker *lw, const char *why)
+{
+	if (lw->killed)
+		return;
+	error("killing worker %ld (%s): %s", (long)lw->mw.pid, lw->mw.peer, why);
+	kill(lw->mw.pid, SIGKILL);
+	lw->killed = 1;
+	/* Stop listening to it; it is reaped on SIGCHLD / next pass. */
+	if (lw->mon_fd != -1)
+		close(lw->mon_fd);
+	lw->mon_fd = -1;
+}
+
+static void
+accept_one(const struct mon_ctx *ctx, const struct server_opts *opts, int lfd)
+{
+	struct sockaddr_storage ss;
+	socklen_t sslen = sizeof(ss);
+	struct live_worker *lw = NULL, **nw;
+	struct spawned_worker sw;
+	struct msbuf *cfg = NULL;
+	char src[INET6_ADDRSTRLEN], peer[64];
+	int fd, r;
+
+	if ((fd = accept4(lfd, (struct sockaddr *)&ss, &sslen,
+	    SOCK_CLOEXEC)) == -1) {
+		if (errno != EAGAIN && errno != EINTR && errno != ECONNABORTED)
+			error("accept: %s", strerror(errno));
+		return;
+	}
+	format_peer(&ss, src, sizeof(src), peer, sizeof(peer));
+	if (nworkers >= (size_t)ctx->conf->max_sessions) {
+		logit("refusing %s: MaxSessions (%d) reached", peer,
+		    ctx->conf->max_sessions);
+		send_alert(fd, MS_ST_LIMIT_REACHED, "too many sessions");
+		goto out;
+	}
+	if (count_from(src) >= (size_t)ctx->conf->per_source_max_startups) {
+		logit("refusing %s: PerSourceMaxStartups (%d) reached", peer,
+		    ctx->conf->per_source_max_startups);
+		send_alert(fd, MS_ST_LIMIT_REACHED,
+		    "too many sessions from this address");
+		goto out;
+	}
+	if ((nw = reallocarray(workers, nworkers + 1, sizeof(*workers))) == NULL)
+		goto out;
+	workers = nw;
+	if ((lw = calloc(1, sizeof(*lw))) == NULL ||
+	    (lw->in = msbuf_new(MS_FRAME_MAX + MS_FRAME_HEADER_LEN)) == NULL ||
+	    (lw->out = msbuf_new(MS_FRAME_MAX + MS_FRAME_HEADER_LEN)) == NULL ||
+	    (lw->login = msbuf_new(64 * 1024)) == NULL ||
+	    (cfg = msbuf_new(4096)) == NULL) {
+		error_f("out of memory");
+		send_alert(fd, MS_ST_INTERNAL_ERROR, "internal error");
+		goto out;
+	}
+	lw->mon_fd = lw->log_fd = -1;
+	if ((r = worker_spawn(ctx->conf->worker_path, fd, opts->debug,
+	    &sw)) != 0) {
+		send_alert(fd, MS_ST_INTERNAL_ERROR, "internal error");
+		goto out;
+	}
+	mon_worker_init(&lw->mw, sw.pid, peer);
+	lw->mon_fd = sw.mon_fd;
+	lw->log_fd = sw.log_fd;
+	lw->started_ms = now_ms();
+	strlcpy(lw->src, src, sizeof(lw->src));
+	if ((r = worker_config(ctx, opts, peer, cfg)) != 0 ||
+	    (r = ms_frame_encode(lw->out, MS_MON_CONFIG, cfg)) != 0) {
+		worker_kill(lw, "cannot build config");
+	}
+	workers[nworkers++] = lw;
+	verbose("connection from %s: worker %ld", peer, (long)sw.pid);
+	lw = NULL;
+ out:
+	close(fd);
+	msbuf_free(cfg);
+	if (lw != NULL)
+		worker_free(lw);
+}
+
+static void
+flush_out(struct live_worker *lw)
+{
+	ssize_t n;
+
+	while (!lw->killed && msbuf_len(lw->out) > 0) {
+		n = write(lw->mon_fd, msbuf_ptr(lw->out), msbuf_len(lw->out));
+		if (n == -1 && (errno == EINTR))
+			continue;
+		if (n == -1 && errno == EAGAIN)
+			return;
+		if (n <= 0) {
+			worker_kill(lw, "write to worker failed");
+			return;
+		}
+		msbuf_consume(lw->out, (size_t)n);
+	}
+}
+
+static void
+handle_requests(const struct mon_ctx *ctx, struct live_worker *lw)
+{
+	struct msbuf *req = NULL, *resp = NULL;
+	uint8_t type;
+	int r;
+
+	if ((req = msbuf_new(MS_FRAME_MAX)) == NULL ||
+	    (resp = msbuf_new(MS_FRAME_MAX - 1)) == NULL) {
+		worker_kill(lw, "out of memory");
+		goto out;
+	}
+	/* One request at a time: the next waits until the answer is out. */
+	while (!lw->killed && msbuf_len(lw->out) == 0) {
+		r = ms_frame_parse(lw->in, &type, req, MS_FRAME_MAX);
+		if (r == MS_ERR_MESSAGE_INCOMPLETE)
+			break;
+		if (r != 0) {
+			error_fr(r, "worker %ld (%s): bad frame",
+			    (long)lw->mw.pid, lw->mw.peer);
+			worker_kill(lw, "malformed frame");
+			break;
+		}
+		if (mon_dispatch(ctx, &lw->mw, type, req, resp) != 0) {
+			worker_kill(lw, "request refused");
+			break;
+		}
+		if ((r = ms_frame_encode(lw->out, type, resp)) != 0) {
+			worker_kill(lw, "answer too large");
+			break;
+		}
+		flush_out(lw);
+	}
+ out:
+	msbuf_free(req);
+	msbuf_free(resp);
+}
+
+static void
+read_requests(const struct mon_ctx *ctx, struct live_worker *lw)
+{
+	int r;
+
+	if ((r = ms_frame_fill(lw->mon_fd, lw->in)) != 0) {
+		if (r == MS_ERR_CONN_CLOSED) {
+			debug_f("worker %ld closed its channel",
+			    (long)lw->mw.pid);
+			close(lw->mon_fd);
+			lw->mon_fd = -1;
+		} else
+			worker_kill(lw, "read from worker failed");
+		return;
+	}
+	handle_requests(ctx, lw);
+}
+
+/* Worker log lines: u8 level || string line.  Never above ERROR. */
+static void
+read_log(struct live_worker *lw)
+{
+	struct msbuf *f;
+	char *line;
+	uint8_t type, level;
+	int r;
+
+	if ((r = ms_frame_fill(lw->log_fd, lw->login)) != 0) {
+		close(lw->log_fd);
+		lw->log_fd = -1;
+		return;
+	}
+	if ((f = msbuf_new(WORKER_LOG_LINE_MAX + 16)) == NULL)
+		return;
+	while ((r = ms_frame_parse(lw->login, &type, f,
+	    WORKER_LOG_LINE_MAX + 16)) == 0) {
+		if (type != MS_LOG_FRAME || msbuf_get_u8(f, &level) != 0 ||
+		    msbuf_get_cstring(f, &line, NULL, WORKER_LOG_LINE_MAX) != 0) {
+			worker_kill(lw, "malformed log frame");
+			break;
+		}
+		if (level < MS_LOG_ERROR)
+			level = MS_LOG_ERROR;
+		if (level > MS_LOG_DEBUG3)
+			level = MS_LOG_DEBUG3;
+		ms_log(__FILE__, "worker", __LINE__, level, 0, NULL,
+		    "worker %ld (%s): %s", (long)lw->mw.pid, lw->mw.peer, line);
+		free(line);
+		msbuf_reset(f);
+	}
+	if (r != 0 && r != MS_ERR_MESSAGE_INCOMPLETE)
+		worker_kill(lw, "malformed log channel");
+	msbuf_free(f);
+}
+
+static void
+describe_exit(struct live_worker *lw, int status)
+{
+	if (WIFSIGNALED(status) && WTERMSIG(status) == SIGSYS)
+		error("worker %ld (%s) killed by the sandbox (SIGSYS)",
+		    (long)lw->mw.pid, lw->mw.peer);
+	else if (WIFSIGNALED(status) && !lw->killed)
+		error("worker %ld (%s) died of signal %d", (long)lw->mw.pid,
+		    lw->mw.peer, WTERMSIG(status));
+	else if (WIFEXITED(status) && WEXITSTATUS(status) != 0)
+		verbose("worker %ld (%s) exited with status %d",
+		    (long)lw->mw.pid, lw->mw.peer, WEXITSTATUS(status));
+	else
+		debug("worker %ld (%s) finished", (long)lw->mw.pid,
+		    lw->mw.peer);
+}
+
+static void
+reap_workers(void)
+{
+	size_t i;
+	pid_t pid;
+	int status;
+
+	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		for (i = 0; i < nworkers; i++) {
+			if (workers[i]->mw.pid != pid)
+				continue;
+			describe_exit(workers[i], status);
+			/* Drain remaining log lines before forgetting it. */
+			if (workers[i]->log_fd != -1)
+				read_log(workers[i]);
+			worker_free(workers[i]);
+			workers[i] = workers[--nworkers];
+			break;
+		}
+	}
+}
+
+static void
+check_deadlines(const struct mon_ctx *ctx)
+{
+	int64_t now = now_ms(), limit;
+	size_t i;
+
+	limit = (int64_t)ctx->conf->login_grace_time * 1000 +
+	    WORKER_AUTH_SLACK_MS;
+	for (i = 0; i < nworkers; i++) {
+		if (workers[i]->mw.state & (MW_AUTHED | MW_REFUSED))
+			continue;
+		if (now - workers[i]->started_ms > limit)
+			worker_kill(workers[i], "LoginGraceTime exceeded");
+	}
+}
+
+static void
+reload(struct mon_ctx *ctx, struct principals *principals,
+    const struct server_opts *opts)
+{
+	struct principals fresh;
+	char err[512];
+
+	logit("SIGHUP: reloading %s", ctx->conf->principals_file);
+	if (principals_load(ctx->conf->principals_file, &fresh, err,
+	    sizeof(err)) != 0) {
+		error("reload failed, keeping the old principals: %s", err);
+		return;
+	}
+	principals_free(principals);
+	*principals = fresh;
+	ctx->principals = principals;
+	logit("loaded %zu principals", principals->n);
+}
+
+static void
+install_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+static size_t
+build_pollset(struct pollfd *pfd, int accepting)
+{
+	size_t i, n = 0;
+
+	for (i = 0; accepting && i < nlisten; i++) {
+		pfd[n].fd = listen_fds[i];
+		pfd[n++].events = POLLIN;
+	}
+	for (i = 0; i < nworkers; i++) {
+		pfd[n].fd = workers[i]->mon_fd;
+		pfd[n++].events = POLLIN |
+		    (msbuf_len(workers[i]->out) > 0 ? POLLOUT : 0);
+		pfd[n].fd = workers[i]->log_fd;
+		pfd[n++].events = POLLIN;
+	}
+	return n;
+}
+
+static void
+service_workers(const struct mon_ctx *ctx, struct pollfd *pfd)
+{
+	size_t i;
+	short ev;
+
+	/* nworkers may not change inside this loop: reaping is separate. */
+	for (i = 0; i < nworkers; i++) {
+		struct live_worker *lw = workers[i];
+
+		ev = pfd[2 * i].revents;
+		if (lw->mon_fd != -1 && (ev & POLLOUT))
+			flush_out(lw);
+		if (lw->mon_fd != -1 && (ev & (POLLIN | POLLHUP | POLLERR)))
+			read_requests(ctx, lw);
+		else if (lw->mon_fd != -1 && msbuf_len(lw->out) == 0 &&
+		    msbuf_len(lw->in) > 0)
+			handle_requests(ctx, lw);
+		if (lw->log_fd != -1 &&
+		    (pfd[2 * i + 1].revents & (POLLIN | POLLHUP | POLLERR)))
+			read_log(lw);
+	}
+}
+
+int
+server_run(struct mon_ctx *ctx, struct principals *principals,
+    const struct server_opts *opts)
+{
+	struct pollfd *pfd = NULL;
+	int64_t drain_deadline = 0;
+	size_t i, n, base;
+	int accepting = 1;
+
+	install_signals();
+	setproctitle("listener");
+	for (;;) {
+		if (got_hup) {
+			got_hup = 0;
+			reload(ctx, principals, opts);
+		}
+		if (got_term && accepting) {
+			logit("SIGTERM: closing listeners, draining %zu "
+			    "connection(s)", nworkers);
+			close_listeners();
+			accepting = 0;
+			drain_deadline = now_ms() + DRAIN_TIMEOUT_MS;
+		}
+		reap_workers();
+		check_deadlines(ctx);
+		if (!accepting && nworkers == 0)
+			break;
+		if (!accepting && now_ms() > drain_deadline) {
+			for (i = 0; i < nworkers; i++)
+				worker_kill(workers[i], "shutdown");
+		}
+		free(pfd);
+		if ((pfd = calloc(nlisten + 2 * nworkers + 1,
+		    sizeof(*pfd))) == NULL)
+			fatal_f("out of memory");
+		n = build_pollset(pfd, accepting);
+		if (poll(pfd, n, 250) == -1 && errno != EINTR)
+			fatal_f("poll: %s", strerror(errno));
+		base = accepting ? nlisten : 0;
+		service_workers(ctx, pfd + base);
+		for (i = 0; accepting && i < nlisten; i++)
+			if (pfd[i].revents & POLLIN)
+				accept_one(ctx, opts, listen_fds[i]);
+	}
+	free(pfd);
+	free(workers);
+	logit("all connections finished, exiting");
+	return 0;
+}

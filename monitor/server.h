@@ -1,0 +1,28 @@
+/*
+ * server.h — the listener and the event loop that serves every worker.
+ */
+#ifndef MS_SERVER_H
+#define MS_SERVER_H
+
+#include <sys/types.h>
+
+#include "mon.h"
+
+struct servconf;
+
+struct server_opts {
+	const char	*config_path;
+	int		 debug;		/* -d: workers keep stderr */
+	uid_t		 privsep_uid;
+	gid_t		 privsep_gid;
+};
+
+/*
+ * Bind every ListenAddress, then serve until SIGTERM (drain, exit 0).
+ * ctx is updated in place on SIGHUP (principals reload).
+ */
+int	server_listen(const struct servconf *conf);
+int	server_run(struct mon_ctx *ctx, struct principals *principals,
+	    const struct server_opts *opts);
+
+#endif /* MS_SERVER_H */

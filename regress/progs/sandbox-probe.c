@@ -1,0 +1,274 @@
+/*
+ * sandbox-probe — enter the worker sandbox, then try one thing.
+ *
+ *	sandbox-probe CHROOTDIR USER ACTION
+ *
+ * Exit status: 0 when the sandbox behaved (a soft-failing call failed with
+ * the expected errno, an allowed call worked), 1 on usage/setup errors,
+ * 2 when an action that must kill the process returned instead, 3 when a
+ * call had the wrong result.  Actions that must be killed die with SIGSYS
+ * (a shell sees exit status 159 on x86_64).
+ *
+ * Killed:    socket connect execve fork clone3 ptrace kill mprotect-exec
+ *            mmap-exec x32 i386
+ * Soft/ok:   none open stat setuid0 status allowed openssl debug-socket
+ *
+ * stdout and stderr must be pipes or ttys: RLIMIT_FSIZE is 0.
+ */
+#define _GNU_SOURCE
+#include <sys/types.h>
+#include <sys/mman.h>
+#include <sys/ptrace.h>
+#include <sys/random.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/time.h>
+
+#include <netinet/in.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+
+#include "log.h"
+#include "sandbox/sandbox.h"
+
+#define EX_OK		0
+#define EX_SETUP	1
+#define EX_SURVIVED	2
+#define EX_WRONG	3
+
+static void
+say(const char *s)
+{
+	size_t len = strlen(s);
+	ssize_t n;
+
+	while (len > 0 && (n = write(STDERR_FILENO, s, len)) > 0) {
+		s += n;
+		len -= (size_t)n;
+	}
+}
+
+/* Called from the SIGSYS handler: write(2) only. */
+static void
+report(const char *name, long nr)
+{
+	char num[32];
+	int i = (int)sizeof(num) - 1;
+	unsigned long v = nr < 0 ? 0 : (unsigned long)nr;
+
+	num[i] = '\0';
+	do {
+		num[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0 && i > 0);
+	say("sandbox-probe: trapped syscall ");
+	say(name != NULL ? name : "?");
+	say(" (");
+	say(num + i);
+	say(")\n");
+}
+
+static int
+act_killed(long r)
+{
+	/* Reaching this line means the filter let the call through. */
+	(void)r;
+	return EX_SURVIVED;
+}
+
+static int
+act_mprotect_exec(void)
+{
+	void *p;
+
+	p = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return EX_WRONG;
+	return act_killed(mprotect(p, 4096, PROT_READ | PROT_EXEC));
+}
+
+static int
+act_i386(void)
+{
+#if defined(__x86_64__)
+	long r;
+
+	/* getpid is 20 in the i386 table; the arch check must kill us. */
+	__asm__ volatile("int $0x80" : "=a"(r) : "a"(20L)
+	    : "memory", "r8", "r9", "r10", "r11");
+	return act_killed(r);
+#else
+	return EX_SURVIVED;
+#endif
+}
+
+static int
+act_x32(void)
+{
+#if defined(__x86_64__)
+	return act_killed(syscall(0x40000000L /* __X32_SYSCALL_BIT */ |
+	    __NR_getpid));
+#else
+	return EX_SURVIVED;
+#endif
+}
+
+/* What a worker does all day must keep working. */
+static int
+act_allowed(void)
+{
+	struct timespec ts = { 0, 1000000 };
+	struct stat st;
+	unsigned char rnd[32];
+	char *big, *p;
+
+	if ((big = malloc(4 << 20)) == NULL)
+		return EX_WRONG;
+	memset(big, 'x', 4 << 20);
+	if ((p = realloc(big, 8 << 20)) == NULL)
+		return EX_WRONG;
+	free(p);
+	if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd) ||
+	    clock_gettime(CLOCK_MONOTONIC, &ts) != 0 ||
+	    nanosleep(&(struct timespec){ 0, 1000000 }, NULL) != 0 ||
+	    poll(NULL, 0, 1) != 0 ||
+	    fstat(STDERR_FILENO, &st) != 0 ||
+	    getpid() <= 0)
+		return EX_WRONG;
+	explicit_bzero(rnd, sizeof(rnd));
+	return EX_OK;
+}
+
+/* First use of OpenSSL inside the jail: config/engine probing fails soft. */
+static int
+act_openssl(void)
+{
+	unsigned char rnd[32], md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0;
+
+	if (RAND_bytes(rnd, sizeof(rnd)) != 1 ||
+	    EVP_Digest(rnd, sizeof(rnd), md, &mdlen, EVP_sha256(), NULL) != 1 ||
+	    mdlen != 32)
+		return EX_WRONG;
+	OPENSSL_cleanse(rnd, sizeof(rnd));
+	return EX_OK;
+}
+
+static int
+act_debug_socket(void)
+{
+	int fd;
+
+	fd = socket(AF_INET, SOCK_STREAM, 0);
+	if (fd != -1 || errno != ENOSYS)
+		return EX_WRONG;
+	return EX_OK;
+}
+
+static int
+run_action(const char *a)
+{
+	struct sockaddr_in sin;
+	struct stat st;
+	char *argv[] = { (char *)"/bin/true", NULL };
+
+	if (strcmp(a, "none") == 0)
+		return EX_OK;
+	if (strcmp(a, "open") == 0)
+		return (open("/etc/passwd", O_RDONLY) == -1 && errno == EACCES)
+		    ? EX_OK : EX_WRONG;
+	if (strcmp(a, "stat") == 0)
+		return (stat("/etc/passwd", &st) == -1 && errno == EACCES)
+		    ? EX_OK : EX_WRONG;
+	if (strcmp(a, "setuid0") == 0)
+		return setuid(0) == -1 ? EX_OK : EX_WRONG;
+	if (strcmp(a, "status") == 0) {
+		printf("uid=%u gid=%u\n", (unsigned)getuid(),
+		    (unsigned)getgid());
+		return fflush(stdout) == 0 ? EX_OK : EX_WRONG;
+	}
+	if (strcmp(a, "allowed") == 0)
+		return act_allowed();
+	if (strcmp(a, "openssl") == 0)
+		return act_openssl();
+	if (strcmp(a, "debug-socket") == 0)
+		return act_debug_socket();
+	if (strcmp(a, "socket") == 0)
+		return act_killed(socket(AF_INET, SOCK_STREAM, 0));
+	if (strcmp(a, "connect") == 0) {
+		memset(&sin, 0, sizeof(sin));
+		sin.sin_family = AF_INET;
+		sin.sin_port = htons(9);
+		sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		return act_killed(connect(STDIN_FILENO,
+		    (struct sockaddr *)&sin, sizeof(sin)));
+	}
+	if (strcmp(a, "execve") == 0)
+		return act_killed(execve(argv[0], argv, NULL));
+	if (strcmp(a, "fork") == 0)
+		return act_killed(fork());
+	if (strcmp(a, "clone3") == 0)
+		return act_killed(syscall(SYS_clone3, NULL, 0));
+	if (strcmp(a, "ptrace") == 0)
+		return act_killed(ptrace(PTRACE_TRACEME, 0, NULL, NULL));
+	if (strcmp(a, "kill") == 0)
+		return act_killed(kill(1, 0));
+	if (strcmp(a, "mprotect-exec") == 0)
+		return act_mprotect_exec();
+	if (strcmp(a, "mmap-exec") == 0)
+		return act_killed((long)mmap(NULL, 4096, PROT_READ | PROT_EXEC,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0));
+	if (strcmp(a, "x32") == 0)
+		return act_x32();
+	if (strcmp(a, "i386") == 0)
+		return act_i386();
+	fprintf(stderr, "sandbox-probe: unknown action %s\n", a);
+	return EX_SETUP;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct ms_sandbox_params params;
+	struct ms_sandbox *sb;
+	struct passwd *pw;
+	const char *action;
+
+	if (argc != 4) {
+		fprintf(stderr, "usage: sandbox-probe CHROOTDIR USER ACTION\n");
+		return EX_SETUP;
+	}
+	action = argv[3];
+	ms_log_init("sandbox-probe", MS_LOG_INFO, 1, -1);
+	if ((pw = getpwnam(argv[2])) == NULL) {
+		fprintf(stderr, "sandbox-probe: unknown user %s\n", argv[2]);
+		return EX_SETUP;
+	}
+	memset(&params, 0, sizeof(params));
+	params.chroot_dir = argv[1];
+	params.uid = pw->pw_uid;
+	params.gid = pw->pw_gid;
+	params.max_fds = 8;
+	if (strcmp(action, "debug-socket") == 0) {
+		params.debug = 1;
+		params.report = report;
+	}
+	if ((sb = ms_sandbox_prepare(&params)) == NULL)
+		return EX_SETUP;
+	ms_sandbox_enter(sb);
+	return run_action(action);
+}

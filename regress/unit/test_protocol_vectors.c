@@ -1,0 +1,578 @@
+/*
+ * test_protocol_vectors.c — the test vectors of PROTOCOL.md section 12.
+ *
+ * A complete handshake, one application record and one crypto blob are
+ * computed from fixed inputs with common/ (X25519 and Ed25519 are
+ * deterministic, AEAD nonces come from sequence numbers).  The results are
+ * checked three ways: against the values hard-coded below, against every
+ * "label = hex" line of section 12 of docs/PROTOCOL.md (so the document
+ * cannot drift from the code), and for internal consistency (both sides of
+ * each DH agree, signatures verify, the record and the blob open).
+ *
+ * MS_VECTORS_PRINT=1 prints the computed values in the document's format.
+ */
+#include <sys/types.h>
+
+#include <limits.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "buf.h"
+#include "crypto.h"
+#include "errors.h"
+#include "frame.h"
+#include "hello.h"
+#include "proto.h"
+#include "record.h"
+#include "schedule.h"
+
+#ifndef MS_BUILDDIR
+#define MS_BUILDDIR "."
+#endif
+
+#define VEC_MAX		64
+#define DOC_REL		"docs/PROTOCOL.md"
+#define DOC_SECTION	"## 12. "
+
+struct vec {
+	const char	*label;
+	u_char		*val;
+	size_t		 len;
+};
+
+struct vectors {
+	struct vec	v[VEC_MAX];
+	size_t		n;
+};
+
+/* Expected values; the same lines appear in PROTOCOL.md section 12. */
+static const struct {
+	const char *label;
+	const char *hex;
+} expected[] = {
+#include "test_protocol_vectors.inc"
+};
+
+static struct vectors computed;
+
+/* Inputs (section 12 lists them too). */
+static void
+seq_bytes(u_char *p, size_t len, u_char first)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		p[i] = (u_char)(first + i);
+}
+
+static void
+vec_add(struct vectors *vs, const char *label, const void *p, size_t len)
+{
+	struct vec *v;
+	size_t i;
+
+	for (i = 0; i < vs->n; i++)
+		assert_string_not_equal(vs->v[i].label, label);
+	assert_true(vs->n < VEC_MAX);
+	v = &vs->v[vs->n++];
+	v->label = label;
+	assert_non_null(v->val = malloc(len));
+	memcpy(v->val, p, len);
+	v->len = len;
+}
+
+static void
+vec_addb(struct vectors *vs, const char *label, const struct msbuf *b)
+{
+	vec_add(vs, label, msbuf_ptr(b), msbuf_len(b));
+}
+
+static const struct vec *
+vec_find(const struct vectors *vs, const char *label)
+{
+	size_t i;
+
+	for (i = 0; i < vs->n; i++) {
+		if (strcmp(vs->v[i].label, label) == 0)
+			return &vs->v[i];
+	}
+	return NULL;
+}
+
+static char *
+to_hex(const u_char *p, size_t len)
+{
+	static const char digits[] = "0123456789abcdef";
+	char *s;
+	size_t i;
+
+	assert_non_null(s = malloc(len * 2 + 1));
+	for (i = 0; i < len; i++) {
+		s[2 * i] = digits[p[i] >> 4];
+		s[2 * i + 1] = digits[p[i] & 0x0f];
+	}
+	s[len * 2] = '\0';
+	return s;
+}
+
+static void
+check_hex(const struct vec *v, const char *hex, const char *where)
+{
+	char *got = to_hex(v->val, v->len);
+
+	if (strcmp(got, hex) != 0) {
+		print_error("%s: %s\n  computed %s\n  expected %s\n", where,
+		    v->label, got, hex);
+		free(got);
+		fail();
+	}
+	free(got);
+}
+
+static EVP_PKEY *
+key_from(enum ms_keytype type, const u_char raw[32], u_char pub[32])
+{
+	EVP_PKEY *k = NULL;
+
+	assert_int_equal(ms_pkey_from_raw_private(type, raw, 32, &k), 0);
+	assert_int_equal(ms_pkey_raw_public(k, pub, 32), 0);
+	return k;
+}
+
+/*
+ * One in-record handshake message: adds its canonical encoding to the
+ * transcript and to 'all', records it under 'label', returns TH after it.
+ */
+static void
+hs_message(struct vectors *vs, const char *label, struct ms_transcript *t,
+    struct msbuf *all, uint8_t type, const struct msbuf *body,
+    u_char th[MS_SHA256_LEN])
+{
+	struct msbuf *enc;
+
+	assert_non_null(enc = msbuf_new(4096));
+	assert_int_equal(ms_frame_encode(enc, type, body), 0);
+	assert_int_equal(ms_transcript_add(t, type, msbuf_ptr(body),
+	    msbuf_len(body)), 0);
+	assert_int_equal(msbuf_putb(all, enc), 0);
+	assert_int_equal(ms_transcript_hash(t, th), 0);
+	vec_addb(vs, label, enc);
+	msbuf_free(enc);
+}
+
+static void
+sign_body(EVP_PKEY *k, const char *context, const u_char th[MS_SHA256_LEN],
+    const u_char pub[32], u_char sig[MS_ED25519_SIG_LEN], struct msbuf *body)
+{
+	u_char msg[128];
+	size_t msglen;
+
+	assert_int_equal(ms_sig_message(context, th, msg, sizeof(msg),
+	    &msglen), 0);
+	assert_int_equal(msglen, strlen(context) + 1 + MS_SHA256_LEN);
+	assert_int_equal(ms_ed25519_sign(k, msg, msglen, sig), 0);
+	assert_int_equal(ms_ed25519_verify(pub, msg, msglen, sig,
+	    MS_ED25519_SIG_LEN), 0);
+	msbuf_reset(body);
+	assert_int_equal(msbuf_put_u16(body, MS_SIG_ED25519), 0);
+	assert_int_equal(msbuf_put_string(body, sig, MS_ED25519_SIG_LEN), 0);
+}
+
+static void
+dirkey_vec(struct vectors *vs, const char *klabel, const char *ivlabel,
+    const u_char secret[MS_SHA256_LEN])
+{
+	struct ms_dirkey dk;
+
+	assert_int_equal(ms_dirkey_derive(secret, &dk), 0);
+	vec_add(vs, klabel, dk.key, sizeof(dk.key));
+	vec_add(vs, ivlabel, dk.iv, sizeof(dk.iv));
+	explicit_bzero(&dk, sizeof(dk));
+}
+
+static void
+compute_all(struct vectors *vs)
+{
+	u_char c_eph[32], s_eph[32], h_kex[32], h_sig[32], c_sig[32];
+	u_char c_eph_pub[32], s_eph_pub[32], h_kex_pub[32], h_sig_pub[32];
+	u_char c_pub[32], ss_e[32], ss_e2[32], ss_s[32], ss_s2[32];
+	u_char th_sh[32], th_sv[32], th_sf[32], th_ci[32], th_cv[32];
+	u_char th_cf[32], th_all[32], st[32], vd[32], sig[64];
+	EVP_PKEY *kc_eph, *ks_eph, *kh_kex, *kh_sig, *kc_sig;
+	struct ms_client_hello ch, chp;
+	struct ms_server_hello sh, shp;
+	struct ms_hs_secrets hs;
+	struct ms_ap_secrets ap;
+	struct ms_transcript *t;
+	struct ms_record_dir rd, rx;
+	struct ms_blob_ctx bc, bx;
+	struct msbuf *p, *f, *all, *body, *out;
+	uint8_t inner;
+	uint32_t reqid;
+
+	seq_bytes(c_eph, 32, 0x01);
+	seq_bytes(s_eph, 32, 0x21);
+	seq_bytes(h_kex, 32, 0x41);
+	seq_bytes(h_sig, 32, 0x61);
+	seq_bytes(c_sig, 32, 0x81);
+	vec_add(vs, "client_eph_priv", c_eph, 32);
+	vec_add(vs, "server_eph_priv", s_eph, 32);
+	vec_add(vs, "host_kex_priv", h_kex, 32);
+	vec_add(vs, "host_sig_seed", h_sig, 32);
+	vec_add(vs, "client_sig_seed", c_sig, 32);
+
+	kc_eph = key_from(MS_KEY_X25519, c_eph, c_eph_pub);
+	ks_eph = key_from(MS_KEY_X25519, s_eph, s_eph_pub);
+	kh_kex = key_from(MS_KEY_X25519, h_kex, h_kex_pub);
+	kh_sig = key_from(MS_KEY_ED25519, h_sig, h_sig_pub);
+	kc_sig = key_from(MS_KEY_ED25519, c_sig, c_pub);
+	vec_add(vs, "client_share", c_eph_pub, 32);
+	vec_add(vs, "server_share", s_eph_pub, 32);
+	vec_add(vs, "host_kex_pub", h_kex_pub, 32);
+	vec_add(vs, "host_sig_pub", h_sig_pub, 32);
+	vec_add(vs, "client_pub", c_pub, 32);
+
+	/* Hellos (4.1, 4.2): frames exactly as on the wire. */
+	memset(&ch, 0, sizeof(ch));
+	ch.version = MS_PROTO_VERSION;
+	memset(ch.random, 0xaa, sizeof(ch.random));
+	ch.ciphers.n = 2;
+	ch.ciphers.ids[0] = MS_CIPHER_AES256_GCM;
+	ch.ciphers.ids[1] = MS_CIPHER_CHACHA20_POLY1305;
+	ch.kex.n = 1;
+	ch.kex.ids[0] = MS_KEX_X25519_HYBRID;
+	ch.sigs.n = 1;
+	ch.sigs.ids[0] = MS_SIG_ED25519;
+	memcpy(ch.share, c_eph_pub, 32);
+	vec_add(vs, "client_random", ch.random, sizeof(ch.random));
+
+	memset(&sh, 0, sizeof(sh));
+	sh.version = MS_PROTO_VERSION;
+	memset(sh.random, 0xbb, sizeof(sh.random));
+	sh.cipher = MS_CIPHER_AES256_GCM;
+	sh.kex = MS_KEX_X25519_HYBRID;
+	sh.sig = MS_SIG_ED25519;
+	memcpy(sh.share, s_eph_pub, 32);
+	memcpy(sh.host_kex_pub, h_kex_pub, 32);
+	memcpy(sh.host_sig_pub, h_sig_pub, 32);
+	vec_add(vs, "server_random", sh.random, sizeof(sh.random));
+
+	assert_non_null(t = ms_transcript_new());
+	assert_non_null(all = msbuf_new(64 * 1024));
+	assert_non_null(p = msbuf_new(4096));
+	assert_non_null(f = msbuf_new(4096));
+	assert_int_equal(ms_client_hello_put(p, &ch), 0);
+	assert_int_equal(ms_frame_encode(f, MS_FRAME_CLIENT_HELLO, p), 0);
+	assert_int_equal(ms_client_hello_parse_frame(msbuf_ptr(f),
+	    msbuf_len(f), &chp), 0);
+	assert_memory_equal(&ch, &chp, sizeof(ch));
+	assert_int_equal(ms_transcript_add_raw(t, msbuf_ptr(f),
+	    msbuf_len(f)), 0);
+	assert_int_equal(msbuf_putb(all, f), 0);
+	vec_addb(vs, "client_hello", f);
+	msbuf_reset(p);
+	msbuf_reset(f);
+	assert_int_equal(ms_server_hello_put(p, &sh), 0);
+	assert_int_equal(ms_frame_encode(f, MS_FRAME_SERVER_HELLO, p), 0);
+	assert_int_equal(ms_server_hello_parse_frame(msbuf_ptr(f),
+	    msbuf_len(f), &shp), 0);
+	assert_memory_equal(&sh, &shp, sizeof(sh));
+	assert_int_equal(ms_transcript_add_raw(t, msbuf_ptr(f),
+	    msbuf_len(f)), 0);
+	assert_int_equal(msbuf_putb(all, f), 0);
+	vec_addb(vs, "server_hello", f);
+	assert_int_equal(ms_transcript_hash(t, th_sh), 0);
+	vec_add(vs, "th_sh", th_sh, 32);
+
+	/* Secrets (5.3); each DH computed from both ends. */
+	assert_int_equal(ms_x25519_derive(kc_eph, s_eph_pub, ss_e), 0);
+	assert_int_equal(ms_x25519_derive(ks_eph, c_eph_pub, ss_e2), 0);
+	assert_memory_equal(ss_e, ss_e2, 32);
+	assert_int_equal(ms_x25519_derive(kc_eph, h_kex_pub, ss_s), 0);
+	assert_int_equal(ms_x25519_derive(kh_kex, c_eph_pub, ss_s2), 0);
+	assert_memory_equal(ss_s, ss_s2, 32);
+	vec_add(vs, "ss_e", ss_e, 32);
+	vec_add(vs, "ss_s", ss_s, 32);
+	assert_int_equal(ms_derive_static(ss_s, th_sh, st), 0);
+	vec_add(vs, "static", st, 32);
+	assert_int_equal(ms_derive_handshake(st, ss_e, th_sh, &hs), 0);
+	vec_add(vs, "hs", hs.hs, 32);
+	vec_add(vs, "c_hs", hs.c_hs, 32);
+	vec_add(vs, "s_hs", hs.s_hs, 32);
+	vec_add(vs, "c_fin", hs.c_fin, 32);
+	vec_add(vs, "s_fin", hs.s_fin, 32);
+	dirkey_vec(vs, "s_hs_key", "s_hs_iv", hs.s_hs);
+	dirkey_vec(vs, "c_hs_key", "c_hs_iv", hs.c_hs);
+
+	/* SERVER_VERIFY (5.4), and the record that carries it (6). */
+	assert_non_null(body = msbuf_new(4096));
+	sign_body(kh_sig, MS_SIG_CONTEXT_SERVER, th_sh, h_sig_pub, sig, body);
+	vec_add(vs, "server_verify_sig", sig, sizeof(sig));
+	hs_message(vs, "server_verify", t, all, MS_MSG_SERVER_VERIFY, body,
+	    th_sv);
+	vec_add(vs, "th_sv", th_sv, 32);
+	assert_int_equal(ms_record_dir_init(&rd, MS_AEAD_AES256_GCM,
+	    hs.s_hs), 0);
+	msbuf_reset(f);
+	assert_int_equal(ms_record_seal(&rd, MS_MSG_SERVER_VERIFY, body, f),
+	    0);
+	vec_addb(vs, "server_verify_record", f);
+
+	/* SERVER_FINISHED */
+	assert_int_equal(ms_finished_mac(hs.s_fin, th_sv, vd), 0);
+	vec_add(vs, "server_finished_vd", vd, 32);
+	msbuf_reset(body);
+	assert_int_equal(msbuf_put_string(body, vd, 32), 0);
+	hs_message(vs, "server_finished", t, all, MS_MSG_SERVER_FINISHED,
+	    body, th_sf);
+	vec_add(vs, "th_sf", th_sf, 32);
+
+	/* CLIENT_IDENTITY, CLIENT_VERIFY, CLIENT_FINISHED */
+	msbuf_reset(body);
+	assert_int_equal(msbuf_put_u8(body, MS_ID_RAW_ED25519), 0);
+	assert_int_equal(msbuf_put_string(body, c_pub, 32), 0);
+	hs_message(vs, "client_identity", t, all, MS_MSG_CLIENT_IDENTITY,
+	    body, th_ci);
+	vec_add(vs, "th_ci", th_ci, 32);
+	sign_body(kc_sig, MS_SIG_CONTEXT_CLIENT, th_ci, c_pub, sig, body);
+	vec_add(vs, "client_verify_sig", sig, sizeof(sig));
+	hs_message(vs, "client_verify", t, all, MS_MSG_CLIENT_VERIFY, body,
+	    th_cv);
+	vec_add(vs, "th_cv", th_cv, 32);
+	assert_int_equal(ms_finished_mac(hs.c_fin, th_cv, vd), 0);
+	vec_add(vs, "client_finished_vd", vd, 32);
+	msbuf_reset(body);
+	assert_int_equal(msbuf_put_string(body, vd, 32), 0);
+	hs_message(vs, "client_finished", t, all, MS_MSG_CLIENT_FINISHED,
+	    body, th_cf);
+	vec_add(vs, "th_cf", th_cf, 32);
+	/* TH is plain SHA-256 over the concatenated canonical encodings. */
+	assert_int_equal(ms_sha256(msbuf_ptr(all), msbuf_len(all), th_all), 0);
+	assert_memory_equal(th_all, th_cf, 32);
+
+	/* Application secrets. */
+	assert_int_equal(ms_derive_application(hs.hs, th_cf, &ap), 0);
+	vec_add(vs, "c_ap", ap.c_ap, 32);
+	vec_add(vs, "s_ap", ap.s_ap, 32);
+	vec_add(vs, "c_blob", ap.c_blob, 32);
+	vec_add(vs, "s_blob", ap.s_blob, 32);
+	dirkey_vec(vs, "c_ap_key", "c_ap_iv", ap.c_ap);
+	dirkey_vec(vs, "s_blob_key", "s_blob_iv", ap.s_blob);
+
+	/* STATUS request, request_id 1, client -> server, seq 0. */
+	assert_int_equal(ms_record_dir_init(&rd, MS_AEAD_AES256_GCM,
+	    ap.c_ap), 0);
+	assert_int_equal(ms_record_dir_init(&rx, MS_AEAD_AES256_GCM,
+	    ap.c_ap), 0);
+	msbuf_reset(body);
+	assert_int_equal(msbuf_put_u32(body, 1), 0);
+	msbuf_reset(f);
+	assert_int_equal(ms_record_seal(&rd, MS_MSG_STATUS, body, f), 0);
+	vec_addb(vs, "status_record", f);
+	assert_non_null(out = msbuf_new(MS_RECORD_PLAINTEXT_MAX));
+	assert_int_equal(msbuf_consume(f, MS_FRAME_HEADER_LEN), 0);
+	assert_int_equal(ms_record_open(&rx, f, &inner, out), 0);
+	assert_int_equal(inner, MS_MSG_STATUS);
+	assert_int_equal(msbuf_get_u32(out, &reqid), 0);
+	assert_int_equal(reqid, 1);
+	assert_int_equal(msbuf_len(out), 0);
+
+	/* Crypto blob: GET of a SECURE record, server -> client, seq 0. */
+	assert_int_equal(ms_blob_ctx_init(&bc, MS_AEAD_AES256_GCM,
+	    MS_CIPHER_AES256_GCM, ap.s_blob, 1), 0);
+	assert_int_equal(ms_blob_ctx_init(&bx, MS_AEAD_AES256_GCM,
+	    MS_CIPHER_AES256_GCM, ap.s_blob, 1), 0);
+	msbuf_reset(f);
+	assert_int_equal(ms_blob_seal(&bc, "/demo", "password", 1,
+	    (const u_char *)"hunter2", 7, f), 0);
+	vec_addb(vs, "blob", f);
+	msbuf_reset(out);
+	assert_int_equal(ms_blob_open(&bx, "/demo", "password", 1,
+	    msbuf_ptr(f), msbuf_len(f), out), 0);
+	assert_int_equal(msbuf_len(out), 7);
+	assert_memory_equal(msbuf_ptr(out), "hunter2", 7);
+
+	ms_record_dir_clear(&rd);
+	ms_record_dir_clear(&rx);
+	ms_blob_ctx_clear(&bc);
+	ms_blob_ctx_clear(&bx);
+	ms_hs_secrets_clear(&hs);
+	ms_ap_secrets_clear(&ap);
+	EVP_PKEY_free(kc_eph);
+	EVP_PKEY_free(ks_eph);
+	EVP_PKEY_free(kh_kex);
+	EVP_PKEY_free(kh_sig);
+	EVP_PKEY_free(kc_sig);
+	ms_transcript_free(t);
+	msbuf_free(all);
+	msbuf_free(p);
+	msbuf_free(f);
+	msbuf_free(body);
+	msbuf_free(out);
+}
+
+static int
+setup(void **state)
+{
+	size_t i;
+	char *hex;
+
+	compute_all(&computed);
+	if (getenv("MS_VECTORS_PRINT") != NULL) {
+		for (i = 0; i < computed.n; i++) {
+			hex = to_hex(computed.v[i].val, computed.v[i].len);
+			printf("    %s = %s\n", computed.v[i].label, hex);
+			free(hex);
+		}
+	}
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	size_t i;
+
+	for (i = 0; i < computed.n; i++)
+		free(computed.v[i].val);
+	computed.n = 0;
+	return 0;
+}
+
+static void
+test_hardcoded(void **state)
+{
+	const struct vec *v;
+	size_t i;
+
+	/* Every computed value is pinned, and nothing else is. */
+	assert_int_equal(sizeof(expected) / sizeof(expected[0]), computed.n);
+	for (i = 0; i < sizeof(expected) / sizeof(expected[0]); i++) {
+		if ((v = vec_find(&computed, expected[i].label)) == NULL) {
+			print_error("unknown label %s\n", expected[i].label);
+			fail();
+		}
+		check_hex(v, expected[i].hex, "hard-coded");
+	}
+}
+
+static FILE *
+open_doc(void)
+{
+	char path[PATH_MAX], *dir;
+	const char *e;
+	FILE *fp;
+	int i;
+
+	if ((e = getenv("MS_SRCDIR")) != NULL) {
+		snprintf(path, sizeof(path), "%s/%s", e, DOC_REL);
+		if ((fp = fopen(path, "r")) != NULL)
+			return fp;
+	}
+	if ((fp = fopen(DOC_REL, "r")) != NULL)
+		return fp;
+	/* Tests run from elsewhere: walk up from the build directory. */
+	strlcpy(path, MS_BUILDDIR, sizeof(path));
+	for (i = 0; i < 4; i++) {
+		char try[PATH_MAX + sizeof(DOC_REL) + 2];
+
+		if ((dir = strrchr(path, '/')) == NULL)
+			break;
+		*dir = '\0';
+		snprintf(try, sizeof(try), "%s/%s", path, DOC_REL);
+		if ((fp = fopen(try, "r")) != NULL)
+			return fp;
+	}
+	return NULL;
+}
+
+/* "    label = hex" -> label, hex (in place); 0 when the line is not one. */
+static int
+parse_vec_line(char *line, char **labelp, char **hexp)
+{
+	char *l, *eq, *h, *q;
+
+	if (strncmp(line, "    ", 4) != 0)
+		return 0;
+	l = line + 4;
+	if ((eq = strstr(l, " = ")) == NULL)
+		return 0;
+	*eq = '\0';
+	h = eq + 3;
+	h[strcspn(h, "\r\n")] = '\0';
+	if (*l == '\0' || *h == '\0' || strlen(h) % 2 != 0)
+		return 0;
+	for (q = l; *q != '\0'; q++) {
+		if (!((*q >= 'a' && *q <= 'z') || (*q >= '0' && *q <= '9') ||
+		    *q == '_'))
+			return 0;
+	}
+	for (q = h; *q != '\0'; q++) {
+		if (!((*q >= 'a' && *q <= 'f') || (*q >= '0' && *q <= '9')))
+			return 0;
+	}
+	*labelp = l;
+	*hexp = h;
+	return 1;
+}
+
+static void
+test_document(void **state)
+{
+	FILE *fp;
+	char *line = NULL, *label, *hex;
+	size_t cap = 0, i, nlines = 0;
+	int in_section = 0, seen[VEC_MAX];
+	const struct vec *v;
+
+	if ((fp = open_doc()) == NULL) {
+		print_error("cannot find %s (set MS_SRCDIR)\n", DOC_REL);
+		fail();
+	}
+	memset(seen, 0, sizeof(seen));
+	while (getline(&line, &cap, fp) != -1) {
+		if (strncmp(line, "## ", 3) == 0) {
+			in_section = strncmp(line, DOC_SECTION,
+			    strlen(DOC_SECTION)) == 0;
+			continue;
+		}
+		if (!in_section || !parse_vec_line(line, &label, &hex))
+			continue;
+		if ((v = vec_find(&computed, label)) == NULL) {
+			print_error("PROTOCOL.md: unknown label %s\n", label);
+			fail();
+		}
+		check_hex(v, hex, "PROTOCOL.md section 12");
+		seen[v - computed.v]++;
+		nlines++;
+	}
+	free(line);
+	fclose(fp);
+	/* Each value appears exactly once in the document. */
+	for (i = 0; i < computed.n; i++) {
+		if (seen[i] != 1) {
+			print_error("PROTOCOL.md: %s appears %d times\n",
+			    computed.v[i].label, seen[i]);
+			fail();
+		}
+	}
+	assert_int_equal(nlines, computed.n);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_hardcoded),
+		cmocka_unit_test(test_document),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

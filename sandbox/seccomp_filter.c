@@ -1,0 +1,271 @@
+/*
+ * seccomp_filter.c — the worker's syscall allowlist (libseccomp).
+ *
+ * Default action: kill the whole process (SIGSYS), or trap in debug mode.
+ * Only the native architecture is in the filter; a syscall made through
+ * another ABI (i386 int $0x80, x32 numbers on x86_64) hits the bad-arch
+ * action, which is kill in both modes.
+ *
+ * Names that do not exist on the build architecture (mmap2 on x86_64,
+ * the *_time64 calls on 64-bit ABIs) are skipped, so one table serves
+ * every architecture libseccomp knows.
+ */
+#define _GNU_SOURCE	/* AT_EMPTY_PATH */
+#include <sys/types.h>
+#include <sys/mman.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+
+#include "errors.h"
+#include "log.h"
+#include "sandbox_int.h"
+
+enum sc_kind {
+	SC_ALLOW,		/* unconditionally allowed */
+	SC_ALLOW_NOEXEC,	/* allowed if arg `arg` has no PROT_EXEC */
+	SC_EACCES,		/* fails with EACCES, process continues */
+	SC_FD_ONLY,		/* allowed with AT_EMPTY_PATH in arg `arg`
+				   (fstat of an open fd), else EACCES */
+};
+
+struct sc_rule {
+	const char	*name;
+	enum sc_kind	 kind;
+	unsigned int	 arg;
+};
+
+static const struct sc_rule sc_rules[] = {
+	/* I/O on the descriptors the monitor passed us (socket, log). */
+	{ "read",		SC_ALLOW, 0 },
+	{ "write",		SC_ALLOW, 0 },
+	{ "readv",		SC_ALLOW, 0 },
+	{ "writev",		SC_ALLOW, 0 },
+	/* stdio position queries; no effect on a socket but harmless. */
+	{ "lseek",		SC_ALLOW, 0 },
+	/* Waiting for the client and the monitor with a timeout. */
+	{ "poll",		SC_ALLOW, 0 },
+	{ "ppoll",		SC_ALLOW, 0 },
+	{ "ppoll_time64",	SC_ALLOW, 0 },
+	/* Dropping descriptors; cannot create any. */
+	{ "close",		SC_ALLOW, 0 },
+	/* Leaving: exit is the thread call, exit_group what exit(3) uses. */
+	{ "exit",		SC_ALLOW, 0 },
+	{ "exit_group",		SC_ALLOW, 0 },
+	/* malloc: heap growth and large chunks. */
+	{ "brk",		SC_ALLOW, 0 },
+	/* Anonymous memory, never executable (no shellcode staging). */
+	{ "mmap",		SC_ALLOW_NOEXEC, 2 },
+	{ "mmap2",		SC_ALLOW_NOEXEC, 2 },
+	/* Guard pages and RELRO-style changes, never to executable. */
+	{ "mprotect",		SC_ALLOW_NOEXEC, 2 },
+	/* free() of large chunks, realloc of them, returning pages. */
+	{ "munmap",		SC_ALLOW, 0 },
+	{ "mremap",		SC_ALLOW, 0 },
+	{ "madvise",		SC_ALLOW, 0 },
+	/* Clocks: record-layer timeouts, log timestamps (vDSO fallback). */
+	{ "clock_gettime",	SC_ALLOW, 0 },
+	{ "clock_gettime64",	SC_ALLOW, 0 },
+	{ "gettimeofday",	SC_ALLOW, 0 },
+	/* Back-off delays. */
+	{ "nanosleep",		SC_ALLOW, 0 },
+	{ "clock_nanosleep",	SC_ALLOW, 0 },
+	{ "clock_nanosleep_time64", SC_ALLOW, 0 },
+	/* OpenSSL's DRBG seeds from getrandom; no /dev/urandom needed. */
+	{ "getrandom",		SC_ALLOW, 0 },
+	/* glibc and OpenSSL locks (uncontended in a single thread). */
+	{ "futex",		SC_ALLOW, 0 },
+	{ "futex_time64",	SC_ALLOW, 0 },
+	/* Returning from a signal handler (SIGSYS in debug mode). */
+	{ "rt_sigreturn",	SC_ALLOW, 0 },
+	/* Signal masks around critical sections (glibc, OpenSSL). */
+	{ "rt_sigprocmask",	SC_ALLOW, 0 },
+	/* Kernel-internal restart of an interrupted poll/nanosleep. */
+	{ "restart_syscall",	SC_ALLOW, 0 },
+	/* Identity queries: reveal nothing, OpenSSL uses getpid for fork
+	   detection. */
+	{ "getpid",		SC_ALLOW, 0 },
+	{ "gettid",		SC_ALLOW, 0 },
+	{ "getuid",		SC_ALLOW, 0 },
+	{ "geteuid",		SC_ALLOW, 0 },
+	{ "getgid",		SC_ALLOW, 0 },
+	{ "getegid",		SC_ALLOW, 0 },
+	/* stdio asks the type of fds 0-2 before buffering them. */
+	{ "fstat",		SC_ALLOW, 0 },
+	/* glibc >= 2.33 implements fstat(2) as newfstatat(fd, "",
+	   AT_EMPTY_PATH) and 32-bit ABIs use statx the same way: allow
+	   that form only; a path lookup gets EACCES. */
+	{ "newfstatat",		SC_FD_ONLY, 3 },
+	{ "fstatat64",		SC_FD_ONLY, 3 },
+	{ "statx",		SC_FD_ONLY, 2 },
+	/* glibc registers restartable sequences per thread. */
+	{ "rseq",		SC_ALLOW, 0 },
+
+	/*
+	 * File probing fails softly: OpenSSL looks for its config, glibc
+	 * for locale and timezone files.  The chroot is empty anyway; the
+	 * error lets those libraries fall back instead of killing us.
+	 */
+	{ "open",		SC_EACCES, 0 },
+	{ "openat",		SC_EACCES, 0 },
+	{ "openat2",		SC_EACCES, 0 },
+	{ "stat",		SC_EACCES, 0 },
+	{ "stat64",		SC_EACCES, 0 },
+	{ "lstat",		SC_EACCES, 0 },
+	{ "lstat64",		SC_EACCES, 0 },
+	{ "access",		SC_EACCES, 0 },
+	{ "faccessat",		SC_EACCES, 0 },
+	{ "faccessat2",		SC_EACCES, 0 },
+	{ "readlink",		SC_EACCES, 0 },
+	{ "readlinkat",		SC_EACCES, 0 },
+};
+
+#ifdef MS_SANITIZE
+/*
+ * The ONLY difference between a sanitizer build and a production build.
+ * The ASan/UBSan runtimes, while checking and while printing a report,
+ * make calls that the worker itself never makes.  None of them creates a
+ * file, socket or process; the sanitizer build is a test build and never
+ * ships.  (Their /proc/self/maps and /proc/self/exe probes are already
+ * answered with EACCES above, so reports are printed unsymbolized.)
+ */
+static const struct sc_rule sc_sanitize_rules[] = {
+	/* Alternate stack for the runtime's SEGV/BUS handler. */
+	{ "sigaltstack",	SC_ALLOW, 0 },
+	/* Installing/restoring the runtime's deadly-signal handlers. */
+	{ "rt_sigaction",	SC_ALLOW, 0 },
+	/* Spin locks in the allocator and the report mutex. */
+	{ "sched_yield",	SC_ALLOW, 0 },
+	/* PR_GET_DUMPABLE / PR_SET_VMA naming of shadow mappings. */
+	{ "prctl",		SC_ALLOW, 0 },
+	/* Shadow-memory probing when the allocator maps new regions. */
+	{ "mincore",		SC_ALLOW, 0 },
+	/* Thread registry of the runtime. */
+	{ "getppid",		SC_ALLOW, 0 },
+	{ "sched_getaffinity",	SC_ALLOW, 0 },
+};
+#endif
+
+static int
+add_rule(scmp_filter_ctx ctx, const struct sc_rule *rule)
+{
+	int nr, rc = 0;
+	const uint32_t deny = SCMP_ACT_ERRNO(EACCES);
+
+	nr = seccomp_syscall_resolve_name(rule->name);
+	if (nr == __NR_SCMP_ERROR) {
+		/* Older libseccomp: the kernel may have it, we do not. */
+		debug3_f("libseccomp does not know %s", rule->name);
+		return 0;
+	}
+	if (nr < 0) {
+		/* Pseudo-number: the call does not exist on this ABI. */
+		debug3_f("%s does not exist on this architecture", rule->name);
+		return 0;
+	}
+	switch (rule->kind) {
+	case SC_ALLOW:
+		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 0);
+		break;
+	case SC_ALLOW_NOEXEC:
+		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1,
+		    SCMP_CMP(rule->arg, SCMP_CMP_MASKED_EQ, PROT_EXEC, 0));
+		/* With PROT_EXEC no rule matches: default action. */
+		break;
+	case SC_EACCES:
+		rc = seccomp_rule_add(ctx, deny, nr, 0);
+		break;
+	case SC_FD_ONLY:
+		if ((rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1,
+		    SCMP_CMP(rule->arg, SCMP_CMP_MASKED_EQ, AT_EMPTY_PATH,
+		    AT_EMPTY_PATH))) != 0)
+			break;
+		rc = seccomp_rule_add(ctx, deny, nr, 1,
+		    SCMP_CMP(rule->arg, SCMP_CMP_MASKED_EQ, AT_EMPTY_PATH, 0));
+		break;
+	}
+	if (rc != 0) {
+		error_f("seccomp_rule_add %s: %s", rule->name, strerror(-rc));
+		return MS_ERR_INTERNAL;
+	}
+	return 0;
+}
+
+static int
+add_rules(scmp_filter_ctx ctx, const struct sc_rule *rules, size_t n)
+{
+	size_t i;
+	int r;
+
+	for (i = 0; i < n; i++) {
+		if ((r = add_rule(ctx, &rules[i])) != 0)
+			return r;
+	}
+	return 0;
+}
+
+static int
+set_attr(scmp_filter_ctx ctx, enum scmp_filter_attr attr, uint32_t value,
+    const char *what)
+{
+	int rc;
+
+	if ((rc = seccomp_attr_set(ctx, attr, value)) != 0) {
+		error_f("seccomp_attr_set %s: %s", what, strerror(-rc));
+		return MS_ERR_INTERNAL;
+	}
+	return 0;
+}
+
+int
+ms_sb_filter_build(int debug, scmp_filter_ctx *ctxp)
+{
+	scmp_filter_ctx ctx;
+	int r;
+
+	*ctxp = NULL;
+	/* seccomp_init() puts the native architecture, and only it, in. */
+	if ((ctx = seccomp_init(debug ? SCMP_ACT_TRAP :
+	    SCMP_ACT_KILL_PROCESS)) == NULL) {
+		error_f("seccomp_init failed");
+		return MS_ERR_INTERNAL;
+	}
+	/*
+	 * Foreign-ABI syscalls die even in debug mode: there is nothing to
+	 * learn from them and their numbers would be misreported.  TSYNC:
+	 * should a library ever have started a thread, it is confined too
+	 * (or the load fails).
+	 */
+	if ((r = set_attr(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS,
+	    "ACT_BADARCH")) != 0 ||
+	    (r = set_attr(ctx, SCMP_FLTATR_CTL_NNP, 1, "CTL_NNP")) != 0 ||
+	    (r = set_attr(ctx, SCMP_FLTATR_CTL_TSYNC, 1, "CTL_TSYNC")) != 0 ||
+	    (r = add_rules(ctx, sc_rules,
+	    sizeof(sc_rules) / sizeof(sc_rules[0]))) != 0)
+		goto out;
+#ifdef MS_SANITIZE
+	if ((r = add_rules(ctx, sc_sanitize_rules,
+	    sizeof(sc_sanitize_rules) / sizeof(sc_sanitize_rules[0]))) != 0)
+		goto out;
+#endif
+	*ctxp = ctx;
+	ctx = NULL;
+	r = 0;
+ out:
+	if (ctx != NULL)
+		seccomp_release(ctx);
+	return r;
+}
+
+int
+ms_sb_filter_load(scmp_filter_ctx ctx)
+{
+	int rc;
+
+	if ((rc = seccomp_load(ctx)) != 0) {
+		error_f("seccomp_load: %s", strerror(-rc));
+		return MS_ERR_SYSTEM;
+	}
+	return 0;
+}
