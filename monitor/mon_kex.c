@@ -253,6 +253,31 @@ parse_client_tail(struct msbuf *tail, u_char client_pub[32])
 	return 0;
 }
 
+/* Add a run of canonical messages to the transcript, one at a time. */
+static int
+transcript_add_run(struct ms_transcript *t, const struct msbuf *run)
+{
+	struct msbuf *b;
+	uint32_t len;
+	int r = 0;
+
+	if ((b = msbuf_dup(run)) == NULL)
+		return MS_ERR_ALLOC;
+	while (msbuf_len(b) > 0) {
+		if ((r = msbuf_peek_u32(b, 0, &len)) != 0)
+			break;
+		if (len > msbuf_len(b) - 4) {
+			r = MS_ERR_INVALID_FORMAT;
+			break;
+		}
+		if ((r = ms_transcript_add_raw(t, msbuf_ptr(b), 4 + len)) != 0 ||
+		    (r = msbuf_consume(b, 4 + len)) != 0)
+			break;
+	}
+	msbuf_free(b);
+	return r;
+}
+
 static int
 bind_principal(struct mon_worker *w, const struct principal *p)
 {
@@ -296,7 +321,7 @@ mon_auth(const struct mon_ctx *ctx, struct mon_worker *w, struct msbuf *req,
 	    msbuf_len(w->client_hello))) != 0 ||
 	    (r = ms_transcript_add_raw(t, msbuf_ptr(w->server_hello),
 	    msbuf_len(w->server_hello))) != 0 ||
-	    (r = ms_transcript_add_raw(t, msbuf_ptr(tail), msbuf_len(tail))) != 0 ||
+	    (r = transcript_add_run(t, tail)) != 0 ||
 	    (r = ms_transcript_hash(t, th)) != 0 ||
 	    (r = expect_server_verify(w, tail)) != 0)
 		goto out;

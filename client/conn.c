@@ -1,0 +1,338 @@
+/*
+ * conn.c — the connection object, TCP connect with a timeout (IPv4 and
+ * IPv6 via getaddrinfo), and frame/record I/O with a deadline on every
+ * read and write.
+ *
+ * The socket is non-blocking after connect: ms_frame_read polls with the
+ * deadline, and writes go through send(MSG_NOSIGNAL) with poll, so a dead
+ * peer never raises SIGPIPE in the application and never blocks forever.
+ */
+#include <sys/types.h>
+#include <sys/socket.h>
+
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <netdb.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "errors.h"
+#include "frame.h"
+#include "log.h"
+#include "metasafe.h"
+#include "msclient.h"
+#include "proto.h"
+#include "record.h"
+
+struct metasafe_conn *
+cl_conn_new(void)
+{
+	struct metasafe_conn *c;
+
+	if ((c = calloc(1, sizeof(*c))) == NULL)
+		return NULL;
+	c->fd = -1;
+	c->state = CL_STATE_NEW;
+	c->last_status = -1;
+	c->next_id = 1;
+	c->timeout_ms = METASAFE_DEFAULT_TIMEOUT_MS;
+	if ((c->rbuf = msbuf_new(MS_FRAME_MAX)) == NULL ||
+	    (c->th = ms_transcript_new()) == NULL) {
+		msbuf_free(c->rbuf);
+		free(c);
+		return NULL;
+	}
+	return c;
+}
+
+void
+cl_conn_free(struct metasafe_conn *c)
+{
+	size_t i;
+
+	if (c == NULL)
+		return;
+	if (c->fd != -1)
+		close(c->fd);
+	for (i = 0; i < MS_HANDLES_MAX; i++)
+		free(c->handles[i].path);
+	ms_transcript_free(c->th);
+	msbuf_free(c->rbuf);
+	ms_hs_secrets_clear(&c->hs);
+	ms_record_dir_clear(&c->tx);
+	ms_record_dir_clear(&c->rx);
+	ms_blob_ctx_clear(&c->btx);
+	ms_blob_ctx_clear(&c->brx);
+	free(c->host);
+	free(c->port);
+	free(c->known_hosts);
+	freezero(c, sizeof(*c));
+}
+
+static int64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
+		return 0;
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* poll() for one fd until the deadline; 0 ready, METASAFE_ERR_TIMEOUT, or SYSTEM. */
+static int
+wait_until(int fd, short events, int64_t deadline)
+{
+	struct pollfd pfd;
+	int64_t left;
+	int n;
+
+	for (;;) {
+		if ((left = deadline - now_ms()) <= 0)
+			return METASAFE_ERR_TIMEOUT;
+		pfd.fd = fd;
+		pfd.events = events;
+		pfd.revents = 0;
+		n = poll(&pfd, 1, left > INT_MAX ? INT_MAX : (int)left);
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			return METASAFE_ERR_SYSTEM;
+		}
+		if (n > 0)
+			return 0;
+	}
+}
+
+static int
+try_connect(const struct addrinfo *ai, int64_t deadline, int *fdp, int *errp)
+{
+	socklen_t elen = sizeof(int);
+	int fd, flags, err = 0, one = 1, r;
+
+	*fdp = -1;
+	if ((fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC,
+	    ai->ai_protocol)) == -1) {
+		*errp = errno;
+		return METASAFE_ERR_CONNECT;
+	}
+	if ((flags = fcntl(fd, F_GETFL)) == -1 ||
+	    fcntl(fd, F_SETFL, flags | O_NONBLOCK) == -1) {
+		*errp = errno;
+		close(fd);
+		return METASAFE_ERR_SYSTEM;
+	}
+	if (connect(fd, ai->ai_addr, ai->ai_addrlen) == -1) {
+		if (errno != EINPROGRESS) {
+			*errp = errno;
+			close(fd);
+			return METASAFE_ERR_CONNECT;
+		}
+		if ((r = wait_until(fd, POLLOUT, deadline)) != 0) {
+			*errp = r == METASAFE_ERR_TIMEOUT ? ETIMEDOUT : errno;
+			close(fd);
+			return r;
+		}
+		if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &elen) == -1)
+			err = errno;
+		if (err != 0) {
+			*errp = err;
+			close(fd);
+			return METASAFE_ERR_CONNECT;
+		}
+	}
+	/* Small request/response records: do not wait for Nagle. */
+	(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	*fdp = fd;
+	return 0;
+}
+
+int
+cl_tcp_connect(struct metasafe_conn *c)
+{
+	struct addrinfo hints, *res = NULL, *ai;
+	int64_t deadline;
+	int gai, r = METASAFE_ERR_CONNECT, err = 0;
+
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_ADDRCONFIG;
+	if ((gai = getaddrinfo(c->host, c->port, &hints, &res)) != 0) {
+		return cl_fatal(c, METASAFE_ERR_RESOLVE,
+		    "cannot resolve %s port %s: %s", c->host, c->port,
+		    gai == EAI_SYSTEM ? strerror(errno) : gai_strerror(gai));
+	}
+	deadline = now_ms() + c->timeout_ms;
+	for (ai = res; ai != NULL; ai = ai->ai_next) {
+		debug_f("connecting to %s port %s (family %d)", c->host,
+		    c->port, ai->ai_family);
+		if ((r = try_connect(ai, deadline, &c->fd, &err)) == 0)
+			break;
+		if (r == METASAFE_ERR_TIMEOUT)
+			break;
+	}
+	freeaddrinfo(res);
+	if (r == METASAFE_ERR_TIMEOUT)
+		return cl_fatal(c, r, "connect to %s port %s: timed out",
+		    c->host, c->port);
+	if (r != 0)
+		return cl_fatal(c, r, "connect to %s port %s: %s", c->host,
+		    c->port, strerror(err != 0 ? err : ECONNREFUSED));
+	debug_f("connected to %s port %s", c->host, c->port);
+	return 0;
+}
+
+int
+cl_send_all(struct metasafe_conn *c, const void *p, size_t len)
+{
+	const u_char *q = p;
+	int64_t deadline = now_ms() + c->timeout_ms;
+	ssize_t n;
+	int r;
+
+	while (len > 0) {
+		n = send(c->fd, q, len, MSG_NOSIGNAL);
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN || errno == EWOULDBLOCK) {
+				if ((r = wait_until(c->fd, POLLOUT,
+				    deadline)) != 0)
+					return cl_fatal(c, r,
+					    "send to %s: %s", c->host,
+					    r == METASAFE_ERR_TIMEOUT ?
+					    "timed out" : strerror(errno));
+				continue;
+			}
+			return cl_fatal(c, METASAFE_ERR_CLOSED,
+			    "send to %s: %s", c->host, strerror(errno));
+		}
+		q += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* Cleartext ALERT: u16 version || u32 status || string message. */
+int
+cl_alert_parse(struct metasafe_conn *c, struct msbuf *b, int with_version)
+{
+	const u_char *msg = NULL;
+	char text[MS_ALERT_MSG_MAX + 1];
+	size_t msglen = 0;
+	uint16_t version = MS_PROTO_VERSION;
+	uint32_t status;
+	int r;
+
+	if ((with_version && (r = msbuf_get_u16(b, &version)) != 0) ||
+	    (r = msbuf_get_u32(b, &status)) != 0 ||
+	    (r = msbuf_get_string_direct(b, &msg, &msglen,
+	    MS_ALERT_MSG_MAX)) != 0 || msbuf_len(b) != 0)
+		return cl_fatal(c, METASAFE_ERR_PROTOCOL,
+		    "malformed alert from server");
+	cl_sanitize(text, sizeof(text), msg, msglen);
+	c->last_status = (int)status;
+	r = cl_status_err(status);
+	if (r == 0)	/* an "OK" alert still ends the connection */
+		r = METASAFE_ERR_CLOSED;
+	if (version != MS_PROTO_VERSION)
+		debug_f("alert carries version 0x%04x", version);
+	return cl_fatal(c, r, "server alert %s%s%s", ms_status_str(status),
+	    text[0] != '\0' ? ": " : "", text);
+}
+
+int
+cl_recv_frame(struct metasafe_conn *c, uint8_t *typep)
+{
+	int r;
+
+	*typep = 0;
+	if (c->fd == -1 || c->state == CL_STATE_BROKEN)
+		return cl_fatal(c, METASAFE_ERR_BROKEN,
+		    "connection is no longer usable");
+	if ((r = ms_frame_read(c->fd, typep, c->rbuf, MS_FRAME_MAX,
+	    c->timeout_ms)) != 0) {
+		r = cl_map_err(r);
+		if (r == METASAFE_ERR_TIMEOUT)
+			return cl_fatal(c, r, "no answer from %s within %d ms",
+			    c->host, c->timeout_ms);
+		if (r == METASAFE_ERR_CLOSED)
+			return cl_fatal(c, r, "connection closed by %s",
+			    c->host);
+		if (r == METASAFE_ERR_SYSTEM)
+			return cl_fatal(c, METASAFE_ERR_CLOSED,
+			    "read from %s: %s", c->host, strerror(errno));
+		return cl_fatal(c, r, "bad frame from %s", c->host);
+	}
+	debug3_f("frame type 0x%02x, %zu bytes", *typep, msbuf_len(c->rbuf));
+	/*
+	 * The server may send a cleartext ALERT until it has handshake keys,
+	 * i.e. until its first record; after that only records are valid.
+	 */
+	if (*typep == MS_FRAME_ALERT && c->state == CL_STATE_HELLO)
+		return cl_alert_parse(c, c->rbuf, 1);
+	return 0;
+}
+
+int
+cl_send_record(struct metasafe_conn *c, uint8_t inner_type,
+    const struct msbuf *body)
+{
+	struct msbuf *frame;
+	int r;
+
+	if (c->fd == -1 || c->state == CL_STATE_BROKEN)
+		return cl_fatal(c, METASAFE_ERR_BROKEN,
+		    "connection is no longer usable");
+	if ((frame = msbuf_new(MS_FRAME_HEADER_LEN + MS_FRAME_MAX)) == NULL)
+		return cl_seterr(c, METASAFE_ERR_NOMEM, "out of memory");
+	if ((r = ms_record_seal(&c->tx, inner_type, body, frame)) != 0) {
+		msbuf_free(frame);
+		if (r == MS_ERR_LIMIT)
+			return cl_fatal(c, METASAFE_ERR_LIMIT,
+			    "record limit for this key reached; reconnect");
+		return cl_fatal(c, cl_map_err(r), "cannot seal record: %s",
+		    ms_err(r));
+	}
+	debug3_f("record inner 0x%02x, %zu bytes", inner_type,
+	    msbuf_len(frame));
+	r = cl_send_all(c, msbuf_ptr(frame), msbuf_len(frame));
+	msbuf_free(frame);
+	return r;
+}
+
+int
+cl_recv_record(struct metasafe_conn *c, uint8_t *inner_typep,
+    struct msbuf *body)
+{
+	uint8_t type;
+	int r;
+
+	*inner_typep = 0;
+	if ((r = cl_recv_frame(c, &type)) != 0)
+		return r;
+	if (type != MS_FRAME_RECORD)
+		return cl_fatal(c, METASAFE_ERR_PROTOCOL,
+		    "unexpected frame type 0x%02x from server", type);
+	if ((r = ms_record_open(&c->rx, c->rbuf, inner_typep, body)) != 0) {
+		msbuf_reset(c->rbuf);
+		if (r == MS_ERR_MAC_INVALID)
+			return cl_fatal(c, METASAFE_ERR_HANDSHAKE,
+			    "record from server failed authentication");
+		return cl_fatal(c, cl_map_err(r), "bad record from server: %s",
+		    ms_err(r));
+	}
+	msbuf_reset(c->rbuf);
+	if (*inner_typep == MS_MSG_ALERT)
+		return cl_alert_parse(c, body, 0);
+	return 0;
+}
