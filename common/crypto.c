@@ -728,3 +728,43 @@ ms_aead_from_name(const char *name)
 		return MS_AEAD_CHACHA20_POLY1305;
 	return -1;
 }
+
+/*
+ * Load OpenSSL's configuration and providers, fetch every algorithm and
+ * seed the DRBG now: a sandboxed process can no longer open files, so all
+ * of that must happen before it enters the sandbox.  A throwaway X25519
+ * exchange and Ed25519 signature warm the key-management paths too.
+ */
+int
+ms_crypto_init(void)
+{
+	EVP_PKEY *a = NULL, *b = NULL;
+	u_char pub[MS_X25519_LEN], shared[MS_X25519_LEN], sig[MS_ED25519_SIG_LEN];
+	int r;
+
+	if (OPENSSL_init_crypto(OPENSSL_INIT_LOAD_CONFIG, NULL) != 1)
+		return MS_ERR_LIBCRYPTO;
+	if (get_sha256() == NULL || get_hmac() == NULL || get_hkdf() == NULL ||
+	    get_cipher(MS_AEAD_AES256_GCM) == NULL ||
+	    get_cipher(MS_AEAD_CHACHA20_POLY1305) == NULL)
+		return MS_ERR_LIBCRYPTO;
+	if ((r = ms_random_bytes(shared, sizeof(shared))) != 0 ||
+	    (r = ms_pkey_generate(MS_KEY_X25519, &a)) != 0 ||
+	    (r = ms_pkey_generate(MS_KEY_X25519, &b)) != 0 ||
+	    (r = ms_pkey_raw_public(b, pub, sizeof(pub))) != 0 ||
+	    (r = ms_x25519_derive(a, pub, shared)) != 0)
+		goto out;
+	EVP_PKEY_free(a);
+	a = NULL;
+	if ((r = ms_pkey_generate(MS_KEY_ED25519, &a)) != 0 ||
+	    (r = ms_pkey_raw_public(a, pub, sizeof(pub))) != 0 ||
+	    (r = ms_ed25519_sign(a, pub, sizeof(pub), sig)) != 0 ||
+	    (r = ms_ed25519_verify(pub, pub, sizeof(pub), sig,
+	    sizeof(sig))) != 0)
+		goto out;
+ out:
+	OPENSSL_cleanse(shared, sizeof(shared));
+	EVP_PKEY_free(a);
+	EVP_PKEY_free(b);
+	return r;
+}

@@ -35,6 +35,12 @@ enum ms_keytype {
 	MS_KEY_X25519 = 2,
 };
 
+/*
+ * Load providers, fetch every algorithm and seed the DRBG; call once before
+ * entering a sandbox that forbids opening files.
+ */
+int	ms_crypto_init(void);
+
 int	ms_random_bytes(void *buf, size_t len);
 /* 1 when equal, 0 when not: constant time in len (CRYPTO_memcmp). */
 int	ms_ct_equal(const void *a, const void *b, size_t len);

@@ -155,6 +155,7 @@ ms_frame_read(int fd, uint8_t *typep, struct msbuf *payload,
 	    (uint32_t)hdr[2] << 8 | hdr[3];
 	if ((r = check_len(len, max_len)) != 0)
 		goto out;
+	/* A frame the caller's buffer cannot hold is as bad as one over max. */
 	if (len - 1 > msbuf_avail(payload)) {
 		r = MS_ERR_FRAME_TOO_LARGE;
 		goto out;

@@ -95,6 +95,7 @@ ms_server_hello_put(struct msbuf *b, const struct ms_server_hello *sh)
 int
 ms_client_hello_parse(struct msbuf *b, struct ms_client_hello *ch)
 {
+	uint16_t version;
 	int r;
 
 	memset(ch, 0, sizeof(*ch));
@@ -111,13 +112,21 @@ ms_client_hello_parse(struct msbuf *b, struct ms_client_hello *ch)
 	}
 	return 0;
  fail:
+	version = ch->version;
 	memset(ch, 0, sizeof(*ch));
+	/*
+	 * Keep the version even when the rest does not parse: a hello from
+	 * another protocol version may have another layout, and its sender
+	 * is owed VERSION_MISMATCH rather than a generic failure.
+	 */
+	ch->version = version;
 	return r;
 }
 
 int
 ms_server_hello_parse(struct msbuf *b, struct ms_server_hello *sh)
 {
+	uint16_t version;
 	int r;
 
 	memset(sh, 0, sizeof(*sh));
@@ -138,7 +147,14 @@ ms_server_hello_parse(struct msbuf *b, struct ms_server_hello *sh)
 	}
 	return 0;
  fail:
+	version = sh->version;
 	memset(sh, 0, sizeof(*sh));
+	/*
+	 * Keep the version even when the rest does not parse: a hello from
+	 * another protocol version may have another layout, and its sender
+	 * is owed VERSION_MISMATCH rather than a generic failure.
+	 */
+	sh->version = version;
 	return r;
 }
 

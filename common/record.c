@@ -325,6 +325,12 @@ ms_blob_open(struct ms_blob_ctx *c, const char *path, const char *record,
 		r = MS_ERR_PROTOCOL;
 		goto out;
 	}
+	/*
+	 * From here on the sequence number is consumed whether or not the
+	 * blob opens: the sender has moved on, and the connection continues
+	 * after an INVALID_ARGUMENT (PROTOCOL.md 9).
+	 */
+	c->seq++;
 	ctlen = msbuf_len(in);
 	ptlen = ctlen - MS_AEAD_TAG_LEN;
 	if ((r = blob_aad(c, path, record, handle, seq, &aad)) != 0)
@@ -342,7 +348,6 @@ ms_blob_open(struct ms_blob_ctx *c, const char *path, const char *record,
 			    msbuf_len(value) - before);
 		goto out;
 	}
-	c->seq++;
  out:
 	explicit_bzero(nonce, sizeof(nonce));
 	msbuf_free(aad);

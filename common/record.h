@@ -58,7 +58,13 @@ void	ms_blob_ctx_clear(struct ms_blob_ctx *c);
 /* Append the blob encoding of 'value' to 'out'; advances c->seq. */
 int	ms_blob_seal(struct ms_blob_ctx *c, const char *path, const char *record,
 	    uint32_t handle, const u_char *value, size_t len, struct msbuf *out);
-/* Verify and decrypt; requires blob_seq == c->seq, then advances it. */
+/*
+ * Verify and decrypt; requires blob_seq == c->seq, then advances it.  Once
+ * blob_seq matched, c->seq advances even if authentication then fails
+ * (PROTOCOL.md 9: every blob-carrying message consumes one number).  A
+ * receiver that refuses such a message without opening its blob must
+ * c->seq++ itself.  Plaintext is appended to 'value'.
+ */
 int	ms_blob_open(struct ms_blob_ctx *c, const char *path, const char *record,
 	    uint32_t handle, const u_char *blob, size_t bloblen, struct msbuf *value);
 

@@ -41,7 +41,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -107,7 +106,7 @@ buf_fail(const char *what, int r)
 	return MS_STORE_ERROR;
 }
 
-/* A checked C-string path/name: length, or (size_t)-1 when invalid. */
+/* Validity of NUL-terminated paths and names from callers. */
 static int
 path_ok(const char *path)
 {
@@ -326,7 +325,7 @@ seal_aad(const char *path, const char *name, struct msbuf **bp)
 /* Append "string stored value" holding the sealed value to out. */
 static int
 seal_value(const struct ms_store *s, const char *path, const char *name,
-    const u_char *value, size_t len, struct msbuf *out)
+    const void *value, size_t len, struct msbuf *out)
 {
 	struct msbuf *aad = NULL;
 	u_char nonce[MS_AEAD_NONCE_LEN], *ct;
@@ -394,7 +393,7 @@ unseal_value(const struct ms_store *s, const char *path, const char *name,
 
 static int
 record_encode(const struct ms_store *s, const char *path, const char *name,
-    uint8_t flags, uint64_t version, uint64_t mtime, const u_char *value,
+    uint8_t flags, uint64_t version, uint64_t mtime, const void *value,
     size_t len, struct msbuf **bp)
 {
 	struct msbuf *b;
@@ -483,6 +482,13 @@ static int
 resolved_exists(const struct resolved *res)
 {
 	return res->depth == res->nsegs + 1;
+}
+
+/* Offset in the path of segment i (1-based; segment i ends at end[i]). */
+static size_t
+seg_start(const struct resolved *res, size_t i)
+{
+	return i == 1 ? 1 : res->end[i - 1] + 1;
 }
 
 static int
@@ -593,7 +599,7 @@ create_missing(struct ms_store *s, MDB_txn *txn, const char *path,
 	if ((empty = calloc(1, sizeof(*empty))) == NULL)
 		return MS_ERR_ALLOC;
 	while (res->depth <= res->nsegs) {
-		start = res->end[res->depth - 1] + 1;
+		start = seg_start(res, res->depth);
 		if ((r = alloc_id(s, txn, &id)) != 0 ||
 		    (r = node_put(s, txn, id, empty, MDB_NOOVERWRITE)) != 0 ||
 		    (r = make_key(res->id[res->depth - 1], path + start,
@@ -766,10 +772,8 @@ init_dbs(struct ms_store *s)
 			r = MS_ERR_INVALID_FORMAT;
 			goto out;
 		}
-		mdb_txn_abort(txn);
-		txn = NULL;
-		r = 0;
-		goto out;
+		/* Commit, not abort: aborting would close the new handles. */
+		goto commit;
 	} else if (rc != MDB_NOTFOUND) {
 		error("store: read format: %s", mdb_strerror(rc));
 		goto out;
@@ -791,6 +795,7 @@ init_dbs(struct ms_store *s)
 	if ((r = meta_put_u64(s, txn, "next_id", ROOT_ID + 1)) != 0 ||
 	    (r = node_put(s, txn, ROOT_ID, empty, 0)) != 0)
 		goto out;
+ commit:
 	rc = mdb_txn_commit(txn);
 	txn = NULL;
 	if (rc != 0) {
@@ -981,7 +986,7 @@ ms_store_get(struct ms_store *s, const char *path, const char *name,
 
 int
 ms_store_set(struct ms_store *s, const char *path, const char *name,
-    uint8_t flags, const u_char *value, size_t len, uint64_t *versionp)
+    uint8_t flags, const void *value, size_t len, uint64_t *versionp)
 {
 	struct resolved res;
 	struct msbuf *k = NULL, *v = NULL;
@@ -1112,7 +1117,7 @@ ms_store_delete_node(struct ms_store *s, const char *path)
 		st = MS_STORE_BUSY;
 		goto out;
 	}
-	start = res.end[res.nsegs - 1] + 1;
+	start = seg_start(&res, res.nsegs);
 	if ((r = make_key(res.id[res.depth - 2], path + start,
 	    res.end[res.nsegs] - start, &k)) != 0) {
 		st = buf_fail("key", r);

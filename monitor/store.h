@@ -28,7 +28,9 @@
 #include "path.h"
 #include "proto.h"
 
+#ifndef MS_STORE_KEY_LEN		/* also in keyfile.h */
 #define MS_STORE_KEY_LEN	32
+#endif
 #define MS_STORE_MAPSIZE_DEFAULT (1024UL * 1024 * 1024)	/* 1 GiB */
 
 enum ms_store_status {
@@ -82,7 +84,7 @@ int	ms_store_get(struct ms_store *s, const char *path, const char *name,
  * receives the record's new version.
  */
 int	ms_store_set(struct ms_store *s, const char *path, const char *name,
-	    uint8_t flags, const u_char *value, size_t len, uint64_t *versionp);
+	    uint8_t flags, const void *value, size_t len, uint64_t *versionp);
 
 /* MS_STORE_OK, NOT_FOUND_PATH, NOT_FOUND_RECORD, INVALID or ERROR. */
 int	ms_store_delete_record(struct ms_store *s, const char *path,

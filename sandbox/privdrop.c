@@ -1,7 +1,6 @@
 /*
  * privdrop.c — chroot and irreversible drop to the worker's uid/gid.
  */
-#define _GNU_SOURCE	/* setresuid, getresuid */
 #include <sys/types.h>
 #include <sys/stat.h>
 

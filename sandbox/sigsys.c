@@ -11,7 +11,6 @@
  * architecture is built once by ms_sb_sigsys_prepare() (debug mode only,
  * while unconfined) and the handler only indexes it.
  */
-#define _GNU_SOURCE	/* REG_RAX */
 #include <sys/types.h>
 #include <sys/ucontext.h>
 

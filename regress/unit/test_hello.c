@@ -183,6 +183,22 @@ test_other_version_parses(void **state)
 	assert_int_equal(ms_client_hello_parse(b, &got), 0);
 	assert_int_equal(got.version, 0x0002);
 	msbuf_free(b);
+
+	/* Another version with another layout: the version still shows. */
+	assert_non_null(b = msbuf_new(64));
+	assert_int_equal(msbuf_put_u16(b, 0x0003), 0);
+	assert_int_equal(msbuf_put_u8(b, 0xff), 0);
+	assert_int_not_equal(ms_client_hello_parse(b, &got), 0);
+	assert_int_equal(got.version, 0x0003);
+	assert_int_equal(got.ciphers.n, 0);
+	msbuf_free(b);
+	/* A valid v1 hello with a trailing byte reports version 1, fails. */
+	fill_ch(&ch);
+	b = enc_ch(&ch);
+	assert_int_equal(msbuf_put_u8(b, 0), 0);
+	assert_int_not_equal(ms_client_hello_parse(b, &got), 0);
+	assert_int_equal(got.version, MS_PROTO_VERSION);
+	msbuf_free(b);
 }
 
 static void

@@ -19,7 +19,11 @@
 
 #include <cmocka.h>
 
+#include <openssl/bio.h>
+#include <openssl/ec.h>
 #include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/rsa.h>
 
 #include "crypto.h"
 #include "errors.h"
@@ -62,7 +66,8 @@ write_text(const char *path, const void *data, size_t len)
 	assert_int_equal(fclose(f), 0);
 }
 
-static char *
+/* noinline: gcc 12 otherwise mistakes &data for the returned pointer. */
+static __attribute__((noinline)) char *
 read_text(const char *path, size_t *lenp)
 {
 	u_char *data = NULL;

@@ -57,7 +57,128 @@ static const struct {
 	const char *label;
 	const char *hex;
 } expected[] = {
-#include "test_protocol_vectors.inc"
+	{ "client_eph_priv",
+	    "0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f20" },
+	{ "server_eph_priv",
+	    "2122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f40" },
+	{ "host_kex_priv",
+	    "4142434445464748494a4b4c4d4e4f505152535455565758595a5b5c5d5e5f60" },
+	{ "host_sig_seed",
+	    "6162636465666768696a6b6c6d6e6f707172737475767778797a7b7c7d7e7f80" },
+	{ "client_sig_seed",
+	    "8182838485868788898a8b8c8d8e8f909192939495969798999a9b9c9d9e9fa0" },
+	{ "client_share",
+	    "07a37cbc142093c8b755dc1b10e86cb426374ad16aa853ed0bdfc0b2b86d1c7c" },
+	{ "server_share",
+	    "5869aff450549732cbaaed5e5df9b30a6da31cb0e5742bad5ad4a1a768f1a67b" },
+	{ "host_kex_pub",
+	    "64b101b1d0be5a8704bd078f9895001fc03e8e9f9522f188dd128d9846d48466" },
+	{ "host_sig_pub",
+	    "882d0ea3b2864e7a587f3e698cea4459998312e655e05fa5e8b5119d8baac8cd" },
+	{ "client_pub",
+	    "020bd427446b723424d80d2cad352ba3df3649d0ef8faae0ca7eb25443941b29" },
+	{ "client_random",
+	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" },
+	{ "server_random",
+	    "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb" },
+	{ "client_hello",
+	    "00000052010001aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	    "aaaaaaaaaaaaaa02000100020100010100010000002007a37cbc142093c8b755"
+	    "dc1b10e86cb426374ad16aa853ed0bdfc0b2b86d1c7c" },
+	{ "server_hello",
+	    "00000095020001bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
+	    "bbbbbbbbbbbbbb000100010001000000205869aff450549732cbaaed5e5df9b3"
+	    "0a6da31cb0e5742bad5ad4a1a768f1a67b0000002064b101b1d0be5a8704bd07"
+	    "8f9895001fc03e8e9f9522f188dd128d9846d4846600000020882d0ea3b2864e"
+	    "7a587f3e698cea4459998312e655e05fa5e8b5119d8baac8cd" },
+	{ "th_sh",
+	    "196a1a409044342d8e6f88249f2946a0032000fa885398fc5a66399084c5e19a" },
+	{ "ss_e",
+	    "a84dc7c3c8f058b1b2dc4cd1e9b5dc0a7987f88b6a9564cde3391fc421159e77" },
+	{ "ss_s",
+	    "26c2c17fdb82161cb21ad16e721315355b64d1763119b10bfc962530dc7cc163" },
+	{ "static",
+	    "53078a4d6e89912835f0e3ff432dbc319bd0f55f409e4a4dabd1679dafb3c674" },
+	{ "hs",
+	    "19f9b7453e2e980f5ad03a9309a98203b2cc6b95b1074195ce603abb3f95c0e3" },
+	{ "c_hs",
+	    "b8851dbf25baf2b8cf4c9d39521c0c28d852c8075191da282bdca8989e438246" },
+	{ "s_hs",
+	    "ddabfe1dac4533060e8b59c4c7e30db83655523bc612e64c8480fc99d13cb1db" },
+	{ "c_fin",
+	    "e1b1db4741f64969036cb97d24b1dd90a07ac98eacb60973d587697dab9f3daf" },
+	{ "s_fin",
+	    "dc97c83db67f84bfe4e5c3f33f6a60f4c2e1fdda0f65cbe54c9371344e863802" },
+	{ "s_hs_key",
+	    "5fc26708f4413812f694551bbf07d8671eda5b035e4dc6d7f170ddbde2e262b5" },
+	{ "s_hs_iv",
+	    "b8d5936b0ddd8786ce444da6" },
+	{ "c_hs_key",
+	    "62e824b5cde2abffbb69e652dc2784a9f8bdbf2f974d1b5d78462f690733ce9c" },
+	{ "c_hs_iv",
+	    "b5f5a2be643dbc64d0ce2793" },
+	{ "server_verify_sig",
+	    "1deac8183ff0c72072ec27706abbcf79468becfa36c10a4d3255bb8d0d45a7fb"
+	    "17c0265c5cce35b6da088e6ac173d11c6808001e960a7288bb7abeb784d44d08" },
+	{ "server_verify",
+	    "00000047050001000000401deac8183ff0c72072ec27706abbcf79468becfa36"
+	    "c10a4d3255bb8d0d45a7fb17c0265c5cce35b6da088e6ac173d11c6808001e96"
+	    "0a7288bb7abeb784d44d08" },
+	{ "th_sv",
+	    "9f94f4d3eb550d2f232c7374eddba478bee01ea32466d2ef127ce0c52dd54ae0" },
+	{ "server_verify_record",
+	    "0000005a170001a04c441895c24a0899893929e3df9393a52300f88d87443d39"
+	    "33183a159239b6db194203c28e961c198ec2c834cc9063433f726fa7353788b7"
+	    "6a3cba5991d011264751b0b024665d78ee465445bce8e62aab7239b6e962" },
+	{ "server_finished_vd",
+	    "360c11bf3cf5acf24c1bcfc1b7b3109eec5d67889bcfc53b6bcad496c95cdf16" },
+	{ "server_finished",
+	    "000000250600000020360c11bf3cf5acf24c1bcfc1b7b3109eec5d67889bcfc5"
+	    "3b6bcad496c95cdf16" },
+	{ "th_sf",
+	    "d24b54f73f49e2483f1423186794a650b11f9068e1d3df5c5779ef2c2f6df9b4" },
+	{ "client_identity",
+	    "00000026070100000020020bd427446b723424d80d2cad352ba3df3649d0ef8f"
+	    "aae0ca7eb25443941b29" },
+	{ "th_ci",
+	    "d1db45ed9320c77d3b5f46ebe4289134d4d17ad655e2fbc555c733a20dd645b6" },
+	{ "client_verify_sig",
+	    "8b6e89b98223ea6e3c656336017278d25ce0a3e758a7fbf70251415a6d420099"
+	    "9e6d462126238d9fd3a4d767cacca725757b3af34622b496d1025db596679e09" },
+	{ "client_verify",
+	    "00000047080001000000408b6e89b98223ea6e3c656336017278d25ce0a3e758"
+	    "a7fbf70251415a6d4200999e6d462126238d9fd3a4d767cacca725757b3af346"
+	    "22b496d1025db596679e09" },
+	{ "th_cv",
+	    "f57fefbfe0296325a2f008d46d5f51d9f2e7f57eed8d5628194b47eb6c993027" },
+	{ "client_finished_vd",
+	    "93673e35ec41af660f7c1af084aa3aeeef10fc2613e8711a02a0d990f491fd3d" },
+	{ "client_finished",
+	    "00000025090000002093673e35ec41af660f7c1af084aa3aeeef10fc2613e871"
+	    "1a02a0d990f491fd3d" },
+	{ "th_cf",
+	    "846793c307c403025d7e8bbc3afd5df92a55a9d0d26cb76f281993b3baa317d8" },
+	{ "c_ap",
+	    "3abe10e0e20943a8565dd855d8dc3753094bb57f00eaf0f8d3953e560b53501f" },
+	{ "s_ap",
+	    "ea96a57e0d7a8b8b1ab9275b421ae6107d0b9754aed74a1b8718cfc2f65456f4" },
+	{ "c_blob",
+	    "3ef64b7f893c8d0d0afcee1ee4fe18c45f4bb0c6770f8ba3748abdbc0dfd2434" },
+	{ "s_blob",
+	    "b607b3d47b478aeb3fcf9338485694610b19024a4b960d173d38fe2219c41350" },
+	{ "c_ap_key",
+	    "bf382066ea779330e31dbd39c29aa9a9833f76ba279880352853e521621ca331" },
+	{ "c_ap_iv",
+	    "0d7733145b29688859a05cc5" },
+	{ "s_blob_key",
+	    "b0161d6d53f0788cefc2992d1017939ad449aeb8fc6abbdb278832c2b30df7cd" },
+	{ "s_blob_iv",
+	    "24986a20cd928835bf59cf05" },
+	{ "status_record",
+	    "0000001817000159ef65721ba819690440d6dc8056fc8dac3f9d8164" },
+	{ "blob",
+	    "000100010000000000000000c304de72598403003071c25d60aa56ba2e92b423"
+	    "fa42f0" },
 };
 
 static struct vectors computed;

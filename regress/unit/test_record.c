@@ -441,28 +441,40 @@ test_blob_binding(void **state)
 	blob = blob_seal(&tx, "/demo", "password", 1, "hunter2");
 	assert_non_null(val = msbuf_new(1024 * 1024));
 
+	/*
+	 * Each failed open consumes the sequence number (the sender has
+	 * moved on); rewind it to try the next binding.
+	 */
 	assert_int_equal(ms_blob_open(&rx, "/demo2", "password", 1,
 	    msbuf_ptr(blob), msbuf_len(blob), val), MS_ERR_MAC_INVALID);
+	assert_int_equal(rx.seq, 1);
+	rx.seq = 0;
 	assert_int_equal(ms_blob_open(&rx, "/demo", "passwd", 1,
 	    msbuf_ptr(blob), msbuf_len(blob), val), MS_ERR_MAC_INVALID);
+	rx.seq = 0;
 	/* The string encoding keeps the path/record boundary. */
 	assert_int_equal(ms_blob_open(&rx, "/demop", "assword", 1,
 	    msbuf_ptr(blob), msbuf_len(blob), val), MS_ERR_MAC_INVALID);
+	rx.seq = 0;
 	assert_int_equal(ms_blob_open(&rx, "/demo", "password", 2,
 	    msbuf_ptr(blob), msbuf_len(blob), val), MS_ERR_MAC_INVALID);
+	rx.seq = 0;
 	/* The other direction (same secret): refused. */
 	assert_int_equal(ms_blob_open(&rxd, "/demo", "password", 1,
 	    msbuf_ptr(blob), msbuf_len(blob), val), MS_ERR_MAC_INVALID);
 	assert_int_equal(msbuf_len(val), 0);
-	assert_int_equal(rx.seq, 0);
 	/* Truncated blob. */
 	assert_int_not_equal(ms_blob_open(&rx, "/demo", "password", 1,
 	    msbuf_ptr(blob), msbuf_len(blob) - 1, val), 0);
+	rx.seq = 0;
 	assert_int_not_equal(ms_blob_open(&rx, "/demo", "password", 1,
 	    msbuf_ptr(blob), 12 + 15, val), 0);
+	assert_int_equal(rx.seq, 0);	/* too short to be a blob at all */
+	assert_int_equal(msbuf_len(val), 0);
 	/* And the right binding still works. */
 	assert_int_equal(ms_blob_open(&rx, "/demo", "password", 1,
 	    msbuf_ptr(blob), msbuf_len(blob), val), 0);
+	assert_int_equal(rx.seq, 1);
 	msbuf_free(blob);
 	msbuf_free(val);
 }
@@ -503,7 +515,8 @@ test_blob_replay_and_seq(void **state)
 		    msbuf_ptr(f2), msbuf_len(f2), val), MS_ERR_MAC_INVALID);
 		msbuf_free(f2);
 	}
-	rx.seq = 1;
+	/* The failed blob 0 was consumed: blob 1 is next, and opens. */
+	assert_int_equal(rx.seq, 1);
 	assert_int_equal(ms_blob_open(&rx, "/a", "r", 7, msbuf_ptr(b1),
 	    msbuf_len(b1), val), 0);
 	assert_memory_equal(msbuf_ptr(val), "v1", 2);
@@ -530,6 +543,29 @@ test_blob_replay_and_seq(void **state)
 		    msbuf_ptr(f3), msbuf_len(f3), val), MS_ERR_PROTOCOL);
 		msbuf_free(f3);
 	}
+	msbuf_free(b0);
+	msbuf_free(b1);
+	msbuf_free(val);
+}
+
+/* A refused blob does not desynchronise the two counters. */
+static void
+test_blob_resync(void **state)
+{
+	struct ms_blob_ctx tx, rx;
+	struct msbuf *b0, *b1, *val;
+
+	blob_pair(MS_AEAD_AES256_GCM, 0, &tx, &rx);
+	/* The client seals for a handle the server reads differently. */
+	b0 = blob_seal(&tx, "/a", "r", 1, "first");
+	b1 = blob_seal(&tx, "/a", "r", 2, "second");
+	assert_non_null(val = msbuf_new(1024));
+	assert_int_equal(ms_blob_open(&rx, "/a", "r", 9, msbuf_ptr(b0),
+	    msbuf_len(b0), val), MS_ERR_MAC_INVALID);
+	assert_int_equal(ms_blob_open(&rx, "/a", "r", 2, msbuf_ptr(b1),
+	    msbuf_len(b1), val), 0);
+	assert_int_equal(msbuf_len(val), 6);
+	assert_memory_equal(msbuf_ptr(val), "second", 6);
 	msbuf_free(b0);
 	msbuf_free(b1);
 	msbuf_free(val);
@@ -581,6 +617,7 @@ main(void)
 		cmocka_unit_test(test_blob_roundtrip),
 		cmocka_unit_test(test_blob_binding),
 		cmocka_unit_test(test_blob_replay_and_seq),
+		cmocka_unit_test(test_blob_resync),
 		cmocka_unit_test(test_blob_args),
 	};
 
