@@ -189,6 +189,13 @@ port_listening() {
 	[ -n "$(ss -Htln "sport = :$1" 2>/dev/null)" ]
 }
 
+# pid_alive PID: running and not a zombie waiting to be reaped.
+pid_alive() {
+	kill -0 "$1" 2>/dev/null || return 1
+	_state=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -c1)
+	[ -n "$_state" ] && [ "$_state" != Z ]
+}
+
 # --- daemon ------------------------------------------------------------------
 #
 # start_daemon [EXTRA_CONFIG_LINES]
@@ -206,6 +213,7 @@ start_daemon() {
 	need_prog "$METASAFED" "$WORKER" "$METASAFE_KEYGEN"
 	[ -z "$DAEMON_PID" ] || fatal "start_daemon: daemon already running"
 	DAEMON_PORT=${DAEMON_PORT:-$(pick_port)}
+	[ -n "$DAEMON_PORT" ] || fatal "start_daemon: no port"
 	mkdir -p "$OBJ/keys" "$OBJ/empty" "$OBJ/store"
 	chmod 0700 "$OBJ/keys" "$OBJ/store"
 	chmod 0755 "$OBJ/empty"
@@ -247,7 +255,7 @@ CONF
 	DAEMON_PID=$!
 	_i=0
 	while ! port_listening "$DAEMON_PORT"; do
-		if ! kill -0 "$DAEMON_PID" 2>/dev/null; then
+		if ! pid_alive "$DAEMON_PID"; then
 			wait "$DAEMON_PID" 2>/dev/null
 			_st=$?
 			DAEMON_PID=
@@ -267,7 +275,7 @@ stop_daemon() {
 	DAEMON_PID=
 	kill -TERM "$_pid" 2>/dev/null || { wait "$_pid" 2>/dev/null; return 0; }
 	_i=0
-	while kill -0 "$_pid" 2>/dev/null; do
+	while pid_alive "$_pid"; do
 		_i=$((_i + 1))
 		if [ $_i -gt 100 ]; then
 			fail "stop_daemon: pid $_pid ignored SIGTERM; killing"

@@ -554,7 +554,7 @@ static void
 test_prepare_rejects(void **state)
 {
 	struct ms_sandbox_params p;
-	char sub[PATH_MAX], file[PATH_MAX + 8];
+	char sub[PATH_MAX], file[PATH_MAX];
 	int fd;
 
 	(void)state;
@@ -582,7 +582,8 @@ test_prepare_rejects(void **state)
 	assert_null(ms_sandbox_prepare(&p));
 
 	/* A sub-directory we can make unsafe in several ways. */
-	snprintf(sub, sizeof(sub), "%s.sub", jail);
+	if (snprintf(sub, sizeof(sub), "%s.sub", jail) >= (int)sizeof(sub))
+		fail_msg("path too long");
 	assert_int_equal(mkdir(sub, 0755), 0);
 	p.chroot_dir = sub;
 
@@ -595,7 +596,8 @@ test_prepare_rejects(void **state)
 	assert_null(ms_sandbox_prepare(&p));
 	assert_int_equal(chown(sub, 0, 0), 0);
 
-	snprintf(file, sizeof(file), "%s/f", sub);	/* not empty */
+	if (snprintf(file, sizeof(file), "%s/f", sub) >= (int)sizeof(file))
+		fail_msg("path too long");			/* not empty */
 	assert_true((fd = open(file, O_WRONLY | O_CREAT | O_EXCL, 0600)) != -1);
 	close(fd);
 	assert_null(ms_sandbox_prepare(&p));
