@@ -24,6 +24,7 @@
 enum sc_kind {
 	SC_ALLOW,		/* unconditionally allowed */
 	SC_ALLOW_NOEXEC,	/* allowed if arg `arg` has no PROT_EXEC */
+	SC_ALLOW_QUERY,		/* allowed if arg `arg` is NULL (read-only) */
 	SC_FAIL,		/* fails with errno `arg`, process continues */
 	SC_FD_ONLY,		/* allowed with AT_EMPTY_PATH in arg `arg`
 				   (fstat of an open fd), else EACCES */
@@ -134,6 +135,10 @@ static const struct sc_rule sc_rules[] = {
  * sandbox.c.
  */
 static const struct sc_rule sc_sanitize_rules[] = {
+	/* __asan_handle_no_return(), run before every noreturn call
+	   (exit, _exit, fatal), asks whether we are on the alternate
+	   signal stack: sigaltstack(NULL, &old).  Query only. */
+	{ "sigaltstack",	SC_ALLOW_QUERY, 0 },
 	/* Report colouring asks isatty(stderr) (TCGETS): "not a tty". */
 	{ "ioctl",		SC_FAIL, ENOTTY },
 	/* "pointer points here" probes memory through a pipe; without
@@ -167,6 +172,10 @@ add_rule(scmp_filter_ctx ctx, const struct sc_rule *rule)
 		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1,
 		    SCMP_CMP(rule->arg, SCMP_CMP_MASKED_EQ, PROT_EXEC, 0));
 		/* With PROT_EXEC no rule matches: default action. */
+		break;
+	case SC_ALLOW_QUERY:
+		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1,
+		    SCMP_CMP(rule->arg, SCMP_CMP_EQ, 0, 0));
 		break;
 	case SC_FAIL:
 		rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(rule->arg), nr, 0);

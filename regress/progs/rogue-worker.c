@@ -1,0 +1,438 @@
+/*
+ * rogue-worker — a test-only stand-in for a fully compromised worker.
+ *
+ * metasafed runs it as WorkerPath, with the client socket on fd 3 and the
+ * monitor channel on fd 4.  It peeks at the first bytes from the client:
+ * "ROGUE <scenario> [args]\n" selects an attack on the monitor; anything
+ * else (a real CLIENT_HELLO) makes it exec the real worker unchanged, so
+ * the same daemon keeps serving normal clients.
+ *
+ * For each step it writes "ok STEP" / "fail STEP (reason)" / "status STEP N"
+ * lines to the client socket.  A step the monitor refuses by killing the
+ * worker shows up to the test as the connection closing after the line
+ * announcing the step ("try STEP").
+ */
+#include <sys/types.h>
+#include <sys/socket.h>
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "crypto.h"
+#include "errors.h"
+#include "frame.h"
+#include "hello.h"
+#include "keyfile.h"
+#include "log.h"
+#include "proto.h"
+#include "schedule.h"
+
+#define CLIENT	MS_WORKER_CLIENT_FD
+#define MON	MS_WORKER_MONITOR_FD
+
+struct rogue {
+	u_char		 nonce[32];
+	u_char		 kex_pub[32], sig_pub[32];
+	EVP_PKEY	*eph;
+	struct msbuf	*ch, *sh;
+	u_char		 server_sig[64];
+};
+
+static void __attribute__((format(printf, 1, 2)))
+say(const char *fmt, ...)
+{
+	char line[256];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(line, sizeof(line) - 1, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n > sizeof(line) - 2)
+		n = sizeof(line) - 2;
+	line[n++] = '\n';
+	(void)ms_write_all(CLIENT, line, (size_t)n);
+}
+
+static struct msbuf *
+nb(void)
+{
+	struct msbuf *b;
+
+	if ((b = msbuf_new(MS_FRAME_MAX)) == NULL)
+		exit(2);
+	return b;
+}
+
+/* One monitor round trip; the answer's status is returned to the caller. */
+static int
+mon_call(uint8_t type, const struct msbuf *req, struct msbuf *resp)
+{
+	uint8_t rtype;
+	int r;
+
+	if ((r = ms_frame_write(MON, type, req)) != 0)
+		return r;
+	if ((r = ms_frame_read(MON, &rtype, resp, MS_FRAME_MAX, 10000)) != 0)
+		return r;
+	return rtype == type ? 0 : MS_ERR_PROTOCOL;
+}
+
+static void
+skip_config(void)
+{
+	struct msbuf *b = nb();
+	uint8_t type;
+
+	if (ms_frame_read(MON, &type, b, MS_FRAME_MAX, 10000) != 0 ||
+	    type != MS_MON_CONFIG)
+		exit(2);
+	msbuf_free(b);
+}
+
+static int
+do_hello(struct rogue *g)
+{
+	struct msbuf *req = nb(), *resp = nb();
+	int r;
+
+	if ((r = mon_call(MS_MON_HELLO, req, resp)) == 0 &&
+	    (r = msbuf_get(resp, g->nonce, 32)) == 0 &&
+	    (r = msbuf_get_string_fixed(resp, g->kex_pub, 32)) == 0)
+		r = msbuf_get_string_fixed(resp, g->sig_pub, 32);
+	msbuf_free(req);
+	msbuf_free(resp);
+	return r;
+}
+
+/* Well-formed hellos around 'nonce' (the worker's own, or not). */
+static void
+make_hellos(struct rogue *g, const u_char nonce[32])
+{
+	struct ms_client_hello ch;
+	struct ms_server_hello sh;
+	struct msbuf *p = nb();
+	EVP_PKEY *seph = NULL;
+
+	memset(&ch, 0, sizeof(ch));
+	ch.version = MS_PROTO_VERSION;
+	ms_random_bytes(ch.random, 32);
+	ch.ciphers.n = ch.kex.n = ch.sigs.n = 1;
+	ch.ciphers.ids[0] = MS_CIPHER_AES256_GCM;
+	ch.kex.ids[0] = MS_KEX_X25519_HYBRID;
+	ch.sigs.ids[0] = MS_SIG_ED25519;
+	if (ms_pkey_generate(MS_KEY_X25519, &g->eph) != 0 ||
+	    ms_pkey_raw_public(g->eph, ch.share, 32) != 0)
+		exit(2);
+	memset(&sh, 0, sizeof(sh));
+	sh.version = MS_PROTO_VERSION;
+	memcpy(sh.random, nonce, 32);
+	sh.cipher = MS_CIPHER_AES256_GCM;
+	sh.kex = MS_KEX_X25519_HYBRID;
+	sh.sig = MS_SIG_ED25519;
+	if (ms_pkey_generate(MS_KEY_X25519, &seph) != 0 ||
+	    ms_pkey_raw_public(seph, sh.share, 32) != 0)
+		exit(2);
+	EVP_PKEY_free(seph);
+	memcpy(sh.host_kex_pub, g->kex_pub, 32);
+	memcpy(sh.host_sig_pub, g->sig_pub, 32);
+	g->ch = nb();
+	g->sh = nb();
+	if (ms_client_hello_put(p, &ch) != 0 ||
+	    ms_frame_encode(g->ch, MS_FRAME_CLIENT_HELLO, p) != 0)
+		exit(2);
+	msbuf_reset(p);
+	if (ms_server_hello_put(p, &sh) != 0 ||
+	    ms_frame_encode(g->sh, MS_FRAME_SERVER_HELLO, p) != 0)
+		exit(2);
+	msbuf_free(p);
+}
+
+static int
+hellos_call(struct rogue *g, uint8_t type, u_char *out, size_t outlen)
+{
+	struct msbuf *req = nb(), *resp = nb();
+	int r;
+
+	if ((r = msbuf_put_stringb(req, g->ch)) == 0 &&
+	    (r = msbuf_put_stringb(req, g->sh)) == 0 &&
+	    (r = mon_call(type, req, resp)) == 0 && out != NULL)
+		r = msbuf_get_string_fixed(resp, out, outlen);
+	msbuf_free(req);
+	msbuf_free(resp);
+	return r;
+}
+
+static void
+add_run(struct ms_transcript *t, const struct msbuf *run)
+{
+	struct msbuf *d = msbuf_dup(run);
+	uint32_t len;
+
+	while (d != NULL && msbuf_len(d) > 0) {
+		if (msbuf_peek_u32(d, 0, &len) != 0 ||
+		    ms_transcript_add_raw(t, msbuf_ptr(d), 4 + len) != 0 ||
+		    msbuf_consume(d, 4 + len) != 0)
+			exit(2);
+	}
+	msbuf_free(d);
+}
+
+/*
+ * AUTH presenting 'idpub' as CLIENT_IDENTITY, signed with 'signer'.
+ * Returns the monitor's status, or a negative error.
+ */
+static int
+do_auth(struct rogue *g, EVP_PKEY *signer, const u_char idpub[32])
+{
+	struct msbuf *tail = nb(), *cv = nb(), *req = nb(), *resp = nb();
+	struct ms_transcript *t = ms_transcript_new();
+	u_char th[32], msg[128], sig[64], mac[32] = { 0 };
+	size_t msglen;
+	uint32_t status = 0;
+	int r;
+
+	if (msbuf_put_u32(tail, 1 + 2 + 4 + 64) != 0 ||
+	    msbuf_put_u8(tail, MS_MSG_SERVER_VERIFY) != 0 ||
+	    msbuf_put_u16(tail, MS_SIG_ED25519) != 0 ||
+	    msbuf_put_string(tail, g->server_sig, 64) != 0 ||
+	    msbuf_put_u32(tail, 1 + 4 + 32) != 0 ||
+	    msbuf_put_u8(tail, MS_MSG_SERVER_FINISHED) != 0 ||
+	    msbuf_put_string(tail, mac, 32) != 0 ||
+	    msbuf_put_u32(tail, 1 + 1 + 4 + 32) != 0 ||
+	    msbuf_put_u8(tail, MS_MSG_CLIENT_IDENTITY) != 0 ||
+	    msbuf_put_u8(tail, MS_ID_RAW_ED25519) != 0 ||
+	    msbuf_put_string(tail, idpub, 32) != 0 || t == NULL)
+		exit(2);
+	add_run(t, g->ch);
+	add_run(t, g->sh);
+	add_run(t, tail);
+	if (ms_transcript_hash(t, th) != 0 ||
+	    ms_sig_message(MS_SIG_CONTEXT_CLIENT, th, msg, sizeof(msg),
+	    &msglen) != 0 || ms_ed25519_sign(signer, msg, msglen, sig) != 0 ||
+	    msbuf_put_u16(cv, MS_SIG_ED25519) != 0 ||
+	    msbuf_put_string(cv, sig, 64) != 0 ||
+	    msbuf_put_stringb(req, tail) != 0 || msbuf_put_stringb(req, cv) != 0)
+		exit(2);
+	if ((r = mon_call(MS_MON_AUTH, req, resp)) == 0)
+		r = msbuf_get_u32(resp, &status);
+	ms_transcript_free(t);
+	msbuf_free(tail);
+	msbuf_free(cv);
+	msbuf_free(req);
+	msbuf_free(resp);
+	return r == 0 ? (int)status : r;
+}
+
+static int
+kex_to_signed(struct rogue *g)
+{
+	u_char secret[32];
+	int r;
+
+	if ((r = do_hello(g)) != 0)
+		return r;
+	make_hellos(g, g->nonce);
+	if ((r = hellos_call(g, MS_MON_DECAP, secret, 32)) != 0)
+		return r;
+	return hellos_call(g, MS_MON_SIGN, g->server_sig, 64);
+}
+
+/* A data request; returns the answer's status or a negative error. */
+static int
+data_get(const char *path, const char *record)
+{
+	struct msbuf *req = nb(), *resp = nb();
+	uint32_t st = 0;
+	int r;
+
+	if ((r = msbuf_put_cstring(req, path)) == 0 &&
+	    (r = msbuf_put_cstring(req, record)) == 0 &&
+	    (r = mon_call(MS_MON_GET, req, resp)) == 0)
+		r = msbuf_get_u32(resp, &st);
+	msbuf_free(req);
+	msbuf_free(resp);
+	return r == 0 ? (int)st : r;
+}
+
+static int
+step(const char *name, int r)
+{
+	if (r == 0)
+		say("ok %s", name);
+	else
+		say("fail %s (%s)", name, ms_err(r));
+	return r;
+}
+
+static EVP_PKEY *
+load_key(const char *path)
+{
+	EVP_PKEY *k = NULL;
+
+	if (path == NULL || ms_key_load_private(path, NULL, &k) != 0) {
+		say("fail load-key");
+		exit(2);
+	}
+	return k;
+}
+
+static void
+scenario(const char *name, char *arg1, char *arg2)
+{
+	struct rogue g;
+	struct msbuf *req = nb(), *resp = nb();
+	u_char other[32], junk[64];
+	EVP_PKEY *k, *k2;
+	int r;
+
+	memset(&g, 0, sizeof(g));
+	skip_config();
+	if (strcmp(name, "sign-twice") == 0) {
+		if (step("kex", kex_to_signed(&g)) != 0)
+			return;
+		say("try sign-again");
+		step("sign-again", hellos_call(&g, MS_MON_SIGN, junk, 64));
+	} else if (strcmp(name, "decap-twice") == 0) {
+		if (step("hello", do_hello(&g)) != 0)
+			return;
+		make_hellos(&g, g.nonce);
+		if (step("decap", hellos_call(&g, MS_MON_DECAP, junk, 32)) != 0)
+			return;
+		say("try decap-again");
+		step("decap-again", hellos_call(&g, MS_MON_DECAP, junk, 32));
+	} else if (strcmp(name, "decap-before-hello") == 0) {
+		memset(g.kex_pub, 0, 32);
+		ms_random_bytes(other, 32);
+		make_hellos(&g, other);
+		say("try decap");
+		step("decap", hellos_call(&g, MS_MON_DECAP, junk, 32));
+	} else if (strcmp(name, "sign-arbitrary") == 0) {
+		if (step("hello", do_hello(&g)) != 0)
+			return;
+		make_hellos(&g, g.nonce);
+		if (step("decap", hellos_call(&g, MS_MON_DECAP, junk, 32)) != 0)
+			return;
+		ms_random_bytes(junk, 64);
+		msbuf_put_string(req, junk, 32);
+		msbuf_put_string(req, junk + 32, 32);
+		say("try sign");
+		step("sign", mon_call(MS_MON_SIGN, req, resp));
+	} else if (strcmp(name, "sign-without-nonce") == 0 ||
+	    strcmp(name, "sign-foreign-nonce") == 0) {
+		if (step("hello", do_hello(&g)) != 0)
+			return;
+		if (arg1 != NULL) {
+			size_t i;
+
+			for (i = 0; i < 32 && arg1[2 * i] && arg1[2 * i + 1]; i++)
+				sscanf(arg1 + 2 * i, "%2hhx", &other[i]);
+		} else
+			ms_random_bytes(other, 32);
+		make_hellos(&g, other);
+		say("try sign");
+		step("sign", hellos_call(&g, MS_MON_SIGN, junk, 64));
+	} else if (strcmp(name, "print-nonce") == 0) {
+		char hex[65];
+		size_t i;
+
+		if (step("hello", do_hello(&g)) != 0)
+			return;
+		for (i = 0; i < 32; i++)
+			snprintf(hex + 2 * i, 3, "%02x", g.nonce[i]);
+		say("nonce %s", hex);
+		/* Hold the nonce until the test hangs up. */
+		(void)read(CLIENT, junk, 1);
+	} else if (strcmp(name, "data-before-auth") == 0) {
+		if (step("kex", kex_to_signed(&g)) != 0)
+			return;
+		say("try get");
+		r = data_get("/", "x");
+		say("status get %d", r);
+	} else if (strcmp(name, "claim-principal") == 0) {
+		/* arg1: our own key file; arg2: the victim's key file. */
+		k = load_key(arg1);
+		k2 = load_key(arg2);
+		if (step("kex", kex_to_signed(&g)) != 0)
+			return;
+		ms_pkey_raw_public(k2, other, 32);
+		r = do_auth(&g, k, other);
+		say("status auth %d", r);
+		say("try get");
+		r = data_get("/", "x");
+		say("status get %d", r);
+	} else if (strcmp(name, "read-outside-acl") == 0) {
+		/* arg1: key file of a principal; arg2: path to read. */
+		k = load_key(arg1);
+		if (step("kex", kex_to_signed(&g)) != 0)
+			return;
+		ms_pkey_raw_public(k, other, 32);
+		say("status auth %d", do_auth(&g, k, other));
+		say("status get %d", data_get(arg2 ? arg2 : "/", "secret"));
+	} else if (strcmp(name, "oversize") == 0) {
+		u_char hdr[5] = { 0xff, 0xff, 0xff, 0xff, MS_MON_HELLO };
+
+		say("try oversize");
+		(void)ms_write_all(MON, hdr, sizeof(hdr));
+		(void)ms_frame_read(MON, hdr, resp, MS_FRAME_MAX, 10000);
+		say("alive");
+	} else if (strcmp(name, "garbage") == 0) {
+		ms_random_bytes(junk, sizeof(junk));
+		junk[0] = 0;	/* a plausible length, then noise */
+		say("try garbage");
+		(void)ms_write_all(MON, junk, sizeof(junk));
+		(void)ms_frame_read(MON, junk, resp, MS_FRAME_MAX, 10000);
+		say("alive");
+	} else if (strcmp(name, "unknown-request") == 0) {
+		say("try unknown");
+		step("unknown", mon_call(0x7e, req, resp));
+	} else if (strcmp(name, "stop-mid-request") == 0) {
+		u_char half[3] = { 0, 0, 0 };
+
+		(void)ms_write_all(MON, half, sizeof(half));
+		say("ok half-sent");
+		_exit(0);
+	} else
+		say("fail unknown-scenario %s", name);
+	msbuf_free(req);
+	msbuf_free(resp);
+}
+
+int
+main(int argc, char **argv)
+{
+	char buf[1024], *line, *name, *a1, *a2, *nl;
+	ssize_t n;
+
+	ms_log_init("rogue-worker", MS_LOG_QUIET, 0, -1);
+	n = recv(CLIENT, buf, sizeof(buf) - 1, MSG_PEEK);
+	if (n < 6 || memcmp(buf, "ROGUE ", 6) != 0) {
+		/* A genuine client: become the real worker, fds untouched. */
+		char *const wargv[] = { (char *)"metasafe-worker", NULL };
+		char *const wenv[] = { NULL };
+
+		execve(MS_BUILDDIR "/metasafe-worker", wargv, wenv);
+		_exit(127);
+	}
+	/* Consume exactly the scenario line. */
+	buf[n] = '\0';
+	if ((nl = strchr(buf, '\n')) == NULL)
+		exit(2);
+	if (recv(CLIENT, buf, (size_t)(nl - buf) + 1, 0) <= 0)
+		exit(2);
+	*nl = '\0';
+	line = buf + 6;
+	name = strsep(&line, " ");
+	a1 = line ? strsep(&line, " ") : NULL;
+	a2 = line ? strsep(&line, " ") : NULL;
+	scenario(name, a1, a2);
+	say("end");
+	return 0;
+}
