@@ -129,7 +129,9 @@ ms_file_read_all(const char *path, u_char **datap, size_t *lenp, size_t maxlen)
 	*lenp = 0;
 	if (path == NULL || maxlen == 0 || maxlen >= SIZE_MAX - 1)
 		return MS_ERR_INVALID_ARGUMENT;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) == -1)
+	/* O_NONBLOCK: a FIFO in place of a key must not hang us. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd == -1)
 		return errno == ENOENT ? MS_ERR_NOT_FOUND : MS_ERR_SYSTEM;
 	if (fstat(fd, &st) == -1) {
 		r = MS_ERR_SYSTEM;
@@ -144,7 +146,7 @@ ms_file_read_all(const char *path, u_char **datap, size_t *lenp, size_t maxlen)
 		r = MS_ERR_LIMIT;
 		goto out;
 	}
-	/* One byte more than fstat said, to notice a file that grew under us. */
+	/* One byte beyond fstat's size, to notice a file growing under us. */
 	alloc = (size_t)st.st_size + 1;
 	if ((data = calloc(1, alloc + 1)) == NULL) {
 		r = MS_ERR_ALLOC;
@@ -862,7 +864,8 @@ store_check(const u_char key[MS_STORE_KEY_LEN], u_char check[STORE_CHECK_LEN])
 	u_char hash[MS_SHA256_LEN];
 	int r;
 
-	if ((b = msbuf_new(sizeof(STORE_CHECK_LABEL) + MS_STORE_KEY_LEN)) == NULL)
+	b = msbuf_new(sizeof(STORE_CHECK_LABEL) + MS_STORE_KEY_LEN);
+	if (b == NULL)
 		return MS_ERR_ALLOC;
 	if ((r = msbuf_put(b, STORE_CHECK_LABEL,
 	    strlen(STORE_CHECK_LABEL))) != 0 ||

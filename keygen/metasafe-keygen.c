@@ -340,7 +340,7 @@ do_fingerprint(struct options *o)
 		ret = load_error(o->file, r);
 		goto out;
 	} else {
-		/* Spare the passphrase when the .pub of an encrypted key exists. */
+		/* An encrypted key's .pub spares asking for the passphrase. */
 		pp = pub_path(o->file);
 		if (r == 1 && ms_key_load_public(pp, &key, &comment) == 0)
 			goto print;
@@ -562,8 +562,8 @@ host_keypair(const char *dir, const char *name, enum ms_keytype type,
 		goto out;
 	}
 	if (!quiet)
-		printf("%s: generated %s (%s %s)\n", progname, file,
-		    ms_keytype_short(type), fp);
+		printf("%s: generated %s and %s (%s %s)\n", progname, file,
+		    pp, ms_keytype_short(type), fp);
  out:
 	EVP_PKEY_free(key);
 	free(pp);

@@ -73,7 +73,8 @@ read_text(const char *path, size_t *lenp)
 	u_char *data = NULL;
 	size_t len = 0;
 
-	assert_int_equal(ms_file_read_all(path, &data, &len, MS_KEYFILE_MAX), 0);
+	assert_int_equal(ms_file_read_all(path, &data, &len, MS_KEYFILE_MAX),
+	    0);
 	if (lenp != NULL)
 		*lenp = len;
 	return (char *)data;
@@ -244,8 +245,10 @@ test_corrupt_private(void **state)
 		"",
 		"garbage\n",
 		"-----BEGIN PRIVATE KEY-----\n",
-		"-----BEGIN PRIVATE KEY-----\n!!!!\n-----END PRIVATE KEY-----\n",
-		"-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n",
+		"-----BEGIN PRIVATE KEY-----\n!!!!\n"
+		    "-----END PRIVATE KEY-----\n",
+		"-----BEGIN PRIVATE KEY-----\nAAAA\n"
+		    "-----END PRIVATE KEY-----\n",
 		"-----BEGIN ENCRYPTED PRIVATE KEY-----\nAAAA\n"
 		    "-----END ENCRYPTED PRIVATE KEY-----\n",
 		"-----BEGIN METASAFE STORE KEY-----\nAAAA\n"
@@ -319,7 +322,8 @@ foreign_key(const char *alg, const char *name)
 	if (strcmp(alg, "EC") == 0)
 		assert_int_equal(EVP_PKEY_CTX_set_group_name(ctx, "P-256"), 1);
 	if (strcmp(alg, "RSA") == 0)
-		assert_int_equal(EVP_PKEY_CTX_set_rsa_keygen_bits(ctx, 1024), 1);
+		assert_int_equal(EVP_PKEY_CTX_set_rsa_keygen_bits(ctx, 1024),
+		    1);
 	assert_int_equal(EVP_PKEY_generate(ctx, &key), 1);
 	EVP_PKEY_CTX_free(ctx);
 	assert_non_null(bio = BIO_new(BIO_s_mem()));
@@ -404,7 +408,8 @@ test_pubkey_line(void **state)
 	assert_int_equal(strncmp(text, "ms-x25519 ", 10), 0);
 	assert_int_equal(text[strlen(text) - 1], '\n');
 	free(text);
-	assert_int_equal(ms_key_load_public(tpath("x.pub"), &back, &comment), 0);
+	assert_int_equal(ms_key_load_public(tpath("x.pub"), &back, &comment),
+	    0);
 	assert_string_equal(comment, "host");
 	same_public(key, back);
 	assert_int_equal(ms_pkey_raw_public(key, raw2, sizeof(raw2)), 0);
@@ -441,7 +446,8 @@ test_pubkey_malformed(void **state)
 		{ "ms-ed25519 AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8g",
 		    MS_ERR_INVALID_FORMAT },
 		/* unknown types */
-		{ "ssh-ed25519 " RFC8032_PUB_B64 " c", MS_ERR_KEY_TYPE_UNKNOWN },
+		{ "ssh-ed25519 " RFC8032_PUB_B64 " c",
+		    MS_ERR_KEY_TYPE_UNKNOWN },
 		{ "ed25519 " RFC8032_PUB_B64, MS_ERR_KEY_TYPE_UNKNOWN },
 		{ "ms-rsa " RFC8032_PUB_B64, MS_ERR_KEY_TYPE_UNKNOWN },
 		/* control characters in the comment */
@@ -512,7 +518,8 @@ test_base64(void **state)
 	static const struct {
 		const char *in, *out;
 	} vec[] = {	/* RFC 4648 section 10 */
-		{ "", "" }, { "f", "Zg==" }, { "fo", "Zm8=" }, { "foo", "Zm9v" },
+		{ "", "" }, { "f", "Zg==" }, { "fo", "Zm8=" },
+		{ "foo", "Zm9v" },
 		{ "foob", "Zm9vYg==" }, { "fooba", "Zm9vYmE=" },
 		{ "foobar", "Zm9vYmFy" },
 	};
@@ -653,6 +660,13 @@ test_read_all_bounds(void **state)
 	/* Not a regular file. */
 	assert_int_not_equal(ms_file_read_all(tmpdir, &data, &len, 10), 0);
 	assert_null(data);
+	/* A FIFO is refused at once rather than blocking on open or read. */
+	assert_int_equal(mkfifo(tpath("fifo"), 0600), 0);
+	assert_int_equal(ms_file_read_all(tpath("fifo"), &data, &len, 10),
+	    MS_ERR_INVALID_ARGUMENT);
+	assert_null(data);
+	assert_int_equal(ms_file_read_all(tpath("missing"), &data, &len, 10),
+	    MS_ERR_NOT_FOUND);
 }
 
 int
