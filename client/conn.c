@@ -275,10 +275,12 @@ cl_recv_frame(struct metasafe_conn *c, uint8_t *typep)
 	}
 	debug3_f("frame type 0x%02x, %zu bytes", *typep, msbuf_len(c->rbuf));
 	/*
-	 * The server may send a cleartext ALERT until it has handshake keys,
-	 * i.e. until its first record; after that only records are valid.
+	 * The server may send a cleartext ALERT until it has handshake keys
+	 * (e.g. when its DECAP fails after SERVER_HELLO went out), i.e. until
+	 * its first record; after that only records are valid.
 	 */
-	if (*typep == MS_FRAME_ALERT && c->state == CL_STATE_HELLO)
+	if (*typep == MS_FRAME_ALERT && (c->state == CL_STATE_HELLO ||
+	    (c->state == CL_STATE_HS && c->rx.seq == 0)))
 		return cl_alert_parse(c, c->rbuf, 1);
 	return 0;
 }

@@ -142,7 +142,7 @@ cl_sanitize(char *dst, size_t dstlen, const u_char *src, size_t len)
 	dst[o] = '\0';
 }
 
-static int
+static int __attribute__((format(printf, 3, 0)))
 cl_vseterr(struct metasafe_conn *c, int r, const char *fmt, va_list ap)
 {
 	int saved_errno = errno;

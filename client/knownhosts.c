@@ -30,11 +30,11 @@ cl_kh_hostname(const char *host, const char *port, char *out, size_t outlen)
 {
 	int n;
 
-	if (host == NULL || port == NULL || *host == '\0' ||
-	    strpbrk(host, " \t\r\n,[]#") != NULL && strchr(host, ':') == NULL)
+	if (host == NULL || port == NULL || *host == '\0' || *port == '\0')
 		return METASAFE_ERR_INVALID;
-	/* Names with blanks or separators would corrupt the file. */
-	if (strpbrk(host, " \t\r\n,#[]") != NULL || strpbrk(port, " \t\r\n,#[]") != NULL)
+	/* Blanks or separators in a name would corrupt the file. */
+	if (strpbrk(host, " \t\r\n,#[]") != NULL ||
+	    strpbrk(port, " \t\r\n,#[]") != NULL)
 		return METASAFE_ERR_INVALID;
 	n = snprintf(out, outlen, "[%s]:%s", host, port);
 	if (n < 0 || (size_t)n >= outlen)

@@ -150,7 +150,11 @@ int	metasafe_connect(const struct metasafe_opts *opts,
 /* Client authentication; on success the connection accepts operations. */
 int	metasafe_authenticate(struct metasafe_conn *conn,
 	    const struct metasafe_key *key);
-/* Load opts' identity, connect and authenticate; *connp as metasafe_connect. */
+/*
+ * Load opts' identity, connect and authenticate.  If the identity cannot
+ * be loaded *connp is NULL (nothing was sent); otherwise as
+ * metasafe_connect.
+ */
 int	metasafe_connect_auth(const struct metasafe_opts *opts,
 	    struct metasafe_conn **connp);
 /* Close the connection and wipe all its keys.  NULL is allowed. */

@@ -287,3 +287,78 @@ stop_daemon() {
 	wait "$_pid" 2>/dev/null
 	return 0
 }
+
+# --- clients -----------------------------------------------------------------
+#
+# ms [-k KEYFILE] ARGS...: run the metasafe CLI against the test daemon as
+#	the admin (or as KEYFILE's principal).  Exit status is the CLI's.
+# add_principal NAME [GROUPS]: generate $OBJ/NAME_key and register it in
+#	$OBJ/principals (before start_daemon, or follow with reload_daemon).
+# reload_daemon: SIGHUP to DAEMON_PID, then wait until the log says so.
+# worker_pids: pids of the daemon's live workers (children of DAEMON_PID).
+ms() {
+	_key=$OBJ/admin_key
+	if [ "${1:-}" = "-k" ]; then
+		_key=$2
+		shift 2
+	fi
+	"$METASAFE" -p "$DAEMON_PORT" -i "$_key" \
+	    -o KnownHostsFile="$OBJ/known_hosts" "$@"
+}
+
+add_principal() {
+	_name=$1
+	_groups=${2:-}
+	"$METASAFE_KEYGEN" -q -t ed25519 -N '' -C "$_name" \
+	    -f "$OBJ/${_name}_key" >> "$TEST_LOG" 2>&1 ||
+	    fatal "add_principal: keygen for $_name failed"
+	if [ ! -f "$OBJ/principals" ] && [ -f "$OBJ/admin_key.pub" ]; then
+		printf 'admin %s\n' "$(cat "$OBJ/admin_key.pub")" > "$OBJ/principals"
+	fi
+	if [ -n "$_groups" ]; then
+		printf '%s groups=%s %s\n' "$_name" "$_groups" \
+		    "$(cat "$OBJ/${_name}_key.pub")" >> "$OBJ/principals"
+	else
+		printf '%s %s\n' "$_name" "$(cat "$OBJ/${_name}_key.pub")" \
+		    >> "$OBJ/principals"
+	fi
+}
+
+# Admin key first, so add_principal before start_daemon keeps admin.
+make_admin_key() {
+	[ -f "$OBJ/admin_key" ] ||
+	    "$METASAFE_KEYGEN" -q -t ed25519 -N '' -C admin \
+		-f "$OBJ/admin_key" >> "$TEST_LOG" 2>&1 ||
+	    fatal "make_admin_key: keygen failed"
+}
+
+reload_daemon() {
+	_before=$(grep -c 'SIGHUP' "$OBJ/metasafed.log" 2>/dev/null || true)
+	kill -HUP "$DAEMON_PID" || fatal "reload_daemon: kill failed"
+	_i=0
+	while [ "$(grep -c 'SIGHUP' "$OBJ/metasafed.log" 2>/dev/null || true)" = "$_before" ]; do
+		_i=$((_i + 1))
+		[ $_i -le 50 ] || fatal "reload_daemon: no reload logged"
+		sleep 0.1
+	done
+	sleep 0.2
+}
+
+worker_pids() {
+	for _s in /proc/[0-9]*/stat; do
+		_pp=$(sed 's/.*) //' "$_s" 2>/dev/null | cut -d' ' -f2)
+		[ "$_pp" = "$DAEMON_PID" ] || continue
+		_p=${_s#/proc/}
+		echo "${_p%/stat}"
+	done
+}
+
+# wait_for_workers N: until at least N workers are alive (10 s).
+wait_for_workers() {
+	_i=0
+	while [ "$(worker_pids | wc -l)" -lt "$1" ]; do
+		_i=$((_i + 1))
+		[ $_i -le 100 ] || fatal "wait_for_workers: fewer than $1 workers"
+		sleep 0.1
+	done
+}

@@ -1,0 +1,539 @@
+/*
+ * metasafe.c — the metasafe command-line client.
+ *
+ *   metasafe [-v] [-H host] [-p port] [-i identity] [-o Option=value] command ...
+ *
+ * Values are read from stdin or a file, never from argv (argv is visible to
+ * every user through /proc).  Exit status: 0 ok, 1 usage or local error,
+ * 2 connection/handshake/host key, 3 authentication, 4 access denied,
+ * 5 not found, 6 invalid argument.
+ */
+#include <sys/types.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <readpassphrase.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "metasafe.h"
+#include "path.h"
+
+#define EXIT_USAGE	1
+
+static struct metasafe_opts opts;
+static struct metasafe_conn *conn;
+
+static void __attribute__((noreturn))
+usage(void)
+{
+	fprintf(stderr,
+"usage: metasafe [-v] [-H host] [-p port] [-i identity] [-o option=value]\n"
+"                command [arguments]\n"
+"commands:\n"
+"    get PATH RECORD               print a record's value (raw bytes)\n"
+"    set [-s] [-f FILE] PATH RECORD\n"
+"                                  store a value read from stdin or FILE\n"
+"                                  (-s: SECURE record)\n"
+"    ls PATH                       list child nodes and record names\n"
+"    rm PATH [RECORD]              delete a record, or the empty node\n"
+"    acl get PATH                  show the node's access list\n"
+"    acl set PATH ENTRY...         NAME=RIGHTS, group:NAME=RIGHTS (rights\n"
+"                                  from \"rslwa\"; empty removes),\n"
+"                                  inherit=no or inherit=yes\n"
+"    status                        server version, principal and cipher\n"
+"options: KnownHostsFile, StrictHostKeyChecking (yes|accept-new|no),\n"
+"         Ciphers, ConnectTimeout (seconds), IdentityFile, Port, HostName\n");
+	exit(EXIT_USAGE);
+}
+
+static void __attribute__((format(printf, 1, 2)))
+warnmsg(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("metasafe: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+/* Report a library error and exit with its class's status. */
+static void __attribute__((noreturn))
+die(int r)
+{
+	const char *msg = metasafe_last_error_message(conn);
+
+	warnmsg("%s", *msg != '\0' ? msg : metasafe_strerror(r));
+	metasafe_close(conn);
+	exit(metasafe_exit_code(r));
+}
+
+static void
+show_notice(void)
+{
+	const char *n;
+
+	if ((n = metasafe_notice(conn)) != NULL)
+		warnmsg("%s", n);
+}
+
+static int
+load_identity(struct metasafe_key **keyp)
+{
+	char *home_id = NULL, pass[1024], prompt[1200];
+	const char *path = opts.identity_file;
+	const char *home;
+	int r;
+
+	if (path == NULL) {
+		if ((home = getenv("HOME")) == NULL || *home == '\0') {
+			warnmsg("HOME is not set; use -i IDENTITY");
+			exit(EXIT_USAGE);
+		}
+		if (asprintf(&home_id, "%s/%s", home,
+		    METASAFE_DEFAULT_IDENTITY) == -1) {
+			warnmsg("out of memory");
+			exit(EXIT_USAGE);
+		}
+		path = home_id;
+	}
+	r = metasafe_key_load(path, opts.identity_passphrase, keyp);
+	if (r == METASAFE_ERR_PASSPHRASE_REQUIRED) {
+		snprintf(prompt, sizeof(prompt),
+		    "Enter passphrase for key %s: ", path);
+		if (readpassphrase(prompt, pass, sizeof(pass),
+		    RPP_REQUIRE_TTY) == NULL) {
+			explicit_bzero(pass, sizeof(pass));
+			warnmsg("identity %s is encrypted and no passphrase "
+			    "could be read", path);
+			free(home_id);
+			exit(EXIT_USAGE);
+		}
+		r = metasafe_key_load(path, pass, keyp);
+		explicit_bzero(pass, sizeof(pass));
+	}
+	if (r != 0) {
+		warnmsg("cannot load identity %s: %s", path,
+		    r == METASAFE_ERR_SYSTEM ? strerror(errno) :
+		    r == METASAFE_ERR_IDENTITY ?
+		    "not an ed25519 private key (PKCS#8 PEM)" :
+		    metasafe_strerror(r));
+		free(home_id);
+		exit(metasafe_exit_code(r));
+	}
+	free(home_id);
+	return 0;
+}
+
+static void
+connect_auth(void)
+{
+	struct metasafe_key *key = NULL;
+	int r;
+
+	load_identity(&key);
+	r = metasafe_connect(&opts, &conn);
+	show_notice();
+	if (r == 0)
+		r = metasafe_authenticate(conn, key);
+	metasafe_key_free(key);
+	if (r == METASAFE_ERR_NOMEM && conn == NULL) {
+		warnmsg("out of memory");
+		exit(EXIT_USAGE);
+	}
+	if (r != 0)
+		die(r);
+}
+
+/* Validate locally so bad input never reaches the network (exit 6). */
+static void
+check_path(const char *path)
+{
+	if (ms_path_valid(path, strlen(path)) != 0) {
+		warnmsg("invalid path \"%s\": must be absolute, without empty, "
+		    "\".\" or \"..\" segments or a trailing \"/\", at most %d "
+		    "bytes of printable UTF-8", path, MS_PATH_MAX);
+		exit(metasafe_exit_code(METASAFE_ERR_INVALID));
+	}
+}
+
+static void
+check_record(const char *record)
+{
+	if (ms_record_name_valid(record, strlen(record)) != 0) {
+		warnmsg("invalid record name: 1..%d bytes of printable UTF-8, "
+		    "no \"/\"", MS_RECORD_NAME_MAX);
+		exit(metasafe_exit_code(METASAFE_ERR_INVALID));
+	}
+}
+
+static uint32_t
+open_path(const char *path, int access)
+{
+	uint32_t h;
+	int r;
+
+	if ((r = metasafe_open(conn, path, access, &h)) != 0)
+		die(r);
+	return h;
+}
+
+static void
+close_handle(uint32_t h)
+{
+	int r;
+
+	if ((r = metasafe_close_handle(conn, h)) != 0)
+		die(r);
+}
+
+static int
+cmd_get(int argc, char **argv)
+{
+	struct metasafe_value *v = NULL;
+	uint32_t h;
+	int r;
+
+	if (argc != 3)
+		usage();
+	check_path(argv[1]);
+	check_record(argv[2]);
+	connect_auth();
+	h = open_path(argv[1], METASAFE_READ);
+	if ((r = metasafe_get(conn, h, argv[2], &v)) != 0)
+		die(r);
+	close_handle(h);
+	if ((v->len > 0 && fwrite(v->data, 1, v->len, stdout) != v->len) ||
+	    fflush(stdout) != 0) {
+		warnmsg("write to standard output: %s", strerror(errno));
+		metasafe_value_free(v);
+		return 1;
+	}
+	metasafe_value_free(v);
+	return 0;
+}
+
+/* Read at most MS_VALUE_MAX bytes; one more means the value is too large. */
+static int
+read_value(const char *file, unsigned char **bufp, size_t *lenp)
+{
+	unsigned char *buf;
+	size_t len = 0;
+	ssize_t n;
+	int fd = STDIN_FILENO, saved;
+
+	*bufp = NULL;
+	*lenp = 0;
+	if (file != NULL && (fd = open(file, O_RDONLY | O_CLOEXEC)) == -1) {
+		warnmsg("%s: %s", file, strerror(errno));
+		exit(EXIT_USAGE);
+	}
+	if ((buf = malloc(MS_VALUE_MAX + 1)) == NULL) {
+		warnmsg("out of memory");
+		exit(EXIT_USAGE);
+	}
+	while (len < MS_VALUE_MAX + 1) {
+		n = read(fd, buf + len, MS_VALUE_MAX + 1 - len);
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			saved = errno;
+			freezero(buf, MS_VALUE_MAX + 1);
+			warnmsg("read %s: %s", file != NULL ? file :
+			    "standard input", strerror(saved));
+			exit(EXIT_USAGE);
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	if (fd != STDIN_FILENO)
+		close(fd);
+	if (len > MS_VALUE_MAX) {
+		freezero(buf, MS_VALUE_MAX + 1);
+		warnmsg("value too large: the maximum is %u bytes; nothing "
+		    "was written", (unsigned)MS_VALUE_MAX);
+		exit(metasafe_exit_code(METASAFE_ERR_INVALID));
+	}
+	*bufp = buf;
+	*lenp = len;
+	return 0;
+}
+
+static int
+cmd_set(int argc, char **argv)
+{
+	unsigned char *val = NULL;
+	const char *file = NULL;
+	uint8_t flags = 0;
+	size_t len;
+	uint32_t h;
+	int i, r;
+
+	for (i = 1; i < argc && argv[i][0] == '-' && argv[i][1] != '\0'; i++) {
+		if (strcmp(argv[i], "--") == 0) {
+			i++;
+			break;
+		} else if (strcmp(argv[i], "-s") == 0)
+			flags |= METASAFE_SECURE;
+		else if (strcmp(argv[i], "-f") == 0 && i + 1 < argc)
+			file = argv[++i];
+		else
+			usage();
+	}
+	if (argc - i != 2)
+		usage();
+	check_path(argv[i]);
+	check_record(argv[i + 1]);
+	read_value(file, &val, &len);
+	connect_auth();
+	h = open_path(argv[i], METASAFE_WRITE);
+	r = metasafe_set(conn, h, argv[i + 1], flags, val, len, NULL);
+	freezero(val, MS_VALUE_MAX + 1);
+	if (r != 0)
+		die(r);
+	close_handle(h);
+	return 0;
+}
+
+static int
+cmd_ls(int argc, char **argv)
+{
+	struct metasafe_list *l = NULL;
+	const char *sep;
+	uint8_t f;
+	size_t i;
+	uint32_t h;
+	int r;
+
+	if (argc != 2)
+		usage();
+	check_path(argv[1]);
+	connect_auth();
+	h = open_path(argv[1], METASAFE_READ);
+	if ((r = metasafe_list(conn, h, &l)) != 0)
+		die(r);
+	close_handle(h);
+	for (i = 0; i < l->n_children; i++)
+		printf("%s/\n", l->children[i]);
+	for (i = 0; i < l->n_records; i++) {
+		f = l->records[i].flags;
+		printf("%s", l->records[i].name);
+		sep = " [";
+		if (f & METASAFE_SECURE) {
+			printf("%ssecure", sep);
+			sep = ",";
+		}
+		if (f & METASAFE_INHERIT) {
+			printf("%sinherit", sep);
+			sep = ",";
+		}
+		printf("%s\n", *sep == ',' ? "]" : "");
+	}
+	metasafe_free_list(l);
+	if (fflush(stdout) != 0) {
+		warnmsg("write to standard output: %s", strerror(errno));
+		return 1;
+	}
+	return 0;
+}
+
+static int
+cmd_rm(int argc, char **argv)
+{
+	uint32_t h;
+	int r;
+
+	if (argc != 2 && argc != 3)
+		usage();
+	check_path(argv[1]);
+	if (argc == 3)
+		check_record(argv[2]);
+	connect_auth();
+	h = open_path(argv[1], METASAFE_WRITE);
+	if ((r = metasafe_delete(conn, h, argc == 3 ? argv[2] : NULL)) != 0)
+		die(r);
+	/* The node may be gone; the handle is closed either way. */
+	(void)metasafe_close_handle(conn, h);
+	return 0;
+}
+
+static int
+cmd_acl_get(const char *path)
+{
+	struct metasafe_acl *a = NULL;
+	size_t i;
+	uint32_t h;
+	int r;
+
+	check_path(path);
+	connect_auth();
+	h = open_path(path, METASAFE_READ);
+	if ((r = metasafe_acl_get(conn, h, &a)) != 0)
+		die(r);
+	close_handle(h);
+	printf("inherit: %s\n",
+	    (a->node_flags & METASAFE_NODE_NOINHERIT) ? "no" : "yes");
+	for (i = 0; i < a->n; i++)
+		printf("%s %s%s\n", a->entries[i].who, a->entries[i].rights,
+		    a->entries[i].inherited ? " (inherited)" : "");
+	metasafe_free_acl(a);
+	if (fflush(stdout) != 0) {
+		warnmsg("write to standard output: %s", strerror(errno));
+		return 1;
+	}
+	return 0;
+}
+
+static int
+cmd_acl_set(int argc, char **argv)
+{
+	struct metasafe_acl_entry *e;
+	size_t n = 0;
+	int i, r, inherit = METASAFE_ACL_UNCHANGED;
+	uint32_t h;
+
+	if (argc < 2)
+		usage();
+	check_path(argv[0]);
+	if ((e = calloc((size_t)argc, sizeof(*e))) == NULL) {
+		warnmsg("out of memory");
+		return 1;
+	}
+	for (i = 1; i < argc; i++) {
+		/* "no"/"yes" are not rights strings, so this is unambiguous. */
+		if (strcmp(argv[i], "inherit=no") == 0) {
+			inherit = METASAFE_ACL_BREAK;
+			continue;
+		}
+		if (strcmp(argv[i], "inherit=yes") == 0) {
+			inherit = METASAFE_ACL_INHERIT;
+			continue;
+		}
+		if ((r = metasafe_acl_entry_parse(argv[i], &e[n])) != 0) {
+			warnmsg("bad ACL entry \"%s\": expected NAME=RIGHTS or "
+			    "group:NAME=RIGHTS with NAME from [A-Za-z0-9._@-] "
+			    "(at most 64) and RIGHTS from \"rslwa\"", argv[i]);
+			exit(r == METASAFE_ERR_USAGE ? EXIT_USAGE :
+			    metasafe_exit_code(r));
+		}
+		n++;
+	}
+	connect_auth();
+	/* READ: an administrator may hold only 'a' (PROTOCOL.md 8). */
+	h = open_path(argv[0], METASAFE_READ);
+	r = metasafe_acl_set(conn, h, inherit, e, n);
+	while (n > 0)
+		metasafe_acl_entry_clear(&e[--n]);
+	free(e);
+	if (r != 0)
+		die(r);
+	close_handle(h);
+	return 0;
+}
+
+static int
+cmd_acl(int argc, char **argv)
+{
+	if (argc == 3 && strcmp(argv[1], "get") == 0)
+		return cmd_acl_get(argv[2]);
+	if (argc >= 3 && strcmp(argv[1], "set") == 0)
+		return cmd_acl_set(argc - 2, argv + 2);
+	usage();
+}
+
+static int
+cmd_status(int argc, char **argv)
+{
+	struct metasafe_status *st = NULL;
+	int r;
+
+	if (argc != 1)
+		usage();
+	connect_auth();
+	if ((r = metasafe_status(conn, &st)) != 0)
+		die(r);
+	printf("server: %s\nprincipal: %s\ncipher: %s\nopen handles: %u\n",
+	    st->server_version, st->principal, st->cipher_name,
+	    st->open_handles);
+	metasafe_free_status(st);
+	if (fflush(stdout) != 0) {
+		warnmsg("write to standard output: %s", strerror(errno));
+		return 1;
+	}
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	const char *errstr = NULL;
+	int ch, verbose = 0, ret;
+
+	/* The library uses MSG_NOSIGNAL; stdout to a closed pipe is ours. */
+	signal(SIGPIPE, SIG_IGN);
+	metasafe_opts_init(&opts);
+	while ((ch = getopt(argc, argv, "+H:p:i:o:vh")) != -1) {
+		switch (ch) {
+		case 'H':
+			opts.host = optarg;
+			break;
+		case 'p':
+			(void)strtonum(optarg, 1, 65535, &errstr);
+			if (errstr != NULL) {
+				warnmsg("bad port \"%s\"", optarg);
+				usage();
+			}
+			opts.port = optarg;
+			break;
+		case 'i':
+			opts.identity_file = optarg;
+			break;
+		case 'o':
+			if (metasafe_opts_set(&opts, optarg) != 0) {
+				warnmsg("bad option \"%s\"", optarg);
+				usage();
+			}
+			break;
+		case 'v':
+			verbose++;
+			break;
+		default:
+			usage();
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc < 1)
+		usage();
+	ms_log_init("metasafe", verbose == 0 ? MS_LOG_ERROR :
+	    verbose == 1 ? MS_LOG_DEBUG1 : verbose == 2 ? MS_LOG_DEBUG2 :
+	    MS_LOG_DEBUG3, 1, -1);
+
+	if (strcmp(argv[0], "get") == 0)
+		ret = cmd_get(argc, argv);
+	else if (strcmp(argv[0], "set") == 0)
+		ret = cmd_set(argc, argv);
+	else if (strcmp(argv[0], "ls") == 0)
+		ret = cmd_ls(argc, argv);
+	else if (strcmp(argv[0], "rm") == 0)
+		ret = cmd_rm(argc, argv);
+	else if (strcmp(argv[0], "acl") == 0)
+		ret = cmd_acl(argc, argv);
+	else if (strcmp(argv[0], "status") == 0)
+		ret = cmd_status(argc, argv);
+	else {
+		warnmsg("unknown command \"%s\"", argv[0]);
+		usage();
+	}
+	metasafe_close(conn);
+	return ret;
+}

@@ -1,0 +1,829 @@
+/*
+ * ops.c — operations after authentication (PROTOCOL.md 8) and the client
+ * half of crypto blobs (9).
+ *
+ * Each request is  u32 request_id || fields  in a record whose inner type
+ * names the operation; each answer is a RESPONSE  u32 request_id ||
+ * u32 status || result (only when OK).  Everything from the server is
+ * parsed strictly: caps before allocation, no trailing bytes, names
+ * re-validated so a hostile server cannot put control characters on the
+ * user's terminal.
+ */
+#include <sys/types.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "errors.h"
+#include "log.h"
+#include "metasafe.h"
+#include "msclient.h"
+#include "path.h"
+#include "proto.h"
+#include "record.h"
+
+#define BLOB_OVERHEAD	(2 + 2 + 8 + MS_AEAD_TAG_LEN)
+#define REQ_MAX		(MS_RECORD_PLAINTEXT_MAX - 1)
+
+/* --- handle table: the path each handle was opened on (blob AAD) -------- */
+
+int
+cl_handle_add(struct metasafe_conn *c, uint32_t id, const char *path)
+{
+	size_t i;
+
+	if (cl_handle_find(c, id) != NULL)
+		return METASAFE_ERR_PROTOCOL;
+	for (i = 0; i < MS_HANDLES_MAX; i++) {
+		if (c->handles[i].used)
+			continue;
+		if ((c->handles[i].path = strdup(path)) == NULL)
+			return METASAFE_ERR_NOMEM;
+		c->handles[i].id = id;
+		c->handles[i].used = 1;
+		return 0;
+	}
+	return METASAFE_ERR_PROTOCOL;	/* server exceeded its own limit */
+}
+
+struct cl_handle *
+cl_handle_find(struct metasafe_conn *c, uint32_t id)
+{
+	size_t i;
+
+	for (i = 0; i < MS_HANDLES_MAX; i++) {
+		if (c->handles[i].used && c->handles[i].id == id)
+			return &c->handles[i];
+	}
+	return NULL;
+}
+
+void
+cl_handle_del(struct metasafe_conn *c, uint32_t id)
+{
+	struct cl_handle *h;
+
+	if ((h = cl_handle_find(c, id)) == NULL)
+		return;
+	free(h->path);
+	memset(h, 0, sizeof(*h));
+}
+
+/* --- request / response ------------------------------------------------- */
+
+static int
+check_ready(struct metasafe_conn *c)
+{
+	if (c->state == CL_STATE_AUTHED)
+		return 0;
+	if (c->state == CL_STATE_BROKEN)
+		return cl_seterr(c, METASAFE_ERR_BROKEN,
+		    "connection is no longer usable");
+	return cl_seterr(c, METASAFE_ERR_USAGE,
+	    "connection is not authenticated");
+}
+
+static int
+req_new(struct metasafe_conn *c, struct msbuf **reqp)
+{
+	if ((*reqp = msbuf_new(REQ_MAX)) == NULL)
+		return cl_seterr(c, METASAFE_ERR_NOMEM, "out of memory");
+	if (msbuf_put_u32(*reqp, c->next_id) != 0) {
+		msbuf_free(*reqp);
+		*reqp = NULL;
+		return cl_seterr(c, METASAFE_ERR_INTERNAL, "request encoding");
+	}
+	return 0;
+}
+
+static int
+req_encode_err(struct metasafe_conn *c, int r)
+{
+	if (r == MS_ERR_NO_BUFFER_SPACE)
+		return cl_seterr(c, METASAFE_ERR_INVALID,
+		    "request too large");
+	return cl_seterr(c, METASAFE_ERR_INTERNAL, "request encoding: %s",
+	    ms_err(r));
+}
+
+/*
+ * Send request 'req' (already holding its request id) as 'type' and wait
+ * for its RESPONSE.  On OK, 'res' holds the result fields.  A non-OK status
+ * is returned as its error; the connection stays usable except after
+ * PROTOCOL_ERROR (the server closes).
+ */
+static int
+transact(struct metasafe_conn *c, uint8_t type, const struct msbuf *req,
+    struct msbuf *res)
+{
+	uint32_t id = c->next_id, rid, status;
+	uint8_t itype;
+	int r;
+
+	c->next_id++;
+	debug2_f("request 0x%02x id %u", type, id);
+	if ((r = cl_send_record(c, type, req)) != 0 ||
+	    (r = cl_recv_record(c, &itype, res)) != 0)
+		return r;
+	if (itype != MS_MSG_RESPONSE)
+		return cl_fatal(c, METASAFE_ERR_PROTOCOL,
+		    "expected RESPONSE, got message 0x%02x", itype);
+	if (msbuf_get_u32(res, &rid) != 0 || msbuf_get_u32(res, &status) != 0)
+		return cl_fatal(c, METASAFE_ERR_PROTOCOL, "short RESPONSE");
+	if (rid != id)
+		return cl_fatal(c, METASAFE_ERR_PROTOCOL,
+		    "RESPONSE for request %u, expected %u", rid, id);
+	c->last_status = (int)status;
+	debug2_f("response id %u status %s", rid, ms_status_str(status));
+	if (status == MS_ST_OK)
+		return 0;
+	if (msbuf_len(res) != 0)
+		return cl_fatal(c, METASAFE_ERR_PROTOCOL,
+		    "error RESPONSE carries result fields");
+	if (status == MS_ST_PROTOCOL_ERROR)
+		return cl_fatal(c, cl_status_err(status),
+		    "server reports a protocol error");
+	return cl_seterr(c, cl_status_err(status), "server: %s",
+	    metasafe_strerror(cl_status_err(status)));
+}
+
+static int
+no_trailing(struct metasafe_conn *c, const struct msbuf *res, const char *what)
+{
+	if (msbuf_len(res) != 0)
+		return cl_fatal(c, METASAFE_ERR_PROTOCOL,
+		    "trailing bytes in %s response", what);
+	return 0;
+}
+
+static int
+check_path(struct metasafe_conn *c, const char *path)
+{
+	if (path == NULL || ms_path_valid(path, strlen(path)) != 0)
+		return cl_seterr(c, METASAFE_ERR_INVALID,
+		    "invalid path (must be absolute, without empty, \".\" or "
+		    "\"..\" segments, at most %d bytes, printable UTF-8)",
+		    MS_PATH_MAX);
+	return 0;
+}
+
+static int
+check_record(struct metasafe_conn *c, const char *record)
+{
+	if (record == NULL || ms_record_name_valid(record, strlen(record)) != 0)
+		return cl_seterr(c, METASAFE_ERR_INVALID,
+		    "invalid record name (1..%d bytes of printable UTF-8, "
+		    "no \"/\")", MS_RECORD_NAME_MAX);
+	return 0;
+}
+
+static struct cl_handle *
+lookup_handle(struct metasafe_conn *c, uint32_t handle)
+{
+	struct cl_handle *h;
+
+	if ((h = cl_handle_find(c, handle)) == NULL)
+		cl_seterr(c, METASAFE_ERR_BAD_HANDLE,
+		    "handle %u is not open on this connection", handle);
+	return h;
+}
+
+/* --- OPEN / CLOSE ------------------------------------------------------- */
+
+int
+metasafe_open(struct metasafe_conn *c, const char *path, int access,
+    uint32_t *handlep)
+{
+	struct msbuf *req = NULL, *res = NULL;
+	uint32_t h;
+	int r;
+
+	if (c == NULL || handlep == NULL)
+		return METASAFE_ERR_USAGE;
+	cl_clearerr(c);
+	*handlep = 0;
+	if ((r = check_ready(c)) != 0 || (r = check_path(c, path)) != 0)
+		goto out;
+	if (access == 0 ||
+	    (access & ~(METASAFE_READ | METASAFE_WRITE)) != 0) {
+		r = cl_seterr(c, METASAFE_ERR_USAGE, "bad access mode %d",
+		    access);
+		goto out;
+	}
+	if ((r = req_new(c, &req)) != 0)
+		goto out;
+	if ((r = msbuf_put_cstring(req, path)) != 0 ||
+	    (r = msbuf_put_u8(req, (uint8_t)access)) != 0) {
+		r = req_encode_err(c, r);
+		goto out;
+	}
+	if ((res = msbuf_new(MS_RECORD_PLAINTEXT_MAX)) == NULL) {
+		r = METASAFE_ERR_NOMEM;
+		goto out;
+	}
+	if ((r = transact(c, MS_MSG_OPEN, req, res)) != 0)
+		goto out;
+	if (msbuf_get_u32(res, &h) != 0) {
+		r = cl_fatal(c, METASAFE_ERR_PROTOCOL, "short OPEN response");
+		goto out;
+	}
+	if ((r = no_trailing(c, res, "OPEN")) != 0)
+		goto out;
+	if ((r = cl_handle_add(c, h, path)) != 0) {
+		r = cl_fatal(c, r, "server returned handle %u twice or too "
+		    "many handles", h);
+		goto out;
+	}
+	debug_f("opened %s as handle %u", path, h);
+	*handlep = h;
+ out:
+	msbuf_free(req);
+	msbuf_free(res);
+	return cl_ret(c, r);
+}
+
+/* An operation whose request is just (u32 handle) and whose result is empty. */
+static int
+simple_handle_op(struct metasafe_conn *c, uint8_t type, uint32_t handle,
+    const char *record, struct msbuf **resp)
+{
+	struct msbuf *req = NULL, *res = NULL;
+	int r;
+
+	*resp = NULL;
+	if ((r = req_new(c, &req)) != 0)
+		return r;
+	if ((r = msbuf_put_u32(req, handle)) != 0 ||
+	    (record != NULL && (r = msbuf_put_cstring(req, record)) != 0)) {
+		r = req_encode_err(c, r);
+		goto out;
+	}
+	if ((res = msbuf_new(MS_RECORD_PLAINTEXT_MAX)) == NULL) {
+		r = cl_seterr(c, METASAFE_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	if ((r = transact(c, type, req, res)) != 0)
+		goto out;
+	*resp = res;
+	res = NULL;
+ out:
+	msbuf_free(req);
+	msbuf_free(res);
+	return r;
+}
+
+int
+metasafe_close_handle(struct metasafe_conn *c, uint32_t handle)
+{
+	struct msbuf *res = NULL;
+	int r;
+
+	if (c == NULL)
+		return METASAFE_ERR_USAGE;
+	cl_clearerr(c);
+	if ((r = check_ready(c)) != 0)
+		return cl_ret(c, r);
+	if (lookup_handle(c, handle) == NULL)
+		return cl_ret(c, METASAFE_ERR_BAD_HANDLE);
+	r = simple_handle_op(c, MS_MSG_CLOSE, handle, NULL, &res);
+	if (r == 0)
+		r = no_trailing(c, res, "CLOSE");
+	/* Whatever the answer, the handle is unusable now. */
+	if (r == 0 || r == METASAFE_ERR_BAD_HANDLE)
+		cl_handle_del(c, handle);
+	msbuf_free(res);
+	return cl_ret(c, r);
+}
+
+/* --- GET / SET / DELETE ------------------------------------------------- */
+
+void
+metasafe_value_free(struct metasafe_value *v)
+{
+	if (v == NULL)
+		return;
+	if (v->data != NULL)
+		freezero(v->data, v->len + 1);
+	freezero(v, sizeof(*v));
+}
+
+/* The GET result: u8 flags, u64 version, u64 mtime, string value. */
+int
+cl_get_parse(struct metasafe_conn *c, uint32_t handle, const char *path,
+    const char *record, struct msbuf *res, struct metasafe_value **vp)
+{
+	struct metasafe_value *v = NULL;
+	struct msbuf *plain = NULL;
+	const u_char *val;
+	size_t vlen;
+	int r;
+
+	*vp = NULL;
+	if ((v = calloc(1, sizeof(*v))) == NULL)
+		return cl_seterr(c, METASAFE_ERR_NOMEM, "out of memory");
+	if (msbuf_get_u8(res, &v->flags) != 0 ||
+	    msbuf_get_u64(res, &v->version) != 0 ||
+	    msbuf_get_u64(res, &v->mtime) != 0 ||
+	    (v->flags & ~MS_REC_FLAGS_MASK) != 0 ||
+	    msbuf_get_string_direct(res, &val, &vlen,
+	    (v->flags & MS_REC_SECURE) ? MS_VALUE_MAX + BLOB_OVERHEAD :
+	    MS_VALUE_MAX) != 0 || msbuf_len(res) != 0) {
+		r = cl_fatal(c, METASAFE_ERR_PROTOCOL, "malformed GET response");
+		goto out;
+	}
+	if (v->flags & MS_REC_SECURE) {
+		if ((plain = msbuf_new(MS_VALUE_MAX + 1)) == NULL) {
+			r = cl_seterr(c, METASAFE_ERR_NOMEM, "out of memory");
+			goto out;
+		}
+		/* A blob that fails is never shown, and the stream is suspect. */
+		if ((r = ms_blob_open(&c->brx, path, record, handle, val, vlen,
+		    plain)) != 0) {
+			r = cl_fatal(c, METASAFE_ERR_BLOB, "SECURE value for "
+			    "%s %s failed verification: %s", path, record,
+			    ms_err(r));
+			goto out;
+		}
+		val = msbuf_ptr(plain);
+		vlen = msbuf_len(plain);
+	}
+	if ((v->data = malloc(vlen + 1)) == NULL) {
+		r = cl_seterr(c, METASAFE_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	if (vlen > 0)
+		memcpy(v->data, val, vlen);
+	v->data[vlen] = '\0';
+	v->len = vlen;
+	*vp = v;
+	v = NULL;
+	r = 0;
+ out:
+	msbuf_free(plain);
+	metasafe_value_free(v);
+	return r;
+}
+
+int
+metasafe_get(struct metasafe_conn *c, uint32_t handle, const char *record,
+    struct metasafe_value **vp)
+{
+	struct msbuf *res = NULL;
+	struct cl_handle *h;
+	char *path = NULL;
+	int r;
+
+	if (c == NULL || vp == NULL)
+		return METASAFE_ERR_USAGE;
+	cl_clearerr(c);
+	*vp = NULL;
+	if ((r = check_ready(c)) != 0 || (r = check_record(c, record)) != 0)
+		return cl_ret(c, r);
+	if ((h = lookup_handle(c, handle)) == NULL)
+		return cl_ret(c, METASAFE_ERR_BAD_HANDLE);
+	if ((path = strdup(h->path)) == NULL)
+		return cl_ret(c, METASAFE_ERR_NOMEM);
+	if ((r = simple_handle_op(c, MS_MSG_GET, handle, record, &res)) == 0)
+		r = cl_get_parse(c, handle, path, record, res, vp);
+	msbuf_free(res);	/* wipes a plain value's copy */
+	free(path);
+	return cl_ret(c, r);
+}
+
+int
+metasafe_set(struct metasafe_conn *c, uint32_t handle, const char *record,
+    uint8_t flags, const void *value, size_t len, uint64_t *versionp)
+{
+	struct msbuf *req = NULL, *res = NULL, *blob = NULL;
+	struct cl_handle *h;
+	uint64_t version;
+	int r;
+
+	if (c == NULL || (value == NULL && len != 0))
+		return METASAFE_ERR_USAGE;
+	cl_clearerr(c);
+	if (versionp != NULL)
+		*versionp = 0;
+	if ((r = check_ready(c)) != 0 || (r = check_record(c, record)) != 0)
+		goto out;
+	if ((flags & ~MS_REC_FLAGS_MASK) != 0) {
+		r = cl_seterr(c, METASAFE_ERR_USAGE, "bad record flags 0x%x",
+		    flags);
+		goto out;
+	}
+	if (len > MS_VALUE_MAX) {
+		r = cl_seterr(c, METASAFE_ERR_INVALID, "value is %zu bytes; "
+		    "the maximum is %u", len, (unsigned)MS_VALUE_MAX);
+		goto out;
+	}
+	if ((h = lookup_handle(c, handle)) == NULL) {
+		r = METASAFE_ERR_BAD_HANDLE;
+		goto out;
+	}
+	if ((r = req_new(c, &req)) != 0)
+		goto out;
+	if ((r = msbuf_put_u32(req, handle)) != 0 ||
+	    (r = msbuf_put_cstring(req, record)) != 0 ||
+	    (r = msbuf_put_u8(req, flags)) != 0) {
+		r = req_encode_err(c, r);
+		goto out;
+	}
+	if (flags & MS_REC_SECURE) {
+		if ((blob = msbuf_new(MS_VALUE_MAX + BLOB_OVERHEAD)) == NULL) {
+			r = cl_seterr(c, METASAFE_ERR_NOMEM, "out of memory");
+			goto out;
+		}
+		if ((r = ms_blob_seal(&c->btx, h->path, record, handle, value,
+		    len, blob)) != 0) {
+			r = cl_fatal(c, r == MS_ERR_LIMIT ? METASAFE_ERR_LIMIT :
+			    METASAFE_ERR_INTERNAL, "cannot seal value: %s",
+			    ms_err(r));
+			goto out;
+		}
+		r = msbuf_put_stringb(req, blob);
+	} else
+		r = msbuf_put_string(req, value, len);
+	if (r != 0) {
+		r = req_encode_err(c, r);
+		goto out;
+	}
+	if ((res = msbuf_new(MS_RECORD_PLAINTEXT_MAX)) == NULL) {
+		r = cl_seterr(c, METASAFE_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	if ((r = transact(c, MS_MSG_SET, req, res)) != 0)
+		goto out;
+	if (msbuf_get_u64(res, &version) != 0) {
+		r = cl_fatal(c, METASAFE_ERR_PROTOCOL, "short SET response");
+		goto out;
+	}
+	if ((r = no_trailing(c, res, "SET")) != 0)
+		goto out;
+	if (versionp != NULL)
+		*versionp = version;
+ out:
+	msbuf_free(req);
+	msbuf_free(res);
+	msbuf_free(blob);
+	return cl_ret(c, r);
+}
+
+int
+metasafe_delete(struct metasafe_conn *c, uint32_t handle, const char *record)
+{
+	struct msbuf *res = NULL;
+	int r;
+
+	if (c == NULL)
+		return METASAFE_ERR_USAGE;
+	cl_clearerr(c);
+	if (record == NULL)
+		record = "";
+	if ((r = check_ready(c)) != 0 ||
+	    (*record != '\0' && (r = check_record(c, record)) != 0))
+		return cl_ret(c, r);
+	if (lookup_handle(c, handle) == NULL)
+		return cl_ret(c, METASAFE_ERR_BAD_HANDLE);
+	if ((r = simple_handle_op(c, MS_MSG_DELETE, handle, record, &res)) == 0)
+		r = no_trailing(c, res, "DELETE");
+	msbuf_free(res);
+	return cl_ret(c, r);
+}
+
+/* --- LIST --------------------------------------------------------------- */
+
+void
+metasafe_free_list(struct metasafe_list *l)
+{
+	size_t i;
+
+	if (l == NULL)
+		return;
+	for (i = 0; i < l->n_children; i++)
+		free(l->children[i]);
+	for (i = 0; i < l->n_records; i++)
+		free(l->records[i].name);
+	free(l->children);
+	free(l->records);
+	free(l);
+}
+
+/* A child segment or record name the server sent: must be a valid name. */
+static int
+get_name(struct msbuf *b, char **sp, int child)
+{
+	size_t len;
+	char *s;
+
+	*sp = NULL;
+	if (msbuf_get_cstring(b, &s, &len, MS_RECORD_NAME_MAX) != 0)
+		return METASAFE_ERR_PROTOCOL;
+	if (ms_record_name_valid(s, len) != 0 || (child &&
+	    (strcmp(s, ".") == 0 || strcmp(s, "..") == 0))) {
+		free(s);
+		return METASAFE_ERR_PROTOCOL;
+	}
+	*sp = s;
+	return 0;
+}
+
+/*
+ * A count of items that each take at least min_size bytes: bounded by the
+ * cap and by what is left, so a small message cannot make us allocate much.
+ */
+static int
+get_count(struct msbuf *b, size_t cap, size_t min_size, size_t *np)
+{
+	uint32_t n;
+
+	if (msbuf_get_u32(b, &n) != 0 || n > cap ||
+	    n > msbuf_len(b) / min_size)
+		return METASAFE_ERR_PROTOCOL;
+	*np = n;
+	return 0;
+}
+
+int
+cl_list_parse(struct msbuf *res, struct metasafe_list **lp)
+{
+	struct metasafe_list *l;
+	size_t i, n;
+	int r = METASAFE_ERR_PROTOCOL;
+
+	*lp = NULL;
+	if ((l = calloc(1, sizeof(*l))) == NULL)
+		return METASAFE_ERR_NOMEM;
+	if (get_count(res, MS_LIST_MAX, 4, &n) != 0)
+		goto fail;
+	if (n > 0 && (l->children = calloc(n, sizeof(char *))) == NULL) {
+		r = METASAFE_ERR_NOMEM;
+		goto fail;
+	}
+	for (i = 0; i < n; i++, l->n_children++) {
+		if ((r = get_name(res, &l->children[i], 1)) != 0)
+			goto fail;
+	}
+	if ((r = get_count(res, MS_LIST_MAX, 5, &n)) != 0)
+		goto fail;
+	if (n > 0 && (l->records = calloc(n, sizeof(*l->records))) == NULL) {
+		r = METASAFE_ERR_NOMEM;
+		goto fail;
+	}
+	for (i = 0; i < n; i++, l->n_records++) {
+		if ((r = get_name(res, &l->records[i].name, 0)) != 0)
+			goto fail;
+		if (msbuf_get_u8(res, &l->records[i].flags) != 0 ||
+		    (l->records[i].flags & ~MS_REC_FLAGS_MASK) != 0) {
+			free(l->records[i].name);
+			r = METASAFE_ERR_PROTOCOL;
+			goto fail;
+		}
+	}
+	if (msbuf_len(res) != 0) {
+		r = METASAFE_ERR_PROTOCOL;
+		goto fail;
+	}
+	*lp = l;
+	return 0;
+ fail:
+	metasafe_free_list(l);
+	return r;
+}
+
+int
+metasafe_list(struct metasafe_conn *c, uint32_t handle,
+    struct metasafe_list **lp)
+{
+	struct msbuf *res = NULL;
+	int r;
+
+	if (c == NULL || lp == NULL)
+		return METASAFE_ERR_USAGE;
+	cl_clearerr(c);
+	*lp = NULL;
+	if ((r = check_ready(c)) != 0)
+		return cl_ret(c, r);
+	if (lookup_handle(c, handle) == NULL)
+		return cl_ret(c, METASAFE_ERR_BAD_HANDLE);
+	if ((r = simple_handle_op(c, MS_MSG_LIST, handle, NULL, &res)) == 0 &&
+	    (r = cl_list_parse(res, lp)) != 0)
+		r = cl_fatal(c, r, "malformed LIST response");
+	msbuf_free(res);
+	return cl_ret(c, r);
+}
+
+/* --- GETACL / SETACL ---------------------------------------------------- */
+
+void
+metasafe_free_acl(struct metasafe_acl *a)
+{
+	size_t i;
+
+	if (a == NULL)
+		return;
+	for (i = 0; i < a->n; i++)
+		metasafe_acl_entry_clear(&a->entries[i]);
+	free(a->entries);
+	free(a);
+}
+
+int
+cl_acl_parse(struct msbuf *res, struct metasafe_acl **ap)
+{
+	struct metasafe_acl *a;
+	struct metasafe_acl_entry *e;
+	size_t i, n;
+	uint8_t inh;
+	int r = METASAFE_ERR_PROTOCOL;
+
+	*ap = NULL;
+	if ((a = calloc(1, sizeof(*a))) == NULL)
+		return METASAFE_ERR_NOMEM;
+	/*
+	 * Own plus inherited entries may exceed the per-node cap, so the
+	 * count is bounded by the message size (>= 9 bytes an entry).
+	 */
+	if (msbuf_get_u8(res, &a->node_flags) != 0 ||
+	    (a->node_flags & ~MS_NODE_NOINHERIT) != 0 ||
+	    get_count(res, SIZE_MAX, 9, &n) != 0)
+		goto fail;
+	if (n > 0 && (a->entries = calloc(n, sizeof(*a->entries))) == NULL) {
+		r = METASAFE_ERR_NOMEM;
+		goto fail;
+	}
+	for (i = 0; i < n; i++, a->n++) {
+		e = &a->entries[i];
+		if (msbuf_get_cstring(res, &e->who, NULL, MS_ACL_WHO_MAX) != 0 ||
+		    msbuf_get_cstring(res, &e->rights, NULL,
+		    MS_RIGHTS_MAX) != 0 || msbuf_get_u8(res, &inh) != 0 ||
+		    inh > 1 || !cl_who_valid(e->who) ||
+		    !cl_rights_valid(e->rights)) {
+			a->n++;		/* free the partial entry */
+			goto fail;
+		}
+		e->inherited = inh;
+	}
+	if (msbuf_len(res) != 0)
+		goto fail;
+	*ap = a;
+	return 0;
+ fail:
+	metasafe_free_acl(a);
+	return r;
+}
+
+int
+metasafe_acl_get(struct metasafe_conn *c, uint32_t handle,
+    struct metasafe_acl **ap)
+{
+	struct msbuf *res = NULL;
+	int r;
+
+	if (c == NULL || ap == NULL)
+		return METASAFE_ERR_USAGE;
+	cl_clearerr(c);
+	*ap = NULL;
+	if ((r = check_ready(c)) != 0)
+		return cl_ret(c, r);
+	if (lookup_handle(c, handle) == NULL)
+		return cl_ret(c, METASAFE_ERR_BAD_HANDLE);
+	if ((r = simple_handle_op(c, MS_MSG_GETACL, handle, NULL, &res)) == 0 &&
+	    (r = cl_acl_parse(res, ap)) != 0)
+		r = cl_fatal(c, r, "malformed GETACL response");
+	msbuf_free(res);
+	return cl_ret(c, r);
+}
+
+int
+metasafe_acl_set(struct metasafe_conn *c, uint32_t handle, int inherit,
+    const struct metasafe_acl_entry *entries, size_t n)
+{
+	struct msbuf *req = NULL, *res = NULL;
+	size_t i;
+	int r;
+
+	if (c == NULL || (entries == NULL && n != 0))
+		return METASAFE_ERR_USAGE;
+	cl_clearerr(c);
+	if ((r = check_ready(c)) != 0)
+		goto out;
+	if (inherit < METASAFE_ACL_BREAK || inherit > METASAFE_ACL_UNCHANGED) {
+		r = cl_seterr(c, METASAFE_ERR_USAGE, "bad inherit mode %d",
+		    inherit);
+		goto out;
+	}
+	if (n > MS_ACL_ENTRIES_MAX) {
+		r = cl_seterr(c, METASAFE_ERR_INVALID,
+		    "at most %d ACL entries at once", MS_ACL_ENTRIES_MAX);
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		if (!cl_who_valid(entries[i].who) ||
+		    !cl_rights_valid(entries[i].rights)) {
+			r = cl_seterr(c, METASAFE_ERR_INVALID,
+			    "invalid ACL entry %zu", i + 1);
+			goto out;
+		}
+	}
+	if (lookup_handle(c, handle) == NULL) {
+		r = METASAFE_ERR_BAD_HANDLE;
+		goto out;
+	}
+	if ((r = req_new(c, &req)) != 0)
+		goto out;
+	if ((r = msbuf_put_u32(req, handle)) != 0 ||
+	    (r = msbuf_put_u8(req, (uint8_t)inherit)) != 0 ||
+	    (r = msbuf_put_u32(req, (uint32_t)n)) != 0) {
+		r = req_encode_err(c, r);
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		if ((r = msbuf_put_cstring(req, entries[i].who)) != 0 ||
+		    (r = msbuf_put_cstring(req, entries[i].rights)) != 0) {
+			r = req_encode_err(c, r);
+			goto out;
+		}
+	}
+	if ((res = msbuf_new(MS_RECORD_PLAINTEXT_MAX)) == NULL) {
+		r = cl_seterr(c, METASAFE_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	if ((r = transact(c, MS_MSG_SETACL, req, res)) == 0)
+		r = no_trailing(c, res, "SETACL");
+ out:
+	msbuf_free(req);
+	msbuf_free(res);
+	return cl_ret(c, r);
+}
+
+/* --- STATUS ------------------------------------------------------------- */
+
+void
+metasafe_free_status(struct metasafe_status *st)
+{
+	if (st == NULL)
+		return;
+	free(st->server_version);
+	free(st->principal);
+	free(st);
+}
+
+static int
+printable(const char *s)
+{
+	for (; *s != '\0'; s++) {
+		if ((u_char)*s < 0x20 || (u_char)*s >= 0x7f)
+			return 0;
+	}
+	return 1;
+}
+
+int
+cl_status_parse(struct msbuf *res, struct metasafe_status **sp)
+{
+	struct metasafe_status *st;
+	int alg;
+
+	*sp = NULL;
+	if ((st = calloc(1, sizeof(*st))) == NULL)
+		return METASAFE_ERR_NOMEM;
+	if (msbuf_get_cstring(res, &st->server_version, NULL,
+	    MS_VERSION_STRING_MAX) != 0 ||
+	    msbuf_get_cstring(res, &st->principal, NULL, MS_ACL_WHO_MAX) != 0 ||
+	    msbuf_get_u32(res, &st->open_handles) != 0 ||
+	    msbuf_get_u16(res, &st->cipher) != 0 || msbuf_len(res) != 0 ||
+	    !printable(st->server_version) || !printable(st->principal)) {
+		metasafe_free_status(st);
+		return METASAFE_ERR_PROTOCOL;
+	}
+	alg = ms_cipher_to_aead(st->cipher);
+	st->cipher_name = alg < 0 ? "unknown" : ms_aead_name((enum ms_aead)alg);
+	*sp = st;
+	return 0;
+}
+
+int
+metasafe_status(struct metasafe_conn *c, struct metasafe_status **sp)
+{
+	struct msbuf *req = NULL, *res = NULL;
+	int r;
+
+	if (c == NULL || sp == NULL)
+		return METASAFE_ERR_USAGE;
+	cl_clearerr(c);
+	*sp = NULL;
+	if ((r = check_ready(c)) != 0 || (r = req_new(c, &req)) != 0)
+		goto out;
+	if ((res = msbuf_new(MS_RECORD_PLAINTEXT_MAX)) == NULL) {
+		r = cl_seterr(c, METASAFE_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	if ((r = transact(c, MS_MSG_STATUS, req, res)) == 0 &&
+	    (r = cl_status_parse(res, sp)) != 0)
+		r = cl_fatal(c, r, "malformed STATUS response");
+ out:
+	msbuf_free(req);
+	msbuf_free(res);
+	return cl_ret(c, r);
+}

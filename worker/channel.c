@@ -1,0 +1,94 @@
+/*
+ * channel.c — sending and receiving on the client connection: cleartext
+ * alerts before the handshake keys exist, RECORD frames after.
+ */
+#include <sys/types.h>
+
+#include <stdint.h>
+#include <string.h>
+
+#include "buf.h"
+#include "errors.h"
+#include "frame.h"
+#include "log.h"
+#include "proto.h"
+#include "record.h"
+#include "worker.h"
+
+int
+w_send_record(struct worker *w, uint8_t inner_type, const struct msbuf *body)
+{
+	struct msbuf *frame;
+	int r;
+
+	if (w->phase == W_PHASE_CLEAR)
+		return MS_ERR_INTERNAL;
+	if ((frame = msbuf_new(MS_FRAME_MAX + 4)) == NULL)
+		return MS_ERR_ALLOC;
+	if ((r = ms_record_seal(&w->tx, inner_type, body, frame)) == 0)
+		r = ms_write_all(w->client_fd, msbuf_ptr(frame),
+		    msbuf_len(frame));
+	msbuf_free(frame);
+	return r;
+}
+
+/* Status, then a short message that never carries a secret (7). */
+int
+w_send_alert(struct worker *w, uint32_t status, const char *msg)
+{
+	struct msbuf *b;
+	size_t len;
+	int r;
+
+	if ((b = msbuf_new(2 + 4 + 4 + MS_ALERT_MSG_MAX)) == NULL)
+		return MS_ERR_ALLOC;
+	len = strnlen(msg, MS_ALERT_MSG_MAX);
+	if (w->phase == W_PHASE_CLEAR)
+		r = msbuf_put_u16(b, MS_PROTO_VERSION);
+	else
+		r = 0;
+	if (r == 0 && (r = msbuf_put_u32(b, status)) == 0 &&
+	    (r = msbuf_put_string(b, msg, len)) == 0) {
+		if (w->phase == W_PHASE_CLEAR)
+			r = ms_frame_write(w->client_fd, MS_FRAME_ALERT, b);
+		else
+			r = w_send_record(w, MS_MSG_ALERT, b);
+	}
+	if (r != 0)
+		debug_fr(r, "alert %s not sent", ms_status_str(status));
+	else
+		debug_f("sent alert %s", ms_status_str(status));
+	msbuf_free(b);
+	return r;
+}
+
+int
+w_read_record(struct worker *w, int timeout_ms, uint8_t *inner_typep,
+    struct msbuf *body)
+{
+	struct msbuf *payload;
+	uint8_t type;
+	int r;
+
+	*inner_typep = 0;
+	if (w->phase == W_PHASE_CLEAR)
+		return MS_ERR_INTERNAL;
+	if ((payload = msbuf_new(MS_FRAME_MAX)) == NULL)
+		return MS_ERR_ALLOC;
+	if ((r = ms_frame_read(w->client_fd, &type, payload, MS_FRAME_MAX,
+	    timeout_ms)) != 0)
+		goto out;
+	if (type != MS_FRAME_RECORD) {
+		debug_f("frame type 0x%02x where a record was due", type);
+		r = MS_ERR_PROTOCOL;
+		goto out;
+	}
+	if ((r = ms_record_open(&w->rx, payload, inner_typep, body)) != 0) {
+		/* Tampering, replay, reordering: no alert, just leave. */
+		if (r != MS_ERR_ALLOC)
+			r = MS_ERR_MAC_INVALID;
+	}
+ out:
+	msbuf_free(payload);
+	return r;
+}

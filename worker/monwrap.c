@@ -1,0 +1,511 @@
+/*
+ * monwrap.c — monitor requests from the worker (PROTOCOL.md 11).
+ *
+ * The monitor is trusted, but its answers are still parsed strictly: a
+ * malformed answer means the two programs disagree about the protocol, and
+ * the worker must stop rather than guess.
+ */
+#include <sys/types.h>
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "crypto.h"
+#include "errors.h"
+#include "frame.h"
+#include "log.h"
+#include "monwrap.h"
+#include "path.h"
+#include "proto.h"
+
+#define HELLO_FRAME_MAX		512	/* the monitor's own cap */
+
+/* Send one request and read the answer, which must have the same type. */
+static int
+mon_call(int fd, uint8_t type, const struct msbuf *req, struct msbuf **ansp)
+{
+	struct msbuf *ans;
+	uint8_t atype;
+	int r;
+
+	*ansp = NULL;
+	if ((ans = msbuf_new(MS_FRAME_MAX)) == NULL)
+		return MS_ERR_ALLOC;
+	if ((r = ms_frame_write(fd, type, req)) != 0) {
+		error_fr(r, "monitor request 0x%02x", type);
+		goto fail;
+	}
+	if ((r = ms_frame_read(fd, &atype, ans, MS_FRAME_MAX, -1)) != 0) {
+		error_fr(r, "monitor answer to 0x%02x", type);
+		goto fail;
+	}
+	if (atype != type) {
+		error_f("monitor answered 0x%02x to request 0x%02x", atype,
+		    type);
+		r = MS_ERR_PROTOCOL;
+		goto fail;
+	}
+	*ansp = ans;
+	return 0;
+ fail:
+	msbuf_free(ans);
+	return r;
+}
+
+static int
+expect_end(struct msbuf *ans, const char *what)
+{
+	if (msbuf_len(ans) != 0) {
+		error_f("monitor %s answer has %zu trailing bytes", what,
+		    msbuf_len(ans));
+		return MS_ERR_INVALID_FORMAT;
+	}
+	return 0;
+}
+
+static int
+get_status(struct msbuf *ans, uint32_t *statusp)
+{
+	int r;
+
+	if ((r = msbuf_get_u32(ans, statusp)) != 0)
+		return r;
+	if (*statusp > MS_ST_MAX)
+		return MS_ERR_INVALID_FORMAT;
+	return 0;
+}
+
+static int
+new_req(struct msbuf **reqp)
+{
+	if ((*reqp = msbuf_new(MS_FRAME_MAX - 1)) == NULL)
+		return MS_ERR_ALLOC;
+	return 0;
+}
+
+/* Request with only a status in the answer. */
+static int
+status_call(int fd, uint8_t type, const char *what, const struct msbuf *req,
+    uint32_t *statusp)
+{
+	struct msbuf *ans = NULL;
+	int r;
+
+	if ((r = mon_call(fd, type, req, &ans)) != 0)
+		return r;
+	if ((r = get_status(ans, statusp)) == 0)
+		r = expect_end(ans, what);
+	if (r != 0)
+		error_fr(r, "monitor %s answer", what);
+	msbuf_free(ans);
+	return r;
+}
+
+int
+mw_hello(int fd, u_char server_random[MS_RANDOM_LEN], u_char host_kex_pub[32],
+    u_char host_sig_pub[32])
+{
+	struct msbuf *req = NULL, *ans = NULL;
+	int r;
+
+	if ((r = new_req(&req)) != 0 ||
+	    (r = mon_call(fd, MS_MON_HELLO, req, &ans)) != 0)
+		goto out;
+	if ((r = msbuf_get(ans, server_random, MS_RANDOM_LEN)) != 0 ||
+	    (r = msbuf_get_string_fixed(ans, host_kex_pub, 32)) != 0 ||
+	    (r = msbuf_get_string_fixed(ans, host_sig_pub, 32)) != 0 ||
+	    (r = expect_end(ans, "hello")) != 0)
+		error_fr(r, "monitor hello answer");
+ out:
+	msbuf_free(req);
+	msbuf_free(ans);
+	return r;
+}
+
+static int
+hellos_req(const struct msbuf *ch_frame, const struct msbuf *sh_frame,
+    struct msbuf **reqp)
+{
+	int r;
+
+	if (msbuf_len(ch_frame) > HELLO_FRAME_MAX ||
+	    msbuf_len(sh_frame) > HELLO_FRAME_MAX)
+		return MS_ERR_INVALID_ARGUMENT;
+	if ((r = new_req(reqp)) != 0)
+		return r;
+	if ((r = msbuf_put_stringb(*reqp, ch_frame)) != 0 ||
+	    (r = msbuf_put_stringb(*reqp, sh_frame)) != 0) {
+		msbuf_free(*reqp);
+		*reqp = NULL;
+	}
+	return r;
+}
+
+int
+mw_decap(int fd, const struct msbuf *ch_frame, const struct msbuf *sh_frame,
+    u_char static_out[MS_SHA256_LEN])
+{
+	struct msbuf *req = NULL, *ans = NULL;
+	int r;
+
+	if ((r = hellos_req(ch_frame, sh_frame, &req)) != 0 ||
+	    (r = mon_call(fd, MS_MON_DECAP, req, &ans)) != 0)
+		goto out;
+	if ((r = msbuf_get_string_fixed(ans, static_out,
+	    MS_SHA256_LEN)) != 0 ||
+	    (r = expect_end(ans, "decap")) != 0) {
+		explicit_bzero(static_out, MS_SHA256_LEN);
+		error_fr(r, "monitor decap answer");
+	}
+ out:
+	msbuf_free(req);
+	msbuf_free(ans);
+	return r;
+}
+
+int
+mw_sign(int fd, const struct msbuf *ch_frame, const struct msbuf *sh_frame,
+    u_char sig[MS_ED25519_SIG_LEN])
+{
+	struct msbuf *req = NULL, *ans = NULL;
+	int r;
+
+	if ((r = hellos_req(ch_frame, sh_frame, &req)) != 0 ||
+	    (r = mon_call(fd, MS_MON_SIGN, req, &ans)) != 0)
+		goto out;
+	if ((r = msbuf_get_string_fixed(ans, sig, MS_ED25519_SIG_LEN)) != 0 ||
+	    (r = expect_end(ans, "sign")) != 0)
+		error_fr(r, "monitor sign answer");
+ out:
+	msbuf_free(req);
+	msbuf_free(ans);
+	return r;
+}
+
+int
+mw_auth(int fd, const struct msbuf *transcript_tail,
+    const struct msbuf *client_verify, uint32_t *statusp, char *principal,
+    size_t principal_size)
+{
+	struct msbuf *req = NULL, *ans = NULL;
+	char *name = NULL;
+	int r;
+
+	*statusp = MS_ST_AUTH_FAILED;
+	if (principal_size > 0)
+		principal[0] = '\0';
+	if ((r = new_req(&req)) != 0 ||
+	    (r = msbuf_put_stringb(req, transcript_tail)) != 0 ||
+	    (r = msbuf_put_stringb(req, client_verify)) != 0 ||
+	    (r = mon_call(fd, MS_MON_AUTH, req, &ans)) != 0)
+		goto out;
+	if ((r = get_status(ans, statusp)) != 0 ||
+	    (r = msbuf_get_cstring(ans, &name, NULL, MS_PRINCIPAL_MAX)) != 0 ||
+	    (r = expect_end(ans, "auth")) != 0) {
+		error_fr(r, "monitor auth answer");
+		*statusp = MS_ST_AUTH_FAILED;
+		goto out;
+	}
+	if (*statusp == MS_ST_OK &&
+	    (name[0] == '\0' || strlen(name) >= principal_size)) {
+		error_f("monitor auth answer: OK without a usable principal");
+		*statusp = MS_ST_AUTH_FAILED;
+		r = MS_ERR_INVALID_FORMAT;
+		goto out;
+	}
+	if (principal_size > 0)
+		strlcpy(principal, name, principal_size);
+ out:
+	free(name);
+	msbuf_free(req);
+	msbuf_free(ans);
+	return r;
+}
+
+int
+mw_open(int fd, const char *path, uint8_t access, uint32_t *statusp)
+{
+	struct msbuf *req = NULL;
+	int r;
+
+	if ((r = new_req(&req)) == 0 &&
+	    (r = msbuf_put_cstring(req, path)) == 0 &&
+	    (r = msbuf_put_u8(req, access)) == 0)
+		r = status_call(fd, MS_MON_OPEN, "open", req, statusp);
+	msbuf_free(req);
+	return r;
+}
+
+void
+mw_value_clear(struct mw_value *v)
+{
+	if (v->value != NULL)
+		freezero(v->value, v->len + 1);
+	explicit_bzero(v, sizeof(*v));
+}
+
+int
+mw_get(int fd, const char *path, const char *record, uint32_t *statusp,
+    struct mw_value *out)
+{
+	struct msbuf *req = NULL, *ans = NULL;
+	int r;
+
+	memset(out, 0, sizeof(*out));
+	if ((r = new_req(&req)) != 0 ||
+	    (r = msbuf_put_cstring(req, path)) != 0 ||
+	    (r = msbuf_put_cstring(req, record)) != 0 ||
+	    (r = mon_call(fd, MS_MON_GET, req, &ans)) != 0)
+		goto out;
+	if ((r = get_status(ans, statusp)) != 0)
+		goto bad;
+	if (*statusp != MS_ST_OK)
+		goto out;
+	if ((r = msbuf_get_u8(ans, &out->flags)) != 0 ||
+	    (r = msbuf_get_u64(ans, &out->version)) != 0 ||
+	    (r = msbuf_get_u64(ans, &out->mtime)) != 0 ||
+	    (r = msbuf_get_string(ans, &out->value, &out->len,
+	    MS_VALUE_MAX)) != 0 ||
+	    (r = expect_end(ans, "get")) != 0)
+		goto bad;
+	if ((out->flags & ~MS_REC_FLAGS_MASK) != 0) {
+		r = MS_ERR_INVALID_FORMAT;
+		goto bad;
+	}
+	goto out;
+ bad:
+	error_fr(r, "monitor get answer");
+	mw_value_clear(out);
+ out:
+	msbuf_free(req);
+	msbuf_free(ans);
+	return r;
+}
+
+int
+mw_set(int fd, const char *path, const char *record, uint8_t flags,
+    const u_char *value, size_t len, uint32_t *statusp, uint64_t *versionp)
+{
+	struct msbuf *req = NULL, *ans = NULL;
+	int r;
+
+	*versionp = 0;
+	if ((r = new_req(&req)) != 0 ||
+	    (r = msbuf_put_cstring(req, path)) != 0 ||
+	    (r = msbuf_put_cstring(req, record)) != 0 ||
+	    (r = msbuf_put_u8(req, flags)) != 0 ||
+	    (r = msbuf_put_string(req, value, len)) != 0 ||
+	    (r = mon_call(fd, MS_MON_SET, req, &ans)) != 0)
+		goto out;
+	if ((r = get_status(ans, statusp)) != 0 ||
+	    (*statusp == MS_ST_OK &&
+	    ((r = msbuf_get_u64(ans, versionp)) != 0 ||
+	    (r = expect_end(ans, "set")) != 0)))
+		error_fr(r, "monitor set answer");
+ out:
+	msbuf_free(req);	/* wipes the plaintext value */
+	msbuf_free(ans);
+	return r;
+}
+
+int
+mw_delete(int fd, const char *path, const char *record, uint32_t *statusp)
+{
+	struct msbuf *req = NULL;
+	int r;
+
+	if ((r = new_req(&req)) == 0 &&
+	    (r = msbuf_put_cstring(req, path)) == 0 &&
+	    (r = msbuf_put_cstring(req, record)) == 0)
+		r = status_call(fd, MS_MON_DELETE, "delete", req, statusp);
+	msbuf_free(req);
+	return r;
+}
+
+/* Copy one name (no NUL, at most max bytes) from the answer to result. */
+static int
+copy_name(struct msbuf *ans, struct msbuf *result, size_t max)
+{
+	const u_char *p;
+	size_t len;
+	int r;
+
+	if ((r = msbuf_get_string_direct(ans, &p, &len, max)) != 0)
+		return r;
+	if (len > 0 && memchr(p, '\0', len) != NULL)
+		return MS_ERR_STRING_HAS_NUL;
+	return msbuf_put_string(result, p, len);
+}
+
+static int
+copy_count(struct msbuf *ans, struct msbuf *result, uint32_t max,
+    size_t min_entry, uint32_t *np)
+{
+	int r;
+
+	if ((r = msbuf_get_u32(ans, np)) != 0)
+		return r;
+	/* Each entry takes at least min_entry bytes: no long empty loops. */
+	if (*np > max || *np > msbuf_len(ans) / min_entry)
+		return MS_ERR_INVALID_FORMAT;
+	return msbuf_put_u32(result, *np);
+}
+
+/*
+ * Answer parse errors are malformed answers; put errors on 'result' mean
+ * the result does not fit in one response.
+ */
+static int
+classify(int r)
+{
+	return r == MS_ERR_NO_BUFFER_SPACE ? MS_ERR_LIMIT : r;
+}
+
+static int
+parse_list(struct msbuf *ans, struct msbuf *result)
+{
+	uint32_t i, n;
+	uint8_t flags;
+	int r;
+
+	if ((r = copy_count(ans, result, MS_LIST_MAX, 4, &n)) != 0)
+		return r;
+	for (i = 0; i < n; i++) {
+		if ((r = copy_name(ans, result, MS_RECORD_NAME_MAX)) != 0)
+			return r;
+	}
+	if ((r = copy_count(ans, result, MS_LIST_MAX, 5, &n)) != 0)
+		return r;
+	for (i = 0; i < n; i++) {
+		if ((r = copy_name(ans, result, MS_RECORD_NAME_MAX)) != 0 ||
+		    (r = msbuf_get_u8(ans, &flags)) != 0)
+			return r;
+		if ((flags & ~MS_REC_FLAGS_MASK) != 0)
+			return MS_ERR_INVALID_FORMAT;
+		if ((r = msbuf_put_u8(result, flags)) != 0)
+			return r;
+	}
+	return 0;
+}
+
+int
+mw_list(int fd, const char *path, uint32_t *statusp, struct msbuf *result)
+{
+	struct msbuf *req = NULL, *ans = NULL;
+	int r;
+
+	if ((r = new_req(&req)) != 0 ||
+	    (r = msbuf_put_cstring(req, path)) != 0 ||
+	    (r = mon_call(fd, MS_MON_LIST, req, &ans)) != 0)
+		goto out;
+	if ((r = get_status(ans, statusp)) != 0 ||
+	    (*statusp == MS_ST_OK &&
+	    ((r = classify(parse_list(ans, result))) != 0 ||
+	    (r = expect_end(ans, "list")) != 0))) {
+		if (r != MS_ERR_LIMIT)
+			error_fr(r, "monitor list answer");
+	}
+ out:
+	msbuf_free(req);
+	msbuf_free(ans);
+	return r;
+}
+
+static int
+parse_acl(struct msbuf *ans, struct msbuf *result)
+{
+	uint32_t i, n;
+	uint8_t node_flags, inherited;
+	int r;
+
+	if ((r = msbuf_get_u8(ans, &node_flags)) != 0)
+		return r;
+	if ((node_flags & ~MS_NODE_NOINHERIT) != 0)
+		return MS_ERR_INVALID_FORMAT;
+	if ((r = msbuf_put_u8(result, node_flags)) != 0)
+		return r;
+	/* Own entries plus every inherited one: bounded by the frame. */
+	if ((r = copy_count(ans, result, UINT32_MAX, 9, &n)) != 0)
+		return r;
+	for (i = 0; i < n; i++) {
+		if ((r = copy_name(ans, result, MS_ACL_WHO_MAX)) != 0 ||
+		    (r = copy_name(ans, result, MS_RIGHTS_MAX)) != 0 ||
+		    (r = msbuf_get_u8(ans, &inherited)) != 0)
+			return r;
+		if (inherited > 1)
+			return MS_ERR_INVALID_FORMAT;
+		if ((r = msbuf_put_u8(result, inherited)) != 0)
+			return r;
+	}
+	return 0;
+}
+
+int
+mw_getacl(int fd, const char *path, uint32_t *statusp, struct msbuf *result)
+{
+	struct msbuf *req = NULL, *ans = NULL;
+	int r;
+
+	if ((r = new_req(&req)) != 0 ||
+	    (r = msbuf_put_cstring(req, path)) != 0 ||
+	    (r = mon_call(fd, MS_MON_GETACL, req, &ans)) != 0)
+		goto out;
+	if ((r = get_status(ans, statusp)) != 0 ||
+	    (*statusp == MS_ST_OK &&
+	    ((r = classify(parse_acl(ans, result))) != 0 ||
+	    (r = expect_end(ans, "getacl")) != 0))) {
+		if (r != MS_ERR_LIMIT)
+			error_fr(r, "monitor getacl answer");
+	}
+ out:
+	msbuf_free(req);
+	msbuf_free(ans);
+	return r;
+}
+
+int
+mw_setacl(int fd, const char *path, uint8_t inherit, uint32_t n,
+    const struct msbuf *entries, uint32_t *statusp)
+{
+	struct msbuf *req = NULL;
+	int r;
+
+	if ((r = new_req(&req)) == 0 &&
+	    (r = msbuf_put_cstring(req, path)) == 0 &&
+	    (r = msbuf_put_u8(req, inherit)) == 0 &&
+	    (r = msbuf_put_u32(req, n)) == 0 &&
+	    (r = msbuf_putb(req, entries)) == 0)
+		r = status_call(fd, MS_MON_SETACL, "setacl", req, statusp);
+	msbuf_free(req);
+	return r;
+}
+
+int
+mw_status(int fd, uint32_t *statusp, char **principalp, char **versionp)
+{
+	struct msbuf *req = NULL, *ans = NULL;
+	int r;
+
+	*principalp = *versionp = NULL;
+	if ((r = new_req(&req)) != 0 ||
+	    (r = mon_call(fd, MS_MON_STATUS, req, &ans)) != 0)
+		goto out;
+	if ((r = get_status(ans, statusp)) != 0 ||
+	    (*statusp == MS_ST_OK &&
+	    ((r = msbuf_get_cstring(ans, principalp, NULL,
+	    MS_PRINCIPAL_MAX)) != 0 ||
+	    (r = msbuf_get_cstring(ans, versionp, NULL,
+	    MS_VERSION_STRING_MAX)) != 0 ||
+	    (r = expect_end(ans, "status")) != 0))) {
+		error_fr(r, "monitor status answer");
+		free(*principalp);
+		free(*versionp);
+		*principalp = *versionp = NULL;
+	}
+ out:
+	msbuf_free(req);
+	msbuf_free(ans);
+	return r;
+}

@@ -1,0 +1,70 @@
+/*
+ * monwrap.h — the worker's side of the monitor requests (PROTOCOL.md 11).
+ *
+ * One function per request: write the request frame on the monitor fd,
+ * read the answer frame (same type) and parse it strictly.  Any transport
+ * error or malformed answer is returned as a negative MS_ERR_*; the caller
+ * then tells the client INTERNAL_ERROR if it can, and exits, since a
+ * worker whose monitor misbehaves cannot serve anything safely.
+ *
+ * Answers that carry a u32 status: status values above MS_ST_MAX are
+ * malformed.  When the status is not OK the rest of the answer is ignored
+ * (section 11 does not say whether result fields follow a failure).
+ */
+#ifndef MS_MONWRAP_H
+#define MS_MONWRAP_H
+
+#include <sys/types.h>
+
+#include <stdint.h>
+
+#include "buf.h"
+#include "crypto.h"
+#include "proto.h"
+
+/* Handshake. */
+int	mw_hello(int fd, u_char server_random[MS_RANDOM_LEN],
+	    u_char host_kex_pub[32], u_char host_sig_pub[32]);
+int	mw_decap(int fd, const struct msbuf *ch_frame,
+	    const struct msbuf *sh_frame, u_char static_out[MS_SHA256_LEN]);
+int	mw_sign(int fd, const struct msbuf *ch_frame,
+	    const struct msbuf *sh_frame, u_char sig[MS_ED25519_SIG_LEN]);
+/* principal has room for MS_PRINCIPAL_MAX + 1 bytes. */
+int	mw_auth(int fd, const struct msbuf *transcript_tail,
+	    const struct msbuf *client_verify, uint32_t *statusp,
+	    char *principal, size_t principal_size);
+
+/* Data requests: paths, never handles. */
+struct mw_value {
+	uint8_t		 flags;
+	uint64_t	 version;
+	uint64_t	 mtime;
+	u_char		*value;		/* plaintext, even for SECURE: freezero */
+	size_t		 len;
+};
+void	mw_value_clear(struct mw_value *v);
+
+int	mw_open(int fd, const char *path, uint8_t access, uint32_t *statusp);
+int	mw_get(int fd, const char *path, const char *record, uint32_t *statusp,
+	    struct mw_value *out);
+int	mw_set(int fd, const char *path, const char *record, uint8_t flags,
+	    const u_char *value, size_t len, uint32_t *statusp,
+	    uint64_t *versionp);
+int	mw_delete(int fd, const char *path, const char *record,
+	    uint32_t *statusp);
+/*
+ * LIST / GETACL: on OK the validated result (section 8 encoding) is
+ * appended to 'result'; MS_ERR_LIMIT when it does not fit there.
+ */
+int	mw_list(int fd, const char *path, uint32_t *statusp,
+	    struct msbuf *result);
+int	mw_getacl(int fd, const char *path, uint32_t *statusp,
+	    struct msbuf *result);
+/* entries: n times (name who, name rights), already validated. */
+int	mw_setacl(int fd, const char *path, uint8_t inherit, uint32_t n,
+	    const struct msbuf *entries, uint32_t *statusp);
+/* *principalp and *versionp are allocated on OK; free them. */
+int	mw_status(int fd, uint32_t *statusp, char **principalp,
+	    char **versionp);
+
+#endif /* MS_MONWRAP_H */
