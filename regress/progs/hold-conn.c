@@ -1,0 +1,49 @@
+/*
+ * hold-conn — keep one authenticated connection open (test only).
+ *
+ *	hold-conn PORT IDENTITY KNOWN_HOSTS PATH RECORD
+ *
+ * Connects with libmetasafe, reads PATH RECORD (so the worker has done a
+ * whole handshake and sealed a blob), prints "ready" and the worker's
+ * cipher, then keeps the connection open until stdin reaches EOF.  Used by
+ * tests that inspect a live, fully used worker.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "metasafe.h"
+
+int
+main(int argc, char **argv)
+{
+	struct metasafe_opts o;
+	struct metasafe_conn *c = NULL;
+	struct metasafe_value *v = NULL;
+	uint32_t h;
+	char buf[64];
+	int r;
+
+	if (argc != 6) {
+		fprintf(stderr, "usage: hold-conn PORT IDENTITY KNOWN_HOSTS "
+		    "PATH RECORD\n");
+		return 2;
+	}
+	metasafe_opts_init(&o);
+	o.port = argv[1];
+	o.identity_file = argv[2];
+	o.known_hosts_file = argv[3];
+	if ((r = metasafe_connect_auth(&o, &c)) != 0 ||
+	    (r = metasafe_open(c, argv[4], METASAFE_READ, &h)) != 0 ||
+	    (r = metasafe_get(c, h, argv[5], &v)) != 0) {
+		fprintf(stderr, "hold-conn: %s\n", metasafe_strerror(r));
+		return 1;
+	}
+	metasafe_value_free(v);
+	printf("ready %s\n", metasafe_cipher(c));
+	fflush(stdout);
+	while (read(STDIN_FILENO, buf, sizeof(buf)) > 0)
+		;
+	metasafe_close(c);
+	return 0;
+}
