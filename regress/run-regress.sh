@@ -69,9 +69,9 @@ for t in $tests; do
 		continue
 	fi
 	if command -v timeout >/dev/null 2>&1; then
-		timeout -k 10 "$TEST_TIMEOUT" sh "$f" > "$log" 2>&1
+		timeout -k 10 "$TEST_TIMEOUT" bash "$f" > "$log" 2>&1
 	else
-		sh "$f" > "$log" 2>&1
+		bash "$f" > "$log" 2>&1
 	fi
 	st=$?
 	tid=$t

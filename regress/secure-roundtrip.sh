@@ -7,13 +7,13 @@ start_daemon
 head -c 4096 /dev/urandom > "$OBJ/bin.plain"
 head -c 65536 /dev/urandom > "$OBJ/bin.secure"
 printf 'a\0b\0\n\377' > "$OBJ/nul.secure"
-: > "$OBJ/empty"
+: > "$OBJ/empty.val"
 ms set /bin plain < "$OBJ/bin.plain" || fail "set plain failed"
 ms set -s /bin secure < "$OBJ/bin.secure" || fail "set -s failed"
 ms set -s /bin nul < "$OBJ/nul.secure" || fail "set -s nul failed"
-ms set /bin empty < "$OBJ/empty" || fail "set empty failed"
+ms set /bin empty < "$OBJ/empty.val" || fail "set empty failed"
 ms set -f "$OBJ/bin.plain" /bin fromfile || fail "set -f failed"
-for r in plain:bin.plain secure:bin.secure nul:nul.secure empty:empty \
+for r in plain:bin.plain secure:bin.secure nul:nul.secure empty:empty.val \
     fromfile:bin.plain; do
 	rec=${r%%:*}
 	file=${r#*:}

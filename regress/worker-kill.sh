@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # Killing a worker mid-connection affects only that connection.
 . "$(dirname "$0")/test-exec.sh"
 tid "a killed worker leaves the daemon serving others"

@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # A live worker runs as PrivsepUser inside the chroot, confined by seccomp
 # with no_new_privs, before it has read a single byte from the client.
 . "$(dirname "$0")/test-exec.sh"

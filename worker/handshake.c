@@ -526,6 +526,12 @@ authenticate(struct worker *w, struct hs *hs)
 
 	if ((r = recv_client_auth(w, hs, &fin_ok, th_cf)) != 0)
 		goto out;
+	/*
+	 * The client reads under s_ap from here on, so switch first: even an
+	 * INTERNAL_ERROR alert must be under keys it expects.
+	 */
+	if ((r = install_application_keys(w, hs, th_cf)) != 0)
+		goto out;
 	/* Always ask the monitor, whatever the finished check said. */
 	if ((r = mw_auth(w->mon_fd, hs->tail, hs->cv, &mon_status, principal,
 	    sizeof(principal))) != 0) {
@@ -534,8 +540,6 @@ authenticate(struct worker *w, struct hs *hs)
 	}
 	status = (fin_ok && mon_status == MS_ST_OK) ? MS_ST_OK :
 	    MS_ST_AUTH_FAILED;
-	if ((r = install_application_keys(w, hs, th_cf)) != 0)
-		goto out;
 	msbuf_reset(hs->body);
 	if ((r = msbuf_put_u32(hs->body, status)) != 0 ||
 	    (r = w_send_record(w, MS_MSG_AUTH_RESULT, hs->body)) != 0) {

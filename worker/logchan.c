@@ -96,6 +96,8 @@ w_sandbox_report(const char *syscall_name, long nr)
 	frame[9] = (u_char)off;
 	for (i = 0; i < off; i++)
 		frame[10 + i] = (u_char)line[i];
-	(void)write(log_fd, frame, 10 + off);
+	/* Nothing to do if it fails: this is the error path already. */
+	if (write(log_fd, frame, 10 + off) == -1)
+		errno = saved_errno;
 	errno = saved_errno;
 }

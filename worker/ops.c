@@ -27,6 +27,13 @@
 #include "record.h"
 #include "worker.h"
 
+/*
+ * PROTOCOL.md 8: a READ-only handle cannot SET or DELETE; SETACL needs
+ * any handle, because the ACL right 'a' alone (checked by the monitor)
+ * must be enough to administer a node.
+ */
+#define SETACL_HANDLE_ACCESS	0
+
 /* A result never exceeds one response: request_id and status come first. */
 #define RESULT_MAX	(W_RESPONSE_MAX - 4 - 4)
 
@@ -123,9 +130,9 @@ op_open(struct worker *w, struct msbuf *req, struct msbuf *res,
 	if ((r = msbuf_get_cstring(req, &path, &len, MS_PATH_MAX)) != 0 ||
 	    (r = msbuf_get_u8(req, &access)) != 0) {
 		*statusp = parse_status(r);
+		r = 0;
 		goto out;
 	}
-	r = 0;
 	if (!at_end(req))
 		*statusp = MS_ST_PROTOCOL_ERROR;
 	else if (!access_valid(access) || ms_path_valid(path, len) != 0)
@@ -445,7 +452,7 @@ op_setacl(struct worker *w, struct msbuf *req, struct msbuf *res,
 		;
 	else if (inherit > MS_SETACL_UNCHANGED)
 		*statusp = MS_ST_INVALID_ARGUMENT;
-	else if ((*statusp = handle_check(w, id, MS_ACCESS_WRITE,
+	else if ((*statusp = handle_check(w, id, SETACL_HANDLE_ACCESS,
 	    &h)) != MS_ST_OK)
 		;
 	else

@@ -349,7 +349,8 @@ scenario(const char *name, char *arg1, char *arg2)
 			snprintf(hex + 2 * i, 3, "%02x", g.nonce[i]);
 		say("nonce %s", hex);
 		/* Hold the nonce until the test hangs up. */
-		(void)read(CLIENT, junk, 1);
+		if (read(CLIENT, junk, 1) < 0)
+		say("fail read");
 	} else if (strcmp(name, "data-before-auth") == 0) {
 		if (step("kex", kex_to_signed(&g)) != 0)
 			return;

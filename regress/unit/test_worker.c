@@ -1,0 +1,1797 @@
+/*
+ * test_worker.c — the worker's handshake and request handling, driven
+ * through socketpairs: the worker (w_handshake + w_session) runs in a
+ * child process, a fake monitor holding test host keys in another, and
+ * the test itself is the client, written from PROTOCOL.md with the
+ * common/ primitives.  This is an interop check of three independent
+ * readings of the protocol (worker, common/, this client).
+ *
+ * The fake monitor reports what it saw through its exit status:
+ *   bit 0	an AUTH request arrived
+ *   bits 1-6	number of SET requests (capped at 63)
+ *   bit 7	the worker broke the monitor protocol
+ */
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include <openssl/evp.h>
+
+#include "buf.h"
+#include "crypto.h"
+#include "errors.h"
+#include "frame.h"
+#include "hello.h"
+#include "log.h"
+#include "path.h"
+#include "proto.h"
+#include "record.h"
+#include "schedule.h"
+#include "worker/monwrap.h"
+#include "worker/worker.h"
+
+#define MON_AUTH_SEEN	0x01
+#define MON_SETS(x)	(((x) >> 1) & 0x3f)
+#define MON_VIOLATION	0x80
+
+static EVP_PKEY *host_kex, *host_sig, *client_key, *other_key;
+static u_char host_kex_pub[32], host_sig_pub[32], client_pub[32],
+    other_pub[32];
+
+/* ---------------------------------------------------------------- */
+/* Fake monitor                                                      */
+
+struct fake_mon {
+	int		 fd;
+	int		 state;		/* 0 start, 1 hello, 2 decap, 3 sign, 4 auth */
+	u_char		 nonce[MS_RANDOM_LEN];
+	struct msbuf	*chf, *shf;
+	u_char		 sig[64];
+	int		 authed;
+	int		 nsets;
+	int		 auth_seen;
+	/* Last SET, returned by GET "stored". */
+	u_char		 stored[256];
+	size_t		 stored_len;
+	uint8_t		 stored_flags;
+};
+
+static void __attribute__((noreturn))
+mon_exit(struct fake_mon *m, int violation)
+{
+	int code = (m->auth_seen ? MON_AUTH_SEEN : 0) |
+	    ((m->nsets > 63 ? 63 : m->nsets) << 1) |
+	    (violation ? MON_VIOLATION : 0);
+
+	_exit(code);
+}
+
+static void
+mon_hashes(struct fake_mon *m, const struct msbuf *tail, u_char th[32])
+{
+	struct ms_transcript *t = ms_transcript_new();
+	struct msbuf *b = NULL;
+	uint32_t len;
+
+	if (t == NULL ||
+	    ms_transcript_add_raw(t, msbuf_ptr(m->chf), msbuf_len(m->chf)) ||
+	    ms_transcript_add_raw(t, msbuf_ptr(m->shf), msbuf_len(m->shf)))
+		mon_exit(m, 1);
+	/* The tail holds several messages: add them one by one. */
+	if (tail != NULL && (b = msbuf_dup(tail)) == NULL)
+		mon_exit(m, 1);
+	while (b != NULL && msbuf_len(b) > 0) {
+		if (msbuf_peek_u32(b, 0, &len) != 0 ||
+		    len > msbuf_len(b) - 4 ||
+		    ms_transcript_add_raw(t, msbuf_ptr(b), 4 + (size_t)len) ||
+		    msbuf_consume(b, 4 + (size_t)len) != 0)
+			mon_exit(m, 1);
+	}
+	if (ms_transcript_hash(t, th))
+		mon_exit(m, 1);
+	msbuf_free(b);
+	ms_transcript_free(t);
+}
+
+static void
+mon_get_hellos(struct fake_mon *m, struct msbuf *req)
+{
+	struct ms_client_hello ch;
+	struct ms_server_hello sh;
+	const u_char *p;
+	size_t len;
+	struct msbuf *chf, *shf;
+
+	if (msbuf_get_string_direct(req, &p, &len, 512) != 0 ||
+	    ms_client_hello_parse_frame(p, len, &ch) != 0 ||
+	    (chf = msbuf_from(p, len)) == NULL ||
+	    msbuf_get_string_direct(req, &p, &len, 512) != 0 ||
+	    ms_server_hello_parse_frame(p, len, &sh) != 0 ||
+	    (shf = msbuf_from(p, len)) == NULL || msbuf_len(req) != 0)
+		mon_exit(m, 1);
+	if (memcmp(sh.random, m->nonce, 32) != 0 ||
+	    memcmp(sh.host_kex_pub, host_kex_pub, 32) != 0 ||
+	    memcmp(sh.host_sig_pub, host_sig_pub, 32) != 0)
+		mon_exit(m, 1);
+	if (m->chf != NULL) {
+		/* SIGN: byte-identical to DECAP. */
+		if (msbuf_len(chf) != msbuf_len(m->chf) ||
+		    memcmp(msbuf_ptr(chf), msbuf_ptr(m->chf),
+		    msbuf_len(chf)) != 0 ||
+		    msbuf_len(shf) != msbuf_len(m->shf) ||
+		    memcmp(msbuf_ptr(shf), msbuf_ptr(m->shf),
+		    msbuf_len(shf)) != 0)
+			mon_exit(m, 1);
+		msbuf_free(chf);
+		msbuf_free(shf);
+		return;
+	}
+	m->chf = chf;
+	m->shf = shf;
+}
+
+static void
+mon_decap(struct fake_mon *m, struct msbuf *req, struct msbuf *ans)
+{
+	struct ms_client_hello ch;
+	u_char th[32], ss[32], st[32];
+
+	mon_get_hellos(m, req);
+	if (ms_client_hello_parse_frame(msbuf_ptr(m->chf), msbuf_len(m->chf),
+	    &ch) != 0)
+		mon_exit(m, 1);
+	mon_hashes(m, NULL, th);
+	if (ms_x25519_derive(host_kex, ch.share, ss) != 0 ||
+	    ms_derive_static(ss, th, st) != 0 ||
+	    msbuf_put_string(ans, st, 32) != 0)
+		mon_exit(m, 1);
+}
+
+static void
+mon_sign(struct fake_mon *m, struct msbuf *req, struct msbuf *ans)
+{
+	u_char th[32], msg[128];
+	size_t len;
+
+	mon_get_hellos(m, req);
+	mon_hashes(m, NULL, th);
+	if (ms_sig_message(MS_SIG_CONTEXT_SERVER, th, msg, sizeof(msg),
+	    &len) != 0 || ms_ed25519_sign(host_sig, msg, len, m->sig) != 0 ||
+	    msbuf_put_string(ans, m->sig, 64) != 0)
+		mon_exit(m, 1);
+}
+
+static void
+mon_auth(struct fake_mon *m, struct msbuf *req, struct msbuf *ans)
+{
+	struct msbuf *tail, *cv;
+	u_char th[32], msg[128], pub[32], sig[64], sv_sig[64];
+	uint32_t len;
+	uint16_t alg;
+	uint8_t type, id_type;
+	size_t mlen;
+	int ok;
+
+	m->auth_seen = 1;
+	if ((tail = msbuf_new(1024)) == NULL || (cv = msbuf_new(256)) == NULL ||
+	    msbuf_get_stringb(req, tail, 1024) != 0 ||
+	    msbuf_get_stringb(req, cv, 256) != 0 || msbuf_len(req) != 0)
+		mon_exit(m, 1);
+	mon_hashes(m, tail, th);
+	/* SERVER_VERIFY must carry our signature. */
+	if (msbuf_get_u32(tail, &len) != 0 || msbuf_get_u8(tail, &type) != 0 ||
+	    type != MS_MSG_SERVER_VERIFY || msbuf_get_u16(tail, &alg) != 0 ||
+	    msbuf_get_string_fixed(tail, sv_sig, 64) != 0 ||
+	    memcmp(sv_sig, m->sig, 64) != 0)
+		mon_exit(m, 1);
+	ok = msbuf_get_u32(tail, &len) == 0 && msbuf_get_u8(tail, &type) == 0 &&
+	    type == MS_MSG_SERVER_FINISHED &&
+	    msbuf_get_string_fixed(tail, NULL, 32) == 0 &&
+	    msbuf_get_u32(tail, &len) == 0 && msbuf_get_u8(tail, &type) == 0 &&
+	    type == MS_MSG_CLIENT_IDENTITY &&
+	    msbuf_get_u8(tail, &id_type) == 0 && id_type == 1 &&
+	    msbuf_get_string_fixed(tail, pub, 32) == 0 &&
+	    msbuf_len(tail) == 0 &&
+	    msbuf_get_u16(cv, &alg) == 0 && alg == MS_SIG_ED25519 &&
+	    msbuf_get_string_fixed(cv, sig, 64) == 0 && msbuf_len(cv) == 0;
+	ok = ok && ms_sig_message(MS_SIG_CONTEXT_CLIENT, th, msg, sizeof(msg),
+	    &mlen) == 0 && ms_ed25519_verify(pub, msg, mlen, sig, 64) == 0 &&
+	    memcmp(pub, client_pub, 32) == 0;
+	m->authed = ok;
+	if (msbuf_put_u32(ans, ok ? MS_ST_OK : MS_ST_AUTH_FAILED) != 0 ||
+	    msbuf_put_cstring(ans, ok ? "alice" : "") != 0)
+		mon_exit(m, 1);
+	msbuf_free(tail);
+	msbuf_free(cv);
+}
+
+static char *
+mon_path(struct fake_mon *m, struct msbuf *req)
+{
+	char *path;
+	size_t len;
+
+	if (msbuf_get_cstring(req, &path, &len, MS_PATH_MAX) != 0 ||
+	    ms_path_valid(path, len) != 0)
+		mon_exit(m, 1);
+	return path;
+}
+
+static char *
+mon_record(struct fake_mon *m, struct msbuf *req)
+{
+	char *rec;
+
+	if (msbuf_get_cstring(req, &rec, NULL, MS_RECORD_NAME_MAX) != 0)
+		mon_exit(m, 1);
+	return rec;
+}
+
+static void
+mon_get(struct fake_mon *m, struct msbuf *req, struct msbuf *ans)
+{
+	char *path = mon_path(m, req), *rec = mon_record(m, req);
+	int r = 0;
+
+	if (msbuf_len(req) != 0)
+		mon_exit(m, 1);
+	if (strcmp(rec, "plain") == 0) {
+		r |= msbuf_put_u32(ans, MS_ST_OK);
+		r |= msbuf_put_u8(ans, 0);
+		r |= msbuf_put_u64(ans, 7);
+		r |= msbuf_put_u64(ans, 1000);
+		r |= msbuf_put_cstring(ans, "hello");
+	} else if (strcmp(rec, "secret") == 0) {
+		r |= msbuf_put_u32(ans, MS_ST_OK);
+		r |= msbuf_put_u8(ans, MS_REC_SECURE);
+		r |= msbuf_put_u64(ans, 8);
+		r |= msbuf_put_u64(ans, 1001);
+		r |= msbuf_put_cstring(ans, "s3cret");
+	} else if (strcmp(rec, "stored") == 0) {
+		r |= msbuf_put_u32(ans, MS_ST_OK);
+		r |= msbuf_put_u8(ans, m->stored_flags);
+		r |= msbuf_put_u64(ans, 42);
+		r |= msbuf_put_u64(ans, 1002);
+		r |= msbuf_put_string(ans, m->stored, m->stored_len);
+	} else if (strcmp(rec, "boom") == 0) {
+		/* Malformed: OK status, then garbage. */
+		r |= msbuf_put_u32(ans, MS_ST_OK);
+		r |= msbuf_put_u8(ans, 0xff);
+	} else
+		r |= msbuf_put_u32(ans, MS_ST_RECORD_NOT_FOUND);
+	if (r != 0)
+		mon_exit(m, 1);
+	free(path);
+	free(rec);
+}
+
+static void
+mon_set(struct fake_mon *m, struct msbuf *req, struct msbuf *ans)
+{
+	char *path = mon_path(m, req), *rec = mon_record(m, req);
+	const u_char *v;
+	size_t len;
+	uint8_t flags;
+
+	if (msbuf_get_u8(req, &flags) != 0 ||
+	    msbuf_get_string_direct(req, &v, &len, MS_VALUE_MAX) != 0 ||
+	    msbuf_len(req) != 0)
+		mon_exit(m, 1);
+	m->nsets++;
+	m->stored_len = len > sizeof(m->stored) ? sizeof(m->stored) : len;
+	memcpy(m->stored, v, m->stored_len);
+	m->stored_flags = flags;
+	if (msbuf_put_u32(ans, MS_ST_OK) != 0 || msbuf_put_u64(ans, 42) != 0)
+		mon_exit(m, 1);
+	free(path);
+	free(rec);
+}
+
+static void
+mon_data(struct fake_mon *m, uint8_t type, struct msbuf *req,
+    struct msbuf *ans)
+{
+	char *path = NULL, *rec = NULL, *who, *rights;
+	uint32_t n, i;
+	uint8_t u8;
+	int r = 0;
+
+	if (!m->authed)
+		mon_exit(m, 1);
+	switch (type) {
+	case MS_MON_OPEN:
+		path = mon_path(m, req);
+		if (msbuf_get_u8(req, &u8) != 0 || msbuf_len(req) != 0 ||
+		    u8 == 0 || u8 > 3)
+			mon_exit(m, 1);
+		if (strcmp(path, "/denied") == 0)
+			r = msbuf_put_u32(ans, MS_ST_ACCESS_DENIED);
+		else
+			r = msbuf_put_u32(ans, MS_ST_OK);
+		break;
+	case MS_MON_GET:
+		mon_get(m, req, ans);
+		break;
+	case MS_MON_SET:
+		mon_set(m, req, ans);
+		break;
+	case MS_MON_DELETE:
+		path = mon_path(m, req);
+		rec = mon_record(m, req);
+		r = msbuf_put_u32(ans, MS_ST_OK);
+		break;
+	case MS_MON_LIST:
+		path = mon_path(m, req);
+		r |= msbuf_put_u32(ans, MS_ST_OK);
+		r |= msbuf_put_u32(ans, 2);
+		r |= msbuf_put_cstring(ans, "a");
+		r |= msbuf_put_cstring(ans, "b");
+		r |= msbuf_put_u32(ans, 1);
+		r |= msbuf_put_cstring(ans, "plain");
+		r |= msbuf_put_u8(ans, 0);
+		break;
+	case MS_MON_GETACL:
+		path = mon_path(m, req);
+		r |= msbuf_put_u32(ans, MS_ST_OK);
+		r |= msbuf_put_u8(ans, 0);
+		r |= msbuf_put_u32(ans, 1);
+		r |= msbuf_put_cstring(ans, "alice");
+		r |= msbuf_put_cstring(ans, "rw");
+		r |= msbuf_put_u8(ans, 0);
+		break;
+	case MS_MON_SETACL:
+		path = mon_path(m, req);
+		if (msbuf_get_u8(req, &u8) != 0 || u8 > 2 ||
+		    msbuf_get_u32(req, &n) != 0 || n > 256)
+			mon_exit(m, 1);
+		for (i = 0; i < n; i++) {
+			if (msbuf_get_cstring(req, &who, NULL, 70) != 0 ||
+			    msbuf_get_cstring(req, &rights, NULL, 5) != 0)
+				mon_exit(m, 1);
+			free(who);
+			free(rights);
+		}
+		r = msbuf_put_u32(ans, MS_ST_OK);
+		break;
+	case MS_MON_STATUS:
+		r |= msbuf_put_u32(ans, MS_ST_OK);
+		r |= msbuf_put_cstring(ans, "alice");
+		r |= msbuf_put_cstring(ans, MS_SERVER_VERSION_STRING);
+		break;
+	default:
+		mon_exit(m, 1);
+	}
+	if (r != 0 || (type != MS_MON_GET && type != MS_MON_SET &&
+	    msbuf_len(req) != 0))
+		mon_exit(m, 1);
+	free(path);
+	free(rec);
+}
+
+static int mon_die_at_auth;
+
+static void __attribute__((noreturn))
+fake_monitor(int fd)
+{
+	struct fake_mon m;
+	struct msbuf *req, *ans;
+	uint8_t type;
+	int r;
+
+	memset(&m, 0, sizeof(m));
+	m.fd = fd;
+	if ((req = msbuf_new(MS_FRAME_MAX)) == NULL ||
+	    (ans = msbuf_new(MS_FRAME_MAX)) == NULL)
+		mon_exit(&m, 1);
+	for (;;) {
+		if ((r = ms_frame_read(fd, &type, req, MS_FRAME_MAX, -1)) != 0)
+			mon_exit(&m, r != MS_ERR_CONN_CLOSED);
+		msbuf_reset(ans);
+		switch (type) {
+		case MS_MON_HELLO:
+			if (m.state != 0 || msbuf_len(req) != 0)
+				mon_exit(&m, 1);
+			ms_random_bytes(m.nonce, 32);
+			if (msbuf_put(ans, m.nonce, 32) != 0 ||
+			    msbuf_put_string(ans, host_kex_pub, 32) != 0 ||
+			    msbuf_put_string(ans, host_sig_pub, 32) != 0)
+				mon_exit(&m, 1);
+			m.state = 1;
+			break;
+		case MS_MON_DECAP:
+			if (m.state != 1)
+				mon_exit(&m, 1);
+			mon_decap(&m, req, ans);
+			m.state = 2;
+			break;
+		case MS_MON_SIGN:
+			if (m.state != 2)
+				mon_exit(&m, 1);
+			mon_sign(&m, req, ans);
+			m.state = 3;
+			break;
+		case MS_MON_AUTH:
+			if (m.state != 3)
+				mon_exit(&m, 1);
+			if (mon_die_at_auth) {
+				m.auth_seen = 1;
+				mon_exit(&m, 0);
+			}
+			mon_auth(&m, req, ans);
+			m.state = 4;
+			break;
+		default:
+			mon_data(&m, type, req, ans);
+			break;
+		}
+		if (ms_frame_write(fd, type, ans) != 0)
+			mon_exit(&m, 1);
+	}
+}
+
+/* ---------------------------------------------------------------- */
+/* Rig: worker child + monitor child + the test as client            */
+
+struct opts {
+	struct ms_alg_list	server_ciphers;
+	uint32_t		grace_ms;
+	uint16_t		version;
+	struct ms_alg_list	ciphers, kex, sigs;
+	int			bad_finished;
+	int			unauthorized;
+	int			share_len;	/* 0: 32 */
+	int			zero_share;
+	int			mon_die_at_auth;
+};
+
+struct rig {
+	pid_t	worker, monitor;
+	int	fd;		/* client end */
+	int	worker_status, monitor_status;
+};
+
+static void
+opts_default(struct opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->server_ciphers.n = 2;
+	o->server_ciphers.ids[0] = MS_CIPHER_AES256_GCM;
+	o->server_ciphers.ids[1] = MS_CIPHER_CHACHA20_POLY1305;
+	o->grace_ms = 10000;
+	o->version = MS_PROTO_VERSION;
+	o->ciphers.n = 2;
+	o->ciphers.ids[0] = MS_CIPHER_CHACHA20_POLY1305;
+	o->ciphers.ids[1] = MS_CIPHER_AES256_GCM;
+	o->kex.n = 1;
+	o->kex.ids[0] = MS_KEX_X25519_HYBRID;
+	o->sigs.n = 1;
+	o->sigs.ids[0] = MS_SIG_ED25519;
+}
+
+static void __attribute__((noreturn))
+run_worker(int cfd, int mfd, const struct opts *o)
+{
+	struct worker w;
+	int r;
+
+	worker_init(&w, cfd, mfd);
+	w.conf.peer = strdup("test-peer");
+	w.conf.login_grace_ms = o->grace_ms;
+	w.conf.max_value_size = MS_VALUE_MAX;
+	w.conf.ciphers = o->server_ciphers;
+	if ((r = w_handshake(&w)) == 0)
+		r = w_session(&w);
+	worker_clear(&w);
+	_exit(r == 0 ? 0 : r == MS_ERR_INTERNAL ? 255 : 1);
+}
+
+static void
+rig_start(struct rig *rg, const struct opts *o)
+{
+	int cs[2], ms[2];
+
+	memset(rg, 0, sizeof(*rg));
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, cs), 0);
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, ms), 0);
+	if ((rg->monitor = fork()) == 0) {
+		close(cs[0]);
+		close(cs[1]);
+		close(ms[0]);
+		mon_die_at_auth = o->mon_die_at_auth;
+		fake_monitor(ms[1]);
+	}
+	assert_true(rg->monitor > 0);
+	if ((rg->worker = fork()) == 0) {
+		close(cs[0]);
+		close(ms[1]);
+		run_worker(cs[1], ms[0], o);
+	}
+	assert_true(rg->worker > 0);
+	close(cs[1]);
+	close(ms[0]);
+	close(ms[1]);
+	rg->fd = cs[0];
+}
+
+static void
+rig_stop(struct rig *rg)
+{
+	int st;
+
+	if (rg->fd != -1)
+		close(rg->fd);
+	rg->fd = -1;
+	assert_int_equal(waitpid(rg->worker, &st, 0), rg->worker);
+	assert_true(WIFEXITED(st));
+	rg->worker_status = WEXITSTATUS(st);
+	assert_int_equal(waitpid(rg->monitor, &st, 0), rg->monitor);
+	assert_true(WIFEXITED(st));
+	rg->monitor_status = WEXITSTATUS(st);
+	assert_int_equal(rg->monitor_status & MON_VIOLATION, 0);
+}
+
+/* ---------------------------------------------------------------- */
+/* Client                                                            */
+
+struct cl {
+	int			 fd;
+	struct ms_transcript	*t;
+	EVP_PKEY		*eph;
+	struct ms_server_hello	 sh;
+	struct ms_hs_secrets	 hss;
+	struct ms_ap_secrets	 aps;
+	struct ms_record_dir	 tx, rx;
+	struct ms_blob_ctx	 btx, brx;
+	enum ms_aead		 aead;
+	uint32_t		 next_id;
+	uint32_t		 alert;		/* cleartext alert status */
+	uint32_t		 auth;		/* AUTH_RESULT status */
+};
+
+static void
+cl_send(struct cl *c, uint8_t type, const struct msbuf *body)
+{
+	struct msbuf *f = msbuf_new(MS_FRAME_MAX + 4);
+
+	assert_non_null(f);
+	assert_int_equal(ms_record_seal(&c->tx, type, body, f), 0);
+	assert_int_equal(ms_write_all(c->fd, msbuf_ptr(f), msbuf_len(f)), 0);
+	msbuf_free(f);
+}
+
+/* 0, or the error of reading (e.g. MS_ERR_CONN_CLOSED). */
+static int
+cl_recv(struct cl *c, uint8_t *type, struct msbuf *body)
+{
+	struct msbuf *p = msbuf_new(MS_FRAME_MAX);
+	uint8_t ft;
+	int r;
+
+	assert_non_null(p);
+	if ((r = ms_frame_read(c->fd, &ft, p, MS_FRAME_MAX, 10000)) == 0) {
+		assert_int_equal(ft, MS_FRAME_RECORD);
+		r = ms_record_open(&c->rx, p, type, body);
+		assert_int_equal(r, 0);
+	}
+	msbuf_free(p);
+	return r;
+}
+
+static void
+cl_send_hs(struct cl *c, uint8_t type, struct msbuf *body)
+{
+	assert_int_equal(ms_transcript_add(c->t, type, msbuf_ptr(body),
+	    msbuf_len(body)), 0);
+	cl_send(c, type, body);
+	msbuf_reset(body);
+}
+
+static void
+cl_recv_hs(struct cl *c, uint8_t want, struct msbuf *body)
+{
+	uint8_t type;
+
+	assert_int_equal(cl_recv(c, &type, body), 0);
+	assert_int_equal(type, want);
+	assert_int_equal(ms_transcript_add(c->t, type, msbuf_ptr(body),
+	    msbuf_len(body)), 0);
+}
+
+static void
+cl_client_hello(struct cl *c, const struct opts *o, struct msbuf *chf)
+{
+	struct ms_client_hello ch;
+	struct msbuf *p = msbuf_new(1024);
+	u_char share[40];
+	size_t slen = o->share_len ? (size_t)o->share_len : 32;
+
+	assert_non_null(p);
+	memset(&ch, 0, sizeof(ch));
+	ch.version = o->version;
+	assert_int_equal(ms_random_bytes(ch.random, sizeof(ch.random)), 0);
+	ch.ciphers = o->ciphers;
+	ch.kex = o->kex;
+	ch.sigs = o->sigs;
+	assert_int_equal(ms_pkey_generate(MS_KEY_X25519, &c->eph), 0);
+	assert_int_equal(ms_pkey_raw_public(c->eph, ch.share, 32), 0);
+	if (o->zero_share)
+		memset(ch.share, 0, sizeof(ch.share));
+	if (slen == 32)
+		assert_int_equal(ms_client_hello_put(p, &ch), 0);
+	else {
+		/* Hand-built: the codec refuses a wrong share length. */
+		memset(share, 0x09, sizeof(share));
+		assert_int_equal(msbuf_put_u16(p, ch.version), 0);
+		assert_int_equal(msbuf_put(p, ch.random, 32), 0);
+		assert_int_equal(msbuf_put_u8(p, 1), 0);
+		assert_int_equal(msbuf_put_u16(p, 1), 0);
+		assert_int_equal(msbuf_put_u8(p, 1), 0);
+		assert_int_equal(msbuf_put_u16(p, 1), 0);
+		assert_int_equal(msbuf_put_u8(p, 1), 0);
+		assert_int_equal(msbuf_put_u16(p, 1), 0);
+		assert_int_equal(msbuf_put_string(p, share, slen), 0);
+	}
+	assert_int_equal(ms_frame_encode(chf, MS_FRAME_CLIENT_HELLO, p), 0);
+	assert_int_equal(ms_write_all(c->fd, msbuf_ptr(chf), msbuf_len(chf)),
+	    0);
+	msbuf_free(p);
+}
+
+/* A cleartext ALERT: u16 version, u32 status, string message. */
+static void
+cl_parse_alert(struct cl *c, struct msbuf *p)
+{
+	uint16_t v;
+
+	assert_int_equal(msbuf_get_u16(p, &v), 0);
+	assert_int_equal(v, MS_PROTO_VERSION);
+	assert_int_equal(msbuf_get_u32(p, &c->alert), 0);
+	assert_int_equal(msbuf_get_string_direct(p, NULL, NULL, 256), 0);
+	assert_int_equal(msbuf_len(p), 0);
+}
+
+/*
+ * Run the client handshake.  Returns 1 when the server answered the
+ * hello with a cleartext alert (c->alert), 0 after AUTH_RESULT (c->auth).
+ */
+static int
+cl_handshake(struct cl *c, int fd, const struct opts *o)
+{
+	struct msbuf *chf = msbuf_new(1024), *p = msbuf_new(MS_FRAME_MAX);
+	struct msbuf *b = msbuf_new(4096);
+	u_char ss_e[32], ss_s[32], st[32], th[32], mac[32], msg[128], sig[64];
+	u_char got[64];
+	size_t mlen;
+	uint16_t alg;
+	uint8_t type;
+	EVP_PKEY *ck = o->unauthorized ? other_key : client_key;
+	const u_char *cpub = o->unauthorized ? other_pub : client_pub;
+
+	memset(c, 0, sizeof(*c));
+	c->fd = fd;
+	c->next_id = 1;
+	assert_non_null(chf);
+	assert_non_null(p);
+	assert_non_null(b);
+	assert_non_null(c->t = ms_transcript_new());
+	cl_client_hello(c, o, chf);
+
+	assert_int_equal(ms_frame_read(fd, &type, p, MS_FRAME_MAX, 10000), 0);
+	if (type == MS_FRAME_ALERT) {
+		cl_parse_alert(c, p);
+		msbuf_free(chf);
+		msbuf_free(p);
+		msbuf_free(b);
+		return 1;
+	}
+	assert_int_equal(type, MS_FRAME_SERVER_HELLO);
+	assert_int_equal(ms_transcript_add_raw(c->t, msbuf_ptr(chf),
+	    msbuf_len(chf)), 0);
+	assert_int_equal(ms_transcript_add(c->t, type, msbuf_ptr(p),
+	    msbuf_len(p)), 0);
+	assert_int_equal(ms_server_hello_parse(p, &c->sh), 0);
+	assert_int_equal(c->sh.version, MS_PROTO_VERSION);
+	assert_true(ms_alg_list_contains(&o->ciphers, c->sh.cipher));
+	assert_int_equal(c->sh.kex, MS_KEX_X25519_HYBRID);
+	assert_int_equal(c->sh.sig, MS_SIG_ED25519);
+	assert_memory_equal(c->sh.host_sig_pub, host_sig_pub, 32);
+	assert_memory_equal(c->sh.host_kex_pub, host_kex_pub, 32);
+	c->aead = (enum ms_aead)ms_cipher_to_aead(c->sh.cipher);
+
+	assert_int_equal(ms_transcript_hash(c->t, th), 0);
+	assert_int_equal(ms_x25519_derive(c->eph, c->sh.share, ss_e), 0);
+	assert_int_equal(ms_x25519_derive(c->eph, c->sh.host_kex_pub, ss_s), 0);
+	assert_int_equal(ms_derive_static(ss_s, th, st), 0);
+	assert_int_equal(ms_derive_handshake(st, ss_e, th, &c->hss), 0);
+	assert_int_equal(ms_record_dir_init(&c->tx, c->aead, c->hss.c_hs), 0);
+	assert_int_equal(ms_record_dir_init(&c->rx, c->aead, c->hss.s_hs), 0);
+
+	/* SERVER_VERIFY: the host signature over TH(SERVER_HELLO). */
+	cl_recv_hs(c, MS_MSG_SERVER_VERIFY, b);
+	assert_int_equal(msbuf_get_u16(b, &alg), 0);
+	assert_int_equal(alg, MS_SIG_ED25519);
+	assert_int_equal(msbuf_get_string_fixed(b, sig, 64), 0);
+	assert_int_equal(msbuf_len(b), 0);
+	assert_int_equal(ms_sig_message(MS_SIG_CONTEXT_SERVER, th, msg,
+	    sizeof(msg), &mlen), 0);
+	assert_int_equal(ms_ed25519_verify(host_sig_pub, msg, mlen, sig, 64),
+	    0);
+	/* SERVER_FINISHED = HMAC(s_fin, TH(SERVER_VERIFY)). */
+	assert_int_equal(ms_transcript_hash(c->t, th), 0);
+	assert_int_equal(ms_finished_mac(c->hss.s_fin, th, mac), 0);
+	cl_recv_hs(c, MS_MSG_SERVER_FINISHED, b);
+	assert_int_equal(msbuf_get_string_fixed(b, got, 32), 0);
+	assert_memory_equal(got, mac, 32);
+	msbuf_reset(b);
+
+	assert_int_equal(msbuf_put_u8(b, MS_ID_RAW_ED25519), 0);
+	assert_int_equal(msbuf_put_string(b, cpub, 32), 0);
+	cl_send_hs(c, MS_MSG_CLIENT_IDENTITY, b);
+	assert_int_equal(ms_transcript_hash(c->t, th), 0);
+	assert_int_equal(ms_sig_message(MS_SIG_CONTEXT_CLIENT, th, msg,
+	    sizeof(msg), &mlen), 0);
+	assert_int_equal(ms_ed25519_sign(ck, msg, mlen, sig), 0);
+	assert_int_equal(msbuf_put_u16(b, MS_SIG_ED25519), 0);
+	assert_int_equal(msbuf_put_string(b, sig, 64), 0);
+	cl_send_hs(c, MS_MSG_CLIENT_VERIFY, b);
+	assert_int_equal(ms_transcript_hash(c->t, th), 0);
+	assert_int_equal(ms_finished_mac(c->hss.c_fin, th, mac), 0);
+	if (o->bad_finished)
+		mac[0] ^= 1;
+	assert_int_equal(msbuf_put_string(b, mac, 32), 0);
+	cl_send_hs(c, MS_MSG_CLIENT_FINISHED, b);
+
+	assert_int_equal(ms_transcript_hash(c->t, th), 0);
+	assert_int_equal(ms_derive_application(c->hss.hs, th, &c->aps), 0);
+	assert_int_equal(ms_record_dir_init(&c->tx, c->aead, c->aps.c_ap), 0);
+	assert_int_equal(ms_record_dir_init(&c->rx, c->aead, c->aps.s_ap), 0);
+	assert_int_equal(ms_blob_ctx_init(&c->btx, c->aead, c->sh.cipher,
+	    c->aps.c_blob, 0), 0);
+	assert_int_equal(ms_blob_ctx_init(&c->brx, c->aead, c->sh.cipher,
+	    c->aps.s_blob, 1), 0);
+	assert_int_equal(cl_recv(c, &type, b), 0);
+	if (type == MS_MSG_ALERT) {
+		/* Inside records: u32 status, string message (7). */
+		assert_int_equal(msbuf_get_u32(b, &c->alert), 0);
+		assert_int_equal(msbuf_get_string_direct(b, NULL, NULL, 256), 0);
+		assert_int_equal(msbuf_len(b), 0);
+		msbuf_free(chf);
+		msbuf_free(p);
+		msbuf_free(b);
+		return 2;
+	}
+	assert_int_equal(type, MS_MSG_AUTH_RESULT);
+	assert_int_equal(msbuf_get_u32(b, &c->auth), 0);
+	assert_int_equal(msbuf_len(b), 0);
+
+	msbuf_free(chf);
+	msbuf_free(p);
+	msbuf_free(b);
+	return 0;
+}
+
+static void
+cl_free(struct cl *c)
+{
+	ms_transcript_free(c->t);
+	EVP_PKEY_free(c->eph);
+	c->t = NULL;
+	c->eph = NULL;
+}
+
+/*
+ * Send a request whose fields are in 'fields'; return the status and
+ * leave the result fields in 'res'.  Returns -1 if the connection closed
+ * instead of answering.
+ */
+static int64_t
+cl_request(struct cl *c, uint8_t type, const struct msbuf *fields,
+    struct msbuf *res)
+{
+	struct msbuf *b = msbuf_new(MS_RECORD_PLAINTEXT_MAX);
+	uint32_t id = c->next_id++, rid, status;
+	uint8_t t;
+
+	assert_non_null(b);
+	assert_int_equal(msbuf_put_u32(b, id), 0);
+	if (fields != NULL)
+		assert_int_equal(msbuf_putb(b, fields), 0);
+	cl_send(c, type, b);
+	msbuf_reset(res);
+	if (cl_recv(c, &t, res) != 0) {
+		msbuf_free(b);
+		return -1;
+	}
+	assert_int_equal(t, MS_MSG_RESPONSE);
+	assert_int_equal(msbuf_get_u32(res, &rid), 0);
+	assert_int_equal(rid, id);
+	assert_int_equal(msbuf_get_u32(res, &status), 0);
+	if (status != MS_ST_OK)
+		assert_int_equal(msbuf_len(res), 0);
+	msbuf_free(b);
+	return status;
+}
+
+/* A connection that must now be closed by the worker. */
+static void
+assert_closed(struct cl *c)
+{
+	struct msbuf *b = msbuf_new(MS_RECORD_PLAINTEXT_MAX);
+	uint8_t t;
+
+	assert_int_not_equal(cl_recv(c, &t, b), 0);
+	msbuf_free(b);
+}
+
+static struct msbuf *
+fields_new(void)
+{
+	struct msbuf *f = msbuf_new(MS_RECORD_PLAINTEXT_MAX);
+
+	assert_non_null(f);
+	return f;
+}
+
+static uint32_t
+cl_open(struct cl *c, const char *path, uint8_t access, int64_t want)
+{
+	struct msbuf *f = fields_new(), *res = fields_new();
+	uint32_t h = 0;
+
+	assert_int_equal(msbuf_put_cstring(f, path), 0);
+	assert_int_equal(msbuf_put_u8(f, access), 0);
+	assert_int_equal(cl_request(c, MS_MSG_OPEN, f, res), want);
+	if (want == MS_ST_OK) {
+		assert_int_equal(msbuf_get_u32(res, &h), 0);
+		assert_int_equal(msbuf_len(res), 0);
+		assert_int_not_equal(h, 0);
+	}
+	msbuf_free(f);
+	msbuf_free(res);
+	return h;
+}
+
+static int64_t
+cl_simple(struct cl *c, uint8_t type, uint32_t h, const char *record)
+{
+	struct msbuf *f = fields_new(), *res = fields_new();
+	int64_t st;
+
+	assert_int_equal(msbuf_put_u32(f, h), 0);
+	if (record != NULL)
+		assert_int_equal(msbuf_put_cstring(f, record), 0);
+	st = cl_request(c, type, f, res);
+	msbuf_free(f);
+	msbuf_free(res);
+	return st;
+}
+
+static int64_t
+cl_set(struct cl *c, uint32_t h, const char *record, uint8_t flags,
+    const void *v, size_t len)
+{
+	struct msbuf *f = fields_new(), *res = fields_new();
+	uint64_t ver;
+	int64_t st;
+
+	assert_int_equal(msbuf_put_u32(f, h), 0);
+	assert_int_equal(msbuf_put_cstring(f, record), 0);
+	assert_int_equal(msbuf_put_u8(f, flags), 0);
+	assert_int_equal(msbuf_put_string(f, v, len), 0);
+	if ((st = cl_request(c, MS_MSG_SET, f, res)) == MS_ST_OK) {
+		assert_int_equal(msbuf_get_u64(res, &ver), 0);
+		assert_int_equal(ver, 42);
+		assert_int_equal(msbuf_len(res), 0);
+	}
+	msbuf_free(f);
+	msbuf_free(res);
+	return st;
+}
+
+/* Seal a SECURE value for SET under c_blob, for (path, record, handle). */
+static struct msbuf *
+cl_blob(struct cl *c, const char *path, const char *record, uint32_t h,
+    const char *value)
+{
+	struct msbuf *blob = fields_new();
+
+	assert_int_equal(ms_blob_seal(&c->btx, path, record, h,
+	    (const u_char *)value, strlen(value), blob), 0);
+	return blob;
+}
+
+/* GET; for a SECURE record the blob is opened under s_blob. */
+static void
+cl_get_expect(struct cl *c, const char *path, uint32_t h, const char *record,
+    uint8_t want_flags, const char *want)
+{
+	struct msbuf *f = fields_new(), *res = fields_new(), *pt = fields_new();
+	const u_char *v;
+	size_t len;
+	uint64_t ver, mtime;
+	uint8_t flags;
+
+	assert_int_equal(msbuf_put_u32(f, h), 0);
+	assert_int_equal(msbuf_put_cstring(f, record), 0);
+	assert_int_equal(cl_request(c, MS_MSG_GET, f, res), MS_ST_OK);
+	assert_int_equal(msbuf_get_u8(res, &flags), 0);
+	assert_int_equal(flags, want_flags);
+	assert_int_equal(msbuf_get_u64(res, &ver), 0);
+	assert_int_equal(msbuf_get_u64(res, &mtime), 0);
+	assert_int_equal(msbuf_get_string_direct(res, &v, &len,
+	    MS_VALUE_MAX + 64), 0);
+	assert_int_equal(msbuf_len(res), 0);
+	if (flags & MS_REC_SECURE) {
+		/* The plaintext must not travel: the blob is longer. */
+		assert_int_equal(len, strlen(want) + W_BLOB_OVERHEAD);
+		assert_int_equal(ms_blob_open(&c->brx, path, record, h, v, len,
+		    pt), 0);
+		assert_int_equal(msbuf_len(pt), strlen(want));
+		assert_memory_equal(msbuf_ptr(pt), want, strlen(want));
+	} else {
+		assert_int_equal(len, strlen(want));
+		assert_memory_equal(v, want, len);
+	}
+	msbuf_free(f);
+	msbuf_free(res);
+	msbuf_free(pt);
+}
+
+/* ---------------------------------------------------------------- */
+/* Tests: handshake                                                  */
+
+static void
+connect_ok(struct rig *rg, struct cl *c, const struct opts *o)
+{
+	rig_start(rg, o);
+	assert_int_equal(cl_handshake(c, rg->fd, o), 0);
+	assert_int_equal(c->auth, MS_ST_OK);
+}
+
+static void
+finish(struct rig *rg, struct cl *c, int want_worker)
+{
+	cl_free(c);
+	rig_stop(rg);
+	assert_int_equal(rg->worker_status, want_worker);
+}
+
+static void
+test_handshake_ok(void **state)
+{
+	struct opts o;
+	struct rig rg;
+	struct cl c;
+	struct msbuf *res = fields_new();
+	char *s;
+	uint32_t n;
+	uint16_t cipher;
+
+	(void)state;
+	opts_default(&o);
+	connect_ok(&rg, &c, &o);
+	/* Server preference: AES-GCM first although the client prefers ChaCha. */
+	assert_int_equal(c.sh.cipher, MS_CIPHER_AES256_GCM);
+	assert_int_equal(cl_request(&c, MS_MSG_STATUS, NULL, res), MS_ST_OK);
+	assert_int_equal(msbuf_get_cstring(res, &s, NULL, 64), 0);
+	assert_string_equal(s, MS_SERVER_VERSION_STRING);
+	free(s);
+	assert_int_equal(msbuf_get_cstring(res, &s, NULL, 64), 0);
+	assert_string_equal(s, "alice");
+	free(s);
+	assert_int_equal(msbuf_get_u32(res, &n), 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(msbuf_get_u16(res, &cipher), 0);
+	assert_int_equal(cipher, MS_CIPHER_AES256_GCM);
+	assert_int_equal(msbuf_len(res), 0);
+	msbuf_free(res);
+	finish(&rg, &c, 0);
+	assert_int_equal(rg.monitor_status & MON_AUTH_SEEN, MON_AUTH_SEEN);
+}
+
+static void
+test_handshake_chacha(void **state)
+{
+	struct opts o;
+	struct rig rg;
+	struct cl c;
+	struct msbuf *res = fields_new();
+
+	(void)state;
+	opts_default(&o);
+	o.server_ciphers.ids[0] = MS_CIPHER_CHACHA20_POLY1305;
+	o.server_ciphers.ids[1] = MS_CIPHER_AES256_GCM;
+	o.ciphers.ids[0] = MS_CIPHER_AES256_GCM;
+	o.ciphers.ids[1] = MS_CIPHER_CHACHA20_POLY1305;
+	connect_ok(&rg, &c, &o);
+	assert_int_equal(c.sh.cipher, MS_CIPHER_CHACHA20_POLY1305);
+	assert_int_equal(cl_request(&c, MS_MSG_STATUS, NULL, res), MS_ST_OK);
+	msbuf_free(res);
+	finish(&rg, &c, 0);
+}
+
+static void
+expect_alert(struct opts *o, uint32_t want)
+{
+	struct rig rg;
+	struct cl c;
+
+	rig_start(&rg, o);
+	assert_int_equal(cl_handshake(&c, rg.fd, o), 1);
+	assert_int_equal(c.alert, want);
+	finish(&rg, &c, 1);
+	/* The monitor was never asked to authenticate anything. */
+	assert_int_equal(rg.monitor_status & MON_AUTH_SEEN, 0);
+}
+
+static void
+test_version_mismatch(void **state)
+{
+	struct opts o;
+
+	(void)state;
+	opts_default(&o);
+	o.version = 2;
+	expect_alert(&o, MS_ST_VERSION_MISMATCH);
+}
+
+static void
+test_no_common_cipher(void **state)
+{
+	struct opts o;
+
+	(void)state;
+	opts_default(&o);
+	o.ciphers.n = 1;
+	o.ciphers.ids[0] = 0x0077;
+	expect_alert(&o, MS_ST_NO_COMMON_SUITE);
+	/* The server's list rules: it may refuse what the client offers. */
+	opts_default(&o);
+	o.server_ciphers.n = 1;
+	o.server_ciphers.ids[0] = MS_CIPHER_AES256_GCM;
+	o.ciphers.n = 1;
+	o.ciphers.ids[0] = MS_CIPHER_CHACHA20_POLY1305;
+	expect_alert(&o, MS_ST_NO_COMMON_SUITE);
+}
+
+static void
+test_no_common_kex_sig(void **state)
+{
+	struct opts o;
+
+	(void)state;
+	opts_default(&o);
+	o.kex.ids[0] = 9;
+	expect_alert(&o, MS_ST_NO_COMMON_SUITE);
+	opts_default(&o);
+	o.sigs.ids[0] = 9;
+	expect_alert(&o, MS_ST_NO_COMMON_SUITE);
+}
+
+static void
+test_bad_share(void **state)
+{
+	struct opts o;
+
+	(void)state;
+	opts_default(&o);
+	o.share_len = 31;
+	expect_alert(&o, MS_ST_HANDSHAKE_FAILED);
+	opts_default(&o);
+	o.share_len = 33;
+	expect_alert(&o, MS_ST_HANDSHAKE_FAILED);
+	/* A low-order point (zero) gives an all-zero X25519 output. */
+	opts_default(&o);
+	o.zero_share = 1;
+	expect_alert(&o, MS_ST_HANDSHAKE_FAILED);
+}
+
+static void
+test_first_frame_not_hello(void **state)
+{
+	struct rig rg;
+	struct opts o;
+	struct cl c;
+	struct msbuf *p = fields_new();
+	uint8_t type;
+
+	(void)state;
+	opts_default(&o);
+	rig_start(&rg, &o);
+	memset(&c, 0, sizeof(c));
+	assert_int_equal(msbuf_put_u16(p, MS_PROTO_VERSION), 0);
+	assert_int_equal(ms_frame_write(rg.fd, MS_FRAME_RECORD, p), 0);
+	assert_int_equal(ms_frame_read(rg.fd, &type, p, MS_FRAME_MAX, 10000),
+	    0);
+	assert_int_equal(type, MS_FRAME_ALERT);
+	cl_parse_alert(&c, p);
+	assert_int_equal(c.alert, MS_ST_PROTOCOL_ERROR);
+	msbuf_free(p);
+	finish(&rg, &c, 1);
+}
+
+static void
+test_malformed_hello(void **state)
+{
+	struct rig rg;
+	struct opts o;
+	struct cl c;
+	struct msbuf *p = fields_new();
+	uint8_t type;
+
+	(void)state;
+	opts_default(&o);
+	rig_start(&rg, &o);
+	memset(&c, 0, sizeof(c));
+	/* Version 1, then too short for a hello. */
+	assert_int_equal(msbuf_put_u16(p, MS_PROTO_VERSION), 0);
+	assert_int_equal(msbuf_put_u8(p, 7), 0);
+	assert_int_equal(ms_frame_write(rg.fd, MS_FRAME_CLIENT_HELLO, p), 0);
+	assert_int_equal(ms_frame_read(rg.fd, &type, p, MS_FRAME_MAX, 10000),
+	    0);
+	assert_int_equal(type, MS_FRAME_ALERT);
+	cl_parse_alert(&c, p);
+	assert_int_equal(c.alert, MS_ST_PROTOCOL_ERROR);
+	msbuf_free(p);
+	finish(&rg, &c, 1);
+}
+
+static void
+test_login_grace(void **state)
+{
+	struct rig rg;
+	struct opts o;
+	struct cl c;
+	struct msbuf *p = fields_new();
+	uint8_t type;
+
+	(void)state;
+	opts_default(&o);
+	o.grace_ms = 200;
+	rig_start(&rg, &o);
+	memset(&c, 0, sizeof(c));
+	/* Say nothing: the worker must give up on its own. */
+	assert_int_equal(ms_frame_read(rg.fd, &type, p, MS_FRAME_MAX, 10000),
+	    0);
+	assert_int_equal(type, MS_FRAME_ALERT);
+	cl_parse_alert(&c, p);
+	assert_int_equal(c.alert, MS_ST_TIMEOUT);
+	msbuf_free(p);
+	finish(&rg, &c, 1);
+}
+
+static void
+test_unauthorized_key(void **state)
+{
+	struct opts o;
+	struct rig rg;
+	struct cl c;
+
+	(void)state;
+	opts_default(&o);
+	o.unauthorized = 1;
+	rig_start(&rg, &o);
+	assert_int_equal(cl_handshake(&c, rg.fd, &o), 0);
+	assert_int_equal(c.auth, MS_ST_AUTH_FAILED);
+	assert_closed(&c);
+	finish(&rg, &c, 1);
+	assert_int_equal(rg.monitor_status & MON_AUTH_SEEN, MON_AUTH_SEEN);
+}
+
+static void
+test_bad_finished(void **state)
+{
+	struct opts o;
+	struct rig rg;
+	struct cl c;
+
+	(void)state;
+	opts_default(&o);
+	o.bad_finished = 1;
+	rig_start(&rg, &o);
+	assert_int_equal(cl_handshake(&c, rg.fd, &o), 0);
+	assert_int_equal(c.auth, MS_ST_AUTH_FAILED);
+	assert_closed(&c);
+	finish(&rg, &c, 1);
+	/* The monitor was asked anyway: no timing hint which check failed. */
+	assert_int_equal(rg.monitor_status & MON_AUTH_SEEN, MON_AUTH_SEEN);
+}
+
+static void
+test_tampered_record(void **state)
+{
+	struct opts o;
+	struct rig rg;
+	struct cl c;
+	struct msbuf *b = fields_new(), *f = msbuf_new(MS_FRAME_MAX + 4);
+	u_char *p;
+	size_t len;
+
+	(void)state;
+	opts_default(&o);
+	connect_ok(&rg, &c, &o);
+	assert_non_null(f);
+	assert_int_equal(msbuf_put_u32(b, 1), 0);
+	assert_int_equal(ms_record_seal(&c.tx, MS_MSG_STATUS, b, f), 0);
+	/* Flip one ciphertext bit after the 7-byte header. */
+	len = msbuf_len(f);
+	assert_non_null(p = malloc(len));
+	assert_int_equal(msbuf_get(f, p, len), 0);
+	p[8] ^= 0x01;
+	assert_int_equal(ms_write_all(c.fd, p, len), 0);
+	free(p);
+	assert_closed(&c);
+	msbuf_free(b);
+	msbuf_free(f);
+	finish(&rg, &c, 1);
+}
+
+static void
+test_monitor_dies_at_auth(void **state)
+{
+	struct opts o;
+	struct rig rg;
+	struct cl c;
+
+	(void)state;
+	opts_default(&o);
+	o.mon_die_at_auth = 1;
+	rig_start(&rg, &o);
+	/* The client hears INTERNAL_ERROR, under the keys it now reads with. */
+	assert_int_equal(cl_handshake(&c, rg.fd, &o), 2);
+	assert_int_equal(c.alert, MS_ST_INTERNAL_ERROR);
+	assert_closed(&c);
+	finish(&rg, &c, 1);
+}
+
+/* ---------------------------------------------------------------- */
+/* Tests: operations                                                 */
+
+static void
+test_ops_roundtrip(void **state)
+{
+	struct opts o;
+	struct rig rg;
+	struct cl c;
+	struct msbuf *blob, *f = fields_new(), *res = fields_new();
+	char *s;
+	uint32_t h, hr, n;
+	uint8_t u8;
+
+	(void)state;
+	opts_default(&o);
+	connect_ok(&rg, &c, &o);
+	h = cl_open(&c, "/app", MS_ACCESS_READ | MS_ACCESS_WRITE, MS_ST_OK);
+	hr = cl_open(&c, "/app", MS_ACCESS_READ, MS_ST_OK);
+	assert_int_not_equal(h, hr);
+	cl_get_expect(&c, "/app", h, "plain", 0, "hello");
+	cl_get_expect(&c, "/app", h, "secret", MS_REC_SECURE, "s3cret");
+	cl_get_expect(&c, "/app", hr, "secret", MS_REC_SECURE, "s3cret");
+	assert_int_equal(cl_simple(&c, MS_MSG_GET, h, "nothing"),
+	    MS_ST_RECORD_NOT_FOUND);
+
+	/* SECURE SET: the blob is opened, the monitor gets the plaintext. */
+	blob = cl_blob(&c, "/app", "pw", h, "hunter2");
+	assert_int_equal(cl_set(&c, h, "pw", MS_REC_SECURE, msbuf_ptr(blob),
+	    msbuf_len(blob)), MS_ST_OK);
+	msbuf_free(blob);
+	cl_get_expect(&c, "/app", h, "stored", MS_REC_SECURE, "hunter2");
+	assert_int_equal(cl_set(&c, h, "plain2", 0, "v", 1), MS_ST_OK);
+	cl_get_expect(&c, "/app", h, "stored", 0, "v");
+
+	/* LIST */
+	assert_int_equal(msbuf_put_u32(f, h), 0);
+	assert_int_equal(cl_request(&c, MS_MSG_LIST, f, res), MS_ST_OK);
+	assert_int_equal(msbuf_get_u32(res, &n), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(msbuf_get_cstring(res, &s, NULL, 255), 0);
+	assert_string_equal(s, "a");
+	free(s);
+	assert_int_equal(msbuf_get_cstring(res, &s, NULL, 255), 0);
+	assert_string_equal(s, "b");
+	free(s);
+	assert_int_equal(msbuf_get_u32(res, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(msbuf_get_cstring(res, &s, NULL, 255), 0);
+	assert_string_equal(s, "plain");
+	free(s);
+	assert_int_equal(msbuf_get_u8(res, &u8), 0);
+	assert_int_equal(msbuf_len(res), 0);
+
+	/* GETACL */
+	assert_int_equal(cl_request(&c, MS_MSG_GETACL, f, res), MS_ST_OK);
+	assert_int_equal(msbuf_get_u8(res, &u8), 0);
+	assert_int_equal(msbuf_get_u32(res, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(msbuf_get_cstring(res, &s, NULL, 70), 0);
+	assert_string_equal(s, "alice");
+	free(s);
+	assert_int_equal(msbuf_get_cstring(res, &s, NULL, 5), 0);
+	assert_string_equal(s, "rw");
+	free(s);
+	assert_int_equal(msbuf_get_u8(res, &u8), 0);
+	assert_int_equal(msbuf_len(res), 0);
+
+	/* SETACL */
+	msbuf_reset(f);
+	assert_int_equal(msbuf_put_u32(f, h), 0);
+	assert_int_equal(msbuf_put_u8(f, MS_SETACL_UNCHANGED), 0);
+	assert_int_equal(msbuf_put_u32(f, 2), 0);
+	assert_int_equal(msbuf_put_cstring(f, "bob"), 0);
+	assert_int_equal(msbuf_put_cstring(f, "rsl"), 0);
+	assert_int_equal(msbuf_put_cstring(f, "group:ops"), 0);
+	assert_int_equal(msbuf_put_cstring(f, ""), 0);
+	assert_int_equal(cl_request(&c, MS_MSG_SETACL, f, res), MS_ST_OK);
+	assert_int_equal(msbuf_len(res), 0);
+
+	/* DELETE a record, then the node. */
+	assert_int_equal(cl_simple(&c, MS_MSG_DELETE, h, "plain"), MS_ST_OK);
+	assert_int_equal(cl_simple(&c, MS_MSG_DELETE, h, ""), MS_ST_OK);
+
+	/* CLOSE: once. */
+	assert_int_equal(cl_simple(&c, MS_MSG_CLOSE, hr, NULL), MS_ST_OK);
+	assert_int_equal(cl_simple(&c, MS_MSG_CLOSE, hr, NULL),
+	    MS_ST_BAD_HANDLE);
+	assert_int_equal(cl_simple(&c, MS_MSG_GET, hr, "plain"),
+	    MS_ST_BAD_HANDLE);
+	assert_int_equal(cl_simple(&c, MS_MSG_LIST, 0, NULL), MS_ST_BAD_HANDLE);
+
+	msbuf_free(f);
+	msbuf_free(res);
+	finish(&rg, &c, 0);
+	assert_int_equal(MON_SETS(rg.monitor_status), 2);
+}
+
+static void
+test_ops_invalid(void **state)
+{
+	struct opts o;
+	struct rig rg;
+	struct cl c;
+	struct msbuf *f = fields_new(), *res = fields_new();
+	char longpath[MS_PATH_MAX + 2];
+	uint32_t h, hr, hroot, i;
+
+	(void)state;
+	opts_default(&o);
+	connect_ok(&rg, &c, &o);
+	/* OPEN: bad paths, bad access bits, ACL refusal from the monitor. */
+	cl_open(&c, "app", MS_ACCESS_READ, MS_ST_INVALID_ARGUMENT);
+	cl_open(&c, "/app/", MS_ACCESS_READ, MS_ST_INVALID_ARGUMENT);
+	cl_open(&c, "/a/../b", MS_ACCESS_READ, MS_ST_INVALID_ARGUMENT);
+	cl_open(&c, "/a\x01", MS_ACCESS_READ, MS_ST_INVALID_ARGUMENT);
+	cl_open(&c, "/app", 0, MS_ST_INVALID_ARGUMENT);
+	cl_open(&c, "/app", 4, MS_ST_INVALID_ARGUMENT);
+	cl_open(&c, "/denied", MS_ACCESS_READ, MS_ST_ACCESS_DENIED);
+	longpath[0] = '/';
+	memset(longpath + 1, 'a', sizeof(longpath) - 2);
+	longpath[sizeof(longpath) - 1] = '\0';
+	cl_open(&c, longpath, MS_ACCESS_READ, MS_ST_INVALID_ARGUMENT);
+	/* An embedded NUL is an argument error, not a structure error. */
+	assert_int_equal(msbuf_put_string(f, "/a\0b", 4), 0);
+	assert_int_equal(msbuf_put_u8(f, 1), 0);
+	assert_int_equal(cl_request(&c, MS_MSG_OPEN, f, res),
+	    MS_ST_INVALID_ARGUMENT);
+
+	h = cl_open(&c, "/app", MS_ACCESS_READ | MS_ACCESS_WRITE, MS_ST_OK);
+	hr = cl_open(&c, "/app", MS_ACCESS_READ, MS_ST_OK);
+	hroot = cl_open(&c, "/", MS_ACCESS_READ | MS_ACCESS_WRITE, MS_ST_OK);
+	assert_int_equal(cl_simple(&c, MS_MSG_GET, h, "a/b"),
+	    MS_ST_INVALID_ARGUMENT);
+	assert_int_equal(cl_simple(&c, MS_MSG_GET, h, ""),
+	    MS_ST_INVALID_ARGUMENT);
+	assert_int_equal(cl_simple(&c, MS_MSG_GET, 999, "plain"),
+	    MS_ST_BAD_HANDLE);
+	/* A READ-only handle cannot write. */
+	assert_int_equal(cl_set(&c, hr, "x", 0, "v", 1), MS_ST_ACCESS_DENIED);
+	assert_int_equal(cl_simple(&c, MS_MSG_DELETE, hr, "x"),
+	    MS_ST_ACCESS_DENIED);
+	assert_int_equal(cl_set(&c, h, "x", 0x80, "v", 1),
+	    MS_ST_INVALID_ARGUMENT);
+	assert_int_equal(cl_simple(&c, MS_MSG_DELETE, hroot, ""),
+	    MS_ST_INVALID_ARGUMENT);
+
+	/*
+	 * SETACL: a read-only handle is enough ('a' is checked by the
+	 * monitor); bad inherit, bad names, too many are refused.
+	 */
+	msbuf_reset(f);
+	assert_int_equal(msbuf_put_u32(f, hr), 0);
+	assert_int_equal(msbuf_put_u8(f, 1), 0);
+	assert_int_equal(msbuf_put_u32(f, 0), 0);
+	assert_int_equal(cl_request(&c, MS_MSG_SETACL, f, res), MS_ST_OK);
+	msbuf_reset(f);
+	assert_int_equal(msbuf_put_u32(f, h), 0);
+	assert_int_equal(msbuf_put_u8(f, 3), 0);
+	assert_int_equal(msbuf_put_u32(f, 0), 0);
+	assert_int_equal(cl_request(&c, MS_MSG_SETACL, f, res),
+	    MS_ST_INVALID_ARGUMENT);
+	msbuf_reset(f);
+	assert_int_equal(msbuf_put_u32(f, h), 0);
+	assert_int_equal(msbuf_put_u8(f, 1), 0);
+	assert_int_equal(msbuf_put_u32(f, 1), 0);
+	assert_int_equal(msbuf_put_cstring(f, "bad name"), 0);
+	assert_int_equal(msbuf_put_cstring(f, "r"), 0);
+	assert_int_equal(cl_request(&c, MS_MSG_SETACL, f, res),
+	    MS_ST_INVALID_ARGUMENT);
+	msbuf_reset(f);
+	assert_int_equal(msbuf_put_u32(f, h), 0);
+	assert_int_equal(msbuf_put_u8(f, 1), 0);
+	assert_int_equal(msbuf_put_u32(f, 1), 0);
+	assert_int_equal(msbuf_put_cstring(f, "bob"), 0);
+	assert_int_equal(msbuf_put_cstring(f, "rx"), 0);
+	assert_int_equal(cl_request(&c, MS_MSG_SETACL, f, res),
+	    MS_ST_INVALID_ARGUMENT);
+	msbuf_reset(f);
+	assert_int_equal(msbuf_put_u32(f, h), 0);
+	assert_int_equal(msbuf_put_u8(f, 1), 0);
+	assert_int_equal(msbuf_put_u32(f, 1), 0);
+	assert_int_equal(msbuf_put_cstring(f, "bob"), 0);
+	assert_int_equal(msbuf_put_cstring(f, "rswlar"), 0);	/* cap 5 */
+	assert_int_equal(cl_request(&c, MS_MSG_SETACL, f, res),
+	    MS_ST_INVALID_ARGUMENT);
+	msbuf_reset(f);
+	assert_int_equal(msbuf_put_u32(f, h), 0);
+	assert_int_equal(msbuf_put_u8(f, 1), 0);
+	assert_int_equal(msbuf_put_u32(f, 257), 0);
+	for (i = 0; i < 257; i++) {
+		assert_int_equal(msbuf_put_cstring(f, "bob"), 0);
+		assert_int_equal(msbuf_put_cstring(f, "r"), 0);
+	}
+	assert_int_equal(cl_request(&c, MS_MSG_SETACL, f, res),
+	    MS_ST_INVALID_ARGUMENT);
+
+	/* Still connected and serving. */
+	assert_int_equal(cl_request(&c, MS_MSG_STATUS, NULL, res), MS_ST_OK);
+	msbuf_free(f);
+	msbuf_free(res);
+	finish(&rg, &c, 0);
+	assert_int_equal(MON_SETS(rg.monitor_status), 0);
+}
+
+static void
+test_value_caps(void **state)
+{
+	struct opts o;
+	struct rig rg;
+	struct cl c;
+	u_char *big;
+	uint32_t h;
+
+	(void)state;
+	opts_default(&o);
+	connect_ok(&rg, &c, &o);
+	h = cl_open(&c, "/app", MS_ACCESS_READ | MS_ACCESS_WRITE, MS_ST_OK);
+	assert_non_null(big = calloc(1, MS_VALUE_MAX + 1));
+	assert_int_equal(cl_set(&c, h, "big", 0, big, MS_VALUE_MAX + 1),
+	    MS_ST_INVALID_ARGUMENT);
+	assert_int_equal(cl_set(&c, h, "big", 0, big, MS_VALUE_MAX), MS_ST_OK);
+	free(big);
+	finish(&rg, &c, 0);
+	assert_int_equal(MON_SETS(rg.monitor_status), 1);
+}
+
+static void
+test_tampered_blob(void **state)
+{
+	struct opts o;
+	struct rig rg;
+	struct cl c;
+	struct msbuf *blob;
+	uint32_t h, h2;
+
+	(void)state;
+	opts_default(&o);
+	connect_ok(&rg, &c, &o);
+	h = cl_open(&c, "/app", MS_ACCESS_READ | MS_ACCESS_WRITE, MS_ST_OK);
+	h2 = cl_open(&c, "/app", MS_ACCESS_READ | MS_ACCESS_WRITE, MS_ST_OK);
+	/* Sealed for another record name: moved blobs fail. */
+	blob = cl_blob(&c, "/app", "other", h, "x");
+	assert_int_equal(cl_set(&c, h, "pw", MS_REC_SECURE, msbuf_ptr(blob),
+	    msbuf_len(blob)), MS_ST_INVALID_ARGUMENT);
+	msbuf_free(blob);
+	/* Sealed for another handle. */
+	blob = cl_blob(&c, "/app", "pw", h2, "x");
+	assert_int_equal(cl_set(&c, h, "pw", MS_REC_SECURE, msbuf_ptr(blob),
+	    msbuf_len(blob)), MS_ST_INVALID_ARGUMENT);
+	/* Replayed (same blob again, old sequence number). */
+	assert_int_equal(cl_set(&c, h2, "pw", MS_REC_SECURE, msbuf_ptr(blob),
+	    msbuf_len(blob)), MS_ST_INVALID_ARGUMENT);
+	msbuf_free(blob);
+	/* Every blob sent counts, even a replayed or a junk one. */
+	c.btx.seq++;
+	/* Not a blob at all. */
+	c.btx.seq++;
+	assert_int_equal(cl_set(&c, h, "pw", MS_REC_SECURE, "junk", 4),
+	    MS_ST_INVALID_ARGUMENT);
+	/* The counter stayed in step: a good blob still works. */
+	blob = cl_blob(&c, "/app", "pw", h, "good");
+	assert_int_equal(cl_set(&c, h, "pw", MS_REC_SECURE, msbuf_ptr(blob),
+	    msbuf_len(blob)), MS_ST_OK);
+	msbuf_free(blob);
+	cl_get_expect(&c, "/app", h, "stored", MS_REC_SECURE, "good");
+	finish(&rg, &c, 0);
+	/* Nothing reached the store but the good value. */
+	assert_int_equal(MON_SETS(rg.monitor_status), 1);
+}
+
+static void
+test_handle_limit(void **state)
+{
+	struct opts o;
+	struct rig rg;
+	struct cl c;
+	uint32_t h[MS_HANDLES_MAX], i;
+
+	(void)state;
+	opts_default(&o);
+	connect_ok(&rg, &c, &o);
+	for (i = 0; i < MS_HANDLES_MAX; i++)
+		h[i] = cl_open(&c, "/app", MS_ACCESS_READ, MS_ST_OK);
+	cl_open(&c, "/app", MS_ACCESS_READ, MS_ST_LIMIT_REACHED);
+	assert_int_equal(cl_simple(&c, MS_MSG_CLOSE, h[10], NULL), MS_ST_OK);
+	i = cl_open(&c, "/app", MS_ACCESS_READ, MS_ST_OK);
+	/* Handle numbers are not reused. */
+	assert_int_not_equal(i, h[10]);
+	cl_open(&c, "/app", MS_ACCESS_READ, MS_ST_LIMIT_REACHED);
+	finish(&rg, &c, 0);
+}
+
+/* A structural error gets PROTOCOL_ERROR, then the connection closes. */
+static void
+expect_protocol_error(uint8_t type, const struct msbuf *body,
+    uint32_t want_id)
+{
+	struct opts o;
+	struct rig rg;
+	struct cl c;
+	struct msbuf *res = fields_new();
+	uint32_t id, st;
+	uint8_t t;
+
+	opts_default(&o);
+	connect_ok(&rg, &c, &o);
+	(void)cl_open(&c, "/app", MS_ACCESS_READ, MS_ST_OK);	/* handle 1 */
+	cl_send(&c, type, body);
+	assert_int_equal(cl_recv(&c, &t, res), 0);
+	assert_int_equal(t, MS_MSG_RESPONSE);
+	assert_int_equal(msbuf_get_u32(res, &id), 0);
+	assert_int_equal(id, want_id);
+	assert_int_equal(msbuf_get_u32(res, &st), 0);
+	assert_int_equal(st, MS_ST_PROTOCOL_ERROR);
+	assert_int_equal(msbuf_len(res), 0);
+	assert_closed(&c);
+	msbuf_free(res);
+	finish(&rg, &c, 1);
+}
+
+static void
+test_protocol_errors(void **state)
+{
+	struct msbuf *b = fields_new();
+
+	(void)state;
+	/* Trailing byte after GET's fields. */
+	assert_int_equal(msbuf_put_u32(b, 77), 0);
+	assert_int_equal(msbuf_put_u32(b, 1), 0);
+	assert_int_equal(msbuf_put_cstring(b, "plain"), 0);
+	assert_int_equal(msbuf_put_u8(b, 0), 0);
+	expect_protocol_error(MS_MSG_GET, b, 77);
+	/* Truncated field. */
+	msbuf_reset(b);
+	assert_int_equal(msbuf_put_u32(b, 78), 0);
+	assert_int_equal(msbuf_put_u16(b, 1), 0);
+	expect_protocol_error(MS_MSG_CLOSE, b, 78);
+	/* String length beyond the record. */
+	msbuf_reset(b);
+	assert_int_equal(msbuf_put_u32(b, 79), 0);
+	assert_int_equal(msbuf_put_u32(b, 1), 0);
+	assert_int_equal(msbuf_put_u32(b, 100), 0);
+	expect_protocol_error(MS_MSG_GET, b, 79);
+	/* Unknown inner type. */
+	msbuf_reset(b);
+	assert_int_equal(msbuf_put_u32(b, 80), 0);
+	expect_protocol_error(0x30, b, 80);
+	/* A handshake message after the handshake. */
+	msbuf_reset(b);
+	assert_int_equal(msbuf_put_u32(b, 81), 0);
+	expect_protocol_error(MS_MSG_CLIENT_FINISHED, b, 81);
+	/* No room for a request id. */
+	msbuf_reset(b);
+	assert_int_equal(msbuf_put_u16(b, 1), 0);
+	expect_protocol_error(MS_MSG_STATUS, b, 0);
+	/* STATUS takes no fields. */
+	msbuf_reset(b);
+	assert_int_equal(msbuf_put_u32(b, 82), 0);
+	assert_int_equal(msbuf_put_u8(b, 0), 0);
+	expect_protocol_error(MS_MSG_STATUS, b, 82);
+	msbuf_free(b);
+}
+
+static void
+test_monitor_malformed(void **state)
+{
+	struct opts o;
+	struct rig rg;
+	struct cl c;
+	uint32_t h;
+
+	(void)state;
+	opts_default(&o);
+	connect_ok(&rg, &c, &o);
+	h = cl_open(&c, "/app", MS_ACCESS_READ, MS_ST_OK);
+	assert_int_equal(cl_simple(&c, MS_MSG_GET, h, "boom"),
+	    MS_ST_INTERNAL_ERROR);
+	assert_closed(&c);
+	finish(&rg, &c, 255);
+}
+
+/* ---------------------------------------------------------------- */
+/* Tests: in-process units                                           */
+
+static struct msbuf *
+config_payload(uint32_t version, uint32_t uid, uint16_t cipher, int trailing)
+{
+	struct msbuf *b = fields_new();
+
+	assert_int_equal(msbuf_put_u32(b, version), 0);
+	assert_int_equal(msbuf_put_cstring(b, "192.0.2.1:4242"), 0);
+	assert_int_equal(msbuf_put_u32(b, uid), 0);
+	assert_int_equal(msbuf_put_u32(b, 65534), 0);
+	assert_int_equal(msbuf_put_cstring(b, "/var/empty"), 0);
+	assert_int_equal(msbuf_put_u32(b, 30000), 0);
+	assert_int_equal(msbuf_put_u32(b, 4096), 0);
+	assert_int_equal(msbuf_put_u8(b, MS_LOG_DEBUG1), 0);
+	assert_int_equal(msbuf_put_u8(b, 0), 0);
+	assert_int_equal(msbuf_put_u8(b, 2), 0);
+	assert_int_equal(msbuf_put_u16(b, cipher), 0);
+	assert_int_equal(msbuf_put_u16(b, MS_CIPHER_AES256_GCM), 0);
+	if (trailing)
+		assert_int_equal(msbuf_put_u8(b, 0), 0);
+	return b;
+}
+
+static void
+test_config_parse(void **state)
+{
+	struct w_config c;
+	struct msbuf *b;
+
+	(void)state;
+	b = config_payload(1, 65534, MS_CIPHER_CHACHA20_POLY1305, 0);
+	assert_int_equal(w_config_parse(&c, b), 0);
+	assert_string_equal(c.peer, "192.0.2.1:4242");
+	assert_string_equal(c.chroot_dir, "/var/empty");
+	assert_int_equal(c.uid, 65534);
+	assert_int_equal(c.gid, 65534);
+	assert_int_equal(c.login_grace_ms, 30000);
+	assert_int_equal(c.max_value_size, 4096);
+	assert_int_equal(c.log_level, MS_LOG_DEBUG1);
+	assert_int_equal(c.ciphers.n, 2);
+	assert_int_equal(c.ciphers.ids[0], MS_CIPHER_CHACHA20_POLY1305);
+	w_config_clear(&c);
+	msbuf_free(b);
+
+	b = config_payload(2, 65534, MS_CIPHER_AES256_GCM, 0);
+	assert_int_not_equal(w_config_parse(&c, b), 0);
+	assert_null(c.peer);
+	msbuf_free(b);
+	b = config_payload(1, 0, MS_CIPHER_AES256_GCM, 0);
+	assert_int_not_equal(w_config_parse(&c, b), 0);
+	msbuf_free(b);
+	b = config_payload(1, 65534, 0x99, 0);
+	assert_int_not_equal(w_config_parse(&c, b), 0);
+	msbuf_free(b);
+	b = config_payload(1, 65534, MS_CIPHER_AES256_GCM, 1);
+	assert_int_not_equal(w_config_parse(&c, b), 0);
+	msbuf_free(b);
+}
+
+static void
+test_handle_table(void **state)
+{
+	struct worker w;
+	const struct w_handle *hp;
+	uint32_t ids[MS_HANDLES_MAX], id;
+	char path[32];
+	int i;
+
+	(void)state;
+	worker_init(&w, -1, -1);
+	for (i = 0; i < MS_HANDLES_MAX; i++) {
+		snprintf(path, sizeof(path), "/n%d", i);
+		assert_int_equal(w_handle_add(&w, path, MS_ACCESS_READ,
+		    &ids[i]), 0);
+	}
+	assert_int_equal(w.nhandles, MS_HANDLES_MAX);
+	assert_int_equal(w_handle_add(&w, "/x", MS_ACCESS_READ, &id),
+	    MS_ERR_LIMIT);
+	assert_non_null(hp = w_handle_find(&w, ids[5]));
+	assert_string_equal(hp->path, "/n5");
+	assert_null(w_handle_find(&w, 0));
+	assert_null(w_handle_find(&w, 12345));
+	assert_int_equal(w_handle_del(&w, ids[5]), 0);
+	assert_int_equal(w_handle_del(&w, ids[5]), MS_ERR_NOT_FOUND);
+	assert_null(w_handle_find(&w, ids[5]));
+	assert_int_equal(w_handle_add(&w, "/y", MS_ACCESS_WRITE, &id), 0);
+	assert_int_not_equal(id, ids[5]);
+	assert_non_null(hp = w_handle_find(&w, id));
+	assert_int_equal(hp->access, MS_ACCESS_WRITE);
+	worker_clear(&w);
+	assert_int_equal(w.nhandles, 0);
+	assert_null(w_handle_find(&w, id));
+}
+
+/* ---------------------------------------------------------------- */
+
+static int
+group_setup(void **state)
+{
+	(void)state;
+	ms_log_init("test_worker", getenv("TEST_WORKER_DEBUG") != NULL ?
+	    MS_LOG_DEBUG3 : MS_LOG_QUIET, 1, -1);
+	signal(SIGPIPE, SIG_IGN);
+	if (ms_pkey_generate(MS_KEY_X25519, &host_kex) != 0 ||
+	    ms_pkey_generate(MS_KEY_ED25519, &host_sig) != 0 ||
+	    ms_pkey_generate(MS_KEY_ED25519, &client_key) != 0 ||
+	    ms_pkey_generate(MS_KEY_ED25519, &other_key) != 0 ||
+	    ms_pkey_raw_public(host_kex, host_kex_pub, 32) != 0 ||
+	    ms_pkey_raw_public(host_sig, host_sig_pub, 32) != 0 ||
+	    ms_pkey_raw_public(client_key, client_pub, 32) != 0 ||
+	    ms_pkey_raw_public(other_key, other_pub, 32) != 0)
+		return -1;
+	return 0;
+}
+
+static int
+group_teardown(void **state)
+{
+	(void)state;
+	EVP_PKEY_free(host_kex);
+	EVP_PKEY_free(host_sig);
+	EVP_PKEY_free(client_key);
+	EVP_PKEY_free(other_key);
+	return 0;
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_config_parse),
+		cmocka_unit_test(test_handle_table),
+		cmocka_unit_test(test_handshake_ok),
+		cmocka_unit_test(test_handshake_chacha),
+		cmocka_unit_test(test_version_mismatch),
+		cmocka_unit_test(test_no_common_cipher),
+		cmocka_unit_test(test_no_common_kex_sig),
+		cmocka_unit_test(test_bad_share),
+		cmocka_unit_test(test_first_frame_not_hello),
+		cmocka_unit_test(test_malformed_hello),
+		cmocka_unit_test(test_login_grace),
+		cmocka_unit_test(test_unauthorized_key),
+		cmocka_unit_test(test_bad_finished),
+		cmocka_unit_test(test_tampered_record),
+		cmocka_unit_test(test_monitor_dies_at_auth),
+		cmocka_unit_test(test_ops_roundtrip),
+		cmocka_unit_test(test_ops_invalid),
+		cmocka_unit_test(test_value_caps),
+		cmocka_unit_test(test_tampered_blob),
+		cmocka_unit_test(test_handle_limit),
+		cmocka_unit_test(test_protocol_errors),
+		cmocka_unit_test(test_monitor_malformed),
+	};
+
+	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}

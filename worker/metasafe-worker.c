@@ -1,0 +1,185 @@
+/*
+ * metasafe-worker — serves one client connection, unprivileged and
+ * sandboxed (SPEC I1, I5).  Started by the monitor (fork+exec) with:
+ *
+ *	fd 3	the client's TCP socket
+ *	fd 4	the monitor socketpair (requests, PROTOCOL.md 11)
+ *	fd 5	the log socketpair
+ *
+ * Order matters: read CONFIG from the monitor, initialise everything that
+ * needs the file system (OpenSSL configuration and algorithm fetches,
+ * setproctitle), enter the sandbox, and only then read the first network
+ * byte.  The worker never runs unsandboxed: ms_sandbox_enter() does not
+ * return on failure.
+ */
+#include <sys/types.h>
+
+#include <fcntl.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+
+#include "buf.h"
+#include "crypto.h"
+#include "errors.h"
+#include "frame.h"
+#include "log.h"
+#include "proto.h"
+#include "sandbox/sandbox.h"
+#include "schedule.h"
+#include "worker.h"
+
+#define CONFIG_FRAME_MAX	8192
+#define CONFIG_TIMEOUT_MS	30000
+#define WORKER_MAX_FDS		8
+
+static struct worker the_worker;
+
+/* fatal() may strike anywhere: the session secrets must not outlive it. */
+static void
+cleanup(int code)
+{
+	(void)code;
+	worker_clear(&the_worker);
+}
+
+static void
+check_fds(void)
+{
+	if (fcntl(MS_WORKER_CLIENT_FD, F_GETFD) == -1 ||
+	    fcntl(MS_WORKER_MONITOR_FD, F_GETFD) == -1 ||
+	    fcntl(MS_WORKER_LOG_FD, F_GETFD) == -1)
+		fatal("fds 3, 4 and 5 must be open: metasafe-worker is "
+		    "started by metasafed, not by hand");
+	/* Whatever else leaked in must not survive into the sandbox. */
+	closefrom(MS_WORKER_LOG_FD + 1);
+}
+
+static void
+read_config(struct w_config *conf)
+{
+	struct msbuf *b;
+	uint8_t type;
+	int r;
+
+	if ((b = msbuf_new(CONFIG_FRAME_MAX)) == NULL)
+		fatal_f("out of memory");
+	if ((r = ms_frame_read(MS_WORKER_MONITOR_FD, &type, b,
+	    CONFIG_FRAME_MAX, CONFIG_TIMEOUT_MS)) != 0)
+		fatal_fr(r, "read CONFIG from the monitor");
+	if (type != MS_MON_CONFIG)
+		fatal_f("expected CONFIG from the monitor, got 0x%02x", type);
+	if ((r = w_config_parse(conf, b)) != 0)
+		fatal_fr(r, "bad CONFIG from the monitor");
+	msbuf_free(b);
+}
+
+/*
+ * Exercise every primitive the session uses, so OpenSSL reads its
+ * configuration, loads providers, fetches algorithms (cached by crypto.c)
+ * and seeds its DRBG while files can still be opened.
+ */
+static void
+crypto_warm_up(void)
+{
+	u_char buf[64], key[MS_AEAD_KEY_LEN], nonce[MS_AEAD_NONCE_LEN];
+	u_char ct[sizeof(buf) + MS_AEAD_TAG_LEN], pub[MS_X25519_LEN];
+	u_char out[MS_SHA256_LEN];
+	struct ms_hash *h;
+	struct ms_transcript *t;
+	EVP_PKEY *a = NULL;
+	int r;
+
+	if (OPENSSL_init_crypto(OPENSSL_INIT_LOAD_CONFIG, NULL) != 1)
+		fatal_f("OPENSSL_init_crypto failed");
+	memset(buf, 0x5a, sizeof(buf));
+	memset(nonce, 0, sizeof(nonce));
+	if ((r = ms_random_bytes(key, sizeof(key))) != 0 ||
+	    (r = ms_sha256(buf, sizeof(buf), out)) != 0 ||
+	    (r = ms_hmac_sha256(key, sizeof(key), buf, sizeof(buf), out)) != 0 ||
+	    (r = ms_hkdf_extract(key, sizeof(key), buf, sizeof(buf), out)) != 0 ||
+	    (r = ms_hkdf_expand(out, sizeof(out), buf, 8, buf, 32)) != 0 ||
+	    (r = ms_aead_seal(MS_AEAD_AES256_GCM, key, nonce, NULL, 0, buf,
+	    sizeof(buf), ct)) != 0 ||
+	    (r = ms_aead_open(MS_AEAD_AES256_GCM, key, nonce, NULL, 0, ct,
+	    sizeof(ct), buf)) != 0 ||
+	    (r = ms_aead_seal(MS_AEAD_CHACHA20_POLY1305, key, nonce, NULL, 0,
+	    buf, sizeof(buf), ct)) != 0 ||
+	    (r = ms_aead_open(MS_AEAD_CHACHA20_POLY1305, key, nonce, NULL, 0,
+	    ct, sizeof(ct), buf)) != 0 ||
+	    (r = ms_pkey_generate(MS_KEY_X25519, &a)) != 0 ||
+	    (r = ms_pkey_raw_public(a, pub, sizeof(pub))) != 0 ||
+	    (r = ms_x25519_derive(a, pub, out)) != 0)
+		fatal_fr(r, "cryptography self-check");
+	if ((h = ms_hash_new()) == NULL ||
+	    ms_hash_update(h, buf, sizeof(buf)) != 0 ||
+	    ms_hash_peek(h, out) != 0)
+		fatal_f("hash self-check");
+	ms_hash_free(h);
+	if ((t = ms_transcript_new()) == NULL)
+		fatal_f("transcript self-check");
+	ms_transcript_free(t);
+	EVP_PKEY_free(a);
+	OPENSSL_cleanse(key, sizeof(key));
+	OPENSSL_cleanse(out, sizeof(out));
+	OPENSSL_cleanse(buf, sizeof(buf));
+}
+
+static void
+enter_sandbox(const struct w_config *conf)
+{
+	struct ms_sandbox_params p;
+	struct ms_sandbox *sb;
+
+	memset(&p, 0, sizeof(p));
+	p.chroot_dir = conf->chroot_dir;
+	p.uid = conf->uid;
+	p.gid = conf->gid;
+	p.debug = conf->sandbox_debug;
+	p.max_fds = WORKER_MAX_FDS;
+	p.report = w_sandbox_report;
+	if ((sb = ms_sandbox_prepare(&p)) == NULL)
+		fatal("cannot prepare the sandbox; refusing to serve %s",
+		    conf->peer);
+	if (ms_sandbox_enter(sb) != 0)
+		fatal("cannot enter the sandbox; refusing to serve %s",
+		    conf->peer);
+	debug_f("sandboxed in %s as %lu:%lu%s", conf->chroot_dir,
+	    (u_long)conf->uid, (u_long)conf->gid,
+	    conf->sandbox_debug ? " (sandbox debug mode)" : "");
+}
+
+int
+main(int argc, char **argv, char **envp)
+{
+	struct worker *w = &the_worker;
+	int r;
+
+	setproctitle_init(argc, argv, envp);
+	ms_log_init("metasafe-worker", MS_LOG_INFO, 0, -1);
+	check_fds();
+	w_log_channel_init(MS_WORKER_LOG_FD);
+	ms_log_set_cleanup(cleanup);
+	/* A client that vanishes must be an error return, not a signal. */
+	if (signal(SIGPIPE, SIG_IGN) == SIG_ERR)
+		fatal("signal(SIGPIPE)");
+
+	worker_init(w, MS_WORKER_CLIENT_FD, MS_WORKER_MONITOR_FD);
+	read_config(&w->conf);
+	ms_log_set_level((enum ms_loglevel)w->conf.log_level);
+	setproctitle("worker %s", w->conf.peer);
+	crypto_warm_up();
+	enter_sandbox(&w->conf);
+
+	if ((r = w_handshake(w)) == 0)
+		r = w_session(w);
+	worker_clear(w);
+	if (r == MS_ERR_INTERNAL)
+		return 255;
+	return r == 0 ? 0 : 1;
+}
