@@ -75,14 +75,14 @@ mon_dispatch(const struct mon_ctx *ctx, struct mon_worker *w, uint8_t type,
 		    (long)w->pid, w->peer, type);
 		return MS_ERR_PROTOCOL;
 	}
-	if ((ent->states & w->state) == 0) {
-		error_f("worker %ld (%s): request %s not permitted in state "
-		    "0x%02x", (long)w->pid, w->peer, ent->name, w->state);
-		return MS_ERR_PROTOCOL;
-	}
 	if (ent->once && (w->once_done & (1u << i)) != 0) {
 		error_f("worker %ld (%s): request %s repeated",
 		    (long)w->pid, w->peer, ent->name);
+		return MS_ERR_PROTOCOL;
+	}
+	if ((ent->states & w->state) == 0) {
+		error_f("worker %ld (%s): request %s not permitted in state "
+		    "0x%02x", (long)w->pid, w->peer, ent->name, w->state);
 		return MS_ERR_PROTOCOL;
 	}
 	w->once_done |= ent->once ? (1u << i) : 0;

@@ -362,3 +362,50 @@ wait_for_workers() {
 		sleep 0.1
 	done
 }
+
+# --- rogue worker ------------------------------------------------------------
+#
+# start_rogue_daemon: start_daemon with WorkerPath = the rogue worker, which
+#	plays a compromised worker for "ROGUE ..." connections and execs the
+#	real worker for everyone else.
+# rogue SCENARIO [ARGS]: run one scenario; its report lines (and nothing
+#	after the monitor killed it) end up in $OBJ/rogue.out.
+# rogue_has LINE / rogue_lacks LINE: assertions on that report.
+# daemon_healthy: the daemon runs and serves a normal client.
+ROGUE=$BUILD/regress/progs/rogue-worker
+start_rogue_daemon() {
+	need_prog "$ROGUE"
+	start_daemon "$@"
+	sed -i "s|^WorkerPath .*|WorkerPath $ROGUE|" "$OBJ/metasafed_config"
+	stop_daemon
+	start_daemon
+}
+
+rogue() {
+	exec 5<>"/dev/tcp/127.0.0.1/$DAEMON_PORT" || fatal "rogue: connect"
+	printf 'ROGUE %s\n' "$*" >&5
+	timeout 20 cat <&5 > "$OBJ/rogue.out"
+	exec 5<&-
+	trace "rogue $*: $(tr '\n' '|' < "$OBJ/rogue.out")"
+	sleep 0.2	# let the monitor log the kill
+}
+
+rogue_has() {
+	grep -qx "$1" "$OBJ/rogue.out" ||
+	    fail "rogue report lacks '$1': $(tr '\n' '|' < "$OBJ/rogue.out")"
+}
+
+rogue_lacks() {
+	if grep -qx "$1" "$OBJ/rogue.out"; then
+		fail "rogue report has '$1': the monitor allowed it"
+	fi
+}
+
+log_has() {
+	grep -q "$1" "$OBJ/metasafed.log" || fail "daemon log lacks '$1'"
+}
+
+daemon_healthy() {
+	pid_alive "$DAEMON_PID" || fatal "daemon is dead"
+	ms status > /dev/null 2>&1 || fail "daemon no longer serves a normal client"
+}

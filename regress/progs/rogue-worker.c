@@ -326,16 +326,32 @@ scenario(const char *name, char *arg1, char *arg2)
 		say("try sign");
 		step("sign", mon_call(MS_MON_SIGN, req, resp));
 	} else if (strcmp(name, "sign-without-nonce") == 0 ||
-	    strcmp(name, "sign-foreign-nonce") == 0) {
-		if (step("hello", do_hello(&g)) != 0)
-			return;
-		if (arg1 != NULL) {
+	    strcmp(name, "sign-foreign-nonce") == 0 ||
+	    strcmp(name, "decap-foreign-nonce") == 0) {
+		/* arg1: another worker's nonce (hex); default: random. */
+		if (arg1 != NULL && strlen(arg1) == 64) {
 			size_t i;
 
-			for (i = 0; i < 32 && arg1[2 * i] && arg1[2 * i + 1]; i++)
+			for (i = 0; i < 32; i++)
 				sscanf(arg1 + 2 * i, "%2hhx", &other[i]);
 		} else
 			ms_random_bytes(other, 32);
+		if (step("hello", do_hello(&g)) != 0)
+			return;
+		if (strcmp(name, "decap-foreign-nonce") == 0) {
+			make_hellos(&g, other);
+			say("try decap");
+			step("decap", hellos_call(&g, MS_MON_DECAP, junk, 32));
+			return;
+		}
+		/* A legitimate DECAP, then SIGN over a transcript without
+		 * this worker's nonce. */
+		make_hellos(&g, g.nonce);
+		if (step("decap", hellos_call(&g, MS_MON_DECAP, junk, 32)) != 0)
+			return;
+		msbuf_free(g.ch);
+		msbuf_free(g.sh);
+		EVP_PKEY_free(g.eph);
 		make_hellos(&g, other);
 		say("try sign");
 		step("sign", hellos_call(&g, MS_MON_SIGN, junk, 64));
