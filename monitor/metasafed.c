@@ -162,6 +162,8 @@ main(int argc, char **argv)
 	}
 	if (!debug)
 		ms_log_set_level(conf.log_level);
+	else
+		conf.sandbox_debug = 1;	/* -d: trap and report, never kill */
 	if (dump) {
 		servconf_dump(stdout, &conf);
 		exit(0);

@@ -31,6 +31,8 @@
 #include "log.h"
 #include "proto.h"
 #include "schedule.h"
+#include "sandbox.h"
+#include "worker.h"
 
 #define CLIENT	MS_WORKER_CLIENT_FD
 #define MON	MS_WORKER_MONITOR_FD
@@ -284,6 +286,42 @@ load_key(const char *path)
 	return k;
 }
 
+/*
+ * Enter the real sandbox exactly as the worker does, from the monitor's
+ * CONFIG, then make a forbidden syscall.  Under SandboxDebug the call is
+ * trapped and reported through the log channel; otherwise SIGSYS kills us.
+ */
+static void
+sandboxed_syscall(void)
+{
+	struct ms_sandbox_params p;
+	struct ms_sandbox *sb;
+	struct w_config conf;
+	struct msbuf *b = nb();
+	uint8_t type;
+	int fd;
+
+	memset(&conf, 0, sizeof(conf));
+	if (ms_frame_read(MON, &type, b, MS_FRAME_MAX, 10000) != 0 ||
+	    type != MS_MON_CONFIG || w_config_parse(&conf, b) != 0)
+		exit(2);
+	w_log_channel_init(MS_WORKER_LOG_FD);
+	memset(&p, 0, sizeof(p));
+	p.chroot_dir = conf.chroot_dir;
+	p.uid = conf.uid;
+	p.gid = conf.gid;
+	p.debug = conf.sandbox_debug;
+	p.max_fds = 8;
+	p.report = w_sandbox_report;
+	if ((sb = ms_sandbox_prepare(&p)) == NULL)
+		exit(2);
+	ms_sandbox_enter(sb);
+	say("try socket");
+	fd = socket(AF_INET, SOCK_STREAM, 0);
+	say("survived socket (%d, errno %d)", fd, errno);
+	msbuf_free(b);
+}
+
 static void
 scenario(const char *name, char *arg1, char *arg2)
 {
@@ -294,6 +332,10 @@ scenario(const char *name, char *arg1, char *arg2)
 	int r;
 
 	memset(&g, 0, sizeof(g));
+	if (strcmp(name, "sandboxed-syscall") == 0) {
+		sandboxed_syscall();
+		return;
+	}
 	skip_config();
 	if (strcmp(name, "sign-twice") == 0) {
 		if (step("kex", kex_to_signed(&g)) != 0)
