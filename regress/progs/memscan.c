@@ -21,6 +21,12 @@
 
 #define NEEDLE_MAX	4096
 #define CHUNK		(1024 * 1024)
+/*
+ * Larger mappings are sanitizer shadow memory or reserved arenas (ASan maps
+ * terabytes of never-touched zero pages); keys live in the heap, stacks and
+ * data segments, all far smaller.  Skipped mappings are reported.
+ */
+#define MAPPING_MAX	(1024ULL * 1024 * 1024)
 
 struct needle {
 	const char	*name;
@@ -131,6 +137,11 @@ main(int argc, char **argv)
 			continue;
 		if (perms[0] != 'r' || strstr(mapname, "[vvar]") != NULL)
 			continue;
+		if (end - start > MAPPING_MAX) {
+			printf("skipped %jx-%jx (%ju MiB) %s\n", start, end,
+			    (end - start) >> 20, mapname);
+			continue;
+		}
 		scan_mapping(memfd, start, end, nv, nn,
 		    mapname[0] ? mapname : "anon", buf);
 	}
