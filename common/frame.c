@@ -146,7 +146,8 @@ ms_frame_read(int fd, uint8_t *typep, struct msbuf *payload,
 			return MS_ERR_SYSTEM;
 		deadline += timeout_ms;
 	}
-	if ((r = read_all(fd, hdr, sizeof(hdr), deadline, &got)) != 0) {
+	/* The length alone first: a bad one is refused without waiting. */
+	if ((r = read_all(fd, hdr, 4, deadline, &got)) != 0) {
 		if (r == MS_ERR_CONN_CLOSED && got > 0)
 			r = MS_ERR_MESSAGE_INCOMPLETE;
 		goto out;
@@ -155,6 +156,12 @@ ms_frame_read(int fd, uint8_t *typep, struct msbuf *payload,
 	    (uint32_t)hdr[2] << 8 | hdr[3];
 	if ((r = check_len(len, max_len)) != 0)
 		goto out;
+	got = 0;
+	if ((r = read_all(fd, hdr + 4, 1, deadline, &got)) != 0) {
+		if (r == MS_ERR_CONN_CLOSED)
+			r = MS_ERR_MESSAGE_INCOMPLETE;
+		goto out;
+	}
 	/* A frame the caller's buffer cannot hold is as bad as one over max. */
 	if (len - 1 > msbuf_avail(payload)) {
 		r = MS_ERR_FRAME_TOO_LARGE;

@@ -304,14 +304,20 @@ mon_auth(const struct mon_ctx *ctx, struct mon_worker *w, struct msbuf *req,
 	char fp[MS_FINGERPRINT_MAX] = "unknown";
 	size_t cvlen, msglen;
 	uint16_t alg = 0;
+	uint8_t finished_ok;
 	int r, client_ok;
 
 	if ((tail = msbuf_new(TAIL_MAX)) == NULL)
 		return MS_ERR_ALLOC;
 	if ((r = msbuf_get_stringb(req, tail, TAIL_MAX)) != 0 ||
 	    (r = msbuf_get_string_direct(req, &cv, &cvlen,
-	    CLIENT_VERIFY_MAX)) != 0 || msbuf_len(req) != 0)
+	    CLIENT_VERIFY_MAX)) != 0 ||
+	    (r = msbuf_get_u8(req, &finished_ok)) != 0 || msbuf_len(req) != 0)
 		goto out;
+	if (finished_ok > 1) {
+		r = MS_ERR_INVALID_FORMAT;
+		goto out;
+	}
 	/* The transcript is hashed here, from bytes checked here. */
 	if ((t = ms_transcript_new()) == NULL) {
 		r = MS_ERR_ALLOC;
@@ -345,7 +351,11 @@ mon_auth(const struct mon_ctx *ctx, struct mon_worker *w, struct msbuf *req,
 	}
 	/* Look the key up whatever happened above: no timing difference. */
 	p = principals_find(ctx->principals, client_pub);
-	if (client_ok && p != NULL) {
+	/*
+	 * The worker alone can check CLIENT_FINISHED (key confirmation); its
+	 * verdict can only make the login fail, never succeed.
+	 */
+	if (client_ok && p != NULL && finished_ok) {
 		if ((r = bind_principal(w, p)) != 0)
 			goto out;
 		w->state = MW_AUTHED;
@@ -357,7 +367,8 @@ mon_auth(const struct mon_ctx *ctx, struct mon_worker *w, struct msbuf *req,
 	} else {
 		w->state = MW_REFUSED;
 		logit("audit: auth key=%s peer=%s result=denied (%s)", fp,
-		    w->peer, !client_ok ? "bad proof" : "unknown key");
+		    w->peer, !client_ok ? "bad proof" : p == NULL ?
+		    "unknown key" : "bad finished");
 		if ((r = msbuf_put_u32(resp, MS_ST_AUTH_FAILED)) == 0)
 			r = msbuf_put_cstring(resp, "");
 	}

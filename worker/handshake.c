@@ -533,8 +533,8 @@ authenticate(struct worker *w, struct hs *hs)
 	if ((r = install_application_keys(w, hs, th_cf)) != 0)
 		goto out;
 	/* Always ask the monitor, whatever the finished check said. */
-	if ((r = mw_auth(w->mon_fd, hs->tail, hs->cv, &mon_status, principal,
-	    sizeof(principal))) != 0) {
+	if ((r = mw_auth(w->mon_fd, hs->tail, hs->cv, fin_ok, &mon_status,
+	    principal, sizeof(principal))) != 0) {
 		r = hs_monitor_fail(w, hs, r, "auth");
 		goto out;
 	}

@@ -186,8 +186,8 @@ mw_sign(int fd, const struct msbuf *ch_frame, const struct msbuf *sh_frame,
 
 int
 mw_auth(int fd, const struct msbuf *transcript_tail,
-    const struct msbuf *client_verify, uint32_t *statusp, char *principal,
-    size_t principal_size)
+    const struct msbuf *client_verify, int finished_ok, uint32_t *statusp,
+    char *principal, size_t principal_size)
 {
 	struct msbuf *req = NULL, *ans = NULL;
 	char *name = NULL;
@@ -199,6 +199,7 @@ mw_auth(int fd, const struct msbuf *transcript_tail,
 	if ((r = new_req(&req)) != 0 ||
 	    (r = msbuf_put_stringb(req, transcript_tail)) != 0 ||
 	    (r = msbuf_put_stringb(req, client_verify)) != 0 ||
+	    (r = msbuf_put_u8(req, finished_ok ? 1 : 0)) != 0 ||
 	    (r = mon_call(fd, MS_MON_AUTH, req, &ans)) != 0)
 		goto out;
 	if ((r = get_status(ans, statusp)) != 0 ||

@@ -31,8 +31,8 @@ int	mw_sign(int fd, const struct msbuf *ch_frame,
 	    const struct msbuf *sh_frame, u_char sig[MS_ED25519_SIG_LEN]);
 /* principal has room for MS_PRINCIPAL_MAX + 1 bytes. */
 int	mw_auth(int fd, const struct msbuf *transcript_tail,
-	    const struct msbuf *client_verify, uint32_t *statusp,
-	    char *principal, size_t principal_size);
+	    const struct msbuf *client_verify, int finished_ok,
+	    uint32_t *statusp, char *principal, size_t principal_size);
 
 /* Data requests: paths, never handles. */
 struct mw_value {

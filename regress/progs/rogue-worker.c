@@ -221,7 +221,8 @@ do_auth(struct rogue *g, EVP_PKEY *signer, const u_char idpub[32])
 	    &msglen) != 0 || ms_ed25519_sign(signer, msg, msglen, sig) != 0 ||
 	    msbuf_put_u16(cv, MS_SIG_ED25519) != 0 ||
 	    msbuf_put_string(cv, sig, 64) != 0 ||
-	    msbuf_put_stringb(req, tail) != 0 || msbuf_put_stringb(req, cv) != 0)
+	    msbuf_put_stringb(req, tail) != 0 || msbuf_put_stringb(req, cv) != 0 ||
+	    msbuf_put_u8(req, 1) != 0)
 		exit(2);
 	if ((r = mon_call(MS_MON_AUTH, req, resp)) == 0)
 		r = msbuf_get_u32(resp, &status);

@@ -290,6 +290,7 @@ session_auth(struct fixture *f, struct session *s, EVP_PKEY *signer,
 	assert_int_equal(msbuf_put_string(cv, sig, 64), 0);
 	assert_int_equal(msbuf_put_stringb(req, tail), 0);
 	assert_int_equal(msbuf_put_stringb(req, cv), 0);
+	assert_int_equal(msbuf_put_u8(req, 1), 0);	/* finished ok */
 	assert_int_equal(call(f, s, MS_MON_AUTH, req, resp) == 0,
 	    expect_rc == 0);
 	if (expect_rc == 0)

@@ -179,14 +179,15 @@ mon_auth(struct fake_mon *m, struct msbuf *req, struct msbuf *ans)
 	u_char th[32], msg[128], pub[32], sig[64], sv_sig[64];
 	uint32_t len;
 	uint16_t alg;
-	uint8_t type, id_type;
+	uint8_t type, id_type, fin_ok;
 	size_t mlen;
 	int ok;
 
 	m->auth_seen = 1;
 	if ((tail = msbuf_new(1024)) == NULL || (cv = msbuf_new(256)) == NULL ||
 	    msbuf_get_stringb(req, tail, 1024) != 0 ||
-	    msbuf_get_stringb(req, cv, 256) != 0 || msbuf_len(req) != 0)
+	    msbuf_get_stringb(req, cv, 256) != 0 ||
+	    msbuf_get_u8(req, &fin_ok) != 0 || fin_ok > 1 || msbuf_len(req) != 0)
 		mon_exit(m, 1);
 	mon_hashes(m, tail, th);
 	/* SERVER_VERIFY must carry our signature. */
@@ -207,7 +208,7 @@ mon_auth(struct fake_mon *m, struct msbuf *req, struct msbuf *ans)
 	    msbuf_get_string_fixed(cv, sig, 64) == 0 && msbuf_len(cv) == 0;
 	ok = ok && ms_sig_message(MS_SIG_CONTEXT_CLIENT, th, msg, sizeof(msg),
 	    &mlen) == 0 && ms_ed25519_verify(pub, msg, mlen, sig, 64) == 0 &&
-	    memcmp(pub, client_pub, 32) == 0;
+	    memcmp(pub, client_pub, 32) == 0 && fin_ok;
 	m->authed = ok;
 	if (msbuf_put_u32(ans, ok ? MS_ST_OK : MS_ST_AUTH_FAILED) != 0 ||
 	    msbuf_put_cstring(ans, ok ? "alice" : "") != 0)
