@@ -152,5 +152,7 @@ main(int argc, char **argv)
 			printf("absent %s\n", nv[i].name);
 		any |= nv[i].found;
 	}
+	free(nv);
+	free(buf);
 	return any ? 1 : 0;
 }
