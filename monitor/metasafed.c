@@ -34,7 +34,7 @@ static const char *pidfile_written;
 static void __attribute__((noreturn))
 usage(void)
 {
-	fprintf(stderr, "usage: metasafed [-DdTt] -f config_file\n");
+	fprintf(stderr, "usage: metasafed [-DdTt] [-E log_file] -f config_file\n");
 	exit(1);
 }
 
@@ -94,6 +94,29 @@ check_privsep_user(const struct servconf *c, struct server_opts *o, char *err,
 }
 
 static int
+open_logfile(const char *path)
+{
+	int fd, devnull;
+
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
+	    0600)) == -1) {
+		fprintf(stderr, "metasafed: -E %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	/* daemon(0, 1) keeps fds 0-2: point them at /dev/null and the file. */
+	if ((devnull = open("/dev/null", O_RDWR)) == -1 ||
+	    dup2(devnull, STDIN_FILENO) == -1 ||
+	    dup2(devnull, STDOUT_FILENO) == -1 ||
+	    dup2(fd, STDERR_FILENO) == -1) {
+		fprintf(stderr, "metasafed: -E %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	close(devnull);
+	close(fd);
+	return 0;
+}
+
+static int
 write_pidfile(const char *path)
 {
 	FILE *f;
@@ -120,12 +143,12 @@ main(int argc, char **argv)
 	struct server_opts opts;
 	struct mon_ctx ctx;
 	struct ms_store *store = NULL;
-	const char *config = NULL;
+	const char *config = NULL, *logfile = NULL;
 	char err[1024];
 	int ch, foreground = 0, debug = 0, test_only = 0, dump = 0, r;
 
 	setproctitle_init(argc, argv, environ);
-	while ((ch = getopt(argc, argv, "DdTtf:")) != -1) {
+	while ((ch = getopt(argc, argv, "DdE:Ttf:")) != -1) {
 		switch (ch) {
 		case 'D':
 			foreground = 1;
@@ -133,6 +156,9 @@ main(int argc, char **argv)
 		case 'd':
 			debug++;
 			foreground = 1;
+			break;
+		case 'E':
+			logfile = optarg;
 			break;
 		case 'T':
 			dump = 1;
@@ -150,8 +176,12 @@ main(int argc, char **argv)
 	if (config == NULL || optind != argc)
 		usage();
 
+	/* -E: log lines go to this file (as with sshd), also once detached. */
+	if (logfile != NULL && open_logfile(logfile) != 0)
+		exit(1);
 	ms_log_init("metasafed", debug ? MS_LOG_DEBUG1 + debug - 1 :
-	    MS_LOG_INFO, foreground || test_only || dump, LOG_DAEMON);
+	    MS_LOG_INFO, foreground || test_only || dump || logfile != NULL,
+	    LOG_DAEMON);
 	servconf_init(&conf);
 	memset(&opts, 0, sizeof(opts));
 	opts.config_path = config;
@@ -199,7 +229,7 @@ main(int argc, char **argv)
 	OPENSSL_cleanse(keys.store_key, sizeof(keys.store_key));
 	if ((r = server_listen(&conf)) != 0)
 		fatal("cannot listen");
-	if (!foreground && daemon(0, 0) == -1)
+	if (!foreground && daemon(0, logfile != NULL) == -1)
 		fatal("daemon: %s", strerror(errno));
 	ms_log_set_cleanup(cleanup);
 	if (write_pidfile(conf.pid_file) != 0)
