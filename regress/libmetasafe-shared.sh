@@ -17,7 +17,8 @@ grep -q '^Libs:.*-lmetasafe' "$BUILD/metasafe.pc" || fail "metasafe.pc lacks -lm
 grep -q '^Cflags:' "$BUILD/metasafe.pc" || fail "metasafe.pc lacks Cflags"
 mkdir -p "$OBJ/pc/include" "$OBJ/pc/lib/pkgconfig"
 cp "$TOP/client/metasafe.h" "$OBJ/pc/include/"
-cp "$SO" "$OBJ/pc/lib/"
+cp "$BUILD/libmetasafe.so.1" "$OBJ/pc/lib/"
+ln -s libmetasafe.so.1 "$OBJ/pc/lib/libmetasafe.so"
 sed "s|^prefix=.*|prefix=$OBJ/pc|" "$BUILD/metasafe.pc" > "$OBJ/pc/lib/pkgconfig/metasafe.pc"
 flags=$(PKG_CONFIG_PATH=$OBJ/pc/lib/pkgconfig pkg-config --cflags --libs metasafe) ||
     fatal "pkg-config cannot read metasafe.pc"
@@ -26,7 +27,7 @@ san=
 cc $san -o "$OBJ/holder" "$TOP/regress/progs/hold-conn.c" $flags \
     -Wl,-rpath,"$OBJ/pc/lib" 2> "$OBJ/cc.err" ||
     fatal "cannot build against libmetasafe.so: $(cat "$OBJ/cc.err")"
-ldd "$OBJ/holder" | grep -q "$OBJ/pc/lib/libmetasafe.so" ||
+ldd "$OBJ/holder" | grep -q "$OBJ/pc/lib/libmetasafe.so.1" ||
     fail "program not linked to the shared library"
 
 start_daemon
