@@ -7,7 +7,7 @@ tid "libmetasafe.so: exported API, pkg-config, a linked program works"
 need_tool cc nm pkg-config
 SO=$BUILD/libmetasafe.so
 [ -f "$SO" ] || fatal "$SO missing"
-nm -D --defined-only "$SO" | awk '$2 ~ /^[TDBR]$/ { print $3 }' > "$OBJ/syms"
+nm -D --defined-only "$SO" | awk '$2 ~ /^[TDBR]$/ { sub(/@.*/, "", $3); print $3 }' > "$OBJ/syms"
 grep -q '^metasafe_connect_auth$' "$OBJ/syms" || fail "metasafe_connect_auth not exported"
 if grep -v '^metasafe_' "$OBJ/syms" > "$OBJ/leaked"; then
 	fail "internal symbols exported: $(head -5 "$OBJ/leaked" | tr '\n' ' ')"
