@@ -74,6 +74,7 @@ cl_conn_free(struct metasafe_conn *c)
 	free(c->host);
 	free(c->port);
 	free(c->known_hosts);
+	free(c->ca_file);
 	freezero(c, sizeof(*c));
 }
 

@@ -27,60 +27,11 @@
 #include "proto.h"
 #include "record.h"
 #include "schedule.h"
+#include "sigalg.h"
 
 #define HELLO_BUF_MAX	1024
-#define HS_BODY_MAX	1024
+#define HS_BODY_MAX	(CL_IDENTITY_MAX + 1024)
 #define SIG_MSG_MAX	128
-
-int
-metasafe_key_load(const char *path, const char *passphrase,
-    struct metasafe_key **keyp)
-{
-	struct metasafe_key *k;
-	int r, saved_errno;
-
-	if (keyp == NULL || path == NULL)
-		return METASAFE_ERR_USAGE;
-	*keyp = NULL;
-	if ((k = calloc(1, sizeof(*k))) == NULL)
-		return METASAFE_ERR_NOMEM;
-	if ((r = ms_key_load_private(path, passphrase, &k->pkey)) != 0) {
-		saved_errno = errno;
-		free(k);
-		errno = saved_errno;
-		switch (r) {
-		case MS_ERR_PASSPHRASE_REQUIRED:
-			return METASAFE_ERR_PASSPHRASE_REQUIRED;
-		case MS_ERR_BAD_PASSPHRASE:
-			return METASAFE_ERR_BAD_PASSPHRASE;
-		case MS_ERR_NOT_FOUND:
-			errno = ENOENT;
-			return METASAFE_ERR_SYSTEM;
-		case MS_ERR_SYSTEM:
-			return METASAFE_ERR_SYSTEM;
-		case MS_ERR_ALLOC:
-			return METASAFE_ERR_NOMEM;
-		default:
-			return METASAFE_ERR_IDENTITY;
-		}
-	}
-	if (ms_pkey_type(k->pkey) != MS_KEY_ED25519 ||
-	    ms_pkey_raw_public(k->pkey, k->pub, sizeof(k->pub)) != 0) {
-		metasafe_key_free(k);
-		return METASAFE_ERR_IDENTITY;
-	}
-	*keyp = k;
-	return 0;
-}
-
-void
-metasafe_key_free(struct metasafe_key *k)
-{
-	if (k == NULL)
-		return;
-	EVP_PKEY_free(k->pkey);
-	freezero(k, sizeof(*k));
-}
 
 static int
 conn_setup(struct metasafe_conn *c, const struct metasafe_opts *o)
@@ -109,6 +60,15 @@ conn_setup(struct metasafe_conn *c, const struct metasafe_opts *o)
 	if (cl_parse_ciphers(o->ciphers, &c->offered) != 0)
 		return cl_fatal(c, METASAFE_ERR_USAGE,
 		    "bad cipher list \"%s\"", o->ciphers);
+	if (cl_parse_kex(o->kex_algorithms, &c->offered_kex) != 0)
+		return cl_fatal(c, METASAFE_ERR_USAGE,
+		    "bad key exchange list \"%s\"", o->kex_algorithms);
+	if (cl_parse_sigs(o->signature_algorithms, &c->offered_sigs) != 0)
+		return cl_fatal(c, METASAFE_ERR_USAGE,
+		    "bad signature algorithm list \"%s\"",
+		    o->signature_algorithms);
+	if (o->ca_file != NULL && (c->ca_file = strdup(o->ca_file)) == NULL)
+		return cl_fatal(c, METASAFE_ERR_NOMEM, "out of memory");
 	return 0;
 }
 
@@ -122,10 +82,8 @@ send_client_hello(struct metasafe_conn *c, EVP_PKEY **ephp)
 	memset(&ch, 0, sizeof(ch));
 	ch.version = MS_PROTO_VERSION;
 	ch.ciphers = c->offered;
-	ch.kex.n = 1;
-	ch.kex.ids[0] = MS_KEX_X25519_HYBRID;
-	ch.sigs.n = 1;
-	ch.sigs.ids[0] = MS_SIG_ED25519;
+	ch.kex = c->offered_kex;
+	ch.sigs = c->offered_sigs;
 	if ((r = ms_random_bytes(ch.random, sizeof(ch.random))) != 0 ||
 	    (r = ms_pkey_generate(MS_KEY_X25519, ephp)) != 0 ||
 	    (r = ms_pkey_raw_public(*ephp, ch.share, sizeof(ch.share))) != 0) {
@@ -155,14 +113,32 @@ send_client_hello(struct metasafe_conn *c, EVP_PKEY **ephp)
 	return r;
 }
 
+/* The server found nothing in common: say what was offered. */
+static int
+no_common_suite(struct metasafe_conn *c, int r)
+{
+	char srv[CL_ERRMSG_MAX], ci[256], kx[256], sg[256];
+
+	strlcpy(srv, c->errmsg, sizeof(srv));
+	cl_alg_list_names(&c->offered, cl_cipher_name, ci, sizeof(ci));
+	cl_alg_list_names(&c->offered_kex, cl_kex_name, kx, sizeof(kx));
+	cl_alg_list_names(&c->offered_sigs, ms_sigalg_name, sg, sizeof(sg));
+	return cl_fatal(c, r, "no algorithms in common with the server "
+	    "(offered Ciphers=%s KexAlgorithms=%s SignatureAlgorithms=%s): %s",
+	    ci, kx, sg, srv);
+}
+
 static int
 recv_server_hello(struct metasafe_conn *c, struct ms_server_hello *sh)
 {
 	uint8_t type;
 	int r, alg;
 
-	if ((r = cl_recv_frame(c, &type)) != 0)
+	if ((r = cl_recv_frame(c, &type)) != 0) {
+		if (r == METASAFE_ERR_NO_COMMON_SUITE)
+			return no_common_suite(c, r);
 		return r;
+	}
 	if (type != MS_FRAME_SERVER_HELLO)
 		return cl_fatal(c, METASAFE_ERR_PROTOCOL,
 		    "expected SERVER_HELLO, got frame type 0x%02x", type);
@@ -177,7 +153,10 @@ recv_server_hello(struct metasafe_conn *c, struct ms_server_hello *sh)
 		return cl_fatal(c, METASAFE_ERR_PROTOCOL,
 		    "server speaks protocol version 0x%04x, not 0x%04x",
 		    sh->version, MS_PROTO_VERSION);
+	/* Only these can be spoken; the lists never offer anything else. */
 	if (!ms_alg_list_contains(&c->offered, sh->cipher) ||
+	    !ms_alg_list_contains(&c->offered_kex, sh->kex) ||
+	    !ms_alg_list_contains(&c->offered_sigs, sh->sig) ||
 	    sh->kex != MS_KEX_X25519_HYBRID || sh->sig != MS_SIG_ED25519 ||
 	    (alg = ms_cipher_to_aead(sh->cipher)) < 0)
 		return cl_fatal(c, METASAFE_ERR_PROTOCOL,
@@ -235,6 +214,11 @@ check_host_key(struct metasafe_conn *c, const u_char key[32], int *addp)
 		    "Someone may be impersonating the server, or its key was "
 		    "replaced; refusing to continue", hostname, want,
 		    c->known_hosts, line, got);
+	} else if (c->ca_file != NULL) {
+		/* The certificate, checked before SERVER_VERIFY, vouches. */
+		debug_f("no pin for %s; relying on the server certificate",
+		    hostname);
+		return 0;
 	} else if (c->strict == METASAFE_HOSTKEY_STRICT) {
 		r = cl_fatal(c, METASAFE_ERR_HOSTKEY_UNKNOWN,
 		    "no host key known for %s in %s; the server's key is %s. "
@@ -290,35 +274,100 @@ recv_hs_msg(struct metasafe_conn *c, uint8_t want, struct msbuf *body)
 	return 0;
 }
 
+/*
+ * SERVER_CERTIFICATE (optional) then SERVER_VERIFY.  The signature covers
+ * TH(SERVER_CERTIFICATE) when there is one, else TH(SERVER_HELLO).  With a
+ * CA file the certificate is required and checked before the signature.
+ */
 static int
 recv_server_verify(struct metasafe_conn *c, const struct ms_server_hello *sh,
     const u_char th_sh[MS_SHA256_LEN], struct msbuf *body)
 {
-	u_char sig[MS_ED25519_SIG_LEN], msg[SIG_MSG_MAX];
+	STACK_OF(X509) *chain = NULL;
+	u_char sig[MS_ED25519_SIG_LEN], msg[SIG_MSG_MAX], th[MS_SHA256_LEN];
+	char err[CL_ERRMSG_MAX];
 	size_t msglen;
 	uint16_t alg;
+	uint8_t type;
 	int r;
 
-	if ((r = recv_hs_msg(c, MS_MSG_SERVER_VERIFY, body)) != 0)
-		return r;
+	memcpy(th, th_sh, sizeof(th));
+	if ((r = cl_recv_record(c, &type, body)) != 0)
+		goto out;
+	if (type == MS_MSG_SERVER_CERTIFICATE) {
+		if ((r = ms_transcript_add(c->th, type, msbuf_ptr(body),
+		    msbuf_len(body))) != 0 ||
+		    (r = ms_transcript_hash(c->th, th)) != 0) {
+			r = cl_fatal(c, cl_map_err(r), "transcript: %s",
+			    ms_err(r));
+			goto out;
+		}
+		if ((r = cl_server_cert_parse(body, &chain)) != 0) {
+			r = cl_fatal(c, r, "malformed SERVER_CERTIFICATE");
+			goto out;
+		}
+		debug_f("server presented %d certificate(s)",
+		    sk_X509_num(chain));
+		if (c->ca_file != NULL) {
+			if ((r = cl_server_cert_check(c->ca_file, c->host,
+			    chain, sh->host_sig_pub, err, sizeof(err))) != 0) {
+				r = cl_fatal(c, r, "%s", err);
+				goto out;
+			}
+			debug_f("server certificate valid for %s under %s",
+			    c->host, c->ca_file);
+		}
+		if ((r = recv_hs_msg(c, MS_MSG_SERVER_VERIFY, body)) != 0)
+			goto out;
+	} else if (type == MS_MSG_SERVER_VERIFY) {
+		if (c->ca_file != NULL) {
+			r = cl_fatal(c, METASAFE_ERR_SERVER_CERT,
+			    "the server presented no certificate, but CAFile "
+			    "%s requires one", c->ca_file);
+			goto out;
+		}
+		if ((r = ms_transcript_add(c->th, type, msbuf_ptr(body),
+		    msbuf_len(body))) != 0) {
+			r = cl_fatal(c, cl_map_err(r), "transcript: %s",
+			    ms_err(r));
+			goto out;
+		}
+	} else {
+		r = cl_fatal(c, METASAFE_ERR_PROTOCOL,
+		    "expected SERVER_CERTIFICATE or SERVER_VERIFY, got 0x%02x",
+		    type);
+		goto out;
+	}
 	if (msbuf_get_u16(body, &alg) != 0 ||
 	    msbuf_get_string_fixed(body, sig, sizeof(sig)) != 0 ||
-	    msbuf_len(body) != 0)
-		return cl_fatal(c, METASAFE_ERR_PROTOCOL,
+	    msbuf_len(body) != 0) {
+		r = cl_fatal(c, METASAFE_ERR_PROTOCOL,
 		    "malformed SERVER_VERIFY");
-	if (alg != sh->sig)
-		return cl_fatal(c, METASAFE_ERR_PROTOCOL,
+		goto out;
+	}
+	if (alg != sh->sig) {
+		r = cl_fatal(c, METASAFE_ERR_PROTOCOL,
 		    "SERVER_VERIFY uses algorithm 0x%04x, not the chosen one",
 		    alg);
-	if ((r = ms_sig_message(MS_SIG_CONTEXT_SERVER, th_sh, msg,
-	    sizeof(msg), &msglen)) != 0)
-		return cl_fatal(c, METASAFE_ERR_INTERNAL, "signature message");
+		goto out;
+	}
+	if ((r = ms_sig_message(MS_SIG_CONTEXT_SERVER, th, msg,
+	    sizeof(msg), &msglen)) != 0) {
+		r = cl_fatal(c, METASAFE_ERR_INTERNAL, "signature message");
+		goto out;
+	}
 	if (ms_ed25519_verify(sh->host_sig_pub, msg, msglen, sig,
-	    sizeof(sig)) != 0)
-		return cl_fatal(c, METASAFE_ERR_HANDSHAKE,
+	    sizeof(sig)) != 0) {
+		r = cl_fatal(c, METASAFE_ERR_HANDSHAKE,
 		    "server signature over the handshake is invalid");
+		goto out;
+	}
 	debug_f("server signature verified");
-	return 0;
+	r = 0;
+ out:
+	cl_chain_free(chain);
+	explicit_bzero(th, sizeof(th));
+	return r;
 }
 
 static int
@@ -441,16 +490,16 @@ static int
 send_client_auth(struct metasafe_conn *c, const struct metasafe_key *key,
     struct msbuf *body)
 {
-	u_char th[MS_SHA256_LEN], msg[SIG_MSG_MAX], sig[MS_ED25519_SIG_LEN];
+	u_char th[MS_SHA256_LEN], msg[SIG_MSG_MAX], sig[CL_SIGNATURE_MAX];
 	u_char mac[MS_SHA256_LEN];
-	size_t msglen;
+	size_t msglen, siglen = sizeof(sig);
 	int r;
 
 	/* CLIENT_IDENTITY */
 	msbuf_reset(body);
-	if (msbuf_put_u8(body, MS_ID_RAW_ED25519) != 0 ||
-	    msbuf_put_string(body, key->pub, sizeof(key->pub)) != 0) {
-		r = cl_fatal(c, METASAFE_ERR_INTERNAL, "encode identity");
+	if ((r = cl_identity_put(body, key)) != 0) {
+		r = cl_fatal(c, r, "cannot encode CLIENT_IDENTITY: %s",
+		    metasafe_strerror(r));
 		goto out;
 	}
 	if ((r = send_hs_msg(c, MS_MSG_CLIENT_IDENTITY, body)) != 0)
@@ -460,13 +509,15 @@ send_client_auth(struct metasafe_conn *c, const struct metasafe_key *key,
 	if ((r = ms_transcript_hash(c->th, th)) != 0 ||
 	    (r = ms_sig_message(MS_SIG_CONTEXT_CLIENT, th, msg, sizeof(msg),
 	    &msglen)) != 0 ||
-	    (r = ms_ed25519_sign(key->pkey, msg, msglen, sig)) != 0) {
+	    (r = ms_sigalg_sign(key->sigalg, key->pkey, msg, msglen, sig,
+	    &siglen)) != 0) {
 		r = cl_fatal(c, METASAFE_ERR_IDENTITY, "cannot sign: %s",
 		    ms_err(r));
 		goto out;
 	}
-	if (msbuf_put_u16(body, MS_SIG_ED25519) != 0 ||
-	    msbuf_put_string(body, sig, sizeof(sig)) != 0) {
+	if (siglen == 0 || siglen > sizeof(sig) ||
+	    msbuf_put_u16(body, key->sigalg) != 0 ||
+	    msbuf_put_string(body, sig, siglen) != 0) {
 		r = cl_fatal(c, METASAFE_ERR_INTERNAL, "encode signature");
 		goto out;
 	}
@@ -527,6 +578,10 @@ recv_auth_result(struct metasafe_conn *c, struct msbuf *body)
 		return cl_fatal(c, METASAFE_ERR_PROTOCOL,
 		    "expected AUTH_RESULT, got message 0x%02x", type);
 	c->last_status = (int)status;
+	if (status == MS_ST_AUTH_FAILED)
+		return cl_fatal(c, cl_status_err(status),
+		    "authentication refused by the server (certificate or "
+		    "key not accepted)");
 	if (status != MS_ST_OK)
 		return cl_fatal(c, cl_status_err(status),
 		    "server refused authentication: %s",
@@ -546,6 +601,10 @@ metasafe_authenticate(struct metasafe_conn *c, const struct metasafe_key *key)
 	cl_clearerr(c);
 	if (key == NULL)
 		return cl_ret(c, cl_seterr(c, METASAFE_ERR_USAGE, "no key"));
+	if (key->chain == NULL && !key->is_ed25519)
+		return cl_ret(c, cl_seterr(c, METASAFE_ERR_IDENTITY,
+		    "a %s identity can only authenticate with a certificate "
+		    "(-o CertificateFile=FILE)", metasafe_key_type(key)));
 	if (c->state != CL_STATE_HS)
 		return cl_ret(c, cl_seterr(c, c->state == CL_STATE_BROKEN ?
 		    METASAFE_ERR_BROKEN : METASAFE_ERR_USAGE,
@@ -585,6 +644,12 @@ metasafe_connect_auth(const struct metasafe_opts *opts,
 	free(path);
 	if (r != 0)
 		return r;
+	if (opts->certificate_file != NULL && (r =
+	    metasafe_key_load_certificate(key, opts->certificate_file, NULL,
+	    0)) != 0) {
+		metasafe_key_free(key);
+		return r;
+	}
 	if ((r = metasafe_connect(opts, connp)) == 0)
 		r = metasafe_authenticate(*connp, key);
 	metasafe_key_free(key);

@@ -46,10 +46,13 @@ usage(void)
 "    acl get PATH                  show the node's access list\n"
 "    acl set PATH ENTRY...         NAME=RIGHTS, group:NAME=RIGHTS (rights\n"
 "                                  from \"rslwa\"; empty removes),\n"
-"                                  inherit=no or inherit=yes\n"
+"                                  inherit=no|yes, sensitive=yes|no\n"
 "    status                        server version, principal and cipher\n"
 "options: KnownHostsFile, StrictHostKeyChecking (yes|accept-new|no),\n"
-"         Ciphers, ConnectTimeout (seconds), IdentityFile, Port, HostName\n");
+"         Ciphers, KexAlgorithms, SignatureAlgorithms (comma lists),\n"
+"         CertificateFile (PEM chain for the identity key), CAFile (CAs\n"
+"         for the server certificate), ConnectTimeout (seconds),\n"
+"         IdentityFile, Port, HostName\n");
 	exit(EXIT_USAGE);
 }
 
@@ -88,7 +91,7 @@ show_notice(void)
 static int
 load_identity(struct metasafe_key **keyp)
 {
-	char *home_id = NULL, pass[1024], prompt[1200];
+	char *home_id = NULL, pass[1024], prompt[1200], err[512];
 	const char *path = opts.identity_file;
 	const char *home;
 	int r;
@@ -124,10 +127,29 @@ load_identity(struct metasafe_key **keyp)
 		warnmsg("cannot load identity %s: %s", path,
 		    r == METASAFE_ERR_SYSTEM ? strerror(errno) :
 		    r == METASAFE_ERR_IDENTITY ?
-		    "not an ed25519 private key (PKCS#8 PEM)" :
+		    "not a supported private key (PKCS#8 PEM: ed25519, "
+		    "ecdsa-p256, ecdsa-p384 or rsa of at least 1024 bits)" :
 		    metasafe_strerror(r));
 		free(home_id);
 		exit(metasafe_exit_code(r));
+	}
+	if (opts.certificate_file != NULL) {
+		if ((r = metasafe_key_load_certificate(*keyp,
+		    opts.certificate_file, err, sizeof(err))) != 0) {
+			warnmsg("cannot use certificate %s for identity %s: %s",
+			    opts.certificate_file, path, *err != '\0' ? err :
+			    metasafe_strerror(r));
+			metasafe_key_free(*keyp);
+			free(home_id);
+			exit(EXIT_USAGE);
+		}
+	} else if (strcmp(metasafe_key_type(*keyp), "ed25519") != 0) {
+		warnmsg("identity %s is a %s key: it can only authenticate "
+		    "with a certificate (-o CertificateFile=FILE)", path,
+		    metasafe_key_type(*keyp));
+		metasafe_key_free(*keyp);
+		free(home_id);
+		exit(EXIT_USAGE);
 	}
 	free(home_id);
 	return 0;
@@ -382,6 +404,8 @@ cmd_acl_get(const char *path)
 	close_handle(h);
 	printf("inherit: %s\n",
 	    (a->node_flags & METASAFE_NODE_NOINHERIT) ? "no" : "yes");
+	printf("sensitive: %s\n",
+	    (a->node_flags & METASAFE_NODE_SENSITIVE) ? "yes" : "no");
 	for (i = 0; i < a->n; i++)
 		printf("%s %s%s\n", a->entries[i].who, a->entries[i].rights,
 		    a->entries[i].inherited ? " (inherited)" : "");
@@ -399,6 +423,7 @@ cmd_acl_set(int argc, char **argv)
 	struct metasafe_acl_entry *e;
 	size_t n = 0;
 	int i, r, inherit = METASAFE_ACL_UNCHANGED;
+	int sensitive = METASAFE_SENSITIVE_UNCHANGED;
 	uint32_t h;
 
 	if (argc < 2)
@@ -418,6 +443,14 @@ cmd_acl_set(int argc, char **argv)
 			inherit = METASAFE_ACL_INHERIT;
 			continue;
 		}
+		if (strcmp(argv[i], "sensitive=yes") == 0) {
+			sensitive = METASAFE_SENSITIVE_SET;
+			continue;
+		}
+		if (strcmp(argv[i], "sensitive=no") == 0) {
+			sensitive = METASAFE_SENSITIVE_CLEAR;
+			continue;
+		}
 		if ((r = metasafe_acl_entry_parse(argv[i], &e[n])) != 0) {
 			warnmsg("bad ACL entry \"%s\": expected NAME=RIGHTS or "
 			    "group:NAME=RIGHTS with NAME from [A-Za-z0-9._@-] "
@@ -430,7 +463,7 @@ cmd_acl_set(int argc, char **argv)
 	connect_auth();
 	/* READ: an administrator may hold only 'a' (PROTOCOL.md 8). */
 	h = open_path(argv[0], METASAFE_READ);
-	r = metasafe_acl_set(conn, h, inherit, e, n);
+	r = metasafe_acl_set_flags(conn, h, inherit, sensitive, e, n);
 	while (n > 0)
 		metasafe_acl_entry_clear(&e[--n]);
 	free(e);

@@ -40,6 +40,9 @@ extern "C" {
 
 #define METASAFE_DEFAULT_PORT		"7439"
 #define METASAFE_DEFAULT_CIPHERS	"aes256-gcm,chacha20-poly1305"
+#define METASAFE_DEFAULT_KEX		"x25519-hybrid"
+/* Accepted for the server's signature; host keys are Ed25519. */
+#define METASAFE_DEFAULT_SIGNATURE_ALGORITHMS "ed25519"
 #define METASAFE_DEFAULT_TIMEOUT_MS	30000
 /* Relative to $HOME. */
 #define METASAFE_DEFAULT_IDENTITY	".metasafe/id_ed25519"
@@ -69,6 +72,8 @@ extern "C" {
 #define METASAFE_ERR_BLOB		-29	/* SECURE value failed to verify */
 #define METASAFE_ERR_BROKEN		-30	/* connection unusable after error */
 #define METASAFE_ERR_LIMIT		-31	/* local per-key record limit */
+#define METASAFE_ERR_CERTIFICATE	-32	/* own certificate unusable/mismatch */
+#define METASAFE_ERR_SERVER_CERT	-33	/* server certificate not valid here */
 #define METASAFE_ERR_STATUS_BASE	-100	/* -100 - status */
 #define METASAFE_ERR_ACCESS_DENIED	-101
 #define METASAFE_ERR_PATH_NOT_FOUND	-102
@@ -95,10 +100,15 @@ extern "C" {
 #define METASAFE_INHERIT		0x02
 /* Node flags (GETACL). */
 #define METASAFE_NODE_NOINHERIT		0x01
+#define METASAFE_NODE_SENSITIVE		0x02	/* certificate logins only */
 /* SETACL inheritance. */
 #define METASAFE_ACL_BREAK		0
 #define METASAFE_ACL_INHERIT		1
 #define METASAFE_ACL_UNCHANGED		2
+/* SETACL SENSITIVE flag. */
+#define METASAFE_SENSITIVE_CLEAR	0
+#define METASAFE_SENSITIVE_SET		1
+#define METASAFE_SENSITIVE_UNCHANGED	2
 
 enum metasafe_hostkey_check {
 	METASAFE_HOSTKEY_STRICT = 0,	/* "yes": only pinned keys */
@@ -109,6 +119,8 @@ enum metasafe_hostkey_check {
 /*
  * Connection options.  String members are not copied: they must stay valid
  * while the options are used.  NULL members take the defaults above.
+ * Always initialise with metasafe_opts_init().  Future members take the
+ * place of reserved[] so the structure keeps its size.
  */
 struct metasafe_opts {
 	const char	*host;			/* default "127.0.0.1" */
@@ -119,13 +131,30 @@ struct metasafe_opts {
 	int		 strict_host_key_checking; /* enum metasafe_hostkey_check */
 	const char	*ciphers;		/* comma list, preference order */
 	int		 timeout_ms;		/* every connect/read/write; <= 0: default */
+	/*
+	 * PEM chain (leaf first) certifying the identity key: the client
+	 * then authenticates with X.509 (PROTOCOL.md 4.3, id_type 2).
+	 * NULL: raw Ed25519 key.
+	 */
+	const char	*certificate_file;
+	/*
+	 * PEM file of trusted CAs for the server certificate.  When set the
+	 * server must present a certificate valid for 'host' that certifies
+	 * its host key; known_hosts is then only checked for a conflicting
+	 * pin.  NULL: known_hosts pinning alone.
+	 */
+	const char	*ca_file;
+	const char	*kex_algorithms;	/* comma list; default above */
+	const char	*signature_algorithms;	/* offered for the server's signature */
+	void		*reserved[8];		/* zero */
 };
 
 void	metasafe_opts_init(struct metasafe_opts *o);
 /*
  * Set one option from an ssh-style "Keyword=value" (or "Keyword value")
  * string: HostName, Port, IdentityFile, KnownHostsFile,
- * StrictHostKeyChecking (yes|accept-new|no), Ciphers, ConnectTimeout
+ * StrictHostKeyChecking (yes|accept-new|no), Ciphers, KexAlgorithms,
+ * SignatureAlgorithms, CertificateFile, CAFile, ConnectTimeout
  * (seconds).  Keywords are case-insensitive.  kv must outlive o.
  * METASAFE_ERR_USAGE on an unknown keyword or a bad value.
  */
@@ -134,9 +163,26 @@ int	metasafe_opts_set(struct metasafe_opts *o, const char *kv);
 struct metasafe_conn;
 struct metasafe_key;
 
-/* Load an Ed25519 identity (PKCS#8 PEM, as written by metasafe-keygen). */
+/*
+ * Load an identity: a PKCS#8 PEM private key (as written by
+ * metasafe-keygen or openssl), Ed25519, ECDSA P-256/P-384 or RSA (at least
+ * 1024 bits).  Keys other than Ed25519 can only authenticate with a
+ * certificate (metasafe_key_load_certificate).
+ */
 int	metasafe_key_load(const char *path, const char *passphrase,
 	    struct metasafe_key **keyp);
+/*
+ * Attach a PEM certificate chain (leaf first, then intermediates, at most
+ * 8) to key; the leaf must certify key's public half, otherwise
+ * METASAFE_ERR_CERTIFICATE and the key is unchanged.  errbuf (may be NULL)
+ * receives the reason.
+ */
+int	metasafe_key_load_certificate(struct metasafe_key *key,
+	    const char *path, char *errbuf, size_t errlen);
+/* "ed25519", "ecdsa-p256", "ecdsa-p384" or "rsa". */
+const char *metasafe_key_type(const struct metasafe_key *key);
+/* 1 when the key has a certificate attached. */
+int	metasafe_key_has_certificate(const struct metasafe_key *key);
 void	metasafe_key_free(struct metasafe_key *key);
 
 /*
@@ -226,16 +272,20 @@ struct metasafe_acl_entry {
 	int		 inherited;	/* GETACL only */
 };
 struct metasafe_acl {
-	uint8_t				 node_flags;	/* METASAFE_NODE_NOINHERIT */
+	uint8_t				 node_flags;	/* METASAFE_NODE_* */
 	size_t				 n;
 	struct metasafe_acl_entry	*entries;
 };
 int	metasafe_acl_get(struct metasafe_conn *conn, uint32_t handle,
 	    struct metasafe_acl **aclp);
 void	metasafe_free_acl(struct metasafe_acl *acl);
-/* inherit: METASAFE_ACL_BREAK, _INHERIT or _UNCHANGED. */
+/* inherit: METASAFE_ACL_BREAK, _INHERIT or _UNCHANGED.  SENSITIVE unchanged. */
 int	metasafe_acl_set(struct metasafe_conn *conn, uint32_t handle,
 	    int inherit, const struct metasafe_acl_entry *entries, size_t n);
+/* As metasafe_acl_set; sensitive: METASAFE_SENSITIVE_CLEAR, _SET, _UNCHANGED. */
+int	metasafe_acl_set_flags(struct metasafe_conn *conn, uint32_t handle,
+	    int inherit, int sensitive, const struct metasafe_acl_entry *entries,
+	    size_t n);
 /*
  * Parse a command-line ACL entry "NAME=RIGHTS" or "group:NAME=RIGHTS"
  * (empty RIGHTS removes) into e (free with metasafe_acl_entry_clear).

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include <openssl/evp.h>
+#include <openssl/x509.h>
 
 #include "buf.h"
 #include "crypto.h"
@@ -26,6 +27,17 @@
 #define CL_DEFAULT_HOST		"127.0.0.1"
 #define CL_KNOWN_HOSTS_LINE_MAX	4096
 
+/* PROTOCOL.md 4.3: certificates in SERVER_CERTIFICATE / CLIENT_IDENTITY. */
+#ifndef MS_MSG_SERVER_CERTIFICATE
+#define MS_MSG_SERVER_CERTIFICATE	0x04
+#endif
+#define CL_CERTS_MAX		8
+#define CL_CERT_DER_MAX		16384
+#define CL_IDENTITY_MAX		65536	/* canonical CLIENT_IDENTITY */
+#define CL_SIGNATURE_MAX	1024
+#define CL_RSA_BITS_MIN		1024	/* the server sets the real floor */
+#define CL_CERT_FILE_MAX	(256 * 1024)
+
 enum cl_state {
 	CL_STATE_NEW = 0,	/* nothing sent yet */
 	CL_STATE_HELLO,		/* CLIENT_HELLO sent, cleartext ALERT allowed */
@@ -37,7 +49,10 @@ enum cl_state {
 
 struct metasafe_key {
 	EVP_PKEY	*pkey;
-	u_char		 pub[MS_ED25519_PUB_LEN];
+	uint16_t	 sigalg;	/* CLIENT_VERIFY algorithm (sigalg.h) */
+	int		 is_ed25519;
+	u_char		 pub[MS_ED25519_PUB_LEN];	/* Ed25519 only */
+	STACK_OF(X509)	*chain;		/* leaf first; NULL: raw key */
 };
 
 struct cl_handle {
@@ -57,7 +72,10 @@ struct metasafe_conn {
 
 	uint16_t		 cipher;
 	enum ms_aead		 alg;
-	struct ms_alg_list	 offered;
+	struct ms_alg_list	 offered;	/* ciphers */
+	struct ms_alg_list	 offered_kex;
+	struct ms_alg_list	 offered_sigs;
+	char			*ca_file;	/* NULL: pinning only */
 	struct ms_transcript	*th;
 	struct ms_hs_secrets	 hs;
 	struct ms_record_dir	 tx, rx;
@@ -89,6 +107,13 @@ void	cl_sanitize(char *dst, size_t dstlen, const u_char *src, size_t len);
 
 /* opts.c */
 int	cl_parse_ciphers(const char *list, struct ms_alg_list *out);
+int	cl_parse_kex(const char *list, struct ms_alg_list *out);
+int	cl_parse_sigs(const char *list, struct ms_alg_list *out);
+/* "a,b" names of a list for messages (unknown ids in hex). */
+void	cl_alg_list_names(const struct ms_alg_list *l,
+	    const char *(*name)(uint16_t), char *out, size_t outlen);
+const char *cl_cipher_name(uint16_t id);
+const char *cl_kex_name(uint16_t id);
 /* $HOME/rel into a fresh string. */
 int	cl_home_path(const char *rel, char **pathp);
 
@@ -134,6 +159,31 @@ int	cl_kh_check(const char *file, const char *hostname,
 /* Append "hostname ms-ed25519 BASE64"; creates the directory 0700. */
 int	cl_kh_add(const char *file, const char *hostname,
 	    const u_char key[MS_ED25519_PUB_LEN]);
+
+/* x509.c: certificates (PROTOCOL.md 4.3, 5.4). */
+/*
+ * Read a PEM chain (leaf first, 1..CL_CERTS_MAX, each at most
+ * CL_CERT_DER_MAX bytes of DER).  METASAFE_ERR_CERTIFICATE with a reason
+ * in err on anything else.
+ */
+int	cl_cert_chain_load(const char *path, STACK_OF(X509) **chainp,
+	    char *err, size_t errlen);
+/* Does the leaf certify pkey?  0 or METASAFE_ERR_CERTIFICATE. */
+int	cl_cert_matches_key(X509 *leaf, EVP_PKEY *pkey);
+/* CLIENT_IDENTITY body for id_type 1 (chain NULL) or 2. */
+int	cl_identity_put(struct msbuf *b, const struct metasafe_key *key);
+/* SERVER_CERTIFICATE body -> chain (strict: counts, caps, no trailing). */
+int	cl_server_cert_parse(struct msbuf *body, STACK_OF(X509) **chainp);
+/*
+ * Server certificate check: chain valid under ca_file now (purpose SSL
+ * server), host (name or IP literal) matches, and the leaf's key is the
+ * Ed25519 key host_sig_pub.  0, or METASAFE_ERR_SERVER_CERT with the
+ * reason in err (or METASAFE_ERR_NOMEM / METASAFE_ERR_SYSTEM).
+ */
+int	cl_server_cert_check(const char *ca_file, const char *host,
+	    STACK_OF(X509) *chain, const u_char host_sig_pub[MS_ED25519_PUB_LEN],
+	    char *err, size_t errlen);
+void	cl_chain_free(STACK_OF(X509) *chain);
 
 /* ops.c: pieces of the operations that need no I/O (unit-tested). */
 int	cl_handle_add(struct metasafe_conn *c, uint32_t id, const char *path);

@@ -645,7 +645,8 @@ cl_acl_parse(struct msbuf *res, struct metasafe_acl **ap)
 	 * count is bounded by the message size (>= 9 bytes an entry).
 	 */
 	if (msbuf_get_u8(res, &a->node_flags) != 0 ||
-	    (a->node_flags & ~MS_NODE_NOINHERIT) != 0 ||
+	    (a->node_flags & ~(METASAFE_NODE_NOINHERIT |
+	    METASAFE_NODE_SENSITIVE)) != 0 ||
 	    get_count(res, SIZE_MAX, 9, &n) != 0)
 		goto fail;
 	if (n > 0 && (a->entries = calloc(n, sizeof(*a->entries))) == NULL) {
@@ -699,6 +700,14 @@ int
 metasafe_acl_set(struct metasafe_conn *c, uint32_t handle, int inherit,
     const struct metasafe_acl_entry *entries, size_t n)
 {
+	return metasafe_acl_set_flags(c, handle, inherit,
+	    METASAFE_SENSITIVE_UNCHANGED, entries, n);
+}
+
+int
+metasafe_acl_set_flags(struct metasafe_conn *c, uint32_t handle, int inherit,
+    int sensitive, const struct metasafe_acl_entry *entries, size_t n)
+{
 	struct msbuf *req = NULL, *res = NULL;
 	size_t i;
 	int r;
@@ -711,6 +720,12 @@ metasafe_acl_set(struct metasafe_conn *c, uint32_t handle, int inherit,
 	if (inherit < METASAFE_ACL_BREAK || inherit > METASAFE_ACL_UNCHANGED) {
 		r = cl_seterr(c, METASAFE_ERR_USAGE, "bad inherit mode %d",
 		    inherit);
+		goto out;
+	}
+	if (sensitive < METASAFE_SENSITIVE_CLEAR ||
+	    sensitive > METASAFE_SENSITIVE_UNCHANGED) {
+		r = cl_seterr(c, METASAFE_ERR_USAGE, "bad sensitive mode %d",
+		    sensitive);
 		goto out;
 	}
 	if (n > MS_ACL_ENTRIES_MAX) {
@@ -734,6 +749,7 @@ metasafe_acl_set(struct metasafe_conn *c, uint32_t handle, int inherit,
 		goto out;
 	if ((r = msbuf_put_u32(req, handle)) != 0 ||
 	    (r = msbuf_put_u8(req, (uint8_t)inherit)) != 0 ||
+	    (r = msbuf_put_u8(req, (uint8_t)sensitive)) != 0 ||
 	    (r = msbuf_put_u32(req, (uint32_t)n)) != 0) {
 		r = req_encode_err(c, r);
 		goto out;

@@ -20,6 +20,7 @@
 #include "msclient.h"
 #include "proto.h"
 #include "record.h"
+#include "sigalg.h"
 
 #define CL_CONNECT_TIMEOUT_MAX	86400	/* seconds */
 
@@ -31,22 +32,53 @@ metasafe_opts_init(struct metasafe_opts *o)
 	o->timeout_ms = METASAFE_DEFAULT_TIMEOUT_MS;
 }
 
+const char *
+cl_cipher_name(uint16_t id)
+{
+	int alg;
+
+	if ((alg = ms_cipher_to_aead(id)) < 0)
+		return NULL;
+	return ms_aead_name((enum ms_aead)alg);
+}
+
+const char *
+cl_kex_name(uint16_t id)
+{
+	return id == MS_KEX_X25519_HYBRID ? "x25519-hybrid" : NULL;
+}
+
+static uint16_t
+cipher_from_name(const char *name)
+{
+	int alg;
+
+	if ((alg = ms_aead_from_name(name)) < 0)
+		return 0;
+	return ms_aead_to_cipher((enum ms_aead)alg);
+}
+
+static uint16_t
+kex_from_name(const char *name)
+{
+	return strcmp(name, "x25519-hybrid") == 0 ? MS_KEX_X25519_HYBRID : 0;
+}
+
 /*
- * Comma-separated cipher names in preference order.  Unknown names are an
- * error (a typo must not silently weaken the offer); duplicates collapse.
+ * Comma-separated algorithm names in preference order.  Unknown names are
+ * an error (a typo must not silently weaken the offer); duplicates
+ * collapse.
  */
-int
-cl_parse_ciphers(const char *list, struct ms_alg_list *out)
+static int
+parse_list(const char *list, uint16_t (*from_name)(const char *),
+    struct ms_alg_list *out)
 {
 	char name[64];
 	const char *p, *end;
 	size_t len;
 	uint16_t id;
-	int alg;
 
 	memset(out, 0, sizeof(*out));
-	if (list == NULL)
-		list = METASAFE_DEFAULT_CIPHERS;
 	for (p = list; ; p = end + 1) {
 		if ((end = strchr(p, ',')) == NULL)
 			end = p + strlen(p);
@@ -55,8 +87,7 @@ cl_parse_ciphers(const char *list, struct ms_alg_list *out)
 			return METASAFE_ERR_USAGE;
 		memcpy(name, p, len);
 		name[len] = '\0';
-		if ((alg = ms_aead_from_name(name)) < 0 ||
-		    (id = ms_aead_to_cipher((enum ms_aead)alg)) == 0)
+		if ((id = from_name(name)) == 0)
 			return METASAFE_ERR_USAGE;
 		if (!ms_alg_list_contains(out, id)) {
 			if (out->n >= MS_ALG_LIST_MAX)
@@ -67,6 +98,49 @@ cl_parse_ciphers(const char *list, struct ms_alg_list *out)
 			break;
 	}
 	return out->n == 0 ? METASAFE_ERR_USAGE : 0;
+}
+
+int
+cl_parse_ciphers(const char *list, struct ms_alg_list *out)
+{
+	return parse_list(list != NULL ? list : METASAFE_DEFAULT_CIPHERS,
+	    cipher_from_name, out);
+}
+
+int
+cl_parse_kex(const char *list, struct ms_alg_list *out)
+{
+	return parse_list(list != NULL ? list : METASAFE_DEFAULT_KEX,
+	    kex_from_name, out);
+}
+
+int
+cl_parse_sigs(const char *list, struct ms_alg_list *out)
+{
+	return parse_list(list != NULL ? list :
+	    METASAFE_DEFAULT_SIGNATURE_ALGORITHMS, ms_sigalg_from_name, out);
+}
+
+void
+cl_alg_list_names(const struct ms_alg_list *l, const char *(*name)(uint16_t),
+    char *out, size_t outlen)
+{
+	char hex[8];
+	const char *n;
+	size_t i;
+
+	if (outlen == 0)
+		return;
+	out[0] = '\0';
+	for (i = 0; i < l->n; i++) {
+		if ((n = name(l->ids[i])) == NULL) {
+			snprintf(hex, sizeof(hex), "0x%04x", l->ids[i]);
+			n = hex;
+		}
+		if (i > 0)
+			strlcat(out, ",", outlen);
+		strlcat(out, n, outlen);
+	}
 }
 
 int
@@ -142,7 +216,19 @@ metasafe_opts_set(struct metasafe_opts *o, const char *kv)
 		if (cl_parse_ciphers(val, &l) != 0)
 			return METASAFE_ERR_USAGE;
 		o->ciphers = val;
-	} else if (KEY_IS("ConnectTimeout")) {
+	} else if (KEY_IS("KexAlgorithms")) {
+		if (cl_parse_kex(val, &l) != 0)
+			return METASAFE_ERR_USAGE;
+		o->kex_algorithms = val;
+	} else if (KEY_IS("SignatureAlgorithms")) {
+		if (cl_parse_sigs(val, &l) != 0)
+			return METASAFE_ERR_USAGE;
+		o->signature_algorithms = val;
+	} else if (KEY_IS("CertificateFile"))
+		o->certificate_file = val;
+	else if (KEY_IS("CAFile"))
+		o->ca_file = val;
+	else if (KEY_IS("ConnectTimeout")) {
 		secs = strtonum(val, 1, CL_CONNECT_TIMEOUT_MAX, &errstr);
 		if (errstr != NULL)
 			return METASAFE_ERR_USAGE;

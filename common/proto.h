@@ -24,6 +24,7 @@
 #define MS_RANDOM_LEN		32
 
 /* 4.3 / 6 Inner types (first byte of a record plaintext). */
+#define MS_MSG_SERVER_CERTIFICATE	0x04
 #define MS_MSG_SERVER_VERIFY	0x05
 #define MS_MSG_SERVER_FINISHED	0x06
 #define MS_MSG_CLIENT_IDENTITY	0x07
@@ -43,7 +44,10 @@
 #define MS_MSG_RESPONSE		0x40
 
 #define MS_ID_RAW_ED25519	1
-#define MS_ID_X509_CHAIN	2	/* reserved */
+#define MS_ID_X509_CHAIN	2
+#define MS_CERTS_MAX		8	/* certificates in a chain */
+#define MS_CERT_DER_MAX		16384	/* one certificate, DER */
+#define MS_CLIENT_IDENTITY_MAX	65536	/* canonical encoding */
 
 /* 7. Status codes (responses and alerts). */
 #define MS_ST_OK		0
@@ -73,9 +77,14 @@ const char *ms_status_str(unsigned int status);
 #define MS_REC_INHERIT		0x02
 #define MS_REC_FLAGS_MASK	0x03
 #define MS_NODE_NOINHERIT	0x01
+#define MS_NODE_SENSITIVE	0x02
+#define MS_NODE_FLAGS_MASK	0x03
 #define MS_SETACL_BREAK		0
 #define MS_SETACL_INHERIT	1
 #define MS_SETACL_UNCHANGED	2
+#define MS_SENSITIVE_CLEAR	0
+#define MS_SENSITIVE_SET	1
+#define MS_SENSITIVE_UNCHANGED	2
 
 /* 10. Limits. */
 #define MS_RECORD_PLAINTEXT_MAX	(1024u * 1024 + 16u * 1024)

@@ -15,11 +15,13 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <openssl/err.h>
 #include <openssl/evp.h>
 
 #include "crypto.h"
 #include "errors.h"
 #include "keyfile.h"
+#include "kg.h"
 #include "log.h"
 
 /* Exit codes; documented in usage(). */
@@ -38,7 +40,10 @@ static const char *progname = "metasafe-keygen";
 static int quiet;
 
 struct options {
-	enum ms_keytype	 type;
+	enum ms_keytype	 type;		/* ed25519/x25519, or UNKNOWN */
+	enum kg_keytype	 kgtype;	/* -t, every type */
+	int		 type_set;
+	int		 bits;		/* -b */
 	char		*file;		/* -f */
 	char		*dir;		/* -d */
 	char		*comment;	/* -C */
@@ -52,13 +57,19 @@ static void __attribute__((noreturn))
 usage(void)
 {
 	fprintf(stderr,
-"usage: %s [-q] [-t ed25519 | x25519] [-f file] [-N new_passphrase]\n"
+"usage: %s [-q] [-t type] [-b bits] [-f file] [-N new_passphrase]\n"
 "                       [-C comment]\n"
 "       %s -l -f file [-P passphrase]\n"
 "       %s -y -f file [-P passphrase]\n"
 "       %s -A [-q] [-d dir]\n"
+"       %s -c -f cakey -n \"CA name\" [-s parent_cakey] [-t type] [-V days]\n"
+"       %s -s cakey -I name [-h] [-n names] [-V validity] [-z serial]\n"
+"                       [-u usage] -f keyfile\n"
+"       %s -k -s cakey -f crlfile [-z serial] [-V days]\n"
 "\n"
-"  -t type   key type to generate (default ed25519)\n"
+"  -t type   key type: ed25519 (default), x25519, ecdsa-p256, ecdsa-p384,\n"
+"            rsa\n"
+"  -b bits   RSA key size (default 3072, at least 1024)\n"
 "  -f file   key file (default ~/" USER_KEY_DIR "/id_<type>)\n"
 "  -N pass   passphrase for a new key (\"\" for none)\n"
 "  -P pass   passphrase of an existing key\n"
@@ -69,11 +80,29 @@ usage(void)
 	    DEFAULT_HOSTKEY_DIR ")\n"
 "  -d dir    directory for -A\n"
 "  -q        quiet\n"
+"  -c        create a CA key and its certificate cakey.crt (self-signed,\n"
+"            or signed by -s parent_cakey for an intermediate CA)\n"
+"  -I name   issue a certificate for the key in keyfile (private key,\n"
+"            .pub line or PEM public key) into keyfile-cert.pem; name is\n"
+"            the principal (client) or the host name (-h)\n"
+"  -h        host certificate (serverAuth) instead of a client one\n"
+"  -n names  with -c: the CA name; with -I: extra subjectAltNames\n"
+"            (comma list: DNS names, IP addresses, e-mail, URIs)\n"
+"  -s cakey  the signing CA key (cakey.crt must be next to it)\n"
+"  -V valid  days (+DAYS), or FROM:TO as YYYYMMDDHHMMSS UTC; with -k the\n"
+"            days until nextUpdate (negative: already stale) or\n"
+"            LASTUPDATE:NEXTUPDATE\n"
+"  -z serial decimal serial (default random 64-bit); with -k the serial\n"
+"            to revoke (without -z the CRL is just re-signed)\n"
+"  -u usage  override key usage for tests: serverauth, clientauth,\n"
+"            digitalsignature, keycertsign, crlsign (comma list)\n"
+"  -k        create or update the CRL crlfile (rewritten atomically)\n"
 "\n"
 "exit status: 0 success, 1 usage or other error, 2 file already exists,\n"
 "3 incorrect or missing passphrase, 4 invalid key file format,\n"
 "5 unknown key type\n",
-	    progname, progname, progname, progname);
+	    progname, progname, progname, progname, progname, progname,
+	    progname);
 	exit(EXIT_GENERAL);
 }
 
@@ -117,8 +146,8 @@ load_error(const char *path, int r)
 		    "file)", path);
 		break;
 	case MS_ERR_KEY_TYPE_UNKNOWN:
-		error("Load key \"%s\": unknown key type (only ed25519 and "
-		    "x25519 keys are supported)", path);
+		error("Load key \"%s\": unknown key type (supported: ed25519, "
+		    "x25519, ecdsa-p256, ecdsa-p384, rsa)", path);
 		break;
 	case MS_ERR_NOT_FOUND:
 		error("%s: No such file or directory", path);
@@ -253,7 +282,7 @@ new_passphrase(struct options *o, char **passp)
 	return 0;
 }
 
-/* Load a private key, asking for the passphrase if it needs one. */
+/* Load a private key of any type, asking for the passphrase if needed. */
 static int
 load_private(struct options *o, const char *path, EVP_PKEY **keyp)
 {
@@ -261,38 +290,37 @@ load_private(struct options *o, const char *path, EVP_PKEY **keyp)
 	int r;
 
 	if (o->oldpass_set)
-		return ms_key_load_private(path, o->oldpass, keyp);
-	if ((r = ms_key_load_private(path, NULL, keyp)) !=
+		return kg_key_load_private(path, o->oldpass, keyp);
+	if ((r = kg_key_load_private(path, NULL, keyp)) !=
 	    MS_ERR_PASSPHRASE_REQUIRED || !isatty(STDIN_FILENO))
 		return r;
 	snprintf(prompt, sizeof(prompt), "Enter passphrase for \"%s\": ", path);
 	if ((pass = ask_passphrase(prompt)) == NULL)
 		return MS_ERR_PASSPHRASE_REQUIRED;
-	r = ms_key_load_private(path, pass, keyp);
+	r = kg_key_load_private(path, pass, keyp);
 	free_secret(&pass);
 	return r;
 }
 
 /*
  * The comment of path's companion .pub file, if that file holds the same
- * public key; NULL otherwise.
+ * public key; NULL otherwise (PEM public keys have no comment).
  */
 static char *
-companion_comment(const char *path, const u_char raw[32])
+companion_comment(const char *path, EVP_PKEY *key)
 {
 	EVP_PKEY *pub = NULL;
-	u_char praw[32];
 	char *pp, *comment = NULL;
 
 	pp = pub_path(path);
-	if (ms_key_load_public(pp, &pub, &comment) != 0)
+	if (kg_key_load_any_public(pp, NULL, &pub, &comment) != 0)
 		goto out;
-	if (ms_pkey_raw_public(pub, praw, sizeof(praw)) != 0 ||
-	    !ms_ct_equal(praw, raw, sizeof(praw))) {
+	if (EVP_PKEY_eq(pub, key) != 1) {
 		free(comment);
 		comment = NULL;
 	}
  out:
+	ERR_clear_error();
 	EVP_PKEY_free(pub);
 	free(pp);
 	return comment;
@@ -301,18 +329,16 @@ companion_comment(const char *path, const u_char raw[32])
 static int
 print_fingerprint(EVP_PKEY *key, const char *comment)
 {
-	u_char raw[32];
 	char fp[MS_FINGERPRINT_MAX];
-	int r;
+	int r, bits;
 
-	if ((r = ms_pkey_raw_public(key, raw, sizeof(raw))) != 0 ||
-	    (r = ms_fingerprint(raw, sizeof(raw), fp, sizeof(fp))) != 0) {
+	if ((r = kg_fingerprint(key, fp, sizeof(fp), &bits)) != 0) {
 		error("fingerprint: %s", ms_err(r));
 		return EXIT_GENERAL;
 	}
-	printf("256 %s %s (%s)\n", fp,
+	printf("%d %s %s (%s)\n", bits, fp,
 	    comment != NULL && *comment != '\0' ? comment : "no comment",
-	    ms_keytype_upper(ms_pkey_type(key)));
+	    kg_keytype_upper(kg_pkey_type(key)));
 	return EXIT_OK;
 }
 
@@ -322,7 +348,6 @@ do_fingerprint(struct options *o)
 {
 	EVP_PKEY *key = NULL;
 	char *comment = NULL, *pp = NULL;
-	u_char raw[32];
 	int r, ret;
 
 	if (o->file == NULL) {
@@ -342,14 +367,18 @@ do_fingerprint(struct options *o)
 	} else {
 		/* An encrypted key's .pub spares asking for the passphrase. */
 		pp = pub_path(o->file);
-		if (r == 1 && ms_key_load_public(pp, &key, &comment) == 0)
+		if (r == 1 && kg_key_load_any_public(pp, NULL, &key,
+		    &comment) == 0)
 			goto print;
-		if ((r = load_private(o, o->file, &key)) != 0 ||
-		    (r = ms_pkey_raw_public(key, raw, sizeof(raw))) != 0) {
+		if ((r = load_private(o, o->file, &key)) ==
+		    MS_ERR_KEY_FILE_CORRUPT &&
+		    kg_key_load_any_public(o->file, NULL, &key, NULL) == 0)
+			goto print;	/* a PEM public key */
+		if (r != 0) {
 			ret = load_error(o->file, r);
 			goto out;
 		}
-		comment = companion_comment(o->file, raw);
+		comment = companion_comment(o->file, key);
 	}
  print:
 	ret = print_fingerprint(key, comment);
@@ -360,13 +389,12 @@ do_fingerprint(struct options *o)
 	return ret;
 }
 
-/* -y: public key line of a private key file. */
+/* -y: the public key (line, or PEM for ECDSA/RSA) of a private key file. */
 static int
 do_print_public(struct options *o)
 {
 	EVP_PKEY *key = NULL;
 	char *comment = NULL, *line = NULL;
-	u_char raw[32];
 	int r;
 
 	if (o->file == NULL) {
@@ -375,8 +403,10 @@ do_print_public(struct options *o)
 	}
 	if ((r = load_private(o, o->file, &key)) != 0)
 		return load_error(o->file, r);
-	if ((r = ms_pkey_raw_public(key, raw, sizeof(raw))) == 0) {
-		comment = companion_comment(o->file, raw);
+	if (kg_keytype_is_spki(kg_pkey_type(key)))
+		r = kg_pubkey_pem(key, &line);
+	else {
+		comment = companion_comment(o->file, key);
 		r = ms_pubkey_format(key, comment, &line);
 	}
 	EVP_PKEY_free(key);
@@ -385,7 +415,9 @@ do_print_public(struct options *o)
 		error("%s: %s", o->file, ms_err(r));
 		return exit_code(r);
 	}
-	printf("%s\n", line);
+	/* The PEM form ends with its own newline. */
+	printf("%s%s", line, line[0] != '\0' &&
+	    line[strlen(line) - 1] == '\n' ? "" : "\n");
 	free(line);
 	return EXIT_OK;
 }
@@ -410,7 +442,7 @@ default_comment(void)
 
 /* ~/.metasafe/id_<type>, creating ~/.metasafe (0700) on the way. */
 static char *
-default_key_file(enum ms_keytype type)
+default_key_file(enum kg_keytype type)
 {
 	struct passwd *pw;
 	const char *home;
@@ -424,7 +456,7 @@ default_key_file(enum ms_keytype type)
 	dir = path_join(home, USER_KEY_DIR);
 	if (mkdir(dir, 0700) == -1 && errno != EEXIST)
 		fatal("mkdir %s: %s", dir, strerror(errno));
-	snprintf(name, sizeof(name), "id_%s", ms_keytype_short(type));
+	snprintf(name, sizeof(name), "id_%s", kg_keytype_short(type));
 	file = path_join(dir, name);
 	free(dir);
 	return file;
@@ -436,20 +468,23 @@ default_key_file(enum ms_keytype type)
  * leaves the directory as it was.
  */
 static int
-write_keypair(const char *file, enum ms_keytype type, const char *pass,
-    const char *comment, char *fp, size_t fplen)
+write_keypair(const char *file, enum kg_keytype type, int bits,
+    const char *pass, const char *comment, char *fp, size_t fplen)
 {
 	EVP_PKEY *key = NULL;
-	u_char raw[32];
 	char *pp;
-	int r;
+	int r, kbits;
 
 	pp = pub_path(file);
-	if ((r = ms_pkey_generate(type, &key)) != 0 ||
-	    (r = ms_pkey_raw_public(key, raw, sizeof(raw))) != 0 ||
-	    (r = ms_fingerprint(raw, sizeof(raw), fp, fplen)) != 0)
+	if ((r = kg_pkey_generate(type, bits, &key)) != 0) {
+		if (r == MS_ERR_INVALID_ARGUMENT)
+			error("invalid RSA key size %d (%d..%d bits)", bits,
+			    KG_RSA_BITS_MIN, KG_RSA_BITS_MAX);
 		goto out;
-	if ((r = ms_key_save_private(file, key, pass)) != 0) {
+	}
+	if ((r = kg_fingerprint(key, fp, fplen, &kbits)) != 0)
+		goto out;
+	if ((r = kg_key_save_private(file, key, pass)) != 0) {
 		if (r == MS_ERR_FILE_EXISTS)
 			error("%s already exists.", file);
 		else
@@ -457,7 +492,11 @@ write_keypair(const char *file, enum ms_keytype type, const char *pass,
 			    r == MS_ERR_SYSTEM ? strerror(errno) : ms_err(r));
 		goto out;
 	}
-	if ((r = ms_key_save_public(pp, key, comment)) != 0) {
+	if (kg_keytype_is_spki(type))
+		r = kg_key_save_public_pem(pp, key);
+	else
+		r = ms_key_save_public(pp, key, comment);
+	if (r != 0) {
 		if (r == MS_ERR_FILE_EXISTS)
 			error("%s already exists.", pp);
 		else
@@ -478,7 +517,7 @@ do_generate(struct options *o)
 	char *file, *pp, *pass = NULL, *comment, fp[MS_FINGERPRINT_MAX];
 	int r, ret = EXIT_GENERAL;
 
-	file = o->file != NULL ? xstrdup(o->file) : default_key_file(o->type);
+	file = o->file != NULL ? xstrdup(o->file) : default_key_file(o->kgtype);
 	pp = pub_path(file);
 	comment = o->comment != NULL ? xstrdup(o->comment) : default_comment();
 	/* Check before asking for a passphrase; O_EXCL closes the race. */
@@ -490,10 +529,10 @@ do_generate(struct options *o)
 	}
 	if (!quiet)
 		printf("Generating public/private %s key pair.\n",
-		    ms_keytype_short(o->type));
+		    kg_keytype_short(o->kgtype));
 	if (new_passphrase(o, &pass) != 0)
 		goto out;
-	if ((r = write_keypair(file, o->type, pass, comment, fp,
+	if ((r = write_keypair(file, o->kgtype, o->bits, pass, comment, fp,
 	    sizeof(fp))) != 0) {
 		ret = exit_code(r);
 		goto out;
@@ -556,8 +595,8 @@ host_keypair(const char *dir, const char *name, enum ms_keytype type,
 			printf("%s: generated %s\n", progname, pp);
 		goto out;
 	}
-	if ((r = write_keypair(file, type, NULL, comment, fp,
-	    sizeof(fp))) != 0) {
+	if ((r = write_keypair(file, type == MS_KEY_ED25519 ? KG_KEY_ED25519 :
+	    KG_KEY_X25519, 0, NULL, comment, fp, sizeof(fp))) != 0) {
 		ret = exit_code(r);
 		goto out;
 	}
@@ -623,25 +662,53 @@ int
 main(int argc, char **argv)
 {
 	struct options o;
-	int ch, lflag = 0, yflag = 0, Aflag = 0, ret;
+	struct kg_ca_opts ca;
+	const char *errstr = NULL;
+	int ch, lflag = 0, yflag = 0, Aflag = 0, cflag = 0, kflag = 0;
+	int hflag = 0, ret;
 
 	memset(&o, 0, sizeof(o));
+	memset(&ca, 0, sizeof(ca));
 	o.type = MS_KEY_ED25519;
+	o.kgtype = KG_KEY_ED25519;
 	ms_log_init(progname, MS_LOG_INFO, 1, -1);
 
-	while ((ch = getopt(argc, argv, "AC:d:f:hlN:P:qt:y")) != -1) {
+	while ((ch = getopt(argc, argv,
+	    "AC:b:cd:f:hI:klN:n:P:qs:t:u:V:yz:")) != -1) {
 		switch (ch) {
 		case 'A':
 			Aflag = 1;
 			break;
+		case 'b':
+			o.bits = (int)strtonum(optarg, KG_RSA_BITS_MIN,
+			    KG_RSA_BITS_MAX, &errstr);
+			if (errstr != NULL) {
+				error("invalid key size \"%s\" (%d..%d)",
+				    optarg, KG_RSA_BITS_MIN, KG_RSA_BITS_MAX);
+				usage();
+			}
+			ca.bits = o.bits;
+			break;
 		case 'C':
 			o.comment = optarg;
+			break;
+		case 'c':
+			cflag = 1;
 			break;
 		case 'd':
 			o.dir = optarg;
 			break;
 		case 'f':
 			o.file = optarg;
+			break;
+		case 'h':
+			hflag = 1;
+			break;
+		case 'I':
+			ca.name = optarg;
+			break;
+		case 'k':
+			kflag = 1;
 			break;
 		case 'l':
 			lflag = 1;
@@ -651,6 +718,9 @@ main(int argc, char **argv)
 			o.newpass = take_secret_arg(optarg);
 			o.newpass_set = 1;
 			break;
+		case 'n':
+			ca.names = optarg;
+			break;
 		case 'P':
 			free_secret(&o.oldpass);
 			o.oldpass = take_secret_arg(optarg);
@@ -659,18 +729,32 @@ main(int argc, char **argv)
 		case 'q':
 			quiet = 1;
 			break;
+		case 's':
+			ca.ca_key = optarg;
+			break;
 		case 't':
-			if ((o.type = ms_keytype_from_name(optarg)) ==
-			    MS_KEY_UNKNOWN) {
-				error("unknown key type \"%s\" (use ed25519 or "
-				    "x25519)", optarg);
+			if ((o.kgtype = kg_keytype_from_name(optarg)) ==
+			    KG_KEY_UNKNOWN) {
+				error("unknown key type \"%s\" (use ed25519, "
+				    "x25519, ecdsa-p256, ecdsa-p384 or rsa)",
+				    optarg);
 				usage();
 			}
+			o.type = ms_keytype_from_name(optarg);
+			o.type_set = 1;
+			break;
+		case 'u':
+			ca.usage = optarg;
+			break;
+		case 'V':
+			ca.validity = optarg;
 			break;
 		case 'y':
 			yflag = 1;
 			break;
-		case 'h':
+		case 'z':
+			ca.serial = optarg;
+			break;
 		default:
 			usage();
 		}
@@ -679,8 +763,19 @@ main(int argc, char **argv)
 		error("unexpected argument \"%s\"", argv[optind]);
 		usage();
 	}
-	if (lflag + yflag + Aflag > 1) {
-		error("-l, -y and -A are mutually exclusive");
+	if (lflag + yflag + Aflag + cflag + kflag + (ca.name != NULL) > 1) {
+		error("-l, -y, -A, -c, -I and -k are mutually exclusive");
+		usage();
+	}
+	/* Alone, -h is the traditional request for help. */
+	if (hflag && ca.name == NULL)
+		usage();
+	if (ca.ca_key != NULL && !cflag && !kflag && ca.name == NULL) {
+		error("-s needs -c, -I or -k");
+		usage();
+	}
+	if (o.bits != 0 && o.kgtype != KG_KEY_RSA) {
+		error("-b applies only to rsa keys");
 		usage();
 	}
 	if (o.comment != NULL && strpbrk(o.comment, "\r\n") != NULL) {
@@ -693,6 +788,12 @@ main(int argc, char **argv)
 		o.newpass = NULL;
 		o.oldpass_set = 1;
 	}
+	ca.file = o.file;
+	ca.passphrase = o.oldpass_set ? o.oldpass : NULL;
+	ca.newpass = o.newpass_set ? o.newpass : NULL;
+	ca.type = o.kgtype;
+	ca.host = hflag;
+	ca.quiet = quiet;
 
 	if (lflag)
 		ret = do_fingerprint(&o);
@@ -700,6 +801,15 @@ main(int argc, char **argv)
 		ret = do_print_public(&o);
 	else if (Aflag)
 		ret = do_host_keys(&o);
+	else if (cflag) {
+		/* With -c, -n names the CA. */
+		ca.name = ca.names;
+		ca.names = NULL;
+		ret = kg_cmd_ca_create(&ca);
+	} else if (kflag)
+		ret = kg_cmd_revoke(&ca);
+	else if (ca.name != NULL)
+		ret = kg_cmd_issue(&ca);
 	else
 		ret = do_generate(&o);
 	free_secret(&o.newpass);

@@ -208,3 +208,29 @@ ms_acl_effective(ms_acl_walk_fn *walk, void *wctx, const char *path,
 	*rightsp = ec.rights & MS_RIGHTS_ALL;
 	return 0;
 }
+
+static int
+sensitive_visit(void *vctx, const char *path, const struct ms_acl *acl)
+{
+	return (acl->flags & MS_NODE_SENSITIVE) != 0 ? 1 : 0;
+}
+
+int
+ms_acl_sensitive(ms_acl_walk_fn *walk, void *wctx, const char *path,
+    int *sensitivep)
+{
+	int r;
+
+	if (sensitivep == NULL)
+		return MS_ERR_INVALID_ARGUMENT;
+	*sensitivep = 1;
+	if (walk == NULL || path == NULL ||
+	    ms_path_valid(path, strnlen(path, MS_PATH_MAX + 1)) != 0)
+		return MS_ERR_INVALID_ARGUMENT;
+	if ((r = walk(wctx, path, sensitive_visit, NULL)) < 0) {
+		error_fr(r, "sensitivity walk for %s failed", path);
+		return r;
+	}
+	*sensitivep = r > 0;
+	return 0;
+}

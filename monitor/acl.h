@@ -37,7 +37,7 @@ struct ms_acl_entry {
 
 /* One node's own ACL. */
 struct ms_acl {
-	uint8_t	flags;				/* MS_NODE_NOINHERIT */
+	uint8_t	flags;			/* MS_NODE_NOINHERIT, MS_NODE_SENSITIVE */
 	size_t	nentries;
 	struct ms_acl_entry entries[MS_ACL_ENTRIES_MAX];
 };
@@ -89,5 +89,14 @@ int	ms_acl_chain(ms_acl_walk_fn *walk, void *wctx, const char *path,
 int	ms_acl_effective(ms_acl_walk_fn *walk, void *wctx, const char *path,
 	    const char *principal, const char *const *groups, size_t ngroups,
 	    const char *const *admins, size_t nadmins, uint8_t *rightsp);
+
+/*
+ * Whether path lies in a SENSITIVE subtree: path itself or any existing
+ * ancestor has MS_NODE_SENSITIVE, whatever NOINHERIT says (one walk, so one
+ * read transaction of the store).  On error *sensitivep is 1 (fail
+ * closed) and a negative MS_ERR_* is returned.
+ */
+int	ms_acl_sensitive(ms_acl_walk_fn *walk, void *wctx, const char *path,
+	    int *sensitivep);
 
 #endif /* MS_ACL_H */

@@ -7,11 +7,17 @@
 #include <string.h>
 
 #include <openssl/crypto.h>
+#include <openssl/x509.h>
+
+#include "buf.h"
+#include "certs.h"
 
 #include "crypto.h"
 #include "errors.h"
 #include "hostkeys.h"
 #include "keyfile.h"
+#include "log.h"
+#include "proto.h"
 
 static int
 load_typed(const char *path, enum ms_keytype want, EVP_PKEY **keyp,
@@ -57,9 +63,86 @@ hostkeys_load(struct hostkeys *hk, const char *sig_path, const char *kex_path,
 	return r;
 }
 
+/* u32 len || u8 SERVER_CERTIFICATE || u8 n || string der[n]. */
+static int
+encode_cert_msg(STACK_OF(X509) *chain, struct msbuf **msgp)
+{
+	struct msbuf *body = NULL, *msg = NULL;
+	u_char *der;
+	int i, len, r;
+
+	*msgp = NULL;
+	if ((body = msbuf_new(HOSTKEYS_CERT_MSG_MAX)) == NULL ||
+	    (msg = msbuf_new(HOSTKEYS_CERT_MSG_MAX)) == NULL) {
+		r = MS_ERR_ALLOC;
+		goto out;
+	}
+	if ((r = msbuf_put_u8(body, MS_MSG_SERVER_CERTIFICATE)) != 0 ||
+	    (r = msbuf_put_u8(body, (uint8_t)sk_X509_num(chain))) != 0)
+		goto out;
+	for (i = 0; i < sk_X509_num(chain); i++) {
+		der = NULL;
+		if ((len = i2d_X509(sk_X509_value(chain, i), &der)) <= 0) {
+			r = MS_ERR_LIBCRYPTO;
+			goto out;
+		}
+		r = len > MS_CERT_DER_MAX ? MS_ERR_STRING_TOO_LARGE :
+		    msbuf_put_string(body, der, (size_t)len);
+		OPENSSL_free(der);
+		if (r != 0)
+			goto out;
+	}
+	if ((r = msbuf_put_u32(msg, (uint32_t)msbuf_len(body))) != 0 ||
+	    (r = msbuf_putb(msg, body)) != 0)
+		goto out;
+	*msgp = msg;
+	msg = NULL;
+ out:
+	msbuf_free(body);
+	msbuf_free(msg);
+	return r;
+}
+
+int
+hostkeys_load_cert(struct hostkeys *hk, const char *path, char *errbuf,
+    size_t errlen)
+{
+	STACK_OF(X509) *chain = NULL;
+	X509 *leaf;
+	int r;
+
+	if ((r = ms_cert_chain_read_pem(path, &chain, errbuf, errlen)) != 0)
+		return r;
+	if (sk_X509_num(chain) > MS_CERTS_MAX) {
+		snprintf(errbuf, errlen, "%s: more than %d certificates", path,
+		    MS_CERTS_MAX);
+		r = MS_ERR_LIMIT;
+		goto out;
+	}
+	leaf = sk_X509_value(chain, 0);
+	/* The certificate is useless, and misleading, for another key. */
+	if (hk->sig == NULL || X509_get0_pubkey(leaf) == NULL ||
+	    EVP_PKEY_eq(X509_get0_pubkey(leaf), hk->sig) != 1) {
+		snprintf(errbuf, errlen, "%s: the first certificate does not "
+		    "certify the host signature key (HostKey)", path);
+		r = MS_ERR_KEY_TYPE_MISMATCH;
+		goto out;
+	}
+	if (X509_cmp_current_time(X509_get0_notAfter(leaf)) <= 0)
+		logit("warning: %s: host certificate has expired", path);
+	if ((r = encode_cert_msg(chain, &hk->cert_msg)) != 0)
+		snprintf(errbuf, errlen, "%s: certificates too large for "
+		    "SERVER_CERTIFICATE (%d bytes each, %d in all): %s", path,
+		    MS_CERT_DER_MAX, HOSTKEYS_CERT_MSG_MAX, ms_err(r));
+ out:
+	sk_X509_pop_free(chain, X509_free);
+	return r;
+}
+
 void
 hostkeys_free(struct hostkeys *hk)
 {
+	msbuf_free(hk->cert_msg);
 	EVP_PKEY_free(hk->sig);
 	EVP_PKEY_free(hk->kex);
 	OPENSSL_cleanse(hk, sizeof(*hk));

@@ -11,17 +11,35 @@
 
 #include "keyfile.h"
 
+struct msbuf;
+
+/*
+ * Largest SERVER_CERTIFICATE (canonical) we send: the AUTH transcript tail
+ * (163840) must still hold it beside SERVER_VERIFY, SERVER_FINISHED and the
+ * largest CLIENT_IDENTITY (PROTOCOL.md 11).
+ */
+#define HOSTKEYS_CERT_MSG_MAX	(163840 - ((5 + 2 + 4 + 64) + (5 + 4 + 32)) \
+				    - 65536)
+
 struct hostkeys {
 	EVP_PKEY	*sig;		/* Ed25519 host signature key */
 	EVP_PKEY	*kex;		/* X25519 host key-exchange key */
 	u_char		 sig_pub[32];
 	u_char		 kex_pub[32];
 	u_char		 store_key[MS_STORE_KEY_LEN];
+	/* Canonical SERVER_CERTIFICATE message, NULL without HostCertificate. */
+	struct msbuf	*cert_msg;
 };
 
 /* Load all three; errbuf names the file that failed and why. */
 int	hostkeys_load(struct hostkeys *hk, const char *sig_path,
 	    const char *kex_path, const char *store_path, char *errbuf,
+	    size_t errlen);
+/*
+ * HostCertificate: PEM leaf certifying the host signature key, then any
+ * intermediates.  Builds hk->cert_msg; errbuf says what is wrong.
+ */
+int	hostkeys_load_cert(struct hostkeys *hk, const char *path, char *errbuf,
 	    size_t errlen);
 void	hostkeys_free(struct hostkeys *hk);
 

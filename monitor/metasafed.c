@@ -18,6 +18,7 @@
 
 #include <openssl/crypto.h>
 
+#include "certs.h"
 #include "errors.h"
 #include "hostkeys.h"
 #include "log.h"
@@ -116,6 +117,28 @@ open_logfile(const char *path)
 	return 0;
 }
 
+/* HostCertificate and TrustedUserCAFile/RevocationList, when configured. */
+static int
+load_certificates(const struct servconf *c, struct hostkeys *keys,
+    struct ms_certs **certsp, char *err, size_t errlen)
+{
+	struct ms_cert_policy pol;
+
+	*certsp = NULL;
+	if (c->host_certificate != NULL &&
+	    hostkeys_load_cert(keys, c->host_certificate, err, errlen) != 0)
+		return -1;
+	if (c->trusted_user_ca_file == NULL)
+		return 0;
+	servconf_cert_policy(c, &pol);
+	if (ms_certs_load(&pol, certsp, err, errlen) != 0)
+		return -1;
+	if (c->require_fresh_crl && c->revocation_list == NULL)
+		logit("warning: RequireFreshCRL yes without RevocationList: "
+		    "every certificate login will be refused");
+	return 0;
+}
+
 static int
 write_pidfile(const char *path)
 {
@@ -143,6 +166,7 @@ main(int argc, char **argv)
 	struct server_opts opts;
 	struct mon_ctx ctx;
 	struct ms_store *store = NULL;
+	struct ms_certs *certs = NULL;
 	const char *config = NULL, *logfile = NULL;
 	char err[1024];
 	int ch, foreground = 0, debug = 0, test_only = 0, dump = 0, r;
@@ -202,6 +226,7 @@ main(int argc, char **argv)
 	    conf.store_key_file, err, sizeof(err)) != 0 ||
 	    principals_load(conf.principals_file, &principals, err,
 	    sizeof(err)) != 0 ||
+	    load_certificates(&conf, &keys, &certs, err, sizeof(err)) != 0 ||
 	    check_privsep_user(&conf, &opts, err, sizeof(err)) != 0) {
 		fprintf(stderr, "metasafed: %s\n", err);
 		exit(1);
@@ -212,6 +237,7 @@ main(int argc, char **argv)
 		exit(1);
 	}
 	if (test_only) {
+		ms_certs_free(certs);
 		hostkeys_free(&keys);
 		principals_free(&principals);
 		servconf_free(&conf);
@@ -234,15 +260,21 @@ main(int argc, char **argv)
 	ms_log_set_cleanup(cleanup);
 	if (write_pidfile(conf.pid_file) != 0)
 		fatal("cannot write PidFile");
-	logit("metasafed started: %zu principals, %zu admins, pid %ld",
-	    principals.n, conf.nadmins, (long)getpid());
+	logit("metasafed started: %zu principals, %zu admins, %zu trusted "
+	    "CA certificate(s), %zu CRL(s)%s, pid %ld", principals.n,
+	    conf.nadmins, ms_certs_ncas(certs), ms_certs_ncrls(certs),
+	    keys.cert_msg != NULL ? ", host certificate" : "",
+	    (long)getpid());
 
+	memset(&ctx, 0, sizeof(ctx));
 	ctx.conf = &conf;
 	ctx.keys = &keys;
 	ctx.principals = &principals;
 	ctx.store = store;
+	ctx.certs = certs;
 	r = server_run(&ctx, &principals, &opts);
 
+	ms_certs_free(ctx.certs);
 	ms_store_close(store);
 	hostkeys_free(&keys);
 	principals_free(&principals);

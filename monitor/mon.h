@@ -23,6 +23,7 @@
 struct servconf;
 struct hostkeys;
 struct ms_store;
+struct ms_certs;
 
 /* Worker states (bit values so a table entry can permit several). */
 #define MW_START	0x01	/* nothing asked yet */
@@ -38,6 +39,7 @@ struct mon_ctx {
 	const struct hostkeys	*keys;
 	const struct principals	*principals;
 	struct ms_store		*store;
+	struct ms_certs		*certs;		/* NULL: no certificate logins */
 };
 
 struct mon_worker {
@@ -53,7 +55,7 @@ struct mon_worker {
 	char		 principal[MS_PRINCIPAL_MAX + 1];
 	char		*groups[PRINCIPAL_GROUPS_MAX];
 	size_t		 ngroups;
-	int		 cert_auth;		/* reserved: X.509 logins */
+	int		 cert_auth;		/* authenticated by certificate */
 };
 
 void	mon_worker_init(struct mon_worker *w, pid_t pid, const char *peer);

@@ -7,6 +7,10 @@
  * writes one audit line per decision.  Structural problems (trailing
  * bytes, oversize fields) are worker misbehaviour and kill it; bad names or
  * values are the client's and get INVALID_ARGUMENT.
+ *
+ * SENSITIVE subtrees (PROTOCOL.md 8): only a certificate login may read,
+ * write, delete or list there, whatever the ACL grants; a raw-key holder
+ * of 'a' may still open the node READ to manage its ACL.
  */
 #include <sys/types.h>
 
@@ -94,16 +98,35 @@ rights_at(const struct mon_ctx *ctx, const struct mon_worker *w,
 	return rights;
 }
 
+#define WHY_SENSITIVE	"sensitive subtree: certificate login required"
+
+/*
+ * 1 when path is in a SENSITIVE subtree and this connection did not log in
+ * with a certificate (or the check failed: fail closed).
+ */
+static int
+sensitive_refused(const struct mon_ctx *ctx, const struct mon_worker *w,
+    const char *path)
+{
+	int sensitive = 1;
+
+	if (w->cert_auth)
+		return 0;
+	(void)ms_acl_sensitive(ms_store_acl_walk, ctx->store, path, &sensitive);
+	return sensitive;
+}
+
 static void
 audit(const struct mon_worker *w, const char *op, const struct data_req *d,
-    uint32_t status)
+    uint32_t status, const char *why)
 {
-	logit("audit: principal=%s op=%s path=%s%s%s peer=%s result=%s",
+	logit("audit: principal=%s op=%s path=%s%s%s peer=%s result=%s%s%s%s",
 	    w->principal, op, d->path ? d->path : "-",
 	    d->record && *d->record ? " record=" : "",
 	    d->record && *d->record ? d->record : "", w->peer,
 	    status == MS_ST_OK ? "allowed" :
-	    status == MS_ST_ACCESS_DENIED ? "denied" : ms_status_str(status));
+	    status == MS_ST_ACCESS_DENIED ? "denied" : ms_status_str(status),
+	    why ? " (" : "", why ? why : "", why ? ")" : "");
 }
 
 /* Validate names; 0 means "go on", else the status to answer. */
@@ -119,11 +142,18 @@ check_names(const struct data_req *d, int need_record)
 }
 
 static int
+answer_why(struct msbuf *resp, const struct mon_worker *w, const char *op,
+    const struct data_req *d, uint32_t status, const char *why)
+{
+	audit(w, op, d, status, status == MS_ST_OK ? NULL : why);
+	return msbuf_put_u32(resp, status);
+}
+
+static int
 answer_status(struct msbuf *resp, const struct mon_worker *w, const char *op,
     const struct data_req *d, uint32_t status)
 {
-	audit(w, op, d, status);
-	return msbuf_put_u32(resp, status);
+	return answer_why(resp, w, op, d, status, NULL);
 }
 
 int
@@ -131,7 +161,8 @@ mon_open(const struct mon_ctx *ctx, struct mon_worker *w, struct msbuf *req,
     struct msbuf *resp)
 {
 	struct data_req d = { 0 };
-	uint32_t st;
+	const char *why = NULL;
+	uint32_t st = MS_ST_OK;
 	uint8_t rights;
 	int r;
 
@@ -148,9 +179,14 @@ mon_open(const struct mon_ctx *ctx, struct mon_worker *w, struct msbuf *req,
 	    MS_RIGHT_SECURE | MS_RIGHT_LIST | MS_RIGHT_ADMIN)) == 0) ||
 	    ((d.access & MS_ACCESS_WRITE) && (rights & MS_RIGHT_WRITE) == 0))
 		st = MS_ST_ACCESS_DENIED;
-	else if (!(d.access & MS_ACCESS_WRITE))
+	else if ((d.access != MS_ACCESS_READ ||
+	    (rights & MS_RIGHT_ADMIN) == 0) &&
+	    sensitive_refused(ctx, w, d.path)) {
+		st = MS_ST_ACCESS_DENIED;
+		why = WHY_SENSITIVE;
+	} else if (!(d.access & MS_ACCESS_WRITE))
 		st = store_to_status(ms_store_node_exists(ctx->store, d.path));
-	r = answer_status(resp, w, "open", &d, st);
+	r = answer_why(resp, w, "open", &d, st, why);
  out:
 	data_req_free(&d);
 	return r;
@@ -178,6 +214,11 @@ mon_get(const struct mon_ctx *ctx, struct mon_worker *w, struct msbuf *req,
 		r = answer_status(resp, w, "get", &d, MS_ST_ACCESS_DENIED);
 		goto out;
 	}
+	if (sensitive_refused(ctx, w, d.path)) {
+		r = answer_why(resp, w, "get", &d, MS_ST_ACCESS_DENIED,
+		    WHY_SENSITIVE);
+		goto out;
+	}
 	st = store_to_status(ms_store_get(ctx->store, d.path, d.record, &rec));
 	if (st == MS_ST_OK && !(rights & ((rec.flags & MS_REC_SECURE) ?
 	    MS_RIGHT_SECURE : MS_RIGHT_READ)))
@@ -200,6 +241,7 @@ mon_set(const struct mon_ctx *ctx, struct mon_worker *w, struct msbuf *req,
     struct msbuf *resp)
 {
 	struct data_req d = { 0 };
+	const char *why = NULL;
 	uint64_t version = 0;
 	uint32_t st;
 	int r;
@@ -215,10 +257,15 @@ mon_set(const struct mon_ctx *ctx, struct mon_worker *w, struct msbuf *req,
 		st = MS_ST_INVALID_ARGUMENT;
 	if (st == MS_ST_OK && !(rights_at(ctx, w, d.path) & MS_RIGHT_WRITE))
 		st = MS_ST_ACCESS_DENIED;
+	if (st == MS_ST_OK && sensitive_refused(ctx, w, d.path)) {
+		st = MS_ST_ACCESS_DENIED;
+		why = WHY_SENSITIVE;
+	}
 	if (st == MS_ST_OK)
 		st = store_to_status(ms_store_set(ctx->store, d.path, d.record,
 		    d.flags, d.value, d.value_len, &version));
-	if ((r = answer_status(resp, w, "set", &d, st)) == 0 && st == MS_ST_OK)
+	if ((r = answer_why(resp, w, "set", &d, st, why)) == 0 &&
+	    st == MS_ST_OK)
 		r = msbuf_put_u64(resp, version);
  out:
 	data_req_free(&d);
@@ -230,6 +277,7 @@ mon_delete(const struct mon_ctx *ctx, struct mon_worker *w, struct msbuf *req,
     struct msbuf *resp)
 {
 	struct data_req d = { 0 };
+	const char *why = NULL;
 	uint32_t st;
 	int r, node = 0;
 
@@ -243,11 +291,15 @@ mon_delete(const struct mon_ctx *ctx, struct mon_worker *w, struct msbuf *req,
 		st = MS_ST_INVALID_ARGUMENT;
 	if (st == MS_ST_OK && !(rights_at(ctx, w, d.path) & MS_RIGHT_WRITE))
 		st = MS_ST_ACCESS_DENIED;
+	if (st == MS_ST_OK && sensitive_refused(ctx, w, d.path)) {
+		st = MS_ST_ACCESS_DENIED;
+		why = WHY_SENSITIVE;
+	}
 	if (st == MS_ST_OK)
 		st = store_to_status(node ?
 		    ms_store_delete_node(ctx->store, d.path) :
 		    ms_store_delete_record(ctx->store, d.path, d.record));
-	r = answer_status(resp, w, "delete", &d, st);
+	r = answer_why(resp, w, "delete", &d, st, why);
  out:
 	data_req_free(&d);
 	return r;
@@ -280,6 +332,7 @@ mon_list(const struct mon_ctx *ctx, struct mon_worker *w, struct msbuf *req,
 {
 	struct data_req d = { 0 };
 	struct list_acc acc = { 0 };
+	const char *why = NULL;
 	uint32_t st;
 	int r;
 
@@ -288,6 +341,10 @@ mon_list(const struct mon_ctx *ctx, struct mon_worker *w, struct msbuf *req,
 	if ((st = check_names(&d, 0)) == MS_ST_OK &&
 	    !(rights_at(ctx, w, d.path) & MS_RIGHT_LIST))
 		st = MS_ST_ACCESS_DENIED;
+	if (st == MS_ST_OK && sensitive_refused(ctx, w, d.path)) {
+		st = MS_ST_ACCESS_DENIED;
+		why = WHY_SENSITIVE;
+	}
 	if (st == MS_ST_OK) {
 		if ((acc.children = msbuf_new(MS_FRAME_MAX / 2)) == NULL ||
 		    (acc.records = msbuf_new(MS_FRAME_MAX / 2)) == NULL) {
@@ -297,7 +354,7 @@ mon_list(const struct mon_ctx *ctx, struct mon_worker *w, struct msbuf *req,
 		st = store_to_status(ms_store_list(ctx->store, d.path,
 		    list_cb, &acc));
 	}
-	if ((r = answer_status(resp, w, "list", &d, st)) != 0 ||
+	if ((r = answer_why(resp, w, "list", &d, st, why)) != 0 ||
 	    st != MS_ST_OK)
 		goto out;
 	if ((r = msbuf_put_u32(resp, acc.nchildren)) != 0 ||
@@ -414,14 +471,16 @@ mon_setacl(const struct mon_ctx *ctx, struct mon_worker *w, struct msbuf *req,
 	struct data_req d = { 0 };
 	struct ms_acl_entry *changes = NULL;
 	uint32_t n, st = MS_ST_OK;
-	uint8_t inherit;
-	int r, noinherit;
+	uint8_t inherit, sensitive;
+	int r, noinherit, sens;
 
 	if ((r = get_path(req, &d)) != 0 ||
 	    (r = msbuf_get_u8(req, &inherit)) != 0 ||
+	    (r = msbuf_get_u8(req, &sensitive)) != 0 ||
 	    (r = msbuf_get_u32(req, &n)) != 0)
 		goto out;
-	if (n > MS_ACL_ENTRIES_MAX || inherit > MS_SETACL_UNCHANGED) {
+	if (n > MS_ACL_ENTRIES_MAX || inherit > MS_SETACL_UNCHANGED ||
+	    sensitive > MS_SENSITIVE_UNCHANGED) {
 		r = MS_ERR_INVALID_FORMAT;
 		goto out;
 	}
@@ -438,10 +497,16 @@ mon_setacl(const struct mon_ctx *ctx, struct mon_worker *w, struct msbuf *req,
 		st = MS_ST_ACCESS_DENIED;
 	noinherit = inherit == MS_SETACL_UNCHANGED ? -1 :
 	    inherit == MS_SETACL_BREAK ? 1 : 0;
+	sens = sensitive == MS_SENSITIVE_UNCHANGED ? -1 :
+	    sensitive == MS_SENSITIVE_SET ? 1 : 0;
 	if (st == MS_ST_OK)
 		st = store_to_status(ms_store_set_acl(ctx->store, d.path,
-		    changes, n, noinherit));
+		    changes, n, noinherit, sens));
 	r = answer_status(resp, w, "setacl", &d, st);
+	if (st == MS_ST_OK && sens != -1)
+		logit("audit: principal=%s op=setacl path=%s sensitive=%s "
+		    "peer=%s", w->principal, d.path, sens ? "set" : "cleared",
+		    w->peer);
  out:
 	free(changes);
 	data_req_free(&d);

@@ -95,6 +95,11 @@ parse_principal_line(char *line, struct principal *pr, const char **why)
 		}
 		rest += strspn(rest, " \t");
 	}
+	if (strncmp(rest, "cert", 4) == 0 &&
+	    (rest[4] == '\0' || rest[4] == ' ' || rest[4] == '\t')) {
+		pr->cert = 1;
+		return 0;
+	}
 	if (ms_pubkey_parse(rest, &type, pr->pubkey, NULL) != 0) {
 		*why = "invalid public key";
 		return MS_ERR_INVALID_FORMAT;
@@ -147,6 +152,13 @@ principals_load(const char *path, struct principals *p, char *errbuf,
 			r = perr(errbuf, errlen, path, lineno, "%s", why);
 			break;
 		}
+		if (p->v[p->n].cert &&
+		    principals_find_cert(p, p->v[p->n].name) != NULL) {
+			principal_clear(&p->v[p->n]);
+			r = perr(errbuf, errlen, path, lineno,
+			    "second cert line for this name");
+			break;
+		}
 		p->n++;
 	}
 	fclose(f);
@@ -174,8 +186,21 @@ principals_find(const struct principals *p, const u_char pubkey[32])
 
 	/* Visit every entry so the lookup time does not depend on the key. */
 	for (i = 0; i < p->n; i++) {
-		if (ms_ct_equal(p->v[i].pubkey, pubkey, 32) && found == NULL)
+		if (ms_ct_equal(p->v[i].pubkey, pubkey, 32) && !p->v[i].cert &&
+		    found == NULL)
 			found = &p->v[i];
 	}
 	return found;
+}
+
+const struct principal *
+principals_find_cert(const struct principals *p, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < p->n; i++) {
+		if (p->v[i].cert && strcmp(p->v[i].name, name) == 0)
+			return &p->v[i];
+	}
+	return NULL;
 }

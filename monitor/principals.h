@@ -3,7 +3,11 @@
  * principal names and groups.  Consulted only by the monitor (I4).
  *
  * Line format:  NAME [groups=G1,G2] TYPE BASE64 [COMMENT]
- * i.e. a name followed by the output of `metasafe-keygen -y`.
+ * i.e. a name followed by the output of `metasafe-keygen -y`, or
+ *                NAME [groups=G1,G2] cert [COMMENT]
+ * which gives groups to the principal NAME of a client certificate (a
+ * certificate principal needs no line at all; without one it has no
+ * groups).  At most one cert line per NAME.
  */
 #ifndef MS_PRINCIPALS_H
 #define MS_PRINCIPALS_H
@@ -17,7 +21,8 @@
 
 struct principal {
 	char	 name[MS_PRINCIPAL_MAX + 1];
-	u_char	 pubkey[32];			/* raw Ed25519 */
+	u_char	 pubkey[32];			/* raw Ed25519; 0 for cert */
+	int	 cert;				/* a "cert" line: no key */
 	char	*groups[PRINCIPAL_GROUPS_MAX];
 	size_t	 ngroups;
 };
@@ -34,6 +39,9 @@ void	principals_free(struct principals *p);
 /* Constant-time scan of every entry; NULL when the key is not authorised. */
 const struct principal *principals_find(const struct principals *p,
 	    const u_char pubkey[32]);
+/* The "cert" line for a certificate principal; NULL when there is none. */
+const struct principal *principals_find_cert(const struct principals *p,
+	    const char *name);
 int	principal_name_valid(const char *name);
 
 #endif /* MS_PRINCIPALS_H */

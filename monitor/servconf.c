@@ -23,7 +23,9 @@
 #include "path.h"
 #include "proto.h"
 #include "record.h"
+#include "certs.h"
 #include "servconf.h"
+#include "sigalg.h"
 
 #define CONF_LINE_MAX	4096
 #define CONF_DEFAULT_USER	"nobody"
@@ -34,7 +36,8 @@ enum conf_kw {
 	KW_LISTEN, KW_PORT, KW_HOSTKEY, KW_HOSTKEXKEY, KW_STOREKEY, KW_STOREDIR,
 	KW_PRINCIPALS, KW_ADMINS, KW_PRIVUSER, KW_PRIVCHROOT, KW_PIDFILE,
 	KW_MAXSESSIONS, KW_PERSOURCE, KW_GRACE, KW_LOGLEVEL, KW_WORKERPATH,
-	KW_SANDBOXDEBUG, KW_MAXVALUE, KW_CIPHERS,
+	KW_SANDBOXDEBUG, KW_MAXVALUE, KW_CIPHERS, KW_KEX, KW_SIGALGS,
+	KW_MINRSA, KW_USERCA, KW_CRL, KW_FRESHCRL, KW_CERTPRINC, KW_HOSTCERT,
 };
 
 static const struct {
@@ -60,7 +63,26 @@ static const struct {
 	{ "SandboxDebug", KW_SANDBOXDEBUG },
 	{ "MaxValueSize", KW_MAXVALUE },
 	{ "Ciphers", KW_CIPHERS },
+	{ "KexAlgorithms", KW_KEX },
+	{ "SignatureAlgorithms", KW_SIGALGS },
+	{ "MinimumRSABits", KW_MINRSA },
+	{ "TrustedUserCAFile", KW_USERCA },
+	{ "RevocationList", KW_CRL },
+	{ "RequireFreshCRL", KW_FRESHCRL },
+	{ "CertificatePrincipal", KW_CERTPRINC },
+	{ "HostCertificate", KW_HOSTCERT },
 };
+
+static const struct {
+	int		 mode;
+	const char	*name;
+} cert_principals[] = {
+	{ CERT_PRINCIPAL_SAN_URI, "san-uri" },
+	{ CERT_PRINCIPAL_SAN_EMAIL, "san-email" },
+	{ CERT_PRINCIPAL_SUBJECT_CN, "subject-cn" },
+};
+
+#define KEX_NAME_X25519_HYBRID	"x25519-hybrid"
 
 struct conf_ctx {
 	const char	*file;
@@ -80,6 +102,44 @@ servconf_init(struct servconf *c)
 	c->login_grace_time = -1;
 	c->log_level = -1;
 	c->sandbox_debug = -1;
+	c->min_rsa_bits = -1;
+	c->require_fresh_crl = -1;
+	c->cert_principal = -1;
+}
+
+void
+servconf_cert_policy(const struct servconf *c, struct ms_cert_policy *pol)
+{
+	memset(pol, 0, sizeof(*pol));
+	pol->ca_file = c->trusted_user_ca_file;
+	pol->crl_file = c->revocation_list;
+	pol->require_fresh_crl = c->require_fresh_crl;
+	pol->principal_mode = c->cert_principal;
+	pol->min_rsa_bits = c->min_rsa_bits;
+}
+
+const char *
+servconf_cert_principal_name(int mode)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(cert_principals) / sizeof(cert_principals[0]);
+	    i++)
+		if (cert_principals[i].mode == mode)
+			return cert_principals[i].name;
+	return NULL;
+}
+
+int
+servconf_cert_principal_from_name(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(cert_principals) / sizeof(cert_principals[0]);
+	    i++)
+		if (strcasecmp(cert_principals[i].name, name) == 0)
+			return cert_principals[i].mode;
+	return -1;
 }
 
 static int __attribute__((format(printf, 2, 3)))
@@ -162,6 +222,43 @@ parse_ciphers(struct conf_ctx *ctx, struct servconf *c, char *arg)
 		c->ciphers.ids[c->ciphers.n++] =
 		    ms_aead_to_cipher((enum ms_aead)alg);
 	}
+	return 0;
+}
+
+static int
+parse_kex(struct conf_ctx *ctx, struct servconf *c, char *arg)
+{
+	char *name;
+
+	if (c->kex.n != 0)
+		return conf_error(ctx, "KexAlgorithms given more than once");
+	while ((name = strsep(&arg, ",")) != NULL) {
+		if (strcmp(name, KEX_NAME_X25519_HYBRID) != 0)
+			return conf_error(ctx, "KexAlgorithms: unknown "
+			    "algorithm \"%s\"", name);
+		if (ms_alg_list_contains(&c->kex, MS_KEX_X25519_HYBRID))
+			return conf_error(ctx, "KexAlgorithms: \"%s\" listed "
+			    "twice", name);
+		c->kex.ids[c->kex.n++] = MS_KEX_X25519_HYBRID;
+	}
+	return 0;
+}
+
+static int
+parse_sigalgs(struct conf_ctx *ctx, struct servconf *c, const char *arg)
+{
+	size_t n = 0;
+
+	if (c->sig_algs.n != 0)
+		return conf_error(ctx, "SignatureAlgorithms given more than "
+		    "once");
+	if (ms_sigalg_list_parse(arg, c->sig_algs.ids, MS_ALG_LIST_MAX,
+	    &n) != 0)
+		return conf_error(ctx, "SignatureAlgorithms: \"%s\" is not a "
+		    "comma list of distinct known algorithms (ed25519, "
+		    "ecdsa-p256-sha256, ecdsa-p384-sha384, rsa-pss-sha256)",
+		    arg);
+	c->sig_algs.n = (uint8_t)n;
 	return 0;
 }
 
@@ -283,6 +380,30 @@ parse_keyword(struct conf_ctx *ctx, struct servconf *c, const char *kwname,
 		return 0;
 	case KW_CIPHERS:
 		return parse_ciphers(ctx, c, arg);
+	case KW_KEX:
+		return parse_kex(ctx, c, arg);
+	case KW_SIGALGS:
+		return parse_sigalgs(ctx, c, arg);
+	case KW_MINRSA:
+		return set_number(ctx, &c->min_rsa_bits, kwname, arg,
+		    SERVCONF_RSA_BITS_MIN, SERVCONF_RSA_BITS_MAX);
+	case KW_USERCA:
+		return set_string(ctx, &c->trusted_user_ca_file, kwname, arg);
+	case KW_CRL:
+		return set_string(ctx, &c->revocation_list, kwname, arg);
+	case KW_FRESHCRL:
+		return set_yesno(ctx, &c->require_fresh_crl, kwname, arg);
+	case KW_CERTPRINC:
+		if (c->cert_principal != -1)
+			return conf_error(ctx, "%s given more than once",
+			    kwname);
+		if ((v = servconf_cert_principal_from_name(arg)) < 0)
+			return conf_error(ctx, "%s: expected san-uri, "
+			    "san-email or subject-cn, got \"%s\"", kwname, arg);
+		c->cert_principal = v;
+		return 0;
+	case KW_HOSTCERT:
+		return set_string(ctx, &c->host_certificate, kwname, arg);
 	case KW_ADMINS:
 		break;
 	}
@@ -302,6 +423,24 @@ parse_line(struct conf_ctx *ctx, struct servconf *c, char *line)
 	if (line == NULL)
 		return conf_error(ctx, "%s: missing argument", kw);
 	return parse_keyword(ctx, c, kw, line);
+}
+
+/*
+ * Combinations that can never work are refused here rather than found out
+ * at the first login.
+ */
+static int
+check_policy(struct conf_ctx *ctx, struct servconf *c)
+{
+	if (c->revocation_list != NULL && c->trusted_user_ca_file == NULL)
+		return conf_error(ctx, "RevocationList needs TrustedUserCAFile");
+	/* Raw client keys are Ed25519: without it only certificates remain. */
+	if (!ms_alg_list_contains(&c->sig_algs, MS_SIG_ED25519) &&
+	    c->trusted_user_ca_file == NULL)
+		return conf_error(ctx, "SignatureAlgorithms: no algorithm "
+		    "left for any client (ed25519 is needed for raw keys, "
+		    "TrustedUserCAFile for the others)");
+	return 0;
 }
 
 static int
@@ -351,7 +490,21 @@ apply_defaults(struct conf_ctx *ctx, struct servconf *c)
 		c->ciphers.ids[c->ciphers.n++] = MS_CIPHER_AES256_GCM;
 		c->ciphers.ids[c->ciphers.n++] = MS_CIPHER_CHACHA20_POLY1305;
 	}
-	return 0;
+	if (c->kex.n == 0)
+		c->kex.ids[c->kex.n++] = MS_KEX_X25519_HYBRID;
+	if (c->sig_algs.n == 0) {
+		c->sig_algs.ids[c->sig_algs.n++] = MS_SIG_ED25519;
+		c->sig_algs.ids[c->sig_algs.n++] = MS_SIG_ECDSA_P256_SHA256;
+		c->sig_algs.ids[c->sig_algs.n++] = MS_SIG_ECDSA_P384_SHA384;
+		c->sig_algs.ids[c->sig_algs.n++] = MS_SIG_RSA_PSS_SHA256;
+	}
+	if (c->min_rsa_bits == -1)
+		c->min_rsa_bits = MS_RSA_BITS_MIN_DEFAULT;
+	if (c->require_fresh_crl == -1)
+		c->require_fresh_crl = 0;
+	if (c->cert_principal == -1)
+		c->cert_principal = CERT_PRINCIPAL_SAN_URI;
+	return check_policy(ctx, c);
 }
 
 int
@@ -419,6 +572,25 @@ servconf_dump(FILE *f, const struct servconf *c)
 		fprintf(f, "%s%s", i ? "," : "",
 		    ms_aead_name(ms_cipher_to_aead(c->ciphers.ids[i])));
 	fprintf(f, "\n");
+	fprintf(f, "kexalgorithms ");
+	for (i = 0; i < c->kex.n; i++)
+		fprintf(f, "%s%s", i ? "," : "", KEX_NAME_X25519_HYBRID);
+	fprintf(f, "\n");
+	fprintf(f, "signaturealgorithms ");
+	for (i = 0; i < c->sig_algs.n; i++)
+		fprintf(f, "%s%s", i ? "," : "",
+		    ms_sigalg_name(c->sig_algs.ids[i]));
+	fprintf(f, "\n");
+	fprintf(f, "minimumrsabits %d\n", c->min_rsa_bits);
+	fprintf(f, "trustedusercafile %s\n", c->trusted_user_ca_file ?
+	    c->trusted_user_ca_file : "none");
+	fprintf(f, "revocationlist %s\n", c->revocation_list ?
+	    c->revocation_list : "none");
+	fprintf(f, "requirefreshcrl %s\n", c->require_fresh_crl ? "yes" : "no");
+	fprintf(f, "certificateprincipal %s\n",
+	    servconf_cert_principal_name(c->cert_principal));
+	fprintf(f, "hostcertificate %s\n", c->host_certificate ?
+	    c->host_certificate : "none");
 }
 
 void
@@ -439,5 +611,8 @@ servconf_free(struct servconf *c)
 	free(c->privsep_chroot);
 	free(c->pid_file);
 	free(c->worker_path);
+	free(c->trusted_user_ca_file);
+	free(c->revocation_list);
+	free(c->host_certificate);
 	servconf_init(c);
 }

@@ -16,6 +16,14 @@
 #define SERVCONF_MAX_ADMINS	64
 #define MS_DEFAULT_PORT		7439
 
+/* CertificatePrincipal: which name of a client certificate is the principal. */
+#define CERT_PRINCIPAL_SAN_URI		1	/* URI SAN "metasafe:NAME" */
+#define CERT_PRINCIPAL_SAN_EMAIL	2	/* rfc822Name SAN */
+#define CERT_PRINCIPAL_SUBJECT_CN	3	/* subject commonName */
+
+#define SERVCONF_RSA_BITS_MIN	1024
+#define SERVCONF_RSA_BITS_MAX	8192	/* a signature must fit 1024 bytes */
+
 struct servconf {
 	char	*listen_addrs[SERVCONF_MAX_LISTEN];
 	size_t	 nlisten;
@@ -38,7 +46,22 @@ struct servconf {
 	int	 sandbox_debug;
 	size_t	 max_value_size;
 	struct ms_alg_list ciphers;		/* server preference */
+	struct ms_alg_list kex;			/* server preference */
+	struct ms_alg_list sig_algs;		/* accepted client signatures */
+	int	 min_rsa_bits;
+	char	*trusted_user_ca_file;		/* NULL: no certificate logins */
+	char	*revocation_list;
+	int	 require_fresh_crl;
+	int	 cert_principal;		/* CERT_PRINCIPAL_* */
+	char	*host_certificate;
 };
+
+struct ms_cert_policy;
+/* The certificate part of the configuration, for ms_certs_load(). */
+void		 servconf_cert_policy(const struct servconf *c,
+		    struct ms_cert_policy *pol);
+const char	*servconf_cert_principal_name(int mode);
+int		 servconf_cert_principal_from_name(const char *name);
 
 void	servconf_init(struct servconf *c);
 /*

@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "certs.h"
 #include "errors.h"
 #include "frame.h"
 #include "log.h"
@@ -172,6 +173,11 @@ worker_config(const struct mon_ctx *ctx, const struct server_opts *opts,
 		return r;
 	for (i = 0; i < c->ciphers.n; i++)
 		if ((r = msbuf_put_u16(b, c->ciphers.ids[i])) != 0)
+			return r;
+	if ((r = msbuf_put_u8(b, c->kex.n)) != 0)
+		return r;
+	for (i = 0; i < c->kex.n; i++)
+		if ((r = msbuf_put_u16(b, c->kex.ids[i])) != 0)
 			return r;
 	return 0;
 }
@@ -467,6 +473,34 @@ check_deadlines(const struct mon_ctx *ctx)
 	}
 }
 
+/*
+ * Trusted CAs and CRLs: a new store replaces the old one only when it
+ * loaded completely.  Live connections hold nothing of it.
+ */
+static void
+reload_certs(struct mon_ctx *ctx)
+{
+	const struct servconf *c = ctx->conf;
+	struct ms_cert_policy pol;
+	struct ms_certs *fresh = NULL;
+	char err[512];
+
+	if (c->trusted_user_ca_file == NULL)
+		return;
+	logit("SIGHUP: reloading %s%s%s", c->trusted_user_ca_file,
+	    c->revocation_list ? " and " : "",
+	    c->revocation_list ? c->revocation_list : "");
+	servconf_cert_policy(c, &pol);
+	if (ms_certs_load(&pol, &fresh, err, sizeof(err)) != 0) {
+		error("reload failed, keeping the old CAs and CRLs: %s", err);
+		return;
+	}
+	ms_certs_free(ctx->certs);
+	ctx->certs = fresh;
+	logit("loaded %zu trusted CA certificate(s), %zu CRL(s)",
+	    ms_certs_ncas(fresh), ms_certs_ncrls(fresh));
+}
+
 static void
 reload(struct mon_ctx *ctx, struct principals *principals,
     const struct server_opts *opts)
@@ -476,14 +510,15 @@ reload(struct mon_ctx *ctx, struct principals *principals,
 
 	logit("SIGHUP: reloading %s", ctx->conf->principals_file);
 	if (principals_load(ctx->conf->principals_file, &fresh, err,
-	    sizeof(err)) != 0) {
+	    sizeof(err)) != 0)
 		error("reload failed, keeping the old principals: %s", err);
-		return;
+	else {
+		principals_free(principals);
+		*principals = fresh;
+		ctx->principals = principals;
+		logit("loaded %zu principals", principals->n);
 	}
-	principals_free(principals);
-	*principals = fresh;
-	ctx->principals = principals;
-	logit("loaded %zu principals", principals->n);
+	reload_certs(ctx);
 }
 
 static void

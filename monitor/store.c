@@ -206,7 +206,7 @@ node_decode(const MDB_val *v, struct ms_acl *acl)
 	    (r = msbuf_get_u8(b, &flags)) != 0 ||
 	    (r = msbuf_get_u32(b, &n)) != 0)
 		goto out;
-	if (fmt != NODE_FORMAT || (flags & ~MS_NODE_NOINHERIT) != 0 ||
+	if (fmt != NODE_FORMAT || (flags & ~MS_NODE_FLAGS_MASK) != 0 ||
 	    n > MS_ACL_ENTRIES_MAX) {
 		r = MS_ERR_INVALID_FORMAT;
 		goto out;
@@ -1282,7 +1282,8 @@ acl_apply(struct ms_acl *acl, const struct ms_acl_entry *ch)
 
 int
 ms_store_set_acl(struct ms_store *s, const char *path,
-    const struct ms_acl_entry *changes, size_t n, int noinherit)
+    const struct ms_acl_entry *changes, size_t n, int noinherit,
+    int sensitive)
 {
 	struct resolved res;
 	struct ms_acl *acl = NULL;
@@ -1291,7 +1292,8 @@ ms_store_set_acl(struct ms_store *s, const char *path,
 	int r, st;
 
 	if (s == NULL || !path_ok(path) || n > MS_ACL_ENTRIES_MAX ||
-	    (n > 0 && changes == NULL) || noinherit < -1 || noinherit > 1)
+	    (n > 0 && changes == NULL) || noinherit < -1 || noinherit > 1 ||
+	    sensitive < -1 || sensitive > 1)
 		return MS_STORE_INVALID;
 	for (i = 0; i < n; i++) {
 		if (memchr(changes[i].who, '\0', sizeof(changes[i].who)) == NULL ||
@@ -1325,6 +1327,10 @@ ms_store_set_acl(struct ms_store *s, const char *path,
 		acl->flags |= MS_NODE_NOINHERIT;
 	else if (noinherit == 0)
 		acl->flags &= ~MS_NODE_NOINHERIT;
+	if (sensitive == 1)
+		acl->flags |= MS_NODE_SENSITIVE;
+	else if (sensitive == 0)
+		acl->flags &= ~MS_NODE_SENSITIVE;
 	if ((r = node_put(s, txn, res.id[res.depth - 1], acl, 0)) != 0)
 		st = buf_fail("write acl", r);
  out:

@@ -116,12 +116,14 @@ int	ms_store_get_acl(struct ms_store *s, const char *path,
  * Apply changes to a node's ACL: an entry with rights 0 removes that
  * "who", any other replaces or adds it.  noinherit: -1 keep the node's
  * NOINHERIT flag, 0 clear it, 1 set it (SETACL's MS_SETACL_UNCHANGED,
- * MS_SETACL_INHERIT, MS_SETACL_BREAK respectively).  The node must exist
+ * MS_SETACL_INHERIT, MS_SETACL_BREAK respectively).  sensitive: -1 keep
+ * the node's SENSITIVE flag, 0 clear it, 1 set it.  The node must exist
  * ("/" always does).  More than MS_ACL_ENTRIES_MAX changes or resulting
  * entries, or an invalid name, is MS_STORE_INVALID and changes nothing.
  */
 int	ms_store_set_acl(struct ms_store *s, const char *path,
-	    const struct ms_acl_entry *changes, size_t n, int noinherit);
+	    const struct ms_acl_entry *changes, size_t n, int noinherit,
+	    int sensitive);
 
 /*
  * An ms_acl_walk_fn over the store (wctx is the struct ms_store *), for

@@ -53,7 +53,14 @@ openssl genpkey -algorithm ED448 -out "$OBJ/ed448" ||
     fatal "openssl Ed448 keygen failed"
 openssl pkey -in "$OBJ/rsa" -traditional -out "$OBJ/rsa_legacy" ||
     fatal "openssl legacy export failed"
-for k in rsa ec ed448 rsa_legacy; do
+# RSA and ECDSA P-256 are certificate identity types since issue 5.
+for k in rsa ec rsa_legacy; do
+	"$METASAFE_KEYGEN" -l -f "$OBJ/$k" </dev/null >/dev/null ||
+	    fail "keygen -l $k refused"
+done
+openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-521 \
+    -out "$OBJ/ec521" || fatal "openssl EC P-521 keygen failed"
+for k in ed448 ec521; do
 	expect 5 "unknown key type" -y -f "$OBJ/$k"
 	expect 5 "unknown key type" -l -f "$OBJ/$k"
 done
@@ -63,7 +70,7 @@ printf 'ssh-ed25519 %s user@host\n' \
 expect 5 "unknown key type" -l -f "$OBJ/ssh.pub"
 
 # Usage errors.
-expect 1 "usage" -t rsa -f "$OBJ/x"
+expect 1 "usage" -t dsa -f "$OBJ/x"
 expect 1 "usage" -Z
 expect 1 "usage" -l
 [ ! -e "$OBJ/x" ] || fail "usage error wrote a key"

@@ -9,7 +9,7 @@ start_rogue_daemon
 rogue sandboxed-syscall
 rogue_has "try socket"
 rogue_lacks "survived socket.*"
-log_has "killed by the sandbox (SIGSYS)"
+wait_log "killed by the sandbox (SIGSYS)"
 daemon_healthy
 grep -q 'trapped syscall' "$OBJ/metasafed.log" &&
     fail "production mode reported a trap"

@@ -167,15 +167,18 @@ checksum() {
 	sha256sum "$@" | cut -d' ' -f1
 }
 
-# pick_port: a TCP port nothing listens on at 127.0.0.1.  Racy by nature
-# (someone may bind it before us); start_daemon waits and checks.
+# pick_port: a TCP port on 127.0.0.1 unused in any state, below the
+#	kernel's ephemeral range (32768-60999): on some kernels (gVisor) even
+#	a TIME-WAIT client socket on a port makes bind fail with EADDRINUSE
+#	despite SO_REUSEADDR.  Racy by nature; start_daemon waits and checks.
 pick_port() {
 	need_tool ss od
 	_i=0
-	while [ $_i -lt 100 ]; do
+	while [ $_i -lt 200 ]; do
 		_r=$(od -An -N2 -tu2 /dev/urandom | tr -d ' ')
-		_p=$((20000 + _r % 40000))
-		if [ -z "$(ss -Htln "sport = :$_p" 2>/dev/null)" ]; then
+		_p=$((20000 + _r % 12000))
+		if [ -z "$(ss -Htan "sport = :$_p" 2>/dev/null)" ] &&
+		    [ -z "$(ss -Htan "dport = :$_p" 2>/dev/null)" ]; then
 			echo "$_p"
 			return 0
 		fi
@@ -405,7 +408,237 @@ log_has() {
 	grep -q "$1" "$OBJ/metasafed.log" || fail "daemon log lacks '$1'"
 }
 
+# wait_log PATTERN: like log_has, but allow the daemon 5 s to write it (a
+# worker's exit is logged when the monitor reaps it).
+wait_log() {
+	_i=0
+	while ! grep -q "$1" "$OBJ/metasafed.log"; do
+		_i=$((_i + 1))
+		[ $_i -le 50 ] || { fail "daemon log lacks '$1'"; return 1; }
+		sleep 0.1
+	done
+}
+
 daemon_healthy() {
 	pid_alive "$DAEMON_PID" || fatal "daemon is dead"
 	ms status > /dev/null 2>&1 || fail "daemon no longer serves a normal client"
+}
+
+# --- certificates ------------------------------------------------------------
+#
+# Shared by the cert-*.sh tests, which run every case with certificates made
+# by openssl (lib/certs-openssl.sh) and by metasafe-keygen
+# (lib/certs-keygen.sh); both builders define the same functions.
+#
+# certs_use openssl|keygen: load that builder; CB = its name, CERTS =
+#	$OBJ/certs-CB (its files), sn N = a serial unique to the builder.
+# msc KEY CHAIN ARGS...: the CLI with certificate login (-i KEY
+#	-o CertificateFile=CHAIN) against the test daemon (with
+#	LD_PRELOAD=$MSC_PRELOAD when that is set).
+# cert_data PRINCIPAL...: as admin, write /certdata rec = $CERT_VALUE and
+#	give each PRINCIPAL rw there (so a refusal is the certificate's).
+# cert_ok WHAT KEY CHAIN PRINCIPAL: the login works as PRINCIPAL, reads the
+#	value and writes (then restores) it.
+# cert_refused WHAT KEY CHAIN [EXIT]: get and set both end with EXIT
+#	(default 3, authentication refused), nothing is printed, the value is
+#	unchanged as read by the admin, and the daemon logged the refusal with
+#	the leaf's serial and subject CN.
+# pem_first IN OUT: the first certificate of a PEM file.
+# cert_badsig IN OUT: IN's first certificate with one signature bit flipped.
+# cert_serial FILE: the first certificate's serial, upper-case hex;
+#	cert_serial_dec FILE: the same in decimal.
+# cert_cn FILE: its subject CN.
+CERT_VALUE=cert-protected-value-0451
+
+certs_use() {
+	need_tool openssl perl date
+	CB=$1
+	CERTS=$OBJ/certs-$CB
+	mkdir -p "$CERTS"
+	chmod 700 "$CERTS"
+	case "$CB" in
+	openssl) CERT_SERIAL_BASE=$((0x1100)) ;;
+	keygen) CERT_SERIAL_BASE=$((0x2200)) ;;
+	*) fatal "certs_use: unknown builder $CB" ;;
+	esac
+	[ -f "$SRCDIR/lib/certs-$CB.sh" ] ||
+	    fatal "certs_use: $SRCDIR/lib/certs-$CB.sh missing"
+	# shellcheck source=/dev/null
+	. "$SRCDIR/lib/certs-$CB.sh"
+	trace "certs_use: $CB in $CERTS"
+}
+
+sn() {
+	echo $((CERT_SERIAL_BASE + $1))
+}
+
+msc() {
+	_mk=$1 _mc=$2
+	shift 2
+	if [ -n "${MSC_PRELOAD:-}" ]; then
+		# A test-only shim in front of libcrypto (cert-keymismatch.sh);
+		# ASan would refuse a library loaded before its runtime.
+		LD_PRELOAD=$MSC_PRELOAD \
+		ASAN_OPTIONS="$ASAN_OPTIONS:verify_asan_link_order=0" \
+		"$METASAFE" -p "$DAEMON_PORT" -i "$_mk" -o CertificateFile="$_mc" \
+		    -o KnownHostsFile="$OBJ/known_hosts" "$@"
+		return
+	fi
+	"$METASAFE" -p "$DAEMON_PORT" -i "$_mk" -o CertificateFile="$_mc" \
+	    -o KnownHostsFile="$OBJ/known_hosts" "$@"
+}
+
+pem_first() {
+	awk '/-----BEGIN CERTIFICATE-----/ { n++ } n == 1 { print }
+	    /-----END CERTIFICATE-----/ && n == 1 { exit }' "$1" > "$2"
+	[ -s "$2" ] || fatal "pem_first: no certificate in $1"
+}
+
+cert_badsig() {
+	# The signature BIT STRING ends the DER: flipping its last byte keeps
+	# the encoding valid and the signature wrong.
+	openssl x509 -in "$1" -outform DER 2>>"$TEST_LOG" |
+	    perl -e 'local $/; my $d = <STDIN>; exit 1 unless length $d;
+		substr($d, -1, 1) = chr(ord(substr($d, -1, 1)) ^ 0x01);
+		print $d' > "$2.der" || fatal "cert_badsig: $1"
+	openssl x509 -inform DER -in "$2.der" -out "$2" 2>>"$TEST_LOG" ||
+	    fatal "cert_badsig: openssl cannot re-read the tampered DER"
+	openssl x509 -in "$1" -noout -pubkey > "$2.pub1" 2>/dev/null
+	openssl x509 -in "$2" -noout -pubkey > "$2.pub2" 2>/dev/null
+	cmp -s "$2.pub1" "$2.pub2" || fatal "cert_badsig: tampered more than the signature"
+	cmp -s "$1" "$2" && fatal "cert_badsig: nothing changed"
+	return 0
+}
+
+cert_serial() {
+	openssl x509 -in "$1" -noout -serial 2>/dev/null | sed 's/^serial=//' |
+	    tr a-f A-F
+}
+
+cert_serial_dec() {
+	perl -MMath::BigInt -e 'print Math::BigInt->from_hex($ARGV[0]), "\n"' \
+	    "$(cert_serial "$1")"
+}
+
+cert_cn() {
+	openssl x509 -in "$1" -noout -subject -nameopt RFC2253 2>/dev/null |
+	    sed -n 's/.*CN=\([^,]*\).*/\1/p'
+}
+
+cert_data() {
+	printf '%s' "$CERT_VALUE" | ms set /certdata rec ||
+	    fatal "cert_data: admin set failed"
+	_acl=
+	for _p in "$@"; do
+		_acl="$_acl $_p=rw"
+	done
+	# shellcheck disable=SC2086
+	ms acl set /certdata $_acl > /dev/null || fatal "cert_data: acl set failed"
+}
+
+cert_ok() {
+	_what=$1 _k=$2 _c=$3 _p=$4
+	msc "$_k" "$_c" status > "$OBJ/cert.out" 2>&1 < /dev/null
+	_st=$?
+	if [ $_st -ne 0 ]; then
+		fail "$_what: status gave exit $_st, want 0: $(tr '\n' ' ' < "$OBJ/cert.out")"
+		return 1
+	fi
+	[ "$(sed -n 's/^principal:[[:space:]]*//p' "$OBJ/cert.out")" = "$_p" ] ||
+	    fail "$_what: status does not name principal $_p: $(tr '\n' ' ' < "$OBJ/cert.out")"
+	_v=$(msc "$_k" "$_c" get /certdata rec 2>>"$TEST_LOG" < /dev/null)
+	[ "$_v" = "$CERT_VALUE" ] || fail "$_what: get read '$_v'"
+	printf 'by-%s' "$_p" | msc "$_k" "$_c" set /certdata rec 2>>"$TEST_LOG" ||
+	    fail "$_what: set failed"
+	[ "$(ms get /certdata rec)" = "by-$_p" ] || fail "$_what: set did not write"
+	printf '%s' "$CERT_VALUE" | ms set /certdata rec || fatal "$_what: restore"
+	return 0
+}
+
+# _serial_re HEX: the ways a log may print the serial (hex with or without
+# colons or 0x, or decimal).
+_serial_re() {
+	_h=$(echo "$1" | tr A-F a-f)
+	_colon=$(echo "$_h" | sed 's/\(..\)/\1:/g; s/:$//')
+	_dec=$(perl -MMath::BigInt -e 'print Math::BigInt->from_hex($ARGV[0])' "$1")
+	echo "(0x)?$_h|$_colon|$_dec"
+}
+
+cert_refused() {
+	_what=$1 _k=$2 _c=$3 _want=${4:-3}
+	_mark=$(wc -l < "$OBJ/metasafed.log")
+	msc "$_k" "$_c" get /certdata rec > "$OBJ/cert.out" 2> "$OBJ/cert.err" \
+	    < /dev/null
+	_st=$?
+	[ $_st -eq "$_want" ] ||
+	    fail "$_what: get gave exit $_st, want $_want: $(tr '\n' ' ' < "$OBJ/cert.err")"
+	[ -s "$OBJ/cert.out" ] &&
+	    fail "$_what: the refused get printed: $(head -c 200 "$OBJ/cert.out")"
+	grep -q "$CERT_VALUE" "$OBJ/cert.out" "$OBJ/cert.err" &&
+	    fail "$_what: the value leaked"
+	printf 'overwritten-by-refused-client' |
+	    msc "$_k" "$_c" set /certdata rec > "$OBJ/cert.out" 2>&1
+	_st=$?
+	[ $_st -eq "$_want" ] ||
+	    fail "$_what: set gave exit $_st, want $_want: $(tr '\n' ' ' < "$OBJ/cert.out")"
+	[ "$(ms get /certdata rec 2>>"$TEST_LOG")" = "$CERT_VALUE" ] ||
+	    fail "$_what: the value changed after a refused set"
+	[ "$_want" -eq 3 ] || return 0
+	# The monitor logs each refusal with the subject, serial and reason.
+	_sre=$(_serial_re "$(cert_serial "$_c")")
+	_cn=$(cert_cn "$_c")
+	_i=0
+	while ! tail -n "+$((_mark + 1))" "$OBJ/metasafed.log" |
+	    grep -Ei -- "serial[^a-z]*($_sre)([^0-9a-f]|\$)" |
+	    grep -Ei 'denied|refus|reject|fail' | grep -qF -- "$_cn"; do
+		_i=$((_i + 1))
+		if [ $_i -gt 20 ]; then
+			fail "$_what: no refusal logged with serial /$_sre/ and CN $_cn"
+			tail -n "+$((_mark + 1))" "$OBJ/metasafed.log" |
+			    grep -i 'cert\|refus\|auth' | head -n 5 | sed 's/^/	/' >&2
+			break
+		fi
+		sleep 0.1
+	done
+	return 0
+}
+
+# cert_trust CA...: add this builder's CA certificates to $OBJ/user_ca.pem
+#	(the daemon's TrustedUserCAFile in the cert tests).
+# cert_crl CA...: add their current CRLs to $OBJ/crl.pem (RevocationList).
+cert_trust() {
+	for _ca in "$@"; do
+		cat "$CERTS/$_ca.crt" >> "$OBJ/user_ca.pem" ||
+		    fatal "cert_trust: $_ca"
+	done
+}
+
+cert_crl() {
+	for _ca in "$@"; do
+		cat "$CERTS/$_ca.crl" >> "$OBJ/crl.pem" || fatal "cert_crl: $_ca"
+	done
+}
+
+# cert_pick_port: like pick_port, but below the kernel's ephemeral range
+#	(32768-60999) and unused in any state: here (gVisor) even a
+#	TIME-WAIT client socket on a port makes bind fail with EADDRINUSE
+#	despite SO_REUSEADDR, and busy concurrent test runs leave hundreds.
+# cert_start_daemon [EXTRA_CONFIG_LINES]: start_daemon on such a port.
+# cert_restart [EXTRA_CONFIG_LINES]: stop the daemon and start it with a
+#	fresh config (base lines plus these) on a new port, keeping keys,
+#	principals and store.
+cert_pick_port() {
+	pick_port
+}
+
+cert_start_daemon() {
+	[ -n "$DAEMON_PORT" ] || DAEMON_PORT=$(cert_pick_port)
+	start_daemon "$@"
+}
+
+cert_restart() {
+	stop_daemon
+	rm -f "$OBJ/metasafed_config" "$OBJ/known_hosts"
+	DAEMON_PORT=
+	cert_start_daemon "$@"
 }

@@ -19,8 +19,24 @@
 
 #define W_CONFIG_VERSION	1
 
+/* Is 'id' implemented by this build, in this algorithm space? */
+typedef int (*known_fn)(uint16_t id);
+
 static int
-get_ciphers(struct msbuf *b, struct ms_alg_list *l)
+cipher_known(uint16_t id)
+{
+	return ms_cipher_to_aead(id) >= 0;
+}
+
+static int
+kex_known(uint16_t id)
+{
+	return id == MS_KEX_X25519_HYBRID;
+}
+
+/* u8 n (1..16), u16 ids[n]: a server preference list. */
+static int
+get_alg_list(struct msbuf *b, struct ms_alg_list *l, known_fn known)
 {
 	uint8_t i, n;
 	int r;
@@ -34,7 +50,7 @@ get_ciphers(struct msbuf *b, struct ms_alg_list *l)
 		if ((r = msbuf_get_u16(b, &l->ids[i])) != 0)
 			return r;
 		/* The server's list names only what this build implements. */
-		if (ms_cipher_to_aead(l->ids[i]) < 0)
+		if (!known(l->ids[i]))
 			return MS_ERR_INVALID_FORMAT;
 	}
 	l->n = n;
@@ -63,7 +79,8 @@ w_config_parse(struct w_config *c, struct msbuf *b)
 	    (r = msbuf_get_u32(b, &c->max_value_size)) != 0 ||
 	    (r = msbuf_get_u8(b, &c->log_level)) != 0 ||
 	    (r = msbuf_get_u8(b, &c->sandbox_debug)) != 0 ||
-	    (r = get_ciphers(b, &c->ciphers)) != 0)
+	    (r = get_alg_list(b, &c->ciphers, cipher_known)) != 0 ||
+	    (r = get_alg_list(b, &c->kex, kex_known)) != 0)
 		goto fail;
 	if (msbuf_len(b) != 0) {
 		r = MS_ERR_INVALID_FORMAT;

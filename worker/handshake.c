@@ -32,16 +32,20 @@
 #include "proto.h"
 #include "record.h"
 #include "schedule.h"
+#include "sigalg.h"
 #include "worker.h"
 
-#define HS_BODY_MAX	1024	/* largest handshake message body we accept */
-#define HS_TAIL_MAX	1024	/* SERVER_VERIFY||SERVER_FINISHED||CLIENT_IDENTITY */
+/* Largest bodies accepted from the client (4.3; canonical header is 5). */
+#define HS_ID_BODY_MAX	(MS_CLIENT_IDENTITY_MAX - 5)
+#define HS_CV_BODY_MAX	(2 + 4 + MS_SIGNATURE_MAX)
+#define HS_FIN_BODY_MAX	1024	/* any junk there is just a wrong MAC */
 
 struct hs {
 	struct ms_client_hello	 ch;
 	struct ms_server_hello	 sh;
 	struct msbuf		*ch_frame;	/* canonical encodings */
 	struct msbuf		*sh_frame;
+	struct msbuf		*sc;		/* SERVER_CERTIFICATE or empty */
 	struct ms_transcript	*t;
 	struct msbuf		*tail;		/* for AUTH */
 	struct msbuf		*cv;		/* CLIENT_VERIFY body, for AUTH */
@@ -224,16 +228,18 @@ read_client_hello(struct worker *w, struct hs *hs)
 	return r;
 }
 
-/* Server preference (4.1); only x25519-hybrid and ed25519 exist. */
+/*
+ * Server preference (4.1) for ciphers and kex, from the monitor's CONFIG.
+ * The host key is Ed25519, so that is the only server signature there is.
+ */
 static int
 negotiate(struct worker *w, struct hs *hs)
 {
-	struct ms_alg_list kex = { 1, { MS_KEX_X25519_HYBRID } };
 	struct ms_alg_list sig = { 1, { MS_SIG_ED25519 } };
 	int alg;
 
 	hs->sh.cipher = ms_alg_negotiate(&w->conf.ciphers, &hs->ch.ciphers);
-	hs->sh.kex = ms_alg_negotiate(&kex, &hs->ch.kex);
+	hs->sh.kex = ms_alg_negotiate(&w->conf.kex, &hs->ch.kex);
 	hs->sh.sig = ms_alg_negotiate(&sig, &hs->ch.sigs);
 	if (hs->sh.cipher == 0 || hs->sh.kex == 0 || hs->sh.sig == 0 ||
 	    (alg = ms_cipher_to_aead(hs->sh.cipher)) < 0)
@@ -251,7 +257,7 @@ send_server_hello(struct worker *w, struct hs *hs)
 	int r;
 
 	if ((r = mw_hello(w->mon_fd, hs->sh.random, hs->sh.host_kex_pub,
-	    hs->sh.host_sig_pub)) != 0)
+	    hs->sh.host_sig_pub, hs->sc)) != 0)
 		return hs_monitor_fail(w, hs, r, "hello");
 	if ((r = ms_pkey_generate(MS_KEY_X25519, &hs->eph)) != 0 ||
 	    (r = ms_pkey_raw_public(hs->eph, hs->sh.share,
@@ -332,14 +338,37 @@ send_hs_message(struct worker *w, struct hs *hs, uint8_t type,
 	return r;
 }
 
+/*
+ * The monitor's SERVER_CERTIFICATE, verbatim: its canonical encoding (the
+ * bytes the monitor signs over) minus the 5-byte header is the body.
+ */
+static int
+send_server_certificate(struct worker *w, struct hs *hs)
+{
+	struct msbuf *body;
+	int r;
+
+	if (msbuf_len(hs->sc) == 0)
+		return 0;
+	if ((body = msbuf_dup(hs->sc)) == NULL)
+		return MS_ERR_ALLOC;
+	if ((r = msbuf_consume(body, 5)) == 0)
+		r = send_hs_message(w, hs, MS_MSG_SERVER_CERTIFICATE, body);
+	msbuf_free(body);
+	return r;
+}
+
 static int
 send_server_auth(struct worker *w, struct hs *hs)
 {
 	u_char sig[MS_ED25519_SIG_LEN], th[MS_SHA256_LEN], mac[MS_SHA256_LEN];
 	int r;
 
-	if ((r = mw_sign(w->mon_fd, hs->ch_frame, hs->sh_frame, sig)) != 0)
+	if ((r = mw_sign(w->mon_fd, hs->ch_frame, hs->sh_frame, hs->sc,
+	    sig)) != 0)
 		return hs_monitor_fail(w, hs, r, "sign");
+	if ((r = send_server_certificate(w, hs)) != 0)
+		goto out;
 	msbuf_reset(hs->body);
 	if ((r = msbuf_put_u16(hs->body, hs->sh.sig)) != 0 ||
 	    (r = msbuf_put_string(hs->body, sig, sizeof(sig))) != 0 ||
@@ -373,9 +402,12 @@ log_client_alert(struct worker *w, struct msbuf *body)
 	free(msg);
 }
 
-/* Receive the next handshake message, which must be of type 'want'. */
+/*
+ * Receive the next handshake message, which must be of type 'want', with
+ * a body of at most 'max' bytes.
+ */
 static int
-recv_hs_message(struct worker *w, struct hs *hs, uint8_t want)
+recv_hs_message(struct worker *w, struct hs *hs, uint8_t want, size_t max)
 {
 	uint8_t type;
 	int r;
@@ -383,7 +415,7 @@ recv_hs_message(struct worker *w, struct hs *hs, uint8_t want)
 	if ((r = w_read_record(w, remaining_ms(hs), &type, hs->body)) != 0)
 		return hs_read_fail(w, hs, r);
 	if (type == want) {
-		if (msbuf_len(hs->body) > HS_BODY_MAX)
+		if (msbuf_len(hs->body) > max)
 			return hs_fail(w, hs, MS_ST_PROTOCOL_ERROR,
 			    "oversized handshake message");
 		return 0;
@@ -394,6 +426,25 @@ recv_hs_message(struct worker *w, struct hs *hs, uint8_t want)
 	}
 	return hs_fail(w, hs, MS_ST_PROTOCOL_ERROR,
 	    "unexpected handshake message");
+}
+
+/* id_type 2: u8 n_certs (1..8), each DER string at most 16384 bytes. */
+static int
+check_cert_chain(struct msbuf *b)
+{
+	uint8_t i, n;
+	int r;
+
+	if ((r = msbuf_get_u8(b, &n)) != 0)
+		return r;
+	if (n < 1 || n > MS_CERTS_MAX)
+		return MS_ERR_INVALID_FORMAT;
+	for (i = 0; i < n; i++) {
+		if ((r = msbuf_get_string_direct(b, NULL, NULL,
+		    MS_CERT_DER_MAX)) != 0)
+			return r;
+	}
+	return 0;
 }
 
 /*
@@ -409,10 +460,22 @@ check_client_identity(struct msbuf *body)
 
 	if ((b = msbuf_dup(body)) == NULL)
 		return MS_ERR_ALLOC;
-	if ((r = msbuf_get_u8(b, &id_type)) == 0 &&
-	    (r = msbuf_get_string_direct(b, NULL, NULL, MS_PUBKEY_MAX)) == 0 &&
-	    msbuf_len(b) != 0)
+	if ((r = msbuf_get_u8(b, &id_type)) != 0)
+		goto out;
+	switch (id_type) {
+	case MS_ID_RAW_ED25519:
+		r = msbuf_get_string_direct(b, NULL, NULL, MS_PUBKEY_MAX);
+		break;
+	case MS_ID_X509_CHAIN:
+		r = check_cert_chain(b);
+		break;
+	default:
 		r = MS_ERR_INVALID_FORMAT;
+		break;
+	}
+	if (r == 0 && msbuf_len(b) != 0)
+		r = MS_ERR_INVALID_FORMAT;
+ out:
 	msbuf_free(b);
 	return r;
 }
@@ -427,7 +490,8 @@ check_client_verify(struct msbuf *body)
 	if ((b = msbuf_dup(body)) == NULL)
 		return MS_ERR_ALLOC;
 	if ((r = msbuf_get_u16(b, &alg)) == 0 &&
-	    (r = msbuf_get_string_direct(b, NULL, NULL, MS_SIG_MAX)) == 0 &&
+	    (r = msbuf_get_string_direct(b, NULL, NULL,
+	    MS_SIGNATURE_MAX)) == 0 &&
 	    msbuf_len(b) != 0)
 		r = MS_ERR_INVALID_FORMAT;
 	msbuf_free(b);
@@ -447,7 +511,8 @@ recv_client_auth(struct worker *w, struct hs *hs, int *fin_okp,
 	int r;
 
 	*fin_okp = 0;
-	if ((r = recv_hs_message(w, hs, MS_MSG_CLIENT_IDENTITY)) != 0)
+	if ((r = recv_hs_message(w, hs, MS_MSG_CLIENT_IDENTITY,
+	    HS_ID_BODY_MAX)) != 0)
 		return r;
 	if (check_client_identity(hs->body) != 0)
 		return hs_fail(w, hs, MS_ST_PROTOCOL_ERROR,
@@ -457,7 +522,8 @@ recv_client_auth(struct worker *w, struct hs *hs, int *fin_okp,
 	    hs->body)) != 0)
 		return r;
 
-	if ((r = recv_hs_message(w, hs, MS_MSG_CLIENT_VERIFY)) != 0)
+	if ((r = recv_hs_message(w, hs, MS_MSG_CLIENT_VERIFY,
+	    HS_CV_BODY_MAX)) != 0)
 		return r;
 	if (check_client_verify(hs->body) != 0)
 		return hs_fail(w, hs, MS_ST_PROTOCOL_ERROR,
@@ -468,7 +534,8 @@ recv_client_auth(struct worker *w, struct hs *hs, int *fin_okp,
 	    (r = ms_finished_mac(hs->hss.c_fin, th, want)) != 0)
 		goto out;
 
-	if ((r = recv_hs_message(w, hs, MS_MSG_CLIENT_FINISHED)) != 0)
+	if ((r = recv_hs_message(w, hs, MS_MSG_CLIENT_FINISHED,
+	    HS_FIN_BODY_MAX)) != 0)
 		goto out;
 	/*
 	 * A malformed CLIENT_FINISHED is just wrong finished data: it gets
@@ -568,6 +635,7 @@ hs_free(struct hs *hs)
 {
 	msbuf_free(hs->ch_frame);
 	msbuf_free(hs->sh_frame);
+	msbuf_free(hs->sc);
 	msbuf_free(hs->tail);
 	msbuf_free(hs->cv);
 	msbuf_free(hs->body);
@@ -593,8 +661,9 @@ w_handshake(struct worker *w)
 	}
 	if ((hs.ch_frame = msbuf_new(MS_FRAME_MAX + 4)) == NULL ||
 	    (hs.sh_frame = msbuf_new(MS_FRAME_MAX + 4)) == NULL ||
-	    (hs.tail = msbuf_new(HS_TAIL_MAX)) == NULL ||
-	    (hs.cv = msbuf_new(HS_BODY_MAX)) == NULL ||
+	    (hs.sc = msbuf_new(W_SERVER_CERT_MAX)) == NULL ||
+	    (hs.tail = msbuf_new(W_AUTH_TAIL_MAX)) == NULL ||
+	    (hs.cv = msbuf_new(HS_CV_BODY_MAX)) == NULL ||
 	    (hs.body = msbuf_new(MS_RECORD_PLAINTEXT_MAX)) == NULL ||
 	    (hs.t = ms_transcript_new()) == NULL) {
 		r = MS_ERR_ALLOC;

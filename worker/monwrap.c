@@ -19,6 +19,7 @@
 #include "monwrap.h"
 #include "path.h"
 #include "proto.h"
+#include "worker.h"
 
 #define HELLO_FRAME_MAX		512	/* the monitor's own cap */
 
@@ -103,20 +104,69 @@ status_call(int fd, uint8_t type, const char *what, const struct msbuf *req,
 	return r;
 }
 
-int
-mw_hello(int fd, u_char server_random[MS_RANDOM_LEN], u_char host_kex_pub[32],
-    u_char host_sig_pub[32])
+/*
+ * The monitor's SERVER_CERTIFICATE (4.3), canonical: u32 length, u8 type,
+ * u8 n_certs (1..8), n_certs non-empty strings, nothing after.  The worker
+ * sends it verbatim, so it must be exactly one well-formed message.
+ */
+static int
+server_cert_check(const u_char *p, size_t len)
 {
-	struct msbuf *req = NULL, *ans = NULL;
+	struct msbuf *b;
+	uint32_t mlen;
+	uint8_t type, n, i;
+	size_t clen;
 	int r;
 
+	if (len > W_SERVER_CERT_MAX)
+		return MS_ERR_INVALID_FORMAT;
+	if ((b = msbuf_from(p, len)) == NULL)
+		return MS_ERR_ALLOC;
+	if ((r = msbuf_get_u32(b, &mlen)) != 0 ||
+	    (r = msbuf_get_u8(b, &type)) != 0 ||
+	    (r = msbuf_get_u8(b, &n)) != 0)
+		goto out;
+	if (mlen != len - 4 || type != MS_MSG_SERVER_CERTIFICATE ||
+	    n < 1 || n > MS_CERTS_MAX) {
+		r = MS_ERR_INVALID_FORMAT;
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		if ((r = msbuf_get_string_direct(b, NULL, &clen,
+		    W_SERVER_CERT_MAX)) != 0)
+			goto out;
+		if (clen == 0) {
+			r = MS_ERR_INVALID_FORMAT;
+			goto out;
+		}
+	}
+	r = msbuf_len(b) == 0 ? 0 : MS_ERR_INVALID_FORMAT;
+ out:
+	msbuf_free(b);
+	return r;
+}
+
+int
+mw_hello(int fd, u_char server_random[MS_RANDOM_LEN], u_char host_kex_pub[32],
+    u_char host_sig_pub[32], struct msbuf *server_cert)
+{
+	struct msbuf *req = NULL, *ans = NULL;
+	const u_char *sc;
+	size_t sclen;
+	int r;
+
+	msbuf_reset(server_cert);
 	if ((r = new_req(&req)) != 0 ||
 	    (r = mon_call(fd, MS_MON_HELLO, req, &ans)) != 0)
 		goto out;
 	if ((r = msbuf_get(ans, server_random, MS_RANDOM_LEN)) != 0 ||
 	    (r = msbuf_get_string_fixed(ans, host_kex_pub, 32)) != 0 ||
 	    (r = msbuf_get_string_fixed(ans, host_sig_pub, 32)) != 0 ||
-	    (r = expect_end(ans, "hello")) != 0)
+	    (r = msbuf_get_string_direct(ans, &sc, &sclen,
+	    W_SERVER_CERT_MAX)) != 0 ||
+	    (r = expect_end(ans, "hello")) != 0 ||
+	    (sclen != 0 && (r = server_cert_check(sc, sclen)) != 0) ||
+	    (r = msbuf_put(server_cert, sc, sclen)) != 0)
 		error_fr(r, "monitor hello answer");
  out:
 	msbuf_free(req);
@@ -167,12 +217,15 @@ mw_decap(int fd, const struct msbuf *ch_frame, const struct msbuf *sh_frame,
 
 int
 mw_sign(int fd, const struct msbuf *ch_frame, const struct msbuf *sh_frame,
-    u_char sig[MS_ED25519_SIG_LEN])
+    const struct msbuf *server_cert, u_char sig[MS_ED25519_SIG_LEN])
 {
 	struct msbuf *req = NULL, *ans = NULL;
 	int r;
 
+	if (msbuf_len(server_cert) > W_SERVER_CERT_MAX)
+		return MS_ERR_INVALID_ARGUMENT;
 	if ((r = hellos_req(ch_frame, sh_frame, &req)) != 0 ||
+	    (r = msbuf_put_stringb(req, server_cert)) != 0 ||
 	    (r = mon_call(fd, MS_MON_SIGN, req, &ans)) != 0)
 		goto out;
 	if ((r = msbuf_get_string_fixed(ans, sig, MS_ED25519_SIG_LEN)) != 0 ||
@@ -423,7 +476,7 @@ parse_acl(struct msbuf *ans, struct msbuf *result)
 
 	if ((r = msbuf_get_u8(ans, &node_flags)) != 0)
 		return r;
-	if ((node_flags & ~MS_NODE_NOINHERIT) != 0)
+	if ((node_flags & ~MS_NODE_FLAGS_MASK) != 0)
 		return MS_ERR_INVALID_FORMAT;
 	if ((r = msbuf_put_u8(result, node_flags)) != 0)
 		return r;
@@ -467,8 +520,8 @@ mw_getacl(int fd, const char *path, uint32_t *statusp, struct msbuf *result)
 }
 
 int
-mw_setacl(int fd, const char *path, uint8_t inherit, uint32_t n,
-    const struct msbuf *entries, uint32_t *statusp)
+mw_setacl(int fd, const char *path, uint8_t inherit, uint8_t sensitive,
+    uint32_t n, const struct msbuf *entries, uint32_t *statusp)
 {
 	struct msbuf *req = NULL;
 	int r;
@@ -476,6 +529,7 @@ mw_setacl(int fd, const char *path, uint8_t inherit, uint32_t n,
 	if ((r = new_req(&req)) == 0 &&
 	    (r = msbuf_put_cstring(req, path)) == 0 &&
 	    (r = msbuf_put_u8(req, inherit)) == 0 &&
+	    (r = msbuf_put_u8(req, sensitive)) == 0 &&
 	    (r = msbuf_put_u32(req, n)) == 0 &&
 	    (r = msbuf_putb(req, entries)) == 0)
 		r = status_call(fd, MS_MON_SETACL, "setacl", req, statusp);

@@ -22,13 +22,19 @@
 #include "crypto.h"
 #include "proto.h"
 
-/* Handshake. */
+/*
+ * Handshake.  HELLO puts the monitor's SERVER_CERTIFICATE message
+ * (canonical encoding, checked for structure) in server_cert, or leaves it
+ * empty when the host has no certificate; SIGN sends the same bytes back.
+ */
 int	mw_hello(int fd, u_char server_random[MS_RANDOM_LEN],
-	    u_char host_kex_pub[32], u_char host_sig_pub[32]);
+	    u_char host_kex_pub[32], u_char host_sig_pub[32],
+	    struct msbuf *server_cert);
 int	mw_decap(int fd, const struct msbuf *ch_frame,
 	    const struct msbuf *sh_frame, u_char static_out[MS_SHA256_LEN]);
 int	mw_sign(int fd, const struct msbuf *ch_frame,
-	    const struct msbuf *sh_frame, u_char sig[MS_ED25519_SIG_LEN]);
+	    const struct msbuf *sh_frame, const struct msbuf *server_cert,
+	    u_char sig[MS_ED25519_SIG_LEN]);
 /* principal has room for MS_PRINCIPAL_MAX + 1 bytes. */
 int	mw_auth(int fd, const struct msbuf *transcript_tail,
 	    const struct msbuf *client_verify, int finished_ok,
@@ -61,8 +67,8 @@ int	mw_list(int fd, const char *path, uint32_t *statusp,
 int	mw_getacl(int fd, const char *path, uint32_t *statusp,
 	    struct msbuf *result);
 /* entries: n times (name who, name rights), already validated. */
-int	mw_setacl(int fd, const char *path, uint8_t inherit, uint32_t n,
-	    const struct msbuf *entries, uint32_t *statusp);
+int	mw_setacl(int fd, const char *path, uint8_t inherit, uint8_t sensitive,
+	    uint32_t n, const struct msbuf *entries, uint32_t *statusp);
 /* *principalp and *versionp are allocated on OK; free them. */
 int	mw_status(int fd, uint32_t *statusp, char **principalp,
 	    char **versionp);

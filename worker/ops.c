@@ -425,11 +425,12 @@ op_setacl(struct worker *w, struct msbuf *req, struct msbuf *res,
 	const struct w_handle *h;
 	struct msbuf *ents = NULL;
 	uint32_t id, n;
-	uint8_t inherit;
+	uint8_t inherit, sensitive;
 	int r;
 
 	if ((r = msbuf_get_u32(req, &id)) != 0 ||
 	    (r = msbuf_get_u8(req, &inherit)) != 0 ||
+	    (r = msbuf_get_u8(req, &sensitive)) != 0 ||
 	    (r = msbuf_get_u32(req, &n)) != 0) {
 		*statusp = parse_status(r);
 		return 0;
@@ -450,13 +451,15 @@ op_setacl(struct worker *w, struct msbuf *req, struct msbuf *res,
 		*statusp = MS_ST_PROTOCOL_ERROR;
 	else if (*statusp != MS_ST_OK)
 		;
-	else if (inherit > MS_SETACL_UNCHANGED)
+	else if (inherit > MS_SETACL_UNCHANGED ||
+	    sensitive > MS_SENSITIVE_UNCHANGED)
 		*statusp = MS_ST_INVALID_ARGUMENT;
 	else if ((*statusp = handle_check(w, id, SETACL_HANDLE_ACCESS,
 	    &h)) != MS_ST_OK)
 		;
 	else
-		r = mw_setacl(w->mon_fd, h->path, inherit, n, ents, statusp);
+		r = mw_setacl(w->mon_fd, h->path, inherit, sensitive, n, ents,
+		    statusp);
  out:
 	msbuf_free(ents);
 	return r;

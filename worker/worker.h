@@ -28,23 +28,8 @@
 /* A response body (after the inner type) must fit one record. */
 #define W_RESPONSE_MAX		(MS_RECORD_PLAINTEXT_MAX - 1)
 
-/*
- * PROTOCOL.md 4.3, 8, 11 (certificates, SENSITIVE).  Guarded: common/proto.h
- * may carry the same names.
- */
-#ifndef MS_MSG_SERVER_CERTIFICATE
-#define MS_MSG_SERVER_CERTIFICATE	0x04
-#endif
-#ifndef MS_NODE_SENSITIVE
-#define MS_NODE_SENSITIVE	0x02
-#endif
-#define W_NODE_FLAGS_MASK	(MS_NODE_NOINHERIT | MS_NODE_SENSITIVE)
-#define W_SETACL_SENSITIVE_MAX	2	/* 0 clear, 1 set, 2 unchanged */
-#define W_CERTS_MAX		8	/* certificates in a chain */
-#define W_CERT_DER_MAX		16384	/* one client certificate */
-#define W_CLIENT_IDENTITY_MAX	65536	/* canonical encoding */
-#define W_CLIENT_SIG_MAX	1024	/* CLIENT_VERIFY signature */
-#define W_AUTH_TAIL_MAX		163840	/* AUTH transcript_tail */
+/* PROTOCOL.md 11: AUTH's transcript_tail. */
+#define W_AUTH_TAIL_MAX		163840
 /* SERVER_VERIFY and SERVER_FINISHED, canonical, with an Ed25519 signature. */
 #define W_SERVER_AUTH_LEN	((5 + 2 + 4 + 64) + (5 + 4 + 32))
 /*
@@ -52,7 +37,7 @@
  * leaves beside the two server messages and the largest CLIENT_IDENTITY.
  */
 #define W_SERVER_CERT_MAX \
-	(W_AUTH_TAIL_MAX - W_SERVER_AUTH_LEN - W_CLIENT_IDENTITY_MAX)
+	(W_AUTH_TAIL_MAX - W_SERVER_AUTH_LEN - MS_CLIENT_IDENTITY_MAX)
 
 /* The CONFIG frame (PROTOCOL.md 11). */
 struct w_config {

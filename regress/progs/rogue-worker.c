@@ -42,6 +42,7 @@ struct rogue {
 	u_char		 kex_pub[32], sig_pub[32];
 	EVP_PKEY	*eph;
 	struct msbuf	*ch, *sh;
+	struct msbuf	*sc;		/* SERVER_CERTIFICATE from HELLO, or empty */
 	u_char		 server_sig[64];
 };
 
@@ -105,10 +106,13 @@ do_hello(struct rogue *g)
 	struct msbuf *req = nb(), *resp = nb();
 	int r;
 
+	msbuf_free(g->sc);
+	g->sc = nb();
 	if ((r = mon_call(MS_MON_HELLO, req, resp)) == 0 &&
 	    (r = msbuf_get(resp, g->nonce, 32)) == 0 &&
-	    (r = msbuf_get_string_fixed(resp, g->kex_pub, 32)) == 0)
-		r = msbuf_get_string_fixed(resp, g->sig_pub, 32);
+	    (r = msbuf_get_string_fixed(resp, g->kex_pub, 32)) == 0 &&
+	    (r = msbuf_get_string_fixed(resp, g->sig_pub, 32)) == 0)
+		r = msbuf_get_stringb(resp, g->sc, MS_FRAME_MAX);
 	msbuf_free(req);
 	msbuf_free(resp);
 	return r;
@@ -157,6 +161,11 @@ make_hellos(struct rogue *g, const u_char nonce[32])
 	msbuf_free(p);
 }
 
+/*
+ * DECAP or SIGN over the rogue's hellos.  SIGN carries the server
+ * certificate string too (PROTOCOL.md 11): empty, as for a host without
+ * HostCertificate.
+ */
 static int
 hellos_call(struct rogue *g, uint8_t type, u_char *out, size_t outlen)
 {
@@ -165,6 +174,7 @@ hellos_call(struct rogue *g, uint8_t type, u_char *out, size_t outlen)
 
 	if ((r = msbuf_put_stringb(req, g->ch)) == 0 &&
 	    (r = msbuf_put_stringb(req, g->sh)) == 0 &&
+	    (type != MS_MON_SIGN || (r = msbuf_put_string(req, NULL, 0)) == 0) &&
 	    (r = mon_call(type, req, resp)) == 0 && out != NULL)
 		r = msbuf_get_string_fixed(resp, out, outlen);
 	msbuf_free(req);
@@ -366,6 +376,7 @@ scenario(const char *name, char *arg1, char *arg2)
 		ms_random_bytes(junk, 64);
 		msbuf_put_string(req, junk, 32);
 		msbuf_put_string(req, junk + 32, 32);
+		msbuf_put_string(req, NULL, 0);
 		say("try sign");
 		step("sign", mon_call(MS_MON_SIGN, req, resp));
 	} else if (strcmp(name, "sign-without-nonce") == 0 ||

@@ -5,7 +5,8 @@
  * connection; and the whole handshake plus a few operations against a
  * minimal in-process server written from PROTOCOL.md with the common code
  * (including the negative cases: changed host key, bad server signature,
- * refused authentication).
+ * refused authentication), server certificates checked against a CA file,
+ * X.509 client identities, and the algorithm lists of the client.
  */
 #include <sys/types.h>
 #include <sys/socket.h>
@@ -39,6 +40,11 @@
 #include "proto.h"
 #include "record.h"
 #include "schedule.h"
+#include "sigalg.h"
+#include "kg.h"
+
+#include <openssl/pem.h>
+#include <openssl/x509.h>
 
 static char tmpdir[256];
 
@@ -638,6 +644,375 @@ test_acl_status_parse(void **state)
 	msbuf_free(b);
 }
 
+
+/* --- certificates --------------------------------------------------------- */
+
+static X509 *
+issue(enum kg_cert_kind kind, const char *name, const char *extra,
+    const char *validity, EVP_PKEY *subj, X509 *issuer, EVP_PKEY *ikey)
+{
+	struct kg_cert_req req;
+	X509 *x = NULL;
+
+	memset(&req, 0, sizeof(req));
+	req.kind = kind;
+	req.name = name;
+	req.extra_names = extra;
+	if (validity != NULL)
+		assert_int_equal(kg_validity_parse(validity, 0,
+		    &req.validity), 0);
+	else
+		req.validity.days = 30;
+	assert_int_equal(kg_cert_issue(&req, subj, issuer, ikey, time(NULL),
+	    &x, NULL, 0), 0);
+	return x;
+}
+
+static void
+write_certs(const char *path, X509 *a, X509 *b)
+{
+	FILE *f;
+
+	assert_non_null(f = fopen(path, "w"));
+	if (a != NULL)
+		assert_int_equal(PEM_write_X509(f, a), 1);
+	if (b != NULL)
+		assert_int_equal(PEM_write_X509(f, b), 1);
+	assert_int_equal(fclose(f), 0);
+}
+
+/* SERVER_CERTIFICATE body for up to two certificates. */
+static struct msbuf *
+cert_msg(X509 *a, X509 *b)
+{
+	struct msbuf *m;
+	u_char *der;
+	int len, i;
+	X509 *v[2] = { a, b };
+
+	assert_non_null(m = msbuf_new(65536));
+	assert_int_equal(msbuf_put_u8(m, b != NULL ? 2 : 1), 0);
+	for (i = 0; i < 2 && v[i] != NULL; i++) {
+		der = NULL;
+		assert_true((len = i2d_X509(v[i], &der)) > 0);
+		assert_int_equal(msbuf_put_string(m, der, (size_t)len), 0);
+		OPENSSL_free(der);
+	}
+	return m;
+}
+
+static void
+test_opts_algs(void **state)
+{
+	struct metasafe_opts o;
+	struct ms_alg_list l;
+	char names[128];
+
+	metasafe_opts_init(&o);
+	assert_null(o.certificate_file);
+	assert_null(o.ca_file);
+	assert_int_equal(metasafe_opts_set(&o, "CertificateFile=/c.pem"), 0);
+	assert_string_equal(o.certificate_file, "/c.pem");
+	assert_int_equal(metasafe_opts_set(&o, "cafile /ca.pem"), 0);
+	assert_string_equal(o.ca_file, "/ca.pem");
+	assert_int_equal(metasafe_opts_set(&o, "KexAlgorithms=x25519-hybrid"),
+	    0);
+	assert_string_equal(o.kex_algorithms, "x25519-hybrid");
+	assert_int_equal(metasafe_opts_set(&o, "KexAlgorithms=dh-group1"),
+	    METASAFE_ERR_USAGE);
+	assert_int_equal(metasafe_opts_set(&o,
+	    "SignatureAlgorithms=ecdsa-p256-sha256,ed25519"), 0);
+	assert_int_equal(metasafe_opts_set(&o, "SignatureAlgorithms=rsa-md5"),
+	    METASAFE_ERR_USAGE);
+	assert_string_equal(o.signature_algorithms,
+	    "ecdsa-p256-sha256,ed25519");
+
+	assert_int_equal(cl_parse_kex(NULL, &l), 0);
+	assert_int_equal(l.n, 1);
+	assert_int_equal(l.ids[0], MS_KEX_X25519_HYBRID);
+	assert_int_equal(cl_parse_sigs(NULL, &l), 0);
+	assert_int_equal(l.n, 1);
+	assert_int_equal(l.ids[0], MS_SIG_ED25519);
+	assert_int_equal(cl_parse_sigs("rsa-pss-sha256,ed25519,rsa-pss-sha256",
+	    &l), 0);
+	assert_int_equal(l.n, 2);
+	assert_int_equal(l.ids[0], MS_SIG_RSA_PSS_SHA256);
+	assert_int_equal(cl_parse_sigs("ed25519,", &l), METASAFE_ERR_USAGE);
+	assert_int_equal(cl_parse_kex("", &l), METASAFE_ERR_USAGE);
+	l.n = 2;
+	l.ids[0] = MS_SIG_ED25519;
+	l.ids[1] = 0x7777;
+	cl_alg_list_names(&l, ms_sigalg_name, names, sizeof(names));
+	assert_string_equal(names, "ed25519,0x7777");
+}
+
+static void
+test_acl_sensitive_parse(void **state)
+{
+	struct metasafe_acl *a;
+	struct msbuf *b;
+	uint8_t f;
+
+	assert_non_null(b = msbuf_new(256));
+	for (f = 0; f < 8; f++) {
+		msbuf_reset(b);
+		assert_int_equal(msbuf_put_u8(b, f), 0);
+		assert_int_equal(msbuf_put_u32(b, 0), 0);
+		if (f <= (METASAFE_NODE_NOINHERIT | METASAFE_NODE_SENSITIVE)) {
+			assert_int_equal(cl_acl_parse(b, &a), 0);
+			assert_int_equal(a->node_flags, f);
+			metasafe_free_acl(a);
+		} else {
+			assert_int_equal(cl_acl_parse(b, &a),
+			    METASAFE_ERR_PROTOCOL);
+			assert_null(a);
+		}
+	}
+	msbuf_free(b);
+}
+
+static void
+test_identity_types(void **state)
+{
+	struct metasafe_key *k = NULL;
+	struct metasafe_conn *c;
+	struct msbuf *b;
+	EVP_PKEY *ec = NULL, *rsa = NULL, *x = NULL, *cakey = NULL;
+	X509 *ca, *leaf, *other;
+	char path[512], cpath[512], err[512];
+	const u_char *der;
+	size_t derlen;
+	uint8_t u8;
+	int i;
+
+	mk_tmpdir();
+	/* ECDSA P-256, unencrypted. */
+	assert_int_equal(kg_pkey_generate(KG_KEY_ECDSA_P256, 0, &ec), 0);
+	snprintf(path, sizeof(path), "%s/ec", tmpdir);
+	assert_int_equal(kg_key_save_private(path, ec, NULL), 0);
+	assert_int_equal(metasafe_key_load(path, NULL, &k), 0);
+	assert_string_equal(metasafe_key_type(k), "ecdsa-p256");
+	assert_int_equal(metasafe_key_has_certificate(k), 0);
+	/* Not Ed25519 and no certificate: refused before anything is sent. */
+	assert_non_null(c = cl_conn_new());
+	assert_int_equal(metasafe_authenticate(c, k), METASAFE_ERR_IDENTITY);
+	assert_non_null(strstr(metasafe_last_error_message(c),
+	    "CertificateFile"));
+	metasafe_close(c);
+
+	/* A certificate for it, and one for another key. */
+	assert_int_equal(kg_pkey_generate(KG_KEY_ED25519, 0, &cakey), 0);
+	ca = issue(KG_CERT_CA, "Test CA", NULL, NULL, cakey, NULL, cakey);
+	leaf = issue(KG_CERT_CLIENT, "carol", NULL, NULL, ec, ca, cakey);
+	other = issue(KG_CERT_CLIENT, "mallory", NULL, NULL, cakey, ca, cakey);
+	snprintf(cpath, sizeof(cpath), "%s/cert.pem", tmpdir);
+	write_certs(cpath, other, NULL);
+	assert_int_equal(metasafe_key_load_certificate(k, cpath, err,
+	    sizeof(err)), METASAFE_ERR_CERTIFICATE);
+	assert_non_null(strstr(err, "does not match"));
+	assert_int_equal(metasafe_key_has_certificate(k), 0);
+	unlink(cpath);
+	write_certs(cpath, leaf, ca);
+	assert_int_equal(metasafe_key_load_certificate(k, cpath, err,
+	    sizeof(err)), 0);
+	assert_int_equal(metasafe_key_has_certificate(k), 1);
+	/* CLIENT_IDENTITY id_type 2 with both certificates, leaf first. */
+	assert_non_null(b = msbuf_new(CL_IDENTITY_MAX));
+	assert_int_equal(cl_identity_put(b, k), 0);
+	assert_int_equal(msbuf_get_u8(b, &u8), 0);
+	assert_int_equal(u8, MS_ID_X509_CHAIN);
+	assert_int_equal(msbuf_get_u8(b, &u8), 0);
+	assert_int_equal(u8, 2);
+	for (i = 0; i < 2; i++)
+		assert_int_equal(msbuf_get_string_direct(b, &der, &derlen,
+		    CL_CERT_DER_MAX), 0);
+	assert_int_equal(msbuf_len(b), 0);
+	msbuf_free(b);
+	metasafe_key_free(k);
+	k = NULL;
+
+	/* Bad chain files. */
+	snprintf(path, sizeof(path), "%s/ec", tmpdir);
+	assert_int_equal(metasafe_key_load(path, NULL, &k), 0);
+	write_file(cpath, "");
+	assert_int_equal(metasafe_key_load_certificate(k, cpath, err,
+	    sizeof(err)), METASAFE_ERR_CERTIFICATE);
+	assert_non_null(strstr(err, "no PEM certificate"));
+	write_file(cpath, "-----BEGIN CERTIFICATE-----\nAAAA\n"
+	    "-----END CERTIFICATE-----\n");
+	assert_int_equal(metasafe_key_load_certificate(k, cpath, err,
+	    sizeof(err)), METASAFE_ERR_CERTIFICATE);
+	unlink(cpath);
+	write_certs(cpath, leaf, NULL);
+	for (i = 0; i < 4; i++) {
+		FILE *f;
+
+		assert_non_null(f = fopen(cpath, "a"));
+		assert_int_equal(PEM_write_X509(f, ca), 1);
+		assert_int_equal(PEM_write_X509(f, ca), 1);
+		assert_int_equal(fclose(f), 0);
+	}
+	assert_int_equal(metasafe_key_load_certificate(k, cpath, err,
+	    sizeof(err)), METASAFE_ERR_CERTIFICATE);
+	assert_non_null(strstr(err, "more than 8"));
+	snprintf(cpath, sizeof(cpath), "%s/nonexistent", tmpdir);
+	assert_int_equal(metasafe_key_load_certificate(k, cpath, err,
+	    sizeof(err)), METASAFE_ERR_CERTIFICATE);
+	metasafe_key_free(k);
+	k = NULL;
+
+	/* RSA, encrypted. */
+	assert_int_equal(kg_pkey_generate(KG_KEY_RSA, 1024, &rsa), 0);
+	snprintf(path, sizeof(path), "%s/rsa", tmpdir);
+	assert_int_equal(kg_key_save_private(path, rsa, "pw"), 0);
+	assert_int_equal(metasafe_key_load(path, NULL, &k),
+	    METASAFE_ERR_PASSPHRASE_REQUIRED);
+	assert_int_equal(metasafe_key_load(path, "wrong", &k),
+	    METASAFE_ERR_BAD_PASSPHRASE);
+	assert_int_equal(metasafe_key_load(path, "pw", &k), 0);
+	assert_string_equal(metasafe_key_type(k), "rsa");
+	metasafe_key_free(k);
+	k = NULL;
+
+	/* X25519 cannot sign; garbage is no key. */
+	assert_int_equal(ms_pkey_generate(MS_KEY_X25519, &x), 0);
+	snprintf(path, sizeof(path), "%s/x", tmpdir);
+	assert_int_equal(ms_key_save_private(path, x, NULL), 0);
+	assert_int_equal(metasafe_key_load(path, NULL, &k),
+	    METASAFE_ERR_IDENTITY);
+	snprintf(path, sizeof(path), "%s/garbage", tmpdir);
+	write_file(path, "-----BEGIN PRIVATE KEY-----\nAAAA\n"
+	    "-----END PRIVATE KEY-----\n");
+	assert_int_equal(metasafe_key_load(path, NULL, &k),
+	    METASAFE_ERR_IDENTITY);
+	assert_null(k);
+
+	X509_free(ca);
+	X509_free(leaf);
+	X509_free(other);
+	EVP_PKEY_free(ec);
+	EVP_PKEY_free(rsa);
+	EVP_PKEY_free(x);
+	EVP_PKEY_free(cakey);
+	rm_tmpdir();
+}
+
+/* Parse a SERVER_CERTIFICATE of c1[, c2] and check it; text in the reason. */
+static void
+srv_check(X509 *c1, X509 *c2, const char *ca, const char *host, int want,
+    const char *text, const u_char pub[32])
+{
+	STACK_OF(X509) *chain = NULL;
+	struct msbuf *m;
+	char err[512] = "";
+
+	m = cert_msg(c1, c2);
+	assert_int_equal(cl_server_cert_parse(m, &chain), 0);
+	msbuf_free(m);
+	assert_int_equal(cl_server_cert_check(ca, host, chain, pub, err,
+	    sizeof(err)), want);
+	if (text != NULL) {
+		if (strstr(err, text) == NULL)
+			fail_msg("\"%s\" lacks \"%s\"", err, text);
+	}
+	cl_chain_free(chain);
+}
+
+static void
+test_server_cert_check(void **state)
+{
+	STACK_OF(X509) *chain;
+	struct msbuf *m;
+	EVP_PKEY *root_key, *sub_key, *host, *other, *ca2_key;
+	X509 *root, *sub, *ca2, *leaf, *expired, *wrongkey, *client, *viasub;
+	u_char pub[32];
+	char cafile[512], ca2file[512];
+
+	mk_tmpdir();
+	assert_int_equal(kg_pkey_generate(KG_KEY_ECDSA_P256, 0, &root_key), 0);
+	assert_int_equal(kg_pkey_generate(KG_KEY_ED25519, 0, &sub_key), 0);
+	assert_int_equal(kg_pkey_generate(KG_KEY_ED25519, 0, &ca2_key), 0);
+	assert_int_equal(ms_pkey_generate(MS_KEY_ED25519, &host), 0);
+	assert_int_equal(ms_pkey_generate(MS_KEY_ED25519, &other), 0);
+	assert_int_equal(ms_pkey_raw_public(host, pub, sizeof(pub)), 0);
+	root = issue(KG_CERT_CA, "Root", NULL, NULL, root_key, NULL, root_key);
+	sub = issue(KG_CERT_CA, "Sub", NULL, NULL, sub_key, root, root_key);
+	ca2 = issue(KG_CERT_CA, "Other", NULL, NULL, ca2_key, NULL, ca2_key);
+	leaf = issue(KG_CERT_HOST, "127.0.0.1", "db1.example.org", NULL, host,
+	    root, root_key);
+	expired = issue(KG_CERT_HOST, "127.0.0.1", NULL,
+	    "20200101000000:20210101000000", host, root, root_key);
+	wrongkey = issue(KG_CERT_HOST, "127.0.0.1", NULL, NULL, other, root,
+	    root_key);
+	client = issue(KG_CERT_CLIENT, "svc", NULL, NULL, host, root,
+	    root_key);
+	viasub = issue(KG_CERT_HOST, "db1.example.org", NULL, NULL, host, sub,
+	    sub_key);
+	snprintf(cafile, sizeof(cafile), "%s/ca.pem", tmpdir);
+	snprintf(ca2file, sizeof(ca2file), "%s/ca2.pem", tmpdir);
+	write_certs(cafile, root, NULL);
+	write_certs(ca2file, ca2, NULL);
+
+	srv_check(leaf, NULL, cafile, "127.0.0.1", 0, NULL, pub);
+	srv_check(leaf, NULL, cafile, "db1.example.org", 0, NULL, pub);
+	srv_check(leaf, NULL, cafile, "DB1.example.org", 0, NULL, pub);
+	srv_check(leaf, NULL, cafile, "db2.example.org", METASAFE_ERR_SERVER_CERT,
+	    "name mismatch", pub);
+	srv_check(leaf, NULL, cafile, "127.0.0.2", METASAFE_ERR_SERVER_CERT,
+	    "name mismatch", pub);
+	srv_check(leaf, NULL, ca2file, "127.0.0.1", METASAFE_ERR_SERVER_CERT,
+	    "not trusted", pub);
+	srv_check(expired, NULL, cafile, "127.0.0.1", METASAFE_ERR_SERVER_CERT,
+	    "expired", pub);
+	srv_check(wrongkey, NULL, cafile, "127.0.0.1", METASAFE_ERR_SERVER_CERT,
+	    "host key", pub);
+	srv_check(client, NULL, cafile, "svc", METASAFE_ERR_SERVER_CERT,
+	    "purpose", pub);
+	srv_check(viasub, sub, cafile, "db1.example.org", 0, NULL, pub);
+	srv_check(viasub, NULL, cafile, "db1.example.org",
+	    METASAFE_ERR_SERVER_CERT, "not trusted", pub);
+	srv_check(leaf, NULL, "/nonexistent/ca.pem", "127.0.0.1",
+	    METASAFE_ERR_SERVER_CERT, "cannot load CA file", pub);
+
+	/* Strict parsing of SERVER_CERTIFICATE. */
+	assert_non_null(m = msbuf_new(1024));
+	assert_int_equal(msbuf_put_u8(m, 0), 0);
+	assert_int_equal(cl_server_cert_parse(m, &chain),
+	    METASAFE_ERR_PROTOCOL);
+	assert_null(chain);
+	msbuf_reset(m);
+	assert_int_equal(msbuf_put_u8(m, 9), 0);
+	assert_int_equal(cl_server_cert_parse(m, &chain),
+	    METASAFE_ERR_PROTOCOL);
+	msbuf_reset(m);
+	assert_int_equal(msbuf_put_u8(m, 1), 0);
+	assert_int_equal(msbuf_put_string(m, "garbage", 7), 0);
+	assert_int_equal(cl_server_cert_parse(m, &chain),
+	    METASAFE_ERR_PROTOCOL);
+	msbuf_free(m);
+	m = cert_msg(leaf, NULL);
+	assert_int_equal(msbuf_put_u8(m, 0), 0);	/* trailing byte */
+	assert_int_equal(cl_server_cert_parse(m, &chain),
+	    METASAFE_ERR_PROTOCOL);
+	assert_null(chain);
+	msbuf_free(m);
+
+	X509_free(root);
+	X509_free(sub);
+	X509_free(ca2);
+	X509_free(leaf);
+	X509_free(expired);
+	X509_free(wrongkey);
+	X509_free(client);
+	X509_free(viasub);
+	EVP_PKEY_free(root_key);
+	EVP_PKEY_free(sub_key);
+	EVP_PKEY_free(ca2_key);
+	EVP_PKEY_free(host);
+	EVP_PKEY_free(other);
+	rm_tmpdir();
+}
+
 /* --- a minimal server, from PROTOCOL.md, in a child process ------------- */
 
 enum fake_mode {
@@ -648,6 +1023,9 @@ enum fake_mode {
 	FAKE_EXPECT_SILENCE,	/* client must send nothing after SERVER_HELLO */
 	FAKE_ALERT,		/* cleartext ALERT instead of SERVER_HELLO */
 	FAKE_ALERT_AFTER_HELLO,	/* cleartext ALERT after it (no keys yet) */
+	FAKE_WRONG_SIG,		/* SERVER_HELLO picks an unoffered sig alg */
+	FAKE_CERT,		/* send SERVER_CERTIFICATE, then stop if */
+				/* the client refuses it */
 };
 
 struct fake_server {
@@ -655,6 +1033,9 @@ struct fake_server {
 	u_char		 host_kex_pub[32], host_sig_pub[32];
 	int		 lfd;
 	char		 port[16];
+	struct msbuf	*cert_msg;	/* SERVER_CERTIFICATE body, or NULL */
+	int		 expect_cert_refusal;
+	int		 want_idtype;	/* 1 raw key, 2 certificate */
 };
 
 #define CHILD_CHECK(x) do { if (!(x)) { \
@@ -797,8 +1178,12 @@ fake_serve(struct fake_server *fs, enum fake_mode mode)
 	u_char msg[128], mac[32], got[32], cpub[32];
 	size_t msglen;
 	uint16_t alg;
-	uint8_t type, idtype;
+	uint8_t type, idtype, ncerts, i;
 	int fd, aead, r;
+	EVP_PKEY *ckey = NULL;
+	const u_char *der, *dp, *csig;
+	size_t derlen, csiglen;
+	X509 *x;
 
 	CHILD_CHECK((fd = accept(fs->lfd, NULL, NULL)) != -1);
 	CHILD_CHECK((p = msbuf_new(MS_FRAME_MAX)) != NULL);
@@ -829,7 +1214,8 @@ fake_serve(struct fake_server *fs, enum fake_mode mode)
 	    MS_CIPHER_CHACHA20_POLY1305) ? MS_CIPHER_CHACHA20_POLY1305 :
 	    MS_CIPHER_AES256_GCM;
 	sh.kex = MS_KEX_X25519_HYBRID;
-	sh.sig = MS_SIG_ED25519;
+	sh.sig = mode == FAKE_WRONG_SIG ? MS_SIG_ECDSA_P256_SHA256 :
+	    MS_SIG_ED25519;
 	CHILD_CHECK(ms_pkey_generate(MS_KEY_X25519, &eph) == 0);
 	CHILD_CHECK(ms_pkey_raw_public(eph, sh.share, 32) == 0);
 	memcpy(sh.host_kex_pub, fs->host_kex_pub, 32);
@@ -848,7 +1234,7 @@ fake_serve(struct fake_server *fs, enum fake_mode mode)
 		CHILD_CHECK(ms_frame_write(fd, MS_FRAME_ALERT, b) == 0);
 		_exit(0);
 	}
-	if (mode == FAKE_EXPECT_SILENCE) {
+	if (mode == FAKE_EXPECT_SILENCE || mode == FAKE_WRONG_SIG) {
 		/* The client must close without sending another byte. */
 		CHILD_CHECK(ms_frame_read(fd, &type, p, MS_FRAME_MAX, 5000) ==
 		    MS_ERR_CONN_CLOSED);
@@ -864,8 +1250,16 @@ fake_serve(struct fake_server *fs, enum fake_mode mode)
 	CHILD_CHECK(ms_record_dir_init(&tx, (enum ms_aead)aead, hs.s_hs) == 0);
 	CHILD_CHECK(ms_record_dir_init(&rx, (enum ms_aead)aead, hs.c_hs) == 0);
 
+	/* SERVER_CERTIFICATE: the signature then covers it. */
+	memcpy(th, th_sh, sizeof(th));
+	if (mode == FAKE_CERT && fs->cert_msg != NULL) {
+		CHILD_CHECK(ms_transcript_add(t, MS_MSG_SERVER_CERTIFICATE,
+		    msbuf_ptr(fs->cert_msg), msbuf_len(fs->cert_msg)) == 0);
+		CHILD_CHECK(ms_transcript_hash(t, th) == 0);
+		fake_send(&tx, fd, MS_MSG_SERVER_CERTIFICATE, fs->cert_msg);
+	}
 	/* SERVER_VERIFY */
-	CHILD_CHECK(ms_sig_message(MS_SIG_CONTEXT_SERVER, th_sh, msg,
+	CHILD_CHECK(ms_sig_message(MS_SIG_CONTEXT_SERVER, th, msg,
 	    sizeof(msg), &msglen) == 0);
 	CHILD_CHECK(ms_ed25519_sign(fs->host_sig, msg, msglen, sig) == 0);
 	if (mode == FAKE_BAD_SIGNATURE)
@@ -886,7 +1280,8 @@ fake_serve(struct fake_server *fs, enum fake_mode mode)
 	CHILD_CHECK(ms_transcript_add(t, MS_MSG_SERVER_FINISHED, msbuf_ptr(b),
 	    msbuf_len(b)) == 0);
 	fake_send(&tx, fd, MS_MSG_SERVER_FINISHED, b);
-	if (mode == FAKE_BAD_SIGNATURE || mode == FAKE_BAD_FINISHED) {
+	if (mode == FAKE_BAD_SIGNATURE || mode == FAKE_BAD_FINISHED ||
+	    fs->expect_cert_refusal) {
 		/* EOF, or a reset when SERVER_FINISHED was left unread. */
 		r = ms_frame_read(fd, &type, p, MS_FRAME_MAX, 5000);
 		CHILD_CHECK(r == MS_ERR_CONN_CLOSED ||
@@ -898,19 +1293,41 @@ fake_serve(struct fake_server *fs, enum fake_mode mode)
 	fake_recv(&rx, fd, MS_MSG_CLIENT_IDENTITY, b);
 	CHILD_CHECK(ms_transcript_add(t, MS_MSG_CLIENT_IDENTITY, msbuf_ptr(b),
 	    msbuf_len(b)) == 0);
-	CHILD_CHECK(msbuf_get_u8(b, &idtype) == 0 && idtype == 1);
-	CHILD_CHECK(msbuf_get_string_fixed(b, cpub, 32) == 0);
+	CHILD_CHECK(msbuf_get_u8(b, &idtype) == 0);
+	CHILD_CHECK(idtype == (fs->want_idtype != 0 ? fs->want_idtype : 1));
+	if (idtype == 1) {
+		CHILD_CHECK(msbuf_get_string_fixed(b, cpub, 32) == 0);
+		CHILD_CHECK(ms_pkey_from_raw_public(MS_KEY_ED25519, cpub, 32,
+		    &ckey) == 0);
+	} else {
+		CHILD_CHECK(msbuf_get_u8(b, &ncerts) == 0 && ncerts >= 1);
+		for (i = 0; i < ncerts; i++) {
+			CHILD_CHECK(msbuf_get_string_direct(b, &der, &derlen,
+			    16384) == 0);
+			dp = der;
+			CHILD_CHECK((x = d2i_X509(NULL, &dp,
+			    (long)derlen)) != NULL);
+			if (i == 0)
+				CHILD_CHECK((ckey = X509_get_pubkey(x)) !=
+				    NULL);
+			X509_free(x);
+		}
+	}
 	CHILD_CHECK(msbuf_len(b) == 0);
 	/* CLIENT_VERIFY */
 	CHILD_CHECK(ms_transcript_hash(t, th) == 0);
 	fake_recv(&rx, fd, MS_MSG_CLIENT_VERIFY, b);
 	CHILD_CHECK(ms_transcript_add(t, MS_MSG_CLIENT_VERIFY, msbuf_ptr(b),
 	    msbuf_len(b)) == 0);
-	CHILD_CHECK(msbuf_get_u16(b, &alg) == 0 && alg == MS_SIG_ED25519);
-	CHILD_CHECK(msbuf_get_string_fixed(b, sig, 64) == 0);
+	CHILD_CHECK(msbuf_get_u16(b, &alg) == 0);
+	CHILD_CHECK(alg == ms_sigalg_for_key(ckey, 1024));
+	CHILD_CHECK(msbuf_get_string_direct(b, &csig, &csiglen, 1024) == 0);
+	CHILD_CHECK(msbuf_len(b) == 0);
 	CHILD_CHECK(ms_sig_message(MS_SIG_CONTEXT_CLIENT, th, msg,
 	    sizeof(msg), &msglen) == 0);
-	CHILD_CHECK(ms_ed25519_verify(cpub, msg, msglen, sig, 64) == 0);
+	CHILD_CHECK(ms_sigalg_verify(alg, ckey, msg, msglen, csig,
+	    csiglen) == 0);
+	EVP_PKEY_free(ckey);
 	/* CLIENT_FINISHED */
 	CHILD_CHECK(ms_transcript_hash(t, th) == 0);
 	CHILD_CHECK(ms_finished_mac(hs.c_fin, th, mac) == 0);
@@ -1198,6 +1615,167 @@ test_e2e_bad_server(void **state)
 	metasafe_close(c);
 }
 
+
+static void
+test_e2e_server_cert(void **state)
+{
+	struct e2e e;
+	struct metasafe_conn *c = NULL;
+	EVP_PKEY *cakey;
+	X509 *ca, *leaf;
+	char cafile[512];
+	pid_t pid;
+
+	e2e_setup(&e, 0);
+	assert_int_equal(kg_pkey_generate(KG_KEY_ED25519, 0, &cakey), 0);
+	ca = issue(KG_CERT_CA, "CA", NULL, NULL, cakey, NULL, cakey);
+	leaf = issue(KG_CERT_HOST, "127.0.0.1", NULL, NULL, e.fs.host_sig, ca,
+	    cakey);
+	snprintf(cafile, sizeof(cafile), "%s/ca.pem", tmpdir);
+	write_certs(cafile, ca, NULL);
+	e.fs.cert_msg = cert_msg(leaf, NULL);
+
+	/* Valid certificate: no known_hosts needed, none written. */
+	e.o.ca_file = cafile;
+	pid = fake_start(&e.fs, FAKE_CERT);
+	assert_int_equal(metasafe_connect(&e.o, &c), 0);
+	assert_int_equal(metasafe_authenticate(c, e.key), 0);
+	metasafe_close(c);
+	fake_wait(pid);
+	assert_int_equal(access(e.kh, F_OK), -1);
+
+	/* Another name: refused before SERVER_VERIFY is even checked. */
+	e.o.host = "localhost";
+	e.fs.expect_cert_refusal = 1;
+	pid = fake_start(&e.fs, FAKE_CERT);
+	assert_int_equal(metasafe_connect(&e.o, &c), METASAFE_ERR_SERVER_CERT);
+	assert_non_null(strstr(metasafe_last_error_message(c),
+	    "not valid for \"localhost\""));
+	assert_int_equal(metasafe_exit_code(METASAFE_ERR_SERVER_CERT), 2);
+	metasafe_close(c);
+	fake_wait(pid);
+
+	/* No certificate although CAFile demands one. */
+	e.o.host = "127.0.0.1";
+	msbuf_free(e.fs.cert_msg);
+	e.fs.cert_msg = NULL;
+	pid = fake_start(&e.fs, FAKE_CERT);
+	assert_int_equal(metasafe_connect(&e.o, &c), METASAFE_ERR_SERVER_CERT);
+	assert_non_null(strstr(metasafe_last_error_message(c),
+	    "no certificate"));
+	metasafe_close(c);
+	fake_wait(pid);
+
+	/* Without CAFile the certificate is ignored; pinning decides. */
+	e.fs.cert_msg = cert_msg(leaf, NULL);
+	e.fs.expect_cert_refusal = 0;
+	e.o.ca_file = NULL;
+	e.o.strict_host_key_checking = METASAFE_HOSTKEY_ACCEPT_NEW;
+	pid = fake_start(&e.fs, FAKE_CERT);
+	assert_int_equal(metasafe_connect(&e.o, &c), 0);
+	assert_int_equal(metasafe_authenticate(c, e.key), 0);
+	metasafe_close(c);
+	fake_wait(pid);
+	assert_int_equal(access(e.kh, F_OK), 0);
+
+	msbuf_free(e.fs.cert_msg);
+	X509_free(ca);
+	X509_free(leaf);
+	EVP_PKEY_free(cakey);
+	e2e_teardown(&e);
+}
+
+static void
+test_e2e_x509_client(void **state)
+{
+	static const enum kg_keytype types[] = { KG_KEY_ECDSA_P256,
+	    KG_KEY_ECDSA_P384, KG_KEY_RSA, KG_KEY_ED25519 };
+	struct e2e e;
+	struct metasafe_conn *c = NULL;
+	struct metasafe_key *k = NULL;
+	EVP_PKEY *cakey, *uk;
+	X509 *ca, *leaf;
+	char path[512], cpath[512];
+	size_t i;
+	pid_t pid;
+
+	e2e_setup(&e, 1);
+	assert_int_equal(kg_pkey_generate(KG_KEY_ECDSA_P384, 0, &cakey), 0);
+	ca = issue(KG_CERT_CA, "CA", NULL, NULL, cakey, NULL, cakey);
+	e.fs.want_idtype = 2;
+	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
+		assert_int_equal(kg_pkey_generate(types[i], 1024, &uk), 0);
+		snprintf(path, sizeof(path), "%s/u%zu", tmpdir, i);
+		snprintf(cpath, sizeof(cpath), "%s/u%zu-cert.pem", tmpdir, i);
+		assert_int_equal(kg_key_save_private(path, uk, NULL), 0);
+		leaf = issue(KG_CERT_CLIENT, "svc", NULL, NULL, uk, ca, cakey);
+		write_certs(cpath, leaf, NULL);
+		assert_int_equal(metasafe_key_load(path, NULL, &k), 0);
+		assert_int_equal(metasafe_key_load_certificate(k, cpath, NULL,
+		    0), 0);
+		pid = fake_start(&e.fs, FAKE_CERT);
+		assert_int_equal(metasafe_connect(&e.o, &c), 0);
+		assert_int_equal(metasafe_authenticate(c, k), 0);
+		metasafe_close(c);
+		fake_wait(pid);
+		/* The whole thing through the options, as the CLI does. */
+		e.o.identity_file = path;
+		e.o.certificate_file = cpath;
+		pid = fake_start(&e.fs, FAKE_CERT);
+		assert_int_equal(metasafe_connect_auth(&e.o, &c), 0);
+		metasafe_close(c);
+		fake_wait(pid);
+		metasafe_key_free(k);
+		X509_free(leaf);
+		EVP_PKEY_free(uk);
+	}
+	X509_free(ca);
+	EVP_PKEY_free(cakey);
+	e2e_teardown(&e);
+}
+
+static void
+test_e2e_algorithms(void **state)
+{
+	struct e2e e;
+	struct metasafe_conn *c = NULL;
+	pid_t pid;
+
+	e2e_setup(&e, 1);
+	/* A chosen signature algorithm that was never offered. */
+	pid = fake_start(&e.fs, FAKE_WRONG_SIG);
+	assert_int_equal(metasafe_connect(&e.o, &c), METASAFE_ERR_PROTOCOL);
+	assert_non_null(strstr(metasafe_last_error_message(c), "not offered"));
+	metasafe_close(c);
+	fake_wait(pid);
+
+	/* NO_COMMON_SUITE names what was offered. */
+	e.o.ciphers = "aes256-gcm";
+	e.o.signature_algorithms = "ed25519";
+	pid = fake_start(&e.fs, FAKE_ALERT);
+	assert_int_equal(metasafe_connect(&e.o, &c),
+	    METASAFE_ERR_NO_COMMON_SUITE);
+	assert_non_null(strstr(metasafe_last_error_message(c),
+	    "Ciphers=aes256-gcm KexAlgorithms=x25519-hybrid "
+	    "SignatureAlgorithms=ed25519"));
+	assert_int_equal(metasafe_exit_code(METASAFE_ERR_NO_COMMON_SUITE), 2);
+	metasafe_close(c);
+	fake_wait(pid);
+
+	/* A refused certificate login: exit 3 with a clear message. */
+	e.o.ciphers = NULL;
+	pid = fake_start(&e.fs, FAKE_AUTH_FAIL);
+	assert_int_equal(metasafe_connect(&e.o, &c), 0);
+	assert_int_equal(metasafe_authenticate(c, e.key),
+	    METASAFE_ERR_AUTH_FAILED);
+	assert_string_equal(metasafe_last_error_message(c),
+	    "authentication refused by the server (certificate or key not "
+	    "accepted)");
+	metasafe_close(c);
+	fake_wait(pid);
+	e2e_teardown(&e);
+}
+
 int
 main(void)
 {
@@ -1217,6 +1795,13 @@ main(void)
 		cmocka_unit_test(test_e2e_accept_new),
 		cmocka_unit_test(test_e2e_hostkey_changed),
 		cmocka_unit_test(test_e2e_bad_server),
+		cmocka_unit_test(test_opts_algs),
+		cmocka_unit_test(test_acl_sensitive_parse),
+		cmocka_unit_test(test_identity_types),
+		cmocka_unit_test(test_server_cert_check),
+		cmocka_unit_test(test_e2e_server_cert),
+		cmocka_unit_test(test_e2e_x509_client),
+		cmocka_unit_test(test_e2e_algorithms),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

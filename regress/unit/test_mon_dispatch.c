@@ -2,7 +2,9 @@
  * test_mon_dispatch.c — drive the monitor's dispatch table in-process with
  * fake worker requests: the happy path of a whole handshake and data
  * requests, and every out-of-state, repeated, foreign or malformed request
- * an attacker-controlled worker might send (I2, I3, I4, I6).
+ * an attacker-controlled worker might send (I2, I3, I4, I6).  Client
+ * certificates (id_type 2), the host certificate in HELLO/SIGN/AUTH and
+ * SENSITIVE subtrees use a small PKI made here with OpenSSL.
  */
 #include <sys/types.h>
 #include <sys/stat.h>
@@ -18,7 +20,11 @@
 
 #include <cmocka.h>
 
+#include "certgen.h"
+
+#include "acl.h"
 #include "buf.h"
+#include "certs.h"
 #include "crypto.h"
 #include "errors.h"
 #include "frame.h"
@@ -30,7 +36,10 @@
 #include "proto.h"
 #include "schedule.h"
 #include "servconf.h"
+#include "sigalg.h"
 #include "store.h"
+
+#define DAY	(24L * 3600)
 
 struct fixture {
 	char			 dir[64];
@@ -41,6 +50,10 @@ struct fixture {
 	struct mon_ctx		 ctx;
 	EVP_PKEY		*alice, *bob, *mallory;
 	char			*admin_name;
+	/* PKI: a root CA, its CRL revoking serial 666, a foreign CA. */
+	EVP_PKEY		*ca_key, *other_key, *leaf_key;
+	X509			*ca, *other_ca;
+	char			 ca_path[96], crl_path[96];
 };
 
 /* A simulated client + worker: what a real worker would send. */
@@ -63,6 +76,52 @@ add_principal(struct principals *p, const char *name, EVP_PKEY *key)
 	p->n++;
 }
 
+static void
+add_cert_principal(struct principals *p, const char *name, const char *group)
+{
+	p->v = reallocarray(p->v, p->n + 1, sizeof(*p->v));
+	assert_non_null(p->v);
+	memset(&p->v[p->n], 0, sizeof(p->v[p->n]));
+	strlcpy(p->v[p->n].name, name, sizeof(p->v[p->n].name));
+	p->v[p->n].cert = 1;
+	assert_non_null(p->v[p->n].groups[0] = strdup(group));
+	p->v[p->n].ngroups = 1;
+	p->n++;
+}
+
+static void
+setup_pki(struct fixture *f)
+{
+	struct cg_opts o = { "Dispatch Root", NULL, -DAY, 365 * DAY, 1, NULL,
+	    NULL, 1, 0 };
+	struct ms_cert_policy pol;
+	X509 *cas[2] = { NULL, NULL };
+	X509_CRL *crls[2] = { NULL, NULL };
+	long revoked = 666;
+	char err[256];
+
+	f->ca_key = cg_key("ED25519");
+	f->other_key = cg_key("ED25519");
+	f->leaf_key = cg_key("ED25519");
+	f->ca = cg_cert(f->ca_key, NULL, NULL, &o);
+	o.cn = "Foreign Root";
+	f->other_ca = cg_cert(f->other_key, NULL, NULL, &o);
+	snprintf(f->ca_path, sizeof(f->ca_path), "%s/ca.pem", f->dir);
+	snprintf(f->crl_path, sizeof(f->crl_path), "%s/crl.pem", f->dir);
+	cas[0] = f->ca;
+	cg_write_pem(f->ca_path, cas, NULL);
+	crls[0] = cg_crl(f->ca, f->ca_key, &revoked, 1, -DAY, DAY);
+	cg_write_pem(f->crl_path, NULL, crls);
+	X509_CRL_free(crls[0]);
+	memset(&pol, 0, sizeof(pol));
+	pol.ca_file = f->ca_path;
+	pol.crl_file = f->crl_path;
+	pol.principal_mode = CERT_PRINCIPAL_SAN_URI;
+	pol.min_rsa_bits = 2048;
+	if (ms_certs_load(&pol, &f->ctx.certs, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+}
+
 static int
 setup(void **state)
 {
@@ -77,6 +136,15 @@ setup(void **state)
 	f->conf.ciphers.ids[0] = MS_CIPHER_AES256_GCM;
 	f->conf.ciphers.ids[1] = MS_CIPHER_CHACHA20_POLY1305;
 	f->conf.max_value_size = MS_VALUE_MAX;
+	f->conf.kex.n = 1;
+	f->conf.kex.ids[0] = MS_KEX_X25519_HYBRID;
+	f->conf.sig_algs.n = 4;
+	f->conf.sig_algs.ids[0] = MS_SIG_ED25519;
+	f->conf.sig_algs.ids[1] = MS_SIG_ECDSA_P256_SHA256;
+	f->conf.sig_algs.ids[2] = MS_SIG_ECDSA_P384_SHA384;
+	f->conf.sig_algs.ids[3] = MS_SIG_RSA_PSS_SHA256;
+	f->conf.min_rsa_bits = 2048;
+	f->conf.cert_principal = CERT_PRINCIPAL_SAN_URI;
 	f->admin_name = strdup("alice");
 	f->conf.admins[0] = f->admin_name;
 	f->conf.nadmins = 1;
@@ -93,11 +161,13 @@ setup(void **state)
 	assert_int_equal(ms_pkey_generate(MS_KEY_ED25519, &f->mallory), 0);
 	add_principal(&f->principals, "alice", f->alice);
 	add_principal(&f->principals, "bob", f->bob);
+	add_cert_principal(&f->principals, "carol", "ops");
 
 	f->ctx.conf = &f->conf;
 	f->ctx.keys = &f->keys;
 	f->ctx.principals = &f->principals;
 	f->ctx.store = f->store;
+	setup_pki(f);
 	*state = f;
 	return 0;
 }
@@ -114,7 +184,14 @@ teardown(void **state)
 	EVP_PKEY_free(f->alice);
 	EVP_PKEY_free(f->bob);
 	EVP_PKEY_free(f->mallory);
-	free(f->principals.v);
+	ms_certs_free(f->ctx.certs);
+	X509_free(f->ca);
+	X509_free(f->other_ca);
+	EVP_PKEY_free(f->ca_key);
+	EVP_PKEY_free(f->other_key);
+	EVP_PKEY_free(f->leaf_key);
+	msbuf_free(f->keys.cert_msg);
+	principals_free(&f->principals);
 	free(f->admin_name);
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", f->dir);
 	assert_int_equal(system(cmd), 0);
@@ -143,11 +220,26 @@ static void
 session_start(struct fixture *f, struct session *s)
 {
 	struct msbuf *req = newbuf(), *resp = newbuf();
+	u_char pub[32], *sc = NULL;
+	size_t sclen;
 
 	memset(s, 0, sizeof(*s));
 	mon_worker_init(&s->w, 4242, "127.0.0.1:1");
 	assert_int_equal(call(f, s, MS_MON_HELLO, req, resp), 0);
 	assert_int_equal(msbuf_get(resp, s->nonce, 32), 0);
+	assert_int_equal(msbuf_get_string_fixed(resp, pub, 32), 0);
+	assert_memory_equal(pub, f->keys.kex_pub, 32);
+	assert_int_equal(msbuf_get_string_fixed(resp, pub, 32), 0);
+	assert_memory_equal(pub, f->keys.sig_pub, 32);
+	assert_int_equal(msbuf_get_string(resp, &sc, &sclen, 1 << 20), 0);
+	if (f->keys.cert_msg == NULL)
+		assert_int_equal(sclen, 0);
+	else {
+		assert_int_equal(sclen, msbuf_len(f->keys.cert_msg));
+		assert_memory_equal(sc, msbuf_ptr(f->keys.cert_msg), sclen);
+	}
+	assert_int_equal(msbuf_len(resp), 0);
+	free(sc);
 	msbuf_free(req);
 	msbuf_free(resp);
 }
@@ -203,6 +295,19 @@ hellos_req(struct session *s)
 	return req;
 }
 
+/* SIGN: both hellos and the server certificate (ours, or empty). */
+static struct msbuf *
+sign_req(struct fixture *f, struct session *s)
+{
+	struct msbuf *req = hellos_req(s);
+
+	if (f->keys.cert_msg != NULL)
+		assert_int_equal(msbuf_put_stringb(req, f->keys.cert_msg), 0);
+	else
+		assert_int_equal(msbuf_put_string(req, NULL, 0), 0);
+	return req;
+}
+
 static void
 th_of(const struct msbuf *a, const struct msbuf *b, const struct msbuf *c,
     u_char th[32])
@@ -213,7 +318,7 @@ th_of(const struct msbuf *a, const struct msbuf *b, const struct msbuf *c,
 	assert_int_equal(ms_transcript_add_raw(t, msbuf_ptr(a), msbuf_len(a)), 0);
 	assert_int_equal(ms_transcript_add_raw(t, msbuf_ptr(b), msbuf_len(b)), 0);
 	if (c != NULL) {
-		/* c is SERVER_VERIFY || SERVER_FINISHED || CLIENT_IDENTITY. */
+		/* c is a run of canonical messages. */
 		struct msbuf *d = msbuf_dup(c);
 		uint32_t len;
 
@@ -248,9 +353,11 @@ session_kex(struct fixture *f, struct session *s)
 	assert_memory_not_equal(got, ss_s, 32);
 	msbuf_free(req);
 
-	req = hellos_req(s);
+	req = sign_req(f, s);
 	assert_int_equal(call(f, s, MS_MON_SIGN, req, resp), 0);
 	assert_int_equal(msbuf_get_string_fixed(resp, s->sig, 64), 0);
+	/* The signed hash covers our SERVER_CERTIFICATE when we have one. */
+	th_of(s->ch, s->sh, f->keys.cert_msg, th);
 	assert_int_equal(ms_sig_message(MS_SIG_CONTEXT_SERVER, th, msg,
 	    sizeof(msg), &msglen), 0);
 	assert_int_equal(ms_ed25519_verify(f->keys.sig_pub, msg, msglen,
@@ -259,18 +366,30 @@ session_kex(struct fixture *f, struct session *s)
 	msbuf_free(resp);
 }
 
-/* AUTH with 'key' claiming to be 'idkey' (normally the same key). */
+/* How an AUTH request is put together; the defaults are honest. */
+struct auth_opts {
+	uint16_t	 alg;		/* CLIENT_VERIFY sig_alg; 0: the key's */
+	int		 finished_ok;
+	int		 omit_cert_msg;	/* leave our SERVER_CERTIFICATE out */
+};
+
+/*
+ * AUTH with CLIENT_IDENTITY body 'ident', CLIENT_VERIFY signed by 'signer'.
+ * expect_rc 0: the monitor answers (status returned); else it refuses.
+ */
 static uint32_t
-session_auth(struct fixture *f, struct session *s, EVP_PKEY *signer,
-    EVP_PKEY *idkey, int expect_rc)
+auth_with(struct fixture *f, struct session *s, const struct msbuf *ident,
+    EVP_PKEY *signer, const struct auth_opts *o, int expect_rc)
 {
 	struct msbuf *tail = newbuf(), *req = newbuf(), *resp = newbuf();
 	struct msbuf *cv = newbuf();
-	u_char th[32], msg[128], sig[64], pub[32], mac[32] = { 0 };
-	size_t msglen;
+	u_char th[32], msg[128], sig[MS_SIGNATURE_MAX], mac[32] = { 0 };
+	size_t msglen, siglen = sizeof(sig);
+	uint16_t key_alg = ms_sigalg_for_key(signer, 1024);
 	uint32_t status = 0xffffffff;
 
-	assert_int_equal(ms_pkey_raw_public(idkey, pub, 32), 0);
+	if (f->keys.cert_msg != NULL && !o->omit_cert_msg)
+		assert_int_equal(msbuf_putb(tail, f->keys.cert_msg), 0);
 	assert_int_equal(msbuf_put_u32(tail, 1 + 2 + 4 + 64), 0);
 	assert_int_equal(msbuf_put_u8(tail, MS_MSG_SERVER_VERIFY), 0);
 	assert_int_equal(msbuf_put_u16(tail, MS_SIG_ED25519), 0);
@@ -278,28 +397,102 @@ session_auth(struct fixture *f, struct session *s, EVP_PKEY *signer,
 	assert_int_equal(msbuf_put_u32(tail, 1 + 4 + 32), 0);
 	assert_int_equal(msbuf_put_u8(tail, MS_MSG_SERVER_FINISHED), 0);
 	assert_int_equal(msbuf_put_string(tail, mac, 32), 0);
-	assert_int_equal(msbuf_put_u32(tail, 1 + 1 + 4 + 32), 0);
+	assert_int_equal(msbuf_put_u32(tail, 1 + msbuf_len(ident)), 0);
 	assert_int_equal(msbuf_put_u8(tail, MS_MSG_CLIENT_IDENTITY), 0);
-	assert_int_equal(msbuf_put_u8(tail, MS_ID_RAW_ED25519), 0);
-	assert_int_equal(msbuf_put_string(tail, pub, 32), 0);
+	assert_int_equal(msbuf_putb(tail, ident), 0);
 	th_of(s->ch, s->sh, tail, th);
 	assert_int_equal(ms_sig_message(MS_SIG_CONTEXT_CLIENT, th, msg,
 	    sizeof(msg), &msglen), 0);
-	assert_int_equal(ms_ed25519_sign(signer, msg, msglen, sig), 0);
-	assert_int_equal(msbuf_put_u16(cv, MS_SIG_ED25519), 0);
-	assert_int_equal(msbuf_put_string(cv, sig, 64), 0);
+	assert_int_not_equal(key_alg, 0);
+	assert_int_equal(ms_sigalg_sign(key_alg, signer, msg, msglen, sig,
+	    &siglen), 0);
+	assert_int_equal(msbuf_put_u16(cv, o->alg ? o->alg : key_alg), 0);
+	assert_int_equal(msbuf_put_string(cv, sig, siglen), 0);
 	assert_int_equal(msbuf_put_stringb(req, tail), 0);
 	assert_int_equal(msbuf_put_stringb(req, cv), 0);
-	assert_int_equal(msbuf_put_u8(req, 1), 0);	/* finished ok */
+	assert_int_equal(msbuf_put_u8(req, (uint8_t)o->finished_ok), 0);
 	assert_int_equal(call(f, s, MS_MON_AUTH, req, resp) == 0,
 	    expect_rc == 0);
-	if (expect_rc == 0)
+	if (expect_rc == 0) {
+		char *name = NULL;
+
 		assert_int_equal(msbuf_get_u32(resp, &status), 0);
+		assert_int_equal(msbuf_get_cstring(resp, &name, NULL,
+		    MS_PRINCIPAL_MAX), 0);
+		assert_string_equal(name, status == MS_ST_OK ?
+		    s->w.principal : "");
+		assert_int_equal(msbuf_len(resp), 0);
+		free(name);
+	}
 	msbuf_free(tail);
 	msbuf_free(req);
 	msbuf_free(resp);
 	msbuf_free(cv);
 	return status;
+}
+
+static const struct auth_opts honest = { 0, 1, 0 };
+
+/* AUTH with 'signer' claiming to be 'idkey' (normally the same key). */
+static uint32_t
+session_auth(struct fixture *f, struct session *s, EVP_PKEY *signer,
+    EVP_PKEY *idkey, int expect_rc)
+{
+	struct msbuf *ident = newbuf();
+	u_char pub[32];
+	uint32_t status;
+
+	assert_int_equal(ms_pkey_raw_public(idkey, pub, 32), 0);
+	assert_int_equal(msbuf_put_u8(ident, MS_ID_RAW_ED25519), 0);
+	assert_int_equal(msbuf_put_string(ident, pub, 32), 0);
+	status = auth_with(f, s, ident, signer, &honest, expect_rc);
+	msbuf_free(ident);
+	return status;
+}
+
+static void
+put_der(struct msbuf *b, X509 *x)
+{
+	u_char *der = NULL;
+	int len = i2d_X509(x, &der);
+
+	assert_true(len > 0);
+	assert_int_equal(msbuf_put_string(b, der, (size_t)len), 0);
+	OPENSSL_free(der);
+}
+
+/* A full handshake presenting chain (leaf first), signed by signer. */
+static uint32_t
+cert_login(struct fixture *f, struct session *s, X509 *leaf, X509 *inter,
+    EVP_PKEY *signer, const struct auth_opts *o)
+{
+	struct msbuf *ident = newbuf();
+	uint32_t status;
+
+	assert_int_equal(msbuf_put_u8(ident, MS_ID_X509_CHAIN), 0);
+	assert_int_equal(msbuf_put_u8(ident, inter != NULL ? 2 : 1), 0);
+	put_der(ident, leaf);
+	if (inter != NULL)
+		put_der(ident, inter);
+	session_start(f, s);
+	session_kex(f, s);
+	status = auth_with(f, s, ident, signer, o != NULL ? o : &honest, 0);
+	msbuf_free(ident);
+	return status;
+}
+
+/* A client certificate for key, from our CA unless issuer is given. */
+static X509 *
+client_cert(struct fixture *f, EVP_PKEY *key, const char *name, long serial,
+    long not_after, X509 *issuer, EVP_PKEY *issuer_key)
+{
+	char san[128];
+	struct cg_opts o = { name, san, -DAY, not_after, 0,
+	    "critical,digitalSignature", "clientAuth", serial, 0 };
+
+	snprintf(san, sizeof(san), "URI:metasafe:%s", name);
+	return cg_cert(key, issuer != NULL ? issuer : f->ca,
+	    issuer_key != NULL ? issuer_key : f->ca_key, &o);
 }
 
 static void
@@ -447,7 +640,7 @@ test_once_only(void **state)
 	session_start(f, &s);
 	session_kex(f, &s);
 	/* Sign twice, decap twice: refused. */
-	req = hellos_req(&s);
+	req = sign_req(f, &s);
 	assert_int_not_equal(call(f, &s, MS_MON_SIGN, req, resp), 0);
 	msbuf_free(req);
 	req = hellos_req(&s);
@@ -581,6 +774,463 @@ test_malformed_and_trailing(void **state)
 	session_free(&s);
 }
 
+static void
+test_cert_auth_ok(void **state)
+{
+	struct fixture *f = *state;
+	const char *types[] = { "ED25519", "P-256", "P-384", "RSA" };
+	struct session s;
+	size_t i;
+
+	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
+		EVP_PKEY *k = cg_key(types[i]);
+		X509 *x = client_cert(f, k, "carol", 100 + (long)i, DAY, NULL,
+		    NULL);
+
+		assert_int_equal(cert_login(f, &s, x, NULL, k, NULL), MS_ST_OK);
+		assert_string_equal(s.w.principal, "carol");
+		assert_int_equal(s.w.cert_auth, 1);
+		/* Groups from the "carol groups=ops cert" line. */
+		assert_int_equal(s.w.ngroups, 1);
+		assert_string_equal(s.w.groups[0], "ops");
+		session_free(&s);
+		X509_free(x);
+		EVP_PKEY_free(k);
+	}
+	/* A certificate principal without any principals line: no groups. */
+	{
+		X509 *x = client_cert(f, f->leaf_key, "dave", 110, DAY, NULL,
+		    NULL);
+
+		assert_int_equal(cert_login(f, &s, x, NULL, f->leaf_key, NULL),
+		    MS_ST_OK);
+		assert_string_equal(s.w.principal, "dave");
+		assert_int_equal(s.w.ngroups, 0);
+		session_free(&s);
+		X509_free(x);
+	}
+	/* Raw keys keep working beside certificates, without cert_auth. */
+	session_start(f, &s);
+	session_kex(f, &s);
+	assert_int_equal(session_auth(f, &s, f->bob, f->bob, 0), MS_ST_OK);
+	assert_int_equal(s.w.cert_auth, 0);
+	session_free(&s);
+}
+
+static void
+refused_login(struct fixture *f, X509 *leaf, X509 *inter, EVP_PKEY *signer,
+    const struct auth_opts *o)
+{
+	struct session s;
+	struct msbuf *req = newbuf(), *resp = newbuf();
+
+	assert_int_equal(cert_login(f, &s, leaf, inter, signer, o),
+	    MS_ST_AUTH_FAILED);
+	assert_string_equal(s.w.principal, "");
+	assert_int_equal(s.w.cert_auth, 0);
+	/* Nothing more is permitted: the worker would be killed. */
+	assert_int_equal(msbuf_put_cstring(req, "/"), 0);
+	assert_int_not_equal(call(f, &s, MS_MON_LIST, req, resp), 0);
+	msbuf_free(req);
+	msbuf_free(resp);
+	session_free(&s);
+}
+
+static void
+test_cert_auth_refusals(void **state)
+{
+	struct fixture *f = *state;
+	struct auth_opts o = honest;
+	struct ms_certs *saved;
+	struct ms_alg_list algs;
+	EVP_PKEY *ec, *rsa1024;
+	X509 *x;
+
+	/* Expired. */
+	x = client_cert(f, f->leaf_key, "carol", 200, -3600, NULL, NULL);
+	refused_login(f, x, NULL, f->leaf_key, NULL);
+	X509_free(x);
+	/* Unknown CA. */
+	x = client_cert(f, f->leaf_key, "carol", 201, DAY, f->other_ca,
+	    f->other_key);
+	refused_login(f, x, NULL, f->leaf_key, NULL);
+	/* ... even when the foreign root comes along in the chain. */
+	refused_login(f, x, f->other_ca, f->leaf_key, NULL);
+	X509_free(x);
+	/* Revoked by the CRL. */
+	x = client_cert(f, f->leaf_key, "carol", 666, DAY, NULL, NULL);
+	refused_login(f, x, NULL, f->leaf_key, NULL);
+	X509_free(x);
+
+	/* A valid certificate, but the transcript signed by another key. */
+	x = client_cert(f, f->leaf_key, "carol", 202, DAY, NULL, NULL);
+	refused_login(f, x, NULL, f->mallory, NULL);
+	/* The right key, but CLIENT_FINISHED failed at the worker. */
+	o.finished_ok = 0;
+	refused_login(f, x, NULL, f->leaf_key, &o);
+	o = honest;
+	/* No trust store at all (no TrustedUserCAFile). */
+	saved = f->ctx.certs;
+	f->ctx.certs = NULL;
+	refused_login(f, x, NULL, f->leaf_key, NULL);
+	f->ctx.certs = saved;
+	X509_free(x);
+
+	/* RSA-1024 below MinimumRSABits. */
+	rsa1024 = cg_key("RSA1024");
+	x = client_cert(f, rsa1024, "carol", 203, DAY, NULL, NULL);
+	refused_login(f, x, NULL, rsa1024, NULL);
+	X509_free(x);
+	EVP_PKEY_free(rsa1024);
+
+	/* sig_alg field other than the key's scheme. */
+	ec = cg_key("P-256");
+	x = client_cert(f, ec, "carol", 204, DAY, NULL, NULL);
+	o.alg = MS_SIG_ECDSA_P384_SHA384;
+	refused_login(f, x, NULL, ec, &o);
+	o.alg = MS_SIG_ED25519;
+	refused_login(f, x, NULL, ec, &o);
+	o = honest;
+	/* The key's scheme is not in SignatureAlgorithms. */
+	algs = f->conf.sig_algs;
+	f->conf.sig_algs.n = 1;
+	f->conf.sig_algs.ids[0] = MS_SIG_ED25519;
+	refused_login(f, x, NULL, ec, NULL);
+	f->conf.sig_algs = algs;
+	X509_free(x);
+	EVP_PKEY_free(ec);
+}
+
+/* Structurally bad identities from the client fail the login only. */
+static void
+test_cert_identity_malformed(void **state)
+{
+	struct fixture *f = *state;
+	struct session s;
+	struct msbuf *ident = newbuf();
+	u_char junk[64];
+	X509 *x = client_cert(f, f->leaf_key, "carol", 300, DAY, NULL, NULL);
+	int i;
+
+	memset(junk, 0x30, sizeof(junk));
+	/* Garbage DER. */
+	assert_int_equal(msbuf_put_u8(ident, MS_ID_X509_CHAIN), 0);
+	assert_int_equal(msbuf_put_u8(ident, 1), 0);
+	assert_int_equal(msbuf_put_string(ident, junk, sizeof(junk)), 0);
+	session_start(f, &s);
+	session_kex(f, &s);
+	assert_int_equal(auth_with(f, &s, ident, f->leaf_key, &honest, 0),
+	    MS_ST_AUTH_FAILED);
+	session_free(&s);
+	/* Nine certificates. */
+	msbuf_reset(ident);
+	assert_int_equal(msbuf_put_u8(ident, MS_ID_X509_CHAIN), 0);
+	assert_int_equal(msbuf_put_u8(ident, 9), 0);
+	for (i = 0; i < 9; i++)
+		put_der(ident, x);
+	session_start(f, &s);
+	session_kex(f, &s);
+	assert_int_equal(auth_with(f, &s, ident, f->leaf_key, &honest, 0),
+	    MS_ST_AUTH_FAILED);
+	session_free(&s);
+	/* Trailing bytes after the chain; an unknown id_type. */
+	msbuf_reset(ident);
+	assert_int_equal(msbuf_put_u8(ident, MS_ID_X509_CHAIN), 0);
+	assert_int_equal(msbuf_put_u8(ident, 1), 0);
+	put_der(ident, x);
+	assert_int_equal(msbuf_put_u8(ident, 0), 0);
+	session_start(f, &s);
+	session_kex(f, &s);
+	assert_int_equal(auth_with(f, &s, ident, f->leaf_key, &honest, 0),
+	    MS_ST_AUTH_FAILED);
+	session_free(&s);
+	msbuf_reset(ident);
+	assert_int_equal(msbuf_put_u8(ident, 3), 0);
+	assert_int_equal(msbuf_put_string(ident, junk, 32), 0);
+	session_start(f, &s);
+	session_kex(f, &s);
+	assert_int_equal(auth_with(f, &s, ident, f->alice, &honest, 0),
+	    MS_ST_AUTH_FAILED);
+	session_free(&s);
+	/* A raw Ed25519 identity signed under another algorithm. */
+	{
+		EVP_PKEY *ec = cg_key("P-256");
+		u_char pub[32];
+
+		msbuf_reset(ident);
+		assert_int_equal(ms_pkey_raw_public(f->alice, pub, 32), 0);
+		assert_int_equal(msbuf_put_u8(ident, MS_ID_RAW_ED25519), 0);
+		assert_int_equal(msbuf_put_string(ident, pub, 32), 0);
+		session_start(f, &s);
+		session_kex(f, &s);
+		assert_int_equal(auth_with(f, &s, ident, ec, &honest, 0),
+		    MS_ST_AUTH_FAILED);
+		session_free(&s);
+		EVP_PKEY_free(ec);
+	}
+	msbuf_free(ident);
+	X509_free(x);
+}
+
+static uint32_t
+simple_req(struct fixture *f, struct session *s, uint8_t type,
+    const char *path, const char *rec, int access)
+{
+	struct msbuf *req = newbuf(), *resp = newbuf();
+	uint32_t st;
+
+	assert_int_equal(msbuf_put_cstring(req, path), 0);
+	if (rec != NULL)
+		assert_int_equal(msbuf_put_cstring(req, rec), 0);
+	if (access >= 0)
+		assert_int_equal(msbuf_put_u8(req, (uint8_t)access), 0);
+	assert_int_equal(call(f, s, type, req, resp), 0);
+	assert_int_equal(msbuf_get_u32(resp, &st), 0);
+	msbuf_free(req);
+	msbuf_free(resp);
+	return st;
+}
+
+static uint32_t
+setacl(struct fixture *f, struct session *s, const char *path,
+    uint8_t sensitive, const char *who, const char *rights)
+{
+	struct msbuf *req = newbuf(), *resp = newbuf();
+	uint32_t st;
+
+	assert_int_equal(msbuf_put_cstring(req, path), 0);
+	assert_int_equal(msbuf_put_u8(req, MS_SETACL_UNCHANGED), 0);
+	assert_int_equal(msbuf_put_u8(req, sensitive), 0);
+	assert_int_equal(msbuf_put_u32(req, who != NULL ? 1 : 0), 0);
+	if (who != NULL) {
+		assert_int_equal(msbuf_put_cstring(req, who), 0);
+		assert_int_equal(msbuf_put_cstring(req, rights), 0);
+	}
+	assert_int_equal(call(f, s, MS_MON_SETACL, req, resp), 0);
+	assert_int_equal(msbuf_get_u32(resp, &st), 0);
+	assert_int_equal(msbuf_len(resp), 0);
+	msbuf_free(req);
+	msbuf_free(resp);
+	return st;
+}
+
+static uint8_t
+node_flags(struct fixture *f, struct session *s, const char *path)
+{
+	struct msbuf *req = newbuf(), *resp = newbuf();
+	uint32_t st;
+	uint8_t flags;
+
+	assert_int_equal(msbuf_put_cstring(req, path), 0);
+	assert_int_equal(call(f, s, MS_MON_GETACL, req, resp), 0);
+	assert_int_equal(msbuf_get_u32(resp, &st), 0);
+	assert_int_equal(st, MS_ST_OK);
+	assert_int_equal(msbuf_get_u8(resp, &flags), 0);
+	msbuf_free(req);
+	msbuf_free(resp);
+	return flags;
+}
+
+static void
+test_sensitive_subtree(void **state)
+{
+	struct fixture *f = *state;
+	struct session a, b, c;
+	struct msbuf *req = newbuf(), *resp = newbuf();
+	X509 *x = client_cert(f, f->leaf_key, "carol", 400, DAY, NULL, NULL);
+	char v[64];
+
+	session_start(f, &a);
+	session_kex(f, &a);
+	assert_int_equal(session_auth(f, &a, f->alice, f->alice, 0), MS_ST_OK);
+	session_start(f, &b);
+	session_kex(f, &b);
+	assert_int_equal(session_auth(f, &b, f->bob, f->bob, 0), MS_ST_OK);
+	assert_int_equal(cert_login(f, &c, x, NULL, f->leaf_key, NULL),
+	    MS_ST_OK);
+
+	assert_int_equal(data_set(f, &a, "/sens/db", "pw", MS_REC_SECURE,
+	    "s3cret"), MS_ST_OK);
+	assert_int_equal(setacl(f, &a, "/sens", MS_SENSITIVE_UNCHANGED,
+	    "bob", "rswl"), MS_ST_OK);
+	assert_int_equal(setacl(f, &a, "/sens", MS_SENSITIVE_UNCHANGED,
+	    "group:ops", "rswl"), MS_ST_OK);
+	/* Before the flag, bob reads. */
+	assert_int_equal(data_get(f, &b, "/sens/db", "pw", v, sizeof(v)),
+	    MS_ST_OK);
+	assert_int_equal(setacl(f, &a, "/sens", MS_SENSITIVE_SET, NULL, NULL),
+	    MS_ST_OK);
+	assert_int_equal(node_flags(f, &a, "/sens"), MS_NODE_SENSITIVE);
+	assert_int_equal(node_flags(f, &a, "/sens/db"), 0);
+
+	/* Raw-key principal named by the ACL: refused everywhere below. */
+	assert_int_equal(data_get(f, &b, "/sens/db", "pw", v, sizeof(v)),
+	    MS_ST_ACCESS_DENIED);
+	assert_int_equal(data_set(f, &b, "/sens/db", "pw", MS_REC_SECURE,
+	    "evil"), MS_ST_ACCESS_DENIED);
+	assert_int_equal(data_set(f, &b, "/sens/new/deep", "r", 0, "x"),
+	    MS_ST_ACCESS_DENIED);
+	assert_int_equal(simple_req(f, &b, MS_MON_DELETE, "/sens/db", "pw",
+	    -1), MS_ST_ACCESS_DENIED);
+	assert_int_equal(simple_req(f, &b, MS_MON_LIST, "/sens", NULL, -1),
+	    MS_ST_ACCESS_DENIED);
+	assert_int_equal(simple_req(f, &b, MS_MON_OPEN, "/sens/db", NULL,
+	    MS_ACCESS_READ), MS_ST_ACCESS_DENIED);
+	/* Even a bootstrap administrator on a raw key ... */
+	assert_int_equal(data_get(f, &a, "/sens/db", "pw", v, sizeof(v)),
+	    MS_ST_ACCESS_DENIED);
+	assert_int_equal(simple_req(f, &a, MS_MON_OPEN, "/sens", NULL,
+	    MS_ACCESS_READ | MS_ACCESS_WRITE), MS_ST_ACCESS_DENIED);
+	/* ... who can still open READ to manage the ACL. */
+	assert_int_equal(simple_req(f, &a, MS_MON_OPEN, "/sens", NULL,
+	    MS_ACCESS_READ), MS_ST_OK);
+
+	/* The certificate principal (via group ops) is allowed. */
+	assert_int_equal(data_get(f, &c, "/sens/db", "pw", v, sizeof(v)),
+	    MS_ST_OK);
+	assert_string_equal(v, "s3cret");
+	assert_int_equal(data_set(f, &c, "/sens/db", "pw", MS_REC_SECURE,
+	    "n3w"), MS_ST_OK);
+	assert_int_equal(simple_req(f, &c, MS_MON_LIST, "/sens", NULL, -1),
+	    MS_ST_OK);
+	assert_int_equal(simple_req(f, &c, MS_MON_OPEN, "/sens/db", NULL,
+	    MS_ACCESS_READ | MS_ACCESS_WRITE), MS_ST_OK);
+	/* ... and a certificate principal the ACL does not name is not. */
+	assert_int_equal(setacl(f, &a, "/sens", MS_SENSITIVE_UNCHANGED,
+	    "group:ops", ""), MS_ST_OK);
+	assert_int_equal(data_get(f, &c, "/sens/db", "pw", v, sizeof(v)),
+	    MS_ST_ACCESS_DENIED);
+
+	/* Outside the subtree nothing changes for bob. */
+	assert_int_equal(setacl(f, &a, "/open", MS_SENSITIVE_UNCHANGED, NULL,
+	    NULL), MS_ST_PATH_NOT_FOUND);
+	assert_int_equal(data_set(f, &a, "/open", "r", 0, "v"), MS_ST_OK);
+	assert_int_equal(setacl(f, &a, "/open", MS_SENSITIVE_UNCHANGED, "bob",
+	    "r"), MS_ST_OK);
+	assert_int_equal(data_get(f, &b, "/open", "r", v, sizeof(v)),
+	    MS_ST_OK);
+
+	/* Clearing the flag gives bob his ACL back. */
+	assert_int_equal(setacl(f, &a, "/sens", MS_SENSITIVE_CLEAR, NULL,
+	    NULL), MS_ST_OK);
+	assert_int_equal(node_flags(f, &a, "/sens"), 0);
+	assert_int_equal(data_get(f, &b, "/sens/db", "pw", v, sizeof(v)),
+	    MS_ST_OK);
+	assert_string_equal(v, "n3w");
+
+	/* A sensitive value above 2 is worker misbehaviour. */
+	assert_int_equal(msbuf_put_cstring(req, "/sens"), 0);
+	assert_int_equal(msbuf_put_u8(req, MS_SETACL_UNCHANGED), 0);
+	assert_int_equal(msbuf_put_u8(req, 3), 0);
+	assert_int_equal(msbuf_put_u32(req, 0), 0);
+	assert_int_not_equal(call(f, &a, MS_MON_SETACL, req, resp), 0);
+	msbuf_free(req);
+	msbuf_free(resp);
+	session_free(&a);
+	session_free(&b);
+	session_free(&c);
+	X509_free(x);
+}
+
+static void
+test_host_certificate(void **state)
+{
+	struct fixture *f = *state;
+	struct cg_opts o = { "host.example", "DNS:host.example", -DAY, DAY, 0,
+	    "critical,digitalSignature", "serverAuth", 500, 0 };
+	X509 *hc = cg_cert(f->keys.sig, f->ca, f->ca_key, &o), *cs[3];
+	X509 *wrong = cg_cert(f->alice, f->ca, f->ca_key, &o);
+	struct session s;
+	struct msbuf *req, *resp = newbuf();
+	struct auth_opts ao = honest;
+	char path[128], err[256];
+	u_char th[32], msg[128], sig[64];
+	size_t msglen;
+
+	/* A certificate for another key is refused at load. */
+	snprintf(path, sizeof(path), "%s/wrong-host.pem", f->dir);
+	cs[0] = wrong;
+	cs[1] = NULL;
+	cg_write_pem(path, cs, NULL);
+	assert_int_not_equal(hostkeys_load_cert(&f->keys, path, err,
+	    sizeof(err)), 0);
+	assert_null(f->keys.cert_msg);
+	assert_non_null(strstr(err, "host signature key"));
+	/* Leaf and CA: SERVER_CERTIFICATE with two DER strings. */
+	snprintf(path, sizeof(path), "%s/host.pem", f->dir);
+	cs[0] = hc;
+	cs[1] = f->ca;
+	cs[2] = NULL;
+	cg_write_pem(path, cs, NULL);
+	assert_int_equal(hostkeys_load_cert(&f->keys, path, err, sizeof(err)),
+	    0);
+	assert_non_null(f->keys.cert_msg);
+	{
+		const u_char *p = msbuf_ptr(f->keys.cert_msg);
+		uint32_t len;
+
+		assert_int_equal(msbuf_peek_u32(f->keys.cert_msg, 0, &len), 0);
+		assert_int_equal(len + 4, msbuf_len(f->keys.cert_msg));
+		assert_int_equal(p[4], MS_MSG_SERVER_CERTIFICATE);
+		assert_int_equal(p[5], 2);
+	}
+
+	/* HELLO returns it; SIGN covers it; AUTH expects it. */
+	session_start(f, &s);
+	session_kex(f, &s);
+	assert_int_equal(session_auth(f, &s, f->alice, f->alice, 0), MS_ST_OK);
+	session_free(&s);
+	/* SIGN without it (or with other bytes) kills the worker. */
+	session_start(f, &s);
+	build_hellos(f, &s, s.nonce);
+	req = hellos_req(&s);
+	assert_int_equal(call(f, &s, MS_MON_DECAP, req, resp), 0);
+	msbuf_free(req);
+	req = hellos_req(&s);
+	assert_int_equal(msbuf_put_string(req, NULL, 0), 0);
+	assert_int_not_equal(call(f, &s, MS_MON_SIGN, req, resp), 0);
+	msbuf_free(req);
+	session_free(&s);
+	/* The signature is over CH || SH || SERVER_CERTIFICATE. */
+	session_start(f, &s);
+	session_kex(f, &s);
+	th_of(s.ch, s.sh, NULL, th);
+	assert_int_equal(ms_sig_message(MS_SIG_CONTEXT_SERVER, th, msg,
+	    sizeof(msg), &msglen), 0);
+	memcpy(sig, s.sig, sizeof(sig));
+	assert_int_not_equal(ms_ed25519_verify(f->keys.sig_pub, msg, msglen,
+	    sig, 64), 0);
+	/* An AUTH tail without our certificate kills the worker. */
+	ao.omit_cert_msg = 1;
+	{
+		struct msbuf *ident = newbuf();
+		u_char pub[32];
+
+		assert_int_equal(ms_pkey_raw_public(f->alice, pub, 32), 0);
+		assert_int_equal(msbuf_put_u8(ident, MS_ID_RAW_ED25519), 0);
+		assert_int_equal(msbuf_put_string(ident, pub, 32), 0);
+		auth_with(f, &s, ident, f->alice, &ao, -1);
+		msbuf_free(ident);
+	}
+	session_free(&s);
+	/* A worker that was given no certificate may not send one. */
+	msbuf_free(f->keys.cert_msg);
+	f->keys.cert_msg = NULL;
+	session_start(f, &s);
+	build_hellos(f, &s, s.nonce);
+	req = hellos_req(&s);
+	assert_int_equal(call(f, &s, MS_MON_DECAP, req, resp), 0);
+	msbuf_free(req);
+	req = hellos_req(&s);
+	assert_int_equal(msbuf_put_string(req, "\0\0\0\2\4\0", 6), 0);
+	assert_int_not_equal(call(f, &s, MS_MON_SIGN, req, resp), 0);
+	msbuf_free(req);
+	session_free(&s);
+	msbuf_free(resp);
+	X509_free(hc);
+	X509_free(wrong);
+}
+
 int
 main(void)
 {
@@ -593,6 +1243,11 @@ main(void)
 		cmocka_unit_test(test_sign_arbitrary_bytes_refused),
 		cmocka_unit_test(test_auth_failures),
 		cmocka_unit_test(test_malformed_and_trailing),
+		cmocka_unit_test(test_cert_auth_ok),
+		cmocka_unit_test(test_cert_auth_refusals),
+		cmocka_unit_test(test_cert_identity_malformed),
+		cmocka_unit_test(test_sensitive_subtree),
+		cmocka_unit_test(test_host_certificate),
 	};
 
 	ms_log_init("test_mon_dispatch", getenv("TEST_DEBUG") ? MS_LOG_DEBUG3 : MS_LOG_QUIET, 1, -1);

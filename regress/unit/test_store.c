@@ -396,7 +396,7 @@ test_persist_and_wrong_key(void **state)
 	set_ok(f->s, "/p/q", "plain", 0, "v1", 2, 1);
 	set_ok(f->s, "/p/q", "plain", 0, "v2", 2, 2);
 	set_ok(f->s, "/p/q", "sec", MS_REC_SECURE, "s3cr3t", 6, 1);
-	assert_int_equal(ms_store_set_acl(f->s, "/p", &ch, 1, 1), MS_STORE_OK);
+	assert_int_equal(ms_store_set_acl(f->s, "/p", &ch, 1, 1, -1), MS_STORE_OK);
 	fx_close(f);
 
 	fx_open(f);
@@ -647,11 +647,11 @@ test_acl_store(void **state)
 	ch[0].rights = MS_RIGHT_READ | MS_RIGHT_LIST;
 	strlcpy(ch[1].who, "group:ops", sizeof(ch[1].who));
 	ch[1].rights = MS_RIGHTS_ALL;
-	assert_int_equal(ms_store_set_acl(f->s, "/x", ch, 2, -1),
+	assert_int_equal(ms_store_set_acl(f->s, "/x", ch, 2, -1, -1),
 	    MS_STORE_NOT_FOUND_PATH);
 
 	set_ok(f->s, "/x/y", "r", 0, "v", 1, 1);
-	assert_int_equal(ms_store_set_acl(f->s, "/x", ch, 2, -1), MS_STORE_OK);
+	assert_int_equal(ms_store_set_acl(f->s, "/x", ch, 2, -1, -1), MS_STORE_OK);
 	assert_int_equal(ms_store_get_acl(f->s, "/x", acl), MS_STORE_OK);
 	assert_int_equal(acl->flags, 0);
 	assert_int_equal(acl->nentries, 2);
@@ -668,7 +668,7 @@ test_acl_store(void **state)
 	ch[1].rights = 0;
 	strlcpy(ch[2].who, "bob", sizeof(ch[2].who));
 	ch[2].rights = MS_RIGHT_SECURE;
-	assert_int_equal(ms_store_set_acl(f->s, "/x", ch, 3, 1), MS_STORE_OK);
+	assert_int_equal(ms_store_set_acl(f->s, "/x", ch, 3, 1, -1), MS_STORE_OK);
 	assert_int_equal(ms_store_get_acl(f->s, "/x", acl), MS_STORE_OK);
 	assert_int_equal(acl->flags, MS_NODE_NOINHERIT);
 	assert_int_equal(acl->nentries, 2);
@@ -677,16 +677,16 @@ test_acl_store(void **state)
 	assert_string_equal(acl->entries[1].who, "bob");
 	assert_int_equal(acl->entries[1].rights, MS_RIGHT_SECURE);
 	/* Removing an absent entry is fine; flag kept with -1. */
-	assert_int_equal(ms_store_set_acl(f->s, "/x", &ch[1], 1, -1),
+	assert_int_equal(ms_store_set_acl(f->s, "/x", &ch[1], 1, -1, -1),
 	    MS_STORE_OK);
 	assert_int_equal(ms_store_get_acl(f->s, "/x", acl), MS_STORE_OK);
 	assert_int_equal(acl->flags, MS_NODE_NOINHERIT);
 	assert_int_equal(acl->nentries, 2);
 	/* Flag-only change, then persistence. */
-	assert_int_equal(ms_store_set_acl(f->s, "/x", NULL, 0, 0), MS_STORE_OK);
+	assert_int_equal(ms_store_set_acl(f->s, "/x", NULL, 0, 0, -1), MS_STORE_OK);
 	assert_int_equal(ms_store_get_acl(f->s, "/x", acl), MS_STORE_OK);
 	assert_int_equal(acl->flags, 0);
-	assert_int_equal(ms_store_set_acl(f->s, "/", NULL, 0, 1), MS_STORE_OK);
+	assert_int_equal(ms_store_set_acl(f->s, "/", NULL, 0, 1, -1), MS_STORE_OK);
 	fx_close(f);
 	fx_open(f);
 	assert_int_equal(ms_store_get_acl(f->s, "/", acl), MS_STORE_OK);
@@ -700,16 +700,16 @@ test_acl_store(void **state)
 	strlcpy(ch[3].who, "bad name", sizeof(ch[3].who));
 	ch[3].rights = MS_RIGHT_READ;
 	ch[0].rights = MS_RIGHTS_ALL;
-	assert_int_equal(ms_store_set_acl(f->s, "/x", ch, 4, 1),
+	assert_int_equal(ms_store_set_acl(f->s, "/x", ch, 4, 1, -1),
 	    MS_STORE_INVALID);
 	strlcpy(ch[3].who, "carol", sizeof(ch[3].who));
 	ch[3].rights = 0x20;
-	assert_int_equal(ms_store_set_acl(f->s, "/x", ch, 4, 1),
+	assert_int_equal(ms_store_set_acl(f->s, "/x", ch, 4, 1, -1),
 	    MS_STORE_INVALID);
 	ch[3].rights = MS_RIGHT_READ;
-	assert_int_equal(ms_store_set_acl(f->s, "/x", ch, 4, 2),
+	assert_int_equal(ms_store_set_acl(f->s, "/x", ch, 4, 2, -1),
 	    MS_STORE_INVALID);
-	assert_int_equal(ms_store_set_acl(f->s, "/x/", ch, 4, 1),
+	assert_int_equal(ms_store_set_acl(f->s, "/x/", ch, 4, 1, -1),
 	    MS_STORE_INVALID);
 	assert_int_equal(ms_store_get_acl(f->s, "/x", acl), MS_STORE_OK);
 	assert_memory_equal(acl, before, sizeof(*acl));
@@ -721,24 +721,24 @@ test_acl_store(void **state)
 		many[i].rights = MS_RIGHT_LIST;
 	}
 	assert_int_equal(ms_store_set_acl(f->s, "/x/y", many,
-	    MS_ACL_ENTRIES_MAX + 1, -1), MS_STORE_INVALID);
+	    MS_ACL_ENTRIES_MAX + 1, -1, -1), MS_STORE_INVALID);
 	assert_int_equal(ms_store_set_acl(f->s, "/x/y", many,
-	    MS_ACL_ENTRIES_MAX, -1), MS_STORE_OK);
+	    MS_ACL_ENTRIES_MAX, -1, -1), MS_STORE_OK);
 	assert_int_equal(ms_store_get_acl(f->s, "/x/y", acl), MS_STORE_OK);
 	assert_int_equal(acl->nentries, MS_ACL_ENTRIES_MAX);
 	assert_string_equal(acl->entries[MS_ACL_ENTRIES_MAX - 1].who, "p255");
 	/* Full: one more new name is refused, replacing one is not. */
 	assert_int_equal(ms_store_set_acl(f->s, "/x/y",
-	    &many[MS_ACL_ENTRIES_MAX], 1, -1), MS_STORE_INVALID);
+	    &many[MS_ACL_ENTRIES_MAX], 1, -1, -1), MS_STORE_INVALID);
 	many[0].rights = MS_RIGHTS_ALL;
-	assert_int_equal(ms_store_set_acl(f->s, "/x/y", many, 1, -1),
+	assert_int_equal(ms_store_set_acl(f->s, "/x/y", many, 1, -1, -1),
 	    MS_STORE_OK);
 	/* Removing one makes room. */
 	many[1].rights = 0;
-	assert_int_equal(ms_store_set_acl(f->s, "/x/y", &many[1], 1, -1),
+	assert_int_equal(ms_store_set_acl(f->s, "/x/y", &many[1], 1, -1, -1),
 	    MS_STORE_OK);
 	assert_int_equal(ms_store_set_acl(f->s, "/x/y",
-	    &many[MS_ACL_ENTRIES_MAX], 1, -1), MS_STORE_OK);
+	    &many[MS_ACL_ENTRIES_MAX], 1, -1, -1), MS_STORE_OK);
 	assert_int_equal(ms_store_get_acl(f->s, "/x/y", acl), MS_STORE_OK);
 	assert_int_equal(acl->nentries, MS_ACL_ENTRIES_MAX);
 	assert_string_equal(acl->entries[0].who, "p0");
@@ -762,13 +762,13 @@ test_effective_over_store(void **state)
 	memset(&ch, 0, sizeof(ch));
 	strlcpy(ch.who, "alice", sizeof(ch.who));
 	ch.rights = MS_RIGHT_LIST;
-	assert_int_equal(ms_store_set_acl(f->s, "/", &ch, 1, -1), MS_STORE_OK);
+	assert_int_equal(ms_store_set_acl(f->s, "/", &ch, 1, -1, -1), MS_STORE_OK);
 	ch.rights = MS_RIGHT_READ;
-	assert_int_equal(ms_store_set_acl(f->s, "/svc", &ch, 1, -1),
+	assert_int_equal(ms_store_set_acl(f->s, "/svc", &ch, 1, -1, -1),
 	    MS_STORE_OK);
 	strlcpy(ch.who, "group:ops", sizeof(ch.who));
 	ch.rights = MS_RIGHT_SECURE | MS_RIGHT_WRITE;
-	assert_int_equal(ms_store_set_acl(f->s, "/svc/web", &ch, 1, 1),
+	assert_int_equal(ms_store_set_acl(f->s, "/svc/web", &ch, 1, 1, -1),
 	    MS_STORE_OK);
 
 	assert_int_equal(ms_acl_effective(ms_store_acl_walk, f->s, "/svc",
@@ -793,10 +793,83 @@ test_effective_over_store(void **state)
 	assert_int_equal(rights, 0);
 }
 
+/*
+ * SENSITIVE is a node flag beside NOINHERIT: set, cleared and kept
+ * independently, persisted, and seen by ms_acl_sensitive() on the node
+ * and everything below it, whatever NOINHERIT says.
+ */
+static void
+test_sensitive_flag(void **state)
+{
+	struct fixture *f = *state;
+	struct ms_acl acl;
+	struct ms_acl_entry ch = { "alice", MS_RIGHT_READ };
+	int sens = -5;
+
+	set_ok(f->s, "/a/b/c", "r", 0, "v", 1, 1);
+	assert_int_equal(ms_acl_sensitive(ms_store_acl_walk, f->s, "/a/b/c",
+	    &sens), 0);
+	assert_int_equal(sens, 0);
+	assert_int_equal(ms_store_set_acl(f->s, "/a/b", &ch, 1, -1, 1),
+	    MS_STORE_OK);
+	assert_int_equal(ms_store_get_acl(f->s, "/a/b", &acl), MS_STORE_OK);
+	assert_int_equal(acl.flags, MS_NODE_SENSITIVE);
+	assert_int_equal(acl.nentries, 1);
+	/* NOINHERIT below does not stop it; neither does a missing node. */
+	assert_int_equal(ms_store_set_acl(f->s, "/a/b/c", NULL, 0, 1, -1),
+	    MS_STORE_OK);
+	assert_int_equal(ms_acl_sensitive(ms_store_acl_walk, f->s, "/a/b/c",
+	    &sens), 0);
+	assert_int_equal(sens, 1);
+	assert_int_equal(ms_acl_sensitive(ms_store_acl_walk, f->s,
+	    "/a/b/new/deeper", &sens), 0);
+	assert_int_equal(sens, 1);
+	assert_int_equal(ms_acl_sensitive(ms_store_acl_walk, f->s, "/a/b",
+	    &sens), 0);
+	assert_int_equal(sens, 1);
+	assert_int_equal(ms_acl_sensitive(ms_store_acl_walk, f->s, "/a",
+	    &sens), 0);
+	assert_int_equal(sens, 0);
+	assert_int_equal(ms_acl_sensitive(ms_store_acl_walk, f->s, "/ab",
+	    &sens), 0);
+	assert_int_equal(sens, 0);
+	/* Invalid path: fail closed. */
+	assert_int_equal(ms_acl_sensitive(ms_store_acl_walk, f->s, "a/",
+	    &sens), MS_ERR_INVALID_ARGUMENT);
+	assert_int_equal(sens, 1);
+	/* Out-of-range values change nothing. */
+	assert_int_equal(ms_store_set_acl(f->s, "/a/b", NULL, 0, -1, 2),
+	    MS_STORE_INVALID);
+	assert_int_equal(ms_store_set_acl(f->s, "/a/b", NULL, 0, -1, -2),
+	    MS_STORE_INVALID);
+	/* NOINHERIT and SENSITIVE together, then persistence. */
+	assert_int_equal(ms_store_set_acl(f->s, "/a/b", NULL, 0, 1, -1),
+	    MS_STORE_OK);
+	fx_close(f);
+	fx_open(f);
+	assert_int_equal(ms_store_get_acl(f->s, "/a/b", &acl), MS_STORE_OK);
+	assert_int_equal(acl.flags, MS_NODE_SENSITIVE | MS_NODE_NOINHERIT);
+	assert_int_equal(ms_store_set_acl(f->s, "/a/b", NULL, 0, -1, 0),
+	    MS_STORE_OK);
+	assert_int_equal(ms_store_get_acl(f->s, "/a/b", &acl), MS_STORE_OK);
+	assert_int_equal(acl.flags, MS_NODE_NOINHERIT);
+	assert_int_equal(ms_acl_sensitive(ms_store_acl_walk, f->s, "/a/b/c",
+	    &sens), 0);
+	assert_int_equal(sens, 0);
+	/* The root can be SENSITIVE too: then everything is. */
+	assert_int_equal(ms_store_set_acl(f->s, "/", NULL, 0, -1, 1),
+	    MS_STORE_OK);
+	assert_int_equal(ms_acl_sensitive(ms_store_acl_walk, f->s, "/x",
+	    &sens), 0);
+	assert_int_equal(sens, 1);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_sensitive_flag, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_open_modes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_roundtrip, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_secure_sticky, setup,

@@ -6,6 +6,13 @@
  * common/ primitives.  This is an interop check of three independent
  * readings of the protocol (worker, common/, this client).
  *
+ * The fake monitor follows PROTOCOL.md 11: HELLO may hand out a
+ * SERVER_CERTIFICATE message (opaque test "certificates"), SIGN must carry
+ * it back and AUTH's transcript tail must start with it.  For an X.509
+ * identity (id_type 2) it takes the leaf's first 32 bytes as the Ed25519
+ * key: certificates themselves are the real monitor's business, the
+ * worker only checks structure.
+ *
  * The fake monitor reports what it saw through its exit status:
  *   bit 0	an AUTH request arrived
  *   bits 1-6	number of SET requests (capped at 63)
@@ -57,6 +64,7 @@ struct fake_mon {
 	int		 state;		/* 0 start, 1 hello, 2 decap, 3 sign, 4 auth */
 	u_char		 nonce[MS_RANDOM_LEN];
 	struct msbuf	*chf, *shf;
+	struct msbuf	*sc;		/* SERVER_CERTIFICATE handed out */
 	u_char		 sig[64];
 	int		 authed;
 	int		 nsets;
@@ -65,7 +73,19 @@ struct fake_mon {
 	u_char		 stored[256];
 	size_t		 stored_len;
 	uint8_t		 stored_flags;
+	uint8_t		 node_flags;	/* from SETACL sensitive, for GETACL */
 };
+
+/* What the fake monitor's HELLO hands out as server_certificate. */
+enum mon_sc {
+	SC_NONE = 0,
+	SC_VALID,		/* two opaque certificates */
+	SC_BAD_TYPE,		/* wrong inner type in the canonical header */
+	SC_BAD_LEN,		/* length field disagrees with the string */
+	SC_NO_CERTS,		/* n_certs 0 */
+};
+static enum mon_sc mon_sc_mode;
+static struct msbuf *expect_sc;	/* the canonical message, SC_VALID */
 
 static void __attribute__((noreturn))
 mon_exit(struct fake_mon *m, int violation)
@@ -104,6 +124,40 @@ mon_hashes(struct fake_mon *m, const struct msbuf *tail, u_char th[32])
 	ms_transcript_free(t);
 }
 
+/* The canonical SERVER_CERTIFICATE the fake monitor hands out. */
+static struct msbuf *
+make_server_cert(enum mon_sc mode)
+{
+	struct msbuf *body = msbuf_new(MS_FRAME_MAX), *sc = msbuf_new(MS_FRAME_MAX);
+	u_char *c1, *c2;
+	size_t l1 = 700, l2 = 40000;
+	int r = 0;
+
+	if (body == NULL || sc == NULL || (c1 = malloc(l1)) == NULL ||
+	    (c2 = malloc(l2)) == NULL)
+		return NULL;
+	memset(c1, 0x30, l1);
+	memset(c2, 0x31, l2);
+	r |= msbuf_put_u8(body, mode == SC_NO_CERTS ? 0 : 2);
+	if (mode != SC_NO_CERTS) {
+		r |= msbuf_put_string(body, c1, l1);
+		r |= msbuf_put_string(body, c2, l2);
+	}
+	r |= msbuf_put_u32(sc, (uint32_t)(1 + msbuf_len(body) +
+	    (mode == SC_BAD_LEN ? 1 : 0)));
+	r |= msbuf_put_u8(sc, mode == SC_BAD_TYPE ? MS_MSG_SERVER_VERIFY :
+	    MS_MSG_SERVER_CERTIFICATE);
+	r |= msbuf_putb(sc, body);
+	free(c1);
+	free(c2);
+	msbuf_free(body);
+	if (r != 0) {
+		msbuf_free(sc);
+		return NULL;
+	}
+	return sc;
+}
+
 static void
 mon_get_hellos(struct fake_mon *m, struct msbuf *req)
 {
@@ -118,7 +172,7 @@ mon_get_hellos(struct fake_mon *m, struct msbuf *req)
 	    (chf = msbuf_from(p, len)) == NULL ||
 	    msbuf_get_string_direct(req, &p, &len, 512) != 0 ||
 	    ms_server_hello_parse_frame(p, len, &sh) != 0 ||
-	    (shf = msbuf_from(p, len)) == NULL || msbuf_len(req) != 0)
+	    (shf = msbuf_from(p, len)) == NULL)
 		mon_exit(m, 1);
 	if (memcmp(sh.random, m->nonce, 32) != 0 ||
 	    memcmp(sh.host_kex_pub, host_kex_pub, 32) != 0 ||
@@ -148,6 +202,8 @@ mon_decap(struct fake_mon *m, struct msbuf *req, struct msbuf *ans)
 	u_char th[32], ss[32], st[32];
 
 	mon_get_hellos(m, req);
+	if (msbuf_len(req) != 0)
+		mon_exit(m, 1);
 	if (ms_client_hello_parse_frame(msbuf_ptr(m->chf), msbuf_len(m->chf),
 	    &ch) != 0)
 		mon_exit(m, 1);
@@ -162,14 +218,50 @@ static void
 mon_sign(struct fake_mon *m, struct msbuf *req, struct msbuf *ans)
 {
 	u_char th[32], msg[128];
+	const u_char *p;
 	size_t len;
 
 	mon_get_hellos(m, req);
-	mon_hashes(m, NULL, th);
+	/* server_certificate: byte-identical to what HELLO handed out. */
+	if (msbuf_get_string_direct(req, &p, &len, MS_FRAME_MAX) != 0 ||
+	    msbuf_len(req) != 0 || len != msbuf_len(m->sc) ||
+	    (len != 0 && memcmp(p, msbuf_ptr(m->sc), len) != 0))
+		mon_exit(m, 1);
+	mon_hashes(m, m->sc, th);
 	if (ms_sig_message(MS_SIG_CONTEXT_SERVER, th, msg, sizeof(msg),
 	    &len) != 0 || ms_ed25519_sign(host_sig, msg, len, m->sig) != 0 ||
 	    msbuf_put_string(ans, m->sig, 64) != 0)
 		mon_exit(m, 1);
+}
+
+/*
+ * CLIENT_IDENTITY's key: raw, or the first 32 bytes of the leaf "cert".
+ * 0 when it parses.
+ */
+static int
+mon_identity(struct msbuf *tail, u_char pub[32])
+{
+	const u_char *p;
+	size_t len;
+	uint8_t id_type, n, i;
+
+	if (msbuf_get_u8(tail, &id_type) != 0)
+		return -1;
+	if (id_type == MS_ID_RAW_ED25519)
+		return msbuf_get_string_fixed(tail, pub, 32);
+	if (id_type != MS_ID_X509_CHAIN || msbuf_get_u8(tail, &n) != 0 ||
+	    n < 1 || n > 8)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (msbuf_get_string_direct(tail, &p, &len, 16384) != 0)
+			return -1;
+		if (i == 0) {
+			if (len < 32)
+				return -1;
+			memcpy(pub, p, 32);
+		}
+	}
+	return 0;
 }
 
 static void
@@ -179,17 +271,23 @@ mon_auth(struct fake_mon *m, struct msbuf *req, struct msbuf *ans)
 	u_char th[32], msg[128], pub[32], sig[64], sv_sig[64];
 	uint32_t len;
 	uint16_t alg;
-	uint8_t type, id_type, fin_ok;
+	uint8_t type, fin_ok;
 	size_t mlen;
 	int ok;
 
 	m->auth_seen = 1;
-	if ((tail = msbuf_new(1024)) == NULL || (cv = msbuf_new(256)) == NULL ||
-	    msbuf_get_stringb(req, tail, 1024) != 0 ||
-	    msbuf_get_stringb(req, cv, 256) != 0 ||
+	if ((tail = msbuf_new(163840)) == NULL ||
+	    (cv = msbuf_new(2 + 4 + 1024)) == NULL ||
+	    msbuf_get_stringb(req, tail, 163840) != 0 ||
+	    msbuf_get_stringb(req, cv, 2 + 4 + 1024) != 0 ||
 	    msbuf_get_u8(req, &fin_ok) != 0 || fin_ok > 1 || msbuf_len(req) != 0)
 		mon_exit(m, 1);
 	mon_hashes(m, tail, th);
+	/* The tail starts with the SERVER_CERTIFICATE we handed out. */
+	if (msbuf_len(m->sc) != 0 && (msbuf_len(tail) < msbuf_len(m->sc) ||
+	    memcmp(msbuf_ptr(tail), msbuf_ptr(m->sc), msbuf_len(m->sc)) != 0 ||
+	    msbuf_consume(tail, msbuf_len(m->sc)) != 0))
+		mon_exit(m, 1);
 	/* SERVER_VERIFY must carry our signature. */
 	if (msbuf_get_u32(tail, &len) != 0 || msbuf_get_u8(tail, &type) != 0 ||
 	    type != MS_MSG_SERVER_VERIFY || msbuf_get_u16(tail, &alg) != 0 ||
@@ -201,9 +299,7 @@ mon_auth(struct fake_mon *m, struct msbuf *req, struct msbuf *ans)
 	    msbuf_get_string_fixed(tail, NULL, 32) == 0 &&
 	    msbuf_get_u32(tail, &len) == 0 && msbuf_get_u8(tail, &type) == 0 &&
 	    type == MS_MSG_CLIENT_IDENTITY &&
-	    msbuf_get_u8(tail, &id_type) == 0 && id_type == 1 &&
-	    msbuf_get_string_fixed(tail, pub, 32) == 0 &&
-	    msbuf_len(tail) == 0 &&
+	    mon_identity(tail, pub) == 0 && msbuf_len(tail) == 0 &&
 	    msbuf_get_u16(cv, &alg) == 0 && alg == MS_SIG_ED25519 &&
 	    msbuf_get_string_fixed(cv, sig, 64) == 0 && msbuf_len(cv) == 0;
 	ok = ok && ms_sig_message(MS_SIG_CONTEXT_CLIENT, th, msg, sizeof(msg),
@@ -305,7 +401,7 @@ mon_data(struct fake_mon *m, uint8_t type, struct msbuf *req,
 {
 	char *path = NULL, *rec = NULL, *who, *rights;
 	uint32_t n, i;
-	uint8_t u8;
+	uint8_t u8, sens;
 	int r = 0;
 
 	if (!m->authed)
@@ -345,7 +441,7 @@ mon_data(struct fake_mon *m, uint8_t type, struct msbuf *req,
 	case MS_MON_GETACL:
 		path = mon_path(m, req);
 		r |= msbuf_put_u32(ans, MS_ST_OK);
-		r |= msbuf_put_u8(ans, 0);
+		r |= msbuf_put_u8(ans, m->node_flags);
 		r |= msbuf_put_u32(ans, 1);
 		r |= msbuf_put_cstring(ans, "alice");
 		r |= msbuf_put_cstring(ans, "rw");
@@ -354,8 +450,13 @@ mon_data(struct fake_mon *m, uint8_t type, struct msbuf *req,
 	case MS_MON_SETACL:
 		path = mon_path(m, req);
 		if (msbuf_get_u8(req, &u8) != 0 || u8 > 2 ||
+		    msbuf_get_u8(req, &sens) != 0 || sens > 2 ||
 		    msbuf_get_u32(req, &n) != 0 || n > 256)
 			mon_exit(m, 1);
+		if (sens == 0)
+			m->node_flags &= ~MS_NODE_SENSITIVE;
+		else if (sens == 1)
+			m->node_flags |= MS_NODE_SENSITIVE;
 		for (i = 0; i < n; i++) {
 			if (msbuf_get_cstring(req, &who, NULL, 70) != 0 ||
 			    msbuf_get_cstring(req, &rights, NULL, 5) != 0)
@@ -404,9 +505,15 @@ fake_monitor(int fd)
 			if (m.state != 0 || msbuf_len(req) != 0)
 				mon_exit(&m, 1);
 			ms_random_bytes(m.nonce, 32);
-			if (msbuf_put(ans, m.nonce, 32) != 0 ||
+			if (mon_sc_mode == SC_NONE)
+				m.sc = msbuf_new(16);
+			else
+				m.sc = make_server_cert(mon_sc_mode);
+			if (m.sc == NULL ||
+			    msbuf_put(ans, m.nonce, 32) != 0 ||
 			    msbuf_put_string(ans, host_kex_pub, 32) != 0 ||
-			    msbuf_put_string(ans, host_sig_pub, 32) != 0)
+			    msbuf_put_string(ans, host_sig_pub, 32) != 0 ||
+			    msbuf_put_stringb(ans, m.sc) != 0)
 				mon_exit(&m, 1);
 			m.state = 1;
 			break;
@@ -444,8 +551,12 @@ fake_monitor(int fd)
 /* ---------------------------------------------------------------- */
 /* Rig: worker child + monitor child + the test as client            */
 
+#define CERTS_TEST_MAX	9
+
 struct opts {
 	struct ms_alg_list	server_ciphers;
+	struct ms_alg_list	server_kex;
+	enum mon_sc		sc_mode;
 	uint32_t		grace_ms;
 	uint16_t		version;
 	struct ms_alg_list	ciphers, kex, sigs;
@@ -454,6 +565,15 @@ struct opts {
 	int			share_len;	/* 0: 32 */
 	int			zero_share;
 	int			mon_die_at_auth;
+	/* CLIENT_IDENTITY: X.509 chain of n_certs opaque "certs". */
+	int			x509;
+	int			n_certs;
+	size_t			cert_len[CERTS_TEST_MAX];
+	uint8_t			id_type;	/* 0: the right one */
+	int			id_trailing;	/* one byte too many */
+	size_t			cv_sig_len;	/* 0: a real signature */
+	/* Expect an ALERT under s_hs right after sending this message. */
+	uint8_t			hs_alert_after;
 };
 
 struct rig {
@@ -469,6 +589,8 @@ opts_default(struct opts *o)
 	o->server_ciphers.n = 2;
 	o->server_ciphers.ids[0] = MS_CIPHER_AES256_GCM;
 	o->server_ciphers.ids[1] = MS_CIPHER_CHACHA20_POLY1305;
+	o->server_kex.n = 1;
+	o->server_kex.ids[0] = MS_KEX_X25519_HYBRID;
 	o->grace_ms = 10000;
 	o->version = MS_PROTO_VERSION;
 	o->ciphers.n = 2;
@@ -491,6 +613,7 @@ run_worker(int cfd, int mfd, const struct opts *o)
 	w.conf.login_grace_ms = o->grace_ms;
 	w.conf.max_value_size = MS_VALUE_MAX;
 	w.conf.ciphers = o->server_ciphers;
+	w.conf.kex = o->server_kex;
 	if ((r = w_handshake(&w)) == 0)
 		r = w_session(&w);
 	worker_clear(&w);
@@ -510,6 +633,7 @@ rig_start(struct rig *rg, const struct opts *o)
 		close(cs[1]);
 		close(ms[0]);
 		mon_die_at_auth = o->mon_die_at_auth;
+		mon_sc_mode = o->sc_mode;
 		fake_monitor(ms[1]);
 	}
 	assert_true(rg->monitor > 0);
@@ -662,18 +786,65 @@ cl_parse_alert(struct cl *c, struct msbuf *p)
 	assert_int_equal(msbuf_len(p), 0);
 }
 
+/* CLIENT_IDENTITY as the options say: raw key or an opaque chain. */
+static void
+cl_identity(const struct opts *o, const u_char *cpub, struct msbuf *b)
+{
+	u_char *cert;
+	int i;
+
+	if (!o->x509) {
+		assert_int_equal(msbuf_put_u8(b, o->id_type ? o->id_type :
+		    MS_ID_RAW_ED25519), 0);
+		assert_int_equal(msbuf_put_string(b, cpub, 32), 0);
+	} else {
+		assert_int_equal(msbuf_put_u8(b, o->id_type ? o->id_type :
+		    MS_ID_X509_CHAIN), 0);
+		assert_int_equal(msbuf_put_u8(b, (uint8_t)o->n_certs), 0);
+		for (i = 0; i < o->n_certs && i < CERTS_TEST_MAX; i++) {
+			assert_non_null(cert = malloc(o->cert_len[i] + 1));
+			memset(cert, 0x42 + i, o->cert_len[i]);
+			/* The fake monitor's "leaf": the key comes first. */
+			if (i == 0 && o->cert_len[i] >= 32)
+				memcpy(cert, cpub, 32);
+			assert_int_equal(msbuf_put_string(b, cert,
+			    o->cert_len[i]), 0);
+			free(cert);
+		}
+	}
+	if (o->id_trailing)
+		assert_int_equal(msbuf_put_u8(b, 0), 0);
+}
+
+/* An ALERT record under the handshake keys: u32 status, string message. */
+static void
+cl_recv_hs_alert(struct cl *c, struct msbuf *b)
+{
+	uint8_t type;
+
+	msbuf_reset(b);
+	assert_int_equal(cl_recv(c, &type, b), 0);
+	assert_int_equal(type, MS_MSG_ALERT);
+	assert_int_equal(msbuf_get_u32(b, &c->alert), 0);
+	assert_int_equal(msbuf_get_string_direct(b, NULL, NULL, 256), 0);
+	assert_int_equal(msbuf_len(b), 0);
+}
+
 /*
  * Run the client handshake.  Returns 1 when the server answered the
- * hello with a cleartext alert (c->alert), 0 after AUTH_RESULT (c->auth).
+ * hello with a cleartext alert (c->alert), 2 for an alert in place of
+ * AUTH_RESULT, 3 for the alert expected by o->hs_alert_after (c->alert),
+ * 0 after AUTH_RESULT (c->auth).
  */
 static int
 cl_handshake(struct cl *c, int fd, const struct opts *o)
 {
 	struct msbuf *chf = msbuf_new(1024), *p = msbuf_new(MS_FRAME_MAX);
-	struct msbuf *b = msbuf_new(4096);
+	struct msbuf *b = msbuf_new(MS_FRAME_MAX);
 	u_char ss_e[32], ss_s[32], st[32], th[32], mac[32], msg[128], sig[64];
-	u_char got[64];
+	u_char got[64], bigsig[2048];
 	size_t mlen;
+	int ret = 0;
 	uint16_t alg;
 	uint8_t type;
 	EVP_PKEY *ck = o->unauthorized ? other_key : client_key;
@@ -718,7 +889,16 @@ cl_handshake(struct cl *c, int fd, const struct opts *o)
 	assert_int_equal(ms_record_dir_init(&c->tx, c->aead, c->hss.c_hs), 0);
 	assert_int_equal(ms_record_dir_init(&c->rx, c->aead, c->hss.s_hs), 0);
 
-	/* SERVER_VERIFY: the host signature over TH(SERVER_HELLO). */
+	/* SERVER_CERTIFICATE, exactly as the monitor made it, first. */
+	if (o->sc_mode == SC_VALID) {
+		cl_recv_hs(c, MS_MSG_SERVER_CERTIFICATE, b);
+		assert_int_equal(msbuf_len(b) + 5, msbuf_len(expect_sc));
+		assert_memory_equal(msbuf_ptr(b), msbuf_ptr(expect_sc) + 5,
+		    msbuf_len(b));
+		assert_int_equal(ms_transcript_hash(c->t, th), 0);
+		msbuf_reset(b);
+	}
+	/* SERVER_VERIFY: the host signature over TH(SERVER_HELLO or _CERT). */
 	cl_recv_hs(c, MS_MSG_SERVER_VERIFY, b);
 	assert_int_equal(msbuf_get_u16(b, &alg), 0);
 	assert_int_equal(alg, MS_SIG_ED25519);
@@ -736,16 +916,31 @@ cl_handshake(struct cl *c, int fd, const struct opts *o)
 	assert_memory_equal(got, mac, 32);
 	msbuf_reset(b);
 
-	assert_int_equal(msbuf_put_u8(b, MS_ID_RAW_ED25519), 0);
-	assert_int_equal(msbuf_put_string(b, cpub, 32), 0);
+	cl_identity(o, cpub, b);
 	cl_send_hs(c, MS_MSG_CLIENT_IDENTITY, b);
+	if (o->hs_alert_after == MS_MSG_CLIENT_IDENTITY) {
+		cl_recv_hs_alert(c, b);
+		ret = 3;
+		goto out;
+	}
 	assert_int_equal(ms_transcript_hash(c->t, th), 0);
 	assert_int_equal(ms_sig_message(MS_SIG_CONTEXT_CLIENT, th, msg,
 	    sizeof(msg), &mlen), 0);
 	assert_int_equal(ms_ed25519_sign(ck, msg, mlen, sig), 0);
 	assert_int_equal(msbuf_put_u16(b, MS_SIG_ED25519), 0);
-	assert_int_equal(msbuf_put_string(b, sig, 64), 0);
+	if (o->cv_sig_len != 0) {
+		/* Structurally fine, cryptographically junk. */
+		assert_true(o->cv_sig_len <= sizeof(bigsig));
+		memset(bigsig, 0x5a, sizeof(bigsig));
+		assert_int_equal(msbuf_put_string(b, bigsig, o->cv_sig_len), 0);
+	} else
+		assert_int_equal(msbuf_put_string(b, sig, 64), 0);
 	cl_send_hs(c, MS_MSG_CLIENT_VERIFY, b);
+	if (o->hs_alert_after == MS_MSG_CLIENT_VERIFY) {
+		cl_recv_hs_alert(c, b);
+		ret = 3;
+		goto out;
+	}
 	assert_int_equal(ms_transcript_hash(c->t, th), 0);
 	assert_int_equal(ms_finished_mac(c->hss.c_fin, th, mac), 0);
 	if (o->bad_finished)
@@ -775,11 +970,11 @@ cl_handshake(struct cl *c, int fd, const struct opts *o)
 	assert_int_equal(type, MS_MSG_AUTH_RESULT);
 	assert_int_equal(msbuf_get_u32(b, &c->auth), 0);
 	assert_int_equal(msbuf_len(b), 0);
-
+ out:
 	msbuf_free(chf);
 	msbuf_free(p);
 	msbuf_free(b);
-	return 0;
+	return ret;
 }
 
 static void
@@ -1256,6 +1451,193 @@ test_monitor_dies_at_auth(void **state)
 	finish(&rg, &c, 1);
 }
 
+static void
+test_kex_sig_negotiation(void **state)
+{
+	struct opts o;
+	struct rig rg;
+	struct cl c;
+
+	(void)state;
+	/* Unknown ids are skipped; the server's kex list comes from CONFIG. */
+	opts_default(&o);
+	o.kex.n = 2;
+	o.kex.ids[0] = 0x0009;
+	o.kex.ids[1] = MS_KEX_X25519_HYBRID;
+	o.sigs.n = 3;
+	o.sigs.ids[0] = 0x0004;		/* rsa-pss-sha256 */
+	o.sigs.ids[1] = 0x0002;		/* ecdsa-p256-sha256 */
+	o.sigs.ids[2] = MS_SIG_ED25519;
+	connect_ok(&rg, &c, &o);
+	assert_int_equal(c.sh.kex, MS_KEX_X25519_HYBRID);
+	assert_int_equal(c.sh.sig, MS_SIG_ED25519);
+	finish(&rg, &c, 0);
+	/* The host key is Ed25519: a client that will not take it is refused. */
+	opts_default(&o);
+	o.sigs.n = 3;
+	o.sigs.ids[0] = 0x0002;
+	o.sigs.ids[1] = 0x0003;
+	o.sigs.ids[2] = 0x0004;
+	expect_alert(&o, MS_ST_NO_COMMON_SUITE);
+}
+
+static void
+test_server_certificate(void **state)
+{
+	struct opts o;
+	struct rig rg;
+	struct cl c;
+	struct msbuf *res = fields_new();
+
+	(void)state;
+	/*
+	 * SERVER_CERTIFICATE goes first, verbatim; SIGN carries it back (the
+	 * fake monitor signs TH(SERVER_CERTIFICATE), which the client checks)
+	 * and AUTH's tail starts with it (the fake monitor checks).
+	 */
+	opts_default(&o);
+	o.sc_mode = SC_VALID;
+	connect_ok(&rg, &c, &o);
+	assert_int_equal(cl_request(&c, MS_MSG_STATUS, NULL, res), MS_ST_OK);
+	msbuf_free(res);
+	finish(&rg, &c, 0);
+	assert_int_equal(rg.monitor_status & MON_AUTH_SEEN, MON_AUTH_SEEN);
+}
+
+static void
+test_server_certificate_malformed(void **state)
+{
+	struct opts o;
+	enum mon_sc modes[] = { SC_BAD_TYPE, SC_BAD_LEN, SC_NO_CERTS };
+	size_t i;
+
+	(void)state;
+	/* A monitor answer the worker cannot send verbatim: stop at once. */
+	for (i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
+		opts_default(&o);
+		o.sc_mode = modes[i];
+		expect_alert(&o, MS_ST_INTERNAL_ERROR);
+	}
+}
+
+static void
+x509_opts(struct opts *o, int n, size_t len)
+{
+	int i;
+
+	opts_default(o);
+	o->x509 = 1;
+	o->n_certs = n;
+	for (i = 0; i < CERTS_TEST_MAX; i++)
+		o->cert_len[i] = len;
+}
+
+static void
+test_x509_identity(void **state)
+{
+	struct opts o;
+	struct rig rg;
+	struct cl c;
+
+	(void)state;
+	/* A chain of three, one at the 16384-byte cap, with a host cert. */
+	x509_opts(&o, 3, 600);
+	o.cert_len[1] = 16384;
+	o.sc_mode = SC_VALID;
+	connect_ok(&rg, &c, &o);
+	finish(&rg, &c, 0);
+	assert_int_equal(rg.monitor_status & MON_AUTH_SEEN, MON_AUTH_SEEN);
+	/* Eight certificates, and CLIENT_IDENTITY at exactly 65536 bytes. */
+	x509_opts(&o, 8, 100);
+	connect_ok(&rg, &c, &o);
+	finish(&rg, &c, 0);
+	x509_opts(&o, 4, 16384);
+	o.cert_len[3] = 65536 - 5 - 2 - 4 * 4 - 3 * 16384;
+	connect_ok(&rg, &c, &o);
+	finish(&rg, &c, 0);
+	/* The monitor decides about the key: a wrong one is AUTH_FAILED. */
+	x509_opts(&o, 2, 1000);
+	o.unauthorized = 1;
+	rig_start(&rg, &o);
+	assert_int_equal(cl_handshake(&c, rg.fd, &o), 0);
+	assert_int_equal(c.auth, MS_ST_AUTH_FAILED);
+	assert_closed(&c);
+	finish(&rg, &c, 1);
+	assert_int_equal(rg.monitor_status & MON_AUTH_SEEN, MON_AUTH_SEEN);
+}
+
+/*
+ * A handshake message that breaks 4.3's structure: ALERT PROTOCOL_ERROR
+ * under s_hs, and the monitor is never asked.
+ */
+static void
+expect_hs_alert(struct opts *o, uint8_t after)
+{
+	struct rig rg;
+	struct cl c;
+
+	o->hs_alert_after = after;
+	rig_start(&rg, o);
+	assert_int_equal(cl_handshake(&c, rg.fd, o), 3);
+	assert_int_equal(c.alert, MS_ST_PROTOCOL_ERROR);
+	assert_closed(&c);
+	finish(&rg, &c, 1);
+	assert_int_equal(rg.monitor_status & MON_AUTH_SEEN, 0);
+}
+
+static void
+test_x509_identity_malformed(void **state)
+{
+	struct opts o;
+
+	(void)state;
+	x509_opts(&o, 0, 100);				/* no certificate */
+	expect_hs_alert(&o, MS_MSG_CLIENT_IDENTITY);
+	x509_opts(&o, 9, 100);				/* more than 8 */
+	expect_hs_alert(&o, MS_MSG_CLIENT_IDENTITY);
+	x509_opts(&o, 2, 100);				/* one above the cap */
+	o.cert_len[1] = 16385;
+	expect_hs_alert(&o, MS_MSG_CLIENT_IDENTITY);
+	x509_opts(&o, 4, 16384);			/* 65537 in all */
+	o.cert_len[3] = 65536 - 5 - 2 - 4 * 4 - 3 * 16384 + 1;
+	expect_hs_alert(&o, MS_MSG_CLIENT_IDENTITY);
+	x509_opts(&o, 1, 100);				/* trailing byte */
+	o.id_trailing = 1;
+	expect_hs_alert(&o, MS_MSG_CLIENT_IDENTITY);
+	opts_default(&o);				/* raw, trailing */
+	o.id_trailing = 1;
+	expect_hs_alert(&o, MS_MSG_CLIENT_IDENTITY);
+	opts_default(&o);				/* unknown id_type */
+	o.id_type = 3;
+	expect_hs_alert(&o, MS_MSG_CLIENT_IDENTITY);
+	x509_opts(&o, 1, 100);				/* chain as id_type 1 */
+	o.id_type = MS_ID_RAW_ED25519;
+	expect_hs_alert(&o, MS_MSG_CLIENT_IDENTITY);
+}
+
+static void
+test_client_verify_sizes(void **state)
+{
+	struct opts o;
+	struct rig rg;
+	struct cl c;
+
+	(void)state;
+	/* 1024 bytes (RSA-8192) is well-formed: the monitor judges it. */
+	opts_default(&o);
+	o.cv_sig_len = 1024;
+	rig_start(&rg, &o);
+	assert_int_equal(cl_handshake(&c, rg.fd, &o), 0);
+	assert_int_equal(c.auth, MS_ST_AUTH_FAILED);
+	assert_closed(&c);
+	finish(&rg, &c, 1);
+	assert_int_equal(rg.monitor_status & MON_AUTH_SEEN, MON_AUTH_SEEN);
+	/* One byte more is a structure error. */
+	opts_default(&o);
+	o.cv_sig_len = 1025;
+	expect_hs_alert(&o, MS_MSG_CLIENT_VERIFY);
+}
+
 /* ---------------------------------------------------------------- */
 /* Tests: operations                                                 */
 
@@ -1324,10 +1706,11 @@ test_ops_roundtrip(void **state)
 	assert_int_equal(msbuf_get_u8(res, &u8), 0);
 	assert_int_equal(msbuf_len(res), 0);
 
-	/* SETACL */
+	/* SETACL, which also marks the node SENSITIVE. */
 	msbuf_reset(f);
 	assert_int_equal(msbuf_put_u32(f, h), 0);
 	assert_int_equal(msbuf_put_u8(f, MS_SETACL_UNCHANGED), 0);
+	assert_int_equal(msbuf_put_u8(f, 1), 0);
 	assert_int_equal(msbuf_put_u32(f, 2), 0);
 	assert_int_equal(msbuf_put_cstring(f, "bob"), 0);
 	assert_int_equal(msbuf_put_cstring(f, "rsl"), 0);
@@ -1335,6 +1718,23 @@ test_ops_roundtrip(void **state)
 	assert_int_equal(msbuf_put_cstring(f, ""), 0);
 	assert_int_equal(cl_request(&c, MS_MSG_SETACL, f, res), MS_ST_OK);
 	assert_int_equal(msbuf_len(res), 0);
+	/* The monitor saw 'sensitive'; GETACL passes node flag 0x02 on. */
+	msbuf_reset(f);
+	assert_int_equal(msbuf_put_u32(f, h), 0);
+	assert_int_equal(cl_request(&c, MS_MSG_GETACL, f, res), MS_ST_OK);
+	assert_int_equal(msbuf_get_u8(res, &u8), 0);
+	assert_int_equal(u8, MS_NODE_SENSITIVE);
+	msbuf_reset(f);
+	assert_int_equal(msbuf_put_u32(f, h), 0);
+	assert_int_equal(msbuf_put_u8(f, MS_SETACL_UNCHANGED), 0);
+	assert_int_equal(msbuf_put_u8(f, 0), 0);
+	assert_int_equal(msbuf_put_u32(f, 0), 0);
+	assert_int_equal(cl_request(&c, MS_MSG_SETACL, f, res), MS_ST_OK);
+	msbuf_reset(f);
+	assert_int_equal(msbuf_put_u32(f, h), 0);
+	assert_int_equal(cl_request(&c, MS_MSG_GETACL, f, res), MS_ST_OK);
+	assert_int_equal(msbuf_get_u8(res, &u8), 0);
+	assert_int_equal(u8, 0);
 
 	/* DELETE a record, then the node. */
 	assert_int_equal(cl_simple(&c, MS_MSG_DELETE, h, "plain"), MS_ST_OK);
@@ -1410,17 +1810,35 @@ test_ops_invalid(void **state)
 	msbuf_reset(f);
 	assert_int_equal(msbuf_put_u32(f, hr), 0);
 	assert_int_equal(msbuf_put_u8(f, 1), 0);
+	assert_int_equal(msbuf_put_u8(f, 2), 0);
 	assert_int_equal(msbuf_put_u32(f, 0), 0);
 	assert_int_equal(cl_request(&c, MS_MSG_SETACL, f, res), MS_ST_OK);
 	msbuf_reset(f);
 	assert_int_equal(msbuf_put_u32(f, h), 0);
+	assert_int_equal(msbuf_put_u8(f, 3), 0);
+	assert_int_equal(msbuf_put_u8(f, 2), 0);
+	assert_int_equal(msbuf_put_u32(f, 0), 0);
+	assert_int_equal(cl_request(&c, MS_MSG_SETACL, f, res),
+	    MS_ST_INVALID_ARGUMENT);
+	/* 'sensitive' is 0 clear, 1 set, 2 unchanged; nothing else. */
+	msbuf_reset(f);
+	assert_int_equal(msbuf_put_u32(f, h), 0);
+	assert_int_equal(msbuf_put_u8(f, 1), 0);
 	assert_int_equal(msbuf_put_u8(f, 3), 0);
 	assert_int_equal(msbuf_put_u32(f, 0), 0);
 	assert_int_equal(cl_request(&c, MS_MSG_SETACL, f, res),
 	    MS_ST_INVALID_ARGUMENT);
 	msbuf_reset(f);
 	assert_int_equal(msbuf_put_u32(f, h), 0);
+	assert_int_equal(msbuf_put_u8(f, 2), 0);
+	assert_int_equal(msbuf_put_u8(f, 0xff), 0);
+	assert_int_equal(msbuf_put_u32(f, 0), 0);
+	assert_int_equal(cl_request(&c, MS_MSG_SETACL, f, res),
+	    MS_ST_INVALID_ARGUMENT);
+	msbuf_reset(f);
+	assert_int_equal(msbuf_put_u32(f, h), 0);
 	assert_int_equal(msbuf_put_u8(f, 1), 0);
+	assert_int_equal(msbuf_put_u8(f, 2), 0);
 	assert_int_equal(msbuf_put_u32(f, 1), 0);
 	assert_int_equal(msbuf_put_cstring(f, "bad name"), 0);
 	assert_int_equal(msbuf_put_cstring(f, "r"), 0);
@@ -1429,6 +1847,7 @@ test_ops_invalid(void **state)
 	msbuf_reset(f);
 	assert_int_equal(msbuf_put_u32(f, h), 0);
 	assert_int_equal(msbuf_put_u8(f, 1), 0);
+	assert_int_equal(msbuf_put_u8(f, 2), 0);
 	assert_int_equal(msbuf_put_u32(f, 1), 0);
 	assert_int_equal(msbuf_put_cstring(f, "bob"), 0);
 	assert_int_equal(msbuf_put_cstring(f, "rx"), 0);
@@ -1437,6 +1856,7 @@ test_ops_invalid(void **state)
 	msbuf_reset(f);
 	assert_int_equal(msbuf_put_u32(f, h), 0);
 	assert_int_equal(msbuf_put_u8(f, 1), 0);
+	assert_int_equal(msbuf_put_u8(f, 2), 0);
 	assert_int_equal(msbuf_put_u32(f, 1), 0);
 	assert_int_equal(msbuf_put_cstring(f, "bob"), 0);
 	assert_int_equal(msbuf_put_cstring(f, "rswlar"), 0);	/* cap 5 */
@@ -1445,6 +1865,7 @@ test_ops_invalid(void **state)
 	msbuf_reset(f);
 	assert_int_equal(msbuf_put_u32(f, h), 0);
 	assert_int_equal(msbuf_put_u8(f, 1), 0);
+	assert_int_equal(msbuf_put_u8(f, 2), 0);
 	assert_int_equal(msbuf_put_u32(f, 257), 0);
 	for (i = 0; i < 257; i++) {
 		assert_int_equal(msbuf_put_cstring(f, "bob"), 0);
@@ -1612,6 +2033,13 @@ test_protocol_errors(void **state)
 	msbuf_reset(b);
 	assert_int_equal(msbuf_put_u16(b, 1), 0);
 	expect_protocol_error(MS_MSG_STATUS, b, 0);
+	/* SETACL without 'sensitive' (the old layout) is short. */
+	msbuf_reset(b);
+	assert_int_equal(msbuf_put_u32(b, 83), 0);
+	assert_int_equal(msbuf_put_u32(b, 1), 0);
+	assert_int_equal(msbuf_put_u8(b, MS_SETACL_UNCHANGED), 0);
+	assert_int_equal(msbuf_put_u32(b, 0), 0);
+	expect_protocol_error(MS_MSG_SETACL, b, 83);
 	/* STATUS takes no fields. */
 	msbuf_reset(b);
 	assert_int_equal(msbuf_put_u32(b, 82), 0);
@@ -1641,9 +2069,13 @@ test_monitor_malformed(void **state)
 /* ---------------------------------------------------------------- */
 /* Tests: in-process units                                           */
 
+/* n_kex < 0: no kex list at all (the old CONFIG layout). */
 static struct msbuf *
-config_payload(uint32_t version, uint32_t uid, uint16_t cipher, int trailing)
+config_payload(uint32_t version, uint32_t uid, uint16_t cipher, int n_kex,
+    uint16_t kex, int trailing)
 {
+	int i;
+
 	struct msbuf *b = fields_new();
 
 	assert_int_equal(msbuf_put_u32(b, version), 0);
@@ -1658,6 +2090,11 @@ config_payload(uint32_t version, uint32_t uid, uint16_t cipher, int trailing)
 	assert_int_equal(msbuf_put_u8(b, 2), 0);
 	assert_int_equal(msbuf_put_u16(b, cipher), 0);
 	assert_int_equal(msbuf_put_u16(b, MS_CIPHER_AES256_GCM), 0);
+	if (n_kex >= 0) {
+		assert_int_equal(msbuf_put_u8(b, (uint8_t)n_kex), 0);
+		for (i = 0; i < n_kex; i++)
+			assert_int_equal(msbuf_put_u16(b, kex), 0);
+	}
 	if (trailing)
 		assert_int_equal(msbuf_put_u8(b, 0), 0);
 	return b;
@@ -1670,7 +2107,8 @@ test_config_parse(void **state)
 	struct msbuf *b;
 
 	(void)state;
-	b = config_payload(1, 65534, MS_CIPHER_CHACHA20_POLY1305, 0);
+	b = config_payload(1, 65534, MS_CIPHER_CHACHA20_POLY1305, 1,
+	    MS_KEX_X25519_HYBRID, 0);
 	assert_int_equal(w_config_parse(&c, b), 0);
 	assert_string_equal(c.peer, "192.0.2.1:4242");
 	assert_string_equal(c.chroot_dir, "/var/empty");
@@ -1681,21 +2119,47 @@ test_config_parse(void **state)
 	assert_int_equal(c.log_level, MS_LOG_DEBUG1);
 	assert_int_equal(c.ciphers.n, 2);
 	assert_int_equal(c.ciphers.ids[0], MS_CIPHER_CHACHA20_POLY1305);
+	assert_int_equal(c.kex.n, 1);
+	assert_int_equal(c.kex.ids[0], MS_KEX_X25519_HYBRID);
 	w_config_clear(&c);
 	msbuf_free(b);
 
-	b = config_payload(2, 65534, MS_CIPHER_AES256_GCM, 0);
+	b = config_payload(2, 65534, MS_CIPHER_AES256_GCM, 1,
+	    MS_KEX_X25519_HYBRID, 0);
 	assert_int_not_equal(w_config_parse(&c, b), 0);
 	assert_null(c.peer);
 	msbuf_free(b);
-	b = config_payload(1, 0, MS_CIPHER_AES256_GCM, 0);
+	b = config_payload(1, 0, MS_CIPHER_AES256_GCM, 1,
+	    MS_KEX_X25519_HYBRID, 0);
 	assert_int_not_equal(w_config_parse(&c, b), 0);
 	msbuf_free(b);
-	b = config_payload(1, 65534, 0x99, 0);
+	b = config_payload(1, 65534, 0x99, 1, MS_KEX_X25519_HYBRID, 0);
 	assert_int_not_equal(w_config_parse(&c, b), 0);
 	msbuf_free(b);
-	b = config_payload(1, 65534, MS_CIPHER_AES256_GCM, 1);
+	b = config_payload(1, 65534, MS_CIPHER_AES256_GCM, 1,
+	    MS_KEX_X25519_HYBRID, 1);
 	assert_int_not_equal(w_config_parse(&c, b), 0);
+	msbuf_free(b);
+	/* The kex list: present, 1..16 entries, only what is implemented. */
+	b = config_payload(1, 65534, MS_CIPHER_AES256_GCM, -1, 0, 0);
+	assert_int_not_equal(w_config_parse(&c, b), 0);
+	assert_null(c.peer);
+	msbuf_free(b);
+	b = config_payload(1, 65534, MS_CIPHER_AES256_GCM, 0, 0, 0);
+	assert_int_not_equal(w_config_parse(&c, b), 0);
+	msbuf_free(b);
+	b = config_payload(1, 65534, MS_CIPHER_AES256_GCM, 17,
+	    MS_KEX_X25519_HYBRID, 0);
+	assert_int_not_equal(w_config_parse(&c, b), 0);
+	msbuf_free(b);
+	b = config_payload(1, 65534, MS_CIPHER_AES256_GCM, 1, 0x99, 0);
+	assert_int_not_equal(w_config_parse(&c, b), 0);
+	msbuf_free(b);
+	b = config_payload(1, 65534, MS_CIPHER_AES256_GCM, 16,
+	    MS_KEX_X25519_HYBRID, 0);
+	assert_int_equal(w_config_parse(&c, b), 0);
+	assert_int_equal(c.kex.n, 16);
+	w_config_clear(&c);
 	msbuf_free(b);
 }
 
@@ -1750,7 +2214,8 @@ group_setup(void **state)
 	    ms_pkey_raw_public(host_kex, host_kex_pub, 32) != 0 ||
 	    ms_pkey_raw_public(host_sig, host_sig_pub, 32) != 0 ||
 	    ms_pkey_raw_public(client_key, client_pub, 32) != 0 ||
-	    ms_pkey_raw_public(other_key, other_pub, 32) != 0)
+	    ms_pkey_raw_public(other_key, other_pub, 32) != 0 ||
+	    (expect_sc = make_server_cert(SC_VALID)) == NULL)
 		return -1;
 	return 0;
 }
@@ -1763,6 +2228,7 @@ group_teardown(void **state)
 	EVP_PKEY_free(host_sig);
 	EVP_PKEY_free(client_key);
 	EVP_PKEY_free(other_key);
+	msbuf_free(expect_sc);
 	return 0;
 }
 
@@ -1785,6 +2251,12 @@ main(void)
 		cmocka_unit_test(test_bad_finished),
 		cmocka_unit_test(test_tampered_record),
 		cmocka_unit_test(test_monitor_dies_at_auth),
+		cmocka_unit_test(test_kex_sig_negotiation),
+		cmocka_unit_test(test_server_certificate),
+		cmocka_unit_test(test_server_certificate_malformed),
+		cmocka_unit_test(test_x509_identity),
+		cmocka_unit_test(test_x509_identity_malformed),
+		cmocka_unit_test(test_client_verify_sizes),
 		cmocka_unit_test(test_ops_roundtrip),
 		cmocka_unit_test(test_ops_invalid),
 		cmocka_unit_test(test_value_caps),

@@ -1,0 +1,489 @@
+/*
+ * pkey.c — keys of every type metasafe-keygen handles.  Ed25519 and X25519
+ * (host keys, raw-key identities) keep going through common/keyfile.c;
+ * ECDSA P-256/P-384 and RSA (certificate identities, CA keys) are handled
+ * here with OpenSSL 3 encoders and decoders, as PKCS#8 private keys and
+ * PEM SubjectPublicKeyInfo public keys, readable by `openssl pkey`.
+ */
+#include <sys/types.h>
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/bio.h>
+#include <openssl/core_names.h>
+#include <openssl/decoder.h>
+#include <openssl/encoder.h>
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/pkcs12.h>
+#include <openssl/x509.h>
+
+#include "crypto.h"
+#include "errors.h"
+#include "keyfile.h"
+#include "kg.h"
+
+#define PEM_LABEL_PRIV		"PRIVATE KEY"
+#define PEM_LABEL_ENCPRIV	"ENCRYPTED PRIVATE KEY"
+#define PEM_LABEL_PUB		"PUBLIC KEY"
+#define PEM_LEGACY_ENC		"Proc-Type: 4,ENCRYPTED"
+#define SCRYPT_N		16384
+#define SCRYPT_R		8
+#define SCRYPT_P		1
+
+static const struct {
+	enum kg_keytype	 type;
+	const char	*name;
+	const char	*upper;
+} kg_types[] = {
+	{ KG_KEY_ED25519,	"ed25519",	"ED25519" },
+	{ KG_KEY_X25519,	"x25519",	"X25519" },
+	{ KG_KEY_ECDSA_P256,	"ecdsa-p256",	"ECDSA-P256" },
+	{ KG_KEY_ECDSA_P384,	"ecdsa-p384",	"ECDSA-P384" },
+	{ KG_KEY_RSA,		"rsa",		"RSA" },
+};
+#define KG_NTYPES	(sizeof(kg_types) / sizeof(kg_types[0]))
+
+int
+kg_exit_code(int r)
+{
+	switch (r) {
+	case 0:
+		return KG_EXIT_OK;
+	case MS_ERR_FILE_EXISTS:
+		return KG_EXIT_EXISTS;
+	case MS_ERR_BAD_PASSPHRASE:
+	case MS_ERR_PASSPHRASE_REQUIRED:
+		return KG_EXIT_PASSPHRASE;
+	case MS_ERR_KEY_FILE_CORRUPT:
+	case MS_ERR_INVALID_FORMAT:
+		return KG_EXIT_CORRUPT;
+	case MS_ERR_KEY_TYPE_UNKNOWN:
+	case MS_ERR_KEY_TYPE_MISMATCH:
+		return KG_EXIT_KEYTYPE;
+	default:
+		return KG_EXIT_GENERAL;
+	}
+}
+
+enum kg_keytype
+kg_keytype_from_name(const char *name)
+{
+	size_t i;
+
+	if (name == NULL)
+		return KG_KEY_UNKNOWN;
+	if (strncmp(name, "ms-", 3) == 0)
+		name += 3;
+	for (i = 0; i < KG_NTYPES; i++) {
+		if (strcmp(name, kg_types[i].name) == 0)
+			return kg_types[i].type;
+	}
+	return KG_KEY_UNKNOWN;
+}
+
+const char *
+kg_keytype_short(enum kg_keytype t)
+{
+	size_t i;
+
+	for (i = 0; i < KG_NTYPES; i++) {
+		if (kg_types[i].type == t)
+			return kg_types[i].name;
+	}
+	return "unknown";
+}
+
+const char *
+kg_keytype_upper(enum kg_keytype t)
+{
+	size_t i;
+
+	for (i = 0; i < KG_NTYPES; i++) {
+		if (kg_types[i].type == t)
+			return kg_types[i].upper;
+	}
+	return "UNKNOWN";
+}
+
+int
+kg_keytype_is_spki(enum kg_keytype t)
+{
+	return t == KG_KEY_ECDSA_P256 || t == KG_KEY_ECDSA_P384 ||
+	    t == KG_KEY_RSA;
+}
+
+int
+kg_keytype_can_sign(enum kg_keytype t)
+{
+	return t == KG_KEY_ED25519 || kg_keytype_is_spki(t);
+}
+
+enum kg_keytype
+kg_pkey_type(EVP_PKEY *key)
+{
+	char group[64];
+	size_t glen = 0;
+
+	if (key == NULL)
+		return KG_KEY_UNKNOWN;
+	switch (EVP_PKEY_get_base_id(key)) {
+	case EVP_PKEY_ED25519:
+		return KG_KEY_ED25519;
+	case EVP_PKEY_X25519:
+		return KG_KEY_X25519;
+	case EVP_PKEY_RSA:
+		return KG_KEY_RSA;
+	case EVP_PKEY_EC:
+		if (EVP_PKEY_get_utf8_string_param(key,
+		    OSSL_PKEY_PARAM_GROUP_NAME, group, sizeof(group),
+		    &glen) != 1) {
+			ERR_clear_error();
+			return KG_KEY_UNKNOWN;
+		}
+		if (strcmp(group, "prime256v1") == 0 ||
+		    strcmp(group, "P-256") == 0)
+			return KG_KEY_ECDSA_P256;
+		if (strcmp(group, "secp384r1") == 0 ||
+		    strcmp(group, "P-384") == 0)
+			return KG_KEY_ECDSA_P384;
+		return KG_KEY_UNKNOWN;
+	default:
+		return KG_KEY_UNKNOWN;
+	}
+}
+
+int
+kg_pkey_generate(enum kg_keytype t, int bits, EVP_PKEY **keyp)
+{
+	EVP_PKEY *key = NULL;
+
+	*keyp = NULL;
+	switch (t) {
+	case KG_KEY_ED25519:
+		return ms_pkey_generate(MS_KEY_ED25519, keyp);
+	case KG_KEY_X25519:
+		return ms_pkey_generate(MS_KEY_X25519, keyp);
+	case KG_KEY_ECDSA_P256:
+		key = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
+		break;
+	case KG_KEY_ECDSA_P384:
+		key = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-384");
+		break;
+	case KG_KEY_RSA:
+		if (bits == 0)
+			bits = KG_RSA_BITS_DEFAULT;
+		if (bits < KG_RSA_BITS_MIN || bits > KG_RSA_BITS_MAX)
+			return MS_ERR_INVALID_ARGUMENT;
+		key = EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)bits);
+		break;
+	default:
+		return MS_ERR_KEY_TYPE_UNKNOWN;
+	}
+	if (key == NULL) {
+		ERR_clear_error();
+		return MS_ERR_LIBCRYPTO;
+	}
+	*keyp = key;
+	return 0;
+}
+
+/* The label of the first PEM block, or "" when there is none. */
+static void
+pem_label(const u_char *data, size_t len, char *label, size_t labellen)
+{
+	const char *begin = "-----BEGIN ", *p, *end;
+	size_t n;
+
+	label[0] = '\0';
+	if ((p = memmem(data, len, begin, strlen(begin))) == NULL)
+		return;
+	p += strlen(begin);
+	if ((end = memmem(p, len - (size_t)(p - (const char *)data), "-----",
+	    5)) == NULL)
+		return;
+	if ((n = (size_t)(end - p)) >= labellen)
+		return;
+	memcpy(label, p, n);
+	label[n] = '\0';
+}
+
+static int
+has_suffix(const char *s, const char *suffix)
+{
+	size_t ls = strlen(s), lx = strlen(suffix);
+
+	return ls >= lx && strcmp(s + ls - lx, suffix) == 0;
+}
+
+/* Decode one PEM key of 'selection' from data. */
+static int
+decode_pem(const u_char *data, size_t len, int selection,
+    const char *passphrase, EVP_PKEY **keyp)
+{
+	OSSL_DECODER_CTX *dctx = NULL;
+	EVP_PKEY *key = NULL;
+	const u_char *p = data;
+	size_t left = len;
+	int r = MS_ERR_KEY_FILE_CORRUPT;
+
+	if ((dctx = OSSL_DECODER_CTX_new_for_pkey(&key, "PEM", NULL, NULL,
+	    selection, NULL, NULL)) == NULL) {
+		r = MS_ERR_LIBCRYPTO;
+		goto out;
+	}
+	if (passphrase != NULL && OSSL_DECODER_CTX_set_passphrase(dctx,
+	    (const u_char *)passphrase, strlen(passphrase)) != 1) {
+		r = MS_ERR_LIBCRYPTO;
+		goto out;
+	}
+	if (OSSL_DECODER_from_data(dctx, &p, &left) != 1 || key == NULL)
+		goto out;
+	*keyp = key;
+	key = NULL;
+	r = 0;
+ out:
+	ERR_clear_error();
+	EVP_PKEY_free(key);
+	OSSL_DECODER_CTX_free(dctx);
+	return r;
+}
+
+int
+kg_key_load_private(const char *path, const char *passphrase, EVP_PKEY **keyp)
+{
+	u_char *data = NULL;
+	size_t len = 0;
+	char label[64];
+	int r, encrypted;
+
+	*keyp = NULL;
+	r = ms_key_load_private(path, passphrase, keyp);
+	if (r != MS_ERR_KEY_TYPE_UNKNOWN)
+		return r;
+	if ((r = ms_file_read_all(path, &data, &len, MS_KEYFILE_MAX)) != 0)
+		return r == MS_ERR_LIMIT ? MS_ERR_KEY_FILE_CORRUPT : r;
+	pem_label(data, len, label, sizeof(label));
+	if (!has_suffix(label, PEM_LABEL_PRIV)) {
+		r = MS_ERR_KEY_FILE_CORRUPT;
+		goto out;
+	}
+	encrypted = strcmp(label, PEM_LABEL_ENCPRIV) == 0 ||
+	    memmem(data, len, PEM_LEGACY_ENC, strlen(PEM_LEGACY_ENC)) != NULL;
+	if (encrypted && passphrase == NULL) {
+		r = MS_ERR_PASSPHRASE_REQUIRED;
+		goto out;
+	}
+	if ((r = decode_pem(data, len, EVP_PKEY_KEYPAIR, passphrase,
+	    keyp)) != 0) {
+		if (encrypted)
+			r = MS_ERR_BAD_PASSPHRASE;
+		goto out;
+	}
+	if (kg_pkey_type(*keyp) == KG_KEY_UNKNOWN) {
+		EVP_PKEY_free(*keyp);
+		*keyp = NULL;
+		r = MS_ERR_KEY_TYPE_UNKNOWN;
+	}
+ out:
+	freezero(data, len + 1);
+	return r;
+}
+
+static int
+encode_plain(EVP_PKEY *key, u_char **datap, size_t *lenp)
+{
+	OSSL_ENCODER_CTX *ectx;
+	int r = MS_ERR_LIBCRYPTO;
+
+	ectx = OSSL_ENCODER_CTX_new_for_pkey(key, EVP_PKEY_KEYPAIR, "PEM",
+	    "PrivateKeyInfo", NULL);
+	if (ectx == NULL || OSSL_ENCODER_CTX_get_num_encoders(ectx) == 0)
+		goto out;
+	if (OSSL_ENCODER_to_data(ectx, datap, lenp) != 1)
+		goto out;
+	r = 0;
+ out:
+	OSSL_ENCODER_CTX_free(ectx);
+	return r;
+}
+
+/* The same PBES2/scrypt/AES-256-CBC form as common/keyfile.c writes. */
+static int
+encode_encrypted(EVP_PKEY *key, const char *passphrase, u_char **datap,
+    size_t *lenp)
+{
+	PKCS8_PRIV_KEY_INFO *p8 = NULL;
+	X509_ALGOR *pbe = NULL;
+	X509_SIG *sig = NULL;
+	BIO *bio = NULL;
+	BUF_MEM *mem = NULL;
+	size_t plen = strlen(passphrase);
+	int r = MS_ERR_LIBCRYPTO;
+
+	if (plen > INT_MAX)
+		return MS_ERR_INVALID_ARGUMENT;
+	if ((p8 = EVP_PKEY2PKCS8(key)) == NULL)
+		goto out;
+	if ((pbe = PKCS5_pbe2_set_scrypt(EVP_aes_256_cbc(), NULL, 0, NULL,
+	    SCRYPT_N, SCRYPT_R, SCRYPT_P)) == NULL)
+		goto out;
+	if ((sig = PKCS8_set0_pbe_ex(passphrase, (int)plen, p8, pbe,
+	    NULL, NULL)) == NULL)
+		goto out;
+	pbe = NULL;	/* owned by sig now */
+	if ((bio = BIO_new(BIO_s_secmem())) == NULL ||
+	    PEM_write_bio_PKCS8(bio, sig) != 1 ||
+	    BIO_get_mem_ptr(bio, &mem) != 1 || mem == NULL || mem->length == 0)
+		goto out;
+	if ((*datap = OPENSSL_memdup(mem->data, mem->length)) == NULL) {
+		r = MS_ERR_ALLOC;
+		goto out;
+	}
+	*lenp = mem->length;
+	r = 0;
+ out:
+	BIO_free(bio);
+	X509_SIG_free(sig);
+	X509_ALGOR_free(pbe);
+	PKCS8_PRIV_KEY_INFO_free(p8);
+	return r;
+}
+
+int
+kg_key_save_private(const char *path, EVP_PKEY *key, const char *passphrase)
+{
+	u_char *data = NULL;
+	size_t len = 0;
+	int r;
+
+	if (path == NULL || key == NULL)
+		return MS_ERR_INVALID_ARGUMENT;
+	switch (kg_pkey_type(key)) {
+	case KG_KEY_ED25519:
+	case KG_KEY_X25519:
+		return ms_key_save_private(path, key, passphrase);
+	case KG_KEY_UNKNOWN:
+		return MS_ERR_KEY_TYPE_UNKNOWN;
+	default:
+		break;
+	}
+	if (passphrase == NULL || *passphrase == '\0')
+		r = encode_plain(key, &data, &len);
+	else
+		r = encode_encrypted(key, passphrase, &data, &len);
+	ERR_clear_error();
+	if (r != 0)
+		return r;
+	r = ms_file_write_new(path, data, len, 0600);
+	OPENSSL_clear_free(data, len);
+	return r;
+}
+
+int
+kg_pubkey_pem(EVP_PKEY *key, char **pemp)
+{
+	OSSL_ENCODER_CTX *ectx;
+	u_char *data = NULL;
+	size_t len = 0;
+	char *s;
+	int r = MS_ERR_LIBCRYPTO;
+
+	*pemp = NULL;
+	ectx = OSSL_ENCODER_CTX_new_for_pkey(key, EVP_PKEY_PUBLIC_KEY, "PEM",
+	    "SubjectPublicKeyInfo", NULL);
+	if (ectx == NULL || OSSL_ENCODER_CTX_get_num_encoders(ectx) == 0 ||
+	    OSSL_ENCODER_to_data(ectx, &data, &len) != 1)
+		goto out;
+	if ((s = malloc(len + 1)) == NULL) {
+		r = MS_ERR_ALLOC;
+		goto out;
+	}
+	memcpy(s, data, len);
+	s[len] = '\0';
+	*pemp = s;
+	r = 0;
+ out:
+	ERR_clear_error();
+	OPENSSL_free(data);
+	OSSL_ENCODER_CTX_free(ectx);
+	return r;
+}
+
+int
+kg_key_save_public_pem(const char *path, EVP_PKEY *key)
+{
+	char *pem = NULL;
+	int r;
+
+	if ((r = kg_pubkey_pem(key, &pem)) != 0)
+		return r;
+	r = ms_file_write_new(path, pem, strlen(pem), 0644);
+	free(pem);
+	return r;
+}
+
+int
+kg_key_load_any_public(const char *path, const char *passphrase,
+    EVP_PKEY **keyp, char **commentp)
+{
+	u_char *data = NULL;
+	size_t len = 0;
+	char label[64];
+	int r;
+
+	*keyp = NULL;
+	if (commentp != NULL)
+		*commentp = NULL;
+	if ((r = ms_file_read_all(path, &data, &len, MS_KEYFILE_MAX)) != 0)
+		return r == MS_ERR_LIMIT ? MS_ERR_KEY_FILE_CORRUPT : r;
+	pem_label(data, len, label, sizeof(label));
+	if (strcmp(label, PEM_LABEL_PUB) == 0) {
+		if ((r = decode_pem(data, len, EVP_PKEY_PUBLIC_KEY, NULL,
+		    keyp)) != 0)
+			goto out;
+	} else if (has_suffix(label, PEM_LABEL_PRIV)) {
+		if ((r = kg_key_load_private(path, passphrase, keyp)) != 0)
+			goto out;
+	} else if ((r = ms_key_load_public(path, keyp, commentp)) != 0)
+		goto out;
+	if (kg_pkey_type(*keyp) == KG_KEY_UNKNOWN) {
+		EVP_PKEY_free(*keyp);
+		*keyp = NULL;
+		r = MS_ERR_KEY_TYPE_UNKNOWN;
+	}
+ out:
+	freezero(data, len + 1);
+	return r;
+}
+
+int
+kg_fingerprint(EVP_PKEY *key, char *out, size_t outlen, int *bitsp)
+{
+	enum kg_keytype t = kg_pkey_type(key);
+	u_char raw[32], *der = NULL;
+	int r, len;
+
+	*bitsp = 0;
+	if (t == KG_KEY_ED25519 || t == KG_KEY_X25519) {
+		*bitsp = 256;
+		if ((r = ms_pkey_raw_public(key, raw, sizeof(raw))) != 0)
+			return r;
+		return ms_fingerprint(raw, sizeof(raw), out, outlen);
+	}
+	if (!kg_keytype_is_spki(t))
+		return MS_ERR_KEY_TYPE_UNKNOWN;
+	/* ms_fingerprint hashes whatever bytes it is given. */
+	if ((len = i2d_PUBKEY(key, &der)) <= 0) {
+		ERR_clear_error();
+		return MS_ERR_LIBCRYPTO;
+	}
+	r = ms_fingerprint(der, (size_t)len, out, outlen);
+	OPENSSL_free(der);
+	*bitsp = EVP_PKEY_get_bits(key);
+	return r;
+}

@@ -1,0 +1,284 @@
+/*
+ * test_servconf.c — the daemon configuration parser, for the certificate
+ * and algorithm-policy keywords (defaults, -T output, FILE:LINE errors,
+ * impossible combinations), and AuthorizedPrincipalsFile "cert" lines.
+ */
+#include <sys/types.h>
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "errors.h"
+#include "keyfile.h"
+#include "log.h"
+#include "principals.h"
+#include "proto.h"
+#include "servconf.h"
+#include "sigalg.h"
+
+#define BASE "HostKey /k/sig\nHostKexKey /k/kex\nStoreKey /k/store\n" \
+	"StoreDirectory /s\nAuthorizedPrincipalsFile /p\n"
+
+static char dir[64];
+
+static int
+setup(void **state)
+{
+	strlcpy(dir, "/tmp/ms-servconf-XXXXXX", sizeof(dir));
+	assert_non_null(mkdtemp(dir));
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	assert_int_equal(system(cmd), 0);
+	return 0;
+}
+
+static void
+write_file(const char *path, const char *text)
+{
+	FILE *fp = fopen(path, "w");
+
+	assert_non_null(fp);
+	assert_int_equal(fputs(text, fp) >= 0, 1);
+	assert_int_equal(fclose(fp), 0);
+}
+
+/* Load text as a config; 0 or the error, message in err. */
+static int
+load(const char *text, struct servconf *c, char *err, size_t errlen)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "%s/metasafed.conf", dir);
+	write_file(path, text);
+	servconf_init(c);
+	err[0] = '\0';
+	return servconf_load(path, c, err, errlen);
+}
+
+static void
+expect_error(const char *text, const char *line_and_msg)
+{
+	struct servconf c;
+	char err[512];
+
+	assert_int_not_equal(load(text, &c, err, sizeof(err)), 0);
+	if (strstr(err, line_and_msg) == NULL)
+		fail_msg("error \"%s\" lacks \"%s\"", err, line_and_msg);
+	servconf_free(&c);
+}
+
+/* The -T output, as one string. */
+static void
+dump(const struct servconf *c, char *out, size_t len)
+{
+	FILE *fp = fmemopen(out, len, "w");
+
+	assert_non_null(fp);
+	servconf_dump(fp, c);
+	assert_int_equal(fclose(fp), 0);
+}
+
+static void
+test_defaults(void **state)
+{
+	struct servconf c;
+	char err[512], out[4096];
+
+	assert_int_equal(load(BASE, &c, err, sizeof(err)), 0);
+	assert_int_equal(c.kex.n, 1);
+	assert_int_equal(c.kex.ids[0], MS_KEX_X25519_HYBRID);
+	assert_int_equal(c.sig_algs.n, 4);
+	assert_int_equal(c.sig_algs.ids[0], MS_SIG_ED25519);
+	assert_int_equal(c.sig_algs.ids[1], MS_SIG_ECDSA_P256_SHA256);
+	assert_int_equal(c.sig_algs.ids[2], MS_SIG_ECDSA_P384_SHA384);
+	assert_int_equal(c.sig_algs.ids[3], MS_SIG_RSA_PSS_SHA256);
+	assert_int_equal(c.min_rsa_bits, 2048);
+	assert_int_equal(c.require_fresh_crl, 0);
+	assert_int_equal(c.cert_principal, CERT_PRINCIPAL_SAN_URI);
+	assert_null(c.trusted_user_ca_file);
+	assert_null(c.revocation_list);
+	assert_null(c.host_certificate);
+	dump(&c, out, sizeof(out));
+	assert_non_null(strstr(out, "\nciphers aes256-gcm,chacha20-poly1305\n"));
+	assert_non_null(strstr(out, "\nkexalgorithms x25519-hybrid\n"));
+	assert_non_null(strstr(out, "\nsignaturealgorithms ed25519,"
+	    "ecdsa-p256-sha256,ecdsa-p384-sha384,rsa-pss-sha256\n"));
+	assert_non_null(strstr(out, "\nminimumrsabits 2048\n"));
+	assert_non_null(strstr(out, "\ntrustedusercafile none\n"));
+	assert_non_null(strstr(out, "\nrevocationlist none\n"));
+	assert_non_null(strstr(out, "\nrequirefreshcrl no\n"));
+	assert_non_null(strstr(out, "\ncertificateprincipal san-uri\n"));
+	assert_non_null(strstr(out, "\nhostcertificate none\n"));
+	servconf_free(&c);
+}
+
+static void
+test_policy_keywords(void **state)
+{
+	struct servconf c;
+	char err[512], out[4096];
+
+	assert_int_equal(load(BASE
+	    "TrustedUserCAFile /etc/ca.pem\n"
+	    "revocationlist /etc/crl.pem\n"
+	    "RequireFreshCRL yes\n"
+	    "CertificatePrincipal SUBJECT-CN\n"
+	    "HostCertificate /etc/host.pem\n"
+	    "KexAlgorithms x25519-hybrid\n"
+	    "SignatureAlgorithms rsa-pss-sha256,ed25519\n"
+	    "MinimumRSABits 3072\n"
+	    "Ciphers chacha20-poly1305\n", &c, err, sizeof(err)), 0);
+	assert_string_equal(c.trusted_user_ca_file, "/etc/ca.pem");
+	assert_string_equal(c.revocation_list, "/etc/crl.pem");
+	assert_string_equal(c.host_certificate, "/etc/host.pem");
+	assert_int_equal(c.require_fresh_crl, 1);
+	assert_int_equal(c.cert_principal, CERT_PRINCIPAL_SUBJECT_CN);
+	assert_int_equal(c.min_rsa_bits, 3072);
+	assert_int_equal(c.sig_algs.n, 2);
+	assert_int_equal(c.sig_algs.ids[0], MS_SIG_RSA_PSS_SHA256);
+	assert_int_equal(c.sig_algs.ids[1], MS_SIG_ED25519);
+	dump(&c, out, sizeof(out));
+	assert_non_null(strstr(out, "\nsignaturealgorithms rsa-pss-sha256,"
+	    "ed25519\n"));
+	assert_non_null(strstr(out, "\nciphers chacha20-poly1305\n"));
+	assert_non_null(strstr(out, "\ntrustedusercafile /etc/ca.pem\n"));
+	assert_non_null(strstr(out, "\nrevocationlist /etc/crl.pem\n"));
+	assert_non_null(strstr(out, "\nrequirefreshcrl yes\n"));
+	assert_non_null(strstr(out, "\ncertificateprincipal subject-cn\n"));
+	assert_non_null(strstr(out, "\nhostcertificate /etc/host.pem\n"));
+	assert_non_null(strstr(out, "\nminimumrsabits 3072\n"));
+	servconf_free(&c);
+
+	assert_int_equal(load(BASE "CertificatePrincipal san-email\n"
+	    "MinimumRSABits 1024\n", &c, err, sizeof(err)), 0);
+	assert_int_equal(c.cert_principal, CERT_PRINCIPAL_SAN_EMAIL);
+	assert_int_equal(c.min_rsa_bits, 1024);
+	servconf_free(&c);
+	/* Without raw keys, certificates alone may use ECDSA only. */
+	assert_int_equal(load(BASE "TrustedUserCAFile /ca\n"
+	    "SignatureAlgorithms ecdsa-p256-sha256\n", &c, err, sizeof(err)), 0);
+	assert_int_equal(c.sig_algs.n, 1);
+	servconf_free(&c);
+}
+
+static void
+test_policy_errors(void **state)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "%s/metasafed.conf", dir);
+	expect_error(BASE "KexAlgorithms x25519\n", ":6: KexAlgorithms: "
+	    "unknown algorithm \"x25519\"");
+	expect_error(BASE "KexAlgorithms x25519-hybrid,x25519-hybrid\n",
+	    ":6: KexAlgorithms: \"x25519-hybrid\" listed twice");
+	expect_error(BASE "KexAlgorithms x25519-hybrid\n"
+	    "KexAlgorithms x25519-hybrid\n", ":7: KexAlgorithms given more");
+	expect_error(BASE "SignatureAlgorithms ed25519,dsa\n",
+	    ":6: SignatureAlgorithms: \"ed25519,dsa\"");
+	expect_error(BASE "SignatureAlgorithms ed25519,ed25519\n",
+	    ":6: SignatureAlgorithms");
+	expect_error(BASE "SignatureAlgorithms ed25519,\n",
+	    ":6: SignatureAlgorithms");
+	expect_error(BASE "\n# comment\nMinimumRSABits 512\n",
+	    ":8: MinimumRSABits: value \"512\" is too small");
+	expect_error(BASE "MinimumRSABits 16384\n",
+	    ":6: MinimumRSABits: value \"16384\" is too large");
+	expect_error(BASE "MinimumRSABits 2k\n", ":6: MinimumRSABits");
+	expect_error(BASE "RequireFreshCRL maybe\n",
+	    ":6: RequireFreshCRL: expected yes or no");
+	expect_error(BASE "CertificatePrincipal dns\n",
+	    ":6: CertificatePrincipal: expected san-uri, san-email or "
+	    "subject-cn");
+	expect_error(BASE "TrustedUserCAFile /a\nTrustedUserCAFile /b\n",
+	    ":7: TrustedUserCAFile given more than once");
+	expect_error(BASE "HostCertificate /a /b\n",
+	    ":6: HostCertificate: unexpected extra argument");
+	expect_error(BASE "RevocationList\n", ":6: RevocationList: missing");
+	/* Combinations that can never work: reported against the file. */
+	expect_error(BASE "RevocationList /crl\n",
+	    "metasafed.conf: RevocationList needs TrustedUserCAFile");
+	expect_error(BASE "SignatureAlgorithms ecdsa-p256-sha256\n",
+	    "metasafed.conf: SignatureAlgorithms: no algorithm left");
+}
+
+static void
+test_principals_cert_lines(void **state)
+{
+	struct principals p;
+	const struct principal *pr;
+	char path[128], err[256], *line = NULL;
+	EVP_PKEY *k;
+	u_char pub[32], zero[32];
+	char text[1024];
+
+	assert_int_equal(ms_pkey_generate(MS_KEY_ED25519, &k), 0);
+	assert_int_equal(ms_pubkey_format(k, "c", &line), 0);
+	assert_int_equal(ms_pkey_raw_public(k, pub, 32), 0);
+	snprintf(text, sizeof(text),
+	    "carol groups=ops,db cert issued by our CA\n"
+	    "dave cert\n"
+	    "carol groups=raw %s\n", line);
+	snprintf(path, sizeof(path), "%s/principals", dir);
+	write_file(path, text);
+	assert_int_equal(principals_load(path, &p, err, sizeof(err)), 0);
+	assert_int_equal(p.n, 3);
+	pr = principals_find_cert(&p, "carol");
+	assert_non_null(pr);
+	assert_int_equal(pr->cert, 1);
+	assert_int_equal(pr->ngroups, 2);
+	assert_string_equal(pr->groups[0], "ops");
+	assert_string_equal(pr->groups[1], "db");
+	pr = principals_find_cert(&p, "dave");
+	assert_non_null(pr);
+	assert_int_equal(pr->ngroups, 0);
+	assert_null(principals_find_cert(&p, "eve"));
+	/* The raw-key line with the same name is separate. */
+	pr = principals_find(&p, pub);
+	assert_non_null(pr);
+	assert_int_equal(pr->cert, 0);
+	assert_string_equal(pr->groups[0], "raw");
+	/* A cert line never matches a key, not even the all-zero one. */
+	memset(zero, 0, sizeof(zero));
+	assert_null(principals_find(&p, zero));
+	principals_free(&p);
+
+	write_file(path, "carol cert\n\ncarol groups=x cert\n");
+	assert_int_not_equal(principals_load(path, &p, err, sizeof(err)), 0);
+	assert_non_null(strstr(err, ":3: second cert line"));
+	write_file(path, "carol certificate\n");
+	assert_int_not_equal(principals_load(path, &p, err, sizeof(err)), 0);
+	assert_non_null(strstr(err, ":1: invalid public key"));
+	write_file(path, "bad/name cert\n");
+	assert_int_not_equal(principals_load(path, &p, err, sizeof(err)), 0);
+	free(line);
+	EVP_PKEY_free(k);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_policy_keywords),
+		cmocka_unit_test(test_policy_errors),
+		cmocka_unit_test(test_principals_cert_lines),
+	};
+
+	ms_log_init("test_servconf", MS_LOG_QUIET, 1, -1);
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
