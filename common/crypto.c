@@ -729,6 +729,39 @@ ms_aead_from_name(const char *name)
 	return -1;
 }
 
+/* One use of every symmetric primitive, so nothing is fetched lazily later. */
+static int
+warm_symmetric(void)
+{
+	u_char buf[64], key[MS_AEAD_KEY_LEN], nonce[MS_AEAD_NONCE_LEN];
+	u_char ct[sizeof(buf) + MS_AEAD_TAG_LEN], out[MS_SHA256_LEN];
+	struct ms_hash *h;
+	int r;
+
+	memset(buf, 0x5a, sizeof(buf));
+	memset(key, 0xa5, sizeof(key));
+	memset(nonce, 0, sizeof(nonce));
+	if ((r = ms_sha256(buf, sizeof(buf), out)) != 0 ||
+	    (r = ms_hmac_sha256(key, sizeof(key), buf, sizeof(buf), out)) != 0 ||
+	    (r = ms_hkdf_extract(key, sizeof(key), buf, sizeof(buf), out)) != 0 ||
+	    (r = ms_hkdf_expand(out, sizeof(out), buf, 8, buf, 32)) != 0 ||
+	    (r = ms_aead_seal(MS_AEAD_AES256_GCM, key, nonce, NULL, 0, buf,
+	    sizeof(buf), ct)) != 0 ||
+	    (r = ms_aead_open(MS_AEAD_AES256_GCM, key, nonce, NULL, 0, ct,
+	    sizeof(ct), buf)) != 0 ||
+	    (r = ms_aead_seal(MS_AEAD_CHACHA20_POLY1305, key, nonce, NULL, 0,
+	    buf, sizeof(buf), ct)) != 0 ||
+	    (r = ms_aead_open(MS_AEAD_CHACHA20_POLY1305, key, nonce, NULL, 0,
+	    ct, sizeof(ct), buf)) != 0)
+		return r;
+	if ((h = ms_hash_new()) == NULL)
+		return MS_ERR_ALLOC;
+	if ((r = ms_hash_update(h, buf, sizeof(buf))) == 0)
+		r = ms_hash_peek(h, out);
+	ms_hash_free(h);
+	return r;
+}
+
 /*
  * Load OpenSSL's configuration and providers, fetch every algorithm and
  * seed the DRBG now: a sandboxed process can no longer open files, so all
@@ -748,7 +781,8 @@ ms_crypto_init(void)
 	    get_cipher(MS_AEAD_AES256_GCM) == NULL ||
 	    get_cipher(MS_AEAD_CHACHA20_POLY1305) == NULL)
 		return MS_ERR_LIBCRYPTO;
-	if ((r = ms_random_bytes(shared, sizeof(shared))) != 0 ||
+	if ((r = warm_symmetric()) != 0 ||
+	    (r = ms_random_bytes(shared, sizeof(shared))) != 0 ||
 	    (r = ms_pkey_generate(MS_KEY_X25519, &a)) != 0 ||
 	    (r = ms_pkey_generate(MS_KEY_X25519, &b)) != 0 ||
 	    (r = ms_pkey_raw_public(b, pub, sizeof(pub))) != 0 ||

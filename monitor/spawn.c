@@ -22,7 +22,15 @@ static void __attribute__((noreturn))
 child_exec(const char *path, int client_fd, int mon_fd, int log_fd,
     int keep_stderr)
 {
-	char *const argv[] = { (char *)"metasafe-worker", NULL };
+	/*
+	 * The worker's environment is empty, so setproctitle() has only the
+	 * argv strings to write "metasafed: worker ADDR:PORT [principal]"
+	 * into: the blank second argument reserves that room.
+	 */
+	char *const argv[] = { (char *)"metasafe-worker", (char *)
+	    "                                                                "
+	    "                                                                ",
+	    NULL };
 	char *const envp[] = { NULL };
 	sigset_t none;
 	int devnull;

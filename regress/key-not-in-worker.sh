@@ -38,6 +38,8 @@ until grep -q '^ready' "$OBJ/hold.out"; do
 done
 wpid=$(worker_pids | head -n 1)
 [ -n "$wpid" ] || fatal "no live worker"
+tr '\0' ' ' < "/proc/$wpid/cmdline" | grep -q "^metasafed: worker 127.0.0.1:[0-9]* \[admin\]" ||
+    fail "authenticated worker title lacks the principal: $(tr '\0' ' ' < "/proc/$wpid/cmdline")"
 
 "$MEMSCAN" "$DAEMON_PID" $needles > "$OBJ/scan.monitor"
 [ $? -eq 1 ] || fail "scanner did not find the keys in the monitor: $(cat "$OBJ/scan.monitor")"

@@ -20,5 +20,5 @@ grep -q '^CapEff:[[:space:]]*0000000000000000$' "$st" || fail "worker has capabi
 root=$(readlink "/proc/$pid/root")
 [ "$root" = "$OBJ/empty" ] || fail "worker root is '$root', want $OBJ/empty"
 tr '\0' ' ' < "/proc/$pid/cmdline" > "$OBJ/cmdline"
-grep -q 'worker' "$OBJ/cmdline" || fail "process title lacks 'worker': $(cat "$OBJ/cmdline")"
+grep -q '^metasafed: worker 127.0.0.1:' "$OBJ/cmdline" || fail "process title is not 'metasafed: worker ADDR:PORT': $(cat "$OBJ/cmdline")"
 exec 3<&-

@@ -17,6 +17,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <time.h>
 
 #include <openssl/crypto.h>
@@ -621,6 +622,7 @@ authenticate(struct worker *w, struct hs *hs)
 		goto out;
 	}
 	strlcpy(w->principal, principal, sizeof(w->principal));
+	setproctitle("-metasafed: worker %s [%s]", w_peer(w), w->principal);
 	w->authed = 1;
 	verbose("authenticated %s as %s, cipher %s", w_peer(w),
 	    w->principal, ms_aead_name(w->aead));

@@ -87,47 +87,10 @@ read_config(struct w_config *conf)
 static void
 crypto_warm_up(void)
 {
-	u_char buf[64], key[MS_AEAD_KEY_LEN], nonce[MS_AEAD_NONCE_LEN];
-	u_char ct[sizeof(buf) + MS_AEAD_TAG_LEN], pub[MS_X25519_LEN];
-	u_char out[MS_SHA256_LEN];
-	struct ms_hash *h;
-	struct ms_transcript *t;
-	EVP_PKEY *a = NULL;
 	int r;
 
-	if (OPENSSL_init_crypto(OPENSSL_INIT_LOAD_CONFIG, NULL) != 1)
-		fatal_f("OPENSSL_init_crypto failed");
-	memset(buf, 0x5a, sizeof(buf));
-	memset(nonce, 0, sizeof(nonce));
-	if ((r = ms_random_bytes(key, sizeof(key))) != 0 ||
-	    (r = ms_sha256(buf, sizeof(buf), out)) != 0 ||
-	    (r = ms_hmac_sha256(key, sizeof(key), buf, sizeof(buf), out)) != 0 ||
-	    (r = ms_hkdf_extract(key, sizeof(key), buf, sizeof(buf), out)) != 0 ||
-	    (r = ms_hkdf_expand(out, sizeof(out), buf, 8, buf, 32)) != 0 ||
-	    (r = ms_aead_seal(MS_AEAD_AES256_GCM, key, nonce, NULL, 0, buf,
-	    sizeof(buf), ct)) != 0 ||
-	    (r = ms_aead_open(MS_AEAD_AES256_GCM, key, nonce, NULL, 0, ct,
-	    sizeof(ct), buf)) != 0 ||
-	    (r = ms_aead_seal(MS_AEAD_CHACHA20_POLY1305, key, nonce, NULL, 0,
-	    buf, sizeof(buf), ct)) != 0 ||
-	    (r = ms_aead_open(MS_AEAD_CHACHA20_POLY1305, key, nonce, NULL, 0,
-	    ct, sizeof(ct), buf)) != 0 ||
-	    (r = ms_pkey_generate(MS_KEY_X25519, &a)) != 0 ||
-	    (r = ms_pkey_raw_public(a, pub, sizeof(pub))) != 0 ||
-	    (r = ms_x25519_derive(a, pub, out)) != 0)
+	if ((r = ms_crypto_init()) != 0)
 		fatal_fr(r, "cryptography self-check");
-	if ((h = ms_hash_new()) == NULL ||
-	    ms_hash_update(h, buf, sizeof(buf)) != 0 ||
-	    ms_hash_peek(h, out) != 0)
-		fatal_f("hash self-check");
-	ms_hash_free(h);
-	if ((t = ms_transcript_new()) == NULL)
-		fatal_f("transcript self-check");
-	ms_transcript_free(t);
-	EVP_PKEY_free(a);
-	OPENSSL_cleanse(key, sizeof(key));
-	OPENSSL_cleanse(out, sizeof(out));
-	OPENSSL_cleanse(buf, sizeof(buf));
 }
 
 static void
@@ -172,7 +135,7 @@ main(int argc, char **argv, char **envp)
 	worker_init(w, MS_WORKER_CLIENT_FD, MS_WORKER_MONITOR_FD);
 	read_config(&w->conf);
 	ms_log_set_level((enum ms_loglevel)w->conf.log_level);
-	setproctitle("worker %s", w->conf.peer);
+	setproctitle("-metasafed: worker %s", w->conf.peer);
 	crypto_warm_up();
 	enter_sandbox(&w->conf);
 
