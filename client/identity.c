@@ -27,9 +27,6 @@
 #include "msclient.h"
 #include "sigalg.h"
 
-#define PEM_LABEL_PRIV		"PRIVATE KEY"
-#define PEM_LABEL_ENCPRIV	"ENCRYPTED PRIVATE KEY"
-#define PEM_LEGACY_ENC		"Proc-Type: 4,ENCRYPTED"
 
 static int
 map_load_err(int r)
@@ -51,83 +48,6 @@ map_load_err(int r)
 	}
 }
 
-/* The label of the first PEM block, or "" when there is none. */
-static void
-pem_label(const u_char *data, size_t len, char *label, size_t labellen)
-{
-	const char *begin = "-----BEGIN ", *p, *end;
-	size_t n;
-
-	label[0] = '\0';
-	if ((p = memmem(data, len, begin, strlen(begin))) == NULL)
-		return;
-	p += strlen(begin);
-	if ((end = memmem(p, len - (size_t)(p - (const char *)data), "-----",
-	    5)) == NULL)
-		return;
-	if ((n = (size_t)(end - p)) >= labellen)
-		return;
-	memcpy(label, p, n);
-	label[n] = '\0';
-}
-
-/* Any PKCS#8 private key through the OpenSSL 3 decoders. */
-static int
-load_any_pkcs8(const char *path, const char *passphrase, EVP_PKEY **keyp)
-{
-	OSSL_DECODER_CTX *dctx = NULL;
-	EVP_PKEY *key = NULL;
-	u_char *data = NULL;
-	const u_char *p;
-	size_t len = 0, left, llen;
-	char label[64];
-	int r, encrypted;
-
-	*keyp = NULL;
-	if ((r = ms_file_read_all(path, &data, &len, MS_KEYFILE_MAX)) != 0)
-		return r == MS_ERR_LIMIT ? MS_ERR_KEY_FILE_CORRUPT : r;
-	pem_label(data, len, label, sizeof(label));
-	/* PKCS#8, or the traditional "EC/RSA PRIVATE KEY" of older tools. */
-	llen = strlen(label);
-	if (llen < strlen(PEM_LABEL_PRIV) || strcmp(label + llen -
-	    strlen(PEM_LABEL_PRIV), PEM_LABEL_PRIV) != 0) {
-		r = MS_ERR_KEY_FILE_CORRUPT;
-		goto out;
-	}
-	encrypted = strcmp(label, PEM_LABEL_ENCPRIV) == 0 ||
-	    memmem(data, len, PEM_LEGACY_ENC, strlen(PEM_LEGACY_ENC)) != NULL;
-	if (encrypted && passphrase == NULL) {
-		r = MS_ERR_PASSPHRASE_REQUIRED;
-		goto out;
-	}
-	if ((dctx = OSSL_DECODER_CTX_new_for_pkey(&key, "PEM", NULL, NULL,
-	    EVP_PKEY_KEYPAIR, NULL, NULL)) == NULL) {
-		r = MS_ERR_LIBCRYPTO;
-		goto out;
-	}
-	if (passphrase != NULL && OSSL_DECODER_CTX_set_passphrase(dctx,
-	    (const u_char *)passphrase, strlen(passphrase)) != 1) {
-		r = MS_ERR_LIBCRYPTO;
-		goto out;
-	}
-	p = data;
-	left = len;
-	if (OSSL_DECODER_from_data(dctx, &p, &left) != 1 || key == NULL) {
-		r = encrypted ? MS_ERR_BAD_PASSPHRASE :
-		    MS_ERR_KEY_FILE_CORRUPT;
-		goto out;
-	}
-	*keyp = key;
-	key = NULL;
-	r = 0;
- out:
-	ERR_clear_error();
-	EVP_PKEY_free(key);
-	OSSL_DECODER_CTX_free(dctx);
-	freezero(data, len + 1);
-	return r;
-}
-
 int
 metasafe_key_load(const char *path, const char *passphrase,
     struct metasafe_key **keyp)
@@ -141,7 +61,7 @@ metasafe_key_load(const char *path, const char *passphrase,
 	*keyp = NULL;
 	r = ms_key_load_private(path, passphrase, &pkey);
 	if (r == MS_ERR_KEY_TYPE_UNKNOWN)
-		r = load_any_pkcs8(path, passphrase, &pkey);
+		r = ms_key_load_private_any(path, passphrase, &pkey);
 	if (r != 0) {
 		saved_errno = errno;
 		r = map_load_err(r);

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include <openssl/bio.h>
+#include <openssl/decoder.h>
 #include <openssl/encoder.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
@@ -35,6 +36,7 @@
 
 #define PEM_LABEL_PRIV		"PRIVATE KEY"
 #define PEM_LABEL_ENCPRIV	"ENCRYPTED PRIVATE KEY"
+#define PEM_LEGACY_ENC		"Proc-Type: 4,ENCRYPTED"
 #define PEM_LABEL_STORE		"METASAFE STORE KEY"
 
 #define STORE_MAGIC		"MSSK"
@@ -832,8 +834,118 @@ encode_encrypted(EVP_PKEY *key, const char *passphrase, u_char **datap,
 	return r;
 }
 
+/* The label of the first PEM block, or "" when there is none. */
+void
+ms_pem_label(const u_char *data, size_t len, char *label, size_t labellen)
+{
+	const char *begin = "-----BEGIN ", *p, *end;
+	size_t n;
+
+	label[0] = '\0';
+	if ((p = memmem(data, len, begin, strlen(begin))) == NULL)
+		return;
+	p += strlen(begin);
+	if ((end = memmem(p, len - (size_t)(p - (const char *)data), "-----",
+	    5)) == NULL)
+		return;
+	if ((n = (size_t)(end - p)) >= labellen)
+		return;
+	memcpy(label, p, n);
+	label[n] = '\0';
+}
+
+static int has_suffix(const char *, const char *);
+
 int
-ms_key_save_private(const char *path, EVP_PKEY *key, const char *passphrase)
+ms_pem_label_is_private(const char *label)
+{
+	return has_suffix(label, PEM_LABEL_PRIV);
+}
+
+static int
+has_suffix(const char *s, const char *suffix)
+{
+	size_t ls = strlen(s), lx = strlen(suffix);
+
+	return ls >= lx && strcmp(s + ls - lx, suffix) == 0;
+}
+
+/* Decode one PEM key of 'selection' from data. */
+int
+ms_pem_decode_key(const u_char *data, size_t len, int selection,
+    const char *passphrase, EVP_PKEY **keyp)
+{
+	OSSL_DECODER_CTX *dctx = NULL;
+	EVP_PKEY *key = NULL;
+	const u_char *p = data;
+	size_t left = len;
+	int r = MS_ERR_KEY_FILE_CORRUPT;
+
+	if ((dctx = OSSL_DECODER_CTX_new_for_pkey(&key, "PEM", NULL, NULL,
+	    selection, NULL, NULL)) == NULL) {
+		r = MS_ERR_LIBCRYPTO;
+		goto out;
+	}
+	if (passphrase != NULL && OSSL_DECODER_CTX_set_passphrase(dctx,
+	    (const u_char *)passphrase, strlen(passphrase)) != 1) {
+		r = MS_ERR_LIBCRYPTO;
+		goto out;
+	}
+	if (OSSL_DECODER_from_data(dctx, &p, &left) != 1 || key == NULL)
+		goto out;
+	*keyp = key;
+	key = NULL;
+	r = 0;
+ out:
+	ERR_clear_error();
+	EVP_PKEY_free(key);
+	OSSL_DECODER_CTX_free(dctx);
+	return r;
+}
+
+/*
+ * Any private key OpenSSL can decode (PKCS#8 or the traditional "EC/RSA
+ * PRIVATE KEY"), for certificate identities; the caller applies its own
+ * key-type policy.  Ed25519/X25519 go through ms_key_load_private for its
+ * precise errors.
+ */
+int
+ms_key_load_private_any(const char *path, const char *passphrase,
+    EVP_PKEY **keyp)
+{
+	u_char *data = NULL;
+	size_t len = 0;
+	char label[64];
+	int r, encrypted;
+
+	*keyp = NULL;
+	r = ms_key_load_private(path, passphrase, keyp);
+	if (r != MS_ERR_KEY_TYPE_UNKNOWN)
+		return r;
+	if ((r = ms_file_read_all(path, &data, &len, MS_KEYFILE_MAX)) != 0)
+		return r == MS_ERR_LIMIT ? MS_ERR_KEY_FILE_CORRUPT : r;
+	ms_pem_label(data, len, label, sizeof(label));
+	if (!has_suffix(label, PEM_LABEL_PRIV)) {
+		r = MS_ERR_KEY_FILE_CORRUPT;
+		goto out;
+	}
+	encrypted = strcmp(label, PEM_LABEL_ENCPRIV) == 0 ||
+	    memmem(data, len, PEM_LEGACY_ENC, strlen(PEM_LEGACY_ENC)) != NULL;
+	if (encrypted && passphrase == NULL) {
+		r = MS_ERR_PASSPHRASE_REQUIRED;
+		goto out;
+	}
+	if ((r = ms_pem_decode_key(data, len, EVP_PKEY_KEYPAIR, passphrase,
+	    keyp)) != 0 && encrypted)
+		r = MS_ERR_BAD_PASSPHRASE;
+ out:
+	freezero(data, len + 1);
+	return r;
+}
+
+int
+ms_key_save_private_any(const char *path, EVP_PKEY *key,
+    const char *passphrase)
 {
 	u_char *data = NULL;
 	size_t len = 0;
@@ -841,8 +953,6 @@ ms_key_save_private(const char *path, EVP_PKEY *key, const char *passphrase)
 
 	if (path == NULL || key == NULL)
 		return MS_ERR_INVALID_ARGUMENT;
-	if (ms_pkey_type(key) == MS_KEY_UNKNOWN)
-		return MS_ERR_KEY_TYPE_UNKNOWN;
 	if (passphrase == NULL || *passphrase == '\0')
 		r = encode_plain(key, &data, &len);
 	else
@@ -853,6 +963,16 @@ ms_key_save_private(const char *path, EVP_PKEY *key, const char *passphrase)
 	r = ms_file_write_new(path, data, len, 0600);
 	OPENSSL_clear_free(data, len);
 	return r;
+}
+
+int
+ms_key_save_private(const char *path, EVP_PKEY *key, const char *passphrase)
+{
+	if (path == NULL || key == NULL)
+		return MS_ERR_INVALID_ARGUMENT;
+	if (ms_pkey_type(key) == MS_KEY_UNKNOWN)
+		return MS_ERR_KEY_TYPE_UNKNOWN;
+	return ms_key_save_private_any(path, key, passphrase);
 }
 
 /* --- store key ----------------------------------------------------------- */

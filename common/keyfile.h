@@ -47,6 +47,22 @@ int	ms_key_load_private(const char *path, const char *passphrase, EVP_PKEY **key
 /* 1 if the file is an encrypted PKCS#8 key, 0 if not, <0 on error. */
 int	ms_key_is_encrypted(const char *path);
 
+/*
+ * The same for any key type OpenSSL can encode or decode (ECDSA, RSA, ...,
+ * PKCS#8 or the traditional "EC/RSA PRIVATE KEY" on input): certificate
+ * identities.  The caller enforces its own key-type policy.
+ */
+int	ms_key_save_private_any(const char *path, EVP_PKEY *key,
+	    const char *passphrase);
+int	ms_key_load_private_any(const char *path, const char *passphrase,
+	    EVP_PKEY **keyp);
+/* The label of the first PEM block ("" if none), and whether it names a
+ * private key; decode one PEM key of an OSSL_KEYMGMT selection. */
+void	ms_pem_label(const u_char *data, size_t len, char *label, size_t labellen);
+int	ms_pem_label_is_private(const char *label);
+int	ms_pem_decode_key(const u_char *data, size_t len, int selection,
+	    const char *passphrase, EVP_PKEY **keyp);
+
 int	ms_key_save_public(const char *path, EVP_PKEY *key, const char *comment);
 /* Format / parse one public-key line (no trailing newline in *linep). */
 int	ms_pubkey_format(EVP_PKEY *key, const char *comment, char **linep);

@@ -27,13 +27,7 @@
 #include "keyfile.h"
 #include "kg.h"
 
-#define PEM_LABEL_PRIV		"PRIVATE KEY"
-#define PEM_LABEL_ENCPRIV	"ENCRYPTED PRIVATE KEY"
 #define PEM_LABEL_PUB		"PUBLIC KEY"
-#define PEM_LEGACY_ENC		"Proc-Type: 4,ENCRYPTED"
-#define SCRYPT_N		16384
-#define SCRYPT_R		8
-#define SCRYPT_P		1
 
 static const struct {
 	enum kg_keytype	 type;
@@ -192,196 +186,29 @@ kg_pkey_generate(enum kg_keytype t, int bits, EVP_PKEY **keyp)
 	return 0;
 }
 
-/* The label of the first PEM block, or "" when there is none. */
-static void
-pem_label(const u_char *data, size_t len, char *label, size_t labellen)
-{
-	const char *begin = "-----BEGIN ", *p, *end;
-	size_t n;
-
-	label[0] = '\0';
-	if ((p = memmem(data, len, begin, strlen(begin))) == NULL)
-		return;
-	p += strlen(begin);
-	if ((end = memmem(p, len - (size_t)(p - (const char *)data), "-----",
-	    5)) == NULL)
-		return;
-	if ((n = (size_t)(end - p)) >= labellen)
-		return;
-	memcpy(label, p, n);
-	label[n] = '\0';
-}
-
-static int
-has_suffix(const char *s, const char *suffix)
-{
-	size_t ls = strlen(s), lx = strlen(suffix);
-
-	return ls >= lx && strcmp(s + ls - lx, suffix) == 0;
-}
-
-/* Decode one PEM key of 'selection' from data. */
-static int
-decode_pem(const u_char *data, size_t len, int selection,
-    const char *passphrase, EVP_PKEY **keyp)
-{
-	OSSL_DECODER_CTX *dctx = NULL;
-	EVP_PKEY *key = NULL;
-	const u_char *p = data;
-	size_t left = len;
-	int r = MS_ERR_KEY_FILE_CORRUPT;
-
-	if ((dctx = OSSL_DECODER_CTX_new_for_pkey(&key, "PEM", NULL, NULL,
-	    selection, NULL, NULL)) == NULL) {
-		r = MS_ERR_LIBCRYPTO;
-		goto out;
-	}
-	if (passphrase != NULL && OSSL_DECODER_CTX_set_passphrase(dctx,
-	    (const u_char *)passphrase, strlen(passphrase)) != 1) {
-		r = MS_ERR_LIBCRYPTO;
-		goto out;
-	}
-	if (OSSL_DECODER_from_data(dctx, &p, &left) != 1 || key == NULL)
-		goto out;
-	*keyp = key;
-	key = NULL;
-	r = 0;
- out:
-	ERR_clear_error();
-	EVP_PKEY_free(key);
-	OSSL_DECODER_CTX_free(dctx);
-	return r;
-}
-
 int
 kg_key_load_private(const char *path, const char *passphrase, EVP_PKEY **keyp)
 {
-	u_char *data = NULL;
-	size_t len = 0;
-	char label[64];
-	int r, encrypted;
+	int r;
 
-	*keyp = NULL;
-	r = ms_key_load_private(path, passphrase, keyp);
-	if (r != MS_ERR_KEY_TYPE_UNKNOWN)
+	if ((r = ms_key_load_private_any(path, passphrase, keyp)) != 0)
 		return r;
-	if ((r = ms_file_read_all(path, &data, &len, MS_KEYFILE_MAX)) != 0)
-		return r == MS_ERR_LIMIT ? MS_ERR_KEY_FILE_CORRUPT : r;
-	pem_label(data, len, label, sizeof(label));
-	if (!has_suffix(label, PEM_LABEL_PRIV)) {
-		r = MS_ERR_KEY_FILE_CORRUPT;
-		goto out;
-	}
-	encrypted = strcmp(label, PEM_LABEL_ENCPRIV) == 0 ||
-	    memmem(data, len, PEM_LEGACY_ENC, strlen(PEM_LEGACY_ENC)) != NULL;
-	if (encrypted && passphrase == NULL) {
-		r = MS_ERR_PASSPHRASE_REQUIRED;
-		goto out;
-	}
-	if ((r = decode_pem(data, len, EVP_PKEY_KEYPAIR, passphrase,
-	    keyp)) != 0) {
-		if (encrypted)
-			r = MS_ERR_BAD_PASSPHRASE;
-		goto out;
-	}
 	if (kg_pkey_type(*keyp) == KG_KEY_UNKNOWN) {
 		EVP_PKEY_free(*keyp);
 		*keyp = NULL;
-		r = MS_ERR_KEY_TYPE_UNKNOWN;
+		return MS_ERR_KEY_TYPE_UNKNOWN;
 	}
- out:
-	freezero(data, len + 1);
-	return r;
-}
-
-static int
-encode_plain(EVP_PKEY *key, u_char **datap, size_t *lenp)
-{
-	OSSL_ENCODER_CTX *ectx;
-	int r = MS_ERR_LIBCRYPTO;
-
-	ectx = OSSL_ENCODER_CTX_new_for_pkey(key, EVP_PKEY_KEYPAIR, "PEM",
-	    "PrivateKeyInfo", NULL);
-	if (ectx == NULL || OSSL_ENCODER_CTX_get_num_encoders(ectx) == 0)
-		goto out;
-	if (OSSL_ENCODER_to_data(ectx, datap, lenp) != 1)
-		goto out;
-	r = 0;
- out:
-	OSSL_ENCODER_CTX_free(ectx);
-	return r;
-}
-
-/* The same PBES2/scrypt/AES-256-CBC form as common/keyfile.c writes. */
-static int
-encode_encrypted(EVP_PKEY *key, const char *passphrase, u_char **datap,
-    size_t *lenp)
-{
-	PKCS8_PRIV_KEY_INFO *p8 = NULL;
-	X509_ALGOR *pbe = NULL;
-	X509_SIG *sig = NULL;
-	BIO *bio = NULL;
-	BUF_MEM *mem = NULL;
-	size_t plen = strlen(passphrase);
-	int r = MS_ERR_LIBCRYPTO;
-
-	if (plen > INT_MAX)
-		return MS_ERR_INVALID_ARGUMENT;
-	if ((p8 = EVP_PKEY2PKCS8(key)) == NULL)
-		goto out;
-	if ((pbe = PKCS5_pbe2_set_scrypt(EVP_aes_256_cbc(), NULL, 0, NULL,
-	    SCRYPT_N, SCRYPT_R, SCRYPT_P)) == NULL)
-		goto out;
-	if ((sig = PKCS8_set0_pbe_ex(passphrase, (int)plen, p8, pbe,
-	    NULL, NULL)) == NULL)
-		goto out;
-	pbe = NULL;	/* owned by sig now */
-	if ((bio = BIO_new(BIO_s_secmem())) == NULL ||
-	    PEM_write_bio_PKCS8(bio, sig) != 1 ||
-	    BIO_get_mem_ptr(bio, &mem) != 1 || mem == NULL || mem->length == 0)
-		goto out;
-	if ((*datap = OPENSSL_memdup(mem->data, mem->length)) == NULL) {
-		r = MS_ERR_ALLOC;
-		goto out;
-	}
-	*lenp = mem->length;
-	r = 0;
- out:
-	BIO_free(bio);
-	X509_SIG_free(sig);
-	X509_ALGOR_free(pbe);
-	PKCS8_PRIV_KEY_INFO_free(p8);
-	return r;
+	return 0;
 }
 
 int
 kg_key_save_private(const char *path, EVP_PKEY *key, const char *passphrase)
 {
-	u_char *data = NULL;
-	size_t len = 0;
-	int r;
-
 	if (path == NULL || key == NULL)
 		return MS_ERR_INVALID_ARGUMENT;
-	switch (kg_pkey_type(key)) {
-	case KG_KEY_ED25519:
-	case KG_KEY_X25519:
-		return ms_key_save_private(path, key, passphrase);
-	case KG_KEY_UNKNOWN:
+	if (kg_pkey_type(key) == KG_KEY_UNKNOWN)
 		return MS_ERR_KEY_TYPE_UNKNOWN;
-	default:
-		break;
-	}
-	if (passphrase == NULL || *passphrase == '\0')
-		r = encode_plain(key, &data, &len);
-	else
-		r = encode_encrypted(key, passphrase, &data, &len);
-	ERR_clear_error();
-	if (r != 0)
-		return r;
-	r = ms_file_write_new(path, data, len, 0600);
-	OPENSSL_clear_free(data, len);
-	return r;
+	return ms_key_save_private_any(path, key, passphrase);
 }
 
 int
@@ -441,12 +268,12 @@ kg_key_load_any_public(const char *path, const char *passphrase,
 		*commentp = NULL;
 	if ((r = ms_file_read_all(path, &data, &len, MS_KEYFILE_MAX)) != 0)
 		return r == MS_ERR_LIMIT ? MS_ERR_KEY_FILE_CORRUPT : r;
-	pem_label(data, len, label, sizeof(label));
+	ms_pem_label(data, len, label, sizeof(label));
 	if (strcmp(label, PEM_LABEL_PUB) == 0) {
-		if ((r = decode_pem(data, len, EVP_PKEY_PUBLIC_KEY, NULL,
+		if ((r = ms_pem_decode_key(data, len, EVP_PKEY_PUBLIC_KEY, NULL,
 		    keyp)) != 0)
 			goto out;
-	} else if (has_suffix(label, PEM_LABEL_PRIV)) {
+	} else if (ms_pem_label_is_private(label)) {
 		if ((r = kg_key_load_private(path, passphrase, keyp)) != 0)
 			goto out;
 	} else if ((r = ms_key_load_public(path, keyp, commentp)) != 0)
