@@ -179,6 +179,26 @@ frame_header_check(struct msbuf *b, size_t len, uint8_t want_type)
 	return 0;
 }
 
+/* A buffer over a whole hello frame, positioned at its payload. */
+static int
+frame_open(const u_char *frame, size_t len, uint8_t want_type,
+    struct msbuf **bp)
+{
+	int r;
+
+	*bp = NULL;
+	if (frame == NULL || len < MS_FRAME_HEADER_LEN ||
+	    len - 4 > MS_FRAME_MAX)
+		return MS_ERR_INVALID_FORMAT;
+	if ((*bp = msbuf_from(frame, len)) == NULL)
+		return MS_ERR_ALLOC;
+	if ((r = frame_header_check(*bp, len, want_type)) != 0) {
+		msbuf_free(*bp);
+		*bp = NULL;
+	}
+	return r;
+}
+
 int
 ms_client_hello_parse_frame(const u_char *frame, size_t len,
     struct ms_client_hello *ch)
@@ -187,12 +207,7 @@ ms_client_hello_parse_frame(const u_char *frame, size_t len,
 	int r;
 
 	memset(ch, 0, sizeof(*ch));
-	if (frame == NULL || len < MS_FRAME_HEADER_LEN ||
-	    len - 4 > MS_FRAME_MAX)
-		return MS_ERR_INVALID_FORMAT;
-	if ((b = msbuf_from(frame, len)) == NULL)
-		return MS_ERR_ALLOC;
-	if ((r = frame_header_check(b, len, MS_FRAME_CLIENT_HELLO)) == 0)
+	if ((r = frame_open(frame, len, MS_FRAME_CLIENT_HELLO, &b)) == 0)
 		r = ms_client_hello_parse(b, ch);
 	msbuf_free(b);
 	return r;
@@ -206,12 +221,7 @@ ms_server_hello_parse_frame(const u_char *frame, size_t len,
 	int r;
 
 	memset(sh, 0, sizeof(*sh));
-	if (frame == NULL || len < MS_FRAME_HEADER_LEN ||
-	    len - 4 > MS_FRAME_MAX)
-		return MS_ERR_INVALID_FORMAT;
-	if ((b = msbuf_from(frame, len)) == NULL)
-		return MS_ERR_ALLOC;
-	if ((r = frame_header_check(b, len, MS_FRAME_SERVER_HELLO)) == 0)
+	if ((r = frame_open(frame, len, MS_FRAME_SERVER_HELLO, &b)) == 0)
 		r = ms_server_hello_parse(b, sh);
 	msbuf_free(b);
 	return r;
