@@ -142,6 +142,17 @@ servconf_cert_principal_from_name(const char *name)
 	return -1;
 }
 
+const char *
+servconf_keyword_name(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(keywords) / sizeof(keywords[0]); i++)
+		if (strcasecmp(keywords[i].name, name) == 0)
+			return keywords[i].name;
+	return NULL;
+}
+
 static int __attribute__((format(printf, 2, 3)))
 conf_error(struct conf_ctx *ctx, const char *fmt, ...)
 {

@@ -63,6 +63,9 @@ void		 servconf_cert_policy(const struct servconf *c,
 const char	*servconf_cert_principal_name(int mode);
 int		 servconf_cert_principal_from_name(const char *name);
 
+/* The keyword as documented ("Port") for NAME in any case; NULL: unknown. */
+const char	*servconf_keyword_name(const char *name);
+
 void	servconf_init(struct servconf *c);
 /*
  * Load and validate; on error fills errbuf with "FILE:LINE: message"
