@@ -51,4 +51,4 @@ Paste into a second terminal:
 
 Stop the daemon with Ctrl-C.
 MSG
-exec "$BUILD/metasafed" -D -f "$DEMO/metasafed_config"
+exec "$BUILD/metasafed" -D -e -f "$DEMO/metasafed_config"

@@ -205,7 +205,7 @@ pid_alive() {
 #	Creates host keys in $OBJ/keys (metasafe-keygen -A), an admin key
 #	$OBJ/admin_key, principals file, empty chroot and store directory,
 #	writes $OBJ/metasafed_config unless the test already wrote one (extra
-#	lines are appended), starts "$METASAFED -D -f $OBJ/metasafed_config"
+#	lines are appended), starts "$METASAFED -D -e -f $OBJ/metasafed_config"
 #	in the background with output in $OBJ/metasafed.log, records
 #	DAEMON_PID and DAEMON_PORT, and waits until the port listens.
 #	Fatal if the daemon exits or does not listen within 10 s.
@@ -254,7 +254,7 @@ CONF
 		printf '%s\n' "$@" >> "$OBJ/metasafed_config"
 	fi
 	trace "start_daemon: port $DAEMON_PORT"
-	"$METASAFED" -D -f "$OBJ/metasafed_config" >> "$OBJ/metasafed.log" 2>&1 &
+	"$METASAFED" -D -e -f "$OBJ/metasafed_config" >> "$OBJ/metasafed.log" 2>&1 &
 	DAEMON_PID=$!
 	_i=0
 	while ! port_listening "$DAEMON_PORT"; do
