@@ -440,6 +440,7 @@ startup_done(int foreground)
 			    strerror(errno));
 		close(st.report_fd);
 		st.report_fd = -1;
+		notify_status_sent(0);	/* the parent sends READY=1 */
 	} else
 		notify_ready(0, 0);
 }

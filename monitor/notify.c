@@ -98,6 +98,13 @@ mono_ms(void)
 }
 
 void
+notify_status_sent(size_t nsessions)
+{
+	status_sent = nsessions;
+	status_sent_ms = mono_ms();
+}
+
+void
 notify_ready(long mainpid, size_t nsessions)
 {
 	if (mainpid > 0)
@@ -106,8 +113,7 @@ notify_ready(long mainpid, size_t nsessions)
 	else
 		notify_send("READY=1\nSTATUS=serving, %zu session%s",
 		    nsessions, nsessions == 1 ? "" : "s");
-	status_sent = nsessions;
-	status_sent_ms = mono_ms();
+	notify_status_sent(nsessions);
 }
 
 void

@@ -23,6 +23,8 @@ int	notify_send(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* READY=1 (with MAINPID= when mainpid > 0) and a first STATUS=. */
 void	notify_ready(long mainpid, size_t nsessions);
+/* Another process sent READY=1 with STATUS for N sessions (daemon mode). */
+void	notify_status_sent(size_t nsessions);
 /* RELOADING=1 with MONOTONIC_USEC= (systemd 253+). */
 void	notify_reloading(void);
 void	notify_stopping(void);
