@@ -179,8 +179,8 @@ reload_config(struct servconf *running, const char *path, int debug)
 
 	servconf_init(&fresh);
 	if (servconf_load(path, &fresh, err, sizeof(err)) != 0) {
-		error("SIGHUP: %s: not reloaded, keeping the running "
-		    "configuration: %s", path, err);
+		error("SIGHUP: not reloaded, keeping the running "
+		    "configuration: %s", err);
 		servconf_free(&fresh);
 		return -1;
 	}
