@@ -164,6 +164,34 @@ test_kh_check(void **state)
 	    exp), 0);
 	assert_int_equal(res, CL_KH_UNKNOWN);
 
+	/*
+	 * Key roll-over: several lines for one host; a key matching any of
+	 * them is accepted, one matching none is CHANGED (first pin shown).
+	 */
+	snprintf(text, sizeof(text),
+	    "[db1]:7439 ms-ed25519 %s old\n"
+	    "[db2]:7439 ms-ed25519 %s\n"
+	    "[db1]:7439 ms-ed25519 %s new\n",
+	    b1, b1, b2);
+	write_file(path, text);
+	assert_int_equal(cl_kh_check(path, "[db1]:7439", k1, &res, &line,
+	    exp), 0);
+	assert_int_equal(res, CL_KH_MATCH);
+	assert_int_equal(line, 1);
+	assert_int_equal(cl_kh_check(path, "[db1]:7439", k2, &res, &line,
+	    exp), 0);
+	assert_int_equal(res, CL_KH_MATCH);
+	assert_int_equal(line, 3);
+	assert_int_equal(cl_kh_check(path, "[db1]:7439", k3, &res, &line,
+	    exp), 0);
+	assert_int_equal(res, CL_KH_CHANGED);
+	assert_int_equal(line, 1);
+	assert_memory_equal(exp, k1, 32);
+	/* Another host's pin never vouches for this one. */
+	assert_int_equal(cl_kh_check(path, "[db2]:7439", k2, &res, &line,
+	    exp), 0);
+	assert_int_equal(res, CL_KH_CHANGED);
+
 	/* The plain form without brackets is not accepted. */
 	write_file(path, "db1 ms-ed25519 ");
 	assert_int_equal(cl_kh_check(path, "[db1]:7439", k1, &res, &line,
