@@ -141,7 +141,21 @@ op_open(struct worker *w, struct msbuf *req, struct msbuf *res,
 		*statusp = MS_ST_LIMIT_REACHED;
 	else if ((r = mw_open(w->mon_fd, path, access, statusp)) != 0)
 		goto out;
-	else if (*statusp == MS_ST_OK) {
+	/*
+	 * A READ open the monitor refused still gets a handle: every
+	 * operation on it goes to the monitor, which refuses it again and
+	 * audits it as what it is (op=get with its record), instead of the
+	 * log showing only the OPEN.  The monitor answers ACCESS_DENIED for a
+	 * principal without rights whether or not the path exists, so the
+	 * handle reveals nothing (PROTOCOL.md 8).
+	 */
+	if (r == 0 && *statusp == MS_ST_ACCESS_DENIED &&
+	    access == MS_ACCESS_READ) {
+		debug2_f("open of %s refused; handle kept so each operation "
+		    "is refused and audited", path);
+		*statusp = MS_ST_OK;
+	}
+	if (*statusp == MS_ST_OK) {
 		if (w_handle_add(w, path, access, &id) != 0)
 			*statusp = MS_ST_INTERNAL_ERROR;
 		else if (msbuf_put_u32(res, id) != 0)

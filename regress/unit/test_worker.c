@@ -343,7 +343,9 @@ mon_get(struct fake_mon *m, struct msbuf *req, struct msbuf *ans)
 
 	if (msbuf_len(req) != 0)
 		mon_exit(m, 1);
-	if (strcmp(rec, "plain") == 0) {
+	if (strcmp(path, "/denied") == 0)
+		r |= msbuf_put_u32(ans, MS_ST_ACCESS_DENIED);
+	else if (strcmp(rec, "plain") == 0) {
 		r |= msbuf_put_u32(ans, MS_ST_OK);
 		r |= msbuf_put_u8(ans, 0);
 		r |= msbuf_put_u64(ans, 7);
@@ -1762,7 +1764,7 @@ test_ops_invalid(void **state)
 	struct cl c;
 	struct msbuf *f = fields_new(), *res = fields_new();
 	char longpath[MS_PATH_MAX + 2];
-	uint32_t h, hr, hroot, i;
+	uint32_t h, hd, hr, hroot, i;
 
 	(void)state;
 	opts_default(&o);
@@ -1774,7 +1776,15 @@ test_ops_invalid(void **state)
 	cl_open(&c, "/a\x01", MS_ACCESS_READ, MS_ST_INVALID_ARGUMENT);
 	cl_open(&c, "/app", 0, MS_ST_INVALID_ARGUMENT);
 	cl_open(&c, "/app", 4, MS_ST_INVALID_ARGUMENT);
-	cl_open(&c, "/denied", MS_ACCESS_READ, MS_ST_ACCESS_DENIED);
+	/*
+	 * A refused READ open still gives a handle, so the GET reaches the
+	 * monitor (refused and audited there as op=get); WRITE stays refused.
+	 */
+	hd = cl_open(&c, "/denied", MS_ACCESS_READ, MS_ST_OK);
+	assert_int_equal(cl_simple(&c, MS_MSG_GET, hd, "plain"),
+	    MS_ST_ACCESS_DENIED);
+	cl_open(&c, "/denied", MS_ACCESS_READ | MS_ACCESS_WRITE,
+	    MS_ST_ACCESS_DENIED);
 	longpath[0] = '/';
 	memset(longpath + 1, 'a', sizeof(longpath) - 2);
 	longpath[sizeof(longpath) - 1] = '\0';
