@@ -22,6 +22,7 @@
 #include "errors.h"
 #include "frame.h"
 #include "log.h"
+#include "logfmt.h"
 #include "mon.h"
 #include "path.h"
 #include "proto.h"
@@ -116,14 +117,19 @@ sensitive_refused(const struct mon_ctx *ctx, const struct mon_worker *w,
 	return sensitive;
 }
 
+/* Path and record are the client's: quoted when odd (logfmt.h). */
 static void
 audit(const struct mon_worker *w, const char *op, const struct data_req *d,
     uint32_t status, const char *why)
 {
+	char qp[MS_LOG_VALUE_LEN(MS_PATH_MAX)];
+	char qr[MS_LOG_VALUE_LEN(MS_RECORD_NAME_MAX)];
+
 	logit("audit: principal=%s op=%s path=%s%s%s peer=%s result=%s%s%s%s",
-	    w->principal, op, d->path ? d->path : "-",
+	    w->principal, op, ms_log_value(qp, sizeof(qp), d->path),
 	    d->record && *d->record ? " record=" : "",
-	    d->record && *d->record ? d->record : "", w->peer,
+	    d->record && *d->record ? ms_log_value(qr, sizeof(qr), d->record) :
+	    "", w->peer,
 	    status == MS_ST_OK ? "allowed" :
 	    status == MS_ST_ACCESS_DENIED ? "denied" : ms_status_str(status),
 	    why ? " (" : "", why ? why : "", why ? ")" : "");
@@ -470,6 +476,7 @@ mon_setacl(const struct mon_ctx *ctx, struct mon_worker *w, struct msbuf *req,
 {
 	struct data_req d = { 0 };
 	struct ms_acl_entry *changes = NULL;
+	char qp[MS_LOG_VALUE_LEN(MS_PATH_MAX)];
 	uint32_t n, st = MS_ST_OK;
 	uint8_t inherit, sensitive;
 	int r, noinherit, sens;
@@ -505,8 +512,8 @@ mon_setacl(const struct mon_ctx *ctx, struct mon_worker *w, struct msbuf *req,
 	r = answer_status(resp, w, "setacl", &d, st);
 	if (st == MS_ST_OK && sens != -1)
 		logit("audit: principal=%s op=setacl path=%s sensitive=%s "
-		    "peer=%s", w->principal, d.path, sens ? "set" : "cleared",
-		    w->peer);
+		    "peer=%s", w->principal, ms_log_value(qp, sizeof(qp),
+		    d.path), sens ? "set" : "cleared", w->peer);
  out:
 	free(changes);
 	data_req_free(&d);
