@@ -26,8 +26,10 @@ check() {
 	_what=$1 _syms=$2 _out=$3
 	[ -s "$_out" ] || { fail "$_what: no message at all"; return; }
 	while IFS= read -r _l; do
-		# Strip "prog: " or "prog[pid]: ".
-		_m=$(printf '%s' "$_l" | sed -E 's/^[A-Za-z_.-]+(\[[0-9]+\])?: //')
+		# Strip "prog: " or "prog[pid]: ", and the monitor's prefix on
+		# lines relayed from a worker, "worker PID (PEER): ".
+		_m=$(printf '%s' "$_l" | sed -E 's/^[A-Za-z_.-]+(\[[0-9]+\])?: //;
+		    s/^worker [0-9]+ \([^)]*\): //')
 		_w=$(printf '%s' "$_m" | sed -nE 's/^([A-Za-z_][A-Za-z0-9_]*): .*/\1/p')
 		NCHECKED=$((NCHECKED + 1))
 		# Deliberate line tags, whatever functions share the name.
