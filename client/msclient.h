@@ -192,6 +192,7 @@ void	cl_handle_del(struct metasafe_conn *c, uint32_t id);
 int	cl_get_parse(struct metasafe_conn *c, uint32_t handle, const char *path,
 	    const char *record, struct msbuf *res, struct metasafe_value **vp);
 int	cl_list_parse(struct msbuf *res, struct metasafe_list **lp);
+int	cl_list_long_parse(struct msbuf *res, struct metasafe_list_long **lp);
 int	cl_acl_parse(struct msbuf *res, struct metasafe_acl **ap);
 int	cl_status_parse(struct msbuf *res, struct metasafe_status **sp);
 int	cl_who_valid(const char *who);

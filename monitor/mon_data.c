@@ -314,22 +314,28 @@ mon_delete(const struct mon_ctx *ctx, struct mon_worker *w, struct msbuf *req,
 struct list_acc {
 	struct msbuf	*children, *records;
 	uint32_t	 nchildren, nrecords;
+	int		 long_form;	/* MS_LIST_LONG: version and mtime */
 };
 
 static int
-list_cb(void *vctx, int kind, const char *name, size_t len, uint8_t flags)
+list_cb(void *vctx, const struct ms_store_list_entry *e)
 {
 	struct list_acc *a = vctx;
 	int r;
 
-	if (kind == MS_STORE_LIST_CHILD) {
+	if (e->kind == MS_STORE_LIST_CHILD) {
 		a->nchildren++;
-		return msbuf_put_string(a->children, name, len);
+		return msbuf_put_string(a->children, e->name, e->len);
 	}
 	a->nrecords++;
-	if ((r = msbuf_put_string(a->records, name, len)) != 0)
+	if ((r = msbuf_put_string(a->records, e->name, e->len)) != 0 ||
+	    (r = msbuf_put_u8(a->records, e->flags)) != 0)
 		return r;
-	return msbuf_put_u8(a->records, flags);
+	if (!a->long_form)
+		return 0;
+	if ((r = msbuf_put_u64(a->records, e->version)) != 0)
+		return r;
+	return msbuf_put_u64(a->records, e->mtime);
 }
 
 int
@@ -340,10 +346,19 @@ mon_list(const struct mon_ctx *ctx, struct mon_worker *w, struct msbuf *req,
 	struct list_acc acc = { 0 };
 	const char *why = NULL;
 	uint32_t st;
+	uint8_t lflags = 0;
 	int r;
 
-	if ((r = get_path(req, &d)) != 0 || (r = req_end(req)) != 0)
+	/* name path [, u8 list_flags] (PROTOCOL.md 11). */
+	if ((r = get_path(req, &d)) != 0 ||
+	    (msbuf_len(req) > 0 && (r = msbuf_get_u8(req, &lflags)) != 0) ||
+	    (r = req_end(req)) != 0)
 		goto out;
+	if ((lflags & ~MS_LIST_FLAGS_MASK) != 0) {
+		r = MS_ERR_INVALID_FORMAT;
+		goto out;
+	}
+	acc.long_form = (lflags & MS_LIST_LONG) != 0;
 	if ((st = check_names(&d, 0)) == MS_ST_OK &&
 	    !(rights_at(ctx, w, d.path) & MS_RIGHT_LIST))
 		st = MS_ST_ACCESS_DENIED;
@@ -357,7 +372,7 @@ mon_list(const struct mon_ctx *ctx, struct mon_worker *w, struct msbuf *req,
 			r = MS_ERR_ALLOC;
 			goto out;
 		}
-		st = store_to_status(ms_store_list(ctx->store, d.path,
+		st = store_to_status(ms_store_list_ext(ctx->store, d.path,
 		    list_cb, &acc));
 	}
 	if ((r = answer_why(resp, w, "list", &d, st, why)) != 0 ||

@@ -381,11 +381,40 @@ op_query(struct worker *w, struct msbuf *req, struct msbuf *res,
 	return r;
 }
 
+/* LIST: u32 handle [, u8 list_flags] (PROTOCOL.md 8). */
 static int
 op_list(struct worker *w, struct msbuf *req, struct msbuf *res,
     uint32_t *statusp)
 {
-	return op_query(w, req, res, statusp, mw_list);
+	const struct w_handle *h;
+	uint32_t id;
+	uint8_t lflags = 0;
+	int r;
+
+	if ((r = msbuf_get_u32(req, &id)) != 0 ||
+	    (!at_end(req) && (r = msbuf_get_u8(req, &lflags)) != 0)) {
+		*statusp = parse_status(r);
+		return 0;
+	}
+	if (!at_end(req)) {
+		*statusp = MS_ST_PROTOCOL_ERROR;
+		return 0;
+	}
+	if ((lflags & ~MS_LIST_FLAGS_MASK) != 0) {
+		*statusp = MS_ST_INVALID_ARGUMENT;
+		return 0;
+	}
+	if ((*statusp = handle_check(w, id, 0, &h)) != MS_ST_OK)
+		return 0;
+	if ((r = mw_list(w->mon_fd, h->path, lflags, statusp, res)) ==
+	    MS_ERR_LIMIT) {
+		/* Too large for one record; the connection goes on. */
+		verbose_f("list of %s does not fit one response", h->path);
+		msbuf_reset(res);
+		*statusp = MS_ST_LIMIT_REACHED;
+		return 0;
+	}
+	return r;
 }
 
 static int
