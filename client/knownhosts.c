@@ -2,7 +2,9 @@
  * knownhosts.c — host key pinning (PROTOCOL.md 4.2).
  *
  * One key per line: "[HOST]:PORT ms-ed25519 BASE64 [comment]"; the host
- * field may list several names separated by commas.  Blank lines and lines
+ * field may list several names separated by commas, and a host may have
+ * several lines (host key roll-over): a presented key that matches any of
+ * them is accepted, one that matches none is CHANGED.  Blank lines and lines
  * starting with '#' are ignored, and so are malformed lines (a hand-edited
  * file must not lock the user out of every other host).  Host names match
  * case-insensitively.

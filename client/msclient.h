@@ -149,8 +149,8 @@ enum cl_kh_result {
 /* "[host]:port" into out. */
 int	cl_kh_hostname(const char *host, const char *port, char *out, size_t outlen);
 /*
- * Look host up.  For CL_KH_CHANGED, *linep and expected[] describe the
- * first listed key.  A missing file is CL_KH_UNKNOWN.  Malformed lines are
+ * Look host up: CL_KH_MATCH when any of its lines pins key.  For
+ * CL_KH_CHANGED, *linep and expected[] describe the first listed key.  A missing file is CL_KH_UNKNOWN.  Malformed lines are
  * skipped.  Returns 0 or METASAFE_ERR_KNOWN_HOSTS (errno set).
  */
 int	cl_kh_check(const char *file, const char *hostname,
