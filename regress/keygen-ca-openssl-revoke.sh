@@ -35,6 +35,14 @@ grep -qi "Serial Number: 0*$hexbad" "$OBJ/crl.txt" ||
 openssl crl -in "$OBJ/crl.pem" -CAfile "$CERTS/root.crt" -noout \
     >> "$TEST_LOG" 2>&1 || fail "CRL signature does not verify under root.crt"
 
+# -S works for issuing (-I) with that CA too.
+"$METASAFE_KEYGEN" -q -t ed25519 -N '' -f "$OBJ/extra" >> "$TEST_LOG" 2>&1 ||
+    fatal "keygen extra key"
+"$METASAFE_KEYGEN" -q -s "$CERTS/root.key" -S "$CERTS/root.crt" -I extra \
+    -z 77 -f "$OBJ/extra" > "$OBJ/out" 2>&1 || fail "-I with -S: $(cat "$OBJ/out")"
+openssl verify -CAfile "$CERTS/root.crt" "$OBJ/extra-cert.pem" \
+    >> "$TEST_LOG" 2>&1 || fail "the -S issued certificate does not verify"
+
 cert_trust root
 cert_start_daemon "TrustedUserCAFile $OBJ/user_ca.pem" \
     "RevocationList $OBJ/crl.pem" "RequireFreshCRL yes"
