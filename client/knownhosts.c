@@ -67,6 +67,15 @@ cl_kh_check(const char *file, const char *hostname,
     const u_char key[MS_ED25519_PUB_LEN], enum cl_kh_result *resp,
     u_long *linep, u_char expected[MS_ED25519_PUB_LEN])
 {
+	return cl_kh_check_count(file, hostname, key, resp, linep, expected,
+	    NULL);
+}
+
+int
+cl_kh_check_count(const char *file, const char *hostname,
+    const u_char key[MS_ED25519_PUB_LEN], enum cl_kh_result *resp,
+    u_long *linep, u_char expected[MS_ED25519_PUB_LEN], u_long *npinnedp)
+{
 	FILE *f;
 	char *line = NULL, *p;
 	size_t cap = 0, flen;
@@ -78,6 +87,8 @@ cl_kh_check(const char *file, const char *hostname,
 
 	*resp = CL_KH_UNKNOWN;
 	*linep = 0;
+	if (npinnedp != NULL)
+		*npinnedp = 0;
 	if ((f = fopen(file, "re")) == NULL) {
 		if (errno == ENOENT)
 			return 0;
@@ -102,6 +113,8 @@ cl_kh_check(const char *file, const char *hostname,
 			    lineno);
 			continue;
 		}
+		if (npinnedp != NULL)
+			(*npinnedp)++;
 		if (ms_ct_equal(raw, key, sizeof(raw))) {
 			*resp = CL_KH_MATCH;
 			*linep = lineno;

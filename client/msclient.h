@@ -156,6 +156,11 @@ int	cl_kh_hostname(const char *host, const char *port, char *out, size_t outlen)
 int	cl_kh_check(const char *file, const char *hostname,
 	    const u_char key[MS_ED25519_PUB_LEN], enum cl_kh_result *resp,
 	    u_long *linep, u_char expected[MS_ED25519_PUB_LEN]);
+/* The same; *npinnedp counts the host's keys read (all, unless MATCH). */
+int	cl_kh_check_count(const char *file, const char *hostname,
+	    const u_char key[MS_ED25519_PUB_LEN], enum cl_kh_result *resp,
+	    u_long *linep, u_char expected[MS_ED25519_PUB_LEN],
+	    u_long *npinnedp);
 /* Append "hostname ms-ed25519 BASE64"; creates the directory 0700. */
 int	cl_kh_add(const char *file, const char *hostname,
 	    const u_char key[MS_ED25519_PUB_LEN]);

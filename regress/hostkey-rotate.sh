@@ -73,6 +73,16 @@ client "$OBJ/kh_both" || fail "both pinned after swap: $(cat "$OBJ/out")"
 client "$OBJ/known_hosts"
 st=$?
 [ $st -eq 2 ] || fail "old pin only after swap: exit $st, want 2"
+# Two pins, neither presented: refused, and the message says so.
+"$METASAFE_KEYGEN" -q -t ed25519 -N '' -f "$OBJ/other_key" >> "$TEST_LOG" 2>&1 ||
+    fatal "keygen other"
+{ cat "$OBJ/known_hosts"; printf '[127.0.0.1]:%s %s\n' "$DAEMON_PORT" \
+    "$(cut -d' ' -f1,2 "$OBJ/other_key.pub")"; } > "$OBJ/kh_two_wrong"
+client "$OBJ/kh_two_wrong"
+st=$?
+[ $st -eq 2 ] || fail "two wrong pins: exit $st, want 2"
+grep -q 'or the other key pinned there' "$OBJ/out" ||
+    fail "mismatch message with two pins: $(cat "$OBJ/out")"
 
 # Step 4: the old key leaves the config; the client's old line goes too.
 stop_daemon

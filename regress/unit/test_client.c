@@ -187,6 +187,18 @@ test_kh_check(void **state)
 	assert_int_equal(res, CL_KH_CHANGED);
 	assert_int_equal(line, 1);
 	assert_memory_equal(exp, k1, 32);
+	{
+		u_long npinned = 9;
+
+		assert_int_equal(cl_kh_check_count(path, "[db1]:7439", k3,
+		    &res, &line, exp, &npinned), 0);
+		assert_int_equal(res, CL_KH_CHANGED);
+		assert_int_equal(npinned, 2);
+		assert_int_equal(cl_kh_check_count(path, "[nope]:1", k3,
+		    &res, &line, exp, &npinned), 0);
+		assert_int_equal(res, CL_KH_UNKNOWN);
+		assert_int_equal(npinned, 0);
+	}
 	/* Another host's pin never vouches for this one. */
 	assert_int_equal(cl_kh_check(path, "[db2]:7439", k2, &res, &line,
 	    exp), 0);
