@@ -266,6 +266,27 @@ int	metasafe_list(struct metasafe_conn *conn, uint32_t handle,
 	    struct metasafe_list **listp);
 void	metasafe_free_list(struct metasafe_list *l);
 
+/*
+ * LIST with each record's version and modification time (the LIST_LONG
+ * flag, PROTOCOL.md 8).  A server without the flag answers a protocol
+ * error and closes the connection (METASAFE_ERR_PROTOCOL).
+ */
+struct metasafe_list_entry {
+	char		*name;
+	uint8_t		 flags;		/* METASAFE_SECURE, METASAFE_INHERIT */
+	uint64_t	 version;
+	uint64_t	 mtime;		/* seconds since 1970-01-01 UTC */
+};
+struct metasafe_list_long {
+	size_t				 n_children;
+	char				**children;
+	size_t				 n_records;
+	struct metasafe_list_entry	*records;
+};
+int	metasafe_list_long(struct metasafe_conn *conn, uint32_t handle,
+	    struct metasafe_list_long **listp);
+void	metasafe_free_list_long(struct metasafe_list_long *l);
+
 struct metasafe_acl_entry {
 	char		*who;		/* principal or "group:NAME" */
 	char		*rights;	/* subset of "rslwa"; "" removes (SETACL) */

@@ -1,6 +1,6 @@
 /*
- * log.c — logging to stderr, syslog or a handler, with the calling function
- * on every line.
+ * log.c — logging to stderr, syslog or a handler; the calling function is
+ * named on debug lines (and on every line when logging at a debug level).
  *
  * Messages may quote untrusted input (paths, peer strings), so every line is
  * escaped before output: a peer must not be able to forge a log line with a
@@ -361,7 +361,13 @@ ms_logv(const char *file, const char *func, int line, enum ms_loglevel level,
 	if (vsnprintf(msg, sizeof(msg), fmt, ap) < 0)
 		strlcpy(msg, "(log message format error)", sizeof(msg));
 	full[0] = '\0';
-	if (showfunc && func != NULL) {
+	/*
+	 * The function name is for debugging: only on debug lines, or when
+	 * the process logs at a debug level.  Errors a user or an operator
+	 * reads ("metasafed: WHAT: reason") never carry it.
+	 */
+	if (showfunc && func != NULL &&
+	    (level >= MS_LOG_DEBUG1 || log_level >= MS_LOG_DEBUG1)) {
 		strlcat(full, func, sizeof(full));
 		strlcat(full, ": ", sizeof(full));
 	}

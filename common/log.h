@@ -1,5 +1,7 @@
 /*
- * log.h — logging with the calling function on every line.
+ * log.h — logging; the _f variants name the calling function, but only on
+ * debug-level lines or when the process logs at a debug level (LogLevel
+ * DEBUG*, -d, -v), never in what users and operators read at INFO.
  *
  * Use the macros, never ms_log() directly:
  *   fatal_f("cannot open %s", path);	  exits 255 after the cleanup hook

@@ -309,6 +309,20 @@ load_certificates(const struct servconf *c, struct hostkeys *keys,
 	return 0;
 }
 
+/* HostKey lines after the first: loaded and checked, never used to sign. */
+static int
+load_spare_host_keys(const struct servconf *c, struct hostkeys *keys,
+    char *err, size_t errlen)
+{
+	size_t i;
+
+	for (i = 1; i < c->nhost_keys; i++)
+		if (hostkeys_load_spare(keys, c->host_key_files[i], err,
+		    errlen) != 0)
+			return -1;
+	return 0;
+}
+
 /*
  * Daemon mode: fork before anything that an LMDB environment or a lock
  * must belong to.  The parent waits on a pipe: "READY" means the child has
@@ -512,8 +526,10 @@ main(int argc, char **argv)
 		servconf_dump(stdout, &conf);
 		exit(0);
 	}
-	if (hostkeys_load(&keys, conf.host_key_file, conf.host_kex_key_file,
-	    conf.store_key_file, err, sizeof(err)) != 0 ||
+	if (hostkeys_load(&keys, conf.host_key_files[0],
+	    conf.host_kex_key_file, conf.store_key_file, err,
+	    sizeof(err)) != 0 ||
+	    load_spare_host_keys(&conf, &keys, err, sizeof(err)) != 0 ||
 	    principals_load(conf.principals_file, &principals, err,
 	    sizeof(err)) != 0 ||
 	    load_certificates(&conf, &keys, &certs, err, sizeof(err)) != 0 ||
@@ -543,9 +559,10 @@ main(int argc, char **argv)
 		daemon_fork();		/* returns in the child only */
 	store = startup_resources(&conf, &keys);
 	logit("metasafed started: %zu principals, %zu admins, %zu trusted "
-	    "CA certificate(s), %zu CRL(s)%s, pid %ld", principals.n,
-	    conf.nadmins, ms_certs_ncas(certs), ms_certs_ncrls(certs),
-	    keys.cert_msg != NULL ? ", host certificate" : "",
+	    "CA certificate(s), %zu CRL(s)%s, %zu spare host key(s), pid %ld",
+	    principals.n, conf.nadmins, ms_certs_ncas(certs),
+	    ms_certs_ncrls(certs),
+	    keys.cert_msg != NULL ? ", host certificate" : "", keys.nspare,
 	    (long)getpid());
 	startup_done(foreground);
 

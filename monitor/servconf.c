@@ -293,7 +293,7 @@ parse_keyword(struct conf_ctx *ctx, struct servconf *c, const char *kwname,
     char *rest)
 {
 	char *arg, *extra;
-	size_t i;
+	size_t i, k;
 	int r, v = -1;
 
 	for (i = 0; i < sizeof(keywords) / sizeof(keywords[0]); i++)
@@ -342,7 +342,17 @@ parse_keyword(struct conf_ctx *ctx, struct servconf *c, const char *kwname,
 	case KW_PORT:
 		return set_number(ctx, &c->port, kwname, arg, 1, 65535);
 	case KW_HOSTKEY:
-		return set_string(ctx, &c->host_key_file, kwname, arg);
+		for (k = 0; k < c->nhost_keys; k++)
+			if (strcmp(c->host_key_files[k], arg) == 0)
+				return conf_error(ctx, "HostKey %s given more "
+				    "than once", arg);
+		if (c->nhost_keys >= SERVCONF_MAX_HOST_KEYS)
+			return conf_error(ctx, "too many HostKey lines "
+			    "(at most %d)", SERVCONF_MAX_HOST_KEYS);
+		if ((c->host_key_files[c->nhost_keys] = strdup(arg)) == NULL)
+			return MS_ERR_ALLOC;
+		c->nhost_keys++;
+		return 0;
 	case KW_HOSTKEXKEY:
 		return set_string(ctx, &c->host_kex_key_file, kwname, arg);
 	case KW_STOREKEY:
@@ -463,7 +473,7 @@ apply_defaults(struct conf_ctx *ctx, struct servconf *c)
 		return MS_ERR_ALLOC;
 	if (c->port == -1)
 		c->port = MS_DEFAULT_PORT;
-	if (c->host_key_file == NULL)
+	if (c->nhost_keys == 0)
 		return conf_error(ctx, "HostKey is required");
 	if (c->host_kex_key_file == NULL)
 		return conf_error(ctx, "HostKexKey is required");
@@ -559,7 +569,8 @@ servconf_dump(FILE *f, const struct servconf *c)
 	for (i = 0; i < c->nlisten; i++)
 		fprintf(f, "listenaddress %s\n", c->listen_addrs[i]);
 	fprintf(f, "port %d\n", c->port);
-	fprintf(f, "hostkey %s\n", c->host_key_file);
+	for (i = 0; i < c->nhost_keys; i++)
+		fprintf(f, "hostkey %s\n", c->host_key_files[i]);
 	fprintf(f, "hostkexkey %s\n", c->host_kex_key_file);
 	fprintf(f, "storekey %s\n", c->store_key_file);
 	fprintf(f, "storedirectory %s\n", c->store_dir);
@@ -613,7 +624,8 @@ servconf_free(struct servconf *c)
 		free(c->listen_addrs[i]);
 	for (i = 0; i < c->nadmins; i++)
 		free(c->admins[i]);
-	free(c->host_key_file);
+	for (i = 0; i < c->nhost_keys; i++)
+		free(c->host_key_files[i]);
 	free(c->host_kex_key_file);
 	free(c->store_key_file);
 	free(c->store_dir);

@@ -164,6 +164,46 @@ test_kh_check(void **state)
 	    exp), 0);
 	assert_int_equal(res, CL_KH_UNKNOWN);
 
+	/*
+	 * Key roll-over: several lines for one host; a key matching any of
+	 * them is accepted, one matching none is CHANGED (first pin shown).
+	 */
+	snprintf(text, sizeof(text),
+	    "[db1]:7439 ms-ed25519 %s old\n"
+	    "[db2]:7439 ms-ed25519 %s\n"
+	    "[db1]:7439 ms-ed25519 %s new\n",
+	    b1, b1, b2);
+	write_file(path, text);
+	assert_int_equal(cl_kh_check(path, "[db1]:7439", k1, &res, &line,
+	    exp), 0);
+	assert_int_equal(res, CL_KH_MATCH);
+	assert_int_equal(line, 1);
+	assert_int_equal(cl_kh_check(path, "[db1]:7439", k2, &res, &line,
+	    exp), 0);
+	assert_int_equal(res, CL_KH_MATCH);
+	assert_int_equal(line, 3);
+	assert_int_equal(cl_kh_check(path, "[db1]:7439", k3, &res, &line,
+	    exp), 0);
+	assert_int_equal(res, CL_KH_CHANGED);
+	assert_int_equal(line, 1);
+	assert_memory_equal(exp, k1, 32);
+	{
+		u_long npinned = 9;
+
+		assert_int_equal(cl_kh_check_count(path, "[db1]:7439", k3,
+		    &res, &line, exp, &npinned), 0);
+		assert_int_equal(res, CL_KH_CHANGED);
+		assert_int_equal(npinned, 2);
+		assert_int_equal(cl_kh_check_count(path, "[nope]:1", k3,
+		    &res, &line, exp, &npinned), 0);
+		assert_int_equal(res, CL_KH_UNKNOWN);
+		assert_int_equal(npinned, 0);
+	}
+	/* Another host's pin never vouches for this one. */
+	assert_int_equal(cl_kh_check(path, "[db2]:7439", k2, &res, &line,
+	    exp), 0);
+	assert_int_equal(res, CL_KH_CHANGED);
+
 	/* The plain form without brackets is not accepted. */
 	write_file(path, "db1 ms-ed25519 ");
 	assert_int_equal(cl_kh_check(path, "[db1]:7439", k1, &res, &line,
@@ -547,6 +587,63 @@ static void
 put_name(struct msbuf *b, const char *s)
 {
 	assert_int_equal(msbuf_put_cstring(b, s), 0);
+}
+
+/* The LIST long form: version and mtime after each record's flags. */
+static void
+test_list_long_parse(void **state)
+{
+	struct metasafe_list_long *l;
+	struct msbuf *b;
+
+	assert_non_null(b = msbuf_new(4096));
+	assert_int_equal(msbuf_put_u32(b, 1), 0);
+	put_name(b, "child");
+	assert_int_equal(msbuf_put_u32(b, 2), 0);
+	put_name(b, "data [secure]");
+	assert_int_equal(msbuf_put_u8(b, 0), 0);
+	assert_int_equal(msbuf_put_u64(b, 1), 0);
+	assert_int_equal(msbuf_put_u64(b, 1796161202), 0);
+	put_name(b, "data");
+	assert_int_equal(msbuf_put_u8(b, MS_REC_SECURE | MS_REC_INHERIT), 0);
+	assert_int_equal(msbuf_put_u64(b, UINT64_MAX), 0);
+	assert_int_equal(msbuf_put_u64(b, 0), 0);
+	assert_int_equal(cl_list_long_parse(b, &l), 0);
+	assert_int_equal(l->n_children, 1);
+	assert_string_equal(l->children[0], "child");
+	assert_int_equal(l->n_records, 2);
+	assert_string_equal(l->records[0].name, "data [secure]");
+	assert_int_equal(l->records[0].flags, 0);
+	assert_int_equal(l->records[0].version, 1);
+	assert_int_equal(l->records[0].mtime, 1796161202);
+	assert_int_equal(l->records[1].flags, MS_REC_SECURE | MS_REC_INHERIT);
+	assert_true(l->records[1].version == UINT64_MAX);
+	metasafe_free_list_long(l);
+
+	/* The short form is not a long form (missing u64s). */
+	msbuf_reset(b);
+	assert_int_equal(msbuf_put_u32(b, 0), 0);
+	assert_int_equal(msbuf_put_u32(b, 1), 0);
+	put_name(b, "x");
+	assert_int_equal(msbuf_put_u8(b, 0), 0);
+	assert_int_equal(cl_list_long_parse(b, &l), METASAFE_ERR_PROTOCOL);
+	assert_null(l);
+	/* Unknown record flags. */
+	msbuf_reset(b);
+	assert_int_equal(msbuf_put_u32(b, 0), 0);
+	assert_int_equal(msbuf_put_u32(b, 1), 0);
+	put_name(b, "x");
+	assert_int_equal(msbuf_put_u8(b, 0x80), 0);
+	assert_int_equal(msbuf_put_u64(b, 1), 0);
+	assert_int_equal(msbuf_put_u64(b, 1), 0);
+	assert_int_equal(cl_list_long_parse(b, &l), METASAFE_ERR_PROTOCOL);
+	/* Trailing bytes. */
+	msbuf_reset(b);
+	assert_int_equal(msbuf_put_u32(b, 0), 0);
+	assert_int_equal(msbuf_put_u32(b, 0), 0);
+	assert_int_equal(msbuf_put_u8(b, 0), 0);
+	assert_int_equal(cl_list_long_parse(b, &l), METASAFE_ERR_PROTOCOL);
+	msbuf_free(b);
 }
 
 static void
@@ -1790,6 +1887,7 @@ main(void)
 		cmocka_unit_test(test_get_blob),
 		cmocka_unit_test(test_handles),
 		cmocka_unit_test(test_list_parse),
+		cmocka_unit_test(test_list_long_parse),
 		cmocka_unit_test(test_acl_status_parse),
 		cmocka_unit_test(test_e2e_ok),
 		cmocka_unit_test(test_e2e_accept_new),

@@ -64,20 +64,29 @@ teardown(void **state)
 static void
 test_handler_format(void **state)
 {
+	/* At INFO, no function names: users and operators read these. */
 	error_f("hello %d", 5);
 	assert_int_equal(nlines, 1);
-	assert_string_equal(lines[0], "test_handler_format: hello 5");
+	assert_string_equal(lines[0], "hello 5");
 	assert_int_equal(levels[0], MS_LOG_ERROR);
 
 	error_fr(MS_ERR_TIMEOUT, "read %s", "frame");
 	assert_int_equal(nlines, 2);
-	assert_string_equal(lines[1],
-	    "test_handler_format: read frame: operation timed out");
+	assert_string_equal(lines[1], "read frame: operation timed out");
 
 	logit("plain %s", "message");
 	assert_int_equal(nlines, 3);
 	assert_string_equal(lines[2], "plain message");
 	assert_int_equal(levels[2], MS_LOG_INFO);
+
+	/* Logging at a debug level: every _f line names its function. */
+	ms_log_set_level(MS_LOG_DEBUG1);
+	error_f("hello %d", 6);
+	assert_int_equal(nlines, 4);
+	assert_string_equal(lines[3], "test_handler_format: hello 6");
+	error("no func");
+	assert_string_equal(lines[4], "no func");
+	ms_log_set_level(MS_LOG_INFO);
 }
 
 static void
@@ -127,7 +136,7 @@ test_control_chars(void **state)
 		assert_true((u_char)*p >= 0x20);
 		assert_true((u_char)*p < 0x7f);
 	}
-	assert_string_equal(lines[0], "test_control_chars: path "
+	assert_string_equal(lines[0], "path "
 	    "a\\012fake[1]: root login\\015\\033[31mX\\\\\\200\\011");
 }
 
@@ -142,7 +151,7 @@ test_long_message(void **state)
 	error_f("%s", big);
 	assert_int_equal(nlines, 1);
 	assert_true(strlen(lines[0]) < sizeof(big));
-	assert_true(strncmp(lines[0], "test_long_message: AAA", 22) == 0);
+	assert_true(strncmp(lines[0], "AAA", 3) == 0);
 	assert_null(strchr(lines[0], '\n'));
 	assert_non_null(strstr(lines[0], "\\012"));
 }
@@ -264,12 +273,13 @@ test_fatal(void **state)
 	assert_true(WIFEXITED(status));
 	assert_int_equal(WEXITSTATUS(status), 255);
 	assert_int_equal(cleanups, 1);
-	/* progname[pid]: func: message: suffix, with the basename only. */
+	/* progname[pid]: message: suffix, basename only, no function. */
 	assert_true(strncmp(out, "fataltest[", 10) == 0);
 	snprintf(want, sizeof(want),
-	    "]: child_fatal: bad peer: %s\n", ms_err(MS_ERR_PROTOCOL));
+	    "]: bad peer: %s\n", ms_err(MS_ERR_PROTOCOL));
 	assert_non_null(strstr(out, want));
-	assert_non_null(strstr(out, "]: cleanup_hook: again from cleanup\n"));
+	assert_non_null(strstr(out, "]: again from cleanup\n"));
+	assert_null(strstr(out, "child_fatal"));
 }
 
 static void
@@ -279,6 +289,8 @@ child_stderr_lines(int cfd)
 	ms_log_init("linetest", MS_LOG_VERBOSE, 1, -1);
 	verbose("no func %d", 1);
 	debug_f("filtered");
+	error_f("without func");
+	ms_log_set_level(MS_LOG_DEBUG1);
 	error_f("with func");
 	ms_log_init("linetest", MS_LOG_VERBOSE, 0, -1);
 	error_f("not on stderr");
@@ -296,6 +308,7 @@ test_stderr_format(void **state)
 	/* The child's pid is unknown here; check the shape line by line. */
 	assert_true(strncmp(out, "linetest[", 9) == 0);
 	assert_non_null(strstr(out, "]: no func 1\nlinetest["));
+	assert_non_null(strstr(out, "]: without func\nlinetest["));
 	assert_non_null(strstr(out, "]: child_stderr_lines: with func\n"));
 	assert_null(strstr(out, "filtered"));
 	assert_null(strstr(out, "not on stderr"));

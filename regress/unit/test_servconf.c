@@ -269,6 +269,31 @@ test_principals_cert_lines(void **state)
 	EVP_PKEY_free(k);
 }
 
+/* HostKey is repeatable (roll-over): order kept, -T lists every one. */
+static void
+test_host_keys(void **state)
+{
+	struct servconf c;
+	char err[512], out[4096];
+
+	assert_int_equal(load(BASE "HostKey /k/new\n", &c, err, sizeof(err)),
+	    0);
+	assert_int_equal(c.nhost_keys, 2);
+	assert_string_equal(c.host_key_files[0], "/k/sig");
+	assert_string_equal(c.host_key_files[1], "/k/new");
+	dump(&c, out, sizeof(out));
+	assert_non_null(strstr(out, "\nhostkey /k/sig\nhostkey /k/new\n"));
+	servconf_free(&c);
+
+	expect_error(BASE "HostKey /k/sig\n", ":6: HostKey /k/sig given more "
+	    "than once");
+	expect_error(BASE "HostKey /a\nHostKey /b\nHostKey /c\nHostKey /d\n",
+	    ":9: too many HostKey lines (at most 4)");
+	expect_error("HostKexKey /k/kex\nStoreKey /k/store\n"
+	    "StoreDirectory /s\nAuthorizedPrincipalsFile /p\n",
+	    "HostKey is required");
+}
+
 int
 main(void)
 {
@@ -277,6 +302,7 @@ main(void)
 		cmocka_unit_test(test_policy_keywords),
 		cmocka_unit_test(test_policy_errors),
 		cmocka_unit_test(test_principals_cert_lines),
+		cmocka_unit_test(test_host_keys),
 	};
 
 	ms_log_init("test_servconf", MS_LOG_QUIET, 1, -1);
