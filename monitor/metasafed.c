@@ -19,6 +19,7 @@
 #include <openssl/crypto.h>
 
 #include "certs.h"
+#include "confcheck.h"
 #include "errors.h"
 #include "hostkeys.h"
 #include "log.h"
@@ -139,6 +140,12 @@ load_certificates(const struct servconf *c, struct hostkeys *keys,
 	return 0;
 }
 
+static void
+conf_warning(const char *msg, void *arg)
+{
+	logit("warning: %s", msg);
+}
+
 static int
 write_pidfile(const char *path)
 {
@@ -222,6 +229,11 @@ main(int argc, char **argv)
 		servconf_dump(stdout, &conf);
 		exit(0);
 	}
+	/* The same checks for -t and start-up: -t means it. */
+	if (confcheck_run(&conf, config, err, sizeof(err)) != 0) {
+		fprintf(stderr, "metasafed: %s\n", err);
+		exit(1);
+	}
 	if (hostkeys_load(&keys, conf.host_key_file, conf.host_kex_key_file,
 	    conf.store_key_file, err, sizeof(err)) != 0 ||
 	    principals_load(conf.principals_file, &principals, err,
@@ -231,6 +243,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "metasafed: %s\n", err);
 		exit(1);
 	}
+	confcheck_warnings(&conf, &principals, conf_warning, NULL);
 	if (access(conf.worker_path, X_OK) != 0) {
 		fprintf(stderr, "metasafed: WorkerPath %s: %s\n",
 		    conf.worker_path, strerror(errno));
