@@ -131,7 +131,7 @@ confcheck_store_dir(const char *dir, char *err, size_t errlen)
 	int r;
 
 	if (stat(dir, &st) == -1) {
-		if (errno != ENOENT)
+		if (errno != ENOENT && errno != ENOTDIR)
 			return cc_error(err, errlen, "StoreDirectory %s: %s",
 			    dir, strerror(errno));
 		/* The store creates the last component only. */
@@ -205,7 +205,7 @@ confcheck_chroot(const char *dir, char *err, size_t errlen)
 			    (unsigned long)st.st_uid);
 		return dir_is_empty(dir, err, errlen);
 	}
-	if (errno != ENOENT)
+	if (errno != ENOENT && errno != ENOTDIR)
 		return cc_error(err, errlen, "PrivsepChroot %s: %s", dir,
 		    strerror(errno));
 	/* Missing: the daemon creates it and its parents. */
@@ -216,7 +216,7 @@ confcheck_chroot(const char *dir, char *err, size_t errlen)
 		cut_last(anc);
 		if (stat(anc, &st) == 0)
 			break;
-		if (errno != ENOENT)
+		if (errno != ENOENT && errno != ENOTDIR)
 			return cc_error(err, errlen, "PrivsepChroot %s: %s: %s",
 			    dir, anc, strerror(errno));
 		if (strcmp(anc, "/") == 0)
