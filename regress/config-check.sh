@@ -35,8 +35,8 @@ t_fails() {
 	return 0
 }
 
-# start_fails WHAT WANT: the daemon refuses to start, saying WANT.
-start_fails() {
+# start_refused WHAT WANT: the daemon refuses to start, saying WANT.
+start_refused() {
 	timeout 20 "$METASAFED" -D -f "$cfg" > "$OBJ/d.out" 2>&1
 	_st=$?
 	[ $_st -ne 0 ] && [ $_st -ne 124 ] ||
@@ -66,7 +66,7 @@ t_fails "relative TrustedUserCAFile" "$cfg:$n: TrustedUserCAFile ca.pem: must be
 # PidFile: its directory must exist.
 set_kw PidFile "$OBJ/nodir/metasafed.pid" > /dev/null
 t_fails "PidFile parent missing" "metasafed: PidFile $OBJ/nodir/metasafed.pid: directory $OBJ/nodir: No such file or directory"
-start_fails "PidFile parent missing" "PidFile $OBJ/nodir/metasafed.pid: directory $OBJ/nodir"
+start_refused "PidFile parent missing" "PidFile $OBJ/nodir/metasafed.pid: directory $OBJ/nodir"
 : > "$OBJ/plainfile"
 set_kw PidFile "$OBJ/plainfile/metasafed.pid" > /dev/null
 t_fails "PidFile parent a file" "PidFile $OBJ/plainfile/metasafed.pid: $OBJ/plainfile is not a directory"
@@ -74,7 +74,7 @@ t_fails "PidFile parent a file" "PidFile $OBJ/plainfile/metasafed.pid: $OBJ/plai
 # StoreDirectory: the store creates only the last component.
 set_kw StoreDirectory "$OBJ/nodir/store" > /dev/null
 t_fails "StoreDirectory parent missing" "metasafed: StoreDirectory $OBJ/nodir/store: parent directory $OBJ/nodir: No such file or directory"
-start_fails "StoreDirectory parent missing" "StoreDirectory $OBJ/nodir/store: parent directory"
+start_refused "StoreDirectory parent missing" "StoreDirectory $OBJ/nodir/store: parent directory"
 [ -e "$OBJ/nodir" ] && fail "-t or start-up created $OBJ/nodir"
 set_kw StoreDirectory "$OBJ/newstore" > /dev/null
 "$METASAFED" -t -f "$cfg" > "$OBJ/t.out" 2>&1 ||
@@ -86,11 +86,11 @@ cp "$OBJ/base_config" "$cfg"
 [ -f "$OBJ/store/data.mdb" ] || fatal "the harness store has no data.mdb"
 chmod 0755 "$OBJ/store"
 t_fails "store 0755" "metasafed: StoreDirectory $OBJ/store: bad ownership or modes (0755, owner uid 0): must be owned by root and not accessible by group or others (0700)"
-start_fails "store 0755" "StoreDirectory $OBJ/store: bad ownership or modes (0755"
+start_refused "store 0755" "StoreDirectory $OBJ/store: bad ownership or modes (0755"
 chmod 0700 "$OBJ/store"
 chmod 0644 "$OBJ/store/data.mdb"
 t_fails "data.mdb 0644" "StoreDirectory $OBJ/store: bad ownership or modes for data.mdb (0644, owner uid 0)"
-start_fails "data.mdb 0644" "bad ownership or modes for data.mdb (0644"
+start_refused "data.mdb 0644" "bad ownership or modes for data.mdb (0644"
 chmod 0600 "$OBJ/store/data.mdb"
 chown 65534 "$OBJ/store" || fatal chown
 t_fails "store owned by another user" "StoreDirectory $OBJ/store: bad ownership or modes (0700, owner uid 65534)"
@@ -103,7 +103,7 @@ set_kw PrivsepChroot "$OBJ/run/metasafed/empty" > /dev/null
 [ -e "$OBJ/run" ] && fail "-t created the chroot's parents"
 : > "$OBJ/run"
 t_fails "chroot under a file" "metasafed: PrivsepChroot $OBJ/run/metasafed/empty: cannot be created: $OBJ/run is not a directory"
-start_fails "chroot under a file" "PrivsepChroot $OBJ/run/metasafed/empty: cannot be created"
+start_refused "chroot under a file" "PrivsepChroot $OBJ/run/metasafed/empty: cannot be created"
 rm -f "$OBJ/run"
 cp "$OBJ/base_config" "$cfg"
 : > "$OBJ/empty/intruder"
