@@ -9,6 +9,7 @@
  * 5 not found, 6 invalid argument.
  */
 #include <sys/types.h>
+#include <sys/stat.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -92,6 +93,28 @@ show_notice(void)
 		warnmsg("%s", n);
 }
 
+/* The library refused a key file others can get at: say so loudly. */
+static void __attribute__((noreturn))
+unprotected_key(const char *path)
+{
+	struct stat st;
+	char mode[16] = "unknown";
+
+	if (stat(path, &st) == 0)
+		snprintf(mode, sizeof(mode), "%04o",
+		    (unsigned)(st.st_mode & 07777));
+	fprintf(stderr,
+	    "@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@\n"
+	    "@     WARNING: THE PRIVATE KEY FILE IS NOT PROTECTED!     @\n"
+	    "@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@\n"
+	    "Permissions %s on '%s' let group or others at it.\n"
+	    "A private key file must be readable and writable by its owner "
+	    "only\n(chmod 600 '%s').\n"
+	    "This identity is not used; nothing was sent to the server.\n",
+	    mode, path, path);
+	exit(metasafe_exit_code(METASAFE_ERR_KEY_PERMISSIONS));
+}
+
 static int
 load_identity(struct metasafe_key **keyp)
 {
@@ -113,6 +136,8 @@ load_identity(struct metasafe_key **keyp)
 		path = home_id;
 	}
 	r = metasafe_key_load(path, opts.identity_passphrase, keyp);
+	if (r == METASAFE_ERR_KEY_PERMISSIONS)
+		unprotected_key(path);
 	if (r == METASAFE_ERR_PASSPHRASE_REQUIRED) {
 		snprintf(prompt, sizeof(prompt),
 		    "Enter passphrase for key %s: ", path);

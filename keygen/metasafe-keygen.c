@@ -449,7 +449,7 @@ default_comment(void)
 	return c;
 }
 
-/* ~/.metasafe/id_<type>, creating ~/.metasafe (0700) on the way. */
+/* ~/.metasafe/id_<type>; do_generate() creates ~/.metasafe if need be. */
 static char *
 default_key_file(enum kg_keytype type)
 {
@@ -463,12 +463,52 @@ default_key_file(enum kg_keytype type)
 		home = pw->pw_dir;
 	}
 	dir = path_join(home, USER_KEY_DIR);
-	if (mkdir(dir, 0700) == -1 && errno != EEXIST)
-		fatal("mkdir %s: %s", dir, strerror(errno));
 	snprintf(name, sizeof(name), "id_%s", kg_keytype_short(type));
 	file = path_join(dir, name);
 	free(dir);
 	return file;
+}
+
+/*
+ * As ssh-keygen does for ~/.ssh: when the directory the key goes into is
+ * missing, create it, 0700 whatever the umask.  Only that one directory;
+ * a missing grandparent is an error.
+ */
+static int
+make_key_dir(const char *file)
+{
+	struct stat st;
+	char *dir, *slash;
+	int ret = -1;
+
+	dir = xstrdup(file);
+	if ((slash = strrchr(dir, '/')) == NULL) {
+		free(dir);
+		return 0;			/* the current directory */
+	}
+	if (slash == dir)
+		slash[1] = '\0';
+	else
+		*slash = '\0';
+	if (stat(dir, &st) == 0) {
+		ret = 0;			/* not a directory: save says so */
+		goto out;
+	}
+	if (errno != ENOENT) {
+		error("%s: %s", dir, strerror(errno));
+		goto out;
+	}
+	if (mkdir(dir, 0700) == -1 || chmod(dir, 0700) == -1) {
+		error("Could not create directory '%s': %s", dir,
+		    strerror(errno));
+		goto out;
+	}
+	if (!quiet)
+		printf("Created directory '%s'.\n", dir);
+	ret = 0;
+ out:
+	free(dir);
+	return ret;
 }
 
 /*
@@ -536,6 +576,8 @@ do_generate(struct options *o)
 		ret = EXIT_EXISTS;
 		goto out;
 	}
+	if (make_key_dir(file) != 0)
+		goto out;
 	if (!quiet)
 		printf("Generating public/private %s key pair.\n",
 		    kg_keytype_short(o->kgtype));

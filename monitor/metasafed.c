@@ -23,6 +23,7 @@
 #include <openssl/crypto.h>
 
 #include "certs.h"
+#include "confcheck.h"
 #include "errors.h"
 #include "hostkeys.h"
 #include "instance.h"
@@ -309,6 +310,12 @@ load_certificates(const struct servconf *c, struct hostkeys *keys,
 	return 0;
 }
 
+static void
+conf_warning(const char *msg, void *arg)
+{
+	logit("warning: %s", msg);
+}
+
 /* HostKey lines after the first: loaded and checked, never used to sign. */
 static int
 load_spare_host_keys(const struct servconf *c, struct hostkeys *keys,
@@ -526,6 +533,11 @@ main(int argc, char **argv)
 		servconf_dump(stdout, &conf);
 		exit(0);
 	}
+	/* The same checks for -t and start-up: -t means it. */
+	if (confcheck_run(&conf, config, err, sizeof(err)) != 0) {
+		fprintf(stderr, "metasafed: %s\n", err);
+		exit(MSD_EXIT_CONFIG);
+	}
 	if (hostkeys_load(&keys, conf.host_key_files[0],
 	    conf.host_kex_key_file, conf.store_key_file, err,
 	    sizeof(err)) != 0 ||
@@ -537,6 +549,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "metasafed: %s\n", err);
 		exit(MSD_EXIT_CONFIG);
 	}
+	confcheck_warnings(&conf, &principals, conf_warning, NULL);
 	if (access(conf.worker_path, X_OK) != 0) {
 		fprintf(stderr, "metasafed: WorkerPath %s: %s\n",
 		    conf.worker_path, strerror(errno));

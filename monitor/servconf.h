@@ -60,6 +60,7 @@ struct servconf {
 	int	 require_fresh_crl;
 	int	 cert_principal;		/* CERT_PRINCIPAL_* */
 	char	*host_certificate;
+	int	 strict_modes;			/* StrictModes, default yes */
 };
 
 struct ms_cert_policy;

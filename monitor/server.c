@@ -38,6 +38,7 @@
 #include "server.h"
 #include "servconf.h"
 #include "spawn.h"
+#include "strictmodes.h"
 
 #define LISTEN_MAX		(SERVCONF_MAX_LISTEN * 2)
 #define WORKER_LOG_LINE_MAX	2048
@@ -481,6 +482,16 @@ check_deadlines(const struct mon_ctx *ctx)
 	}
 }
 
+/* StrictModes: a reloaded file that fails the checks is not read. */
+static int
+reload_safe(const struct servconf *c, const char *kw, const char *path,
+    char *err, size_t errlen)
+{
+	if (!c->strict_modes || path == NULL)
+		return 0;
+	return strictmodes_check(kw, path, SM_TRUSTED, err, errlen);
+}
+
 /*
  * Trusted CAs and CRLs: a new store replaces the old one only when it
  * loaded completely.  Live connections hold nothing of it.
@@ -499,7 +510,10 @@ reload_certs(struct mon_ctx *ctx)
 	    c->revocation_list ? " and " : "",
 	    c->revocation_list ? c->revocation_list : "");
 	servconf_cert_policy(c, &pol);
-	if (ms_certs_load(&pol, &fresh, err, sizeof(err)) != 0) {
+	if (reload_safe(c, "TrustedUserCAFile", c->trusted_user_ca_file, err,
+	    sizeof(err)) != 0 || reload_safe(c, "RevocationList",
+	    c->revocation_list, err, sizeof(err)) != 0 ||
+	    ms_certs_load(&pol, &fresh, err, sizeof(err)) != 0) {
 		error("reload failed, keeping the old CAs and CRLs: %s", err);
 		return;
 	}
@@ -527,7 +541,9 @@ reload(struct mon_ctx *ctx, struct principals *principals,
 	if (opts->conf != NULL)
 		(void)reload_config(opts->conf, opts->config_path, opts->debug);
 	logit("SIGHUP: reloading %s", ctx->conf->principals_file);
-	if (principals_load(ctx->conf->principals_file, &fresh, err,
+	if (reload_safe(ctx->conf, "AuthorizedPrincipalsFile",
+	    ctx->conf->principals_file, err, sizeof(err)) != 0 ||
+	    principals_load(ctx->conf->principals_file, &fresh, err,
 	    sizeof(err)) != 0)
 		error("reload failed, keeping the old principals: %s", err);
 	else {

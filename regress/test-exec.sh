@@ -215,6 +215,26 @@ pid_alive() {
 # stop_daemon
 #	SIGTERM to DAEMON_PID only (never by name), waits up to 10 s, then
 #	SIGKILL.  Safe to call when no daemon runs.  Run at exit anyway.
+# The daemon runs with StrictModes yes (the default) in every test, so its
+# files must sit below directories only root can write.  A checkout or
+# build made under umask 002 would make every daemon refuse to start; say
+# why once, plainly.
+_strict_dirs_check() {
+	_d=$OBJ
+	while :; do
+		set -- $(stat -c '%u %a' "$_d")
+		_v=$((0$2))
+		if [ "$1" != 0 ] ||
+		    { [ $((_v & 18)) -ne 0 ] && [ $((_v & 512)) -eq 0 ]; }; then
+			fatal "directory $_d (mode $2, uid $1) is writable by" \
+			    "others or not root's: StrictModes would refuse the" \
+			    "test daemon's files (chmod go-w it, or build under umask 022)"
+		fi
+		[ "$_d" = / ] && break
+		_d=$(dirname "$_d")
+	done
+}
+
 start_daemon() {
 	[ -z "$DAEMON_PID" ] || fatal "start_daemon: daemon already running"
 	daemon_setup "$@"
@@ -239,6 +259,7 @@ start_daemon() {
 
 daemon_setup() {
 	need_prog "$METASAFED" "$WORKER" "$METASAFE_KEYGEN"
+	_strict_dirs_check
 	DAEMON_PORT=${DAEMON_PORT:-$(pick_port)}
 	[ -n "$DAEMON_PORT" ] || fatal "start_daemon: no port"
 	mkdir -p "$OBJ/keys" "$OBJ/empty" "$OBJ/store"

@@ -980,6 +980,7 @@ test_identity_types(void **state)
 	snprintf(path, sizeof(path), "%s/garbage", tmpdir);
 	write_file(path, "-----BEGIN PRIVATE KEY-----\nAAAA\n"
 	    "-----END PRIVATE KEY-----\n");
+	assert_int_equal(chmod(path, 0600), 0);
 	assert_int_equal(metasafe_key_load(path, NULL, &k),
 	    METASAFE_ERR_IDENTITY);
 	assert_null(k);
@@ -991,6 +992,46 @@ test_identity_types(void **state)
 	EVP_PKEY_free(rsa);
 	EVP_PKEY_free(x);
 	EVP_PKEY_free(cakey);
+	rm_tmpdir();
+}
+
+/* A key file open to group or others is refused before it is read. */
+static void
+test_identity_perms(void **state)
+{
+	static const mode_t bad[] = { 0640, 0604, 0644, 0660, 0602, 0610,
+	    0601, 0666 };
+	struct metasafe_key *k = NULL;
+	EVP_PKEY *ed = NULL;
+	char path[512];
+	size_t i;
+
+	mk_tmpdir();
+	assert_int_equal(ms_pkey_generate(MS_KEY_ED25519, &ed), 0);
+	snprintf(path, sizeof(path), "%s/id", tmpdir);
+	assert_int_equal(ms_key_save_private(path, ed, NULL), 0);
+	assert_int_equal(metasafe_key_load(path, NULL, &k), 0);
+	metasafe_key_free(k);
+	k = NULL;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(chmod(path, bad[i]), 0);
+		assert_int_equal(metasafe_key_load(path, NULL, &k),
+		    METASAFE_ERR_KEY_PERMISSIONS);
+		assert_null(k);
+	}
+	/* Owner bits alone are fine, whatever they are. */
+	assert_int_equal(chmod(path, 0400), 0);
+	assert_int_equal(metasafe_key_load(path, NULL, &k), 0);
+	metasafe_key_free(k);
+	k = NULL;
+	assert_int_equal(chmod(path, 0700), 0);
+	assert_int_equal(metasafe_key_load(path, NULL, &k), 0);
+	metasafe_key_free(k);
+	/* A local error: exit code 1, with its own message. */
+	assert_int_equal(metasafe_exit_code(METASAFE_ERR_KEY_PERMISSIONS), 1);
+	assert_non_null(strstr(metasafe_strerror(METASAFE_ERR_KEY_PERMISSIONS),
+	    "group or others"));
+	EVP_PKEY_free(ed);
 	rm_tmpdir();
 }
 
@@ -1896,6 +1937,7 @@ main(void)
 		cmocka_unit_test(test_opts_algs),
 		cmocka_unit_test(test_acl_sensitive_parse),
 		cmocka_unit_test(test_identity_types),
+		cmocka_unit_test(test_identity_perms),
 		cmocka_unit_test(test_server_cert_check),
 		cmocka_unit_test(test_e2e_server_cert),
 		cmocka_unit_test(test_e2e_x509_client),
