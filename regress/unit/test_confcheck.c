@@ -214,7 +214,8 @@ good_conf(struct servconf *c, char *cfg, size_t cfglen)
 	mkdirm("etc", 0755, p, sizeof(p));
 	mkfile("etc/config", 0644, cfg, cfglen);
 	mkfile("etc/sig", 0600, p, sizeof(p));
-	c->host_key_file = strdup(p);
+	c->host_key_files[0] = strdup(p);
+	c->nhost_keys = 1;
 	mkfile("etc/kex", 0600, p, sizeof(p));
 	c->host_kex_key_file = strdup(p);
 	mkfile("etc/store", 0600, p, sizeof(p));
@@ -242,17 +243,17 @@ test_run(void **state)
 	assert_int_equal(confcheck_run(&c, cfg, err, sizeof(err)), 0);
 
 	/* A private key readable by others, named with its keyword. */
-	assert_int_equal(chmod(c.host_key_file, 0644), 0);
+	assert_int_equal(chmod(c.host_key_files[0], 0644), 0);
 	snprintf(want, sizeof(want), "HostKey %s: bad ownership or modes "
 	    "(0644, owner uid 0): must be owned by root and not accessible by "
-	    "group or others", c.host_key_file);
+	    "group or others", c.host_key_files[0]);
 	expect_err(confcheck_run(&c, cfg, err, sizeof(err)), err, want);
 	assert_int_equal(strncmp(err, "HostKey ", 8), 0);
 	/* StrictModes no: not looked at. */
 	c.strict_modes = 0;
 	assert_int_equal(confcheck_run(&c, cfg, err, sizeof(err)), 0);
 	c.strict_modes = 1;
-	assert_int_equal(chmod(c.host_key_file, 0600), 0);
+	assert_int_equal(chmod(c.host_key_files[0], 0600), 0);
 
 	assert_int_equal(chmod(c.store_key_file, 0640), 0);
 	expect_err(confcheck_run(&c, cfg, err, sizeof(err)), err,
