@@ -23,20 +23,25 @@
 #include "hostkeys.h"
 #include "log.h"
 #include "mon.h"
+#include "pathnames.h"
 #include "principals.h"
 #include "server.h"
 #include "servconf.h"
 #include "store.h"
+#include "version.h"
 
 extern char **environ;
 
 static const char *pidfile_written;
 
+/* -h: usage on stdout, exit 0; a usage error: on stderr, exit 1. */
 static void __attribute__((noreturn))
-usage(void)
+usage(int help)
 {
-	fprintf(stderr, "usage: metasafed [-DdTt] [-E log_file] -f config_file\n");
-	exit(1);
+	fprintf(help ? stdout : stderr,
+	    "usage: metasafed [-DdhTtV] [-E log_file] [-f config_file]\n"
+	    "  (default config_file " MS_PATH_CONFIG ")\n");
+	exit(help ? 0 : 1);
 }
 
 static void
@@ -167,12 +172,12 @@ main(int argc, char **argv)
 	struct mon_ctx ctx;
 	struct ms_store *store = NULL;
 	struct ms_certs *certs = NULL;
-	const char *config = NULL, *logfile = NULL;
+	const char *config = MS_PATH_CONFIG, *logfile = NULL;
 	char err[1024];
 	int ch, foreground = 0, debug = 0, test_only = 0, dump = 0, r;
 
 	setproctitle_init(argc, argv, environ);
-	while ((ch = getopt(argc, argv, "DdE:Ttf:")) != -1) {
+	while ((ch = getopt(argc, argv, "DdE:hTtVf:")) != -1) {
 		switch (ch) {
 		case 'D':
 			foreground = 1;
@@ -193,12 +198,16 @@ main(int argc, char **argv)
 		case 'f':
 			config = optarg;
 			break;
+		case 'h':
+			usage(1);
+		case 'V':
+			exit(ms_version_print("metasafed") == 0 ? 0 : 1);
 		default:
-			usage();
+			usage(0);
 		}
 	}
-	if (config == NULL || optind != argc)
-		usage();
+	if (optind != argc)
+		usage(0);
 
 	/* -E: log lines go to this file (as with sshd), also once detached. */
 	if (logfile != NULL && open_logfile(logfile) != 0)
