@@ -27,6 +27,7 @@
 #include "metasafe.h"
 #include "nameesc.h"
 #include "path.h"
+#include "version.h"
 
 #define EXIT_USAGE	1
 
@@ -39,6 +40,7 @@ usage(void)
 	fprintf(stderr,
 "usage: metasafe [-v] [-H host] [-p port] [-i identity] [-o option=value]\n"
 "                command [arguments]\n"
+"       metasafe -V                   print the version\n"
 "commands:\n"
 "    get PATH RECORD               print a record's value (raw bytes)\n"
 "    set [-s] [-f FILE] PATH RECORD\n"
@@ -659,7 +661,7 @@ main(int argc, char **argv)
 	/* The library uses MSG_NOSIGNAL; stdout to a closed pipe is ours. */
 	signal(SIGPIPE, SIG_IGN);
 	metasafe_opts_init(&opts);
-	while ((ch = getopt(argc, argv, "+H:p:i:o:vh")) != -1) {
+	while ((ch = getopt(argc, argv, "+H:p:i:o:vhV")) != -1) {
 		switch (ch) {
 		case 'H':
 			opts.host = optarg;
@@ -684,6 +686,8 @@ main(int argc, char **argv)
 		case 'v':
 			verbose++;
 			break;
+		case 'V':
+			exit(ms_version_print("metasafe") == 0 ? 0 : EXIT_USAGE);
 		default:
 			usage();
 		}

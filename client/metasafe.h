@@ -38,6 +38,15 @@
 extern "C" {
 #endif
 
+/*
+ * The release: METASAFE_VERSION is the one place the version is written
+ * (the build reads it from here for every program's -V and for
+ * metasafe.pc).  METASAFE_VERSION_NUMBER is 0xMMmmpp, for #if checks;
+ * metasafe_version() is the version of the library actually loaded.
+ */
+#define METASAFE_VERSION		"0.9.0"
+#define METASAFE_VERSION_NUMBER		0x000900
+
 #define METASAFE_DEFAULT_PORT		"7439"
 #define METASAFE_DEFAULT_CIPHERS	"aes256-gcm,chacha20-poly1305"
 #define METASAFE_DEFAULT_KEX		"x25519-hybrid"
@@ -224,6 +233,9 @@ int	metasafe_last_status(const struct metasafe_conn *conn);
 const char *metasafe_notice(const struct metasafe_conn *conn);
 /* The negotiated cipher name, e.g. "aes256-gcm"; NULL before the handshake. */
 const char *metasafe_cipher(const struct metasafe_conn *conn);
+
+/* The library's version, "0.9.0" (METASAFE_VERSION when it was built). */
+const char *metasafe_version(void);
 
 const char *metasafe_strerror(int err);
 /* CLI exit code for an error: 0 ok, 1 local, 2 connection, 3 auth, 4 denied,

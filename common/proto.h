@@ -6,7 +6,7 @@
 #define MS_PROTO_H
 
 #define MS_PROTO_VERSION	0x0001
-#define MS_SERVER_VERSION_STRING "metasafe-0.1"
+/* The STATUS answer names the server as ms_server_version() (version.h). */
 
 /* 2. Frame types on the network. */
 #define MS_FRAME_CLIENT_HELLO	0x01

@@ -23,6 +23,8 @@
 #include "keyfile.h"
 #include "kg.h"
 #include "log.h"
+#include "pathnames.h"
+#include "version.h"
 
 /* Exit codes; documented in usage(). */
 #define EXIT_OK			0
@@ -33,7 +35,7 @@
 #define EXIT_KEYTYPE		5
 
 #define PASSPHRASE_MAX		1024
-#define DEFAULT_HOSTKEY_DIR	"/etc/metasafe"
+#define DEFAULT_HOSTKEY_DIR	MS_PATH_CONFDIR
 #define USER_KEY_DIR		".metasafe"
 
 static const char *progname = "metasafe-keygen";
@@ -69,6 +71,7 @@ usage(void)
 "       %s -k -s cakey [-S cacert] -f crlfile [-z serial] [-V days]\n"
 "       %s -F host [-q] [-f known_hosts_file]\n"
 "       %s -R host [-q] [-f known_hosts_file]\n"
+"       %s -V\n"
 "\n"
 "  -t type   key type: ed25519 (default), x25519, ecdsa-p256, ecdsa-p384,\n"
 "            rsa\n"
@@ -106,12 +109,13 @@ usage(void)
 "            [HOST]:PORT), each after \"# Host host found: line N\"\n"
 "  -R host   remove host from known_hosts (the original is kept as\n"
 "            FILE.old); -f default ~/.metasafe/known_hosts\n"
+"  -V        alone: print the version and exit\n"
 "\n"
 "exit status: 0 success, 1 usage or other error (-F, -R: host not\n"
 "found), 2 file already exists, 3 incorrect or missing passphrase,\n"
 "4 invalid key file format, 5 unknown key type\n",
 	    progname, progname, progname, progname, progname, progname,
-	    progname, progname, progname);
+	    progname, progname, progname, progname);
 	exit(EXIT_GENERAL);
 }
 
@@ -725,6 +729,9 @@ main(int argc, char **argv)
 	o.type = MS_KEY_ED25519;
 	o.kgtype = KG_KEY_ED25519;
 	ms_log_init(progname, MS_LOG_INFO, 1, -1);
+	/* -V takes a validity elsewhere; alone it asks for the version. */
+	if (argc == 2 && strcmp(argv[1], "-V") == 0)
+		exit(ms_version_print(progname) == 0 ? EXIT_OK : EXIT_GENERAL);
 
 	while ((ch = getopt(argc, argv,
 	    "AC:b:cd:F:f:hI:klN:n:P:qR:S:s:t:u:V:yz:")) != -1) {

@@ -30,10 +30,12 @@
 #include "log.h"
 #include "mon.h"
 #include "notify.h"
+#include "pathnames.h"
 #include "principals.h"
 #include "server.h"
 #include "servconf.h"
 #include "store.h"
+#include "version.h"
 
 extern char **environ;
 
@@ -59,12 +61,14 @@ static struct {
 	const char *pidfile;
 } st = { -1, -1, -1, NULL };
 
+/* -h: usage on stdout, exit 0; a usage error: on stderr, exit 1. */
 static void __attribute__((noreturn))
-usage(void)
+usage(int help)
 {
-	fprintf(stderr, "usage: metasafed [-DdeTt] [-E log_file] "
-	    "-f config_file\n");
-	exit(MSD_EXIT_CONFIG);
+	fprintf(help ? stdout : stderr,
+	    "usage: metasafed [-DdehTtV] [-E log_file] [-f config_file]\n"
+	    "  (default config_file " MS_PATH_CONFIG ")\n");
+	exit(help ? 0 : MSD_EXIT_CONFIG);
 }
 
 /* Remove the PidFile only when this process holds its lock. */
@@ -476,14 +480,14 @@ main(int argc, char **argv)
 	struct mon_ctx ctx;
 	struct ms_store *store = NULL;
 	struct ms_certs *certs = NULL;
-	const char *config = NULL, *logfile = NULL;
+	const char *config = MS_PATH_CONFIG, *logfile = NULL;
 	char err[1024];
 	int ch, foreground = 0, debug = 0, test_only = 0, dump = 0, r;
 	int log_stderr = 0;
 
 	setproctitle_init(argc, argv, environ);
 	notify_init();
-	while ((ch = getopt(argc, argv, "DdeE:Ttf:")) != -1) {
+	while ((ch = getopt(argc, argv, "DdeE:hTtVf:")) != -1) {
 		switch (ch) {
 		case 'D':
 			foreground = 1;
@@ -508,12 +512,16 @@ main(int argc, char **argv)
 		case 'f':
 			config = optarg;
 			break;
+		case 'h':
+			usage(1);
+		case 'V':
+			exit(ms_version_print("metasafed") == 0 ? 0 : 1);
 		default:
-			usage();
+			usage(0);
 		}
 	}
-	if (config == NULL || optind != argc)
-		usage();
+	if (optind != argc)
+		usage(0);
 
 	setup_logging(debug, log_stderr, test_only || dump, logfile);
 	servconf_init(&conf);

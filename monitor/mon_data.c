@@ -28,6 +28,7 @@
 #include "proto.h"
 #include "servconf.h"
 #include "store.h"
+#include "version.h"
 
 /* One decoded request: every field a data request may carry. */
 struct data_req {
@@ -544,7 +545,7 @@ mon_status(const struct mon_ctx *ctx, struct mon_worker *w, struct msbuf *req,
 	if ((r = req_end(req)) != 0 ||
 	    (r = msbuf_put_u32(resp, MS_ST_OK)) != 0 ||
 	    (r = msbuf_put_cstring(resp, w->principal)) != 0 ||
-	    (r = msbuf_put_cstring(resp, MS_SERVER_VERSION_STRING)) != 0)
+	    (r = msbuf_put_cstring(resp, ms_server_version())) != 0)
 		return r;
 	return 0;
 }

@@ -23,6 +23,7 @@
 #include "errors.h"
 #include "log.h"
 #include "path.h"
+#include "pathnames.h"
 #include "proto.h"
 #include "record.h"
 #include "certs.h"
@@ -30,9 +31,6 @@
 #include "sigalg.h"
 
 #define CONF_LINE_MAX	4096
-#define CONF_DEFAULT_USER	"nobody"
-#define CONF_DEFAULT_CHROOT	"/var/empty/metasafe"
-#define CONF_DEFAULT_PIDFILE	"/run/metasafed.pid"
 
 enum conf_kw {
 	KW_LISTEN, KW_PORT, KW_HOSTKEY, KW_HOSTKEXKEY, KW_STOREKEY, KW_STOREDIR,
@@ -530,36 +528,40 @@ check_policy(struct conf_ctx *ctx, struct servconf *c)
 }
 
 static int
+set_default(char **dst, const char *value)
+{
+	if (*dst == NULL && (*dst = strdup(value)) == NULL)
+		return MS_ERR_ALLOC;
+	return 0;
+}
+
+static int
 apply_defaults(struct conf_ctx *ctx, struct servconf *c)
 {
+	int r;
+
 	ctx->line = 0;
 	if (c->nlisten == 0 &&
 	    (c->listen_addrs[c->nlisten++] = strdup("127.0.0.1")) == NULL)
 		return MS_ERR_ALLOC;
 	if (c->port == -1)
 		c->port = MS_DEFAULT_PORT;
-	if (c->nhost_keys == 0)
-		return conf_error(ctx, "HostKey is required");
-	if (c->host_kex_key_file == NULL)
-		return conf_error(ctx, "HostKexKey is required");
-	if (c->store_key_file == NULL)
-		return conf_error(ctx, "StoreKey is required");
-	if (c->store_dir == NULL)
-		return conf_error(ctx, "StoreDirectory is required");
-	if (c->principals_file == NULL)
-		return conf_error(ctx, "AuthorizedPrincipalsFile is required");
-	if (c->privsep_user == NULL &&
-	    (c->privsep_user = strdup(CONF_DEFAULT_USER)) == NULL)
-		return MS_ERR_ALLOC;
-	if (c->privsep_chroot == NULL &&
-	    (c->privsep_chroot = strdup(CONF_DEFAULT_CHROOT)) == NULL)
-		return MS_ERR_ALLOC;
-	if (c->pid_file == NULL &&
-	    (c->pid_file = strdup(CONF_DEFAULT_PIDFILE)) == NULL)
-		return MS_ERR_ALLOC;
-	if (c->worker_path == NULL &&
-	    (c->worker_path = strdup(MS_BUILDDIR "/metasafe-worker")) == NULL)
-		return MS_ERR_ALLOC;
+	/* Every path defaults to the install paths (pathnames.h). */
+	if (c->nhost_keys == 0) {
+		if ((c->host_key_files[0] = strdup(MS_PATH_HOST_KEY)) == NULL)
+			return MS_ERR_ALLOC;
+		c->nhost_keys = 1;
+	}
+	if ((r = set_default(&c->host_kex_key_file,
+	    MS_PATH_HOST_KEX_KEY)) != 0 ||
+	    (r = set_default(&c->store_key_file, MS_PATH_STORE_KEY)) != 0 ||
+	    (r = set_default(&c->store_dir, MS_PATH_STORE_DIR)) != 0 ||
+	    (r = set_default(&c->principals_file, MS_PATH_PRINCIPALS)) != 0 ||
+	    (r = set_default(&c->privsep_user, MS_PRIVSEP_USER)) != 0 ||
+	    (r = set_default(&c->privsep_chroot, MS_PATH_CHROOT)) != 0 ||
+	    (r = set_default(&c->pid_file, MS_PATH_PIDFILE)) != 0 ||
+	    (r = set_default(&c->worker_path, MS_PATH_WORKER)) != 0)
+		return r;
 	if (c->max_sessions == -1)
 		c->max_sessions = 100;
 	if (c->per_source_max_startups == -1)

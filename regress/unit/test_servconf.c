@@ -21,6 +21,7 @@
 #include "log.h"
 #include "principals.h"
 #include "proto.h"
+#include "pathnames.h"
 #include "servconf.h"
 #include "sigalg.h"
 
@@ -91,6 +92,44 @@ dump(const struct servconf *c, char *out, size_t len)
 	assert_non_null(fp);
 	servconf_dump(fp, c);
 	assert_int_equal(fclose(fp), 0);
+}
+
+/*
+ * An empty file is a complete configuration: every path comes from the
+ * install paths (pathnames.h), the workers' user is _metasafe.  Checked
+ * through the -T output, which is what an operator sees.
+ */
+static void
+test_path_defaults(void **state)
+{
+	static const char *want[] = {
+		"hostkey " MS_PATH_HOST_KEY "\n",
+		"hostkexkey " MS_PATH_HOST_KEX_KEY "\n",
+		"storekey " MS_PATH_STORE_KEY "\n",
+		"storedirectory " MS_PATH_STORE_DIR "\n",
+		"authorizedprincipalsfile " MS_PATH_PRINCIPALS "\n",
+		"privsepuser _metasafe\n",
+		"privsepchroot " MS_PATH_CHROOT "\n",
+		"pidfile " MS_PATH_PIDFILE "\n",
+		"workerpath " MS_PATH_WORKER "\n",
+	};
+	struct servconf c;
+	char err[512], *out = NULL;
+	size_t i, outlen = 0;
+	FILE *f;
+
+	assert_int_equal(load("", &c, err, sizeof(err)), 0);
+	assert_non_null(f = open_memstream(&out, &outlen));
+	servconf_dump(f, &c);
+	assert_int_equal(fclose(f), 0);
+	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		if (strstr(out, want[i]) == NULL)
+			fail_msg("-T lacks \"%s\" in:\n%s", want[i], out);
+	}
+	/* Nothing points into the build tree. */
+	assert_null(strstr(out, "/build/"));
+	free(out);
+	servconf_free(&c);
 }
 
 static void
@@ -374,6 +413,7 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_path_defaults),
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_policy_keywords),
 		cmocka_unit_test(test_policy_errors),

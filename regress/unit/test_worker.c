@@ -45,6 +45,7 @@
 #include "proto.h"
 #include "record.h"
 #include "schedule.h"
+#include "version.h"
 #include "worker/monwrap.h"
 #include "worker/worker.h"
 
@@ -479,7 +480,7 @@ mon_data(struct fake_mon *m, uint8_t type, struct msbuf *req,
 	case MS_MON_STATUS:
 		r |= msbuf_put_u32(ans, MS_ST_OK);
 		r |= msbuf_put_cstring(ans, "alice");
-		r |= msbuf_put_cstring(ans, MS_SERVER_VERSION_STRING);
+		r |= msbuf_put_cstring(ans, ms_server_version());
 		break;
 	default:
 		mon_exit(m, 1);
@@ -1191,7 +1192,7 @@ test_handshake_ok(void **state)
 	assert_int_equal(c.sh.cipher, MS_CIPHER_AES256_GCM);
 	assert_int_equal(cl_request(&c, MS_MSG_STATUS, NULL, res), MS_ST_OK);
 	assert_int_equal(msbuf_get_cstring(res, &s, NULL, 64), 0);
-	assert_string_equal(s, MS_SERVER_VERSION_STRING);
+	assert_string_equal(s, ms_server_version());
 	free(s);
 	assert_int_equal(msbuf_get_cstring(res, &s, NULL, 64), 0);
 	assert_string_equal(s, "alice");
