@@ -404,9 +404,11 @@ test_host_keys(void **state)
 	    "than once");
 	expect_error(BASE "HostKey /a\nHostKey /b\nHostKey /c\nHostKey /d\n",
 	    ":9: too many HostKey lines (at most 4)");
-	expect_error("HostKexKey /k/kex\nStoreKey /k/store\n"
-	    "StoreDirectory /s\nAuthorizedPrincipalsFile /p\n",
-	    "HostKey is required");
+	/* No HostKey line: one, the install default. */
+	assert_int_equal(load("HostKexKey /k/kex\n", &c, err, sizeof(err)), 0);
+	assert_int_equal(c.nhost_keys, 1);
+	assert_string_equal(c.host_key_files[0], MS_PATH_HOST_KEY);
+	servconf_free(&c);
 }
 
 int
