@@ -207,67 +207,15 @@ mkdir_parents(const char *dir, char *err, size_t errlen)
 }
 
 /*
- * The worker's root: created with its parents when missing; a real
- * directory (not a symlink), root-owned, not group or world writable, and
- * holding no entry at all.
+ * The worker's root: created with its parents when missing, then held to
+ * what -t checks (confcheck_chroot: a real, root-owned, empty directory).
  */
 static int
 check_chroot(const char *dir, char *err, size_t errlen)
 {
-	struct stat sb;
-	struct dirent *de;
-	DIR *d;
-	int fd;
-
-	if (mkdir_parents(dir, err, errlen) != 0)
+	if (mkdir_parents(dir, err, errlen) != 0 ||
+	    confcheck_chroot(dir, err, errlen) != 0)
 		return -1;
-	if (lstat(dir, &sb) == -1) {
-		snprintf(err, errlen, "PrivsepChroot %s: %s", dir,
-		    strerror(errno));
-		return -1;
-	}
-	if (!S_ISDIR(sb.st_mode)) {
-		snprintf(err, errlen, "PrivsepChroot %s: not a directory%s",
-		    dir, S_ISLNK(sb.st_mode) ? " (a symbolic link)" : "");
-		return -1;
-	}
-	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-	    O_CLOEXEC)) == -1 || fstat(fd, &sb) == -1) {
-		snprintf(err, errlen, "PrivsepChroot %s: %s", dir,
-		    strerror(errno));
-		if (fd != -1)
-			close(fd);
-		return -1;
-	}
-	if (sb.st_uid != 0 || (sb.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
-		snprintf(err, errlen, "PrivsepChroot %s: must be owned by root "
-		    "and not group or world writable", dir);
-		close(fd);
-		return -1;
-	}
-	if ((d = fdopendir(fd)) == NULL) {
-		snprintf(err, errlen, "PrivsepChroot %s: %s", dir,
-		    strerror(errno));
-		close(fd);
-		return -1;
-	}
-	errno = 0;
-	while ((de = readdir(d)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 ||
-		    strcmp(de->d_name, "..") == 0)
-			continue;
-		snprintf(err, errlen, "PrivsepChroot %s: must be empty, but "
-		    "holds \"%s\"", dir, de->d_name);
-		closedir(d);
-		return -1;
-	}
-	if (errno != 0) {
-		snprintf(err, errlen, "PrivsepChroot %s: %s", dir,
-		    strerror(errno));
-		closedir(d);
-		return -1;
-	}
-	closedir(d);
 	return 0;
 }
 
@@ -318,6 +266,28 @@ static void
 conf_warning(const char *msg, void *arg)
 {
 	logit("warning: %s", msg);
+}
+
+/*
+ * The file-system checks that -t shares with start-up (confcheck.h), each
+ * failing with the exit status of its class, as it would at start-up.
+ */
+static void
+confcheck_or_exit(const struct servconf *c, const char *config)
+{
+	static const int code[] = {
+		[CONFCHECK_FILES] = MSD_EXIT_CONFIG,
+		[CONFCHECK_PIDFILE] = MSD_EXIT_PIDFILE,
+		[CONFCHECK_STORE] = MSD_EXIT_STORE,
+		[CONFCHECK_CHROOT] = MSD_EXIT_CHROOT,
+	};
+	char err[1024];
+	int what = CONFCHECK_FILES;
+
+	if (confcheck_run(c, config, &what, err, sizeof(err)) == 0)
+		return;
+	fprintf(stderr, "metasafed: %s\n", err);
+	exit(code[what]);
 }
 
 /* HostKey lines after the first: loaded and checked, never used to sign. */
@@ -542,10 +512,7 @@ main(int argc, char **argv)
 		exit(0);
 	}
 	/* The same checks for -t and start-up: -t means it. */
-	if (confcheck_run(&conf, config, err, sizeof(err)) != 0) {
-		fprintf(stderr, "metasafed: %s\n", err);
-		exit(MSD_EXIT_CONFIG);
-	}
+	confcheck_or_exit(&conf, config);
 	if (hostkeys_load(&keys, conf.host_key_files[0],
 	    conf.host_kex_key_file, conf.store_key_file, err,
 	    sizeof(err)) != 0 ||
