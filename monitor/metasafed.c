@@ -27,6 +27,8 @@
 #include "server.h"
 #include "servconf.h"
 #include "store.h"
+#include "storekeys.h"
+#include "instance.h"
 
 extern char **environ;
 
@@ -170,6 +172,7 @@ main(int argc, char **argv)
 	const char *config = NULL, *logfile = NULL;
 	char err[1024];
 	int ch, foreground = 0, debug = 0, test_only = 0, dump = 0, r;
+	int lock_fd = -1;
 
 	setproctitle_init(argc, argv, environ);
 	while ((ch = getopt(argc, argv, "DdE:Ttf:")) != -1) {
@@ -223,7 +226,9 @@ main(int argc, char **argv)
 		exit(0);
 	}
 	if (hostkeys_load(&keys, conf.host_key_file, conf.host_kex_key_file,
-	    conf.store_key_file, err, sizeof(err)) != 0 ||
+	    conf.store_key_files, conf.nstore_keys, err, sizeof(err)) != 0 ||
+	    store_keys_check(conf.store_dir, conf.store_key_files, &keys, err,
+	    sizeof(err)) != 0 ||
 	    principals_load(conf.principals_file, &principals, err,
 	    sizeof(err)) != 0 ||
 	    load_certificates(&conf, &keys, &certs, err, sizeof(err)) != 0 ||
@@ -248,11 +253,14 @@ main(int argc, char **argv)
 		    "separation needs chroot and setuid");
 	if (check_chroot(conf.privsep_chroot, err, sizeof(err)) != 0)
 		fatal("%s", err);
-	if ((r = ms_store_open(conf.store_dir, keys.store_key, 0,
-	    &store)) != 0)
+	if (instance_lock(conf.store_dir, &lock_fd, err, sizeof(err)) != 0)
+		fatal("%s", err);
+	if ((r = ms_store_open_keys(conf.store_dir,
+	    (const u_char (*)[MS_STORE_KEY_LEN])keys.store_keys,
+	    keys.nstore_keys, conf.store_max_size, 0, &store)) != 0)
 		fatal_fr(r, "StoreDirectory %s", conf.store_dir);
-	/* The store holds its own copy; the monitor's can go now. */
-	OPENSSL_cleanse(keys.store_key, sizeof(keys.store_key));
+	/* The store holds its own copies; the monitor's can go now. */
+	OPENSSL_cleanse(keys.store_keys, sizeof(keys.store_keys));
 	if ((r = server_listen(&conf)) != 0)
 		fatal("cannot listen");
 	if (!foreground && daemon(0, logfile != NULL) == -1)

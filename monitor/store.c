@@ -92,6 +92,7 @@ struct ms_store {
 	MDB_dbi	 dirents;
 	MDB_dbi	 records;
 	int	 rdonly;
+	int	 nokeycheck;
 	int	 map_full;	/* MDB_MAP_FULL seen in this write transaction */
 	size_t	 nkeys;
 	u_char	 keys[MS_STORE_KEYS_MAX][MS_STORE_KEY_LEN];
@@ -955,6 +956,8 @@ check_keys(struct ms_store *s, MDB_txn *txn, int created)
 	char want[MS_STORE_KCV_STRLEN + 1];
 	int r;
 
+	if (s->nokeycheck)
+		return 0;
 	memset(&ks, 0, sizeof(ks));
 	ks.s = s;
 	if ((r = kcv_each(s, txn, kcv_scan_cb, &ks)) != 0)
@@ -1081,7 +1084,9 @@ ms_store_open_keys(const char *dir, const u_char keys[][MS_STORE_KEY_LEN],
 	if (sp != NULL)
 		*sp = NULL;
 	if (dir == NULL || keys == NULL || sp == NULL || nkeys == 0 ||
-	    nkeys > MS_STORE_KEYS_MAX || (flags & ~MS_STORE_RDONLY) != 0)
+	    nkeys > MS_STORE_KEYS_MAX ||
+	    (flags & ~(MS_STORE_RDONLY | MS_STORE_NOKEYCHECK)) != 0 ||
+	    ((flags & MS_STORE_NOKEYCHECK) && !(flags & MS_STORE_RDONLY)))
 		return MS_ERR_INVALID_ARGUMENT;
 	if (mapsize == 0 && (flags & MS_STORE_RDONLY) == 0)
 		mapsize = MS_STORE_MAPSIZE_DEFAULT;
@@ -1090,6 +1095,7 @@ ms_store_open_keys(const char *dir, const u_char keys[][MS_STORE_KEY_LEN],
 	if ((s = calloc(1, sizeof(*s))) == NULL)
 		return MS_ERR_ALLOC;
 	s->rdonly = (flags & MS_STORE_RDONLY) != 0;
+	s->nokeycheck = (flags & MS_STORE_NOKEYCHECK) != 0;
 	s->nkeys = nkeys;
 	for (i = 0; i < nkeys; i++) {
 		memcpy(s->keys[i], keys[i], MS_STORE_KEY_LEN);

@@ -41,6 +41,7 @@
 
 /* ms_store_open_keys() flags. */
 #define MS_STORE_RDONLY		0x01	/* MDB_RDONLY; never creates or records */
+#define MS_STORE_NOKEYCHECK	0x02	/* with RDONLY: skip the KCV rule */
 
 enum ms_store_status {
 	MS_STORE_OK = 0,
