@@ -1249,7 +1249,10 @@ ms_store_get(struct ms_store *s, const char *path, const char *name,
 	if ((r = record_decode(s, path, name, &dv, out)) != 0) {
 		error("store: cannot read record \"%s\" of %s: %s", name, path,
 		    r == MS_ERR_MAC_INVALID ?
-		    "wrong store key or damaged value" : ms_err(r));
+		    "wrong store key or damaged value" :
+		    r == MS_ERR_STORE_KEY_MISMATCH ?
+		    "sealed under a StoreKey that is not configured" :
+		    ms_err(r));
 		st = MS_STORE_ERROR;
 	}
  out:
