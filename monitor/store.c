@@ -743,7 +743,13 @@ txn_begin(struct ms_store *s, unsigned int flags, MDB_txn **txnp)
 		return MS_STORE_ERROR;
 	}
 	s->map_full = 0;
-	if ((rc = mdb_txn_begin(s->env, NULL, flags, txnp)) != 0) {
+	rc = mdb_txn_begin(s->env, NULL, flags, txnp);
+	if (rc == MDB_MAP_RESIZED) {
+		/* Another process (metasafe-admin) grew the map: adopt it. */
+		if ((rc = mdb_env_set_mapsize(s->env, 0)) == 0)
+			rc = mdb_txn_begin(s->env, NULL, flags, txnp);
+	}
+	if (rc != 0) {
 		*txnp = NULL;
 		return lmdb_fail("begin transaction", rc);
 	}
