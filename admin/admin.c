@@ -475,7 +475,7 @@ admin_restore(struct admin_ctx *a, const char *backupdir)
 	char err[1024], src[4096], dst[4096], tmp[4096], old[4096];
 	char date[64];
 	struct stat st;
-	int fd = -1, ret, had_data;
+	int fd = -1, ret, r, had_data;
 
 	if ((ret = admin_verify(a, backupdir, 1)) != ADMIN_EXIT_OK) {
 		say("restore: %s does not verify with the configured store "
@@ -487,10 +487,13 @@ admin_restore(struct admin_ctx *a, const char *backupdir)
 		say("restore: mkdir %s: %s", dir, strerror(errno));
 		return ADMIN_EXIT_ERROR;
 	}
-	if (instance_lock(dir, &fd, err, sizeof(err)) != 0) {
-		say("restore: %s; stop metasafed first", err);
-		return errno == EWOULDBLOCK || strstr(err, "in use") ?
-		    ADMIN_EXIT_IN_USE : ADMIN_EXIT_ERROR;
+	if ((r = instance_lock(dir, &fd, err, sizeof(err))) != 0) {
+		if (r == MS_ERR_LIMIT) {
+			say("restore: %s; stop metasafed first", err);
+			return ADMIN_EXIT_IN_USE;
+		}
+		say("restore: %s", err);
+		return ADMIN_EXIT_ERROR;
 	}
 	snprintf(src, sizeof(src), "%s/data.mdb", backupdir);
 	snprintf(dst, sizeof(dst), "%s/data.mdb", dir);
