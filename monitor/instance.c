@@ -29,6 +29,12 @@ instance_lock(const char *store_dir, int *fdp, char *err, size_t errlen)
 		    store_dir);
 		return MS_ERR_INVALID_ARGUMENT;
 	}
+	/* A first start: the store creates the rest of it later. */
+	if (mkdir(store_dir, 0700) == -1 && errno != EEXIST) {
+		snprintf(err, errlen, "StoreDirectory %s: %s", store_dir,
+		    strerror(errno));
+		return MS_ERR_SYSTEM;
+	}
 	if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW,
 	    0600)) == -1) {
 		snprintf(err, errlen, "lock file %s: %s", path,
