@@ -948,6 +948,61 @@ kcv_record(struct ms_store *s, MDB_txn *txn, const u_char kcv[MS_STORE_KCV_LEN])
 	return meta_put_u64(s, txn, key, (uint64_t)time(NULL));
 }
 
+static int walk_txn(struct ms_store *, MDB_txn *, int, ms_store_walk_fn *,
+    void *, int);
+
+struct first_secure {
+	int	found;
+	int	key_index;
+};
+
+static int
+first_secure_cb(void *ctx, const struct ms_store_walk_item *it)
+{
+	struct first_secure *fs = ctx;
+
+	if (it->kind != MS_STORE_WALK_RECORD ||
+	    (it->flags & MS_REC_SECURE) == 0)
+		return 0;
+	fs->found = 1;
+	fs->key_index = it->key_index;
+	return 1;	/* stop */
+}
+
+/*
+ * A store from before check values: adopt the configured key that opens
+ * its first SECURE value (and keys[0], which seals from now on); with no
+ * SECURE value, keys[0].  No key opening it is a mismatch.
+ */
+static int
+adopt_keys(struct ms_store *s, MDB_txn *txn)
+{
+	struct first_secure fs;
+	char got[MS_STORE_KCV_STRLEN + 1];
+	int r;
+
+	memset(&fs, 0, sizeof(fs));
+	fs.key_index = -1;
+	(void)walk_txn(s, txn, 1, first_secure_cb, &fs, 0);
+	if (fs.found && fs.key_index < 0) {
+		error("store: none of the %zu configured store key(s) opens "
+		    "the store's SECURE values", s->nkeys);
+		return MS_ERR_STORE_KEY_MISMATCH;
+	}
+	if (fs.found && fs.key_index > 0) {
+		ms_store_kcv_format(s->kcvs[fs.key_index], got, sizeof(got));
+		logit("store: recorded store key check value %s (store made "
+		    "before check values were kept)", got);
+		if ((r = kcv_record(s, txn, s->kcvs[fs.key_index])) != 0)
+			return r;
+	}
+	ms_store_kcv_format(s->kcvs[0], got, sizeof(got));
+	logit("store: recorded store key check value %s (store made before "
+	    "check values were kept%s)", got, fs.found ? "" :
+	    "; no SECURE value to check it against");
+	return kcv_record(s, txn, s->kcvs[0]);
+}
+
 /*
  * The store-key rule (ARCHITECTURE.md "Store keys"): at least one
  * configured key must be recorded.  A read-write open records keys[0]
@@ -973,8 +1028,7 @@ check_keys(struct ms_store *s, MDB_txn *txn, int created)
 		if (s->rdonly)
 			return 0;
 		if (!created)
-			logit("store: recorded store key check value %s "
-			    "(store made before check values were kept)", want);
+			return adopt_keys(s, txn);
 		return kcv_record(s, txn, s->kcvs[0]);
 	}
 	if (ks.known == 0) {

@@ -35,6 +35,24 @@ cat(char *buf, size_t len, const char *s)
 	strlcat(buf, s, len);
 }
 
+struct first_secure {
+	int	found;
+	int	key_index;
+};
+
+static int
+first_secure_cb(void *ctx, const struct ms_store_walk_item *it)
+{
+	struct first_secure *fs = ctx;
+
+	if (it->kind != MS_STORE_WALK_RECORD ||
+	    (it->flags & MS_REC_SECURE) == 0)
+		return 0;
+	fs->found = 1;
+	fs->key_index = it->key_index;
+	return 1;
+}
+
 int
 store_keys_check(const char *store_dir, char *const *key_files,
     const struct hostkeys *hk, char *errbuf, size_t errlen)
@@ -43,6 +61,7 @@ store_keys_check(const char *store_dir, char *const *key_files,
 	u_char rec[MS_STORE_KEYS_MAX * 4][MS_STORE_KCV_LEN];
 	u_char kcv[MS_STORE_KCV_LEN];
 	char fmt[MS_STORE_KCV_STRLEN + 1];
+	struct first_secure fs;
 	size_t i, j, n = 0;
 	int r, ex;
 
@@ -67,9 +86,31 @@ store_keys_check(const char *store_dir, char *const *key_files,
 		    "store's key check values", store_dir);
 		return MS_ERR_INTERNAL;
 	}
+	if (n == 0) {
+		/*
+		 * Made by an earlier version: the daemon adopts the key that
+		 * opens the first SECURE value; check that one does.
+		 */
+		memset(&fs, 0, sizeof(fs));
+		fs.key_index = -1;
+		(void)ms_store_walk(s, 1, first_secure_cb, &fs);
+		ms_store_close(s);
+		if (!fs.found || fs.key_index >= 0)
+			return 0;
+		snprintf(errbuf, errlen, "StoreKey ");
+		for (i = 0; i < hk->nstore_keys; i++) {
+			if (i > 0)
+				cat(errbuf, errlen, ", ");
+			cat(errbuf, errlen, key_files[i]);
+		}
+		cat(errbuf, errlen, " cannot open the SECURE values of the "
+		    "store in ");
+		cat(errbuf, errlen, store_dir);
+		cat(errbuf, errlen, " (a store without recorded key check "
+		    "values)");
+		return MS_ERR_STORE_KEY_MISMATCH;
+	}
 	ms_store_close(s);
-	if (n == 0)
-		return 0;	/* made by an earlier version: adopted on open */
 	if (n > sizeof(rec) / sizeof(rec[0]))
 		n = sizeof(rec) / sizeof(rec[0]);
 	for (i = 0; i < hk->nstore_keys; i++) {

@@ -24,7 +24,9 @@
 #include "crypto.h"
 #include "errors.h"
 #include "keyfile.h"
+#include "monitor/hostkeys.h"
 #include "monitor/store.h"
+#include "monitor/storekeys.h"
 #include "proto.h"
 
 struct fx {
@@ -410,6 +412,123 @@ test_wrong_key_refused(void **state)
 	ms_store_close(s);
 }
 
+/* store_keys_check() with one key, named "/etc/c" (C) or "/etc/x". */
+static int
+check_with(struct fx *f, const u_char *key, char *err, size_t errlen)
+{
+	struct hostkeys hk;
+	char *files[1];
+	int r;
+
+	memset(&hk, 0, sizeof(hk));
+	memcpy(hk.store_keys[0], key, MS_STORE_KEY_LEN);
+	hk.nstore_keys = 1;
+	files[0] = key == f->c ? "/etc/c" : "/etc/x";
+	err[0] = '\0';
+	r = store_keys_check(f->dir, files, &hk, err, errlen);
+	explicit_bzero(&hk, sizeof(hk));
+	return r;
+}
+
+static void
+test_check_message(void **state)
+{
+	struct fx *f = *state;
+	struct ms_store *s;
+	u_char ka[MS_STORE_KCV_LEN], kc[MS_STORE_KCV_LEN];
+	char fa[MS_STORE_KCV_STRLEN + 1], fc[MS_STORE_KCV_STRLEN + 1];
+	char err[1024], want[1024];
+
+	/* No store yet: fine (it will be created). */
+	assert_int_equal(check_with(f, f->c, err, sizeof(err)), 0);
+	assert_int_equal(open2(f, f->a, NULL, 0, 0, &s), 0);
+	ms_store_close(s);
+	assert_int_equal(check_with(f, f->a, err, sizeof(err)), 0);
+	assert_int_equal(check_with(f, f->c, err, sizeof(err)),
+	    MS_ERR_STORE_KEY_MISMATCH);
+	assert_int_equal(ms_store_key_kcv(f->a, ka), 0);
+	assert_int_equal(ms_store_key_kcv(f->c, kc), 0);
+	ms_store_kcv_format(ka, fa, sizeof(fa));
+	ms_store_kcv_format(kc, fc, sizeof(fc));
+	snprintf(want, sizeof(want), "StoreKey /etc/c (key check value %s) "
+	    "does not match the store in %s (store expects %s)", fc, f->dir,
+	    fa);
+	assert_string_equal(err, want);
+}
+
+/* A store from before KCVs: none recorded; the first RW open adopts. */
+static void
+test_legacy_adopt(void **state)
+{
+	struct fx *f = *state;
+	struct ms_store *s;
+	u_char rec[4][MS_STORE_KCV_LEN], kb[MS_STORE_KCV_LEN];
+	MDB_env *env;
+	MDB_txn *txn;
+	MDB_dbi dbi;
+	MDB_cursor *c;
+	MDB_val k, v;
+	char err[1024];
+	size_t n;
+	int deleted = 0;
+
+	assert_int_equal(open2(f, f->a, NULL, 0, 0, &s), 0);
+	set_secure(s, "/l", "v", "legacy");
+	ms_store_close(s);
+	/* Remove every "kcv:" meta key, as an earlier version had none. */
+	assert_int_equal(mdb_env_create(&env), 0);
+	assert_int_equal(mdb_env_set_maxdbs(env, 4), 0);
+	assert_int_equal(mdb_env_open(env, f->dir, 0, 0600), 0);
+	assert_int_equal(mdb_txn_begin(env, NULL, 0, &txn), 0);
+	assert_int_equal(mdb_dbi_open(txn, "meta", 0, &dbi), 0);
+	assert_int_equal(mdb_cursor_open(txn, dbi, &c), 0);
+	while (mdb_cursor_get(c, &k, &v, MDB_FIRST) == 0) {
+		if (k.mv_size < 4 || memcmp(k.mv_data, "kcv:", 4) != 0) {
+			/* "format" sorts first: step past it. */
+			if (mdb_cursor_get(c, &k, &v, MDB_NEXT) != 0 ||
+			    k.mv_size < 4 || memcmp(k.mv_data, "kcv:", 4) != 0)
+				break;
+		}
+		assert_int_equal(mdb_cursor_del(c, 0), 0);
+		deleted++;
+	}
+	mdb_cursor_close(c);
+	assert_int_equal(mdb_txn_commit(txn), 0);
+	mdb_env_close(env);
+	assert_int_equal(deleted, 1);
+
+	/* The start-up / -t check: C opens nothing, A does. */
+	assert_int_equal(check_with(f, f->c, err, sizeof(err)),
+	    MS_ERR_STORE_KEY_MISMATCH);
+	assert_non_null(strstr(err, "StoreKey /etc/c cannot open the SECURE "
+	    "values of the store in "));
+	assert_int_equal(check_with(f, f->a, err, sizeof(err)), 0);
+	/* Read-only: nothing to check against, nothing recorded. */
+	assert_int_equal(open2(f, f->b, NULL, MS_STORE_RDONLY, 0, &s), 0);
+	assert_int_equal(ms_store_recorded_kcvs(s, rec, 4, &n), MS_STORE_OK);
+	assert_int_equal(n, 0);
+	ms_store_close(s);
+	/* Read-write with C alone: it opens no SECURE value, refused. */
+	s = NULL;
+	assert_int_equal(open2(f, f->c, NULL, 0, 0, &s),
+	    MS_ERR_STORE_KEY_MISMATCH);
+	assert_null(s);
+	/* B then A: A opens the value, so A and B (which seals) are kept. */
+	assert_int_equal(open2(f, f->b, f->a, 0, 0, &s), 0);
+	assert_int_equal(ms_store_recorded_kcvs(s, rec, 4, &n), MS_STORE_OK);
+	assert_int_equal(n, 2);
+	assert_int_equal(ms_store_key_kcv(f->b, kb), 0);
+	assert_true(memcmp(rec[0], kb, sizeof(kb)) == 0 ||
+	    memcmp(rec[1], kb, sizeof(kb)) == 0);
+	get_is(s, "/l", "v", "legacy");
+	ms_store_close(s);
+	/* From now on the rule applies: C alone is refused, A accepted. */
+	assert_int_equal(open2(f, f->c, NULL, 0, 0, &s),
+	    MS_ERR_STORE_KEY_MISMATCH);
+	assert_int_equal(open2(f, f->a, NULL, 0, 0, &s), 0);
+	ms_store_close(s);
+}
+
 static void
 test_rdonly_missing(void **state)
 {
@@ -473,6 +592,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_format1_and_rotation,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_wrong_key_refused,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_check_message,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_legacy_adopt,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rdonly_missing,
 		    setup, teardown),
