@@ -100,6 +100,7 @@ extern "C" {
 #define METASAFE_ERR_SERVER_TIMEOUT	-113
 #define METASAFE_ERR_LIMIT_REACHED	-114
 #define METASAFE_ERR_SHUTTING_DOWN	-115
+#define METASAFE_ERR_STORE_FULL		-116	/* StoreMaxSize reached */
 #define METASAFE_ERR_UNKNOWN_STATUS	-199	/* status code not in the table */
 
 /* OPEN access bits. */
@@ -337,6 +338,11 @@ struct metasafe_status {
 	uint32_t	 open_handles;
 	uint16_t	 cipher;
 	const char	*cipher_name;	/* static string, "unknown" if unknown */
+	/* Store usage (STATUS detail 1, PROTOCOL.md 8). */
+	uint64_t	 store_used_bytes;
+	uint64_t	 store_max_bytes;	/* StoreMaxSize */
+	uint64_t	 store_nodes;
+	uint64_t	 store_records;
 };
 int	metasafe_status(struct metasafe_conn *conn, struct metasafe_status **stp);
 void	metasafe_free_status(struct metasafe_status *st);

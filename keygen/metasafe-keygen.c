@@ -80,7 +80,8 @@ usage(void)
 "  -N pass   passphrase for a new key (\"\" for none)\n"
 "  -P pass   passphrase of an existing key\n"
 "  -C text   comment (default user@host)\n"
-"  -l        show the fingerprint of a private or public key file\n"
+"  -l        show the fingerprint of a private or public key file,\n"
+"            or the check value (KCV) of a store key\n"
 "  -y        print the public key of a private key file\n"
 "  -A        create the missing host keys in dir (default "
 	    DEFAULT_HOSTKEY_DIR ")\n"
@@ -355,6 +356,33 @@ print_fingerprint(EVP_PKEY *key, const char *comment)
 	return EXIT_OK;
 }
 
+/*
+ * -l on a store key: its check value (PROTOCOL.md 13), never the key.
+ * -1 when the file is not a store key.
+ */
+static int
+print_store_kcv(const char *file)
+{
+	u_char key[MS_STORE_KEY_LEN], kcv[MS_STORE_KCV_LEN];
+	char fmt[MS_STORE_KCV_STRLEN + 1];
+	const char *base;
+	int r;
+
+	if (ms_store_key_load(file, key) != 0)
+		return -1;
+	r = ms_store_key_kcv(key, kcv);
+	explicit_bzero(key, sizeof(key));
+	if (r != 0) {
+		error("store key check value: %s", ms_err(r));
+		return EXIT_GENERAL;
+	}
+	ms_store_kcv_format(kcv, fmt, sizeof(fmt));
+	base = strrchr(file, '/');
+	printf("%d %s %s (STORE)\n", MS_STORE_KEY_LEN * 8, fmt,
+	    base != NULL ? base + 1 : file);
+	return EXIT_OK;
+}
+
 /* -l: fingerprint of a private key file or of a public key file. */
 static int
 do_fingerprint(struct options *o)
@@ -367,6 +395,8 @@ do_fingerprint(struct options *o)
 		error("-l needs a key file (-f)");
 		usage();
 	}
+	if ((r = print_store_kcv(o->file)) >= 0)
+		return r;
 	r = ms_key_is_encrypted(o->file);
 	if (r == MS_ERR_KEY_FILE_CORRUPT) {
 		/* Not PEM: perhaps a public key line. */

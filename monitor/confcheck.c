@@ -69,7 +69,6 @@ confcheck_strict_modes(const struct servconf *c, const char *config_path,
 	} files[] = {
 		{ NULL, config_path, SM_TRUSTED },
 		{ "HostKexKey", c->host_kex_key_file, SM_PRIVATE },
-		{ "StoreKey", c->store_key_file, SM_PRIVATE },
 		{ "AuthorizedPrincipalsFile", c->principals_file, SM_TRUSTED },
 		{ "TrustedUserCAFile", c->trusted_user_ca_file, SM_TRUSTED },
 		{ "RevocationList", c->revocation_list, SM_TRUSTED },
@@ -83,6 +82,10 @@ confcheck_strict_modes(const struct servconf *c, const char *config_path,
 		return 0;
 	for (i = 0; i < c->nhost_keys; i++)
 		if ((r = strictmodes_check("HostKey", c->host_key_files[i],
+		    SM_PRIVATE, err, errlen)) != 0)
+			return r;
+	for (i = 0; i < c->nstore_keys; i++)
+		if ((r = strictmodes_check("StoreKey", c->store_key_files[i],
 		    SM_PRIVATE, err, errlen)) != 0)
 			return r;
 	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {

@@ -35,6 +35,7 @@
 #include "server.h"
 #include "servconf.h"
 #include "store.h"
+#include "storekeys.h"
 #include "version.h"
 
 extern char **environ;
@@ -395,10 +396,12 @@ startup_resources(const struct servconf *conf, struct hostkeys *keys)
 		startup_fail(MSD_EXIT_CHROOT, "%s", err);
 	/* The store explains its refusals in log lines: keep the last. */
 	ms_log_capture(cap, sizeof(cap));
-	r = ms_store_open(conf->store_dir, keys->store_key, 0, &store);
+	r = ms_store_open_keys(conf->store_dir,
+	    (const u_char (*)[MS_STORE_KEY_LEN])keys->store_keys,
+	    keys->nstore_keys, conf->store_max_size, 0, &store);
 	ms_log_capture(NULL, 0);
 	/* The store holds its own copy; the monitor's can go now. */
-	OPENSSL_cleanse(keys->store_key, sizeof(keys->store_key));
+	OPENSSL_cleanse(keys->store_keys, sizeof(keys->store_keys));
 	if (r != 0)
 		startup_fail(MSD_EXIT_STORE, "StoreDirectory %s: %s",
 		    conf->store_dir, cap[0] != '\0' ? (strncmp(cap, "store: ",
@@ -514,9 +517,11 @@ main(int argc, char **argv)
 	/* The same checks for -t and start-up: -t means it. */
 	confcheck_or_exit(&conf, config);
 	if (hostkeys_load(&keys, conf.host_key_files[0],
-	    conf.host_kex_key_file, conf.store_key_file, err,
-	    sizeof(err)) != 0 ||
+	    conf.host_kex_key_file, conf.store_key_files, conf.nstore_keys,
+	    err, sizeof(err)) != 0 ||
 	    load_spare_host_keys(&conf, &keys, err, sizeof(err)) != 0 ||
+	    store_keys_check(conf.store_dir, conf.store_key_files, &keys, err,
+	    sizeof(err)) != 0 ||
 	    principals_load(conf.principals_file, &principals, err,
 	    sizeof(err)) != 0 ||
 	    load_certificates(&conf, &keys, &certs, err, sizeof(err)) != 0 ||

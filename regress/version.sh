@@ -12,9 +12,7 @@ VERSION=$(sed -n 's/^#define[[:space:]]*METASAFE_VERSION[[:space:]]*"\(.*\)"/\1/
 grep -q "^#define MS_VERSION[[:space:]]*\"$VERSION\"" "$BUILD/pathnames.h" ||
     fail "pathnames.h does not carry version $VERSION"
 
-progs="$METASAFED $WORKER $METASAFE_KEYGEN $METASAFE"
-# The admin tool, once it is built.
-[ -x "$BUILD/metasafe-admin" ] && progs="$progs $BUILD/metasafe-admin"
+progs="$METASAFED $WORKER $METASAFE_KEYGEN $METASAFE $BUILD/metasafe-admin"
 need_prog $progs
 for p in $progs; do
 	n=$(basename "$p")

@@ -219,7 +219,8 @@ good_conf(struct servconf *c, char *cfg, size_t cfglen)
 	mkfile("etc/kex", 0600, p, sizeof(p));
 	c->host_kex_key_file = strdup(p);
 	mkfile("etc/store", 0600, p, sizeof(p));
-	c->store_key_file = strdup(p);
+	c->store_key_files[0] = strdup(p);
+	c->nstore_keys = 1;
 	mkfile("etc/principals", 0644, p, sizeof(p));
 	c->principals_file = strdup(p);
 	mkfile("etc/worker", 0755, p, sizeof(p));
@@ -255,10 +256,10 @@ test_run(void **state)
 	c.strict_modes = 1;
 	assert_int_equal(chmod(c.host_key_files[0], 0600), 0);
 
-	assert_int_equal(chmod(c.store_key_file, 0640), 0);
+	assert_int_equal(chmod(c.store_key_files[0], 0640), 0);
 	expect_err(confcheck_run(&c, cfg, NULL, err, sizeof(err)), err,
 	    "StoreKey ");
-	assert_int_equal(chmod(c.store_key_file, 0600), 0);
+	assert_int_equal(chmod(c.store_key_files[0], 0600), 0);
 	assert_int_equal(chown(c.host_kex_key_file, OTHER_UID, 0), 0);
 	expect_err(confcheck_run(&c, cfg, NULL, err, sizeof(err)), err,
 	    "HostKexKey ");

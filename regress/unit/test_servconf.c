@@ -255,6 +255,62 @@ test_policy_errors(void **state)
 	    "metasafed.conf: SignatureAlgorithms: no algorithm left");
 }
 
+/* StoreKey is repeatable and ordered; StoreMaxSize takes a SIZE. */
+static void
+test_store_keywords(void **state)
+{
+	struct servconf c;
+	char err[512], out[4096];
+
+	assert_int_equal(load(BASE, &c, err, sizeof(err)), 0);
+	assert_int_equal(c.nstore_keys, 1);
+	assert_string_equal(c.store_key_files[0], "/k/store");
+	assert_int_equal(c.store_max_size, 1ULL << 30);
+	dump(&c, out, sizeof(out));
+	assert_non_null(strstr(out, "\nstorekey /k/store\nstoredirectory /s\n"
+	    "storemaxsize 1073741824\n"));
+	servconf_free(&c);
+
+	assert_int_equal(load("StoreKey /k/new\n" BASE "StoreKey /k/older\n"
+	    "storemaxsize 256m\n", &c, err, sizeof(err)), 0);
+	assert_int_equal(c.nstore_keys, 3);
+	assert_string_equal(c.store_key_files[0], "/k/new");
+	assert_string_equal(c.store_key_files[1], "/k/store");
+	assert_string_equal(c.store_key_files[2], "/k/older");
+	assert_int_equal(c.store_max_size, 256ULL << 20);
+	dump(&c, out, sizeof(out));
+	assert_non_null(strstr(out, "storekey /k/new\nstorekey /k/store\n"
+	    "storekey /k/older\n"));
+	servconf_free(&c);
+
+	assert_int_equal(load(BASE "StoreMaxSize 4194304\n", &c, err,
+	    sizeof(err)), 0);
+	assert_int_equal(c.store_max_size, 4ULL << 20);
+	servconf_free(&c);
+	assert_int_equal(load(BASE "StoreMaxSize 1T\n", &c, err,
+	    sizeof(err)), 0);
+	assert_int_equal(c.store_max_size, 1ULL << 40);
+	servconf_free(&c);
+
+	expect_error(BASE "StoreKey /k/store\n",
+	    ":6: StoreKey /k/store given twice");
+	expect_error(BASE "StoreKey /a\nStoreKey /b\nStoreKey /c\n"
+	    "StoreKey /d\n", ":9: too many StoreKey lines (at most 4)");
+	expect_error(BASE "StoreMaxSize 3M\n", ":6: StoreMaxSize: \"3M\" is "
+	    "out of range (4M..1024G)");
+	expect_error(BASE "StoreMaxSize 2T\n", ":6: StoreMaxSize");
+	expect_error(BASE "StoreMaxSize 5X\n", ":6: StoreMaxSize: expected a "
+	    "size such as 512M or 2G, got \"5X\"");
+	expect_error(BASE "StoreMaxSize -5M\n", ":6: StoreMaxSize: expected");
+	expect_error(BASE "StoreMaxSize 5MB\n", ":6: StoreMaxSize: expected");
+	expect_error(BASE "StoreMaxSize 99999999999999999999\n",
+	    ":6: StoreMaxSize: expected");
+	expect_error(BASE "StoreMaxSize 1G\nStoreMaxSize 2G\n",
+	    ":7: StoreMaxSize given more than once");
+	expect_error("HostKey /k/sig\nHostKexKey /k/kex\nStoreDirectory /s\n"
+	    "AuthorizedPrincipalsFile /p\n", "StoreKey is required");
+}
+
 static void
 test_strict_modes_keyword(void **state)
 {
@@ -422,6 +478,7 @@ main(void)
 		cmocka_unit_test(test_strict_modes_keyword),
 		cmocka_unit_test(test_relative_paths),
 		cmocka_unit_test(test_listen_address),
+		cmocka_unit_test(test_store_keywords),
 		cmocka_unit_test(test_principals_cert_lines),
 		cmocka_unit_test(test_host_keys),
 	};
