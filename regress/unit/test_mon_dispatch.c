@@ -420,7 +420,7 @@ auth_with(struct fixture *f, struct session *s, const struct msbuf *ident,
 		assert_int_equal(msbuf_get_cstring(resp, &name, NULL,
 		    MS_PRINCIPAL_MAX), 0);
 		assert_string_equal(name, status == MS_ST_OK ?
-		    s->w.principal : "");
+		    s->w.sess.principal : "");
 		assert_int_equal(msbuf_len(resp), 0);
 		free(name);
 	}
@@ -560,7 +560,7 @@ test_happy_path(void **state)
 	session_start(f, &s);
 	session_kex(f, &s);
 	assert_int_equal(session_auth(f, &s, f->alice, f->alice, 0), MS_ST_OK);
-	assert_string_equal(s.w.principal, "alice");
+	assert_string_equal(s.w.sess.principal, "alice");
 	assert_int_equal(data_set(f, &s, "/app/db", "password",
 	    MS_REC_SECURE, "hunter2"), MS_ST_OK);
 	assert_int_equal(data_get(f, &s, "/app/db", "password", v, sizeof(v)),
@@ -735,7 +735,7 @@ test_auth_failures(void **state)
 	session_kex(f, &s);
 	assert_int_equal(session_auth(f, &s, f->mallory, f->alice, 0),
 	    MS_ST_AUTH_FAILED);
-	assert_string_equal(s.w.principal, "");
+	assert_string_equal(s.w.sess.principal, "");
 	session_free(&s);
 
 	/* A worker that tampers with the server signature is killed. */
@@ -788,11 +788,11 @@ test_cert_auth_ok(void **state)
 		    NULL);
 
 		assert_int_equal(cert_login(f, &s, x, NULL, k, NULL), MS_ST_OK);
-		assert_string_equal(s.w.principal, "carol");
-		assert_int_equal(s.w.cert_auth, 1);
+		assert_string_equal(s.w.sess.principal, "carol");
+		assert_int_equal(s.w.sess.cert_auth, 1);
 		/* Groups from the "carol groups=ops cert" line. */
-		assert_int_equal(s.w.ngroups, 1);
-		assert_string_equal(s.w.groups[0], "ops");
+		assert_int_equal(s.w.sess.ngroups, 1);
+		assert_string_equal(s.w.sess.groups[0], "ops");
 		session_free(&s);
 		X509_free(x);
 		EVP_PKEY_free(k);
@@ -804,8 +804,8 @@ test_cert_auth_ok(void **state)
 
 		assert_int_equal(cert_login(f, &s, x, NULL, f->leaf_key, NULL),
 		    MS_ST_OK);
-		assert_string_equal(s.w.principal, "dave");
-		assert_int_equal(s.w.ngroups, 0);
+		assert_string_equal(s.w.sess.principal, "dave");
+		assert_int_equal(s.w.sess.ngroups, 0);
 		session_free(&s);
 		X509_free(x);
 	}
@@ -813,7 +813,7 @@ test_cert_auth_ok(void **state)
 	session_start(f, &s);
 	session_kex(f, &s);
 	assert_int_equal(session_auth(f, &s, f->bob, f->bob, 0), MS_ST_OK);
-	assert_int_equal(s.w.cert_auth, 0);
+	assert_int_equal(s.w.sess.cert_auth, 0);
 	session_free(&s);
 }
 
@@ -826,8 +826,8 @@ refused_login(struct fixture *f, X509 *leaf, X509 *inter, EVP_PKEY *signer,
 
 	assert_int_equal(cert_login(f, &s, leaf, inter, signer, o),
 	    MS_ST_AUTH_FAILED);
-	assert_string_equal(s.w.principal, "");
-	assert_int_equal(s.w.cert_auth, 0);
+	assert_string_equal(s.w.sess.principal, "");
+	assert_int_equal(s.w.sess.cert_auth, 0);
 	/* Nothing more is permitted: the worker would be killed. */
 	assert_int_equal(msbuf_put_cstring(req, "/"), 0);
 	assert_int_not_equal(call(f, &s, MS_MON_LIST, req, resp), 0);
