@@ -200,7 +200,5 @@ int	cl_list_parse(struct msbuf *res, struct metasafe_list **lp);
 int	cl_list_long_parse(struct msbuf *res, struct metasafe_list_long **lp);
 int	cl_acl_parse(struct msbuf *res, struct metasafe_acl **ap);
 int	cl_status_parse(struct msbuf *res, struct metasafe_status **sp);
-int	cl_who_valid(const char *who);
-int	cl_rights_valid(const char *rights);
 
 #endif /* MS_CLIENT_H */

@@ -22,6 +22,7 @@
 #include "crypto.h"
 #include "errors.h"
 #include "log.h"
+#include "names.h"
 #include "path.h"
 #include "pathnames.h"
 #include "proto.h"
@@ -382,20 +383,6 @@ parse_sigalgs(struct conf_ctx *ctx, struct servconf *c, const char *arg)
 	return 0;
 }
 
-static int
-principal_name_ok(const char *s)
-{
-	size_t i, len = strlen(s);
-
-	if (len == 0 || len > MS_PRINCIPAL_MAX)
-		return 0;
-	for (i = 0; i < len; i++) {
-		if (!isalnum((u_char)s[i]) && strchr("._@-", s[i]) == NULL)
-			return 0;
-	}
-	return 1;
-}
-
 /* Handle one "Keyword args..." line; 'rest' holds the arguments. */
 static int
 parse_keyword(struct conf_ctx *ctx, struct servconf *c, const char *kwname,
@@ -420,7 +407,7 @@ parse_keyword(struct conf_ctx *ctx, struct servconf *c, const char *kwname,
 		while ((arg = strsep(&rest, " \t")) != NULL) {
 			if (*arg == '\0')
 				continue;
-			if (!principal_name_ok(arg))
+			if (ms_principal_valid(arg) != 0)
 				return conf_error(ctx, "AdminPrincipals: "
 				    "invalid principal name \"%s\"", arg);
 			if (c->nadmins >= SERVCONF_MAX_ADMINS)

@@ -341,8 +341,12 @@ test_acl_entry(void **state)
 	    METASAFE_ERR_INVALID);
 	assert_int_equal(metasafe_acl_entry_parse("alice=rx", &e),
 	    METASAFE_ERR_INVALID);
-	assert_int_equal(metasafe_acl_entry_parse("alice=rr", &e),
-	    METASAFE_ERR_INVALID);
+	/* Repeated letters are legal (PROTOCOL.md 8); the server canonicalises. */
+	assert_int_equal(metasafe_acl_entry_parse("alice=rr", &e), 0);
+	assert_string_equal(e.rights, "rr");
+	metasafe_acl_entry_clear(&e);
+	assert_int_equal(metasafe_acl_entry_parse("alice=rswlar", &e),
+	    METASAFE_ERR_INVALID);	/* more than MS_RIGHTS_MAX letters */
 	assert_int_equal(metasafe_acl_entry_parse("group:=r", &e),
 	    METASAFE_ERR_INVALID);
 	assert_int_equal(metasafe_acl_entry_parse("user:x=r", &e),
