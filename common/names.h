@@ -15,7 +15,7 @@
 
 #include <stdint.h>
 
-#include "proto.h"
+#include "mslimits.h"
 
 #define MS_RIGHT_READ		0x01	/* 'r' read plain records */
 #define MS_RIGHT_SECURE		0x02	/* 's' read SECURE records */

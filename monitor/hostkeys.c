@@ -146,8 +146,8 @@ encode_cert_msg(STACK_OF(X509) *chain, struct msbuf **msgp)
 	int i, len, r;
 
 	*msgp = NULL;
-	if ((body = msbuf_new(HOSTKEYS_CERT_MSG_MAX)) == NULL ||
-	    (msg = msbuf_new(HOSTKEYS_CERT_MSG_MAX)) == NULL) {
+	if ((body = msbuf_new(MS_SERVER_CERT_MSG_MAX)) == NULL ||
+	    (msg = msbuf_new(MS_SERVER_CERT_MSG_MAX)) == NULL) {
 		r = MS_ERR_ALLOC;
 		goto out;
 	}
@@ -207,7 +207,7 @@ hostkeys_load_cert(struct hostkeys *hk, const char *path, char *errbuf,
 	if ((r = encode_cert_msg(chain, &hk->cert_msg)) != 0)
 		snprintf(errbuf, errlen, "%s: certificates too large for "
 		    "SERVER_CERTIFICATE (%d bytes each, %d in all): %s", path,
-		    MS_CERT_DER_MAX, HOSTKEYS_CERT_MSG_MAX, ms_err(r));
+		    MS_CERT_DER_MAX, MS_SERVER_CERT_MSG_MAX, ms_err(r));
  out:
 	sk_X509_pop_free(chain, X509_free);
 	return r;

@@ -13,14 +13,6 @@
 
 struct msbuf;
 
-/*
- * Largest SERVER_CERTIFICATE (canonical) we send: the AUTH transcript tail
- * (163840) must still hold it beside SERVER_VERIFY, SERVER_FINISHED and the
- * largest CLIENT_IDENTITY (PROTOCOL.md 11).
- */
-#define HOSTKEYS_CERT_MSG_MAX	(163840 - ((5 + 2 + 4 + 64) + (5 + 4 + 32)) \
-				    - 65536)
-
 #define HOSTKEYS_SPARE_MAX	3	/* HostKey lines after the first */
 #define HOSTKEYS_STORE_KEYS_MAX	4	/* = SERVCONF_MAX_STORE_KEYS */
 

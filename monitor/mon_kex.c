@@ -26,10 +26,6 @@
 #include "servconf.h"
 #include "sigalg.h"
 
-#define HELLO_FRAME_MAX		512
-#define TAIL_MAX		163840
-#define CLIENT_VERIFY_MAX	(MS_SIGNATURE_MAX + 16)
-
 int
 mon_hello(const struct mon_ctx *ctx, struct mon_worker *w, struct msbuf *req,
     struct msbuf *resp)
@@ -99,12 +95,12 @@ get_hellos(struct msbuf *req, struct msbuf **chp, struct msbuf **shp,
 
 	*chp = *shp = NULL;
 	if ((r = msbuf_get_string_direct(req, &chf, &chlen,
-	    HELLO_FRAME_MAX)) != 0 ||
+	    MS_HELLO_FRAME_MAX)) != 0 ||
 	    (r = ms_client_hello_parse_frame(chf, chlen, ch)) != 0 ||
 	    (*chp = msbuf_from(chf, chlen)) == NULL)
 		goto fail;
 	if ((r = msbuf_get_string_direct(req, &shf, &shlen,
-	    HELLO_FRAME_MAX)) != 0 ||
+	    MS_HELLO_FRAME_MAX)) != 0 ||
 	    (r = ms_server_hello_parse_frame(shf, shlen, sh)) != 0 ||
 	    (*shp = msbuf_from(shf, shlen)) == NULL)
 		goto fail;
@@ -194,7 +190,7 @@ mon_sign(const struct mon_ctx *ctx, struct mon_worker *w, struct msbuf *req,
 	/* Only the exact transcript bound at DECAP, re-hashed here. */
 	if ((r = get_hellos(req, &chf, &shf, &ch, &sh)) != 0 ||
 	    (r = msbuf_get_string_direct(req, &sc, &sclen,
-	    HOSTKEYS_CERT_MSG_MAX)) != 0)
+	    MS_SERVER_CERT_MSG_MAX)) != 0)
 		goto out;
 	if (msbuf_len(req) != 0) {
 		r = MS_ERR_INVALID_FORMAT;
@@ -523,11 +519,11 @@ mon_auth(const struct mon_ctx *ctx, struct mon_worker *w, struct msbuf *req,
 	memset(&id, 0, sizeof(id));
 	memset(&v, 0, sizeof(v));
 	strlcpy(v.fp, "unknown", sizeof(v.fp));
-	if ((tail = msbuf_new(TAIL_MAX)) == NULL)
+	if ((tail = msbuf_new(MS_AUTH_TAIL_MAX)) == NULL)
 		return MS_ERR_ALLOC;
-	if ((r = msbuf_get_stringb(req, tail, TAIL_MAX)) != 0 ||
+	if ((r = msbuf_get_stringb(req, tail, MS_AUTH_TAIL_MAX)) != 0 ||
 	    (r = msbuf_get_string_direct(req, &cv, &cvlen,
-	    CLIENT_VERIFY_MAX)) != 0 ||
+	    MS_AUTH_CLIENT_VERIFY_MAX)) != 0 ||
 	    (r = msbuf_get_u8(req, &finished_ok)) != 0 || msbuf_len(req) != 0)
 		goto out;
 	if (finished_ok > 1) {

@@ -32,6 +32,7 @@
 #include "log.h"
 #include "metasafe.h"
 #include "mon.h"
+#include "mslimits.h"
 #include "names.h"
 #include "principals.h"
 #include "proto.h"
