@@ -67,4 +67,8 @@
 #define MS_STORE_KEY_LEN	32
 #define MS_STORE_KCV_LEN	8
 
+/* metasafed_config: key lines the monitor takes. */
+#define MS_HOST_KEYS_MAX	4	/* HostKey: the first signs, the rest are spares */
+#define MS_STORE_KEYS_MAX	4	/* StoreKey: the first seals, all unseal */
+
 #endif /* MS_LIMITS_H */

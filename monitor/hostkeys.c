@@ -48,9 +48,9 @@ load_store_keys(struct hostkeys *hk, char *const *store_paths, size_t nstore,
 	size_t i;
 	int r;
 
-	if (nstore == 0 || nstore > HOSTKEYS_STORE_KEYS_MAX) {
+	if (nstore == 0 || nstore > MS_STORE_KEYS_MAX) {
 		snprintf(errbuf, errlen, "StoreKey: 1 to %d files needed",
-		    HOSTKEYS_STORE_KEYS_MAX);
+		    MS_STORE_KEYS_MAX);
 		return MS_ERR_INVALID_ARGUMENT;
 	}
 	for (i = 0; i < nstore; i++) {

@@ -447,9 +447,9 @@ parse_keyword(struct conf_ctx *ctx, struct servconf *c, const char *kwname,
 			if (strcmp(c->host_key_files[k], arg) == 0)
 				return conf_error(ctx, "HostKey %s given more "
 				    "than once", arg);
-		if (c->nhost_keys >= SERVCONF_MAX_HOST_KEYS)
+		if (c->nhost_keys >= MS_HOST_KEYS_MAX)
 			return conf_error(ctx, "too many HostKey lines "
-			    "(at most %d)", SERVCONF_MAX_HOST_KEYS);
+			    "(at most %d)", MS_HOST_KEYS_MAX);
 		if ((c->host_key_files[c->nhost_keys] = strdup(arg)) == NULL)
 			return MS_ERR_ALLOC;
 		c->nhost_keys++;
@@ -460,9 +460,9 @@ parse_keyword(struct conf_ctx *ctx, struct servconf *c, const char *kwname,
 		if (arg[0] != '/')
 			return conf_error(ctx, "%s %s: must be an absolute "
 			    "path", kwname, arg);
-		if (c->nstore_keys >= SERVCONF_MAX_STORE_KEYS)
+		if (c->nstore_keys >= MS_STORE_KEYS_MAX)
 			return conf_error(ctx, "too many StoreKey lines "
-			    "(at most %d)", SERVCONF_MAX_STORE_KEYS);
+			    "(at most %d)", MS_STORE_KEYS_MAX);
 		for (k = 0; k < c->nstore_keys; k++)
 			if (strcmp(c->store_key_files[k], arg) == 0)
 				return conf_error(ctx, "StoreKey %s given "

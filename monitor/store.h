@@ -29,7 +29,6 @@
 #include "path.h"
 #include "proto.h"
 
-#define MS_STORE_KEYS_MAX	4	/* StoreKey lines */
 #define MS_STORE_MAPSIZE_DEFAULT (1024ULL * 1024 * 1024)	/* 1 GiB */
 #define MS_STORE_MAPSIZE_MIN	(4ULL * 1024 * 1024)		/* 4 MiB */
 #define MS_STORE_MAPSIZE_MAX	(1024ULL * 1024 * 1024 * 1024)	/* 1 TiB */
