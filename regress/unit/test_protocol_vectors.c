@@ -47,6 +47,7 @@
 #define VEC_MAX		64
 #define DOC_REL		"docs/PROTOCOL.md"
 #define DOC_SECTION	"## 12. "
+#define DOC_LIMITS_SECTION "## 10. "
 
 struct vec {
 	const char	*label;
@@ -634,6 +635,25 @@ open_doc(void)
 	return NULL;
 }
 
+/*
+ * The next line of PROTOCOL.md inside the section whose heading starts
+ * with section ("## 12. "); 0 at the end of the document.
+ */
+static int
+section_line(FILE *fp, const char *section, int *inp, char **linep,
+    size_t *capp)
+{
+	while (getline(linep, capp, fp) != -1) {
+		if (strncmp(*linep, "## ", 3) == 0) {
+			*inp = strncmp(*linep, section, strlen(section)) == 0;
+			continue;
+		}
+		if (*inp)
+			return 1;
+	}
+	return 0;
+}
+
 /* "    label = hex" -> label, hex (in place); 0 when the line is not one. */
 static int
 parse_vec_line(char *line, char **labelp, char **hexp)
@@ -678,13 +698,8 @@ test_document(void **state)
 		fail();
 	}
 	memset(seen, 0, sizeof(seen));
-	while (getline(&line, &cap, fp) != -1) {
-		if (strncmp(line, "## ", 3) == 0) {
-			in_section = strncmp(line, DOC_SECTION,
-			    strlen(DOC_SECTION)) == 0;
-			continue;
-		}
-		if (!in_section || !parse_vec_line(line, &label, &hex))
+	while (section_line(fp, DOC_SECTION, &in_section, &line, &cap)) {
+		if (!parse_vec_line(line, &label, &hex))
 			continue;
 		if ((v = vec_find(&computed, label)) == NULL) {
 			print_error("PROTOCOL.md: unknown label %s\n", label);
@@ -781,19 +796,18 @@ test_document_limits(void **state)
 		fail();
 	}
 	memset(seen, 0, sizeof(seen));
-	while (getline(&line, &cap, fp) != -1) {
-		if (strncmp(line, "## ", 3) == 0) {
-			in_section = strncmp(line, "## 10. ", 7) == 0;
-			continue;
-		}
+	while (section_line(fp, DOC_LIMITS_SECTION, &in_section, &line,
+	    &cap)) {
 		/* "| field | maximum |", not the header or the rule. */
-		if (!in_section || strncmp(line, "| ", 2) != 0 ||
+		if (strncmp(line, "| ", 2) != 0 ||
 		    strncmp(line, "| field |", 9) == 0)
 			continue;
 		field = line + 2;
 		if ((max = strstr(field, " | ")) == NULL ||
-		    (end = strstr(max + 3, " |")) == NULL)
+		    (end = strstr(max + 3, " |")) == NULL) {
 			fail_msg("PROTOCOL.md 10: bad row %s", line);
+			continue;	/* not reached */
+		}
 		*max = '\0';
 		max += 3;
 		*end = '\0';
