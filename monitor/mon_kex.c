@@ -31,10 +31,6 @@
 #include "servconf.h"
 #include "sigalg.h"
 
-#define HELLO_FRAME_MAX		512
-#define TAIL_MAX		163840
-#define CLIENT_VERIFY_MAX	(MS_SIGNATURE_MAX + 16)
-
 struct mon_verdict
 mon_hello(const struct mon_ctx *ctx, const struct mon_worker *w,
     struct mon_session *s, const union mon_req *pr, struct msbuf *resp)
@@ -89,11 +85,11 @@ get_hellos(struct msbuf *req, struct mon_req_hellos *h)
 	int r;
 
 	if ((r = msbuf_get_string_direct(req, &h->ch_frame, &h->ch_len,
-	    HELLO_FRAME_MAX)) != 0 ||
+	    MS_HELLO_FRAME_MAX)) != 0 ||
 	    (r = ms_client_hello_parse_frame(h->ch_frame, h->ch_len,
 	    &h->ch)) != 0 ||
 	    (r = msbuf_get_string_direct(req, &h->sh_frame, &h->sh_len,
-	    HELLO_FRAME_MAX)) != 0)
+	    MS_HELLO_FRAME_MAX)) != 0)
 		return r;
 	return ms_server_hello_parse_frame(h->sh_frame, h->sh_len, &h->sh);
 }
@@ -113,7 +109,7 @@ mon_parse_sign(struct msbuf *req, union mon_req *out)
 	if ((r = get_hellos(req, &out->hellos)) != 0)
 		return r;
 	return msbuf_get_string_direct(req, &out->hellos.cert,
-	    &out->hellos.cert_len, HOSTKEYS_CERT_MSG_MAX);
+	    &out->hellos.cert_len, MS_SERVER_CERT_MSG_MAX);
 }
 
 /* TH over the hellos and, when given, our SERVER_CERTIFICATE. */
@@ -370,10 +366,10 @@ mon_parse_auth(struct msbuf *req, union mon_req *out)
 	int r;
 
 	if ((r = msbuf_get_string_direct(req, &a->tail, &a->tail_len,
-	    TAIL_MAX)) != 0 ||
+	    MS_AUTH_TAIL_MAX)) != 0 ||
 	    (r = transcript_add_run(NULL, a->tail, a->tail_len)) != 0 ||
 	    (r = msbuf_get_string_direct(req, &a->cv, &a->cv_len,
-	    CLIENT_VERIFY_MAX)) != 0 ||
+	    MS_AUTH_CLIENT_VERIFY_MAX)) != 0 ||
 	    (r = msbuf_get_u8(req, &a->finished_ok)) != 0)
 		return r;
 	return a->finished_ok > 1 ? MS_ERR_INVALID_FORMAT : 0;
