@@ -230,7 +230,7 @@ mon_setup(void **state)
 	 */
 	mon_worker_init(&f->w, 4242, "127.0.0.1:1");
 	f->w.state = MW_AUTHED;
-	strlcpy(f->w.principal, f->admin, sizeof(f->w.principal));
+	strlcpy(f->w.sess.principal, f->admin, sizeof(f->w.sess.principal));
 	*state = f;
 	return 0;
 }
