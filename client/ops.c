@@ -544,10 +544,16 @@ get_count(struct msbuf *b, size_t cap, size_t min_size, size_t *np)
 	return 0;
 }
 
-int
-cl_list_parse(struct msbuf *res, struct metasafe_list **lp)
+/*
+ * LIST with or without the LIST_LONG flag: the same message but for each
+ * record's u64 version and u64 mtime after its flags.  Both forms parse
+ * here; the short one leaves version and mtime 0.
+ */
+static int
+list_parse(struct msbuf *res, int long_form, struct metasafe_list_long **lp)
 {
-	struct metasafe_list *l;
+	struct metasafe_list_long *l;
+	struct metasafe_list_entry *e;
 	size_t i, n;
 	int r = METASAFE_ERR_PROTOCOL;
 
@@ -564,18 +570,21 @@ cl_list_parse(struct msbuf *res, struct metasafe_list **lp)
 		if ((r = get_name(res, &l->children[i], 1)) != 0)
 			goto fail;
 	}
-	if ((r = get_count(res, MS_LIST_MAX, 5, &n)) != 0)
+	if ((r = get_count(res, MS_LIST_MAX, long_form ? 21 : 5, &n)) != 0)
 		goto fail;
 	if (n > 0 && (l->records = calloc(n, sizeof(*l->records))) == NULL) {
 		r = METASAFE_ERR_NOMEM;
 		goto fail;
 	}
 	for (i = 0; i < n; i++, l->n_records++) {
-		if ((r = get_name(res, &l->records[i].name, 0)) != 0)
+		e = &l->records[i];
+		if ((r = get_name(res, &e->name, 0)) != 0)
 			goto fail;
-		if (msbuf_get_u8(res, &l->records[i].flags) != 0 ||
-		    (l->records[i].flags & ~MS_REC_FLAGS_MASK) != 0) {
-			free(l->records[i].name);
+		if (msbuf_get_u8(res, &e->flags) != 0 ||
+		    (e->flags & ~MS_REC_FLAGS_MASK) != 0 || (long_form &&
+		    (msbuf_get_u64(res, &e->version) != 0 ||
+		    msbuf_get_u64(res, &e->mtime) != 0))) {
+			free(e->name);
 			r = METASAFE_ERR_PROTOCOL;
 			goto fail;
 		}
@@ -587,8 +596,39 @@ cl_list_parse(struct msbuf *res, struct metasafe_list **lp)
 	*lp = l;
 	return 0;
  fail:
-	metasafe_free_list(l);
+	metasafe_free_list_long(l);
 	return r;
+}
+
+/* The short form, moved into the public struct without version and mtime. */
+int
+cl_list_parse(struct msbuf *res, struct metasafe_list **lp)
+{
+	struct metasafe_list_long *ll;
+	struct metasafe_list *l;
+	size_t i;
+	int r;
+
+	*lp = NULL;
+	if ((r = list_parse(res, 0, &ll)) != 0)
+		return r;
+	if ((l = calloc(1, sizeof(*l))) == NULL || (ll->n_records > 0 &&
+	    (l->records = calloc(ll->n_records, sizeof(*l->records))) == NULL)) {
+		free(l);
+		metasafe_free_list_long(ll);
+		return METASAFE_ERR_NOMEM;
+	}
+	l->n_children = ll->n_children;
+	l->children = ll->children;
+	l->n_records = ll->n_records;
+	for (i = 0; i < ll->n_records; i++) {
+		l->records[i].name = ll->records[i].name;
+		l->records[i].flags = ll->records[i].flags;
+	}
+	free(ll->records);
+	free(ll);
+	*lp = l;
+	return 0;
 }
 
 int
@@ -629,56 +669,10 @@ metasafe_free_list_long(struct metasafe_list_long *l)
 	free(l);
 }
 
-/* As cl_list_parse, each record followed by u64 version, u64 mtime. */
 int
 cl_list_long_parse(struct msbuf *res, struct metasafe_list_long **lp)
 {
-	struct metasafe_list_long *l;
-	struct metasafe_list_entry *e;
-	size_t i, n;
-	int r = METASAFE_ERR_PROTOCOL;
-
-	*lp = NULL;
-	if ((l = calloc(1, sizeof(*l))) == NULL)
-		return METASAFE_ERR_NOMEM;
-	if (get_count(res, MS_LIST_MAX, 4, &n) != 0)
-		goto fail;
-	if (n > 0 && (l->children = calloc(n, sizeof(char *))) == NULL) {
-		r = METASAFE_ERR_NOMEM;
-		goto fail;
-	}
-	for (i = 0; i < n; i++, l->n_children++) {
-		if ((r = get_name(res, &l->children[i], 1)) != 0)
-			goto fail;
-	}
-	if ((r = get_count(res, MS_LIST_MAX, 21, &n)) != 0)
-		goto fail;
-	if (n > 0 && (l->records = calloc(n, sizeof(*l->records))) == NULL) {
-		r = METASAFE_ERR_NOMEM;
-		goto fail;
-	}
-	for (i = 0; i < n; i++, l->n_records++) {
-		e = &l->records[i];
-		if ((r = get_name(res, &e->name, 0)) != 0)
-			goto fail;
-		if (msbuf_get_u8(res, &e->flags) != 0 ||
-		    (e->flags & ~MS_REC_FLAGS_MASK) != 0 ||
-		    msbuf_get_u64(res, &e->version) != 0 ||
-		    msbuf_get_u64(res, &e->mtime) != 0) {
-			free(e->name);
-			r = METASAFE_ERR_PROTOCOL;
-			goto fail;
-		}
-	}
-	if (msbuf_len(res) != 0) {
-		r = METASAFE_ERR_PROTOCOL;
-		goto fail;
-	}
-	*lp = l;
-	return 0;
- fail:
-	metasafe_free_list_long(l);
-	return r;
+	return list_parse(res, 1, lp);
 }
 
 int
