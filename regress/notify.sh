@@ -32,10 +32,7 @@ start_listener() {
 	"$NL" "$1" "$out" 60 > "$OBJ/nl.ready" 2>>"$TEST_LOG" &
 	nl_pid=$!
 	add_cleanup "kill $nl_pid 2>/dev/null"
-	_i=0
-	until grep -q ready "$OBJ/nl.ready"; do
-		_i=$((_i + 1)); [ $_i -le 100 ] || fatal "notify-listen did not start"; sleep 0.1
-	done
+	wait_file "$OBJ/nl.ready" ready "notify-listen did not start"
 }
 
 # --- foreground (Type=notify runs metasafed -D) ---

@@ -22,6 +22,7 @@
 #   file_mode FILE	octal permission bits (e.g. 600)
 #   checksum FILE...	SHA-256 of each file, one line each
 #   pick_port		print a free TCP port on 127.0.0.1
+#   wait_file FILE PATTERN WHAT	until FILE has a line matching PATTERN
 #   start_daemon / stop_daemon	see below
 #
 # A test that cannot do what it is meant to (missing program, tool,
@@ -197,6 +198,20 @@ pid_alive() {
 	kill -0 "$1" 2>/dev/null || return 1
 	_state=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -c1)
 	[ -n "$_state" ] && [ "$_state" != Z ]
+}
+
+# wait_file FILE PATTERN WHAT: wait up to 10 s until FILE (which may not
+#	exist yet) has a line matching PATTERN (grep); fatal "WHAT: FILE's
+#	text" if not.  For a helper started in the background that says when
+#	it is ready.
+wait_file() {
+	_i=0
+	until grep -q -- "$2" "$1" 2>/dev/null; do
+		_i=$((_i + 1))
+		[ $_i -le 100 ] ||
+		    fatal "$3: $(tr '\n' '|' < "$1" 2>/dev/null)"
+		sleep 0.1
+	done
 }
 
 # --- daemon ------------------------------------------------------------------
