@@ -436,6 +436,12 @@ stop_daemon() {
 #	$OBJ/principals (before start_daemon, or follow with reload_daemon).
 # reload_daemon: SIGHUP to DAEMON_PID, then wait until the log says so.
 # worker_pids: pids of the daemon's live workers (children of DAEMON_PID).
+# hold_conn PATH RECORD: regress/progs/hold-conn opens a session as the
+#	admin, reads PATH RECORD and keeps the session open until
+#	release_conn (its stdin is a FIFO held open on fd 4).  Returns once it
+#	says "ready" (fatal after 10 s).  HOLD_PID is its pid, $OBJ/hold.out
+#	its output; one held at a time, killed at exit if still held.
+# release_conn: EOF to the held session; true when hold-conn exits 0.
 ms() {
 	_key=$OBJ/admin_key
 	if [ "${1:-}" = "-k" ]; then
@@ -491,6 +497,39 @@ worker_pids() {
 		_p=${_s#/proc/}
 		echo "${_p%/stat}"
 	done
+}
+
+HOLD_PID=
+_HOLD_CLEANUP=
+hold_conn() {
+	need_prog "$BUILD/regress/progs/hold-conn"
+	[ -z "$HOLD_PID" ] || fatal "hold_conn: a session is already held"
+	rm -f "$OBJ/hold.in"
+	mkfifo "$OBJ/hold.in" || fatal "hold_conn: mkfifo"
+	"$BUILD/regress/progs/hold-conn" "$DAEMON_PORT" "$OBJ/admin_key" \
+	    "$OBJ/known_hosts" "$1" "$2" \
+	    < "$OBJ/hold.in" > "$OBJ/hold.out" 2>&1 &
+	HOLD_PID=$!
+	exec 4> "$OBJ/hold.in"
+	if [ -z "$_HOLD_CLEANUP" ]; then
+		add_cleanup _hold_cleanup
+		_HOLD_CLEANUP=1
+	fi
+	wait_file "$OBJ/hold.out" '^ready' "held connection not ready"
+}
+
+release_conn() {
+	[ -n "$HOLD_PID" ] || fatal "release_conn: no session held"
+	_hp=$HOLD_PID
+	HOLD_PID=
+	exec 4>&-
+	wait "$_hp"
+}
+
+_hold_cleanup() {
+	[ -n "$HOLD_PID" ] || return 0
+	exec 4>&-
+	kill "$HOLD_PID" 2>/dev/null
 }
 
 # wait_for_workers N: until at least N workers are alive (10 s).
