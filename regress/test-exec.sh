@@ -332,6 +332,16 @@ CONF
 #	(daemon mode unless ARGS has -D) must exit CODE within 20 s with a
 #	line matching PATTERN (grep -E) on stderr, and leave no process
 #	running with CONFIG on its command line.  stderr: $OBJ/start.err.
+#
+# The checks of the harness config $OBJ/metasafed_config by -t and by a
+# foreground start, for tests that break one thing in it at a time.  WHAT
+# names the case in failure messages; WANT is a fixed string (grep -F).
+# t_ok WHAT: "$METASAFED -t" accepts the config (output: $OBJ/t.out);
+#	false, after fail, if not.
+# t_fails WHAT WANT: -t refuses it, its output holding WANT.
+# start_refused WHAT WANT: "$METASAFED -D" refuses to start within 20 s
+#	(a time-out is not a refusal), its output ($OBJ/d.out) holding WANT.
+# refused WHAT WANT: t_fails and start_refused.
 start_detached() {
 	_cfg=$1
 	shift
@@ -407,6 +417,35 @@ start_fails() {
 		sleep 0.1
 	done
 	return 0
+}
+
+t_ok() {
+	"$METASAFED" -t -f "$OBJ/metasafed_config" > "$OBJ/t.out" 2>&1 && return 0
+	fail "$1: -t refused: $(cat "$OBJ/t.out")"
+	return 1
+}
+
+t_fails() {
+	"$METASAFED" -t -f "$OBJ/metasafed_config" > "$OBJ/t.out" 2>&1 &&
+	    fail "$1: -t accepted"
+	grep -qF -- "$2" "$OBJ/t.out" ||
+	    fail "$1: -t message lacks '$2': $(cat "$OBJ/t.out")"
+	return 0
+}
+
+start_refused() {
+	timeout 20 "$METASAFED" -D -f "$OBJ/metasafed_config" > "$OBJ/d.out" 2>&1
+	_st=$?
+	[ $_st -ne 0 ] && [ $_st -ne 124 ] ||
+	    fail "$1: the daemon did not refuse to start (status $_st)"
+	grep -qF -- "$2" "$OBJ/d.out" ||
+	    fail "$1: start-up message lacks '$2': $(cat "$OBJ/d.out")"
+	return 0
+}
+
+refused() {
+	t_fails "$1" "$2"
+	start_refused "$1" "$2"
 }
 
 stop_daemon() {
