@@ -509,6 +509,22 @@ metasafe_free_list(struct metasafe_list *l)
 	free(l);
 }
 
+void
+metasafe_free_list_long(struct metasafe_list_long *l)
+{
+	size_t i;
+
+	if (l == NULL)
+		return;
+	for (i = 0; i < l->n_children; i++)
+		free(l->children[i]);
+	for (i = 0; i < l->n_records; i++)
+		free(l->records[i].name);
+	free(l->children);
+	free(l->records);
+	free(l);
+}
+
 /* A child segment or record name the server sent: must be a valid name. */
 static int
 get_name(struct msbuf *b, char **sp, int child)
@@ -600,18 +616,14 @@ list_parse(struct msbuf *res, int long_form, struct metasafe_list_long **lp)
 	return r;
 }
 
-/* The short form, moved into the public struct without version and mtime. */
-int
-cl_list_parse(struct msbuf *res, struct metasafe_list **lp)
+/* The short form's struct from the long one, which it takes over. */
+static int
+list_short(struct metasafe_list_long *ll, struct metasafe_list **lp)
 {
-	struct metasafe_list_long *ll;
 	struct metasafe_list *l;
 	size_t i;
-	int r;
 
 	*lp = NULL;
-	if ((r = list_parse(res, 0, &ll)) != 0)
-		return r;
 	if ((l = calloc(1, sizeof(*l))) == NULL || (ll->n_records > 0 &&
 	    (l->records = calloc(ll->n_records, sizeof(*l->records))) == NULL)) {
 		free(l);
@@ -632,41 +644,15 @@ cl_list_parse(struct msbuf *res, struct metasafe_list **lp)
 }
 
 int
-metasafe_list(struct metasafe_conn *c, uint32_t handle,
-    struct metasafe_list **lp)
+cl_list_parse(struct msbuf *res, struct metasafe_list **lp)
 {
-	struct msbuf *res = NULL;
+	struct metasafe_list_long *ll;
 	int r;
 
-	if (c == NULL || lp == NULL)
-		return METASAFE_ERR_USAGE;
-	cl_clearerr(c);
 	*lp = NULL;
-	if ((r = check_ready(c)) != 0)
-		return cl_ret(c, r);
-	if (lookup_handle(c, handle) == NULL)
-		return cl_ret(c, METASAFE_ERR_BAD_HANDLE);
-	if ((r = simple_handle_op(c, MS_MSG_LIST, handle, NULL, &res)) == 0 &&
-	    (r = cl_list_parse(res, lp)) != 0)
-		r = cl_fatal(c, r, "malformed LIST response");
-	msbuf_free(res);
-	return cl_ret(c, r);
-}
-
-void
-metasafe_free_list_long(struct metasafe_list_long *l)
-{
-	size_t i;
-
-	if (l == NULL)
-		return;
-	for (i = 0; i < l->n_children; i++)
-		free(l->children[i]);
-	for (i = 0; i < l->n_records; i++)
-		free(l->records[i].name);
-	free(l->children);
-	free(l->records);
-	free(l);
+	if ((r = list_parse(res, 0, &ll)) != 0)
+		return r;
+	return list_short(ll, lp);
 }
 
 int
@@ -675,15 +661,17 @@ cl_list_long_parse(struct msbuf *res, struct metasafe_list_long **lp)
 	return list_parse(res, 1, lp);
 }
 
-int
-metasafe_list_long(struct metasafe_conn *c, uint32_t handle,
+/*
+ * LIST on handle, with the LIST_LONG flag when long_form; the answer
+ * parsed into *lp (version and mtime 0 in the short form).
+ */
+static int
+list_op(struct metasafe_conn *c, uint32_t handle, int long_form,
     struct metasafe_list_long **lp)
 {
 	struct msbuf *req = NULL, *res = NULL;
 	int r;
 
-	if (c == NULL || lp == NULL)
-		return METASAFE_ERR_USAGE;
 	cl_clearerr(c);
 	*lp = NULL;
 	if ((r = check_ready(c)) != 0)
@@ -693,7 +681,7 @@ metasafe_list_long(struct metasafe_conn *c, uint32_t handle,
 	if ((r = req_new(c, &req)) != 0)
 		return cl_ret(c, r);
 	if ((r = msbuf_put_u32(req, handle)) != 0 ||
-	    (r = msbuf_put_u8(req, MS_LIST_LONG)) != 0) {
+	    (long_form && (r = msbuf_put_u8(req, MS_LIST_LONG)) != 0)) {
 		r = req_encode_err(c, r);
 		goto out;
 	}
@@ -702,17 +690,43 @@ metasafe_list_long(struct metasafe_conn *c, uint32_t handle,
 		goto out;
 	}
 	if ((r = transact(c, MS_MSG_LIST, req, res)) != 0) {
-		if (c->last_status == (int)MS_ST_PROTOCOL_ERROR)
+		if (long_form && c->last_status == (int)MS_ST_PROTOCOL_ERROR)
 			r = cl_fatal(c, r, "server reports a protocol error "
 			    "(a server older than the LIST long form?)");
 		goto out;
 	}
-	if ((r = cl_list_long_parse(res, lp)) != 0)
+	if ((r = list_parse(res, long_form, lp)) != 0)
 		r = cl_fatal(c, r, "malformed LIST response");
  out:
 	msbuf_free(req);
 	msbuf_free(res);
 	return cl_ret(c, r);
+}
+
+int
+metasafe_list(struct metasafe_conn *c, uint32_t handle,
+    struct metasafe_list **lp)
+{
+	struct metasafe_list_long *ll;
+	int r;
+
+	if (c == NULL || lp == NULL)
+		return METASAFE_ERR_USAGE;
+	*lp = NULL;
+	if ((r = list_op(c, handle, 0, &ll)) != 0)
+		return r;
+	if ((r = list_short(ll, lp)) != 0)
+		return cl_ret(c, cl_seterr(c, r, "out of memory"));
+	return 0;
+}
+
+int
+metasafe_list_long(struct metasafe_conn *c, uint32_t handle,
+    struct metasafe_list_long **lp)
+{
+	if (c == NULL || lp == NULL)
+		return METASAFE_ERR_USAGE;
+	return list_op(c, handle, 1, lp);
 }
 
 /* --- GETACL / SETACL ---------------------------------------------------- */
