@@ -326,6 +326,8 @@ CONF
 #	-D; it must return 0 (after the daemon is ready).  Prints nothing.
 # pidfile_pid PIDFILE: the pid in it (fatal when missing or not running);
 #	add_cleanup "kill_pidfile_daemon PID" stops it at exit.
+# start_detached_pid PIDFILE CONFIG [ARGS...]: start_detached CONFIG ARGS,
+#	then DETACHED_PID = pidfile_pid PIDFILE, stopped at exit.
 # kill_pidfile_daemon PID: SIGTERM, wait up to 10 s, then SIGKILL.
 # conf_set CONFIG KEYWORD VALUE: replace (or add) the KEYWORD line.
 # start_fails CODE PATTERN CONFIG [ARGS...]: "$METASAFED -f CONFIG ARGS"
@@ -357,6 +359,15 @@ pidfile_pid() {
 	_p=$(cat "$1")
 	pid_alive "$_p" || fatal "PidFile $1 names pid $_p, which is not running"
 	echo "$_p"
+}
+
+start_detached_pid() {
+	_pf=$1
+	shift
+	start_detached "$@"
+	# pidfile_pid's fatal ends only the command substitution.
+	DETACHED_PID=$(pidfile_pid "$_pf") || exit 1
+	add_cleanup "kill_pidfile_daemon $DETACHED_PID"
 }
 
 kill_pidfile_daemon() {
