@@ -510,6 +510,22 @@ metasafe_free_list(struct metasafe_list *l)
 	free(l);
 }
 
+void
+metasafe_free_list_long(struct metasafe_list_long *l)
+{
+	size_t i;
+
+	if (l == NULL)
+		return;
+	for (i = 0; i < l->n_children; i++)
+		free(l->children[i]);
+	for (i = 0; i < l->n_records; i++)
+		free(l->records[i].name);
+	free(l->children);
+	free(l->records);
+	free(l);
+}
+
 /* A child segment or record name the server sent: must be a valid name. */
 static int
 get_name(struct msbuf *b, char **sp, int child)
@@ -545,94 +561,13 @@ get_count(struct msbuf *b, size_t cap, size_t min_size, size_t *np)
 	return 0;
 }
 
-int
-cl_list_parse(struct msbuf *res, struct metasafe_list **lp)
-{
-	struct metasafe_list *l;
-	size_t i, n;
-	int r = METASAFE_ERR_PROTOCOL;
-
-	*lp = NULL;
-	if ((l = calloc(1, sizeof(*l))) == NULL)
-		return METASAFE_ERR_NOMEM;
-	if (get_count(res, MS_LIST_MAX, 4, &n) != 0)
-		goto fail;
-	if (n > 0 && (l->children = calloc(n, sizeof(char *))) == NULL) {
-		r = METASAFE_ERR_NOMEM;
-		goto fail;
-	}
-	for (i = 0; i < n; i++, l->n_children++) {
-		if ((r = get_name(res, &l->children[i], 1)) != 0)
-			goto fail;
-	}
-	if ((r = get_count(res, MS_LIST_MAX, 5, &n)) != 0)
-		goto fail;
-	if (n > 0 && (l->records = calloc(n, sizeof(*l->records))) == NULL) {
-		r = METASAFE_ERR_NOMEM;
-		goto fail;
-	}
-	for (i = 0; i < n; i++, l->n_records++) {
-		if ((r = get_name(res, &l->records[i].name, 0)) != 0)
-			goto fail;
-		if (msbuf_get_u8(res, &l->records[i].flags) != 0 ||
-		    (l->records[i].flags & ~MS_REC_FLAGS_MASK) != 0) {
-			free(l->records[i].name);
-			r = METASAFE_ERR_PROTOCOL;
-			goto fail;
-		}
-	}
-	if (msbuf_len(res) != 0) {
-		r = METASAFE_ERR_PROTOCOL;
-		goto fail;
-	}
-	*lp = l;
-	return 0;
- fail:
-	metasafe_free_list(l);
-	return r;
-}
-
-int
-metasafe_list(struct metasafe_conn *c, uint32_t handle,
-    struct metasafe_list **lp)
-{
-	struct msbuf *res = NULL;
-	int r;
-
-	if (c == NULL || lp == NULL)
-		return METASAFE_ERR_USAGE;
-	cl_clearerr(c);
-	*lp = NULL;
-	if ((r = check_ready(c)) != 0)
-		return cl_ret(c, r);
-	if (lookup_handle(c, handle) == NULL)
-		return cl_ret(c, METASAFE_ERR_BAD_HANDLE);
-	if ((r = simple_handle_op(c, MS_MSG_LIST, handle, NULL, &res)) == 0 &&
-	    (r = cl_list_parse(res, lp)) != 0)
-		r = cl_fatal(c, r, "malformed LIST response");
-	msbuf_free(res);
-	return cl_ret(c, r);
-}
-
-void
-metasafe_free_list_long(struct metasafe_list_long *l)
-{
-	size_t i;
-
-	if (l == NULL)
-		return;
-	for (i = 0; i < l->n_children; i++)
-		free(l->children[i]);
-	for (i = 0; i < l->n_records; i++)
-		free(l->records[i].name);
-	free(l->children);
-	free(l->records);
-	free(l);
-}
-
-/* As cl_list_parse, each record followed by u64 version, u64 mtime. */
-int
-cl_list_long_parse(struct msbuf *res, struct metasafe_list_long **lp)
+/*
+ * LIST with or without the LIST_LONG flag: the same message but for each
+ * record's u64 version and u64 mtime after its flags.  Both forms parse
+ * here; the short one leaves version and mtime 0.
+ */
+static int
+list_parse(struct msbuf *res, int long_form, struct metasafe_list_long **lp)
 {
 	struct metasafe_list_long *l;
 	struct metasafe_list_entry *e;
@@ -652,7 +587,7 @@ cl_list_long_parse(struct msbuf *res, struct metasafe_list_long **lp)
 		if ((r = get_name(res, &l->children[i], 1)) != 0)
 			goto fail;
 	}
-	if ((r = get_count(res, MS_LIST_MAX, 21, &n)) != 0)
+	if ((r = get_count(res, MS_LIST_MAX, long_form ? 21 : 5, &n)) != 0)
 		goto fail;
 	if (n > 0 && (l->records = calloc(n, sizeof(*l->records))) == NULL) {
 		r = METASAFE_ERR_NOMEM;
@@ -663,9 +598,9 @@ cl_list_long_parse(struct msbuf *res, struct metasafe_list_long **lp)
 		if ((r = get_name(res, &e->name, 0)) != 0)
 			goto fail;
 		if (msbuf_get_u8(res, &e->flags) != 0 ||
-		    (e->flags & ~MS_REC_FLAGS_MASK) != 0 ||
-		    msbuf_get_u64(res, &e->version) != 0 ||
-		    msbuf_get_u64(res, &e->mtime) != 0) {
+		    (e->flags & ~MS_REC_FLAGS_MASK) != 0 || (long_form &&
+		    (msbuf_get_u64(res, &e->version) != 0 ||
+		    msbuf_get_u64(res, &e->mtime) != 0))) {
 			free(e->name);
 			r = METASAFE_ERR_PROTOCOL;
 			goto fail;
@@ -682,15 +617,62 @@ cl_list_long_parse(struct msbuf *res, struct metasafe_list_long **lp)
 	return r;
 }
 
+/* The short form's struct from the long one, which it takes over. */
+static int
+list_short(struct metasafe_list_long *ll, struct metasafe_list **lp)
+{
+	struct metasafe_list *l;
+	size_t i;
+
+	*lp = NULL;
+	if ((l = calloc(1, sizeof(*l))) == NULL || (ll->n_records > 0 &&
+	    (l->records = calloc(ll->n_records, sizeof(*l->records))) == NULL)) {
+		free(l);
+		metasafe_free_list_long(ll);
+		return METASAFE_ERR_NOMEM;
+	}
+	l->n_children = ll->n_children;
+	l->children = ll->children;
+	l->n_records = ll->n_records;
+	for (i = 0; i < ll->n_records; i++) {
+		l->records[i].name = ll->records[i].name;
+		l->records[i].flags = ll->records[i].flags;
+	}
+	free(ll->records);
+	free(ll);
+	*lp = l;
+	return 0;
+}
+
 int
-metasafe_list_long(struct metasafe_conn *c, uint32_t handle,
+cl_list_parse(struct msbuf *res, struct metasafe_list **lp)
+{
+	struct metasafe_list_long *ll;
+	int r;
+
+	*lp = NULL;
+	if ((r = list_parse(res, 0, &ll)) != 0)
+		return r;
+	return list_short(ll, lp);
+}
+
+int
+cl_list_long_parse(struct msbuf *res, struct metasafe_list_long **lp)
+{
+	return list_parse(res, 1, lp);
+}
+
+/*
+ * LIST on handle, with the LIST_LONG flag when long_form; the answer
+ * parsed into *lp (version and mtime 0 in the short form).
+ */
+static int
+list_op(struct metasafe_conn *c, uint32_t handle, int long_form,
     struct metasafe_list_long **lp)
 {
 	struct msbuf *req = NULL, *res = NULL;
 	int r;
 
-	if (c == NULL || lp == NULL)
-		return METASAFE_ERR_USAGE;
 	cl_clearerr(c);
 	*lp = NULL;
 	if ((r = check_ready(c)) != 0)
@@ -700,7 +682,7 @@ metasafe_list_long(struct metasafe_conn *c, uint32_t handle,
 	if ((r = req_new(c, &req)) != 0)
 		return cl_ret(c, r);
 	if ((r = msbuf_put_u32(req, handle)) != 0 ||
-	    (r = msbuf_put_u8(req, MS_LIST_LONG)) != 0) {
+	    (long_form && (r = msbuf_put_u8(req, MS_LIST_LONG)) != 0)) {
 		r = req_encode_err(c, r);
 		goto out;
 	}
@@ -709,17 +691,43 @@ metasafe_list_long(struct metasafe_conn *c, uint32_t handle,
 		goto out;
 	}
 	if ((r = transact(c, MS_MSG_LIST, req, res)) != 0) {
-		if (c->last_status == (int)MS_ST_PROTOCOL_ERROR)
+		if (long_form && c->last_status == (int)MS_ST_PROTOCOL_ERROR)
 			r = cl_fatal(c, r, "server reports a protocol error "
 			    "(a server older than the LIST long form?)");
 		goto out;
 	}
-	if ((r = cl_list_long_parse(res, lp)) != 0)
+	if ((r = list_parse(res, long_form, lp)) != 0)
 		r = cl_fatal(c, r, "malformed LIST response");
  out:
 	msbuf_free(req);
 	msbuf_free(res);
 	return cl_ret(c, r);
+}
+
+int
+metasafe_list(struct metasafe_conn *c, uint32_t handle,
+    struct metasafe_list **lp)
+{
+	struct metasafe_list_long *ll;
+	int r;
+
+	if (c == NULL || lp == NULL)
+		return METASAFE_ERR_USAGE;
+	*lp = NULL;
+	if ((r = list_op(c, handle, 0, &ll)) != 0)
+		return r;
+	if ((r = list_short(ll, lp)) != 0)
+		return cl_ret(c, cl_seterr(c, r, "out of memory"));
+	return 0;
+}
+
+int
+metasafe_list_long(struct metasafe_conn *c, uint32_t handle,
+    struct metasafe_list_long **lp)
+{
+	if (c == NULL || lp == NULL)
+		return METASAFE_ERR_USAGE;
+	return list_op(c, handle, 1, lp);
 }
 
 /* --- GETACL / SETACL ---------------------------------------------------- */

@@ -157,6 +157,21 @@ print_line(const char *host, unsigned long lineno, const char *line,
 	return 0;
 }
 
+/* The query for host and file open for reading; NULL, said, on error. */
+static FILE *
+kh_open(const char *file, const char *host, struct kh_query *q)
+{
+	FILE *f;
+
+	if (query_init(host, q) != 0) {
+		error("invalid host \"%s\": HOST or [HOST]:PORT", host);
+		return NULL;
+	}
+	if ((f = fopen(file, "re")) == NULL)
+		error("%s: %s", file, strerror(errno));
+	return f;
+}
+
 int
 kg_cmd_kh_find(const char *file, const char *host, int quiet)
 {
@@ -166,14 +181,8 @@ kg_cmd_kh_find(const char *file, const char *host, int quiet)
 	size_t cap = 0;
 	unsigned long lineno = 0, found = 0;
 
-	if (query_init(host, &q) != 0) {
-		error("invalid host \"%s\": HOST or [HOST]:PORT", host);
+	if ((f = kh_open(file, host, &q)) == NULL)
 		return KG_EXIT_GENERAL;
-	}
-	if ((f = fopen(file, "re")) == NULL) {
-		error("%s: %s", file, strerror(errno));
-		return KG_EXIT_GENERAL;
-	}
 	while (getline(&line, &cap, f) != -1) {
 		lineno++;
 		if (line_matches(line, &q, NULL)) {
@@ -220,14 +229,8 @@ kg_cmd_kh_remove(const char *file, const char *host, int quiet)
 	unsigned long lineno = 0, found = 0;
 	int fd = -1, dfd, ret = KG_EXIT_GENERAL, saved;
 
-	if (query_init(host, &q) != 0) {
-		error("invalid host \"%s\": HOST or [HOST]:PORT", host);
+	if ((f = kh_open(file, host, &q)) == NULL)
 		return KG_EXIT_GENERAL;
-	}
-	if ((f = fopen(file, "re")) == NULL) {
-		error("%s: %s", file, strerror(errno));
-		return KG_EXIT_GENERAL;
-	}
 	if (fstat(fileno(f), &st) == -1 || !S_ISREG(st.st_mode)) {
 		error("%s: not a regular file", file);
 		goto out;

@@ -5,8 +5,7 @@
 . "$(dirname "$0")/test-exec.sh"
 tid "daemonise, PidFile, SIGHUP reload, SIGTERM drain"
 
-HOLD=$BUILD/regress/progs/hold-conn
-need_prog "$HOLD"
+need_prog "$BUILD/regress/progs/hold-conn"
 make_admin_key
 start_daemon
 stop_daemon
@@ -50,21 +49,12 @@ cp "$OBJ/principals.good" "$OBJ/principals"
 
 # SIGTERM with a live connection: the listener closes, the connection may
 # finish, then the daemon exits and removes its PidFile.
-mkfifo "$OBJ/hold.in"
-"$HOLD" "$DAEMON_PORT" "$OBJ/admin_key" "$OBJ/known_hosts" /life rec \
-    < "$OBJ/hold.in" > "$OBJ/hold.out" 2>&1 &
-hold_pid=$!
-exec 4> "$OBJ/hold.in"
-i=0
-until grep -q '^ready' "$OBJ/hold.out"; do
-	i=$((i + 1)); [ $i -le 100 ] || fatal "connection not ready"; sleep 0.1
-done
+hold_conn /life rec
 kill -TERM "$DAEMON_PID"
 sleep 0.5
 port_listening "$DAEMON_PORT" && fail "still listening after SIGTERM"
 pid_alive "$DAEMON_PID" || fail "daemon exited before its live connection ended"
-exec 4>&-		# the client finishes
-wait "$hold_pid" || fail "the live connection did not finish cleanly"
+release_conn || fail "the live connection did not finish cleanly"
 i=0
 while pid_alive "$DAEMON_PID"; do
 	i=$((i + 1)); [ $i -le 50 ] || fatal "daemon did not exit after draining"; sleep 0.1

@@ -6,8 +6,7 @@
 tid "long-term keys are in the monitor's memory, never in a worker's"
 
 MEMSCAN=$BUILD/regress/progs/memscan
-HOLD=$BUILD/regress/progs/hold-conn
-need_prog "$MEMSCAN" "$HOLD"
+need_prog "$MEMSCAN" "$BUILD/regress/progs/hold-conn"
 need_tool openssl base64 mkfifo
 
 start_daemon
@@ -24,18 +23,7 @@ grep -v '^-----' "$OBJ/keys/host_store_key" | base64 -d | dd bs=1 skip=5 \
 [ "$(wc -c < "$OBJ/needle.store")" -eq 32 ] || fatal "cannot extract the store key"
 needles="$OBJ/needle.sig $OBJ/needle.kex $OBJ/needle.store"
 
-mkfifo "$OBJ/hold.in"
-"$HOLD" "$DAEMON_PORT" "$OBJ/admin_key" "$OBJ/known_hosts" /mem secret \
-    < "$OBJ/hold.in" > "$OBJ/hold.out" 2>&1 &
-hold_pid=$!
-exec 4> "$OBJ/hold.in"
-add_cleanup "exec 4>&-; kill $hold_pid 2>/dev/null"
-i=0
-until grep -q '^ready' "$OBJ/hold.out"; do
-	i=$((i + 1))
-	[ $i -le 100 ] || fatal "connection not ready: $(cat "$OBJ/hold.out")"
-	sleep 0.1
-done
+hold_conn /mem secret
 wpid=$(worker_pids | head -n 1)
 [ -n "$wpid" ] || fatal "no live worker"
 tr '\0' ' ' < "/proc/$wpid/cmdline" | grep -q "^metasafed: worker 127.0.0.1:[0-9]* \[admin\]" ||

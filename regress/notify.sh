@@ -7,8 +7,7 @@
 tid "sd_notify: READY, RELOADING, STATUS, STOPPING in order"
 
 NL=$BUILD/regress/progs/notify-listen
-HOLD=$BUILD/regress/progs/hold-conn
-need_prog "$NL" "$HOLD"
+need_prog "$NL" "$BUILD/regress/progs/hold-conn"
 daemon_setup
 cfg=$OBJ/metasafed_config
 out=$OBJ/notify.out
@@ -32,10 +31,7 @@ start_listener() {
 	"$NL" "$1" "$out" 60 > "$OBJ/nl.ready" 2>>"$TEST_LOG" &
 	nl_pid=$!
 	add_cleanup "kill $nl_pid 2>/dev/null"
-	_i=0
-	until grep -q ready "$OBJ/nl.ready"; do
-		_i=$((_i + 1)); [ $_i -le 100 ] || fatal "notify-listen did not start"; sleep 0.1
-	done
+	wait_file "$OBJ/nl.ready" ready "notify-listen did not start"
 }
 
 # --- foreground (Type=notify runs metasafed -D) ---
@@ -56,15 +52,10 @@ wait_msg '^RELOADING=1 MONOTONIC_USEC=[0-9]+' || fatal "no RELOADING=1"
 wait_msg '^READY=1' 2
 
 # A live session shows in STATUS (rate-limited to one per second).
-mkfifo "$OBJ/hold.in"
 printf 'v' | ms set /n rec || fail "set failed"
-"$HOLD" "$DAEMON_PORT" "$OBJ/admin_key" "$OBJ/known_hosts" /n rec \
-    < "$OBJ/hold.in" > "$OBJ/hold.out" 2>&1 &
-hold_pid=$!
-exec 4> "$OBJ/hold.in"
+hold_conn /n rec
 wait_msg '^STATUS=serving, 1 session$'
-exec 4>&-
-wait "$hold_pid" || fail "held connection failed"
+release_conn || fail "held connection failed"
 wait_msg '^STATUS=serving, 0 sessions$'
 
 kill -TERM "$DAEMON_PID"

@@ -41,25 +41,14 @@ grep -Eq 'closed its channel|finished|entering sandbox' "$OBJ/after.log" &&
     fail "debug lines still logged after LogLevel INFO: $(head -n 3 "$OBJ/after.log")"
 
 # MaxSessions applies to the next connection: 1 with one held open.
-HOLD=$BUILD/regress/progs/hold-conn
-need_prog "$HOLD"
 printf 'v' | ms set /hup rec || fatal "set failed"
 conf_set "$cfg" MaxSessions 1
 kill -HUP "$DAEMON_PID"
 wait_log 'SIGHUP: MaxSessions changed to 1: applied'
-mkfifo "$OBJ/hold.in"
-"$HOLD" "$DAEMON_PORT" "$OBJ/admin_key" "$OBJ/known_hosts" /hup rec \
-    < "$OBJ/hold.in" > "$OBJ/hold.out" 2>&1 &
-hold_pid=$!
-exec 4> "$OBJ/hold.in"
-i=0
-until grep -q '^ready' "$OBJ/hold.out"; do
-	i=$((i + 1)); [ $i -le 100 ] || fatal "held connection not ready"; sleep 0.1
-done
+hold_conn /hup rec
 ms status > /dev/null 2>&1 && fail "a second session was accepted with MaxSessions 1"
 wait_log 'refusing .*: MaxSessions (1) reached'
-exec 4>&-
-wait "$hold_pid" || fail "held connection failed"
+release_conn || fail "held connection failed"
 # MaxSessions is still 1: the held session must be reaped before the next.
 i=0
 while [ -n "$(worker_pids)" ]; do

@@ -7,9 +7,8 @@ tid "single instance: a second daemon on the same store or PidFile refuses"
 
 daemon_setup
 cfg=$OBJ/metasafed_config
-start_detached "$cfg"
-pid=$(pidfile_pid "$OBJ/metasafed.pid")
-add_cleanup "kill_pidfile_daemon $pid"
+start_detached_pid "$OBJ/metasafed.pid" "$cfg"
+pid=$DETACHED_PID
 printf 'v1' | ms set /si rec || fatal "first daemon does not serve"
 [ "$(cat "$OBJ/store/metasafed.lock")" = "$pid" ] ||
     fail "metasafed.lock does not hold the daemon's pid $pid: $(cat "$OBJ/store/metasafed.lock")"
@@ -49,9 +48,8 @@ pid_alive "$pid" || fatal "first daemon died"
 # After the first one stops, the store is free again.
 kill_pidfile_daemon "$pid"
 [ -e "$OBJ/metasafed.pid" ] && fail "PidFile not removed by its owner"
-start_detached "$OBJ/second_config"
-pid2=$(pidfile_pid "$OBJ/second.pid")
-add_cleanup "kill_pidfile_daemon $pid2"
+start_detached_pid "$OBJ/second.pid" "$OBJ/second_config"
+pid2=$DETACHED_PID
 DAEMON_PORT=$port2
 printf '[127.0.0.1]:%s %s\n' "$port2" \
     "$(cut -d' ' -f1,2 "$OBJ/keys/host_sig_key.pub")" >> "$OBJ/known_hosts"

@@ -23,10 +23,7 @@ perl -MIO::Socket::INET -e '
 	print "ok\n"; STDOUT->flush; sleep 60' "$DAEMON_PORT" > "$OBJ/squat.out" &
 squat=$!
 add_cleanup "kill $squat 2>/dev/null"
-i=0
-until grep -q ok "$OBJ/squat.out"; do
-	i=$((i + 1)); [ $i -le 100 ] || fatal "port squatter did not start"; sleep 0.1
-done
+wait_file "$OBJ/squat.out" ok "port squatter did not start"
 start_fails 3 "ListenAddress 127\.0\.0\.1 port $DAEMON_PORT: cannot listen: Address already in use" "$cfg"
 [ -e "$OBJ/metasafed.pid" ] && fail "PidFile left behind after a failed start"
 kill "$squat"

@@ -32,8 +32,6 @@ start_fails 4 "PrivsepChroot $OBJ/link: not a directory \(a symbolic link\)" "$c
 
 # The good one still works.
 conf_set "$cfg" PrivsepChroot "$OBJ/empty"
-start_detached "$cfg"
-pid=$(pidfile_pid "$OBJ/metasafed.pid")
-add_cleanup "kill_pidfile_daemon $pid"
+start_detached_pid "$OBJ/metasafed.pid" "$cfg"
 ms status > /dev/null || fail "daemon with the empty chroot does not serve"
-kill_pidfile_daemon "$pid"
+kill_pidfile_daemon "$DETACHED_PID"

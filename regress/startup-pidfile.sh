@@ -27,9 +27,8 @@ start_fails 6 "PidFile $OBJ/pidlink" "$cfg"
 
 # The good PidFile names the serving (child) process.
 conf_set "$cfg" PidFile "$OBJ/metasafed.pid"
-start_detached "$cfg"
-pid=$(pidfile_pid "$OBJ/metasafed.pid")
-add_cleanup "kill_pidfile_daemon $pid"
+start_detached_pid "$OBJ/metasafed.pid" "$cfg"
+pid=$DETACHED_PID
 [ "$(cut -d' ' -f4 < "/proc/$pid/stat")" = 1 ] ||
     fail "PidFile pid $pid is not the detached daemon (parent is not init)"
 ms status > /dev/null || fail "daemon does not serve"

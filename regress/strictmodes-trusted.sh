@@ -13,26 +13,6 @@ stop_daemon
 cfg=$OBJ/metasafed_config
 cp "$cfg" "$OBJ/base_config"
 
-t_ok() {
-	"$METASAFED" -t -f "$cfg" > "$OBJ/t.out" 2>&1 ||
-	    fail "$1: -t refused: $(cat "$OBJ/t.out")"
-}
-
-# refused WHAT WANT: -t and start-up both fail with WANT.
-refused() {
-	"$METASAFED" -t -f "$cfg" > "$OBJ/t.out" 2>&1 &&
-	    fail "$1: -t accepted"
-	grep -qF -- "$2" "$OBJ/t.out" ||
-	    fail "$1: -t message lacks '$2': $(cat "$OBJ/t.out")"
-	timeout 20 "$METASAFED" -D -f "$cfg" > "$OBJ/d.out" 2>&1
-	_st=$?
-	[ $_st -ne 0 ] && [ $_st -ne 124 ] ||
-	    fail "$1: the daemon did not refuse to start (status $_st)"
-	grep -qF -- "$2" "$OBJ/d.out" ||
-	    fail "$1: start-up message lacks '$2': $(cat "$OBJ/d.out")"
-	return 0
-}
-
 t_ok "harness config"
 
 # A world-writable principals file.

@@ -22,6 +22,7 @@
 #   file_mode FILE	octal permission bits (e.g. 600)
 #   checksum FILE...	SHA-256 of each file, one line each
 #   pick_port		print a free TCP port on 127.0.0.1
+#   wait_file FILE PATTERN WHAT	until FILE has a line matching PATTERN
 #   start_daemon / stop_daemon	see below
 #
 # A test that cannot do what it is meant to (missing program, tool,
@@ -199,6 +200,20 @@ pid_alive() {
 	[ -n "$_state" ] && [ "$_state" != Z ]
 }
 
+# wait_file FILE PATTERN WHAT: wait up to 10 s until FILE (which may not
+#	exist yet) has a line matching PATTERN (grep); fatal "WHAT: FILE's
+#	text" if not.  For a helper started in the background that says when
+#	it is ready.
+wait_file() {
+	_i=0
+	until grep -q -- "$2" "$1" 2>/dev/null; do
+		_i=$((_i + 1))
+		[ $_i -le 100 ] ||
+		    fatal "$3: $(tr '\n' '|' < "$1" 2>/dev/null)"
+		sleep 0.1
+	done
+}
+
 # --- daemon ------------------------------------------------------------------
 #
 # start_daemon [EXTRA_CONFIG_LINES]
@@ -311,12 +326,24 @@ CONF
 #	-D; it must return 0 (after the daemon is ready).  Prints nothing.
 # pidfile_pid PIDFILE: the pid in it (fatal when missing or not running);
 #	add_cleanup "kill_pidfile_daemon PID" stops it at exit.
+# start_detached_pid PIDFILE CONFIG [ARGS...]: start_detached CONFIG ARGS,
+#	then DETACHED_PID = pidfile_pid PIDFILE, stopped at exit.
 # kill_pidfile_daemon PID: SIGTERM, wait up to 10 s, then SIGKILL.
 # conf_set CONFIG KEYWORD VALUE: replace (or add) the KEYWORD line.
 # start_fails CODE PATTERN CONFIG [ARGS...]: "$METASAFED -f CONFIG ARGS"
 #	(daemon mode unless ARGS has -D) must exit CODE within 20 s with a
 #	line matching PATTERN (grep -E) on stderr, and leave no process
 #	running with CONFIG on its command line.  stderr: $OBJ/start.err.
+#
+# The checks of the harness config $OBJ/metasafed_config by -t and by a
+# foreground start, for tests that break one thing in it at a time.  WHAT
+# names the case in failure messages; WANT is a fixed string (grep -F).
+# t_ok WHAT: "$METASAFED -t" accepts the config (output: $OBJ/t.out);
+#	false, after fail, if not.
+# t_fails WHAT WANT: -t refuses it, its output holding WANT.
+# start_refused WHAT WANT: "$METASAFED -D" refuses to start within 20 s
+#	(a time-out is not a refusal), its output ($OBJ/d.out) holding WANT.
+# refused WHAT WANT: t_fails and start_refused.
 start_detached() {
 	_cfg=$1
 	shift
@@ -332,6 +359,15 @@ pidfile_pid() {
 	_p=$(cat "$1")
 	pid_alive "$_p" || fatal "PidFile $1 names pid $_p, which is not running"
 	echo "$_p"
+}
+
+start_detached_pid() {
+	_pf=$1
+	shift
+	start_detached "$@"
+	# pidfile_pid's fatal ends only the command substitution.
+	DETACHED_PID=$(pidfile_pid "$_pf") || exit 1
+	add_cleanup "kill_pidfile_daemon $DETACHED_PID"
 }
 
 kill_pidfile_daemon() {
@@ -394,6 +430,35 @@ start_fails() {
 	return 0
 }
 
+t_ok() {
+	"$METASAFED" -t -f "$OBJ/metasafed_config" > "$OBJ/t.out" 2>&1 && return 0
+	fail "$1: -t refused: $(cat "$OBJ/t.out")"
+	return 1
+}
+
+t_fails() {
+	"$METASAFED" -t -f "$OBJ/metasafed_config" > "$OBJ/t.out" 2>&1 &&
+	    fail "$1: -t accepted"
+	grep -qF -- "$2" "$OBJ/t.out" ||
+	    fail "$1: -t message lacks '$2': $(cat "$OBJ/t.out")"
+	return 0
+}
+
+start_refused() {
+	timeout 20 "$METASAFED" -D -f "$OBJ/metasafed_config" > "$OBJ/d.out" 2>&1
+	_st=$?
+	[ $_st -ne 0 ] && [ $_st -ne 124 ] ||
+	    fail "$1: the daemon did not refuse to start (status $_st)"
+	grep -qF -- "$2" "$OBJ/d.out" ||
+	    fail "$1: start-up message lacks '$2': $(cat "$OBJ/d.out")"
+	return 0
+}
+
+refused() {
+	t_fails "$1" "$2"
+	start_refused "$1" "$2"
+}
+
 stop_daemon() {
 	[ -n "$DAEMON_PID" ] || return 0
 	_pid=$DAEMON_PID
@@ -421,6 +486,12 @@ stop_daemon() {
 #	$OBJ/principals (before start_daemon, or follow with reload_daemon).
 # reload_daemon: SIGHUP to DAEMON_PID, then wait until the log says so.
 # worker_pids: pids of the daemon's live workers (children of DAEMON_PID).
+# hold_conn PATH RECORD: regress/progs/hold-conn opens a session as the
+#	admin, reads PATH RECORD and keeps the session open until
+#	release_conn (its stdin is a FIFO held open on fd 4).  Returns once it
+#	says "ready" (fatal after 10 s).  HOLD_PID is its pid, $OBJ/hold.out
+#	its output; one held at a time, killed at exit if still held.
+# release_conn: EOF to the held session; true when hold-conn exits 0.
 ms() {
 	_key=$OBJ/admin_key
 	if [ "${1:-}" = "-k" ]; then
@@ -476,6 +547,39 @@ worker_pids() {
 		_p=${_s#/proc/}
 		echo "${_p%/stat}"
 	done
+}
+
+HOLD_PID=
+_HOLD_CLEANUP=
+hold_conn() {
+	need_prog "$BUILD/regress/progs/hold-conn"
+	[ -z "$HOLD_PID" ] || fatal "hold_conn: a session is already held"
+	rm -f "$OBJ/hold.in"
+	mkfifo "$OBJ/hold.in" || fatal "hold_conn: mkfifo"
+	"$BUILD/regress/progs/hold-conn" "$DAEMON_PORT" "$OBJ/admin_key" \
+	    "$OBJ/known_hosts" "$1" "$2" \
+	    < "$OBJ/hold.in" > "$OBJ/hold.out" 2>&1 &
+	HOLD_PID=$!
+	exec 4> "$OBJ/hold.in"
+	if [ -z "$_HOLD_CLEANUP" ]; then
+		add_cleanup _hold_cleanup
+		_HOLD_CLEANUP=1
+	fi
+	wait_file "$OBJ/hold.out" '^ready' "held connection not ready"
+}
+
+release_conn() {
+	[ -n "$HOLD_PID" ] || fatal "release_conn: no session held"
+	_hp=$HOLD_PID
+	HOLD_PID=
+	exec 4>&-
+	wait "$_hp"
+}
+
+_hold_cleanup() {
+	[ -n "$HOLD_PID" ] || return 0
+	exec 4>&-
+	kill "$HOLD_PID" 2>/dev/null
 }
 
 # wait_for_workers N: until at least N workers are alive (10 s).

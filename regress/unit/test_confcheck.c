@@ -24,58 +24,10 @@
 #include "principals.h"
 #include "servconf.h"
 
+#define TESTFS_NAME	"confcheck"
+#include "testfs.h"
+
 #define OTHER_UID	65534
-
-static char dir[64];
-
-static int
-setup(void **state)
-{
-	if (geteuid() != 0) {
-		fprintf(stderr, "test_confcheck: must run as root (chown)\n");
-		return -1;
-	}
-	strlcpy(dir, "/tmp/ms-confcheck-XXXXXX", sizeof(dir));
-	assert_non_null(mkdtemp(dir));
-	assert_int_equal(chmod(dir, 0755), 0);
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	char cmd[128];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	assert_int_equal(system(cmd), 0);
-	return 0;
-}
-
-static void
-mkpath(char *out, size_t len, const char *rel)
-{
-	snprintf(out, len, "%s/%s", dir, rel);
-}
-
-static void
-mkfile(const char *rel, mode_t mode, char *out, size_t len)
-{
-	FILE *fp;
-
-	mkpath(out, len, rel);
-	assert_non_null(fp = fopen(out, "w"));
-	assert_int_equal(fputs("x\n", fp) >= 0, 1);
-	assert_int_equal(fclose(fp), 0);
-	assert_int_equal(chmod(out, mode), 0);
-}
-
-static void
-mkdirm(const char *rel, mode_t mode, char *out, size_t len)
-{
-	mkpath(out, len, rel);
-	assert_int_equal(mkdir(out, 0700), 0);
-	assert_int_equal(chmod(out, mode), 0);
-}
 
 static void
 expect_err(int r, const char *err, const char *want)
@@ -96,7 +48,7 @@ test_store_dir(void **state)
 	/* Missing parent: the store would not create it. */
 	mkpath(f, sizeof(f), "nope/store");
 	snprintf(want, sizeof(want), "StoreDirectory %s: parent directory "
-	    "%s/nope: No such file or directory", f, dir);
+	    "%s/nope: No such file or directory", f, testfs_dir);
 	expect_err(confcheck_store_dir(f, err, sizeof(err)), err, want);
 	/* A file where the parent should be. */
 	mkfile("plain", 0644, f, sizeof(f));
@@ -193,7 +145,7 @@ test_pidfile(void **state)
 	assert_int_equal(confcheck_pidfile(p, err, sizeof(err)), 0);
 	mkpath(p, sizeof(p), "norun/metasafed.pid");
 	snprintf(want, sizeof(want), "PidFile %s: directory %s/norun: No "
-	    "such file or directory", p, dir);
+	    "such file or directory", p, testfs_dir);
 	expect_err(confcheck_pidfile(p, err, sizeof(err)), err, want);
 	mkfile("afile", 0644, f, sizeof(f));
 	strlcat(f, "/x.pid", sizeof(f));
@@ -382,16 +334,16 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_store_dir, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_chroot, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_pidfile, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_run, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_admin_warning, setup,
-		    teardown),
+		cmocka_unit_test_setup_teardown(test_store_dir,
+		    testfs_setup_root, testfs_teardown),
+		cmocka_unit_test_setup_teardown(test_chroot,
+		    testfs_setup_root, testfs_teardown),
+		cmocka_unit_test_setup_teardown(test_pidfile,
+		    testfs_setup_root, testfs_teardown),
+		cmocka_unit_test_setup_teardown(test_run,
+		    testfs_setup_root, testfs_teardown),
+		cmocka_unit_test_setup_teardown(test_admin_warning,
+		    testfs_setup_root, testfs_teardown),
 	};
 
 	ms_log_init("test_confcheck", MS_LOG_QUIET, 1, -1);

@@ -18,24 +18,8 @@
 
 #include "instance.h"
 
-static char dir[64];
-
-static int
-setup(void **state)
-{
-	strlcpy(dir, "/tmp/ms-instance-XXXXXX", sizeof(dir));
-	assert_non_null(mkdtemp(dir));
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	char cmd[128];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	return system(cmd) == 0 ? 0 : -1;
-}
+#define TESTFS_NAME	"instance"
+#include "testfs.h"
 
 static void
 read_text(const char *path, char *buf, size_t len)
@@ -56,7 +40,7 @@ test_store_lock(void **state)
 	struct stat sb;
 	int fd1, fd2;
 
-	snprintf(store, sizeof(store), "%s/store", dir);
+	mkpath(store, sizeof(store), "store");
 	snprintf(lock, sizeof(lock), "%s/metasafed.lock", store);
 	/* The directory is created (0700) when missing. */
 	assert_int_equal(instance_lock(store, &fd1, err, sizeof(err)), 0);
@@ -91,7 +75,7 @@ test_pidfile_lock(void **state)
 	pid_t pid;
 	int fd, fd2, status, p[2];
 
-	snprintf(path, sizeof(path), "%s/x.pid", dir);
+	mkpath(path, sizeof(path), "x.pid");
 	assert_int_equal(pidfile_lock(path, &fd, err, sizeof(err)), 0);
 	/* A child holding the same description (fork) keeps the lock. */
 	assert_int_equal(pipe(p), 0);
@@ -112,12 +96,12 @@ test_pidfile_lock(void **state)
 	assert_non_null(strstr(err, "PidFile "));
 	close(fd);
 	/* Missing directory: an error that is not "in use". */
-	snprintf(path, sizeof(path), "%s/nodir/x.pid", dir);
+	mkpath(path, sizeof(path), "nodir/x.pid");
 	assert_int_equal(pidfile_lock(path, &fd, err, sizeof(err)), -2);
 	assert_non_null(strstr(err, "No such file or directory"));
 	/* A symlink is not followed. */
-	snprintf(path, sizeof(path), "%s/link.pid", dir);
-	snprintf(target, sizeof(target), "%s/target", dir);
+	mkpath(path, sizeof(path), "link.pid");
+	mkpath(target, sizeof(target), "target");
 	assert_int_equal(symlink(target, path), 0);
 	assert_int_equal(pidfile_lock(path, &fd, err, sizeof(err)), -2);
 	assert_int_equal(access(target, F_OK), -1);
@@ -127,9 +111,10 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_store_lock, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_pidfile_lock, setup,
-		    teardown),
+		cmocka_unit_test_setup_teardown(test_store_lock, testfs_setup,
+		    testfs_teardown),
+		cmocka_unit_test_setup_teardown(test_pidfile_lock, testfs_setup,
+		    testfs_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

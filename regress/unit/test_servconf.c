@@ -25,38 +25,11 @@
 #include "servconf.h"
 #include "sigalg.h"
 
+#define TESTFS_NAME	"servconf"
+#include "testfs.h"
+
 #define BASE "HostKey /k/sig\nHostKexKey /k/kex\nStoreKey /k/store\n" \
 	"StoreDirectory /s\nAuthorizedPrincipalsFile /p\n"
-
-static char dir[64];
-
-static int
-setup(void **state)
-{
-	strlcpy(dir, "/tmp/ms-servconf-XXXXXX", sizeof(dir));
-	assert_non_null(mkdtemp(dir));
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	char cmd[128];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	assert_int_equal(system(cmd), 0);
-	return 0;
-}
-
-static void
-write_file(const char *path, const char *text)
-{
-	FILE *fp = fopen(path, "w");
-
-	assert_non_null(fp);
-	assert_int_equal(fputs(text, fp) >= 0, 1);
-	assert_int_equal(fclose(fp), 0);
-}
 
 /* Load text as a config; 0 or the error, message in err. */
 static int
@@ -64,7 +37,7 @@ load(const char *text, struct servconf *c, char *err, size_t errlen)
 {
 	char path[128];
 
-	snprintf(path, sizeof(path), "%s/metasafed.conf", dir);
+	mkpath(path, sizeof(path), "metasafed.conf");
 	write_file(path, text);
 	servconf_init(c);
 	err[0] = '\0';
@@ -220,7 +193,7 @@ test_policy_errors(void **state)
 {
 	char path[128];
 
-	snprintf(path, sizeof(path), "%s/metasafed.conf", dir);
+	mkpath(path, sizeof(path), "metasafed.conf");
 	expect_error(BASE "KexAlgorithms x25519\n", ":6: KexAlgorithms: "
 	    "unknown algorithm \"x25519\"");
 	expect_error(BASE "KexAlgorithms x25519-hybrid,x25519-hybrid\n",
@@ -407,7 +380,7 @@ test_principals_cert_lines(void **state)
 	    "carol groups=ops,db cert issued by our CA\n"
 	    "dave cert\n"
 	    "carol groups=raw %s\n", line);
-	snprintf(path, sizeof(path), "%s/principals", dir);
+	mkpath(path, sizeof(path), "principals");
 	write_file(path, text);
 	assert_int_equal(principals_load(path, &p, err, sizeof(err)), 0);
 	assert_int_equal(p.n, 3);
@@ -487,5 +460,6 @@ main(void)
 	};
 
 	ms_log_init("test_servconf", MS_LOG_QUIET, 1, -1);
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, testfs_setup,
+	    testfs_teardown);
 }

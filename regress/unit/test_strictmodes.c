@@ -22,61 +22,10 @@
 #include "log.h"
 #include "strictmodes.h"
 
+#define TESTFS_NAME	"strictmodes"
+#include "testfs.h"
+
 #define OTHER_UID	65534
-
-static char dir[64];
-
-static int
-setup(void **state)
-{
-	if (geteuid() != 0) {
-		fprintf(stderr, "test_strictmodes: must run as root (chown)\n");
-		return -1;
-	}
-	/* /tmp is root's and sticky: an acceptable place to start from. */
-	strlcpy(dir, "/tmp/ms-strict-XXXXXX", sizeof(dir));
-	assert_non_null(mkdtemp(dir));
-	assert_int_equal(chmod(dir, 0755), 0);
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	char cmd[128];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	assert_int_equal(system(cmd), 0);
-	return 0;
-}
-
-static void
-mkpath(char *out, size_t len, const char *rel)
-{
-	snprintf(out, len, "%s/%s", dir, rel);
-}
-
-static void
-mkfile(const char *rel, mode_t mode, char *out, size_t len)
-{
-	FILE *fp;
-
-	mkpath(out, len, rel);
-	assert_non_null(fp = fopen(out, "w"));
-	assert_int_equal(fputs("x\n", fp) >= 0, 1);
-	assert_int_equal(fclose(fp), 0);
-	assert_int_equal(chmod(out, mode), 0);
-}
-
-static void
-mkdirm(const char *rel, mode_t mode)
-{
-	char p[256];
-
-	mkpath(p, sizeof(p), rel);
-	assert_int_equal(mkdir(p, 0700), 0);
-	assert_int_equal(chmod(p, mode), 0);
-}
 
 static void
 expect_ok(const char *path, int kind)
@@ -170,8 +119,7 @@ test_not_regular(void **state)
 {
 	char p[256], q[256];
 
-	mkdirm("adir", 0755);
-	mkpath(p, sizeof(p), "adir");
+	mkdirm("adir", 0755, p, sizeof(p));
 	expect_refused(p, SM_TRUSTED, ": not a regular file");
 	mkpath(q, sizeof(q), "fifo");
 	assert_int_equal(mkfifo(q, 0600), 0);
@@ -190,8 +138,8 @@ test_directories(void **state)
 {
 	char p[256], d[256], want[512];
 
-	mkdirm("a", 0755);
-	mkdirm("a/b", 0755);
+	mkdirm("a", 0755, NULL, 0);
+	mkdirm("a/b", 0755, NULL, 0);
 	mkfile("a/b/f", 0600, p, sizeof(p));
 	expect_ok(p, SM_PRIVATE);
 
@@ -231,7 +179,7 @@ test_symlinks(void **state)
 {
 	char target[256], link[256], d[256], want[512];
 
-	mkdirm("s", 0755);
+	mkdirm("s", 0755, NULL, 0);
 	mkfile("s/real", 0600, target, sizeof(target));
 	mkpath(link, sizeof(link), "s/link");
 	assert_int_equal(symlink(target, link), 0);
@@ -249,7 +197,7 @@ test_symlinks(void **state)
 	assert_int_equal(lchown(link, 0, 0), 0);
 
 	/* A good link to a file in a directory others can write. */
-	mkdirm("open", 0777);
+	mkdirm("open", 0777, NULL, 0);
 	mkfile("open/f", 0600, target, sizeof(target));
 	mkpath(link, sizeof(link), "s/link2");
 	assert_int_equal(symlink(target, link), 0);
@@ -264,7 +212,7 @@ test_symlinks(void **state)
 	expect_refused(link, SM_PRIVATE, want);
 
 	/* A directory link: the path goes through it. */
-	mkdirm("s/sub", 0755);
+	mkdirm("s/sub", 0755, NULL, 0);
 	mkfile("s/sub/f", 0600, target, sizeof(target));
 	mkpath(link, sizeof(link), "dlink");
 	mkpath(d, sizeof(d), "s/sub");
@@ -285,7 +233,7 @@ test_relative_and_message(void **state)
 
 	mkfile("rel", 0600, p, sizeof(p));
 	assert_non_null(getcwd(cwd, sizeof(cwd)));
-	assert_int_equal(chdir(dir), 0);
+	assert_int_equal(chdir(testfs_dir), 0);
 	expect_ok("rel", SM_PRIVATE);
 	assert_int_equal(chmod(p, 0640), 0);
 	expect_refused("rel", SM_PRIVATE, "rel: bad ownership or modes");
@@ -310,5 +258,6 @@ main(void)
 	};
 
 	ms_log_init("test_strictmodes", MS_LOG_QUIET, 1, -1);
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, testfs_setup_root,
+	    testfs_teardown);
 }
