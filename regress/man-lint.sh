@@ -12,6 +12,7 @@
 #
 # The six pages the project ships must all be there, and each page's .Dt
 # must name the file it is in, so that man(1) finds it under that name.
+# Cross-references to the project's own pages must name pages that exist.
 . "$(dirname "$0")/test-exec.sh"
 tid "man pages lint clean with mandoc"
 
@@ -66,4 +67,17 @@ for f in "$MANDIR"/*.[1-9]; do
 	    fail "$p: the NAME section does not start with $name"
 done
 [ "$npages" -ge 6 ] || fail "only $npages man pages found in $MANDIR"
+
+# The style check allows unresolved cross-references, so check those to
+# the project's own pages here: each must name a page in man/.
+for f in "$MANDIR"/*.[1-9]; do
+	sed -n 's/^\.Xr[ 	]*\(\(lib\)*metasafe[a-z_-]*\)[ 	]*\([1-9]\).*/\1.\3/p' \
+	    "$f" | sort -u | while read -r ref; do
+		[ -f "$MANDIR/$ref" ] ||
+		    echo "$(basename "$f"): .Xr to missing page $ref"
+	done
+done > "$OBJ/xref.bad"
+while read -r line; do
+	fail "$line"
+done < "$OBJ/xref.bad"
 trace "$npages pages checked"
