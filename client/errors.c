@@ -30,6 +30,8 @@ static const struct {
 	    "identity key is encrypted and no passphrase was given" },
 	{ METASAFE_ERR_BAD_PASSPHRASE,	1, "incorrect passphrase for identity key" },
 	{ METASAFE_ERR_INVALID,		6, "invalid argument" },
+	{ METASAFE_ERR_KEY_PERMISSIONS,	1,
+	    "identity key file is accessible by group or others" },
 	{ METASAFE_ERR_RESOLVE,		2, "cannot resolve host name" },
 	{ METASAFE_ERR_CONNECT,		2, "cannot connect" },
 	{ METASAFE_ERR_TIMEOUT,		2, "timed out" },

@@ -179,8 +179,9 @@ check_host_key(struct metasafe_conn *c, const u_char key[32], int *addp)
 {
 	char hostname[512], got[MS_FINGERPRINT_MAX], want[MS_FINGERPRINT_MAX];
 	u_char expected[32];
+	char others[64] = "";
 	enum cl_kh_result res;
-	u_long line;
+	u_long line, npinned = 0;
 	int r;
 
 	*addp = 0;
@@ -190,8 +191,8 @@ check_host_key(struct metasafe_conn *c, const u_char key[32], int *addp)
 		    c->host);
 	if (ms_fingerprint(key, 32, got, sizeof(got)) != 0)
 		strlcpy(got, "(unknown)", sizeof(got));
-	if ((r = cl_kh_check(c->known_hosts, hostname, key, &res, &line,
-	    expected)) != 0)
+	if ((r = cl_kh_check_count(c->known_hosts, hostname, key, &res, &line,
+	    expected, &npinned)) != 0)
 		r = cl_fatal(c, r, "cannot read %s: %s", c->known_hosts,
 		    strerror(errno));
 	else if (res == CL_KH_MATCH) {
@@ -201,19 +202,26 @@ check_host_key(struct metasafe_conn *c, const u_char key[32], int *addp)
 	} else if (res == CL_KH_CHANGED) {
 		if (ms_fingerprint(expected, 32, want, sizeof(want)) != 0)
 			strlcpy(want, "(unknown)", sizeof(want));
+		/* Several pins (key roll-over): none of them matched. */
+		if (npinned == 2)
+			strlcpy(others, " or the other key pinned there",
+			    sizeof(others));
+		else if (npinned > 2)
+			snprintf(others, sizeof(others), " or one of the %lu "
+			    "other keys pinned there", npinned - 1);
 		if (c->strict == METASAFE_HOSTKEY_NO) {
 			snprintf(c->notice, sizeof(c->notice),
 			    "WARNING: host key for %s has changed: expected "
-			    "%s (%s:%lu), got %s; continuing because "
+			    "%s (%s:%lu)%s, got %s; continuing because "
 			    "StrictHostKeyChecking=no", hostname, want,
-			    c->known_hosts, line, got);
+			    c->known_hosts, line, others, got);
 			return 0;
 		}
 		r = cl_fatal(c, METASAFE_ERR_HOSTKEY_CHANGED,
-		    "HOST KEY MISMATCH for %s: expected %s (%s:%lu), got %s. "
+		    "HOST KEY MISMATCH for %s: expected %s (%s:%lu)%s, got %s. "
 		    "Someone may be impersonating the server, or its key was "
 		    "replaced; refusing to continue", hostname, want,
-		    c->known_hosts, line, got);
+		    c->known_hosts, line, others, got);
 	} else if (c->ca_file != NULL) {
 		/* The certificate, checked before SERVER_VERIFY, vouches. */
 		debug_f("no pin for %s; relying on the server certificate",

@@ -8,6 +8,7 @@
  * the shared loader deliberately refuses them for host keys.
  */
 #include <sys/types.h>
+#include <sys/stat.h>
 
 #include <errno.h>
 #include <stdio.h>
@@ -48,6 +49,23 @@ map_load_err(int r)
 	}
 }
 
+/*
+ * As ssh does, a private key that group or others may read, write or
+ * execute is not used, whoever owns it.  Only a regular file has a mode
+ * that means something (a pipe or /dev/fd/N is the caller's business); a
+ * file that cannot be stat'ed is left for the loader to report.
+ */
+static int
+key_perms_ok(const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st) == -1 || !S_ISREG(st.st_mode))
+		return 0;
+	return (st.st_mode & (S_IRWXG | S_IRWXO)) == 0 ? 0 :
+	    METASAFE_ERR_KEY_PERMISSIONS;
+}
+
 int
 metasafe_key_load(const char *path, const char *passphrase,
     struct metasafe_key **keyp)
@@ -59,6 +77,8 @@ metasafe_key_load(const char *path, const char *passphrase,
 	if (keyp == NULL || path == NULL)
 		return METASAFE_ERR_USAGE;
 	*keyp = NULL;
+	if ((r = key_perms_ok(path)) != 0)
+		return r;
 	r = ms_key_load_private(path, passphrase, &pkey);
 	if (r == MS_ERR_KEY_TYPE_UNKNOWN)
 		r = ms_key_load_private_any(path, passphrase, &pkey);

@@ -2,7 +2,9 @@
  * knownhosts.c — host key pinning (PROTOCOL.md 4.2).
  *
  * One key per line: "[HOST]:PORT ms-ed25519 BASE64 [comment]"; the host
- * field may list several names separated by commas.  Blank lines and lines
+ * field may list several names separated by commas, and a host may have
+ * several lines (host key roll-over): a presented key that matches any of
+ * them is accepted, one that matches none is CHANGED.  Blank lines and lines
  * starting with '#' are ignored, and so are malformed lines (a hand-edited
  * file must not lock the user out of every other host).  Host names match
  * case-insensitively.
@@ -65,6 +67,15 @@ cl_kh_check(const char *file, const char *hostname,
     const u_char key[MS_ED25519_PUB_LEN], enum cl_kh_result *resp,
     u_long *linep, u_char expected[MS_ED25519_PUB_LEN])
 {
+	return cl_kh_check_count(file, hostname, key, resp, linep, expected,
+	    NULL);
+}
+
+int
+cl_kh_check_count(const char *file, const char *hostname,
+    const u_char key[MS_ED25519_PUB_LEN], enum cl_kh_result *resp,
+    u_long *linep, u_char expected[MS_ED25519_PUB_LEN], u_long *npinnedp)
+{
 	FILE *f;
 	char *line = NULL, *p;
 	size_t cap = 0, flen;
@@ -76,6 +87,8 @@ cl_kh_check(const char *file, const char *hostname,
 
 	*resp = CL_KH_UNKNOWN;
 	*linep = 0;
+	if (npinnedp != NULL)
+		*npinnedp = 0;
 	if ((f = fopen(file, "re")) == NULL) {
 		if (errno == ENOENT)
 			return 0;
@@ -100,6 +113,8 @@ cl_kh_check(const char *file, const char *hostname,
 			    lineno);
 			continue;
 		}
+		if (npinnedp != NULL)
+			(*npinnedp)++;
 		if (ms_ct_equal(raw, key, sizeof(raw))) {
 			*resp = CL_KH_MATCH;
 			*linep = lineno;

@@ -9,6 +9,7 @@
  * 5 not found, 6 invalid argument.
  */
 #include <sys/types.h>
+#include <sys/stat.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -19,10 +20,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "log.h"
 #include "metasafe.h"
+#include "nameesc.h"
 #include "path.h"
 
 #define EXIT_USAGE	1
@@ -41,7 +44,9 @@ usage(void)
 "    set [-s] [-f FILE] PATH RECORD\n"
 "                                  store a value read from stdin or FILE\n"
 "                                  (-s: SECURE record)\n"
-"    ls PATH                       list child nodes and record names\n"
+"    ls [-l] [-j|--json] PATH      list child nodes and record names\n"
+"                                  (-l: type, flags, version, mtime;\n"
+"                                  --json: the same as a JSON document)\n"
 "    rm PATH [RECORD]              delete a record, or the empty node\n"
 "    acl get PATH                  show the node's access list\n"
 "    acl set PATH ENTRY...         NAME=RIGHTS, group:NAME=RIGHTS (rights\n"
@@ -88,6 +93,28 @@ show_notice(void)
 		warnmsg("%s", n);
 }
 
+/* The library refused a key file others can get at: say so loudly. */
+static void __attribute__((noreturn))
+unprotected_key(const char *path)
+{
+	struct stat st;
+	char mode[16] = "unknown";
+
+	if (stat(path, &st) == 0)
+		snprintf(mode, sizeof(mode), "%04o",
+		    (unsigned)(st.st_mode & 07777));
+	fprintf(stderr,
+	    "@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@\n"
+	    "@     WARNING: THE PRIVATE KEY FILE IS NOT PROTECTED!     @\n"
+	    "@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@\n"
+	    "Permissions %s on '%s' let group or others at it.\n"
+	    "A private key file must be readable and writable by its owner "
+	    "only\n(chmod 600 '%s').\n"
+	    "This identity is not used; nothing was sent to the server.\n",
+	    mode, path, path);
+	exit(metasafe_exit_code(METASAFE_ERR_KEY_PERMISSIONS));
+}
+
 static int
 load_identity(struct metasafe_key **keyp)
 {
@@ -109,6 +136,8 @@ load_identity(struct metasafe_key **keyp)
 		path = home_id;
 	}
 	r = metasafe_key_load(path, opts.identity_passphrase, keyp);
+	if (r == METASAFE_ERR_KEY_PERMISSIONS)
+		unprotected_key(path);
 	if (r == METASAFE_ERR_PASSPHRASE_REQUIRED) {
 		snprintf(prompt, sizeof(prompt),
 		    "Enter passphrase for key %s: ", path);
@@ -326,41 +355,157 @@ cmd_set(int argc, char **argv)
 	return 0;
 }
 
+/* A name, escaped (nameesc.h) so no name can pass for another or a flag. */
+static void
+put_name(const char *name, const char *suffix)
+{
+	char esc[MS_NAME_ESC_LEN(MS_RECORD_NAME_MAX)];
+
+	if (ms_name_escape(name, esc, sizeof(esc)) != 0)
+		strlcpy(esc, "?", sizeof(esc));
+	printf("%s%s", esc, suffix);
+}
+
+static const char *
+flags_str(uint8_t f, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s%s%s", (f & METASAFE_SECURE) ? "secure" : "",
+	    (f & METASAFE_SECURE) && (f & METASAFE_INHERIT) ? "," : "",
+	    (f & METASAFE_INHERIT) ? "inherit" : "");
+	if (*buf == '\0')
+		strlcpy(buf, "-", len);
+	return buf;
+}
+
+/* RFC 3339 UTC, "-" when out of range. */
+static const char *
+rfc3339(uint64_t t, char *buf, size_t len)
+{
+	struct tm tm;
+	time_t tt = (time_t)t;
+
+	if ((uint64_t)tt != t || t > 253402300799ULL ||	/* 9999-12-31 */
+	    gmtime_r(&tt, &tm) == NULL ||
+	    strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		strlcpy(buf, "-", len);
+	return buf;
+}
+
+static void
+ls_plain(const struct metasafe_list *l)
+{
+	char fl[32];
+	size_t i;
+
+	for (i = 0; i < l->n_children; i++) {
+		put_name(l->children[i], "/");
+		putchar('\n');
+	}
+	for (i = 0; i < l->n_records; i++) {
+		put_name(l->records[i].name, "");
+		if (l->records[i].flags & (METASAFE_SECURE | METASAFE_INHERIT))
+			printf(" [%s]", flags_str(l->records[i].flags, fl,
+			    sizeof(fl)));
+		putchar('\n');
+	}
+}
+
+/* ls -l: TYPE FLAGS VERSION MTIME NAME, one line each. */
+static void
+ls_long(const struct metasafe_list_long *l)
+{
+	const struct metasafe_list_entry *e;
+	char fl[32], tm[32], ver[24];
+	size_t i;
+
+	for (i = 0; i < l->n_children; i++) {
+		printf("%-6s %-14s %6s %-20s ", "node", "-", "-", "-");
+		put_name(l->children[i], "/");
+		putchar('\n');
+	}
+	for (i = 0; i < l->n_records; i++) {
+		e = &l->records[i];
+		snprintf(ver, sizeof(ver), "%" PRIu64, e->version);
+		printf("%-6s %-14s %6s %-20s ", "record",
+		    flags_str(e->flags, fl, sizeof(fl)), ver,
+		    rfc3339(e->mtime, tm, sizeof(tm)));
+		put_name(e->name, "");
+		putchar('\n');
+	}
+}
+
+/* ls --json: one document (README "metasafe ls"). */
+static void
+ls_json(const char *path, const struct metasafe_list_long *l)
+{
+	const struct metasafe_list_entry *e;
+	char tm[32];
+	size_t i;
+
+	printf("{\"path\":");
+	ms_json_string(stdout, path);
+	printf(",\n \"children\":[");
+	for (i = 0; i < l->n_children; i++) {
+		printf("%s", i ? "," : "");
+		ms_json_string(stdout, l->children[i]);
+	}
+	printf("],\n \"records\":[");
+	for (i = 0; i < l->n_records; i++) {
+		e = &l->records[i];
+		printf("%s\n  {\"name\":", i ? "," : "");
+		ms_json_string(stdout, e->name);
+		printf(",\"secure\":%s,\"inherit\":%s,\"version\":%" PRIu64
+		    ",\"mtime\":", (e->flags & METASAFE_SECURE) ? "true" :
+		    "false", (e->flags & METASAFE_INHERIT) ? "true" : "false",
+		    e->version);
+		if (strcmp(rfc3339(e->mtime, tm, sizeof(tm)), "-") == 0)
+			printf("null");
+		else
+			printf("\"%s\"", tm);
+		printf(",\"mtime_unix\":%" PRIu64 "}", e->mtime);
+	}
+	printf("%s]}\n", l->n_records > 0 ? "\n " : "");
+}
+
 static int
 cmd_ls(int argc, char **argv)
 {
 	struct metasafe_list *l = NULL;
-	const char *sep;
-	uint8_t f;
-	size_t i;
+	struct metasafe_list_long *ll = NULL;
+	int i, r, lflag = 0, json = 0;
 	uint32_t h;
-	int r;
 
-	if (argc != 2)
+	for (i = 1; i < argc && argv[i][0] == '-' && argv[i][1] != '\0'; i++) {
+		if (strcmp(argv[i], "--") == 0) {
+			i++;
+			break;
+		} else if (strcmp(argv[i], "-l") == 0)
+			lflag = 1;
+		else if (strcmp(argv[i], "-j") == 0 ||
+		    strcmp(argv[i], "--json") == 0)
+			json = 1;
+		else
+			usage();
+	}
+	if (argc - i != 1)
 		usage();
-	check_path(argv[1]);
+	check_path(argv[i]);
 	connect_auth();
-	h = open_path(argv[1], METASAFE_READ);
-	if ((r = metasafe_list(conn, h, &l)) != 0)
+	h = open_path(argv[i], METASAFE_READ);
+	if (lflag || json) {
+		if ((r = metasafe_list_long(conn, h, &ll)) != 0)
+			die(r);
+	} else if ((r = metasafe_list(conn, h, &l)) != 0)
 		die(r);
 	close_handle(h);
-	for (i = 0; i < l->n_children; i++)
-		printf("%s/\n", l->children[i]);
-	for (i = 0; i < l->n_records; i++) {
-		f = l->records[i].flags;
-		printf("%s", l->records[i].name);
-		sep = " [";
-		if (f & METASAFE_SECURE) {
-			printf("%ssecure", sep);
-			sep = ",";
-		}
-		if (f & METASAFE_INHERIT) {
-			printf("%sinherit", sep);
-			sep = ",";
-		}
-		printf("%s\n", *sep == ',' ? "]" : "");
-	}
+	if (json)
+		ls_json(argv[i], ll);
+	else if (lflag)
+		ls_long(ll);
+	else
+		ls_plain(l);
 	metasafe_free_list(l);
+	metasafe_free_list_long(ll);
 	if (fflush(stdout) != 0) {
 		warnmsg("write to standard output: %s", strerror(errno));
 		return 1;

@@ -60,6 +60,7 @@ extern "C" {
 #define METASAFE_ERR_PASSPHRASE_REQUIRED -6	/* identity is encrypted */
 #define METASAFE_ERR_BAD_PASSPHRASE	-7
 #define METASAFE_ERR_INVALID		-8	/* argument refused locally */
+#define METASAFE_ERR_KEY_PERMISSIONS	-9	/* identity file open to others */
 #define METASAFE_ERR_RESOLVE		-20	/* host name lookup failed */
 #define METASAFE_ERR_CONNECT		-21	/* TCP connect failed */
 #define METASAFE_ERR_TIMEOUT		-22	/* no answer within timeout */
@@ -167,7 +168,9 @@ struct metasafe_key;
  * Load an identity: a PKCS#8 PEM private key (as written by
  * metasafe-keygen or openssl), Ed25519, ECDSA P-256/P-384 or RSA (at least
  * 1024 bits).  Keys other than Ed25519 can only authenticate with a
- * certificate (metasafe_key_load_certificate).
+ * certificate (metasafe_key_load_certificate).  A key file that group or
+ * others may access at all (mode & 077) is refused with
+ * METASAFE_ERR_KEY_PERMISSIONS, whoever owns it, before it is read.
  */
 int	metasafe_key_load(const char *path, const char *passphrase,
 	    struct metasafe_key **keyp);
@@ -265,6 +268,27 @@ struct metasafe_list {
 int	metasafe_list(struct metasafe_conn *conn, uint32_t handle,
 	    struct metasafe_list **listp);
 void	metasafe_free_list(struct metasafe_list *l);
+
+/*
+ * LIST with each record's version and modification time (the LIST_LONG
+ * flag, PROTOCOL.md 8).  A server without the flag answers a protocol
+ * error and closes the connection (METASAFE_ERR_PROTOCOL).
+ */
+struct metasafe_list_entry {
+	char		*name;
+	uint8_t		 flags;		/* METASAFE_SECURE, METASAFE_INHERIT */
+	uint64_t	 version;
+	uint64_t	 mtime;		/* seconds since 1970-01-01 UTC */
+};
+struct metasafe_list_long {
+	size_t				 n_children;
+	char				**children;
+	size_t				 n_records;
+	struct metasafe_list_entry	*records;
+};
+int	metasafe_list_long(struct metasafe_conn *conn, uint32_t handle,
+	    struct metasafe_list_long **listp);
+void	metasafe_free_list_long(struct metasafe_list_long *l);
 
 struct metasafe_acl_entry {
 	char		*who;		/* principal or "group:NAME" */

@@ -149,13 +149,18 @@ enum cl_kh_result {
 /* "[host]:port" into out. */
 int	cl_kh_hostname(const char *host, const char *port, char *out, size_t outlen);
 /*
- * Look host up.  For CL_KH_CHANGED, *linep and expected[] describe the
- * first listed key.  A missing file is CL_KH_UNKNOWN.  Malformed lines are
+ * Look host up: CL_KH_MATCH when any of its lines pins key.  For
+ * CL_KH_CHANGED, *linep and expected[] describe the first listed key.  A missing file is CL_KH_UNKNOWN.  Malformed lines are
  * skipped.  Returns 0 or METASAFE_ERR_KNOWN_HOSTS (errno set).
  */
 int	cl_kh_check(const char *file, const char *hostname,
 	    const u_char key[MS_ED25519_PUB_LEN], enum cl_kh_result *resp,
 	    u_long *linep, u_char expected[MS_ED25519_PUB_LEN]);
+/* The same; *npinnedp counts the host's keys read (all, unless MATCH). */
+int	cl_kh_check_count(const char *file, const char *hostname,
+	    const u_char key[MS_ED25519_PUB_LEN], enum cl_kh_result *resp,
+	    u_long *linep, u_char expected[MS_ED25519_PUB_LEN],
+	    u_long *npinnedp);
 /* Append "hostname ms-ed25519 BASE64"; creates the directory 0700. */
 int	cl_kh_add(const char *file, const char *hostname,
 	    const u_char key[MS_ED25519_PUB_LEN]);
@@ -192,6 +197,7 @@ void	cl_handle_del(struct metasafe_conn *c, uint32_t id);
 int	cl_get_parse(struct metasafe_conn *c, uint32_t handle, const char *path,
 	    const char *record, struct msbuf *res, struct metasafe_value **vp);
 int	cl_list_parse(struct msbuf *res, struct metasafe_list **lp);
+int	cl_list_long_parse(struct msbuf *res, struct metasafe_list_long **lp);
 int	cl_acl_parse(struct msbuf *res, struct metasafe_acl **ap);
 int	cl_status_parse(struct msbuf *res, struct metasafe_status **sp);
 int	cl_who_valid(const char *who);

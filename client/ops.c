@@ -613,6 +613,114 @@ metasafe_list(struct metasafe_conn *c, uint32_t handle,
 	return cl_ret(c, r);
 }
 
+void
+metasafe_free_list_long(struct metasafe_list_long *l)
+{
+	size_t i;
+
+	if (l == NULL)
+		return;
+	for (i = 0; i < l->n_children; i++)
+		free(l->children[i]);
+	for (i = 0; i < l->n_records; i++)
+		free(l->records[i].name);
+	free(l->children);
+	free(l->records);
+	free(l);
+}
+
+/* As cl_list_parse, each record followed by u64 version, u64 mtime. */
+int
+cl_list_long_parse(struct msbuf *res, struct metasafe_list_long **lp)
+{
+	struct metasafe_list_long *l;
+	struct metasafe_list_entry *e;
+	size_t i, n;
+	int r = METASAFE_ERR_PROTOCOL;
+
+	*lp = NULL;
+	if ((l = calloc(1, sizeof(*l))) == NULL)
+		return METASAFE_ERR_NOMEM;
+	if (get_count(res, MS_LIST_MAX, 4, &n) != 0)
+		goto fail;
+	if (n > 0 && (l->children = calloc(n, sizeof(char *))) == NULL) {
+		r = METASAFE_ERR_NOMEM;
+		goto fail;
+	}
+	for (i = 0; i < n; i++, l->n_children++) {
+		if ((r = get_name(res, &l->children[i], 1)) != 0)
+			goto fail;
+	}
+	if ((r = get_count(res, MS_LIST_MAX, 21, &n)) != 0)
+		goto fail;
+	if (n > 0 && (l->records = calloc(n, sizeof(*l->records))) == NULL) {
+		r = METASAFE_ERR_NOMEM;
+		goto fail;
+	}
+	for (i = 0; i < n; i++, l->n_records++) {
+		e = &l->records[i];
+		if ((r = get_name(res, &e->name, 0)) != 0)
+			goto fail;
+		if (msbuf_get_u8(res, &e->flags) != 0 ||
+		    (e->flags & ~MS_REC_FLAGS_MASK) != 0 ||
+		    msbuf_get_u64(res, &e->version) != 0 ||
+		    msbuf_get_u64(res, &e->mtime) != 0) {
+			free(e->name);
+			r = METASAFE_ERR_PROTOCOL;
+			goto fail;
+		}
+	}
+	if (msbuf_len(res) != 0) {
+		r = METASAFE_ERR_PROTOCOL;
+		goto fail;
+	}
+	*lp = l;
+	return 0;
+ fail:
+	metasafe_free_list_long(l);
+	return r;
+}
+
+int
+metasafe_list_long(struct metasafe_conn *c, uint32_t handle,
+    struct metasafe_list_long **lp)
+{
+	struct msbuf *req = NULL, *res = NULL;
+	int r;
+
+	if (c == NULL || lp == NULL)
+		return METASAFE_ERR_USAGE;
+	cl_clearerr(c);
+	*lp = NULL;
+	if ((r = check_ready(c)) != 0)
+		return cl_ret(c, r);
+	if (lookup_handle(c, handle) == NULL)
+		return cl_ret(c, METASAFE_ERR_BAD_HANDLE);
+	if ((r = req_new(c, &req)) != 0)
+		return cl_ret(c, r);
+	if ((r = msbuf_put_u32(req, handle)) != 0 ||
+	    (r = msbuf_put_u8(req, MS_LIST_LONG)) != 0) {
+		r = req_encode_err(c, r);
+		goto out;
+	}
+	if ((res = msbuf_new(MS_RECORD_PLAINTEXT_MAX)) == NULL) {
+		r = cl_seterr(c, METASAFE_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	if ((r = transact(c, MS_MSG_LIST, req, res)) != 0) {
+		if (c->last_status == (int)MS_ST_PROTOCOL_ERROR)
+			r = cl_fatal(c, r, "server reports a protocol error "
+			    "(a server older than the LIST long form?)");
+		goto out;
+	}
+	if ((r = cl_list_long_parse(res, lp)) != 0)
+		r = cl_fatal(c, r, "malformed LIST response");
+ out:
+	msbuf_free(req);
+	msbuf_free(res);
+	return cl_ret(c, r);
+}
+
 /* --- GETACL / SETACL ---------------------------------------------------- */
 
 void

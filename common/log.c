@@ -1,6 +1,6 @@
 /*
- * log.c — logging to stderr, syslog or a handler, with the calling function
- * on every line.
+ * log.c — logging to stderr, syslog or a handler; the calling function is
+ * named on debug lines (and on every line when logging at a debug level).
  *
  * Messages may quote untrusted input (paths, peer strings), so every line is
  * escaped before output: a peer must not be able to forge a log line with a
@@ -9,6 +9,8 @@
 #include <sys/types.h>
 
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -16,6 +18,7 @@
 #include <string.h>
 #include <strings.h>
 #include <syslog.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "errors.h"
@@ -33,6 +36,10 @@ static void			*log_handler_ctx;
 static void			(*log_cleanup)(int);
 static volatile sig_atomic_t	 log_in_handler;
 static volatile sig_atomic_t	 log_in_cleanup;
+static int			 log_file_fd = -1;
+static char			 log_file_path[PATH_MAX];
+static char			*log_capture;
+static size_t			 log_capture_len;
 
 static const struct {
 	const char		*name;
@@ -140,6 +147,122 @@ ms_log_level_name(enum ms_loglevel level)
 }
 
 /*
+ * RFC 3339 with milliseconds and the local offset, "Z" for UTC:
+ * 2026-12-01T21:40:00.123+01:00.
+ */
+int
+ms_log_rfc3339(char *buf, size_t len, const struct timespec *ts)
+{
+	struct tm tm;
+	char date[32], zone[8];
+	int n, off;
+
+	if (localtime_r(&ts->tv_sec, &tm) == NULL ||
+	    strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S", &tm) == 0)
+		return -1;
+	/* Offsets are within +-26 hours. */
+	off = (int)(tm.tm_gmtoff / 60) % (26 * 60);
+	if (off == 0)
+		strlcpy(zone, "Z", sizeof(zone));
+	else
+		snprintf(zone, sizeof(zone), "%c%02u:%02u",
+		    off < 0 ? '-' : '+', (unsigned)abs(off) / 60 % 100,
+		    (unsigned)abs(off) % 60);
+	n = snprintf(buf, len, "%s.%03ld%s", date, ts->tv_nsec / 1000000, zone);
+	return n < 0 || (size_t)n >= len ? -1 : 0;
+}
+
+static int
+log_file_open(const char *path)
+{
+	return open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC |
+	    O_NOFOLLOW | O_NOCTTY, 0600);
+}
+
+int
+ms_log_set_file(const char *path, char *err, size_t errlen)
+{
+	char cwd[PATH_MAX];
+	int fd, n;
+
+	if (path == NULL) {
+		if (log_file_fd != -1)
+			close(log_file_fd);
+		log_file_fd = -1;
+		log_file_path[0] = '\0';
+		return 0;
+	}
+	/* Reopened on SIGHUP after chdir("/"): remember an absolute path. */
+	if (path[0] == '/')
+		n = snprintf(log_file_path, sizeof(log_file_path), "%s", path);
+	else if (getcwd(cwd, sizeof(cwd)) == NULL) {
+		snprintf(err, errlen, "-E %s: %s", path, strerror(errno));
+		return -1;
+	} else
+		n = snprintf(log_file_path, sizeof(log_file_path), "%s/%s",
+		    cwd, path);
+	if (n < 0 || (size_t)n >= sizeof(log_file_path)) {
+		snprintf(err, errlen, "-E %s: path too long", path);
+		log_file_path[0] = '\0';
+		return -1;
+	}
+	if ((fd = log_file_open(log_file_path)) == -1) {
+		snprintf(err, errlen, "-E %s: %s", path, strerror(errno));
+		log_file_path[0] = '\0';
+		return -1;
+	}
+	if (log_file_fd != -1)
+		close(log_file_fd);
+	log_file_fd = fd;
+	return 0;
+}
+
+int
+ms_log_reopen(void)
+{
+	int fd;
+
+	if (log_file_fd == -1)
+		return 0;
+	/* Keep writing to the old file when the new one cannot be opened. */
+	if ((fd = log_file_open(log_file_path)) == -1) {
+		error("cannot reopen log file %s: %s", log_file_path,
+		    strerror(errno));
+		return -1;
+	}
+	close(log_file_fd);
+	log_file_fd = fd;
+	return 0;
+}
+
+int
+ms_log_has_file(void)
+{
+	return log_file_fd != -1;
+}
+
+int
+ms_log_has_stderr(void)
+{
+	return log_to_stderr;
+}
+
+int
+ms_log_has_syslog(void)
+{
+	return log_facility >= 0;
+}
+
+void
+ms_log_capture(char *buf, size_t len)
+{
+	log_capture = buf;
+	log_capture_len = len;
+	if (buf != NULL && len > 0)
+		buf[0] = '\0';
+}
+
+/*
  * Copy src to dst escaping everything but printable ASCII as \ooo, and
  * backslash as \\, so the output is unambiguous.  Truncates at whole
  * characters.
@@ -185,16 +308,27 @@ syslog_priority(enum ms_loglevel level)
 	}
 }
 
-/* One write(2) per line, so lines from several processes do not mix. */
+/*
+ * One write(2) per line, so lines from several processes do not mix.  The
+ * -E file gets an RFC 3339 timestamp in front.
+ */
 static void
-log_stderr(const char *line)
+log_write(int fd, int stamp, const char *line)
 {
-	char buf[LOG_LINE_MAX + 128];
+	char buf[LOG_LINE_MAX + 128], ts[64];
+	struct timespec now;
 	size_t len, off = 0;
 	ssize_t n;
 	int l;
 
-	l = snprintf(buf, sizeof(buf), "%s[%ld]: %s\n", progname(),
+	ts[0] = '\0';
+	if (stamp) {
+		if (clock_gettime(CLOCK_REALTIME, &now) != 0 ||
+		    ms_log_rfc3339(ts, sizeof(ts) - 1, &now) != 0)
+			strlcpy(ts, "-", sizeof(ts));
+		strlcat(ts, " ", sizeof(ts));
+	}
+	l = snprintf(buf, sizeof(buf), "%s%s[%ld]: %s\n", ts, progname(),
 	    (long)getpid(), line);
 	if (l < 0)
 		return;
@@ -204,7 +338,7 @@ log_stderr(const char *line)
 	} else
 		len = (size_t)l;
 	while (off < len) {
-		if ((n = write(STDERR_FILENO, buf + off, len - off)) == -1) {
+		if ((n = write(fd, buf + off, len - off)) == -1) {
 			if (errno == EINTR)
 				continue;
 			return;
@@ -227,7 +361,13 @@ ms_logv(const char *file, const char *func, int line, enum ms_loglevel level,
 	if (vsnprintf(msg, sizeof(msg), fmt, ap) < 0)
 		strlcpy(msg, "(log message format error)", sizeof(msg));
 	full[0] = '\0';
-	if (showfunc && func != NULL) {
+	/*
+	 * The function name is for debugging: only on debug lines, or when
+	 * the process logs at a debug level.  Errors a user or an operator
+	 * reads ("metasafed: WHAT: reason") never carry it.
+	 */
+	if (showfunc && func != NULL &&
+	    (level >= MS_LOG_DEBUG1 || log_level >= MS_LOG_DEBUG1)) {
 		strlcat(full, func, sizeof(full));
 		strlcat(full, ": ", sizeof(full));
 	}
@@ -237,6 +377,8 @@ ms_logv(const char *file, const char *func, int line, enum ms_loglevel level,
 		strlcat(full, suffix, sizeof(full));
 	}
 	log_escape(out, sizeof(out), full);
+	if (log_capture != NULL && level <= MS_LOG_ERROR)
+		strlcpy(log_capture, out, log_capture_len);
 
 	/* A handler that logs must not recurse into itself. */
 	if (log_handler != NULL && !log_in_handler) {
@@ -246,7 +388,9 @@ ms_logv(const char *file, const char *func, int line, enum ms_loglevel level,
 		goto done;
 	}
 	if (log_to_stderr)
-		log_stderr(out);
+		log_write(STDERR_FILENO, 0, out);
+	if (log_file_fd != -1)
+		log_write(log_file_fd, 1, out);
 	if (log_facility >= 0)
 		syslog(syslog_priority(level), "%s", out);
  done:

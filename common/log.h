@@ -1,5 +1,7 @@
 /*
- * log.h — logging with the calling function on every line.
+ * log.h — logging; the _f variants name the calling function, but only on
+ * debug-level lines or when the process logs at a debug level (LogLevel
+ * DEBUG*, -d, -v), never in what users and operators read at INFO.
  *
  * Use the macros, never ms_log() directly:
  *   fatal_f("cannot open %s", path);	  exits 255 after the cleanup hook
@@ -7,13 +9,15 @@
  *   error_f / error_fr, logit (info), verbose_f, debug_f, debug2_f, debug3_f
  * Secrets are never passed to these functions.
  *
- * Output goes to syslog, to stderr, or both; a process may instead install a
- * handler (the worker forwards its lines to the monitor's log channel).
+ * Output goes to syslog, to stderr, to a file (-E), or several; a process
+ * may instead install a handler (the worker forwards its lines to the monitor's log channel).
  */
 #ifndef MS_LOG_H
 #define MS_LOG_H
 
 #include <stdarg.h>
+#include <stddef.h>
+#include <time.h>
 
 enum ms_loglevel {
 	MS_LOG_QUIET = 0,
@@ -40,6 +44,26 @@ enum ms_loglevel ms_log_get_level(void);
 void	ms_log_set_handler(ms_log_handler_fn *fn, void *ctx);
 /* Called (once) by fatal before exit; e.g. to kill children, remove pidfile. */
 void	ms_log_set_cleanup(void (*fn)(int exitcode));
+/*
+ * -E: also write every line, with an RFC 3339 timestamp, to this file
+ * (opened O_APPEND, 0600, close-on-exec; a relative path is made absolute).
+ * NULL closes it.  On error fills err ("-E FILE: reason") and returns -1.
+ * ms_log_reopen() opens the same path again (SIGHUP, for logrotate) and
+ * keeps the old file when that fails.
+ */
+int	ms_log_set_file(const char *path, char *err, size_t errlen);
+int	ms_log_reopen(void);
+/* Where lines go now. */
+int	ms_log_has_file(void);
+int	ms_log_has_stderr(void);
+int	ms_log_has_syslog(void);
+/*
+ * Copy each ERROR or FATAL line (escaped, last one wins) into buf, besides
+ * logging it; NULL stops.  For start-up errors reported by a lower layer.
+ */
+void	ms_log_capture(char *buf, size_t len);
+/* "2026-12-01T21:40:00.123+01:00" ("Z" for UTC); -1 when it does not fit. */
+int	ms_log_rfc3339(char *buf, size_t len, const struct timespec *ts);
 /* "INFO" -> MS_LOG_INFO etc.; -1 when unknown. */
 int	ms_log_level_from_name(const char *name);
 const char *ms_log_level_name(enum ms_loglevel level);

@@ -93,6 +93,9 @@ const char *ms_status_str(unsigned int status);
 #define MS_RIGHTS_MAX		5
 #define MS_ACL_ENTRIES_MAX	256
 #define MS_LIST_MAX		65536
+/* LIST request flags (optional u8 after the handle; PROTOCOL.md 8). */
+#define MS_LIST_LONG		0x01	/* records carry u64 version, u64 mtime */
+#define MS_LIST_FLAGS_MASK	0x01
 #define MS_ALERT_MSG_MAX	256
 #define MS_HANDLES_MAX		64
 #define MS_RECORDS_PER_KEY_MAX	(1ULL << 24)

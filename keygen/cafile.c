@@ -118,18 +118,24 @@ read_cert(const char *path, X509 **certp)
 }
 
 /*
- * CA key and CAKEY.crt: the certificate must be a CA certificate for that
+ * CA key and its certificate (-S, default CAKEY.crt): the certificate must be a CA certificate for that
  * very key.  Returns an exit code.
  */
 static int
-load_ca(const char *keyfile, const char *pass, EVP_PKEY **keyp, X509 **certp)
+load_ca(const char *keyfile, const char *certfile, const char *pass,
+    EVP_PKEY **keyp, X509 **certp)
 {
 	char *crt;
 	int r, ret = KG_EXIT_GENERAL;
 
 	*keyp = NULL;
 	*certp = NULL;
-	if ((crt = suffixed(keyfile, ".crt")) == NULL)
+	if (certfile != NULL) {
+		if ((crt = strdup(certfile)) == NULL) {
+			error("out of memory");
+			return KG_EXIT_GENERAL;
+		}
+	} else if ((crt = suffixed(keyfile, ".crt")) == NULL)
 		return KG_EXIT_GENERAL;
 	if ((r = kg_key_load_private(keyfile, pass, keyp)) != 0) {
 		ret = load_error(keyfile, r);
@@ -144,7 +150,8 @@ load_ca(const char *keyfile, const char *pass, EVP_PKEY **keyp, X509 **certp)
 	if ((r = read_cert(crt, certp)) != 0) {
 		if (r == MS_ERR_NOT_FOUND)
 			error("%s: No such file or directory (the CA "
-			    "certificate must be next to its key)", crt);
+			    "certificate: -S FILE, or KEY.crt next to the "
+			    "key)", crt);
 		else if (r == MS_ERR_SYSTEM)
 			error("%s: %s", crt, strerror(errno));
 		else
@@ -284,7 +291,8 @@ kg_cmd_ca_create(const struct kg_ca_opts *o)
 		goto out;
 	}
 	if (o->ca_key != NULL &&
-	    (ret = load_ca(o->ca_key, o->passphrase, &pkey, &pcert)) != 0)
+	    (ret = load_ca(o->ca_key, o->ca_cert, o->passphrase, &pkey,
+	    &pcert)) != 0)
 		goto out;
 	ret = KG_EXIT_GENERAL;
 	if ((r = kg_pkey_generate(type, o->bits, &key)) != 0) {
@@ -361,7 +369,8 @@ kg_cmd_issue(const struct kg_ca_opts *o)
 		ret = KG_EXIT_EXISTS;
 		goto done;
 	}
-	if ((ret = load_ca(o->ca_key, o->passphrase, &cakey, &cacert)) != 0)
+	if ((ret = load_ca(o->ca_key, o->ca_cert, o->passphrase, &cakey,
+	    &cacert)) != 0)
 		goto done;
 	ret = KG_EXIT_GENERAL;
 	if ((r = kg_key_load_any_public(o->file, o->passphrase, &subject,
@@ -525,7 +534,8 @@ kg_cmd_revoke(const struct kg_ca_opts *o)
 		error("invalid serial \"%s\" (decimal, not 0)", o->serial);
 		return KG_EXIT_GENERAL;
 	}
-	if ((ret = load_ca(o->ca_key, o->passphrase, &cakey, &cacert)) != 0)
+	if ((ret = load_ca(o->ca_key, o->ca_cert, o->passphrase, &cakey,
+	    &cacert)) != 0)
 		goto out;
 	ret = KG_EXIT_GENERAL;
 	if ((r = read_crl(o->file, &old)) != 0) {

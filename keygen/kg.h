@@ -41,6 +41,7 @@ enum kg_keytype {
 #define KG_EXIT_PASSPHRASE	3
 #define KG_EXIT_CORRUPT		4
 #define KG_EXIT_KEYTYPE		5
+#define KG_EXIT_NOT_FOUND	1	/* -F/-R: no line for the host */
 
 /* --- pkey.c ------------------------------------------------------------- */
 
@@ -141,6 +142,7 @@ int	kg_crl_update(X509_CRL *old, X509 *ca, EVP_PKEY *ca_key,
 struct kg_ca_opts {
 	const char		*file;		/* -f */
 	const char		*ca_key;	/* -s */
+	const char		*ca_cert;	/* -S; NULL: ca_key + ".crt" */
 	const char		*name;		/* -n with -c; -I otherwise */
 	const char		*names;		/* -n with -I */
 	const char		*validity;	/* -V */
@@ -157,5 +159,14 @@ struct kg_ca_opts {
 int	kg_cmd_ca_create(const struct kg_ca_opts *o);
 int	kg_cmd_issue(const struct kg_ca_opts *o);
 int	kg_cmd_revoke(const struct kg_ca_opts *o);
+
+/* --- khfile.c: -F and -R on known_hosts (return exit codes) ------------ */
+
+/* The client's default, ~/.metasafe/known_hosts; NULL (message printed). */
+char	*kg_kh_default_file(void);
+/* Print the lines naming host, each after "# Host HOST found: line N". */
+int	kg_cmd_kh_find(const char *file, const char *host, int quiet);
+/* Remove host from file (FILE.old keeps the original). */
+int	kg_cmd_kh_remove(const char *file, const char *host, int quiet);
 
 #endif /* MS_KG_H */

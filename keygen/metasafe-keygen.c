@@ -62,10 +62,13 @@ usage(void)
 "       %s -l -f file [-P passphrase]\n"
 "       %s -y -f file [-P passphrase]\n"
 "       %s -A [-q] [-d dir]\n"
-"       %s -c -f cakey -n \"CA name\" [-s parent_cakey] [-t type] [-V days]\n"
-"       %s -s cakey -I name [-h] [-n names] [-V validity] [-z serial]\n"
-"                       [-u usage] -f keyfile\n"
-"       %s -k -s cakey -f crlfile [-z serial] [-V days]\n"
+"       %s -c -f cakey -n \"CA name\" [-s parent_cakey [-S cacert]]\n"
+"                       [-t type] [-V days]\n"
+"       %s -s cakey [-S cacert] -I name [-h] [-n names] [-V validity]\n"
+"                       [-z serial] [-u usage] -f keyfile\n"
+"       %s -k -s cakey [-S cacert] -f crlfile [-z serial] [-V days]\n"
+"       %s -F host [-q] [-f known_hosts_file]\n"
+"       %s -R host [-q] [-f known_hosts_file]\n"
 "\n"
 "  -t type   key type: ed25519 (default), x25519, ecdsa-p256, ecdsa-p384,\n"
 "            rsa\n"
@@ -88,7 +91,9 @@ usage(void)
 "  -h        host certificate (serverAuth) instead of a client one\n"
 "  -n names  with -c: the CA name; with -I: extra subjectAltNames\n"
 "            (comma list: DNS names, IP addresses, e-mail, URIs)\n"
-"  -s cakey  the signing CA key (cakey.crt must be next to it)\n"
+"  -s cakey  the signing CA key (its certificate: -S, default cakey.crt)\n"
+"  -S cacert the certificate of the -s CA key, when it is not cakey.crt\n"
+"            (e.g. a CA made with openssl req -x509)\n"
 "  -V valid  days (+DAYS), or FROM:TO as YYYYMMDDHHMMSS UTC; with -k the\n"
 "            days until nextUpdate (negative: already stale) or\n"
 "            LASTUPDATE:NEXTUPDATE\n"
@@ -97,12 +102,16 @@ usage(void)
 "  -u usage  override key usage for tests: serverauth, clientauth,\n"
 "            digitalsignature, keycertsign, crlsign (comma list)\n"
 "  -k        create or update the CRL crlfile (rewritten atomically)\n"
+"  -F host   print the known_hosts lines of host (HOST: every port, or\n"
+"            [HOST]:PORT), each after \"# Host host found: line N\"\n"
+"  -R host   remove host from known_hosts (the original is kept as\n"
+"            FILE.old); -f default ~/.metasafe/known_hosts\n"
 "\n"
-"exit status: 0 success, 1 usage or other error, 2 file already exists,\n"
-"3 incorrect or missing passphrase, 4 invalid key file format,\n"
-"5 unknown key type\n",
+"exit status: 0 success, 1 usage or other error (-F, -R: host not\n"
+"found), 2 file already exists, 3 incorrect or missing passphrase,\n"
+"4 invalid key file format, 5 unknown key type\n",
 	    progname, progname, progname, progname, progname, progname,
-	    progname);
+	    progname, progname, progname);
 	exit(EXIT_GENERAL);
 }
 
@@ -440,7 +449,7 @@ default_comment(void)
 	return c;
 }
 
-/* ~/.metasafe/id_<type>, creating ~/.metasafe (0700) on the way. */
+/* ~/.metasafe/id_<type>; do_generate() creates ~/.metasafe if need be. */
 static char *
 default_key_file(enum kg_keytype type)
 {
@@ -454,12 +463,52 @@ default_key_file(enum kg_keytype type)
 		home = pw->pw_dir;
 	}
 	dir = path_join(home, USER_KEY_DIR);
-	if (mkdir(dir, 0700) == -1 && errno != EEXIST)
-		fatal("mkdir %s: %s", dir, strerror(errno));
 	snprintf(name, sizeof(name), "id_%s", kg_keytype_short(type));
 	file = path_join(dir, name);
 	free(dir);
 	return file;
+}
+
+/*
+ * As ssh-keygen does for ~/.ssh: when the directory the key goes into is
+ * missing, create it, 0700 whatever the umask.  Only that one directory;
+ * a missing grandparent is an error.
+ */
+static int
+make_key_dir(const char *file)
+{
+	struct stat st;
+	char *dir, *slash;
+	int ret = -1;
+
+	dir = xstrdup(file);
+	if ((slash = strrchr(dir, '/')) == NULL) {
+		free(dir);
+		return 0;			/* the current directory */
+	}
+	if (slash == dir)
+		slash[1] = '\0';
+	else
+		*slash = '\0';
+	if (stat(dir, &st) == 0) {
+		ret = 0;			/* not a directory: save says so */
+		goto out;
+	}
+	if (errno != ENOENT) {
+		error("%s: %s", dir, strerror(errno));
+		goto out;
+	}
+	if (mkdir(dir, 0700) == -1 || chmod(dir, 0700) == -1) {
+		error("Could not create directory '%s': %s", dir,
+		    strerror(errno));
+		goto out;
+	}
+	if (!quiet)
+		printf("Created directory '%s'.\n", dir);
+	ret = 0;
+ out:
+	free(dir);
+	return ret;
 }
 
 /*
@@ -527,6 +576,8 @@ do_generate(struct options *o)
 		ret = EXIT_EXISTS;
 		goto out;
 	}
+	if (make_key_dir(file) != 0)
+		goto out;
 	if (!quiet)
 		printf("Generating public/private %s key pair.\n",
 		    kg_keytype_short(o->kgtype));
@@ -666,6 +717,8 @@ main(int argc, char **argv)
 	const char *errstr = NULL;
 	int ch, lflag = 0, yflag = 0, Aflag = 0, cflag = 0, kflag = 0;
 	int hflag = 0, ret;
+	char *khfile = NULL;
+	const char *find_host = NULL, *remove_host = NULL;
 
 	memset(&o, 0, sizeof(o));
 	memset(&ca, 0, sizeof(ca));
@@ -674,7 +727,7 @@ main(int argc, char **argv)
 	ms_log_init(progname, MS_LOG_INFO, 1, -1);
 
 	while ((ch = getopt(argc, argv,
-	    "AC:b:cd:f:hI:klN:n:P:qs:t:u:V:yz:")) != -1) {
+	    "AC:b:cd:F:f:hI:klN:n:P:qR:S:s:t:u:V:yz:")) != -1) {
 		switch (ch) {
 		case 'A':
 			Aflag = 1;
@@ -698,8 +751,17 @@ main(int argc, char **argv)
 		case 'd':
 			o.dir = optarg;
 			break;
+		case 'F':
+			find_host = optarg;
+			break;
 		case 'f':
 			o.file = optarg;
+			break;
+		case 'R':
+			remove_host = optarg;
+			break;
+		case 'S':
+			ca.ca_cert = optarg;
 			break;
 		case 'h':
 			hflag = 1;
@@ -763,8 +825,14 @@ main(int argc, char **argv)
 		error("unexpected argument \"%s\"", argv[optind]);
 		usage();
 	}
-	if (lflag + yflag + Aflag + cflag + kflag + (ca.name != NULL) > 1) {
-		error("-l, -y, -A, -c, -I and -k are mutually exclusive");
+	if (lflag + yflag + Aflag + cflag + kflag + (ca.name != NULL) +
+	    (find_host != NULL) + (remove_host != NULL) > 1) {
+		error("-l, -y, -A, -c, -I, -k, -F and -R are mutually "
+		    "exclusive");
+		usage();
+	}
+	if (ca.ca_cert != NULL && ca.ca_key == NULL) {
+		error("-S needs -s");
 		usage();
 	}
 	/* Alone, -h is the traditional request for help. */
@@ -795,7 +863,17 @@ main(int argc, char **argv)
 	ca.host = hflag;
 	ca.quiet = quiet;
 
-	if (lflag)
+	if (find_host != NULL || remove_host != NULL) {
+		if (o.file == NULL && (khfile = kg_kh_default_file()) == NULL)
+			ret = EXIT_GENERAL;
+		else if (find_host != NULL)
+			ret = kg_cmd_kh_find(o.file != NULL ? o.file : khfile,
+			    find_host, quiet);
+		else
+			ret = kg_cmd_kh_remove(o.file != NULL ? o.file :
+			    khfile, remove_host, quiet);
+		free(khfile);
+	} else if (lflag)
 		ret = do_fingerprint(&o);
 	else if (yflag)
 		ret = do_print_public(&o);

@@ -29,6 +29,7 @@
 #include "certs.h"
 #include "errors.h"
 #include "log.h"
+#include "logfmt.h"
 #include "principals.h"
 #include "proto.h"
 #include "servconf.h"
@@ -81,18 +82,21 @@ read_pem_infos(const char *path, STACK_OF(X509_INFO) **infosp, char *errbuf,
 	return 0;
 }
 
+static void	name_print(X509_NAME *, char *, size_t);
+
 /* Only a warning: a refused key is found, and logged, at each login. */
 static void
 warn_ca_key(const char *path, X509 *x, int min_rsa_bits)
 {
 	char subject[MS_CERT_SUBJECT_MAX], serial[MS_CERT_SERIAL_MAX];
+	char qs[MS_LOG_VALUE_LEN(MS_CERT_SUBJECT_MAX)];
 
 	if (ms_sigalg_for_key(X509_get0_pubkey(x), min_rsa_bits) != 0)
 		return;
 	ms_cert_describe(x, subject, sizeof(subject), serial, sizeof(serial));
 	logit("warning: %s: CA subject=%s serial=%s has a key type or size "
 	    "that is not allowed; chains through it will be refused", path,
-	    subject, serial);
+	    ms_log_value(qs, sizeof(qs), subject), serial);
 }
 
 static int
@@ -136,23 +140,16 @@ static void
 warn_stale_crl(const char *path, X509_CRL *crl, int require_fresh)
 {
 	const ASN1_TIME *next = X509_CRL_get0_nextUpdate(crl);
-	char issuer[MS_CERT_SUBJECT_MAX], serial[4];
-	X509 *dummy;
+	char issuer[MS_CERT_SUBJECT_MAX];
+	char qi[MS_LOG_VALUE_LEN(MS_CERT_SUBJECT_MAX)];
 
 	if (next == NULL || X509_cmp_current_time(next) > 0)
 		return;
-	/* Reuse the subject printer on the CRL issuer. */
-	if ((dummy = X509_new()) == NULL)
-		return;
-	if (X509_set_subject_name(dummy, X509_CRL_get_issuer(crl)) == 1) {
-		ms_cert_describe(dummy, issuer, sizeof(issuer), serial,
-		    sizeof(serial));
-		logit("warning: %s: CRL of %s is past its nextUpdate%s", path,
-		    issuer, require_fresh ? "; certificate logins through "
-		    "that CA are refused (RequireFreshCRL yes)" : "");
-	}
-	X509_free(dummy);
-	ERR_clear_error();
+	name_print(X509_CRL_get_issuer(crl), issuer, sizeof(issuer));
+	logit("warning: %s: CRL of issuer=%s is past its nextUpdate%s", path,
+	    ms_log_value(qi, sizeof(qi), issuer), require_fresh ?
+	    "; certificate logins through that CA are refused "
+	    "(RequireFreshCRL yes)" : "");
 }
 
 static int
@@ -265,33 +262,54 @@ printable_copy(char *dst, size_t dstlen, const char *src, size_t srclen)
 		memcpy(dst + dstlen - 4, "...", 4);
 }
 
+/* A name in RFC 2253 form, made printable. */
+static void
+name_print(X509_NAME *name, char *out, size_t outlen)
+{
+	BIO *bio = NULL;
+	char *data;
+	long n;
+
+	strlcpy(out, "?", outlen);
+	if (name == NULL)
+		return;
+	if ((bio = BIO_new(BIO_s_mem())) != NULL &&
+	    X509_NAME_print_ex(bio, name, 0, XN_FLAG_RFC2253) >= 0 &&
+	    (n = BIO_get_mem_data(bio, &data)) > 0)
+		printable_copy(out, outlen, data, (size_t)n);
+	else if (outlen > 0)
+		strlcpy(out, "", outlen);
+	BIO_free(bio);
+	ERR_clear_error();
+}
+
 void
 ms_cert_describe(X509 *x, char *subject, size_t slen, char *serial,
     size_t serlen)
 {
-	BIO *bio = NULL;
 	BIGNUM *bn = NULL;
-	char *hex = NULL, *data;
-	long n;
+	char *dec = NULL;
 
 	strlcpy(subject, "?", slen);
 	strlcpy(serial, "?", serlen);
 	if (x == NULL)
 		return;
-	if ((bio = BIO_new(BIO_s_mem())) != NULL &&
-	    X509_NAME_print_ex(bio, X509_get_subject_name(x), 0,
-	    XN_FLAG_RFC2253) >= 0 &&
-	    (n = BIO_get_mem_data(bio, &data)) > 0)
-		printable_copy(subject, slen, data, (size_t)n);
-	else if (slen > 0)
-		strlcpy(subject, "", slen);
+	name_print(X509_get_subject_name(x), subject, slen);
+	/* Decimal, as metasafe-keygen prints and takes serials (-z). */
 	if ((bn = ASN1_INTEGER_to_BN(X509_get0_serialNumber(x), NULL)) != NULL &&
-	    (hex = BN_bn2hex(bn)) != NULL)
-		printable_copy(serial, serlen, hex, strlen(hex));
-	OPENSSL_free(hex);
+	    (dec = BN_bn2dec(bn)) != NULL)
+		printable_copy(serial, serlen, dec, strlen(dec));
+	OPENSSL_free(dec);
 	BN_free(bn);
-	BIO_free(bio);
 	ERR_clear_error();
+}
+
+void
+ms_cert_issuer(X509 *x, char *issuer, size_t ilen)
+{
+	strlcpy(issuer, "?", ilen);
+	if (x != NULL)
+		name_print(X509_get_issuer_name(x), issuer, ilen);
 }
 
 /* A principal name from len bytes that came out of a certificate. */
@@ -405,6 +423,9 @@ static int
 lenient_crl_cb(int ok, X509_STORE_CTX *ctx)
 {
 	char subject[MS_CERT_SUBJECT_MAX], serial[MS_CERT_SERIAL_MAX];
+	char issuer[MS_CERT_SUBJECT_MAX];
+	char qs[MS_LOG_VALUE_LEN(MS_CERT_SUBJECT_MAX)];
+	char qi[MS_LOG_VALUE_LEN(MS_CERT_SUBJECT_MAX)];
 	int err;
 
 	if (ok)
@@ -415,8 +436,12 @@ lenient_crl_cb(int ok, X509_STORE_CTX *ctx)
 		return 0;
 	ms_cert_describe(X509_STORE_CTX_get_current_cert(ctx), subject,
 	    sizeof(subject), serial, sizeof(serial));
-	logit("warning: certificate subject=%s serial=%s: %s; accepted "
-	    "(RequireFreshCRL no)", subject, serial,
+	ms_cert_issuer(X509_STORE_CTX_get_current_cert(ctx), issuer,
+	    sizeof(issuer));
+	logit("warning: certificate subject=%s issuer=%s serial=%s: %s; "
+	    "accepted (RequireFreshCRL no)",
+	    ms_log_value(qs, sizeof(qs), subject),
+	    ms_log_value(qi, sizeof(qi), issuer), serial,
 	    X509_verify_cert_error_string(err));
 	return 1;
 }
@@ -520,6 +545,7 @@ ms_certs_verify(const struct ms_certs *cs, STACK_OF(X509) *chain,
 
 	memset(res, 0, sizeof(*res));
 	strlcpy(res->subject, "?", sizeof(res->subject));
+	strlcpy(res->issuer, "?", sizeof(res->issuer));
 	strlcpy(res->serial, "?", sizeof(res->serial));
 	if (chain == NULL || sk_X509_num(chain) < 1) {
 		strlcpy(res->reason, "no certificate", sizeof(res->reason));
@@ -528,6 +554,7 @@ ms_certs_verify(const struct ms_certs *cs, STACK_OF(X509) *chain,
 	leaf = sk_X509_value(chain, 0);
 	ms_cert_describe(leaf, res->subject, sizeof(res->subject),
 	    res->serial, sizeof(res->serial));
+	ms_cert_issuer(leaf, res->issuer, sizeof(res->issuer));
 	res->key = X509_get_pubkey(leaf);
 	ERR_clear_error();
 	if (cs == NULL) {

@@ -38,13 +38,14 @@ struct ms_cert_policy {
 struct ms_certs;
 
 #define MS_CERT_SUBJECT_MAX	256
-#define MS_CERT_SERIAL_MAX	66	/* 32 bytes in hex, "..." */
+#define MS_CERT_SERIAL_MAX	66	/* 20 octets in decimal (49), "..." */
 #define MS_CERT_REASON_MAX	256
 
 /* What a verification found, for the decision and the audit line. */
 struct ms_cert_result {
 	char	 principal[MS_PRINCIPAL_MAX + 1];	/* "" unless verified */
 	char	 subject[MS_CERT_SUBJECT_MAX];		/* of the leaf */
+	char	 issuer[MS_CERT_SUBJECT_MAX];		/* the leaf's issuer */
 	char	 serial[MS_CERT_SERIAL_MAX];
 	char	 reason[MS_CERT_REASON_MAX];		/* why it was refused */
 	EVP_PKEY *key;			/* leaf key, even when refused; free */
@@ -77,9 +78,14 @@ void	ms_cert_result_clear(struct ms_cert_result *res);
 int	ms_cert_principal(X509 *leaf, int mode, char *out, size_t outlen,
 	    const char **whyp);
 
-/* Printable subject (RFC 2253) and hex serial, for logs. */
+/*
+ * Printable subject (RFC 2253) and decimal serial (metasafe-keygen's
+ * notation), for logs; quote them with ms_log_value() (logfmt.h).
+ */
 void	ms_cert_describe(X509 *x, char *subject, size_t slen, char *serial,
 	    size_t serlen);
+/* Printable issuer name (RFC 2253), for logs. */
+void	ms_cert_issuer(X509 *x, char *issuer, size_t ilen);
 
 /* u8 n_certs (1..8), string der[n] (each <= 16384) -> a new stack. */
 int	ms_cert_chain_get(struct msbuf *b, STACK_OF(X509) **chainp);

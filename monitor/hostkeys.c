@@ -63,6 +63,45 @@ hostkeys_load(struct hostkeys *hk, const char *sig_path, const char *kex_path,
 	return r;
 }
 
+int
+hostkeys_load_spare(struct hostkeys *hk, const char *path, char *errbuf,
+    size_t errlen)
+{
+	EVP_PKEY *key = NULL;
+	u_char pub[32];
+	size_t i;
+	int r;
+
+	if (hk->nspare >= HOSTKEYS_SPARE_MAX) {
+		snprintf(errbuf, errlen, "%s: too many HostKey files", path);
+		return MS_ERR_LIMIT;
+	}
+	if ((r = load_typed(path, MS_KEY_ED25519, &key, pub, errbuf,
+	    errlen)) != 0)
+		goto out;
+	/* The private half is not needed: a spare key never signs. */
+	EVP_PKEY_free(key);
+	key = NULL;
+	r = MS_ERR_INVALID_ARGUMENT;
+	if (memcmp(pub, hk->sig_pub, sizeof(pub)) == 0) {
+		snprintf(errbuf, errlen, "%s: the same key as the first "
+		    "HostKey", path);
+		goto out;
+	}
+	for (i = 0; i < hk->nspare; i++) {
+		if (memcmp(pub, hk->spare_pub[i], sizeof(pub)) == 0) {
+			snprintf(errbuf, errlen, "%s: the same key as another "
+			    "HostKey", path);
+			goto out;
+		}
+	}
+	memcpy(hk->spare_pub[hk->nspare++], pub, sizeof(pub));
+	r = 0;
+ out:
+	EVP_PKEY_free(key);
+	return r;
+}
+
 /* u32 len || u8 SERVER_CERTIFICATE || u8 n || string der[n]. */
 static int
 encode_cert_msg(STACK_OF(X509) *chain, struct msbuf **msgp)

@@ -21,8 +21,13 @@ struct msbuf;
 #define HOSTKEYS_CERT_MSG_MAX	(163840 - ((5 + 2 + 4 + 64) + (5 + 4 + 32)) \
 				    - 65536)
 
+#define HOSTKEYS_SPARE_MAX	3	/* HostKey lines after the first */
+
 struct hostkeys {
 	EVP_PKEY	*sig;		/* Ed25519 host signature key */
+	/* Further HostKey lines (roll-over): checked, public half kept. */
+	u_char		 spare_pub[HOSTKEYS_SPARE_MAX][32];
+	size_t		 nspare;
 	EVP_PKEY	*kex;		/* X25519 host key-exchange key */
 	u_char		 sig_pub[32];
 	u_char		 kex_pub[32];
@@ -35,6 +40,13 @@ struct hostkeys {
 int	hostkeys_load(struct hostkeys *hk, const char *sig_path,
 	    const char *kex_path, const char *store_path, char *errbuf,
 	    size_t errlen);
+/*
+ * A further HostKey (key roll-over): loaded and checked like the first (an
+ * Ed25519 private key, not the same key as the first), then only its public
+ * half is kept; it never signs.  errbuf names the file.
+ */
+int	hostkeys_load_spare(struct hostkeys *hk, const char *path,
+	    char *errbuf, size_t errlen);
 /*
  * HostCertificate: PEM leaf certifying the host signature key, then any
  * intermediates.  Builds hk->cert_msg; errbuf says what is wrong.

@@ -5,11 +5,15 @@
  */
 #include <sys/types.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <pwd.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,10 +23,13 @@
 #include <openssl/crypto.h>
 
 #include "certs.h"
+#include "confcheck.h"
 #include "errors.h"
 #include "hostkeys.h"
+#include "instance.h"
 #include "log.h"
 #include "mon.h"
+#include "notify.h"
 #include "principals.h"
 #include "server.h"
 #include "servconf.h"
@@ -30,46 +37,233 @@
 
 extern char **environ;
 
-static const char *pidfile_written;
+/*
+ * Exit statuses of a failed start (README "Running the daemon").  fatal()
+ * later on exits 255.
+ */
+#define MSD_EXIT_CONFIG		1	/* usage, config, keys, files, -E */
+#define MSD_EXIT_INUSE		2	/* another metasafed holds the lock */
+#define MSD_EXIT_LISTEN		3	/* ListenAddress/Port cannot be bound */
+#define MSD_EXIT_CHROOT		4	/* PrivsepChroot unusable */
+#define MSD_EXIT_STORE		5	/* StoreDirectory cannot be opened */
+#define MSD_EXIT_PIDFILE	6	/* PidFile cannot be written */
+
+#define STARTUP_MSG_MAX		2048
+#define STARTUP_READY		"READY"
+
+/* Start-up state shared by the steps below. */
+static struct {
+	int	 report_fd;	/* daemon mode: pipe to the waiting parent */
+	int	 lock_fd;	/* StoreDirectory/metasafed.lock, held */
+	int	 pidfile_fd;	/* PidFile, held: only then is it ours */
+	const char *pidfile;
+} st = { -1, -1, -1, NULL };
 
 static void __attribute__((noreturn))
 usage(void)
 {
-	fprintf(stderr, "usage: metasafed [-DdTt] [-E log_file] -f config_file\n");
-	exit(1);
+	fprintf(stderr, "usage: metasafed [-DdeTt] [-E log_file] "
+	    "-f config_file\n");
+	exit(MSD_EXIT_CONFIG);
 }
 
+/* Remove the PidFile only when this process holds its lock. */
 static void
 cleanup(int code)
 {
-	if (pidfile_written != NULL)
-		unlink(pidfile_written);
+	if (st.pidfile_fd != -1 && st.pidfile != NULL) {
+		unlink(st.pidfile);
+		close(st.pidfile_fd);
+		st.pidfile_fd = -1;
+	}
 }
 
-/* The worker's root: must exist or be creatable, root-owned, and empty. */
+/* Is stderr the journal (systemd sets JOURNAL_STREAM=DEV:INODE)? */
+static int
+stderr_is_journal(void)
+{
+	const char *js;
+	struct stat sb;
+	unsigned long long dev, ino;
+
+	if ((js = getenv("JOURNAL_STREAM")) == NULL ||
+	    sscanf(js, "%llu:%llu", &dev, &ino) != 2 ||
+	    fstat(STDERR_FILENO, &sb) == -1)
+		return 0;
+	return (unsigned long long)sb.st_dev == dev &&
+	    (unsigned long long)sb.st_ino == ino;
+}
+
+/*
+ * A start-up step failed: the message reaches stderr (directly, or through
+ * the parent waiting in daemon mode) and the log, once each, and the
+ * process exits with a status naming the class of failure.
+ */
+static void __attribute__((noreturn, format(printf, 2, 3)))
+startup_fail(int code, const char *fmt, ...)
+{
+	char msg[STARTUP_MSG_MAX];
+	va_list ap;
+	size_t len;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	/* stderr has it below; syslog too unless both end in the journal. */
+	if (!ms_log_has_stderr() && (ms_log_has_file() ||
+	    (ms_log_has_syslog() && !stderr_is_journal())))
+		error("%s", msg);
+	if (st.report_fd != -1) {
+		len = strlen(msg);
+		if (write(st.report_fd, msg, len) != (ssize_t)len) {
+			/* The parent then reports the exit status alone. */
+		}
+		close(st.report_fd);
+		st.report_fd = -1;
+	} else
+		fprintf(stderr, "metasafed: %s\n", msg);
+	cleanup(code);
+	_exit(code);
+}
+
+/*
+ * Select where log lines go (see README): -E FILE, else stderr for -e/-d
+ * and for -t/-T, else syslog only (also with -D, so a supervisor that
+ * keeps stderr and syslog does not see each line twice).
+ */
+static void
+setup_logging(int debug, int to_stderr, int interactive, const char *logfile)
+{
+	enum ms_loglevel level;
+	char err[512];
+
+	level = debug ? MS_LOG_DEBUG1 + debug - 1 : MS_LOG_INFO;
+	if (interactive)
+		ms_log_init("metasafed", level, 1, -1);
+	else if (logfile != NULL) {
+		ms_log_init("metasafed", level, 0, -1);
+		if (ms_log_set_file(logfile, err, sizeof(err)) != 0) {
+			fprintf(stderr, "metasafed: %s\n", err);
+			exit(MSD_EXIT_CONFIG);
+		}
+	} else if (to_stderr)
+		ms_log_init("metasafed", level, 1, -1);
+	else
+		ms_log_init("metasafed", level, 0, LOG_DAEMON);
+}
+
+/* snprintf for messages that may be cut short (long paths). */
+static void __attribute__((format(printf, 3, 4)))
+errf(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+}
+
+/* Create DIR with its missing parents, each root-owned 0755 (mkdir -p). */
+static int
+mkdir_parents(const char *dir, char *err, size_t errlen)
+{
+	char path[PATH_MAX];
+	char *p;
+
+	if (strlcpy(path, dir, sizeof(path)) >= sizeof(path)) {
+		snprintf(err, errlen, "PrivsepChroot %s: path too long", dir);
+		return -1;
+	}
+	for (p = path + 1; ; p++) {
+		if (*p != '/' && *p != '\0')
+			continue;
+		if (p[-1] != '/') {
+			char c = *p;
+
+			*p = '\0';
+			if (mkdir(path, 0755) == 0) {
+				/* Exactly 0755 whatever the umask. */
+				if (chmod(path, 0755) == -1) {
+					errf(err, errlen, "PrivsepChroot "
+					    "%s: chmod %s: %s", dir, path,
+					    strerror(errno));
+					return -1;
+				}
+			} else if (errno != EEXIST) {
+				errf(err, errlen, "PrivsepChroot %s: "
+				    "mkdir %s: %s", dir, path, strerror(errno));
+				return -1;
+			}
+			*p = c;
+		}
+		if (*p == '\0')
+			break;
+	}
+	return 0;
+}
+
+/*
+ * The worker's root: created with its parents when missing; a real
+ * directory (not a symlink), root-owned, not group or world writable, and
+ * holding no entry at all.
+ */
 static int
 check_chroot(const char *dir, char *err, size_t errlen)
 {
-	struct stat st;
+	struct stat sb;
+	struct dirent *de;
+	DIR *d;
+	int fd;
 
-	if (mkdir(dir, 0755) == -1 && errno != EEXIST) {
+	if (mkdir_parents(dir, err, errlen) != 0)
+		return -1;
+	if (lstat(dir, &sb) == -1) {
 		snprintf(err, errlen, "PrivsepChroot %s: %s", dir,
 		    strerror(errno));
 		return -1;
 	}
-	if (lstat(dir, &st) == -1 || !S_ISDIR(st.st_mode)) {
-		snprintf(err, errlen, "PrivsepChroot %s: not a directory", dir);
+	if (!S_ISDIR(sb.st_mode)) {
+		snprintf(err, errlen, "PrivsepChroot %s: not a directory%s",
+		    dir, S_ISLNK(sb.st_mode) ? " (a symbolic link)" : "");
 		return -1;
 	}
-	if (st.st_uid != 0 || (st.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+	    O_CLOEXEC)) == -1 || fstat(fd, &sb) == -1) {
+		snprintf(err, errlen, "PrivsepChroot %s: %s", dir,
+		    strerror(errno));
+		if (fd != -1)
+			close(fd);
+		return -1;
+	}
+	if (sb.st_uid != 0 || (sb.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
 		snprintf(err, errlen, "PrivsepChroot %s: must be owned by root "
 		    "and not group or world writable", dir);
+		close(fd);
 		return -1;
 	}
-	if (st.st_nlink > 2) {
-		snprintf(err, errlen, "PrivsepChroot %s: must be empty", dir);
+	if ((d = fdopendir(fd)) == NULL) {
+		snprintf(err, errlen, "PrivsepChroot %s: %s", dir,
+		    strerror(errno));
+		close(fd);
 		return -1;
 	}
+	errno = 0;
+	while ((de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0)
+			continue;
+		snprintf(err, errlen, "PrivsepChroot %s: must be empty, but "
+		    "holds \"%s\"", dir, de->d_name);
+		closedir(d);
+		return -1;
+	}
+	if (errno != 0) {
+		snprintf(err, errlen, "PrivsepChroot %s: %s", dir,
+		    strerror(errno));
+		closedir(d);
+		return -1;
+	}
+	closedir(d);
 	return 0;
 }
 
@@ -91,29 +285,6 @@ check_privsep_user(const struct servconf *c, struct server_opts *o, char *err,
 	}
 	o->privsep_uid = pw->pw_uid;
 	o->privsep_gid = pw->pw_gid;
-	return 0;
-}
-
-static int
-open_logfile(const char *path)
-{
-	int fd, devnull;
-
-	if ((fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
-	    0600)) == -1) {
-		fprintf(stderr, "metasafed: -E %s: %s\n", path, strerror(errno));
-		return -1;
-	}
-	/* daemon(0, 1) keeps fds 0-2: point them at /dev/null and the file. */
-	if ((devnull = open("/dev/null", O_RDWR)) == -1 ||
-	    dup2(devnull, STDIN_FILENO) == -1 ||
-	    dup2(devnull, STDOUT_FILENO) == -1 ||
-	    dup2(fd, STDERR_FILENO) == -1) {
-		fprintf(stderr, "metasafed: -E %s: %s\n", path, strerror(errno));
-		return -1;
-	}
-	close(devnull);
-	close(fd);
 	return 0;
 }
 
@@ -139,22 +310,160 @@ load_certificates(const struct servconf *c, struct hostkeys *keys,
 	return 0;
 }
 
-static int
-write_pidfile(const char *path)
+static void
+conf_warning(const char *msg, void *arg)
 {
-	FILE *f;
+	logit("warning: %s", msg);
+}
 
-	if ((f = fopen(path, "w")) == NULL) {
-		error("PidFile %s: %s", path, strerror(errno));
-		return -1;
-	}
-	fprintf(f, "%ld\n", (long)getpid());
-	if (fclose(f) != 0) {
-		error("PidFile %s: %s", path, strerror(errno));
-		return -1;
-	}
-	pidfile_written = path;
+/* HostKey lines after the first: loaded and checked, never used to sign. */
+static int
+load_spare_host_keys(const struct servconf *c, struct hostkeys *keys,
+    char *err, size_t errlen)
+{
+	size_t i;
+
+	for (i = 1; i < c->nhost_keys; i++)
+		if (hostkeys_load_spare(keys, c->host_key_files[i], err,
+		    errlen) != 0)
+			return -1;
 	return 0;
+}
+
+/*
+ * Daemon mode: fork before anything that an LMDB environment or a lock
+ * must belong to.  The parent waits on a pipe: "READY" means the child has
+ * bound, opened and locked everything and is serving (exit 0, after
+ * telling systemd the child's pid); anything else is the child's error
+ * text, printed here, and the parent exits with the child's status.
+ */
+static void
+daemon_fork(void)
+{
+	char buf[STARTUP_MSG_MAX + 1];
+	size_t len = 0;
+	ssize_t n;
+	pid_t pid;
+	int p[2], status, code;
+
+	if (pipe2(p, O_CLOEXEC) == -1) {
+		fprintf(stderr, "metasafed: pipe: %s\n", strerror(errno));
+		exit(MSD_EXIT_CONFIG);
+	}
+	if ((pid = fork()) == -1) {
+		fprintf(stderr, "metasafed: fork: %s\n", strerror(errno));
+		exit(MSD_EXIT_CONFIG);
+	}
+	if (pid == 0) {
+		close(p[0]);
+		st.report_fd = p[1];
+		if (setsid() == -1)
+			startup_fail(MSD_EXIT_CONFIG, "setsid: %s",
+			    strerror(errno));
+		return;
+	}
+	close(p[1]);
+	while (len < sizeof(buf) - 1) {
+		n = read(p[0], buf + len, sizeof(buf) - 1 - len);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+	}
+	buf[len] = '\0';
+	close(p[0]);
+	if (strcmp(buf, STARTUP_READY) == 0) {
+		notify_ready((long)pid, 0);
+		_exit(0);
+	}
+	while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
+		;
+	if (WIFEXITED(status) && WEXITSTATUS(status) != 0)
+		code = WEXITSTATUS(status);
+	else
+		code = 255;
+	if (len > 0)
+		fprintf(stderr, "metasafed: %s\n", buf);
+	else if (WIFSIGNALED(status))
+		fprintf(stderr, "metasafed: start-up failed: killed by signal "
+		    "%d\n", WTERMSIG(status));
+	else
+		fprintf(stderr, "metasafed: start-up failed (exit status "
+		    "%d)\n", code);
+	_exit(code);
+}
+
+/*
+ * Everything that can fail once the configuration is known, in the process
+ * that will serve: the instance lock first (a second daemon stops there,
+ * before the PidFile and the store), then the PidFile, the chroot, the
+ * store and the listeners.
+ */
+static struct ms_store *
+startup_resources(const struct servconf *conf, struct hostkeys *keys)
+{
+	struct ms_store *store = NULL;
+	char err[1024], cap[1024];
+	int r;
+
+	ms_log_set_cleanup(cleanup);
+	if ((r = instance_lock(conf->store_dir, &st.lock_fd, err,
+	    sizeof(err))) != 0)
+		startup_fail(r == -1 ? MSD_EXIT_INUSE : MSD_EXIT_STORE, "%s",
+		    err);
+	if ((r = pidfile_lock(conf->pid_file, &st.pidfile_fd, err,
+	    sizeof(err))) != 0)
+		startup_fail(r == -1 ? MSD_EXIT_INUSE : MSD_EXIT_PIDFILE, "%s",
+		    err);
+	st.pidfile = conf->pid_file;
+	if (check_chroot(conf->privsep_chroot, err, sizeof(err)) != 0)
+		startup_fail(MSD_EXIT_CHROOT, "%s", err);
+	/* The store explains its refusals in log lines: keep the last. */
+	ms_log_capture(cap, sizeof(cap));
+	r = ms_store_open(conf->store_dir, keys->store_key, 0, &store);
+	ms_log_capture(NULL, 0);
+	/* The store holds its own copy; the monitor's can go now. */
+	OPENSSL_cleanse(keys->store_key, sizeof(keys->store_key));
+	if (r != 0)
+		startup_fail(MSD_EXIT_STORE, "StoreDirectory %s: %s",
+		    conf->store_dir, cap[0] != '\0' ? (strncmp(cap, "store: ",
+		    7) == 0 ? cap + 7 : cap) : ms_err(r));
+	if (server_listen(conf, err, sizeof(err)) != 0)
+		startup_fail(MSD_EXIT_LISTEN, "%s", err);
+	return store;
+}
+
+/* Started: detach from the terminal (daemon mode) and say so. */
+static void
+startup_done(int foreground)
+{
+	int devnull;
+
+	if (!foreground) {
+		if (chdir("/") == -1)
+			startup_fail(MSD_EXIT_CONFIG, "chdir /: %s",
+			    strerror(errno));
+		if ((devnull = open("/dev/null", O_RDWR)) == -1 ||
+		    dup2(devnull, STDIN_FILENO) == -1 ||
+		    dup2(devnull, STDOUT_FILENO) == -1 ||
+		    (!ms_log_has_stderr() &&
+		    dup2(devnull, STDERR_FILENO) == -1))
+			startup_fail(MSD_EXIT_CONFIG, "/dev/null: %s",
+			    strerror(errno));
+		if (devnull > STDERR_FILENO)
+			close(devnull);
+	}
+	if (st.report_fd != -1) {
+		if (write(st.report_fd, STARTUP_READY,
+		    strlen(STARTUP_READY)) != (ssize_t)strlen(STARTUP_READY))
+			fatal("cannot tell the parent process: %s",
+			    strerror(errno));
+		close(st.report_fd);
+		st.report_fd = -1;
+		notify_status_sent(0);	/* the parent sends READY=1 */
+	} else
+		notify_ready(0, 0);
 }
 
 int
@@ -170,9 +479,11 @@ main(int argc, char **argv)
 	const char *config = NULL, *logfile = NULL;
 	char err[1024];
 	int ch, foreground = 0, debug = 0, test_only = 0, dump = 0, r;
+	int log_stderr = 0;
 
 	setproctitle_init(argc, argv, environ);
-	while ((ch = getopt(argc, argv, "DdE:Ttf:")) != -1) {
+	notify_init();
+	while ((ch = getopt(argc, argv, "DdeE:Ttf:")) != -1) {
 		switch (ch) {
 		case 'D':
 			foreground = 1;
@@ -180,6 +491,10 @@ main(int argc, char **argv)
 		case 'd':
 			debug++;
 			foreground = 1;
+			log_stderr = 1;
+			break;
+		case 'e':
+			log_stderr = 1;
 			break;
 		case 'E':
 			logfile = optarg;
@@ -200,19 +515,15 @@ main(int argc, char **argv)
 	if (config == NULL || optind != argc)
 		usage();
 
-	/* -E: log lines go to this file (as with sshd), also once detached. */
-	if (logfile != NULL && open_logfile(logfile) != 0)
-		exit(1);
-	ms_log_init("metasafed", debug ? MS_LOG_DEBUG1 + debug - 1 :
-	    MS_LOG_INFO, foreground || test_only || dump || logfile != NULL,
-	    LOG_DAEMON);
+	setup_logging(debug, log_stderr, test_only || dump, logfile);
 	servconf_init(&conf);
 	memset(&opts, 0, sizeof(opts));
 	opts.config_path = config;
 	opts.debug = debug;
+	opts.conf = &conf;
 	if ((r = servconf_load(config, &conf, err, sizeof(err))) != 0) {
 		fprintf(stderr, "metasafed: %s\n", err);
-		exit(1);
+		exit(MSD_EXIT_CONFIG);
 	}
 	if (!debug)
 		ms_log_set_level(conf.log_level);
@@ -222,19 +533,27 @@ main(int argc, char **argv)
 		servconf_dump(stdout, &conf);
 		exit(0);
 	}
-	if (hostkeys_load(&keys, conf.host_key_file, conf.host_kex_key_file,
-	    conf.store_key_file, err, sizeof(err)) != 0 ||
+	/* The same checks for -t and start-up: -t means it. */
+	if (confcheck_run(&conf, config, err, sizeof(err)) != 0) {
+		fprintf(stderr, "metasafed: %s\n", err);
+		exit(MSD_EXIT_CONFIG);
+	}
+	if (hostkeys_load(&keys, conf.host_key_files[0],
+	    conf.host_kex_key_file, conf.store_key_file, err,
+	    sizeof(err)) != 0 ||
+	    load_spare_host_keys(&conf, &keys, err, sizeof(err)) != 0 ||
 	    principals_load(conf.principals_file, &principals, err,
 	    sizeof(err)) != 0 ||
 	    load_certificates(&conf, &keys, &certs, err, sizeof(err)) != 0 ||
 	    check_privsep_user(&conf, &opts, err, sizeof(err)) != 0) {
 		fprintf(stderr, "metasafed: %s\n", err);
-		exit(1);
+		exit(MSD_EXIT_CONFIG);
 	}
+	confcheck_warnings(&conf, &principals, conf_warning, NULL);
 	if (access(conf.worker_path, X_OK) != 0) {
 		fprintf(stderr, "metasafed: WorkerPath %s: %s\n",
 		    conf.worker_path, strerror(errno));
-		exit(1);
+		exit(MSD_EXIT_CONFIG);
 	}
 	if (test_only) {
 		ms_certs_free(certs);
@@ -243,28 +562,22 @@ main(int argc, char **argv)
 		servconf_free(&conf);
 		exit(0);
 	}
-	if (geteuid() != 0)
-		fatal("metasafed must be started as root: privilege "
-		    "separation needs chroot and setuid");
-	if (check_chroot(conf.privsep_chroot, err, sizeof(err)) != 0)
-		fatal("%s", err);
-	if ((r = ms_store_open(conf.store_dir, keys.store_key, 0,
-	    &store)) != 0)
-		fatal_fr(r, "StoreDirectory %s", conf.store_dir);
-	/* The store holds its own copy; the monitor's can go now. */
-	OPENSSL_cleanse(keys.store_key, sizeof(keys.store_key));
-	if ((r = server_listen(&conf)) != 0)
-		fatal("cannot listen");
-	if (!foreground && daemon(0, logfile != NULL) == -1)
-		fatal("daemon: %s", strerror(errno));
-	ms_log_set_cleanup(cleanup);
-	if (write_pidfile(conf.pid_file) != 0)
-		fatal("cannot write PidFile");
+	if (geteuid() != 0) {
+		fprintf(stderr, "metasafed: must be started as root: privilege "
+		    "separation needs chroot and setuid\n");
+		exit(MSD_EXIT_CONFIG);
+	}
+
+	if (!foreground)
+		daemon_fork();		/* returns in the child only */
+	store = startup_resources(&conf, &keys);
 	logit("metasafed started: %zu principals, %zu admins, %zu trusted "
-	    "CA certificate(s), %zu CRL(s)%s, pid %ld", principals.n,
-	    conf.nadmins, ms_certs_ncas(certs), ms_certs_ncrls(certs),
-	    keys.cert_msg != NULL ? ", host certificate" : "",
+	    "CA certificate(s), %zu CRL(s)%s, %zu spare host key(s), pid %ld",
+	    principals.n, conf.nadmins, ms_certs_ncas(certs),
+	    ms_certs_ncrls(certs),
+	    keys.cert_msg != NULL ? ", host certificate" : "", keys.nspare,
 	    (long)getpid());
+	startup_done(foreground);
 
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.conf = &conf;

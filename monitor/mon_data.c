@@ -22,6 +22,7 @@
 #include "errors.h"
 #include "frame.h"
 #include "log.h"
+#include "logfmt.h"
 #include "mon.h"
 #include "path.h"
 #include "proto.h"
@@ -116,14 +117,19 @@ sensitive_refused(const struct mon_ctx *ctx, const struct mon_worker *w,
 	return sensitive;
 }
 
+/* Path and record are the client's: quoted when odd (logfmt.h). */
 static void
 audit(const struct mon_worker *w, const char *op, const struct data_req *d,
     uint32_t status, const char *why)
 {
+	char qp[MS_LOG_VALUE_LEN(MS_PATH_MAX)];
+	char qr[MS_LOG_VALUE_LEN(MS_RECORD_NAME_MAX)];
+
 	logit("audit: principal=%s op=%s path=%s%s%s peer=%s result=%s%s%s%s",
-	    w->principal, op, d->path ? d->path : "-",
+	    w->principal, op, ms_log_value(qp, sizeof(qp), d->path),
 	    d->record && *d->record ? " record=" : "",
-	    d->record && *d->record ? d->record : "", w->peer,
+	    d->record && *d->record ? ms_log_value(qr, sizeof(qr), d->record) :
+	    "", w->peer,
 	    status == MS_ST_OK ? "allowed" :
 	    status == MS_ST_ACCESS_DENIED ? "denied" : ms_status_str(status),
 	    why ? " (" : "", why ? why : "", why ? ")" : "");
@@ -308,22 +314,28 @@ mon_delete(const struct mon_ctx *ctx, struct mon_worker *w, struct msbuf *req,
 struct list_acc {
 	struct msbuf	*children, *records;
 	uint32_t	 nchildren, nrecords;
+	int		 long_form;	/* MS_LIST_LONG: version and mtime */
 };
 
 static int
-list_cb(void *vctx, int kind, const char *name, size_t len, uint8_t flags)
+list_cb(void *vctx, const struct ms_store_list_entry *e)
 {
 	struct list_acc *a = vctx;
 	int r;
 
-	if (kind == MS_STORE_LIST_CHILD) {
+	if (e->kind == MS_STORE_LIST_CHILD) {
 		a->nchildren++;
-		return msbuf_put_string(a->children, name, len);
+		return msbuf_put_string(a->children, e->name, e->len);
 	}
 	a->nrecords++;
-	if ((r = msbuf_put_string(a->records, name, len)) != 0)
+	if ((r = msbuf_put_string(a->records, e->name, e->len)) != 0 ||
+	    (r = msbuf_put_u8(a->records, e->flags)) != 0)
 		return r;
-	return msbuf_put_u8(a->records, flags);
+	if (!a->long_form)
+		return 0;
+	if ((r = msbuf_put_u64(a->records, e->version)) != 0)
+		return r;
+	return msbuf_put_u64(a->records, e->mtime);
 }
 
 int
@@ -334,10 +346,19 @@ mon_list(const struct mon_ctx *ctx, struct mon_worker *w, struct msbuf *req,
 	struct list_acc acc = { 0 };
 	const char *why = NULL;
 	uint32_t st;
+	uint8_t lflags = 0;
 	int r;
 
-	if ((r = get_path(req, &d)) != 0 || (r = req_end(req)) != 0)
+	/* name path [, u8 list_flags] (PROTOCOL.md 11). */
+	if ((r = get_path(req, &d)) != 0 ||
+	    (msbuf_len(req) > 0 && (r = msbuf_get_u8(req, &lflags)) != 0) ||
+	    (r = req_end(req)) != 0)
 		goto out;
+	if ((lflags & ~MS_LIST_FLAGS_MASK) != 0) {
+		r = MS_ERR_INVALID_FORMAT;
+		goto out;
+	}
+	acc.long_form = (lflags & MS_LIST_LONG) != 0;
 	if ((st = check_names(&d, 0)) == MS_ST_OK &&
 	    !(rights_at(ctx, w, d.path) & MS_RIGHT_LIST))
 		st = MS_ST_ACCESS_DENIED;
@@ -351,7 +372,7 @@ mon_list(const struct mon_ctx *ctx, struct mon_worker *w, struct msbuf *req,
 			r = MS_ERR_ALLOC;
 			goto out;
 		}
-		st = store_to_status(ms_store_list(ctx->store, d.path,
+		st = store_to_status(ms_store_list_ext(ctx->store, d.path,
 		    list_cb, &acc));
 	}
 	if ((r = answer_why(resp, w, "list", &d, st, why)) != 0 ||
@@ -470,6 +491,7 @@ mon_setacl(const struct mon_ctx *ctx, struct mon_worker *w, struct msbuf *req,
 {
 	struct data_req d = { 0 };
 	struct ms_acl_entry *changes = NULL;
+	char qp[MS_LOG_VALUE_LEN(MS_PATH_MAX)];
 	uint32_t n, st = MS_ST_OK;
 	uint8_t inherit, sensitive;
 	int r, noinherit, sens;
@@ -505,8 +527,8 @@ mon_setacl(const struct mon_ctx *ctx, struct mon_worker *w, struct msbuf *req,
 	r = answer_status(resp, w, "setacl", &d, st);
 	if (st == MS_ST_OK && sens != -1)
 		logit("audit: principal=%s op=setacl path=%s sensitive=%s "
-		    "peer=%s", w->principal, d.path, sens ? "set" : "cleared",
-		    w->peer);
+		    "peer=%s", w->principal, ms_log_value(qp, sizeof(qp),
+		    d.path), sens ? "set" : "cleared", w->peer);
  out:
 	free(changes);
 	data_req_free(&d);

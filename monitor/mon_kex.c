@@ -20,6 +20,7 @@
 #include "hostkeys.h"
 #include "keyfile.h"
 #include "log.h"
+#include "logfmt.h"
 #include "mon.h"
 #include "schedule.h"
 #include "servconf.h"
@@ -473,17 +474,28 @@ check_cert(const struct mon_ctx *ctx, const struct client_id *id, int id_ok,
 	}
 }
 
+/*
+ * Certificate fields are the peer's text: quoted (logfmt.h) so a subject
+ * cannot pose as another field.  The serial is decimal, as keygen prints.
+ */
 static void
 audit_auth(const struct mon_worker *w, const struct client_id *id,
     const struct auth_verdict *v)
 {
+	char qs[MS_LOG_VALUE_LEN(MS_CERT_SUBJECT_MAX)];
+	char qi[MS_LOG_VALUE_LEN(MS_CERT_SUBJECT_MAX)];
+
+	if (id->id_type == MS_ID_X509_CHAIN) {
+		ms_log_value(qs, sizeof(qs), v->cert.subject);
+		ms_log_value(qi, sizeof(qi), v->cert.issuer);
+	}
 	if (id->id_type == MS_ID_X509_CHAIN && v->ok)
-		logit("audit: auth principal=%s cert subject=%s serial=%s "
-		    "peer=%s result=allowed", v->name, v->cert.subject,
+		logit("audit: auth principal=%s cert subject=%s issuer=%s "
+		    "serial=%s peer=%s result=allowed", v->name, qs, qi,
 		    v->cert.serial, w->peer);
 	else if (id->id_type == MS_ID_X509_CHAIN)
-		logit("audit: auth cert subject=%s serial=%s peer=%s "
-		    "result=denied (%s)", v->cert.subject, v->cert.serial,
+		logit("audit: auth cert subject=%s issuer=%s serial=%s "
+		    "peer=%s result=denied (%s)", qs, qi, v->cert.serial,
 		    w->peer, v->why);
 	else if (v->ok)
 		logit("audit: auth principal=%s key=%s peer=%s result=allowed",

@@ -6,11 +6,13 @@
  * duplicate single-valued keywords rejected with FILE:LINE.
  */
 #include <sys/types.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
+#include <netdb.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,6 +40,7 @@ enum conf_kw {
 	KW_MAXSESSIONS, KW_PERSOURCE, KW_GRACE, KW_LOGLEVEL, KW_WORKERPATH,
 	KW_SANDBOXDEBUG, KW_MAXVALUE, KW_CIPHERS, KW_KEX, KW_SIGALGS,
 	KW_MINRSA, KW_USERCA, KW_CRL, KW_FRESHCRL, KW_CERTPRINC, KW_HOSTCERT,
+	KW_STRICTMODES,
 };
 
 static const struct {
@@ -71,6 +74,7 @@ static const struct {
 	{ "RequireFreshCRL", KW_FRESHCRL },
 	{ "CertificatePrincipal", KW_CERTPRINC },
 	{ "HostCertificate", KW_HOSTCERT },
+	{ "StrictModes", KW_STRICTMODES },
 };
 
 static const struct {
@@ -105,6 +109,7 @@ servconf_init(struct servconf *c)
 	c->min_rsa_bits = -1;
 	c->require_fresh_crl = -1;
 	c->cert_principal = -1;
+	c->strict_modes = -1;
 }
 
 void
@@ -142,6 +147,17 @@ servconf_cert_principal_from_name(const char *name)
 	return -1;
 }
 
+const char *
+servconf_keyword_name(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(keywords) / sizeof(keywords[0]); i++)
+		if (strcasecmp(keywords[i].name, name) == 0)
+			return keywords[i].name;
+	return NULL;
+}
+
 static int __attribute__((format(printf, 2, 3)))
 conf_error(struct conf_ctx *ctx, const char *fmt, ...)
 {
@@ -167,6 +183,62 @@ set_string(struct conf_ctx *ctx, char **dst, const char *kw, const char *arg)
 	if ((*dst = strdup(arg)) == NULL)
 		return MS_ERR_ALLOC;
 	return 0;
+}
+
+/*
+ * Every path is absolute: the daemon runs from "/", and a path that meant
+ * something relative to the directory it was started in would change
+ * meaning at the next SIGHUP or restart.
+ */
+static int
+set_path(struct conf_ctx *ctx, char **dst, const char *kw, const char *arg)
+{
+	if (arg[0] != '/')
+		return conf_error(ctx, "%s %s: must be an absolute path", kw,
+		    arg);
+	return set_string(ctx, dst, kw, arg);
+}
+
+/*
+ * ListenAddress takes a numeric IPv4 or IPv6 address (with an optional
+ * %scope), checked here with the same getaddrinfo() call the listener
+ * makes, so that -t reports FILE:LINE.  Host names are refused rather
+ * than resolved: the daemon binds before the network may be up, and what
+ * a name resolves to must not change what it listens on.
+ */
+static int
+check_listen_addr(struct conf_ctx *ctx, const char *arg)
+{
+	struct addrinfo hints, *ai = NULL;
+	size_t i;
+	int r, hostname = 0;
+
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_PASSIVE | AI_NUMERICHOST | AI_NUMERICSERV;
+	if ((r = getaddrinfo(arg, "0", &hints, &ai)) == 0) {
+		freeaddrinfo(ai);
+		return 0;
+	}
+	/* Letters, digits, '-' and '.', no ':': that is a host name. */
+	if (strchr(arg, ':') == NULL && strchr(arg, '%') == NULL) {
+		for (i = 0; arg[i] != '\0'; i++) {
+			if (isalpha((u_char)arg[i]))
+				hostname = 1;
+			else if (!isdigit((u_char)arg[i]) &&
+			    strchr("-.", arg[i]) == NULL) {
+				hostname = 0;
+				break;
+			}
+		}
+	}
+	if (hostname)
+		return conf_error(ctx, "ListenAddress %s: host names are not "
+		    "accepted; give an address (e.g. 127.0.0.1, ::1, 0.0.0.0 "
+		    "or ::)", arg);
+	return conf_error(ctx, "ListenAddress %s: not an IPv4 or IPv6 "
+	    "address (%s)", arg, gai_strerror(r));
 }
 
 static int
@@ -282,7 +354,7 @@ parse_keyword(struct conf_ctx *ctx, struct servconf *c, const char *kwname,
     char *rest)
 {
 	char *arg, *extra;
-	size_t i;
+	size_t i, k;
 	int r, v = -1;
 
 	for (i = 0; i < sizeof(keywords) / sizeof(keywords[0]); i++)
@@ -325,32 +397,44 @@ parse_keyword(struct conf_ctx *ctx, struct servconf *c, const char *kwname,
 	case KW_LISTEN:
 		if (c->nlisten >= SERVCONF_MAX_LISTEN)
 			return conf_error(ctx, "too many ListenAddress lines");
+		if ((r = check_listen_addr(ctx, arg)) != 0)
+			return r;
 		if ((c->listen_addrs[c->nlisten++] = strdup(arg)) == NULL)
 			return MS_ERR_ALLOC;
 		return 0;
 	case KW_PORT:
 		return set_number(ctx, &c->port, kwname, arg, 1, 65535);
 	case KW_HOSTKEY:
-		return set_string(ctx, &c->host_key_file, kwname, arg);
+		if (arg[0] != '/')
+			return conf_error(ctx, "%s %s: must be an absolute "
+			    "path", kwname, arg);
+		for (k = 0; k < c->nhost_keys; k++)
+			if (strcmp(c->host_key_files[k], arg) == 0)
+				return conf_error(ctx, "HostKey %s given more "
+				    "than once", arg);
+		if (c->nhost_keys >= SERVCONF_MAX_HOST_KEYS)
+			return conf_error(ctx, "too many HostKey lines "
+			    "(at most %d)", SERVCONF_MAX_HOST_KEYS);
+		if ((c->host_key_files[c->nhost_keys] = strdup(arg)) == NULL)
+			return MS_ERR_ALLOC;
+		c->nhost_keys++;
+		return 0;
 	case KW_HOSTKEXKEY:
-		return set_string(ctx, &c->host_kex_key_file, kwname, arg);
+		return set_path(ctx, &c->host_kex_key_file, kwname, arg);
 	case KW_STOREKEY:
-		return set_string(ctx, &c->store_key_file, kwname, arg);
+		return set_path(ctx, &c->store_key_file, kwname, arg);
 	case KW_STOREDIR:
-		return set_string(ctx, &c->store_dir, kwname, arg);
+		return set_path(ctx, &c->store_dir, kwname, arg);
 	case KW_PRINCIPALS:
-		return set_string(ctx, &c->principals_file, kwname, arg);
+		return set_path(ctx, &c->principals_file, kwname, arg);
 	case KW_PRIVUSER:
 		return set_string(ctx, &c->privsep_user, kwname, arg);
 	case KW_PRIVCHROOT:
-		if (arg[0] != '/')
-			return conf_error(ctx, "PrivsepChroot must be an "
-			    "absolute path");
-		return set_string(ctx, &c->privsep_chroot, kwname, arg);
+		return set_path(ctx, &c->privsep_chroot, kwname, arg);
 	case KW_PIDFILE:
-		return set_string(ctx, &c->pid_file, kwname, arg);
+		return set_path(ctx, &c->pid_file, kwname, arg);
 	case KW_WORKERPATH:
-		return set_string(ctx, &c->worker_path, kwname, arg);
+		return set_path(ctx, &c->worker_path, kwname, arg);
 	case KW_MAXSESSIONS:
 		return set_number(ctx, &c->max_sessions, kwname, arg, 1, 10000);
 	case KW_PERSOURCE:
@@ -388,9 +472,9 @@ parse_keyword(struct conf_ctx *ctx, struct servconf *c, const char *kwname,
 		return set_number(ctx, &c->min_rsa_bits, kwname, arg,
 		    SERVCONF_RSA_BITS_MIN, SERVCONF_RSA_BITS_MAX);
 	case KW_USERCA:
-		return set_string(ctx, &c->trusted_user_ca_file, kwname, arg);
+		return set_path(ctx, &c->trusted_user_ca_file, kwname, arg);
 	case KW_CRL:
-		return set_string(ctx, &c->revocation_list, kwname, arg);
+		return set_path(ctx, &c->revocation_list, kwname, arg);
 	case KW_FRESHCRL:
 		return set_yesno(ctx, &c->require_fresh_crl, kwname, arg);
 	case KW_CERTPRINC:
@@ -403,7 +487,9 @@ parse_keyword(struct conf_ctx *ctx, struct servconf *c, const char *kwname,
 		c->cert_principal = v;
 		return 0;
 	case KW_HOSTCERT:
-		return set_string(ctx, &c->host_certificate, kwname, arg);
+		return set_path(ctx, &c->host_certificate, kwname, arg);
+	case KW_STRICTMODES:
+		return set_yesno(ctx, &c->strict_modes, kwname, arg);
 	case KW_ADMINS:
 		break;
 	}
@@ -452,7 +538,7 @@ apply_defaults(struct conf_ctx *ctx, struct servconf *c)
 		return MS_ERR_ALLOC;
 	if (c->port == -1)
 		c->port = MS_DEFAULT_PORT;
-	if (c->host_key_file == NULL)
+	if (c->nhost_keys == 0)
 		return conf_error(ctx, "HostKey is required");
 	if (c->host_kex_key_file == NULL)
 		return conf_error(ctx, "HostKexKey is required");
@@ -504,6 +590,8 @@ apply_defaults(struct conf_ctx *ctx, struct servconf *c)
 		c->require_fresh_crl = 0;
 	if (c->cert_principal == -1)
 		c->cert_principal = CERT_PRINCIPAL_SAN_URI;
+	if (c->strict_modes == -1)
+		c->strict_modes = 1;
 	return check_policy(ctx, c);
 }
 
@@ -548,7 +636,8 @@ servconf_dump(FILE *f, const struct servconf *c)
 	for (i = 0; i < c->nlisten; i++)
 		fprintf(f, "listenaddress %s\n", c->listen_addrs[i]);
 	fprintf(f, "port %d\n", c->port);
-	fprintf(f, "hostkey %s\n", c->host_key_file);
+	for (i = 0; i < c->nhost_keys; i++)
+		fprintf(f, "hostkey %s\n", c->host_key_files[i]);
 	fprintf(f, "hostkexkey %s\n", c->host_kex_key_file);
 	fprintf(f, "storekey %s\n", c->store_key_file);
 	fprintf(f, "storedirectory %s\n", c->store_dir);
@@ -591,6 +680,7 @@ servconf_dump(FILE *f, const struct servconf *c)
 	    servconf_cert_principal_name(c->cert_principal));
 	fprintf(f, "hostcertificate %s\n", c->host_certificate ?
 	    c->host_certificate : "none");
+	fprintf(f, "strictmodes %s\n", c->strict_modes ? "yes" : "no");
 }
 
 void
@@ -602,7 +692,8 @@ servconf_free(struct servconf *c)
 		free(c->listen_addrs[i]);
 	for (i = 0; i < c->nadmins; i++)
 		free(c->admins[i]);
-	free(c->host_key_file);
+	for (i = 0; i < c->nhost_keys; i++)
+		free(c->host_key_files[i]);
 	free(c->host_kex_key_file);
 	free(c->store_key_file);
 	free(c->store_dir);

@@ -14,6 +14,7 @@
 
 #define SERVCONF_MAX_LISTEN	16
 #define SERVCONF_MAX_ADMINS	64
+#define SERVCONF_MAX_HOST_KEYS	4	/* HostKey lines: first signs, rest spare */
 #define MS_DEFAULT_PORT		7439
 
 /* CertificatePrincipal: which name of a client certificate is the principal. */
@@ -28,7 +29,12 @@ struct servconf {
 	char	*listen_addrs[SERVCONF_MAX_LISTEN];
 	size_t	 nlisten;
 	int	 port;
-	char	*host_key_file;		/* Ed25519 signature key */
+	/*
+	 * HostKey, repeatable: [0] is presented and signs; the others are
+	 * loaded and checked only (key roll-over, README "Host key rotation").
+	 */
+	char	*host_key_files[SERVCONF_MAX_HOST_KEYS];
+	size_t	 nhost_keys;
 	char	*host_kex_key_file;	/* X25519 */
 	char	*store_key_file;
 	char	*store_dir;
@@ -54,6 +60,7 @@ struct servconf {
 	int	 require_fresh_crl;
 	int	 cert_principal;		/* CERT_PRINCIPAL_* */
 	char	*host_certificate;
+	int	 strict_modes;			/* StrictModes, default yes */
 };
 
 struct ms_cert_policy;
@@ -62,6 +69,9 @@ void		 servconf_cert_policy(const struct servconf *c,
 		    struct ms_cert_policy *pol);
 const char	*servconf_cert_principal_name(int mode);
 int		 servconf_cert_principal_from_name(const char *name);
+
+/* The keyword as documented ("Port") for NAME in any case; NULL: unknown. */
+const char	*servconf_keyword_name(const char *name);
 
 void	servconf_init(struct servconf *c);
 /*

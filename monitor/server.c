@@ -31,11 +31,14 @@
 #include "frame.h"
 #include "log.h"
 #include "mon.h"
+#include "notify.h"
 #include "principals.h"
 #include "proto.h"
+#include "reload.h"
 #include "server.h"
 #include "servconf.h"
 #include "spawn.h"
+#include "strictmodes.h"
 
 #define LISTEN_MAX		(SERVCONF_MAX_LISTEN * 2)
 #define WORKER_LOG_LINE_MAX	2048
@@ -76,7 +79,7 @@ on_signal(int sig)
 }
 
 static int
-listen_one(const char *addr, int port)
+listen_one(const char *addr, int port, char *err, size_t errlen)
 {
 	struct addrinfo hints, *ai = NULL, *a;
 	char portstr[16];
@@ -88,23 +91,27 @@ listen_one(const char *addr, int port)
 	hints.ai_flags = AI_PASSIVE | AI_NUMERICHOST | AI_NUMERICSERV;
 	snprintf(portstr, sizeof(portstr), "%d", port);
 	if ((r = getaddrinfo(addr, portstr, &hints, &ai)) != 0) {
-		error("ListenAddress %s: %s", addr, gai_strerror(r));
+		snprintf(err, errlen, "ListenAddress %s: %s", addr,
+		    gai_strerror(r));
 		return MS_ERR_INVALID_ARGUMENT;
 	}
 	for (a = ai; a != NULL; a = a->ai_next) {
 		if (nlisten >= LISTEN_MAX)
 			break;
 		if ((fd = socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC |
-		    SOCK_NONBLOCK, a->ai_protocol)) == -1)
+		    SOCK_NONBLOCK, a->ai_protocol)) == -1) {
+			snprintf(err, errlen, "ListenAddress %s port %d: "
+			    "socket: %s", addr, port, strerror(errno));
 			continue;
+		}
 		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
 		if (a->ai_family == AF_INET6)
 			setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on,
 			    sizeof(on));
 		if (bind(fd, a->ai_addr, a->ai_addrlen) == -1 ||
 		    listen(fd, 128) == -1) {
-			error("bind %s port %d: %s", addr, port,
-			    strerror(errno));
+			snprintf(err, errlen, "ListenAddress %s port %d: "
+			    "cannot listen: %s", addr, port, strerror(errno));
 			close(fd);
 			freeaddrinfo(ai);
 			return MS_ERR_SYSTEM;
@@ -117,13 +124,15 @@ listen_one(const char *addr, int port)
 }
 
 int
-server_listen(const struct servconf *conf)
+server_listen(const struct servconf *conf, char *err, size_t errlen)
 {
 	size_t i;
 	int r;
 
+	snprintf(err, errlen, "no ListenAddress could be used");
 	for (i = 0; i < conf->nlisten; i++)
-		if ((r = listen_one(conf->listen_addrs[i], conf->port)) != 0)
+		if ((r = listen_one(conf->listen_addrs[i], conf->port, err,
+		    errlen)) != 0)
 			return r;
 	return nlisten == 0 ? MS_ERR_SYSTEM : 0;
 }
@@ -473,6 +482,16 @@ check_deadlines(const struct mon_ctx *ctx)
 	}
 }
 
+/* StrictModes: a reloaded file that fails the checks is not read. */
+static int
+reload_safe(const struct servconf *c, const char *kw, const char *path,
+    char *err, size_t errlen)
+{
+	if (!c->strict_modes || path == NULL)
+		return 0;
+	return strictmodes_check(kw, path, SM_TRUSTED, err, errlen);
+}
+
 /*
  * Trusted CAs and CRLs: a new store replaces the old one only when it
  * loaded completely.  Live connections hold nothing of it.
@@ -491,7 +510,10 @@ reload_certs(struct mon_ctx *ctx)
 	    c->revocation_list ? " and " : "",
 	    c->revocation_list ? c->revocation_list : "");
 	servconf_cert_policy(c, &pol);
-	if (ms_certs_load(&pol, &fresh, err, sizeof(err)) != 0) {
+	if (reload_safe(c, "TrustedUserCAFile", c->trusted_user_ca_file, err,
+	    sizeof(err)) != 0 || reload_safe(c, "RevocationList",
+	    c->revocation_list, err, sizeof(err)) != 0 ||
+	    ms_certs_load(&pol, &fresh, err, sizeof(err)) != 0) {
 		error("reload failed, keeping the old CAs and CRLs: %s", err);
 		return;
 	}
@@ -501,6 +523,11 @@ reload_certs(struct mon_ctx *ctx)
 	    ms_certs_ncas(fresh), ms_certs_ncrls(fresh));
 }
 
+/*
+ * SIGHUP: reopen the -E file (logrotate), compare the main configuration
+ * and apply what may change live, reload the principals, CAs and CRLs.
+ * Each file that fails to load is logged and its old contents kept.
+ */
 static void
 reload(struct mon_ctx *ctx, struct principals *principals,
     const struct server_opts *opts)
@@ -508,17 +535,26 @@ reload(struct mon_ctx *ctx, struct principals *principals,
 	struct principals fresh;
 	char err[512];
 
+	notify_reloading();
+	ms_log_reopen();
+	logit("SIGHUP: reloading %s", opts->config_path);
+	if (opts->conf != NULL)
+		(void)reload_config(opts->conf, opts->config_path, opts->debug);
 	logit("SIGHUP: reloading %s", ctx->conf->principals_file);
-	if (principals_load(ctx->conf->principals_file, &fresh, err,
+	if (reload_safe(ctx->conf, "AuthorizedPrincipalsFile",
+	    ctx->conf->principals_file, err, sizeof(err)) != 0 ||
+	    principals_load(ctx->conf->principals_file, &fresh, err,
 	    sizeof(err)) != 0)
 		error("reload failed, keeping the old principals: %s", err);
 	else {
 		principals_free(principals);
 		*principals = fresh;
 		ctx->principals = principals;
-		logit("loaded %zu principals", principals->n);
+		logit("loaded %zu principals from %s", principals->n,
+		    ctx->conf->principals_file);
 	}
 	reload_certs(ctx);
+	notify_ready(0, nworkers);
 }
 
 static void
@@ -533,6 +569,9 @@ install_signals(void)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	/* Reserved: neither kills the daemon nor does anything yet. */
+	signal(SIGUSR1, SIG_IGN);
+	signal(SIGUSR2, SIG_IGN);
 }
 
 static size_t
@@ -595,6 +634,7 @@ server_run(struct mon_ctx *ctx, struct principals *principals,
 			reload(ctx, principals, opts);
 		}
 		if (got_term && accepting) {
+			notify_stopping();
 			logit("SIGTERM: closing listeners, draining %zu "
 			    "connection(s)", nworkers);
 			close_listeners();
@@ -602,6 +642,8 @@ server_run(struct mon_ctx *ctx, struct principals *principals,
 			drain_deadline = now_ms() + DRAIN_TIMEOUT_MS;
 		}
 		reap_workers();
+		if (accepting)
+			notify_sessions(nworkers, now_ms());
 		check_deadlines(ctx);
 		if (!accepting && nworkers == 0)
 			break;

@@ -12,16 +12,18 @@ struct servconf;
 
 struct server_opts {
 	const char	*config_path;
+	struct servconf	*conf;		/* running config; SIGHUP updates it */
 	int		 debug;		/* -d: workers keep stderr */
 	uid_t		 privsep_uid;
 	gid_t		 privsep_gid;
 };
 
 /*
- * Bind every ListenAddress, then serve until SIGTERM (drain, exit 0).
- * ctx is updated in place on SIGHUP (principals reload).
+ * Bind every ListenAddress (err says which failed and why), then serve
+ * until SIGTERM (drain, exit 0).  ctx is updated in place on SIGHUP
+ * (principals, CAs and CRLs reloaded; the keywords reload_config() applies).
  */
-int	server_listen(const struct servconf *conf);
+int	server_listen(const struct servconf *conf, char *err, size_t errlen);
 int	server_run(struct mon_ctx *ctx, struct principals *principals,
 	    const struct server_opts *opts);
 

@@ -42,6 +42,8 @@ child_exec(const char *path, int client_fd, int mon_fd, int log_fd,
 	signal(SIGHUP, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
 	signal(SIGINT, SIG_DFL);
+	signal(SIGUSR1, SIG_DFL);
+	signal(SIGUSR2, SIG_DFL);
 
 	/* Move the three channels above 5 first so dup2 cannot clobber them. */
 	if ((client_fd = fcntl(client_fd, F_DUPFD, 10)) == -1 ||

@@ -289,18 +289,26 @@ record_decode_hdr(struct msbuf *b, uint8_t *flagsp, uint64_t *versionp,
 
 /* Only the header of a stored record: no copy of a large value. */
 static int
-record_peek_hdr(const MDB_val *v, uint8_t *flagsp, uint64_t *versionp)
+record_peek_hdr_mtime(const MDB_val *v, uint8_t *flagsp, uint64_t *versionp,
+    uint64_t *mtimep)
 {
 	struct msbuf *b;
-	uint64_t mtime;
 	int r;
 
 	if ((b = msbuf_from(v->mv_data,
 	    v->mv_size < RECORD_HDR_LEN ? v->mv_size : RECORD_HDR_LEN)) == NULL)
 		return MS_ERR_ALLOC;
-	r = record_decode_hdr(b, flagsp, versionp, &mtime);
+	r = record_decode_hdr(b, flagsp, versionp, mtimep);
 	msbuf_free(b);
 	return r;
+}
+
+static int
+record_peek_hdr(const MDB_val *v, uint8_t *flagsp, uint64_t *versionp)
+{
+	uint64_t mtime;
+
+	return record_peek_hdr_mtime(v, flagsp, versionp, &mtime);
 }
 
 static int
@@ -1145,13 +1153,14 @@ ms_store_delete_node(struct ms_store *s, const char *path)
 /* Call cb for each key of dbi under id (at most MS_LIST_MAX). */
 static int
 list_range(struct ms_store *s, MDB_txn *txn, MDB_dbi dbi, uint64_t id,
-    int kind, ms_store_list_fn *cb, void *ctx)
+    int kind, ms_store_list_ext_fn *cb, void *ctx)
 {
 	MDB_cursor *c = NULL;
 	struct msbuf *k;
+	struct ms_store_list_entry e;
 	MDB_val kv, dv;
 	char name[MS_PATH_SEGMENT_MAX + 1];
-	uint64_t got, version;
+	uint64_t got, version = 0, mtime = 0;
 	uint8_t flags = 0;
 	size_t len, n = 0;
 	int r, rc, op = MDB_SET_RANGE;
@@ -1178,14 +1187,21 @@ list_range(struct ms_store *s, MDB_txn *txn, MDB_dbi dbi, uint64_t id,
 			break;
 		}
 		if (kind == MS_STORE_LIST_RECORD &&
-		    (r = record_peek_hdr(&dv, &flags, &version)) != 0)
+		    (r = record_peek_hdr_mtime(&dv, &flags, &version,
+		    &mtime)) != 0)
 			break;
 		if (n++ >= MS_LIST_MAX) {
 			verbose("store: listing truncated at %u entries",
 			    (unsigned int)MS_LIST_MAX);
 			break;
 		}
-		if (cb(ctx, kind, name, len, flags) < 0) {
+		e.kind = kind;
+		e.name = name;
+		e.len = len;
+		e.flags = flags;
+		e.version = version;
+		e.mtime = mtime;
+		if (cb(ctx, &e) < 0) {
 			r = MS_STORE_ERROR;
 			goto out;
 		}
@@ -1199,9 +1215,35 @@ list_range(struct ms_store *s, MDB_txn *txn, MDB_dbi dbi, uint64_t id,
 	return r;
 }
 
+struct list_compat {
+	ms_store_list_fn	*cb;
+	void			*ctx;
+};
+
+static int
+list_compat_cb(void *vctx, const struct ms_store_list_entry *e)
+{
+	struct list_compat *lc = vctx;
+
+	return lc->cb(lc->ctx, e->kind, e->name, e->len, e->flags);
+}
+
 int
 ms_store_list(struct ms_store *s, const char *path, ms_store_list_fn *cb,
     void *ctx)
+{
+	struct list_compat lc;
+
+	if (cb == NULL)
+		return MS_STORE_INVALID;
+	lc.cb = cb;
+	lc.ctx = ctx;
+	return ms_store_list_ext(s, path, list_compat_cb, &lc);
+}
+
+int
+ms_store_list_ext(struct ms_store *s, const char *path,
+    ms_store_list_ext_fn *cb, void *ctx)
 {
 	struct resolved res;
 	MDB_txn *txn;

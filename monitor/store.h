@@ -108,6 +108,22 @@ typedef int ms_store_list_fn(void *ctx, int kind, const char *name,
     size_t len, uint8_t flags);
 int	ms_store_list(struct ms_store *s, const char *path,
 	    ms_store_list_fn *cb, void *ctx);
+/*
+ * The same, with each record's version and mtime (from the record header;
+ * no value is read or unsealed).  Children have version and mtime 0.
+ */
+struct ms_store_list_entry {
+	int		 kind;		/* MS_STORE_LIST_CHILD or _RECORD */
+	const char	*name;		/* NUL-terminated */
+	size_t		 len;
+	uint8_t		 flags;
+	uint64_t	 version;
+	uint64_t	 mtime;		/* seconds since the epoch, UTC */
+};
+typedef int ms_store_list_ext_fn(void *ctx,
+    const struct ms_store_list_entry *e);
+int	ms_store_list_ext(struct ms_store *s, const char *path,
+	    ms_store_list_ext_fn *cb, void *ctx);
 
 /* A node's own ACL entries and flags (NOT_FOUND_PATH if no such node). */
 int	ms_store_get_acl(struct ms_store *s, const char *path,

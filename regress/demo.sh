@@ -12,7 +12,11 @@ if [ "$(id -u)" != 0 ]; then
 	    "needs chroot and setuid); try: sudo make run" >&2
 	exit 1
 fi
+# StrictModes (on here too): nothing the daemon reads may be writable by
+# others, whatever the caller's umask.
+umask 022
 mkdir -p "$DEMO/keys" "$DEMO/empty"
+chmod go-w "$DEMO"
 chmod 0700 "$DEMO/keys"
 chmod 0755 "$DEMO/empty"
 "$KEYGEN" -q -A -d "$DEMO/keys" >/dev/null
@@ -51,4 +55,4 @@ Paste into a second terminal:
 
 Stop the daemon with Ctrl-C.
 MSG
-exec "$BUILD/metasafed" -D -f "$DEMO/metasafed_config"
+exec "$BUILD/metasafed" -D -e -f "$DEMO/metasafed_config"

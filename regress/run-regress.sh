@@ -29,6 +29,9 @@ if [ ! -d "$BUILD" ]; then
 	exit 1
 fi
 LOGDIR=$BUILD/regress/log
+# StrictModes: the test daemons' files must not sit below a directory
+# others can write (see test-exec.sh).
+umask 022
 mkdir -p "$LOGDIR" "$BUILD/regress/work"
 
 is_test() {

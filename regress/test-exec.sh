@@ -205,16 +205,61 @@ pid_alive() {
 #	Creates host keys in $OBJ/keys (metasafe-keygen -A), an admin key
 #	$OBJ/admin_key, principals file, empty chroot and store directory,
 #	writes $OBJ/metasafed_config unless the test already wrote one (extra
-#	lines are appended), starts "$METASAFED -D -f $OBJ/metasafed_config"
+#	lines are appended), starts "$METASAFED -D -e -f $OBJ/metasafed_config"
 #	in the background with output in $OBJ/metasafed.log, records
 #	DAEMON_PID and DAEMON_PORT, and waits until the port listens.
 #	Fatal if the daemon exits or does not listen within 10 s.
+# daemon_setup [EXTRA_CONFIG_LINES]
+#	Only the preparation of start_daemon (keys, principals, directories,
+#	config), for tests that start metasafed themselves.
 # stop_daemon
 #	SIGTERM to DAEMON_PID only (never by name), waits up to 10 s, then
 #	SIGKILL.  Safe to call when no daemon runs.  Run at exit anyway.
+# The daemon runs with StrictModes yes (the default) in every test, so its
+# files must sit below directories only root can write.  A checkout or
+# build made under umask 002 would make every daemon refuse to start; say
+# why once, plainly.
+_strict_dirs_check() {
+	_d=$OBJ
+	while :; do
+		set -- $(stat -c '%u %a' "$_d")
+		_v=$((0$2))
+		if [ "$1" != 0 ] ||
+		    { [ $((_v & 18)) -ne 0 ] && [ $((_v & 512)) -eq 0 ]; }; then
+			fatal "directory $_d (mode $2, uid $1) is writable by" \
+			    "others or not root's: StrictModes would refuse the" \
+			    "test daemon's files (chmod go-w it, or build under umask 022)"
+		fi
+		[ "$_d" = / ] && break
+		_d=$(dirname "$_d")
+	done
+}
+
 start_daemon() {
-	need_prog "$METASAFED" "$WORKER" "$METASAFE_KEYGEN"
 	[ -z "$DAEMON_PID" ] || fatal "start_daemon: daemon already running"
+	daemon_setup "$@"
+	trace "start_daemon: port $DAEMON_PORT"
+	"$METASAFED" -D -e -f "$OBJ/metasafed_config" >> "$OBJ/metasafed.log" 2>&1 &
+	DAEMON_PID=$!
+	_i=0
+	while ! port_listening "$DAEMON_PORT"; do
+		if ! pid_alive "$DAEMON_PID"; then
+			wait "$DAEMON_PID" 2>/dev/null
+			_st=$?
+			DAEMON_PID=
+			sed 's/^/	/' "$OBJ/metasafed.log" >&2
+			fatal "start_daemon: metasafed exited (status $_st)"
+		fi
+		_i=$((_i + 1))
+		[ $_i -le 100 ] || fatal "start_daemon: port $DAEMON_PORT not listening after 10 s"
+		sleep 0.1
+	done
+	trace "start_daemon: pid $DAEMON_PID listening"
+}
+
+daemon_setup() {
+	need_prog "$METASAFED" "$WORKER" "$METASAFE_KEYGEN"
+	_strict_dirs_check
 	DAEMON_PORT=${DAEMON_PORT:-$(pick_port)}
 	[ -n "$DAEMON_PORT" ] || fatal "start_daemon: no port"
 	mkdir -p "$OBJ/keys" "$OBJ/empty" "$OBJ/store"
@@ -253,23 +298,96 @@ CONF
 	if [ $# -gt 0 ]; then
 		printf '%s\n' "$@" >> "$OBJ/metasafed_config"
 	fi
-	trace "start_daemon: port $DAEMON_PORT"
-	"$METASAFED" -D -f "$OBJ/metasafed_config" >> "$OBJ/metasafed.log" 2>&1 &
-	DAEMON_PID=$!
+	return 0
+}
+
+# --- detached daemons ----------------------------------------------------------
+#
+# start_detached CONFIG [ARGS...]: run "$METASAFED -f CONFIG ARGS" without
+#	-D; it must return 0 (after the daemon is ready).  Prints nothing.
+# pidfile_pid PIDFILE: the pid in it (fatal when missing or not running);
+#	add_cleanup "kill_pidfile_daemon PID" stops it at exit.
+# kill_pidfile_daemon PID: SIGTERM, wait up to 10 s, then SIGKILL.
+# conf_set CONFIG KEYWORD VALUE: replace (or add) the KEYWORD line.
+# start_fails CODE PATTERN CONFIG [ARGS...]: "$METASAFED -f CONFIG ARGS"
+#	(daemon mode unless ARGS has -D) must exit CODE within 20 s with a
+#	line matching PATTERN (grep -E) on stderr, and leave no process
+#	running with CONFIG on its command line.  stderr: $OBJ/start.err.
+start_detached() {
+	_cfg=$1
+	shift
+	timeout 30 "$METASAFED" -f "$_cfg" "$@" > "$OBJ/start.out" 2> "$OBJ/start.err"
+	_st=$?
+	[ $_st -eq 0 ] || fatal "metasafed -f $_cfg $* exited $_st: $(cat "$OBJ/start.err")"
+	[ -s "$OBJ/start.err" ] && fail "detached start printed on stderr: $(cat "$OBJ/start.err")"
+	return 0
+}
+
+pidfile_pid() {
+	[ -s "$1" ] || fatal "PidFile $1 missing or empty"
+	_p=$(cat "$1")
+	pid_alive "$_p" || fatal "PidFile $1 names pid $_p, which is not running"
+	echo "$_p"
+}
+
+kill_pidfile_daemon() {
+	kill -TERM "$1" 2>/dev/null || return 0
 	_i=0
-	while ! port_listening "$DAEMON_PORT"; do
-		if ! pid_alive "$DAEMON_PID"; then
-			wait "$DAEMON_PID" 2>/dev/null
-			_st=$?
-			DAEMON_PID=
-			sed 's/^/	/' "$OBJ/metasafed.log" >&2
-			fatal "start_daemon: metasafed exited (status $_st)"
-		fi
+	while pid_alive "$1"; do
 		_i=$((_i + 1))
-		[ $_i -le 100 ] || fatal "start_daemon: port $DAEMON_PORT not listening after 10 s"
+		if [ $_i -gt 100 ]; then
+			kill -KILL "$1" 2>/dev/null
+			break
+		fi
 		sleep 0.1
 	done
-	trace "start_daemon: pid $DAEMON_PID listening"
+	return 0
+}
+
+conf_set() {
+	sed -i "/^$2 /d" "$1"
+	printf '%s %s\n' "$2" "$3" >> "$1"
+}
+
+# procs_with ARG: pids whose command line contains ARG.
+procs_with() {
+	for _c in /proc/[0-9]*/cmdline; do
+		# No grep here: its own command line would hold ARG.
+		case "$(tr '\0' ' ' < "$_c" 2>/dev/null)" in
+		*"$1"*) ;;
+		*) continue ;;
+		esac
+		_p=${_c#/proc/}
+		_p=${_p%/cmdline}
+		[ "$_p" = "$$" ] || echo "$_p"
+	done
+}
+
+start_fails() {
+	_want=$1 _pat=$2 _cfg=$3
+	shift 3
+	timeout 20 "$METASAFED" -f "$_cfg" "$@" > "$OBJ/start.out" 2> "$OBJ/start.err"
+	_st=$?
+	cat "$OBJ/start.err" >> "$TEST_LOG"
+	[ $_st -eq "$_want" ] ||
+	    fail "metasafed -f $_cfg $*: exit $_st, want $_want: $(cat "$OBJ/start.err")"
+	grep -Eq -- "$_pat" "$OBJ/start.err" ||
+	    fail "metasafed -f $_cfg $*: stderr lacks /$_pat/: $(cat "$OBJ/start.err")"
+	grep -q '^metasafed: ' "$OBJ/start.err" ||
+	    fail "metasafed -f $_cfg $*: no 'metasafed: ' message on stderr"
+	_i=0
+	while [ -n "$(procs_with "$_cfg")" ]; do
+		_i=$((_i + 1))
+		if [ $_i -gt 50 ]; then
+			fail "a failed start left processes running: $(procs_with "$_cfg")"
+			for _p in $(procs_with "$_cfg"); do
+				kill -KILL "$_p" 2>/dev/null
+			done
+			break
+		fi
+		sleep 0.1
+	done
+	return 0
 }
 
 stop_daemon() {

@@ -418,8 +418,9 @@ classify(int r)
 }
 
 static int
-parse_list(struct msbuf *ans, struct msbuf *result)
+parse_list(struct msbuf *ans, struct msbuf *result, int long_form)
 {
+	uint64_t v;
 	uint32_t i, n;
 	uint8_t flags;
 	int r;
@@ -430,7 +431,8 @@ parse_list(struct msbuf *ans, struct msbuf *result)
 		if ((r = copy_name(ans, result, MS_RECORD_NAME_MAX)) != 0)
 			return r;
 	}
-	if ((r = copy_count(ans, result, MS_LIST_MAX, 5, &n)) != 0)
+	if ((r = copy_count(ans, result, MS_LIST_MAX, long_form ? 21 : 5,
+	    &n)) != 0)
 		return r;
 	for (i = 0; i < n; i++) {
 		if ((r = copy_name(ans, result, MS_RECORD_NAME_MAX)) != 0 ||
@@ -440,23 +442,34 @@ parse_list(struct msbuf *ans, struct msbuf *result)
 			return MS_ERR_INVALID_FORMAT;
 		if ((r = msbuf_put_u8(result, flags)) != 0)
 			return r;
+		if (!long_form)
+			continue;
+		/* version, mtime */
+		if ((r = msbuf_get_u64(ans, &v)) != 0 ||
+		    (r = msbuf_put_u64(result, v)) != 0 ||
+		    (r = msbuf_get_u64(ans, &v)) != 0 ||
+		    (r = msbuf_put_u64(result, v)) != 0)
+			return r;
 	}
 	return 0;
 }
 
 int
-mw_list(int fd, const char *path, uint32_t *statusp, struct msbuf *result)
+mw_list(int fd, const char *path, uint8_t list_flags, uint32_t *statusp,
+    struct msbuf *result)
 {
 	struct msbuf *req = NULL, *ans = NULL;
 	int r;
 
 	if ((r = new_req(&req)) != 0 ||
 	    (r = msbuf_put_cstring(req, path)) != 0 ||
+	    (r = msbuf_put_u8(req, list_flags)) != 0 ||
 	    (r = mon_call(fd, MS_MON_LIST, req, &ans)) != 0)
 		goto out;
 	if ((r = get_status(ans, statusp)) != 0 ||
 	    (*statusp == MS_ST_OK &&
-	    ((r = classify(parse_list(ans, result))) != 0 ||
+	    ((r = classify(parse_list(ans, result,
+	    (list_flags & MS_LIST_LONG) != 0))) != 0 ||
 	    (r = expect_end(ans, "list")) != 0))) {
 		if (r != MS_ERR_LIMIT)
 			error_fr(r, "monitor list answer");

@@ -62,8 +62,8 @@ int	mw_delete(int fd, const char *path, const char *record,
  * LIST / GETACL: on OK the validated result (section 8 encoding) is
  * appended to 'result'; MS_ERR_LIMIT when it does not fit there.
  */
-int	mw_list(int fd, const char *path, uint32_t *statusp,
-	    struct msbuf *result);
+int	mw_list(int fd, const char *path, uint8_t list_flags,
+	    uint32_t *statusp, struct msbuf *result);
 int	mw_getacl(int fd, const char *path, uint32_t *statusp,
 	    struct msbuf *result);
 /* entries: n times (name who, name rights), already validated. */

@@ -141,7 +141,21 @@ op_open(struct worker *w, struct msbuf *req, struct msbuf *res,
 		*statusp = MS_ST_LIMIT_REACHED;
 	else if ((r = mw_open(w->mon_fd, path, access, statusp)) != 0)
 		goto out;
-	else if (*statusp == MS_ST_OK) {
+	/*
+	 * A READ open the monitor refused still gets a handle: every
+	 * operation on it goes to the monitor, which refuses it again and
+	 * audits it as what it is (op=get with its record), instead of the
+	 * log showing only the OPEN.  The monitor answers ACCESS_DENIED for a
+	 * principal without rights whether or not the path exists, so the
+	 * handle reveals nothing (PROTOCOL.md 8).
+	 */
+	if (r == 0 && *statusp == MS_ST_ACCESS_DENIED &&
+	    access == MS_ACCESS_READ) {
+		debug2_f("open of %s refused; handle kept so each operation "
+		    "is refused and audited", path);
+		*statusp = MS_ST_OK;
+	}
+	if (*statusp == MS_ST_OK) {
 		if (w_handle_add(w, path, access, &id) != 0)
 			*statusp = MS_ST_INTERNAL_ERROR;
 		else if (msbuf_put_u32(res, id) != 0)
@@ -367,11 +381,40 @@ op_query(struct worker *w, struct msbuf *req, struct msbuf *res,
 	return r;
 }
 
+/* LIST: u32 handle [, u8 list_flags] (PROTOCOL.md 8). */
 static int
 op_list(struct worker *w, struct msbuf *req, struct msbuf *res,
     uint32_t *statusp)
 {
-	return op_query(w, req, res, statusp, mw_list);
+	const struct w_handle *h;
+	uint32_t id;
+	uint8_t lflags = 0;
+	int r;
+
+	if ((r = msbuf_get_u32(req, &id)) != 0 ||
+	    (!at_end(req) && (r = msbuf_get_u8(req, &lflags)) != 0)) {
+		*statusp = parse_status(r);
+		return 0;
+	}
+	if (!at_end(req)) {
+		*statusp = MS_ST_PROTOCOL_ERROR;
+		return 0;
+	}
+	if ((lflags & ~MS_LIST_FLAGS_MASK) != 0) {
+		*statusp = MS_ST_INVALID_ARGUMENT;
+		return 0;
+	}
+	if ((*statusp = handle_check(w, id, 0, &h)) != MS_ST_OK)
+		return 0;
+	if ((r = mw_list(w->mon_fd, h->path, lflags, statusp, res)) ==
+	    MS_ERR_LIMIT) {
+		/* Too large for one record; the connection goes on. */
+		verbose_f("list of %s does not fit one response", h->path);
+		msbuf_reset(res);
+		*statusp = MS_ST_LIMIT_REACHED;
+		return 0;
+	}
+	return r;
 }
 
 static int

@@ -620,7 +620,12 @@ test_describe_is_printable(void **state)
 	assert_non_null(strstr(subject, "O=metasafe test"));
 	for (i = 0; subject[i] != '\0'; i++)
 		assert_true(subject[i] >= 0x20 && subject[i] < 0x7f);
-	assert_string_equal(serial, "1234");
+	/* Decimal, as metasafe-keygen prints serials (0x1234 = 4660). */
+	assert_string_equal(serial, "4660");
+	ms_cert_issuer(x, subject, sizeof(subject));
+	assert_non_null(strstr(subject, "CN="));
+	for (i = 0; subject[i] != '\0'; i++)
+		assert_true(subject[i] >= 0x20 && subject[i] < 0x7f);
 	ms_cert_describe(x, small, sizeof(small), serial, sizeof(serial));
 	assert_int_equal(strlen(small), sizeof(small) - 1);
 	assert_string_equal(small + sizeof(small) - 4, "...");

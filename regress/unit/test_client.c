@@ -164,6 +164,46 @@ test_kh_check(void **state)
 	    exp), 0);
 	assert_int_equal(res, CL_KH_UNKNOWN);
 
+	/*
+	 * Key roll-over: several lines for one host; a key matching any of
+	 * them is accepted, one matching none is CHANGED (first pin shown).
+	 */
+	snprintf(text, sizeof(text),
+	    "[db1]:7439 ms-ed25519 %s old\n"
+	    "[db2]:7439 ms-ed25519 %s\n"
+	    "[db1]:7439 ms-ed25519 %s new\n",
+	    b1, b1, b2);
+	write_file(path, text);
+	assert_int_equal(cl_kh_check(path, "[db1]:7439", k1, &res, &line,
+	    exp), 0);
+	assert_int_equal(res, CL_KH_MATCH);
+	assert_int_equal(line, 1);
+	assert_int_equal(cl_kh_check(path, "[db1]:7439", k2, &res, &line,
+	    exp), 0);
+	assert_int_equal(res, CL_KH_MATCH);
+	assert_int_equal(line, 3);
+	assert_int_equal(cl_kh_check(path, "[db1]:7439", k3, &res, &line,
+	    exp), 0);
+	assert_int_equal(res, CL_KH_CHANGED);
+	assert_int_equal(line, 1);
+	assert_memory_equal(exp, k1, 32);
+	{
+		u_long npinned = 9;
+
+		assert_int_equal(cl_kh_check_count(path, "[db1]:7439", k3,
+		    &res, &line, exp, &npinned), 0);
+		assert_int_equal(res, CL_KH_CHANGED);
+		assert_int_equal(npinned, 2);
+		assert_int_equal(cl_kh_check_count(path, "[nope]:1", k3,
+		    &res, &line, exp, &npinned), 0);
+		assert_int_equal(res, CL_KH_UNKNOWN);
+		assert_int_equal(npinned, 0);
+	}
+	/* Another host's pin never vouches for this one. */
+	assert_int_equal(cl_kh_check(path, "[db2]:7439", k2, &res, &line,
+	    exp), 0);
+	assert_int_equal(res, CL_KH_CHANGED);
+
 	/* The plain form without brackets is not accepted. */
 	write_file(path, "db1 ms-ed25519 ");
 	assert_int_equal(cl_kh_check(path, "[db1]:7439", k1, &res, &line,
@@ -549,6 +589,63 @@ put_name(struct msbuf *b, const char *s)
 	assert_int_equal(msbuf_put_cstring(b, s), 0);
 }
 
+/* The LIST long form: version and mtime after each record's flags. */
+static void
+test_list_long_parse(void **state)
+{
+	struct metasafe_list_long *l;
+	struct msbuf *b;
+
+	assert_non_null(b = msbuf_new(4096));
+	assert_int_equal(msbuf_put_u32(b, 1), 0);
+	put_name(b, "child");
+	assert_int_equal(msbuf_put_u32(b, 2), 0);
+	put_name(b, "data [secure]");
+	assert_int_equal(msbuf_put_u8(b, 0), 0);
+	assert_int_equal(msbuf_put_u64(b, 1), 0);
+	assert_int_equal(msbuf_put_u64(b, 1796161202), 0);
+	put_name(b, "data");
+	assert_int_equal(msbuf_put_u8(b, MS_REC_SECURE | MS_REC_INHERIT), 0);
+	assert_int_equal(msbuf_put_u64(b, UINT64_MAX), 0);
+	assert_int_equal(msbuf_put_u64(b, 0), 0);
+	assert_int_equal(cl_list_long_parse(b, &l), 0);
+	assert_int_equal(l->n_children, 1);
+	assert_string_equal(l->children[0], "child");
+	assert_int_equal(l->n_records, 2);
+	assert_string_equal(l->records[0].name, "data [secure]");
+	assert_int_equal(l->records[0].flags, 0);
+	assert_int_equal(l->records[0].version, 1);
+	assert_int_equal(l->records[0].mtime, 1796161202);
+	assert_int_equal(l->records[1].flags, MS_REC_SECURE | MS_REC_INHERIT);
+	assert_true(l->records[1].version == UINT64_MAX);
+	metasafe_free_list_long(l);
+
+	/* The short form is not a long form (missing u64s). */
+	msbuf_reset(b);
+	assert_int_equal(msbuf_put_u32(b, 0), 0);
+	assert_int_equal(msbuf_put_u32(b, 1), 0);
+	put_name(b, "x");
+	assert_int_equal(msbuf_put_u8(b, 0), 0);
+	assert_int_equal(cl_list_long_parse(b, &l), METASAFE_ERR_PROTOCOL);
+	assert_null(l);
+	/* Unknown record flags. */
+	msbuf_reset(b);
+	assert_int_equal(msbuf_put_u32(b, 0), 0);
+	assert_int_equal(msbuf_put_u32(b, 1), 0);
+	put_name(b, "x");
+	assert_int_equal(msbuf_put_u8(b, 0x80), 0);
+	assert_int_equal(msbuf_put_u64(b, 1), 0);
+	assert_int_equal(msbuf_put_u64(b, 1), 0);
+	assert_int_equal(cl_list_long_parse(b, &l), METASAFE_ERR_PROTOCOL);
+	/* Trailing bytes. */
+	msbuf_reset(b);
+	assert_int_equal(msbuf_put_u32(b, 0), 0);
+	assert_int_equal(msbuf_put_u32(b, 0), 0);
+	assert_int_equal(msbuf_put_u8(b, 0), 0);
+	assert_int_equal(cl_list_long_parse(b, &l), METASAFE_ERR_PROTOCOL);
+	msbuf_free(b);
+}
+
 static void
 test_list_parse(void **state)
 {
@@ -883,6 +980,7 @@ test_identity_types(void **state)
 	snprintf(path, sizeof(path), "%s/garbage", tmpdir);
 	write_file(path, "-----BEGIN PRIVATE KEY-----\nAAAA\n"
 	    "-----END PRIVATE KEY-----\n");
+	assert_int_equal(chmod(path, 0600), 0);
 	assert_int_equal(metasafe_key_load(path, NULL, &k),
 	    METASAFE_ERR_IDENTITY);
 	assert_null(k);
@@ -894,6 +992,46 @@ test_identity_types(void **state)
 	EVP_PKEY_free(rsa);
 	EVP_PKEY_free(x);
 	EVP_PKEY_free(cakey);
+	rm_tmpdir();
+}
+
+/* A key file open to group or others is refused before it is read. */
+static void
+test_identity_perms(void **state)
+{
+	static const mode_t bad[] = { 0640, 0604, 0644, 0660, 0602, 0610,
+	    0601, 0666 };
+	struct metasafe_key *k = NULL;
+	EVP_PKEY *ed = NULL;
+	char path[512];
+	size_t i;
+
+	mk_tmpdir();
+	assert_int_equal(ms_pkey_generate(MS_KEY_ED25519, &ed), 0);
+	snprintf(path, sizeof(path), "%s/id", tmpdir);
+	assert_int_equal(ms_key_save_private(path, ed, NULL), 0);
+	assert_int_equal(metasafe_key_load(path, NULL, &k), 0);
+	metasafe_key_free(k);
+	k = NULL;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(chmod(path, bad[i]), 0);
+		assert_int_equal(metasafe_key_load(path, NULL, &k),
+		    METASAFE_ERR_KEY_PERMISSIONS);
+		assert_null(k);
+	}
+	/* Owner bits alone are fine, whatever they are. */
+	assert_int_equal(chmod(path, 0400), 0);
+	assert_int_equal(metasafe_key_load(path, NULL, &k), 0);
+	metasafe_key_free(k);
+	k = NULL;
+	assert_int_equal(chmod(path, 0700), 0);
+	assert_int_equal(metasafe_key_load(path, NULL, &k), 0);
+	metasafe_key_free(k);
+	/* A local error: exit code 1, with its own message. */
+	assert_int_equal(metasafe_exit_code(METASAFE_ERR_KEY_PERMISSIONS), 1);
+	assert_non_null(strstr(metasafe_strerror(METASAFE_ERR_KEY_PERMISSIONS),
+	    "group or others"));
+	EVP_PKEY_free(ed);
 	rm_tmpdir();
 }
 
@@ -1790,6 +1928,7 @@ main(void)
 		cmocka_unit_test(test_get_blob),
 		cmocka_unit_test(test_handles),
 		cmocka_unit_test(test_list_parse),
+		cmocka_unit_test(test_list_long_parse),
 		cmocka_unit_test(test_acl_status_parse),
 		cmocka_unit_test(test_e2e_ok),
 		cmocka_unit_test(test_e2e_accept_new),
@@ -1798,6 +1937,7 @@ main(void)
 		cmocka_unit_test(test_opts_algs),
 		cmocka_unit_test(test_acl_sensitive_parse),
 		cmocka_unit_test(test_identity_types),
+		cmocka_unit_test(test_identity_perms),
 		cmocka_unit_test(test_server_cert_check),
 		cmocka_unit_test(test_e2e_server_cert),
 		cmocka_unit_test(test_e2e_x509_client),

@@ -2,6 +2,7 @@
  * test_log.c — log formatting, filtering, escaping, fatal and ms_err().
  */
 #include <sys/types.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <errno.h>
@@ -14,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -62,20 +64,29 @@ teardown(void **state)
 static void
 test_handler_format(void **state)
 {
+	/* At INFO, no function names: users and operators read these. */
 	error_f("hello %d", 5);
 	assert_int_equal(nlines, 1);
-	assert_string_equal(lines[0], "test_handler_format: hello 5");
+	assert_string_equal(lines[0], "hello 5");
 	assert_int_equal(levels[0], MS_LOG_ERROR);
 
 	error_fr(MS_ERR_TIMEOUT, "read %s", "frame");
 	assert_int_equal(nlines, 2);
-	assert_string_equal(lines[1],
-	    "test_handler_format: read frame: operation timed out");
+	assert_string_equal(lines[1], "read frame: operation timed out");
 
 	logit("plain %s", "message");
 	assert_int_equal(nlines, 3);
 	assert_string_equal(lines[2], "plain message");
 	assert_int_equal(levels[2], MS_LOG_INFO);
+
+	/* Logging at a debug level: every _f line names its function. */
+	ms_log_set_level(MS_LOG_DEBUG1);
+	error_f("hello %d", 6);
+	assert_int_equal(nlines, 4);
+	assert_string_equal(lines[3], "test_handler_format: hello 6");
+	error("no func");
+	assert_string_equal(lines[4], "no func");
+	ms_log_set_level(MS_LOG_INFO);
 }
 
 static void
@@ -125,7 +136,7 @@ test_control_chars(void **state)
 		assert_true((u_char)*p >= 0x20);
 		assert_true((u_char)*p < 0x7f);
 	}
-	assert_string_equal(lines[0], "test_control_chars: path "
+	assert_string_equal(lines[0], "path "
 	    "a\\012fake[1]: root login\\015\\033[31mX\\\\\\200\\011");
 }
 
@@ -140,7 +151,7 @@ test_long_message(void **state)
 	error_f("%s", big);
 	assert_int_equal(nlines, 1);
 	assert_true(strlen(lines[0]) < sizeof(big));
-	assert_true(strncmp(lines[0], "test_long_message: AAA", 22) == 0);
+	assert_true(strncmp(lines[0], "AAA", 3) == 0);
 	assert_null(strchr(lines[0], '\n'));
 	assert_non_null(strstr(lines[0], "\\012"));
 }
@@ -262,12 +273,13 @@ test_fatal(void **state)
 	assert_true(WIFEXITED(status));
 	assert_int_equal(WEXITSTATUS(status), 255);
 	assert_int_equal(cleanups, 1);
-	/* progname[pid]: func: message: suffix, with the basename only. */
+	/* progname[pid]: message: suffix, basename only, no function. */
 	assert_true(strncmp(out, "fataltest[", 10) == 0);
 	snprintf(want, sizeof(want),
-	    "]: child_fatal: bad peer: %s\n", ms_err(MS_ERR_PROTOCOL));
+	    "]: bad peer: %s\n", ms_err(MS_ERR_PROTOCOL));
 	assert_non_null(strstr(out, want));
-	assert_non_null(strstr(out, "]: cleanup_hook: again from cleanup\n"));
+	assert_non_null(strstr(out, "]: again from cleanup\n"));
+	assert_null(strstr(out, "child_fatal"));
 }
 
 static void
@@ -277,6 +289,8 @@ child_stderr_lines(int cfd)
 	ms_log_init("linetest", MS_LOG_VERBOSE, 1, -1);
 	verbose("no func %d", 1);
 	debug_f("filtered");
+	error_f("without func");
+	ms_log_set_level(MS_LOG_DEBUG1);
 	error_f("with func");
 	ms_log_init("linetest", MS_LOG_VERBOSE, 0, -1);
 	error_f("not on stderr");
@@ -294,6 +308,7 @@ test_stderr_format(void **state)
 	/* The child's pid is unknown here; check the shape line by line. */
 	assert_true(strncmp(out, "linetest[", 9) == 0);
 	assert_non_null(strstr(out, "]: no func 1\nlinetest["));
+	assert_non_null(strstr(out, "]: without func\nlinetest["));
 	assert_non_null(strstr(out, "]: child_stderr_lines: with func\n"));
 	assert_null(strstr(out, "filtered"));
 	assert_null(strstr(out, "not on stderr"));
@@ -353,6 +368,110 @@ test_ms_err(void **state)
 	assert_string_equal(ms_err(INT_MAX), "unknown error");
 }
 
+static void
+test_rfc3339(void **state)
+{
+	struct timespec ts = { 1796161200, 123456789 };	/* 2026-12-01 21:40 */
+	char buf[64];
+
+	setenv("TZ", "UTC", 1);
+	tzset();
+	assert_int_equal(ms_log_rfc3339(buf, sizeof(buf), &ts), 0);
+	assert_string_equal(buf, "2026-12-01T21:40:00.123Z");
+	/* POSIX TZ: "XXX-1:30" is 1:30 east of UTC. */
+	setenv("TZ", "XXX-1:30", 1);
+	tzset();
+	assert_int_equal(ms_log_rfc3339(buf, sizeof(buf), &ts), 0);
+	assert_string_equal(buf, "2026-12-01T23:10:00.123+01:30");
+	setenv("TZ", "YYY5", 1);
+	tzset();
+	assert_int_equal(ms_log_rfc3339(buf, sizeof(buf), &ts), 0);
+	assert_string_equal(buf, "2026-12-01T16:40:00.123-05:00");
+	/* Too small a buffer is refused, not cut short. */
+	assert_int_equal(ms_log_rfc3339(buf, 20, &ts), -1);
+	unsetenv("TZ");
+	tzset();
+}
+
+static size_t
+read_file(const char *path, char *buf, size_t len)
+{
+	FILE *f;
+	size_t n;
+
+	if ((f = fopen(path, "r")) == NULL)
+		return 0;
+	n = fread(buf, 1, len - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+	return n;
+}
+
+static void
+test_file_and_reopen(void **state)
+{
+	char dir[] = "/tmp/ms-logfile-XXXXXX", path[128], old[128];
+	char buf[4096], err[256];
+	struct stat sb;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/f.log", dir);
+	snprintf(old, sizeof(old), "%s/f.log.1", dir);
+	ms_log_set_handler(NULL, NULL);
+	ms_log_init("test_log", MS_LOG_INFO, 0, -1);
+	assert_int_equal(ms_log_set_file(path, err, sizeof(err)), 0);
+	assert_true(ms_log_has_file());
+	assert_false(ms_log_has_stderr());
+	assert_int_equal(stat(path, &sb), 0);
+	assert_int_equal(sb.st_mode & 0777, 0600);
+	logit("first %d", 1);
+	assert_int_equal(rename(path, old), 0);
+	logit("second");		/* still the renamed file */
+	assert_int_equal(ms_log_reopen(), 0);
+	logit("third");
+	assert_true(read_file(old, buf, sizeof(buf)) > 0);
+	assert_non_null(strstr(buf, "test_log["));
+	assert_non_null(strstr(buf, "]: first 1\n"));
+	assert_non_null(strstr(buf, "]: second\n"));
+	assert_null(strstr(buf, "third"));
+	/* Each line starts with a timestamp. */
+	assert_true(buf[4] == '-' && buf[10] == 'T' && buf[19] == '.');
+	assert_true(read_file(path, buf, sizeof(buf)) > 0);
+	assert_non_null(strstr(buf, "]: third\n"));
+	assert_null(strstr(buf, "second"));
+	/* A failed reopen keeps the old file. */
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(mkdir(path, 0700), 0);
+	assert_int_equal(ms_log_reopen(), -1);
+	assert_int_equal(ms_log_set_file(NULL, err, sizeof(err)), 0);
+	assert_false(ms_log_has_file());
+	/* Unopenable: the message names -E and the file. */
+	assert_int_equal(ms_log_set_file(path, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "-E "));
+	assert_non_null(strstr(err, path));
+	rmdir(path);
+	unlink(old);
+	rmdir(dir);
+}
+
+static void
+test_capture(void **state)
+{
+	char cap[64];
+
+	ms_log_capture(cap, sizeof(cap));
+	logit("info is not captured");
+	assert_string_equal(cap, "");
+	error("first error");
+	error("second error %d", 2);
+	assert_string_equal(cap, "second error 2");
+	ms_log_capture(NULL, 0);
+	error("after");
+	assert_string_equal(cap, "second error 2");
+	/* Still logged as usual while captured. */
+	assert_int_equal(nlines, 3 + 1);
+}
+
 int
 main(void)
 {
@@ -369,6 +488,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_stderr_format, setup,
 		    teardown),
 		cmocka_unit_test(test_level_names),
+		cmocka_unit_test(test_rfc3339),
+		cmocka_unit_test_setup_teardown(test_file_and_reopen, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_capture, setup, teardown),
 		cmocka_unit_test(test_ms_err),
 	};
 

@@ -1093,6 +1093,42 @@ test_sensitive_subtree(void **state)
 	    "n3w"), MS_ST_OK);
 	assert_int_equal(simple_req(f, &c, MS_MON_LIST, "/sens", NULL, -1),
 	    MS_ST_OK);
+	/* LIST long form: each record with its version and mtime. */
+	{
+		struct msbuf *lreq = newbuf(), *lresp = newbuf();
+		uint64_t ver, mtime;
+		uint32_t st, n;
+		uint8_t fl;
+		char *name;
+
+		assert_int_equal(msbuf_put_cstring(lreq, "/sens/db"), 0);
+		assert_int_equal(msbuf_put_u8(lreq, MS_LIST_LONG), 0);
+		assert_int_equal(call(f, &c, MS_MON_LIST, lreq, lresp), 0);
+		assert_int_equal(msbuf_get_u32(lresp, &st), 0);
+		assert_int_equal(st, MS_ST_OK);
+		assert_int_equal(msbuf_get_u32(lresp, &n), 0);
+		assert_int_equal(n, 0);
+		assert_int_equal(msbuf_get_u32(lresp, &n), 0);
+		assert_int_equal(n, 1);
+		assert_int_equal(msbuf_get_cstring(lresp, &name, NULL, 255), 0);
+		assert_string_equal(name, "pw");
+		free(name);
+		assert_int_equal(msbuf_get_u8(lresp, &fl), 0);
+		assert_int_equal(fl, MS_REC_SECURE);
+		assert_int_equal(msbuf_get_u64(lresp, &ver), 0);
+		assert_true(ver == 2);		/* set twice */
+		assert_int_equal(msbuf_get_u64(lresp, &mtime), 0);
+		assert_true(mtime > 1600000000ULL);
+		assert_int_equal(msbuf_len(lresp), 0);
+		/* Unknown list flags are a malformed lrequest. */
+		msbuf_reset(lreq);
+		msbuf_reset(lresp);
+		assert_int_equal(msbuf_put_cstring(lreq, "/sens/db"), 0);
+		assert_int_equal(msbuf_put_u8(lreq, 0x80), 0);
+		assert_int_not_equal(call(f, &c, MS_MON_LIST, lreq, lresp), 0);
+		msbuf_free(lreq);
+		msbuf_free(lresp);
+	}
 	assert_int_equal(simple_req(f, &c, MS_MON_OPEN, "/sens/db", NULL,
 	    MS_ACCESS_READ | MS_ACCESS_WRITE), MS_ST_OK);
 	/* ... and a certificate principal the ACL does not name is not. */

@@ -217,6 +217,82 @@ test_policy_errors(void **state)
 }
 
 static void
+test_strict_modes_keyword(void **state)
+{
+	struct servconf c;
+	char err[512], out[4096];
+
+	assert_int_equal(load(BASE, &c, err, sizeof(err)), 0);
+	assert_int_equal(c.strict_modes, 1);
+	dump(&c, out, sizeof(out));
+	assert_non_null(strstr(out, "\nstrictmodes yes\n"));
+	servconf_free(&c);
+	assert_int_equal(load(BASE "strictmodes NO\n", &c, err, sizeof(err)),
+	    0);
+	assert_int_equal(c.strict_modes, 0);
+	dump(&c, out, sizeof(out));
+	assert_non_null(strstr(out, "\nstrictmodes no\n"));
+	servconf_free(&c);
+	expect_error(BASE "StrictModes maybe\n",
+	    ":6: StrictModes: expected yes or no");
+	expect_error(BASE "StrictModes yes\nStrictModes no\n",
+	    ":7: StrictModes given more than once");
+}
+
+/* Every path keyword refuses a relative path, at its line. */
+static void
+test_relative_paths(void **state)
+{
+	static const char *kws[] = { "HostKey", "HostKexKey", "StoreKey",
+	    "StoreDirectory", "AuthorizedPrincipalsFile", "PrivsepChroot",
+	    "PidFile", "WorkerPath", "TrustedUserCAFile", "RevocationList",
+	    "HostCertificate" };
+	char text[1024], want[256];
+	size_t i;
+
+	for (i = 0; i < sizeof(kws) / sizeof(kws[0]); i++) {
+		/* Ahead of BASE, so the keyword is not given twice. */
+		snprintf(text, sizeof(text), "# first\n%s etc/x\n" BASE,
+		    kws[i]);
+		snprintf(want, sizeof(want), ":2: %s etc/x: must be an "
+		    "absolute path", kws[i]);
+		expect_error(text, want);
+		snprintf(text, sizeof(text), "%s ./x\n" BASE, kws[i]);
+		snprintf(want, sizeof(want), ":1: %s ./x: must be an "
+		    "absolute path", kws[i]);
+		expect_error(text, want);
+	}
+}
+
+static void
+test_listen_address(void **state)
+{
+	struct servconf c;
+	char err[512];
+
+	assert_int_equal(load(BASE "ListenAddress 127.0.0.1\n"
+	    "ListenAddress ::1\nListenAddress 0.0.0.0\nListenAddress ::\n"
+	    "ListenAddress 10.1.2.3\nListenAddress fd00::1:2\n", &c, err,
+	    sizeof(err)), 0);
+	assert_int_equal(c.nlisten, 6);
+	assert_string_equal(c.listen_addrs[1], "::1");
+	servconf_free(&c);
+	expect_error(BASE "ListenAddress localhost\n",
+	    ":6: ListenAddress localhost: host names are not accepted; give "
+	    "an address");
+	expect_error(BASE "ListenAddress db-1.example.org\n",
+	    ":6: ListenAddress db-1.example.org: host names are not accepted");
+	expect_error(BASE "ListenAddress 999.1.2.3\n",
+	    ":6: ListenAddress 999.1.2.3: not an IPv4 or IPv6 address");
+	expect_error(BASE "ListenAddress 127.0.0.1:7439\n",
+	    ":6: ListenAddress 127.0.0.1:7439: not an IPv4 or IPv6 address");
+	expect_error(BASE "ListenAddress [::1]\n",
+	    ":6: ListenAddress [::1]: not an IPv4 or IPv6 address");
+	expect_error(BASE "ListenAddress ::1::2\n",
+	    ":6: ListenAddress ::1::2: not an IPv4 or IPv6 address");
+}
+
+static void
 test_principals_cert_lines(void **state)
 {
 	struct principals p;
@@ -269,6 +345,31 @@ test_principals_cert_lines(void **state)
 	EVP_PKEY_free(k);
 }
 
+/* HostKey is repeatable (roll-over): order kept, -T lists every one. */
+static void
+test_host_keys(void **state)
+{
+	struct servconf c;
+	char err[512], out[4096];
+
+	assert_int_equal(load(BASE "HostKey /k/new\n", &c, err, sizeof(err)),
+	    0);
+	assert_int_equal(c.nhost_keys, 2);
+	assert_string_equal(c.host_key_files[0], "/k/sig");
+	assert_string_equal(c.host_key_files[1], "/k/new");
+	dump(&c, out, sizeof(out));
+	assert_non_null(strstr(out, "\nhostkey /k/sig\nhostkey /k/new\n"));
+	servconf_free(&c);
+
+	expect_error(BASE "HostKey /k/sig\n", ":6: HostKey /k/sig given more "
+	    "than once");
+	expect_error(BASE "HostKey /a\nHostKey /b\nHostKey /c\nHostKey /d\n",
+	    ":9: too many HostKey lines (at most 4)");
+	expect_error("HostKexKey /k/kex\nStoreKey /k/store\n"
+	    "StoreDirectory /s\nAuthorizedPrincipalsFile /p\n",
+	    "HostKey is required");
+}
+
 int
 main(void)
 {
@@ -276,7 +377,11 @@ main(void)
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_policy_keywords),
 		cmocka_unit_test(test_policy_errors),
+		cmocka_unit_test(test_strict_modes_keyword),
+		cmocka_unit_test(test_relative_paths),
+		cmocka_unit_test(test_listen_address),
 		cmocka_unit_test(test_principals_cert_lines),
+		cmocka_unit_test(test_host_keys),
 	};
 
 	ms_log_init("test_servconf", MS_LOG_QUIET, 1, -1);

@@ -516,6 +516,58 @@ list_cb(void *ctx, int kind, const char *name, size_t len, uint8_t flags)
 	return 0;
 }
 
+struct ext_listing {
+	size_t		 n;
+	char		 names[4][MS_RECORD_NAME_MAX + 1];
+	uint64_t	 version[4], mtime[4];
+	int		 kind[4];
+};
+
+static int
+list_ext_cb(void *ctx, const struct ms_store_list_entry *e)
+{
+	struct ext_listing *l = ctx;
+
+	assert_true(l->n < 4);
+	assert_int_equal(strlen(e->name), e->len);
+	strlcpy(l->names[l->n], e->name, sizeof(l->names[0]));
+	l->kind[l->n] = e->kind;
+	l->version[l->n] = e->version;
+	l->mtime[l->n++] = e->mtime;
+	return 0;
+}
+
+/* ms_store_list_ext: version and mtime from the record header. */
+static void
+test_list_ext(void **state)
+{
+	struct fixture *f = *state;
+	struct ext_listing l;
+	time_t before = time(NULL);
+
+	set_ok(f->s, "/e", "one", 0, "x", 1, 1);
+	set_ok(f->s, "/e", "two", MS_REC_SECURE, "x", 1, 1);
+	set_ok(f->s, "/e", "two", MS_REC_SECURE, "y", 1, 2);
+	set_ok(f->s, "/e/kid", "r", 0, "x", 1, 1);
+	memset(&l, 0, sizeof(l));
+	assert_int_equal(ms_store_list_ext(f->s, "/e", list_ext_cb, &l),
+	    MS_STORE_OK);
+	assert_int_equal(l.n, 3);
+	assert_string_equal(l.names[0], "kid");
+	assert_int_equal(l.kind[0], MS_STORE_LIST_CHILD);
+	assert_true(l.version[0] == 0 && l.mtime[0] == 0);
+	assert_string_equal(l.names[1], "one");
+	assert_true(l.version[1] == 1);
+	assert_string_equal(l.names[2], "two");
+	assert_true(l.version[2] == 2);
+	assert_true(l.mtime[2] >= (uint64_t)before - 1 &&
+	    l.mtime[2] <= (uint64_t)time(NULL) + 1);
+	assert_int_equal(ms_store_list_ext(f->s, "/e", NULL, &l),
+	    MS_STORE_INVALID);
+	assert_int_equal(ms_store_list_ext(f->s, "/nope", list_ext_cb, &l),
+	    MS_STORE_NOT_FOUND_PATH);
+}
+
 static void
 test_list(void **state)
 {
@@ -884,6 +936,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_sealed_value_bound_to_name,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_list, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_list_ext, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_delete, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_acl_store, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_effective_over_store,

@@ -343,7 +343,9 @@ mon_get(struct fake_mon *m, struct msbuf *req, struct msbuf *ans)
 
 	if (msbuf_len(req) != 0)
 		mon_exit(m, 1);
-	if (strcmp(rec, "plain") == 0) {
+	if (strcmp(path, "/denied") == 0)
+		r |= msbuf_put_u32(ans, MS_ST_ACCESS_DENIED);
+	else if (strcmp(rec, "plain") == 0) {
 		r |= msbuf_put_u32(ans, MS_ST_OK);
 		r |= msbuf_put_u8(ans, 0);
 		r |= msbuf_put_u64(ans, 7);
@@ -430,6 +432,10 @@ mon_data(struct fake_mon *m, uint8_t type, struct msbuf *req,
 		break;
 	case MS_MON_LIST:
 		path = mon_path(m, req);
+		/* name path, u8 list_flags */
+		if (msbuf_get_u8(req, &u8) != 0 || msbuf_len(req) != 0 ||
+		    (u8 & ~MS_LIST_FLAGS_MASK) != 0)
+			mon_exit(m, 1);
 		r |= msbuf_put_u32(ans, MS_ST_OK);
 		r |= msbuf_put_u32(ans, 2);
 		r |= msbuf_put_cstring(ans, "a");
@@ -437,6 +443,10 @@ mon_data(struct fake_mon *m, uint8_t type, struct msbuf *req,
 		r |= msbuf_put_u32(ans, 1);
 		r |= msbuf_put_cstring(ans, "plain");
 		r |= msbuf_put_u8(ans, 0);
+		if (u8 & MS_LIST_LONG) {
+			r |= msbuf_put_u64(ans, 7);
+			r |= msbuf_put_u64(ans, 1000);
+		}
 		break;
 	case MS_MON_GETACL:
 		path = mon_path(m, req);
@@ -1692,6 +1702,41 @@ test_ops_roundtrip(void **state)
 	assert_int_equal(msbuf_get_u8(res, &u8), 0);
 	assert_int_equal(msbuf_len(res), 0);
 
+	/* LIST long form: the u64 version and mtime come through. */
+	{
+		struct msbuf *lf = fields_new();
+		uint64_t v64;
+
+		assert_int_equal(msbuf_put_u32(lf, h), 0);
+		assert_int_equal(msbuf_put_u8(lf, MS_LIST_LONG), 0);
+		assert_int_equal(cl_request(&c, MS_MSG_LIST, lf, res),
+		    MS_ST_OK);
+		assert_int_equal(msbuf_get_u32(res, &n), 0);
+		assert_int_equal(n, 2);
+		assert_int_equal(msbuf_get_cstring(res, &s, NULL, 255), 0);
+		free(s);
+		assert_int_equal(msbuf_get_cstring(res, &s, NULL, 255), 0);
+		free(s);
+		assert_int_equal(msbuf_get_u32(res, &n), 0);
+		assert_int_equal(n, 1);
+		assert_int_equal(msbuf_get_cstring(res, &s, NULL, 255), 0);
+		assert_string_equal(s, "plain");
+		free(s);
+		assert_int_equal(msbuf_get_u8(res, &u8), 0);
+		assert_int_equal(msbuf_get_u64(res, &v64), 0);
+		assert_true(v64 == 7);
+		assert_int_equal(msbuf_get_u64(res, &v64), 0);
+		assert_true(v64 == 1000);
+		assert_int_equal(msbuf_len(res), 0);
+		/* Unknown list flags: INVALID_ARGUMENT, connection goes on. */
+		msbuf_reset(lf);
+		assert_int_equal(msbuf_put_u32(lf, h), 0);
+		assert_int_equal(msbuf_put_u8(lf, 0x02), 0);
+		assert_int_equal(cl_request(&c, MS_MSG_LIST, lf, res),
+		    MS_ST_INVALID_ARGUMENT);
+		msbuf_free(lf);
+	}
+
 	/* GETACL */
 	assert_int_equal(cl_request(&c, MS_MSG_GETACL, f, res), MS_ST_OK);
 	assert_int_equal(msbuf_get_u8(res, &u8), 0);
@@ -1762,7 +1807,7 @@ test_ops_invalid(void **state)
 	struct cl c;
 	struct msbuf *f = fields_new(), *res = fields_new();
 	char longpath[MS_PATH_MAX + 2];
-	uint32_t h, hr, hroot, i;
+	uint32_t h, hd, hr, hroot, i;
 
 	(void)state;
 	opts_default(&o);
@@ -1774,7 +1819,15 @@ test_ops_invalid(void **state)
 	cl_open(&c, "/a\x01", MS_ACCESS_READ, MS_ST_INVALID_ARGUMENT);
 	cl_open(&c, "/app", 0, MS_ST_INVALID_ARGUMENT);
 	cl_open(&c, "/app", 4, MS_ST_INVALID_ARGUMENT);
-	cl_open(&c, "/denied", MS_ACCESS_READ, MS_ST_ACCESS_DENIED);
+	/*
+	 * A refused READ open still gives a handle, so the GET reaches the
+	 * monitor (refused and audited there as op=get); WRITE stays refused.
+	 */
+	hd = cl_open(&c, "/denied", MS_ACCESS_READ, MS_ST_OK);
+	assert_int_equal(cl_simple(&c, MS_MSG_GET, hd, "plain"),
+	    MS_ST_ACCESS_DENIED);
+	cl_open(&c, "/denied", MS_ACCESS_READ | MS_ACCESS_WRITE,
+	    MS_ST_ACCESS_DENIED);
 	longpath[0] = '/';
 	memset(longpath + 1, 'a', sizeof(longpath) - 2);
 	longpath[sizeof(longpath) - 1] = '\0';

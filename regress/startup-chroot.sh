@@ -1,0 +1,39 @@
+#!/bin/bash
+# PrivsepChroot must be a real, root-owned, empty directory that only root
+# may write: a directory holding a file, a group-writable one and a symlink
+# are refused before the daemon detaches (exit 4, the path on stderr).
+. "$(dirname "$0")/test-exec.sh"
+tid "start-up: unusable PrivsepChroot refused on stderr, exit 4"
+
+daemon_setup
+cfg=$OBJ/metasafed_config
+
+mkdir -p "$OBJ/full"
+chmod 755 "$OBJ/full"
+: > "$OBJ/full/leftover"
+conf_set "$cfg" PrivsepChroot "$OBJ/full"
+start_fails 4 "PrivsepChroot $OBJ/full: must be empty, but holds \"leftover\"" "$cfg"
+start_fails 4 "PrivsepChroot $OBJ/full: must be empty" "$cfg" -D
+
+# A file does not change the link count (the old check): readdir sees it.
+rm -f "$OBJ/full/leftover"
+: > "$OBJ/full/.hidden"
+start_fails 4 'must be empty, but holds "\.hidden"' "$cfg"
+
+mkdir -p "$OBJ/gw"
+chmod 775 "$OBJ/gw"
+conf_set "$cfg" PrivsepChroot "$OBJ/gw"
+start_fails 4 "PrivsepChroot $OBJ/gw: must be owned by root and not group or world writable" "$cfg"
+
+ln -s "$OBJ/empty" "$OBJ/link"
+conf_set "$cfg" PrivsepChroot "$OBJ/link"
+start_fails 4 "PrivsepChroot $OBJ/link: not a directory \(a symbolic link\)" "$cfg"
+[ -e "$OBJ/metasafed.pid" ] && fail "PidFile left behind after a failed start"
+
+# The good one still works.
+conf_set "$cfg" PrivsepChroot "$OBJ/empty"
+start_detached "$cfg"
+pid=$(pidfile_pid "$OBJ/metasafed.pid")
+add_cleanup "kill_pidfile_daemon $pid"
+ms status > /dev/null || fail "daemon with the empty chroot does not serve"
+kill_pidfile_daemon "$pid"
