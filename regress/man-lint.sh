@@ -2,7 +2,9 @@
 # The man pages lint clean with mandoc(1).
 #
 # Every page in man/ must give no message at all from
-# `mandoc -T lint -W warning` (warnings, errors and worse) and exit 0.
+# `mandoc -T lint -W warning` (warnings, errors and worse) and exit 0, nor
+# from `groff -mdoc -ww` (man-db's man(1) formats with groff; Debian's
+# man-db package pulls in groff-base).
 # At the stricter STYLE level only one kind of message is allowed:
 # "referenced manual not found", because the pages refer to each other
 # (and to ssh(1), sd_notify(3), ...) and none of them is installed in the
@@ -16,7 +18,7 @@
 . "$(dirname "$0")/test-exec.sh"
 tid "man pages lint clean with mandoc"
 
-need_tool mandoc grep sed
+need_tool mandoc groff grep sed tr
 
 MANDIR=$TOP/man
 EXPECTED="metasafe.1 metasafe-keygen.1 libmetasafe.3 metasafed_config.5
@@ -48,6 +50,14 @@ for f in "$MANDIR"/*.[1-9]; do
 	if [ -s "$OBJ/style.bad" ]; then
 		fail "$p: mandoc style messages:"
 		sed 's/^/	/' "$OBJ/style.bad" >&2
+	fi
+
+	# man(1) on Debian renders with groff: no warning there either.
+	groff -mdoc -Tutf8 -ww -z "$f" > "$OBJ/groff.out" 2>&1 ||
+	    fail "$p: groff -mdoc failed"
+	if [ -s "$OBJ/groff.out" ]; then
+		fail "$p: groff warnings:"
+		sed 's/^/	/' "$OBJ/groff.out" >&2
 	fi
 
 	# .Dt NAME SECTION matches the file name (NAME in upper case).
