@@ -6,7 +6,7 @@
  * Values are read from stdin or a file, never from argv (argv is visible to
  * every user through /proc).  Exit status: 0 ok, 1 usage or local error,
  * 2 connection/handshake/host key, 3 authentication, 4 access denied,
- * 5 not found, 6 invalid argument.
+ * 5 not found, 6 invalid argument, 7 store full.
  */
 #include <sys/types.h>
 #include <sys/stat.h>
@@ -27,6 +27,7 @@
 #include "metasafe.h"
 #include "nameesc.h"
 #include "path.h"
+#include "version.h"
 
 #define EXIT_USAGE	1
 
@@ -39,6 +40,7 @@ usage(void)
 	fprintf(stderr,
 "usage: metasafe [-v] [-H host] [-p port] [-i identity] [-o option=value]\n"
 "                command [arguments]\n"
+"       metasafe -V                   print the version\n"
 "commands:\n"
 "    get PATH RECORD               print a record's value (raw bytes)\n"
 "    set [-s] [-f FILE] PATH RECORD\n"
@@ -52,7 +54,10 @@ usage(void)
 "    acl set PATH ENTRY...         NAME=RIGHTS, group:NAME=RIGHTS (rights\n"
 "                                  from \"rslwa\"; empty removes),\n"
 "                                  inherit=no|yes, sensitive=yes|no\n"
-"    status                        server version, principal and cipher\n"
+"    status                        server version, principal, cipher and\n"
+"                                  store usage\n"
+"exit status: 0 ok, 1 usage/local error, 2 connection, 3 authentication,\n"
+"             4 access denied, 5 not found, 6 invalid argument, 7 store full\n"
 "options: KnownHostsFile, StrictHostKeyChecking (yes|accept-new|no),\n"
 "         Ciphers, KexAlgorithms, SignatureAlgorithms (comma lists),\n"
 "         CertificateFile (PEM chain for the identity key), CAFile (CAs\n"
@@ -642,6 +647,12 @@ cmd_status(int argc, char **argv)
 	printf("server: %s\nprincipal: %s\ncipher: %s\nopen handles: %u\n",
 	    st->server_version, st->principal, st->cipher_name,
 	    st->open_handles);
+	printf("store: %" PRIu64 " of %" PRIu64 " bytes used (%" PRIu64
+	    "%%), %" PRIu64 " nodes, %" PRIu64 " records\n",
+	    st->store_used_bytes, st->store_max_bytes,
+	    st->store_max_bytes == 0 ? 0 :
+	    st->store_used_bytes * 100 / st->store_max_bytes,
+	    st->store_nodes, st->store_records);
 	metasafe_free_status(st);
 	if (fflush(stdout) != 0) {
 		warnmsg("write to standard output: %s", strerror(errno));
@@ -659,7 +670,7 @@ main(int argc, char **argv)
 	/* The library uses MSG_NOSIGNAL; stdout to a closed pipe is ours. */
 	signal(SIGPIPE, SIG_IGN);
 	metasafe_opts_init(&opts);
-	while ((ch = getopt(argc, argv, "+H:p:i:o:vh")) != -1) {
+	while ((ch = getopt(argc, argv, "+H:p:i:o:vhV")) != -1) {
 		switch (ch) {
 		case 'H':
 			opts.host = optarg;
@@ -684,6 +695,8 @@ main(int argc, char **argv)
 		case 'v':
 			verbose++;
 			break;
+		case 'V':
+			exit(ms_version_print("metasafe") == 0 ? 0 : EXIT_USAGE);
 		default:
 			usage();
 		}

@@ -38,6 +38,15 @@
 extern "C" {
 #endif
 
+/*
+ * The release: METASAFE_VERSION is the one place the version is written
+ * (the build reads it from here for every program's -V and for
+ * metasafe.pc).  METASAFE_VERSION_NUMBER is 0xMMmmpp, for #if checks;
+ * metasafe_version() is the version of the library actually loaded.
+ */
+#define METASAFE_VERSION		"0.9.0"
+#define METASAFE_VERSION_NUMBER		0x000900
+
 #define METASAFE_DEFAULT_PORT		"7439"
 #define METASAFE_DEFAULT_CIPHERS	"aes256-gcm,chacha20-poly1305"
 #define METASAFE_DEFAULT_KEX		"x25519-hybrid"
@@ -91,6 +100,7 @@ extern "C" {
 #define METASAFE_ERR_SERVER_TIMEOUT	-113
 #define METASAFE_ERR_LIMIT_REACHED	-114
 #define METASAFE_ERR_SHUTTING_DOWN	-115
+#define METASAFE_ERR_STORE_FULL		-116	/* StoreMaxSize reached */
 #define METASAFE_ERR_UNKNOWN_STATUS	-199	/* status code not in the table */
 
 /* OPEN access bits. */
@@ -225,6 +235,9 @@ const char *metasafe_notice(const struct metasafe_conn *conn);
 /* The negotiated cipher name, e.g. "aes256-gcm"; NULL before the handshake. */
 const char *metasafe_cipher(const struct metasafe_conn *conn);
 
+/* The library's version, "0.9.0" (METASAFE_VERSION when it was built). */
+const char *metasafe_version(void);
+
 const char *metasafe_strerror(int err);
 /* CLI exit code for an error: 0 ok, 1 local, 2 connection, 3 auth, 4 denied,
  * 5 not found, 6 invalid argument. */
@@ -325,6 +338,11 @@ struct metasafe_status {
 	uint32_t	 open_handles;
 	uint16_t	 cipher;
 	const char	*cipher_name;	/* static string, "unknown" if unknown */
+	/* Store usage (STATUS detail 1, PROTOCOL.md 8). */
+	uint64_t	 store_used_bytes;
+	uint64_t	 store_max_bytes;	/* StoreMaxSize */
+	uint64_t	 store_nodes;
+	uint64_t	 store_records;
 };
 int	metasafe_status(struct metasafe_conn *conn, struct metasafe_status **stp);
 void	metasafe_free_status(struct metasafe_status *st);

@@ -916,7 +916,11 @@ cl_status_parse(struct msbuf *res, struct metasafe_status **sp)
 	    MS_VERSION_STRING_MAX) != 0 ||
 	    msbuf_get_cstring(res, &st->principal, NULL, MS_ACL_WHO_MAX) != 0 ||
 	    msbuf_get_u32(res, &st->open_handles) != 0 ||
-	    msbuf_get_u16(res, &st->cipher) != 0 || msbuf_len(res) != 0 ||
+	    msbuf_get_u16(res, &st->cipher) != 0 ||
+	    msbuf_get_u64(res, &st->store_used_bytes) != 0 ||
+	    msbuf_get_u64(res, &st->store_max_bytes) != 0 ||
+	    msbuf_get_u64(res, &st->store_nodes) != 0 ||
+	    msbuf_get_u64(res, &st->store_records) != 0 || msbuf_len(res) != 0 ||
 	    !printable(st->server_version) || !printable(st->principal)) {
 		metasafe_free_status(st);
 		return METASAFE_ERR_PROTOCOL;
@@ -940,6 +944,10 @@ metasafe_status(struct metasafe_conn *c, struct metasafe_status **sp)
 	if ((r = check_ready(c)) != 0 || (r = req_new(c, &req)) != 0)
 		goto out;
 	if ((res = msbuf_new(MS_RECORD_PLAINTEXT_MAX)) == NULL) {
+		r = cl_seterr(c, METASAFE_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	if (msbuf_put_u8(req, MS_STATUS_USAGE) != 0) {
 		r = cl_seterr(c, METASAFE_ERR_NOMEM, "out of memory");
 		goto out;
 	}

@@ -63,6 +63,8 @@ ms_err(int r)
 		return "key type does not match";
 	case MS_ERR_LIMIT:
 		return "limit reached";
+	case MS_ERR_STORE_KEY_MISMATCH:
+		return "store key does not match the store";
 	default:
 		return "unknown error";
 	}

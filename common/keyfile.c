@@ -1079,3 +1079,38 @@ ms_store_key_load(const char *path, u_char key[MS_STORE_KEY_LEN])
 	OPENSSL_clear_free(der, (size_t)derlen);
 	return r;
 }
+
+#define STORE_KCV_LABEL	"metasafe store key check v1"
+
+int
+ms_store_key_kcv(const u_char key[MS_STORE_KEY_LEN],
+    u_char kcv[MS_STORE_KCV_LEN])
+{
+	u_char mac[MS_SHA256_LEN];
+	int r;
+
+	if (key == NULL || kcv == NULL)
+		return MS_ERR_INVALID_ARGUMENT;
+	if ((r = ms_hmac_sha256(key, MS_STORE_KEY_LEN, STORE_KCV_LABEL,
+	    strlen(STORE_KCV_LABEL), mac)) == 0)
+		memcpy(kcv, mac, MS_STORE_KCV_LEN);
+	OPENSSL_cleanse(mac, sizeof(mac));
+	return r;
+}
+
+void
+ms_store_kcv_format(const u_char kcv[MS_STORE_KCV_LEN], char *out,
+    size_t outlen)
+{
+	static const char digits[] = "0123456789abcdef";
+	char s[MS_STORE_KCV_STRLEN + 1];
+	size_t i;
+
+	memcpy(s, "KCV:", 4);
+	for (i = 0; i < MS_STORE_KCV_LEN; i++) {
+		s[4 + 2 * i] = digits[kcv[i] >> 4];
+		s[4 + 2 * i + 1] = digits[kcv[i] & 0x0f];
+	}
+	s[MS_STORE_KCV_STRLEN] = '\0';
+	strlcpy(out, s, outlen);
+}

@@ -76,6 +76,19 @@ int	ms_fingerprint(const u_char *raw, size_t len, char *out, size_t outlen);
 int	ms_store_key_save(const char *path, const u_char key[MS_STORE_KEY_LEN]);
 int	ms_store_key_load(const char *path, u_char key[MS_STORE_KEY_LEN]);
 
+/*
+ * Store key check value (PROTOCOL.md 13): the first 8 bytes of
+ * HMAC-SHA256(key, "metasafe store key check v1").  It names a store key
+ * without revealing it; printed as "KCV:" and 16 lower-case hex digits.
+ */
+#define MS_STORE_KCV_LEN	8
+#define MS_STORE_KCV_STRLEN	(4 + 2 * MS_STORE_KCV_LEN)	/* no NUL */
+int	ms_store_key_kcv(const u_char key[MS_STORE_KEY_LEN],
+	    u_char kcv[MS_STORE_KCV_LEN]);
+/* "KCV:0123456789abcdef" into out (at least MS_STORE_KCV_STRLEN + 1). */
+void	ms_store_kcv_format(const u_char kcv[MS_STORE_KCV_LEN], char *out,
+	    size_t outlen);
+
 /* Base64 helpers (standard alphabet).  nopad omits '='. */
 int	ms_base64_encode(const u_char *in, size_t len, int nopad, char **outp);
 int	ms_base64_decode(const char *in, u_char **outp, size_t *lenp, size_t maxlen);

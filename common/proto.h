@@ -6,7 +6,7 @@
 #define MS_PROTO_H
 
 #define MS_PROTO_VERSION	0x0001
-#define MS_SERVER_VERSION_STRING "metasafe-0.1"
+/* The STATUS answer names the server as ms_server_version() (version.h). */
 
 /* 2. Frame types on the network. */
 #define MS_FRAME_CLIENT_HELLO	0x01
@@ -66,7 +66,12 @@
 #define MS_ST_TIMEOUT		13
 #define MS_ST_LIMIT_REACHED	14
 #define MS_ST_SHUTTING_DOWN	15
-#define MS_ST_MAX		15
+#define MS_ST_STORE_FULL	16	/* StoreMaxSize reached; nothing written */
+#define MS_ST_MAX		16
+
+/* STATUS request: optional u8 detail (absent = MS_STATUS_BASIC). */
+#define MS_STATUS_BASIC		0
+#define MS_STATUS_USAGE		1	/* + store usage fields */
 
 const char *ms_status_str(unsigned int status);
 

@@ -29,7 +29,7 @@
 
 #include "kg.h"
 #include "log.h"
-#include "metasafe.h"
+#include "client/metasafe.h"	/* METASAFE_DEFAULT_KNOWN_HOSTS */
 
 struct kh_query {
 	const char	*name;		/* "host" or "[host]:port" */

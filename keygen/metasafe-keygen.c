@@ -23,6 +23,8 @@
 #include "keyfile.h"
 #include "kg.h"
 #include "log.h"
+#include "pathnames.h"
+#include "version.h"
 
 /* Exit codes; documented in usage(). */
 #define EXIT_OK			0
@@ -33,7 +35,7 @@
 #define EXIT_KEYTYPE		5
 
 #define PASSPHRASE_MAX		1024
-#define DEFAULT_HOSTKEY_DIR	"/etc/metasafe"
+#define DEFAULT_HOSTKEY_DIR	MS_PATH_CONFDIR
 #define USER_KEY_DIR		".metasafe"
 
 static const char *progname = "metasafe-keygen";
@@ -69,6 +71,7 @@ usage(void)
 "       %s -k -s cakey [-S cacert] -f crlfile [-z serial] [-V days]\n"
 "       %s -F host [-q] [-f known_hosts_file]\n"
 "       %s -R host [-q] [-f known_hosts_file]\n"
+"       %s -V\n"
 "\n"
 "  -t type   key type: ed25519 (default), x25519, ecdsa-p256, ecdsa-p384,\n"
 "            rsa\n"
@@ -77,7 +80,8 @@ usage(void)
 "  -N pass   passphrase for a new key (\"\" for none)\n"
 "  -P pass   passphrase of an existing key\n"
 "  -C text   comment (default user@host)\n"
-"  -l        show the fingerprint of a private or public key file\n"
+"  -l        show the fingerprint of a private or public key file,\n"
+"            or the check value (KCV) of a store key\n"
 "  -y        print the public key of a private key file\n"
 "  -A        create the missing host keys in dir (default "
 	    DEFAULT_HOSTKEY_DIR ")\n"
@@ -106,12 +110,13 @@ usage(void)
 "            [HOST]:PORT), each after \"# Host host found: line N\"\n"
 "  -R host   remove host from known_hosts (the original is kept as\n"
 "            FILE.old); -f default ~/.metasafe/known_hosts\n"
+"  -V        alone: print the version and exit\n"
 "\n"
 "exit status: 0 success, 1 usage or other error (-F, -R: host not\n"
 "found), 2 file already exists, 3 incorrect or missing passphrase,\n"
 "4 invalid key file format, 5 unknown key type\n",
 	    progname, progname, progname, progname, progname, progname,
-	    progname, progname, progname);
+	    progname, progname, progname, progname);
 	exit(EXIT_GENERAL);
 }
 
@@ -351,6 +356,33 @@ print_fingerprint(EVP_PKEY *key, const char *comment)
 	return EXIT_OK;
 }
 
+/*
+ * -l on a store key: its check value (PROTOCOL.md 13), never the key.
+ * -1 when the file is not a store key.
+ */
+static int
+print_store_kcv(const char *file)
+{
+	u_char key[MS_STORE_KEY_LEN], kcv[MS_STORE_KCV_LEN];
+	char fmt[MS_STORE_KCV_STRLEN + 1];
+	const char *base;
+	int r;
+
+	if (ms_store_key_load(file, key) != 0)
+		return -1;
+	r = ms_store_key_kcv(key, kcv);
+	explicit_bzero(key, sizeof(key));
+	if (r != 0) {
+		error("store key check value: %s", ms_err(r));
+		return EXIT_GENERAL;
+	}
+	ms_store_kcv_format(kcv, fmt, sizeof(fmt));
+	base = strrchr(file, '/');
+	printf("%d %s %s (STORE)\n", MS_STORE_KEY_LEN * 8, fmt,
+	    base != NULL ? base + 1 : file);
+	return EXIT_OK;
+}
+
 /* -l: fingerprint of a private key file or of a public key file. */
 static int
 do_fingerprint(struct options *o)
@@ -363,6 +395,8 @@ do_fingerprint(struct options *o)
 		error("-l needs a key file (-f)");
 		usage();
 	}
+	if ((r = print_store_kcv(o->file)) >= 0)
+		return r;
 	r = ms_key_is_encrypted(o->file);
 	if (r == MS_ERR_KEY_FILE_CORRUPT) {
 		/* Not PEM: perhaps a public key line. */
@@ -725,6 +759,9 @@ main(int argc, char **argv)
 	o.type = MS_KEY_ED25519;
 	o.kgtype = KG_KEY_ED25519;
 	ms_log_init(progname, MS_LOG_INFO, 1, -1);
+	/* -V takes a validity elsewhere; alone it asks for the version. */
+	if (argc == 2 && strcmp(argv[1], "-V") == 0)
+		exit(ms_version_print(progname) == 0 ? EXIT_OK : EXIT_GENERAL);
 
 	while ((ch = getopt(argc, argv,
 	    "AC:b:cd:F:f:hI:klN:n:P:qR:S:s:t:u:V:yz:")) != -1) {

@@ -7,6 +7,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -68,7 +69,6 @@ confcheck_strict_modes(const struct servconf *c, const char *config_path,
 	} files[] = {
 		{ NULL, config_path, SM_TRUSTED },
 		{ "HostKexKey", c->host_kex_key_file, SM_PRIVATE },
-		{ "StoreKey", c->store_key_file, SM_PRIVATE },
 		{ "AuthorizedPrincipalsFile", c->principals_file, SM_TRUSTED },
 		{ "TrustedUserCAFile", c->trusted_user_ca_file, SM_TRUSTED },
 		{ "RevocationList", c->revocation_list, SM_TRUSTED },
@@ -82,6 +82,10 @@ confcheck_strict_modes(const struct servconf *c, const char *config_path,
 		return 0;
 	for (i = 0; i < c->nhost_keys; i++)
 		if ((r = strictmodes_check("HostKey", c->host_key_files[i],
+		    SM_PRIVATE, err, errlen)) != 0)
+			return r;
+	for (i = 0; i < c->nstore_keys; i++)
+		if ((r = strictmodes_check("StoreKey", c->store_key_files[i],
 		    SM_PRIVATE, err, errlen)) != 0)
 			return r;
 	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
@@ -164,23 +168,54 @@ confcheck_store_dir(const char *dir, char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * An existing chroot: a real directory (opened without following a
+ * symbolic link), root-owned, not group or world writable, and holding
+ * no entry at all (read, not guessed from the link count).
+ */
 static int
-dir_is_empty(const char *dir, char *err, size_t errlen)
+chroot_usable(const char *dir, char *err, size_t errlen)
 {
+	struct stat st;
 	struct dirent *de;
 	DIR *d;
-	int r = 0;
+	int fd, r = 0;
 
-	if ((d = opendir(dir)) == NULL)
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+	    O_CLOEXEC)) == -1) {
+		if (errno == ENOTDIR || errno == ELOOP)
+			return cc_error(err, errlen, "PrivsepChroot %s: not a "
+			    "directory%s", dir, errno == ELOOP ?
+			    " (a symbolic link)" : "");
 		return cc_error(err, errlen, "PrivsepChroot %s: %s", dir,
 		    strerror(errno));
+	}
+	if (fstat(fd, &st) == -1) {
+		r = cc_error(err, errlen, "PrivsepChroot %s: %s", dir,
+		    strerror(errno));
+		close(fd);
+		return r;
+	}
+	if (st.st_uid != 0 || (st.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
+		close(fd);
+		return cc_error(err, errlen, "PrivsepChroot %s: bad ownership "
+		    "or modes (%04o, owner uid %lu): must be owned by root and "
+		    "not writable by group or others", dir,
+		    (unsigned)(st.st_mode & 07777), (unsigned long)st.st_uid);
+	}
+	if ((d = fdopendir(fd)) == NULL) {
+		r = cc_error(err, errlen, "PrivsepChroot %s: %s", dir,
+		    strerror(errno));
+		close(fd);
+		return r;
+	}
 	errno = 0;
 	while ((de = readdir(d)) != NULL) {
 		if (strcmp(de->d_name, ".") == 0 ||
 		    strcmp(de->d_name, "..") == 0)
 			continue;
-		r = cc_error(err, errlen, "PrivsepChroot %s: must be empty "
-		    "(holds %s)", dir, de->d_name);
+		r = cc_error(err, errlen, "PrivsepChroot %s: must be empty, "
+		    "but holds \"%s\"", dir, de->d_name);
 		break;
 	}
 	if (r == 0 && errno != 0)
@@ -197,16 +232,10 @@ confcheck_chroot(const char *dir, char *err, size_t errlen)
 	struct stat st;
 
 	if (lstat(dir, &st) == 0) {
-		if (!S_ISDIR(st.st_mode))
+		if (S_ISLNK(st.st_mode))
 			return cc_error(err, errlen, "PrivsepChroot %s: not a "
-			    "directory", dir);
-		if (st.st_uid != 0 || (st.st_mode & (S_IWGRP | S_IWOTH)) != 0)
-			return cc_error(err, errlen, "PrivsepChroot %s: bad "
-			    "ownership or modes (%04o, owner uid %lu): must be "
-			    "owned by root and not writable by group or others",
-			    dir, (unsigned)(st.st_mode & 07777),
-			    (unsigned long)st.st_uid);
-		return dir_is_empty(dir, err, errlen);
+			    "directory (a symbolic link)", dir);
+		return chroot_usable(dir, err, errlen);
 	}
 	if (errno != ENOENT && errno != ENOTDIR)
 		return cc_error(err, errlen, "PrivsepChroot %s: %s", dir,
@@ -256,17 +285,24 @@ confcheck_pidfile(const char *path, char *err, size_t errlen)
 }
 
 int
-confcheck_run(const struct servconf *c, const char *config_path, char *err,
-    size_t errlen)
+confcheck_run(const struct servconf *c, const char *config_path, int *whatp,
+    char *err, size_t errlen)
 {
-	int r;
+	int r, what;
 
-	if ((r = confcheck_strict_modes(c, config_path, err, errlen)) != 0 ||
-	    (r = confcheck_pidfile(c->pid_file, err, errlen)) != 0 ||
-	    (r = confcheck_store_dir(c->store_dir, err, errlen)) != 0 ||
-	    (r = confcheck_chroot(c->privsep_chroot, err, errlen)) != 0)
-		return r;
-	return 0;
+	if ((r = confcheck_strict_modes(c, config_path, err, errlen)) != 0)
+		what = CONFCHECK_FILES;
+	else if ((r = confcheck_pidfile(c->pid_file, err, errlen)) != 0)
+		what = CONFCHECK_PIDFILE;
+	else if ((r = confcheck_store_dir(c->store_dir, err, errlen)) != 0)
+		what = CONFCHECK_STORE;
+	else if ((r = confcheck_chroot(c->privsep_chroot, err, errlen)) != 0)
+		what = CONFCHECK_CHROOT;
+	else
+		return 0;
+	if (whatp != NULL)
+		*whatp = what;
+	return r;
 }
 
 int

@@ -16,13 +16,20 @@
 struct servconf;
 struct principals;
 
+/* Which check failed, so start-up can exit with that class's status. */
+#define CONFCHECK_FILES		1	/* StrictModes */
+#define CONFCHECK_PIDFILE	2
+#define CONFCHECK_STORE		3
+#define CONFCHECK_CHROOT	4
+
 /*
  * Everything below, in this order; 0 or the first failure (negative
- * MS_ERR_*, message in err).  config_path is the file the configuration
- * was read from (checked as a trusted file under StrictModes).
+ * MS_ERR_*, message in err, *whatp the CONFCHECK_* that failed when whatp
+ * is not NULL).  config_path is the file the configuration was read from
+ * (checked as a trusted file under StrictModes).
  */
 int	confcheck_run(const struct servconf *c, const char *config_path,
-	    char *err, size_t errlen);
+	    int *whatp, char *err, size_t errlen);
 
 /*
  * StrictModes yes: HostKey, HostKexKey and StoreKey are private files;

@@ -41,9 +41,46 @@ load_typed(const char *path, enum ms_keytype want, EVP_PKEY **keyp,
 	return 0;
 }
 
+static int
+load_store_keys(struct hostkeys *hk, char *const *store_paths, size_t nstore,
+    char *errbuf, size_t errlen)
+{
+	size_t i;
+	int r;
+
+	if (nstore == 0 || nstore > HOSTKEYS_STORE_KEYS_MAX) {
+		snprintf(errbuf, errlen, "StoreKey: 1 to %d files needed",
+		    HOSTKEYS_STORE_KEYS_MAX);
+		return MS_ERR_INVALID_ARGUMENT;
+	}
+	for (i = 0; i < nstore; i++) {
+		if ((r = ms_store_key_load(store_paths[i],
+		    hk->store_keys[i])) != 0) {
+			snprintf(errbuf, errlen, "StoreKey %s: %s",
+			    store_paths[i], ms_err(r));
+			return r;
+		}
+		hk->nstore_keys = i + 1;
+	}
+	return 0;
+}
+
+int
+hostkeys_load_store_keys(struct hostkeys *hk, char *const *store_paths,
+    size_t nstore, char *errbuf, size_t errlen)
+{
+	int r;
+
+	memset(hk, 0, sizeof(*hk));
+	if ((r = load_store_keys(hk, store_paths, nstore, errbuf,
+	    errlen)) != 0)
+		hostkeys_free(hk);
+	return r;
+}
+
 int
 hostkeys_load(struct hostkeys *hk, const char *sig_path, const char *kex_path,
-    const char *store_path, char *errbuf, size_t errlen)
+    char *const *store_paths, size_t nstore, char *errbuf, size_t errlen)
 {
 	int r;
 
@@ -51,12 +88,10 @@ hostkeys_load(struct hostkeys *hk, const char *sig_path, const char *kex_path,
 	if ((r = load_typed(sig_path, MS_KEY_ED25519, &hk->sig, hk->sig_pub,
 	    errbuf, errlen)) != 0 ||
 	    (r = load_typed(kex_path, MS_KEY_X25519, &hk->kex, hk->kex_pub,
-	    errbuf, errlen)) != 0)
+	    errbuf, errlen)) != 0 ||
+	    (r = load_store_keys(hk, store_paths, nstore, errbuf,
+	    errlen)) != 0)
 		goto fail;
-	if ((r = ms_store_key_load(store_path, hk->store_key)) != 0) {
-		snprintf(errbuf, errlen, "%s: %s", store_path, ms_err(r));
-		goto fail;
-	}
 	return 0;
  fail:
 	hostkeys_free(hk);

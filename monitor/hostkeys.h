@@ -22,6 +22,7 @@ struct msbuf;
 				    - 65536)
 
 #define HOSTKEYS_SPARE_MAX	3	/* HostKey lines after the first */
+#define HOSTKEYS_STORE_KEYS_MAX	4	/* = SERVCONF_MAX_STORE_KEYS */
 
 struct hostkeys {
 	EVP_PKEY	*sig;		/* Ed25519 host signature key */
@@ -31,15 +32,23 @@ struct hostkeys {
 	EVP_PKEY	*kex;		/* X25519 host key-exchange key */
 	u_char		 sig_pub[32];
 	u_char		 kex_pub[32];
-	u_char		 store_key[MS_STORE_KEY_LEN];
+	/* StoreKey files in order; wiped once the store has its copies. */
+	u_char		 store_keys[HOSTKEYS_STORE_KEYS_MAX][MS_STORE_KEY_LEN];
+	size_t		 nstore_keys;
 	/* Canonical SERVER_CERTIFICATE message, NULL without HostCertificate. */
 	struct msbuf	*cert_msg;
 };
 
-/* Load all three; errbuf names the file that failed and why. */
+/*
+ * Load the host keys and the nstore store keys; errbuf names the file
+ * that failed and why.
+ */
 int	hostkeys_load(struct hostkeys *hk, const char *sig_path,
-	    const char *kex_path, const char *store_path, char *errbuf,
-	    size_t errlen);
+	    const char *kex_path, char *const *store_paths, size_t nstore,
+	    char *errbuf, size_t errlen);
+/* Store keys only (metasafe-admin). */
+int	hostkeys_load_store_keys(struct hostkeys *hk, char *const *store_paths,
+	    size_t nstore, char *errbuf, size_t errlen);
 /*
  * A further HostKey (key roll-over): loaded and checked like the first (an
  * Ed25519 private key, not the same key as the first), then only its public

@@ -30,10 +30,13 @@
 #include "log.h"
 #include "mon.h"
 #include "notify.h"
+#include "pathnames.h"
 #include "principals.h"
 #include "server.h"
 #include "servconf.h"
 #include "store.h"
+#include "storekeys.h"
+#include "version.h"
 
 extern char **environ;
 
@@ -59,12 +62,14 @@ static struct {
 	const char *pidfile;
 } st = { -1, -1, -1, NULL };
 
+/* -h: usage on stdout, exit 0; a usage error: on stderr, exit 1. */
 static void __attribute__((noreturn))
-usage(void)
+usage(int help)
 {
-	fprintf(stderr, "usage: metasafed [-DdeTt] [-E log_file] "
-	    "-f config_file\n");
-	exit(MSD_EXIT_CONFIG);
+	fprintf(help ? stdout : stderr,
+	    "usage: metasafed [-DdehTtV] [-E log_file] [-f config_file]\n"
+	    "  (default config_file " MS_PATH_CONFIG ")\n");
+	exit(help ? 0 : MSD_EXIT_CONFIG);
 }
 
 /* Remove the PidFile only when this process holds its lock. */
@@ -203,67 +208,15 @@ mkdir_parents(const char *dir, char *err, size_t errlen)
 }
 
 /*
- * The worker's root: created with its parents when missing; a real
- * directory (not a symlink), root-owned, not group or world writable, and
- * holding no entry at all.
+ * The worker's root: created with its parents when missing, then held to
+ * what -t checks (confcheck_chroot: a real, root-owned, empty directory).
  */
 static int
 check_chroot(const char *dir, char *err, size_t errlen)
 {
-	struct stat sb;
-	struct dirent *de;
-	DIR *d;
-	int fd;
-
-	if (mkdir_parents(dir, err, errlen) != 0)
+	if (mkdir_parents(dir, err, errlen) != 0 ||
+	    confcheck_chroot(dir, err, errlen) != 0)
 		return -1;
-	if (lstat(dir, &sb) == -1) {
-		snprintf(err, errlen, "PrivsepChroot %s: %s", dir,
-		    strerror(errno));
-		return -1;
-	}
-	if (!S_ISDIR(sb.st_mode)) {
-		snprintf(err, errlen, "PrivsepChroot %s: not a directory%s",
-		    dir, S_ISLNK(sb.st_mode) ? " (a symbolic link)" : "");
-		return -1;
-	}
-	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-	    O_CLOEXEC)) == -1 || fstat(fd, &sb) == -1) {
-		snprintf(err, errlen, "PrivsepChroot %s: %s", dir,
-		    strerror(errno));
-		if (fd != -1)
-			close(fd);
-		return -1;
-	}
-	if (sb.st_uid != 0 || (sb.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
-		snprintf(err, errlen, "PrivsepChroot %s: must be owned by root "
-		    "and not group or world writable", dir);
-		close(fd);
-		return -1;
-	}
-	if ((d = fdopendir(fd)) == NULL) {
-		snprintf(err, errlen, "PrivsepChroot %s: %s", dir,
-		    strerror(errno));
-		close(fd);
-		return -1;
-	}
-	errno = 0;
-	while ((de = readdir(d)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 ||
-		    strcmp(de->d_name, "..") == 0)
-			continue;
-		snprintf(err, errlen, "PrivsepChroot %s: must be empty, but "
-		    "holds \"%s\"", dir, de->d_name);
-		closedir(d);
-		return -1;
-	}
-	if (errno != 0) {
-		snprintf(err, errlen, "PrivsepChroot %s: %s", dir,
-		    strerror(errno));
-		closedir(d);
-		return -1;
-	}
-	closedir(d);
 	return 0;
 }
 
@@ -314,6 +267,28 @@ static void
 conf_warning(const char *msg, void *arg)
 {
 	logit("warning: %s", msg);
+}
+
+/*
+ * The file-system checks that -t shares with start-up (confcheck.h), each
+ * failing with the exit status of its class, as it would at start-up.
+ */
+static void
+confcheck_or_exit(const struct servconf *c, const char *config)
+{
+	static const int code[] = {
+		[CONFCHECK_FILES] = MSD_EXIT_CONFIG,
+		[CONFCHECK_PIDFILE] = MSD_EXIT_PIDFILE,
+		[CONFCHECK_STORE] = MSD_EXIT_STORE,
+		[CONFCHECK_CHROOT] = MSD_EXIT_CHROOT,
+	};
+	char err[1024];
+	int what = CONFCHECK_FILES;
+
+	if (confcheck_run(c, config, &what, err, sizeof(err)) == 0)
+		return;
+	fprintf(stderr, "metasafed: %s\n", err);
+	exit(code[what]);
 }
 
 /* HostKey lines after the first: loaded and checked, never used to sign. */
@@ -421,10 +396,12 @@ startup_resources(const struct servconf *conf, struct hostkeys *keys)
 		startup_fail(MSD_EXIT_CHROOT, "%s", err);
 	/* The store explains its refusals in log lines: keep the last. */
 	ms_log_capture(cap, sizeof(cap));
-	r = ms_store_open(conf->store_dir, keys->store_key, 0, &store);
+	r = ms_store_open_keys(conf->store_dir,
+	    (const u_char (*)[MS_STORE_KEY_LEN])keys->store_keys,
+	    keys->nstore_keys, conf->store_max_size, 0, &store);
 	ms_log_capture(NULL, 0);
 	/* The store holds its own copy; the monitor's can go now. */
-	OPENSSL_cleanse(keys->store_key, sizeof(keys->store_key));
+	OPENSSL_cleanse(keys->store_keys, sizeof(keys->store_keys));
 	if (r != 0)
 		startup_fail(MSD_EXIT_STORE, "StoreDirectory %s: %s",
 		    conf->store_dir, cap[0] != '\0' ? (strncmp(cap, "store: ",
@@ -476,14 +453,14 @@ main(int argc, char **argv)
 	struct mon_ctx ctx;
 	struct ms_store *store = NULL;
 	struct ms_certs *certs = NULL;
-	const char *config = NULL, *logfile = NULL;
+	const char *config = MS_PATH_CONFIG, *logfile = NULL;
 	char err[1024];
 	int ch, foreground = 0, debug = 0, test_only = 0, dump = 0, r;
 	int log_stderr = 0;
 
 	setproctitle_init(argc, argv, environ);
 	notify_init();
-	while ((ch = getopt(argc, argv, "DdeE:Ttf:")) != -1) {
+	while ((ch = getopt(argc, argv, "DdeE:hTtVf:")) != -1) {
 		switch (ch) {
 		case 'D':
 			foreground = 1;
@@ -508,12 +485,16 @@ main(int argc, char **argv)
 		case 'f':
 			config = optarg;
 			break;
+		case 'h':
+			usage(1);
+		case 'V':
+			exit(ms_version_print("metasafed") == 0 ? 0 : 1);
 		default:
-			usage();
+			usage(0);
 		}
 	}
-	if (config == NULL || optind != argc)
-		usage();
+	if (optind != argc)
+		usage(0);
 
 	setup_logging(debug, log_stderr, test_only || dump, logfile);
 	servconf_init(&conf);
@@ -534,14 +515,13 @@ main(int argc, char **argv)
 		exit(0);
 	}
 	/* The same checks for -t and start-up: -t means it. */
-	if (confcheck_run(&conf, config, err, sizeof(err)) != 0) {
-		fprintf(stderr, "metasafed: %s\n", err);
-		exit(MSD_EXIT_CONFIG);
-	}
+	confcheck_or_exit(&conf, config);
 	if (hostkeys_load(&keys, conf.host_key_files[0],
-	    conf.host_kex_key_file, conf.store_key_file, err,
-	    sizeof(err)) != 0 ||
+	    conf.host_kex_key_file, conf.store_key_files, conf.nstore_keys,
+	    err, sizeof(err)) != 0 ||
 	    load_spare_host_keys(&conf, &keys, err, sizeof(err)) != 0 ||
+	    store_keys_check(conf.store_dir, conf.store_key_files, &keys, err,
+	    sizeof(err)) != 0 ||
 	    principals_load(conf.principals_file, &principals, err,
 	    sizeof(err)) != 0 ||
 	    load_certificates(&conf, &keys, &certs, err, sizeof(err)) != 0 ||

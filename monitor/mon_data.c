@@ -28,6 +28,7 @@
 #include "proto.h"
 #include "servconf.h"
 #include "store.h"
+#include "version.h"
 
 /* One decoded request: every field a data request may carry. */
 struct data_req {
@@ -80,6 +81,8 @@ store_to_status(int st)
 		return MS_ST_PATH_BUSY;
 	case MS_STORE_INVALID:
 		return MS_ST_INVALID_ARGUMENT;
+	case MS_STORE_FULL:
+		return MS_ST_STORE_FULL;
 	default:
 		return MS_ST_INTERNAL_ERROR;
 	}
@@ -535,16 +538,33 @@ mon_setacl(const struct mon_ctx *ctx, struct mon_worker *w, struct msbuf *req,
 	return r;
 }
 
+/*
+ * STATUS: the principal, the server version and the store's usage (the
+ * worker passes the usage on only when the client asks for it).  Audited
+ * like every other operation.
+ */
 int
 mon_status(const struct mon_ctx *ctx, struct mon_worker *w, struct msbuf *req,
     struct msbuf *resp)
 {
+	struct ms_store_usage u;
+	struct data_req d;
+	uint32_t st;
 	int r;
 
-	if ((r = req_end(req)) != 0 ||
-	    (r = msbuf_put_u32(resp, MS_ST_OK)) != 0 ||
-	    (r = msbuf_put_cstring(resp, w->principal)) != 0 ||
-	    (r = msbuf_put_cstring(resp, MS_SERVER_VERSION_STRING)) != 0)
+	memset(&d, 0, sizeof(d));
+	if ((r = req_end(req)) != 0)
+		return r;
+	st = store_to_status(ms_store_usage(ctx->store, &u));
+	if ((r = answer_status(resp, w, "status", &d, st)) != 0 ||
+	    st != MS_ST_OK)
+		return r;
+	if ((r = msbuf_put_cstring(resp, w->principal)) != 0 ||
+	    (r = msbuf_put_cstring(resp, ms_server_version())) != 0 ||
+	    (r = msbuf_put_u64(resp, u.used_bytes)) != 0 ||
+	    (r = msbuf_put_u64(resp, u.max_bytes)) != 0 ||
+	    (r = msbuf_put_u64(resp, u.nodes)) != 0 ||
+	    (r = msbuf_put_u64(resp, u.records)) != 0)
 		return r;
 	return 0;
 }

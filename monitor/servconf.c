@@ -23,6 +23,7 @@
 #include "errors.h"
 #include "log.h"
 #include "path.h"
+#include "pathnames.h"
 #include "proto.h"
 #include "record.h"
 #include "certs.h"
@@ -30,9 +31,6 @@
 #include "sigalg.h"
 
 #define CONF_LINE_MAX	4096
-#define CONF_DEFAULT_USER	"nobody"
-#define CONF_DEFAULT_CHROOT	"/var/empty/metasafe"
-#define CONF_DEFAULT_PIDFILE	"/run/metasafed.pid"
 
 enum conf_kw {
 	KW_LISTEN, KW_PORT, KW_HOSTKEY, KW_HOSTKEXKEY, KW_STOREKEY, KW_STOREDIR,
@@ -40,7 +38,7 @@ enum conf_kw {
 	KW_MAXSESSIONS, KW_PERSOURCE, KW_GRACE, KW_LOGLEVEL, KW_WORKERPATH,
 	KW_SANDBOXDEBUG, KW_MAXVALUE, KW_CIPHERS, KW_KEX, KW_SIGALGS,
 	KW_MINRSA, KW_USERCA, KW_CRL, KW_FRESHCRL, KW_CERTPRINC, KW_HOSTCERT,
-	KW_STRICTMODES,
+	KW_STRICTMODES, KW_STOREMAX,
 };
 
 static const struct {
@@ -53,6 +51,7 @@ static const struct {
 	{ "HostKexKey", KW_HOSTKEXKEY },
 	{ "StoreKey", KW_STOREKEY },
 	{ "StoreDirectory", KW_STOREDIR },
+	{ "StoreMaxSize", KW_STOREMAX },
 	{ "AuthorizedPrincipalsFile", KW_PRINCIPALS },
 	{ "AdminPrincipals", KW_ADMINS },
 	{ "PrivsepUser", KW_PRIVUSER },
@@ -258,6 +257,55 @@ set_number(struct conf_ctx *ctx, int *dst, const char *kw, const char *arg,
 	return 0;
 }
 
+/*
+ * SIZE: decimal bytes with an optional K, M, G or T suffix (powers of
+ * 1024, either case), within lo..hi.
+ */
+static int
+set_size(struct conf_ctx *ctx, unsigned long long *dst, const char *kw,
+    const char *arg, unsigned long long lo, unsigned long long hi)
+{
+	unsigned long long v, mult = 1;
+	char *end;
+
+	if (*dst != 0)
+		return conf_error(ctx, "%s given more than once", kw);
+	if (arg[0] < '0' || arg[0] > '9')
+		goto bad;
+	errno = 0;
+	v = strtoull(arg, &end, 10);
+	if (errno != 0)
+		goto bad;
+	switch (*end) {
+	case '\0':
+		break;
+	case 'k': case 'K':
+		mult = 1ULL << 10;
+		break;
+	case 'm': case 'M':
+		mult = 1ULL << 20;
+		break;
+	case 'g': case 'G':
+		mult = 1ULL << 30;
+		break;
+	case 't': case 'T':
+		mult = 1ULL << 40;
+		break;
+	default:
+		goto bad;
+	}
+	if (*end != '\0' && end[1] != '\0')
+		goto bad;
+	if (v > hi / mult || v * mult < lo)
+		return conf_error(ctx, "%s: \"%s\" is out of range "
+		    "(%lluM..%lluG)", kw, arg, lo >> 20, hi >> 30);
+	*dst = v * mult;
+	return 0;
+ bad:
+	return conf_error(ctx, "%s: expected a size such as 512M or 2G, got "
+	    "\"%s\"", kw, arg);
+}
+
 static int
 set_yesno(struct conf_ctx *ctx, int *dst, const char *kw, const char *arg)
 {
@@ -422,7 +470,23 @@ parse_keyword(struct conf_ctx *ctx, struct servconf *c, const char *kwname,
 	case KW_HOSTKEXKEY:
 		return set_path(ctx, &c->host_kex_key_file, kwname, arg);
 	case KW_STOREKEY:
-		return set_path(ctx, &c->store_key_file, kwname, arg);
+		if (arg[0] != '/')
+			return conf_error(ctx, "%s %s: must be an absolute "
+			    "path", kwname, arg);
+		if (c->nstore_keys >= SERVCONF_MAX_STORE_KEYS)
+			return conf_error(ctx, "too many StoreKey lines "
+			    "(at most %d)", SERVCONF_MAX_STORE_KEYS);
+		for (k = 0; k < c->nstore_keys; k++)
+			if (strcmp(c->store_key_files[k], arg) == 0)
+				return conf_error(ctx, "StoreKey %s given "
+				    "twice", arg);
+		if ((c->store_key_files[c->nstore_keys] = strdup(arg)) == NULL)
+			return MS_ERR_ALLOC;
+		c->nstore_keys++;
+		return 0;
+	case KW_STOREMAX:
+		return set_size(ctx, &c->store_max_size, kwname, arg,
+		    SERVCONF_STORE_SIZE_MIN, SERVCONF_STORE_SIZE_MAX);
 	case KW_STOREDIR:
 		return set_path(ctx, &c->store_dir, kwname, arg);
 	case KW_PRINCIPALS:
@@ -530,36 +594,46 @@ check_policy(struct conf_ctx *ctx, struct servconf *c)
 }
 
 static int
+set_default(char **dst, const char *value)
+{
+	if (*dst == NULL && (*dst = strdup(value)) == NULL)
+		return MS_ERR_ALLOC;
+	return 0;
+}
+
+static int
 apply_defaults(struct conf_ctx *ctx, struct servconf *c)
 {
+	int r;
+
 	ctx->line = 0;
 	if (c->nlisten == 0 &&
 	    (c->listen_addrs[c->nlisten++] = strdup("127.0.0.1")) == NULL)
 		return MS_ERR_ALLOC;
 	if (c->port == -1)
 		c->port = MS_DEFAULT_PORT;
-	if (c->nhost_keys == 0)
-		return conf_error(ctx, "HostKey is required");
-	if (c->host_kex_key_file == NULL)
-		return conf_error(ctx, "HostKexKey is required");
-	if (c->store_key_file == NULL)
-		return conf_error(ctx, "StoreKey is required");
-	if (c->store_dir == NULL)
-		return conf_error(ctx, "StoreDirectory is required");
-	if (c->principals_file == NULL)
-		return conf_error(ctx, "AuthorizedPrincipalsFile is required");
-	if (c->privsep_user == NULL &&
-	    (c->privsep_user = strdup(CONF_DEFAULT_USER)) == NULL)
-		return MS_ERR_ALLOC;
-	if (c->privsep_chroot == NULL &&
-	    (c->privsep_chroot = strdup(CONF_DEFAULT_CHROOT)) == NULL)
-		return MS_ERR_ALLOC;
-	if (c->pid_file == NULL &&
-	    (c->pid_file = strdup(CONF_DEFAULT_PIDFILE)) == NULL)
-		return MS_ERR_ALLOC;
-	if (c->worker_path == NULL &&
-	    (c->worker_path = strdup(MS_BUILDDIR "/metasafe-worker")) == NULL)
-		return MS_ERR_ALLOC;
+	/* Every path defaults to the install paths (pathnames.h). */
+	if (c->nhost_keys == 0) {
+		if ((c->host_key_files[0] = strdup(MS_PATH_HOST_KEY)) == NULL)
+			return MS_ERR_ALLOC;
+		c->nhost_keys = 1;
+	}
+	if (c->nstore_keys == 0) {
+		if ((c->store_key_files[0] = strdup(MS_PATH_STORE_KEY)) == NULL)
+			return MS_ERR_ALLOC;
+		c->nstore_keys = 1;
+	}
+	if (c->store_max_size == 0)
+		c->store_max_size = SERVCONF_STORE_SIZE_DEFAULT;
+	if ((r = set_default(&c->host_kex_key_file,
+	    MS_PATH_HOST_KEX_KEY)) != 0 ||
+	    (r = set_default(&c->store_dir, MS_PATH_STORE_DIR)) != 0 ||
+	    (r = set_default(&c->principals_file, MS_PATH_PRINCIPALS)) != 0 ||
+	    (r = set_default(&c->privsep_user, MS_PRIVSEP_USER)) != 0 ||
+	    (r = set_default(&c->privsep_chroot, MS_PATH_CHROOT)) != 0 ||
+	    (r = set_default(&c->pid_file, MS_PATH_PIDFILE)) != 0 ||
+	    (r = set_default(&c->worker_path, MS_PATH_WORKER)) != 0)
+		return r;
 	if (c->max_sessions == -1)
 		c->max_sessions = 100;
 	if (c->per_source_max_startups == -1)
@@ -639,8 +713,10 @@ servconf_dump(FILE *f, const struct servconf *c)
 	for (i = 0; i < c->nhost_keys; i++)
 		fprintf(f, "hostkey %s\n", c->host_key_files[i]);
 	fprintf(f, "hostkexkey %s\n", c->host_kex_key_file);
-	fprintf(f, "storekey %s\n", c->store_key_file);
+	for (i = 0; i < c->nstore_keys; i++)
+		fprintf(f, "storekey %s\n", c->store_key_files[i]);
 	fprintf(f, "storedirectory %s\n", c->store_dir);
+	fprintf(f, "storemaxsize %llu\n", c->store_max_size);
 	fprintf(f, "authorizedprincipalsfile %s\n", c->principals_file);
 	fprintf(f, "adminprincipals");
 	for (i = 0; i < c->nadmins; i++)
@@ -695,7 +771,8 @@ servconf_free(struct servconf *c)
 	for (i = 0; i < c->nhost_keys; i++)
 		free(c->host_key_files[i]);
 	free(c->host_kex_key_file);
-	free(c->store_key_file);
+	for (i = 0; i < c->nstore_keys; i++)
+		free(c->store_key_files[i]);
 	free(c->store_dir);
 	free(c->principals_file);
 	free(c->privsep_user);

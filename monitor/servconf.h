@@ -15,6 +15,11 @@
 #define SERVCONF_MAX_LISTEN	16
 #define SERVCONF_MAX_ADMINS	64
 #define SERVCONF_MAX_HOST_KEYS	4	/* HostKey lines: first signs, rest spare */
+#define SERVCONF_MAX_STORE_KEYS	4	/* = MS_STORE_KEYS_MAX */
+/* StoreMaxSize (= MS_STORE_MAPSIZE_DEFAULT, _MIN, _MAX in store.h). */
+#define SERVCONF_STORE_SIZE_DEFAULT	(1ULL << 30)
+#define SERVCONF_STORE_SIZE_MIN		(4ULL << 20)
+#define SERVCONF_STORE_SIZE_MAX		(1ULL << 40)
 #define MS_DEFAULT_PORT		7439
 
 /* CertificatePrincipal: which name of a client certificate is the principal. */
@@ -36,8 +41,11 @@ struct servconf {
 	char	*host_key_files[SERVCONF_MAX_HOST_KEYS];
 	size_t	 nhost_keys;
 	char	*host_kex_key_file;	/* X25519 */
-	char	*store_key_file;
+	/* StoreKey lines in order: the first seals, all of them unseal. */
+	char	*store_key_files[SERVCONF_MAX_STORE_KEYS];
+	size_t	 nstore_keys;
 	char	*store_dir;
+	unsigned long long store_max_size;	/* StoreMaxSize, bytes */
 	char	*principals_file;
 	char	*admins[SERVCONF_MAX_ADMINS];
 	size_t	 nadmins;

@@ -9,6 +9,8 @@
  *
  *   "meta"     "format"  -> u32 STORE_FORMAT
  *              "next_id" -> u64 next node id to hand out (never reused)
+ *              "kcv:" 16 hex digits -> u64 time recorded: the check value
+ *                        (PROTOCOL.md 13) of a store key that seals here
  *   "nodes"    u64 id -> u8 NODE_FORMAT, u8 node flags (MS_NODE_*),
  *                        u32 n, (string who, string rights)[n]
  *              who is a principal or "group:NAME"; rights is the canonical
@@ -20,9 +22,12 @@
  *
  * The stored value of a plain record is its plaintext.  That of a SECURE
  * record is
- *   u8 SEAL_FORMAT || nonce[12] || AES-256-GCM(store key, nonce, value, aad)
+ *   u8 2 || kcv[8] || nonce[12] || AES-256-GCM(store key, nonce, value, aad)
  *   || tag[16],  aad = "metasafe-store-v1" || string path || string record
- * with a fresh random nonce per write.  The associated data binds the value
+ * with a fresh random nonce per write; kcv names the sealing key (the
+ * first StoreKey).  Values written before key rotation existed have seal
+ * format 1, the same without kcv; they open with whichever configured key
+ * fits.  The kcv only selects a key: altering it makes the value fail.  The associated data binds the value
  * to its path and name, so a sealed value copied to another place in the
  * file does not open.  Plaintext of a SECURE value lives only in memory
  * that is wiped after use.
@@ -52,6 +57,7 @@
 #include "buf.h"
 #include "crypto.h"
 #include "errors.h"
+#include "keyfile.h"
 #include "log.h"
 #include "path.h"
 #include "proto.h"
@@ -60,13 +66,17 @@
 #define STORE_FORMAT	1
 #define NODE_FORMAT	1
 #define RECORD_FORMAT	1
-#define SEAL_FORMAT	1
+#define SEAL_FORMAT_V1	1	/* u8 1 || nonce || ct || tag */
+#define SEAL_FORMAT	2	/* u8 2 || kcv || nonce || ct || tag */
+#define KCV_PREFIX	"kcv:"
+#define KCV_KEY_LEN	(4 + 2 * MS_STORE_KCV_LEN)
 #define ROOT_ID		1
 #define SEAL_AAD_LABEL	"metasafe-store-v1"
 
 #define ID_LEN		8
 #define KEY_MAX		(ID_LEN + MS_PATH_SEGMENT_MAX)	/* >= record name */
-#define SEALED_MAX	(1 + MS_AEAD_NONCE_LEN + MS_VALUE_MAX + MS_AEAD_TAG_LEN)
+#define SEALED_MAX	(1 + MS_STORE_KCV_LEN + MS_AEAD_NONCE_LEN + \
+			    MS_VALUE_MAX + MS_AEAD_TAG_LEN)
 #define RECORD_HDR_LEN	(1 + 1 + 8 + 8)
 #define RECORD_ENC_MAX	(RECORD_HDR_LEN + 4 + SEALED_MAX)
 #define NODE_ENC_MAX	(1 + 1 + 4 + MS_ACL_ENTRIES_MAX * \
@@ -81,8 +91,19 @@ struct ms_store {
 	MDB_dbi	 nodes;
 	MDB_dbi	 dirents;
 	MDB_dbi	 records;
-	u_char	 key[MS_STORE_KEY_LEN];
+	int	 rdonly;
+	int	 nokeycheck;
+	int	 map_full;	/* MDB_MAP_FULL seen in this write transaction */
+	size_t	 nkeys;
+	u_char	 keys[MS_STORE_KEYS_MAX][MS_STORE_KEY_LEN];
+	u_char	 kcvs[MS_STORE_KEYS_MAX][MS_STORE_KCV_LEN];
 };
+
+/* Remember that a write failed for lack of space (StoreMaxSize). */
+#define NOTE_FULL(s, rc)	do {					\
+	if ((rc) == MDB_MAP_FULL)					\
+		(s)->map_full = 1;					\
+} while (0)
 
 /* The existing part of a path, as found in one transaction. */
 struct resolved {
@@ -341,12 +362,13 @@ seal_value(const struct ms_store *s, const char *path, const char *name,
 
 	if ((r = seal_aad(path, name, &aad)) != 0 ||
 	    (r = ms_random_bytes(nonce, sizeof(nonce))) != 0 ||
-	    (r = msbuf_put_u32(out, (uint32_t)(1 + sizeof(nonce) + len +
-	    MS_AEAD_TAG_LEN))) != 0 ||
+	    (r = msbuf_put_u32(out, (uint32_t)(1 + MS_STORE_KCV_LEN +
+	    sizeof(nonce) + len + MS_AEAD_TAG_LEN))) != 0 ||
 	    (r = msbuf_put_u8(out, SEAL_FORMAT)) != 0 ||
+	    (r = msbuf_put(out, s->kcvs[0], MS_STORE_KCV_LEN)) != 0 ||
 	    (r = msbuf_put(out, nonce, sizeof(nonce))) != 0 ||
 	    (r = msbuf_reserve(out, len + MS_AEAD_TAG_LEN, &ct)) != 0 ||
-	    (r = ms_aead_seal(MS_AEAD_AES256_GCM, s->key, nonce,
+	    (r = ms_aead_seal(MS_AEAD_AES256_GCM, s->keys[0], nonce,
 	    msbuf_ptr(aad), msbuf_len(aad), value, len, ct)) != 0)
 		goto out;
  out:
@@ -354,29 +376,49 @@ seal_value(const struct ms_store *s, const char *path, const char *name,
 	return r;
 }
 
-/* Open a sealed stored value; *valp (len + 1 bytes, NUL-terminated). */
+/*
+ * Open a sealed stored value; *valp (len + 1 bytes, NUL-terminated).
+ * *fmtp, *kcvp (format 2: the key it names) and *keyp (index of the key
+ * that opened it, -1 if none did) may each be NULL.  A format 2 value
+ * naming no configured key is MS_ERR_STORE_KEY_MISMATCH.
+ */
 static int
-unseal_value(const struct ms_store *s, const char *path, const char *name,
-    const u_char *blob, size_t bloblen, u_char **valp, size_t *lenp)
+unseal_value_ex(const struct ms_store *s, const char *path, const char *name,
+    const u_char *blob, size_t bloblen, u_char **valp, size_t *lenp,
+    int *fmtp, u_char kcv[MS_STORE_KCV_LEN], int *keyp)
 {
 	struct msbuf *b = NULL, *aad = NULL;
-	u_char nonce[MS_AEAD_NONCE_LEN], *pt = NULL;
-	uint8_t fmt;
-	size_t ctlen, ptlen = 0;
+	u_char nonce[MS_AEAD_NONCE_LEN], named[MS_STORE_KCV_LEN], *pt = NULL;
+	uint8_t fmt = 0;
+	size_t ctlen, ptlen = 0, i;
 	int r;
 
 	*valp = NULL;
 	*lenp = 0;
+	if (keyp != NULL)
+		*keyp = -1;
+	if (fmtp != NULL)
+		*fmtp = 0;
 	if ((b = msbuf_from(blob, bloblen)) == NULL) {
 		r = MS_ERR_ALLOC;
 		goto out;
 	}
-	if ((r = msbuf_get_u8(b, &fmt)) != 0 ||
+	if ((r = msbuf_get_u8(b, &fmt)) != 0)
+		goto out;
+	if (fmt != SEAL_FORMAT && fmt != SEAL_FORMAT_V1) {
+		r = MS_ERR_INVALID_FORMAT;
+		goto out;
+	}
+	if (fmtp != NULL)
+		*fmtp = fmt;
+	if ((fmt == SEAL_FORMAT &&
+	    (r = msbuf_get(b, named, sizeof(named))) != 0) ||
 	    (r = msbuf_get(b, nonce, sizeof(nonce))) != 0)
 		goto out;
+	if (fmt == SEAL_FORMAT && kcv != NULL)
+		memcpy(kcv, named, sizeof(named));
 	ctlen = msbuf_len(b);
-	if (fmt != SEAL_FORMAT || ctlen < MS_AEAD_TAG_LEN ||
-	    ctlen - MS_AEAD_TAG_LEN > MS_VALUE_MAX) {
+	if (ctlen < MS_AEAD_TAG_LEN || ctlen - MS_AEAD_TAG_LEN > MS_VALUE_MAX) {
 		r = MS_ERR_INVALID_FORMAT;
 		goto out;
 	}
@@ -385,9 +427,25 @@ unseal_value(const struct ms_store *s, const char *path, const char *name,
 		r = MS_ERR_ALLOC;
 		goto out;
 	}
-	if ((r = seal_aad(path, name, &aad)) != 0 ||
-	    (r = ms_aead_open(MS_AEAD_AES256_GCM, s->key, nonce,
-	    msbuf_ptr(aad), msbuf_len(aad), msbuf_ptr(b), ctlen, pt)) != 0)
+	if ((r = seal_aad(path, name, &aad)) != 0)
+		goto out;
+	r = fmt == SEAL_FORMAT ? MS_ERR_STORE_KEY_MISMATCH : MS_ERR_MAC_INVALID;
+	for (i = 0; i < s->nkeys; i++) {
+		/* Format 2 names its key; format 1 tries each in order. */
+		if (fmt == SEAL_FORMAT &&
+		    memcmp(named, s->kcvs[i], sizeof(named)) != 0)
+			continue;
+		if ((r = ms_aead_open(MS_AEAD_AES256_GCM, s->keys[i], nonce,
+		    msbuf_ptr(aad), msbuf_len(aad), msbuf_ptr(b), ctlen,
+		    pt)) == 0) {
+			if (keyp != NULL)
+				*keyp = (int)i;
+			break;
+		}
+		if (fmt == SEAL_FORMAT)
+			break;
+	}
+	if (r != 0)
 		goto out;
 	*valp = pt;
 	*lenp = ptlen;
@@ -397,6 +455,14 @@ unseal_value(const struct ms_store *s, const char *path, const char *name,
 	msbuf_free(aad);
 	msbuf_free(b);
 	return r;
+}
+
+static int
+unseal_value(const struct ms_store *s, const char *path, const char *name,
+    const u_char *blob, size_t bloblen, u_char **valp, size_t *lenp)
+{
+	return unseal_value_ex(s, path, name, blob, bloblen, valp, lenp,
+	    NULL, NULL, NULL);
 }
 
 static int
@@ -536,6 +602,7 @@ node_put(struct ms_store *s, MDB_txn *txn, uint64_t id,
 	val_of(k, &kv);
 	val_of(v, &dv);
 	if ((rc = mdb_put(txn, s->nodes, &kv, &dv, flags)) != 0) {
+		NOTE_FULL(s, rc);
 		error("store: node put: %s", mdb_strerror(rc));
 		r = MS_ERR_INTERNAL;
 	}
@@ -559,6 +626,7 @@ meta_put_u64(struct ms_store *s, MDB_txn *txn, const char *name, uint64_t val)
 		kv.mv_data = (void *)name;
 		val_of(b, &dv);
 		if ((rc = mdb_put(txn, s->meta, &kv, &dv, 0)) != 0) {
+			NOTE_FULL(s, rc);
 			error("store: meta %s: %s", name, mdb_strerror(rc));
 			r = MS_ERR_INTERNAL;
 		}
@@ -618,6 +686,7 @@ create_missing(struct ms_store *s, MDB_txn *txn, const char *path,
 		val_of(v, &dv);
 		if ((rc = mdb_put(txn, s->dirents, &kv, &dv,
 		    MDB_NOOVERWRITE)) != 0) {
+			NOTE_FULL(s, rc);
 			error("store: dirent put: %s", mdb_strerror(rc));
 			r = MS_ERR_INTERNAL;
 			goto out;
@@ -676,26 +745,51 @@ txn_begin(struct ms_store *s, unsigned int flags, MDB_txn **txnp)
 {
 	int rc;
 
-	if ((rc = mdb_txn_begin(s->env, NULL, flags, txnp)) != 0) {
+	if ((flags & MDB_RDONLY) == 0 && s->rdonly) {
+		*txnp = NULL;
+		error("store: write to a store opened read-only");
+		return MS_STORE_ERROR;
+	}
+	s->map_full = 0;
+	rc = mdb_txn_begin(s->env, NULL, flags, txnp);
+	if (rc == MDB_MAP_RESIZED) {
+		/* Another process (metasafe-admin) grew the map: adopt it. */
+		if ((rc = mdb_env_set_mapsize(s->env, 0)) == 0)
+			rc = mdb_txn_begin(s->env, NULL, flags, txnp);
+	}
+	if (rc != 0) {
 		*txnp = NULL;
 		return lmdb_fail("begin transaction", rc);
 	}
 	return MS_STORE_OK;
 }
 
-/* Commit, or abort when st is not OK; the write is acknowledged only after. */
+/*
+ * Commit, or abort when st is not OK; the write is acknowledged only after.
+ * A transaction that ran out of map space is MS_STORE_FULL (and aborted,
+ * so the store is unchanged).
+ */
 static int
-txn_finish(MDB_txn *txn, int st)
+txn_finish(struct ms_store *s, MDB_txn *txn, int st)
 {
 	int rc;
 
 	if (st != MS_STORE_OK) {
 		mdb_txn_abort(txn);
-		return st;
+		if (s->map_full && st == MS_STORE_ERROR)
+			st = MS_STORE_FULL;
+		goto out;
 	}
-	if ((rc = mdb_txn_commit(txn)) != 0)
-		return lmdb_fail("commit", rc);
-	return MS_STORE_OK;
+	if ((rc = mdb_txn_commit(txn)) != 0) {
+		NOTE_FULL(s, rc);
+		st = s->map_full ? MS_STORE_FULL : lmdb_fail("commit", rc);
+	}
+ out:
+	if (st == MS_STORE_FULL)
+		error("store: full: the write needs more than StoreMaxSize "
+		    "allows; nothing was changed");
+	s->map_full = 0;
+	return st;
 }
 
 static int
@@ -748,6 +842,215 @@ check_data_file(struct ms_store *s, const char *dir)
 	return 0;
 }
 
+/* "kcv:" || 16 hex digits, the meta key of a recorded check value. */
+static void
+kcv_meta_key(const u_char kcv[MS_STORE_KCV_LEN], char out[KCV_KEY_LEN + 1])
+{
+	char fmt[MS_STORE_KCV_STRLEN + 1];
+
+	ms_store_kcv_format(kcv, fmt, sizeof(fmt));	/* "KCV:" || hex */
+	memcpy(out, KCV_PREFIX, 4);
+	memcpy(out + 4, fmt + 4, 2 * MS_STORE_KCV_LEN);
+	out[KCV_KEY_LEN] = '\0';
+}
+
+static int
+hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+/* Parse a meta key "kcv:HEX"; 0, or MS_ERR_INVALID_FORMAT. */
+static int
+kcv_meta_parse(const MDB_val *k, u_char kcv[MS_STORE_KCV_LEN])
+{
+	const char *p = k->mv_data;
+	size_t i;
+	int hi, lo;
+
+	if (k->mv_size != KCV_KEY_LEN || memcmp(p, KCV_PREFIX, 4) != 0)
+		return MS_ERR_INVALID_FORMAT;
+	for (i = 0; i < MS_STORE_KCV_LEN; i++) {
+		if ((hi = hexval(p[4 + 2 * i])) < 0 ||
+		    (lo = hexval(p[4 + 2 * i + 1])) < 0)
+			return MS_ERR_INVALID_FORMAT;
+		kcv[i] = (u_char)(hi << 4 | lo);
+	}
+	return 0;
+}
+
+/*
+ * Visit the recorded KCVs in key order: cb(ctx, kcv) for each; a damaged
+ * "kcv:" key is an error.
+ */
+static int
+kcv_each(struct ms_store *s, MDB_txn *txn,
+    int (*cb)(void *, const u_char *), void *ctx)
+{
+	MDB_cursor *c = NULL;
+	MDB_val kv, dv;
+	u_char kcv[MS_STORE_KCV_LEN];
+	int r = 0, rc, op = MDB_SET_RANGE;
+
+	if ((rc = mdb_cursor_open(txn, s->meta, &c)) != 0) {
+		error("store: kcv cursor: %s", mdb_strerror(rc));
+		return MS_ERR_INTERNAL;
+	}
+	kv.mv_size = strlen(KCV_PREFIX);
+	kv.mv_data = (void *)KCV_PREFIX;
+	for (;; op = MDB_NEXT) {
+		if ((rc = mdb_cursor_get(c, &kv, &dv, op)) == MDB_NOTFOUND)
+			break;
+		if (rc != 0) {
+			error("store: kcv cursor: %s", mdb_strerror(rc));
+			r = MS_ERR_INTERNAL;
+			break;
+		}
+		if (kv.mv_size < 4 || memcmp(kv.mv_data, KCV_PREFIX, 4) != 0)
+			break;
+		if ((r = kcv_meta_parse(&kv, kcv)) != 0) {
+			error("store: damaged key check value in meta");
+			break;
+		}
+		if ((r = cb(ctx, kcv)) != 0)
+			break;
+	}
+	mdb_cursor_close(c);
+	return r;
+}
+
+struct kcv_scan {
+	const struct ms_store *s;
+	size_t	 n;		/* recorded */
+	unsigned int known;	/* bit i: keys[i] is recorded */
+	u_char	(*out)[MS_STORE_KCV_LEN];
+	size_t	 max;
+};
+
+static int
+kcv_scan_cb(void *ctx, const u_char *kcv)
+{
+	struct kcv_scan *ks = ctx;
+	size_t i;
+
+	if (ks->out != NULL && ks->n < ks->max)
+		memcpy(ks->out[ks->n], kcv, MS_STORE_KCV_LEN);
+	ks->n++;
+	for (i = 0; ks->s != NULL && i < ks->s->nkeys; i++) {
+		if (memcmp(kcv, ks->s->kcvs[i], MS_STORE_KCV_LEN) == 0)
+			ks->known |= 1U << i;
+	}
+	return 0;
+}
+
+static int
+kcv_record(struct ms_store *s, MDB_txn *txn, const u_char kcv[MS_STORE_KCV_LEN])
+{
+	char key[KCV_KEY_LEN + 1];
+
+	kcv_meta_key(kcv, key);
+	return meta_put_u64(s, txn, key, (uint64_t)time(NULL));
+}
+
+static int walk_txn(struct ms_store *, MDB_txn *, int, ms_store_walk_fn *,
+    void *, int);
+
+struct first_secure {
+	int	found;
+	int	key_index;
+};
+
+static int
+first_secure_cb(void *ctx, const struct ms_store_walk_item *it)
+{
+	struct first_secure *fs = ctx;
+
+	if (it->kind != MS_STORE_WALK_RECORD ||
+	    (it->flags & MS_REC_SECURE) == 0)
+		return 0;
+	fs->found = 1;
+	fs->key_index = it->key_index;
+	return 1;	/* stop */
+}
+
+/*
+ * A store from before check values: adopt the configured key that opens
+ * its first SECURE value (and keys[0], which seals from now on); with no
+ * SECURE value, keys[0].  No key opening it is a mismatch.
+ */
+static int
+adopt_keys(struct ms_store *s, MDB_txn *txn)
+{
+	struct first_secure fs;
+	char got[MS_STORE_KCV_STRLEN + 1];
+	int r;
+
+	memset(&fs, 0, sizeof(fs));
+	fs.key_index = -1;
+	(void)walk_txn(s, txn, 1, first_secure_cb, &fs, 0);
+	if (fs.found && fs.key_index < 0) {
+		error("store: none of the %zu configured store key(s) opens "
+		    "the store's SECURE values", s->nkeys);
+		return MS_ERR_STORE_KEY_MISMATCH;
+	}
+	if (fs.found && fs.key_index > 0) {
+		ms_store_kcv_format(s->kcvs[fs.key_index], got, sizeof(got));
+		logit("store: recorded store key check value %s (store made "
+		    "before check values were kept)", got);
+		if ((r = kcv_record(s, txn, s->kcvs[fs.key_index])) != 0)
+			return r;
+	}
+	ms_store_kcv_format(s->kcvs[0], got, sizeof(got));
+	logit("store: recorded store key check value %s (store made before "
+	    "check values were kept%s)", got, fs.found ? "" :
+	    "; no SECURE value to check it against");
+	return kcv_record(s, txn, s->kcvs[0]);
+}
+
+/*
+ * The store-key rule (ARCHITECTURE.md "Store keys"): at least one
+ * configured key must be recorded.  A read-write open records keys[0]
+ * when missing: on a new store, after a rotation, or on a store from an
+ * earlier version that recorded none (then it is adopted unchecked, and
+ * logged).
+ */
+static int
+check_keys(struct ms_store *s, MDB_txn *txn, int created)
+{
+	struct kcv_scan ks;
+	char want[MS_STORE_KCV_STRLEN + 1];
+	int r;
+
+	if (s->nokeycheck)
+		return 0;
+	memset(&ks, 0, sizeof(ks));
+	ks.s = s;
+	if ((r = kcv_each(s, txn, kcv_scan_cb, &ks)) != 0)
+		return r;
+	ms_store_kcv_format(s->kcvs[0], want, sizeof(want));
+	if (ks.n == 0) {
+		if (s->rdonly)
+			return 0;
+		if (!created)
+			return adopt_keys(s, txn);
+		return kcv_record(s, txn, s->kcvs[0]);
+	}
+	if (ks.known == 0) {
+		error("store: none of the %zu configured store key(s) matches "
+		    "the store", s->nkeys);
+		return MS_ERR_STORE_KEY_MISMATCH;
+	}
+	if ((ks.known & 1) == 0 && !s->rdonly) {
+		logit("store: new sealing key %s recorded", want);
+		return kcv_record(s, txn, s->kcvs[0]);
+	}
+	return 0;
+}
+
 /* Open the named databases; initialise a new store (format, root node). */
 static int
 init_dbs(struct ms_store *s)
@@ -757,13 +1060,15 @@ init_dbs(struct ms_store *s)
 	struct ms_acl *empty = NULL;
 	struct msbuf *b = NULL;
 	uint32_t fmt;
-	int r = MS_ERR_INTERNAL, rc;
+	unsigned int create = s->rdonly ? 0 : MDB_CREATE;
+	int r = MS_ERR_INTERNAL, rc, created = 0;
 
-	if ((rc = mdb_txn_begin(s->env, NULL, 0, &txn)) != 0 ||
-	    (rc = mdb_dbi_open(txn, "meta", MDB_CREATE, &s->meta)) != 0 ||
-	    (rc = mdb_dbi_open(txn, "nodes", MDB_CREATE, &s->nodes)) != 0 ||
-	    (rc = mdb_dbi_open(txn, "dirents", MDB_CREATE, &s->dirents)) != 0 ||
-	    (rc = mdb_dbi_open(txn, "records", MDB_CREATE, &s->records)) != 0) {
+	if ((rc = mdb_txn_begin(s->env, NULL, s->rdonly ? MDB_RDONLY : 0,
+	    &txn)) != 0 ||
+	    (rc = mdb_dbi_open(txn, "meta", create, &s->meta)) != 0 ||
+	    (rc = mdb_dbi_open(txn, "nodes", create, &s->nodes)) != 0 ||
+	    (rc = mdb_dbi_open(txn, "dirents", create, &s->dirents)) != 0 ||
+	    (rc = mdb_dbi_open(txn, "records", create, &s->records)) != 0) {
 		error("store: open databases: %s", mdb_strerror(rc));
 		goto out;
 	}
@@ -780,13 +1085,13 @@ init_dbs(struct ms_store *s)
 			r = MS_ERR_INVALID_FORMAT;
 			goto out;
 		}
-		/* Commit, not abort: aborting would close the new handles. */
-		goto commit;
-	} else if (rc != MDB_NOTFOUND) {
+		goto keys;
+	} else if (rc != MDB_NOTFOUND || s->rdonly) {
 		error("store: read format: %s", mdb_strerror(rc));
 		goto out;
 	}
 	/* A new store. */
+	created = 1;
 	if ((b = msbuf_new(4)) == NULL ||
 	    (empty = calloc(1, sizeof(*empty))) == NULL) {
 		r = MS_ERR_ALLOC;
@@ -803,7 +1108,10 @@ init_dbs(struct ms_store *s)
 	if ((r = meta_put_u64(s, txn, "next_id", ROOT_ID + 1)) != 0 ||
 	    (r = node_put(s, txn, ROOT_ID, empty, 0)) != 0)
 		goto out;
- commit:
+ keys:
+	if ((r = check_keys(s, txn, created)) != 0)
+		goto out;
+	/* Commit, not abort: aborting would close the new handles. */
 	rc = mdb_txn_commit(txn);
 	txn = NULL;
 	if (rc != 0) {
@@ -824,28 +1132,54 @@ int
 ms_store_open(const char *dir, const u_char key[MS_STORE_KEY_LEN],
     size_t mapsize, struct ms_store **sp)
 {
+	if (key == NULL) {
+		if (sp != NULL)
+			*sp = NULL;
+		return MS_ERR_INVALID_ARGUMENT;
+	}
+	return ms_store_open_keys(dir, (const u_char (*)[MS_STORE_KEY_LEN])key,
+	    1, mapsize, 0, sp);
+}
+
+int
+ms_store_open_keys(const char *dir, const u_char keys[][MS_STORE_KEY_LEN],
+    size_t nkeys, size_t mapsize, int flags, struct ms_store **sp)
+{
 	struct ms_store *s = NULL;
+	size_t i;
 	int r, rc, dead;
 
 	if (sp != NULL)
 		*sp = NULL;
-	if (dir == NULL || key == NULL || sp == NULL)
+	if (dir == NULL || keys == NULL || sp == NULL || nkeys == 0 ||
+	    nkeys > MS_STORE_KEYS_MAX ||
+	    (flags & ~(MS_STORE_RDONLY | MS_STORE_NOKEYCHECK)) != 0 ||
+	    ((flags & MS_STORE_NOKEYCHECK) && !(flags & MS_STORE_RDONLY)))
 		return MS_ERR_INVALID_ARGUMENT;
-	if (mapsize == 0)
+	if (mapsize == 0 && (flags & MS_STORE_RDONLY) == 0)
 		mapsize = MS_STORE_MAPSIZE_DEFAULT;
-	if ((r = mkdir_private(dir)) != 0)
+	if ((flags & MS_STORE_RDONLY) == 0 && (r = mkdir_private(dir)) != 0)
 		return r;
 	if ((s = calloc(1, sizeof(*s))) == NULL)
 		return MS_ERR_ALLOC;
-	memcpy(s->key, key, sizeof(s->key));
+	s->rdonly = (flags & MS_STORE_RDONLY) != 0;
+	s->nokeycheck = (flags & MS_STORE_NOKEYCHECK) != 0;
+	s->nkeys = nkeys;
+	for (i = 0; i < nkeys; i++) {
+		memcpy(s->keys[i], keys[i], MS_STORE_KEY_LEN);
+		if ((r = ms_store_key_kcv(s->keys[i], s->kcvs[i])) != 0)
+			goto fail;
+	}
 	if ((rc = mdb_env_create(&s->env)) != 0) {
 		s->env = NULL;
 		goto lmdb_err;
 	}
 	/* Default flags: synchronous commits (no MDB_NOSYNC/NOMETASYNC). */
 	if ((rc = mdb_env_set_maxdbs(s->env, 4)) != 0 ||
-	    (rc = mdb_env_set_mapsize(s->env, mapsize)) != 0 ||
-	    (rc = mdb_env_open(s->env, dir, 0, 0600)) != 0)
+	    (mapsize != 0 &&
+	    (rc = mdb_env_set_mapsize(s->env, mapsize)) != 0) ||
+	    (rc = mdb_env_open(s->env, dir, s->rdonly ? MDB_RDONLY : 0,
+	    0600)) != 0)
 		goto lmdb_err;
 	if (mdb_env_get_maxkeysize(s->env) < KEY_MAX) {
 		error("store: LMDB key size limit too small");
@@ -859,7 +1193,7 @@ ms_store_open(const char *dir, const u_char key[MS_STORE_KEY_LEN],
 		verbose("store: cleared %d stale reader slot(s)", dead);
 	if ((r = check_data_file(s, dir)) != 0 || (r = init_dbs(s)) != 0)
 		goto fail;
-	debug_f("store %s open", dir);
+	debug_f("store %s open%s", dir, s->rdonly ? " read-only" : "");
 	*sp = s;
 	return 0;
  lmdb_err:
@@ -983,7 +1317,10 @@ ms_store_get(struct ms_store *s, const char *path, const char *name,
 	if ((r = record_decode(s, path, name, &dv, out)) != 0) {
 		error("store: cannot read record \"%s\" of %s: %s", name, path,
 		    r == MS_ERR_MAC_INVALID ?
-		    "wrong store key or damaged value" : ms_err(r));
+		    "wrong store key or damaged value" :
+		    r == MS_ERR_STORE_KEY_MISMATCH ?
+		    "sealed under a StoreKey that is not configured" :
+		    ms_err(r));
 		st = MS_STORE_ERROR;
 	}
  out:
@@ -1046,12 +1383,14 @@ ms_store_set(struct ms_store *s, const char *path, const char *name,
 		goto out;
 	}
 	val_of(v, &dv);
-	if ((rc = mdb_put(txn, s->records, &kv, &dv, 0)) != 0)
+	if ((rc = mdb_put(txn, s->records, &kv, &dv, 0)) != 0) {
+		NOTE_FULL(s, rc);
 		st = lmdb_fail("put record", rc);
+	}
  out:
 	msbuf_free(k);
 	msbuf_free(v);
-	if ((st = txn_finish(txn, st)) == MS_STORE_OK && versionp != NULL)
+	if ((st = txn_finish(s, txn, st)) == MS_STORE_OK && versionp != NULL)
 		*versionp = version;
 	return st;
 }
@@ -1084,11 +1423,13 @@ ms_store_delete_record(struct ms_store *s, const char *path, const char *name)
 	val_of(k, &kv);
 	if ((rc = mdb_del(txn, s->records, &kv, NULL)) == MDB_NOTFOUND)
 		st = MS_STORE_NOT_FOUND_RECORD;
-	else if (rc != 0)
+	else if (rc != 0) {
+		NOTE_FULL(s, rc);
 		st = lmdb_fail("delete record", rc);
+	}
  out:
 	msbuf_free(k);
-	return txn_finish(txn, st);
+	return txn_finish(s, txn, st);
 }
 
 int
@@ -1133,6 +1474,7 @@ ms_store_delete_node(struct ms_store *s, const char *path)
 	}
 	val_of(k, &kv);
 	if ((rc = mdb_del(txn, s->dirents, &kv, NULL)) != 0) {
+		NOTE_FULL(s, rc);
 		st = lmdb_fail("delete dirent", rc);
 		goto out;
 	}
@@ -1143,11 +1485,13 @@ ms_store_delete_node(struct ms_store *s, const char *path)
 		goto out;
 	}
 	val_of(k, &kv);
-	if ((rc = mdb_del(txn, s->nodes, &kv, NULL)) != 0)
+	if ((rc = mdb_del(txn, s->nodes, &kv, NULL)) != 0) {
+		NOTE_FULL(s, rc);
 		st = lmdb_fail("delete node", rc);
+	}
  out:
 	msbuf_free(k);
-	return txn_finish(txn, st);
+	return txn_finish(s, txn, st);
 }
 
 /* Call cb for each key of dbi under id (at most MS_LIST_MAX). */
@@ -1377,7 +1721,7 @@ ms_store_set_acl(struct ms_store *s, const char *path,
 		st = buf_fail("write acl", r);
  out:
 	free(acl);
-	return txn_finish(txn, st);
+	return txn_finish(s, txn, st);
 }
 
 int
@@ -1418,4 +1762,488 @@ ms_store_acl_walk(void *wctx, const char *path, ms_acl_visit_fn *visit,
 		mdb_txn_abort(txn);
 	free(acl);
 	return r;
+}
+
+/*
+ * --- Administration (metasafe-admin): key check values, usage, copy,
+ * walk and re-seal.  Kept together so the later split of this file can
+ * move them as one piece.
+ */
+
+int
+ms_store_recorded_kcvs(struct ms_store *s, u_char kcvs[][MS_STORE_KCV_LEN],
+    size_t max, size_t *np)
+{
+	struct kcv_scan ks;
+	MDB_txn *txn;
+	int st;
+
+	if (np != NULL)
+		*np = 0;
+	if (s == NULL || np == NULL || (max > 0 && kcvs == NULL))
+		return MS_STORE_INVALID;
+	if ((st = txn_begin(s, MDB_RDONLY, &txn)) != MS_STORE_OK)
+		return st;
+	memset(&ks, 0, sizeof(ks));
+	ks.out = kcvs;
+	ks.max = max;
+	if (kcv_each(s, txn, kcv_scan_cb, &ks) != 0)
+		st = MS_STORE_ERROR;
+	mdb_txn_abort(txn);
+	*np = ks.n;
+	return st;
+}
+
+int
+ms_store_usage(struct ms_store *s, struct ms_store_usage *u)
+{
+	MDB_envinfo info;
+	MDB_stat est, nst, rst;
+	MDB_txn *txn;
+	int rc, st;
+
+	if (u != NULL)
+		memset(u, 0, sizeof(*u));
+	if (s == NULL || u == NULL)
+		return MS_STORE_INVALID;
+	if ((st = txn_begin(s, MDB_RDONLY, &txn)) != MS_STORE_OK)
+		return st;
+	if ((rc = mdb_env_info(s->env, &info)) != 0 ||
+	    (rc = mdb_env_stat(s->env, &est)) != 0 ||
+	    (rc = mdb_stat(txn, s->nodes, &nst)) != 0 ||
+	    (rc = mdb_stat(txn, s->records, &rst)) != 0)
+		st = lmdb_fail("usage", rc);
+	else {
+		u->used_bytes = ((uint64_t)info.me_last_pgno + 1) * est.ms_psize;
+		u->max_bytes = info.me_mapsize;
+		u->nodes = nst.ms_entries;
+		u->records = rst.ms_entries;
+	}
+	mdb_txn_abort(txn);
+	return st;
+}
+
+int
+ms_store_copy(struct ms_store *s, const char *outdir)
+{
+	char path[4096];
+	mode_t old;
+	int rc, st = MS_STORE_OK;
+
+	if (s == NULL || outdir == NULL ||
+	    snprintf(path, sizeof(path), "%s/data.mdb", outdir) >=
+	    (int)sizeof(path))
+		return MS_STORE_INVALID;
+	/* LMDB creates the copy 0666 & ~umask: never let it be readable. */
+	old = umask(077);
+	if ((rc = mdb_env_copy2(s->env, outdir, MDB_CP_COMPACT)) != 0)
+		st = lmdb_fail("copy", rc);
+	umask(old);
+	if (st == MS_STORE_OK && chmod(path, 0600) == -1) {
+		error("store: chmod %s: %s", path, strerror(errno));
+		st = MS_STORE_ERROR;
+	}
+	return st;
+}
+
+/* Walk state: one transaction, one path buffer grown and cut per level. */
+struct walk {
+	struct ms_store	*s;
+	MDB_txn		*txn;
+	int		 unseal;
+	ms_store_walk_fn *cb;
+	void		*ctx;
+	char		 path[MS_PATH_MAX + 1];
+	size_t		 pathlen;
+	uint64_t	 nodes_seen;
+	uint64_t	 records_seen;
+	int		 stop;
+};
+
+static int
+walk_emit(struct walk *wk, const struct ms_store_walk_item *it)
+{
+	if (wk->cb(wk->ctx, it) != 0) {
+		wk->stop = 1;
+		return -1;
+	}
+	return 0;
+}
+
+static int
+walk_damage(struct walk *wk, const char *name, const char *what)
+{
+	struct ms_store_walk_item it;
+
+	memset(&it, 0, sizeof(it));
+	it.kind = MS_STORE_WALK_DAMAGE;
+	it.path = wk->path;
+	it.name = name;
+	it.key_index = -1;
+	it.damage = what;
+	return walk_emit(wk, &it);
+}
+
+/* Records of node id (at wk->path). */
+static int
+walk_records(struct walk *wk, uint64_t id)
+{
+	struct ms_store_walk_item it;
+	struct msbuf *k = NULL, *b = NULL;
+	MDB_cursor *c = NULL;
+	MDB_val kv, dv;
+	const u_char *blob;
+	u_char *pt = NULL, kcv[MS_STORE_KCV_LEN];
+	char name[MS_PATH_SEGMENT_MAX + 1];
+	uint64_t got, version, mtime;
+	size_t len, bloblen, ptlen = 0;
+	int r, rc, op = MDB_SET_RANGE, fmt, ki;
+
+	if ((r = make_key(id, NULL, 0, &k)) != 0)
+		return buf_fail("key", r);
+	val_of(k, &kv);
+	if ((rc = mdb_cursor_open(wk->txn, wk->s->records, &c)) != 0) {
+		msbuf_free(k);
+		return lmdb_fail("cursor", rc);
+	}
+	for (r = 0; !wk->stop; op = MDB_NEXT) {
+		if ((rc = mdb_cursor_get(c, &kv, &dv, op)) == MDB_NOTFOUND)
+			break;
+		if (rc != 0) {
+			r = lmdb_fail("cursor", rc);
+			break;
+		}
+		if (decode_key(&kv, &got, name, &len) != 0 || got != id)
+			break;
+		wk->records_seen++;
+		if (ms_record_name_valid(name, len) != 0) {
+			walk_damage(wk, NULL, "record with an invalid name");
+			continue;
+		}
+		memset(&it, 0, sizeof(it));
+		it.kind = MS_STORE_WALK_RECORD;
+		it.path = wk->path;
+		it.name = name;
+		it.key_index = -1;
+		msbuf_free(b);
+		if ((b = msbuf_from(dv.mv_data, dv.mv_size)) == NULL) {
+			r = buf_fail("walk", MS_ERR_ALLOC);
+			break;
+		}
+		if (record_decode_hdr(b, &it.flags, &version, &mtime) != 0) {
+			walk_damage(wk, name, "undecodable record");
+			continue;
+		}
+		if ((it.flags & MS_REC_SECURE) == 0) {
+			if (msbuf_get_string_direct(b, &blob, &bloblen,
+			    MS_VALUE_MAX) != 0 || msbuf_len(b) != 0)
+				walk_damage(wk, name, "undecodable record");
+			else
+				walk_emit(wk, &it);
+			continue;
+		}
+		if (msbuf_get_string_direct(b, &blob, &bloblen,
+		    SEALED_MAX) != 0 || msbuf_len(b) != 0 || bloblen < 1) {
+			walk_damage(wk, name, "undecodable sealed value");
+			continue;
+		}
+		it.seal_format = blob[0];
+		if (blob[0] == SEAL_FORMAT &&
+		    bloblen >= 1 + MS_STORE_KCV_LEN) {
+			memcpy(kcv, blob + 1, sizeof(kcv));
+			it.kcv = kcv;
+		}
+		if (wk->unseal) {
+			r = unseal_value_ex(wk->s, wk->path, name, blob,
+			    bloblen, &pt, &ptlen, &fmt, NULL, &ki);
+			freezero(pt, ptlen + 1);
+			pt = NULL;
+			it.key_index = ki;
+			if (r == MS_ERR_STORE_KEY_MISMATCH)
+				it.damage = "sealed under a key that is not "
+				    "configured";
+			else if (r == MS_ERR_INVALID_FORMAT)
+				it.damage = "undecodable sealed value";
+			else if (r != 0)
+				it.damage = "does not unseal (damaged value "
+				    "or wrong key)";
+			r = 0;
+		}
+		walk_emit(wk, &it);
+	}
+	explicit_bzero(name, sizeof(name));
+	mdb_cursor_close(c);
+	msbuf_free(k);
+	msbuf_free(b);
+	return r;
+}
+
+/* Node id at wk->path: itself, its records, then its children. */
+static int
+walk_node(struct walk *wk, uint64_t id, size_t depth)
+{
+	struct ms_store_walk_item it;
+	struct ms_acl *acl = NULL;
+	struct msbuf *k = NULL, *kk = NULL;
+	MDB_cursor *c = NULL;
+	MDB_val kv, dv, nv;
+	char seg[MS_PATH_SEGMENT_MAX + 1];
+	uint64_t got, child;
+	size_t len, saved;
+	int r = 0, rc, op = MDB_SET_RANGE;
+
+	if (depth > DEPTH_MAX)
+		return walk_damage(wk, NULL, "nodes nested too deep"), 0;
+	if ((acl = calloc(1, sizeof(*acl))) == NULL)
+		return buf_fail("walk", MS_ERR_ALLOC);
+	wk->nodes_seen++;
+	if ((r = make_key(id, NULL, 0, &k)) != 0) {
+		r = buf_fail("key", r);
+		goto out;
+	}
+	val_of(k, &kv);
+	if ((rc = mdb_get(wk->txn, wk->s->nodes, &kv, &nv)) == MDB_NOTFOUND) {
+		walk_damage(wk, NULL, "directory entry to a missing node");
+		goto out;
+	} else if (rc != 0) {
+		r = lmdb_fail("get node", rc);
+		goto out;
+	}
+	if (node_decode(&nv, acl) != 0) {
+		walk_damage(wk, NULL, "undecodable node");
+		memset(acl, 0, sizeof(*acl));
+	} else {
+		memset(&it, 0, sizeof(it));
+		it.kind = MS_STORE_WALK_NODE;
+		it.path = wk->path;
+		it.acl = acl;
+		it.key_index = -1;
+		if (walk_emit(wk, &it) != 0)
+			goto out;
+	}
+	if ((r = walk_records(wk, id)) != 0 || wk->stop)
+		goto out;
+	if ((rc = mdb_cursor_open(wk->txn, wk->s->dirents, &c)) != 0) {
+		r = lmdb_fail("cursor", rc);
+		goto out;
+	}
+	val_of(k, &kv);
+	for (; !wk->stop; op = MDB_NEXT) {
+		if ((rc = mdb_cursor_get(c, &kv, &dv, op)) == MDB_NOTFOUND)
+			break;
+		if (rc != 0) {
+			r = lmdb_fail("cursor", rc);
+			break;
+		}
+		if (decode_key(&kv, &got, seg, &len) != 0 || got != id)
+			break;
+		saved = wk->pathlen;
+		if (ms_record_name_valid(seg, len) != 0 ||
+		    decode_u64(&dv, &child) != 0 || child <= ROOT_ID) {
+			walk_damage(wk, NULL, "undecodable directory entry");
+			continue;
+		}
+		/* path + "/" + seg; MS_PATH_MAX bounds any valid path. */
+		if (saved + (saved > 1) + len > MS_PATH_MAX) {
+			walk_damage(wk, NULL, "path too long below");
+			continue;
+		}
+		if (saved > 1)
+			wk->path[wk->pathlen++] = '/';
+		memcpy(wk->path + wk->pathlen, seg, len);
+		wk->pathlen += len;
+		wk->path[wk->pathlen] = '\0';
+		r = walk_node(wk, child, depth + 1);
+		wk->pathlen = saved;
+		wk->path[saved] = '\0';
+		if (r != 0)
+			break;
+	}
+ out:
+	if (c != NULL)
+		mdb_cursor_close(c);
+	msbuf_free(k);
+	msbuf_free(kk);
+	free(acl);
+	return r;
+}
+
+static int
+walk_txn(struct ms_store *s, MDB_txn *txn, int unseal, ms_store_walk_fn *cb,
+    void *ctx, int check_counts)
+{
+	struct walk *wk;
+	MDB_stat nst, rst;
+	int r, rc;
+
+	if ((wk = calloc(1, sizeof(*wk))) == NULL)
+		return buf_fail("walk", MS_ERR_ALLOC);
+	wk->s = s;
+	wk->txn = txn;
+	wk->unseal = unseal;
+	wk->cb = cb;
+	wk->ctx = ctx;
+	strlcpy(wk->path, "/", sizeof(wk->path));
+	wk->pathlen = 1;
+	r = walk_node(wk, ROOT_ID, 0);
+	if (r == 0 && !wk->stop && check_counts) {
+		if ((rc = mdb_stat(txn, s->nodes, &nst)) != 0 ||
+		    (rc = mdb_stat(txn, s->records, &rst)) != 0)
+			r = lmdb_fail("stat", rc);
+		else {
+			strlcpy(wk->path, "/", sizeof(wk->path));
+			if (nst.ms_entries != wk->nodes_seen)
+				walk_damage(wk, NULL, "nodes not reachable "
+				    "from the root");
+			if (rst.ms_entries != wk->records_seen)
+				walk_damage(wk, NULL, "records not reachable "
+				    "from the root");
+		}
+	}
+	if (r == 0 && wk->stop)
+		r = MS_STORE_ERROR;
+	explicit_bzero(wk, sizeof(*wk));
+	free(wk);
+	return r == 0 ? MS_STORE_OK : MS_STORE_ERROR;
+}
+
+int
+ms_store_walk(struct ms_store *s, int unseal, ms_store_walk_fn *cb, void *ctx)
+{
+	MDB_txn *txn;
+	int st;
+
+	if (s == NULL || cb == NULL)
+		return MS_STORE_INVALID;
+	if ((st = txn_begin(s, MDB_RDONLY, &txn)) != MS_STORE_OK)
+		return st;
+	st = walk_txn(s, txn, unseal, cb, ctx, 1);
+	mdb_txn_abort(txn);
+	return st;
+}
+
+/* Values to re-seal, collected by the walk of one batch. */
+struct reseal {
+	struct ms_store	*s;
+	size_t		 max;
+	size_t		 n;
+	char		**paths;
+	char		**names;
+	int		 full;
+};
+
+static int
+reseal_cb(void *ctx, const struct ms_store_walk_item *it)
+{
+	struct reseal *rs = ctx;
+
+	if (it->kind != MS_STORE_WALK_RECORD ||
+	    (it->flags & MS_REC_SECURE) == 0)
+		return 0;
+	if (it->seal_format == SEAL_FORMAT && it->kcv != NULL &&
+	    memcmp(it->kcv, rs->s->kcvs[0], MS_STORE_KCV_LEN) == 0)
+		return 0;
+	if (rs->n == rs->max) {
+		rs->full = 1;
+		return 1;	/* stop: the batch is full */
+	}
+	if ((rs->paths[rs->n] = strdup(it->path)) == NULL ||
+	    (rs->names[rs->n] = strdup(it->name)) == NULL) {
+		free(rs->paths[rs->n]);
+		rs->paths[rs->n] = NULL;
+		return -1;
+	}
+	rs->n++;
+	return 0;
+}
+
+/* Re-seal one record under keys[0], in txn. */
+static int
+reseal_one(struct ms_store *s, MDB_txn *txn, const char *path,
+    const char *name)
+{
+	struct resolved res;
+	struct ms_record rec;
+	struct msbuf *k = NULL, *v = NULL;
+	MDB_val kv, dv;
+	int r, rc, st = MS_STORE_OK;
+
+	memset(&rec, 0, sizeof(rec));
+	if ((r = resolve(s, txn, path, &res)) != 0 ||
+	    !resolved_exists(&res) ||
+	    (r = make_key(res.id[res.depth - 1], name, strlen(name), &k)) != 0) {
+		st = MS_STORE_ERROR;
+		goto out;
+	}
+	val_of(k, &kv);
+	if ((rc = mdb_get(txn, s->records, &kv, &dv)) != 0) {
+		st = lmdb_fail("get record", rc);
+		goto out;
+	}
+	if ((r = record_decode(s, path, name, &dv, &rec)) != 0) {
+		error("store: cannot re-seal record \"%s\" of %s: %s", name,
+		    path, r == MS_ERR_MAC_INVALID ?
+		    "wrong store key or damaged value" : ms_err(r));
+		st = MS_STORE_ERROR;
+		goto out;
+	}
+	if ((r = record_encode(s, path, name, rec.flags, rec.version,
+	    rec.mtime, rec.value, rec.value_len, &v)) != 0) {
+		st = buf_fail("encode record", r);
+		goto out;
+	}
+	val_of(v, &dv);
+	if ((rc = mdb_put(txn, s->records, &kv, &dv, 0)) != 0) {
+		NOTE_FULL(s, rc);
+		st = lmdb_fail("put record", rc);
+	}
+ out:
+	ms_record_clear(&rec);
+	msbuf_free(k);
+	msbuf_free(v);
+	return st;
+}
+
+int
+ms_store_reseal(struct ms_store *s, size_t batch, size_t *donep, int *morep)
+{
+	struct reseal rs;
+	MDB_txn *txn;
+	size_t i;
+	int st;
+
+	if (donep != NULL)
+		*donep = 0;
+	if (morep != NULL)
+		*morep = 0;
+	if (s == NULL || batch == 0 || batch > 100000 || donep == NULL ||
+	    morep == NULL)
+		return MS_STORE_INVALID;
+	memset(&rs, 0, sizeof(rs));
+	rs.s = s;
+	rs.max = batch;
+	if ((rs.paths = calloc(batch, sizeof(*rs.paths))) == NULL ||
+	    (rs.names = calloc(batch, sizeof(*rs.names))) == NULL) {
+		free(rs.paths);
+		return buf_fail("reseal", MS_ERR_ALLOC);
+	}
+	if ((st = txn_begin(s, 0, &txn)) != MS_STORE_OK)
+		goto out;
+	st = walk_txn(s, txn, 0, reseal_cb, &rs, 0);
+	if (st != MS_STORE_OK && rs.full)
+		st = MS_STORE_OK;	/* stopped on purpose */
+	for (i = 0; st == MS_STORE_OK && i < rs.n; i++)
+		st = reseal_one(s, txn, rs.paths[i], rs.names[i]);
+	if ((st = txn_finish(s, txn, st)) == MS_STORE_OK) {
+		*donep = rs.n;
+		*morep = rs.full;
+	}
+ out:
+	for (i = 0; i < rs.n; i++) {
+		free(rs.paths[i]);
+		free(rs.names[i]);
+	}
+	free(rs.paths);
+	free(rs.names);
+	return st;
 }

@@ -31,7 +31,17 @@
 #ifndef MS_STORE_KEY_LEN		/* also in keyfile.h */
 #define MS_STORE_KEY_LEN	32
 #endif
-#define MS_STORE_MAPSIZE_DEFAULT (1024UL * 1024 * 1024)	/* 1 GiB */
+#ifndef MS_STORE_KCV_LEN		/* also in keyfile.h */
+#define MS_STORE_KCV_LEN	8
+#endif
+#define MS_STORE_KEYS_MAX	4	/* StoreKey lines */
+#define MS_STORE_MAPSIZE_DEFAULT (1024ULL * 1024 * 1024)	/* 1 GiB */
+#define MS_STORE_MAPSIZE_MIN	(4ULL * 1024 * 1024)		/* 4 MiB */
+#define MS_STORE_MAPSIZE_MAX	(1024ULL * 1024 * 1024 * 1024)	/* 1 TiB */
+
+/* ms_store_open_keys() flags. */
+#define MS_STORE_RDONLY		0x01	/* MDB_RDONLY; never creates or records */
+#define MS_STORE_NOKEYCHECK	0x02	/* with RDONLY: skip the KCV rule */
 
 enum ms_store_status {
 	MS_STORE_OK = 0,
@@ -40,6 +50,7 @@ enum ms_store_status {
 	MS_STORE_BUSY,			/* node to delete has children/records */
 	MS_STORE_INVALID,		/* bad path/name/flags/size, SECURE removal, root delete */
 	MS_STORE_ERROR,			/* I/O, LMDB, corruption, unseal failure */
+	MS_STORE_FULL,			/* StoreMaxSize reached; nothing changed */
 };
 
 struct ms_store;
@@ -59,6 +70,77 @@ struct ms_record {
  */
 int	ms_store_open(const char *dir, const u_char key[MS_STORE_KEY_LEN],
 	    size_t mapsize, struct ms_store **sp);
+/*
+ * The same with several store keys (StoreKey lines): keys[0] seals, every
+ * key unseals.  The store records in its "meta" database the check value
+ * (KCV) of each key that seals; the open fails with
+ * MS_ERR_STORE_KEY_MISMATCH unless at least one of the keys is recorded
+ * there.  A read-write open records keys[0] when it is not yet (the first
+ * open of a new store, a rotation, or a store made before KCVs existed).
+ * MS_STORE_RDONLY opens an existing store read-only beside a running
+ * daemon (no creation, nothing recorded); mapsize 0 then means the file's.
+ */
+int	ms_store_open_keys(const char *dir,
+	    const u_char keys[][MS_STORE_KEY_LEN], size_t nkeys, size_t mapsize,
+	    int flags, struct ms_store **sp);
+/*
+ * The KCVs recorded in the store, in byte order, at most max of them;
+ * *np receives how many there are in all.
+ */
+int	ms_store_recorded_kcvs(struct ms_store *s,
+	    u_char kcvs[][MS_STORE_KCV_LEN], size_t max, size_t *np);
+
+struct ms_store_usage {
+	uint64_t	used_bytes;	/* pages in use in the data file */
+	uint64_t	max_bytes;	/* map size (StoreMaxSize) */
+	uint64_t	nodes;		/* root included */
+	uint64_t	records;
+};
+/* MS_STORE_OK or MS_STORE_ERROR. */
+int	ms_store_usage(struct ms_store *s, struct ms_store_usage *u);
+
+/*
+ * A consistent, compacted copy of the data file into the existing empty
+ * directory outdir (data.mdb, mode 0600).  MS_STORE_OK or MS_STORE_ERROR.
+ */
+int	ms_store_copy(struct ms_store *s, const char *outdir);
+
+/*
+ * Administration walk (metasafe-admin verify): every node reachable from
+ * the root, depth first in byte order, then its records.  For SECURE
+ * records with unseal set, the value is opened (plaintext wiped at once)
+ * and the result reported in key_index.  Damage (an undecodable node or
+ * record, a dirent to a missing node, nodes or records not reachable from
+ * the root) is reported as MS_STORE_WALK_DAMAGE items and the walk goes on
+ * where it can.  cb returning non-zero stops the walk (MS_STORE_ERROR).
+ */
+#define MS_STORE_WALK_NODE	1
+#define MS_STORE_WALK_RECORD	2
+#define MS_STORE_WALK_DAMAGE	3
+struct ms_store_walk_item {
+	int		 kind;
+	const char	*path;		/* node path */
+	const char	*name;		/* record name (RECORD, maybe DAMAGE) */
+	const struct ms_acl *acl;	/* NODE: its own entries */
+	uint8_t		 flags;		/* RECORD: MS_REC_* */
+	int		 seal_format;	/* SECURE: 1 or 2, else 0 */
+	const u_char	*kcv;		/* seal format 2: the key it names */
+	int		 key_index;	/* opened with keys[i]; -1 failed/unchecked */
+	const char	*damage;	/* DAMAGE (or RECORD failing to unseal) */
+};
+typedef int ms_store_walk_fn(void *ctx, const struct ms_store_walk_item *it);
+int	ms_store_walk(struct ms_store *s, int unseal, ms_store_walk_fn *cb,
+	    void *ctx);
+/*
+ * Re-seal, in one write transaction, up to batch SECURE values that are
+ * not sealed under keys[0] (seal format 1, or format 2 naming another
+ * key), keeping their version and mtime.  *donep: how many; *morep: 1 when
+ * the batch filled up (call again).  A value no configured key opens is
+ * MS_STORE_ERROR.
+ */
+int	ms_store_reseal(struct ms_store *s, size_t batch, size_t *donep,
+	    int *morep);
+
 /* Close and wipe the key; NULL is allowed. */
 void	ms_store_close(struct ms_store *s);
 

@@ -107,7 +107,7 @@ start_refused "chroot under a file" "PrivsepChroot $OBJ/run/metasafed/empty: can
 rm -f "$OBJ/run"
 cp "$OBJ/base_config" "$cfg"
 : > "$OBJ/empty/intruder"
-t_fails "non-empty chroot" "PrivsepChroot $OBJ/empty: must be empty (holds intruder)"
+t_fails "non-empty chroot" "PrivsepChroot $OBJ/empty: must be empty, but holds \"intruder\""
 rm -f "$OBJ/empty/intruder"
 
 # AdminPrincipals naming nobody: -t warns and passes; start-up logs it.

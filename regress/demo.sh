@@ -38,6 +38,7 @@ AdminPrincipals admin
 PrivsepChroot $DEMO/empty
 PidFile $DEMO/metasafed.pid
 WorkerPath $BUILD/metasafe-worker
+PrivsepUser nobody
 LoginGraceTime 30
 CONF
 

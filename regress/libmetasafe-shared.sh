@@ -9,6 +9,7 @@ SO=$BUILD/libmetasafe.so
 [ -f "$SO" ] || fatal "$SO missing"
 nm -D --defined-only "$SO" | awk '$2 ~ /^[TDBR]$/ { sub(/@.*/, "", $3); print $3 }' > "$OBJ/syms"
 grep -q '^metasafe_connect_auth$' "$OBJ/syms" || fail "metasafe_connect_auth not exported"
+grep -q '^metasafe_version$' "$OBJ/syms" || fail "metasafe_version not exported"
 if grep -v '^metasafe_' "$OBJ/syms" > "$OBJ/leaked"; then
 	fail "internal symbols exported: $(head -5 "$OBJ/leaked" | tr '\n' ' ')"
 fi

@@ -23,7 +23,7 @@ start_fails 4 'must be empty, but holds "\.hidden"' "$cfg"
 mkdir -p "$OBJ/gw"
 chmod 775 "$OBJ/gw"
 conf_set "$cfg" PrivsepChroot "$OBJ/gw"
-start_fails 4 "PrivsepChroot $OBJ/gw: must be owned by root and not group or world writable" "$cfg"
+start_fails 4 "PrivsepChroot $OBJ/gw: bad ownership or modes .*must be owned by root and not writable by group or others" "$cfg"
 
 ln -s "$OBJ/empty" "$OBJ/link"
 conf_set "$cfg" PrivsepChroot "$OBJ/link"

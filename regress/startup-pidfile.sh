@@ -9,7 +9,7 @@ daemon_setup
 cfg=$OBJ/metasafed_config
 
 conf_set "$cfg" PidFile "$OBJ/nodir/metasafed.pid"
-start_fails 6 "PidFile $OBJ/nodir/metasafed.pid: No such file or directory" "$cfg"
+start_fails 6 "PidFile $OBJ/nodir/metasafed.pid: .*No such file or directory" "$cfg"
 start_fails 6 "PidFile $OBJ/nodir/metasafed.pid" "$cfg" -D
 [ -e "$OBJ/store/data.mdb" ] && fail "store opened although the PidFile failed"
 port_listening "$DAEMON_PORT" && fail "something listens on $DAEMON_PORT"

@@ -10,7 +10,7 @@ cfg=$OBJ/metasafed_config
 # Not a directory.
 : > "$OBJ/notadir"
 conf_set "$cfg" StoreDirectory "$OBJ/notadir"
-start_fails 5 "StoreDirectory $OBJ/notadir: .*Not a directory" "$cfg"
+start_fails 5 "StoreDirectory $OBJ/notadir: .*[Nn]ot a directory" "$cfg"
 start_fails 5 "StoreDirectory $OBJ/notadir" "$cfg" -D
 
 # Group-writable: the store refuses it, and says why.

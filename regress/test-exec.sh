@@ -209,6 +209,9 @@ pid_alive() {
 #	in the background with output in $OBJ/metasafed.log, records
 #	DAEMON_PID and DAEMON_PORT, and waits until the port listens.
 #	Fatal if the daemon exits or does not listen within 10 s.
+#	The config names WorkerPath ($WORKER) and PrivsepUser (nobody):
+#	the built-in defaults are the install paths and the _metasafe user
+#	(install-destdir.sh runs an installed tree on its defaults).
 # daemon_setup [EXTRA_CONFIG_LINES]
 #	Only the preparation of start_daemon (keys, principals, directories,
 #	config), for tests that start metasafed themselves.
@@ -291,6 +294,7 @@ AdminPrincipals admin
 PrivsepChroot $OBJ/empty
 PidFile $OBJ/metasafed.pid
 WorkerPath $WORKER
+PrivsepUser nobody
 LoginGraceTime 10
 LogLevel DEBUG1
 CONF

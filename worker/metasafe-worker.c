@@ -32,6 +32,7 @@
 #include "proto.h"
 #include "sandbox/sandbox.h"
 #include "schedule.h"
+#include "version.h"
 #include "worker.h"
 
 #define CONFIG_FRAME_MAX	8192
@@ -123,6 +124,9 @@ main(int argc, char **argv, char **envp)
 	struct worker *w = &the_worker;
 	int r;
 
+	/* The only argument it takes, for the operator; metasafed passes none. */
+	if (argc == 2 && strcmp(argv[1], "-V") == 0)
+		exit(ms_version_print("metasafe-worker") == 0 ? 0 : 1);
 	setproctitle_init(argc, argv, envp);
 	ms_log_init("metasafe-worker", MS_LOG_INFO, 0, -1);
 	check_fds();

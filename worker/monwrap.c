@@ -551,7 +551,8 @@ mw_setacl(int fd, const char *path, uint8_t inherit, uint8_t sensitive,
 }
 
 int
-mw_status(int fd, uint32_t *statusp, char **principalp, char **versionp)
+mw_status(int fd, uint32_t *statusp, char **principalp, char **versionp,
+    uint64_t usage[4])
 {
 	struct msbuf *req = NULL, *ans = NULL;
 	int r;
@@ -566,6 +567,10 @@ mw_status(int fd, uint32_t *statusp, char **principalp, char **versionp)
 	    MS_PRINCIPAL_MAX)) != 0 ||
 	    (r = msbuf_get_cstring(ans, versionp, NULL,
 	    MS_VERSION_STRING_MAX)) != 0 ||
+	    (r = msbuf_get_u64(ans, &usage[0])) != 0 ||
+	    (r = msbuf_get_u64(ans, &usage[1])) != 0 ||
+	    (r = msbuf_get_u64(ans, &usage[2])) != 0 ||
+	    (r = msbuf_get_u64(ans, &usage[3])) != 0 ||
 	    (r = expect_end(ans, "status")) != 0))) {
 		error_fr(r, "monitor status answer");
 		free(*principalp);

@@ -69,8 +69,11 @@ int	mw_getacl(int fd, const char *path, uint32_t *statusp,
 /* entries: n times (name who, name rights), already validated. */
 int	mw_setacl(int fd, const char *path, uint8_t inherit, uint8_t sensitive,
 	    uint32_t n, const struct msbuf *entries, uint32_t *statusp);
-/* *principalp and *versionp are allocated on OK; free them. */
+/*
+ * *principalp and *versionp are allocated on OK; free them.  usage[]:
+ * store used bytes, max bytes, nodes, records.
+ */
 int	mw_status(int fd, uint32_t *statusp, char **principalp,
-	    char **versionp);
+	    char **versionp, uint64_t usage[4]);
 
 #endif /* MS_MONWRAP_H */

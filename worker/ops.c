@@ -531,13 +531,19 @@ op_status(struct worker *w, struct msbuf *req, struct msbuf *res,
     uint32_t *statusp)
 {
 	char *principal = NULL, *version = NULL;
+	uint64_t usage[4] = { 0, 0, 0, 0 };
+	uint8_t detail = MS_STATUS_BASIC;
+	size_t i;
 	int r;
 
-	if (!at_end(req)) {
+	/* Optional u8 detail; anything else is a protocol error. */
+	if (!at_end(req) && (msbuf_get_u8(req, &detail) != 0 ||
+	    detail > MS_STATUS_USAGE || !at_end(req))) {
 		*statusp = MS_ST_PROTOCOL_ERROR;
 		return 0;
 	}
-	if ((r = mw_status(w->mon_fd, statusp, &principal, &version)) != 0)
+	if ((r = mw_status(w->mon_fd, statusp, &principal, &version,
+	    usage)) != 0)
 		return r;
 	if (*statusp == MS_ST_OK &&
 	    (msbuf_put_cstring(res, version) != 0 ||
@@ -546,6 +552,13 @@ op_status(struct worker *w, struct msbuf *req, struct msbuf *res,
 	    msbuf_put_u16(res, w->cipher) != 0)) {
 		msbuf_reset(res);
 		*statusp = MS_ST_INTERNAL_ERROR;
+	}
+	for (i = 0; *statusp == MS_ST_OK && detail == MS_STATUS_USAGE &&
+	    i < 4; i++) {
+		if (msbuf_put_u64(res, usage[i]) != 0) {
+			msbuf_reset(res);
+			*statusp = MS_ST_INTERNAL_ERROR;
+		}
 	}
 	free(principal);
 	free(version);

@@ -361,7 +361,7 @@ static void
 test_exit_codes(void **state)
 {
 	static const int want[MS_ST_MAX + 1] = {
-		0, 4, 5, 5, 6, 6, 6, 2, 2, 3, 2, 2, 2, 2, 2, 2
+		0, 4, 5, 5, 6, 6, 6, 2, 2, 3, 2, 2, 2, 2, 2, 2, 7
 	};
 	uint32_t st;
 
@@ -732,7 +732,23 @@ test_acl_status_parse(void **state)
 	put_name(b, "alice");
 	assert_int_equal(msbuf_put_u32(b, 1), 0);
 	assert_int_equal(msbuf_put_u16(b, MS_CIPHER_CHACHA20_POLY1305), 0);
+	/* Without the usage fields (detail 0 layout): refused. */
+	assert_int_equal(cl_status_parse(b, &st), METASAFE_ERR_PROTOCOL);
+	assert_null(st);
+	msbuf_reset(b);
+	put_name(b, "metasafe-0.1");
+	put_name(b, "alice");
+	assert_int_equal(msbuf_put_u32(b, 1), 0);
+	assert_int_equal(msbuf_put_u16(b, MS_CIPHER_CHACHA20_POLY1305), 0);
+	assert_int_equal(msbuf_put_u64(b, 12288), 0);
+	assert_int_equal(msbuf_put_u64(b, 1ULL << 30), 0);
+	assert_int_equal(msbuf_put_u64(b, 2), 0);
+	assert_int_equal(msbuf_put_u64(b, 7), 0);
 	assert_int_equal(cl_status_parse(b, &st), 0);
+	assert_int_equal(st->store_used_bytes, 12288);
+	assert_int_equal(st->store_max_bytes, 1ULL << 30);
+	assert_int_equal(st->store_nodes, 2);
+	assert_int_equal(st->store_records, 7);
 	assert_string_equal(st->server_version, "metasafe-0.1");
 	assert_string_equal(st->principal, "alice");
 	assert_string_equal(st->cipher_name, "chacha20-poly1305");
@@ -1215,7 +1231,7 @@ fake_ops(int fd, struct ms_record_dir *tx, struct ms_record_dir *rx,
 	char *path = NULL, *rec = NULL;
 	size_t bloblen;
 	uint32_t id, h;
-	uint8_t type, flags, access;
+	uint8_t type, flags, access, detail;
 
 	CHILD_CHECK((p = msbuf_new(MS_FRAME_MAX)) != NULL);
 	CHILD_CHECK((val = msbuf_new(MS_VALUE_MAX)) != NULL);
@@ -1275,6 +1291,9 @@ fake_ops(int fd, struct ms_record_dir *tx, struct ms_record_dir *rx,
 			msbuf_put_u64(b, 9);
 			break;
 		case MS_MSG_STATUS:
+			/* The library asks for the store usage (detail 1). */
+			CHILD_CHECK(msbuf_get_u8(b, &detail) == 0 &&
+			    detail == MS_STATUS_USAGE && msbuf_len(b) == 0);
 			msbuf_reset(b);
 			msbuf_put_u32(b, id);
 			msbuf_put_u32(b, MS_ST_OK);
@@ -1282,6 +1301,10 @@ fake_ops(int fd, struct ms_record_dir *tx, struct ms_record_dir *rx,
 			msbuf_put_cstring(b, "tester");
 			msbuf_put_u32(b, 1);
 			msbuf_put_u16(b, MS_CIPHER_CHACHA20_POLY1305);
+			msbuf_put_u64(b, 4096);
+			msbuf_put_u64(b, 1ULL << 30);
+			msbuf_put_u64(b, 1);
+			msbuf_put_u64(b, 0);
 			break;
 		case MS_MSG_CLOSE:
 			CHILD_CHECK(msbuf_get_u32(b, &h) == 0 && h == 42);

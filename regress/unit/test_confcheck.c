@@ -167,8 +167,8 @@ test_chroot(void **state)
 	mkdirm("empty", 0755, c, sizeof(c));
 	assert_int_equal(confcheck_chroot(c, err, sizeof(err)), 0);
 	mkfile("empty/x", 0600, f, sizeof(f));
-	snprintf(want, sizeof(want), "PrivsepChroot %s: must be empty (holds "
-	    "x)", c);
+	snprintf(want, sizeof(want), "PrivsepChroot %s: must be empty, but "
+	    "holds \"x\"", c);
 	expect_err(confcheck_chroot(c, err, sizeof(err)), err, want);
 	assert_int_equal(unlink(f), 0);
 	assert_int_equal(chmod(c, 0775), 0);
@@ -219,7 +219,8 @@ good_conf(struct servconf *c, char *cfg, size_t cfglen)
 	mkfile("etc/kex", 0600, p, sizeof(p));
 	c->host_kex_key_file = strdup(p);
 	mkfile("etc/store", 0600, p, sizeof(p));
-	c->store_key_file = strdup(p);
+	c->store_key_files[0] = strdup(p);
+	c->nstore_keys = 1;
 	mkfile("etc/principals", 0644, p, sizeof(p));
 	c->principals_file = strdup(p);
 	mkfile("etc/worker", 0755, p, sizeof(p));
@@ -240,68 +241,68 @@ test_run(void **state)
 	char cfg[256], p[256], err[1024], want[1024];
 
 	good_conf(&c, cfg, sizeof(cfg));
-	assert_int_equal(confcheck_run(&c, cfg, err, sizeof(err)), 0);
+	assert_int_equal(confcheck_run(&c, cfg, NULL, err, sizeof(err)), 0);
 
 	/* A private key readable by others, named with its keyword. */
 	assert_int_equal(chmod(c.host_key_files[0], 0644), 0);
 	snprintf(want, sizeof(want), "HostKey %s: bad ownership or modes "
 	    "(0644, owner uid 0): must be owned by root and not accessible by "
 	    "group or others", c.host_key_files[0]);
-	expect_err(confcheck_run(&c, cfg, err, sizeof(err)), err, want);
+	expect_err(confcheck_run(&c, cfg, NULL, err, sizeof(err)), err, want);
 	assert_int_equal(strncmp(err, "HostKey ", 8), 0);
 	/* StrictModes no: not looked at. */
 	c.strict_modes = 0;
-	assert_int_equal(confcheck_run(&c, cfg, err, sizeof(err)), 0);
+	assert_int_equal(confcheck_run(&c, cfg, NULL, err, sizeof(err)), 0);
 	c.strict_modes = 1;
 	assert_int_equal(chmod(c.host_key_files[0], 0600), 0);
 
-	assert_int_equal(chmod(c.store_key_file, 0640), 0);
-	expect_err(confcheck_run(&c, cfg, err, sizeof(err)), err,
+	assert_int_equal(chmod(c.store_key_files[0], 0640), 0);
+	expect_err(confcheck_run(&c, cfg, NULL, err, sizeof(err)), err,
 	    "StoreKey ");
-	assert_int_equal(chmod(c.store_key_file, 0600), 0);
+	assert_int_equal(chmod(c.store_key_files[0], 0600), 0);
 	assert_int_equal(chown(c.host_kex_key_file, OTHER_UID, 0), 0);
-	expect_err(confcheck_run(&c, cfg, err, sizeof(err)), err,
+	expect_err(confcheck_run(&c, cfg, NULL, err, sizeof(err)), err,
 	    "HostKexKey ");
 	assert_int_equal(chown(c.host_kex_key_file, 0, 0), 0);
 
 	/* Trusted files: the config itself has no keyword. */
 	assert_int_equal(chmod(cfg, 0666), 0);
 	snprintf(want, sizeof(want), "%s: bad ownership or modes (0666", cfg);
-	expect_err(confcheck_run(&c, cfg, err, sizeof(err)), err, want);
+	expect_err(confcheck_run(&c, cfg, NULL, err, sizeof(err)), err, want);
 	assert_int_equal(strncmp(err, cfg, strlen(cfg)), 0);
 	assert_int_equal(chmod(cfg, 0644), 0);
 	assert_int_equal(chmod(c.principals_file, 0646), 0);
-	expect_err(confcheck_run(&c, cfg, err, sizeof(err)), err,
+	expect_err(confcheck_run(&c, cfg, NULL, err, sizeof(err)), err,
 	    "AuthorizedPrincipalsFile ");
 	assert_int_equal(chmod(c.principals_file, 0644), 0);
 	mkfile("etc/ca.pem", 0664, p, sizeof(p));
 	c.trusted_user_ca_file = strdup(p);
-	expect_err(confcheck_run(&c, cfg, err, sizeof(err)), err,
+	expect_err(confcheck_run(&c, cfg, NULL, err, sizeof(err)), err,
 	    "TrustedUserCAFile ");
 	assert_int_equal(chmod(p, 0644), 0);
 	mkfile("etc/crl.pem", 0644, p, sizeof(p));
 	assert_int_equal(chown(p, OTHER_UID, 0), 0);
 	c.revocation_list = strdup(p);
-	expect_err(confcheck_run(&c, cfg, err, sizeof(err)), err,
+	expect_err(confcheck_run(&c, cfg, NULL, err, sizeof(err)), err,
 	    "RevocationList ");
 	assert_int_equal(chown(p, 0, 0), 0);
 	mkfile("etc/host.pem", 0660, p, sizeof(p));
 	c.host_certificate = strdup(p);
-	expect_err(confcheck_run(&c, cfg, err, sizeof(err)), err,
+	expect_err(confcheck_run(&c, cfg, NULL, err, sizeof(err)), err,
 	    "HostCertificate ");
 	assert_int_equal(chmod(p, 0644), 0);
 	assert_int_equal(chmod(c.worker_path, 0777), 0);
-	expect_err(confcheck_run(&c, cfg, err, sizeof(err)), err,
+	expect_err(confcheck_run(&c, cfg, NULL, err, sizeof(err)), err,
 	    "WorkerPath ");
 	assert_int_equal(chmod(c.worker_path, 0755), 0);
-	assert_int_equal(confcheck_run(&c, cfg, err, sizeof(err)), 0);
+	assert_int_equal(confcheck_run(&c, cfg, NULL, err, sizeof(err)), 0);
 
 	/* The directory of the keys, group-writable. */
 	mkpath(p, sizeof(p), "etc");
 	assert_int_equal(chmod(p, 0775), 0);
 	snprintf(want, sizeof(want), "bad ownership or modes for directory "
 	    "%s (0775", p);
-	expect_err(confcheck_run(&c, cfg, err, sizeof(err)), err, want);
+	expect_err(confcheck_run(&c, cfg, NULL, err, sizeof(err)), err, want);
 	assert_int_equal(chmod(p, 0755), 0);
 
 	/* The other checks run under StrictModes no as well. */
@@ -309,19 +310,19 @@ test_run(void **state)
 	free(c.pid_file);
 	mkpath(p, sizeof(p), "gone/metasafed.pid");
 	c.pid_file = strdup(p);
-	expect_err(confcheck_run(&c, cfg, err, sizeof(err)), err, "PidFile ");
+	expect_err(confcheck_run(&c, cfg, NULL, err, sizeof(err)), err, "PidFile ");
 	free(c.pid_file);
 	mkpath(p, sizeof(p), "metasafed.pid");
 	c.pid_file = strdup(p);
 	mkdirm("store", 0755, p, sizeof(p));
-	expect_err(confcheck_run(&c, cfg, err, sizeof(err)), err,
+	expect_err(confcheck_run(&c, cfg, NULL, err, sizeof(err)), err,
 	    "StoreDirectory ");
 	assert_int_equal(chmod(p, 0700), 0);
 	mkfile("run", 0644, p, sizeof(p));
-	expect_err(confcheck_run(&c, cfg, err, sizeof(err)), err,
+	expect_err(confcheck_run(&c, cfg, NULL, err, sizeof(err)), err,
 	    "PrivsepChroot ");
 	assert_int_equal(unlink(p), 0);
-	assert_int_equal(confcheck_run(&c, cfg, err, sizeof(err)), 0);
+	assert_int_equal(confcheck_run(&c, cfg, NULL, err, sizeof(err)), 0);
 	servconf_free(&c);
 }
 

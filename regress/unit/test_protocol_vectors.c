@@ -29,6 +29,7 @@
 #include "errors.h"
 #include "frame.h"
 #include "hello.h"
+#include "keyfile.h"
 #include "proto.h"
 #include "record.h"
 #include "schedule.h"
@@ -179,6 +180,10 @@ static const struct {
 	{ "blob",
 	    "000100010000000000000000c304de72598403003071c25d60aa56ba2e92b423"
 	    "fa42f0" },
+	{ "store_key",
+	    "c1c2c3c4c5c6c7c8c9cacbcccdcecfd0d1d2d3d4d5d6d7d8d9dadbdcdddedfe0" },
+	{ "store_key_kcv",
+	    "13cdaa3d33e994ea" },
 };
 
 static struct vectors computed;
@@ -326,6 +331,8 @@ compute_all(struct vectors *vs)
 	u_char c_pub[32], ss_e[32], ss_e2[32], ss_s[32], ss_s2[32];
 	u_char th_sh[32], th_sv[32], th_sf[32], th_ci[32], th_cv[32];
 	u_char th_cf[32], th_all[32], st[32], vd[32], sig[64];
+	u_char skey[MS_STORE_KEY_LEN], kcv[MS_STORE_KCV_LEN];
+	char kcvstr[MS_STORE_KCV_STRLEN + 1];
 	EVP_PKEY *kc_eph, *ks_eph, *kh_kex, *kh_sig, *kc_sig;
 	struct ms_client_hello ch, chp;
 	struct ms_server_hello sh, shp;
@@ -514,6 +521,13 @@ compute_all(struct vectors *vs)
 	assert_int_equal(ms_blob_seal(&bc, "/demo", "password", 1,
 	    (const u_char *)"hunter2", 7, f), 0);
 	vec_addb(vs, "blob", f);
+	/* Store key check value (section 13). */
+	seq_bytes(skey, sizeof(skey), 0xc1);
+	assert_int_equal(ms_store_key_kcv(skey, kcv), 0);
+	vec_add(vs, "store_key", skey, sizeof(skey));
+	vec_add(vs, "store_key_kcv", kcv, sizeof(kcv));
+	ms_store_kcv_format(kcv, kcvstr, sizeof(kcvstr));
+	assert_string_equal(kcvstr, "KCV:13cdaa3d33e994ea");
 	msbuf_reset(out);
 	assert_int_equal(ms_blob_open(&bx, "/demo", "password", 1,
 	    msbuf_ptr(f), msbuf_len(f), out), 0);

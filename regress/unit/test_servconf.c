@@ -21,6 +21,7 @@
 #include "log.h"
 #include "principals.h"
 #include "proto.h"
+#include "pathnames.h"
 #include "servconf.h"
 #include "sigalg.h"
 
@@ -91,6 +92,44 @@ dump(const struct servconf *c, char *out, size_t len)
 	assert_non_null(fp);
 	servconf_dump(fp, c);
 	assert_int_equal(fclose(fp), 0);
+}
+
+/*
+ * An empty file is a complete configuration: every path comes from the
+ * install paths (pathnames.h), the workers' user is _metasafe.  Checked
+ * through the -T output, which is what an operator sees.
+ */
+static void
+test_path_defaults(void **state)
+{
+	static const char *want[] = {
+		"hostkey " MS_PATH_HOST_KEY "\n",
+		"hostkexkey " MS_PATH_HOST_KEX_KEY "\n",
+		"storekey " MS_PATH_STORE_KEY "\n",
+		"storedirectory " MS_PATH_STORE_DIR "\n",
+		"authorizedprincipalsfile " MS_PATH_PRINCIPALS "\n",
+		"privsepuser _metasafe\n",
+		"privsepchroot " MS_PATH_CHROOT "\n",
+		"pidfile " MS_PATH_PIDFILE "\n",
+		"workerpath " MS_PATH_WORKER "\n",
+	};
+	struct servconf c;
+	char err[512], *out = NULL;
+	size_t i, outlen = 0;
+	FILE *f;
+
+	assert_int_equal(load("", &c, err, sizeof(err)), 0);
+	assert_non_null(f = open_memstream(&out, &outlen));
+	servconf_dump(f, &c);
+	assert_int_equal(fclose(f), 0);
+	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		if (strstr(out, want[i]) == NULL)
+			fail_msg("-T lacks \"%s\" in:\n%s", want[i], out);
+	}
+	/* Nothing points into the build tree. */
+	assert_null(strstr(out, "/build/"));
+	free(out);
+	servconf_free(&c);
 }
 
 static void
@@ -214,6 +253,62 @@ test_policy_errors(void **state)
 	    "metasafed.conf: RevocationList needs TrustedUserCAFile");
 	expect_error(BASE "SignatureAlgorithms ecdsa-p256-sha256\n",
 	    "metasafed.conf: SignatureAlgorithms: no algorithm left");
+}
+
+/* StoreKey is repeatable and ordered; StoreMaxSize takes a SIZE. */
+static void
+test_store_keywords(void **state)
+{
+	struct servconf c;
+	char err[512], out[4096];
+
+	assert_int_equal(load(BASE, &c, err, sizeof(err)), 0);
+	assert_int_equal(c.nstore_keys, 1);
+	assert_string_equal(c.store_key_files[0], "/k/store");
+	assert_int_equal(c.store_max_size, 1ULL << 30);
+	dump(&c, out, sizeof(out));
+	assert_non_null(strstr(out, "\nstorekey /k/store\nstoredirectory /s\n"
+	    "storemaxsize 1073741824\n"));
+	servconf_free(&c);
+
+	assert_int_equal(load("StoreKey /k/new\n" BASE "StoreKey /k/older\n"
+	    "storemaxsize 256m\n", &c, err, sizeof(err)), 0);
+	assert_int_equal(c.nstore_keys, 3);
+	assert_string_equal(c.store_key_files[0], "/k/new");
+	assert_string_equal(c.store_key_files[1], "/k/store");
+	assert_string_equal(c.store_key_files[2], "/k/older");
+	assert_int_equal(c.store_max_size, 256ULL << 20);
+	dump(&c, out, sizeof(out));
+	assert_non_null(strstr(out, "storekey /k/new\nstorekey /k/store\n"
+	    "storekey /k/older\n"));
+	servconf_free(&c);
+
+	assert_int_equal(load(BASE "StoreMaxSize 4194304\n", &c, err,
+	    sizeof(err)), 0);
+	assert_int_equal(c.store_max_size, 4ULL << 20);
+	servconf_free(&c);
+	assert_int_equal(load(BASE "StoreMaxSize 1T\n", &c, err,
+	    sizeof(err)), 0);
+	assert_int_equal(c.store_max_size, 1ULL << 40);
+	servconf_free(&c);
+
+	expect_error(BASE "StoreKey /k/store\n",
+	    ":6: StoreKey /k/store given twice");
+	expect_error(BASE "StoreKey /a\nStoreKey /b\nStoreKey /c\n"
+	    "StoreKey /d\n", ":9: too many StoreKey lines (at most 4)");
+	expect_error(BASE "StoreMaxSize 3M\n", ":6: StoreMaxSize: \"3M\" is "
+	    "out of range (4M..1024G)");
+	expect_error(BASE "StoreMaxSize 2T\n", ":6: StoreMaxSize");
+	expect_error(BASE "StoreMaxSize 5X\n", ":6: StoreMaxSize: expected a "
+	    "size such as 512M or 2G, got \"5X\"");
+	expect_error(BASE "StoreMaxSize -5M\n", ":6: StoreMaxSize: expected");
+	expect_error(BASE "StoreMaxSize 5MB\n", ":6: StoreMaxSize: expected");
+	expect_error(BASE "StoreMaxSize 99999999999999999999\n",
+	    ":6: StoreMaxSize: expected");
+	expect_error(BASE "StoreMaxSize 1G\nStoreMaxSize 2G\n",
+	    ":7: StoreMaxSize given more than once");
+	expect_error("HostKey /k/sig\nHostKexKey /k/kex\nStoreDirectory /s\n"
+	    "AuthorizedPrincipalsFile /p\n", "StoreKey is required");
 }
 
 static void
@@ -365,21 +460,25 @@ test_host_keys(void **state)
 	    "than once");
 	expect_error(BASE "HostKey /a\nHostKey /b\nHostKey /c\nHostKey /d\n",
 	    ":9: too many HostKey lines (at most 4)");
-	expect_error("HostKexKey /k/kex\nStoreKey /k/store\n"
-	    "StoreDirectory /s\nAuthorizedPrincipalsFile /p\n",
-	    "HostKey is required");
+	/* No HostKey line: one, the install default. */
+	assert_int_equal(load("HostKexKey /k/kex\n", &c, err, sizeof(err)), 0);
+	assert_int_equal(c.nhost_keys, 1);
+	assert_string_equal(c.host_key_files[0], MS_PATH_HOST_KEY);
+	servconf_free(&c);
 }
 
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_path_defaults),
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_policy_keywords),
 		cmocka_unit_test(test_policy_errors),
 		cmocka_unit_test(test_strict_modes_keyword),
 		cmocka_unit_test(test_relative_paths),
 		cmocka_unit_test(test_listen_address),
+		cmocka_unit_test(test_store_keywords),
 		cmocka_unit_test(test_principals_cert_lines),
 		cmocka_unit_test(test_host_keys),
 	};

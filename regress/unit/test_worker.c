@@ -45,6 +45,7 @@
 #include "proto.h"
 #include "record.h"
 #include "schedule.h"
+#include "version.h"
 #include "worker/monwrap.h"
 #include "worker/worker.h"
 
@@ -479,7 +480,11 @@ mon_data(struct fake_mon *m, uint8_t type, struct msbuf *req,
 	case MS_MON_STATUS:
 		r |= msbuf_put_u32(ans, MS_ST_OK);
 		r |= msbuf_put_cstring(ans, "alice");
-		r |= msbuf_put_cstring(ans, MS_SERVER_VERSION_STRING);
+		r |= msbuf_put_cstring(ans, ms_server_version());
+		r |= msbuf_put_u64(ans, 8192);		/* used */
+		r |= msbuf_put_u64(ans, 1ULL << 30);	/* max */
+		r |= msbuf_put_u64(ans, 3);		/* nodes */
+		r |= msbuf_put_u64(ans, 5);		/* records */
 		break;
 	default:
 		mon_exit(m, 1);
@@ -1191,7 +1196,7 @@ test_handshake_ok(void **state)
 	assert_int_equal(c.sh.cipher, MS_CIPHER_AES256_GCM);
 	assert_int_equal(cl_request(&c, MS_MSG_STATUS, NULL, res), MS_ST_OK);
 	assert_int_equal(msbuf_get_cstring(res, &s, NULL, 64), 0);
-	assert_string_equal(s, MS_SERVER_VERSION_STRING);
+	assert_string_equal(s, ms_server_version());
 	free(s);
 	assert_int_equal(msbuf_get_cstring(res, &s, NULL, 64), 0);
 	assert_string_equal(s, "alice");
@@ -1201,6 +1206,33 @@ test_handshake_ok(void **state)
 	assert_int_equal(msbuf_get_u16(res, &cipher), 0);
 	assert_int_equal(cipher, MS_CIPHER_AES256_GCM);
 	assert_int_equal(msbuf_len(res), 0);
+	/* detail 1: the same fields, then the monitor's store usage. */
+	{
+		struct msbuf *body;
+		uint64_t u;
+
+		assert_non_null(body = msbuf_new(16));
+		assert_int_equal(msbuf_put_u8(body, MS_STATUS_USAGE), 0);
+		msbuf_reset(res);
+		assert_int_equal(cl_request(&c, MS_MSG_STATUS, body, res),
+		    MS_ST_OK);
+		msbuf_free(body);
+		assert_int_equal(msbuf_get_cstring(res, &s, NULL, 64), 0);
+		free(s);
+		assert_int_equal(msbuf_get_cstring(res, &s, NULL, 64), 0);
+		free(s);
+		assert_int_equal(msbuf_get_u32(res, &n), 0);
+		assert_int_equal(msbuf_get_u16(res, &cipher), 0);
+		assert_int_equal(msbuf_get_u64(res, &u), 0);
+		assert_int_equal(u, 8192);
+		assert_int_equal(msbuf_get_u64(res, &u), 0);
+		assert_int_equal(u, 1ULL << 30);
+		assert_int_equal(msbuf_get_u64(res, &u), 0);
+		assert_int_equal(u, 3);
+		assert_int_equal(msbuf_get_u64(res, &u), 0);
+		assert_int_equal(u, 5);
+		assert_int_equal(msbuf_len(res), 0);
+	}
 	msbuf_free(res);
 	finish(&rg, &c, 0);
 	assert_int_equal(rg.monitor_status & MON_AUTH_SEEN, MON_AUTH_SEEN);
@@ -2093,11 +2125,16 @@ test_protocol_errors(void **state)
 	assert_int_equal(msbuf_put_u8(b, MS_SETACL_UNCHANGED), 0);
 	assert_int_equal(msbuf_put_u32(b, 0), 0);
 	expect_protocol_error(MS_MSG_SETACL, b, 83);
-	/* STATUS takes no fields. */
+	/* STATUS takes at most a u8 detail of 0 or 1. */
 	msbuf_reset(b);
 	assert_int_equal(msbuf_put_u32(b, 82), 0);
-	assert_int_equal(msbuf_put_u8(b, 0), 0);
+	assert_int_equal(msbuf_put_u8(b, 2), 0);
 	expect_protocol_error(MS_MSG_STATUS, b, 82);
+	msbuf_reset(b);
+	assert_int_equal(msbuf_put_u32(b, 84), 0);
+	assert_int_equal(msbuf_put_u8(b, 1), 0);
+	assert_int_equal(msbuf_put_u8(b, 0), 0);
+	expect_protocol_error(MS_MSG_STATUS, b, 84);
 	msbuf_free(b);
 }
 

@@ -1,0 +1,10 @@
+/*
+ * version.c — metasafe_version(): which library the application loaded.
+ */
+#include "metasafe.h"
+
+const char *
+metasafe_version(void)
+{
+	return METASAFE_VERSION;
+}
