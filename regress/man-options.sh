@@ -7,7 +7,8 @@
 # man/NAME.1 or man/NAME.8.  metasafed, metasafe and metasafe-keygen must
 # be among them, so a change in how getopt is called cannot make this
 # test check nothing.  The option letters are those of every getopt
-# string in the file ('+' and ':' dropped).
+# string in the file ('+' and ':' dropped), and of a flag the program
+# takes alone before getopt (strcmp(argv[1], "-V") == 0).
 #
 # In the page, the options are the ".It Fl X" items (one letter) of the
 # first-level lists of the DESCRIPTION section.  Every getopt letter must
@@ -28,6 +29,10 @@ while read -r src; do
 	    grep -o 'getopt[[:space:]]*([^,]*,[^,]*,[[:space:]]*"[^"]*"' |
 	    sed 's/.*"\([^"]*\)"$/\1/' > "$OBJ/optstrings"
 	[ -s "$OBJ/optstrings" ] || continue
+	# A flag taken alone before getopt, as -V: strcmp(argv[1], "-V").
+	tr '\n' ' ' < "$src" |
+	    grep -o 'strcmp(argv\[1\],[[:space:]]*"-[A-Za-z0-9]")' |
+	    sed 's/.*"-\(.\)")$/\1/' >> "$OBJ/optstrings"
 	prog=$(basename "$src" .c)
 	letters=$(tr -d '+:\n' < "$OBJ/optstrings" | fold -w1 | sort -u |
 	    tr -d '\n')
