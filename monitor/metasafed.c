@@ -520,14 +520,18 @@ main(int argc, char **argv)
 	    conf.host_kex_key_file, conf.store_key_files, conf.nstore_keys,
 	    err, sizeof(err)) != 0 ||
 	    load_spare_host_keys(&conf, &keys, err, sizeof(err)) != 0 ||
-	    store_keys_check(conf.store_dir, conf.store_key_files, &keys, err,
-	    sizeof(err)) != 0 ||
 	    principals_load(conf.principals_file, &principals, err,
 	    sizeof(err)) != 0 ||
 	    load_certificates(&conf, &keys, &certs, err, sizeof(err)) != 0 ||
 	    check_privsep_user(&conf, &opts, err, sizeof(err)) != 0) {
 		fprintf(stderr, "metasafed: %s\n", err);
 		exit(MSD_EXIT_CONFIG);
+	}
+	/* A store none of the StoreKeys opens, or that cannot be read. */
+	if (store_keys_check(conf.store_dir, conf.store_key_files, &keys, err,
+	    sizeof(err)) != 0) {
+		fprintf(stderr, "metasafed: %s\n", err);
+		exit(MSD_EXIT_STORE);
 	}
 	confcheck_warnings(&conf, &principals, conf_warning, NULL);
 	if (access(conf.worker_path, X_OK) != 0) {

@@ -307,8 +307,11 @@ test_store_keywords(void **state)
 	    ":6: StoreMaxSize: expected");
 	expect_error(BASE "StoreMaxSize 1G\nStoreMaxSize 2G\n",
 	    ":7: StoreMaxSize given more than once");
-	expect_error("HostKey /k/sig\nHostKexKey /k/kex\nStoreDirectory /s\n"
-	    "AuthorizedPrincipalsFile /p\n", "StoreKey is required");
+	/* No StoreKey line: one, the install default. */
+	assert_int_equal(load("HostKey /k/sig\n", &c, err, sizeof(err)), 0);
+	assert_int_equal(c.nstore_keys, 1);
+	assert_string_equal(c.store_key_files[0], MS_PATH_STORE_KEY);
+	servconf_free(&c);
 }
 
 static void
