@@ -30,7 +30,7 @@
 #include "sigalg.h"
 
 #define HELLO_BUF_MAX	1024
-#define HS_BODY_MAX	(CL_IDENTITY_MAX + 1024)
+#define HS_BODY_MAX	(MS_CLIENT_IDENTITY_MAX + 1024)
 #define SIG_MSG_MAX	128
 
 static int
@@ -498,7 +498,7 @@ static int
 send_client_auth(struct metasafe_conn *c, const struct metasafe_key *key,
     struct msbuf *body)
 {
-	u_char th[MS_SHA256_LEN], msg[SIG_MSG_MAX], sig[CL_SIGNATURE_MAX];
+	u_char th[MS_SHA256_LEN], msg[SIG_MSG_MAX], sig[MS_SIGNATURE_MAX];
 	u_char mac[MS_SHA256_LEN];
 	size_t msglen, siglen = sizeof(sig);
 	int r;

@@ -305,7 +305,7 @@ void	metasafe_free_list_long(struct metasafe_list_long *l);
 
 struct metasafe_acl_entry {
 	char		*who;		/* principal or "group:NAME" */
-	char		*rights;	/* subset of "rslwa"; "" removes (SETACL) */
+	char		*rights;	/* letters of "rswla" (PROTOCOL.md 8); "" removes */
 	int		 inherited;	/* GETACL only */
 };
 struct metasafe_acl {

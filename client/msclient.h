@@ -27,14 +27,6 @@
 #define CL_DEFAULT_HOST		"127.0.0.1"
 #define CL_KNOWN_HOSTS_LINE_MAX	4096
 
-/* PROTOCOL.md 4.3: certificates in SERVER_CERTIFICATE / CLIENT_IDENTITY. */
-#ifndef MS_MSG_SERVER_CERTIFICATE
-#define MS_MSG_SERVER_CERTIFICATE	0x04
-#endif
-#define CL_CERTS_MAX		8
-#define CL_CERT_DER_MAX		16384
-#define CL_IDENTITY_MAX		65536	/* canonical CLIENT_IDENTITY */
-#define CL_SIGNATURE_MAX	1024
 #define CL_RSA_BITS_MIN		1024	/* the server sets the real floor */
 #define CL_CERT_FILE_MAX	(256 * 1024)
 
@@ -167,8 +159,8 @@ int	cl_kh_add(const char *file, const char *hostname,
 
 /* x509.c: certificates (PROTOCOL.md 4.3, 5.4). */
 /*
- * Read a PEM chain (leaf first, 1..CL_CERTS_MAX, each at most
- * CL_CERT_DER_MAX bytes of DER).  METASAFE_ERR_CERTIFICATE with a reason
+ * Read a PEM chain (leaf first, 1..MS_CERTS_MAX, each at most
+ * MS_CERT_DER_MAX bytes of DER).  METASAFE_ERR_CERTIFICATE with a reason
  * in err on anything else.
  */
 int	cl_cert_chain_load(const char *path, STACK_OF(X509) **chainp,
@@ -200,7 +192,5 @@ int	cl_list_parse(struct msbuf *res, struct metasafe_list **lp);
 int	cl_list_long_parse(struct msbuf *res, struct metasafe_list_long **lp);
 int	cl_acl_parse(struct msbuf *res, struct metasafe_acl **ap);
 int	cl_status_parse(struct msbuf *res, struct metasafe_status **sp);
-int	cl_who_valid(const char *who);
-int	cl_rights_valid(const char *rights);
 
 #endif /* MS_CLIENT_H */

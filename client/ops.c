@@ -19,6 +19,7 @@
 #include "log.h"
 #include "metasafe.h"
 #include "msclient.h"
+#include "names.h"
 #include "path.h"
 #include "proto.h"
 #include "record.h"
@@ -766,8 +767,8 @@ cl_acl_parse(struct msbuf *res, struct metasafe_acl **ap)
 		if (msbuf_get_cstring(res, &e->who, NULL, MS_ACL_WHO_MAX) != 0 ||
 		    msbuf_get_cstring(res, &e->rights, NULL,
 		    MS_RIGHTS_MAX) != 0 || msbuf_get_u8(res, &inh) != 0 ||
-		    inh > 1 || !cl_who_valid(e->who) ||
-		    !cl_rights_valid(e->rights)) {
+		    inh > 1 || ms_acl_who_valid(e->who) != 0 ||
+		    ms_rights_parse(e->rights, NULL) != 0) {
 			a->n++;		/* free the partial entry */
 			goto fail;
 		}
@@ -842,8 +843,8 @@ metasafe_acl_set_flags(struct metasafe_conn *c, uint32_t handle, int inherit,
 		goto out;
 	}
 	for (i = 0; i < n; i++) {
-		if (!cl_who_valid(entries[i].who) ||
-		    !cl_rights_valid(entries[i].rights)) {
+		if (ms_acl_who_valid(entries[i].who) != 0 ||
+		    ms_rights_parse(entries[i].rights, NULL) != 0) {
 			r = cl_seterr(c, METASAFE_ERR_INVALID,
 			    "invalid ACL entry %zu", i + 1);
 			goto out;

@@ -18,6 +18,7 @@
 #include "hello.h"
 #include "metasafe.h"
 #include "msclient.h"
+#include "names.h"
 #include "proto.h"
 #include "record.h"
 #include "sigalg.h"
@@ -239,42 +240,6 @@ metasafe_opts_set(struct metasafe_opts *o, const char *kv)
 	return 0;
 }
 
-/* Principals and group names: [A-Za-z0-9._@-]{1,64} (PROTOCOL.md 8). */
-static int
-name_valid(const char *s)
-{
-	size_t n;
-
-	n = strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-	    "0123456789._@-");
-	return n >= 1 && n <= MS_PRINCIPAL_MAX && s[n] == '\0';
-}
-
-int
-cl_who_valid(const char *who)
-{
-	if (who == NULL)
-		return 0;
-	if (strncmp(who, "group:", 6) == 0)
-		who += 6;
-	return name_valid(who);
-}
-
-/* A subset of "rswla", each letter at most once; "" is valid (removal). */
-int
-cl_rights_valid(const char *rights)
-{
-	const char *p;
-
-	if (rights == NULL || strlen(rights) > MS_RIGHTS_MAX)
-		return 0;
-	for (p = rights; *p != '\0'; p++) {
-		if (strchr("rswla", *p) == NULL || strchr(p + 1, *p) != NULL)
-			return 0;
-	}
-	return 1;
-}
-
 int
 metasafe_acl_entry_parse(const char *s, struct metasafe_acl_entry *e)
 {
@@ -290,7 +255,9 @@ metasafe_acl_entry_parse(const char *s, struct metasafe_acl_entry *e)
 		metasafe_acl_entry_clear(e);
 		return METASAFE_ERR_NOMEM;
 	}
-	if (!cl_who_valid(e->who) || !cl_rights_valid(e->rights)) {
+	/* The syntax the worker and the monitor check (names.c). */
+	if (ms_acl_who_valid(e->who) != 0 ||
+	    ms_rights_parse(e->rights, NULL) != 0) {
 		metasafe_acl_entry_clear(e);
 		return METASAFE_ERR_INVALID;
 	}

@@ -99,16 +99,16 @@ cl_cert_chain_load(const char *path, STACK_OF(X509) **chainp, char *err,
 			    "malformed PEM certificate");
 			goto out;
 		}
-		if ((n = der_len(x)) <= 0 || n > CL_CERT_DER_MAX) {
+		if ((n = der_len(x)) <= 0 || n > MS_CERT_DER_MAX) {
 			r = cert_err(METASAFE_ERR_CERTIFICATE, err, errlen,
 			    "%s: certificate %d is larger than %d bytes", path,
-			    sk_X509_num(chain) + 1, CL_CERT_DER_MAX);
+			    sk_X509_num(chain) + 1, MS_CERT_DER_MAX);
 			goto out;
 		}
-		if (sk_X509_num(chain) >= CL_CERTS_MAX) {
+		if (sk_X509_num(chain) >= MS_CERTS_MAX) {
 			r = cert_err(METASAFE_ERR_CERTIFICATE, err, errlen,
 			    "%s: more than %d certificates", path,
-			    CL_CERTS_MAX);
+			    MS_CERTS_MAX);
 			goto out;
 		}
 		if (sk_X509_push(chain, x) <= 0) {
@@ -162,7 +162,7 @@ cl_identity_put(struct msbuf *b, const struct metasafe_key *key)
 		return 0;
 	}
 	n = sk_X509_num(key->chain);
-	if (n < 1 || n > CL_CERTS_MAX)
+	if (n < 1 || n > MS_CERTS_MAX)
 		return METASAFE_ERR_CERTIFICATE;
 	if (msbuf_put_u8(b, MS_ID_X509_CHAIN) != 0 ||
 	    msbuf_put_u8(b, (uint8_t)n) != 0)
@@ -173,7 +173,7 @@ cl_identity_put(struct msbuf *b, const struct metasafe_key *key)
 			ERR_clear_error();
 			return METASAFE_ERR_CERTIFICATE;
 		}
-		if (r > CL_CERT_DER_MAX) {
+		if (r > MS_CERT_DER_MAX) {
 			OPENSSL_free(der);
 			return METASAFE_ERR_CERTIFICATE;
 		}
@@ -184,7 +184,7 @@ cl_identity_put(struct msbuf *b, const struct metasafe_key *key)
 			    METASAFE_ERR_CERTIFICATE : METASAFE_ERR_INTERNAL;
 	}
 	/* The message cap counts the 5-byte canonical header. */
-	if (msbuf_len(b) + 5 > CL_IDENTITY_MAX)
+	if (msbuf_len(b) + 5 > MS_CLIENT_IDENTITY_MAX)
 		return METASAFE_ERR_CERTIFICATE;
 	return 0;
 }
@@ -200,13 +200,13 @@ cl_server_cert_parse(struct msbuf *body, STACK_OF(X509) **chainp)
 	int r = METASAFE_ERR_PROTOCOL;
 
 	*chainp = NULL;
-	if (msbuf_get_u8(body, &n) != 0 || n < 1 || n > CL_CERTS_MAX)
+	if (msbuf_get_u8(body, &n) != 0 || n < 1 || n > MS_CERTS_MAX)
 		return METASAFE_ERR_PROTOCOL;
 	if ((chain = sk_X509_new_null()) == NULL)
 		return METASAFE_ERR_NOMEM;
 	for (i = 0; i < n; i++) {
 		if (msbuf_get_string_direct(body, &der, &len,
-		    CL_CERT_DER_MAX) != 0 || len == 0)
+		    MS_CERT_DER_MAX) != 0 || len == 0)
 			goto out;
 		p = der;
 		if ((x = d2i_X509(NULL, &p, (long)len)) == NULL)

@@ -15,10 +15,9 @@
 #include <stdint.h>
 
 #include "buf.h"
+#include "mslimits.h"	/* MS_FRAME_MAX: 1 MiB value + 32 KiB of headers */
 
 #define MS_FRAME_HEADER_LEN	5
-/* 1 MiB value + 32 KiB for headers, names and AEAD overhead. */
-#define MS_FRAME_MAX		(1024u * 1024 + 32u * 1024)
 
 /*
  * Blocking read of one frame.  timeout_ms < 0 waits forever; otherwise the

@@ -24,8 +24,8 @@
 #include <openssl/evp.h>
 
 #include "crypto.h"
+#include "mslimits.h"	/* MS_STORE_KEY_LEN, MS_STORE_KCV_LEN */
 
-#define MS_STORE_KEY_LEN	32
 #define MS_PUBKEY_LINE_MAX	1024
 #define MS_FINGERPRINT_MAX	64	/* "SHA256:" + 43 + NUL fits */
 #define MS_KEYFILE_MAX		(64 * 1024)
@@ -81,7 +81,6 @@ int	ms_store_key_load(const char *path, u_char key[MS_STORE_KEY_LEN]);
  * HMAC-SHA256(key, "metasafe store key check v1").  It names a store key
  * without revealing it; printed as "KCV:" and 16 lower-case hex digits.
  */
-#define MS_STORE_KCV_LEN	8
 #define MS_STORE_KCV_STRLEN	(4 + 2 * MS_STORE_KCV_LEN)	/* no NUL */
 int	ms_store_key_kcv(const u_char key[MS_STORE_KEY_LEN],
 	    u_char kcv[MS_STORE_KCV_LEN]);

@@ -16,10 +16,7 @@
 
 #include <stddef.h>
 
-#define MS_PATH_MAX		1024
-#define MS_PATH_SEGMENT_MAX	255
-#define MS_RECORD_NAME_MAX	255
-#define MS_VALUE_MAX		1048576		/* plaintext of one record */
+#include "mslimits.h"	/* MS_PATH_MAX, MS_RECORD_NAME_MAX, MS_VALUE_MAX */
 
 /* 0 when the len bytes at path form a valid path, else MS_ERR_INVALID_ARGUMENT. */
 int	ms_path_valid(const char *path, size_t len);

@@ -5,6 +5,8 @@
 #ifndef MS_PROTO_H
 #define MS_PROTO_H
 
+#include "mslimits.h"
+
 #define MS_PROTO_VERSION	0x0001
 /* The STATUS answer names the server as ms_server_version() (version.h). */
 
@@ -19,7 +21,6 @@
 #define MS_CIPHER_CHACHA20_POLY1305	0x0002
 #define MS_KEX_X25519_HYBRID		0x0001
 #define MS_SIG_ED25519			0x0001
-#define MS_ALG_LIST_MAX			16
 
 #define MS_RANDOM_LEN		32
 
@@ -45,9 +46,6 @@
 
 #define MS_ID_RAW_ED25519	1
 #define MS_ID_X509_CHAIN	2
-#define MS_CERTS_MAX		8	/* certificates in a chain */
-#define MS_CERT_DER_MAX		16384	/* one certificate, DER */
-#define MS_CLIENT_IDENTITY_MAX	65536	/* canonical encoding */
 
 /* 7. Status codes (responses and alerts). */
 #define MS_ST_OK		0
@@ -91,22 +89,10 @@ const char *ms_status_str(unsigned int status);
 #define MS_SENSITIVE_SET	1
 #define MS_SENSITIVE_UNCHANGED	2
 
-/* 10. Limits. */
-#define MS_RECORD_PLAINTEXT_MAX	(1024u * 1024 + 16u * 1024)
-#define MS_PRINCIPAL_MAX	64
-#define MS_ACL_WHO_MAX		(6 + MS_PRINCIPAL_MAX)	/* "group:" + name */
-#define MS_RIGHTS_MAX		5
-#define MS_ACL_ENTRIES_MAX	256
-#define MS_LIST_MAX		65536
+/* 10. Limits: mslimits.h. */
 /* LIST request flags (optional u8 after the handle; PROTOCOL.md 8). */
 #define MS_LIST_LONG		0x01	/* records carry u64 version, u64 mtime */
 #define MS_LIST_FLAGS_MASK	0x01
-#define MS_ALERT_MSG_MAX	256
-#define MS_HANDLES_MAX		64
-#define MS_RECORDS_PER_KEY_MAX	(1ULL << 24)
-#define MS_SIG_MAX		64
-#define MS_PUBKEY_MAX		32
-#define MS_VERSION_STRING_MAX	64
 
 /* 11. Monitor <-> worker. */
 #define MS_MON_HELLO		0x40

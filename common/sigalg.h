@@ -16,10 +16,11 @@
 
 #include <openssl/evp.h>
 
+#include "mslimits.h"	/* MS_SIGNATURE_MAX */
+
 #define MS_SIG_ECDSA_P256_SHA256	0x0002
 #define MS_SIG_ECDSA_P384_SHA384	0x0003
 #define MS_SIG_RSA_PSS_SHA256		0x0004
-#define MS_SIGNATURE_MAX		1024	/* RSA up to 8192 bits */
 #define MS_RSA_BITS_MIN_DEFAULT		2048
 
 /* "ed25519", "ecdsa-p256-sha256", ...; NULL when unknown. */

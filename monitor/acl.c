@@ -1,5 +1,6 @@
 /*
- * acl.c — rights strings, ACL entry names and effective-rights evaluation.
+ * acl.c — effective-rights evaluation (the syntax of names and rights is
+ * common/names.c).
  *
  * The monitor is the ACL authority (invariant I4): every data request a
  * worker forwards is re-checked here against the principal the monitor
@@ -14,91 +15,6 @@
 #include "errors.h"
 #include "log.h"
 #include "path.h"
-
-static const struct {
-	char	letter;
-	uint8_t	bit;
-} rights_letters[] = {
-	{ 'r', MS_RIGHT_READ },
-	{ 's', MS_RIGHT_SECURE },
-	{ 'w', MS_RIGHT_WRITE },
-	{ 'l', MS_RIGHT_LIST },
-	{ 'a', MS_RIGHT_ADMIN },
-};
-#define NLETTERS (sizeof(rights_letters) / sizeof(rights_letters[0]))
-
-int
-ms_rights_parse(const char *s, uint8_t *rightsp)
-{
-	uint8_t rights = 0;
-	size_t i, j;
-
-	if (rightsp != NULL)
-		*rightsp = 0;
-	if (s == NULL || strnlen(s, MS_RIGHTS_MAX + 1) > MS_RIGHTS_MAX)
-		return MS_ERR_INVALID_ARGUMENT;
-	for (i = 0; s[i] != '\0'; i++) {
-		for (j = 0; j < NLETTERS; j++) {
-			if (s[i] == rights_letters[j].letter)
-				break;
-		}
-		if (j == NLETTERS)
-			return MS_ERR_INVALID_ARGUMENT;
-		rights |= rights_letters[j].bit;
-	}
-	if (rightsp != NULL)
-		*rightsp = rights;
-	return 0;
-}
-
-void
-ms_rights_format(uint8_t rights, char out[MS_RIGHTS_MAX + 1])
-{
-	size_t i, n = 0;
-
-	for (i = 0; i < NLETTERS; i++) {
-		if ((rights & rights_letters[i].bit) != 0)
-			out[n++] = rights_letters[i].letter;
-	}
-	out[n] = '\0';
-}
-
-static int
-principal_char(char c)
-{
-	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-	    (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '@' ||
-	    c == '-';
-}
-
-int
-ms_principal_valid(const char *name)
-{
-	size_t i, len;
-
-	if (name == NULL)
-		return MS_ERR_INVALID_ARGUMENT;
-	len = strnlen(name, MS_PRINCIPAL_MAX + 1);
-	if (len == 0 || len > MS_PRINCIPAL_MAX)
-		return MS_ERR_INVALID_ARGUMENT;
-	for (i = 0; i < len; i++) {
-		if (!principal_char(name[i]))
-			return MS_ERR_INVALID_ARGUMENT;
-	}
-	return 0;
-}
-
-int
-ms_acl_who_valid(const char *who)
-{
-	size_t plen = sizeof(MS_ACL_GROUP_PREFIX) - 1;
-
-	if (who == NULL)
-		return MS_ERR_INVALID_ARGUMENT;
-	if (strncmp(who, MS_ACL_GROUP_PREFIX, plen) == 0)
-		who += plen;
-	return ms_principal_valid(who);
-}
 
 /* Stops the walk after a node that breaks inheritance. */
 struct chain_ctx {
@@ -137,11 +53,11 @@ static int
 who_matches(const char *who, const char *principal,
     const char *const *groups, size_t ngroups)
 {
-	size_t i, plen = sizeof(MS_ACL_GROUP_PREFIX) - 1;
+	size_t i;
 
-	if (strncmp(who, MS_ACL_GROUP_PREFIX, plen) != 0)
+	if (strncmp(who, MS_ACL_GROUP_PREFIX, MS_ACL_GROUP_PREFIX_LEN) != 0)
 		return strcmp(who, principal) == 0;
-	who += plen;
+	who += MS_ACL_GROUP_PREFIX_LEN;
 	for (i = 0; i < ngroups; i++) {
 		if (groups[i] != NULL && strcmp(who, groups[i]) == 0)
 			return 1;

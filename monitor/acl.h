@@ -10,6 +10,9 @@
  * deny).  Bootstrap administrators (daemon configuration) have every right
  * everywhere, whether or not the path exists.
  *
+ * Names and rights strings (ms_acl_who_valid, ms_rights_parse, ...) are
+ * common/names.h, shared with the worker and the client.
+ *
  * The evaluation is pure: it reads ACLs through a walk callback, which the
  * store provides (ms_store_acl_walk) and unit tests fake.
  */
@@ -19,16 +22,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "names.h"
 #include "proto.h"
-
-#define MS_RIGHT_READ		0x01	/* 'r' read plain records */
-#define MS_RIGHT_SECURE		0x02	/* 's' read SECURE records */
-#define MS_RIGHT_WRITE		0x04	/* 'w' set/delete records, create/delete nodes */
-#define MS_RIGHT_LIST		0x08	/* 'l' list children and record names */
-#define MS_RIGHT_ADMIN		0x10	/* 'a' read and change ACLs */
-#define MS_RIGHTS_ALL		0x1f
-
-#define MS_ACL_GROUP_PREFIX	"group:"
 
 struct ms_acl_entry {
 	char	who[MS_ACL_WHO_MAX + 1];	/* NUL-terminated, validated */
@@ -41,19 +36,6 @@ struct ms_acl {
 	size_t	nentries;
 	struct ms_acl_entry entries[MS_ACL_ENTRIES_MAX];
 };
-
-/*
- * "rswla" letters in any order, duplicates allowed, at most MS_RIGHTS_MAX
- * characters; "" is 0 (no rights).  0 or MS_ERR_INVALID_ARGUMENT.
- */
-int	ms_rights_parse(const char *s, uint8_t *rightsp);
-/* Canonical form: the letters present, in the order "rswla". */
-void	ms_rights_format(uint8_t rights, char out[MS_RIGHTS_MAX + 1]);
-
-/* [A-Za-z0-9._@-]{1,MS_PRINCIPAL_MAX}: 0 or MS_ERR_INVALID_ARGUMENT. */
-int	ms_principal_valid(const char *name);
-/* A principal name, or "group:" followed by one. */
-int	ms_acl_who_valid(const char *who);
 
 /*
  * Called by a walk for one existing node with that node's own ACL.

@@ -30,6 +30,7 @@
 #include "errors.h"
 #include "log.h"
 #include "logfmt.h"
+#include "names.h"
 #include "principals.h"
 #include "proto.h"
 #include "servconf.h"
@@ -324,7 +325,7 @@ take_name(const u_char *data, int len, char *out, size_t outlen,
 	}
 	memcpy(out, data, (size_t)len);
 	out[len] = '\0';
-	if (!principal_name_valid(out)) {
+	if (ms_principal_valid(out) != 0) {
 		out[0] = '\0';
 		*whyp = "certificate name is not a valid principal name";
 		return MS_ERR_NOT_FOUND;

@@ -48,9 +48,9 @@ load_store_keys(struct hostkeys *hk, char *const *store_paths, size_t nstore,
 	size_t i;
 	int r;
 
-	if (nstore == 0 || nstore > HOSTKEYS_STORE_KEYS_MAX) {
+	if (nstore == 0 || nstore > MS_STORE_KEYS_MAX) {
 		snprintf(errbuf, errlen, "StoreKey: 1 to %d files needed",
-		    HOSTKEYS_STORE_KEYS_MAX);
+		    MS_STORE_KEYS_MAX);
 		return MS_ERR_INVALID_ARGUMENT;
 	}
 	for (i = 0; i < nstore; i++) {
@@ -146,8 +146,8 @@ encode_cert_msg(STACK_OF(X509) *chain, struct msbuf **msgp)
 	int i, len, r;
 
 	*msgp = NULL;
-	if ((body = msbuf_new(HOSTKEYS_CERT_MSG_MAX)) == NULL ||
-	    (msg = msbuf_new(HOSTKEYS_CERT_MSG_MAX)) == NULL) {
+	if ((body = msbuf_new(MS_SERVER_CERT_MSG_MAX)) == NULL ||
+	    (msg = msbuf_new(MS_SERVER_CERT_MSG_MAX)) == NULL) {
 		r = MS_ERR_ALLOC;
 		goto out;
 	}
@@ -207,7 +207,7 @@ hostkeys_load_cert(struct hostkeys *hk, const char *path, char *errbuf,
 	if ((r = encode_cert_msg(chain, &hk->cert_msg)) != 0)
 		snprintf(errbuf, errlen, "%s: certificates too large for "
 		    "SERVER_CERTIFICATE (%d bytes each, %d in all): %s", path,
-		    MS_CERT_DER_MAX, HOSTKEYS_CERT_MSG_MAX, ms_err(r));
+		    MS_CERT_DER_MAX, MS_SERVER_CERT_MSG_MAX, ms_err(r));
  out:
 	sk_X509_pop_free(chain, X509_free);
 	return r;

@@ -10,19 +10,11 @@
 #include <openssl/evp.h>
 
 #include "keyfile.h"
+#include "mslimits.h"
 
 struct msbuf;
 
-/*
- * Largest SERVER_CERTIFICATE (canonical) we send: the AUTH transcript tail
- * (163840) must still hold it beside SERVER_VERIFY, SERVER_FINISHED and the
- * largest CLIENT_IDENTITY (PROTOCOL.md 11).
- */
-#define HOSTKEYS_CERT_MSG_MAX	(163840 - ((5 + 2 + 4 + 64) + (5 + 4 + 32)) \
-				    - 65536)
-
-#define HOSTKEYS_SPARE_MAX	3	/* HostKey lines after the first */
-#define HOSTKEYS_STORE_KEYS_MAX	4	/* = SERVCONF_MAX_STORE_KEYS */
+#define HOSTKEYS_SPARE_MAX	(MS_HOST_KEYS_MAX - 1)	/* HostKey lines after the first */
 
 struct hostkeys {
 	EVP_PKEY	*sig;		/* Ed25519 host signature key */
@@ -33,7 +25,7 @@ struct hostkeys {
 	u_char		 sig_pub[32];
 	u_char		 kex_pub[32];
 	/* StoreKey files in order; wiped once the store has its copies. */
-	u_char		 store_keys[HOSTKEYS_STORE_KEYS_MAX][MS_STORE_KEY_LEN];
+	u_char		 store_keys[MS_STORE_KEYS_MAX][MS_STORE_KEY_LEN];
 	size_t		 nstore_keys;
 	/* Canonical SERVER_CERTIFICATE message, NULL without HostCertificate. */
 	struct msbuf	*cert_msg;

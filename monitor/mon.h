@@ -1,12 +1,17 @@
 /*
  * mon.h — the monitor's per-worker state and request dispatch (I2-I4, I6).
  *
- * Every frame a worker sends is handled by mon_dispatch(): the dispatch
- * table says in which worker states a request is permitted and whether it
- * may happen only once.  Anything else — unknown type, wrong state, repeat,
- * malformed or trailing bytes — returns an error, and the caller kills the
- * worker.  Handlers never trust a name, handle or hash the worker supplies:
- * they recompute transcript hashes and use the principal bound at AUTH.
+ * Every frame a worker sends is handled by mon_dispatch(), which follows
+ * one row of the dispatch table (mon_dispatch.c): the worker states in
+ * which the request is permitted, whether it may happen only once, the
+ * parser, the handler and the state that follows.  The parser reads the
+ * request completely, trailing bytes included, into a typed struct before
+ * anything acts; the handler acts on that struct only and returns a
+ * verdict; only the dispatcher writes the worker's state.  Anything else —
+ * unknown type, wrong state, repeat, malformed or trailing bytes, a kill
+ * verdict — returns an error, and the caller kills the worker.  Handlers
+ * never trust a name, handle or hash the worker supplies: they recompute
+ * transcript hashes and use the principal bound at AUTH.
  */
 #ifndef MS_MON_H
 #define MS_MON_H
@@ -17,6 +22,7 @@
 
 #include "buf.h"
 #include "crypto.h"
+#include "hello.h"
 #include "principals.h"
 #include "proto.h"
 
@@ -42,11 +48,12 @@ struct mon_ctx {
 	struct ms_certs		*certs;		/* NULL: no certificate logins */
 };
 
-struct mon_worker {
-	pid_t		 pid;
-	char		 peer[64];		/* "ADDR:PORT", for logs */
-	int		 state;
-	uint32_t	 once_done;		/* bit per once-only request */
+/*
+ * What the handshake established for one worker: the handlers' own record.
+ * A handler gets this writable and the worker only read-only, so that no
+ * handler can move the worker's state.
+ */
+struct mon_session {
 	u_char		 nonce[MS_RANDOM_LEN];
 	struct msbuf	*client_hello;		/* frames seen at DECAP */
 	struct msbuf	*server_hello;
@@ -56,6 +63,14 @@ struct mon_worker {
 	char		*groups[PRINCIPAL_GROUPS_MAX];
 	size_t		 ngroups;
 	int		 cert_auth;		/* authenticated by certificate */
+};
+
+struct mon_worker {
+	pid_t			 pid;
+	char			 peer[64];	/* "ADDR:PORT", for logs */
+	int			 state;		/* MW_*: mon_dispatch() only */
+	uint32_t		 once_done;	/* bit per once-only row: ditto */
+	struct mon_session	 sess;
 };
 
 void	mon_worker_init(struct mon_worker *w, pid_t pid, const char *peer);
@@ -69,9 +84,94 @@ void	mon_worker_clear(struct mon_worker *w);
 int	mon_dispatch(const struct mon_ctx *ctx, struct mon_worker *w,
 	    uint8_t type, struct msbuf *req, struct msbuf *resp);
 
+/*
+ * Parsed requests (PROTOCOL.md 11).  Byte fields point into the request
+ * buffer, which outlives the handler; strings and values are owned and
+ * freed by mon_req_clear().  A parser checks structure only — lengths,
+ * caps, flag ranges — and the dispatcher refuses whatever it leaves
+ * over, so a malformed request is refused before anything acts on it.
+ * Names, rights and values are the client's: the handler checks them and
+ * answers INVALID_ARGUMENT.
+ */
+struct mon_req_hellos {			/* DECAP, SIGN */
+	const u_char		*ch_frame, *sh_frame;
+	size_t			 ch_len, sh_len;
+	struct ms_client_hello	 ch;
+	struct ms_server_hello	 sh;
+	const u_char		*cert;		/* SIGN: server_certificate */
+	size_t			 cert_len;
+};
+
+struct mon_req_auth {
+	const u_char	*tail;		/* a run of whole u32-framed messages */
+	size_t		 tail_len;
+	const u_char	*cv;		/* CLIENT_VERIFY body: the client's */
+	size_t		 cv_len;
+	uint8_t		 finished_ok;	/* 0 or 1 */
+};
+
+struct mon_acl_change {			/* one SETACL entry, as sent */
+	char	who[MS_ACL_WHO_MAX + 1];
+	char	rights[MS_RIGHTS_MAX + 1];
+};
+
+struct mon_req_data {			/* OPEN .. STATUS */
+	char			*path;
+	char			*record;
+	uint8_t			 access;	/* OPEN */
+	uint8_t			 flags;		/* SET */
+	u_char			*value;		/* SET */
+	size_t			 value_len;
+	uint8_t			 list_flags;	/* LIST */
+	uint8_t			 inherit;	/* SETACL */
+	uint8_t			 sensitive;
+	uint32_t		 nchanges;
+	struct mon_acl_change	*changes;
+};
+
+union mon_req {
+	struct mon_req_hellos	hellos;
+	struct mon_req_auth	auth;
+	struct mon_req_data	data;
+};
+
+/* 0, or MS_ERR_*: the request is malformed and the worker is killed. */
+typedef int mon_parser_fn(struct msbuf *req, union mon_req *out);
+/* Frees what a parser allocated; NULL in a row: nothing to free. */
+typedef void mon_req_free_fn(union mon_req *r);
+
+mon_parser_fn	mon_parse_empty, mon_parse_decap, mon_parse_sign,
+		mon_parse_auth;
+mon_parser_fn	mon_parse_open, mon_parse_get, mon_parse_set,
+		mon_parse_delete, mon_parse_list, mon_parse_path,
+		mon_parse_setacl;
+mon_req_free_fn	mon_req_data_free;
+
+/*
+ * A handler's verdict on the worker.  MON_OK and MON_DENIED: 'resp' holds
+ * the answer, whatever its status, and the dispatcher moves the worker to
+ * the row's next state (MON_DENIED, a failed login: to the row's denied
+ * state).  MON_KILL: no answer; the worker broke the protocol (or the
+ * monitor failed: err) and is killed for 'why'.
+ */
+enum mon_verdict_kind { MON_OK, MON_DENIED, MON_KILL };
+
+struct mon_verdict {
+	enum mon_verdict_kind	 kind;
+	int			 err;	/* MON_KILL: the MS_ERR_* behind it */
+	const char		*why;	/* MON_KILL: static text for the log */
+};
+
+#define MON_VERDICT(k)		((struct mon_verdict){ (k), 0, NULL })
+#define MON_KILLED(e, w)	((struct mon_verdict){ MON_KILL, (e), (w) })
+
+/* MON_OK when r is 0; else the monitor itself failed (no memory ...). */
+struct mon_verdict mon_ok_unless(int r, const char *why);
+
 /* Handlers, by concern (mon_kex.c, mon_data.c). */
-typedef int mon_handler_fn(const struct mon_ctx *, struct mon_worker *,
-    struct msbuf *req, struct msbuf *resp);
+typedef struct mon_verdict mon_handler_fn(const struct mon_ctx *,
+    const struct mon_worker *, struct mon_session *, const union mon_req *,
+    struct msbuf *resp);
 mon_handler_fn	mon_hello, mon_decap, mon_sign, mon_auth;
 mon_handler_fn	mon_open, mon_get, mon_set, mon_delete, mon_list,
 		mon_getacl, mon_setacl, mon_status;

@@ -5,8 +5,10 @@
  * bound principal's effective rights there (never trusting the worker's
  * idea of a handle or its access mode), performs the store operation, and
  * writes one audit line per decision.  Structural problems (trailing
- * bytes, oversize fields) are worker misbehaviour and kill it; bad names or
- * values are the client's and get INVALID_ARGUMENT.
+ * bytes, oversize fields, flags out of range) are worker misbehaviour: the
+ * parsers below refuse them, and the dispatcher kills the worker before a
+ * handler runs.  Bad names or values are the client's and get
+ * INVALID_ARGUMENT from the handler.
  *
  * SENSITIVE subtrees (PROTOCOL.md 8): only a certificate login may read,
  * write, delete or list there, whatever the ACL grants; a raw-key holder
@@ -30,41 +32,135 @@
 #include "store.h"
 #include "version.h"
 
-/* One decoded request: every field a data request may carry. */
-struct data_req {
-	char	*path;
-	char	*record;
-	uint8_t	 access;
-	uint8_t	 flags;
-	u_char	*value;
-	size_t	 value_len;
-};
-
-static void
-data_req_free(struct data_req *d)
+void
+mon_req_data_free(union mon_req *r)
 {
+	struct mon_req_data *d = &r->data;
+
 	free(d->path);
 	free(d->record);
 	freezero(d->value, d->value_len);
+	freezero(d->changes, d->nchanges * sizeof(*d->changes));
 	memset(d, 0, sizeof(*d));
 }
 
 static int
-get_path(struct msbuf *req, struct data_req *d)
+get_path(struct msbuf *req, struct mon_req_data *d)
 {
 	return msbuf_get_cstring(req, &d->path, NULL, MS_PATH_MAX);
 }
 
 static int
-get_record(struct msbuf *req, struct data_req *d)
+get_record(struct msbuf *req, struct mon_req_data *d)
 {
 	return msbuf_get_cstring(req, &d->record, NULL, MS_RECORD_NAME_MAX);
 }
 
-static int
-req_end(struct msbuf *req)
+/* Parsers (PROTOCOL.md 11); the dispatcher refuses what they leave over. */
+
+/* name path (GETACL). */
+int
+mon_parse_path(struct msbuf *req, union mon_req *out)
 {
-	return msbuf_len(req) == 0 ? 0 : MS_ERR_INVALID_FORMAT;
+	return get_path(req, &out->data);
+}
+
+/* name path, u8 access. */
+int
+mon_parse_open(struct msbuf *req, union mon_req *out)
+{
+	int r;
+
+	if ((r = get_path(req, &out->data)) != 0)
+		return r;
+	return msbuf_get_u8(req, &out->data.access);
+}
+
+/* name path, name record. */
+int
+mon_parse_get(struct msbuf *req, union mon_req *out)
+{
+	int r;
+
+	if ((r = get_path(req, &out->data)) != 0)
+		return r;
+	return get_record(req, &out->data);
+}
+
+/* name path, name record, u8 flags, string value. */
+int
+mon_parse_set(struct msbuf *req, union mon_req *out)
+{
+	struct mon_req_data *d = &out->data;
+	int r;
+
+	if ((r = get_path(req, d)) != 0 || (r = get_record(req, d)) != 0 ||
+	    (r = msbuf_get_u8(req, &d->flags)) != 0)
+		return r;
+	return msbuf_get_string(req, &d->value, &d->value_len, MS_VALUE_MAX);
+}
+
+/* name path, name record ("" deletes the node). */
+int
+mon_parse_delete(struct msbuf *req, union mon_req *out)
+{
+	struct mon_req_data *d = &out->data;
+	int r;
+
+	if ((r = get_path(req, d)) != 0)
+		return r;
+	return msbuf_get_cstring(req, &d->record, NULL, MS_RECORD_NAME_MAX);
+}
+
+/* name path [, u8 list_flags]: the flags known to this monitor only. */
+int
+mon_parse_list(struct msbuf *req, union mon_req *out)
+{
+	struct mon_req_data *d = &out->data;
+	int r;
+
+	if ((r = get_path(req, d)) != 0 ||
+	    (msbuf_len(req) > 0 && (r = msbuf_get_u8(req, &d->list_flags)) != 0))
+		return r;
+	return (d->list_flags & ~MS_LIST_FLAGS_MASK) != 0 ?
+	    MS_ERR_INVALID_FORMAT : 0;
+}
+
+/* name path, u8 inherit, u8 sensitive, u32 n, n * (name who, name rights). */
+int
+mon_parse_setacl(struct msbuf *req, union mon_req *out)
+{
+	struct mon_req_data *d = &out->data;
+	char *who = NULL, *rights = NULL;
+	uint32_t i, n;
+	int r;
+
+	if ((r = get_path(req, d)) != 0 ||
+	    (r = msbuf_get_u8(req, &d->inherit)) != 0 ||
+	    (r = msbuf_get_u8(req, &d->sensitive)) != 0 ||
+	    (r = msbuf_get_u32(req, &n)) != 0)
+		return r;
+	if (n > MS_ACL_ENTRIES_MAX || d->inherit > MS_SETACL_UNCHANGED ||
+	    d->sensitive > MS_SENSITIVE_UNCHANGED)
+		return MS_ERR_INVALID_FORMAT;
+	if ((d->changes = calloc(n ? n : 1, sizeof(*d->changes))) == NULL)
+		return MS_ERR_ALLOC;
+	d->nchanges = n;
+	for (i = 0; i < n; i++) {
+		if ((r = msbuf_get_cstring(req, &who, NULL,
+		    MS_ACL_WHO_MAX)) != 0 ||
+		    (r = msbuf_get_cstring(req, &rights, NULL,
+		    MS_RIGHTS_MAX)) != 0)
+			break;
+		strlcpy(d->changes[i].who, who, sizeof(d->changes[i].who));
+		strlcpy(d->changes[i].rights, rights,
+		    sizeof(d->changes[i].rights));
+		free(who);
+		free(rights);
+		who = rights = NULL;
+	}
+	free(who);
+	return r;
 }
 
 static uint32_t
@@ -94,8 +190,8 @@ rights_at(const struct mon_ctx *ctx, const struct mon_worker *w,
 {
 	uint8_t rights = 0;
 
-	if (ms_acl_effective(ms_store_acl_walk, ctx->store, path, w->principal,
-	    (const char *const *)w->groups, w->ngroups,
+	if (ms_acl_effective(ms_store_acl_walk, ctx->store, path, w->sess.principal,
+	    (const char *const *)w->sess.groups, w->sess.ngroups,
 	    (const char *const *)ctx->conf->admins, ctx->conf->nadmins,
 	    &rights) != 0)
 		return 0;
@@ -114,7 +210,7 @@ sensitive_refused(const struct mon_ctx *ctx, const struct mon_worker *w,
 {
 	int sensitive = 1;
 
-	if (w->cert_auth)
+	if (w->sess.cert_auth)
 		return 0;
 	(void)ms_acl_sensitive(ms_store_acl_walk, ctx->store, path, &sensitive);
 	return sensitive;
@@ -122,14 +218,14 @@ sensitive_refused(const struct mon_ctx *ctx, const struct mon_worker *w,
 
 /* Path and record are the client's: quoted when odd (logfmt.h). */
 static void
-audit(const struct mon_worker *w, const char *op, const struct data_req *d,
+audit(const struct mon_worker *w, const char *op, const struct mon_req_data *d,
     uint32_t status, const char *why)
 {
 	char qp[MS_LOG_VALUE_LEN(MS_PATH_MAX)];
 	char qr[MS_LOG_VALUE_LEN(MS_RECORD_NAME_MAX)];
 
 	logit("audit: principal=%s op=%s path=%s%s%s peer=%s result=%s%s%s%s",
-	    w->principal, op, ms_log_value(qp, sizeof(qp), d->path),
+	    w->sess.principal, op, ms_log_value(qp, sizeof(qp), d->path),
 	    d->record && *d->record ? " record=" : "",
 	    d->record && *d->record ? ms_log_value(qr, sizeof(qr), d->record) :
 	    "", w->peer,
@@ -140,7 +236,7 @@ audit(const struct mon_worker *w, const char *op, const struct data_req *d,
 
 /* Validate names; 0 means "go on", else the status to answer. */
 static uint32_t
-check_names(const struct data_req *d, int need_record)
+check_names(const struct mon_req_data *d, int need_record)
 {
 	if (ms_path_valid(d->path, strlen(d->path)) != 0)
 		return MS_ST_INVALID_ARGUMENT;
@@ -152,7 +248,7 @@ check_names(const struct data_req *d, int need_record)
 
 static int
 answer_why(struct msbuf *resp, const struct mon_worker *w, const char *op,
-    const struct data_req *d, uint32_t status, const char *why)
+    const struct mon_req_data *d, uint32_t status, const char *why)
 {
 	audit(w, op, d, status, status == MS_ST_OK ? NULL : why);
 	return msbuf_put_u32(resp, status);
@@ -160,158 +256,132 @@ answer_why(struct msbuf *resp, const struct mon_worker *w, const char *op,
 
 static int
 answer_status(struct msbuf *resp, const struct mon_worker *w, const char *op,
-    const struct data_req *d, uint32_t status)
+    const struct mon_req_data *d, uint32_t status)
 {
 	return answer_why(resp, w, op, d, status, NULL);
 }
 
-int
-mon_open(const struct mon_ctx *ctx, struct mon_worker *w, struct msbuf *req,
-    struct msbuf *resp)
+/* The answer is built: the worker lives on, unless building it failed. */
+static struct mon_verdict
+answered(int r)
 {
-	struct data_req d = { 0 };
-	const char *why = NULL;
-	uint32_t st = MS_ST_OK;
-	uint8_t rights;
-	int r;
-
-	if ((r = get_path(req, &d)) != 0 ||
-	    (r = msbuf_get_u8(req, &d.access)) != 0 || (r = req_end(req)) != 0)
-		goto out;
-	if ((st = check_names(&d, 0)) != MS_ST_OK ||
-	    d.access == 0 || (d.access & ~(MS_ACCESS_READ | MS_ACCESS_WRITE))) {
-		r = answer_status(resp, w, "open", &d, MS_ST_INVALID_ARGUMENT);
-		goto out;
-	}
-	rights = rights_at(ctx, w, d.path);
-	if (((d.access & MS_ACCESS_READ) && (rights & (MS_RIGHT_READ |
-	    MS_RIGHT_SECURE | MS_RIGHT_LIST | MS_RIGHT_ADMIN)) == 0) ||
-	    ((d.access & MS_ACCESS_WRITE) && (rights & MS_RIGHT_WRITE) == 0))
-		st = MS_ST_ACCESS_DENIED;
-	else if ((d.access != MS_ACCESS_READ ||
-	    (rights & MS_RIGHT_ADMIN) == 0) &&
-	    sensitive_refused(ctx, w, d.path)) {
-		st = MS_ST_ACCESS_DENIED;
-		why = WHY_SENSITIVE;
-	} else if (!(d.access & MS_ACCESS_WRITE))
-		st = store_to_status(ms_store_node_exists(ctx->store, d.path));
-	r = answer_why(resp, w, "open", &d, st, why);
- out:
-	data_req_free(&d);
-	return r;
+	return mon_ok_unless(r, "cannot build answer");
 }
 
-int
-mon_get(const struct mon_ctx *ctx, struct mon_worker *w, struct msbuf *req,
-    struct msbuf *resp)
+struct mon_verdict
+mon_open(const struct mon_ctx *ctx, const struct mon_worker *w,
+    struct mon_session *s, const union mon_req *pr, struct msbuf *resp)
 {
-	struct data_req d = { 0 };
+	const struct mon_req_data *d = &pr->data;
+	const char *why = NULL;
+	uint32_t st;
+	uint8_t rights;
+
+	if ((st = check_names(d, 0)) != MS_ST_OK ||
+	    d->access == 0 || (d->access & ~(MS_ACCESS_READ | MS_ACCESS_WRITE)))
+		return answered(answer_status(resp, w, "open", d,
+		    MS_ST_INVALID_ARGUMENT));
+	rights = rights_at(ctx, w, d->path);
+	if (((d->access & MS_ACCESS_READ) && (rights & (MS_RIGHT_READ |
+	    MS_RIGHT_SECURE | MS_RIGHT_LIST | MS_RIGHT_ADMIN)) == 0) ||
+	    ((d->access & MS_ACCESS_WRITE) && (rights & MS_RIGHT_WRITE) == 0))
+		st = MS_ST_ACCESS_DENIED;
+	else if ((d->access != MS_ACCESS_READ ||
+	    (rights & MS_RIGHT_ADMIN) == 0) &&
+	    sensitive_refused(ctx, w, d->path)) {
+		st = MS_ST_ACCESS_DENIED;
+		why = WHY_SENSITIVE;
+	} else if (!(d->access & MS_ACCESS_WRITE))
+		st = store_to_status(ms_store_node_exists(ctx->store, d->path));
+	return answered(answer_why(resp, w, "open", d, st, why));
+}
+
+struct mon_verdict
+mon_get(const struct mon_ctx *ctx, const struct mon_worker *w,
+    struct mon_session *s, const union mon_req *pr, struct msbuf *resp)
+{
+	const struct mon_req_data *d = &pr->data;
 	struct ms_record rec = { 0 };
 	uint32_t st;
 	uint8_t rights;
 	int r;
 
-	if ((r = get_path(req, &d)) != 0 || (r = get_record(req, &d)) != 0 ||
-	    (r = req_end(req)) != 0)
-		goto out;
-	if ((st = check_names(&d, 1)) != MS_ST_OK) {
-		r = answer_status(resp, w, "get", &d, st);
-		goto out;
-	}
-	rights = rights_at(ctx, w, d.path);
-	if ((rights & (MS_RIGHT_READ | MS_RIGHT_SECURE)) == 0) {
-		r = answer_status(resp, w, "get", &d, MS_ST_ACCESS_DENIED);
-		goto out;
-	}
-	if (sensitive_refused(ctx, w, d.path)) {
-		r = answer_why(resp, w, "get", &d, MS_ST_ACCESS_DENIED,
-		    WHY_SENSITIVE);
-		goto out;
-	}
-	st = store_to_status(ms_store_get(ctx->store, d.path, d.record, &rec));
+	if ((st = check_names(d, 1)) != MS_ST_OK)
+		return answered(answer_status(resp, w, "get", d, st));
+	rights = rights_at(ctx, w, d->path);
+	if ((rights & (MS_RIGHT_READ | MS_RIGHT_SECURE)) == 0)
+		return answered(answer_status(resp, w, "get", d,
+		    MS_ST_ACCESS_DENIED));
+	if (sensitive_refused(ctx, w, d->path))
+		return answered(answer_why(resp, w, "get", d,
+		    MS_ST_ACCESS_DENIED, WHY_SENSITIVE));
+	st = store_to_status(ms_store_get(ctx->store, d->path, d->record,
+	    &rec));
 	if (st == MS_ST_OK && !(rights & ((rec.flags & MS_REC_SECURE) ?
 	    MS_RIGHT_SECURE : MS_RIGHT_READ)))
 		st = MS_ST_ACCESS_DENIED;
-	if ((r = answer_status(resp, w, "get", &d, st)) != 0 || st != MS_ST_OK)
-		goto out;
-	if ((r = msbuf_put_u8(resp, rec.flags)) != 0 ||
-	    (r = msbuf_put_u64(resp, rec.version)) != 0 ||
-	    (r = msbuf_put_u64(resp, rec.mtime)) != 0 ||
-	    (r = msbuf_put_string(resp, rec.value, rec.value_len)) != 0)
-		goto out;
- out:
+	if ((r = answer_status(resp, w, "get", d, st)) == 0 &&
+	    st == MS_ST_OK &&
+	    (r = msbuf_put_u8(resp, rec.flags)) == 0 &&
+	    (r = msbuf_put_u64(resp, rec.version)) == 0 &&
+	    (r = msbuf_put_u64(resp, rec.mtime)) == 0)
+		r = msbuf_put_string(resp, rec.value, rec.value_len);
 	ms_record_clear(&rec);
-	data_req_free(&d);
-	return r;
+	return answered(r);
 }
 
-int
-mon_set(const struct mon_ctx *ctx, struct mon_worker *w, struct msbuf *req,
-    struct msbuf *resp)
+struct mon_verdict
+mon_set(const struct mon_ctx *ctx, const struct mon_worker *w,
+    struct mon_session *s, const union mon_req *pr, struct msbuf *resp)
 {
-	struct data_req d = { 0 };
+	const struct mon_req_data *d = &pr->data;
 	const char *why = NULL;
 	uint64_t version = 0;
 	uint32_t st;
 	int r;
 
-	if ((r = get_path(req, &d)) != 0 || (r = get_record(req, &d)) != 0 ||
-	    (r = msbuf_get_u8(req, &d.flags)) != 0 ||
-	    (r = msbuf_get_string(req, &d.value, &d.value_len,
-	    MS_VALUE_MAX)) != 0 || (r = req_end(req)) != 0)
-		goto out;
-	if ((st = check_names(&d, 1)) == MS_ST_OK &&
-	    ((d.flags & ~MS_REC_FLAGS_MASK) != 0 ||
-	    d.value_len > ctx->conf->max_value_size))
+	if ((st = check_names(d, 1)) == MS_ST_OK &&
+	    ((d->flags & ~MS_REC_FLAGS_MASK) != 0 ||
+	    d->value_len > ctx->conf->max_value_size))
 		st = MS_ST_INVALID_ARGUMENT;
-	if (st == MS_ST_OK && !(rights_at(ctx, w, d.path) & MS_RIGHT_WRITE))
+	if (st == MS_ST_OK && !(rights_at(ctx, w, d->path) & MS_RIGHT_WRITE))
 		st = MS_ST_ACCESS_DENIED;
-	if (st == MS_ST_OK && sensitive_refused(ctx, w, d.path)) {
+	if (st == MS_ST_OK && sensitive_refused(ctx, w, d->path)) {
 		st = MS_ST_ACCESS_DENIED;
 		why = WHY_SENSITIVE;
 	}
 	if (st == MS_ST_OK)
-		st = store_to_status(ms_store_set(ctx->store, d.path, d.record,
-		    d.flags, d.value, d.value_len, &version));
-	if ((r = answer_why(resp, w, "set", &d, st, why)) == 0 &&
+		st = store_to_status(ms_store_set(ctx->store, d->path,
+		    d->record, d->flags, d->value, d->value_len, &version));
+	if ((r = answer_why(resp, w, "set", d, st, why)) == 0 &&
 	    st == MS_ST_OK)
 		r = msbuf_put_u64(resp, version);
- out:
-	data_req_free(&d);
-	return r;
+	return answered(r);
 }
 
-int
-mon_delete(const struct mon_ctx *ctx, struct mon_worker *w, struct msbuf *req,
-    struct msbuf *resp)
+struct mon_verdict
+mon_delete(const struct mon_ctx *ctx, const struct mon_worker *w,
+    struct mon_session *s, const union mon_req *pr, struct msbuf *resp)
 {
-	struct data_req d = { 0 };
+	const struct mon_req_data *d = &pr->data;
 	const char *why = NULL;
 	uint32_t st;
-	int r, node = 0;
+	int node = *d->record == '\0';
 
-	if ((r = get_path(req, &d)) != 0 ||
-	    (r = msbuf_get_cstring(req, &d.record, NULL,
-	    MS_RECORD_NAME_MAX)) != 0 || (r = req_end(req)) != 0)
-		goto out;
-	node = *d.record == '\0';
-	if ((st = check_names(&d, !node)) == MS_ST_OK && node &&
-	    ms_path_is_root(d.path))
+	if ((st = check_names(d, !node)) == MS_ST_OK && node &&
+	    ms_path_is_root(d->path))
 		st = MS_ST_INVALID_ARGUMENT;
-	if (st == MS_ST_OK && !(rights_at(ctx, w, d.path) & MS_RIGHT_WRITE))
+	if (st == MS_ST_OK && !(rights_at(ctx, w, d->path) & MS_RIGHT_WRITE))
 		st = MS_ST_ACCESS_DENIED;
-	if (st == MS_ST_OK && sensitive_refused(ctx, w, d.path)) {
+	if (st == MS_ST_OK && sensitive_refused(ctx, w, d->path)) {
 		st = MS_ST_ACCESS_DENIED;
 		why = WHY_SENSITIVE;
 	}
 	if (st == MS_ST_OK)
 		st = store_to_status(node ?
-		    ms_store_delete_node(ctx->store, d.path) :
-		    ms_store_delete_record(ctx->store, d.path, d.record));
-	r = answer_why(resp, w, "delete", &d, st, why);
- out:
-	data_req_free(&d);
-	return r;
+		    ms_store_delete_node(ctx->store, d->path) :
+		    ms_store_delete_record(ctx->store, d->path, d->record));
+	return answered(answer_why(resp, w, "delete", d, st, why));
 }
 
 struct list_acc {
@@ -341,31 +411,21 @@ list_cb(void *vctx, const struct ms_store_list_entry *e)
 	return msbuf_put_u64(a->records, e->mtime);
 }
 
-int
-mon_list(const struct mon_ctx *ctx, struct mon_worker *w, struct msbuf *req,
-    struct msbuf *resp)
+struct mon_verdict
+mon_list(const struct mon_ctx *ctx, const struct mon_worker *w,
+    struct mon_session *s, const union mon_req *pr, struct msbuf *resp)
 {
-	struct data_req d = { 0 };
+	const struct mon_req_data *d = &pr->data;
 	struct list_acc acc = { 0 };
 	const char *why = NULL;
 	uint32_t st;
-	uint8_t lflags = 0;
 	int r;
 
-	/* name path [, u8 list_flags] (PROTOCOL.md 11). */
-	if ((r = get_path(req, &d)) != 0 ||
-	    (msbuf_len(req) > 0 && (r = msbuf_get_u8(req, &lflags)) != 0) ||
-	    (r = req_end(req)) != 0)
-		goto out;
-	if ((lflags & ~MS_LIST_FLAGS_MASK) != 0) {
-		r = MS_ERR_INVALID_FORMAT;
-		goto out;
-	}
-	acc.long_form = (lflags & MS_LIST_LONG) != 0;
-	if ((st = check_names(&d, 0)) == MS_ST_OK &&
-	    !(rights_at(ctx, w, d.path) & MS_RIGHT_LIST))
+	acc.long_form = (d->list_flags & MS_LIST_LONG) != 0;
+	if ((st = check_names(d, 0)) == MS_ST_OK &&
+	    !(rights_at(ctx, w, d->path) & MS_RIGHT_LIST))
 		st = MS_ST_ACCESS_DENIED;
-	if (st == MS_ST_OK && sensitive_refused(ctx, w, d.path)) {
+	if (st == MS_ST_OK && sensitive_refused(ctx, w, d->path)) {
 		st = MS_ST_ACCESS_DENIED;
 		why = WHY_SENSITIVE;
 	}
@@ -375,22 +435,19 @@ mon_list(const struct mon_ctx *ctx, struct mon_worker *w, struct msbuf *req,
 			r = MS_ERR_ALLOC;
 			goto out;
 		}
-		st = store_to_status(ms_store_list_ext(ctx->store, d.path,
+		st = store_to_status(ms_store_list_ext(ctx->store, d->path,
 		    list_cb, &acc));
 	}
-	if ((r = answer_why(resp, w, "list", &d, st, why)) != 0 ||
-	    st != MS_ST_OK)
-		goto out;
-	if ((r = msbuf_put_u32(resp, acc.nchildren)) != 0 ||
-	    (r = msbuf_putb(resp, acc.children)) != 0 ||
-	    (r = msbuf_put_u32(resp, acc.nrecords)) != 0 ||
-	    (r = msbuf_putb(resp, acc.records)) != 0)
-		goto out;
+	if ((r = answer_why(resp, w, "list", d, st, why)) == 0 &&
+	    st == MS_ST_OK &&
+	    (r = msbuf_put_u32(resp, acc.nchildren)) == 0 &&
+	    (r = msbuf_putb(resp, acc.children)) == 0 &&
+	    (r = msbuf_put_u32(resp, acc.nrecords)) == 0)
+		r = msbuf_putb(resp, acc.records);
  out:
 	msbuf_free(acc.children);
 	msbuf_free(acc.records);
-	data_req_free(&d);
-	return r;
+	return answered(r);
 }
 
 struct acl_acc {
@@ -422,120 +479,88 @@ acl_cb(void *vctx, const char *path, const struct ms_acl *acl)
 	return 0;
 }
 
-int
-mon_getacl(const struct mon_ctx *ctx, struct mon_worker *w, struct msbuf *req,
-    struct msbuf *resp)
+struct mon_verdict
+mon_getacl(const struct mon_ctx *ctx, const struct mon_worker *w,
+    struct mon_session *s, const union mon_req *pr, struct msbuf *resp)
 {
-	struct data_req d = { 0 };
+	const struct mon_req_data *d = &pr->data;
 	struct acl_acc acc = { 0 };
 	uint32_t st;
 	int r;
 
-	if ((r = get_path(req, &d)) != 0 || (r = req_end(req)) != 0)
-		goto out;
-	if ((st = check_names(&d, 0)) == MS_ST_OK &&
-	    !(rights_at(ctx, w, d.path) & MS_RIGHT_ADMIN))
+	if ((st = check_names(d, 0)) == MS_ST_OK &&
+	    !(rights_at(ctx, w, d->path) & MS_RIGHT_ADMIN))
 		st = MS_ST_ACCESS_DENIED;
 	if (st == MS_ST_OK)
-		st = store_to_status(ms_store_node_exists(ctx->store, d.path));
+		st = store_to_status(ms_store_node_exists(ctx->store, d->path));
 	if (st == MS_ST_OK) {
-		acc.path = d.path;
+		acc.path = d->path;
 		if ((acc.entries = msbuf_new(MS_FRAME_MAX / 2)) == NULL) {
 			r = MS_ERR_ALLOC;
 			goto out;
 		}
-		if (ms_acl_chain(ms_store_acl_walk, ctx->store, d.path,
+		if (ms_acl_chain(ms_store_acl_walk, ctx->store, d->path,
 		    acl_cb, &acc) != 0)
 			st = MS_ST_INTERNAL_ERROR;
 	}
-	if ((r = answer_status(resp, w, "getacl", &d, st)) != 0 ||
-	    st != MS_ST_OK)
-		goto out;
-	if ((r = msbuf_put_u8(resp, acc.node_flags)) != 0 ||
-	    (r = msbuf_put_u32(resp, acc.n)) != 0 ||
-	    (r = msbuf_putb(resp, acc.entries)) != 0)
-		goto out;
+	if ((r = answer_status(resp, w, "getacl", d, st)) == 0 &&
+	    st == MS_ST_OK &&
+	    (r = msbuf_put_u8(resp, acc.node_flags)) == 0 &&
+	    (r = msbuf_put_u32(resp, acc.n)) == 0)
+		r = msbuf_putb(resp, acc.entries);
  out:
 	msbuf_free(acc.entries);
-	data_req_free(&d);
-	return r;
+	return answered(r);
 }
 
-static int
-get_acl_changes(struct msbuf *req, struct ms_acl_entry *changes, uint32_t n,
-    uint32_t *stp)
+/* The entries as the store takes them; MS_ST_OK or INVALID_ARGUMENT. */
+static uint32_t
+acl_changes(const struct mon_req_data *d, struct ms_acl_entry *changes)
 {
-	char *who = NULL, *rights = NULL;
 	uint32_t i;
-	int r = 0;
 
-	for (i = 0; i < n; i++) {
-		if ((r = msbuf_get_cstring(req, &who, NULL,
-		    MS_ACL_WHO_MAX)) != 0 ||
-		    (r = msbuf_get_cstring(req, &rights, NULL,
-		    MS_RIGHTS_MAX)) != 0)
-			break;
-		if (ms_acl_who_valid(who) != 0 ||
-		    ms_rights_parse(rights, &changes[i].rights) != 0)
-			*stp = MS_ST_INVALID_ARGUMENT;
-		else
-			strlcpy(changes[i].who, who, sizeof(changes[i].who));
-		free(who);
-		free(rights);
-		who = rights = NULL;
+	for (i = 0; i < d->nchanges; i++) {
+		if (ms_acl_who_valid(d->changes[i].who) != 0 ||
+		    ms_rights_parse(d->changes[i].rights,
+		    &changes[i].rights) != 0)
+			return MS_ST_INVALID_ARGUMENT;
+		strlcpy(changes[i].who, d->changes[i].who,
+		    sizeof(changes[i].who));
 	}
-	free(who);
-	return r;
+	return MS_ST_OK;
 }
 
-int
-mon_setacl(const struct mon_ctx *ctx, struct mon_worker *w, struct msbuf *req,
-    struct msbuf *resp)
+struct mon_verdict
+mon_setacl(const struct mon_ctx *ctx, const struct mon_worker *w,
+    struct mon_session *s, const union mon_req *pr, struct msbuf *resp)
 {
-	struct data_req d = { 0 };
-	struct ms_acl_entry *changes = NULL;
+	const struct mon_req_data *d = &pr->data;
+	struct ms_acl_entry *changes;
 	char qp[MS_LOG_VALUE_LEN(MS_PATH_MAX)];
-	uint32_t n, st = MS_ST_OK;
-	uint8_t inherit, sensitive;
+	uint32_t st;
 	int r, noinherit, sens;
 
-	if ((r = get_path(req, &d)) != 0 ||
-	    (r = msbuf_get_u8(req, &inherit)) != 0 ||
-	    (r = msbuf_get_u8(req, &sensitive)) != 0 ||
-	    (r = msbuf_get_u32(req, &n)) != 0)
-		goto out;
-	if (n > MS_ACL_ENTRIES_MAX || inherit > MS_SETACL_UNCHANGED ||
-	    sensitive > MS_SENSITIVE_UNCHANGED) {
-		r = MS_ERR_INVALID_FORMAT;
-		goto out;
-	}
-	if ((changes = calloc(n ? n : 1, sizeof(*changes))) == NULL) {
-		r = MS_ERR_ALLOC;
-		goto out;
-	}
-	if ((r = get_acl_changes(req, changes, n, &st)) != 0 ||
-	    (r = req_end(req)) != 0)
-		goto out;
-	if (st == MS_ST_OK)
-		st = check_names(&d, 0);
-	if (st == MS_ST_OK && !(rights_at(ctx, w, d.path) & MS_RIGHT_ADMIN))
+	if ((changes = calloc(d->nchanges ? d->nchanges : 1,
+	    sizeof(*changes))) == NULL)
+		return MON_KILLED(MS_ERR_ALLOC, "out of memory");
+	if ((st = acl_changes(d, changes)) == MS_ST_OK)
+		st = check_names(d, 0);
+	if (st == MS_ST_OK && !(rights_at(ctx, w, d->path) & MS_RIGHT_ADMIN))
 		st = MS_ST_ACCESS_DENIED;
-	noinherit = inherit == MS_SETACL_UNCHANGED ? -1 :
-	    inherit == MS_SETACL_BREAK ? 1 : 0;
-	sens = sensitive == MS_SENSITIVE_UNCHANGED ? -1 :
-	    sensitive == MS_SENSITIVE_SET ? 1 : 0;
+	noinherit = d->inherit == MS_SETACL_UNCHANGED ? -1 :
+	    d->inherit == MS_SETACL_BREAK ? 1 : 0;
+	sens = d->sensitive == MS_SENSITIVE_UNCHANGED ? -1 :
+	    d->sensitive == MS_SENSITIVE_SET ? 1 : 0;
 	if (st == MS_ST_OK)
-		st = store_to_status(ms_store_set_acl(ctx->store, d.path,
-		    changes, n, noinherit, sens));
-	r = answer_status(resp, w, "setacl", &d, st);
+		st = store_to_status(ms_store_set_acl(ctx->store, d->path,
+		    changes, d->nchanges, noinherit, sens));
+	r = answer_status(resp, w, "setacl", d, st);
 	if (st == MS_ST_OK && sens != -1)
 		logit("audit: principal=%s op=setacl path=%s sensitive=%s "
-		    "peer=%s", w->principal, ms_log_value(qp, sizeof(qp),
-		    d.path), sens ? "set" : "cleared", w->peer);
- out:
+		    "peer=%s", w->sess.principal, ms_log_value(qp, sizeof(qp),
+		    d->path), sens ? "set" : "cleared", w->peer);
 	free(changes);
-	data_req_free(&d);
-	return r;
+	return answered(r);
 }
 
 /*
@@ -543,28 +568,23 @@ mon_setacl(const struct mon_ctx *ctx, struct mon_worker *w, struct msbuf *req,
  * worker passes the usage on only when the client asks for it).  Audited
  * like every other operation.
  */
-int
-mon_status(const struct mon_ctx *ctx, struct mon_worker *w, struct msbuf *req,
-    struct msbuf *resp)
+struct mon_verdict
+mon_status(const struct mon_ctx *ctx, const struct mon_worker *w,
+    struct mon_session *s, const union mon_req *pr, struct msbuf *resp)
 {
+	const struct mon_req_data none = { 0 };
 	struct ms_store_usage u;
-	struct data_req d;
 	uint32_t st;
 	int r;
 
-	memset(&d, 0, sizeof(d));
-	if ((r = req_end(req)) != 0)
-		return r;
 	st = store_to_status(ms_store_usage(ctx->store, &u));
-	if ((r = answer_status(resp, w, "status", &d, st)) != 0 ||
-	    st != MS_ST_OK)
-		return r;
-	if ((r = msbuf_put_cstring(resp, w->principal)) != 0 ||
-	    (r = msbuf_put_cstring(resp, ms_server_version())) != 0 ||
-	    (r = msbuf_put_u64(resp, u.used_bytes)) != 0 ||
-	    (r = msbuf_put_u64(resp, u.max_bytes)) != 0 ||
-	    (r = msbuf_put_u64(resp, u.nodes)) != 0 ||
-	    (r = msbuf_put_u64(resp, u.records)) != 0)
-		return r;
-	return 0;
+	if ((r = answer_status(resp, w, "status", &none, st)) == 0 &&
+	    st == MS_ST_OK &&
+	    (r = msbuf_put_cstring(resp, w->sess.principal)) == 0 &&
+	    (r = msbuf_put_cstring(resp, ms_server_version())) == 0 &&
+	    (r = msbuf_put_u64(resp, u.used_bytes)) == 0 &&
+	    (r = msbuf_put_u64(resp, u.max_bytes)) == 0 &&
+	    (r = msbuf_put_u64(resp, u.nodes)) == 0)
+		r = msbuf_put_u64(resp, u.records);
+	return answered(r);
 }

@@ -1,6 +1,13 @@
 /*
- * mon_dispatch.c — the dispatch table: which worker request is permitted in
- * which state, and which only once (I6).
+ * mon_dispatch.c — the dispatch table: the worker's life cycle (I6).
+ *
+ * Each row says in which states a request is permitted, whether it may
+ * happen only once, how it is parsed, who handles it and which state
+ * follows.  The order is fixed here: state and once-only checks, then the
+ * complete parse (nothing may be left over), and only then the handler,
+ * which acts on the parsed request and returns a verdict.  The handlers
+ * cannot write the worker's state (they see it read-only); this file
+ * applies the row's next state, and keeps the once-only bits.
  */
 #include <sys/types.h>
 
@@ -18,20 +25,36 @@ static const struct mon_dispatch_ent {
 	const char	*name;
 	int		 states;	/* MW_* permitted */
 	int		 once;
-	mon_handler_fn	*fn;
+	mon_parser_fn	*parse;
+	mon_req_free_fn	*free;		/* NULL: the parse allocates nothing */
+	mon_handler_fn	*handle;
+	int		 next;		/* state after MON_OK */
+	int		 denied;	/* state after MON_DENIED; 0: not allowed */
 } dispatch_table[] = {
-	{ MS_MON_HELLO,	 "hello",  MW_START,	1, mon_hello },
-	{ MS_MON_DECAP,	 "decap",  MW_HELLO,	1, mon_decap },
-	{ MS_MON_SIGN,	 "sign",   MW_DECAPPED,	1, mon_sign },
-	{ MS_MON_AUTH,	 "auth",   MW_SIGNED,	1, mon_auth },
-	{ MS_MON_OPEN,	 "open",   DATA_STATES,	0, mon_open },
-	{ MS_MON_GET,	 "get",	   DATA_STATES,	0, mon_get },
-	{ MS_MON_SET,	 "set",	   DATA_STATES,	0, mon_set },
-	{ MS_MON_DELETE, "delete", DATA_STATES,	0, mon_delete },
-	{ MS_MON_LIST,	 "list",   DATA_STATES,	0, mon_list },
-	{ MS_MON_GETACL, "getacl", DATA_STATES,	0, mon_getacl },
-	{ MS_MON_SETACL, "setacl", DATA_STATES,	0, mon_setacl },
-	{ MS_MON_STATUS, "status", DATA_STATES,	0, mon_status },
+	{ MS_MON_HELLO,	 "hello",  MW_START,	1, mon_parse_empty, NULL,
+	    mon_hello,	MW_HELLO, 0 },
+	{ MS_MON_DECAP,	 "decap",  MW_HELLO,	1, mon_parse_decap, NULL,
+	    mon_decap,	MW_DECAPPED, 0 },
+	{ MS_MON_SIGN,	 "sign",   MW_DECAPPED,	1, mon_parse_sign, NULL,
+	    mon_sign,	MW_SIGNED, 0 },
+	{ MS_MON_AUTH,	 "auth",   MW_SIGNED,	1, mon_parse_auth, NULL,
+	    mon_auth,	MW_AUTHED, MW_REFUSED },
+	{ MS_MON_OPEN,	 "open",   DATA_STATES,	0, mon_parse_open,
+	    mon_req_data_free, mon_open, MW_AUTHED, 0 },
+	{ MS_MON_GET,	 "get",	   DATA_STATES,	0, mon_parse_get,
+	    mon_req_data_free, mon_get, MW_AUTHED, 0 },
+	{ MS_MON_SET,	 "set",	   DATA_STATES,	0, mon_parse_set,
+	    mon_req_data_free, mon_set, MW_AUTHED, 0 },
+	{ MS_MON_DELETE, "delete", DATA_STATES,	0, mon_parse_delete,
+	    mon_req_data_free, mon_delete, MW_AUTHED, 0 },
+	{ MS_MON_LIST,	 "list",   DATA_STATES,	0, mon_parse_list,
+	    mon_req_data_free, mon_list, MW_AUTHED, 0 },
+	{ MS_MON_GETACL, "getacl", DATA_STATES,	0, mon_parse_path,
+	    mon_req_data_free, mon_getacl, MW_AUTHED, 0 },
+	{ MS_MON_SETACL, "setacl", DATA_STATES,	0, mon_parse_setacl,
+	    mon_req_data_free, mon_setacl, MW_AUTHED, 0 },
+	{ MS_MON_STATUS, "status", DATA_STATES,	0, mon_parse_empty, NULL,
+	    mon_status,	MW_AUTHED, 0 },
 };
 #define DISPATCH_N (sizeof(dispatch_table) / sizeof(dispatch_table[0]))
 
@@ -49,46 +72,66 @@ mon_worker_clear(struct mon_worker *w)
 {
 	size_t i;
 
-	msbuf_free(w->client_hello);
-	msbuf_free(w->server_hello);
-	for (i = 0; i < w->ngroups; i++)
-		free(w->groups[i]);
+	msbuf_free(w->sess.client_hello);
+	msbuf_free(w->sess.server_hello);
+	for (i = 0; i < w->sess.ngroups; i++)
+		free(w->sess.groups[i]);
 	explicit_bzero(w, sizeof(*w));
 }
 
-int
-mon_dispatch(const struct mon_ctx *ctx, struct mon_worker *w, uint8_t type,
-    struct msbuf *req, struct msbuf *resp)
+struct mon_verdict
+mon_ok_unless(int r, const char *why)
 {
-	const struct mon_dispatch_ent *ent = NULL;
+	return r == 0 ? MON_VERDICT(MON_OK) : MON_KILLED(r, why);
+}
+
+int
+mon_parse_empty(struct msbuf *req, union mon_req *out)
+{
+	return 0;		/* the dispatcher refuses any byte at all */
+}
+
+static const struct mon_dispatch_ent *
+find_ent(uint8_t type, size_t *idxp)
+{
 	size_t i;
-	int r;
 
 	for (i = 0; i < DISPATCH_N; i++) {
 		if (dispatch_table[i].type == type) {
-			ent = &dispatch_table[i];
-			break;
+			*idxp = i;
+			return &dispatch_table[i];
 		}
 	}
-	if (ent == NULL) {
-		error_f("worker %ld (%s): unknown request type 0x%02x",
-		    (long)w->pid, w->peer, type);
-		return MS_ERR_PROTOCOL;
-	}
+	return NULL;
+}
+
+/* State and once-only: may this request be looked at at all? */
+static int
+permitted(const struct mon_worker *w, const struct mon_dispatch_ent *ent,
+    size_t i)
+{
 	if (ent->once && (w->once_done & (1u << i)) != 0) {
 		error_f("worker %ld (%s): request %s repeated",
 		    (long)w->pid, w->peer, ent->name);
-		return MS_ERR_PROTOCOL;
+		return 0;
 	}
 	if ((ent->states & w->state) == 0) {
 		error_f("worker %ld (%s): request %s not permitted in state "
 		    "0x%02x", (long)w->pid, w->peer, ent->name, w->state);
-		return MS_ERR_PROTOCOL;
+		return 0;
 	}
-	w->once_done |= ent->once ? (1u << i) : 0;
-	msbuf_reset(resp);
-	if ((r = ent->fn(ctx, w, req, resp)) != 0) {
-		error_fr(r, "worker %ld (%s): request %s refused",
+	return 1;
+}
+
+/* The whole request, or nothing: a malformed request is never acted on. */
+static int
+parse_all(const struct mon_worker *w, const struct mon_dispatch_ent *ent,
+    struct msbuf *req, union mon_req *pr)
+{
+	int r;
+
+	if ((r = ent->parse(req, pr)) != 0) {
+		error_fr(r, "worker %ld (%s): request %s refused: malformed",
 		    (long)w->pid, w->peer, ent->name);
 		return r;
 	}
@@ -97,6 +140,48 @@ mon_dispatch(const struct mon_ctx *ctx, struct mon_worker *w, uint8_t type,
 		    (long)w->pid, w->peer, ent->name, msbuf_len(req));
 		return MS_ERR_INVALID_FORMAT;
 	}
-	debug3_f("worker %ld: %s ok", (long)w->pid, ent->name);
 	return 0;
+}
+
+int
+mon_dispatch(const struct mon_ctx *ctx, struct mon_worker *w, uint8_t type,
+    struct msbuf *req, struct msbuf *resp)
+{
+	const struct mon_dispatch_ent *ent;
+	union mon_req pr;
+	struct mon_verdict v;
+	size_t i = 0;
+	int r;
+
+	if ((ent = find_ent(type, &i)) == NULL) {
+		error_f("worker %ld (%s): unknown request type 0x%02x",
+		    (long)w->pid, w->peer, type);
+		return MS_ERR_PROTOCOL;
+	}
+	if (!permitted(w, ent, i))
+		return MS_ERR_PROTOCOL;
+	/* A once-only request is used up by any attempt, good or bad. */
+	w->once_done |= ent->once ? (1u << i) : 0;
+	memset(&pr, 0, sizeof(pr));
+	msbuf_reset(resp);
+	if ((r = parse_all(w, ent, req, &pr)) != 0)
+		goto out;
+	v = ent->handle(ctx, w, &w->sess, &pr, resp);
+	if (v.kind == MON_KILL || (v.kind == MON_DENIED && ent->denied == 0)) {
+		r = v.err != 0 ? v.err : MS_ERR_PROTOCOL;
+		error_fr(r, "worker %ld (%s): request %s refused: %s",
+		    (long)w->pid, w->peer, ent->name,
+		    v.why != NULL ? v.why : "denied");
+		msbuf_reset(resp);
+		goto out;
+	}
+	w->state = v.kind == MON_OK ? ent->next : ent->denied;
+	debug3_f("worker %ld: %s ok, state 0x%02x", (long)w->pid, ent->name,
+	    w->state);
+	r = 0;
+ out:
+	if (ent->free != NULL)
+		ent->free(&pr);
+	explicit_bzero(&pr, sizeof(pr));
+	return r;
 }

@@ -3,6 +3,11 @@
  * (I2), the host-key "decap" that returns only transcript-bound HKDF
  * output (I3), the transcript signature (I2), and verification of the
  * client's proof with the principal decided here (I4).
+ *
+ * The parsers take the worker's request apart completely; the handlers
+ * judge it against what this monitor issued and return a verdict (mon.h):
+ * a mismatch with our own bytes is worker misbehaviour and kills it, a
+ * malformed or unproven client message only fails the login.
  */
 #include <sys/types.h>
 
@@ -26,94 +31,85 @@
 #include "servconf.h"
 #include "sigalg.h"
 
-#define HELLO_FRAME_MAX		512
-#define TAIL_MAX		163840
-#define CLIENT_VERIFY_MAX	(MS_SIGNATURE_MAX + 16)
-
-int
-mon_hello(const struct mon_ctx *ctx, struct mon_worker *w, struct msbuf *req,
-    struct msbuf *resp)
+struct mon_verdict
+mon_hello(const struct mon_ctx *ctx, const struct mon_worker *w,
+    struct mon_session *s, const union mon_req *pr, struct msbuf *resp)
 {
 	int r;
 
-	if (msbuf_len(req) != 0)
-		return MS_ERR_INVALID_FORMAT;
-	if ((r = ms_random_bytes(w->nonce, sizeof(w->nonce))) != 0)
-		return r;
-	if ((r = msbuf_put(resp, w->nonce, sizeof(w->nonce))) != 0 ||
-	    (r = msbuf_put_string(resp, ctx->keys->kex_pub, 32)) != 0 ||
-	    (r = msbuf_put_string(resp, ctx->keys->sig_pub, 32)) != 0)
-		return r;
-	if (ctx->keys->cert_msg != NULL)
-		r = msbuf_put_stringb(resp, ctx->keys->cert_msg);
-	else
-		r = msbuf_put_string(resp, NULL, 0);
-	if (r != 0)
-		return r;
-	w->state = MW_HELLO;
-	return 0;
+	if ((r = ms_random_bytes(s->nonce, sizeof(s->nonce))) != 0)
+		return MON_KILLED(r, "no nonce");
+	if ((r = msbuf_put(resp, s->nonce, sizeof(s->nonce))) == 0 &&
+	    (r = msbuf_put_string(resp, ctx->keys->kex_pub, 32)) == 0 &&
+	    (r = msbuf_put_string(resp, ctx->keys->sig_pub, 32)) == 0) {
+		if (ctx->keys->cert_msg != NULL)
+			r = msbuf_put_stringb(resp, ctx->keys->cert_msg);
+		else
+			r = msbuf_put_string(resp, NULL, 0);
+	}
+	return mon_ok_unless(r, "cannot build answer");
 }
 
-/* The hellos must be ours: our nonce, our host keys, an offered suite. */
-static int
-check_hellos(const struct mon_ctx *ctx, const struct mon_worker *w,
-    const struct ms_client_hello *ch, const struct ms_server_hello *sh)
+/*
+ * The hellos must be ours: our nonce, our host keys, an offered suite.
+ * NULL, or why not.
+ */
+static const char *
+check_hellos(const struct mon_ctx *ctx, const struct mon_session *s,
+    const struct mon_req_hellos *h)
 {
+	const struct ms_client_hello *ch = &h->ch;
+	const struct ms_server_hello *sh = &h->sh;
+
 	if (ch->version != MS_PROTO_VERSION || sh->version != MS_PROTO_VERSION)
-		return MS_ERR_PROTOCOL;
-	if (!ms_ct_equal(sh->random, w->nonce, sizeof(w->nonce))) {
-		error_f("worker %ld: server_random is not this worker's nonce",
-		    (long)w->pid);
-		return MS_ERR_PROTOCOL;
-	}
+		return "hello version is not ours";
+	if (!ms_ct_equal(sh->random, s->nonce, sizeof(s->nonce)))
+		return "server_random is not this worker's nonce";
 	if (!ms_ct_equal(sh->host_kex_pub, ctx->keys->kex_pub, 32) ||
-	    !ms_ct_equal(sh->host_sig_pub, ctx->keys->sig_pub, 32)) {
-		error_f("worker %ld: server hello names foreign host keys",
-		    (long)w->pid);
-		return MS_ERR_PROTOCOL;
-	}
+	    !ms_ct_equal(sh->host_sig_pub, ctx->keys->sig_pub, 32))
+		return "server hello names foreign host keys";
 	if (!ms_alg_list_contains(&ch->ciphers, sh->cipher) ||
 	    !ms_alg_list_contains(&ctx->conf->ciphers, sh->cipher) ||
 	    !ms_alg_list_contains(&ch->kex, sh->kex) ||
 	    sh->kex != MS_KEX_X25519_HYBRID ||
 	    !ms_alg_list_contains(&ch->sigs, sh->sig) ||
-	    sh->sig != MS_SIG_ED25519) {
-		error_f("worker %ld: server hello chose unoffered algorithms",
-		    (long)w->pid);
-		return MS_ERR_PROTOCOL;
-	}
-	return 0;
+	    sh->sig != MS_SIG_ED25519)
+		return "server hello chose unoffered algorithms";
+	return NULL;
 }
 
-/*
- * Parse "string client_hello_frame, string server_hello_frame"; the caller
- * checks what follows.
- */
+/* "string client_hello_frame, string server_hello_frame", both parsed. */
 static int
-get_hellos(struct msbuf *req, struct msbuf **chp, struct msbuf **shp,
-    struct ms_client_hello *ch, struct ms_server_hello *sh)
+get_hellos(struct msbuf *req, struct mon_req_hellos *h)
 {
-	const u_char *chf, *shf;
-	size_t chlen, shlen;
 	int r;
 
-	*chp = *shp = NULL;
-	if ((r = msbuf_get_string_direct(req, &chf, &chlen,
-	    HELLO_FRAME_MAX)) != 0 ||
-	    (r = ms_client_hello_parse_frame(chf, chlen, ch)) != 0 ||
-	    (*chp = msbuf_from(chf, chlen)) == NULL)
-		goto fail;
-	if ((r = msbuf_get_string_direct(req, &shf, &shlen,
-	    HELLO_FRAME_MAX)) != 0 ||
-	    (r = ms_server_hello_parse_frame(shf, shlen, sh)) != 0 ||
-	    (*shp = msbuf_from(shf, shlen)) == NULL)
-		goto fail;
-	return 0;
- fail:
-	msbuf_free(*chp);
-	msbuf_free(*shp);
-	*chp = *shp = NULL;
-	return r == 0 ? MS_ERR_ALLOC : r;
+	if ((r = msbuf_get_string_direct(req, &h->ch_frame, &h->ch_len,
+	    MS_HELLO_FRAME_MAX)) != 0 ||
+	    (r = ms_client_hello_parse_frame(h->ch_frame, h->ch_len,
+	    &h->ch)) != 0 ||
+	    (r = msbuf_get_string_direct(req, &h->sh_frame, &h->sh_len,
+	    MS_HELLO_FRAME_MAX)) != 0)
+		return r;
+	return ms_server_hello_parse_frame(h->sh_frame, h->sh_len, &h->sh);
+}
+
+int
+mon_parse_decap(struct msbuf *req, union mon_req *out)
+{
+	return get_hellos(req, &out->hellos);
+}
+
+/* The hellos, then "string server_certificate" (PROTOCOL.md 11). */
+int
+mon_parse_sign(struct msbuf *req, union mon_req *out)
+{
+	int r;
+
+	if ((r = get_hellos(req, &out->hellos)) != 0)
+		return r;
+	return msbuf_get_string_direct(req, &out->hellos.cert,
+	    &out->hellos.cert_len, MS_SERVER_CERT_MSG_MAX);
 }
 
 /* TH over the hellos and, when given, our SERVER_CERTIFICATE. */
@@ -135,101 +131,77 @@ hash_hellos(const struct msbuf *chf, const struct msbuf *shf,
 	return r;
 }
 
-int
-mon_decap(const struct mon_ctx *ctx, struct mon_worker *w, struct msbuf *req,
-    struct msbuf *resp)
+struct mon_verdict
+mon_decap(const struct mon_ctx *ctx, const struct mon_worker *w,
+    struct mon_session *s, const union mon_req *pr, struct msbuf *resp)
 {
-	struct ms_client_hello ch;
-	struct ms_server_hello sh;
+	const struct mon_req_hellos *h = &pr->hellos;
 	struct msbuf *chf = NULL, *shf = NULL;
 	u_char ss_s[MS_X25519_LEN], secret[MS_SHA256_LEN];
+	const char *why;
 	int r;
 
-	if ((r = get_hellos(req, &chf, &shf, &ch, &sh)) != 0)
-		goto out;
-	if (msbuf_len(req) != 0) {
-		r = MS_ERR_INVALID_FORMAT;
+	if ((why = check_hellos(ctx, s, h)) != NULL)
+		return MON_KILLED(MS_ERR_PROTOCOL, why);
+	if ((chf = msbuf_from(h->ch_frame, h->ch_len)) == NULL ||
+	    (shf = msbuf_from(h->sh_frame, h->sh_len)) == NULL) {
+		r = MS_ERR_ALLOC;
 		goto out;
 	}
-	if ((r = check_hellos(ctx, w, &ch, &sh)) != 0 ||
-	    (r = hash_hellos(chf, shf, NULL, w->th_sh)) != 0)
-		goto out;
 	/* ss_s never leaves this function; only the HKDF output does. */
-	if ((r = ms_x25519_derive(ctx->keys->kex, ch.share, ss_s)) != 0 ||
-	    (r = ms_derive_static(ss_s, w->th_sh, secret)) != 0 ||
+	if ((r = hash_hellos(chf, shf, NULL, s->th_sh)) != 0 ||
+	    (r = ms_x25519_derive(ctx->keys->kex, h->ch.share, ss_s)) != 0 ||
+	    (r = ms_derive_static(ss_s, s->th_sh, secret)) != 0 ||
 	    (r = msbuf_put_string(resp, secret, sizeof(secret))) != 0)
 		goto out;
-	w->client_hello = chf;
-	w->server_hello = shf;
+	s->client_hello = chf;
+	s->server_hello = shf;
 	chf = shf = NULL;
-	w->state = MW_DECAPPED;
  out:
 	OPENSSL_cleanse(ss_s, sizeof(ss_s));
 	OPENSSL_cleanse(secret, sizeof(secret));
 	msbuf_free(chf);
 	msbuf_free(shf);
-	return r;
+	return mon_ok_unless(r, "cannot derive the static secret");
 }
 
 static int
-same_bytes(const struct msbuf *a, const struct msbuf *b)
+same_bytes(const u_char *p, size_t len, const struct msbuf *b)
 {
-	return msbuf_len(a) == msbuf_len(b) &&
-	    memcmp(msbuf_ptr(a), msbuf_ptr(b), msbuf_len(a)) == 0;
+	return len == msbuf_len(b) && memcmp(p, msbuf_ptr(b), len) == 0;
 }
 
-int
-mon_sign(const struct mon_ctx *ctx, struct mon_worker *w, struct msbuf *req,
-    struct msbuf *resp)
+struct mon_verdict
+mon_sign(const struct mon_ctx *ctx, const struct mon_worker *w,
+    struct mon_session *s, const union mon_req *pr, struct msbuf *resp)
 {
-	struct ms_client_hello ch;
-	struct ms_server_hello sh;
-	struct msbuf *chf = NULL, *shf = NULL;
+	const struct mon_req_hellos *h = &pr->hellos;
 	const struct msbuf *cert_msg = ctx->keys->cert_msg;
-	const u_char *sc;
 	u_char th[MS_SHA256_LEN], msg[128];
-	size_t msglen, sclen;
+	const char *why;
+	size_t msglen;
 	int r;
 
-	/* Only the exact transcript bound at DECAP, re-hashed here. */
-	if ((r = get_hellos(req, &chf, &shf, &ch, &sh)) != 0 ||
-	    (r = msbuf_get_string_direct(req, &sc, &sclen,
-	    HOSTKEYS_CERT_MSG_MAX)) != 0)
-		goto out;
-	if (msbuf_len(req) != 0) {
-		r = MS_ERR_INVALID_FORMAT;
-		goto out;
-	}
-	if ((r = check_hellos(ctx, w, &ch, &sh)) != 0)
-		goto out;
+	if ((why = check_hellos(ctx, s, h)) != NULL)
+		return MON_KILLED(MS_ERR_PROTOCOL, why);
 	/* Public bytes: an ordinary comparison is fine. */
-	if (cert_msg == NULL ? sclen != 0 : (sclen != msbuf_len(cert_msg) ||
-	    memcmp(sc, msbuf_ptr(cert_msg), sclen) != 0)) {
-		error_f("worker %ld: server certificate is not the monitor's",
-		    (long)w->pid);
-		r = MS_ERR_PROTOCOL;
-		goto out;
-	}
-	if (!same_bytes(chf, w->client_hello) ||
-	    !same_bytes(shf, w->server_hello)) {
-		error_f("worker %ld: sign transcript differs from decap",
-		    (long)w->pid);
-		r = MS_ERR_PROTOCOL;
-		goto out;
-	}
-	if ((r = hash_hellos(chf, shf, cert_msg, th)) != 0 ||
+	if (cert_msg == NULL ? h->cert_len != 0 :
+	    !same_bytes(h->cert, h->cert_len, cert_msg))
+		return MON_KILLED(MS_ERR_PROTOCOL,
+		    "server certificate is not the monitor's");
+	/* Only the exact transcript bound at DECAP, re-hashed here. */
+	if (!same_bytes(h->ch_frame, h->ch_len, s->client_hello) ||
+	    !same_bytes(h->sh_frame, h->sh_len, s->server_hello))
+		return MON_KILLED(MS_ERR_PROTOCOL,
+		    "sign transcript differs from decap");
+	if ((r = hash_hellos(s->client_hello, s->server_hello, cert_msg,
+	    th)) == 0 &&
 	    (r = ms_sig_message(MS_SIG_CONTEXT_SERVER, th, msg, sizeof(msg),
-	    &msglen)) != 0 ||
+	    &msglen)) == 0 &&
 	    (r = ms_ed25519_sign(ctx->keys->sig, msg, msglen,
-	    w->server_sig)) != 0 ||
-	    (r = msbuf_put_string(resp, w->server_sig,
-	    sizeof(w->server_sig))) != 0)
-		goto out;
-	w->state = MW_SIGNED;
- out:
-	msbuf_free(chf);
-	msbuf_free(shf);
-	return r;
+	    s->server_sig)) == 0)
+		r = msbuf_put_string(resp, s->server_sig, sizeof(s->server_sig));
+	return mon_ok_unless(r, "cannot sign");
 }
 
 /*
@@ -240,8 +212,7 @@ mon_sign(const struct mon_ctx *ctx, struct mon_worker *w, struct msbuf *req,
  * structural problems there only fail the login.
  */
 static int
-expect_server_cert(const struct mon_ctx *ctx, const struct mon_worker *w,
-    struct msbuf *tail)
+expect_server_cert(const struct mon_ctx *ctx, struct msbuf *tail)
 {
 	const struct msbuf *cert_msg = ctx->keys->cert_msg;
 
@@ -249,16 +220,13 @@ expect_server_cert(const struct mon_ctx *ctx, const struct mon_worker *w,
 		return 0;
 	if (msbuf_len(tail) < msbuf_len(cert_msg) ||
 	    memcmp(msbuf_ptr(tail), msbuf_ptr(cert_msg),
-	    msbuf_len(cert_msg)) != 0) {
-		error_f("worker %ld: transcript does not carry the monitor's "
-		    "server certificate", (long)w->pid);
+	    msbuf_len(cert_msg)) != 0)
 		return MS_ERR_PROTOCOL;
-	}
 	return msbuf_consume(tail, msbuf_len(cert_msg));
 }
 
 static int
-expect_server_verify(const struct mon_worker *w, struct msbuf *tail)
+expect_server_verify(const struct mon_session *s, struct msbuf *tail)
 {
 	uint32_t len;
 	uint8_t type;
@@ -273,11 +241,8 @@ expect_server_verify(const struct mon_worker *w, struct msbuf *tail)
 		return r;
 	if (len != 1 + 2 + 4 + 64 || type != MS_MSG_SERVER_VERIFY ||
 	    alg != MS_SIG_ED25519 ||
-	    memcmp(sig, w->server_sig, sizeof(sig)) != 0) {
-		error_f("worker %ld: transcript does not carry the monitor's "
-		    "signature", (long)w->pid);
+	    memcmp(sig, s->server_sig, sizeof(sig)) != 0)
 		return MS_ERR_PROTOCOL;
-	}
 	return 0;
 }
 
@@ -360,43 +325,68 @@ parse_client_verify(const u_char *cv, size_t cvlen, uint16_t *algp,
 	return r;
 }
 
-/* Add a run of canonical messages to the transcript, one at a time. */
+/*
+ * Add a run of canonical messages to the transcript, one at a time (t
+ * NULL: only check that the run is whole messages, for the parser).
+ */
 static int
-transcript_add_run(struct ms_transcript *t, const struct msbuf *run)
+transcript_add_run(struct ms_transcript *t, const u_char *run, size_t len)
 {
 	struct msbuf *b;
-	uint32_t len;
+	uint32_t mlen;
 	int r = 0;
 
-	if ((b = msbuf_dup(run)) == NULL)
+	if ((b = msbuf_from(run, len)) == NULL)
 		return MS_ERR_ALLOC;
 	while (msbuf_len(b) > 0) {
-		if ((r = msbuf_peek_u32(b, 0, &len)) != 0)
+		if ((r = msbuf_peek_u32(b, 0, &mlen)) != 0)
 			break;
-		if (len > msbuf_len(b) - 4) {
+		if (mlen > msbuf_len(b) - 4) {
 			r = MS_ERR_INVALID_FORMAT;
 			break;
 		}
-		if ((r = ms_transcript_add_raw(t, msbuf_ptr(b), 4 + len)) != 0 ||
-		    (r = msbuf_consume(b, 4 + len)) != 0)
+		if ((t != NULL &&
+		    (r = ms_transcript_add_raw(t, msbuf_ptr(b), 4 + mlen)) != 0) ||
+		    (r = msbuf_consume(b, 4 + mlen)) != 0)
 			break;
 	}
 	msbuf_free(b);
 	return r;
 }
 
+/*
+ * "string transcript_tail, string client_verify, u8 finished_ok".  The
+ * tail must be whole messages (the worker frames them); what they say is
+ * for the handler to judge.
+ */
+int
+mon_parse_auth(struct msbuf *req, union mon_req *out)
+{
+	struct mon_req_auth *a = &out->auth;
+	int r;
+
+	if ((r = msbuf_get_string_direct(req, &a->tail, &a->tail_len,
+	    MS_AUTH_TAIL_MAX)) != 0 ||
+	    (r = transcript_add_run(NULL, a->tail, a->tail_len)) != 0 ||
+	    (r = msbuf_get_string_direct(req, &a->cv, &a->cv_len,
+	    MS_AUTH_CLIENT_VERIFY_MAX)) != 0 ||
+	    (r = msbuf_get_u8(req, &a->finished_ok)) != 0)
+		return r;
+	return a->finished_ok > 1 ? MS_ERR_INVALID_FORMAT : 0;
+}
+
 /* Groups come only from the principals file: p may be NULL (none). */
 static int
-bind_principal(struct mon_worker *w, const char *name,
+bind_principal(struct mon_session *s, const char *name,
     const struct principal *p)
 {
 	size_t i;
 
-	strlcpy(w->principal, name, sizeof(w->principal));
+	strlcpy(s->principal, name, sizeof(s->principal));
 	for (i = 0; p != NULL && i < p->ngroups; i++) {
-		if ((w->groups[i] = strdup(p->groups[i])) == NULL)
+		if ((s->groups[i] = strdup(p->groups[i])) == NULL)
 			return MS_ERR_ALLOC;
-		w->ngroups = i + 1;
+		s->ngroups = i + 1;
 	}
 	return 0;
 }
@@ -505,54 +495,72 @@ audit_auth(const struct mon_worker *w, const struct client_id *id,
 		    w->peer, v->why);
 }
 
-int
-mon_auth(const struct mon_ctx *ctx, struct mon_worker *w, struct msbuf *req,
-    struct msbuf *resp)
+/*
+ * The monitor's own messages at the head of the tail, and the transcript
+ * hash over everything: 0, or the worker tampered with our bytes.
+ */
+static int
+check_server_part(const struct mon_ctx *ctx, const struct mon_session *s,
+    struct msbuf *tail, u_char th[MS_SHA256_LEN], const char **why)
 {
+	struct ms_transcript *t;
+	int r;
+
+	*why = "cannot hash the transcript";
+
+	/* The transcript is hashed here, from bytes checked here. */
+	if ((t = ms_transcript_new()) == NULL)
+		return MS_ERR_ALLOC;
+	if ((r = ms_transcript_add_raw(t, msbuf_ptr(s->client_hello),
+	    msbuf_len(s->client_hello))) == 0 &&
+	    (r = ms_transcript_add_raw(t, msbuf_ptr(s->server_hello),
+	    msbuf_len(s->server_hello))) == 0 &&
+	    (r = transcript_add_run(t, msbuf_ptr(tail), msbuf_len(tail))) == 0 &&
+	    (r = ms_transcript_hash(t, th)) == 0) {
+		*why = "transcript does not carry the monitor's server "
+		    "certificate";
+		if ((r = expect_server_cert(ctx, tail)) == 0) {
+			*why = "transcript does not carry the monitor's "
+			    "signature";
+			r = expect_server_verify(s, tail);
+		}
+	}
+	ms_transcript_free(t);
+	return r;
+}
+
+struct mon_verdict
+mon_auth(const struct mon_ctx *ctx, const struct mon_worker *w,
+    struct mon_session *s, const union mon_req *pr, struct msbuf *resp)
+{
+	const struct mon_req_auth *a = &pr->auth;
+	struct mon_verdict verdict;
 	struct msbuf *tail = NULL;
-	struct ms_transcript *t = NULL;
+	const char *why;
 	struct client_id id;
 	struct auth_verdict v;
-	const u_char *cv;
 	u_char th[MS_SHA256_LEN], msg[128], sig[MS_SIGNATURE_MAX];
-	size_t cvlen, msglen = 0, siglen = 0;
+	size_t msglen = 0, siglen = 0;
 	uint16_t alg = 0;
-	uint8_t finished_ok;
 	int r, id_ok, cv_ok;
 
 	memset(&id, 0, sizeof(id));
 	memset(&v, 0, sizeof(v));
 	strlcpy(v.fp, "unknown", sizeof(v.fp));
-	if ((tail = msbuf_new(TAIL_MAX)) == NULL)
-		return MS_ERR_ALLOC;
-	if ((r = msbuf_get_stringb(req, tail, TAIL_MAX)) != 0 ||
-	    (r = msbuf_get_string_direct(req, &cv, &cvlen,
-	    CLIENT_VERIFY_MAX)) != 0 ||
-	    (r = msbuf_get_u8(req, &finished_ok)) != 0 || msbuf_len(req) != 0)
-		goto out;
-	if (finished_ok > 1) {
-		r = MS_ERR_INVALID_FORMAT;
+	if ((tail = msbuf_from(a->tail, a->tail_len)) == NULL)
+		return MON_KILLED(MS_ERR_ALLOC, "out of memory");
+	if ((r = check_server_part(ctx, s, tail, th, &why)) != 0) {
+		verdict = MON_KILLED(r, why);
 		goto out;
 	}
-	/* The transcript is hashed here, from bytes checked here. */
-	if ((t = ms_transcript_new()) == NULL) {
-		r = MS_ERR_ALLOC;
+	if ((r = ms_sig_message(MS_SIG_CONTEXT_CLIENT, th, msg, sizeof(msg),
+	    &msglen)) != 0) {
+		verdict = MON_KILLED(r, "cannot build the signed message");
 		goto out;
 	}
-	if ((r = ms_transcript_add_raw(t, msbuf_ptr(w->client_hello),
-	    msbuf_len(w->client_hello))) != 0 ||
-	    (r = ms_transcript_add_raw(t, msbuf_ptr(w->server_hello),
-	    msbuf_len(w->server_hello))) != 0 ||
-	    (r = transcript_add_run(t, tail)) != 0 ||
-	    (r = ms_transcript_hash(t, th)) != 0 ||
-	    (r = expect_server_cert(ctx, w, tail)) != 0 ||
-	    (r = expect_server_verify(w, tail)) != 0 ||
-	    (r = ms_sig_message(MS_SIG_CONTEXT_CLIENT, th, msg, sizeof(msg),
-	    &msglen)) != 0)
-		goto out;
 
 	id_ok = parse_client_tail(tail, &id) == 0;
-	cv_ok = parse_client_verify(cv, cvlen, &alg, sig, &siglen) == 0;
+	cv_ok = parse_client_verify(a->cv, a->cv_len, &alg, sig, &siglen) == 0;
 	if (id.id_type == MS_ID_X509_CHAIN)
 		check_cert(ctx, &id, id_ok && cv_ok, alg, sig, siglen, msg,
 		    msglen, &v);
@@ -563,27 +571,27 @@ mon_auth(const struct mon_ctx *ctx, struct mon_worker *w, struct msbuf *req,
 	 * The worker alone can check CLIENT_FINISHED (key confirmation); its
 	 * verdict can only make the login fail, never succeed.
 	 */
-	if (v.ok && !finished_ok) {
+	if (v.ok && !a->finished_ok) {
 		v.ok = 0;
 		v.why = "bad finished";
 	}
 	audit_auth(w, &id, &v);
 	if (v.ok) {
-		if ((r = bind_principal(w, v.name, v.groups)) != 0)
-			goto out;
-		w->cert_auth = id.id_type == MS_ID_X509_CHAIN;
-		w->state = MW_AUTHED;
-		if ((r = msbuf_put_u32(resp, MS_ST_OK)) == 0)
-			r = msbuf_put_cstring(resp, w->principal);
+		if ((r = bind_principal(s, v.name, v.groups)) == 0) {
+			s->cert_auth = id.id_type == MS_ID_X509_CHAIN;
+			if ((r = msbuf_put_u32(resp, MS_ST_OK)) == 0)
+				r = msbuf_put_cstring(resp, s->principal);
+		}
+		verdict = mon_ok_unless(r, "cannot bind the principal");
 	} else {
-		w->state = MW_REFUSED;
 		if ((r = msbuf_put_u32(resp, MS_ST_AUTH_FAILED)) == 0)
 			r = msbuf_put_cstring(resp, "");
+		verdict = r == 0 ? MON_VERDICT(MON_DENIED) :
+		    MON_KILLED(r, "cannot build answer");
 	}
  out:
 	ms_cert_result_clear(&v.cert);
 	client_id_clear(&id);
-	ms_transcript_free(t);
 	msbuf_free(tail);
-	return r;
+	return verdict;
 }

@@ -3,7 +3,6 @@
  */
 #include <sys/types.h>
 
-#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -15,24 +14,11 @@
 #include "errors.h"
 #include "keyfile.h"
 #include "log.h"
+#include "names.h"
 #include "principals.h"
 
 #define PRINCIPALS_LINE_MAX	4096
 #define PRINCIPALS_MAX		100000
-
-int
-principal_name_valid(const char *s)
-{
-	size_t i, len = strlen(s);
-
-	if (len == 0 || len > MS_PRINCIPAL_MAX)
-		return 0;
-	for (i = 0; i < len; i++) {
-		if (!isalnum((u_char)s[i]) && strchr("._@-", s[i]) == NULL)
-			return 0;
-	}
-	return 1;
-}
 
 static int __attribute__((format(printf, 5, 6)))
 perr(char *errbuf, size_t errlen, const char *file, int line,
@@ -64,7 +50,7 @@ parse_groups(struct principal *pr, char *list)
 	char *g;
 
 	while ((g = strsep(&list, ",")) != NULL) {
-		if (!principal_name_valid(g) ||
+		if (ms_principal_valid(g) != 0 ||
 		    pr->ngroups >= PRINCIPAL_GROUPS_MAX)
 			return MS_ERR_INVALID_FORMAT;
 		if ((pr->groups[pr->ngroups++] = strdup(g)) == NULL)
@@ -80,7 +66,7 @@ parse_principal_line(char *line, struct principal *pr, const char **why)
 	char *name, *rest = line;
 
 	name = strsep(&rest, " \t");
-	if (rest == NULL || !principal_name_valid(name)) {
+	if (rest == NULL || ms_principal_valid(name) != 0) {
 		*why = "invalid principal name";
 		return MS_ERR_INVALID_FORMAT;
 	}

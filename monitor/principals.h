@@ -42,6 +42,5 @@ const struct principal *principals_find(const struct principals *p,
 /* The "cert" line for a certificate principal; NULL when there is none. */
 const struct principal *principals_find_cert(const struct principals *p,
 	    const char *name);
-int	principal_name_valid(const char *name);
 
 #endif /* MS_PRINCIPALS_H */

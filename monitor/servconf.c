@@ -22,6 +22,7 @@
 #include "crypto.h"
 #include "errors.h"
 #include "log.h"
+#include "names.h"
 #include "path.h"
 #include "pathnames.h"
 #include "proto.h"
@@ -382,20 +383,6 @@ parse_sigalgs(struct conf_ctx *ctx, struct servconf *c, const char *arg)
 	return 0;
 }
 
-static int
-principal_name_ok(const char *s)
-{
-	size_t i, len = strlen(s);
-
-	if (len == 0 || len > MS_PRINCIPAL_MAX)
-		return 0;
-	for (i = 0; i < len; i++) {
-		if (!isalnum((u_char)s[i]) && strchr("._@-", s[i]) == NULL)
-			return 0;
-	}
-	return 1;
-}
-
 /* Handle one "Keyword args..." line; 'rest' holds the arguments. */
 static int
 parse_keyword(struct conf_ctx *ctx, struct servconf *c, const char *kwname,
@@ -420,7 +407,7 @@ parse_keyword(struct conf_ctx *ctx, struct servconf *c, const char *kwname,
 		while ((arg = strsep(&rest, " \t")) != NULL) {
 			if (*arg == '\0')
 				continue;
-			if (!principal_name_ok(arg))
+			if (ms_principal_valid(arg) != 0)
 				return conf_error(ctx, "AdminPrincipals: "
 				    "invalid principal name \"%s\"", arg);
 			if (c->nadmins >= SERVCONF_MAX_ADMINS)
@@ -460,9 +447,9 @@ parse_keyword(struct conf_ctx *ctx, struct servconf *c, const char *kwname,
 			if (strcmp(c->host_key_files[k], arg) == 0)
 				return conf_error(ctx, "HostKey %s given more "
 				    "than once", arg);
-		if (c->nhost_keys >= SERVCONF_MAX_HOST_KEYS)
+		if (c->nhost_keys >= MS_HOST_KEYS_MAX)
 			return conf_error(ctx, "too many HostKey lines "
-			    "(at most %d)", SERVCONF_MAX_HOST_KEYS);
+			    "(at most %d)", MS_HOST_KEYS_MAX);
 		if ((c->host_key_files[c->nhost_keys] = strdup(arg)) == NULL)
 			return MS_ERR_ALLOC;
 		c->nhost_keys++;
@@ -473,9 +460,9 @@ parse_keyword(struct conf_ctx *ctx, struct servconf *c, const char *kwname,
 		if (arg[0] != '/')
 			return conf_error(ctx, "%s %s: must be an absolute "
 			    "path", kwname, arg);
-		if (c->nstore_keys >= SERVCONF_MAX_STORE_KEYS)
+		if (c->nstore_keys >= MS_STORE_KEYS_MAX)
 			return conf_error(ctx, "too many StoreKey lines "
-			    "(at most %d)", SERVCONF_MAX_STORE_KEYS);
+			    "(at most %d)", MS_STORE_KEYS_MAX);
 		for (k = 0; k < c->nstore_keys; k++)
 			if (strcmp(c->store_key_files[k], arg) == 0)
 				return conf_error(ctx, "StoreKey %s given "

@@ -11,11 +11,10 @@
 #include <sys/types.h>
 
 #include "hello.h"
+#include "mslimits.h"
 
 #define SERVCONF_MAX_LISTEN	16
 #define SERVCONF_MAX_ADMINS	64
-#define SERVCONF_MAX_HOST_KEYS	4	/* HostKey lines: first signs, rest spare */
-#define SERVCONF_MAX_STORE_KEYS	4	/* = MS_STORE_KEYS_MAX */
 /* StoreMaxSize (= MS_STORE_MAPSIZE_DEFAULT, _MIN, _MAX in store.h). */
 #define SERVCONF_STORE_SIZE_DEFAULT	(1ULL << 30)
 #define SERVCONF_STORE_SIZE_MIN		(4ULL << 20)
@@ -38,11 +37,11 @@ struct servconf {
 	 * HostKey, repeatable: [0] is presented and signs; the others are
 	 * loaded and checked only (key roll-over, README "Host key rotation").
 	 */
-	char	*host_key_files[SERVCONF_MAX_HOST_KEYS];
+	char	*host_key_files[MS_HOST_KEYS_MAX];
 	size_t	 nhost_keys;
 	char	*host_kex_key_file;	/* X25519 */
 	/* StoreKey lines in order: the first seals, all of them unseal. */
-	char	*store_key_files[SERVCONF_MAX_STORE_KEYS];
+	char	*store_key_files[MS_STORE_KEYS_MAX];
 	size_t	 nstore_keys;
 	char	*store_dir;
 	unsigned long long store_max_size;	/* StoreMaxSize, bytes */

@@ -41,7 +41,6 @@
 #include "strictmodes.h"
 
 #define LISTEN_MAX		(SERVCONF_MAX_LISTEN * 2)
-#define WORKER_LOG_LINE_MAX	2048
 #define WORKER_AUTH_SLACK_MS	5000	/* beyond LoginGraceTime */
 #define DRAIN_TIMEOUT_MS	10000
 
@@ -169,7 +168,7 @@ worker_config(const struct mon_ctx *ctx, const struct server_opts *opts,
 	size_t i;
 	int r;
 
-	if ((r = msbuf_put_u32(b, 1)) != 0 ||
+	if ((r = msbuf_put_u32(b, MS_CONFIG_VERSION)) != 0 ||
 	    (r = msbuf_put_cstring(b, peer)) != 0 ||
 	    (r = msbuf_put_u32(b, (uint32_t)opts->privsep_uid)) != 0 ||
 	    (r = msbuf_put_u32(b, (uint32_t)opts->privsep_gid)) != 0 ||
@@ -404,12 +403,12 @@ read_log(struct live_worker *lw)
 		lw->log_fd = -1;
 		return;
 	}
-	if ((f = msbuf_new(WORKER_LOG_LINE_MAX + 16)) == NULL)
+	if ((f = msbuf_new(MS_LOG_LINE_MAX + 16)) == NULL)
 		return;
 	while ((r = ms_frame_parse(lw->login, &type, f,
-	    WORKER_LOG_LINE_MAX + 16)) == 0) {
+	    MS_LOG_LINE_MAX + 16)) == 0) {
 		if (type != MS_LOG_FRAME || msbuf_get_u8(f, &level) != 0 ||
-		    msbuf_get_cstring(f, &line, NULL, WORKER_LOG_LINE_MAX) != 0) {
+		    msbuf_get_cstring(f, &line, NULL, MS_LOG_LINE_MAX) != 0) {
 			worker_kill(lw, "malformed log frame");
 			break;
 		}

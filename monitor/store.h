@@ -25,16 +25,10 @@
 #include <sys/types.h>
 
 #include "acl.h"
+#include "mslimits.h"
 #include "path.h"
 #include "proto.h"
 
-#ifndef MS_STORE_KEY_LEN		/* also in keyfile.h */
-#define MS_STORE_KEY_LEN	32
-#endif
-#ifndef MS_STORE_KCV_LEN		/* also in keyfile.h */
-#define MS_STORE_KCV_LEN	8
-#endif
-#define MS_STORE_KEYS_MAX	4	/* StoreKey lines */
 #define MS_STORE_MAPSIZE_DEFAULT (1024ULL * 1024 * 1024)	/* 1 GiB */
 #define MS_STORE_MAPSIZE_MIN	(4ULL * 1024 * 1024)		/* 4 MiB */
 #define MS_STORE_MAPSIZE_MAX	(1024ULL * 1024 * 1024 * 1024)	/* 1 TiB */

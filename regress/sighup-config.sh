@@ -60,6 +60,11 @@ ms status > /dev/null 2>&1 && fail "a second session was accepted with MaxSessio
 wait_log 'refusing .*: MaxSessions (1) reached'
 exec 4>&-
 wait "$hold_pid" || fail "held connection failed"
+# MaxSessions is still 1: the held session must be reaped before the next.
+i=0
+while [ -n "$(worker_pids)" ]; do
+	i=$((i + 1)); [ $i -le 100 ] || fatal "held session's worker not reaped"; sleep 0.1
+done
 
 # A broken file: logged, nothing changes.
 cp "$cfg" "$cfg.good"

@@ -17,7 +17,6 @@
 #include "record.h"
 #include "worker.h"
 
-#define W_CONFIG_VERSION	1
 
 /* Is 'id' implemented by this build, in this algorithm space? */
 typedef int (*known_fn)(uint16_t id);
@@ -66,7 +65,7 @@ w_config_parse(struct w_config *c, struct msbuf *b)
 	memset(c, 0, sizeof(*c));
 	if ((r = msbuf_get_u32(b, &version)) != 0)
 		goto fail;
-	if (version != W_CONFIG_VERSION) {
+	if (version != MS_CONFIG_VERSION) {
 		r = MS_ERR_INVALID_FORMAT;
 		goto fail;
 	}

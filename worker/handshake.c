@@ -663,8 +663,8 @@ w_handshake(struct worker *w)
 	}
 	if ((hs.ch_frame = msbuf_new(MS_FRAME_MAX + 4)) == NULL ||
 	    (hs.sh_frame = msbuf_new(MS_FRAME_MAX + 4)) == NULL ||
-	    (hs.sc = msbuf_new(W_SERVER_CERT_MAX)) == NULL ||
-	    (hs.tail = msbuf_new(W_AUTH_TAIL_MAX)) == NULL ||
+	    (hs.sc = msbuf_new(MS_SERVER_CERT_MSG_MAX)) == NULL ||
+	    (hs.tail = msbuf_new(MS_AUTH_TAIL_MAX)) == NULL ||
 	    (hs.cv = msbuf_new(HS_CV_BODY_MAX)) == NULL ||
 	    (hs.body = msbuf_new(MS_RECORD_PLAINTEXT_MAX)) == NULL ||
 	    (hs.t = ms_transcript_new()) == NULL) {

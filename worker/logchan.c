@@ -29,8 +29,8 @@ log_to_monitor(enum ms_loglevel level, const char *line, void *ctx)
 	if (log_fd < 0)
 		return;
 	/* A line is already escaped; cutting it cannot forge another. */
-	len = strnlen(line, W_LOG_LINE_MAX);
-	if ((b = msbuf_new(1 + 4 + W_LOG_LINE_MAX)) == NULL)
+	len = strnlen(line, MS_LOG_LINE_MAX);
+	if ((b = msbuf_new(1 + 4 + MS_LOG_LINE_MAX)) == NULL)
 		return;
 	if (msbuf_put_u8(b, (uint8_t)level) == 0 &&
 	    msbuf_put_string(b, line, len) == 0)

@@ -21,8 +21,6 @@
 #include "proto.h"
 #include "worker.h"
 
-#define HELLO_FRAME_MAX		512	/* the monitor's own cap */
-
 /* Send one request and read the answer, which must have the same type. */
 static int
 mon_call(int fd, uint8_t type, const struct msbuf *req, struct msbuf **ansp)
@@ -118,7 +116,7 @@ server_cert_check(const u_char *p, size_t len)
 	size_t clen;
 	int r;
 
-	if (len > W_SERVER_CERT_MAX)
+	if (len > MS_SERVER_CERT_MSG_MAX)
 		return MS_ERR_INVALID_FORMAT;
 	if ((b = msbuf_from(p, len)) == NULL)
 		return MS_ERR_ALLOC;
@@ -133,7 +131,7 @@ server_cert_check(const u_char *p, size_t len)
 	}
 	for (i = 0; i < n; i++) {
 		if ((r = msbuf_get_string_direct(b, NULL, &clen,
-		    W_SERVER_CERT_MAX)) != 0)
+		    MS_SERVER_CERT_MSG_MAX)) != 0)
 			goto out;
 		if (clen == 0) {
 			r = MS_ERR_INVALID_FORMAT;
@@ -163,7 +161,7 @@ mw_hello(int fd, u_char server_random[MS_RANDOM_LEN], u_char host_kex_pub[32],
 	    (r = msbuf_get_string_fixed(ans, host_kex_pub, 32)) != 0 ||
 	    (r = msbuf_get_string_fixed(ans, host_sig_pub, 32)) != 0 ||
 	    (r = msbuf_get_string_direct(ans, &sc, &sclen,
-	    W_SERVER_CERT_MAX)) != 0 ||
+	    MS_SERVER_CERT_MSG_MAX)) != 0 ||
 	    (r = expect_end(ans, "hello")) != 0 ||
 	    (sclen != 0 && (r = server_cert_check(sc, sclen)) != 0) ||
 	    (r = msbuf_put(server_cert, sc, sclen)) != 0)
@@ -180,8 +178,8 @@ hellos_req(const struct msbuf *ch_frame, const struct msbuf *sh_frame,
 {
 	int r;
 
-	if (msbuf_len(ch_frame) > HELLO_FRAME_MAX ||
-	    msbuf_len(sh_frame) > HELLO_FRAME_MAX)
+	if (msbuf_len(ch_frame) > MS_HELLO_FRAME_MAX ||
+	    msbuf_len(sh_frame) > MS_HELLO_FRAME_MAX)
 		return MS_ERR_INVALID_ARGUMENT;
 	if ((r = new_req(reqp)) != 0)
 		return r;
@@ -222,7 +220,7 @@ mw_sign(int fd, const struct msbuf *ch_frame, const struct msbuf *sh_frame,
 	struct msbuf *req = NULL, *ans = NULL;
 	int r;
 
-	if (msbuf_len(server_cert) > W_SERVER_CERT_MAX)
+	if (msbuf_len(server_cert) > MS_SERVER_CERT_MSG_MAX)
 		return MS_ERR_INVALID_ARGUMENT;
 	if ((r = hellos_req(ch_frame, sh_frame, &req)) != 0 ||
 	    (r = msbuf_put_stringb(req, server_cert)) != 0 ||

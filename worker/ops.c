@@ -22,6 +22,7 @@
 #include "errors.h"
 #include "log.h"
 #include "monwrap.h"
+#include "names.h"
 #include "path.h"
 #include "proto.h"
 #include "record.h"
@@ -61,44 +62,6 @@ access_valid(uint8_t access)
 {
 	return access != 0 &&
 	    (access & ~(MS_ACCESS_READ | MS_ACCESS_WRITE)) == 0;
-}
-
-/* [A-Za-z0-9._@-]{1,64}, optionally after "group:" (8). */
-static int
-who_valid(const char *who, size_t len)
-{
-	size_t i;
-	char c;
-
-	if (len > 6 && strncmp(who, "group:", 6) == 0) {
-		who += 6;
-		len -= 6;
-	}
-	if (len < 1 || len > MS_PRINCIPAL_MAX)
-		return 0;
-	for (i = 0; i < len; i++) {
-		c = who[i];
-		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-		    (c >= '0' && c <= '9') || c == '.' || c == '_' ||
-		    c == '@' || c == '-'))
-			return 0;
-	}
-	return 1;
-}
-
-/* Any of r, s, w, l, a; empty removes the entry (SETACL). */
-static int
-rights_valid(const char *rights, size_t len)
-{
-	size_t i;
-
-	if (len > MS_RIGHTS_MAX)
-		return 0;
-	for (i = 0; i < len; i++) {
-		if (strchr("rswla", rights[i]) == NULL || rights[i] == '\0')
-			return 0;
-	}
-	return 1;
 }
 
 /* Handle lookup plus the access the operation needs from the handle. */
@@ -446,7 +409,9 @@ get_acl_entries(struct msbuf *req, uint32_t n, struct msbuf *ents,
 			*statusp = parse_status(r);
 			return 1;	/* parsing stopped here */
 		}
-		if (!who_valid(who, wlen) || !rights_valid(rights, rlen))
+		/* names.c, as the monitor will; "" rights removes the entry. */
+		if (ms_acl_who_valid(who) != 0 ||
+		    ms_rights_parse(rights, NULL) != 0)
 			bad = 1;
 		r = msbuf_put_string(ents, who, wlen);
 		if (r == 0)

@@ -22,22 +22,10 @@
 
 #define W_PEER_MAX		256	/* "ADDR:PORT" from CONFIG */
 #define W_CHROOT_MAX		4096
-#define W_LOG_LINE_MAX		2000	/* under the monitor's 2048 cap */
 /* Blob overhead on top of the plaintext value (PROTOCOL.md 9). */
 #define W_BLOB_OVERHEAD		(2 + 2 + 8 + MS_AEAD_TAG_LEN)
 /* A response body (after the inner type) must fit one record. */
 #define W_RESPONSE_MAX		(MS_RECORD_PLAINTEXT_MAX - 1)
-
-/* PROTOCOL.md 11: AUTH's transcript_tail. */
-#define W_AUTH_TAIL_MAX		163840
-/* SERVER_VERIFY and SERVER_FINISHED, canonical, with an Ed25519 signature. */
-#define W_SERVER_AUTH_LEN	((5 + 2 + 4 + 64) + (5 + 4 + 32))
-/*
- * The SERVER_CERTIFICATE from HELLO (canonical): whatever the AUTH tail
- * leaves beside the two server messages and the largest CLIENT_IDENTITY.
- */
-#define W_SERVER_CERT_MAX \
-	(W_AUTH_TAIL_MAX - W_SERVER_AUTH_LEN - MS_CLIENT_IDENTITY_MAX)
 
 /* The CONFIG frame (PROTOCOL.md 11). */
 struct w_config {

@@ -275,6 +275,45 @@ data_get(const char *path, const char *record)
 	return r == 0 ? (int)st : r;
 }
 
+/*
+ * A well-formed SET ("rec" = "rogue"), SETACL (mallory=r) or DELETE
+ * ("rec") at path, followed by 'extra' bytes; the answer's status or a
+ * negative error.
+ */
+static int
+data_write(uint8_t type, const char *path, size_t extra)
+{
+	struct msbuf *req = nb(), *resp = nb();
+	uint32_t st = 0;
+	int r;
+
+	if ((r = msbuf_put_cstring(req, path)) != 0)
+		goto out;
+	if (type == MS_MON_SET) {
+		if ((r = msbuf_put_cstring(req, "rec")) != 0 ||
+		    (r = msbuf_put_u8(req, 0)) != 0 ||
+		    (r = msbuf_put_cstring(req, "rogue")) != 0)
+			goto out;
+	} else if (type == MS_MON_SETACL) {
+		if ((r = msbuf_put_u8(req, MS_SETACL_UNCHANGED)) != 0 ||
+		    (r = msbuf_put_u8(req, MS_SENSITIVE_UNCHANGED)) != 0 ||
+		    (r = msbuf_put_u32(req, 1)) != 0 ||
+		    (r = msbuf_put_cstring(req, "mallory")) != 0 ||
+		    (r = msbuf_put_cstring(req, "r")) != 0)
+			goto out;
+	} else if ((r = msbuf_put_cstring(req, "rec")) != 0)
+		goto out;
+	while (extra-- > 0)
+		if ((r = msbuf_put_u8(req, 0)) != 0)
+			goto out;
+	if ((r = mon_call(type, req, resp)) == 0)
+		r = msbuf_get_u32(resp, &st);
+ out:
+	msbuf_free(req);
+	msbuf_free(resp);
+	return r == 0 ? (int)st : r;
+}
+
 static int
 step(const char *name, int r)
 {
@@ -447,6 +486,31 @@ scenario(const char *name, char *arg1, char *arg2)
 		ms_pkey_raw_public(k, other, 32);
 		say("status auth %d", do_auth(&g, k, other));
 		say("status get %d", data_get(arg2 ? arg2 : "/", "secret"));
+	} else if (strncmp(name, "set-", 4) == 0 ||
+	    strncmp(name, "setacl-", 7) == 0 ||
+	    strncmp(name, "delete-", 7) == 0) {
+		/*
+		 * OP-trailing / OP-clean KEY PATH: log in as KEY's principal,
+		 * then OP at PATH with one trailing byte, or well-formed.
+		 */
+		const char *op = strncmp(name, "set-", 4) == 0 ? "set" :
+		    strncmp(name, "setacl-", 7) == 0 ? "setacl" : "delete";
+		uint8_t type = strcmp(op, "set") == 0 ? MS_MON_SET :
+		    strcmp(op, "setacl") == 0 ? MS_MON_SETACL : MS_MON_DELETE;
+		const char *how = name + strlen(op) + 1;
+
+		if (strcmp(how, "trailing") != 0 && strcmp(how, "clean") != 0) {
+			say("fail unknown-scenario %s", name);
+			goto done;
+		}
+		k = load_key(arg1);
+		if (step("kex", kex_to_signed(&g)) != 0)
+			goto done;
+		ms_pkey_raw_public(k, other, 32);
+		say("status auth %d", do_auth(&g, k, other));
+		say("try %s", op);
+		r = data_write(type, arg2 ? arg2 : "/", *how == 't' ? 1 : 0);
+		say("status %s %d", op, r);
 	} else if (strcmp(name, "oversize") == 0) {
 		u_char hdr[5] = { 0xff, 0xff, 0xff, 0xff, MS_MON_HELLO };
 
@@ -472,6 +536,7 @@ scenario(const char *name, char *arg1, char *arg2)
 		_exit(0);
 	} else
 		say("fail unknown-scenario %s", name);
+ done:
 	msbuf_free(req);
 	msbuf_free(resp);
 }

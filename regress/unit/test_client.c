@@ -341,8 +341,12 @@ test_acl_entry(void **state)
 	    METASAFE_ERR_INVALID);
 	assert_int_equal(metasafe_acl_entry_parse("alice=rx", &e),
 	    METASAFE_ERR_INVALID);
-	assert_int_equal(metasafe_acl_entry_parse("alice=rr", &e),
-	    METASAFE_ERR_INVALID);
+	/* Repeated letters are legal (PROTOCOL.md 8); the server canonicalises. */
+	assert_int_equal(metasafe_acl_entry_parse("alice=rr", &e), 0);
+	assert_string_equal(e.rights, "rr");
+	metasafe_acl_entry_clear(&e);
+	assert_int_equal(metasafe_acl_entry_parse("alice=rswlar", &e),
+	    METASAFE_ERR_INVALID);	/* more than MS_RIGHTS_MAX letters */
 	assert_int_equal(metasafe_acl_entry_parse("group:=r", &e),
 	    METASAFE_ERR_INVALID);
 	assert_int_equal(metasafe_acl_entry_parse("user:x=r", &e),
@@ -930,7 +934,7 @@ test_identity_types(void **state)
 	    sizeof(err)), 0);
 	assert_int_equal(metasafe_key_has_certificate(k), 1);
 	/* CLIENT_IDENTITY id_type 2 with both certificates, leaf first. */
-	assert_non_null(b = msbuf_new(CL_IDENTITY_MAX));
+	assert_non_null(b = msbuf_new(MS_CLIENT_IDENTITY_MAX));
 	assert_int_equal(cl_identity_put(b, k), 0);
 	assert_int_equal(msbuf_get_u8(b, &u8), 0);
 	assert_int_equal(u8, MS_ID_X509_CHAIN);
@@ -938,7 +942,7 @@ test_identity_types(void **state)
 	assert_int_equal(u8, 2);
 	for (i = 0; i < 2; i++)
 		assert_int_equal(msbuf_get_string_direct(b, &der, &derlen,
-		    CL_CERT_DER_MAX), 0);
+		    MS_CERT_DER_MAX), 0);
 	assert_int_equal(msbuf_len(b), 0);
 	msbuf_free(b);
 	metasafe_key_free(k);

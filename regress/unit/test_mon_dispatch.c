@@ -207,6 +207,15 @@ call(struct fixture *f, struct session *s, uint8_t type, struct msbuf *req,
 	return mon_dispatch(&f->ctx, &s->w, type, req, resp);
 }
 
+static uint32_t
+peek_u32(const struct msbuf *b)
+{
+	uint32_t v;
+
+	assert_int_equal(msbuf_peek_u32(b, 0, &v), 0);
+	return v;
+}
+
 static struct msbuf *
 newbuf(void)
 {
@@ -225,7 +234,9 @@ session_start(struct fixture *f, struct session *s)
 
 	memset(s, 0, sizeof(*s));
 	mon_worker_init(&s->w, 4242, "127.0.0.1:1");
+	assert_int_equal(s->w.state, MW_START);
 	assert_int_equal(call(f, s, MS_MON_HELLO, req, resp), 0);
+	assert_int_equal(s->w.state, MW_HELLO);
 	assert_int_equal(msbuf_get(resp, s->nonce, 32), 0);
 	assert_int_equal(msbuf_get_string_fixed(resp, pub, 32), 0);
 	assert_memory_equal(pub, f->keys.kex_pub, 32);
@@ -344,6 +355,7 @@ session_kex(struct fixture *f, struct session *s)
 	build_hellos(f, s, s->nonce);
 	req = hellos_req(s);
 	assert_int_equal(call(f, s, MS_MON_DECAP, req, resp), 0);
+	assert_int_equal(s->w.state, MW_DECAPPED);
 	assert_int_equal(msbuf_get_string_fixed(resp, got, 32), 0);
 	/* The static secret is transcript-bound HKDF output, not ss_s. */
 	assert_int_equal(ms_x25519_derive(s->eph, f->keys.kex_pub, ss_s), 0);
@@ -355,6 +367,7 @@ session_kex(struct fixture *f, struct session *s)
 
 	req = sign_req(f, s);
 	assert_int_equal(call(f, s, MS_MON_SIGN, req, resp), 0);
+	assert_int_equal(s->w.state, MW_SIGNED);
 	assert_int_equal(msbuf_get_string_fixed(resp, s->sig, 64), 0);
 	/* The signed hash covers our SERVER_CERTIFICATE when we have one. */
 	th_of(s->ch, s->sh, f->keys.cert_msg, th);
@@ -371,6 +384,7 @@ struct auth_opts {
 	uint16_t	 alg;		/* CLIENT_VERIFY sig_alg; 0: the key's */
 	int		 finished_ok;
 	int		 omit_cert_msg;	/* leave our SERVER_CERTIFICATE out */
+	int		 trailing;	/* one byte after finished_ok */
 };
 
 /*
@@ -411,8 +425,14 @@ auth_with(struct fixture *f, struct session *s, const struct msbuf *ident,
 	assert_int_equal(msbuf_put_stringb(req, tail), 0);
 	assert_int_equal(msbuf_put_stringb(req, cv), 0);
 	assert_int_equal(msbuf_put_u8(req, (uint8_t)o->finished_ok), 0);
+	if (o->trailing)
+		assert_int_equal(msbuf_put_u8(req, 0), 0);
 	assert_int_equal(call(f, s, MS_MON_AUTH, req, resp) == 0,
 	    expect_rc == 0);
+	/* The dispatcher, not the handler, moves the worker on. */
+	assert_int_equal(s->w.state, expect_rc != 0 ? MW_SIGNED :
+	    msbuf_len(resp) >= 4 && peek_u32(resp) == MS_ST_OK ? MW_AUTHED :
+	    MW_REFUSED);
 	if (expect_rc == 0) {
 		char *name = NULL;
 
@@ -420,7 +440,7 @@ auth_with(struct fixture *f, struct session *s, const struct msbuf *ident,
 		assert_int_equal(msbuf_get_cstring(resp, &name, NULL,
 		    MS_PRINCIPAL_MAX), 0);
 		assert_string_equal(name, status == MS_ST_OK ?
-		    s->w.principal : "");
+		    s->w.sess.principal : "");
 		assert_int_equal(msbuf_len(resp), 0);
 		free(name);
 	}
@@ -431,7 +451,7 @@ auth_with(struct fixture *f, struct session *s, const struct msbuf *ident,
 	return status;
 }
 
-static const struct auth_opts honest = { 0, 1, 0 };
+static const struct auth_opts honest = { 0, 1, 0, 0 };
 
 /* AUTH with 'signer' claiming to be 'idkey' (normally the same key). */
 static uint32_t
@@ -560,7 +580,7 @@ test_happy_path(void **state)
 	session_start(f, &s);
 	session_kex(f, &s);
 	assert_int_equal(session_auth(f, &s, f->alice, f->alice, 0), MS_ST_OK);
-	assert_string_equal(s.w.principal, "alice");
+	assert_string_equal(s.w.sess.principal, "alice");
 	assert_int_equal(data_set(f, &s, "/app/db", "password",
 	    MS_REC_SECURE, "hunter2"), MS_ST_OK);
 	assert_int_equal(data_get(f, &s, "/app/db", "password", v, sizeof(v)),
@@ -735,7 +755,7 @@ test_auth_failures(void **state)
 	session_kex(f, &s);
 	assert_int_equal(session_auth(f, &s, f->mallory, f->alice, 0),
 	    MS_ST_AUTH_FAILED);
-	assert_string_equal(s.w.principal, "");
+	assert_string_equal(s.w.sess.principal, "");
 	session_free(&s);
 
 	/* A worker that tampers with the server signature is killed. */
@@ -788,11 +808,11 @@ test_cert_auth_ok(void **state)
 		    NULL);
 
 		assert_int_equal(cert_login(f, &s, x, NULL, k, NULL), MS_ST_OK);
-		assert_string_equal(s.w.principal, "carol");
-		assert_int_equal(s.w.cert_auth, 1);
+		assert_string_equal(s.w.sess.principal, "carol");
+		assert_int_equal(s.w.sess.cert_auth, 1);
 		/* Groups from the "carol groups=ops cert" line. */
-		assert_int_equal(s.w.ngroups, 1);
-		assert_string_equal(s.w.groups[0], "ops");
+		assert_int_equal(s.w.sess.ngroups, 1);
+		assert_string_equal(s.w.sess.groups[0], "ops");
 		session_free(&s);
 		X509_free(x);
 		EVP_PKEY_free(k);
@@ -804,8 +824,8 @@ test_cert_auth_ok(void **state)
 
 		assert_int_equal(cert_login(f, &s, x, NULL, f->leaf_key, NULL),
 		    MS_ST_OK);
-		assert_string_equal(s.w.principal, "dave");
-		assert_int_equal(s.w.ngroups, 0);
+		assert_string_equal(s.w.sess.principal, "dave");
+		assert_int_equal(s.w.sess.ngroups, 0);
 		session_free(&s);
 		X509_free(x);
 	}
@@ -813,7 +833,7 @@ test_cert_auth_ok(void **state)
 	session_start(f, &s);
 	session_kex(f, &s);
 	assert_int_equal(session_auth(f, &s, f->bob, f->bob, 0), MS_ST_OK);
-	assert_int_equal(s.w.cert_auth, 0);
+	assert_int_equal(s.w.sess.cert_auth, 0);
 	session_free(&s);
 }
 
@@ -826,8 +846,8 @@ refused_login(struct fixture *f, X509 *leaf, X509 *inter, EVP_PKEY *signer,
 
 	assert_int_equal(cert_login(f, &s, leaf, inter, signer, o),
 	    MS_ST_AUTH_FAILED);
-	assert_string_equal(s.w.principal, "");
-	assert_int_equal(s.w.cert_auth, 0);
+	assert_string_equal(s.w.sess.principal, "");
+	assert_int_equal(s.w.sess.cert_auth, 0);
 	/* Nothing more is permitted: the worker would be killed. */
 	assert_int_equal(msbuf_put_cstring(req, "/"), 0);
 	assert_int_not_equal(call(f, &s, MS_MON_LIST, req, resp), 0);
@@ -1168,6 +1188,180 @@ test_sensitive_subtree(void **state)
 	X509_free(x);
 }
 
+/*
+ * AUTH is parsed completely before anything is checked: one byte after
+ * finished_ok, or a finished_ok other than 0/1, kills the worker, whose
+ * honest proof is not even looked at; it stays SIGNED and unbound, and
+ * cannot try again.
+ */
+static void
+test_auth_malformed_refused(void **state)
+{
+	struct fixture *f = *state;
+	struct session s;
+	struct auth_opts o = honest;
+	struct msbuf *req = newbuf(), *resp = newbuf();
+
+	o.trailing = 1;
+	session_start(f, &s);
+	session_kex(f, &s);
+	{
+		struct msbuf *ident = newbuf();
+		u_char pub[32];
+
+		assert_int_equal(ms_pkey_raw_public(f->alice, pub, 32), 0);
+		assert_int_equal(msbuf_put_u8(ident, MS_ID_RAW_ED25519), 0);
+		assert_int_equal(msbuf_put_string(ident, pub, 32), 0);
+		auth_with(f, &s, ident, f->alice, &o, -1);
+		assert_string_equal(s.w.sess.principal, "");
+		/* Once-only: the malformed attempt used AUTH up. */
+		o.trailing = 0;
+		auth_with(f, &s, ident, f->alice, &o, -1);
+		session_free(&s);
+
+		o.finished_ok = 2;
+		session_start(f, &s);
+		session_kex(f, &s);
+		auth_with(f, &s, ident, f->alice, &o, -1);
+		assert_string_equal(s.w.sess.principal, "");
+		msbuf_free(ident);
+	}
+	assert_int_equal(msbuf_put_cstring(req, "/"), 0);
+	assert_int_not_equal(call(f, &s, MS_MON_LIST, req, resp), 0);
+	session_free(&s);
+	msbuf_free(req);
+	msbuf_free(resp);
+}
+
+/* The store's file, byte for byte (LMDB writes it only on a commit). */
+static u_char *
+store_bytes(struct fixture *f, size_t *lenp)
+{
+	char path[128];
+	u_char *p = NULL;
+	size_t len = 0, n;
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "%s/data.mdb", f->dir);
+	assert_non_null(fp = fopen(path, "rb"));
+	for (;;) {
+		assert_non_null(p = realloc(p, len + 65536));
+		if ((n = fread(p + len, 1, 65536, fp)) == 0)
+			break;
+		len += n;
+	}
+	assert_int_equal(ferror(fp), 0);
+	fclose(fp);
+	assert_true(len > 0);
+	*lenp = len;
+	return p;
+}
+
+static int
+store_same(struct fixture *f, const u_char *before, size_t blen)
+{
+	size_t len;
+	u_char *now = store_bytes(f, &len);
+	int same = len == blen && memcmp(now, before, len) == 0;
+
+	free(now);
+	return same;
+}
+
+/* SET, SETACL and DELETE requests on /trail, with 'extra' bytes after. */
+static struct msbuf *
+write_req(uint8_t type, const char *path, size_t extra)
+{
+	struct msbuf *req = newbuf();
+
+	assert_int_equal(msbuf_put_cstring(req, path), 0);
+	switch (type) {
+	case MS_MON_SET:
+		assert_int_equal(msbuf_put_cstring(req, "rec"), 0);
+		assert_int_equal(msbuf_put_u8(req, 0), 0);
+		assert_int_equal(msbuf_put_cstring(req, "changed"), 0);
+		break;
+	case MS_MON_SETACL:
+		assert_int_equal(msbuf_put_u8(req, MS_SETACL_BREAK), 0);
+		assert_int_equal(msbuf_put_u8(req, MS_SENSITIVE_UNCHANGED), 0);
+		assert_int_equal(msbuf_put_u32(req, 1), 0);
+		assert_int_equal(msbuf_put_cstring(req, "group:ops"), 0);
+		assert_int_equal(msbuf_put_cstring(req, "rwla"), 0);
+		break;
+	case MS_MON_DELETE:
+		assert_int_equal(msbuf_put_cstring(req, "rec"), 0);
+		break;
+	}
+	while (extra-- > 0)
+		assert_int_equal(msbuf_put_u8(req, 0), 0);
+	return req;
+}
+
+/*
+ * Issue 9's negative test: a SET, a SETACL and a DELETE with one trailing
+ * byte each kill the worker and leave the store byte-for-byte unchanged
+ * (data.mdb compared whole).  The same requests without the byte do
+ * change it, so the comparison can fail.
+ */
+static void
+test_trailing_byte_leaves_store_unchanged(void **state)
+{
+	struct fixture *f = *state;
+	const uint8_t types[] = { MS_MON_SET, MS_MON_SETACL, MS_MON_DELETE };
+	const char *paths[] = { "/trail", "/trail/new" };
+	struct session s;
+	struct msbuf *req, *resp = newbuf();
+	u_char *before;
+	size_t blen, i, j;
+	char v[64];
+
+	session_start(f, &s);
+	session_kex(f, &s);
+	assert_int_equal(session_auth(f, &s, f->alice, f->alice, 0), MS_ST_OK);
+	assert_int_equal(data_set(f, &s, "/trail", "rec", 0, "orig"), MS_ST_OK);
+	assert_int_equal(setacl(f, &s, "/trail", MS_SENSITIVE_UNCHANGED, "bob",
+	    "r"), MS_ST_OK);
+	before = store_bytes(f, &blen);
+	for (i = 0; i < sizeof(types); i++) {
+		for (j = 0; j < sizeof(paths) / sizeof(paths[0]); j++) {
+			req = write_req(types[i], paths[j], 1);
+			assert_int_not_equal(call(f, &s, types[i], req, resp),
+			    0);
+			assert_int_equal(msbuf_len(resp), 0);
+			msbuf_free(req);
+			assert_true(store_same(f, before, blen));
+		}
+	}
+	/* Through the store's API too: value, ACL, no new node. */
+	assert_int_equal(data_get(f, &s, "/trail", "rec", v, sizeof(v)),
+	    MS_ST_OK);
+	assert_string_equal(v, "orig");
+	assert_int_equal(node_flags(f, &s, "/trail"), 0);
+	assert_int_equal(ms_store_node_exists(f->store, "/trail/new"),
+	    MS_STORE_NOT_FOUND_PATH);
+	assert_true(store_same(f, before, blen));
+
+	/* Control: without the byte, each request writes. */
+	for (i = 0; i < sizeof(types); i++) {
+		uint32_t st;
+
+		req = write_req(types[i], "/trail", 0);
+		assert_int_equal(call(f, &s, types[i], req, resp), 0);
+		assert_int_equal(msbuf_get_u32(resp, &st), 0);
+		assert_int_equal(st, MS_ST_OK);
+		msbuf_free(req);
+		assert_false(store_same(f, before, blen));
+		free(before);
+		before = store_bytes(f, &blen);
+	}
+	assert_int_equal(node_flags(f, &s, "/trail"), MS_NODE_NOINHERIT);
+	assert_int_equal(data_get(f, &s, "/trail", "rec", v, sizeof(v)),
+	    MS_ST_RECORD_NOT_FOUND);
+	free(before);
+	msbuf_free(resp);
+	session_free(&s);
+}
+
 static void
 test_host_certificate(void **state)
 {
@@ -1279,6 +1473,8 @@ main(void)
 		cmocka_unit_test(test_sign_arbitrary_bytes_refused),
 		cmocka_unit_test(test_auth_failures),
 		cmocka_unit_test(test_malformed_and_trailing),
+		cmocka_unit_test(test_auth_malformed_refused),
+		cmocka_unit_test(test_trailing_byte_leaves_store_unchanged),
 		cmocka_unit_test(test_cert_auth_ok),
 		cmocka_unit_test(test_cert_auth_refusals),
 		cmocka_unit_test(test_cert_identity_malformed),

@@ -9,6 +9,9 @@
  * cannot drift from the code), and for internal consistency (both sides of
  * each DH agree, signatures verify, the record and the blob open).
  *
+ * The limits tables of section 10 are checked against common/mslimits.h
+ * the same way.
+ *
  * MS_VECTORS_PRINT=1 prints the computed values in the document's format.
  */
 #include <sys/types.h>
@@ -30,9 +33,12 @@
 #include "frame.h"
 #include "hello.h"
 #include "keyfile.h"
+#include "mslimits.h"
 #include "proto.h"
+#include "path.h"
 #include "record.h"
 #include "schedule.h"
+#include "sigalg.h"
 
 #ifndef MS_BUILDDIR
 #define MS_BUILDDIR "."
@@ -41,6 +47,7 @@
 #define VEC_MAX		64
 #define DOC_REL		"docs/PROTOCOL.md"
 #define DOC_SECTION	"## 12. "
+#define DOC_LIMITS_SECTION "## 10. "
 
 struct vec {
 	const char	*label;
@@ -628,6 +635,25 @@ open_doc(void)
 	return NULL;
 }
 
+/*
+ * The next line of PROTOCOL.md inside the section whose heading starts
+ * with section ("## 12. "); 0 at the end of the document.
+ */
+static int
+section_line(FILE *fp, const char *section, int *inp, char **linep,
+    size_t *capp)
+{
+	while (getline(linep, capp, fp) != -1) {
+		if (strncmp(*linep, "## ", 3) == 0) {
+			*inp = strncmp(*linep, section, strlen(section)) == 0;
+			continue;
+		}
+		if (*inp)
+			return 1;
+	}
+	return 0;
+}
+
 /* "    label = hex" -> label, hex (in place); 0 when the line is not one. */
 static int
 parse_vec_line(char *line, char **labelp, char **hexp)
@@ -672,13 +698,8 @@ test_document(void **state)
 		fail();
 	}
 	memset(seen, 0, sizeof(seen));
-	while (getline(&line, &cap, fp) != -1) {
-		if (strncmp(line, "## ", 3) == 0) {
-			in_section = strncmp(line, DOC_SECTION,
-			    strlen(DOC_SECTION)) == 0;
-			continue;
-		}
-		if (!in_section || !parse_vec_line(line, &label, &hex))
+	while (section_line(fp, DOC_SECTION, &in_section, &line, &cap)) {
+		if (!parse_vec_line(line, &label, &hex))
 			continue;
 		if ((v = vec_find(&computed, label)) == NULL) {
 			print_error("PROTOCOL.md: unknown label %s\n", label);
@@ -701,12 +722,127 @@ test_document(void **state)
 	assert_int_equal(nlines, computed.n);
 }
 
+/*
+ * Section 10: each row's first number (or 2^N) is the constant named here,
+ * and "path" also gives the segment cap.  A row without an entry fails,
+ * so a limit cannot be added to the document without a check.
+ */
+static const struct {
+	const char		*field;
+	unsigned long long	 value;		/* 0: not a constant */
+	unsigned long long	 second;	/* 0: none */
+} doc_limits[] = {
+	{ "frame length", MS_FRAME_MAX, 0 },
+	{ "record plaintext", MS_RECORD_PLAINTEXT_MAX, 0 },
+	{ "path", MS_PATH_MAX, MS_PATH_SEGMENT_MAX },
+	{ "record name", MS_RECORD_NAME_MAX, 0 },
+	{ "value (plaintext)", MS_VALUE_MAX, 0 },
+	{ "principal / group name", MS_PRINCIPAL_MAX, 0 },
+	{ "rights string", MS_RIGHTS_MAX, 0 },
+	{ "ACL entries per node / per SETACL", MS_ACL_ENTRIES_MAX, 0 },
+	{ "LIST children / records returned", MS_LIST_MAX, 0 },
+	{ "alert message", MS_ALERT_MSG_MAX, 0 },
+	{ "algorithm lists", MS_ALG_LIST_MAX, 0 },
+	{ "open handles per connection", MS_HANDLES_MAX, 0 },
+	{ "records per key", MS_RECORDS_PER_KEY_MAX, 0 },
+	{ "certificates per chain (SERVER_CERTIFICATE, CLIENT_IDENTITY)",
+	    MS_CERTS_MAX, 0 },
+	{ "one certificate, DER", MS_CERT_DER_MAX, 0 },
+	{ "CLIENT_IDENTITY, canonical encoding", MS_CLIENT_IDENTITY_MAX, 0 },
+	{ "CLIENT_VERIFY signature", MS_SIGNATURE_MAX, 0 },
+	{ "handshake duration", 0, 0 },
+	{ "hello frame in DECAP / SIGN", MS_HELLO_FRAME_MAX, 0 },
+	{ "AUTH transcript_tail", MS_AUTH_TAIL_MAX, 0 },
+	{ "AUTH client_verify", MS_AUTH_CLIENT_VERIFY_MAX, 0 },
+	{ "SERVER_CERTIFICATE (canonical) from HELLO",
+	    MS_SERVER_CERT_MSG_MAX, MS_AUTH_TAIL_MAX },
+	{ "worker log line", MS_LOG_LINE_MAX, 0 },
+	{ "CONFIG version", MS_CONFIG_VERSION, 0 },
+};
+#define NDOC_LIMITS	(sizeof(doc_limits) / sizeof(doc_limits[0]))
+
+/* The next number in *sp ("2^N" is 2 to the N); 0 when there is none. */
+static unsigned long long
+next_number(const char **sp)
+{
+	const char *s = *sp;
+	unsigned long long v = 0;
+
+	while (*s != '\0' && !(*s >= '0' && *s <= '9'))
+		s++;
+	if (*s == '\0')
+		return 0;
+	for (; *s >= '0' && *s <= '9'; s++)
+		v = v * 10 + (unsigned long long)(*s - '0');
+	if (*s == '^') {
+		*sp = s + 1;
+		return 1ULL << next_number(sp);
+	}
+	*sp = s;
+	return v;
+}
+
+static void
+test_document_limits(void **state)
+{
+	FILE *fp;
+	char *line = NULL, *field, *max, *end;
+	const char *p;
+	size_t cap = 0, i;
+	int in_section = 0, seen[NDOC_LIMITS];
+
+	if ((fp = open_doc()) == NULL) {
+		print_error("cannot find %s (set MS_SRCDIR)\n", DOC_REL);
+		fail();
+	}
+	memset(seen, 0, sizeof(seen));
+	while (section_line(fp, DOC_LIMITS_SECTION, &in_section, &line,
+	    &cap)) {
+		/* "| field | maximum |", not the header or the rule. */
+		if (strncmp(line, "| ", 2) != 0 ||
+		    strncmp(line, "| field |", 9) == 0)
+			continue;
+		field = line + 2;
+		if ((max = strstr(field, " | ")) == NULL ||
+		    (end = strstr(max + 3, " |")) == NULL) {
+			fail_msg("PROTOCOL.md 10: bad row %s", line);
+			continue;	/* not reached */
+		}
+		*max = '\0';
+		max += 3;
+		*end = '\0';
+		for (i = 0; i < NDOC_LIMITS; i++)
+			if (strcmp(field, doc_limits[i].field) == 0)
+				break;
+		if (i == NDOC_LIMITS)
+			fail_msg("PROTOCOL.md 10: \"%s\" has no check", field);
+		seen[i]++;
+		if (doc_limits[i].value == 0)
+			continue;
+		p = max;
+		if (next_number(&p) != doc_limits[i].value ||
+		    (doc_limits[i].second != 0 &&
+		    next_number(&p) != doc_limits[i].second))
+			fail_msg("PROTOCOL.md 10: \"%s\" is \"%s\", "
+			    "mslimits.h says %llu", field, max,
+			    doc_limits[i].value);
+	}
+	free(line);
+	fclose(fp);
+	for (i = 0; i < NDOC_LIMITS; i++) {
+		if (seen[i] != 1)
+			fail_msg("PROTOCOL.md 10: \"%s\" appears %d times",
+			    doc_limits[i].field, seen[i]);
+	}
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_hardcoded),
 		cmocka_unit_test(test_document),
+		cmocka_unit_test(test_document_limits),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -277,9 +277,9 @@ mon_auth(struct fake_mon *m, struct msbuf *req, struct msbuf *ans)
 	int ok;
 
 	m->auth_seen = 1;
-	if ((tail = msbuf_new(163840)) == NULL ||
+	if ((tail = msbuf_new(MS_AUTH_TAIL_MAX)) == NULL ||
 	    (cv = msbuf_new(2 + 4 + 1024)) == NULL ||
-	    msbuf_get_stringb(req, tail, 163840) != 0 ||
+	    msbuf_get_stringb(req, tail, MS_AUTH_TAIL_MAX) != 0 ||
 	    msbuf_get_stringb(req, cv, 2 + 4 + 1024) != 0 ||
 	    msbuf_get_u8(req, &fin_ok) != 0 || fin_ok > 1 || msbuf_len(req) != 0)
 		mon_exit(m, 1);
