@@ -24,6 +24,8 @@
 #include "kg.h"
 #include "log.h"
 #include "pathnames.h"
+#include "privkey.h"
+#include "storekey.h"
 #include "version.h"
 
 /* Exit codes; documented in usage(). */

@@ -1,6 +1,6 @@
 /*
  * pkey.c — keys of every type metasafe-keygen handles.  Ed25519 and X25519
- * (host keys, raw-key identities) keep going through common/keyfile.c;
+ * (host keys, raw-key identities) keep going through keys/privkey.c;
  * ECDSA P-256/P-384 and RSA (certificate identities, CA keys) are handled
  * here with OpenSSL 3 encoders and decoders, as PKCS#8 private keys and
  * PEM SubjectPublicKeyInfo public keys, readable by `openssl pkey`.
@@ -26,6 +26,7 @@
 #include "errors.h"
 #include "keyfile.h"
 #include "kg.h"
+#include "privkey.h"
 
 #define PEM_LABEL_PUB		"PUBLIC KEY"
 

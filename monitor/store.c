@@ -62,6 +62,7 @@
 #include "path.h"
 #include "proto.h"
 #include "store.h"
+#include "storekey.h"
 
 #define STORE_FORMAT	1
 #define NODE_FORMAT	1

@@ -42,6 +42,7 @@
 #include "schedule.h"
 #include "sigalg.h"
 #include "kg.h"
+#include "privkey.h"
 
 #include <openssl/pem.h>
 #include <openssl/x509.h>

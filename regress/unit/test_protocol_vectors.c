@@ -33,6 +33,7 @@
 #include "proto.h"
 #include "record.h"
 #include "schedule.h"
+#include "storekey.h"
 
 #ifndef MS_BUILDDIR
 #define MS_BUILDDIR "."

@@ -28,6 +28,7 @@
 #include "monitor/store.h"
 #include "monitor/storekeys.h"
 #include "proto.h"
+#include "storekey.h"
 
 struct fx {
 	char	 tmp[64];
