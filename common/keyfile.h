@@ -1,7 +1,7 @@
 /*
  * keyfile.h — the key-file code every program may link: file I/O
- * (fileio.c), base64 (base64.c), key type names and public keys
- * (pubkey.c).  Private keys are in keys/privkey.h and the store key in
+ * (fileio.c), base64 (base64.c), public keys (pubkey.c); key type names
+ * are in keytype.h.  Private keys are in keys/privkey.h and the store key in
  * keys/storekey.h, a library metasafe-worker does not link (I1).
  *
  * Public keys: one line "TYPE BASE64 [COMMENT]\n" where TYPE is
@@ -18,17 +18,12 @@
 #include <openssl/evp.h>
 
 #include "crypto.h"
+#include "keytype.h"		/* ms_keytype_name() and the others */
 
 #define MS_STORE_KEY_LEN	32
 #define MS_PUBKEY_LINE_MAX	1024
 #define MS_FINGERPRINT_MAX	64	/* "SHA256:" + 43 + NUL fits */
 #define MS_KEYFILE_MAX		(64 * 1024)
-
-const char	*ms_keytype_name(enum ms_keytype t);	/* "ms-ed25519" */
-const char	*ms_keytype_short(enum ms_keytype t);	/* "ed25519" */
-const char	*ms_keytype_upper(enum ms_keytype t);	/* "ED25519" */
-/* Accepts "ed25519", "ms-ed25519", "x25519", "ms-x25519". */
-enum ms_keytype	 ms_keytype_from_name(const char *name);
 
 int	ms_key_save_public(const char *path, EVP_PKEY *key, const char *comment);
 /* Format / parse one public-key line (no trailing newline in *linep). */

@@ -1,5 +1,5 @@
 /*
- * pubkey.c — key type names, fingerprints and public-key lines (formats:
+ * pubkey.c — fingerprints and public-key lines (formats:
  * see keyfile.h and PROTOCOL.md 13).
  *
  * A public-key line is untrusted text: it is bounded by
@@ -19,59 +19,6 @@
 #include "keyfile.h"
 
 #define RAW_KEY_LEN		32
-
-/* --- key type names ------------------------------------------------------ */
-
-const char *
-ms_keytype_name(enum ms_keytype t)
-{
-	switch (t) {
-	case MS_KEY_ED25519:
-		return "ms-ed25519";
-	case MS_KEY_X25519:
-		return "ms-x25519";
-	default:
-		return "unknown";
-	}
-}
-
-const char *
-ms_keytype_short(enum ms_keytype t)
-{
-	switch (t) {
-	case MS_KEY_ED25519:
-		return "ed25519";
-	case MS_KEY_X25519:
-		return "x25519";
-	default:
-		return "unknown";
-	}
-}
-
-const char *
-ms_keytype_upper(enum ms_keytype t)
-{
-	switch (t) {
-	case MS_KEY_ED25519:
-		return "ED25519";
-	case MS_KEY_X25519:
-		return "X25519";
-	default:
-		return "UNKNOWN";
-	}
-}
-
-enum ms_keytype
-ms_keytype_from_name(const char *name)
-{
-	if (name == NULL)
-		return MS_KEY_UNKNOWN;
-	if (strcmp(name, "ed25519") == 0 || strcmp(name, "ms-ed25519") == 0)
-		return MS_KEY_ED25519;
-	if (strcmp(name, "x25519") == 0 || strcmp(name, "ms-x25519") == 0)
-		return MS_KEY_X25519;
-	return MS_KEY_UNKNOWN;
-}
 
 /* --- fingerprints and public keys ---------------------------------------- */
 
