@@ -29,6 +29,7 @@
 #include "log.h"
 #include "servconf.h"
 #include "store.h"
+#include "storekey.h"
 #include "storekeys.h"
 
 #define KCV_SLOTS	16

@@ -3,7 +3,7 @@
  * P-256/P-384 or RSA) and, optionally, the certificate chain that names
  * it (PROTOCOL.md 4.3).
  *
- * Ed25519 keys go through common/keyfile.c exactly as before; other types
+ * Ed25519 keys go through keys/privkey.c exactly as before; other types
  * are decoded here with OSSL_DECODER (plain or encrypted PKCS#8), because
  * the shared loader deliberately refuses them for host keys.
  */
@@ -26,6 +26,7 @@
 #include "log.h"
 #include "metasafe.h"
 #include "msclient.h"
+#include "privkey.h"
 #include "sigalg.h"
 
 

@@ -517,14 +517,14 @@ int
 kg_sign_digest(EVP_PKEY *key, const EVP_MD **mdp)
 {
 	switch (kg_pkey_type(key)) {
-	case KG_KEY_ED25519:
+	case MS_KEYALG_ED25519:
 		*mdp = NULL;
 		return 0;
-	case KG_KEY_ECDSA_P256:
-	case KG_KEY_RSA:
+	case MS_KEYALG_ECDSA_P256:
+	case MS_KEYALG_RSA:
 		*mdp = EVP_sha256();
 		return 0;
-	case KG_KEY_ECDSA_P384:
+	case MS_KEYALG_ECDSA_P384:
 		*mdp = EVP_sha384();
 		return 0;
 	default:
@@ -582,10 +582,10 @@ kg_cert_issue(const struct kg_cert_req *req, EVP_PKEY *subject_key,
 	if (kg_sign_digest(issuer_key, &md) != 0)
 		return kg_err(MS_ERR_KEY_TYPE_UNKNOWN, err, errlen,
 		    "the issuing key cannot sign certificates");
-	if (!kg_keytype_can_sign(kg_pkey_type(subject_key)))
+	if (!ms_keyalg_can_sign(kg_pkey_type(subject_key)))
 		return kg_err(MS_ERR_KEY_TYPE_UNKNOWN, err, errlen,
 		    "a %s key cannot be certified (it cannot sign)",
-		    kg_keytype_short(kg_pkey_type(subject_key)));
+		    ms_keyalg_name(kg_pkey_type(subject_key)));
 	if (req->serial != NULL)
 		r = kg_serial_parse(req->serial, &serial);
 	else

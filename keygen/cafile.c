@@ -141,9 +141,9 @@ load_ca(const char *keyfile, const char *certfile, const char *pass,
 		ret = load_error(keyfile, r);
 		goto out;
 	}
-	if (!kg_keytype_can_sign(kg_pkey_type(*keyp))) {
+	if (!ms_keyalg_can_sign(kg_pkey_type(*keyp))) {
 		error("%s: a %s key cannot sign certificates", keyfile,
-		    kg_keytype_short(kg_pkey_type(*keyp)));
+		    ms_keyalg_name(kg_pkey_type(*keyp)));
 		ret = KG_EXIT_KEYTYPE;
 		goto out;
 	}
@@ -258,8 +258,8 @@ kg_cmd_ca_create(const struct kg_ca_opts *o)
 	struct kg_cert_req req;
 	EVP_PKEY *key = NULL, *pkey = NULL;
 	X509 *cert = NULL, *pcert = NULL;
-	enum kg_keytype type = o->type != KG_KEY_UNKNOWN ? o->type :
-	    KG_KEY_ED25519;
+	enum ms_keyalg type = o->type != MS_KEYALG_UNKNOWN ? o->type :
+	    MS_KEYALG_ED25519;
 	char *crt = NULL, err[ERRBUF_MAX] = "";
 	int r, ret = KG_EXIT_GENERAL, key_written = 0;
 
@@ -268,8 +268,8 @@ kg_cmd_ca_create(const struct kg_ca_opts *o)
 		error("-c needs -f CAKEY and -n \"CA NAME\"");
 		return KG_EXIT_GENERAL;
 	}
-	if (!kg_keytype_can_sign(type)) {
-		error("a %s key cannot be a CA key", kg_keytype_short(type));
+	if (!ms_keyalg_can_sign(type)) {
+		error("a %s key cannot be a CA key", ms_keyalg_name(type));
 		return KG_EXIT_KEYTYPE;
 	}
 	req.kind = KG_CERT_CA;
@@ -296,7 +296,7 @@ kg_cmd_ca_create(const struct kg_ca_opts *o)
 		goto out;
 	ret = KG_EXIT_GENERAL;
 	if ((r = kg_pkey_generate(type, o->bits, &key)) != 0) {
-		error("cannot generate a %s key: %s", kg_keytype_short(type),
+		error("cannot generate a %s key: %s", ms_keyalg_name(type),
 		    r == MS_ERR_INVALID_ARGUMENT ? "bad size (-b)" : ms_err(r));
 		goto out;
 	}
@@ -378,9 +378,9 @@ kg_cmd_issue(const struct kg_ca_opts *o)
 		ret = load_error(o->file, r);
 		goto done;
 	}
-	if (!kg_keytype_can_sign(kg_pkey_type(subject))) {
+	if (!ms_keyalg_can_sign(kg_pkey_type(subject))) {
 		error("%s: a %s key cannot be certified (it cannot sign)",
-		    o->file, kg_keytype_short(kg_pkey_type(subject)));
+		    o->file, ms_keyalg_name(kg_pkey_type(subject)));
 		ret = KG_EXIT_KEYTYPE;
 		goto done;
 	}
@@ -402,7 +402,7 @@ kg_cmd_issue(const struct kg_ca_opts *o)
 	if (!o->quiet) {
 		printf("Signed %s certificate for \"%s\" (%s key) in %s%s\n",
 		    o->host ? "host" : "client", o->name,
-		    kg_keytype_short(kg_pkey_type(subject)), out,
+		    ms_keyalg_name(kg_pkey_type(subject)), out,
 		    intermediate ? " (with the intermediate CA)" : "");
 		print_validity("certificate", cert);
 	}

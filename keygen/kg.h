@@ -14,14 +14,8 @@
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 
-enum kg_keytype {
-	KG_KEY_UNKNOWN = 0,
-	KG_KEY_ED25519,
-	KG_KEY_X25519,
-	KG_KEY_ECDSA_P256,
-	KG_KEY_ECDSA_P384,
-	KG_KEY_RSA,
-};
+#include "keytype.h"
+
 
 #define KG_RSA_BITS_DEFAULT	3072
 #define KG_RSA_BITS_MIN		1024	/* so tests can make a too-small key */
@@ -45,20 +39,13 @@ enum kg_keytype {
 
 /* --- pkey.c ------------------------------------------------------------- */
 
-/* "ed25519", "x25519", "ecdsa-p256", "ecdsa-p384", "rsa" (also "ms-..."). */
-enum kg_keytype	 kg_keytype_from_name(const char *name);
-enum kg_keytype	 kg_pkey_type(EVP_PKEY *key);
-const char	*kg_keytype_short(enum kg_keytype t);	/* "ecdsa-p256" */
-const char	*kg_keytype_upper(enum kg_keytype t);	/* "ECDSA-P256" */
-/* Types whose public key file is PEM SubjectPublicKeyInfo. */
-int		 kg_keytype_is_spki(enum kg_keytype t);
-/* Can sign (certificates, CRLs, CLIENT_VERIFY). */
-int		 kg_keytype_can_sign(enum kg_keytype t);
+/* Key type names and properties: common/keytype.h. */
+enum ms_keyalg	 kg_pkey_type(EVP_PKEY *key);
 
 /* MS_ERR_* to an exit code. */
 int	kg_exit_code(int r);
 
-int	kg_pkey_generate(enum kg_keytype t, int bits, EVP_PKEY **keyp);
+int	kg_pkey_generate(enum ms_keyalg t, int bits, EVP_PKEY **keyp);
 /* Any PKCS#8 private key; MS_ERR_* as ms_key_load_private. */
 int	kg_key_load_private(const char *path, const char *passphrase,
 	    EVP_PKEY **keyp);
@@ -150,7 +137,7 @@ struct kg_ca_opts {
 	const char		*usage;		/* -u */
 	const char		*passphrase;	/* -P: existing keys */
 	const char		*newpass;	/* -N: a new CA key ("" none) */
-	enum kg_keytype		 type;		/* -t for -c */
+	enum ms_keyalg		 type;		/* -t for -c */
 	int			 bits;		/* -b */
 	int			 host;		/* -h */
 	int			 quiet;

@@ -24,6 +24,8 @@
 #include "kg.h"
 #include "log.h"
 #include "pathnames.h"
+#include "privkey.h"
+#include "storekey.h"
 #include "version.h"
 
 /* Exit codes; documented in usage(). */
@@ -43,7 +45,7 @@ static int quiet;
 
 struct options {
 	enum ms_keytype	 type;		/* ed25519/x25519, or UNKNOWN */
-	enum kg_keytype	 kgtype;	/* -t, every type */
+	enum ms_keyalg	 kgtype;	/* -t, every type */
 	int		 type_set;
 	int		 bits;		/* -b */
 	char		*file;		/* -f */
@@ -352,7 +354,7 @@ print_fingerprint(EVP_PKEY *key, const char *comment)
 	}
 	printf("%d %s %s (%s)\n", bits, fp,
 	    comment != NULL && *comment != '\0' ? comment : "no comment",
-	    kg_keytype_upper(kg_pkey_type(key)));
+	    ms_keyalg_upper(kg_pkey_type(key)));
 	return EXIT_OK;
 }
 
@@ -446,7 +448,7 @@ do_print_public(struct options *o)
 	}
 	if ((r = load_private(o, o->file, &key)) != 0)
 		return load_error(o->file, r);
-	if (kg_keytype_is_spki(kg_pkey_type(key)))
+	if (ms_keyalg_is_spki(kg_pkey_type(key)))
 		r = kg_pubkey_pem(key, &line);
 	else {
 		comment = companion_comment(o->file, key);
@@ -485,7 +487,7 @@ default_comment(void)
 
 /* ~/.metasafe/id_<type>; do_generate() creates ~/.metasafe if need be. */
 static char *
-default_key_file(enum kg_keytype type)
+default_key_file(enum ms_keyalg type)
 {
 	struct passwd *pw;
 	const char *home;
@@ -497,7 +499,7 @@ default_key_file(enum kg_keytype type)
 		home = pw->pw_dir;
 	}
 	dir = path_join(home, USER_KEY_DIR);
-	snprintf(name, sizeof(name), "id_%s", kg_keytype_short(type));
+	snprintf(name, sizeof(name), "id_%s", ms_keyalg_name(type));
 	file = path_join(dir, name);
 	free(dir);
 	return file;
@@ -551,7 +553,7 @@ make_key_dir(const char *file)
  * leaves the directory as it was.
  */
 static int
-write_keypair(const char *file, enum kg_keytype type, int bits,
+write_keypair(const char *file, enum ms_keyalg type, int bits,
     const char *pass, const char *comment, char *fp, size_t fplen)
 {
 	EVP_PKEY *key = NULL;
@@ -575,7 +577,7 @@ write_keypair(const char *file, enum kg_keytype type, int bits,
 			    r == MS_ERR_SYSTEM ? strerror(errno) : ms_err(r));
 		goto out;
 	}
-	if (kg_keytype_is_spki(type))
+	if (ms_keyalg_is_spki(type))
 		r = kg_key_save_public_pem(pp, key);
 	else
 		r = ms_key_save_public(pp, key, comment);
@@ -614,7 +616,7 @@ do_generate(struct options *o)
 		goto out;
 	if (!quiet)
 		printf("Generating public/private %s key pair.\n",
-		    kg_keytype_short(o->kgtype));
+		    ms_keyalg_name(o->kgtype));
 	if (new_passphrase(o, &pass) != 0)
 		goto out;
 	if ((r = write_keypair(file, o->kgtype, o->bits, pass, comment, fp,
@@ -680,8 +682,8 @@ host_keypair(const char *dir, const char *name, enum ms_keytype type,
 			printf("%s: generated %s\n", progname, pp);
 		goto out;
 	}
-	if ((r = write_keypair(file, type == MS_KEY_ED25519 ? KG_KEY_ED25519 :
-	    KG_KEY_X25519, 0, NULL, comment, fp, sizeof(fp))) != 0) {
+	if ((r = write_keypair(file, type == MS_KEY_ED25519 ? MS_KEYALG_ED25519 :
+	    MS_KEYALG_X25519, 0, NULL, comment, fp, sizeof(fp))) != 0) {
 		ret = exit_code(r);
 		goto out;
 	}
@@ -757,7 +759,7 @@ main(int argc, char **argv)
 	memset(&o, 0, sizeof(o));
 	memset(&ca, 0, sizeof(ca));
 	o.type = MS_KEY_ED25519;
-	o.kgtype = KG_KEY_ED25519;
+	o.kgtype = MS_KEYALG_ED25519;
 	ms_log_init(progname, MS_LOG_INFO, 1, -1);
 	/* -V takes a validity elsewhere; alone it asks for the version. */
 	if (argc == 2 && strcmp(argv[1], "-V") == 0)
@@ -832,8 +834,8 @@ main(int argc, char **argv)
 			ca.ca_key = optarg;
 			break;
 		case 't':
-			if ((o.kgtype = kg_keytype_from_name(optarg)) ==
-			    KG_KEY_UNKNOWN) {
+			if ((o.kgtype = ms_keyalg_from_name(optarg)) ==
+			    MS_KEYALG_UNKNOWN) {
 				error("unknown key type \"%s\" (use ed25519, "
 				    "x25519, ecdsa-p256, ecdsa-p384 or rsa)",
 				    optarg);
@@ -879,7 +881,7 @@ main(int argc, char **argv)
 		error("-s needs -c, -I or -k");
 		usage();
 	}
-	if (o.bits != 0 && o.kgtype != KG_KEY_RSA) {
+	if (o.bits != 0 && o.kgtype != MS_KEYALG_RSA) {
 		error("-b applies only to rsa keys");
 		usage();
 	}

@@ -1,6 +1,6 @@
 /*
  * pkey.c — keys of every type metasafe-keygen handles.  Ed25519 and X25519
- * (host keys, raw-key identities) keep going through common/keyfile.c;
+ * (host keys, raw-key identities) keep going through keys/privkey.c;
  * ECDSA P-256/P-384 and RSA (certificate identities, CA keys) are handled
  * here with OpenSSL 3 encoders and decoders, as PKCS#8 private keys and
  * PEM SubjectPublicKeyInfo public keys, readable by `openssl pkey`.
@@ -26,21 +26,9 @@
 #include "errors.h"
 #include "keyfile.h"
 #include "kg.h"
+#include "privkey.h"
 
 #define PEM_LABEL_PUB		"PUBLIC KEY"
-
-static const struct {
-	enum kg_keytype	 type;
-	const char	*name;
-	const char	*upper;
-} kg_types[] = {
-	{ KG_KEY_ED25519,	"ed25519",	"ED25519" },
-	{ KG_KEY_X25519,	"x25519",	"X25519" },
-	{ KG_KEY_ECDSA_P256,	"ecdsa-p256",	"ECDSA-P256" },
-	{ KG_KEY_ECDSA_P384,	"ecdsa-p384",	"ECDSA-P384" },
-	{ KG_KEY_RSA,		"rsa",		"RSA" },
-};
-#define KG_NTYPES	(sizeof(kg_types) / sizeof(kg_types[0]))
 
 int
 kg_exit_code(int r)
@@ -64,111 +52,58 @@ kg_exit_code(int r)
 	}
 }
 
-enum kg_keytype
-kg_keytype_from_name(const char *name)
-{
-	size_t i;
-
-	if (name == NULL)
-		return KG_KEY_UNKNOWN;
-	if (strncmp(name, "ms-", 3) == 0)
-		name += 3;
-	for (i = 0; i < KG_NTYPES; i++) {
-		if (strcmp(name, kg_types[i].name) == 0)
-			return kg_types[i].type;
-	}
-	return KG_KEY_UNKNOWN;
-}
-
-const char *
-kg_keytype_short(enum kg_keytype t)
-{
-	size_t i;
-
-	for (i = 0; i < KG_NTYPES; i++) {
-		if (kg_types[i].type == t)
-			return kg_types[i].name;
-	}
-	return "unknown";
-}
-
-const char *
-kg_keytype_upper(enum kg_keytype t)
-{
-	size_t i;
-
-	for (i = 0; i < KG_NTYPES; i++) {
-		if (kg_types[i].type == t)
-			return kg_types[i].upper;
-	}
-	return "UNKNOWN";
-}
-
-int
-kg_keytype_is_spki(enum kg_keytype t)
-{
-	return t == KG_KEY_ECDSA_P256 || t == KG_KEY_ECDSA_P384 ||
-	    t == KG_KEY_RSA;
-}
-
-int
-kg_keytype_can_sign(enum kg_keytype t)
-{
-	return t == KG_KEY_ED25519 || kg_keytype_is_spki(t);
-}
-
-enum kg_keytype
+enum ms_keyalg
 kg_pkey_type(EVP_PKEY *key)
 {
 	char group[64];
 	size_t glen = 0;
 
 	if (key == NULL)
-		return KG_KEY_UNKNOWN;
+		return MS_KEYALG_UNKNOWN;
 	switch (EVP_PKEY_get_base_id(key)) {
 	case EVP_PKEY_ED25519:
-		return KG_KEY_ED25519;
+		return MS_KEYALG_ED25519;
 	case EVP_PKEY_X25519:
-		return KG_KEY_X25519;
+		return MS_KEYALG_X25519;
 	case EVP_PKEY_RSA:
-		return KG_KEY_RSA;
+		return MS_KEYALG_RSA;
 	case EVP_PKEY_EC:
 		if (EVP_PKEY_get_utf8_string_param(key,
 		    OSSL_PKEY_PARAM_GROUP_NAME, group, sizeof(group),
 		    &glen) != 1) {
 			ERR_clear_error();
-			return KG_KEY_UNKNOWN;
+			return MS_KEYALG_UNKNOWN;
 		}
 		if (strcmp(group, "prime256v1") == 0 ||
 		    strcmp(group, "P-256") == 0)
-			return KG_KEY_ECDSA_P256;
+			return MS_KEYALG_ECDSA_P256;
 		if (strcmp(group, "secp384r1") == 0 ||
 		    strcmp(group, "P-384") == 0)
-			return KG_KEY_ECDSA_P384;
-		return KG_KEY_UNKNOWN;
+			return MS_KEYALG_ECDSA_P384;
+		return MS_KEYALG_UNKNOWN;
 	default:
-		return KG_KEY_UNKNOWN;
+		return MS_KEYALG_UNKNOWN;
 	}
 }
 
 int
-kg_pkey_generate(enum kg_keytype t, int bits, EVP_PKEY **keyp)
+kg_pkey_generate(enum ms_keyalg t, int bits, EVP_PKEY **keyp)
 {
 	EVP_PKEY *key = NULL;
 
 	*keyp = NULL;
 	switch (t) {
-	case KG_KEY_ED25519:
+	case MS_KEYALG_ED25519:
 		return ms_pkey_generate(MS_KEY_ED25519, keyp);
-	case KG_KEY_X25519:
+	case MS_KEYALG_X25519:
 		return ms_pkey_generate(MS_KEY_X25519, keyp);
-	case KG_KEY_ECDSA_P256:
+	case MS_KEYALG_ECDSA_P256:
 		key = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
 		break;
-	case KG_KEY_ECDSA_P384:
+	case MS_KEYALG_ECDSA_P384:
 		key = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-384");
 		break;
-	case KG_KEY_RSA:
+	case MS_KEYALG_RSA:
 		if (bits == 0)
 			bits = KG_RSA_BITS_DEFAULT;
 		if (bits < KG_RSA_BITS_MIN || bits > KG_RSA_BITS_MAX)
@@ -193,7 +128,7 @@ kg_key_load_private(const char *path, const char *passphrase, EVP_PKEY **keyp)
 
 	if ((r = ms_key_load_private_any(path, passphrase, keyp)) != 0)
 		return r;
-	if (kg_pkey_type(*keyp) == KG_KEY_UNKNOWN) {
+	if (kg_pkey_type(*keyp) == MS_KEYALG_UNKNOWN) {
 		EVP_PKEY_free(*keyp);
 		*keyp = NULL;
 		return MS_ERR_KEY_TYPE_UNKNOWN;
@@ -206,7 +141,7 @@ kg_key_save_private(const char *path, EVP_PKEY *key, const char *passphrase)
 {
 	if (path == NULL || key == NULL)
 		return MS_ERR_INVALID_ARGUMENT;
-	if (kg_pkey_type(key) == KG_KEY_UNKNOWN)
+	if (kg_pkey_type(key) == MS_KEYALG_UNKNOWN)
 		return MS_ERR_KEY_TYPE_UNKNOWN;
 	return ms_key_save_private_any(path, key, passphrase);
 }
@@ -278,7 +213,7 @@ kg_key_load_any_public(const char *path, const char *passphrase,
 			goto out;
 	} else if ((r = ms_key_load_public(path, keyp, commentp)) != 0)
 		goto out;
-	if (kg_pkey_type(*keyp) == KG_KEY_UNKNOWN) {
+	if (kg_pkey_type(*keyp) == MS_KEYALG_UNKNOWN) {
 		EVP_PKEY_free(*keyp);
 		*keyp = NULL;
 		r = MS_ERR_KEY_TYPE_UNKNOWN;
@@ -291,18 +226,18 @@ kg_key_load_any_public(const char *path, const char *passphrase,
 int
 kg_fingerprint(EVP_PKEY *key, char *out, size_t outlen, int *bitsp)
 {
-	enum kg_keytype t = kg_pkey_type(key);
+	enum ms_keyalg t = kg_pkey_type(key);
 	u_char raw[32], *der = NULL;
 	int r, len;
 
 	*bitsp = 0;
-	if (t == KG_KEY_ED25519 || t == KG_KEY_X25519) {
+	if (t == MS_KEYALG_ED25519 || t == MS_KEYALG_X25519) {
 		*bitsp = 256;
 		if ((r = ms_pkey_raw_public(key, raw, sizeof(raw))) != 0)
 			return r;
 		return ms_fingerprint(raw, sizeof(raw), out, outlen);
 	}
-	if (!kg_keytype_is_spki(t))
+	if (!ms_keyalg_is_spki(t))
 		return MS_ERR_KEY_TYPE_UNKNOWN;
 	/* ms_fingerprint hashes whatever bytes it is given. */
 	if ((len = i2d_PUBKEY(key, &der)) <= 0) {

@@ -17,7 +17,9 @@
 #include "hostkeys.h"
 #include "keyfile.h"
 #include "log.h"
+#include "privkey.h"
 #include "proto.h"
+#include "storekey.h"
 
 static int
 load_typed(const char *path, enum ms_keytype want, EVP_PKEY **keyp,

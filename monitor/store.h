@@ -11,11 +11,23 @@
  * Paths and record names are checked with common/path.h; the store is the
  * last line of defence, not the first.  The root "/" always exists.
  *
- * Data functions return an enum ms_store_status (never negative), which
- * the monitor maps to protocol status codes; internal failures are logged
- * here and reported as MS_STORE_ERROR.  The store is single-threaded, and
- * callbacks run inside a read transaction: they must not call back into
- * the store.
+ * Errors: one rule per kind of function, never both in one function.
+ *   - Every data-path function (get, set, delete, list, ACLs, node_exists,
+ *     usage, copy, walk, reseal, recorded_kcvs) returns an enum
+ *     ms_store_status, never negative, which the monitor maps to protocol
+ *     status codes.  Internal failures (codec, LMDB, unsealing) are logged
+ *     here and become MS_STORE_ERROR; MDB_MAP_FULL becomes MS_STORE_FULL.
+ *   - Opening (ms_store_open, ms_store_open_keys) returns 0 or a negative
+ *     MS_ERR_*, like every other start-up step that reads files
+ *     (MS_ERR_STORE_KEY_MISMATCH: no configured key is the store's).
+ *   - ms_store_acl_walk is an ms_acl_walk_fn and speaks acl.h's 0 or
+ *     MS_ERR_*.
+ * The store is single-threaded, and callbacks run inside a read
+ * transaction: they must not call back into the store.
+ *
+ * This header is the whole interface; a second backend implements it.
+ * The LMDB one is monitor/store_*.c behind monitor/store_int.h; its
+ * sealing (store_seal.c) and the ACL rules (acl.c) do not use LMDB.
  */
 #ifndef MS_STORE_H
 #define MS_STORE_H

@@ -12,6 +12,7 @@
 #include "hostkeys.h"
 #include "keyfile.h"
 #include "store.h"
+#include "storekey.h"
 #include "storekeys.h"
 
 int

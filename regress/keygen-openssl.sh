@@ -26,7 +26,7 @@ for t in ed25519 x25519; do
 	    fail "$t: openssl cannot read the encrypted key with the passphrase"
 	openssl pkey -in "$e" -noout -passin pass:wrong 2>/dev/null &&
 	    fail "$t: openssl read the encrypted key with a wrong passphrase"
-	# scrypt, AES-256-CBC (keyfile.h).
+	# scrypt, AES-256-CBC (keys/privkey.h).
 	openssl asn1parse -in "$e" > "$OBJ/asn1" 2>&1 ||
 	    fail "$t: asn1parse failed"
 	grep -q ':scrypt\|id-scrypt\|1.3.6.1.4.1.11591.4.11' "$OBJ/asn1" ||

@@ -47,6 +47,7 @@
 #include "keyfile.h"
 #include "log.h"
 #include "path.h"
+#include "privkey.h"
 #include "proto.h"
 #include "record.h"
 #include "schedule.h"

@@ -29,6 +29,7 @@
 #include "hello.h"
 #include "keyfile.h"
 #include "log.h"
+#include "privkey.h"
 #include "proto.h"
 #include "schedule.h"
 #include "sandbox.h"

@@ -43,6 +43,7 @@
 #include "schedule.h"
 #include "sigalg.h"
 #include "kg.h"
+#include "privkey.h"
 
 #include <openssl/pem.h>
 #include <openssl/x509.h>
@@ -905,7 +906,7 @@ test_identity_types(void **state)
 
 	mk_tmpdir();
 	/* ECDSA P-256, unencrypted. */
-	assert_int_equal(kg_pkey_generate(KG_KEY_ECDSA_P256, 0, &ec), 0);
+	assert_int_equal(kg_pkey_generate(MS_KEYALG_ECDSA_P256, 0, &ec), 0);
 	snprintf(path, sizeof(path), "%s/ec", tmpdir);
 	assert_int_equal(kg_key_save_private(path, ec, NULL), 0);
 	assert_int_equal(metasafe_key_load(path, NULL, &k), 0);
@@ -919,7 +920,7 @@ test_identity_types(void **state)
 	metasafe_close(c);
 
 	/* A certificate for it, and one for another key. */
-	assert_int_equal(kg_pkey_generate(KG_KEY_ED25519, 0, &cakey), 0);
+	assert_int_equal(kg_pkey_generate(MS_KEYALG_ED25519, 0, &cakey), 0);
 	ca = issue(KG_CERT_CA, "Test CA", NULL, NULL, cakey, NULL, cakey);
 	leaf = issue(KG_CERT_CLIENT, "carol", NULL, NULL, ec, ca, cakey);
 	other = issue(KG_CERT_CLIENT, "mallory", NULL, NULL, cakey, ca, cakey);
@@ -980,7 +981,7 @@ test_identity_types(void **state)
 	k = NULL;
 
 	/* RSA, encrypted. */
-	assert_int_equal(kg_pkey_generate(KG_KEY_RSA, 1024, &rsa), 0);
+	assert_int_equal(kg_pkey_generate(MS_KEYALG_RSA, 1024, &rsa), 0);
 	snprintf(path, sizeof(path), "%s/rsa", tmpdir);
 	assert_int_equal(kg_key_save_private(path, rsa, "pw"), 0);
 	assert_int_equal(metasafe_key_load(path, NULL, &k),
@@ -1088,9 +1089,9 @@ test_server_cert_check(void **state)
 	char cafile[512], ca2file[512];
 
 	mk_tmpdir();
-	assert_int_equal(kg_pkey_generate(KG_KEY_ECDSA_P256, 0, &root_key), 0);
-	assert_int_equal(kg_pkey_generate(KG_KEY_ED25519, 0, &sub_key), 0);
-	assert_int_equal(kg_pkey_generate(KG_KEY_ED25519, 0, &ca2_key), 0);
+	assert_int_equal(kg_pkey_generate(MS_KEYALG_ECDSA_P256, 0, &root_key), 0);
+	assert_int_equal(kg_pkey_generate(MS_KEYALG_ED25519, 0, &sub_key), 0);
+	assert_int_equal(kg_pkey_generate(MS_KEYALG_ED25519, 0, &ca2_key), 0);
 	assert_int_equal(ms_pkey_generate(MS_KEY_ED25519, &host), 0);
 	assert_int_equal(ms_pkey_generate(MS_KEY_ED25519, &other), 0);
 	assert_int_equal(ms_pkey_raw_public(host, pub, sizeof(pub)), 0);
@@ -1810,7 +1811,7 @@ test_e2e_server_cert(void **state)
 	pid_t pid;
 
 	e2e_setup(&e, 0);
-	assert_int_equal(kg_pkey_generate(KG_KEY_ED25519, 0, &cakey), 0);
+	assert_int_equal(kg_pkey_generate(MS_KEYALG_ED25519, 0, &cakey), 0);
 	ca = issue(KG_CERT_CA, "CA", NULL, NULL, cakey, NULL, cakey);
 	leaf = issue(KG_CERT_HOST, "127.0.0.1", NULL, NULL, e.fs.host_sig, ca,
 	    cakey);
@@ -1871,8 +1872,8 @@ test_e2e_server_cert(void **state)
 static void
 test_e2e_x509_client(void **state)
 {
-	static const enum kg_keytype types[] = { KG_KEY_ECDSA_P256,
-	    KG_KEY_ECDSA_P384, KG_KEY_RSA, KG_KEY_ED25519 };
+	static const enum ms_keyalg types[] = { MS_KEYALG_ECDSA_P256,
+	    MS_KEYALG_ECDSA_P384, MS_KEYALG_RSA, MS_KEYALG_ED25519 };
 	struct e2e e;
 	struct metasafe_conn *c = NULL;
 	struct metasafe_key *k = NULL;
@@ -1883,7 +1884,7 @@ test_e2e_x509_client(void **state)
 	pid_t pid;
 
 	e2e_setup(&e, 1);
-	assert_int_equal(kg_pkey_generate(KG_KEY_ECDSA_P384, 0, &cakey), 0);
+	assert_int_equal(kg_pkey_generate(MS_KEYALG_ECDSA_P384, 0, &cakey), 0);
 	ca = issue(KG_CERT_CA, "CA", NULL, NULL, cakey, NULL, cakey);
 	e.fs.want_idtype = 2;
 	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++) {

@@ -28,6 +28,8 @@
 #include "crypto.h"
 #include "errors.h"
 #include "keyfile.h"
+#include "privkey.h"
+#include "storekey.h"
 
 static char tmpdir[PATH_MAX];
 

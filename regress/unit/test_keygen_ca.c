@@ -30,11 +30,11 @@
 #include "kg.h"
 
 static EVP_PKEY *
-genkey(enum kg_keytype t)
+genkey(enum ms_keyalg t)
 {
 	EVP_PKEY *k = NULL;
 
-	assert_int_equal(kg_pkey_generate(t, t == KG_KEY_RSA ? 1024 : 0, &k),
+	assert_int_equal(kg_pkey_generate(t, t == MS_KEYALG_RSA ? 1024 : 0, &k),
 	    0);
 	assert_int_equal(kg_pkey_type(k), t);
 	return k;
@@ -200,31 +200,31 @@ test_serial(void **state)
 static void
 test_key_types(void **state)
 {
-	static const enum kg_keytype types[] = { KG_KEY_ED25519,
-	    KG_KEY_ECDSA_P256, KG_KEY_ECDSA_P384, KG_KEY_RSA };
+	static const enum ms_keyalg types[] = { MS_KEYALG_ED25519,
+	    MS_KEYALG_ECDSA_P256, MS_KEYALG_ECDSA_P384, MS_KEYALG_RSA };
 	EVP_PKEY *k, *x = NULL;
 	const EVP_MD *md;
 	char fp[MS_FINGERPRINT_MAX], *pem = NULL;
 	int bits;
 	size_t i;
 
-	assert_int_equal(kg_keytype_from_name("ecdsa-p256"), KG_KEY_ECDSA_P256);
-	assert_int_equal(kg_keytype_from_name("ms-ed25519"), KG_KEY_ED25519);
-	assert_int_equal(kg_keytype_from_name("rsa"), KG_KEY_RSA);
-	assert_int_equal(kg_keytype_from_name("dsa"), KG_KEY_UNKNOWN);
-	assert_string_equal(kg_keytype_upper(KG_KEY_ECDSA_P384), "ECDSA-P384");
+	assert_int_equal(ms_keyalg_from_name("ecdsa-p256"), MS_KEYALG_ECDSA_P256);
+	assert_int_equal(ms_keyalg_from_name("ms-ed25519"), MS_KEYALG_ED25519);
+	assert_int_equal(ms_keyalg_from_name("rsa"), MS_KEYALG_RSA);
+	assert_int_equal(ms_keyalg_from_name("dsa"), MS_KEYALG_UNKNOWN);
+	assert_string_equal(ms_keyalg_upper(MS_KEYALG_ECDSA_P384), "ECDSA-P384");
 	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
 		k = genkey(types[i]);
 		assert_int_equal(kg_fingerprint(k, fp, sizeof(fp), &bits), 0);
 		assert_int_equal(strncmp(fp, "SHA256:", 7), 0);
-		assert_int_equal(bits, types[i] == KG_KEY_RSA ? 1024 :
-		    types[i] == KG_KEY_ECDSA_P384 ? 384 : 256);
+		assert_int_equal(bits, types[i] == MS_KEYALG_RSA ? 1024 :
+		    types[i] == MS_KEYALG_ECDSA_P384 ? 384 : 256);
 		assert_int_equal(kg_sign_digest(k, &md), 0);
-		if (types[i] == KG_KEY_ED25519)
+		if (types[i] == MS_KEYALG_ED25519)
 			assert_null(md);
 		else
 			assert_non_null(md);
-		if (kg_keytype_is_spki(types[i])) {
+		if (ms_keyalg_is_spki(types[i])) {
 			assert_int_equal(kg_pubkey_pem(k, &pem), 0);
 			assert_non_null(strstr(pem, "BEGIN PUBLIC KEY"));
 			free(pem);
@@ -232,12 +232,12 @@ test_key_types(void **state)
 		}
 		EVP_PKEY_free(k);
 	}
-	assert_int_equal(kg_pkey_generate(KG_KEY_RSA, 512, &x),
+	assert_int_equal(kg_pkey_generate(MS_KEYALG_RSA, 512, &x),
 	    MS_ERR_INVALID_ARGUMENT);
 	assert_null(x);
-	x = genkey(KG_KEY_X25519);
+	x = genkey(MS_KEYALG_X25519);
 	assert_int_equal(kg_sign_digest(x, &md), -1);
-	assert_int_equal(kg_keytype_can_sign(KG_KEY_X25519), 0);
+	assert_int_equal(ms_keyalg_can_sign(MS_KEYALG_X25519), 0);
 	EVP_PKEY_free(x);
 }
 
@@ -272,10 +272,10 @@ test_certificates(void **state)
 	EVP_PKEY *root_key, *sub_key, *user, *host;
 	X509 *root, *sub, *c, *h, *viasub, *bad;
 
-	root_key = genkey(KG_KEY_ED25519);
-	sub_key = genkey(KG_KEY_ECDSA_P384);
-	user = genkey(KG_KEY_ECDSA_P256);
-	host = genkey(KG_KEY_ED25519);
+	root_key = genkey(MS_KEYALG_ED25519);
+	sub_key = genkey(MS_KEYALG_ECDSA_P384);
+	user = genkey(MS_KEYALG_ECDSA_P256);
+	host = genkey(MS_KEYALG_ED25519);
 	root = mkcert(KG_CERT_CA, "Root CA", NULL, "3650", NULL, NULL,
 	    root_key, NULL, root_key, 0);
 	assert_int_equal(X509_check_ca(root), 1);
@@ -410,9 +410,9 @@ test_crl(void **state)
 	int listed;
 	time_t now = time(NULL);
 
-	root_key = genkey(KG_KEY_ECDSA_P256);
-	other_key = genkey(KG_KEY_ED25519);
-	user = genkey(KG_KEY_ED25519);
+	root_key = genkey(MS_KEYALG_ECDSA_P256);
+	other_key = genkey(MS_KEYALG_ED25519);
+	user = genkey(MS_KEYALG_ED25519);
 	root = mkcert(KG_CERT_CA, "Root", NULL, NULL, NULL, NULL, root_key,
 	    NULL, root_key, 0);
 	other = mkcert(KG_CERT_CA, "Other", NULL, NULL, NULL, NULL, other_key,
@@ -487,7 +487,7 @@ test_key_files(void **state)
 	EVP_PKEY *k, *l = NULL, *p = NULL;
 
 	assert_non_null(mkdtemp(dir));
-	k = genkey(KG_KEY_ECDSA_P384);
+	k = genkey(MS_KEYALG_ECDSA_P384);
 	snprintf(path, sizeof(path), "%s/k", dir);
 	snprintf(pub, sizeof(pub), "%s/k.pub", dir);
 	assert_int_equal(kg_key_save_private(path, k, "secret"), 0);

@@ -39,6 +39,7 @@
 #include "record.h"
 #include "schedule.h"
 #include "sigalg.h"
+#include "storekey.h"
 
 #ifndef MS_BUILDDIR
 #define MS_BUILDDIR "."

@@ -1,5 +1,5 @@
 /*
- * test_store.c — the LMDB node/record store (monitor/store.c), each test in
+ * test_store.c — the LMDB node/record store (monitor/store_*.c), each test in
  * a fresh temporary directory.
  */
 #include <sys/types.h>

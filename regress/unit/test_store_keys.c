@@ -1,7 +1,8 @@
 /*
- * test_store_keys.c — store keys in monitor/store.c: the key check value,
- * seal format 2 naming its key, format 1 values, several keys (rotation),
- * the open-time key rule, re-sealing, read-only opens and STORE_FULL.
+ * test_store_keys.c — store keys (monitor/store_env.c, store_seal.c,
+ * keys/storekey.c): the key check value, seal format 2 naming its key,
+ * format 1 values, several keys (rotation), the open-time key rule,
+ * re-sealing, read-only opens and STORE_FULL.
  */
 #include <sys/types.h>
 #include <sys/stat.h>
@@ -28,6 +29,7 @@
 #include "monitor/store.h"
 #include "monitor/storekeys.h"
 #include "proto.h"
+#include "storekey.h"
 
 struct fx {
 	char	 tmp[64];
