@@ -283,15 +283,19 @@ put_int(struct msbuf *b, uint64_t v, size_t n)
 	return 0;
 }
 
+/* Does [off, off + n) lie inside a region of len bytes?  No overflow. */
+static int
+in_range(size_t len, size_t off, size_t n)
+{
+	return off <= len && n <= len - off;
+}
+
 static int
 peek_int(const struct msbuf *b, size_t offset, size_t n, uint64_t *vp)
 {
-	size_t len;
-
 	if (b == NULL)
 		return MS_ERR_INVALID_ARGUMENT;
-	len = msbuf_len(b);
-	if (offset > len || n > len - offset)
+	if (!in_range(msbuf_len(b), offset, n))
 		return MS_ERR_MESSAGE_INCOMPLETE;
 	*vp = get_be(msbuf_ptr(b) + offset, n);
 	return 0;
@@ -406,6 +410,160 @@ msbuf_peek_u32(const struct msbuf *b, size_t offset, uint32_t *v)
 		return r;
 	if (v != NULL)
 		*v = (uint32_t)x;
+	return 0;
+}
+
+int
+msbuf_peek_u16(const struct msbuf *b, size_t offset, uint16_t *v)
+{
+	uint64_t x;
+	int r;
+
+	if ((r = peek_int(b, offset, 2, &x)) != 0)
+		return r;
+	if (v != NULL)
+		*v = (uint16_t)x;
+	return 0;
+}
+
+int
+msbuf_peek_u64(const struct msbuf *b, size_t offset, uint64_t *v)
+{
+	uint64_t x;
+	int r;
+
+	if ((r = peek_int(b, offset, 8, &x)) != 0)
+		return r;
+	if (v != NULL)
+		*v = x;
+	return 0;
+}
+
+int
+msbuf_peek(const struct msbuf *b, size_t offset, void *v, size_t len)
+{
+	if (b == NULL || (v == NULL && len > 0))
+		return MS_ERR_INVALID_ARGUMENT;
+	if (!in_range(msbuf_len(b), offset, len))
+		return MS_ERR_MESSAGE_INCOMPLETE;
+	if (len > 0)
+		memcpy(v, msbuf_ptr(b) + offset, len);
+	return 0;
+}
+
+/*
+ * Fixed fields in caller memory.  The peek side leaves *v alone on error,
+ * like the msbuf getters; nothing here allocates or sets errno.
+ */
+static int
+mem_peek_int(const u_char *src, size_t srclen, size_t off, size_t n,
+    uint64_t *vp)
+{
+	if (src == NULL)
+		return MS_ERR_INVALID_ARGUMENT;
+	if (!in_range(srclen, off, n))
+		return MS_ERR_MESSAGE_INCOMPLETE;
+	*vp = get_be(src + off, n);
+	return 0;
+}
+
+static int
+mem_poke_int(u_char *dst, size_t dstlen, size_t off, size_t n, uint64_t v)
+{
+	if (dst == NULL)
+		return MS_ERR_INVALID_ARGUMENT;
+	if (!in_range(dstlen, off, n))
+		return MS_ERR_NO_BUFFER_SPACE;
+	put_be(dst + off, v, n);
+	return 0;
+}
+
+int
+ms_peek_u8(const u_char *src, size_t srclen, size_t off, uint8_t *v)
+{
+	uint64_t x;
+	int r;
+
+	if ((r = mem_peek_int(src, srclen, off, 1, &x)) != 0)
+		return r;
+	if (v != NULL)
+		*v = (uint8_t)x;
+	return 0;
+}
+
+int
+ms_peek_u16(const u_char *src, size_t srclen, size_t off, uint16_t *v)
+{
+	uint64_t x;
+	int r;
+
+	if ((r = mem_peek_int(src, srclen, off, 2, &x)) != 0)
+		return r;
+	if (v != NULL)
+		*v = (uint16_t)x;
+	return 0;
+}
+
+int
+ms_peek_u32(const u_char *src, size_t srclen, size_t off, uint32_t *v)
+{
+	uint64_t x;
+	int r;
+
+	if ((r = mem_peek_int(src, srclen, off, 4, &x)) != 0)
+		return r;
+	if (v != NULL)
+		*v = (uint32_t)x;
+	return 0;
+}
+
+int
+ms_peek_u64(const u_char *src, size_t srclen, size_t off, uint64_t *v)
+{
+	uint64_t x;
+	int r;
+
+	if ((r = mem_peek_int(src, srclen, off, 8, &x)) != 0)
+		return r;
+	if (v != NULL)
+		*v = x;
+	return 0;
+}
+
+int
+ms_poke_u8(u_char *dst, size_t dstlen, size_t off, uint8_t v)
+{
+	return mem_poke_int(dst, dstlen, off, 1, v);
+}
+
+int
+ms_poke_u16(u_char *dst, size_t dstlen, size_t off, uint16_t v)
+{
+	return mem_poke_int(dst, dstlen, off, 2, v);
+}
+
+int
+ms_poke_u32(u_char *dst, size_t dstlen, size_t off, uint32_t v)
+{
+	return mem_poke_int(dst, dstlen, off, 4, v);
+}
+
+int
+ms_poke_u64(u_char *dst, size_t dstlen, size_t off, uint64_t v)
+{
+	return mem_poke_int(dst, dstlen, off, 8, v);
+}
+
+/* memmove, not memcpy: a caller may shift bytes within one header. */
+int
+ms_poke(u_char *dst, size_t dstlen, size_t off, const void *v, size_t len)
+{
+	if (dst == NULL || (v == NULL && len > 0))
+		return MS_ERR_INVALID_ARGUMENT;
+	if (!in_range(dstlen, off, len))
+		return MS_ERR_NO_BUFFER_SPACE;
+	if (len > 0)
+		memmove(dst + off, v, len);
 	return 0;
 }
 
