@@ -21,13 +21,16 @@
 
 #define FRAME_FILL_CHUNK	(64u * 1024)
 
-static void
-put_be32(u_char *p, uint32_t v)
+/* u32 length || u8 type into hdr, which has len bytes of room. */
+static int
+put_header(u_char *hdr, size_t len, size_t plen, uint8_t type)
 {
-	p[0] = (u_char)(v >> 24);
-	p[1] = (u_char)(v >> 16);
-	p[2] = (u_char)(v >> 8);
-	p[3] = (u_char)v;
+	int r;
+
+	if ((r = ms_poke_u32(hdr, len, 0, (uint32_t)(plen + 1))) != 0 ||
+	    (r = ms_poke_u8(hdr, len, 4, type)) != 0)
+		return r;
+	return 0;
 }
 
 static size_t
@@ -134,6 +137,7 @@ ms_frame_read(int fd, uint8_t *typep, struct msbuf *payload,
 	int64_t deadline = -1;
 	size_t got = 0, body_got = 0;
 	uint32_t len;
+	uint8_t type;
 	int r;
 
 	if (fd < 0 || payload == NULL)
@@ -152,12 +156,11 @@ ms_frame_read(int fd, uint8_t *typep, struct msbuf *payload,
 			r = MS_ERR_MESSAGE_INCOMPLETE;
 		goto out;
 	}
-	len = (uint32_t)hdr[0] << 24 | (uint32_t)hdr[1] << 16 |
-	    (uint32_t)hdr[2] << 8 | hdr[3];
-	if ((r = check_len(len, max_len)) != 0)
+	if ((r = ms_peek_u32(hdr, sizeof(hdr), 0, &len)) != 0 ||
+	    (r = check_len(len, max_len)) != 0)
 		goto out;
-	got = 0;
-	if ((r = read_all(fd, hdr + 4, 1, deadline, &got)) != 0) {
+	/* Then the type byte: got is 4 now, so read_all adds the fifth. */
+	if ((r = read_all(fd, hdr, sizeof(hdr), deadline, &got)) != 0) {
 		if (r == MS_ERR_CONN_CLOSED)
 			r = MS_ERR_MESSAGE_INCOMPLETE;
 		goto out;
@@ -174,9 +177,10 @@ ms_frame_read(int fd, uint8_t *typep, struct msbuf *payload,
 			r = MS_ERR_MESSAGE_INCOMPLETE;
 		goto out;
 	}
+	if ((r = ms_peek_u8(hdr, sizeof(hdr), 4, &type)) != 0)
+		goto out;
 	if (typep != NULL)
-		*typep = hdr[4];
-	r = 0;
+		*typep = type;
  out:
 	if (r != 0)
 		msbuf_reset(payload);
@@ -243,13 +247,14 @@ ms_frame_write(int fd, uint8_t type, const struct msbuf *payload)
 	u_char hdr[MS_FRAME_HEADER_LEN];
 	struct iovec iov[2];
 	size_t plen = msbuf_len(payload);
+	int r;
 
 	if (fd < 0)
 		return MS_ERR_INVALID_ARGUMENT;
 	if (plen > MS_FRAME_MAX - 1)
 		return MS_ERR_FRAME_TOO_LARGE;
-	put_be32(hdr, (uint32_t)(plen + 1));
-	hdr[4] = type;
+	if ((r = put_header(hdr, sizeof(hdr), plen, type)) != 0)
+		return r;
 	/* One writev, so a small frame is one segment on a TCP socket. */
 	iov[0].iov_base = hdr;
 	iov[0].iov_len = sizeof(hdr);
@@ -261,7 +266,7 @@ ms_frame_write(int fd, uint8_t type, const struct msbuf *payload)
 int
 ms_frame_encode(struct msbuf *out, uint8_t type, const struct msbuf *payload)
 {
-	size_t plen = msbuf_len(payload);
+	size_t plen = msbuf_len(payload), flen;
 	u_char *p;
 	int r;
 
@@ -269,12 +274,15 @@ ms_frame_encode(struct msbuf *out, uint8_t type, const struct msbuf *payload)
 		return MS_ERR_INVALID_ARGUMENT;
 	if (plen > MS_FRAME_MAX - 1)
 		return MS_ERR_FRAME_TOO_LARGE;
-	if ((r = msbuf_reserve(out, MS_FRAME_HEADER_LEN + plen, &p)) != 0)
+	flen = MS_FRAME_HEADER_LEN + plen;
+	if ((r = msbuf_reserve(out, flen, &p)) != 0)
 		return r;
-	put_be32(p, (uint32_t)(plen + 1));
-	p[4] = type;
-	if (plen > 0)
-		memcpy(p + MS_FRAME_HEADER_LEN, msbuf_ptr(payload), plen);
+	if ((r = put_header(p, flen, plen, type)) != 0 ||
+	    (plen > 0 && (r = ms_poke(p, flen, MS_FRAME_HEADER_LEN,
+	    msbuf_ptr(payload), plen)) != 0)) {
+		(void)msbuf_consume_end(out, flen);
+		return r;
+	}
 	return 0;
 }
 
@@ -282,6 +290,7 @@ int
 ms_frame_parse(struct msbuf *in, uint8_t *typep, struct msbuf *payload,
     size_t max_len)
 {
+	u_char *body;
 	uint32_t len;
 	uint8_t type;
 	int r;
@@ -299,7 +308,8 @@ ms_frame_parse(struct msbuf *in, uint8_t *typep, struct msbuf *payload,
 		return r;
 	if (payload != NULL) {
 		msbuf_reset(payload);
-		if ((r = msbuf_put(payload, msbuf_ptr(in) + MS_FRAME_HEADER_LEN,
+		if ((r = msbuf_reserve(payload, len - 1, &body)) != 0 ||
+		    (r = msbuf_peek(in, MS_FRAME_HEADER_LEN, body,
 		    len - 1)) != 0) {
 			msbuf_reset(payload);
 			return r;

@@ -184,7 +184,8 @@ static int
 read_client_hello(struct worker *w, struct hs *hs)
 {
 	struct msbuf *payload = NULL, *tmp = NULL;
-	uint8_t type = 0, v_hi, v_lo;
+	uint8_t type = 0;
+	uint16_t version;
 	int r;
 
 	if ((payload = msbuf_new(MS_FRAME_MAX)) == NULL)
@@ -200,9 +201,8 @@ read_client_hello(struct worker *w, struct hs *hs)
 		goto out;
 	}
 	/* Any other version may mean any other layout: check it first. */
-	if (msbuf_peek_u8(payload, 0, &v_hi) == 0 &&
-	    msbuf_peek_u8(payload, 1, &v_lo) == 0 &&
-	    ((uint16_t)v_hi << 8 | v_lo) != MS_PROTO_VERSION) {
+	if (msbuf_peek_u16(payload, 0, &version) == 0 &&
+	    version != MS_PROTO_VERSION) {
 		r = hs_fail(w, hs, MS_ST_VERSION_MISMATCH,
 		    "protocol version 1 required");
 		goto out;
