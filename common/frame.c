@@ -8,16 +8,15 @@
 #include <sys/uio.h>
 
 #include <errno.h>
-#include <limits.h>
 #include <poll.h>
 #include <stdint.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "buf.h"
 #include "errors.h"
 #include "frame.h"
+#include "timeio.h"
 
 #define FRAME_FILL_CHUNK	(64u * 1024)
 
@@ -39,59 +38,6 @@ clamp_max(size_t max_len)
 	return max_len > MS_FRAME_MAX ? MS_FRAME_MAX : max_len;
 }
 
-static int64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
-		return -1;
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/*
- * Wait until fd is ready for 'events' or the deadline (ms on the monotonic
- * clock; < 0 means none) passes.  EINTR restarts the wait with the time
- * that is left.
- */
-static int
-wait_fd(int fd, short events, int64_t deadline)
-{
-	struct pollfd pfd;
-	int64_t now, left;
-	int n, tmo;
-
-	for (;;) {
-		tmo = -1;
-		if (deadline >= 0) {
-			if ((now = now_ms()) < 0)
-				return MS_ERR_SYSTEM;
-			/* At the deadline, still take what is already there. */
-			left = deadline > now ? deadline - now : 0;
-			tmo = left > INT_MAX ? INT_MAX : (int)left;
-		}
-		pfd.fd = fd;
-		pfd.events = events;
-		pfd.revents = 0;
-		if ((n = poll(&pfd, 1, tmo)) == -1) {
-			if (errno == EINTR)
-				continue;
-			return MS_ERR_SYSTEM;
-		}
-		if (n == 0) {
-			if (tmo == 0)
-				return MS_ERR_TIMEOUT;
-			continue;	/* re-check the deadline */
-		}
-		if (pfd.revents & POLLNVAL) {
-			errno = EBADF;
-			return MS_ERR_SYSTEM;
-		}
-		/* POLLHUP/POLLERR: let read/write report what happened. */
-		return 0;
-	}
-}
-
 /*
  * Read exactly len bytes.  *gotp counts what arrived, so the caller can
  * tell EOF at a frame boundary from EOF inside one.
@@ -103,7 +49,7 @@ read_all(int fd, u_char *p, size_t len, int64_t deadline, size_t *gotp)
 	int r;
 
 	while (*gotp < len) {
-		if ((r = wait_fd(fd, POLLIN, deadline)) != 0)
+		if ((r = ms_poll_deadline(fd, POLLIN, deadline)) != 0)
 			return r;
 		n = read(fd, p + *gotp, len - *gotp);
 		if (n == -1) {
@@ -134,7 +80,7 @@ ms_frame_read(int fd, uint8_t *typep, struct msbuf *payload,
     size_t max_len, int timeout_ms)
 {
 	u_char hdr[MS_FRAME_HEADER_LEN], *body;
-	int64_t deadline = -1;
+	int64_t deadline;
 	size_t got = 0, body_got = 0;
 	uint32_t len;
 	uint8_t type;
@@ -145,11 +91,7 @@ ms_frame_read(int fd, uint8_t *typep, struct msbuf *payload,
 	if (typep != NULL)
 		*typep = 0;
 	msbuf_reset(payload);
-	if (timeout_ms >= 0) {
-		if ((deadline = now_ms()) < 0)
-			return MS_ERR_SYSTEM;
-		deadline += timeout_ms;
-	}
+	deadline = ms_deadline_after(timeout_ms);
 	/* The length alone first: a bad one is refused without waiting. */
 	if ((r = read_all(fd, hdr, 4, deadline, &got)) != 0) {
 		if (r == MS_ERR_CONN_CLOSED && got > 0)
@@ -187,58 +129,11 @@ ms_frame_read(int fd, uint8_t *typep, struct msbuf *payload,
 	return r;
 }
 
-static int
-writev_all(int fd, struct iovec *iov, int iovcnt)
-{
-	ssize_t n;
-	size_t done;
-	int r;
-
-	while (iovcnt > 0) {
-		if (iov->iov_len == 0) {
-			iov++;
-			iovcnt--;
-			continue;
-		}
-		n = writev(fd, iov, iovcnt);
-		if (n == -1) {
-			if (errno == EINTR)
-				continue;
-			if (errno == EAGAIN || errno == EWOULDBLOCK) {
-				if ((r = wait_fd(fd, POLLOUT, -1)) != 0)
-					return r;
-				continue;
-			}
-			if (errno == EPIPE)
-				return MS_ERR_CONN_CLOSED;
-			return MS_ERR_SYSTEM;
-		}
-		if (n == 0) {
-			/* No progress on a non-empty write: treat as gone. */
-			errno = EPIPE;
-			return MS_ERR_CONN_CLOSED;
-		}
-		for (done = (size_t)n; iovcnt > 0 && done >= iov->iov_len;
-		    iov++, iovcnt--)
-			done -= iov->iov_len;
-		if (iovcnt > 0) {
-			iov->iov_base = (u_char *)iov->iov_base + done;
-			iov->iov_len -= done;
-		}
-	}
-	return 0;
-}
-
+/* The frame layer's writes have no deadline: the peer's reads have one. */
 int
 ms_write_all(int fd, const void *p, size_t len)
 {
-	struct iovec iov;
-
-	if (fd < 0 || (len > 0 && p == NULL))
-		return MS_ERR_INVALID_ARGUMENT;
-	iov.iov_base = (void *)(uintptr_t)p;
-	iov.iov_len = len;
-	return writev_all(fd, &iov, 1);
+	return ms_write_all_deadline(fd, p, len, -1);
 }
 
 int
@@ -260,7 +155,7 @@ ms_frame_write(int fd, uint8_t type, const struct msbuf *payload)
 	iov[0].iov_len = sizeof(hdr);
 	iov[1].iov_base = (void *)(uintptr_t)msbuf_ptr(payload);
 	iov[1].iov_len = plen;
-	return writev_all(fd, iov, plen > 0 ? 2 : 1);
+	return ms_writev_all_deadline(fd, iov, plen > 0 ? 2 : 1, -1);
 }
 
 int
