@@ -18,6 +18,7 @@
 
 #include <errno.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -1196,14 +1197,22 @@ struct fake_server {
 	fprintf(stderr, "fake server: %s:%d: %s\n", __FILE__, __LINE__, #x); \
 	_exit(1); } } while (0)
 
+/* Set in the child when the client is expected to hang up mid-handshake. */
+static int fake_peer_may_close;
+
 static void
 fake_send(struct ms_record_dir *tx, int fd, uint8_t type, struct msbuf *body)
 {
 	struct msbuf *frame;
+	int r;
 
 	CHILD_CHECK((frame = msbuf_new(2 * 1024 * 1024)) != NULL);
 	CHILD_CHECK(ms_record_seal(tx, type, body, frame) == 0);
-	CHILD_CHECK(ms_write_all(fd, msbuf_ptr(frame), msbuf_len(frame)) == 0);
+	r = ms_write_all(fd, msbuf_ptr(frame), msbuf_len(frame));
+	if (r != 0 && fake_peer_may_close && (r == MS_ERR_CONN_CLOSED ||
+	    (r == MS_ERR_SYSTEM && errno == ECONNRESET)))
+		_exit(0);
+	CHILD_CHECK(r == 0);
 	msbuf_free(frame);
 }
 
@@ -1410,6 +1419,16 @@ fake_serve(struct fake_server *fs, enum fake_mode mode)
 	aead = ms_cipher_to_aead(sh.cipher);
 	CHILD_CHECK(ms_record_dir_init(&tx, (enum ms_aead)aead, hs.s_hs) == 0);
 	CHILD_CHECK(ms_record_dir_init(&rx, (enum ms_aead)aead, hs.c_hs) == 0);
+
+	/*
+	 * A client that refuses the certificate hangs up as soon as it has
+	 * read what it refuses, maybe with SERVER_VERIFY unread: its close is
+	 * then a reset, and our next write fails (or raises SIGPIPE).
+	 */
+	if (fs->expect_cert_refusal) {
+		signal(SIGPIPE, SIG_IGN);
+		fake_peer_may_close = 1;
+	}
 
 	/* SERVER_CERTIFICATE: the signature then covers it. */
 	memcpy(th, th_sh, sizeof(th));
