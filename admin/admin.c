@@ -31,6 +31,7 @@
 #include "store.h"
 #include "storekey.h"
 #include "storekeys.h"
+#include "timeio.h"
 
 #define KCV_SLOTS	16
 
@@ -407,7 +408,7 @@ static int
 copy_file(const char *src, const char *dst)
 {
 	char buf[65536];
-	ssize_t n, w, off;
+	ssize_t n;
 	int in, out = -1, ret = -1;
 
 	if ((in = open(src, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) == -1) {
@@ -428,16 +429,9 @@ copy_file(const char *src, const char *dst)
 		}
 		if (n == 0)
 			break;
-		for (off = 0; off < n; off += w) {
-			if ((w = write(out, buf + off, n - off)) == -1) {
-				if (errno == EINTR) {
-					w = 0;
-					continue;
-				}
-				say("restore: write %s: %s", dst,
-				    strerror(errno));
-				goto out;
-			}
+		if (ms_write_all_deadline(out, buf, (size_t)n, -1) != 0) {
+			say("restore: write %s: %s", dst, strerror(errno));
+			goto out;
 		}
 	}
 	if (fchmod(out, 0600) == -1 || fsync(out) == -1) {

@@ -4,8 +4,9 @@
  * read and write.
  *
  * The socket is non-blocking after connect: ms_frame_read polls with the
- * deadline, and writes go through send(MSG_NOSIGNAL) with poll, so a dead
- * peer never raises SIGPIPE in the application and never blocks forever.
+ * deadline, and writes go through ms_send_all_deadline (MSG_NOSIGNAL with
+ * poll, common/timeio.c), so a dead peer never raises SIGPIPE in the
+ * application and never blocks forever.
  */
 #include <sys/types.h>
 #include <sys/socket.h>
@@ -15,12 +16,10 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <netdb.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -31,6 +30,7 @@
 #include "msclient.h"
 #include "proto.h"
 #include "record.h"
+#include "timeio.h"
 
 struct metasafe_conn *
 cl_conn_new(void)
@@ -78,41 +78,6 @@ cl_conn_free(struct metasafe_conn *c)
 	freezero(c, sizeof(*c));
 }
 
-static int64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
-		return 0;
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* poll() for one fd until the deadline; 0 ready, METASAFE_ERR_TIMEOUT, or SYSTEM. */
-static int
-wait_until(int fd, short events, int64_t deadline)
-{
-	struct pollfd pfd;
-	int64_t left;
-	int n;
-
-	for (;;) {
-		if ((left = deadline - now_ms()) <= 0)
-			return METASAFE_ERR_TIMEOUT;
-		pfd.fd = fd;
-		pfd.events = events;
-		pfd.revents = 0;
-		n = poll(&pfd, 1, left > INT_MAX ? INT_MAX : (int)left);
-		if (n == -1) {
-			if (errno == EINTR)
-				continue;
-			return METASAFE_ERR_SYSTEM;
-		}
-		if (n > 0)
-			return 0;
-	}
-}
-
 static int
 try_connect(const struct addrinfo *ai, int64_t deadline, int *fdp, int *errp)
 {
@@ -137,10 +102,11 @@ try_connect(const struct addrinfo *ai, int64_t deadline, int *fdp, int *errp)
 			close(fd);
 			return METASAFE_ERR_CONNECT;
 		}
-		if ((r = wait_until(fd, POLLOUT, deadline)) != 0) {
-			*errp = r == METASAFE_ERR_TIMEOUT ? ETIMEDOUT : errno;
+		if ((r = ms_poll_deadline(fd, POLLOUT, deadline)) != 0) {
+			*errp = r == MS_ERR_TIMEOUT ? ETIMEDOUT : errno;
 			close(fd);
-			return r;
+			return r == MS_ERR_TIMEOUT ? METASAFE_ERR_TIMEOUT :
+			    METASAFE_ERR_SYSTEM;
 		}
 		if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &elen) == -1)
 			err = errno;
@@ -172,7 +138,7 @@ cl_tcp_connect(struct metasafe_conn *c)
 		    "cannot resolve %s port %s: %s", c->host, c->port,
 		    gai == EAI_SYSTEM ? strerror(errno) : gai_strerror(gai));
 	}
-	deadline = now_ms() + c->timeout_ms;
+	deadline = ms_deadline_after(c->timeout_ms);
 	for (ai = res; ai != NULL; ai = ai->ai_next) {
 		debug_f("connecting to %s port %s (family %d)", c->host,
 		    c->port, ai->ai_family);
@@ -192,35 +158,23 @@ cl_tcp_connect(struct metasafe_conn *c)
 	return 0;
 }
 
+/*
+ * Every failure but the timeout is reported as a closed connection, as a
+ * failed send always was: the peer or the path to it is gone.
+ */
 int
 cl_send_all(struct metasafe_conn *c, const void *p, size_t len)
 {
-	const u_char *q = p;
-	int64_t deadline = now_ms() + c->timeout_ms;
-	ssize_t n;
 	int r;
 
-	while (len > 0) {
-		n = send(c->fd, q, len, MSG_NOSIGNAL);
-		if (n == -1) {
-			if (errno == EINTR)
-				continue;
-			if (errno == EAGAIN || errno == EWOULDBLOCK) {
-				if ((r = wait_until(c->fd, POLLOUT,
-				    deadline)) != 0)
-					return cl_fatal(c, r,
-					    "send to %s: %s", c->host,
-					    r == METASAFE_ERR_TIMEOUT ?
-					    "timed out" : strerror(errno));
-				continue;
-			}
-			return cl_fatal(c, METASAFE_ERR_CLOSED,
-			    "send to %s: %s", c->host, strerror(errno));
-		}
-		q += n;
-		len -= (size_t)n;
-	}
-	return 0;
+	if ((r = ms_send_all_deadline(c->fd, p, len,
+	    ms_deadline_after(c->timeout_ms))) == 0)
+		return 0;
+	if (r == MS_ERR_TIMEOUT)
+		return cl_fatal(c, METASAFE_ERR_TIMEOUT, "send to %s: timed out",
+		    c->host);
+	return cl_fatal(c, METASAFE_ERR_CLOSED, "send to %s: %s", c->host,
+	    strerror(errno));
 }
 
 /* Cleartext ALERT: u16 version || u32 status || string message. */

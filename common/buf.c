@@ -283,26 +283,65 @@ put_int(struct msbuf *b, uint64_t v, size_t n)
 	return 0;
 }
 
+/* Does [off, off + n) lie inside a region of len bytes?  No overflow. */
 static int
-peek_int(const struct msbuf *b, size_t offset, size_t n, uint64_t *vp)
+in_range(size_t len, size_t off, size_t n)
 {
-	size_t len;
+	return off <= len && n <= len - off;
+}
 
-	if (b == NULL)
+/*
+ * An integer of n bytes (1, 2, 4 or 8: the size of *vp's type) at off in
+ * caller memory.  A failed peek leaves *vp alone, like the msbuf getters;
+ * nothing here allocates or sets errno.
+ */
+static int
+mem_peek_int(const u_char *src, size_t srclen, size_t off, size_t n, void *vp)
+{
+	uint64_t x;
+
+	if (src == NULL)
 		return MS_ERR_INVALID_ARGUMENT;
-	len = msbuf_len(b);
-	if (offset > len || n > len - offset)
+	if (!in_range(srclen, off, n))
 		return MS_ERR_MESSAGE_INCOMPLETE;
-	*vp = get_be(msbuf_ptr(b) + offset, n);
+	x = get_be(src + off, n);
+	if (vp == NULL)
+		return 0;
+	switch (n) {
+	case 1:
+		*(uint8_t *)vp = (uint8_t)x;
+		break;
+	case 2:
+		*(uint16_t *)vp = (uint16_t)x;
+		break;
+	case 4:
+		*(uint32_t *)vp = (uint32_t)x;
+		break;
+	default:
+		*(uint64_t *)vp = x;
+		break;
+	}
 	return 0;
 }
 
 static int
-get_int(struct msbuf *b, size_t n, uint64_t *vp)
+mem_poke_int(u_char *dst, size_t dstlen, size_t off, size_t n, uint64_t v)
+{
+	if (dst == NULL)
+		return MS_ERR_INVALID_ARGUMENT;
+	if (!in_range(dstlen, off, n))
+		return MS_ERR_NO_BUFFER_SPACE;
+	put_be(dst + off, v, n);
+	return 0;
+}
+
+/* Peek at the front, then consume what was read. */
+static int
+get_int(struct msbuf *b, size_t n, void *vp)
 {
 	int r;
 
-	if ((r = peek_int(b, 0, n, vp)) != 0)
+	if ((r = mem_peek_int(msbuf_ptr(b), msbuf_len(b), 0, n, vp)) != 0)
 		return r;
 	return msbuf_consume(b, n);
 }
@@ -310,102 +349,146 @@ get_int(struct msbuf *b, size_t n, uint64_t *vp)
 int
 msbuf_put_u8(struct msbuf *b, uint8_t v)
 {
-	return put_int(b, v, 1);
+	return put_int(b, v, sizeof(v));
 }
 
 int
 msbuf_put_u16(struct msbuf *b, uint16_t v)
 {
-	return put_int(b, v, 2);
+	return put_int(b, v, sizeof(v));
 }
 
 int
 msbuf_put_u32(struct msbuf *b, uint32_t v)
 {
-	return put_int(b, v, 4);
+	return put_int(b, v, sizeof(v));
 }
 
 int
 msbuf_put_u64(struct msbuf *b, uint64_t v)
 {
-	return put_int(b, v, 8);
+	return put_int(b, v, sizeof(v));
 }
 
 int
 msbuf_get_u8(struct msbuf *b, uint8_t *v)
 {
-	uint64_t x;
-	int r;
-
-	if ((r = get_int(b, 1, &x)) != 0)
-		return r;
-	if (v != NULL)
-		*v = (uint8_t)x;
-	return 0;
+	return get_int(b, sizeof(*v), v);
 }
 
 int
 msbuf_get_u16(struct msbuf *b, uint16_t *v)
 {
-	uint64_t x;
-	int r;
-
-	if ((r = get_int(b, 2, &x)) != 0)
-		return r;
-	if (v != NULL)
-		*v = (uint16_t)x;
-	return 0;
+	return get_int(b, sizeof(*v), v);
 }
 
 int
 msbuf_get_u32(struct msbuf *b, uint32_t *v)
 {
-	uint64_t x;
-	int r;
-
-	if ((r = get_int(b, 4, &x)) != 0)
-		return r;
-	if (v != NULL)
-		*v = (uint32_t)x;
-	return 0;
+	return get_int(b, sizeof(*v), v);
 }
 
 int
 msbuf_get_u64(struct msbuf *b, uint64_t *v)
 {
-	uint64_t x;
-	int r;
-
-	if ((r = get_int(b, 8, &x)) != 0)
-		return r;
-	if (v != NULL)
-		*v = x;
-	return 0;
+	return get_int(b, sizeof(*v), v);
 }
 
+/* msbuf_ptr(NULL) is NULL, which the memory peek refuses. */
 int
 msbuf_peek_u8(const struct msbuf *b, size_t offset, uint8_t *v)
 {
-	uint64_t x;
-	int r;
+	return mem_peek_int(msbuf_ptr(b), msbuf_len(b), offset, sizeof(*v), v);
+}
 
-	if ((r = peek_int(b, offset, 1, &x)) != 0)
-		return r;
-	if (v != NULL)
-		*v = (uint8_t)x;
-	return 0;
+int
+msbuf_peek_u16(const struct msbuf *b, size_t offset, uint16_t *v)
+{
+	return mem_peek_int(msbuf_ptr(b), msbuf_len(b), offset, sizeof(*v), v);
 }
 
 int
 msbuf_peek_u32(const struct msbuf *b, size_t offset, uint32_t *v)
 {
-	uint64_t x;
-	int r;
+	return mem_peek_int(msbuf_ptr(b), msbuf_len(b), offset, sizeof(*v), v);
+}
 
-	if ((r = peek_int(b, offset, 4, &x)) != 0)
-		return r;
-	if (v != NULL)
-		*v = (uint32_t)x;
+int
+msbuf_peek_u64(const struct msbuf *b, size_t offset, uint64_t *v)
+{
+	return mem_peek_int(msbuf_ptr(b), msbuf_len(b), offset, sizeof(*v), v);
+}
+
+int
+msbuf_peek(const struct msbuf *b, size_t offset, void *v, size_t len)
+{
+	if (b == NULL || (v == NULL && len > 0))
+		return MS_ERR_INVALID_ARGUMENT;
+	if (!in_range(msbuf_len(b), offset, len))
+		return MS_ERR_MESSAGE_INCOMPLETE;
+	if (len > 0)
+		memcpy(v, msbuf_ptr(b) + offset, len);
+	return 0;
+}
+
+int
+ms_peek_u8(const u_char *src, size_t srclen, size_t off, uint8_t *v)
+{
+	return mem_peek_int(src, srclen, off, sizeof(*v), v);
+}
+
+int
+ms_peek_u16(const u_char *src, size_t srclen, size_t off, uint16_t *v)
+{
+	return mem_peek_int(src, srclen, off, sizeof(*v), v);
+}
+
+int
+ms_peek_u32(const u_char *src, size_t srclen, size_t off, uint32_t *v)
+{
+	return mem_peek_int(src, srclen, off, sizeof(*v), v);
+}
+
+int
+ms_peek_u64(const u_char *src, size_t srclen, size_t off, uint64_t *v)
+{
+	return mem_peek_int(src, srclen, off, sizeof(*v), v);
+}
+
+int
+ms_poke_u8(u_char *dst, size_t dstlen, size_t off, uint8_t v)
+{
+	return mem_poke_int(dst, dstlen, off, sizeof(v), v);
+}
+
+int
+ms_poke_u16(u_char *dst, size_t dstlen, size_t off, uint16_t v)
+{
+	return mem_poke_int(dst, dstlen, off, sizeof(v), v);
+}
+
+int
+ms_poke_u32(u_char *dst, size_t dstlen, size_t off, uint32_t v)
+{
+	return mem_poke_int(dst, dstlen, off, sizeof(v), v);
+}
+
+int
+ms_poke_u64(u_char *dst, size_t dstlen, size_t off, uint64_t v)
+{
+	return mem_poke_int(dst, dstlen, off, sizeof(v), v);
+}
+
+/* memmove, not memcpy: a caller may shift bytes within one header. */
+int
+ms_poke(u_char *dst, size_t dstlen, size_t off, const void *v, size_t len)
+{
+	if (dst == NULL || (v == NULL && len > 0))
+		return MS_ERR_INVALID_ARGUMENT;
+	if (!in_range(dstlen, off, len))
+		return MS_ERR_NO_BUFFER_SPACE;
+	if (len > 0)
+		memmove(dst + off, v, len);
 	return 0;
 }
 

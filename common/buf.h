@@ -3,7 +3,13 @@
  *
  * This is the only module that does pointer arithmetic on wire bytes.
  * Everything that parses or builds a message goes through it (in the manner
- * of OpenSSH's sshbuf).  Integers are big-endian.  Strings are a u32 length
+ * of OpenSSH's sshbuf), and so does every fixed-size header laid out in
+ * caller memory (frame headers, record AAD, HKDF info, the signal-safe log
+ * frame): the ms_peek_* and ms_poke_* functions below check each access
+ * against an explicit length.  Other modules may move through byte ranges
+ * for I/O or hand a whole buffer to a cipher, but never encode or decode a
+ * field at an offset themselves (regress/wire-arith.sh keeps it so).
+ * Integers are big-endian.  Strings are a u32 length
  * followed by that many bytes; every string get takes an explicit per-field
  * cap that is checked before anything is allocated.
  *
@@ -59,7 +65,28 @@ int	msbuf_get_u32(struct msbuf *b, uint32_t *v);
 int	msbuf_get_u64(struct msbuf *b, uint64_t *v);
 /* Read without consuming, at an offset from the first unread byte. */
 int	msbuf_peek_u8(const struct msbuf *b, size_t offset, uint8_t *v);
+int	msbuf_peek_u16(const struct msbuf *b, size_t offset, uint16_t *v);
 int	msbuf_peek_u32(const struct msbuf *b, size_t offset, uint32_t *v);
+int	msbuf_peek_u64(const struct msbuf *b, size_t offset, uint64_t *v);
+/* Copy len unread bytes at offset into v without consuming them. */
+int	msbuf_peek(const struct msbuf *b, size_t offset, void *v, size_t len);
+
+/*
+ * Fixed-size fields in caller memory of srclen/dstlen bytes: big-endian
+ * integers and raw bytes at an offset.  An access with off + size past the
+ * end (or overflowing) fails with MS_ERR_MESSAGE_INCOMPLETE (peek) or
+ * MS_ERR_NO_BUFFER_SPACE (poke) and touches nothing.  They neither allocate
+ * nor touch errno, so a signal handler may use them.
+ */
+int	ms_peek_u8(const u_char *src, size_t srclen, size_t off, uint8_t *v);
+int	ms_peek_u16(const u_char *src, size_t srclen, size_t off, uint16_t *v);
+int	ms_peek_u32(const u_char *src, size_t srclen, size_t off, uint32_t *v);
+int	ms_peek_u64(const u_char *src, size_t srclen, size_t off, uint64_t *v);
+int	ms_poke_u8(u_char *dst, size_t dstlen, size_t off, uint8_t v);
+int	ms_poke_u16(u_char *dst, size_t dstlen, size_t off, uint16_t v);
+int	ms_poke_u32(u_char *dst, size_t dstlen, size_t off, uint32_t v);
+int	ms_poke_u64(u_char *dst, size_t dstlen, size_t off, uint64_t v);
+int	ms_poke(u_char *dst, size_t dstlen, size_t off, const void *v, size_t len);
 
 /* Strings: u32 length || bytes. */
 int	msbuf_put_string(struct msbuf *b, const void *v, size_t len);

@@ -8,85 +8,34 @@
 #include <sys/uio.h>
 
 #include <errno.h>
-#include <limits.h>
 #include <poll.h>
 #include <stdint.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "buf.h"
 #include "errors.h"
 #include "frame.h"
+#include "timeio.h"
 
 #define FRAME_FILL_CHUNK	(64u * 1024)
 
-static void
-put_be32(u_char *p, uint32_t v)
+/* u32 length || u8 type into hdr, which has len bytes of room. */
+static int
+put_header(u_char *hdr, size_t len, size_t plen, uint8_t type)
 {
-	p[0] = (u_char)(v >> 24);
-	p[1] = (u_char)(v >> 16);
-	p[2] = (u_char)(v >> 8);
-	p[3] = (u_char)v;
+	int r;
+
+	if ((r = ms_poke_u32(hdr, len, 0, (uint32_t)(plen + 1))) != 0 ||
+	    (r = ms_poke_u8(hdr, len, 4, type)) != 0)
+		return r;
+	return 0;
 }
 
 static size_t
 clamp_max(size_t max_len)
 {
 	return max_len > MS_FRAME_MAX ? MS_FRAME_MAX : max_len;
-}
-
-static int64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
-		return -1;
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/*
- * Wait until fd is ready for 'events' or the deadline (ms on the monotonic
- * clock; < 0 means none) passes.  EINTR restarts the wait with the time
- * that is left.
- */
-static int
-wait_fd(int fd, short events, int64_t deadline)
-{
-	struct pollfd pfd;
-	int64_t now, left;
-	int n, tmo;
-
-	for (;;) {
-		tmo = -1;
-		if (deadline >= 0) {
-			if ((now = now_ms()) < 0)
-				return MS_ERR_SYSTEM;
-			/* At the deadline, still take what is already there. */
-			left = deadline > now ? deadline - now : 0;
-			tmo = left > INT_MAX ? INT_MAX : (int)left;
-		}
-		pfd.fd = fd;
-		pfd.events = events;
-		pfd.revents = 0;
-		if ((n = poll(&pfd, 1, tmo)) == -1) {
-			if (errno == EINTR)
-				continue;
-			return MS_ERR_SYSTEM;
-		}
-		if (n == 0) {
-			if (tmo == 0)
-				return MS_ERR_TIMEOUT;
-			continue;	/* re-check the deadline */
-		}
-		if (pfd.revents & POLLNVAL) {
-			errno = EBADF;
-			return MS_ERR_SYSTEM;
-		}
-		/* POLLHUP/POLLERR: let read/write report what happened. */
-		return 0;
-	}
 }
 
 /*
@@ -100,7 +49,7 @@ read_all(int fd, u_char *p, size_t len, int64_t deadline, size_t *gotp)
 	int r;
 
 	while (*gotp < len) {
-		if ((r = wait_fd(fd, POLLIN, deadline)) != 0)
+		if ((r = ms_poll_deadline(fd, POLLIN, deadline)) != 0)
 			return r;
 		n = read(fd, p + *gotp, len - *gotp);
 		if (n == -1) {
@@ -131,9 +80,10 @@ ms_frame_read(int fd, uint8_t *typep, struct msbuf *payload,
     size_t max_len, int timeout_ms)
 {
 	u_char hdr[MS_FRAME_HEADER_LEN], *body;
-	int64_t deadline = -1;
+	int64_t deadline;
 	size_t got = 0, body_got = 0;
 	uint32_t len;
+	uint8_t type;
 	int r;
 
 	if (fd < 0 || payload == NULL)
@@ -141,23 +91,18 @@ ms_frame_read(int fd, uint8_t *typep, struct msbuf *payload,
 	if (typep != NULL)
 		*typep = 0;
 	msbuf_reset(payload);
-	if (timeout_ms >= 0) {
-		if ((deadline = now_ms()) < 0)
-			return MS_ERR_SYSTEM;
-		deadline += timeout_ms;
-	}
+	deadline = ms_deadline_after(timeout_ms);
 	/* The length alone first: a bad one is refused without waiting. */
 	if ((r = read_all(fd, hdr, 4, deadline, &got)) != 0) {
 		if (r == MS_ERR_CONN_CLOSED && got > 0)
 			r = MS_ERR_MESSAGE_INCOMPLETE;
 		goto out;
 	}
-	len = (uint32_t)hdr[0] << 24 | (uint32_t)hdr[1] << 16 |
-	    (uint32_t)hdr[2] << 8 | hdr[3];
-	if ((r = check_len(len, max_len)) != 0)
+	if ((r = ms_peek_u32(hdr, sizeof(hdr), 0, &len)) != 0 ||
+	    (r = check_len(len, max_len)) != 0)
 		goto out;
-	got = 0;
-	if ((r = read_all(fd, hdr + 4, 1, deadline, &got)) != 0) {
+	/* Then the type byte: got is 4 now, so read_all adds the fifth. */
+	if ((r = read_all(fd, hdr, sizeof(hdr), deadline, &got)) != 0) {
 		if (r == MS_ERR_CONN_CLOSED)
 			r = MS_ERR_MESSAGE_INCOMPLETE;
 		goto out;
@@ -174,67 +119,21 @@ ms_frame_read(int fd, uint8_t *typep, struct msbuf *payload,
 			r = MS_ERR_MESSAGE_INCOMPLETE;
 		goto out;
 	}
+	if ((r = ms_peek_u8(hdr, sizeof(hdr), 4, &type)) != 0)
+		goto out;
 	if (typep != NULL)
-		*typep = hdr[4];
-	r = 0;
+		*typep = type;
  out:
 	if (r != 0)
 		msbuf_reset(payload);
 	return r;
 }
 
-static int
-writev_all(int fd, struct iovec *iov, int iovcnt)
-{
-	ssize_t n;
-	size_t done;
-	int r;
-
-	while (iovcnt > 0) {
-		if (iov->iov_len == 0) {
-			iov++;
-			iovcnt--;
-			continue;
-		}
-		n = writev(fd, iov, iovcnt);
-		if (n == -1) {
-			if (errno == EINTR)
-				continue;
-			if (errno == EAGAIN || errno == EWOULDBLOCK) {
-				if ((r = wait_fd(fd, POLLOUT, -1)) != 0)
-					return r;
-				continue;
-			}
-			if (errno == EPIPE)
-				return MS_ERR_CONN_CLOSED;
-			return MS_ERR_SYSTEM;
-		}
-		if (n == 0) {
-			/* No progress on a non-empty write: treat as gone. */
-			errno = EPIPE;
-			return MS_ERR_CONN_CLOSED;
-		}
-		for (done = (size_t)n; iovcnt > 0 && done >= iov->iov_len;
-		    iov++, iovcnt--)
-			done -= iov->iov_len;
-		if (iovcnt > 0) {
-			iov->iov_base = (u_char *)iov->iov_base + done;
-			iov->iov_len -= done;
-		}
-	}
-	return 0;
-}
-
+/* The frame layer's writes have no deadline: the peer's reads have one. */
 int
 ms_write_all(int fd, const void *p, size_t len)
 {
-	struct iovec iov;
-
-	if (fd < 0 || (len > 0 && p == NULL))
-		return MS_ERR_INVALID_ARGUMENT;
-	iov.iov_base = (void *)(uintptr_t)p;
-	iov.iov_len = len;
-	return writev_all(fd, &iov, 1);
+	return ms_write_all_deadline(fd, p, len, -1);
 }
 
 int
@@ -243,25 +142,26 @@ ms_frame_write(int fd, uint8_t type, const struct msbuf *payload)
 	u_char hdr[MS_FRAME_HEADER_LEN];
 	struct iovec iov[2];
 	size_t plen = msbuf_len(payload);
+	int r;
 
 	if (fd < 0)
 		return MS_ERR_INVALID_ARGUMENT;
 	if (plen > MS_FRAME_MAX - 1)
 		return MS_ERR_FRAME_TOO_LARGE;
-	put_be32(hdr, (uint32_t)(plen + 1));
-	hdr[4] = type;
+	if ((r = put_header(hdr, sizeof(hdr), plen, type)) != 0)
+		return r;
 	/* One writev, so a small frame is one segment on a TCP socket. */
 	iov[0].iov_base = hdr;
 	iov[0].iov_len = sizeof(hdr);
 	iov[1].iov_base = (void *)(uintptr_t)msbuf_ptr(payload);
 	iov[1].iov_len = plen;
-	return writev_all(fd, iov, plen > 0 ? 2 : 1);
+	return ms_writev_all_deadline(fd, iov, plen > 0 ? 2 : 1, -1);
 }
 
 int
 ms_frame_encode(struct msbuf *out, uint8_t type, const struct msbuf *payload)
 {
-	size_t plen = msbuf_len(payload);
+	size_t plen = msbuf_len(payload), flen;
 	u_char *p;
 	int r;
 
@@ -269,12 +169,15 @@ ms_frame_encode(struct msbuf *out, uint8_t type, const struct msbuf *payload)
 		return MS_ERR_INVALID_ARGUMENT;
 	if (plen > MS_FRAME_MAX - 1)
 		return MS_ERR_FRAME_TOO_LARGE;
-	if ((r = msbuf_reserve(out, MS_FRAME_HEADER_LEN + plen, &p)) != 0)
+	flen = MS_FRAME_HEADER_LEN + plen;
+	if ((r = msbuf_reserve(out, flen, &p)) != 0)
 		return r;
-	put_be32(p, (uint32_t)(plen + 1));
-	p[4] = type;
-	if (plen > 0)
-		memcpy(p + MS_FRAME_HEADER_LEN, msbuf_ptr(payload), plen);
+	if ((r = put_header(p, flen, plen, type)) != 0 ||
+	    (plen > 0 && (r = ms_poke(p, flen, MS_FRAME_HEADER_LEN,
+	    msbuf_ptr(payload), plen)) != 0)) {
+		(void)msbuf_consume_end(out, flen);
+		return r;
+	}
 	return 0;
 }
 
@@ -282,6 +185,7 @@ int
 ms_frame_parse(struct msbuf *in, uint8_t *typep, struct msbuf *payload,
     size_t max_len)
 {
+	u_char *body;
 	uint32_t len;
 	uint8_t type;
 	int r;
@@ -299,7 +203,8 @@ ms_frame_parse(struct msbuf *in, uint8_t *typep, struct msbuf *payload,
 		return r;
 	if (payload != NULL) {
 		msbuf_reset(payload);
-		if ((r = msbuf_put(payload, msbuf_ptr(in) + MS_FRAME_HEADER_LEN,
+		if ((r = msbuf_reserve(payload, len - 1, &body)) != 0 ||
+		    (r = msbuf_peek(in, MS_FRAME_HEADER_LEN, body,
 		    len - 1)) != 0) {
 			msbuf_reset(payload);
 			return r;

@@ -47,7 +47,7 @@ int	ms_frame_parse(struct msbuf *in, uint8_t *typep, struct msbuf *payload,
 /* Read whatever is available (one read(2)) into 'in'; 0 = EOF -> CONN_CLOSED. */
 int	ms_frame_fill(int fd, struct msbuf *in);
 
-/* Write all of len bytes, retrying on EINTR/partial writes; poll on EAGAIN. */
+/* ms_write_all_deadline (timeio.h) without a deadline, as frames are written. */
 int	ms_write_all(int fd, const void *p, size_t len);
 
 #endif /* MS_FRAME_H */

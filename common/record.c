@@ -59,27 +59,32 @@ ms_aead_to_cipher(enum ms_aead alg)
 }
 
 /* nonce = iv XOR (u32 0 || u64 seq) */
-static void
+static int
 seq_nonce(const u_char iv[MS_AEAD_NONCE_LEN], uint64_t seq,
     u_char nonce[MS_AEAD_NONCE_LEN])
 {
-	int i;
+	u_char pad[MS_AEAD_NONCE_LEN] = { 0 };
+	size_t i;
+	int r;
 
-	memcpy(nonce, iv, MS_AEAD_NONCE_LEN);
-	for (i = 0; i < 8; i++)
-		nonce[MS_AEAD_NONCE_LEN - 1 - i] ^= (u_char)(seq >> (8 * i));
+	if ((r = ms_poke_u64(pad, sizeof(pad), sizeof(pad) - 8, seq)) != 0)
+		return r;
+	for (i = 0; i < MS_AEAD_NONCE_LEN; i++)
+		nonce[i] = iv[i] ^ pad[i];
+	return 0;
 }
 
-static void
+/* The frame header of the record, then its u16 version. */
+static int
 record_aad(uint32_t flen, uint16_t version, u_char aad[RECORD_AAD_LEN])
 {
-	aad[0] = (u_char)(flen >> 24);
-	aad[1] = (u_char)(flen >> 16);
-	aad[2] = (u_char)(flen >> 8);
-	aad[3] = (u_char)flen;
-	aad[4] = MS_FRAME_RECORD;
-	aad[5] = (u_char)(version >> 8);
-	aad[6] = (u_char)version;
+	int r;
+
+	if ((r = ms_poke_u32(aad, RECORD_AAD_LEN, 0, flen)) != 0 ||
+	    (r = ms_poke_u8(aad, RECORD_AAD_LEN, 4, MS_FRAME_RECORD)) != 0 ||
+	    (r = ms_poke_u16(aad, RECORD_AAD_LEN, 5, version)) != 0)
+		return r;
+	return 0;
 }
 
 int
@@ -122,17 +127,16 @@ ms_record_seal(struct ms_record_dir *d, uint8_t inner_type,
 		return MS_ERR_INVALID_ARGUMENT;
 	ptlen = 1 + blen;
 	ctlen = ptlen + MS_AEAD_TAG_LEN;
-	record_aad((uint32_t)(1 + RECORD_VERSION_LEN + ctlen), MS_PROTO_VERSION,
-	    aad);
-	seq_nonce(d->k.iv, d->seq, nonce);
-
 	before = msbuf_len(frame);
-	if ((r = msbuf_put(frame, aad, sizeof(aad))) != 0 ||
-	    (r = msbuf_reserve(frame, ctlen, &p)) != 0)
+	if ((r = record_aad((uint32_t)(1 + RECORD_VERSION_LEN + ctlen),
+	    MS_PROTO_VERSION, aad)) != 0 ||
+	    (r = seq_nonce(d->k.iv, d->seq, nonce)) != 0 ||
+	    (r = msbuf_put(frame, aad, sizeof(aad))) != 0 ||
+	    (r = msbuf_reserve(frame, ctlen, &p)) != 0 ||
+	    (r = ms_poke_u8(p, ctlen, 0, inner_type)) != 0 ||
+	    (blen != 0 && (r = ms_poke(p, ctlen, 1, msbuf_ptr(body),
+	    blen)) != 0))
 		goto fail;
-	p[0] = inner_type;
-	if (blen != 0)
-		memcpy(p + 1, msbuf_ptr(body), blen);
 	if ((r = ms_aead_seal(d->alg, d->k.key, nonce, aad, sizeof(aad),
 	    p, ptlen, p)) != 0)
 		goto fail;
@@ -181,9 +185,10 @@ ms_record_open(struct ms_record_dir *d, const struct msbuf *payload,
 	}
 	ctlen = msbuf_len(in);
 	ptlen = ctlen - MS_AEAD_TAG_LEN;
-	record_aad((uint32_t)(1 + RECORD_VERSION_LEN + ctlen), version, aad);
-	seq_nonce(d->k.iv, d->seq, nonce);
-	if ((r = msbuf_reserve(body, ptlen, &p)) != 0)
+	if ((r = record_aad((uint32_t)(1 + RECORD_VERSION_LEN + ctlen),
+	    version, aad)) != 0 ||
+	    (r = seq_nonce(d->k.iv, d->seq, nonce)) != 0 ||
+	    (r = msbuf_reserve(body, ptlen, &p)) != 0)
 		goto out;
 	if ((r = ms_aead_open(d->alg, d->k.key, nonce, aad, sizeof(aad),
 	    msbuf_ptr(in), ctlen, p)) != 0) {
@@ -280,9 +285,9 @@ ms_blob_seal(struct ms_blob_ctx *c, const char *path, const char *record,
 		value = empty;
 	if ((r = blob_aad(c, path, record, handle, c->seq, &aad)) != 0)
 		return r;
-	seq_nonce(c->k.iv, c->seq, nonce);
 	before = msbuf_len(out);
-	if ((r = msbuf_put_u16(out, MS_PROTO_VERSION)) != 0 ||
+	if ((r = seq_nonce(c->k.iv, c->seq, nonce)) != 0 ||
+	    (r = msbuf_put_u16(out, MS_PROTO_VERSION)) != 0 ||
 	    (r = msbuf_put_u16(out, c->cipher_id)) != 0 ||
 	    (r = msbuf_put_u64(out, c->seq)) != 0 ||
 	    (r = msbuf_reserve(out, len + MS_AEAD_TAG_LEN, &p)) != 0 ||
@@ -333,9 +338,9 @@ ms_blob_open(struct ms_blob_ctx *c, const char *path, const char *record,
 	c->seq++;
 	ctlen = msbuf_len(in);
 	ptlen = ctlen - MS_AEAD_TAG_LEN;
-	if ((r = blob_aad(c, path, record, handle, seq, &aad)) != 0)
+	if ((r = blob_aad(c, path, record, handle, seq, &aad)) != 0 ||
+	    (r = seq_nonce(c->k.iv, seq, nonce)) != 0)
 		goto out;
-	seq_nonce(c->k.iv, seq, nonce);
 	before = msbuf_len(value);
 	if (ptlen == 0)
 		p = scratch;

@@ -62,12 +62,9 @@ ms_transcript_add(struct ms_transcript *t, uint8_t type, const void *body,
 	if (t == NULL || (body == NULL && len != 0) || len >= MS_FRAME_MAX)
 		return MS_ERR_INVALID_ARGUMENT;
 	flen = (uint32_t)len + 1;
-	hdr[0] = (flen >> 24) & 0xff;
-	hdr[1] = (flen >> 16) & 0xff;
-	hdr[2] = (flen >> 8) & 0xff;
-	hdr[3] = flen & 0xff;
-	hdr[4] = type;
-	if ((r = ms_hash_update(t->h, hdr, sizeof(hdr))) != 0)
+	if ((r = ms_poke_u32(hdr, sizeof(hdr), 0, flen)) != 0 ||
+	    (r = ms_poke_u8(hdr, sizeof(hdr), 4, type)) != 0 ||
+	    (r = ms_hash_update(t->h, hdr, sizeof(hdr))) != 0)
 		return r;
 	if (len != 0 && (r = ms_hash_update(t->h, body, len)) != 0)
 		return r;
@@ -78,18 +75,16 @@ ms_transcript_add(struct ms_transcript *t, uint8_t type, const void *body,
 static int
 canonical_check(const void *enc, size_t len)
 {
-	struct msbuf *b;
 	uint32_t flen;
 	int r;
 
 	if (len < MS_FRAME_HEADER_LEN || len - 4 > MS_FRAME_MAX)
 		return MS_ERR_INVALID_FORMAT;
-	if ((b = msbuf_from(enc, MS_FRAME_HEADER_LEN)) == NULL)
-		return MS_ERR_ALLOC;
-	if ((r = msbuf_get_u32(b, &flen)) == 0 && flen != len - 4)
-		r = MS_ERR_INVALID_FORMAT;
-	msbuf_free(b);
-	return r;
+	if ((r = ms_peek_u32(enc, len, 0, &flen)) != 0)
+		return r;
+	if (flen != len - 4)
+		return MS_ERR_INVALID_FORMAT;
+	return 0;
 }
 
 int
@@ -117,7 +112,7 @@ ms_expand_label(const u_char *secret, size_t secretlen, const char *label,
     const u_char *ctx, size_t ctxlen, u_char *out, size_t outlen)
 {
 	u_char info[INFO_MAX];
-	size_t labellen, fulllen, off = 0;
+	size_t labellen, fulllen, infolen;
 	int r;
 
 	if (secret == NULL || label == NULL || out == NULL ||
@@ -129,19 +124,20 @@ ms_expand_label(const u_char *secret, size_t secretlen, const char *label,
 		return MS_ERR_INVALID_ARGUMENT;
 	fulllen = LABEL_PREFIX_LEN + labellen;
 
-	info[off++] = (outlen >> 8) & 0xff;
-	info[off++] = outlen & 0xff;
-	info[off++] = (u_char)fulllen;
-	memcpy(info + off, LABEL_PREFIX, LABEL_PREFIX_LEN);
-	off += LABEL_PREFIX_LEN;
-	memcpy(info + off, label, labellen);
-	off += labellen;
-	info[off++] = (u_char)ctxlen;
-	if (ctxlen != 0) {
-		memcpy(info + off, ctx, ctxlen);
-		off += ctxlen;
-	}
-	r = ms_hkdf_expand(secret, secretlen, info, off, out, outlen);
+	if ((r = ms_poke_u16(info, sizeof(info), 0, (uint16_t)outlen)) != 0 ||
+	    (r = ms_poke_u8(info, sizeof(info), 2, (uint8_t)fulllen)) != 0 ||
+	    (r = ms_poke(info, sizeof(info), 3, LABEL_PREFIX,
+	    LABEL_PREFIX_LEN)) != 0 ||
+	    (r = ms_poke(info, sizeof(info), 3 + LABEL_PREFIX_LEN,
+	    label, labellen)) != 0 ||
+	    (r = ms_poke_u8(info, sizeof(info), 3 + fulllen,
+	    (uint8_t)ctxlen)) != 0 ||
+	    (r = ms_poke(info, sizeof(info), 4 + fulllen, ctx,
+	    ctxlen)) != 0)
+		goto out;
+	infolen = 4 + fulllen + ctxlen;
+	r = ms_hkdf_expand(secret, secretlen, info, infolen, out, outlen);
+ out:
 	/* The context is a transcript hash: not secret, but no reason to keep. */
 	explicit_bzero(info, sizeof(info));
 	return r;
@@ -238,6 +234,7 @@ ms_sig_message(const char *context, const u_char th[MS_SHA256_LEN],
     u_char *out, size_t outlen, size_t *lenp)
 {
 	size_t clen;
+	int r;
 
 	if (lenp != NULL)
 		*lenp = 0;
@@ -246,9 +243,10 @@ ms_sig_message(const char *context, const u_char th[MS_SHA256_LEN],
 	clen = strlen(context);
 	if (outlen < clen + 1 + MS_SHA256_LEN)
 		return MS_ERR_NO_BUFFER_SPACE;
-	memcpy(out, context, clen);
-	out[clen] = 0x00;
-	memcpy(out + clen + 1, th, MS_SHA256_LEN);
+	if ((r = ms_poke(out, outlen, 0, context, clen)) != 0 ||
+	    (r = ms_poke_u8(out, outlen, clen, 0x00)) != 0 ||
+	    (r = ms_poke(out, outlen, clen + 1, th, MS_SHA256_LEN)) != 0)
+		return r;
 	if (lenp != NULL)
 		*lenp = clen + 1 + MS_SHA256_LEN;
 	return 0;

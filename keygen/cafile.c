@@ -30,6 +30,7 @@
 #include "keyfile.h"
 #include "kg.h"
 #include "log.h"
+#include "timeio.h"
 
 #define ERRBUF_MAX	512
 
@@ -453,8 +454,6 @@ replace_file(const char *path, const char *data, size_t len)
 {
 	char *tmp = NULL, *dcopy = NULL;
 	int fd = -1, dfd, r = MS_ERR_SYSTEM, saved;
-	ssize_t n;
-	size_t off = 0;
 
 	if ((tmp = suffixed(path, ".XXXXXX")) == NULL)
 		return MS_ERR_ALLOC;
@@ -462,14 +461,8 @@ replace_file(const char *path, const char *data, size_t len)
 		goto out;
 	if (fchmod(fd, 0644) == -1)
 		goto fail;
-	while (off < len) {
-		if ((n = write(fd, data + off, len - off)) == -1) {
-			if (errno == EINTR)
-				continue;
-			goto fail;
-		}
-		off += (size_t)n;
-	}
+	if (ms_write_all_deadline(fd, data, len, -1) != 0)
+		goto fail;
 	if (fsync(fd) == -1 || close(fd) == -1) {
 		fd = -1;
 		goto fail;

@@ -29,6 +29,7 @@
 
 #include "kg.h"
 #include "log.h"
+#include "timeio.h"
 #include "client/metasafe.h"	/* METASAFE_DEFAULT_KNOWN_HOSTS */
 
 struct kh_query {
@@ -201,23 +202,6 @@ kg_cmd_kh_find(const char *file, const char *host, int quiet)
 	return found > 0 ? KG_EXIT_OK : KG_EXIT_NOT_FOUND;
 }
 
-static int
-write_all(int fd, const char *p, size_t len)
-{
-	ssize_t n;
-
-	while (len > 0) {
-		if ((n = write(fd, p, len)) == -1) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 int
 kg_cmd_kh_remove(const char *file, const char *host, int quiet)
 {
@@ -255,7 +239,7 @@ kg_cmd_kh_remove(const char *file, const char *host, int quiet)
 	while (getline(&line, &cap, f) != -1) {
 		lineno++;
 		if (!line_matches(line, &q, &keep)) {
-			if (write_all(fd, line, strlen(line)) != 0)
+			if (ms_write_all_deadline(fd, line, strlen(line), -1) != 0)
 				goto write_fail;
 			continue;
 		}
@@ -263,7 +247,7 @@ kg_cmd_kh_remove(const char *file, const char *host, int quiet)
 		if (!quiet)
 			printf("# Host %s found: line %lu\n", host, lineno);
 		if (keep != NULL) {
-			saved = write_all(fd, keep, strlen(keep));
+			saved = ms_write_all_deadline(fd, keep, strlen(keep), -1);
 			free(keep);
 			if (saved != 0)
 				goto write_fail;

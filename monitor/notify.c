@@ -11,11 +11,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "log.h"
 #include "notify.h"
+#include "timeio.h"
 
 #define NOTIFY_MSG_MAX		512
 #define NOTIFY_STATUS_MS	1000
@@ -88,20 +88,11 @@ notify_send(const char *fmt, ...)
 	return 0;
 }
 
-static int64_t
-mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 void
 notify_status_sent(size_t nsessions)
 {
 	status_sent = nsessions;
-	status_sent_ms = mono_ms();
+	status_sent_ms = ms_now_ms();
 }
 
 void
@@ -119,12 +110,8 @@ notify_ready(long mainpid, size_t nsessions)
 void
 notify_reloading(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
 	notify_send("RELOADING=1\nMONOTONIC_USEC=%llu\nSTATUS=reloading",
-	    (unsigned long long)ts.tv_sec * 1000000ULL +
-	    (unsigned long long)ts.tv_nsec / 1000ULL);
+	    (unsigned long long)ms_now_us());
 }
 
 void

@@ -22,7 +22,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -39,6 +38,7 @@
 #include "servconf.h"
 #include "spawn.h"
 #include "strictmodes.h"
+#include "timeio.h"
 
 #define LISTEN_MAX		(SERVCONF_MAX_LISTEN * 2)
 #define WORKER_AUTH_SLACK_MS	5000	/* beyond LoginGraceTime */
@@ -58,15 +58,6 @@ static size_t nlisten;
 static struct live_worker **workers;
 static size_t nworkers;
 static volatile sig_atomic_t got_term, got_hup;
-
-static int64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static void
 on_signal(int sig)
@@ -298,7 +289,7 @@ accept_one(const struct mon_ctx *ctx, const struct server_opts *opts, int lfd)
 	mon_worker_init(&lw->mw, sw.pid, peer);
 	lw->mon_fd = sw.mon_fd;
 	lw->log_fd = sw.log_fd;
-	lw->started_ms = now_ms();
+	lw->started_ms = ms_now_ms();
 	strlcpy(lw->src, src, sizeof(lw->src));
 	if ((r = worker_config(ctx, opts, peer, cfg)) != 0 ||
 	    (r = ms_frame_encode(lw->out, MS_MON_CONFIG, cfg)) != 0) {
@@ -468,7 +459,7 @@ reap_workers(void)
 static void
 check_deadlines(const struct mon_ctx *ctx)
 {
-	int64_t now = now_ms(), limit;
+	int64_t now = ms_now_ms(), limit;
 	size_t i;
 
 	limit = (int64_t)ctx->conf->login_grace_time * 1000 +
@@ -638,15 +629,15 @@ server_run(struct mon_ctx *ctx, struct principals *principals,
 			    "connection(s)", nworkers);
 			close_listeners();
 			accepting = 0;
-			drain_deadline = now_ms() + DRAIN_TIMEOUT_MS;
+			drain_deadline = ms_now_ms() + DRAIN_TIMEOUT_MS;
 		}
 		reap_workers();
 		if (accepting)
-			notify_sessions(nworkers, now_ms());
+			notify_sessions(nworkers, ms_now_ms());
 		check_deadlines(ctx);
 		if (!accepting && nworkers == 0)
 			break;
-		if (!accepting && now_ms() > drain_deadline) {
+		if (!accepting && ms_now_ms() > drain_deadline) {
 			for (i = 0; i < nworkers; i++)
 				worker_kill(workers[i], "shutdown");
 		}

@@ -18,7 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <time.h>
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -34,6 +33,7 @@
 #include "record.h"
 #include "schedule.h"
 #include "sigalg.h"
+#include "timeio.h"
 #include "worker.h"
 
 /* Largest bodies accepted from the client (4.3; canonical header is 5). */
@@ -56,34 +56,9 @@ struct hs {
 	u_char			 static_secret[MS_SHA256_LEN];
 	struct ms_hs_secrets	 hss;
 	struct ms_ap_secrets	 aps;
-	int64_t			 deadline;	/* monotonic ms; -1: none */
+	int64_t			 deadline;	/* LoginGraceTime, ms_now_ms; -1: none */
 	int			 sh_sent;
 };
-
-static int64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
-		return -1;
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* Milliseconds left before LoginGraceTime expires; -1 for no limit. */
-static int
-remaining_ms(const struct hs *hs)
-{
-	int64_t now;
-
-	if (hs->deadline < 0)
-		return -1;
-	if ((now = now_ms()) < 0 || now >= hs->deadline)
-		return 0;
-	if (hs->deadline - now > INT32_MAX)
-		return INT32_MAX;
-	return (int)(hs->deadline - now);
-}
 
 /*
  * Refuse the handshake with an alert when one can be understood: in
@@ -184,13 +159,14 @@ static int
 read_client_hello(struct worker *w, struct hs *hs)
 {
 	struct msbuf *payload = NULL, *tmp = NULL;
-	uint8_t type = 0, v_hi, v_lo;
+	uint8_t type = 0;
+	uint16_t version;
 	int r;
 
 	if ((payload = msbuf_new(MS_FRAME_MAX)) == NULL)
 		return MS_ERR_ALLOC;
 	if ((r = ms_frame_read(w->client_fd, &type, payload, MS_FRAME_MAX,
-	    remaining_ms(hs))) != 0) {
+	    ms_deadline_left(hs->deadline))) != 0) {
 		r = hs_read_fail(w, hs, r);
 		goto out;
 	}
@@ -200,9 +176,8 @@ read_client_hello(struct worker *w, struct hs *hs)
 		goto out;
 	}
 	/* Any other version may mean any other layout: check it first. */
-	if (msbuf_peek_u8(payload, 0, &v_hi) == 0 &&
-	    msbuf_peek_u8(payload, 1, &v_lo) == 0 &&
-	    ((uint16_t)v_hi << 8 | v_lo) != MS_PROTO_VERSION) {
+	if (msbuf_peek_u16(payload, 0, &version) == 0 &&
+	    version != MS_PROTO_VERSION) {
 		r = hs_fail(w, hs, MS_ST_VERSION_MISMATCH,
 		    "protocol version 1 required");
 		goto out;
@@ -413,7 +388,8 @@ recv_hs_message(struct worker *w, struct hs *hs, uint8_t want, size_t max)
 	uint8_t type;
 	int r;
 
-	if ((r = w_read_record(w, remaining_ms(hs), &type, hs->body)) != 0)
+	if ((r = w_read_record(w, ms_deadline_left(hs->deadline), &type,
+	    hs->body)) != 0)
 		return hs_read_fail(w, hs, r);
 	if (type == want) {
 		if (msbuf_len(hs->body) > max)
@@ -656,11 +632,8 @@ w_handshake(struct worker *w)
 
 	memset(&hs, 0, sizeof(hs));
 	hs.deadline = -1;
-	if (w->conf.login_grace_ms != 0) {
-		if ((hs.deadline = now_ms()) < 0)
-			return MS_ERR_SYSTEM;
-		hs.deadline += w->conf.login_grace_ms;
-	}
+	if (w->conf.login_grace_ms != 0)
+		hs.deadline = ms_now_ms() + w->conf.login_grace_ms;
 	if ((hs.ch_frame = msbuf_new(MS_FRAME_MAX + 4)) == NULL ||
 	    (hs.sh_frame = msbuf_new(MS_FRAME_MAX + 4)) == NULL ||
 	    (hs.sc = msbuf_new(MS_SERVER_CERT_MSG_MAX)) == NULL ||

@@ -55,15 +55,15 @@ sig_append(char *buf, size_t off, size_t size, const char *s)
 
 /*
  * Called from the SIGSYS handler in sandbox debug mode: no malloc, no
- * stdio, one write(2).  The frame is laid out by hand because msbuf
- * allocates; this is the only place the worker does so.
+ * stdio, one write(2).  msbuf allocates, so the frame is laid out in a
+ * stack array with buf.h's ms_poke_*, which do not.
  */
 void
 w_sandbox_report(const char *syscall_name, long nr)
 {
 	char line[160], digits[24];
 	u_char frame[5 + 1 + 4 + sizeof(line)];
-	size_t off = 0, nd = 0, flen, i;
+	size_t off = 0, nd = 0, flen;
 	unsigned long v;
 	int saved_errno = errno;
 
@@ -83,19 +83,16 @@ w_sandbox_report(const char *syscall_name, long nr)
 		line[off++] = digits[--nd];
 	off = sig_append(line, off, sizeof(line), ")");
 
+	/* u32 len || u8 MS_LOG_FRAME || u8 level || u32 n || line[n] */
 	flen = 1 + 1 + 4 + off;
-	frame[0] = (u_char)(flen >> 24);
-	frame[1] = (u_char)(flen >> 16);
-	frame[2] = (u_char)(flen >> 8);
-	frame[3] = (u_char)flen;
-	frame[4] = MS_LOG_FRAME;
-	frame[5] = MS_LOG_ERROR;
-	frame[6] = (u_char)(off >> 24);
-	frame[7] = (u_char)(off >> 16);
-	frame[8] = (u_char)(off >> 8);
-	frame[9] = (u_char)off;
-	for (i = 0; i < off; i++)
-		frame[10 + i] = (u_char)line[i];
+	if (ms_poke_u32(frame, sizeof(frame), 0, (uint32_t)flen) != 0 ||
+	    ms_poke_u8(frame, sizeof(frame), 4, MS_LOG_FRAME) != 0 ||
+	    ms_poke_u8(frame, sizeof(frame), 5, MS_LOG_ERROR) != 0 ||
+	    ms_poke_u32(frame, sizeof(frame), 6, (uint32_t)off) != 0 ||
+	    ms_poke(frame, sizeof(frame), 10, line, off) != 0) {
+		errno = saved_errno;
+		return;
+	}
 	/* Nothing to do if it fails: this is the error path already. */
 	if (write(log_fd, frame, 10 + off) == -1)
 		errno = saved_errno;

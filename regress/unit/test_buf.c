@@ -430,6 +430,121 @@ test_peek(void **state)
 	msbuf_free(b);
 }
 
+/* The wider buffer peeks: exact fit, one short, offset overflow. */
+static void
+test_peek_wide(void **state)
+{
+	struct msbuf *b = must_new(16);
+	u_char raw[4];
+	uint16_t u16;
+	uint64_t u64;
+
+	assert_int_equal(msbuf_put(b, "\x01\x02\x03\x04\x05\x06\x07\x08\x09",
+	    9), 0);
+	assert_int_equal(msbuf_peek_u16(b, 7, &u16), 0);
+	assert_int_equal(u16, 0x0809);
+	assert_int_equal(msbuf_peek_u16(b, 8, &u16), MS_ERR_MESSAGE_INCOMPLETE);
+	assert_int_equal(msbuf_peek_u64(b, 1, &u64), 0);
+	assert_true(u64 == 0x0203040506070809ULL);
+	assert_int_equal(msbuf_peek_u64(b, 2, &u64), MS_ERR_MESSAGE_INCOMPLETE);
+	assert_int_equal(msbuf_peek_u64(b, SIZE_MAX - 7, &u64),
+	    MS_ERR_MESSAGE_INCOMPLETE);
+	assert_int_equal(msbuf_peek_u16(b, SIZE_MAX, &u16),
+	    MS_ERR_MESSAGE_INCOMPLETE);
+	assert_int_equal(msbuf_peek(b, 5, raw, 4), 0);
+	assert_memory_equal(raw, "\x06\x07\x08\x09", 4);
+	assert_int_equal(msbuf_peek(b, 6, raw, 4), MS_ERR_MESSAGE_INCOMPLETE);
+	assert_int_equal(msbuf_peek(b, SIZE_MAX, raw, 2),
+	    MS_ERR_MESSAGE_INCOMPLETE);
+	assert_int_equal(msbuf_peek(b, 9, NULL, 0), 0);
+	assert_int_equal(msbuf_peek(NULL, 0, raw, 1), MS_ERR_INVALID_ARGUMENT);
+	assert_int_equal(msbuf_len(b), 9);	/* nothing consumed */
+	msbuf_free(b);
+}
+
+/* ms_peek_* on caller memory: every width, at and past the end. */
+static void
+test_mem_peek(void **state)
+{
+	static const u_char m[9] = { 1, 2, 3, 4, 5, 6, 7, 8, 9 };
+	uint8_t u8 = 0xee;
+	uint16_t u16 = 0xeeee;
+	uint32_t u32 = 0xeeeeeeee;
+	uint64_t u64 = 0;
+
+	assert_int_equal(ms_peek_u8(m, sizeof(m), 8, &u8), 0);
+	assert_int_equal(u8, 9);
+	assert_int_equal(ms_peek_u16(m, sizeof(m), 7, &u16), 0);
+	assert_int_equal(u16, 0x0809);
+	assert_int_equal(ms_peek_u32(m, sizeof(m), 5, &u32), 0);
+	assert_int_equal(u32, 0x06070809);
+	assert_int_equal(ms_peek_u64(m, sizeof(m), 1, &u64), 0);
+	assert_true(u64 == 0x0203040506070809ULL);
+	/* One short: nothing is written to the result. */
+	u8 = 0xee;
+	assert_int_equal(ms_peek_u8(m, sizeof(m), 9, &u8),
+	    MS_ERR_MESSAGE_INCOMPLETE);
+	assert_int_equal(u8, 0xee);
+	assert_int_equal(ms_peek_u16(m, sizeof(m), 8, &u16),
+	    MS_ERR_MESSAGE_INCOMPLETE);
+	assert_int_equal(u16, 0x0809);
+	assert_int_equal(ms_peek_u32(m, sizeof(m), 6, &u32),
+	    MS_ERR_MESSAGE_INCOMPLETE);
+	assert_int_equal(ms_peek_u64(m, sizeof(m), 2, &u64),
+	    MS_ERR_MESSAGE_INCOMPLETE);
+	/* off + size wrapping around SIZE_MAX. */
+	assert_int_equal(ms_peek_u32(m, sizeof(m), SIZE_MAX - 2, &u32),
+	    MS_ERR_MESSAGE_INCOMPLETE);
+	assert_int_equal(ms_peek_u64(m, SIZE_MAX, SIZE_MAX - 3, &u64),
+	    MS_ERR_MESSAGE_INCOMPLETE);
+	assert_int_equal(ms_peek_u8(m, 0, 0, &u8), MS_ERR_MESSAGE_INCOMPLETE);
+	assert_int_equal(ms_peek_u8(NULL, 1, 0, &u8), MS_ERR_INVALID_ARGUMENT);
+	/* A NULL result only checks the bounds. */
+	assert_int_equal(ms_peek_u32(m, sizeof(m), 0, NULL), 0);
+}
+
+/* ms_poke_*: big-endian, exact fit, one short leaves memory untouched. */
+static void
+test_mem_poke(void **state)
+{
+	u_char d[9], z[9];
+
+	memset(d, 0xaa, sizeof(d));
+	memset(z, 0xaa, sizeof(z));
+	assert_int_equal(ms_poke_u64(d, sizeof(d), 1, 0x0102030405060708ULL),
+	    0);
+	assert_memory_equal(d, "\xaa\x01\x02\x03\x04\x05\x06\x07\x08", 9);
+	assert_int_equal(ms_poke_u32(d, sizeof(d), 5, 0xdeadbeef), 0);
+	assert_int_equal(ms_poke_u16(d, sizeof(d), 0, 0x1234), 0);
+	assert_int_equal(ms_poke_u8(d, sizeof(d), 8, 0x7f), 0);
+	assert_memory_equal(d, "\x12\x34\x02\x03\x04\xde\xad\xbe\x7f", 9);
+
+	memset(d, 0xaa, sizeof(d));
+	assert_int_equal(ms_poke_u8(d, sizeof(d), 9, 1), MS_ERR_NO_BUFFER_SPACE);
+	assert_int_equal(ms_poke_u16(d, sizeof(d), 8, 1),
+	    MS_ERR_NO_BUFFER_SPACE);
+	assert_int_equal(ms_poke_u32(d, sizeof(d), 6, 1),
+	    MS_ERR_NO_BUFFER_SPACE);
+	assert_int_equal(ms_poke_u64(d, sizeof(d), 2, 1),
+	    MS_ERR_NO_BUFFER_SPACE);
+	assert_int_equal(ms_poke_u32(d, sizeof(d), SIZE_MAX - 1, 1),
+	    MS_ERR_NO_BUFFER_SPACE);
+	assert_int_equal(ms_poke_u64(d, SIZE_MAX, SIZE_MAX - 3, 1),
+	    MS_ERR_NO_BUFFER_SPACE);
+	assert_int_equal(ms_poke(d, sizeof(d), 5, "abcde", 5),
+	    MS_ERR_NO_BUFFER_SPACE);
+	assert_int_equal(ms_poke(d, sizeof(d), SIZE_MAX, "ab", 2),
+	    MS_ERR_NO_BUFFER_SPACE);
+	assert_memory_equal(d, z, sizeof(d));	/* no partial write */
+
+	assert_int_equal(ms_poke(d, sizeof(d), 5, "abcd", 4), 0);
+	assert_int_equal(ms_poke(d, sizeof(d), 9, NULL, 0), 0);
+	assert_memory_equal(d + 5, "abcd", 4);
+	assert_int_equal(ms_poke(d, sizeof(d), 0, NULL, 1),
+	    MS_ERR_INVALID_ARGUMENT);
+	assert_int_equal(ms_poke_u8(NULL, 1, 0, 1), MS_ERR_INVALID_ARGUMENT);
+}
+
 static void
 test_consume(void **state)
 {
@@ -576,6 +691,9 @@ main(void)
 		cmocka_unit_test(test_string_fixed),
 		cmocka_unit_test(test_stringb_no_room),
 		cmocka_unit_test(test_peek),
+		cmocka_unit_test(test_peek_wide),
+		cmocka_unit_test(test_mem_peek),
+		cmocka_unit_test(test_mem_poke),
 		cmocka_unit_test(test_consume),
 		cmocka_unit_test(test_reserve_and_cap),
 		cmocka_unit_test(test_grow_large),

@@ -17,8 +17,8 @@
 #include <arpa/inet.h>
 
 #include <errno.h>
-#include <signal.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -1219,8 +1219,8 @@ fake_send(struct ms_record_dir *tx, int fd, uint8_t type, struct msbuf *body)
 	CHILD_CHECK((frame = msbuf_new(2 * 1024 * 1024)) != NULL);
 	CHILD_CHECK(ms_record_seal(tx, type, body, frame) == 0);
 	r = ms_write_all(fd, msbuf_ptr(frame), msbuf_len(frame));
-	if (r != 0 && fake_peer_may_close &&
-	    (errno == EPIPE || errno == ECONNRESET))
+	if (r != 0 && fake_peer_may_close && (r == MS_ERR_CONN_CLOSED ||
+	    (r == MS_ERR_SYSTEM && errno == ECONNRESET)))
 		_exit(0);
 	CHILD_CHECK(r == 0);
 	msbuf_free(frame);
