@@ -137,6 +137,19 @@ struct ms_store_walk_item {
 typedef int ms_store_walk_fn(void *ctx, const struct ms_store_walk_item *it);
 int	ms_store_walk(struct ms_store *s, int unseal, ms_store_walk_fn *cb,
 	    void *ctx);
+
+/*
+ * An ms_store_walk_fn (unseal 1) that stops at the first SECURE record and
+ * says which configured key opened it (key_index -1: none did); found
+ * stays 0 in a store without SECURE records.  Initialise with found 0,
+ * key_index -1.
+ */
+struct ms_store_first_secure {
+	int	found;
+	int	key_index;
+};
+int	ms_store_first_secure_cb(void *ctx,
+	    const struct ms_store_walk_item *it);
 /*
  * Re-seal, in one write transaction, up to batch SECURE values that are
  * not sealed under keys[0] (seal format 1, or format 2 naming another

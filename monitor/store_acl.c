@@ -29,9 +29,9 @@
 int
 ms_store_get_acl(struct ms_store *s, const char *path, struct ms_acl *out)
 {
-	struct resolved res;
 	MDB_txn *txn;
-	int r, st;
+	uint64_t id;
+	int st;
 
 	if (out != NULL)
 		memset(out, 0, sizeof(*out));
@@ -39,11 +39,8 @@ ms_store_get_acl(struct ms_store *s, const char *path, struct ms_acl *out)
 		return MS_STORE_INVALID;
 	if ((st = store_txn_begin(s, MDB_RDONLY, &txn)) != MS_STORE_OK)
 		return st;
-	if ((r = store_resolve(s, txn, path, &res)) != 0)
-		st = store_buf_fail("resolve", r);
-	else if (!store_resolved_exists(&res))
-		st = MS_STORE_NOT_FOUND_PATH;
-	else if ((r = store_node_get(s, txn, res.id[res.depth - 1], out)) != 0)
+	if ((st = store_node_id(s, txn, path, &id)) == MS_STORE_OK &&
+	    store_node_get(s, txn, id, out) != 0)
 		st = MS_STORE_ERROR;
 	mdb_txn_abort(txn);
 	return st;
@@ -81,9 +78,9 @@ ms_store_set_acl(struct ms_store *s, const char *path,
     const struct ms_acl_entry *changes, size_t n, int noinherit,
     int sensitive)
 {
-	struct resolved res;
 	struct ms_acl *acl = NULL;
 	MDB_txn *txn;
+	uint64_t id;
 	size_t i;
 	int r, st;
 
@@ -103,15 +100,9 @@ ms_store_set_acl(struct ms_store *s, const char *path,
 		free(acl);
 		return st;
 	}
-	if ((r = store_resolve(s, txn, path, &res)) != 0) {
-		st = store_buf_fail("resolve", r);
+	if ((st = store_node_id(s, txn, path, &id)) != MS_STORE_OK)
 		goto out;
-	}
-	if (!store_resolved_exists(&res)) {
-		st = MS_STORE_NOT_FOUND_PATH;
-		goto out;
-	}
-	if ((r = store_node_get(s, txn, res.id[res.depth - 1], acl)) != 0) {
+	if ((r = store_node_get(s, txn, id, acl)) != 0) {
 		st = MS_STORE_ERROR;
 		goto out;
 	}
@@ -127,7 +118,7 @@ ms_store_set_acl(struct ms_store *s, const char *path,
 		acl->flags |= MS_NODE_SENSITIVE;
 	else if (sensitive == 0)
 		acl->flags &= ~MS_NODE_SENSITIVE;
-	if ((r = store_node_put(s, txn, res.id[res.depth - 1], acl, 0)) != 0)
+	if ((r = store_node_put(s, txn, id, acl, 0)) != 0)
 		st = store_buf_fail("write acl", r);
  out:
 	free(acl);

@@ -303,15 +303,10 @@ kcv_record(struct ms_store *s, MDB_txn *txn, const u_char kcv[MS_STORE_KCV_LEN])
 	return store_meta_put_u64(s, txn, key, (uint64_t)time(NULL));
 }
 
-struct first_secure {
-	int	found;
-	int	key_index;
-};
-
-static int
-first_secure_cb(void *ctx, const struct ms_store_walk_item *it)
+int
+ms_store_first_secure_cb(void *ctx, const struct ms_store_walk_item *it)
 {
-	struct first_secure *fs = ctx;
+	struct ms_store_first_secure *fs = ctx;
 
 	if (it->kind != MS_STORE_WALK_RECORD ||
 	    (it->flags & MS_REC_SECURE) == 0)
@@ -329,13 +324,13 @@ first_secure_cb(void *ctx, const struct ms_store_walk_item *it)
 static int
 adopt_keys(struct ms_store *s, MDB_txn *txn)
 {
-	struct first_secure fs;
+	struct ms_store_first_secure fs;
 	char got[MS_STORE_KCV_STRLEN + 1];
 	int r;
 
 	memset(&fs, 0, sizeof(fs));
 	fs.key_index = -1;
-	(void)store_walk_txn(s, txn, 1, first_secure_cb, &fs, 0);
+	(void)store_walk_txn(s, txn, 1, ms_store_first_secure_cb, &fs, 0);
 	if (fs.found && fs.key_index < 0) {
 		error("store: none of the %zu configured store key(s) opens "
 		    "the store's SECURE values", s->kr.nkeys);

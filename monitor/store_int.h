@@ -144,6 +144,12 @@ int	store_node_decode(const MDB_val *v, struct ms_acl *acl);
 int	store_resolve(struct ms_store *s, MDB_txn *txn, const char *path,
 	    struct resolved *res);
 int	store_resolved_exists(const struct resolved *res);
+/*
+ * The id of the node at path, which must exist: MS_STORE_OK,
+ * MS_STORE_NOT_FOUND_PATH, or MS_STORE_ERROR (logged).
+ */
+int	store_node_id(struct ms_store *s, MDB_txn *txn, const char *path,
+	    uint64_t *idp);
 int	store_node_get(struct ms_store *s, MDB_txn *txn, uint64_t id,
 	    struct ms_acl *acl);
 int	store_node_put(struct ms_store *s, MDB_txn *txn, uint64_t id,

@@ -231,6 +231,21 @@ store_resolved_exists(const struct resolved *res)
 	return res->depth == res->nsegs + 1;
 }
 
+int
+store_node_id(struct ms_store *s, MDB_txn *txn, const char *path,
+    uint64_t *idp)
+{
+	struct resolved res;
+	int r;
+
+	if ((r = store_resolve(s, txn, path, &res)) != 0)
+		return store_buf_fail("resolve", r);
+	if (!store_resolved_exists(&res))
+		return MS_STORE_NOT_FOUND_PATH;
+	*idp = res.id[res.depth - 1];
+	return MS_STORE_OK;
+}
+
 /* Offset in the path of segment i (1-based; segment i ends at end[i]). */
 static size_t
 seg_start(const struct resolved *res, size_t i)
@@ -393,18 +408,15 @@ has_keys_with_id(MDB_txn *txn, MDB_dbi dbi, uint64_t id, int *yesp)
 int
 ms_store_node_exists(struct ms_store *s, const char *path)
 {
-	struct resolved res;
 	MDB_txn *txn;
-	int r, st;
+	uint64_t id;
+	int st;
 
 	if (s == NULL || !store_path_ok(path))
 		return MS_STORE_INVALID;
 	if ((st = store_txn_begin(s, MDB_RDONLY, &txn)) != MS_STORE_OK)
 		return st;
-	if ((r = store_resolve(s, txn, path, &res)) != 0)
-		st = store_buf_fail("resolve", r);
-	else if (!store_resolved_exists(&res))
-		st = MS_STORE_NOT_FOUND_PATH;
+	st = store_node_id(s, txn, path, &id);
 	mdb_txn_abort(txn);
 	return st;
 }
@@ -566,24 +578,16 @@ int
 ms_store_list_ext(struct ms_store *s, const char *path,
     ms_store_list_ext_fn *cb, void *ctx)
 {
-	struct resolved res;
 	MDB_txn *txn;
 	uint64_t id;
-	int r, st;
+	int st;
 
 	if (s == NULL || cb == NULL || !store_path_ok(path))
 		return MS_STORE_INVALID;
 	if ((st = store_txn_begin(s, MDB_RDONLY, &txn)) != MS_STORE_OK)
 		return st;
-	if ((r = store_resolve(s, txn, path, &res)) != 0) {
-		st = store_buf_fail("resolve", r);
+	if ((st = store_node_id(s, txn, path, &id)) != MS_STORE_OK)
 		goto out;
-	}
-	if (!store_resolved_exists(&res)) {
-		st = MS_STORE_NOT_FOUND_PATH;
-		goto out;
-	}
-	id = res.id[res.depth - 1];
 	if ((st = list_range(s, txn, s->dirents, id, MS_STORE_LIST_CHILD,
 	    cb, ctx)) == MS_STORE_OK)
 		st = list_range(s, txn, s->records, id, MS_STORE_LIST_RECORD,

@@ -143,11 +143,26 @@ record_decode(struct ms_store *s, const char *path, const char *name,
 	return r;
 }
 
+/* The LMDB key of record name in the existing node at path. */
+static int
+record_key(struct ms_store *s, MDB_txn *txn, const char *path,
+    const char *name, struct msbuf **kp, MDB_val *kv)
+{
+	uint64_t id;
+	int r, st;
+
+	if ((st = store_node_id(s, txn, path, &id)) != MS_STORE_OK)
+		return st;
+	if ((r = store_make_key(id, name, strlen(name), kp)) != 0)
+		return store_buf_fail("key", r);
+	store_val_of(*kp, kv);
+	return MS_STORE_OK;
+}
+
 int
 ms_store_get(struct ms_store *s, const char *path, const char *name,
     struct ms_record *out)
 {
-	struct resolved res;
 	struct msbuf *k = NULL;
 	MDB_txn *txn;
 	MDB_val kv, dv;
@@ -159,19 +174,8 @@ ms_store_get(struct ms_store *s, const char *path, const char *name,
 		return MS_STORE_INVALID;
 	if ((st = store_txn_begin(s, MDB_RDONLY, &txn)) != MS_STORE_OK)
 		return st;
-	if ((r = store_resolve(s, txn, path, &res)) != 0) {
-		st = store_buf_fail("resolve", r);
+	if ((st = record_key(s, txn, path, name, &k, &kv)) != MS_STORE_OK)
 		goto out;
-	}
-	if (!store_resolved_exists(&res)) {
-		st = MS_STORE_NOT_FOUND_PATH;
-		goto out;
-	}
-	if ((r = store_make_key(res.id[res.depth - 1], name, strlen(name), &k)) != 0) {
-		st = store_buf_fail("key", r);
-		goto out;
-	}
-	store_val_of(k, &kv);
 	if ((rc = mdb_get(txn, s->records, &kv, &dv)) == MDB_NOTFOUND) {
 		st = MS_STORE_NOT_FOUND_RECORD;
 		goto out;
@@ -263,29 +267,17 @@ ms_store_set(struct ms_store *s, const char *path, const char *name,
 int
 ms_store_delete_record(struct ms_store *s, const char *path, const char *name)
 {
-	struct resolved res;
 	struct msbuf *k = NULL;
 	MDB_txn *txn;
 	MDB_val kv;
-	int r, rc, st;
+	int rc, st;
 
 	if (s == NULL || !store_path_ok(path) || !store_name_ok(name))
 		return MS_STORE_INVALID;
 	if ((st = store_txn_begin(s, 0, &txn)) != MS_STORE_OK)
 		return st;
-	if ((r = store_resolve(s, txn, path, &res)) != 0) {
-		st = store_buf_fail("resolve", r);
+	if ((st = record_key(s, txn, path, name, &k, &kv)) != MS_STORE_OK)
 		goto out;
-	}
-	if (!store_resolved_exists(&res)) {
-		st = MS_STORE_NOT_FOUND_PATH;
-		goto out;
-	}
-	if ((r = store_make_key(res.id[res.depth - 1], name, strlen(name), &k)) != 0) {
-		st = store_buf_fail("key", r);
-		goto out;
-	}
-	store_val_of(k, &kv);
 	if ((rc = mdb_del(txn, s->records, &kv, NULL)) == MDB_NOTFOUND)
 		st = MS_STORE_NOT_FOUND_RECORD;
 	else if (rc != 0) {

@@ -36,24 +36,6 @@ cat(char *buf, size_t len, const char *s)
 	strlcat(buf, s, len);
 }
 
-struct first_secure {
-	int	found;
-	int	key_index;
-};
-
-static int
-first_secure_cb(void *ctx, const struct ms_store_walk_item *it)
-{
-	struct first_secure *fs = ctx;
-
-	if (it->kind != MS_STORE_WALK_RECORD ||
-	    (it->flags & MS_REC_SECURE) == 0)
-		return 0;
-	fs->found = 1;
-	fs->key_index = it->key_index;
-	return 1;
-}
-
 int
 store_keys_check(const char *store_dir, char *const *key_files,
     const struct hostkeys *hk, char *errbuf, size_t errlen)
@@ -62,7 +44,7 @@ store_keys_check(const char *store_dir, char *const *key_files,
 	u_char rec[MS_STORE_KEYS_MAX * 4][MS_STORE_KCV_LEN];
 	u_char kcv[MS_STORE_KCV_LEN];
 	char fmt[MS_STORE_KCV_STRLEN + 1];
-	struct first_secure fs;
+	struct ms_store_first_secure fs;
 	size_t i, j, n = 0;
 	int r, ex;
 
@@ -94,7 +76,7 @@ store_keys_check(const char *store_dir, char *const *key_files,
 		 */
 		memset(&fs, 0, sizeof(fs));
 		fs.key_index = -1;
-		(void)ms_store_walk(s, 1, first_secure_cb, &fs);
+		(void)ms_store_walk(s, 1, ms_store_first_secure_cb, &fs);
 		ms_store_close(s);
 		if (!fs.found || fs.key_index >= 0)
 			return 0;
