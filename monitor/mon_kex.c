@@ -27,6 +27,7 @@
 #include "log.h"
 #include "logfmt.h"
 #include "mon.h"
+#include "msg_certs.h"
 #include "schedule.h"
 #include "servconf.h"
 #include "sigalg.h"
@@ -264,6 +265,7 @@ client_id_clear(struct client_id *id)
 static int
 parse_client_tail(struct msbuf *tail, struct client_id *id)
 {
+	struct ms_cert_chain chain;
 	u_char mac[MS_SHA256_LEN];
 	uint32_t len;
 	uint8_t type;
@@ -288,7 +290,8 @@ parse_client_tail(struct msbuf *tail, struct client_id *id)
 		r = msbuf_get_string_fixed(tail, id->pub, sizeof(id->pub));
 		break;
 	case MS_ID_X509_CHAIN:
-		r = ms_cert_chain_get(tail, &id->chain);
+		if ((r = ms_cert_chain_parse(tail, &chain)) == 0)
+			r = ms_cert_chain_to_x509(&chain, &id->chain);
 		break;
 	default:
 		r = MS_ERR_INVALID_FORMAT;

@@ -28,6 +28,7 @@
 #include "frame.h"
 #include "hello.h"
 #include "log.h"
+#include "msg_certs.h"
 #include "monwrap.h"
 #include "proto.h"
 #include "record.h"
@@ -405,25 +406,6 @@ recv_hs_message(struct worker *w, struct hs *hs, uint8_t want, size_t max)
 	    "unexpected handshake message");
 }
 
-/* id_type 2: u8 n_certs (1..8), each DER string at most 16384 bytes. */
-static int
-check_cert_chain(struct msbuf *b)
-{
-	uint8_t i, n;
-	int r;
-
-	if ((r = msbuf_get_u8(b, &n)) != 0)
-		return r;
-	if (n < 1 || n > MS_CERTS_MAX)
-		return MS_ERR_INVALID_FORMAT;
-	for (i = 0; i < n; i++) {
-		if ((r = msbuf_get_string_direct(b, NULL, NULL,
-		    MS_CERT_DER_MAX)) != 0)
-			return r;
-	}
-	return 0;
-}
-
 /*
  * Structure only; whether the key or signature is any good is the
  * monitor's decision, so that every authentication failure looks alike.
@@ -431,6 +413,7 @@ check_cert_chain(struct msbuf *b)
 static int
 check_client_identity(struct msbuf *body)
 {
+	struct ms_cert_chain chain;
 	struct msbuf *b;
 	uint8_t id_type;
 	int r;
@@ -444,7 +427,7 @@ check_client_identity(struct msbuf *body)
 		r = msbuf_get_string_direct(b, NULL, NULL, MS_PUBKEY_MAX);
 		break;
 	case MS_ID_X509_CHAIN:
-		r = check_cert_chain(b);
+		r = ms_cert_chain_parse(b, &chain);
 		break;
 	default:
 		r = MS_ERR_INVALID_FORMAT;

@@ -131,7 +131,7 @@ make_server_cert(enum mon_sc mode)
 {
 	struct msbuf *body = msbuf_new(MS_FRAME_MAX), *sc = msbuf_new(MS_FRAME_MAX);
 	u_char *c1, *c2;
-	size_t l1 = 700, l2 = 40000;
+	size_t l1 = 700, l2 = MS_CERT_DER_MAX;	/* one at the cap */
 	int r = 0;
 
 	if (body == NULL || sc == NULL || (c1 = malloc(l1)) == NULL ||
