@@ -28,6 +28,7 @@
 #include "frame.h"
 #include "hello.h"
 #include "log.h"
+#include "msg_alert.h"
 #include "msg_certs.h"
 #include "monwrap.h"
 #include "proto.h"
@@ -367,16 +368,14 @@ send_server_auth(struct worker *w, struct hs *hs)
 static void
 log_client_alert(struct worker *w, struct msbuf *body)
 {
-	char *msg = NULL;
-	uint32_t status;
+	struct ms_alert a;
 
-	if (msbuf_get_u32(body, &status) == 0 &&
-	    msbuf_get_cstring(body, &msg, NULL, MS_ALERT_MSG_MAX) == 0)
+	/* The log escapes what it prints (common/log.c). */
+	if (ms_alert_parse(body, 0, &a) == 0)
 		verbose("client %s sent alert %s: %s", w_peer(w),
-		    ms_status_str(status), msg);
+		    ms_status_str(a.status), a.msg);
 	else
 		verbose("client %s sent a malformed alert", w_peer(w));
-	free(msg);
 }
 
 /*

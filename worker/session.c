@@ -12,6 +12,7 @@
 #include "buf.h"
 #include "errors.h"
 #include "log.h"
+#include "msg_alert.h"
 #include "proto.h"
 #include "record.h"
 #include "worker.h"
@@ -19,16 +20,14 @@
 static void
 log_alert(struct worker *w, struct msbuf *body)
 {
-	char *msg = NULL;
-	uint32_t status;
+	struct ms_alert a;
 
-	if (msbuf_get_u32(body, &status) == 0 &&
-	    msbuf_get_cstring(body, &msg, NULL, MS_ALERT_MSG_MAX) == 0)
+	/* The log escapes what it prints (common/log.c). */
+	if (ms_alert_parse(body, 0, &a) == 0)
 		verbose("client %s closes with alert %s: %s", w_peer(w),
-		    ms_status_str(status), msg);
+		    ms_status_str(a.status), a.msg);
 	else
 		verbose("client %s sent a malformed alert", w_peer(w));
-	free(msg);
 }
 
 /* Leave the last record of the key for the alert that says so (6). */
