@@ -29,6 +29,7 @@
 #include "keyfile.h"
 #include "log.h"
 #include "metasafe.h"
+#include "msg_auth.h"
 #include "msg_certs.h"
 #include "msclient.h"
 #include "proto.h"
@@ -151,19 +152,14 @@ cl_cert_matches_key(X509 *leaf, EVP_PKEY *pkey)
 int
 cl_identity_put(struct msbuf *b, const struct metasafe_key *key)
 {
-	int r;
-
 	if (key->chain == NULL) {
 		if (!key->is_ed25519)
 			return METASAFE_ERR_IDENTITY;
-		if ((r = msbuf_put_u8(b, MS_ID_RAW_ED25519)) != 0 ||
-		    (r = msbuf_put_string(b, key->pub, sizeof(key->pub))) != 0)
+		if (ms_client_identity_put_raw(b, key->pub) != 0)
 			return METASAFE_ERR_INTERNAL;
 		return 0;
 	}
-	if (msbuf_put_u8(b, MS_ID_X509_CHAIN) != 0)
-		return METASAFE_ERR_INTERNAL;
-	switch (ms_cert_chain_put_x509(b, key->chain)) {
+	switch (ms_client_identity_put_x509(b, key->chain)) {
 	case 0:
 		break;
 	case MS_ERR_ALLOC:

@@ -13,8 +13,10 @@
 
 #include "buf.h"
 #include "errors.h"
+#include "msg_auth.h"
 #include "msg_certs.h"
 #include "mslimits.h"
+#include "proto.h"
 
 int
 ms_cert_chain_put_x509(struct msbuf *b, STACK_OF(X509) *chain)
@@ -84,4 +86,15 @@ ms_cert_chain_to_x509(const struct ms_cert_chain *c, STACK_OF(X509) **chainp)
 	sk_X509_pop_free(chain, X509_free);
 	ERR_clear_error();
 	return r;
+}
+
+int
+ms_client_identity_put_x509(struct msbuf *b, STACK_OF(X509) *chain)
+{
+	int r;
+
+	if ((r = msbuf_put_u8(b, MS_ID_X509_CHAIN)) != 0 ||
+	    (r = ms_cert_chain_put_x509(b, chain)) != 0)
+		return r;
+	return 0;
 }
