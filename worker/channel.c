@@ -57,6 +57,19 @@ w_send_alert(struct worker *w, uint32_t status, const char *msg)
 	return r;
 }
 
+void
+w_log_alert(struct worker *w, struct msbuf *body)
+{
+	struct ms_alert a;
+
+	/* The log escapes what it prints (common/log.c). */
+	if (ms_alert_parse(body, 0, &a) == 0)
+		verbose("client %s closes with alert %s: %s", w_peer(w),
+		    ms_status_str(a.status), a.msg);
+	else
+		verbose("client %s sent a malformed alert", w_peer(w));
+}
+
 int
 w_read_record(struct worker *w, int timeout_ms, uint8_t *inner_typep,
     struct msbuf *body)

@@ -28,7 +28,6 @@
 #include "frame.h"
 #include "hello.h"
 #include "log.h"
-#include "msg_alert.h"
 #include "msg_auth.h"
 #include "monwrap.h"
 #include "proto.h"
@@ -364,19 +363,6 @@ send_server_auth(struct worker *w, struct hs *hs)
 	return r;
 }
 
-static void
-log_client_alert(struct worker *w, struct msbuf *body)
-{
-	struct ms_alert a;
-
-	/* The log escapes what it prints (common/log.c). */
-	if (ms_alert_parse(body, 0, &a) == 0)
-		verbose("client %s sent alert %s: %s", w_peer(w),
-		    ms_status_str(a.status), a.msg);
-	else
-		verbose("client %s sent a malformed alert", w_peer(w));
-}
-
 /*
  * Receive the next handshake message, which must be of type 'want', with
  * a body of at most 'max' bytes.
@@ -397,7 +383,7 @@ recv_hs_message(struct worker *w, struct hs *hs, uint8_t want, size_t max)
 		return 0;
 	}
 	if (type == MS_MSG_ALERT) {
-		log_client_alert(w, hs->body);
+		w_log_alert(w, hs->body);
 		return MS_ERR_CONN_CLOSED;
 	}
 	return hs_fail(w, hs, MS_ST_PROTOCOL_ERROR,

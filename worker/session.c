@@ -12,23 +12,9 @@
 #include "buf.h"
 #include "errors.h"
 #include "log.h"
-#include "msg_alert.h"
 #include "proto.h"
 #include "record.h"
 #include "worker.h"
-
-static void
-log_alert(struct worker *w, struct msbuf *body)
-{
-	struct ms_alert a;
-
-	/* The log escapes what it prints (common/log.c). */
-	if (ms_alert_parse(body, 0, &a) == 0)
-		verbose("client %s closes with alert %s: %s", w_peer(w),
-		    ms_status_str(a.status), a.msg);
-	else
-		verbose("client %s sent a malformed alert", w_peer(w));
-}
 
 /* Leave the last record of the key for the alert that says so (6). */
 static int
@@ -64,7 +50,7 @@ w_session(struct worker *w)
 			break;
 		}
 		if (type == MS_MSG_ALERT) {
-			log_alert(w, body);
+			w_log_alert(w, body);
 			r = 0;
 			break;
 		}
