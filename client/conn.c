@@ -26,6 +26,7 @@
 #include "errors.h"
 #include "frame.h"
 #include "log.h"
+#include "msg_alert.h"
 #include "metasafe.h"
 #include "msclient.h"
 #include "proto.h"
@@ -181,27 +182,22 @@ cl_send_all(struct metasafe_conn *c, const void *p, size_t len)
 int
 cl_alert_parse(struct metasafe_conn *c, struct msbuf *b, int with_version)
 {
-	const u_char *msg = NULL;
+	struct ms_alert a;
 	char text[MS_ALERT_MSG_MAX + 1];
-	size_t msglen = 0;
-	uint16_t version = MS_PROTO_VERSION;
-	uint32_t status;
 	int r;
 
-	if ((with_version && (r = msbuf_get_u16(b, &version)) != 0) ||
-	    (r = msbuf_get_u32(b, &status)) != 0 ||
-	    (r = msbuf_get_string_direct(b, &msg, &msglen,
-	    MS_ALERT_MSG_MAX)) != 0 || msbuf_len(b) != 0)
+	if (ms_alert_parse(b, with_version, &a) != 0)
 		return cl_fatal(c, METASAFE_ERR_PROTOCOL,
 		    "malformed alert from server");
-	cl_sanitize(text, sizeof(text), msg, msglen);
-	c->last_status = (int)status;
-	r = cl_status_err(status);
+	/* Presentation: the server's text reaches a terminal. */
+	cl_sanitize(text, sizeof(text), (const u_char *)a.msg, a.msglen);
+	c->last_status = (int)a.status;
+	r = cl_status_err(a.status);
 	if (r == 0)	/* an "OK" alert still ends the connection */
 		r = METASAFE_ERR_CLOSED;
-	if (version != MS_PROTO_VERSION)
-		debug_f("alert carries version 0x%04x", version);
-	return cl_fatal(c, r, "server alert %s%s%s", ms_status_str(status),
+	if (a.version != MS_PROTO_VERSION)
+		debug_f("alert carries version 0x%04x", a.version);
+	return cl_fatal(c, r, "server alert %s%s%s", ms_status_str(a.status),
 	    text[0] != '\0' ? ": " : "", text);
 }
 

@@ -22,6 +22,7 @@
 #include "hello.h"
 #include "keyfile.h"
 #include "log.h"
+#include "msg_auth.h"
 #include "metasafe.h"
 #include "msclient.h"
 #include "proto.h"
@@ -292,10 +293,10 @@ recv_server_verify(struct metasafe_conn *c, const struct ms_server_hello *sh,
     const u_char th_sh[MS_SHA256_LEN], struct msbuf *body)
 {
 	STACK_OF(X509) *chain = NULL;
-	u_char sig[MS_ED25519_SIG_LEN], msg[SIG_MSG_MAX], th[MS_SHA256_LEN];
+	u_char msg[SIG_MSG_MAX], th[MS_SHA256_LEN];
 	char err[CL_ERRMSG_MAX];
+	struct ms_verify sv;
 	size_t msglen;
-	uint16_t alg;
 	uint8_t type;
 	int r;
 
@@ -346,17 +347,15 @@ recv_server_verify(struct metasafe_conn *c, const struct ms_server_hello *sh,
 		    type);
 		goto out;
 	}
-	if (msbuf_get_u16(body, &alg) != 0 ||
-	    msbuf_get_string_fixed(body, sig, sizeof(sig)) != 0 ||
-	    msbuf_len(body) != 0) {
+	if (ms_server_verify_parse(body, &sv) != 0) {
 		r = cl_fatal(c, METASAFE_ERR_PROTOCOL,
 		    "malformed SERVER_VERIFY");
 		goto out;
 	}
-	if (alg != sh->sig) {
+	if (sv.sig_alg != sh->sig) {
 		r = cl_fatal(c, METASAFE_ERR_PROTOCOL,
 		    "SERVER_VERIFY uses algorithm 0x%04x, not the chosen one",
-		    alg);
+		    sv.sig_alg);
 		goto out;
 	}
 	if ((r = ms_sig_message(MS_SIG_CONTEXT_SERVER, th, msg,
@@ -364,8 +363,8 @@ recv_server_verify(struct metasafe_conn *c, const struct ms_server_hello *sh,
 		r = cl_fatal(c, METASAFE_ERR_INTERNAL, "signature message");
 		goto out;
 	}
-	if (ms_ed25519_verify(sh->host_sig_pub, msg, msglen, sig,
-	    sizeof(sig)) != 0) {
+	if (ms_ed25519_verify(sh->host_sig_pub, msg, msglen, sv.sig,
+	    sv.siglen) != 0) {
 		r = cl_fatal(c, METASAFE_ERR_HANDSHAKE,
 		    "server signature over the handshake is invalid");
 		goto out;
@@ -391,8 +390,7 @@ recv_server_finished(struct metasafe_conn *c, struct msbuf *body)
 		    ms_err(r));
 	if ((r = recv_hs_msg(c, MS_MSG_SERVER_FINISHED, body)) != 0)
 		goto out;
-	if (msbuf_get_string_fixed(body, got, sizeof(got)) != 0 ||
-	    msbuf_len(body) != 0) {
+	if (ms_finished_parse(body, got) != 0) {
 		r = cl_fatal(c, METASAFE_ERR_PROTOCOL,
 		    "malformed SERVER_FINISHED");
 		goto out;
@@ -523,9 +521,8 @@ send_client_auth(struct metasafe_conn *c, const struct metasafe_key *key,
 		    ms_err(r));
 		goto out;
 	}
-	if (siglen == 0 || siglen > sizeof(sig) ||
-	    msbuf_put_u16(body, key->sigalg) != 0 ||
-	    msbuf_put_string(body, sig, siglen) != 0) {
+	if (siglen > sizeof(sig) ||
+	    ms_client_verify_put(body, key->sigalg, sig, siglen) != 0) {
 		r = cl_fatal(c, METASAFE_ERR_INTERNAL, "encode signature");
 		goto out;
 	}
@@ -535,7 +532,7 @@ send_client_auth(struct metasafe_conn *c, const struct metasafe_key *key,
 	msbuf_reset(body);
 	if ((r = ms_transcript_hash(c->th, th)) != 0 ||
 	    (r = ms_finished_mac(c->hs.c_fin, th, mac)) != 0 ||
-	    (r = msbuf_put_string(body, mac, sizeof(mac))) != 0) {
+	    (r = ms_finished_put(body, mac)) != 0) {
 		r = cl_fatal(c, METASAFE_ERR_INTERNAL, "finished: %s",
 		    ms_err(r));
 		goto out;
@@ -581,8 +578,8 @@ recv_auth_result(struct metasafe_conn *c, struct msbuf *body)
 
 	if ((r = cl_recv_record(c, &type, body)) != 0)
 		return r;
-	if (type != MS_MSG_AUTH_RESULT || msbuf_get_u32(body, &status) != 0 ||
-	    msbuf_len(body) != 0)
+	if (type != MS_MSG_AUTH_RESULT ||
+	    ms_auth_result_parse(body, &status) != 0)
 		return cl_fatal(c, METASAFE_ERR_PROTOCOL,
 		    "expected AUTH_RESULT, got message 0x%02x", type);
 	c->last_status = (int)status;

@@ -29,6 +29,8 @@
 #include "keyfile.h"
 #include "log.h"
 #include "metasafe.h"
+#include "msg_auth.h"
+#include "msg_certs.h"
 #include "msclient.h"
 #include "proto.h"
 
@@ -150,38 +152,21 @@ cl_cert_matches_key(X509 *leaf, EVP_PKEY *pkey)
 int
 cl_identity_put(struct msbuf *b, const struct metasafe_key *key)
 {
-	u_char *der = NULL;
-	int i, n, r;
-
 	if (key->chain == NULL) {
 		if (!key->is_ed25519)
 			return METASAFE_ERR_IDENTITY;
-		if ((r = msbuf_put_u8(b, MS_ID_RAW_ED25519)) != 0 ||
-		    (r = msbuf_put_string(b, key->pub, sizeof(key->pub))) != 0)
+		if (ms_client_identity_put_raw(b, key->pub) != 0)
 			return METASAFE_ERR_INTERNAL;
 		return 0;
 	}
-	n = sk_X509_num(key->chain);
-	if (n < 1 || n > MS_CERTS_MAX)
-		return METASAFE_ERR_CERTIFICATE;
-	if (msbuf_put_u8(b, MS_ID_X509_CHAIN) != 0 ||
-	    msbuf_put_u8(b, (uint8_t)n) != 0)
+	switch (ms_client_identity_put_x509(b, key->chain)) {
+	case 0:
+		break;
+	case MS_ERR_ALLOC:
+	case MS_ERR_INTERNAL:
 		return METASAFE_ERR_INTERNAL;
-	for (i = 0; i < n; i++) {
-		der = NULL;
-		if ((r = i2d_X509(sk_X509_value(key->chain, i), &der)) <= 0) {
-			ERR_clear_error();
-			return METASAFE_ERR_CERTIFICATE;
-		}
-		if (r > MS_CERT_DER_MAX) {
-			OPENSSL_free(der);
-			return METASAFE_ERR_CERTIFICATE;
-		}
-		r = msbuf_put_string(b, der, (size_t)r);
-		OPENSSL_free(der);
-		if (r != 0)
-			return r == MS_ERR_NO_BUFFER_SPACE ?
-			    METASAFE_ERR_CERTIFICATE : METASAFE_ERR_INTERNAL;
+	default:	/* too many, too large, not encodable */
+		return METASAFE_ERR_CERTIFICATE;
 	}
 	/* The message cap counts the 5-byte canonical header. */
 	if (msbuf_len(b) + 5 > MS_CLIENT_IDENTITY_MAX)
@@ -192,39 +177,16 @@ cl_identity_put(struct msbuf *b, const struct metasafe_key *key)
 int
 cl_server_cert_parse(struct msbuf *body, STACK_OF(X509) **chainp)
 {
-	STACK_OF(X509) *chain = NULL;
-	const u_char *der, *p;
-	size_t len;
-	uint8_t n, i;
-	X509 *x;
-	int r = METASAFE_ERR_PROTOCOL;
+	struct ms_cert_chain c;
+	int r;
 
 	*chainp = NULL;
-	if (msbuf_get_u8(body, &n) != 0 || n < 1 || n > MS_CERTS_MAX)
+	if (ms_cert_chain_parse(body, &c) != 0)
 		return METASAFE_ERR_PROTOCOL;
-	if ((chain = sk_X509_new_null()) == NULL)
-		return METASAFE_ERR_NOMEM;
-	for (i = 0; i < n; i++) {
-		if (msbuf_get_string_direct(body, &der, &len,
-		    MS_CERT_DER_MAX) != 0 || len == 0)
-			goto out;
-		p = der;
-		if ((x = d2i_X509(NULL, &p, (long)len)) == NULL)
-			goto out;
-		if (p != der + len || sk_X509_push(chain, x) <= 0) {
-			X509_free(x);
-			goto out;
-		}
-	}
-	if (msbuf_len(body) != 0)
-		goto out;
-	*chainp = chain;
-	chain = NULL;
-	r = 0;
- out:
-	ERR_clear_error();
-	cl_chain_free(chain);
-	return r;
+	if ((r = ms_cert_chain_to_x509(&c, chainp)) != 0)
+		return r == MS_ERR_ALLOC ? METASAFE_ERR_NOMEM :
+		    METASAFE_ERR_PROTOCOL;
+	return 0;
 }
 
 static int

@@ -2,7 +2,7 @@
  * certs.c — the client-certificate trust store and chain verification.
  *
  * Certificates come from the network, through the worker: the DER is
- * parsed only by OpenSSL (d2i_X509) on bytes whose length msbuf already
+ * parsed only by OpenSSL (d2i_X509, in common/msg_certs_x509.c) on bytes whose length msbuf already
  * bounded, and every name taken out of a certificate is length-checked and
  * syntax-checked before use.  Logged names are escaped (RFC 2253, no
  * control or 8-bit bytes).
@@ -585,46 +585,6 @@ ms_cert_result_clear(struct ms_cert_result *res)
 {
 	EVP_PKEY_free(res->key);
 	memset(res, 0, sizeof(*res));
-}
-
-int
-ms_cert_chain_get(struct msbuf *b, STACK_OF(X509) **chainp)
-{
-	STACK_OF(X509) *chain = NULL;
-	const u_char *der, *p;
-	X509 *x;
-	size_t len;
-	uint8_t n, i;
-	int r;
-
-	*chainp = NULL;
-	if ((r = msbuf_get_u8(b, &n)) != 0)
-		return r;
-	if (n < 1 || n > MS_CERTS_MAX)
-		return MS_ERR_INVALID_FORMAT;
-	if ((chain = sk_X509_new_null()) == NULL)
-		return MS_ERR_ALLOC;
-	for (i = 0; i < n; i++) {
-		if ((r = msbuf_get_string_direct(b, &der, &len,
-		    MS_CERT_DER_MAX)) != 0)
-			goto fail;
-		p = der;
-		if (len == 0 || (x = d2i_X509(NULL, &p, (long)len)) == NULL) {
-			r = MS_ERR_INVALID_FORMAT;
-			goto fail;
-		}
-		if (p != der + len || sk_X509_push(chain, x) <= 0) {
-			X509_free(x);
-			r = MS_ERR_INVALID_FORMAT;
-			goto fail;
-		}
-	}
-	*chainp = chain;
-	return 0;
- fail:
-	sk_X509_pop_free(chain, X509_free);
-	ERR_clear_error();
-	return r;
 }
 
 int

@@ -87,8 +87,6 @@ void	ms_cert_describe(X509 *x, char *subject, size_t slen, char *serial,
 /* Printable issuer name (RFC 2253), for logs. */
 void	ms_cert_issuer(X509 *x, char *issuer, size_t ilen);
 
-/* u8 n_certs (1..8), string der[n] (each <= 16384) -> a new stack. */
-int	ms_cert_chain_get(struct msbuf *b, STACK_OF(X509) **chainp);
 /* PEM certificates from a file, in order (at least one). */
 int	ms_cert_chain_read_pem(const char *path, STACK_OF(X509) **chainp,
 	    char *errbuf, size_t errlen);

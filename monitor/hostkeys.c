@@ -17,6 +17,7 @@
 #include "hostkeys.h"
 #include "keyfile.h"
 #include "log.h"
+#include "msg_certs.h"
 #include "privkey.h"
 #include "proto.h"
 #include "storekey.h"
@@ -139,13 +140,12 @@ hostkeys_load_spare(struct hostkeys *hk, const char *path, char *errbuf,
 	return r;
 }
 
-/* u32 len || u8 SERVER_CERTIFICATE || u8 n || string der[n]. */
+/* u32 len || u8 SERVER_CERTIFICATE || chain (common/msg_certs.h). */
 static int
 encode_cert_msg(STACK_OF(X509) *chain, struct msbuf **msgp)
 {
 	struct msbuf *body = NULL, *msg = NULL;
-	u_char *der;
-	int i, len, r;
+	int r;
 
 	*msgp = NULL;
 	if ((body = msbuf_new(MS_SERVER_CERT_MSG_MAX)) == NULL ||
@@ -154,21 +154,8 @@ encode_cert_msg(STACK_OF(X509) *chain, struct msbuf **msgp)
 		goto out;
 	}
 	if ((r = msbuf_put_u8(body, MS_MSG_SERVER_CERTIFICATE)) != 0 ||
-	    (r = msbuf_put_u8(body, (uint8_t)sk_X509_num(chain))) != 0)
-		goto out;
-	for (i = 0; i < sk_X509_num(chain); i++) {
-		der = NULL;
-		if ((len = i2d_X509(sk_X509_value(chain, i), &der)) <= 0) {
-			r = MS_ERR_LIBCRYPTO;
-			goto out;
-		}
-		r = len > MS_CERT_DER_MAX ? MS_ERR_STRING_TOO_LARGE :
-		    msbuf_put_string(body, der, (size_t)len);
-		OPENSSL_free(der);
-		if (r != 0)
-			goto out;
-	}
-	if ((r = msbuf_put_u32(msg, (uint32_t)msbuf_len(body))) != 0 ||
+	    (r = ms_cert_chain_put_x509(body, chain)) != 0 ||
+	    (r = msbuf_put_u32(msg, (uint32_t)msbuf_len(body))) != 0 ||
 	    (r = msbuf_putb(msg, body)) != 0)
 		goto out;
 	*msgp = msg;

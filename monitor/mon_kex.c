@@ -27,6 +27,8 @@
 #include "log.h"
 #include "logfmt.h"
 #include "mon.h"
+#include "msg_auth.h"
+#include "msg_certs.h"
 #include "schedule.h"
 #include "servconf.h"
 #include "sigalg.h"
@@ -228,22 +230,20 @@ expect_server_cert(const struct mon_ctx *ctx, struct msbuf *tail)
 static int
 expect_server_verify(const struct mon_session *s, struct msbuf *tail)
 {
-	uint32_t len;
-	uint8_t type;
-	uint16_t alg;
-	u_char sig[64];
+	struct msbuf *body = NULL;
+	struct ms_verify sv;
 	int r;
 
-	if ((r = msbuf_get_u32(tail, &len)) != 0 ||
-	    (r = msbuf_get_u8(tail, &type)) != 0 ||
-	    (r = msbuf_get_u16(tail, &alg)) != 0 ||
-	    (r = msbuf_get_string_fixed(tail, sig, sizeof(sig))) != 0)
-		return r;
-	if (len != 1 + 2 + 4 + 64 || type != MS_MSG_SERVER_VERIFY ||
-	    alg != MS_SIG_ED25519 ||
-	    memcmp(sig, s->server_sig, sizeof(sig)) != 0)
-		return MS_ERR_PROTOCOL;
-	return 0;
+	if ((r = ms_canonical_get(tail, MS_MSG_SERVER_VERIFY,
+	    MS_SERVER_VERIFY_LEN - 5, &body)) != 0 ||
+	    (r = ms_server_verify_parse(body, &sv)) != 0)
+		goto out;
+	if (sv.sig_alg != MS_SIG_ED25519 ||
+	    memcmp(sv.sig, s->server_sig, sizeof(s->server_sig)) != 0)
+		r = MS_ERR_PROTOCOL;
+ out:
+	msbuf_free(body);
+	return r;
 }
 
 /* What CLIENT_IDENTITY claims. */
@@ -264,38 +264,45 @@ client_id_clear(struct client_id *id)
 static int
 parse_client_tail(struct msbuf *tail, struct client_id *id)
 {
-	u_char mac[MS_SHA256_LEN];
-	uint32_t len;
-	uint8_t type;
+	struct ms_client_identity cid;
+	struct msbuf *body = NULL;
+	u_char mac[MS_VERIFY_DATA_LEN];
 	int r;
 
-	if ((r = msbuf_get_u32(tail, &len)) != 0 ||
-	    (r = msbuf_get_u8(tail, &type)) != 0 ||
-	    (r = msbuf_get_string_fixed(tail, mac, sizeof(mac))) != 0)
-		return r;
-	if (len != 1 + 4 + 32 || type != MS_MSG_SERVER_FINISHED)
-		return MS_ERR_INVALID_FORMAT;
-	if ((r = msbuf_get_u32(tail, &len)) != 0 ||
-	    (r = msbuf_get_u8(tail, &type)) != 0)
-		return r;
-	if (type != MS_MSG_CLIENT_IDENTITY || len < 2 ||
-	    len - 1 != msbuf_len(tail) || len > MS_CLIENT_IDENTITY_MAX - 4)
-		return MS_ERR_INVALID_FORMAT;
-	if ((r = msbuf_get_u8(tail, &id->id_type)) != 0)
-		return r;
-	switch (id->id_type) {
+	if ((r = ms_canonical_get(tail, MS_MSG_SERVER_FINISHED,
+	    MS_SERVER_FINISHED_LEN - 5, &body)) != 0 ||
+	    (r = ms_finished_parse(body, mac)) != 0)
+		goto out;
+	msbuf_free(body);
+	if ((r = ms_canonical_get(tail, MS_MSG_CLIENT_IDENTITY,
+	    MS_CLIENT_IDENTITY_MAX - 5, &body)) != 0)
+		goto out;
+	if (msbuf_len(tail) != 0) {
+		r = MS_ERR_INVALID_FORMAT;
+		goto out;
+	}
+	r = ms_client_identity_parse(body, &cid);
+	id->id_type = cid.id_type;
+	if (r != 0)
+		goto out;
+	switch (cid.id_type) {
 	case MS_ID_RAW_ED25519:
-		r = msbuf_get_string_fixed(tail, id->pub, sizeof(id->pub));
+		/* Structure allows a shorter key; it is no Ed25519 key. */
+		if (cid.publen != sizeof(id->pub)) {
+			r = MS_ERR_INVALID_FORMAT;
+			break;
+		}
+		memcpy(id->pub, cid.pub, sizeof(id->pub));
 		break;
 	case MS_ID_X509_CHAIN:
-		r = ms_cert_chain_get(tail, &id->chain);
+		r = ms_cert_chain_to_x509(&cid.chain, &id->chain);
 		break;
 	default:
-		r = MS_ERR_INVALID_FORMAT;
+		r = MS_ERR_INTERNAL;
 		break;
 	}
-	if (r == 0 && msbuf_len(tail) != 0)
-		r = MS_ERR_INVALID_FORMAT;
+ out:
+	msbuf_free(body);
 	return r;
 }
 
@@ -304,21 +311,20 @@ static int
 parse_client_verify(const u_char *cv, size_t cvlen, uint16_t *algp,
     u_char *sig, size_t *siglenp)
 {
+	struct ms_verify v;
 	struct msbuf *b;
-	const u_char *s;
-	size_t slen;
 	int r;
 
 	if ((b = msbuf_from(cv, cvlen)) == NULL)
 		return MS_ERR_ALLOC;
-	if ((r = msbuf_get_u16(b, algp)) == 0 &&
-	    (r = msbuf_get_string_direct(b, &s, &slen,
-	    MS_SIGNATURE_MAX)) == 0) {
-		if (msbuf_len(b) != 0 || slen == 0)
+	if ((r = ms_client_verify_parse(b, &v)) == 0) {
+		/* Well formed, but no signature. */
+		if (v.siglen == 0)
 			r = MS_ERR_INVALID_FORMAT;
 		else {
-			memcpy(sig, s, slen);
-			*siglenp = slen;
+			*algp = v.sig_alg;
+			memcpy(sig, v.sig, v.siglen);
+			*siglenp = v.siglen;
 		}
 	}
 	msbuf_free(b);

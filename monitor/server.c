@@ -29,6 +29,7 @@
 #include "errors.h"
 #include "frame.h"
 #include "log.h"
+#include "msg_alert.h"
 #include "mon.h"
 #include "notify.h"
 #include "principals.h"
@@ -143,10 +144,9 @@ send_alert(int fd, uint32_t status, const char *msg)
 {
 	struct msbuf *b;
 
-	if ((b = msbuf_new(512)) == NULL)
+	if ((b = msbuf_new(2 + 4 + 4 + MS_ALERT_MSG_MAX)) == NULL)
 		return;
-	if (msbuf_put_u16(b, MS_PROTO_VERSION) == 0 &&
-	    msbuf_put_u32(b, status) == 0 && msbuf_put_cstring(b, msg) == 0)
+	if (ms_alert_put(b, 1, status, msg) == 0)
 		(void)ms_frame_write(fd, MS_FRAME_ALERT, b);
 	msbuf_free(b);
 }

@@ -11,6 +11,7 @@
 #include "errors.h"
 #include "frame.h"
 #include "log.h"
+#include "msg_alert.h"
 #include "proto.h"
 #include "record.h"
 #include "worker.h"
@@ -37,19 +38,13 @@ int
 w_send_alert(struct worker *w, uint32_t status, const char *msg)
 {
 	struct msbuf *b;
-	size_t len;
+	int clear = w->phase == W_PHASE_CLEAR;
 	int r;
 
 	if ((b = msbuf_new(2 + 4 + 4 + MS_ALERT_MSG_MAX)) == NULL)
 		return MS_ERR_ALLOC;
-	len = strnlen(msg, MS_ALERT_MSG_MAX);
-	if (w->phase == W_PHASE_CLEAR)
-		r = msbuf_put_u16(b, MS_PROTO_VERSION);
-	else
-		r = 0;
-	if (r == 0 && (r = msbuf_put_u32(b, status)) == 0 &&
-	    (r = msbuf_put_string(b, msg, len)) == 0) {
-		if (w->phase == W_PHASE_CLEAR)
+	if ((r = ms_alert_put(b, clear, status, msg)) == 0) {
+		if (clear)
 			r = ms_frame_write(w->client_fd, MS_FRAME_ALERT, b);
 		else
 			r = w_send_record(w, MS_MSG_ALERT, b);
@@ -60,6 +55,19 @@ w_send_alert(struct worker *w, uint32_t status, const char *msg)
 		debug_f("sent alert %s", ms_status_str(status));
 	msbuf_free(b);
 	return r;
+}
+
+void
+w_log_alert(struct worker *w, struct msbuf *body)
+{
+	struct ms_alert a;
+
+	/* The log escapes what it prints (common/log.c). */
+	if (ms_alert_parse(body, 0, &a) == 0)
+		verbose("client %s closes with alert %s: %s", w_peer(w),
+		    ms_status_str(a.status), a.msg);
+	else
+		verbose("client %s sent a malformed alert", w_peer(w));
 }
 
 int

@@ -28,6 +28,7 @@
 #include "frame.h"
 #include "hello.h"
 #include "log.h"
+#include "msg_auth.h"
 #include "monwrap.h"
 #include "proto.h"
 #include "record.h"
@@ -346,14 +347,13 @@ send_server_auth(struct worker *w, struct hs *hs)
 	if ((r = send_server_certificate(w, hs)) != 0)
 		goto out;
 	msbuf_reset(hs->body);
-	if ((r = msbuf_put_u16(hs->body, hs->sh.sig)) != 0 ||
-	    (r = msbuf_put_string(hs->body, sig, sizeof(sig))) != 0 ||
+	if ((r = ms_server_verify_put(hs->body, hs->sh.sig, sig)) != 0 ||
 	    (r = send_hs_message(w, hs, MS_MSG_SERVER_VERIFY, hs->body)) != 0)
 		goto out;
 	msbuf_reset(hs->body);
 	if ((r = ms_transcript_hash(hs->t, th)) != 0 ||
 	    (r = ms_finished_mac(hs->hss.s_fin, th, mac)) != 0 ||
-	    (r = msbuf_put_string(hs->body, mac, sizeof(mac))) != 0 ||
+	    (r = ms_finished_put(hs->body, mac)) != 0 ||
 	    (r = send_hs_message(w, hs, MS_MSG_SERVER_FINISHED, hs->body)) != 0)
 		goto out;
  out:
@@ -361,21 +361,6 @@ send_server_auth(struct worker *w, struct hs *hs)
 	explicit_bzero(th, sizeof(th));
 	msbuf_reset(hs->body);
 	return r;
-}
-
-static void
-log_client_alert(struct worker *w, struct msbuf *body)
-{
-	char *msg = NULL;
-	uint32_t status;
-
-	if (msbuf_get_u32(body, &status) == 0 &&
-	    msbuf_get_cstring(body, &msg, NULL, MS_ALERT_MSG_MAX) == 0)
-		verbose("client %s sent alert %s: %s", w_peer(w),
-		    ms_status_str(status), msg);
-	else
-		verbose("client %s sent a malformed alert", w_peer(w));
-	free(msg);
 }
 
 /*
@@ -398,30 +383,11 @@ recv_hs_message(struct worker *w, struct hs *hs, uint8_t want, size_t max)
 		return 0;
 	}
 	if (type == MS_MSG_ALERT) {
-		log_client_alert(w, hs->body);
+		w_log_alert(w, hs->body);
 		return MS_ERR_CONN_CLOSED;
 	}
 	return hs_fail(w, hs, MS_ST_PROTOCOL_ERROR,
 	    "unexpected handshake message");
-}
-
-/* id_type 2: u8 n_certs (1..8), each DER string at most 16384 bytes. */
-static int
-check_cert_chain(struct msbuf *b)
-{
-	uint8_t i, n;
-	int r;
-
-	if ((r = msbuf_get_u8(b, &n)) != 0)
-		return r;
-	if (n < 1 || n > MS_CERTS_MAX)
-		return MS_ERR_INVALID_FORMAT;
-	for (i = 0; i < n; i++) {
-		if ((r = msbuf_get_string_direct(b, NULL, NULL,
-		    MS_CERT_DER_MAX)) != 0)
-			return r;
-	}
-	return 0;
 }
 
 /*
@@ -431,28 +397,13 @@ check_cert_chain(struct msbuf *b)
 static int
 check_client_identity(struct msbuf *body)
 {
+	struct ms_client_identity id;
 	struct msbuf *b;
-	uint8_t id_type;
 	int r;
 
 	if ((b = msbuf_dup(body)) == NULL)
 		return MS_ERR_ALLOC;
-	if ((r = msbuf_get_u8(b, &id_type)) != 0)
-		goto out;
-	switch (id_type) {
-	case MS_ID_RAW_ED25519:
-		r = msbuf_get_string_direct(b, NULL, NULL, MS_PUBKEY_MAX);
-		break;
-	case MS_ID_X509_CHAIN:
-		r = check_cert_chain(b);
-		break;
-	default:
-		r = MS_ERR_INVALID_FORMAT;
-		break;
-	}
-	if (r == 0 && msbuf_len(b) != 0)
-		r = MS_ERR_INVALID_FORMAT;
- out:
+	r = ms_client_identity_parse(b, &id);
 	msbuf_free(b);
 	return r;
 }
@@ -460,17 +411,13 @@ check_client_identity(struct msbuf *body)
 static int
 check_client_verify(struct msbuf *body)
 {
+	struct ms_verify cv;
 	struct msbuf *b;
-	uint16_t alg;
 	int r;
 
 	if ((b = msbuf_dup(body)) == NULL)
 		return MS_ERR_ALLOC;
-	if ((r = msbuf_get_u16(b, &alg)) == 0 &&
-	    (r = msbuf_get_string_direct(b, NULL, NULL,
-	    MS_SIGNATURE_MAX)) == 0 &&
-	    msbuf_len(b) != 0)
-		r = MS_ERR_INVALID_FORMAT;
+	r = ms_client_verify_parse(b, &cv);
 	msbuf_free(b);
 	return r;
 }
@@ -523,8 +470,7 @@ recv_client_auth(struct worker *w, struct hs *hs, int *fin_okp,
 		r = MS_ERR_ALLOC;
 		goto out;
 	}
-	if (msbuf_get_string_fixed(b, got, sizeof(got)) == 0 &&
-	    msbuf_len(b) == 0)
+	if (ms_finished_parse(b, got) == 0)
 		*fin_okp = ms_ct_equal(got, want, sizeof(want));
 	if ((r = transcript_add(hs, MS_MSG_CLIENT_FINISHED, hs->body)) != 0 ||
 	    (r = ms_transcript_hash(hs->t, th_cf)) != 0)
@@ -585,7 +531,7 @@ authenticate(struct worker *w, struct hs *hs)
 	status = (fin_ok && mon_status == MS_ST_OK) ? MS_ST_OK :
 	    MS_ST_AUTH_FAILED;
 	msbuf_reset(hs->body);
-	if ((r = msbuf_put_u32(hs->body, status)) != 0 ||
+	if ((r = ms_auth_result_put(hs->body, status)) != 0 ||
 	    (r = w_send_record(w, MS_MSG_AUTH_RESULT, hs->body)) != 0) {
 		debug_fr(r, "send AUTH_RESULT");
 		goto out;

@@ -16,6 +16,7 @@
 #include "errors.h"
 #include "frame.h"
 #include "log.h"
+#include "msg_certs.h"
 #include "monwrap.h"
 #include "path.h"
 #include "proto.h"
@@ -102,48 +103,6 @@ status_call(int fd, uint8_t type, const char *what, const struct msbuf *req,
 	return r;
 }
 
-/*
- * The monitor's SERVER_CERTIFICATE (4.3), canonical: u32 length, u8 type,
- * u8 n_certs (1..8), n_certs non-empty strings, nothing after.  The worker
- * sends it verbatim, so it must be exactly one well-formed message.
- */
-static int
-server_cert_check(const u_char *p, size_t len)
-{
-	struct msbuf *b;
-	uint32_t mlen;
-	uint8_t type, n, i;
-	size_t clen;
-	int r;
-
-	if (len > MS_SERVER_CERT_MSG_MAX)
-		return MS_ERR_INVALID_FORMAT;
-	if ((b = msbuf_from(p, len)) == NULL)
-		return MS_ERR_ALLOC;
-	if ((r = msbuf_get_u32(b, &mlen)) != 0 ||
-	    (r = msbuf_get_u8(b, &type)) != 0 ||
-	    (r = msbuf_get_u8(b, &n)) != 0)
-		goto out;
-	if (mlen != len - 4 || type != MS_MSG_SERVER_CERTIFICATE ||
-	    n < 1 || n > MS_CERTS_MAX) {
-		r = MS_ERR_INVALID_FORMAT;
-		goto out;
-	}
-	for (i = 0; i < n; i++) {
-		if ((r = msbuf_get_string_direct(b, NULL, &clen,
-		    MS_SERVER_CERT_MSG_MAX)) != 0)
-			goto out;
-		if (clen == 0) {
-			r = MS_ERR_INVALID_FORMAT;
-			goto out;
-		}
-	}
-	r = msbuf_len(b) == 0 ? 0 : MS_ERR_INVALID_FORMAT;
- out:
-	msbuf_free(b);
-	return r;
-}
-
 int
 mw_hello(int fd, u_char server_random[MS_RANDOM_LEN], u_char host_kex_pub[32],
     u_char host_sig_pub[32], struct msbuf *server_cert)
@@ -163,7 +122,8 @@ mw_hello(int fd, u_char server_random[MS_RANDOM_LEN], u_char host_kex_pub[32],
 	    (r = msbuf_get_string_direct(ans, &sc, &sclen,
 	    MS_SERVER_CERT_MSG_MAX)) != 0 ||
 	    (r = expect_end(ans, "hello")) != 0 ||
-	    (sclen != 0 && (r = server_cert_check(sc, sclen)) != 0) ||
+	    (sclen != 0 &&
+	    (r = ms_server_certificate_check(sc, sclen)) != 0) ||
 	    (r = msbuf_put(server_cert, sc, sclen)) != 0)
 		error_fr(r, "monitor hello answer");
  out:

@@ -16,21 +16,6 @@
 #include "record.h"
 #include "worker.h"
 
-static void
-log_alert(struct worker *w, struct msbuf *body)
-{
-	char *msg = NULL;
-	uint32_t status;
-
-	if (msbuf_get_u32(body, &status) == 0 &&
-	    msbuf_get_cstring(body, &msg, NULL, MS_ALERT_MSG_MAX) == 0)
-		verbose("client %s closes with alert %s: %s", w_peer(w),
-		    ms_status_str(status), msg);
-	else
-		verbose("client %s sent a malformed alert", w_peer(w));
-	free(msg);
-}
-
 /* Leave the last record of the key for the alert that says so (6). */
 static int
 key_exhausted(const struct worker *w)
@@ -65,7 +50,7 @@ w_session(struct worker *w)
 			break;
 		}
 		if (type == MS_MSG_ALERT) {
-			log_alert(w, body);
+			w_log_alert(w, body);
 			r = 0;
 			break;
 		}

@@ -89,6 +89,8 @@ int	w_send_record(struct worker *w, uint8_t inner_type,
 	    const struct msbuf *body);
 /* Cleartext ALERT frame before handshake keys, inner ALERT after. */
 int	w_send_alert(struct worker *w, uint32_t status, const char *msg);
+/* Log the client's ALERT (inside a record), or that it was malformed. */
+void	w_log_alert(struct worker *w, struct msbuf *body);
 /*
  * Read one RECORD frame and open it under w->rx.  timeout_ms < 0 waits
  * forever.  A frame of another type is MS_ERR_PROTOCOL; any decryption

@@ -942,6 +942,26 @@ test_cert_identity_malformed(void **state)
 	assert_int_equal(auth_with(f, &s, ident, f->leaf_key, &honest, 0),
 	    MS_ST_AUTH_FAILED);
 	session_free(&s);
+	/* An empty cert_der: well formed, no certificate (PROTOCOL.md 4.3). */
+	msbuf_reset(ident);
+	assert_int_equal(msbuf_put_u8(ident, MS_ID_X509_CHAIN), 0);
+	assert_int_equal(msbuf_put_u8(ident, 2), 0);
+	put_der(ident, x);
+	assert_int_equal(msbuf_put_string(ident, NULL, 0), 0);
+	session_start(f, &s);
+	session_kex(f, &s);
+	assert_int_equal(auth_with(f, &s, ident, f->leaf_key, &honest, 0),
+	    MS_ST_AUTH_FAILED);
+	session_free(&s);
+	/* A raw key shorter than Ed25519's 32 bytes. */
+	msbuf_reset(ident);
+	assert_int_equal(msbuf_put_u8(ident, MS_ID_RAW_ED25519), 0);
+	assert_int_equal(msbuf_put_string(ident, junk, 16), 0);
+	session_start(f, &s);
+	session_kex(f, &s);
+	assert_int_equal(auth_with(f, &s, ident, f->alice, &honest, 0),
+	    MS_ST_AUTH_FAILED);
+	session_free(&s);
 	/* Nine certificates. */
 	msbuf_reset(ident);
 	assert_int_equal(msbuf_put_u8(ident, MS_ID_X509_CHAIN), 0);

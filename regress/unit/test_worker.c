@@ -131,7 +131,7 @@ make_server_cert(enum mon_sc mode)
 {
 	struct msbuf *body = msbuf_new(MS_FRAME_MAX), *sc = msbuf_new(MS_FRAME_MAX);
 	u_char *c1, *c2;
-	size_t l1 = 700, l2 = 40000;
+	size_t l1 = 700, l2 = MS_CERT_DER_MAX;	/* one at the cap */
 	int r = 0;
 
 	if (body == NULL || sc == NULL || (c1 = malloc(l1)) == NULL ||
@@ -1597,6 +1597,12 @@ test_x509_identity(void **state)
 	o.cert_len[3] = 65536 - 5 - 2 - 4 * 4 - 3 * 16384;
 	connect_ok(&rg, &c, &o);
 	finish(&rg, &c, 0);
+	/* An empty cert_der is well formed: the monitor judges it. */
+	x509_opts(&o, 2, 100);
+	o.cert_len[1] = 0;
+	connect_ok(&rg, &c, &o);
+	finish(&rg, &c, 0);
+	assert_int_equal(rg.monitor_status & MON_AUTH_SEEN, MON_AUTH_SEEN);
 	/* The monitor decides about the key: a wrong one is AUTH_FAILED. */
 	x509_opts(&o, 2, 1000);
 	o.unauthorized = 1;
