@@ -23,7 +23,7 @@ grep -v '^#' >"$ALLOW" <<'EOF'
 # Constant-time compare: folds the OR of byte differences to one bit.
 common/crypto.c|return (int)((((unsigned int)acc) - 1) >> 8) & 1;
 # A limit (records per key, 2^24), not a field.
-common/proto.h|#define MS_RECORDS_PER_KEY_MAX	(1ULL << 24)
+common/mslimits.h|#define MS_RECORDS_PER_KEY_MAX	(1ULL << 24)
 # Configuration size units (StoreMaxSize "T" suffix and its ceiling).
 monitor/servconf.h|#define SERVCONF_STORE_SIZE_MAX		(1ULL << 40)
 monitor/servconf.c|mult = 1ULL << 40;
@@ -47,8 +47,8 @@ EOF
 n=$(scan "$OBJ/sample.c" | wc -l)
 [ "$n" -eq 4 ] || fail "pattern self-test: $n hits in the sample, want 4"
 
-files=$(find "$TOP/admin" "$TOP/client" "$TOP/common" "$TOP/keygen" "$TOP/keys" \
-    "$TOP/monitor" "$TOP/sandbox" "$TOP/worker" \
+files=$(find "$TOP/admin" "$TOP/client" "$TOP/common" "$TOP/keygen" \
+    "$TOP/keys" "$TOP/monitor" "$TOP/sandbox" "$TOP/worker" \
     -name '*.[ch]' ! -path "$TOP/common/buf.c" | sort)
 [ -n "$files" ] || fatal "no sources found below $TOP"
 # buf.c itself must still be where the shifts are.
