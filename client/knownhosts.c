@@ -63,15 +63,6 @@ host_field_matches(const char *field, size_t flen, const char *hostname)
 }
 
 int
-cl_kh_check(const char *file, const char *hostname,
-    const u_char key[MS_ED25519_PUB_LEN], enum cl_kh_result *resp,
-    u_long *linep, u_char expected[MS_ED25519_PUB_LEN])
-{
-	return cl_kh_check_count(file, hostname, key, resp, linep, expected,
-	    NULL);
-}
-
-int
 cl_kh_check_count(const char *file, const char *hostname,
     const u_char key[MS_ED25519_PUB_LEN], enum cl_kh_result *resp,
     u_long *linep, u_char expected[MS_ED25519_PUB_LEN], u_long *npinnedp)

@@ -142,13 +142,11 @@ enum cl_kh_result {
 int	cl_kh_hostname(const char *host, const char *port, char *out, size_t outlen);
 /*
  * Look host up: CL_KH_MATCH when any of its lines pins key.  For
- * CL_KH_CHANGED, *linep and expected[] describe the first listed key.  A missing file is CL_KH_UNKNOWN.  Malformed lines are
- * skipped.  Returns 0 or METASAFE_ERR_KNOWN_HOSTS (errno set).
+ * CL_KH_CHANGED, *linep and expected[] describe the first listed key.  A
+ * missing file is CL_KH_UNKNOWN.  Malformed lines are skipped.  When
+ * npinnedp is not NULL, *npinnedp counts the host's keys read (all,
+ * unless MATCH).  Returns 0 or METASAFE_ERR_KNOWN_HOSTS (errno set).
  */
-int	cl_kh_check(const char *file, const char *hostname,
-	    const u_char key[MS_ED25519_PUB_LEN], enum cl_kh_result *resp,
-	    u_long *linep, u_char expected[MS_ED25519_PUB_LEN]);
-/* The same; *npinnedp counts the host's keys read (all, unless MATCH). */
 int	cl_kh_check_count(const char *file, const char *hostname,
 	    const u_char key[MS_ED25519_PUB_LEN], enum cl_kh_result *resp,
 	    u_long *linep, u_char expected[MS_ED25519_PUB_LEN],

@@ -9,12 +9,6 @@
 #include "version.h"
 
 const char *
-ms_version(void)
-{
-	return MS_VERSION;
-}
-
-const char *
 ms_server_version(void)
 {
 	return "metasafe-" MS_VERSION;

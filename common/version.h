@@ -8,8 +8,7 @@
 #ifndef MS_VERSION_H
 #define MS_VERSION_H
 
-/* "0.9.0" */
-const char	*ms_version(void);
+/* The bare number is MS_VERSION ($(BUILD)/pathnames.h), e.g. "0.9.0". */
 /* "metasafe-0.9.0": the server version a STATUS answer carries. */
 const char	*ms_server_version(void);
 /*

@@ -28,7 +28,10 @@
 #define KG_CERT_FILE_MAX	(256 * 1024)
 #define KG_CRL_FILE_MAX		(4 * 1024 * 1024)
 
-/* Exit codes of metasafe-keygen (usage() documents them). */
+/*
+ * Exit codes of metasafe-keygen, defined only here and used by every
+ * keygen/ file; usage() and metasafe-keygen(1) EXIT STATUS document them.
+ */
 #define KG_EXIT_OK		0
 #define KG_EXIT_GENERAL		1
 #define KG_EXIT_EXISTS		2
@@ -42,7 +45,7 @@
 /* Key type names and properties: common/keytype.h. */
 enum ms_keyalg	 kg_pkey_type(EVP_PKEY *key);
 
-/* MS_ERR_* to an exit code. */
+/* MS_ERR_* to an exit code: the one mapping, for every keygen/ file. */
 int	kg_exit_code(int r);
 
 int	kg_pkey_generate(enum ms_keyalg t, int bits, EVP_PKEY **keyp);

@@ -28,14 +28,6 @@
 #include "storekey.h"
 #include "version.h"
 
-/* Exit codes; documented in usage(). */
-#define EXIT_OK			0
-#define EXIT_GENERAL		1
-#define EXIT_EXISTS		2
-#define EXIT_PASSPHRASE		3
-#define EXIT_CORRUPT		4
-#define EXIT_KEYTYPE		5
-
 #define PASSPHRASE_MAX		1024
 #define DEFAULT_HOSTKEY_DIR	MS_PATH_CONFDIR
 #define USER_KEY_DIR		".metasafe"
@@ -119,28 +111,7 @@ usage(void)
 "4 invalid key file format, 5 unknown key type\n",
 	    progname, progname, progname, progname, progname, progname,
 	    progname, progname, progname, progname);
-	exit(EXIT_GENERAL);
-}
-
-static int
-exit_code(int r)
-{
-	switch (r) {
-	case 0:
-		return EXIT_OK;
-	case MS_ERR_FILE_EXISTS:
-		return EXIT_EXISTS;
-	case MS_ERR_BAD_PASSPHRASE:
-	case MS_ERR_PASSPHRASE_REQUIRED:
-		return EXIT_PASSPHRASE;
-	case MS_ERR_KEY_FILE_CORRUPT:
-	case MS_ERR_INVALID_FORMAT:
-		return EXIT_CORRUPT;
-	case MS_ERR_KEY_TYPE_UNKNOWN:
-		return EXIT_KEYTYPE;
-	default:
-		return EXIT_GENERAL;
-	}
+	exit(KG_EXIT_GENERAL);
 }
 
 /* One clear line for a failure to load path; returns the exit code. */
@@ -175,7 +146,7 @@ load_error(const char *path, int r)
 		error("Load key \"%s\": %s", path, ms_err(r));
 		break;
 	}
-	return exit_code(r);
+	return kg_exit_code(r);
 }
 
 static char *
@@ -350,12 +321,12 @@ print_fingerprint(EVP_PKEY *key, const char *comment)
 
 	if ((r = kg_fingerprint(key, fp, sizeof(fp), &bits)) != 0) {
 		error("fingerprint: %s", ms_err(r));
-		return EXIT_GENERAL;
+		return KG_EXIT_GENERAL;
 	}
 	printf("%d %s %s (%s)\n", bits, fp,
 	    comment != NULL && *comment != '\0' ? comment : "no comment",
 	    ms_keyalg_upper(kg_pkey_type(key)));
-	return EXIT_OK;
+	return KG_EXIT_OK;
 }
 
 /*
@@ -376,13 +347,13 @@ print_store_kcv(const char *file)
 	explicit_bzero(key, sizeof(key));
 	if (r != 0) {
 		error("store key check value: %s", ms_err(r));
-		return EXIT_GENERAL;
+		return KG_EXIT_GENERAL;
 	}
 	ms_store_kcv_format(kcv, fmt, sizeof(fmt));
 	base = strrchr(file, '/');
 	printf("%d %s %s (STORE)\n", MS_STORE_KEY_LEN * 8, fmt,
 	    base != NULL ? base + 1 : file);
-	return EXIT_OK;
+	return KG_EXIT_OK;
 }
 
 /* -l: fingerprint of a private key file or of a public key file. */
@@ -458,13 +429,13 @@ do_print_public(struct options *o)
 	free(comment);
 	if (r != 0) {
 		error("%s: %s", o->file, ms_err(r));
-		return exit_code(r);
+		return kg_exit_code(r);
 	}
 	/* The PEM form ends with its own newline. */
 	printf("%s%s", line, line[0] != '\0' &&
 	    line[strlen(line) - 1] == '\n' ? "" : "\n");
 	free(line);
-	return EXIT_OK;
+	return KG_EXIT_OK;
 }
 
 static char *
@@ -600,7 +571,7 @@ static int
 do_generate(struct options *o)
 {
 	char *file, *pp, *pass = NULL, *comment, fp[MS_FINGERPRINT_MAX];
-	int r, ret = EXIT_GENERAL;
+	int r, ret = KG_EXIT_GENERAL;
 
 	file = o->file != NULL ? xstrdup(o->file) : default_key_file(o->kgtype);
 	pp = pub_path(file);
@@ -609,7 +580,7 @@ do_generate(struct options *o)
 	if (file_exists(file) || file_exists(pp)) {
 		error("%s already exists; refusing to overwrite it.",
 		    file_exists(file) ? file : pp);
-		ret = EXIT_EXISTS;
+		ret = KG_EXIT_EXISTS;
 		goto out;
 	}
 	if (make_key_dir(file) != 0)
@@ -621,7 +592,7 @@ do_generate(struct options *o)
 		goto out;
 	if ((r = write_keypair(file, o->kgtype, o->bits, pass, comment, fp,
 	    sizeof(fp))) != 0) {
-		ret = exit_code(r);
+		ret = kg_exit_code(r);
 		goto out;
 	}
 	if (!quiet) {
@@ -629,7 +600,7 @@ do_generate(struct options *o)
 		printf("Your public key has been saved in %s\n", pp);
 		printf("The key fingerprint is: %s %s\n", fp, comment);
 	}
-	ret = EXIT_OK;
+	ret = KG_EXIT_OK;
  out:
 	free_secret(&pass);
 	free(comment);
@@ -645,7 +616,7 @@ host_keypair(const char *dir, const char *name, enum ms_keytype type,
 {
 	EVP_PKEY *key = NULL;
 	char *file, *pp, fp[MS_FINGERPRINT_MAX];
-	int have_priv, have_pub, r, ret = EXIT_OK;
+	int have_priv, have_pub, r, ret = KG_EXIT_OK;
 
 	file = path_join(dir, name);
 	pp = pub_path(file);
@@ -657,7 +628,7 @@ host_keypair(const char *dir, const char *name, enum ms_keytype type,
 		/* Never replace a public key someone may have pinned. */
 		error("%s exists but %s does not; remove it to generate a "
 		    "new key", pp, file);
-		ret = EXIT_EXISTS;
+		ret = KG_EXIT_EXISTS;
 		goto out;
 	}
 	if (have_priv) {
@@ -669,13 +640,13 @@ host_keypair(const char *dir, const char *name, enum ms_keytype type,
 		if (ms_pkey_type(key) != type) {
 			error("%s: expected a %s key", file,
 			    ms_keytype_short(type));
-			ret = EXIT_KEYTYPE;
+			ret = KG_EXIT_KEYTYPE;
 			goto out;
 		}
 		if ((r = ms_key_save_public(pp, key, comment)) != 0) {
 			error("Saving public key \"%s\" failed: %s", pp,
 			    r == MS_ERR_SYSTEM ? strerror(errno) : ms_err(r));
-			ret = exit_code(r);
+			ret = kg_exit_code(r);
 			goto out;
 		}
 		if (!quiet)
@@ -684,7 +655,7 @@ host_keypair(const char *dir, const char *name, enum ms_keytype type,
 	}
 	if ((r = write_keypair(file, type == MS_KEY_ED25519 ? MS_KEYALG_ED25519 :
 	    MS_KEYALG_X25519, 0, NULL, comment, fp, sizeof(fp))) != 0) {
-		ret = exit_code(r);
+		ret = kg_exit_code(r);
 		goto out;
 	}
 	if (!quiet)
@@ -702,7 +673,7 @@ host_store_key(const char *dir)
 {
 	u_char key[MS_STORE_KEY_LEN];
 	char *file;
-	int r, ret = EXIT_OK;
+	int r, ret = KG_EXIT_OK;
 
 	file = path_join(dir, "host_store_key");
 	if (file_exists(file))
@@ -711,7 +682,7 @@ host_store_key(const char *dir)
 	    (r = ms_store_key_save(file, key)) != 0) {
 		error("Saving store key \"%s\" failed: %s", file,
 		    r == MS_ERR_SYSTEM ? strerror(errno) : ms_err(r));
-		ret = exit_code(r);
+		ret = kg_exit_code(r);
 		goto out;
 	}
 	if (!quiet)
@@ -731,15 +702,15 @@ do_host_keys(struct options *o)
 
 	if (mkdir(dir, 0700) == -1 && errno != EEXIST) {
 		error("mkdir %s: %s", dir, strerror(errno));
-		return EXIT_GENERAL;
+		return KG_EXIT_GENERAL;
 	}
 	comment = o->comment != NULL ? xstrdup(o->comment) : default_comment();
 	/* Keep going so one bad file does not block the others. */
 	ret = host_keypair(dir, "host_sig_key", MS_KEY_ED25519, comment);
 	if ((r = host_keypair(dir, "host_kex_key", MS_KEY_X25519,
-	    comment)) != EXIT_OK && ret == EXIT_OK)
+	    comment)) != KG_EXIT_OK && ret == KG_EXIT_OK)
 		ret = r;
-	if ((r = host_store_key(dir)) != EXIT_OK && ret == EXIT_OK)
+	if ((r = host_store_key(dir)) != KG_EXIT_OK && ret == KG_EXIT_OK)
 		ret = r;
 	free(comment);
 	return ret;
@@ -763,7 +734,7 @@ main(int argc, char **argv)
 	ms_log_init(progname, MS_LOG_INFO, 1, -1);
 	/* -V takes a validity elsewhere; alone it asks for the version. */
 	if (argc == 2 && strcmp(argv[1], "-V") == 0)
-		exit(ms_version_print(progname) == 0 ? EXIT_OK : EXIT_GENERAL);
+		exit(ms_version_print(progname) == 0 ? KG_EXIT_OK : KG_EXIT_GENERAL);
 
 	while ((ch = getopt(argc, argv,
 	    "AC:b:cd:F:f:hI:klN:n:P:qR:S:s:t:u:V:yz:")) != -1) {
@@ -904,7 +875,7 @@ main(int argc, char **argv)
 
 	if (find_host != NULL || remove_host != NULL) {
 		if (o.file == NULL && (khfile = kg_kh_default_file()) == NULL)
-			ret = EXIT_GENERAL;
+			ret = KG_EXIT_GENERAL;
 		else if (find_host != NULL)
 			ret = kg_cmd_kh_find(o.file != NULL ? o.file : khfile,
 			    find_host, quiet);
@@ -931,7 +902,7 @@ main(int argc, char **argv)
 		ret = do_generate(&o);
 	free_secret(&o.newpass);
 	free_secret(&o.oldpass);
-	if (fflush(stdout) != 0 && ret == EXIT_OK)
-		ret = EXIT_GENERAL;
+	if (fflush(stdout) != 0 && ret == KG_EXIT_OK)
+		ret = KG_EXIT_GENERAL;
 	return ret;
 }

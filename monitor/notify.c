@@ -51,12 +51,6 @@ notify_init(void)
 }
 
 int
-notify_enabled(void)
-{
-	return notify_addrlen != 0;
-}
-
-int
 notify_send(const char *fmt, ...)
 {
 	char msg[NOTIFY_MSG_MAX];

@@ -17,7 +17,6 @@
  * empty one anyway).  Without it every notify_* call does nothing.
  */
 void	notify_init(void);
-int	notify_enabled(void);
 /* Send "LINE\nLINE..." as one datagram; 0 also when disabled. */
 int	notify_send(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -2,8 +2,10 @@
  * servconf.c — parse the daemon configuration file.
  *
  * The file is trusted operator input, but it is still parsed defensively:
- * bounded line length, strict numbers (strtonum), unknown keywords and
- * duplicate single-valued keywords rejected with FILE:LINE.
+ * bounded line length, strict numbers (strtonum), unknown keywords
+ * rejected with FILE:LINE.  A keyword that takes one value may appear
+ * once: its setter refuses a field that is already set, which is why
+ * servconf_init marks every field unset (-1, NULL or 0).
  */
 #include <sys/types.h>
 #include <sys/socket.h>
@@ -93,7 +95,6 @@ struct conf_ctx {
 	int		 line;
 	char		*errbuf;
 	size_t		 errlen;
-	unsigned int	 seen;		/* bitmask of single-valued keywords */
 };
 
 void

@@ -198,21 +198,15 @@ int	ms_store_delete_node(struct ms_store *s, const char *path);
 
 /*
  * List a node: cb is called once per child (kind MS_STORE_LIST_CHILD,
- * name = last path segment, flags 0), then once per record (kind
- * MS_STORE_LIST_RECORD, with its flags), each in byte order of the name and
- * at most MS_LIST_MAX of each kind.  name is NUL-terminated and len is its
- * length.  A negative return from cb aborts the listing (MS_STORE_ERROR).
+ * name = last path segment, flags 0, version and mtime 0), then once per
+ * record (kind MS_STORE_LIST_RECORD, with its flags, version and mtime from
+ * the record header; no value is read or unsealed), each in byte order of
+ * the name and at most MS_LIST_MAX of each kind.  name is NUL-terminated
+ * and len is its length.  A negative return from cb aborts the listing
+ * (MS_STORE_ERROR).
  */
 #define MS_STORE_LIST_CHILD	1
 #define MS_STORE_LIST_RECORD	2
-typedef int ms_store_list_fn(void *ctx, int kind, const char *name,
-    size_t len, uint8_t flags);
-int	ms_store_list(struct ms_store *s, const char *path,
-	    ms_store_list_fn *cb, void *ctx);
-/*
- * The same, with each record's version and mtime (from the record header;
- * no value is read or unsealed).  Children have version and mtime 0.
- */
 struct ms_store_list_entry {
 	int		 kind;		/* MS_STORE_LIST_CHILD or _RECORD */
 	const char	*name;		/* NUL-terminated */

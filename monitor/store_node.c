@@ -548,32 +548,6 @@ list_range(struct ms_store *s, MDB_txn *txn, MDB_dbi dbi, uint64_t id,
 	return r;
 }
 
-struct list_compat {
-	ms_store_list_fn	*cb;
-	void			*ctx;
-};
-
-static int
-list_compat_cb(void *vctx, const struct ms_store_list_entry *e)
-{
-	struct list_compat *lc = vctx;
-
-	return lc->cb(lc->ctx, e->kind, e->name, e->len, e->flags);
-}
-
-int
-ms_store_list(struct ms_store *s, const char *path, ms_store_list_fn *cb,
-    void *ctx)
-{
-	struct list_compat lc;
-
-	if (cb == NULL)
-		return MS_STORE_INVALID;
-	lc.cb = cb;
-	lc.ctx = ctx;
-	return ms_store_list_ext(s, path, list_compat_cb, &lc);
-}
-
 int
 ms_store_list_ext(struct ms_store *s, const char *path,
     ms_store_list_ext_fn *cb, void *ctx)

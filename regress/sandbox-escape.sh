@@ -1,5 +1,5 @@
 #!/bin/sh
-# sandbox-escape.sh — a confined process (SPEC I5) tries to get out.
+# sandbox-escape.sh — a confined process (SECURITY.md I5) tries to get out.
 #
 # regress/progs/sandbox-probe enters the worker sandbox exactly as the
 # worker does, then makes one attempt.  Forbidden attempts must end in

@@ -1,5 +1,5 @@
 /*
- * sandbox.h — confinement of a metasafe worker (SPEC invariant I5).
+ * sandbox.h — confinement of a metasafe worker (SECURITY.md invariant I5).
  *
  * Two calls, in this order, by the freshly exec'd worker:
  *

@@ -1,6 +1,6 @@
 /*
  * metasafe-worker — serves one client connection, unprivileged and
- * sandboxed (SPEC I1, I5).  Started by the monitor (fork+exec) with:
+ * sandboxed (SECURITY.md I1, I5).  Started by the monitor (fork+exec) with:
  *
  *	fd 3	the client's TCP socket
  *	fd 4	the monitor socketpair (requests, PROTOCOL.md 11)

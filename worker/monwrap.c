@@ -366,13 +366,23 @@ copy_count(struct msbuf *ans, struct msbuf *result, uint32_t max,
 }
 
 /*
- * Answer parse errors are malformed answers; put errors on 'result' mean
- * the result does not fit in one response.
+ * After parse_list / parse_acl: a put error on 'result' means the result
+ * does not fit in one response, which is the client's LIMIT_REACHED and
+ * no monitor failure; any other error is a malformed answer.
  */
 static int
-classify(int r)
+result_status(int r, const char *what, uint32_t *statusp,
+    struct msbuf *result)
 {
-	return r == MS_ERR_NO_BUFFER_SPACE ? MS_ERR_LIMIT : r;
+	if (r == MS_ERR_NO_BUFFER_SPACE) {
+		verbose_f("monitor %s result does not fit one response", what);
+		msbuf_reset(result);
+		*statusp = MS_ST_LIMIT_REACHED;
+		return 0;
+	}
+	if (r != 0)
+		error_fr(r, "monitor %s answer", what);
+	return r;
 }
 
 static int
@@ -424,14 +434,16 @@ mw_list(int fd, const char *path, uint8_t list_flags, uint32_t *statusp,
 	    (r = msbuf_put_u8(req, list_flags)) != 0 ||
 	    (r = mon_call(fd, MS_MON_LIST, req, &ans)) != 0)
 		goto out;
-	if ((r = get_status(ans, statusp)) != 0 ||
-	    (*statusp == MS_ST_OK &&
-	    ((r = classify(parse_list(ans, result,
-	    (list_flags & MS_LIST_LONG) != 0))) != 0 ||
-	    (r = expect_end(ans, "list")) != 0))) {
-		if (r != MS_ERR_LIMIT)
-			error_fr(r, "monitor list answer");
+	if ((r = get_status(ans, statusp)) != 0) {
+		error_fr(r, "monitor list answer");
+		goto out;
 	}
+	if (*statusp != MS_ST_OK)
+		goto out;
+	if ((r = parse_list(ans, result,
+	    (list_flags & MS_LIST_LONG) != 0)) == 0)
+		r = expect_end(ans, "list");
+	r = result_status(r, "list", statusp, result);
  out:
 	msbuf_free(req);
 	msbuf_free(ans);
@@ -477,13 +489,15 @@ mw_getacl(int fd, const char *path, uint32_t *statusp, struct msbuf *result)
 	    (r = msbuf_put_cstring(req, path)) != 0 ||
 	    (r = mon_call(fd, MS_MON_GETACL, req, &ans)) != 0)
 		goto out;
-	if ((r = get_status(ans, statusp)) != 0 ||
-	    (*statusp == MS_ST_OK &&
-	    ((r = classify(parse_acl(ans, result))) != 0 ||
-	    (r = expect_end(ans, "getacl")) != 0))) {
-		if (r != MS_ERR_LIMIT)
-			error_fr(r, "monitor getacl answer");
+	if ((r = get_status(ans, statusp)) != 0) {
+		error_fr(r, "monitor getacl answer");
+		goto out;
 	}
+	if (*statusp != MS_ST_OK)
+		goto out;
+	if ((r = parse_acl(ans, result)) == 0)
+		r = expect_end(ans, "getacl");
+	r = result_status(r, "getacl", statusp, result);
  out:
 	msbuf_free(req);
 	msbuf_free(ans);

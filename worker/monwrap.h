@@ -2,10 +2,15 @@
  * monwrap.h — the worker's side of the monitor requests (PROTOCOL.md 11).
  *
  * One function per request: write the request frame on the monitor fd,
- * read the answer frame (same type) and parse it strictly.  Any transport
- * error or malformed answer is returned as a negative MS_ERR_*; the caller
- * then tells the client INTERNAL_ERROR if it can, and exits, since a
- * worker whose monitor misbehaves cannot serve anything safely.
+ * read the answer frame (same type) and parse it strictly.
+ *
+ * Two vocabularies, never through the same value (worker/README.md
+ * "Errors"): the return value is 0 or a negative MS_ERR_* and means only
+ * that the monitor failed (transport error or malformed answer); the
+ * caller then tells the client INTERNAL_ERROR if it can, and exits, since
+ * a worker whose monitor misbehaves cannot serve anything safely.  What
+ * the client is told is a protocol status (MS_ST_*) in *statusp, valid
+ * when the return value is 0.
  *
  * Answers that carry a u32 status: status values above MS_ST_MAX are
  * malformed.  When the status is not OK the rest of the answer is ignored
@@ -60,7 +65,9 @@ int	mw_delete(int fd, const char *path, const char *record,
 	    uint32_t *statusp);
 /*
  * LIST / GETACL: on OK the validated result (section 8 encoding) is
- * appended to 'result'; MS_ERR_LIMIT when it does not fit there.
+ * appended to 'result'.  A result that does not fit there is no monitor
+ * failure: *statusp becomes LIMIT_REACHED, 'result' is emptied, and the
+ * return value is 0.
  */
 int	mw_list(int fd, const char *path, uint8_t list_flags,
 	    uint32_t *statusp, struct msbuf *result);

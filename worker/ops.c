@@ -11,6 +11,13 @@
  *
  * SECURE values cross the monitor socketpair in clear and the network only
  * as crypto blobs (9): GET seals under s_blob, SET opens under c_blob.
+ *
+ * Errors (worker/README.md "Errors"): an op_* function, like the mw_*
+ * call it makes, returns 0 or a negative MS_ERR_* that means the worker
+ * cannot go on (monitor failure), and puts the client's MS_ST_* status in
+ * *statusp.  The helpers that only decide a status (parse_status,
+ * handle_check, open_client_blob) return a uint32_t MS_ST_* and nothing
+ * else.
  */
 #include <sys/types.h>
 
@@ -334,14 +341,7 @@ op_query(struct worker *w, struct msbuf *req, struct msbuf *res,
 	}
 	if ((*statusp = handle_check(w, id, 0, &h)) != MS_ST_OK)
 		return 0;
-	if ((r = call(w->mon_fd, h->path, statusp, res)) == MS_ERR_LIMIT) {
-		/* Too large for one record; the connection goes on. */
-		verbose_f("result for %s does not fit one response", h->path);
-		msbuf_reset(res);
-		*statusp = MS_ST_LIMIT_REACHED;
-		return 0;
-	}
-	return r;
+	return call(w->mon_fd, h->path, statusp, res);
 }
 
 /* LIST: u32 handle [, u8 list_flags] (PROTOCOL.md 8). */
@@ -369,15 +369,7 @@ op_list(struct worker *w, struct msbuf *req, struct msbuf *res,
 	}
 	if ((*statusp = handle_check(w, id, 0, &h)) != MS_ST_OK)
 		return 0;
-	if ((r = mw_list(w->mon_fd, h->path, lflags, statusp, res)) ==
-	    MS_ERR_LIMIT) {
-		/* Too large for one record; the connection goes on. */
-		verbose_f("list of %s does not fit one response", h->path);
-		msbuf_reset(res);
-		*statusp = MS_ST_LIMIT_REACHED;
-		return 0;
-	}
-	return r;
+	return mw_list(w->mon_fd, h->path, lflags, statusp, res);
 }
 
 static int
@@ -388,8 +380,9 @@ op_getacl(struct worker *w, struct msbuf *req, struct msbuf *res,
 }
 
 /*
- * SETACL entries: syntax checked here, re-encoded for the monitor.
- * Returns 1 when a field could not be read (*statusp says why).
+ * The rest of a SETACL request: n entries, syntax checked here and
+ * re-encoded for the monitor, then the end of the request.  *statusp
+ * says what the client gets; the return value is only for local failure.
  */
 static int
 get_acl_entries(struct msbuf *req, uint32_t n, struct msbuf *ents,
@@ -407,7 +400,7 @@ get_acl_entries(struct msbuf *req, uint32_t n, struct msbuf *ents,
 		    MS_RIGHTS_MAX)) != 0) {
 			free(who);
 			*statusp = parse_status(r);
-			return 1;	/* parsing stopped here */
+			return 0;	/* parsing stopped here */
 		}
 		/* names.c, as the monitor will; "" rights removes the entry. */
 		if (ms_acl_who_valid(who) != 0 ||
@@ -422,7 +415,10 @@ get_acl_entries(struct msbuf *req, uint32_t n, struct msbuf *ents,
 		if (r != 0)
 			return r;
 	}
-	*statusp = bad ? MS_ST_INVALID_ARGUMENT : MS_ST_OK;
+	if (!at_end(req))
+		*statusp = MS_ST_PROTOCOL_ERROR;
+	else
+		*statusp = bad ? MS_ST_INVALID_ARGUMENT : MS_ST_OK;
 	return 0;
 }
 
@@ -450,16 +446,10 @@ op_setacl(struct worker *w, struct msbuf *req, struct msbuf *res,
 	if ((ents = msbuf_new(MS_ACL_ENTRIES_MAX *
 	    (8 + MS_ACL_WHO_MAX + MS_RIGHTS_MAX))) == NULL)
 		return MS_ERR_ALLOC;
-	if ((r = get_acl_entries(req, n, ents, statusp)) != 0) {
-		if (r > 0)
-			r = 0;
+	if ((r = get_acl_entries(req, n, ents, statusp)) != 0 ||
+	    *statusp != MS_ST_OK)
 		goto out;
-	}
-	if (!at_end(req))
-		*statusp = MS_ST_PROTOCOL_ERROR;
-	else if (*statusp != MS_ST_OK)
-		;
-	else if (inherit > MS_SETACL_UNCHANGED ||
+	if (inherit > MS_SETACL_UNCHANGED ||
 	    sensitive > MS_SENSITIVE_UNCHANGED)
 		*statusp = MS_ST_INVALID_ARGUMENT;
 	else if ((*statusp = handle_check(w, id, SETACL_HANDLE_ACCESS,

@@ -1,6 +1,6 @@
 /*
  * worker.h — state of one metasafe worker: the unprivileged, sandboxed
- * process that serves exactly one client connection (SPEC I1, I5).
+ * process that serves exactly one client connection (SECURITY.md I1, I5).
  *
  * The worker never holds long-term private keys.  It holds the ephemeral
  * X25519 key (handshake only) and the session secrets below, all wiped by

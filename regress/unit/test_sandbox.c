@@ -1,5 +1,5 @@
 /*
- * test_sandbox.c — the worker sandbox (SPEC I5), tried for real.
+ * test_sandbox.c — the worker sandbox (SECURITY.md I5), tried for real.
  *
  * Needs root (chroot, setuid): it FAILS, never skips, without it.  Each
  * case forks; the child enters the sandbox through the public API and

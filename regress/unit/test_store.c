@@ -489,11 +489,14 @@ struct listing {
 };
 
 static int
-list_cb(void *ctx, int kind, const char *name, size_t len, uint8_t flags)
+list_cb(void *ctx, const struct ms_store_list_entry *e)
 {
 	struct listing *l = ctx;
+	const char *name = e->name;
+	int kind = e->kind;
+	uint8_t flags = e->flags;
 
-	assert_int_equal(strlen(name), len);
+	assert_int_equal(strlen(name), e->len);
 	if (l->fail)
 		return -1;
 	if (kind == MS_STORE_LIST_CHILD) {
@@ -581,7 +584,8 @@ test_list(void **state)
 	set_ok(f->s, "/", "rootrec", 0, "x", 1, 1);
 
 	memset(&l, 0, sizeof(l));
-	assert_int_equal(ms_store_list(f->s, "/a", list_cb, &l), MS_STORE_OK);
+	assert_int_equal(ms_store_list_ext(f->s, "/a", list_cb, &l),
+	    MS_STORE_OK);
 	assert_int_equal(l.nchildren, 4);
 	assert_string_equal(l.children[0], "a");
 	assert_string_equal(l.children[1], "b");
@@ -590,7 +594,8 @@ test_list(void **state)
 	assert_int_equal(l.nrecords, 0);
 
 	memset(&l, 0, sizeof(l));
-	assert_int_equal(ms_store_list(f->s, "/a/b", list_cb, &l), MS_STORE_OK);
+	assert_int_equal(ms_store_list_ext(f->s, "/a/b", list_cb, &l),
+	    MS_STORE_OK);
 	assert_int_equal(l.nchildren, 1);
 	assert_string_equal(l.children[0], "c");
 	assert_int_equal(l.nrecords, 3);
@@ -602,7 +607,7 @@ test_list(void **state)
 	assert_int_equal(l.flags[2], MS_REC_INHERIT);
 
 	memset(&l, 0, sizeof(l));
-	assert_int_equal(ms_store_list(f->s, "/", list_cb, &l), MS_STORE_OK);
+	assert_int_equal(ms_store_list_ext(f->s, "/", list_cb, &l), MS_STORE_OK);
 	assert_int_equal(l.nchildren, 2);
 	assert_string_equal(l.children[0], "a");
 	assert_string_equal(l.children[1], "z");
@@ -610,19 +615,20 @@ test_list(void **state)
 	assert_string_equal(l.records[0], "rootrec");
 
 	memset(&l, 0, sizeof(l));
-	assert_int_equal(ms_store_list(f->s, "/a/b/c/d", list_cb, &l),
+	assert_int_equal(ms_store_list_ext(f->s, "/a/b/c/d", list_cb, &l),
 	    MS_STORE_OK);
 	assert_int_equal(l.nchildren, 0);
 	assert_int_equal(l.nrecords, 1);
 
 	memset(&l, 0, sizeof(l));
-	assert_int_equal(ms_store_list(f->s, "/a/q", list_cb, &l),
+	assert_int_equal(ms_store_list_ext(f->s, "/a/q", list_cb, &l),
 	    MS_STORE_NOT_FOUND_PATH);
-	assert_int_equal(ms_store_list(f->s, "/a/", list_cb, &l),
+	assert_int_equal(ms_store_list_ext(f->s, "/a/", list_cb, &l),
 	    MS_STORE_INVALID);
-	assert_int_equal(ms_store_list(f->s, "/a", NULL, &l), MS_STORE_INVALID);
+	assert_int_equal(ms_store_list_ext(f->s, "/a", NULL, &l),
+	    MS_STORE_INVALID);
 	l.fail = 1;
-	assert_int_equal(ms_store_list(f->s, "/a", list_cb, &l),
+	assert_int_equal(ms_store_list_ext(f->s, "/a", list_cb, &l),
 	    MS_STORE_ERROR);
 }
 
@@ -660,7 +666,7 @@ test_delete(void **state)
 	    MS_STORE_NOT_FOUND_PATH);
 	assert_int_equal(ms_store_delete_node(f->s, "/d"), MS_STORE_OK);
 	memset(&l, 0, sizeof(l));
-	assert_int_equal(ms_store_list(f->s, "/", list_cb, &l), MS_STORE_OK);
+	assert_int_equal(ms_store_list_ext(f->s, "/", list_cb, &l), MS_STORE_OK);
 	assert_int_equal(l.nchildren, 0);
 
 	/* The root cannot go. */
