@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # test-exec.sh — shared harness for the regress tests (OpenSSH style).
 #
 # Each test regress/NAME.sh starts with
