@@ -23,7 +23,7 @@ grep -v '^#' >"$ALLOW" <<'EOF'
 # Constant-time compare: folds the OR of byte differences to one bit.
 common/crypto.c|return (int)((((unsigned int)acc) - 1) >> 8) & 1;
 # A limit (records per key, 2^24), not a field.
-common/proto.h|#define MS_RECORDS_PER_KEY_MAX	(1ULL << 24)
+common/mslimits.h|#define MS_RECORDS_PER_KEY_MAX	(1ULL << 24)
 # Configuration size units (StoreMaxSize "T" suffix and its ceiling).
 monitor/servconf.h|#define SERVCONF_STORE_SIZE_MAX		(1ULL << 40)
 monitor/servconf.c|mult = 1ULL << 40;
