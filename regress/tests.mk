@@ -13,6 +13,7 @@ REGRESS_TESTS += \
 	worker-symbols \
 	store-seal-no-lmdb \
 	no-funcnames \
+	unit-runner \
 	regress-list
 
 # Connections and client operations

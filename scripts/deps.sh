@@ -7,7 +7,7 @@
 # with apt-get; otherwise prints the command to run and exits 1.  Then
 # checks that pkg-config finds the libraries the build links against.
 
-PC_MODULES="libssl libcrypto libbsd-overlay libseccomp lmdb cmocka"
+PC_MODULES="libssl libcrypto libbsd-overlay libbsd-ctor libseccomp lmdb cmocka"
 
 if [ $# -eq 0 ]; then
 	echo "usage: sh scripts/deps.sh package ..." >&2
