@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # ACL entries are inherited down the tree unless a node breaks inheritance;
 # groups work like principals.
 . "$(dirname "$0")/test-exec.sh"

@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # The rights matrix: r, s, w, l, a each allow exactly their operations.
 . "$(dirname "$0")/test-exec.sh"
 tid "ACL matrix: r/s/w/l/a and default deny"

@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # metasafe-admin backup while the daemon serves and clients write; the
 # copy is private, keeps SECURE values sealed, records the key check value
 # and opens directly as a StoreDirectory; restore is refused while the

@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # metasafe-admin verify: beside a running daemon it walks the store,
 # unseals every SECURE value and prints counts; a flipped byte in a sealed
 # value makes it exit 3 naming the record.

@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # A refused GET is audited as op=get with its record, not only as the OPEN
 # before it; existence is still not revealed; odd names cannot fake fields.
 . "$(dirname "$0")/test-exec.sh"

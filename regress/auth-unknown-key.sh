@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # A key that is not in AuthorizedPrincipalsFile is refused with exit 3.
 . "$(dirname "$0")/test-exec.sh"
 tid "unknown client key gives exit 3 and an audit line"

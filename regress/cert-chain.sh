@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # A leaf issued by an intermediate CA logs in when the client sends the
 # intermediate with it (only the root is trusted), and is refused when the
 # intermediate is missing.  CRL checking covers the whole chain.

@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # The certificate and algorithm-policy keywords: metasafed -T prints the
 # effective values (defaults included), and -t refuses bad ones with
 # FILE:LINE.  A daemon whose TrustedUserCAFile is not a CA file does not

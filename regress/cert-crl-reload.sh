@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # CRLs and CAs reload live on SIGHUP: a certificate revoked after start-up
 # is refused at its next login; a broken new CRL or CA file is refused with
 # a log line saying why, and the old one stays in force.

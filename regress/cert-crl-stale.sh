@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # A CRL past its nextUpdate: with RequireFreshCRL yes certificate logins
 # are refused (so is a missing CRL); with no they are accepted, and the
 # stale CRL's revocations still count.

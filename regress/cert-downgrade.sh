@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # Algorithm policy and downgrade protection.  The server picks the first
 # suite of its own list that the client offers; a client that offers less
 # gets that (strip-suite); a man in the middle that strips the preferred

@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # The certificate fixtures of the cert-*.sh matrix have exactly the defect
 # each case is about, as `openssl verify` sees it, with both builders
 # (openssl tools and metasafe-keygen).  A daemon test that accepts or

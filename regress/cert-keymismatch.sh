@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # A certificate whose key does not match the transcript signature: the
 # client presents A's (valid, trusted) certificate but signs with key B.
 # The CLI refuses that locally (exit 1, nothing sent); a client with that

@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # Certificate principals: the name comes from the URI SAN metasafe:NAME by
 # default, or from the e-mail SAN or the subject CN (CertificatePrincipal);
 # an AuthorizedPrincipalsFile "NAME groups=... cert" line gives a

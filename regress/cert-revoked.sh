@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # Revocation: a revoked leaf, and a good leaf under a revoked intermediate
 # (CRL_CHECK_ALL), are refused; their unrevoked siblings log in.
 . "$(dirname "$0")/test-exec.sh"

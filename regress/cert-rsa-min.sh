@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # RSA key length policy: with the default MinimumRSABits (2048) an RSA-1024
 # certificate from a trusted CA is refused (nothing read or written) and
 # RSA-2048 logs in; with MinimumRSABits 3072, RSA-2048 is refused and

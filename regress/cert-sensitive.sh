@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # SENSITIVE subtrees: after `acl set PATH sensitive=yes` a raw-key
 # principal named in the ACL is refused everywhere below PATH (get, set,
 # rm, ls: exit 4, nothing read or changed), while a certificate principal

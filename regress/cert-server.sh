@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # Server certificates (HostCertificate): a client with -o CAFile validates
 # the chain and the -H name and needs no known_hosts entry; a wrong name,
 # a wrong CA or an expired host certificate end with exit 2 before any

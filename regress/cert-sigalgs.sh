@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # SignatureAlgorithms limits the client signature schemes the server takes:
 # with "ed25519,ecdsa-p384-sha384" an ECDSA P-256 or RSA certificate is
 # refused (nothing read or written) while Ed25519 and P-384 certificates

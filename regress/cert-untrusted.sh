@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # A certificate from a CA the daemon does not trust, naming a principal
 # that exists, is refused; so is a trusted CA's certificate whose signature
 # was tampered with.  Nothing is read or written.

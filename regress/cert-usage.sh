@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # A trusted CA's certificate for the wrong purpose is refused: an
 # extendedKeyUsage of serverAuth only, or a keyUsage without
 # digitalSignature (keyCertSign only).

@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # Valid certificates log in, with every supported leaf key type, whether
 # openssl or metasafe-keygen made them; the principal is the URI SAN and
 # needs no AuthorizedPrincipalsFile line; raw-key logins keep working.

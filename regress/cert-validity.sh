@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # Certificates outside their validity period are refused by the monitor
 # (exit 3), nothing is read or written, and the refusal is logged with the
 # certificate's subject and serial.

@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # The client refuses an identity key file that group or others may access,
 # with a loud warning, exit 1, and without connecting at all.
 . "$(dirname "$0")/test-exec.sh"

@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # metasafed -t reports bad configuration with FILE:LINE and exits non-zero.
 . "$(dirname "$0")/test-exec.sh"
 tid "bad config fails -t with file:line"

@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # metasafed -t fails, with FILE:LINE or KEYWORD, for whatever would stop the
 # daemon or weaken it later, and touches nothing; the daemon refuses the
 # same things at start-up.  An AdminPrincipals name nobody can log in as is

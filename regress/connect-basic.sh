@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # A plain record set through the CLI reads back byte-exactly; status works.
 . "$(dirname "$0")/test-exec.sh"
 tid "connect, set and get a plain record, status"

@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # A changed host key is refused with exit 2 before any request is sent.
 . "$(dirname "$0")/test-exec.sh"
 tid "wrong host key gives exit 2 and no request reaches the server"

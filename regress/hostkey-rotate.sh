@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # Host signature key roll-over: a second HostKey is loaded but not
 # presented; clients accept any pinned key; after the swap the new key signs.
 . "$(dirname "$0")/test-exec.sh"

@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # make install DESTDIR=... PREFIX=/usr LIBDIR=<multiarch>: exactly the
 # expected files with the expected modes (programs, library, header, .pc,
 # sample config, unit, sysusers.d/tmpfiles.d snippets, man pages), built-in

@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # The built-in paths follow the make variables: a make with another PREFIX
 # (or LIBDIR) regenerates pathnames.h and metasafe.pc and recompiles what
 # includes pathnames.h; a make with the same paths rewrites and rebuilds

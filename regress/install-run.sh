@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # An installed tree runs on its built-in defaults: built and installed
 # with PREFIX, SYSCONFDIR, RUNSTATEDIR and LOCALSTATEDIR under $OBJ, the
 # build directory then removed (as after `make clean`), the installed

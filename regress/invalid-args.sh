@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # Oversize values and bad paths are refused with exit 6; nothing is written.
 . "$(dirname "$0")/test-exec.sh"
 tid "oversize values and bad paths give exit 6 and write nothing"

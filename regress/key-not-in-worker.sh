@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # I1: while a connection is open and fully used, no private host key byte
 # string and no store-key bytes are in the worker's memory.  The same scan
 # of the monitor finds them, which proves the scanner works.

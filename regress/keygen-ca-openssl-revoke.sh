@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # metasafe-keygen -k -S: revoke with a CA made by openssl (certificate not
 # named KEY.crt); the daemon then refuses that certificate.  The audit
 # lines give the serial as keygen prints it (decimal) and the issuer.

@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # metasafe-keygen as a small CA: CA and intermediate creation, client and
 # host certificates, validity and usage overrides, CRLs; every product is
 # checked with the openssl command line (x509 -text, verify -crl_check,

@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # Without -f the key goes to ~/.metasafe/id_TYPE (directory 0700), with the
 # user@host comment; without -N and without a terminal it is unencrypted.
 . "$(dirname "$0")/test-exec.sh"

@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # -l prints SHA256:base64nopad(SHA-256(raw public key)) for private and
 # public key files; -y reproduces the .pub line.
 . "$(dirname "$0")/test-exec.sh"

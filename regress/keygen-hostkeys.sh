@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # -A -d DIR creates what is missing of the three host keys, and nothing else.
 . "$(dirname "$0")/test-exec.sh"
 tid "keygen -A host keys"

@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # metasafe-keygen -F / -R on known_hosts, as ssh-keygen does.
 . "$(dirname "$0")/test-exec.sh"
 tid "keygen -F and -R: find, remove, FILE.old backup, mode kept"

@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # metasafe-keygen creates the key's own directory, 0700, when it is missing
 # (as ssh-keygen does for ~/.ssh), says so, and creates nothing higher up.
 . "$(dirname "$0")/test-exec.sh"

@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # Private keys are 0600 and public keys 0644 whatever the umask; -A files too.
 . "$(dirname "$0")/test-exec.sh"
 tid "keygen file modes"

@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # Private keys are PKCS#8 PEM that openssl reads; encrypted ones need the
 # right passphrase.  Keys made by openssl are read by metasafe-keygen.
 . "$(dirname "$0")/test-exec.sh"

@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # A second run on the same file fails, names the file and changes nothing;
 # an existing .pub alone also blocks generation.
 . "$(dirname "$0")/test-exec.sh"

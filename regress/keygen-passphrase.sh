@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # Wrong passphrase, corrupt files and foreign key types each get their own
 # exit code and message, and never a crash.
 . "$(dirname "$0")/test-exec.sh"

@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # metasafe-keygen -l on a store key prints its check value
 # (HMAC-SHA256(key, "metasafe store key check v1")[0..7], PROTOCOL.md 13),
 # recomputed here with openssl, and never the key in any encoding.

@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # Without -N on a terminal the passphrase is asked twice (not echoed);
 # a mismatch fails and writes nothing; -l/-y ask for an encrypted key's
 # passphrase.  Uses script(1) for the terminal.

@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # ls, ls -l and ls --json tell a plain record named "data [secure]" from a
 # SECURE record named "data"; odd names are escaped; -l and --json carry
 # version and mtime.

@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # metasafe(1) and libmetasafe(3) document exactly the -o options the
 # library accepts.
 #

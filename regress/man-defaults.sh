@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # The defaults in metasafed_config(5) are the daemon's defaults.
 #
 # Each keyword entry of the page (".It Cm Keyword" in the first-level

@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # The EXIT STATUS section of each program's page lists exactly the exit
 # statuses the program's source defines.
 #

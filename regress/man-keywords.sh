@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # metasafed_config(5) documents exactly the keywords the parser accepts.
 #
 # The parser's keywords come from two places that must agree:

@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # libmetasafe(3) documents the whole public API of client/metasafe.h.
 #
 #  - every function the header declares (a line starting at column 0 with

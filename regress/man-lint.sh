@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # The man pages lint clean with mandoc(1).
 #
 # Every page in man/ must give no message at all from

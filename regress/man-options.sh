@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # Each program's man page describes exactly the options its getopt() takes.
 #
 # The programs are found, not listed: every C file outside regress/ that

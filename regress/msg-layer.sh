@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # Wire and monitor messages are parsed in common/ (one module per message
 # family: hello.c, msg_certs.c, msg_alert.c, msg_auth.c, ...); other
 # folders pass the parsed result on.  This guard lists the production

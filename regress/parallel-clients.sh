@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # 50 clients in parallel all succeed.
 . "$(dirname "$0")/test-exec.sh"
 tid "50 parallel clients all succeed"

@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # Values (plain and SECURE) and ACLs survive a daemon restart.
 . "$(dirname "$0")/test-exec.sh"
 tid "values and ACLs survive a restart"

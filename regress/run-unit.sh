@@ -7,7 +7,9 @@
 # binary a PASS/FAIL line is printed, and the last line is
 # "N passed, N failed" counting individual test cases.  A binary that
 # crashes, times out or exits non-zero without a failure count of its own
-# counts as one failed case.  Exit status is non-zero if anything failed.
+# counts as one failed case, and so does one whose output carries libbsd's
+# "setproctitle not initialized" warning.  Exit status is non-zero if
+# anything failed.
 #
 # MS_UNIT_TIMEOUT (seconds, default 600) bounds each binary's run time.
 
@@ -90,6 +92,12 @@ for t in "$@"; do
 		# No summary at all: not a cmocka run we understand.
 		why="no test results reported"
 		fail=1
+	fi
+	# libbsd's warning means setproctitle() ran uninitialised: the
+	# binary was linked without libbsd-ctor (see the GNUmakefile).
+	if grep -q 'setproctitle not initialized' "$out"; then
+		why="${why:+$why; }libbsd: setproctitle not initialized"
+		[ "$fail" -eq 0 ] && fail=1
 	fi
 
 	total_pass=$((total_pass + pass))

@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # sandbox-escape.sh — a confined process (SECURITY.md I5) tries to get out.
 #
 # regress/progs/sandbox-probe enters the worker sandbox exactly as the

@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # Plain and SECURE values, binary included, round-trip byte-exactly.
 . "$(dirname "$0")/test-exec.sh"
 tid "plain and SECURE binary values round-trip byte-exactly"

@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # StoreMaxSize bounds the store: a write that does not fit is answered
 # STORE_FULL (client exit 7, "store full"), changes nothing, and earlier
 # data stays readable; "metasafe status" shows the usage and is audited.

@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # The store files never hold a SECURE value in clear (plain ones they do,
 # which proves the search works).
 . "$(dirname "$0")/test-exec.sh"

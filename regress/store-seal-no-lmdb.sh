@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # The store's sealing (monitor/store_seal.c) and the ACL rules
 # (monitor/acl.c) do not depend on LMDB, so a second store backend can
 # reuse them: their objects reference no mdb_ function.  The LMDB files

@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # A StoreKey that does not match the store's recorded check value: the
 # daemon refuses to start naming the file and both check values, and -t
 # fails the same way; the right key still works afterwards.

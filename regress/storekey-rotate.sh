@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # Store key rotation under load: StoreKey new then old, restart,
 # metasafe-admin rekey while clients read and write, verify shows nothing
 # left under the old key, then the old key is removed.  Every value reads

@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # StrictModes (default yes): a host or store key file that group or others
 # can access, or that root does not own, or a key directory others can
 # write, makes -t fail naming the file, and the daemon refuses to start.

@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # StrictModes: a trusted file (config, AuthorizedPrincipalsFile,
 # TrustedUserCAFile, ...) that anyone but root can write, or that sits in a
 # directory anyone but root can write, fails -t and start-up; a sticky

@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # The unit's confinement is enough and not more than enough: the daemon
 # started with exactly metasafed.service's CapabilityBoundingSet, no
 # inheritable capabilities and no_new_privs (NoNewPrivileges=yes), as

@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # The generated sysusers.d and tmpfiles.d snippets, applied by the real
 # systemd tools to a scratch root: they create the dedicated privsep user
 # _metasafe (system uid, no home, no shell) and the run directory, the

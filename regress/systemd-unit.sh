@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # The generated metasafed.service: `systemd-analyze verify` accepts it
 # without a word (no running systemd needed), it is a Type=notify unit
 # that checks the config before start and reload, reloads with SIGHUP and

@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # test-exec.sh — shared harness for the regress tests (OpenSSH style).
 #
 # Each test regress/NAME.sh starts with
@@ -30,7 +30,9 @@
 # Sanitizer reports from any program the test runs are written to
 # $OBJ/sanitizer.* and make the test fail.
 
-SRCDIR=$(cd "$(dirname "$0")" && pwd)
+# This file's own directory, also when a script elsewhere (scripts/bench.sh)
+# sources it.
+SRCDIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 TOP=$(cd "$SRCDIR/.." && pwd)
 BUILD=${BUILD:-$TOP/build}
 case "$BUILD" in
@@ -156,7 +158,7 @@ need_prog() {
 need_tool() {
 	for _p in "$@"; do
 		command -v "$_p" >/dev/null 2>&1 ||
-		    fatal "required tool $_p not found (see regress/deps.sh)"
+		    fatal "required tool $_p not found (see scripts/deps.sh)"
 	done
 }
 

@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # Every program answers -V with the one version (client/metasafe.h) and
 # OpenSSL's, on stdout, exit 0; metasafed -h prints its usage on stdout and
 # exits 0; a bad option is a usage error (stderr, non-zero); the server's

@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # Integers on the wire are encoded and decoded only in common/buf.c
 # (buf.h's msbuf_* and ms_peek_*/ms_poke_*).  This guard greps the
 # production sources for the byte shifts and byte-order functions that a

@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # I1 at build time: metasafe-worker links no code that loads a private key
 # or a store key and no store code.  nm shows none of those functions
 # defined in the worker, no reference to OpenSSL's private-key decoders or

@@ -1,16 +1,16 @@
 #!/bin/sh
 # deps.sh — make sure the Debian packages the build and tests need are there.
 #
-#	sh regress/deps.sh pkg1 pkg2 ...
+#	sh scripts/deps.sh pkg1 pkg2 ...
 #
 # All installed: says so and exits 0.  Some missing: as root, installs them
 # with apt-get; otherwise prints the command to run and exits 1.  Then
 # checks that pkg-config finds the libraries the build links against.
 
-PC_MODULES="libssl libcrypto libbsd-overlay libseccomp lmdb cmocka"
+PC_MODULES="libssl libcrypto libbsd-overlay libbsd-ctor libseccomp lmdb cmocka"
 
 if [ $# -eq 0 ]; then
-	echo "usage: sh regress/deps.sh package ..." >&2
+	echo "usage: sh scripts/deps.sh package ..." >&2
 	exit 1
 fi
 

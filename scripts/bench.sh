@@ -11,7 +11,7 @@
 set -u
 BUILD=${BUILD:-$(pwd)/build}
 SECS=${BENCH_SECONDS:-5}
-. "$(dirname "$0")/test-exec.sh"
+. "$(dirname "$0")/../regress/test-exec.sh"
 tid "bench"
 need_tool openssl awk
 need_prog "$BUILD/regress/progs/bench-client"

@@ -1,0 +1,138 @@
+# tests.mk — the shell regress tests, listed (as OpenSSH's regress/Makefile
+# lists LTESTS).  One name per line (regress/NAME.sh), grouped by area.
+# The GNUmakefile includes this file; run-regress.sh reads it when LTESTS is
+# not given, and `run-regress.sh -c` (run before every `make regress`)
+# fails when a regress/*.sh test is not listed here or a listed test has no
+# file, so a new test cannot be skipped silently.  Files in regress/ that
+# are not tests: test-exec.sh (the harness), run-regress.sh, run-unit.sh.
+
+# Build, symbols and source guards
+REGRESS_TESTS += \
+	version \
+	wire-arith \
+	msg-layer \
+	worker-symbols \
+	store-seal-no-lmdb \
+	no-funcnames \
+	unit-runner \
+	regress-list
+
+# Connections and client operations
+REGRESS_TESTS += \
+	connect-basic \
+	secure-roundtrip \
+	parallel-clients \
+	ls-long \
+	invalid-args \
+	client-identity-perms \
+	libmetasafe-shared \
+	auth-unknown-key \
+	hostkey-mismatch \
+	hostkey-rotate
+
+# ACLs and audit
+REGRESS_TESTS += \
+	acl-inherit \
+	acl-matrix \
+	audit-denied-get
+
+# Certificates
+REGRESS_TESTS += \
+	cert-fixtures \
+	cert-chain \
+	cert-config \
+	cert-crl-reload \
+	cert-crl-stale \
+	cert-downgrade \
+	cert-keymismatch \
+	cert-principal \
+	cert-revoked \
+	cert-rsa-min \
+	cert-sensitive \
+	cert-server \
+	cert-sigalgs \
+	cert-untrusted \
+	cert-usage \
+	cert-valid \
+	cert-validity
+
+# metasafe-keygen
+REGRESS_TESTS += \
+	keygen-ca \
+	keygen-ca-openssl-revoke \
+	keygen-default \
+	keygen-fingerprint \
+	keygen-hostkeys \
+	keygen-knownhosts \
+	keygen-mkdir \
+	keygen-modes \
+	keygen-openssl \
+	keygen-overwrite \
+	keygen-passphrase \
+	keygen-storekey-kcv \
+	keygen-tty
+
+# Daemon start-up, configuration, signals, logging
+REGRESS_TESTS += \
+	startup-bind \
+	startup-chroot \
+	startup-keys \
+	startup-pidfile \
+	startup-store \
+	chroot-create \
+	config-bad \
+	config-check \
+	daemon-lifecycle \
+	single-instance \
+	sighup-config \
+	signals-usr \
+	logfile-reopen \
+	notify \
+	strictmodes-keys \
+	strictmodes-trusted
+
+# Store, store key, admin tool
+REGRESS_TESTS += \
+	restart-persist \
+	store-full \
+	store-no-cleartext \
+	storekey-mismatch \
+	storekey-rotate \
+	admin-backup-restore \
+	admin-verify
+
+# Privilege separation, sandbox, hostile peers
+REGRESS_TESTS += \
+	worker-privsep \
+	worker-kill \
+	key-not-in-worker \
+	sandbox-debug \
+	sandbox-escape \
+	rogue-auth \
+	rogue-decap \
+	rogue-garbage \
+	rogue-sign \
+	rogue-trailing \
+	hostile-blob \
+	hostile-flood \
+	hostile-frame-zero \
+	hostile-frames \
+	hostile-handshake \
+	hostile-records \
+	hostile-stall
+
+# Install, systemd, manual pages
+REGRESS_TESTS += \
+	install-destdir \
+	install-paths \
+	install-run \
+	systemd-caps \
+	systemd-snippets \
+	systemd-unit \
+	man-client-opts \
+	man-defaults \
+	man-exit \
+	man-keywords \
+	man-libapi \
+	man-lint \
+	man-options
