@@ -74,7 +74,8 @@ child_report(int argc, char **argv)
 			fprintf(f, "fd %d\n", n);
 	}
 	closedir(d);
-	for (n = 0; environ[n] != NULL; n++)
+	/* libbsd's setproctitle_init() leaves environ NULL when it was empty. */
+	for (n = 0; environ != NULL && environ[n] != NULL; n++)
 		;
 	fprintf(f, "env %d\n", n);
 	fprintf(f, "argc %d\n", argc);
