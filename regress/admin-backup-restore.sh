@@ -19,10 +19,12 @@ printf '%s' "$PLAIN" | ms set /keep plain || fatal "set plain"
 ( i=0; while [ ! -f "$OBJ/stop" ] && [ $i -lt 500 ]; do
 	i=$((i + 1))
 	printf 'load-%s' $i | ms set -s /load "r$((i % 20))" || exit 1
+	echo "$i" > "$OBJ/writer.round"
 done; exit 0 ) > "$OBJ/writer.log" 2>&1 &
 WRITER=$!
 add_cleanup "touch '$OBJ/stop'; kill $WRITER 2>/dev/null"
-sleep 0.5
+# The backup starts once the writer has committed its first value.
+wait_file "$OBJ/writer.round" '^[0-9]' "the writer wrote nothing: $(cat "$OBJ/writer.log")"
 "$ADMIN" backup -f "$OBJ/metasafed_config" "$OBJ/bk" > "$OBJ/bk.out" 2>&1 ||
     fail "hot backup failed: $(cat "$OBJ/bk.out")"
 touch "$OBJ/stop"

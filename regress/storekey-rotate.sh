@@ -64,6 +64,7 @@ grep -qxF "values sealed under $old_kcv: $N (StoreKey $OLD)" "$OBJ/v1.out" ||
 	j=$(( $(od -An -N1 -tu1 /dev/urandom) % N + 1 ))
 	v=$(ms get /rot "s$j") || { echo "get s$j failed"; exit 1; }
 	[ "$v" = "ROTATE-SECRET-$j-x" ] || { echo "s$j read '$v'"; exit 1; }
+	echo "$j" >> "$OBJ/reader.rounds"
 done; exit 0 ) > "$OBJ/reader.log" 2>&1 &
 READER=$!
 ( k=0; while [ ! -f "$OBJ/stop" ]; do
@@ -72,10 +73,27 @@ READER=$!
 	    { echo "set l$k failed"; exit 1; }
 	[ "$(ms get /loop "l$((k % 10))")" = "LOOP-SECRET-$k" ] ||
 	    { echo "l$k read back wrong"; exit 1; }
+	echo "$k" >> "$OBJ/writer.rounds"
 done; exit 0 ) > "$OBJ/writer.log" 2>&1 &
 WRITER=$!
 add_cleanup "touch '$OBJ/stop'; kill $READER $WRITER 2>/dev/null"
-sleep 0.5
+# rounds FILE: how many rounds a load loop has finished.
+rounds() {
+	[ -f "$1" ] && wc -l < "$1" || echo 0
+}
+# load_advances: both loops finish one more round than they had.
+load_advances() {
+	_r=$(rounds "$OBJ/reader.rounds")
+	_w=$(rounds "$OBJ/writer.rounds")
+	_i=0
+	while [ "$(rounds "$OBJ/reader.rounds")" -le "$_r" ] ||
+	    [ "$(rounds "$OBJ/writer.rounds")" -le "$_w" ]; do
+		_i=$((_i + 1))
+		[ $_i -le 300 ] || fatal "load stalled: $(cat "$OBJ/reader.log" "$OBJ/writer.log")"
+		sleep 0.1
+	done
+}
+load_advances		# the load runs before the rekey starts
 "$ADMIN" rekey -n 7 -f "$OBJ/metasafed_config" > "$OBJ/rk.out" 2>&1 ||
     fail "rekey: $(cat "$OBJ/rk.out")"
 grep -q "^re-sealed [0-9]* values under $new_kcv" "$OBJ/rk.out" ||
@@ -83,7 +101,7 @@ grep -q "^re-sealed [0-9]* values under $new_kcv" "$OBJ/rk.out" ||
 # At least N values in ceil(N/7) or more bounded transactions.
 txns=$(sed -n 's/.* in \([0-9]*\) transaction(s)$/\1/p' "$OBJ/rk.out")
 [ -n "$txns" ] && [ "$txns" -ge 4 ] || fail "rekey transactions: '$txns'"
-sleep 0.5
+load_advances		# and still runs after it
 touch "$OBJ/stop"
 wait $READER || fail "reader during rekey: $(cat "$OBJ/reader.log")"
 wait $WRITER || fail "writer during rekey: $(cat "$OBJ/writer.log")"
