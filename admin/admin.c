@@ -198,9 +198,9 @@ open_ro(struct admin_ctx *a, const char *dir, struct ms_store **sp)
 	}
 	if ((r = ms_store_open_keys(dir,
 	    (const u_char (*)[MS_STORE_KEY_LEN])a->keys->store_keys,
-	    a->keys->nstore_keys, 0, MS_STORE_RDONLY, sp)) != 0) {
-		say("%s: cannot open the store: %s", dir, ms_err(r));
-		return r == MS_ERR_STORE_KEY_MISMATCH ? ADMIN_EXIT_KEY :
+	    a->keys->nstore_keys, 0, MS_STORE_RDONLY, sp)) != MS_STORE_OK) {
+		say("%s: cannot open the store: %s", dir, ms_store_strerror(r));
+		return r == MS_STORE_KEY_MISMATCH ? ADMIN_EXIT_KEY :
 		    ADMIN_EXIT_ERROR;
 	}
 	return ADMIN_EXIT_OK;
@@ -548,9 +548,10 @@ admin_rekey(struct admin_ctx *a, size_t batch)
 	}
 	if ((r = ms_store_open_keys(a->conf->store_dir,
 	    (const u_char (*)[MS_STORE_KEY_LEN])a->keys->store_keys,
-	    a->keys->nstore_keys, a->conf->store_max_size, 0, &s)) != 0) {
+	    a->keys->nstore_keys, a->conf->store_max_size, 0, &s)) !=
+	    MS_STORE_OK) {
 		say("rekey: %s: cannot open the store: %s",
-		    a->conf->store_dir, ms_err(r));
+		    a->conf->store_dir, ms_store_strerror(r));
 		return ADMIN_EXIT_ERROR;
 	}
 	do {

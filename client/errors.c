@@ -64,6 +64,8 @@ static const struct {
 	{ METASAFE_ERR_LIMIT_REACHED,	2, "server limit reached" },
 	{ METASAFE_ERR_SHUTTING_DOWN,	2, "server is shutting down" },
 	{ METASAFE_ERR_STORE_FULL,	7, "store full" },
+	{ METASAFE_ERR_STORE_UNAVAILABLE, 8,
+	    "store not writable on the server" },
 	{ METASAFE_ERR_UNKNOWN_STATUS,	2, "unknown status from server" },
 };
 

@@ -100,7 +100,8 @@ extern "C" {
 #define METASAFE_ERR_SERVER_TIMEOUT	-113
 #define METASAFE_ERR_LIMIT_REACHED	-114
 #define METASAFE_ERR_SHUTTING_DOWN	-115
-#define METASAFE_ERR_STORE_FULL		-116	/* StoreMaxSize reached */
+#define METASAFE_ERR_STORE_FULL		-116	/* StoreMaxSize or disk full */
+#define METASAFE_ERR_STORE_UNAVAILABLE	-117	/* store not writable */
 #define METASAFE_ERR_UNKNOWN_STATUS	-199	/* status code not in the table */
 
 /* OPEN access bits. */

@@ -23,6 +23,7 @@ static const char *const status_names[MS_ST_MAX + 1] = {
 	[MS_ST_LIMIT_REACHED]	= "LIMIT_REACHED",
 	[MS_ST_SHUTTING_DOWN]	= "SHUTTING_DOWN",
 	[MS_ST_STORE_FULL]	= "STORE_FULL",
+	[MS_ST_STORE_UNAVAILABLE] = "STORE_UNAVAILABLE",
 };
 
 /* Never NULL: a status from the wire may be anything. */

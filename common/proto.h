@@ -64,8 +64,9 @@
 #define MS_ST_TIMEOUT		13
 #define MS_ST_LIMIT_REACHED	14
 #define MS_ST_SHUTTING_DOWN	15
-#define MS_ST_STORE_FULL	16	/* StoreMaxSize reached; nothing written */
-#define MS_ST_MAX		16
+#define MS_ST_STORE_FULL	16	/* StoreMaxSize or disk full; nothing written */
+#define MS_ST_STORE_UNAVAILABLE	17	/* store not writable; nothing written */
+#define MS_ST_MAX		17
 
 /* STATUS request: optional u8 detail (absent = MS_STATUS_BASIC). */
 #define MS_STATUS_BASIC		0

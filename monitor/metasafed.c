@@ -402,10 +402,10 @@ startup_resources(const struct servconf *conf, struct hostkeys *keys)
 	ms_log_capture(NULL, 0);
 	/* The store holds its own copy; the monitor's can go now. */
 	OPENSSL_cleanse(keys->store_keys, sizeof(keys->store_keys));
-	if (r != 0)
+	if (r != MS_STORE_OK)
 		startup_fail(MSD_EXIT_STORE, "StoreDirectory %s: %s",
 		    conf->store_dir, cap[0] != '\0' ? (strncmp(cap, "store: ",
-		    7) == 0 ? cap + 7 : cap) : ms_err(r));
+		    7) == 0 ? cap + 7 : cap) : ms_store_strerror(r));
 	if (server_listen(conf, err, sizeof(err)) != 0)
 		startup_fail(MSD_EXIT_LISTEN, "%s", err);
 	return store;

@@ -179,6 +179,8 @@ store_to_status(int st)
 		return MS_ST_INVALID_ARGUMENT;
 	case MS_STORE_FULL:
 		return MS_ST_STORE_FULL;
+	case MS_STORE_UNAVAILABLE:
+		return MS_ST_STORE_UNAVAILABLE;
 	default:
 		return MS_ST_INTERNAL_ERROR;
 	}

@@ -11,17 +11,22 @@
  * Paths and record names are checked with common/path.h; the store is the
  * last line of defence, not the first.  The root "/" always exists.
  *
- * Errors: one rule per kind of function, never both in one function.
- *   - Every data-path function (get, set, delete, list, ACLs, node_exists,
- *     usage, copy, walk, reseal, recorded_kcvs) returns an enum
- *     ms_store_status, never negative, which the monitor maps to protocol
- *     status codes.  Internal failures (codec, LMDB, unsealing) are logged
- *     here and become MS_STORE_ERROR; MDB_MAP_FULL becomes MS_STORE_FULL.
- *   - Opening (ms_store_open, ms_store_open_keys) returns 0 or a negative
- *     MS_ERR_*, like every other start-up step that reads files
- *     (MS_ERR_STORE_KEY_MISMATCH: no configured key is the store's).
- *   - ms_store_acl_walk is an ms_acl_walk_fn and speaks acl.h's 0 or
- *     MS_ERR_*.
+ * Errors: one vocabulary.  Every function of this interface, opening
+ * included, returns an enum ms_store_status (never negative), which the
+ * monitor maps to protocol status codes and metasafed's start-up to exit
+ * class 5; ms_store_strerror() names one.  The details (the LMDB or
+ * system error, the file, the key check values) are logged here at the
+ * point of failure, so callers report the status and need no errno.
+ *   - A write that runs out of room is MS_STORE_FULL: the map
+ *     (StoreMaxSize, MDB_MAP_FULL) or the file system (ENOSPC, EDQUOT,
+ *     and EIO from a write).  The transaction is aborted: the store is
+ *     unchanged and nothing acknowledged is lost.
+ *   - A store that cannot be written or opened at all for permissions or a
+ *     read-only file system (EROFS, EACCES, EPERM) is MS_STORE_UNAVAILABLE.
+ *   - Opening with keys none of which the store recorded is
+ *     MS_STORE_KEY_MISMATCH.
+ * The one exception is ms_store_acl_walk, which implements acl.h's walk
+ * callback and so speaks that interface's 0 or MS_ERR_*.
  * The store is single-threaded, and callbacks run inside a read
  * transaction: they must not call back into the store.
  *
@@ -56,8 +61,13 @@ enum ms_store_status {
 	MS_STORE_BUSY,			/* node to delete has children/records */
 	MS_STORE_INVALID,		/* bad path/name/flags/size, SECURE removal, root delete */
 	MS_STORE_ERROR,			/* I/O, LMDB, corruption, unseal failure */
-	MS_STORE_FULL,			/* StoreMaxSize reached; nothing changed */
+	MS_STORE_FULL,			/* StoreMaxSize or disk full; nothing changed */
+	MS_STORE_UNAVAILABLE,		/* read-only file system, permissions */
+	MS_STORE_KEY_MISMATCH,		/* open: no configured StoreKey fits */
 };
+
+/* A short phrase for a status ("store full", ...); never NULL. */
+const char *ms_store_strerror(int st);
 
 struct ms_store;
 
@@ -72,7 +82,7 @@ struct ms_record {
 /*
  * Open (creating if needed) the store in dir.  The key is copied and
  * wiped on close; mapsize 0 means MS_STORE_MAPSIZE_DEFAULT.  Refuses a
- * directory writable by group or others.  0 or a negative MS_ERR_*.
+ * directory writable by group or others (MS_STORE_INVALID).
  */
 int	ms_store_open(const char *dir, const u_char key[MS_STORE_KEY_LEN],
 	    size_t mapsize, struct ms_store **sp);
@@ -80,7 +90,7 @@ int	ms_store_open(const char *dir, const u_char key[MS_STORE_KEY_LEN],
  * The same with several store keys (StoreKey lines): keys[0] seals, every
  * key unseals.  The store records in its "meta" database the check value
  * (KCV) of each key that seals; the open fails with
- * MS_ERR_STORE_KEY_MISMATCH unless at least one of the keys is recorded
+ * MS_STORE_KEY_MISMATCH unless at least one of the keys is recorded
  * there.  A read-write open records keys[0] when it is not yet (the first
  * open of a new store, a rotation, or a store made before KCVs existed).
  * MS_STORE_RDONLY opens an existing store read-only beside a running

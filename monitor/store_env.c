@@ -27,11 +27,70 @@
 #include "store_int.h"
 #include "storekey.h"
 
+/*
+ * A system error as a status.  LMDB passes errno values through (its own
+ * codes are negative), so this serves both.  EIO counts as lack of room
+ * only on a write (LMDB reports a short write of a full disk as EIO).
+ */
+int
+store_errno_status(int err, int writing)
+{
+	switch (err) {
+	case ENOSPC:
+	case EDQUOT:
+		return MS_STORE_FULL;
+	case EIO:
+		return writing ? MS_STORE_FULL : MS_STORE_ERROR;
+	case EROFS:
+	case EACCES:
+	case EPERM:
+		return MS_STORE_UNAVAILABLE;
+	default:
+		return MS_STORE_ERROR;
+	}
+}
+
 int
 store_lmdb_fail(const char *what, int rc)
 {
 	error("store: %s: %s", what, mdb_strerror(rc));
-	return MS_STORE_ERROR;
+	return store_errno_status(rc, 0);
+}
+
+/* A failed system call on dir or a file in it; errno says why. */
+static int
+store_sys_fail(const char *what, const char *dir)
+{
+	int err = errno;
+
+	error("store: %s %s: %s", what, dir, strerror(err));
+	return store_errno_status(err, 0);
+}
+
+const char *
+ms_store_strerror(int st)
+{
+	switch (st) {
+	case MS_STORE_OK:
+		return "success";
+	case MS_STORE_NOT_FOUND_PATH:
+		return "no such node";
+	case MS_STORE_NOT_FOUND_RECORD:
+		return "no such record";
+	case MS_STORE_BUSY:
+		return "node has children or records";
+	case MS_STORE_INVALID:
+		return "invalid argument or layout";
+	case MS_STORE_FULL:
+		return "store full";
+	case MS_STORE_UNAVAILABLE:
+		return "store not writable (read-only file system or "
+		    "permissions)";
+	case MS_STORE_KEY_MISMATCH:
+		return "none of the configured store keys is the store's";
+	default:
+		return "store error";
+	}
 }
 
 int
@@ -129,10 +188,16 @@ store_txn_finish(struct ms_store *s, MDB_txn *txn, int st)
 	}
 	if ((rc = mdb_txn_commit(txn)) != 0) {
 		NOTE_FULL(s, rc);
-		st = s->map_full ? MS_STORE_FULL : store_lmdb_fail("commit", rc);
+		if (s->map_full)
+			st = MS_STORE_FULL;
+		else {
+			error("store: commit: %s; nothing was changed",
+			    mdb_strerror(rc));
+			st = store_errno_status(rc, 1);
+		}
 	}
  out:
-	if (st == MS_STORE_FULL)
+	if (st == MS_STORE_FULL && s->map_full)
 		error("store: full: the write needs more than StoreMaxSize "
 		    "allows; nothing was changed");
 	s->map_full = 0;
@@ -144,25 +209,21 @@ mkdir_private(const char *dir)
 {
 	struct stat st;
 
-	if (mkdir(dir, 0700) == -1 && errno != EEXIST) {
-		error("store: mkdir %s: %s", dir, strerror(errno));
-		return MS_ERR_SYSTEM;
-	}
-	if (stat(dir, &st) == -1) {
-		error("store: stat %s: %s", dir, strerror(errno));
-		return MS_ERR_SYSTEM;
-	}
+	if (mkdir(dir, 0700) == -1 && errno != EEXIST)
+		return store_sys_fail("mkdir", dir);
+	if (stat(dir, &st) == -1)
+		return store_sys_fail("stat", dir);
 	if (!S_ISDIR(st.st_mode)) {
 		error("store: %s is not a directory", dir);
-		return MS_ERR_INVALID_ARGUMENT;
+		return MS_STORE_INVALID;
 	}
 	if (st.st_uid != geteuid() || (st.st_mode & 022) != 0) {
 		error("store: bad ownership or modes for directory %s "
 		    "(must be owned by uid %lu, not group/world-writable)", dir,
 		    (unsigned long)geteuid());
-		return MS_ERR_INVALID_ARGUMENT;
+		return MS_STORE_INVALID;
 	}
-	return 0;
+	return MS_STORE_OK;
 }
 
 static int
@@ -171,22 +232,18 @@ check_data_file(struct ms_store *s, const char *dir)
 	struct stat st;
 	int fd, rc;
 
-	if ((rc = mdb_env_get_fd(s->env, &fd)) != 0) {
-		error("store: get fd: %s", mdb_strerror(rc));
-		return MS_ERR_INTERNAL;
-	}
+	if ((rc = mdb_env_get_fd(s->env, &fd)) != 0)
+		return store_lmdb_fail("get fd", rc);
 	/* Workers are exec'd with closefrom(), but never leak it anyway. */
-	if (fcntl(fd, F_SETFD, FD_CLOEXEC) == -1 || fstat(fd, &st) == -1) {
-		error("store: data file in %s: %s", dir, strerror(errno));
-		return MS_ERR_SYSTEM;
-	}
+	if (fcntl(fd, F_SETFD, FD_CLOEXEC) == -1 || fstat(fd, &st) == -1)
+		return store_sys_fail("data file in", dir);
 	if (st.st_uid != geteuid() || (st.st_mode & 077) != 0) {
 		error("store: bad ownership or modes for data file in %s "
 		    "(must be 0600, owned by uid %lu)", dir,
 		    (unsigned long)geteuid());
-		return MS_ERR_INVALID_ARGUMENT;
+		return MS_STORE_INVALID;
 	}
-	return 0;
+	return MS_STORE_OK;
 }
 
 /* "kcv:" || 16 hex digits, the meta key of a recorded check value. */
@@ -231,8 +288,8 @@ kcv_meta_parse(const MDB_val *k, u_char kcv[MS_STORE_KCV_LEN])
 }
 
 /*
- * Visit the recorded KCVs in key order: cb(ctx, kcv) for each; a damaged
- * "kcv:" key is an error.
+ * Visit the recorded KCVs in key order: cb(ctx, kcv) for each (non-zero
+ * stops, MS_STORE_ERROR); a damaged "kcv:" key is MS_STORE_ERROR.
  */
 static int
 kcv_each(struct ms_store *s, MDB_txn *txn,
@@ -241,33 +298,33 @@ kcv_each(struct ms_store *s, MDB_txn *txn,
 	MDB_cursor *c = NULL;
 	MDB_val kv, dv;
 	u_char kcv[MS_STORE_KCV_LEN];
-	int r = 0, rc, op = MDB_SET_RANGE;
+	int st = MS_STORE_OK, rc, op = MDB_SET_RANGE;
 
-	if ((rc = mdb_cursor_open(txn, s->meta, &c)) != 0) {
-		error("store: kcv cursor: %s", mdb_strerror(rc));
-		return MS_ERR_INTERNAL;
-	}
+	if ((rc = mdb_cursor_open(txn, s->meta, &c)) != 0)
+		return store_lmdb_fail("kcv cursor", rc);
 	kv.mv_size = strlen(KCV_PREFIX);
 	kv.mv_data = (void *)KCV_PREFIX;
 	for (;; op = MDB_NEXT) {
 		if ((rc = mdb_cursor_get(c, &kv, &dv, op)) == MDB_NOTFOUND)
 			break;
 		if (rc != 0) {
-			error("store: kcv cursor: %s", mdb_strerror(rc));
-			r = MS_ERR_INTERNAL;
+			st = store_lmdb_fail("kcv cursor", rc);
 			break;
 		}
 		if (kv.mv_size < 4 || memcmp(kv.mv_data, KCV_PREFIX, 4) != 0)
 			break;
-		if ((r = kcv_meta_parse(&kv, kcv)) != 0) {
+		if (kcv_meta_parse(&kv, kcv) != 0) {
 			error("store: damaged key check value in meta");
+			st = MS_STORE_ERROR;
 			break;
 		}
-		if ((r = cb(ctx, kcv)) != 0)
+		if (cb(ctx, kcv) != 0) {
+			st = MS_STORE_ERROR;
 			break;
+		}
 	}
 	mdb_cursor_close(c);
-	return r;
+	return st;
 }
 
 struct kcv_scan {
@@ -300,7 +357,9 @@ kcv_record(struct ms_store *s, MDB_txn *txn, const u_char kcv[MS_STORE_KCV_LEN])
 	char key[KCV_KEY_LEN + 1];
 
 	kcv_meta_key(kcv, key);
-	return store_meta_put_u64(s, txn, key, (uint64_t)time(NULL));
+	if (store_meta_put_u64(s, txn, key, (uint64_t)time(NULL)) != 0)
+		return MS_STORE_ERROR;	/* logged */
+	return MS_STORE_OK;
 }
 
 int
@@ -326,7 +385,7 @@ adopt_keys(struct ms_store *s, MDB_txn *txn)
 {
 	struct ms_store_first_secure fs;
 	char got[MS_STORE_KCV_STRLEN + 1];
-	int r;
+	int st;
 
 	memset(&fs, 0, sizeof(fs));
 	fs.key_index = -1;
@@ -334,14 +393,15 @@ adopt_keys(struct ms_store *s, MDB_txn *txn)
 	if (fs.found && fs.key_index < 0) {
 		error("store: none of the %zu configured store key(s) opens "
 		    "the store's SECURE values", s->kr.nkeys);
-		return MS_ERR_STORE_KEY_MISMATCH;
+		return MS_STORE_KEY_MISMATCH;
 	}
 	if (fs.found && fs.key_index > 0) {
 		ms_store_kcv_format(s->kr.kcvs[fs.key_index], got, sizeof(got));
 		logit("store: recorded store key check value %s (store made "
 		    "before check values were kept)", got);
-		if ((r = kcv_record(s, txn, s->kr.kcvs[fs.key_index])) != 0)
-			return r;
+		if ((st = kcv_record(s, txn, s->kr.kcvs[fs.key_index])) !=
+		    MS_STORE_OK)
+			return st;
 	}
 	ms_store_kcv_format(s->kr.kcvs[0], got, sizeof(got));
 	logit("store: recorded store key check value %s (store made before "
@@ -362,18 +422,18 @@ check_keys(struct ms_store *s, MDB_txn *txn, int created)
 {
 	struct kcv_scan ks;
 	char want[MS_STORE_KCV_STRLEN + 1];
-	int r;
+	int st;
 
 	if (s->nokeycheck)
-		return 0;
+		return MS_STORE_OK;
 	memset(&ks, 0, sizeof(ks));
 	ks.s = s;
-	if ((r = kcv_each(s, txn, kcv_scan_cb, &ks)) != 0)
-		return r;
+	if ((st = kcv_each(s, txn, kcv_scan_cb, &ks)) != MS_STORE_OK)
+		return st;
 	ms_store_kcv_format(s->kr.kcvs[0], want, sizeof(want));
 	if (ks.n == 0) {
 		if (s->rdonly)
-			return 0;
+			return MS_STORE_OK;
 		if (!created)
 			return adopt_keys(s, txn);
 		return kcv_record(s, txn, s->kr.kcvs[0]);
@@ -381,90 +441,113 @@ check_keys(struct ms_store *s, MDB_txn *txn, int created)
 	if (ks.known == 0) {
 		error("store: none of the %zu configured store key(s) matches "
 		    "the store", s->kr.nkeys);
-		return MS_ERR_STORE_KEY_MISMATCH;
+		return MS_STORE_KEY_MISMATCH;
 	}
 	if ((ks.known & 1) == 0 && !s->rdonly) {
 		logit("store: new sealing key %s recorded", want);
 		return kcv_record(s, txn, s->kr.kcvs[0]);
 	}
-	return 0;
+	return MS_STORE_OK;
 }
 
-/* Open the named databases; initialise a new store (format, root node). */
+/* Read and check the format of an existing store. */
+static int
+check_format(const MDB_val *dv)
+{
+	struct msbuf *b;
+	uint32_t fmt;
+	int ok;
+
+	if ((b = msbuf_from(dv->mv_data, dv->mv_size)) == NULL)
+		return store_buf_fail("format", MS_ERR_ALLOC);
+	ok = msbuf_get_u32(b, &fmt) == 0 && msbuf_len(b) == 0 &&
+	    fmt == STORE_FORMAT;
+	msbuf_free(b);
+	if (!ok) {
+		error("store: unsupported store format");
+		return MS_STORE_INVALID;
+	}
+	return MS_STORE_OK;
+}
+
+/* A new store: the format, the node counter and the root node. */
+static int
+init_new(struct ms_store *s, MDB_txn *txn, MDB_val *kv)
+{
+	struct ms_acl *empty = NULL;
+	struct msbuf *b = NULL;
+	MDB_val dv;
+	int r, rc, st = MS_STORE_OK;
+
+	if ((b = msbuf_new(4)) == NULL ||
+	    (empty = calloc(1, sizeof(*empty))) == NULL) {
+		st = store_buf_fail("init", MS_ERR_ALLOC);
+		goto out;
+	}
+	if ((r = msbuf_put_u32(b, STORE_FORMAT)) != 0) {
+		st = store_buf_fail("init", r);
+		goto out;
+	}
+	store_val_of(b, &dv);
+	if ((rc = mdb_put(txn, s->meta, kv, &dv, 0)) != 0) {
+		st = store_lmdb_fail("write format", rc);
+		goto out;
+	}
+	if ((r = store_meta_put_u64(s, txn, "next_id", ROOT_ID + 1)) != 0 ||
+	    (r = store_node_put(s, txn, ROOT_ID, empty, 0)) != 0)
+		st = store_buf_fail("init", r);
+ out:
+	msbuf_free(b);
+	free(empty);
+	return st;
+}
+
+/* Open the named databases; initialise a new store; apply the key rule. */
 static int
 init_dbs(struct ms_store *s)
 {
 	MDB_txn *txn = NULL;
 	MDB_val kv, dv;
-	struct ms_acl *empty = NULL;
-	struct msbuf *b = NULL;
-	uint32_t fmt;
 	unsigned int create = s->rdonly ? 0 : MDB_CREATE;
-	int r = MS_ERR_INTERNAL, rc, created = 0;
+	int st, rc, created = 0;
 
 	if ((rc = mdb_txn_begin(s->env, NULL, s->rdonly ? MDB_RDONLY : 0,
-	    &txn)) != 0 ||
-	    (rc = mdb_dbi_open(txn, "meta", create, &s->meta)) != 0 ||
+	    &txn)) != 0) {
+		txn = NULL;
+		st = store_lmdb_fail("open databases", rc);
+		goto out;
+	}
+	if ((rc = mdb_dbi_open(txn, "meta", create, &s->meta)) != 0 ||
 	    (rc = mdb_dbi_open(txn, "nodes", create, &s->nodes)) != 0 ||
 	    (rc = mdb_dbi_open(txn, "dirents", create, &s->dirents)) != 0 ||
 	    (rc = mdb_dbi_open(txn, "records", create, &s->records)) != 0) {
-		error("store: open databases: %s", mdb_strerror(rc));
+		st = store_lmdb_fail("open databases", rc);
 		goto out;
 	}
 	kv.mv_size = strlen("format");
 	kv.mv_data = (void *)"format";
-	if ((rc = mdb_get(txn, s->meta, &kv, &dv)) == 0) {
-		if ((b = msbuf_from(dv.mv_data, dv.mv_size)) == NULL) {
-			r = MS_ERR_ALLOC;
-			goto out;
-		}
-		if ((r = msbuf_get_u32(b, &fmt)) != 0 || msbuf_len(b) != 0 ||
-		    fmt != STORE_FORMAT) {
-			error("store: unsupported store format");
-			r = MS_ERR_INVALID_FORMAT;
-			goto out;
-		}
-		goto keys;
-	} else if (rc != MDB_NOTFOUND || s->rdonly) {
-		error("store: read format: %s", mdb_strerror(rc));
-		goto out;
+	if ((rc = mdb_get(txn, s->meta, &kv, &dv)) == 0)
+		st = check_format(&dv);
+	else if (rc != MDB_NOTFOUND || s->rdonly)
+		st = store_lmdb_fail("read format", rc);
+	else {
+		created = 1;
+		st = init_new(s, txn, &kv);
 	}
-	/* A new store. */
-	created = 1;
-	if ((b = msbuf_new(4)) == NULL ||
-	    (empty = calloc(1, sizeof(*empty))) == NULL) {
-		r = MS_ERR_ALLOC;
-		goto out;
-	}
-	if ((r = msbuf_put_u32(b, STORE_FORMAT)) != 0)
-		goto out;
-	store_val_of(b, &dv);
-	if ((rc = mdb_put(txn, s->meta, &kv, &dv, 0)) != 0) {
-		error("store: write format: %s", mdb_strerror(rc));
-		r = MS_ERR_INTERNAL;
-		goto out;
-	}
-	if ((r = store_meta_put_u64(s, txn, "next_id", ROOT_ID + 1)) != 0 ||
-	    (r = store_node_put(s, txn, ROOT_ID, empty, 0)) != 0)
-		goto out;
- keys:
-	if ((r = check_keys(s, txn, created)) != 0)
+	if (st != MS_STORE_OK ||
+	    (st = check_keys(s, txn, created)) != MS_STORE_OK)
 		goto out;
 	/* Commit, not abort: aborting would close the new handles. */
 	rc = mdb_txn_commit(txn);
 	txn = NULL;
 	if (rc != 0) {
 		error("store: commit: %s", mdb_strerror(rc));
-		r = MS_ERR_INTERNAL;
-		goto out;
+		st = store_errno_status(rc, 1);
 	}
-	r = 0;
  out:
 	if (txn != NULL)
 		mdb_txn_abort(txn);
-	msbuf_free(b);
-	free(empty);
-	return r;
+	return st;
 }
 
 int
@@ -474,10 +557,41 @@ ms_store_open(const char *dir, const u_char key[MS_STORE_KEY_LEN],
 	if (key == NULL) {
 		if (sp != NULL)
 			*sp = NULL;
-		return MS_ERR_INVALID_ARGUMENT;
+		return MS_STORE_INVALID;
 	}
 	return ms_store_open_keys(dir, (const u_char (*)[MS_STORE_KEY_LEN])key,
 	    1, mapsize, 0, sp);
+}
+
+/* The LMDB environment: synchronous commits (no MDB_NOSYNC/NOMETASYNC). */
+static int
+open_env(struct ms_store *s, const char *dir, size_t mapsize)
+{
+	int rc, dead;
+
+	if ((rc = mdb_env_create(&s->env)) != 0) {
+		s->env = NULL;
+		goto fail;
+	}
+	if ((rc = mdb_env_set_maxdbs(s->env, 4)) != 0 ||
+	    (mapsize != 0 &&
+	    (rc = mdb_env_set_mapsize(s->env, mapsize)) != 0) ||
+	    (rc = mdb_env_open(s->env, dir, s->rdonly ? MDB_RDONLY : 0,
+	    0600)) != 0)
+		goto fail;
+	if (mdb_env_get_maxkeysize(s->env) < KEY_MAX) {
+		error("store: LMDB key size limit too small");
+		return MS_STORE_ERROR;
+	}
+	/* Clear reader slots left by a crashed process. */
+	if ((rc = mdb_reader_check(s->env, &dead)) != 0)
+		goto fail;
+	if (dead > 0)
+		verbose("store: cleared %d stale reader slot(s)", dead);
+	return MS_STORE_OK;
+ fail:
+	error("store: open %s: %s", dir, mdb_strerror(rc));
+	return store_errno_status(rc, 0);
 }
 
 int
@@ -485,7 +599,7 @@ ms_store_open_keys(const char *dir, const u_char keys[][MS_STORE_KEY_LEN],
     size_t nkeys, size_t mapsize, int flags, struct ms_store **sp)
 {
 	struct ms_store *s = NULL;
-	int r, rc, dead;
+	int st;
 
 	if (sp != NULL)
 		*sp = NULL;
@@ -493,49 +607,29 @@ ms_store_open_keys(const char *dir, const u_char keys[][MS_STORE_KEY_LEN],
 	    nkeys > MS_STORE_KEYS_MAX ||
 	    (flags & ~(MS_STORE_RDONLY | MS_STORE_NOKEYCHECK)) != 0 ||
 	    ((flags & MS_STORE_NOKEYCHECK) && !(flags & MS_STORE_RDONLY)))
-		return MS_ERR_INVALID_ARGUMENT;
+		return MS_STORE_INVALID;
 	if (mapsize == 0 && (flags & MS_STORE_RDONLY) == 0)
 		mapsize = MS_STORE_MAPSIZE_DEFAULT;
-	if ((flags & MS_STORE_RDONLY) == 0 && (r = mkdir_private(dir)) != 0)
-		return r;
+	if ((flags & MS_STORE_RDONLY) == 0 &&
+	    (st = mkdir_private(dir)) != MS_STORE_OK)
+		return st;
 	if ((s = calloc(1, sizeof(*s))) == NULL)
-		return MS_ERR_ALLOC;
+		return store_buf_fail("open", MS_ERR_ALLOC);
 	s->rdonly = (flags & MS_STORE_RDONLY) != 0;
 	s->nokeycheck = (flags & MS_STORE_NOKEYCHECK) != 0;
-	if ((r = store_keyring_init(&s->kr, keys, nkeys)) != 0)
-		goto fail;
-	if ((rc = mdb_env_create(&s->env)) != 0) {
-		s->env = NULL;
-		goto lmdb_err;
+	if (store_keyring_init(&s->kr, keys, nkeys) != 0) {
+		error("store: cannot derive the store key check values");
+		st = MS_STORE_ERROR;
+	} else if ((st = open_env(s, dir, mapsize)) == MS_STORE_OK &&
+	    (st = check_data_file(s, dir)) == MS_STORE_OK)
+		st = init_dbs(s);
+	if (st != MS_STORE_OK) {
+		ms_store_close(s);
+		return st;
 	}
-	/* Default flags: synchronous commits (no MDB_NOSYNC/NOMETASYNC). */
-	if ((rc = mdb_env_set_maxdbs(s->env, 4)) != 0 ||
-	    (mapsize != 0 &&
-	    (rc = mdb_env_set_mapsize(s->env, mapsize)) != 0) ||
-	    (rc = mdb_env_open(s->env, dir, s->rdonly ? MDB_RDONLY : 0,
-	    0600)) != 0)
-		goto lmdb_err;
-	if (mdb_env_get_maxkeysize(s->env) < KEY_MAX) {
-		error("store: LMDB key size limit too small");
-		r = MS_ERR_INTERNAL;
-		goto fail;
-	}
-	/* Clear reader slots left by a crashed process. */
-	if ((rc = mdb_reader_check(s->env, &dead)) != 0)
-		goto lmdb_err;
-	if (dead > 0)
-		verbose("store: cleared %d stale reader slot(s)", dead);
-	if ((r = check_data_file(s, dir)) != 0 || (r = init_dbs(s)) != 0)
-		goto fail;
 	debug_f("store %s open%s", dir, s->rdonly ? " read-only" : "");
 	*sp = s;
-	return 0;
- lmdb_err:
-	error("store: open %s: %s", dir, mdb_strerror(rc));
-	r = MS_ERR_INTERNAL;
- fail:
-	ms_store_close(s);
-	return r;
+	return MS_STORE_OK;
 }
 
 void

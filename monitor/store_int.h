@@ -72,9 +72,9 @@
  * Errors.  The ms_store_* functions return enum ms_store_status (store.h).
  * The internal helpers below return 0 or a negative MS_ERR_* (the codec's
  * and the sealing code's vocabulary), except store_txn_begin,
- * store_txn_finish, store_lmdb_fail and store_buf_fail, which already
- * speak ms_store_status: store_buf_fail() is where an internal MS_ERR_*
- * is logged and becomes MS_STORE_ERROR.
+ * store_txn_finish, store_errno_status, store_lmdb_fail and
+ * store_buf_fail, which already speak ms_store_status: store_buf_fail()
+ * is where an internal MS_ERR_* is logged and becomes MS_STORE_ERROR.
  */
 
 #define STORE_FORMAT	1
@@ -121,7 +121,9 @@ struct resolved {
 };
 
 /* store_env.c */
-int	store_lmdb_fail(const char *what, int rc);	/* MS_STORE_ERROR */
+/* errno (or LMDB's pass-through of one) as FULL, UNAVAILABLE or ERROR. */
+int	store_errno_status(int err, int writing);
+int	store_lmdb_fail(const char *what, int rc);	/* logs; errno status */
 int	store_buf_fail(const char *what, int r);	/* MS_STORE_ERROR */
 void	store_val_of(const struct msbuf *b, MDB_val *v);
 int	store_decode_u64(const MDB_val *v, uint64_t *vp);

@@ -57,13 +57,13 @@ store_keys_check(const char *store_dir, char *const *key_files,
 	}
 	if ((r = ms_store_open_keys(store_dir,
 	    (const u_char (*)[MS_STORE_KEY_LEN])hk->store_keys, hk->nstore_keys,
-	    0, MS_STORE_RDONLY | MS_STORE_NOKEYCHECK, &s)) != 0) {
+	    0, MS_STORE_RDONLY | MS_STORE_NOKEYCHECK, &s)) != MS_STORE_OK) {
 		snprintf(errbuf, errlen, "StoreDirectory %s: cannot open the "
-		    "store: %s", store_dir, ms_err(r));
-		return r;
+		    "store: %s", store_dir, ms_store_strerror(r));
+		return MS_ERR_SYSTEM;
 	}
 	if (ms_store_recorded_kcvs(s, rec, sizeof(rec) / sizeof(rec[0]),
-	    &n) != 0) {
+	    &n) != MS_STORE_OK) {
 		ms_store_close(s);
 		snprintf(errbuf, errlen, "StoreDirectory %s: cannot read the "
 		    "store's key check values", store_dir);

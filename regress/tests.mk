@@ -95,6 +95,7 @@ REGRESS_TESTS += \
 REGRESS_TESTS += \
 	restart-persist \
 	store-full \
+	store-diskfull \
 	store-no-cleartext \
 	storekey-mismatch \
 	storekey-rotate \

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <setjmp.h>
@@ -24,6 +25,7 @@
 #include "errors.h"
 #include "monitor/acl.h"
 #include "monitor/store.h"
+#include "monitor/store_int.h"
 #include "path.h"
 #include "proto.h"
 
@@ -152,17 +154,53 @@ test_open_modes(void **state)
 	snprintf(p, sizeof(p), "%s/loose", f->tmp);
 	assert_int_equal(mkdir(p, 0700), 0);
 	assert_int_equal(chmod(p, 0777), 0);
-	assert_int_not_equal(ms_store_open(p, f->key, 0, &s2), 0);
+	assert_int_equal(ms_store_open(p, f->key, 0, &s2), MS_STORE_INVALID);
 	assert_null(s2);
 	/* So is a path that is not a directory. */
 	snprintf(p, sizeof(p), "%s/file", f->tmp);
 	assert_true((fd = open(p, O_CREAT | O_WRONLY, 0600)) >= 0);
 	close(fd);
-	assert_int_not_equal(ms_store_open(p, f->key, 0, &s2), 0);
+	assert_int_equal(ms_store_open(p, f->key, 0, &s2), MS_STORE_INVALID);
 	assert_null(s2);
 	assert_int_equal(ms_store_open(NULL, f->key, 0, &s2),
-	    MS_ERR_INVALID_ARGUMENT);
+	    MS_STORE_INVALID);
 	ms_store_close(NULL);
+}
+
+/* System errors become store statuses; EIO means "no room" only on a write. */
+static void
+test_errno_status(void **state)
+{
+	static const struct {
+		int	err, writing, want;
+	} cases[] = {
+		{ ENOSPC, 0, MS_STORE_FULL },
+		{ ENOSPC, 1, MS_STORE_FULL },
+		{ EDQUOT, 1, MS_STORE_FULL },
+		{ EIO, 1, MS_STORE_FULL },
+		{ EIO, 0, MS_STORE_ERROR },
+		{ EROFS, 1, MS_STORE_UNAVAILABLE },
+		{ EACCES, 0, MS_STORE_UNAVAILABLE },
+		{ EPERM, 1, MS_STORE_UNAVAILABLE },
+		{ ENOENT, 0, MS_STORE_ERROR },
+		{ MDB_CORRUPTED, 1, MS_STORE_ERROR },
+		{ MDB_MAP_FULL, 1, MS_STORE_ERROR },	/* map_full path */
+	};
+	size_t i;
+	int st;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		assert_int_equal(store_errno_status(cases[i].err,
+		    cases[i].writing), cases[i].want);
+	/* Every status has its own phrase. */
+	for (st = MS_STORE_OK; st <= MS_STORE_KEY_MISMATCH; st++) {
+		assert_non_null(ms_store_strerror(st));
+		if (st > MS_STORE_OK)
+			assert_string_not_equal(ms_store_strerror(st),
+			    ms_store_strerror(st - 1));
+	}
+	assert_string_equal(ms_store_strerror(99), "store error");
 }
 
 static void
@@ -415,7 +453,7 @@ test_persist_and_wrong_key(void **state)
 	f->key[0] ^= 0x01;
 	f->s = (struct ms_store *)&rec;
 	assert_int_equal(ms_store_open(f->dir, f->key, 0, &f->s),
-	    MS_ERR_STORE_KEY_MISMATCH);
+	    MS_STORE_KEY_MISMATCH);
 	assert_null(f->s);
 	f->key[0] ^= 0x01;
 	fx_open(f);
@@ -938,6 +976,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_sealed_value_bound_to_name,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_list, setup, teardown),
+		cmocka_unit_test(test_errno_status),
 		cmocka_unit_test_setup_teardown(test_list_ext, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_delete, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_acl_store, setup, teardown),

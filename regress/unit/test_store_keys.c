@@ -385,10 +385,10 @@ test_wrong_key_refused(void **state)
 	ms_store_close(s);
 	s = NULL;
 	assert_int_equal(open2(f, f->c, NULL, 0, 0, &s),
-	    MS_ERR_STORE_KEY_MISMATCH);
+	    MS_STORE_KEY_MISMATCH);
 	assert_null(s);
 	assert_int_equal(open2(f, f->c, NULL, MS_STORE_RDONLY, 0, &s),
-	    MS_ERR_STORE_KEY_MISMATCH);
+	    MS_STORE_KEY_MISMATCH);
 	assert_null(s);
 	/* C first, A second: A is recorded, so the store opens. */
 	assert_int_equal(open2(f, f->c, f->a, MS_STORE_RDONLY, 0, &s), 0);
@@ -406,7 +406,7 @@ test_wrong_key_refused(void **state)
 	    MS_STORE_RDONLY | MS_STORE_NOKEYCHECK, 0, &s), 0);
 	ms_store_close(s);
 	assert_int_equal(open2(f, f->c, NULL, MS_STORE_NOKEYCHECK, 0, &s),
-	    MS_ERR_INVALID_ARGUMENT);
+	    MS_STORE_INVALID);
 	/* Read-write with C first: C gets recorded as the sealing key. */
 	assert_int_equal(open2(f, f->c, f->a, 0, 0, &s), 0);
 	assert_int_equal(ms_store_recorded_kcvs(s, rec, 4, &n), MS_STORE_OK);
@@ -513,7 +513,7 @@ test_legacy_adopt(void **state)
 	/* Read-write with C alone: it opens no SECURE value, refused. */
 	s = NULL;
 	assert_int_equal(open2(f, f->c, NULL, 0, 0, &s),
-	    MS_ERR_STORE_KEY_MISMATCH);
+	    MS_STORE_KEY_MISMATCH);
 	assert_null(s);
 	/* B then A: A opens the value, so A and B (which seals) are kept. */
 	assert_int_equal(open2(f, f->b, f->a, 0, 0, &s), 0);
@@ -526,7 +526,7 @@ test_legacy_adopt(void **state)
 	ms_store_close(s);
 	/* From now on the rule applies: C alone is refused, A accepted. */
 	assert_int_equal(open2(f, f->c, NULL, 0, 0, &s),
-	    MS_ERR_STORE_KEY_MISMATCH);
+	    MS_STORE_KEY_MISMATCH);
 	assert_int_equal(open2(f, f->a, NULL, 0, 0, &s), 0);
 	ms_store_close(s);
 }
