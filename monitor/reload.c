@@ -22,7 +22,7 @@
 /* Keywords a SIGHUP applies: they only steer new connections or limits. */
 static const char *const live_keywords[] = {
 	"loglevel", "maxsessions", "persourcemaxstartups", "logingracetime",
-	"maxvaluesize",
+	"maxvaluesize", "allowemptyprincipals",
 };
 
 struct kv {
@@ -154,6 +154,9 @@ apply_one(struct servconf *running, const struct servconf *fresh,
 		running->login_grace_time = fresh->login_grace_time;
 	else if (strcmp(key, "maxvaluesize") == 0)
 		running->max_value_size = fresh->max_value_size;
+	else if (strcmp(key, "allowemptyprincipals") == 0)
+		running->allow_empty_principals =
+		    fresh->allow_empty_principals;
 }
 
 static void

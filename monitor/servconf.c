@@ -41,7 +41,7 @@ enum conf_kw {
 	KW_MAXSESSIONS, KW_PERSOURCE, KW_GRACE, KW_LOGLEVEL, KW_WORKERPATH,
 	KW_SANDBOXDEBUG, KW_MAXVALUE, KW_CIPHERS, KW_KEX, KW_SIGALGS,
 	KW_MINRSA, KW_USERCA, KW_CRL, KW_FRESHCRL, KW_CERTPRINC, KW_HOSTCERT,
-	KW_STRICTMODES, KW_STOREMAX,
+	KW_STRICTMODES, KW_STOREMAX, KW_ALLOWEMPTYPRINC,
 };
 
 static const struct {
@@ -56,6 +56,7 @@ static const struct {
 	{ "StoreDirectory", KW_STOREDIR },
 	{ "StoreMaxSize", KW_STOREMAX },
 	{ "AuthorizedPrincipalsFile", KW_PRINCIPALS },
+	{ "AllowEmptyPrincipals", KW_ALLOWEMPTYPRINC },
 	{ "AdminPrincipals", KW_ADMINS },
 	{ "PrivsepUser", KW_PRIVUSER },
 	{ "PrivsepChroot", KW_PRIVCHROOT },
@@ -111,6 +112,7 @@ servconf_init(struct servconf *c)
 	c->require_fresh_crl = -1;
 	c->cert_principal = -1;
 	c->strict_modes = -1;
+	c->allow_empty_principals = -1;
 }
 
 void
@@ -542,6 +544,8 @@ parse_keyword(struct conf_ctx *ctx, struct servconf *c, const char *kwname,
 		return set_path(ctx, &c->host_certificate, kwname, arg);
 	case KW_STRICTMODES:
 		return set_yesno(ctx, &c->strict_modes, kwname, arg);
+	case KW_ALLOWEMPTYPRINC:
+		return set_yesno(ctx, &c->allow_empty_principals, kwname, arg);
 	case KW_ADMINS:
 		break;
 	}
@@ -654,6 +658,8 @@ apply_defaults(struct conf_ctx *ctx, struct servconf *c)
 		c->cert_principal = CERT_PRINCIPAL_SAN_URI;
 	if (c->strict_modes == -1)
 		c->strict_modes = 1;
+	if (c->allow_empty_principals == -1)
+		c->allow_empty_principals = 0;
 	return check_policy(ctx, c);
 }
 
@@ -706,6 +712,8 @@ servconf_dump(FILE *f, const struct servconf *c)
 	fprintf(f, "storedirectory %s\n", c->store_dir);
 	fprintf(f, "storemaxsize %llu\n", c->store_max_size);
 	fprintf(f, "authorizedprincipalsfile %s\n", c->principals_file);
+	fprintf(f, "allowemptyprincipals %s\n",
+	    c->allow_empty_principals ? "yes" : "no");
 	fprintf(f, "adminprincipals");
 	for (i = 0; i < c->nadmins; i++)
 		fprintf(f, " %s", c->admins[i]);

@@ -68,6 +68,7 @@ struct servconf {
 	int	 cert_principal;		/* CERT_PRINCIPAL_* */
 	char	*host_certificate;
 	int	 strict_modes;			/* StrictModes, default yes */
+	int	 allow_empty_principals;	/* AllowEmptyPrincipals, no */
 };
 
 struct ms_cert_policy;

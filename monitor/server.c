@@ -536,7 +536,14 @@ reload(struct mon_ctx *ctx, struct principals *principals,
 	    principals_load(ctx->conf->principals_file, &fresh, err,
 	    sizeof(err)) != 0)
 		error("reload failed, keeping the old principals: %s", err);
-	else {
+	else if (fresh.n == 0 && principals->n > 0 &&
+	    !ctx->conf->allow_empty_principals) {
+		/* A truncated or emptied file would lock everybody out. */
+		error("reload failed, keeping the old %zu principals: %s has "
+		    "no principals (AllowEmptyPrincipals yes accepts that)",
+		    principals->n, ctx->conf->principals_file);
+		principals_free(&fresh);
+	} else {
 		principals_free(principals);
 		*principals = fresh;
 		ctx->principals = principals;

@@ -85,6 +85,7 @@ REGRESS_TESTS += \
 	daemon-lifecycle \
 	single-instance \
 	sighup-config \
+	sighup-empty-principals \
 	signals-usr \
 	logfile-reopen \
 	notify \
