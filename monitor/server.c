@@ -43,6 +43,8 @@
 
 #define LISTEN_MAX		(SERVCONF_MAX_LISTEN * 2)
 #define WORKER_AUTH_SLACK_MS	5000	/* beyond LoginGraceTime */
+/* A worker whose login was refused: time to pass the alert on and exit. */
+#define WORKER_REFUSED_LINGER_MS 2000
 #define DRAIN_TIMEOUT_MS	10000
 
 struct live_worker {
@@ -50,6 +52,7 @@ struct live_worker {
 	int			 mon_fd, log_fd;
 	struct msbuf		*in, *out, *login;
 	int64_t			 started_ms;
+	int64_t			 refused_ms;	/* login refused at; 0: not */
 	char			 src[INET6_ADDRSTRLEN];
 	int			 killed;
 };
@@ -351,6 +354,8 @@ handle_requests(const struct mon_ctx *ctx, struct live_worker *lw)
 			worker_kill(lw, "request refused");
 			break;
 		}
+		if ((lw->mw.state & MW_REFUSED) && lw->refused_ms == 0)
+			lw->refused_ms = ms_now_ms();
 		if ((r = ms_frame_encode(lw->out, type, resp)) != 0) {
 			worker_kill(lw, "answer too large");
 			break;
@@ -417,15 +422,25 @@ read_log(struct live_worker *lw)
 	msbuf_free(f);
 }
 
+/*
+ * Always name a signal the monitor did not send: a worker that crashed
+ * mid-request first shows as a failed read (and is "killed" for it), but
+ * the wait status still tells what really ended it.
+ */
 static void
 describe_exit(struct live_worker *lw, int status)
 {
-	if (WIFSIGNALED(status) && WTERMSIG(status) == SIGSYS)
+	int sig = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+
+	if (sig == SIGSYS)
 		error("worker %ld (%s) killed by the sandbox (SIGSYS)",
 		    (long)lw->mw.pid, lw->mw.peer);
-	else if (WIFSIGNALED(status) && !lw->killed)
-		error("worker %ld (%s) died of signal %d", (long)lw->mw.pid,
-		    lw->mw.peer, WTERMSIG(status));
+	else if (sig == SIGKILL && lw->killed)
+		debug("worker %ld (%s) killed by the monitor",
+		    (long)lw->mw.pid, lw->mw.peer);
+	else if (sig != 0)
+		error("worker %ld (%s) died of signal %d (%s)",
+		    (long)lw->mw.pid, lw->mw.peer, sig, strsignal(sig));
 	else if (WIFEXITED(status) && WEXITSTATUS(status) != 0)
 		verbose("worker %ld (%s) exited with status %d",
 		    (long)lw->mw.pid, lw->mw.peer, WEXITSTATUS(status));
@@ -465,7 +480,17 @@ check_deadlines(const struct mon_ctx *ctx)
 	limit = (int64_t)ctx->conf->login_grace_time * 1000 +
 	    WORKER_AUTH_SLACK_MS;
 	for (i = 0; i < nworkers; i++) {
-		if (workers[i]->mw.state & (MW_AUTHED | MW_REFUSED))
+		/*
+		 * A refused worker may only pass the alert on and exit; one
+		 * that stays would hold a session slot for ever.
+		 */
+		if (workers[i]->mw.state & MW_REFUSED) {
+			if (now - workers[i]->refused_ms > WORKER_REFUSED_LINGER_MS)
+				worker_kill(workers[i], "still running after "
+				    "its login was refused");
+			continue;
+		}
+		if (workers[i]->mw.state & MW_AUTHED)
 			continue;
 		if (now - workers[i]->started_ms > limit)
 			worker_kill(workers[i], "LoginGraceTime exceeded");

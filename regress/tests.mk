@@ -107,12 +107,14 @@ REGRESS_TESTS += \
 REGRESS_TESTS += \
 	worker-privsep \
 	worker-kill \
+	worker-crash-cause \
 	key-not-in-worker \
 	sandbox-debug \
 	sandbox-escape \
 	rogue-auth \
 	rogue-decap \
 	rogue-garbage \
+	rogue-linger \
 	rogue-sign \
 	rogue-trailing \
 	hostile-blob \

@@ -479,6 +479,21 @@ scenario(const char *name, char *arg1, char *arg2)
 		say("try get");
 		r = data_get("/", "x");
 		say("status get %d", r);
+	} else if (strcmp(name, "linger-refused") == 0) {
+		/*
+		 * Fail authentication on purpose, then hold the session slot
+		 * instead of exiting (arg1, arg2 as for claim-principal).
+		 */
+		k = load_key(arg1);
+		k2 = load_key(arg2);
+		if (step("kex", kex_to_signed(&g)) != 0)
+			return;
+		ms_pkey_raw_public(k2, other, 32);
+		r = do_auth(&g, k, other);
+		say("status auth %d", r);
+		sleep(10);
+		say("still alive");
+		sleep(50);
 	} else if (strcmp(name, "read-outside-acl") == 0) {
 		/* arg1: key file of a principal; arg2: path to read. */
 		k = load_key(arg1);
@@ -520,8 +535,15 @@ scenario(const char *name, char *arg1, char *arg2)
 		(void)ms_frame_read(MON, hdr, resp, MS_FRAME_MAX, 10000);
 		say("alive");
 	} else if (strcmp(name, "garbage") == 0) {
+		/*
+		 * A length that makes the rest one whole frame, then noise for
+		 * its type and body.  A random length (as once here) is below
+		 * MS_FRAME_MAX one time in 16: the monitor then rightly waits
+		 * for the rest of the frame, and the test flaked.
+		 */
 		ms_random_bytes(junk, sizeof(junk));
-		junk[0] = 0;	/* a plausible length, then noise */
+		junk[0] = junk[1] = junk[2] = 0;
+		junk[3] = sizeof(junk) - 4;
 		say("try garbage");
 		(void)ms_write_all(MON, junk, sizeof(junk));
 		(void)ms_frame_read(MON, junk, resp, MS_FRAME_MAX, 10000);
@@ -529,6 +551,16 @@ scenario(const char *name, char *arg1, char *arg2)
 	} else if (strcmp(name, "unknown-request") == 0) {
 		say("try unknown");
 		step("unknown", mon_call(0x7e, req, resp));
+	} else if (strcmp(name, "abort-unread") == 0) {
+		/*
+		 * Crash with the monitor's answer unread, as a worker hit by
+		 * a bug mid-request would: the monitor then sees a reset, and
+		 * must still log the real cause of death.
+		 */
+		say("try abort");
+		(void)ms_frame_write(MON, MS_MON_HELLO, req);
+		usleep(300 * 1000);
+		abort();
 	} else if (strcmp(name, "stop-mid-request") == 0) {
 		u_char half[3] = { 0, 0, 0 };
 
