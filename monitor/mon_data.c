@@ -361,6 +361,33 @@ mon_set(const struct mon_ctx *ctx, const struct mon_worker *w,
 	return answered(r);
 }
 
+#define WHY_PROTECTED	"node has its own ACL or flags: deleting it needs a"
+
+/*
+ * 1 when the node at path carries ACL entries or flags (NOINHERIT,
+ * SENSITIVE), or when that cannot be read (fail closed); 0 when it has
+ * none or does not exist (the delete then answers PATH_NOT_FOUND).
+ */
+static int
+node_protected(const struct mon_ctx *ctx, const char *path)
+{
+	struct ms_acl *acl;
+	int st, prot;
+
+	if ((acl = calloc(1, sizeof(*acl))) == NULL)
+		return 1;
+	st = ms_store_get_acl(ctx->store, path, acl);
+	prot = st == MS_STORE_NOT_FOUND_PATH ? 0 : st != MS_STORE_OK ? 1 :
+	    acl->nentries > 0 || acl->flags != 0;
+	free(acl);
+	return prot;
+}
+
+/*
+ * Deleting a node with its own ACL or flags takes them with it: whoever
+ * re-creates the node gets one that inherits, or is no longer SENSITIVE.
+ * So that needs the right to change the ACL, a, besides w (PROTOCOL.md 8).
+ */
 struct mon_verdict
 mon_delete(const struct mon_ctx *ctx, const struct mon_worker *w,
     struct mon_session *s, const union mon_req *pr, struct msbuf *resp)
@@ -368,16 +395,24 @@ mon_delete(const struct mon_ctx *ctx, const struct mon_worker *w,
 	const struct mon_req_data *d = &pr->data;
 	const char *why = NULL;
 	uint32_t st;
+	uint8_t rights = 0;
 	int node = *d->record == '\0';
 
 	if ((st = check_names(d, !node)) == MS_ST_OK && node &&
 	    ms_path_is_root(d->path))
 		st = MS_ST_INVALID_ARGUMENT;
-	if (st == MS_ST_OK && !(rights_at(ctx, w, d->path) & MS_RIGHT_WRITE))
+	if (st == MS_ST_OK)
+		rights = rights_at(ctx, w, d->path);
+	if (st == MS_ST_OK && !(rights & MS_RIGHT_WRITE))
 		st = MS_ST_ACCESS_DENIED;
 	if (st == MS_ST_OK && sensitive_refused(ctx, w, d->path)) {
 		st = MS_ST_ACCESS_DENIED;
 		why = WHY_SENSITIVE;
+	}
+	if (st == MS_ST_OK && node && !(rights & MS_RIGHT_ADMIN) &&
+	    node_protected(ctx, d->path)) {
+		st = MS_ST_ACCESS_DENIED;
+		why = WHY_PROTECTED;
 	}
 	if (st == MS_ST_OK)
 		st = store_to_status(node ?

@@ -33,6 +33,7 @@ REGRESS_TESTS += \
 # ACLs and audit
 REGRESS_TESTS += \
 	acl-inherit \
+	acl-delete-protected \
 	acl-matrix \
 	audit-denied-get
 
