@@ -17,6 +17,7 @@
 
 #include "confcheck.h"
 #include "errors.h"
+#include "fdlimit.h"
 #include "principals.h"
 #include "servconf.h"
 #include "strictmodes.h"
@@ -311,7 +312,7 @@ confcheck_warnings(const struct servconf *c, const struct principals *p,
 {
 	char msg[256];
 	size_t i, j;
-	int n = 0, found;
+	int n = 0, found, cap;
 
 	for (i = 0; i < c->nadmins; i++) {
 		found = 0;
@@ -323,6 +324,17 @@ confcheck_warnings(const struct servconf *c, const struct principals *p,
 		snprintf(msg, sizeof(msg), "AdminPrincipals: %s is not in "
 		    "AuthorizedPrincipalsFile and no TrustedUserCAFile is "
 		    "configured", c->admins[i]);
+		if (fn != NULL)
+			fn(msg, arg);
+		n++;
+	}
+	/* Start-up raises the soft limit to the hard one: that is the cap. */
+	if ((cap = fdlimit_sessions_hard()) < c->max_sessions) {
+		snprintf(msg, sizeof(msg), "MaxSessions %d exceeds what the "
+		    "descriptor limit allows (RLIMIT_NOFILE hard limit, %d "
+		    "descriptors each and %d reserved): at most %d sessions "
+		    "will be accepted", c->max_sessions, FDS_PER_SESSION,
+		    FDS_RESERVED, cap);
 		if (fn != NULL)
 			fn(msg, arg);
 		n++;

@@ -31,6 +31,7 @@
 #include "mon.h"
 #include "notify.h"
 #include "pathnames.h"
+#include "fdlimit.h"
 #include "principals.h"
 #include "server.h"
 #include "servconf.h"
@@ -267,6 +268,29 @@ static void
 conf_warning(const char *msg, void *arg)
 {
 	logit("warning: %s", msg);
+}
+
+/*
+ * Raise the descriptor limit, and hold MaxSessions to what it allows
+ * (confcheck_warnings() has said so), so that a session over the limit is
+ * refused with LIMIT_REACHED rather than failing to spawn.
+ */
+static void
+clamp_sessions(struct servconf *c)
+{
+	long nofile;
+	int cap;
+
+	if ((nofile = fdlimit_raise()) == -1) {
+		logit("warning: cannot read RLIMIT_NOFILE: %s",
+		    strerror(errno));
+		return;
+	}
+	if ((cap = fdlimit_sessions(nofile)) < c->max_sessions) {
+		logit("warning: MaxSessions %d lowered to %d for %ld "
+		    "descriptors", c->max_sessions, cap, nofile);
+		c->max_sessions = cap;
+	}
 }
 
 /*
@@ -552,6 +576,7 @@ main(int argc, char **argv)
 		exit(MSD_EXIT_CONFIG);
 	}
 
+	clamp_sessions(&conf);
 	if (!foreground)
 		daemon_fork();		/* returns in the child only */
 	store = startup_resources(&conf, &keys);

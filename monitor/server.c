@@ -32,6 +32,7 @@
 #include "msg_alert.h"
 #include "mon.h"
 #include "notify.h"
+#include "fdlimit.h"
 #include "principals.h"
 #include "proto.h"
 #include "reload.h"
@@ -249,7 +250,7 @@ accept_one(const struct mon_ctx *ctx, const struct server_opts *opts, int lfd)
 	struct spawned_worker sw;
 	struct msbuf *cfg = NULL;
 	char src[INET6_ADDRSTRLEN], peer[64];
-	int fd, r;
+	int fd, r, saved;
 
 	if ((fd = accept4(lfd, (struct sockaddr *)&ss, &sslen,
 	    SOCK_CLOEXEC)) == -1) {
@@ -261,6 +262,13 @@ accept_one(const struct mon_ctx *ctx, const struct server_opts *opts, int lfd)
 	if (nworkers >= (size_t)ctx->conf->max_sessions) {
 		logit("refusing %s: MaxSessions (%d) reached", peer,
 		    ctx->conf->max_sessions);
+		send_alert(fd, MS_ST_LIMIT_REACHED, "too many sessions");
+		goto out;
+	}
+	/* A reload may raise MaxSessions past what the descriptors allow. */
+	if (nworkers >= (size_t)fdlimit_sessions_now()) {
+		logit("refusing %s: descriptor limit reached (%zu sessions)",
+		    peer, nworkers);
 		send_alert(fd, MS_ST_LIMIT_REACHED, "too many sessions");
 		goto out;
 	}
@@ -286,7 +294,13 @@ accept_one(const struct mon_ctx *ctx, const struct server_opts *opts, int lfd)
 	lw->mon_fd = lw->log_fd = -1;
 	if ((r = worker_spawn(ctx->conf->worker_path, fd, opts->debug,
 	    &sw)) != 0) {
-		send_alert(fd, MS_ST_INTERNAL_ERROR, "internal error");
+		saved = errno;
+		error("refusing %s: cannot start a worker: %s", peer,
+		    strerror(saved));
+		if (saved == EMFILE || saved == ENFILE)
+			send_alert(fd, MS_ST_LIMIT_REACHED, "too many sessions");
+		else
+			send_alert(fd, MS_ST_INTERNAL_ERROR, "internal error");
 		goto out;
 	}
 	mon_worker_init(&lw->mw, sw.pid, peer);
@@ -441,6 +455,10 @@ describe_exit(struct live_worker *lw, int status)
 	else if (sig != 0)
 		error("worker %ld (%s) died of signal %d (%s)",
 		    (long)lw->mw.pid, lw->mw.peer, sig, strsignal(sig));
+	else if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
+		error("worker %ld (%s) could not be started (exit 127: "
+		    "WorkerPath cannot be run, or no descriptors were left)",
+		    (long)lw->mw.pid, lw->mw.peer);
 	else if (WIFEXITED(status) && WEXITSTATUS(status) != 0)
 		verbose("worker %ld (%s) exited with status %d",
 		    (long)lw->mw.pid, lw->mw.peer, WEXITSTATUS(status));

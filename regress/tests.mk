@@ -109,6 +109,7 @@ REGRESS_TESTS += \
 	worker-privsep \
 	worker-kill \
 	worker-crash-cause \
+	fd-limit \
 	key-not-in-worker \
 	sandbox-debug \
 	sandbox-escape \
