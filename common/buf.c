@@ -153,6 +153,13 @@ msbuf_compact(struct msbuf *b)
 	b->size = len;
 }
 
+void
+msbuf_wipe_consumed(struct msbuf *b)
+{
+	if (b != NULL)
+		msbuf_compact(b);
+}
+
 /*
  * realloc(3) could leave a copy of secrets in freed memory, so allocate,
  * copy, then wipe and free the old block.

@@ -46,6 +46,12 @@ const u_char	*msbuf_ptr(const struct msbuf *b);	/* first unread byte */
 /* Discard len bytes from the front / back. */
 int	msbuf_consume(struct msbuf *b, size_t len);
 int	msbuf_consume_end(struct msbuf *b, size_t len);
+/*
+ * Wipe what has been consumed now, not when the buffer next grows or is
+ * freed: for long-lived buffers that carry secrets (the monitor's worker
+ * channels).  Moves the unread bytes to the front.
+ */
+void	msbuf_wipe_consumed(struct msbuf *b);
 /* Grow by len bytes and return a pointer to the new (zeroed) space. */
 int	msbuf_reserve(struct msbuf *b, size_t len, u_char **dpp);
 

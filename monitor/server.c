@@ -332,13 +332,15 @@ flush_out(struct live_worker *lw)
 		if (n == -1 && (errno == EINTR))
 			continue;
 		if (n == -1 && errno == EAGAIN)
-			return;
+			break;
 		if (n <= 0) {
 			worker_kill(lw, "write to worker failed");
-			return;
+			break;
 		}
 		msbuf_consume(lw->out, (size_t)n);
 	}
+	/* Answers carry SECURE values in clear (GET): wipe what was sent. */
+	msbuf_wipe_consumed(lw->out);
 }
 
 static void
@@ -376,6 +378,8 @@ handle_requests(const struct mon_ctx *ctx, struct live_worker *lw)
 		}
 		flush_out(lw);
 	}
+	/* So do requests (SET): wipe the frames taken from the channel. */
+	msbuf_wipe_consumed(lw->in);
  out:
 	msbuf_free(req);
 	msbuf_free(resp);

@@ -99,6 +99,7 @@ REGRESS_TESTS += \
 	store-full \
 	store-diskfull \
 	store-no-cleartext \
+	secure-not-in-monitor \
 	storekey-mismatch \
 	storekey-rotate \
 	admin-backup-restore \

@@ -676,6 +676,32 @@ test_stringb_self(void **state)
 	msbuf_free(b);
 }
 
+/* Consumed bytes are gone from the block at once; unread ones are kept. */
+static void
+test_wipe_consumed(void **state)
+{
+	static const u_char secret[] = "SECRET-VALUE", rest[] = "next";
+	struct msbuf *b;
+	const u_char *base;
+	size_t i;
+
+	(void)state;
+	assert_non_null(b = msbuf_new(256));
+	assert_int_equal(msbuf_put(b, secret, sizeof(secret) - 1), 0);
+	assert_int_equal(msbuf_put(b, rest, sizeof(rest) - 1), 0);
+	base = msbuf_ptr(b);
+	assert_int_equal(msbuf_consume(b, sizeof(secret) - 1), 0);
+	msbuf_wipe_consumed(b);
+	assert_ptr_equal(msbuf_ptr(b), base);	/* unread moved to the front */
+	assert_int_equal(msbuf_len(b), sizeof(rest) - 1);
+	assert_memory_equal(msbuf_ptr(b), rest, sizeof(rest) - 1);
+	for (i = sizeof(rest) - 1; i < sizeof(secret) - 1; i++)
+		assert_int_equal(base[i], 0);
+	assert_null(memmem(base, sizeof(secret) + sizeof(rest), "SECRET", 6));
+	msbuf_wipe_consumed(NULL);
+	msbuf_free(b);
+}
+
 int
 main(void)
 {
@@ -699,6 +725,7 @@ main(void)
 		cmocka_unit_test(test_grow_large),
 		cmocka_unit_test(test_dup),
 		cmocka_unit_test(test_stringb_self),
+		cmocka_unit_test(test_wipe_consumed),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
