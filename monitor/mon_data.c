@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "acl.h"
+#include "audit.h"
 #include "buf.h"
 #include "errors.h"
 #include "frame.h"
@@ -218,22 +219,27 @@ sensitive_refused(const struct mon_ctx *ctx, const struct mon_worker *w,
 	return sensitive;
 }
 
-/* Path and record are the client's: quoted when odd (logfmt.h). */
+static const char *
+audit_result(uint32_t status)
+{
+	return status == MS_ST_OK ? "allowed" :
+	    status == MS_ST_ACCESS_DENIED ? "denied" : ms_status_str(status);
+}
+
+/* Path and record are the client's: audit.h quotes or shortens them. */
 static void
 audit(const struct mon_worker *w, const char *op, const struct mon_req_data *d,
     uint32_t status, const char *why)
 {
-	char qp[MS_LOG_VALUE_LEN(MS_PATH_MAX)];
-	char qr[MS_LOG_VALUE_LEN(MS_RECORD_NAME_MAX)];
+	struct audit_line a;
 
-	logit("audit: principal=%s op=%s path=%s%s%s peer=%s result=%s%s%s%s",
-	    w->sess.principal, op, ms_log_value(qp, sizeof(qp), d->path),
-	    d->record && *d->record ? " record=" : "",
-	    d->record && *d->record ? ms_log_value(qr, sizeof(qr), d->record) :
-	    "", w->peer,
-	    status == MS_ST_OK ? "allowed" :
-	    status == MS_ST_ACCESS_DENIED ? "denied" : ms_status_str(status),
-	    why ? " (" : "", why ? why : "", why ? ")" : "");
+	audit_begin(&a, audit_result(status), w->peer, op);
+	audit_add(&a, "principal", w->sess.principal);
+	audit_add(&a, "path", d->path != NULL ? d->path : "-");
+	if (d->record != NULL && *d->record != '\0')
+		audit_add(&a, "record", d->record);
+	audit_add(&a, "reason", why);
+	audit_end(&a);
 }
 
 /* Validate names; 0 means "go on", else the status to answer. */
@@ -567,13 +573,53 @@ acl_changes(const struct mon_req_data *d, struct ms_acl_entry *changes)
 	return MS_ST_OK;
 }
 
+static const char *
+flag_change(int v, const char *on, const char *off)
+{
+	return v == -1 ? NULL : v ? on : off;
+}
+
+/*
+ * What a SETACL changed, after its result line: inheritance and SENSITIVE
+ * when the request touched them, then one line per entry (rights "-":
+ * the entry was removed).
+ */
+static void
+audit_acl_change(const struct mon_worker *w, const char *path,
+    const struct ms_acl_entry *changes, size_t n, int noinherit, int sens)
+{
+	struct audit_line a;
+	char rights[MS_RIGHTS_MAX + 1];
+	size_t i;
+
+	if (noinherit != -1 || sens != -1) {
+		audit_begin(&a, "changed", w->peer, "setacl-flags");
+		audit_add(&a, "principal", w->sess.principal);
+		audit_add(&a, "path", path);
+		audit_add(&a, "inherit", flag_change(noinherit, "no", "yes"));
+		audit_add(&a, "sensitive", flag_change(sens, "set", "cleared"));
+		audit_end(&a);
+	}
+	for (i = 0; i < n; i++) {
+		if (changes[i].rights == 0)
+			strlcpy(rights, "-", sizeof(rights));
+		else
+			ms_rights_format(changes[i].rights, rights);
+		audit_begin(&a, "changed", w->peer, "setacl-entry");
+		audit_add(&a, "principal", w->sess.principal);
+		audit_add(&a, "path", path);
+		audit_add(&a, "who", changes[i].who);
+		audit_add(&a, "rights", rights);
+		audit_end(&a);
+	}
+}
+
 struct mon_verdict
 mon_setacl(const struct mon_ctx *ctx, const struct mon_worker *w,
     struct mon_session *s, const union mon_req *pr, struct msbuf *resp)
 {
 	const struct mon_req_data *d = &pr->data;
 	struct ms_acl_entry *changes;
-	char qp[MS_LOG_VALUE_LEN(MS_PATH_MAX)];
 	uint32_t st;
 	int r, noinherit, sens;
 
@@ -592,10 +638,9 @@ mon_setacl(const struct mon_ctx *ctx, const struct mon_worker *w,
 		st = store_to_status(ms_store_set_acl(ctx->store, d->path,
 		    changes, d->nchanges, noinherit, sens));
 	r = answer_status(resp, w, "setacl", d, st);
-	if (st == MS_ST_OK && sens != -1)
-		logit("audit: principal=%s op=setacl path=%s sensitive=%s "
-		    "peer=%s", w->sess.principal, ms_log_value(qp, sizeof(qp),
-		    d->path), sens ? "set" : "cleared", w->peer);
+	if (st == MS_ST_OK)
+		audit_acl_change(w, d->path, changes, d->nchanges, noinherit,
+		    sens);
 	free(changes);
 	return answered(r);
 }

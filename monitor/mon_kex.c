@@ -18,6 +18,7 @@
 #include <openssl/x509.h>
 
 #include "buf.h"
+#include "audit.h"
 #include "certs.h"
 #include "crypto.h"
 #include "errors.h"
@@ -478,27 +479,18 @@ static void
 audit_auth(const struct mon_worker *w, const struct client_id *id,
     const struct auth_verdict *v)
 {
-	char qs[MS_LOG_VALUE_LEN(MS_CERT_SUBJECT_MAX)];
-	char qi[MS_LOG_VALUE_LEN(MS_CERT_SUBJECT_MAX)];
+	struct audit_line a;
 
+	audit_begin(&a, v->ok ? "allowed" : "denied", w->peer, "auth");
+	audit_add(&a, "principal", v->ok ? v->name : NULL);
 	if (id->id_type == MS_ID_X509_CHAIN) {
-		ms_log_value(qs, sizeof(qs), v->cert.subject);
-		ms_log_value(qi, sizeof(qi), v->cert.issuer);
-	}
-	if (id->id_type == MS_ID_X509_CHAIN && v->ok)
-		logit("audit: auth principal=%s cert subject=%s issuer=%s "
-		    "serial=%s peer=%s result=allowed", v->name, qs, qi,
-		    v->cert.serial, w->peer);
-	else if (id->id_type == MS_ID_X509_CHAIN)
-		logit("audit: auth cert subject=%s issuer=%s serial=%s "
-		    "peer=%s result=denied (%s)", qs, qi, v->cert.serial,
-		    w->peer, v->why);
-	else if (v->ok)
-		logit("audit: auth principal=%s key=%s peer=%s result=allowed",
-		    v->name, v->fp, w->peer);
-	else
-		logit("audit: auth key=%s peer=%s result=denied (%s)", v->fp,
-		    w->peer, v->why);
+		audit_add(&a, "cert_subject", v->cert.subject);
+		audit_add(&a, "cert_issuer", v->cert.issuer);
+		audit_add(&a, "cert_serial", v->cert.serial);
+	} else
+		audit_add(&a, "key", v->fp);
+	audit_add(&a, "reason", v->ok ? NULL : v->why);
+	audit_end(&a);
 }
 
 /*

@@ -37,10 +37,15 @@ ms acl set / bob=rwl carol=rwl > /dev/null || fatal "acl set /"
 printf 'old' | ms set /prod x || fatal "set /prod x"
 ms acl set /prod inherit=no bob=w alice=rs carol=wa > /dev/null ||
     fatal "acl set /prod"
+# Every ACL change is audited with its content.
+wait_log "audit: result=changed peer=[^ ]* op=setacl-flags principal=admin path=/prod inherit=no$"
+for e in bob=w alice=rs carol=wa; do
+	wait_log "audit: result=changed peer=[^ ]* op=setacl-entry principal=admin path=/prod who=${e%=*} rights=${e#*=}$"
+done
 expect 4 "bob lists /prod (the setup)" ms -k "$BOB" ls /prod
 expect 0 "bob deletes a record (w)" ms -k "$BOB" rm /prod x
 expect 4 "bob deletes the protected node /prod" ms -k "$BOB" rm /prod
-wait_log "principal=bob op=delete path=/prod peer=.* result=denied (node has its own ACL or flags: deleting it needs a)"
+wait_log "audit: result=denied peer=[^ ]* op=delete principal=bob path=/prod reason=\"node has its own ACL or flags: deleting it needs a\""
 ms acl get /prod > "$OBJ/acl" || fail "acl get /prod"
 grep -qi 'inherit.*no' "$OBJ/acl" || fail "/prod lost inherit=no: $(cat "$OBJ/acl")"
 grep -q '^bob w$' "$OBJ/acl" || fail "/prod lost bob=w: $(cat "$OBJ/acl")"

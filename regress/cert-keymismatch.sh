@@ -57,7 +57,7 @@ for b in $BUILDERS; do
 	grep -qi 'match' "$OBJ/err" ||
 	    fail "$b: the local refusal does not say why: $(cat "$OBJ/err")"
 	sleep 0.2
-	tail -n "+$((mark + 1))" "$OBJ/metasafed.log" | grep -q 'audit: auth' &&
+	tail -n "+$((mark + 1))" "$OBJ/metasafed.log" | grep -q 'audit: .* op=auth ' &&
 	    fail "$b: the locally refused client reached the server"
 
 	# The matching pairs work, also through the shim (it does not

@@ -9,7 +9,7 @@ out=$(ms get /app/db host) || fail "get failed ($?)"
 [ "$out" = "db.internal:5432" ] || fail "get returned '$out'"
 ms status > "$OBJ/status.out" || fail "status failed ($?)"
 grep -q admin "$OBJ/status.out" || fail "status does not name the principal"
-grep -q 'audit: auth principal=admin' "$OBJ/metasafed.log" ||
+grep -q 'audit: result=allowed peer=[^ ]* op=auth principal=admin' "$OBJ/metasafed.log" ||
     fail "authentication was not audited"
-grep -q 'audit: principal=admin op=set path=/app/db record=host' \
+grep -q 'audit: result=allowed peer=[^ ]* op=set principal=admin path=/app/db record=host' \
     "$OBJ/metasafed.log" || fail "set was not audited"

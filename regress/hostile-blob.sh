@@ -36,7 +36,7 @@ for c in aes256-gcm chacha20-poly1305; do
 	esac
 	find_worker "blob-moved ($c)" &&
 	    worker_said "refused blob" "blob-moved ($c)"
-	not_logged "op=set path=$base/p record=B .*result=allowed" "blob-moved ($c)"
+	not_logged "audit: result=allowed .* op=set principal=[^ ]* path=$base/p record=B" "blob-moved ($c)"
 	not_logged "op=set path=$base/q " "blob-moved ($c)"
 	get_is $base/p A hostile-secret-A "blob-moved ($c)"
 	get_is $base/p C hostile-secret-C "blob-moved ($c)"

@@ -11,7 +11,7 @@ tid "hostile client: handshake attacks are refused as documented"
 start_daemon
 keep_store
 sanity
-logged "audit: auth principal=admin .*peer=$PEER result=allowed" "normal login"
+logged "audit: result=allowed peer=$PEER op=auth principal=admin" "normal login"
 
 attempt strip-suite
 logged "authenticated $PEER as admin, cipher chacha20-poly1305" "strip-suite"
@@ -41,20 +41,20 @@ done
 attempt bad-signature
 case "$OUT" in *"AUTH_RESULT AUTH_FAILED"*) ;; *) fail "bad-signature: $OUT" ;; esac
 worker_ended "bad signature"
-logged "audit: auth .*peer=$PEER result=denied" "bad signature"
-not_logged "audit: auth .*peer=$PEER result=allowed" "bad signature"
+logged "audit: result=denied peer=$PEER op=auth" "bad signature"
+not_logged "audit: result=allowed peer=$PEER op=auth" "bad signature"
 still_serving "bad signature"
 
 attempt bad-finished
 case "$OUT" in *"AUTH_RESULT AUTH_FAILED"*) ;; *) fail "bad-finished: $OUT" ;; esac
 worker_ended "bad finished"
-logged "authentication failed for $PEER|audit: auth .*peer=$PEER result=denied" \
+logged "authentication failed for $PEER|audit: result=denied peer=$PEER op=auth" \
     "bad finished"
 still_serving "bad finished"
 
 attempt unknown-key
 case "$OUT" in *"AUTH_RESULT AUTH_FAILED"*) ;; *) fail "unknown-key: $OUT" ;; esac
 worker_ended "unknown key"
-logged "audit: auth .*peer=$PEER result=denied" "unknown key"
-not_logged "audit: auth .*peer=$PEER result=allowed" "unknown key"
+logged "audit: result=denied peer=$PEER op=auth" "unknown key"
+not_logged "audit: result=allowed peer=$PEER op=auth" "unknown key"
 still_serving "unknown key"

@@ -15,7 +15,7 @@ record_unset() {
 	_st=$?
 	[ $_st -eq 5 ] ||
 	    fail "$1: /hostile/r rec: exit $_st, want 5 (not found): $(cat "$OBJ/got.rec")"
-	not_logged "op=set path=/hostile/r record=rec .*result=allowed" "$1"
+	not_logged "audit: result=allowed .* op=set principal=[^ ]* path=/hostile/r record=rec" "$1"
 }
 
 start_daemon
@@ -43,19 +43,19 @@ attempt early-record
 case "$OUT" in *AUTH_RESULT*|*RESPONSE*) fail "early-record: $OUT" ;; esac
 worker_ended "early record"
 worker_said "authentication code|decrypt|MAC" "early record"
-not_logged "audit: auth .*peer=$PEER" "early record reached AUTH"
+not_logged "audit: result=[^ ]* peer=$PEER op=auth" "early record reached AUTH"
 still_serving "early record"
 
 attempt request-before-auth
 case "$OUT" in *RESPONSE*|*AUTH_RESULT*) fail "request-before-auth: $OUT" ;; esac
 worker_ended "request before auth"
 worker_said "PROTOCOL_ERROR|unexpected" "request before auth"
-not_logged "audit: principal=.*peer=$PEER" "request before auth"
+not_logged "audit: result=[^ ]* peer=$PEER op=[a-z]* principal=" "request before auth"
 still_serving "request before auth"
 
 attempt request-after-denied
 case "$OUT" in *RESPONSE*) fail "request-after-denied: $OUT" ;; esac
 worker_ended "request after a refused login"
-logged "audit: auth .*peer=$PEER result=denied" "request after a refused login"
-not_logged "audit: principal=.*peer=$PEER" "request after a refused login"
+logged "audit: result=denied peer=$PEER op=auth" "request after a refused login"
+not_logged "audit: result=[^ ]* peer=$PEER op=[a-z]* principal=" "request after a refused login"
 still_serving "request after a refused login"

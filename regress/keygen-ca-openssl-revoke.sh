@@ -54,7 +54,7 @@ cert_ok "not revoked" "$CERTS/good.key" "$CERTS/good-cert.pem" good.openssl
 # quoted because the DN holds blanks.
 issuer=$(openssl x509 -in "$CERTS/root.crt" -noout -subject -nameopt RFC2253 |
     sed 's/^subject=//')
-wait_log "audit: auth cert subject=\"[^\"]*CN=bad.openssl[^\"]*\" issuer=\"$issuer\" serial=$bad peer=.* result=denied"
-wait_log "audit: auth principal=good.openssl cert subject=\"[^\"]*\" issuer=\"$issuer\" serial=$good peer=.* result=allowed"
+wait_log "audit: result=denied peer=[^ ]* op=auth cert_subject=\"[^\"]*CN=bad.openssl[^\"]*\" cert_issuer=\"$issuer\" cert_serial=$bad"
+wait_log "audit: result=allowed peer=[^ ]* op=auth principal=good.openssl cert_subject=\"[^\"]*\" cert_issuer=\"$issuer\" cert_serial=$good"
 daemon_healthy
 exit 0

@@ -26,7 +26,7 @@ until [ -f "$OBJ/file.log" ] && grep -q 'SIGHUP: reloading' "$OBJ/file.log"; do
 done
 ms status > /dev/null || fail "daemon does not serve after SIGHUP"
 i=0
-until grep -q 'audit: auth principal=admin' "$OBJ/file.log"; do
+until grep -q 'audit: result=allowed peer=[^ ]* op=auth principal=admin' "$OBJ/file.log"; do
 	i=$((i + 1)); [ $i -le 50 ] || { fail "session not logged in the new file"; break; }
 	sleep 0.1
 done

@@ -109,7 +109,7 @@ funcs "$WORKER" | cat - "$OBJ/f.metasafed" > "$OBJ/f.daemon"
 printf 'NOT A HELLO AT ALL\n' | timeout 5 "$BASH" -c \
     "cat > /dev/tcp/127.0.0.1/$port" 2>/dev/null || true
 ms get /nonexistent rec > /dev/null 2>&1
-wait_log "audit: principal=admin op=open path=/nonexistent"
+wait_log "audit: result=[^ ]* peer=[^ ]* op=open principal=admin path=/nonexistent"
 sleep 0.5
 grep -v 'started\|listening' "$OBJ/metasafed.log" > "$OBJ/daemon.lines"
 check "daemon log at VERBOSE" "$OBJ/f.daemon" "$OBJ/daemon.lines"

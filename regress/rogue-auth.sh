@@ -23,7 +23,7 @@ daemon_healthy
 rogue claim-principal "$OBJ/mallory_key" "$OBJ/admin_key"
 rogue_has "status auth 9"
 rogue_lacks "status get 0"
-grep -q 'audit: auth .*result=denied' "$OBJ/metasafed.log" ||
+grep -q 'audit: result=denied peer=[^ ]* op=auth ' "$OBJ/metasafed.log" ||
     fail "the failed claim was not audited"
 daemon_healthy
 
@@ -31,7 +31,7 @@ daemon_healthy
 rogue read-outside-acl "$OBJ/reader_key" /secret
 rogue_has "status auth 0"
 rogue_has "status get 1"
-log_has "audit: principal=reader op=get path=/secret record=secret .*result=denied"
+log_has "audit: result=denied peer=[^ ]* op=get principal=reader path=/secret record=secret"
 rogue read-outside-acl "$OBJ/reader_key" /pub
 rogue_has "status get 0"
 [ "$(ms get /secret secret)" = top-secret ] || fail "secret changed"

@@ -34,7 +34,7 @@ port_listening "$port2" && fail "new Port applied without a restart"
 # LogLevel INFO is in force: a session logs no debug lines any more.
 mark=$(wc -l < "$log")
 ms status > /dev/null || fail "daemon does not serve after SIGHUP"
-wait_log 'audit: auth principal=admin'
+wait_log 'audit: result=allowed peer=[^ ]* op=auth principal=admin'
 sleep 0.5
 tail -n "+$((mark + 1))" "$log" > "$OBJ/after.log"
 grep -Eq 'closed its channel|finished|entering sandbox' "$OBJ/after.log" &&

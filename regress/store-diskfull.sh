@@ -33,7 +33,7 @@ expect_refusal() {
 	    fail "$1: set exit $_st, want $2: $(cat "$OBJ/set.err")"
 	grep -q "$3" "$OBJ/set.err" ||
 	    fail "$1: client message: $(cat "$OBJ/set.err")"
-	wait_log "op=set path=/disk record=$6 .*result=$4"
+	wait_log "audit: result=$4 peer=[^ ]* op=set principal=admin path=/disk record=$6"
 	grep -q "store: commit: $5; nothing was changed" "$OBJ/metasafed.log" ||
 	    fail "$1: no log line naming the cause '$5'"
 	# Reads are not writes: they keep working.

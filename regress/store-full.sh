@@ -22,7 +22,7 @@ done
 [ $st -eq 7 ] || fatal "filling the store: exit $st after $i writes, want 7: $(cat "$OBJ/set.err")"
 [ $i -gt 1 ] || fail "the first big write already failed"
 grep -q "store full" "$OBJ/set.err" || fail "client message: $(cat "$OBJ/set.err")"
-grep -q "op=set path=/full record=big$i .*result=STORE_FULL" \
+grep -q "audit: result=STORE_FULL peer=[^ ]* op=set principal=admin path=/full record=big$i" \
     "$OBJ/metasafed.log" || fail "STORE_FULL not audited"
 # Nothing of the refused write is there; earlier data is intact.
 ms get /full "big$i" > /dev/null 2>&1
@@ -38,7 +38,7 @@ used=$(sed -n 's/^store: \([0-9]*\) of.*/\1/p' "$OBJ/status.out")
 [ "$used" -gt 2000000 ] || fail "used bytes $used too small"
 grep -q ", 2 nodes, $i records\$" "$OBJ/status.out" ||
     fail "counts: $(cat "$OBJ/status.out") (want 2 nodes, $i records)"
-grep -q "audit: principal=admin op=status path=- peer=127.0.0.1:[0-9]* result=allowed" \
+grep -q "audit: result=allowed peer=127.0.0.1:[0-9]* op=status principal=admin path=-" \
     "$OBJ/metasafed.log" || fail "STATUS not audited"
 stop_daemon
 

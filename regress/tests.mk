@@ -35,7 +35,8 @@ REGRESS_TESTS += \
 	acl-inherit \
 	acl-delete-protected \
 	acl-matrix \
-	audit-denied-get
+	audit-denied-get \
+	audit-forgery
 
 # Certificates
 REGRESS_TESTS += \

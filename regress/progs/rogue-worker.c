@@ -561,6 +561,18 @@ scenario(const char *name, char *arg1, char *arg2)
 		(void)ms_frame_write(MON, MS_MON_HELLO, req);
 		usleep(300 * 1000);
 		abort();
+	} else if (strcmp(name, "log-audit-line") == 0) {
+		/* A worker log line made to look like a monitor audit line. */
+		struct msbuf *lf = nb();
+
+		if (msbuf_put_u8(lf, MS_LOG_INFO) != 0 ||
+		    msbuf_put_cstring(lf, "audit: result=allowed "
+		    "peer=10.9.7.7:1 op=get principal=admin path=/x") != 0 ||
+		    ms_frame_write(MS_WORKER_LOG_FD, MS_LOG_FRAME, lf) != 0)
+			say("fail log");
+		else
+			say("ok logged");
+		msbuf_free(lf);
 	} else if (strcmp(name, "stop-mid-request") == 0) {
 		u_char half[3] = { 0, 0, 0 };
 
