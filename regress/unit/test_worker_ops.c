@@ -43,6 +43,27 @@ expect_list_res(struct msbuf *res, int long_form)
 	assert_int_equal(msbuf_len(res), 0);
 }
 
+/*
+ * A SETACL request's fields in f: handle, inherit, sensitive and n
+ * entries, each the same (who, rights).
+ */
+static void
+setacl_fields(struct msbuf *f, uint32_t h, uint8_t inherit,
+    uint8_t sensitive, uint32_t n, const char *who, const char *rights)
+{
+	uint32_t i;
+
+	msbuf_reset(f);
+	assert_int_equal(msbuf_put_u32(f, h), 0);
+	assert_int_equal(msbuf_put_u8(f, inherit), 0);
+	assert_int_equal(msbuf_put_u8(f, sensitive), 0);
+	assert_int_equal(msbuf_put_u32(f, n), 0);
+	for (i = 0; i < n; i++) {
+		assert_int_equal(msbuf_put_cstring(f, who), 0);
+		assert_int_equal(msbuf_put_cstring(f, rights), 0);
+	}
+}
+
 static void
 test_ops_roundtrip(void **state)
 {
@@ -130,11 +151,7 @@ test_ops_roundtrip(void **state)
 	assert_int_equal(cl_request(&c, MS_MSG_GETACL, f, res), MS_ST_OK);
 	assert_int_equal(msbuf_get_u8(res, &u8), 0);
 	assert_int_equal(u8, MS_NODE_SENSITIVE);
-	msbuf_reset(f);
-	assert_int_equal(msbuf_put_u32(f, h), 0);
-	assert_int_equal(msbuf_put_u8(f, MS_SETACL_UNCHANGED), 0);
-	assert_int_equal(msbuf_put_u8(f, 0), 0);
-	assert_int_equal(msbuf_put_u32(f, 0), 0);
+	setacl_fields(f, h, MS_SETACL_UNCHANGED, 0, 0, NULL, NULL);
 	assert_int_equal(cl_request(&c, MS_MSG_SETACL, f, res), MS_ST_OK);
 	msbuf_reset(f);
 	assert_int_equal(msbuf_put_u32(f, h), 0);
@@ -168,7 +185,7 @@ test_ops_invalid(void **state)
 	struct cl c;
 	struct msbuf *f = fields_new(), *res = fields_new();
 	char longpath[MS_PATH_MAX + 2];
-	uint32_t h, hd, hr, hroot, i;
+	uint32_t h, hd, hr, hroot;
 
 	(void)state;
 	opts_default(&o);
@@ -221,70 +238,28 @@ test_ops_invalid(void **state)
 	 * SETACL: a read-only handle is enough ('a' is checked by the
 	 * monitor); bad inherit, bad names, too many are refused.
 	 */
-	msbuf_reset(f);
-	assert_int_equal(msbuf_put_u32(f, hr), 0);
-	assert_int_equal(msbuf_put_u8(f, 1), 0);
-	assert_int_equal(msbuf_put_u8(f, 2), 0);
-	assert_int_equal(msbuf_put_u32(f, 0), 0);
+	setacl_fields(f, hr, 1, 2, 0, NULL, NULL);
 	assert_int_equal(cl_request(&c, MS_MSG_SETACL, f, res), MS_ST_OK);
-	msbuf_reset(f);
-	assert_int_equal(msbuf_put_u32(f, h), 0);
-	assert_int_equal(msbuf_put_u8(f, 3), 0);
-	assert_int_equal(msbuf_put_u8(f, 2), 0);
-	assert_int_equal(msbuf_put_u32(f, 0), 0);
+	setacl_fields(f, h, 3, 2, 0, NULL, NULL);
 	assert_int_equal(cl_request(&c, MS_MSG_SETACL, f, res),
 	    MS_ST_INVALID_ARGUMENT);
 	/* 'sensitive' is 0 clear, 1 set, 2 unchanged; nothing else. */
-	msbuf_reset(f);
-	assert_int_equal(msbuf_put_u32(f, h), 0);
-	assert_int_equal(msbuf_put_u8(f, 1), 0);
-	assert_int_equal(msbuf_put_u8(f, 3), 0);
-	assert_int_equal(msbuf_put_u32(f, 0), 0);
+	setacl_fields(f, h, 1, 3, 0, NULL, NULL);
 	assert_int_equal(cl_request(&c, MS_MSG_SETACL, f, res),
 	    MS_ST_INVALID_ARGUMENT);
-	msbuf_reset(f);
-	assert_int_equal(msbuf_put_u32(f, h), 0);
-	assert_int_equal(msbuf_put_u8(f, 2), 0);
-	assert_int_equal(msbuf_put_u8(f, 0xff), 0);
-	assert_int_equal(msbuf_put_u32(f, 0), 0);
+	setacl_fields(f, h, 2, 0xff, 0, NULL, NULL);
 	assert_int_equal(cl_request(&c, MS_MSG_SETACL, f, res),
 	    MS_ST_INVALID_ARGUMENT);
-	msbuf_reset(f);
-	assert_int_equal(msbuf_put_u32(f, h), 0);
-	assert_int_equal(msbuf_put_u8(f, 1), 0);
-	assert_int_equal(msbuf_put_u8(f, 2), 0);
-	assert_int_equal(msbuf_put_u32(f, 1), 0);
-	assert_int_equal(msbuf_put_cstring(f, "bad name"), 0);
-	assert_int_equal(msbuf_put_cstring(f, "r"), 0);
+	setacl_fields(f, h, 1, 2, 1, "bad name", "r");
 	assert_int_equal(cl_request(&c, MS_MSG_SETACL, f, res),
 	    MS_ST_INVALID_ARGUMENT);
-	msbuf_reset(f);
-	assert_int_equal(msbuf_put_u32(f, h), 0);
-	assert_int_equal(msbuf_put_u8(f, 1), 0);
-	assert_int_equal(msbuf_put_u8(f, 2), 0);
-	assert_int_equal(msbuf_put_u32(f, 1), 0);
-	assert_int_equal(msbuf_put_cstring(f, "bob"), 0);
-	assert_int_equal(msbuf_put_cstring(f, "rx"), 0);
+	setacl_fields(f, h, 1, 2, 1, "bob", "rx");
 	assert_int_equal(cl_request(&c, MS_MSG_SETACL, f, res),
 	    MS_ST_INVALID_ARGUMENT);
-	msbuf_reset(f);
-	assert_int_equal(msbuf_put_u32(f, h), 0);
-	assert_int_equal(msbuf_put_u8(f, 1), 0);
-	assert_int_equal(msbuf_put_u8(f, 2), 0);
-	assert_int_equal(msbuf_put_u32(f, 1), 0);
-	assert_int_equal(msbuf_put_cstring(f, "bob"), 0);
-	assert_int_equal(msbuf_put_cstring(f, "rswlar"), 0);	/* cap 5 */
+	setacl_fields(f, h, 1, 2, 1, "bob", "rswlar");	/* cap 5 */
 	assert_int_equal(cl_request(&c, MS_MSG_SETACL, f, res),
 	    MS_ST_INVALID_ARGUMENT);
-	msbuf_reset(f);
-	assert_int_equal(msbuf_put_u32(f, h), 0);
-	assert_int_equal(msbuf_put_u8(f, 1), 0);
-	assert_int_equal(msbuf_put_u8(f, 2), 0);
-	assert_int_equal(msbuf_put_u32(f, 257), 0);
-	for (i = 0; i < 257; i++) {
-		assert_int_equal(msbuf_put_cstring(f, "bob"), 0);
-		assert_int_equal(msbuf_put_cstring(f, "r"), 0);
-	}
+	setacl_fields(f, h, 1, 2, 257, "bob", "r");
 	assert_int_equal(cl_request(&c, MS_MSG_SETACL, f, res),
 	    MS_ST_INVALID_ARGUMENT);
 

@@ -1070,6 +1070,24 @@ finish(struct rig *rg, struct cl *c, int want_worker)
 	assert_int_equal(rg->worker_status, want_worker);
 }
 
+/*
+ * A login that reaches the monitor and is refused: AUTH_RESULT
+ * AUTH_FAILED, then the worker closes.
+ */
+void
+expect_auth_failed(const struct opts *o)
+{
+	struct rig rg;
+	struct cl c;
+
+	rig_start(&rg, o);
+	assert_int_equal(cl_handshake(&c, rg.fd, o), 0);
+	assert_int_equal(c.auth, MS_ST_AUTH_FAILED);
+	assert_closed(&c);
+	finish(&rg, &c, 1);
+	assert_int_equal(rg.monitor_status & MON_AUTH_SEEN, MON_AUTH_SEEN);
+}
+
 void
 expect_alert(struct opts *o, uint32_t want)
 {

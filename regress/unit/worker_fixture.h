@@ -139,6 +139,7 @@ void cl_get_expect(struct cl *c, const char *path, uint32_t h,
     const char *record, uint8_t want_flags, const char *want);
 void connect_ok(struct rig *rg, struct cl *c, const struct opts *o);
 void finish(struct rig *rg, struct cl *c, int want_worker);
+void expect_auth_failed(const struct opts *o);
 void expect_alert(struct opts *o, uint32_t want);
 int group_setup(void **state);
 int group_teardown(void **state);
