@@ -385,18 +385,26 @@ auth_with(struct fixture *f, struct session *s, const struct msbuf *ident,
 
 const struct auth_opts honest = { 0, 1, 0, 0 };
 
+/* A raw Ed25519 CLIENT_IDENTITY for key. */
+void
+put_raw_ident(struct msbuf *ident, EVP_PKEY *key)
+{
+	u_char pub[32];
+
+	assert_int_equal(ms_pkey_raw_public(key, pub, 32), 0);
+	assert_int_equal(msbuf_put_u8(ident, MS_ID_RAW_ED25519), 0);
+	assert_int_equal(msbuf_put_string(ident, pub, 32), 0);
+}
+
 /* AUTH with 'signer' claiming to be 'idkey' (normally the same key). */
 uint32_t
 session_auth(struct fixture *f, struct session *s, EVP_PKEY *signer,
     EVP_PKEY *idkey, int expect_rc)
 {
 	struct msbuf *ident = newbuf();
-	u_char pub[32];
 	uint32_t status;
 
-	assert_int_equal(ms_pkey_raw_public(idkey, pub, 32), 0);
-	assert_int_equal(msbuf_put_u8(ident, MS_ID_RAW_ED25519), 0);
-	assert_int_equal(msbuf_put_string(ident, pub, 32), 0);
+	put_raw_ident(ident, idkey);
 	status = auth_with(f, s, ident, signer, &honest, expect_rc);
 	msbuf_free(ident);
 	return status;
@@ -413,6 +421,16 @@ put_der(struct msbuf *b, X509 *x)
 	OPENSSL_free(der);
 }
 
+/* A new session through kex, then AUTH with ident; the status. */
+uint32_t
+login_with(struct fixture *f, struct session *s, const struct msbuf *ident,
+    EVP_PKEY *signer, const struct auth_opts *o)
+{
+	session_start(f, s);
+	session_kex(f, s);
+	return auth_with(f, s, ident, signer, o, 0);
+}
+
 /* A full handshake presenting chain (leaf first), signed by signer. */
 uint32_t
 cert_login(struct fixture *f, struct session *s, X509 *leaf, X509 *inter,
@@ -426,9 +444,7 @@ cert_login(struct fixture *f, struct session *s, X509 *leaf, X509 *inter,
 	put_der(ident, leaf);
 	if (inter != NULL)
 		put_der(ident, inter);
-	session_start(f, s);
-	session_kex(f, s);
-	status = auth_with(f, s, ident, signer, o != NULL ? o : &honest, 0);
+	status = login_with(f, s, ident, signer, o != NULL ? o : &honest);
 	msbuf_free(ident);
 	return status;
 }

@@ -94,9 +94,12 @@ uint32_t auth_with(struct fixture *f, struct session *s,
     const struct msbuf *ident, EVP_PKEY *signer, const struct auth_opts *o,
     int expect_rc);
 extern const struct auth_opts honest;
+void put_raw_ident(struct msbuf *ident, EVP_PKEY *key);
 uint32_t session_auth(struct fixture *f, struct session *s, EVP_PKEY *signer,
     EVP_PKEY *idkey, int expect_rc);
 void put_der(struct msbuf *b, X509 *x);
+uint32_t login_with(struct fixture *f, struct session *s,
+    const struct msbuf *ident, EVP_PKEY *signer, const struct auth_opts *o);
 uint32_t cert_login(struct fixture *f, struct session *s, X509 *leaf,
     X509 *inter, EVP_PKEY *signer, const struct auth_opts *o);
 X509 *client_cert(struct fixture *f, EVP_PKEY *key, const char *name,

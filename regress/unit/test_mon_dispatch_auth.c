@@ -182,9 +182,7 @@ test_cert_identity_malformed(void **state)
 	assert_int_equal(msbuf_put_u8(ident, MS_ID_X509_CHAIN), 0);
 	assert_int_equal(msbuf_put_u8(ident, 1), 0);
 	assert_int_equal(msbuf_put_string(ident, junk, sizeof(junk)), 0);
-	session_start(f, &s);
-	session_kex(f, &s);
-	assert_int_equal(auth_with(f, &s, ident, f->leaf_key, &honest, 0),
+	assert_int_equal(login_with(f, &s, ident, f->leaf_key, &honest),
 	    MS_ST_AUTH_FAILED);
 	session_free(&s);
 	/* An empty cert_der: well formed, no certificate (PROTOCOL.md 4.3). */
@@ -193,18 +191,14 @@ test_cert_identity_malformed(void **state)
 	assert_int_equal(msbuf_put_u8(ident, 2), 0);
 	put_der(ident, x);
 	assert_int_equal(msbuf_put_string(ident, NULL, 0), 0);
-	session_start(f, &s);
-	session_kex(f, &s);
-	assert_int_equal(auth_with(f, &s, ident, f->leaf_key, &honest, 0),
+	assert_int_equal(login_with(f, &s, ident, f->leaf_key, &honest),
 	    MS_ST_AUTH_FAILED);
 	session_free(&s);
 	/* A raw key shorter than Ed25519's 32 bytes. */
 	msbuf_reset(ident);
 	assert_int_equal(msbuf_put_u8(ident, MS_ID_RAW_ED25519), 0);
 	assert_int_equal(msbuf_put_string(ident, junk, 16), 0);
-	session_start(f, &s);
-	session_kex(f, &s);
-	assert_int_equal(auth_with(f, &s, ident, f->alice, &honest, 0),
+	assert_int_equal(login_with(f, &s, ident, f->alice, &honest),
 	    MS_ST_AUTH_FAILED);
 	session_free(&s);
 	/* Nine certificates. */
@@ -213,9 +207,7 @@ test_cert_identity_malformed(void **state)
 	assert_int_equal(msbuf_put_u8(ident, 9), 0);
 	for (i = 0; i < 9; i++)
 		put_der(ident, x);
-	session_start(f, &s);
-	session_kex(f, &s);
-	assert_int_equal(auth_with(f, &s, ident, f->leaf_key, &honest, 0),
+	assert_int_equal(login_with(f, &s, ident, f->leaf_key, &honest),
 	    MS_ST_AUTH_FAILED);
 	session_free(&s);
 	/* Trailing bytes after the chain; an unknown id_type. */
@@ -224,31 +216,22 @@ test_cert_identity_malformed(void **state)
 	assert_int_equal(msbuf_put_u8(ident, 1), 0);
 	put_der(ident, x);
 	assert_int_equal(msbuf_put_u8(ident, 0), 0);
-	session_start(f, &s);
-	session_kex(f, &s);
-	assert_int_equal(auth_with(f, &s, ident, f->leaf_key, &honest, 0),
+	assert_int_equal(login_with(f, &s, ident, f->leaf_key, &honest),
 	    MS_ST_AUTH_FAILED);
 	session_free(&s);
 	msbuf_reset(ident);
 	assert_int_equal(msbuf_put_u8(ident, 3), 0);
 	assert_int_equal(msbuf_put_string(ident, junk, 32), 0);
-	session_start(f, &s);
-	session_kex(f, &s);
-	assert_int_equal(auth_with(f, &s, ident, f->alice, &honest, 0),
+	assert_int_equal(login_with(f, &s, ident, f->alice, &honest),
 	    MS_ST_AUTH_FAILED);
 	session_free(&s);
 	/* A raw Ed25519 identity signed under another algorithm. */
 	{
 		EVP_PKEY *ec = cg_key("P-256");
-		u_char pub[32];
 
 		msbuf_reset(ident);
-		assert_int_equal(ms_pkey_raw_public(f->alice, pub, 32), 0);
-		assert_int_equal(msbuf_put_u8(ident, MS_ID_RAW_ED25519), 0);
-		assert_int_equal(msbuf_put_string(ident, pub, 32), 0);
-		session_start(f, &s);
-		session_kex(f, &s);
-		assert_int_equal(auth_with(f, &s, ident, ec, &honest, 0),
+		put_raw_ident(ident, f->alice);
+		assert_int_equal(login_with(f, &s, ident, ec, &honest),
 		    MS_ST_AUTH_FAILED);
 		session_free(&s);
 		EVP_PKEY_free(ec);
@@ -276,11 +259,8 @@ test_auth_malformed_refused(void **state)
 	session_kex(f, &s);
 	{
 		struct msbuf *ident = newbuf();
-		u_char pub[32];
 
-		assert_int_equal(ms_pkey_raw_public(f->alice, pub, 32), 0);
-		assert_int_equal(msbuf_put_u8(ident, MS_ID_RAW_ED25519), 0);
-		assert_int_equal(msbuf_put_string(ident, pub, 32), 0);
+		put_raw_ident(ident, f->alice);
 		auth_with(f, &s, ident, f->alice, &o, -1);
 		assert_string_equal(s.w.sess.principal, "");
 		/* Once-only: the malformed attempt used AUTH up. */

@@ -241,11 +241,8 @@ test_host_certificate(void **state)
 	ao.omit_cert_msg = 1;
 	{
 		struct msbuf *ident = newbuf();
-		u_char pub[32];
 
-		assert_int_equal(ms_pkey_raw_public(f->alice, pub, 32), 0);
-		assert_int_equal(msbuf_put_u8(ident, MS_ID_RAW_ED25519), 0);
-		assert_int_equal(msbuf_put_string(ident, pub, 32), 0);
+		put_raw_ident(ident, f->alice);
 		auth_with(f, &s, ident, f->alice, &ao, -1);
 		msbuf_free(ident);
 	}
