@@ -535,3 +535,20 @@ e2e_teardown(struct e2e *e)
 	fake_server_free(&e->fs);
 	rm_tmpdir();
 }
+
+/*
+ * A connection to the fake server in 'mode' is refused with 'want', and
+ * the error message says 'text'.
+ */
+void
+e2e_refused(struct e2e *e, enum fake_mode mode, int want, const char *text)
+{
+	struct metasafe_conn *c = NULL;
+	pid_t pid;
+
+	pid = fake_start(&e->fs, mode);
+	assert_int_equal(metasafe_connect(&e->o, &c), want);
+	assert_non_null(strstr(metasafe_last_error_message(c), text));
+	metasafe_close(c);
+	fake_wait(pid);
+}

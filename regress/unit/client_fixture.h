@@ -97,5 +97,7 @@ struct e2e {
 
 void e2e_setup(struct e2e *e, int pin);
 void e2e_teardown(struct e2e *e);
+void e2e_refused(struct e2e *e, enum fake_mode mode, int want,
+    const char *text);
 
 #endif /* CLIENT_FIXTURE_H */

@@ -62,12 +62,8 @@ test_e2e_accept_new(void **state)
 
 	e2e_setup(&e, 0);
 	/* Strict: unknown host refused, nothing written. */
-	pid = fake_start(&e.fs, FAKE_EXPECT_SILENCE);
-	assert_int_equal(metasafe_connect(&e.o, &c),
-	    METASAFE_ERR_HOSTKEY_UNKNOWN);
-	assert_non_null(strstr(metasafe_last_error_message(c), "SHA256:"));
-	metasafe_close(c);
-	fake_wait(pid);
+	e2e_refused(&e, FAKE_EXPECT_SILENCE, METASAFE_ERR_HOSTKEY_UNKNOWN,
+	    "SHA256:");
 	assert_int_equal(access(e.kh, F_OK), -1);
 
 	/* accept-new: pinned after the server proved its key. */
@@ -130,26 +126,14 @@ test_e2e_bad_server(void **state)
 	pid_t pid;
 
 	e2e_setup(&e, 1);
-	pid = fake_start(&e.fs, FAKE_BAD_SIGNATURE);
-	assert_int_equal(metasafe_connect(&e.o, &c), METASAFE_ERR_HANDSHAKE);
-	assert_non_null(strstr(metasafe_last_error_message(c), "signature"));
-	metasafe_close(c);
-	fake_wait(pid);
+	e2e_refused(&e, FAKE_BAD_SIGNATURE, METASAFE_ERR_HANDSHAKE,
+	    "signature");
 
-	pid = fake_start(&e.fs, FAKE_BAD_FINISHED);
-	assert_int_equal(metasafe_connect(&e.o, &c), METASAFE_ERR_HANDSHAKE);
-	assert_non_null(strstr(metasafe_last_error_message(c), "Finished"));
-	metasafe_close(c);
-	fake_wait(pid);
+	e2e_refused(&e, FAKE_BAD_FINISHED, METASAFE_ERR_HANDSHAKE, "Finished");
 
 	/* A cleartext alert is reported, its text sanitised. */
-	pid = fake_start(&e.fs, FAKE_ALERT);
-	assert_int_equal(metasafe_connect(&e.o, &c),
-	    METASAFE_ERR_NO_COMMON_SUITE);
-	assert_non_null(strstr(metasafe_last_error_message(c),
-	    "NO_COMMON_SUITE: no common cipher?[31m"));
-	metasafe_close(c);
-	fake_wait(pid);
+	e2e_refused(&e, FAKE_ALERT, METASAFE_ERR_NO_COMMON_SUITE,
+	    "NO_COMMON_SUITE: no common cipher?[31m");
 
 	pid = fake_start(&e.fs, FAKE_ALERT_AFTER_HELLO);
 	assert_int_equal(metasafe_connect(&e.o, &c),
@@ -180,24 +164,15 @@ test_e2e_algorithms(void **state)
 
 	e2e_setup(&e, 1);
 	/* A chosen signature algorithm that was never offered. */
-	pid = fake_start(&e.fs, FAKE_WRONG_SIG);
-	assert_int_equal(metasafe_connect(&e.o, &c), METASAFE_ERR_PROTOCOL);
-	assert_non_null(strstr(metasafe_last_error_message(c), "not offered"));
-	metasafe_close(c);
-	fake_wait(pid);
+	e2e_refused(&e, FAKE_WRONG_SIG, METASAFE_ERR_PROTOCOL, "not offered");
 
 	/* NO_COMMON_SUITE names what was offered. */
 	e.o.ciphers = "aes256-gcm";
 	e.o.signature_algorithms = "ed25519";
-	pid = fake_start(&e.fs, FAKE_ALERT);
-	assert_int_equal(metasafe_connect(&e.o, &c),
-	    METASAFE_ERR_NO_COMMON_SUITE);
-	assert_non_null(strstr(metasafe_last_error_message(c),
+	e2e_refused(&e, FAKE_ALERT, METASAFE_ERR_NO_COMMON_SUITE,
 	    "Ciphers=aes256-gcm KexAlgorithms=x25519-hybrid "
-	    "SignatureAlgorithms=ed25519"));
+	    "SignatureAlgorithms=ed25519");
 	assert_int_equal(metasafe_exit_code(METASAFE_ERR_NO_COMMON_SUITE), 2);
-	metasafe_close(c);
-	fake_wait(pid);
 
 	/* A refused certificate login: exit 3 with a clear message. */
 	e.o.ciphers = NULL;

@@ -5,15 +5,27 @@
  */
 #include "client_fixture.h"
 
+/* A connection to the fake server in 'mode' that logs in with key. */
+static void
+login_ok(struct e2e *e, enum fake_mode mode, struct metasafe_key *key)
+{
+	struct metasafe_conn *c = NULL;
+	pid_t pid;
+
+	pid = fake_start(&e->fs, mode);
+	assert_int_equal(metasafe_connect(&e->o, &c), 0);
+	assert_int_equal(metasafe_authenticate(c, key), 0);
+	metasafe_close(c);
+	fake_wait(pid);
+}
+
 static void
 test_e2e_server_cert(void **state)
 {
 	struct e2e e;
-	struct metasafe_conn *c = NULL;
 	EVP_PKEY *cakey;
 	X509 *ca, *leaf;
 	char cafile[512];
-	pid_t pid;
 
 	e2e_setup(&e, 0);
 	assert_int_equal(kg_pkey_generate(MS_KEYALG_ED25519, 0, &cakey), 0);
@@ -26,45 +38,28 @@ test_e2e_server_cert(void **state)
 
 	/* Valid certificate: no known_hosts needed, none written. */
 	e.o.ca_file = cafile;
-	pid = fake_start(&e.fs, FAKE_CERT);
-	assert_int_equal(metasafe_connect(&e.o, &c), 0);
-	assert_int_equal(metasafe_authenticate(c, e.key), 0);
-	metasafe_close(c);
-	fake_wait(pid);
+	login_ok(&e, FAKE_CERT, e.key);
 	assert_int_equal(access(e.kh, F_OK), -1);
 
 	/* Another name: refused before SERVER_VERIFY is even checked. */
 	e.o.host = "localhost";
 	e.fs.expect_cert_refusal = 1;
-	pid = fake_start(&e.fs, FAKE_CERT);
-	assert_int_equal(metasafe_connect(&e.o, &c), METASAFE_ERR_SERVER_CERT);
-	assert_non_null(strstr(metasafe_last_error_message(c),
-	    "not valid for \"localhost\""));
+	e2e_refused(&e, FAKE_CERT, METASAFE_ERR_SERVER_CERT,
+	    "not valid for \"localhost\"");
 	assert_int_equal(metasafe_exit_code(METASAFE_ERR_SERVER_CERT), 2);
-	metasafe_close(c);
-	fake_wait(pid);
 
 	/* No certificate although CAFile demands one. */
 	e.o.host = "127.0.0.1";
 	msbuf_free(e.fs.cert_msg);
 	e.fs.cert_msg = NULL;
-	pid = fake_start(&e.fs, FAKE_CERT);
-	assert_int_equal(metasafe_connect(&e.o, &c), METASAFE_ERR_SERVER_CERT);
-	assert_non_null(strstr(metasafe_last_error_message(c),
-	    "no certificate"));
-	metasafe_close(c);
-	fake_wait(pid);
+	e2e_refused(&e, FAKE_CERT, METASAFE_ERR_SERVER_CERT, "no certificate");
 
 	/* Without CAFile the certificate is ignored; pinning decides. */
 	e.fs.cert_msg = cert_msg(leaf, NULL);
 	e.fs.expect_cert_refusal = 0;
 	e.o.ca_file = NULL;
 	e.o.strict_host_key_checking = METASAFE_HOSTKEY_ACCEPT_NEW;
-	pid = fake_start(&e.fs, FAKE_CERT);
-	assert_int_equal(metasafe_connect(&e.o, &c), 0);
-	assert_int_equal(metasafe_authenticate(c, e.key), 0);
-	metasafe_close(c);
-	fake_wait(pid);
+	login_ok(&e, FAKE_CERT, e.key);
 	assert_int_equal(access(e.kh, F_OK), 0);
 
 	msbuf_free(e.fs.cert_msg);
@@ -102,11 +97,7 @@ test_e2e_x509_client(void **state)
 		assert_int_equal(metasafe_key_load(path, NULL, &k), 0);
 		assert_int_equal(metasafe_key_load_certificate(k, cpath, NULL,
 		    0), 0);
-		pid = fake_start(&e.fs, FAKE_CERT);
-		assert_int_equal(metasafe_connect(&e.o, &c), 0);
-		assert_int_equal(metasafe_authenticate(c, k), 0);
-		metasafe_close(c);
-		fake_wait(pid);
+		login_ok(&e, FAKE_CERT, k);
 		/* The whole thing through the options, as the CLI does. */
 		e.o.identity_file = path;
 		e.o.certificate_file = cpath;

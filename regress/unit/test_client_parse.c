@@ -191,6 +191,48 @@ put_name(struct msbuf *b, const char *s)
 	assert_int_equal(msbuf_put_cstring(b, s), 0);
 }
 
+/* A LIST result without children and with one record (name, flags). */
+static void
+list_one_record(struct msbuf *b, const char *name, uint8_t flags)
+{
+	msbuf_reset(b);
+	assert_int_equal(msbuf_put_u32(b, 0), 0);
+	assert_int_equal(msbuf_put_u32(b, 1), 0);
+	put_name(b, name);
+	assert_int_equal(msbuf_put_u8(b, flags), 0);
+}
+
+/* A LIST result with one child and no records. */
+static void
+list_one_child(struct msbuf *b, const char *name)
+{
+	msbuf_reset(b);
+	assert_int_equal(msbuf_put_u32(b, 1), 0);
+	put_name(b, name);
+	assert_int_equal(msbuf_put_u32(b, 0), 0);
+}
+
+/* An empty LIST result and one trailing byte. */
+static void
+list_empty_trailing(struct msbuf *b)
+{
+	msbuf_reset(b);
+	assert_int_equal(msbuf_put_u32(b, 0), 0);
+	assert_int_equal(msbuf_put_u32(b, 0), 0);
+	assert_int_equal(msbuf_put_u8(b, 0), 0);
+}
+
+/* The STATUS result up to the usage fields (the detail 0 layout). */
+static void
+status_head(struct msbuf *b)
+{
+	msbuf_reset(b);
+	put_name(b, "metasafe-0.1");
+	put_name(b, "alice");
+	assert_int_equal(msbuf_put_u32(b, 1), 0);
+	assert_int_equal(msbuf_put_u16(b, MS_CIPHER_CHACHA20_POLY1305), 0);
+}
+
 /* The LIST long form: version and mtime after each record's flags. */
 static void
 test_list_long_parse(void **state)
@@ -223,27 +265,16 @@ test_list_long_parse(void **state)
 	metasafe_free_list_long(l);
 
 	/* The short form is not a long form (missing u64s). */
-	msbuf_reset(b);
-	assert_int_equal(msbuf_put_u32(b, 0), 0);
-	assert_int_equal(msbuf_put_u32(b, 1), 0);
-	put_name(b, "x");
-	assert_int_equal(msbuf_put_u8(b, 0), 0);
+	list_one_record(b, "x", 0);
 	assert_int_equal(cl_list_long_parse(b, &l), METASAFE_ERR_PROTOCOL);
 	assert_null(l);
 	/* Unknown record flags. */
-	msbuf_reset(b);
-	assert_int_equal(msbuf_put_u32(b, 0), 0);
-	assert_int_equal(msbuf_put_u32(b, 1), 0);
-	put_name(b, "x");
-	assert_int_equal(msbuf_put_u8(b, 0x80), 0);
+	list_one_record(b, "x", 0x80);
 	assert_int_equal(msbuf_put_u64(b, 1), 0);
 	assert_int_equal(msbuf_put_u64(b, 1), 0);
 	assert_int_equal(cl_list_long_parse(b, &l), METASAFE_ERR_PROTOCOL);
 	/* Trailing bytes. */
-	msbuf_reset(b);
-	assert_int_equal(msbuf_put_u32(b, 0), 0);
-	assert_int_equal(msbuf_put_u32(b, 0), 0);
-	assert_int_equal(msbuf_put_u8(b, 0), 0);
+	list_empty_trailing(b);
 	assert_int_equal(cl_list_long_parse(b, &l), METASAFE_ERR_PROTOCOL);
 	msbuf_free(b);
 }
@@ -277,22 +308,13 @@ test_list_parse(void **state)
 	assert_null(l);
 
 	/* Terminal escapes in names are refused. */
-	msbuf_reset(b);
-	assert_int_equal(msbuf_put_u32(b, 1), 0);
-	put_name(b, "evil\x1b[2J");
-	assert_int_equal(msbuf_put_u32(b, 0), 0);
+	list_one_child(b, "evil\x1b[2J");
 	assert_int_equal(cl_list_parse(b, &l), METASAFE_ERR_PROTOCOL);
-	msbuf_reset(b);
-	assert_int_equal(msbuf_put_u32(b, 1), 0);
-	put_name(b, "..");
-	assert_int_equal(msbuf_put_u32(b, 0), 0);
+	list_one_child(b, "..");
 	assert_int_equal(cl_list_parse(b, &l), METASAFE_ERR_PROTOCOL);
 
 	/* Trailing bytes. */
-	msbuf_reset(b);
-	assert_int_equal(msbuf_put_u32(b, 0), 0);
-	assert_int_equal(msbuf_put_u32(b, 0), 0);
-	assert_int_equal(msbuf_put_u8(b, 0), 0);
+	list_empty_trailing(b);
 	assert_int_equal(cl_list_parse(b, &l), METASAFE_ERR_PROTOCOL);
 	msbuf_free(b);
 }
@@ -329,19 +351,11 @@ test_acl_status_parse(void **state)
 	assert_int_equal(cl_acl_parse(b, &a), METASAFE_ERR_PROTOCOL);
 	assert_null(a);
 
-	msbuf_reset(b);
-	put_name(b, "metasafe-0.1");
-	put_name(b, "alice");
-	assert_int_equal(msbuf_put_u32(b, 1), 0);
-	assert_int_equal(msbuf_put_u16(b, MS_CIPHER_CHACHA20_POLY1305), 0);
+	status_head(b);
 	/* Without the usage fields (detail 0 layout): refused. */
 	assert_int_equal(cl_status_parse(b, &st), METASAFE_ERR_PROTOCOL);
 	assert_null(st);
-	msbuf_reset(b);
-	put_name(b, "metasafe-0.1");
-	put_name(b, "alice");
-	assert_int_equal(msbuf_put_u32(b, 1), 0);
-	assert_int_equal(msbuf_put_u16(b, MS_CIPHER_CHACHA20_POLY1305), 0);
+	status_head(b);
 	assert_int_equal(msbuf_put_u64(b, 12288), 0);
 	assert_int_equal(msbuf_put_u64(b, 1ULL << 30), 0);
 	assert_int_equal(msbuf_put_u64(b, 2), 0);
