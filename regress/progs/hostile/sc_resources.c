@@ -63,6 +63,16 @@ sc_stall_auth(void)
 enum fl_state { FL_CONNECTING, FL_OPEN, FL_REFUSED, FL_ALERT, FL_CLOSED,
 	FL_FAILED };
 
+/* poll() the flood's connections for 100 ms; a failure is a local error. */
+static void
+flood_poll(struct pollfd *pfd, int n)
+{
+	if (poll(pfd, (nfds_t)n, 100) == -1 && errno != EINTR) {
+		free(pfd);
+		finish(EXIT_LOCAL, "poll: %s", strerror(errno));
+	}
+}
+
 /* Wait for every non-blocking connect to finish. */
 static void
 flood_connect_wait(int *fds, enum fl_state *st, int n)
@@ -83,10 +93,7 @@ flood_connect_wait(int *fds, enum fl_state *st, int n)
 		}
 		if (pending == 0 || now_ms() >= deadline)
 			break;
-		if (poll(pfd, (nfds_t)n, 100) == -1 && errno != EINTR) {
-			free(pfd);
-			finish(EXIT_LOCAL, "poll: %s", strerror(errno));
-		}
+		flood_poll(pfd, n);
 		for (i = 0; i < n; i++) {
 			if (pfd[i].fd == -1 || pfd[i].revents == 0)
 				continue;
@@ -124,10 +131,7 @@ flood_settle(int *fds, enum fl_state *st, int n)
 			pfd[i].events = POLLIN;
 			pfd[i].revents = 0;
 		}
-		if (poll(pfd, (nfds_t)n, 100) == -1 && errno != EINTR) {
-			free(pfd);
-			finish(EXIT_LOCAL, "poll: %s", strerror(errno));
-		}
+		flood_poll(pfd, n);
 		for (i = 0; i < n; i++) {
 			if (pfd[i].fd == -1 || pfd[i].revents == 0)
 				continue;
