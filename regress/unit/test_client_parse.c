@@ -50,6 +50,21 @@ secure_result(struct ms_blob_ctx *stx, const char *path, const char *rec,
 	return res;
 }
 
+/* A blob sealed for ("/db", "pw", handle 7) read as (h, path, rec). */
+static void
+blob_refused(const u_char secret[32], struct ms_blob_ctx *stx, uint32_t h,
+    const char *path, const char *rec)
+{
+	struct metasafe_conn *c = fake_conn(secret, stx);
+	struct metasafe_value *v = NULL;
+	struct msbuf *res = secure_result(stx, "/db", "pw", 7, "x");
+
+	assert_int_equal(cl_get_parse(c, h, path, rec, res, &v),
+	    METASAFE_ERR_BLOB);
+	msbuf_free(res);
+	cl_conn_free(c);
+}
+
 static void
 test_get_blob(void **state)
 {
@@ -100,18 +115,8 @@ test_get_blob(void **state)
 	cl_conn_free(c);
 
 	/* Another path / handle. */
-	c = fake_conn(secret, &stx);
-	res = secure_result(&stx, "/db", "pw", 7, "x");
-	assert_int_equal(cl_get_parse(c, 7, "/dc", "pw", res, &v),
-	    METASAFE_ERR_BLOB);
-	msbuf_free(res);
-	cl_conn_free(c);
-	c = fake_conn(secret, &stx);
-	res = secure_result(&stx, "/db", "pw", 7, "x");
-	assert_int_equal(cl_get_parse(c, 8, "/db", "pw", res, &v),
-	    METASAFE_ERR_BLOB);
-	msbuf_free(res);
-	cl_conn_free(c);
+	blob_refused(secret, &stx, 7, "/dc", "pw");
+	blob_refused(secret, &stx, 8, "/db", "pw");
 
 	/* Replay: the second copy has a stale sequence number. */
 	c = fake_conn(secret, &stx);
