@@ -19,12 +19,13 @@
 #include "log.h"
 #include "metasafe.h"
 #include "msclient.h"
+#include "msg_list.h"
+#include "msg_ops.h"
 #include "names.h"
 #include "path.h"
 #include "proto.h"
 #include "record.h"
 
-#define BLOB_OVERHEAD	(2 + 2 + 8 + MS_AEAD_TAG_LEN)
 #define REQ_MAX		(MS_RECORD_PLAINTEXT_MAX - 1)
 
 /* --- handle table: the path each handle was opened on (blob AAD) -------- */
@@ -90,7 +91,7 @@ req_new(struct metasafe_conn *c, struct msbuf **reqp)
 {
 	if ((*reqp = msbuf_new(REQ_MAX)) == NULL)
 		return cl_seterr(c, METASAFE_ERR_NOMEM, "out of memory");
-	if (msbuf_put_u32(*reqp, c->next_id) != 0) {
+	if (ms_request_id_put(*reqp, c->next_id) != 0) {
 		msbuf_free(*reqp);
 		*reqp = NULL;
 		return cl_seterr(c, METASAFE_ERR_INTERNAL, "request encoding");
@@ -130,8 +131,10 @@ transact(struct metasafe_conn *c, uint8_t type, const struct msbuf *req,
 	if (itype != MS_MSG_RESPONSE)
 		return cl_fatal(c, METASAFE_ERR_PROTOCOL,
 		    "expected RESPONSE, got message 0x%02x", itype);
-	if (msbuf_get_u32(res, &rid) != 0 || msbuf_get_u32(res, &status) != 0)
-		return cl_fatal(c, METASAFE_ERR_PROTOCOL, "short RESPONSE");
+	if ((r = ms_response_parse(res, &rid, &status)) != 0)
+		return cl_fatal(c, METASAFE_ERR_PROTOCOL, "%s",
+		    r == MS_ERR_INVALID_FORMAT ?
+		    "error RESPONSE carries result fields" : "short RESPONSE");
 	if (rid != id)
 		return cl_fatal(c, METASAFE_ERR_PROTOCOL,
 		    "RESPONSE for request %u, expected %u", rid, id);
@@ -139,9 +142,6 @@ transact(struct metasafe_conn *c, uint8_t type, const struct msbuf *req,
 	debug2_f("response id %u status %s", rid, ms_status_str(status));
 	if (status == MS_ST_OK)
 		return 0;
-	if (msbuf_len(res) != 0)
-		return cl_fatal(c, METASAFE_ERR_PROTOCOL,
-		    "error RESPONSE carries result fields");
 	if (status == MS_ST_PROTOCOL_ERROR)
 		return cl_fatal(c, cl_status_err(status),
 		    "server reports a protocol error");
@@ -152,7 +152,7 @@ transact(struct metasafe_conn *c, uint8_t type, const struct msbuf *req,
 static int
 no_trailing(struct metasafe_conn *c, const struct msbuf *res, const char *what)
 {
-	if (msbuf_len(res) != 0)
+	if (ms_empty_res_parse(res) != 0)
 		return cl_fatal(c, METASAFE_ERR_PROTOCOL,
 		    "trailing bytes in %s response", what);
 	return 0;
@@ -214,8 +214,7 @@ metasafe_open(struct metasafe_conn *c, const char *path, int access,
 	}
 	if ((r = req_new(c, &req)) != 0)
 		goto out;
-	if ((r = msbuf_put_cstring(req, path)) != 0 ||
-	    (r = msbuf_put_u8(req, (uint8_t)access)) != 0) {
+	if ((r = ms_open_req_put(req, path, (uint8_t)access)) != 0) {
 		r = req_encode_err(c, r);
 		goto out;
 	}
@@ -225,12 +224,11 @@ metasafe_open(struct metasafe_conn *c, const char *path, int access,
 	}
 	if ((r = transact(c, MS_MSG_OPEN, req, res)) != 0)
 		goto out;
-	if (msbuf_get_u32(res, &h) != 0) {
-		r = cl_fatal(c, METASAFE_ERR_PROTOCOL, "short OPEN response");
+	if (ms_open_res_parse(res, &h) != 0) {
+		r = cl_fatal(c, METASAFE_ERR_PROTOCOL,
+		    "malformed OPEN response");
 		goto out;
 	}
-	if ((r = no_trailing(c, res, "OPEN")) != 0)
-		goto out;
 	if ((r = cl_handle_add(c, h, path)) != 0) {
 		r = cl_fatal(c, r, "server returned handle %u twice or too "
 		    "many handles", h);
@@ -244,7 +242,10 @@ metasafe_open(struct metasafe_conn *c, const char *path, int access,
 	return cl_ret(c, r);
 }
 
-/* An operation whose request is just (u32 handle) and whose result is empty. */
+/*
+ * An operation whose request is (u32 handle), or (u32 handle, name record)
+ * when record is not NULL; *resp gets the result.
+ */
 static int
 simple_handle_op(struct metasafe_conn *c, uint8_t type, uint32_t handle,
     const char *record, struct msbuf **resp)
@@ -255,8 +256,8 @@ simple_handle_op(struct metasafe_conn *c, uint8_t type, uint32_t handle,
 	*resp = NULL;
 	if ((r = req_new(c, &req)) != 0)
 		return r;
-	if ((r = msbuf_put_u32(req, handle)) != 0 ||
-	    (record != NULL && (r = msbuf_put_cstring(req, record)) != 0)) {
+	if ((r = record != NULL ? ms_record_req_put(req, handle, record) :
+	    ms_handle_req_put(req, handle)) != 0) {
 		r = req_encode_err(c, r);
 		goto out;
 	}
@@ -316,6 +317,7 @@ cl_get_parse(struct metasafe_conn *c, uint32_t handle, const char *path,
 {
 	struct metasafe_value *v = NULL;
 	struct msbuf *plain = NULL;
+	struct ms_get_res g;
 	const u_char *val;
 	size_t vlen;
 	int r;
@@ -323,16 +325,15 @@ cl_get_parse(struct metasafe_conn *c, uint32_t handle, const char *path,
 	*vp = NULL;
 	if ((v = calloc(1, sizeof(*v))) == NULL)
 		return cl_seterr(c, METASAFE_ERR_NOMEM, "out of memory");
-	if (msbuf_get_u8(res, &v->flags) != 0 ||
-	    msbuf_get_u64(res, &v->version) != 0 ||
-	    msbuf_get_u64(res, &v->mtime) != 0 ||
-	    (v->flags & ~MS_REC_FLAGS_MASK) != 0 ||
-	    msbuf_get_string_direct(res, &val, &vlen,
-	    (v->flags & MS_REC_SECURE) ? MS_VALUE_MAX + BLOB_OVERHEAD :
-	    MS_VALUE_MAX) != 0 || msbuf_len(res) != 0) {
+	if (ms_get_res_parse(res, &g) != 0) {
 		r = cl_fatal(c, METASAFE_ERR_PROTOCOL, "malformed GET response");
 		goto out;
 	}
+	v->flags = g.flags;
+	v->version = g.version;
+	v->mtime = g.mtime;
+	val = g.value;
+	vlen = g.valuelen;
 	if (v->flags & MS_REC_SECURE) {
 		if ((plain = msbuf_new(MS_VALUE_MAX + 1)) == NULL) {
 			r = cl_seterr(c, METASAFE_ERR_NOMEM, "out of memory");
@@ -424,14 +425,8 @@ metasafe_set(struct metasafe_conn *c, uint32_t handle, const char *record,
 	}
 	if ((r = req_new(c, &req)) != 0)
 		goto out;
-	if ((r = msbuf_put_u32(req, handle)) != 0 ||
-	    (r = msbuf_put_cstring(req, record)) != 0 ||
-	    (r = msbuf_put_u8(req, flags)) != 0) {
-		r = req_encode_err(c, r);
-		goto out;
-	}
 	if (flags & MS_REC_SECURE) {
-		if ((blob = msbuf_new(MS_VALUE_MAX + BLOB_OVERHEAD)) == NULL) {
+		if ((blob = msbuf_new(MS_VALUE_MAX + MS_BLOB_OVERHEAD)) == NULL) {
 			r = cl_seterr(c, METASAFE_ERR_NOMEM, "out of memory");
 			goto out;
 		}
@@ -442,10 +437,11 @@ metasafe_set(struct metasafe_conn *c, uint32_t handle, const char *record,
 			    ms_err(r));
 			goto out;
 		}
-		r = msbuf_put_stringb(req, blob);
-	} else
-		r = msbuf_put_string(req, value, len);
-	if (r != 0) {
+		value = msbuf_ptr(blob);
+		len = msbuf_len(blob);
+	}
+	if ((r = ms_set_req_put(req, handle, record, flags, value,
+	    len)) != 0) {
 		r = req_encode_err(c, r);
 		goto out;
 	}
@@ -455,12 +451,10 @@ metasafe_set(struct metasafe_conn *c, uint32_t handle, const char *record,
 	}
 	if ((r = transact(c, MS_MSG_SET, req, res)) != 0)
 		goto out;
-	if (msbuf_get_u64(res, &version) != 0) {
-		r = cl_fatal(c, METASAFE_ERR_PROTOCOL, "short SET response");
+	if (ms_set_res_parse(res, &version) != 0) {
+		r = cl_fatal(c, METASAFE_ERR_PROTOCOL, "malformed SET response");
 		goto out;
 	}
-	if ((r = no_trailing(c, res, "SET")) != 0)
-		goto out;
 	if (versionp != NULL)
 		*versionp = version;
  out:
@@ -526,95 +520,53 @@ metasafe_free_list_long(struct metasafe_list_long *l)
 	free(l);
 }
 
-/* A child segment or record name the server sent: must be a valid name. */
-static int
-get_name(struct msbuf *b, char **sp, int child)
-{
-	size_t len;
-	char *s;
-
-	*sp = NULL;
-	if (msbuf_get_cstring(b, &s, &len, MS_RECORD_NAME_MAX) != 0)
-		return METASAFE_ERR_PROTOCOL;
-	if (ms_record_name_valid(s, len) != 0 || (child &&
-	    (strcmp(s, ".") == 0 || strcmp(s, "..") == 0))) {
-		free(s);
-		return METASAFE_ERR_PROTOCOL;
-	}
-	*sp = s;
-	return 0;
-}
-
-/*
- * A count of items that each take at least min_size bytes: bounded by the
- * cap and by what is left, so a small message cannot make us allocate much.
- */
-static int
-get_count(struct msbuf *b, size_t cap, size_t min_size, size_t *np)
-{
-	uint32_t n;
-
-	if (msbuf_get_u32(b, &n) != 0 || n > cap ||
-	    n > msbuf_len(b) / min_size)
-		return METASAFE_ERR_PROTOCOL;
-	*np = n;
-	return 0;
-}
-
 /*
  * LIST with or without the LIST_LONG flag: the same message but for each
  * record's u64 version and u64 mtime after its flags.  Both forms parse
- * here; the short one leaves version and mtime 0.
+ * here (msg_list.c checks the names); the short one leaves version and
+ * mtime 0.
  */
 static int
 list_parse(struct msbuf *res, int long_form, struct metasafe_list_long **lp)
 {
+	struct ms_list_result m;
 	struct metasafe_list_long *l;
 	struct metasafe_list_entry *e;
-	size_t i, n;
-	int r = METASAFE_ERR_PROTOCOL;
+	size_t i;
+	int r;
 
 	*lp = NULL;
-	if ((l = calloc(1, sizeof(*l))) == NULL)
-		return METASAFE_ERR_NOMEM;
-	if (get_count(res, MS_LIST_MAX, 4, &n) != 0)
-		goto fail;
-	if (n > 0 && (l->children = calloc(n, sizeof(char *))) == NULL) {
-		r = METASAFE_ERR_NOMEM;
-		goto fail;
+	if ((r = ms_list_result_parse(res, long_form, &m)) != 0)
+		return r == MS_ERR_ALLOC ? METASAFE_ERR_NOMEM :
+		    METASAFE_ERR_PROTOCOL;
+	if ((l = calloc(1, sizeof(*l))) == NULL ||
+	    (m.nchildren > 0 &&
+	    (l->children = calloc(m.nchildren, sizeof(char *))) == NULL) ||
+	    (m.nrecords > 0 &&
+	    (l->records = calloc(m.nrecords, sizeof(*l->records))) == NULL))
+		goto nomem;
+	for (; l->n_children < m.nchildren; l->n_children++) {
+		if ((l->children[l->n_children] = strndup(
+		    m.children[l->n_children].name,
+		    m.children[l->n_children].len)) == NULL)
+			goto nomem;
 	}
-	for (i = 0; i < n; i++, l->n_children++) {
-		if ((r = get_name(res, &l->children[i], 1)) != 0)
-			goto fail;
-	}
-	if ((r = get_count(res, MS_LIST_MAX, long_form ? 21 : 5, &n)) != 0)
-		goto fail;
-	if (n > 0 && (l->records = calloc(n, sizeof(*l->records))) == NULL) {
-		r = METASAFE_ERR_NOMEM;
-		goto fail;
-	}
-	for (i = 0; i < n; i++, l->n_records++) {
+	for (i = 0; i < m.nrecords; i++, l->n_records++) {
 		e = &l->records[i];
-		if ((r = get_name(res, &e->name, 0)) != 0)
-			goto fail;
-		if (msbuf_get_u8(res, &e->flags) != 0 ||
-		    (e->flags & ~MS_REC_FLAGS_MASK) != 0 || (long_form &&
-		    (msbuf_get_u64(res, &e->version) != 0 ||
-		    msbuf_get_u64(res, &e->mtime) != 0))) {
-			free(e->name);
-			r = METASAFE_ERR_PROTOCOL;
-			goto fail;
-		}
+		if ((e->name = strndup(m.records[i].name,
+		    m.records[i].len)) == NULL)
+			goto nomem;
+		e->flags = m.records[i].flags;
+		e->version = m.records[i].version;
+		e->mtime = m.records[i].mtime;
 	}
-	if (msbuf_len(res) != 0) {
-		r = METASAFE_ERR_PROTOCOL;
-		goto fail;
-	}
+	ms_list_result_free(&m);
 	*lp = l;
 	return 0;
- fail:
+ nomem:
+	ms_list_result_free(&m);
 	metasafe_free_list_long(l);
-	return r;
+	return METASAFE_ERR_NOMEM;
 }
 
 /* The short form's struct from the long one, which it takes over. */
@@ -681,8 +633,8 @@ list_op(struct metasafe_conn *c, uint32_t handle, int long_form,
 		return cl_ret(c, METASAFE_ERR_BAD_HANDLE);
 	if ((r = req_new(c, &req)) != 0)
 		return cl_ret(c, r);
-	if ((r = msbuf_put_u32(req, handle)) != 0 ||
-	    (long_form && (r = msbuf_put_u8(req, MS_LIST_LONG)) != 0)) {
+	if ((r = ms_list_req_put(req, handle,
+	    long_form ? MS_LIST_LONG : 0)) != 0) {
 		r = req_encode_err(c, r);
 		goto out;
 	}
@@ -748,47 +700,37 @@ metasafe_free_acl(struct metasafe_acl *a)
 int
 cl_acl_parse(struct msbuf *res, struct metasafe_acl **ap)
 {
+	struct ms_acl_result m;
 	struct metasafe_acl *a;
 	struct metasafe_acl_entry *e;
-	size_t i, n;
-	uint8_t inh;
-	int r = METASAFE_ERR_PROTOCOL;
+	int r;
 
 	*ap = NULL;
-	if ((a = calloc(1, sizeof(*a))) == NULL)
-		return METASAFE_ERR_NOMEM;
-	/*
-	 * Own plus inherited entries may exceed the per-node cap, so the
-	 * count is bounded by the message size (>= 9 bytes an entry).
-	 */
-	if (msbuf_get_u8(res, &a->node_flags) != 0 ||
-	    (a->node_flags & ~(METASAFE_NODE_NOINHERIT |
-	    METASAFE_NODE_SENSITIVE)) != 0 ||
-	    get_count(res, SIZE_MAX, 9, &n) != 0)
-		goto fail;
-	if (n > 0 && (a->entries = calloc(n, sizeof(*a->entries))) == NULL) {
-		r = METASAFE_ERR_NOMEM;
-		goto fail;
-	}
-	for (i = 0; i < n; i++, a->n++) {
-		e = &a->entries[i];
-		if (msbuf_get_cstring(res, &e->who, NULL, MS_ACL_WHO_MAX) != 0 ||
-		    msbuf_get_cstring(res, &e->rights, NULL,
-		    MS_RIGHTS_MAX) != 0 || msbuf_get_u8(res, &inh) != 0 ||
-		    inh > 1 || ms_acl_who_valid(e->who) != 0 ||
-		    ms_rights_parse(e->rights, NULL) != 0) {
+	if ((r = ms_acl_result_parse(res, &m)) != 0)
+		return r == MS_ERR_ALLOC ? METASAFE_ERR_NOMEM :
+		    METASAFE_ERR_PROTOCOL;
+	if ((a = calloc(1, sizeof(*a))) == NULL || (m.n > 0 &&
+	    (a->entries = calloc(m.n, sizeof(*a->entries))) == NULL))
+		goto nomem;
+	a->node_flags = m.node_flags;
+	for (; a->n < m.n; a->n++) {
+		e = &a->entries[a->n];
+		if ((e->who = strndup(m.items[a->n].who,
+		    m.items[a->n].wholen)) == NULL ||
+		    (e->rights = strndup(m.items[a->n].rights,
+		    m.items[a->n].rightslen)) == NULL) {
 			a->n++;		/* free the partial entry */
-			goto fail;
+			goto nomem;
 		}
-		e->inherited = inh;
+		e->inherited = m.items[a->n].inherited;
 	}
-	if (msbuf_len(res) != 0)
-		goto fail;
+	ms_acl_result_free(&m);
 	*ap = a;
 	return 0;
- fail:
+ nomem:
+	ms_acl_result_free(&m);
 	metasafe_free_acl(a);
-	return r;
+	return METASAFE_ERR_NOMEM;
 }
 
 int
@@ -864,16 +806,14 @@ metasafe_acl_set_flags(struct metasafe_conn *c, uint32_t handle, int inherit,
 	}
 	if ((r = req_new(c, &req)) != 0)
 		goto out;
-	if ((r = msbuf_put_u32(req, handle)) != 0 ||
-	    (r = msbuf_put_u8(req, (uint8_t)inherit)) != 0 ||
-	    (r = msbuf_put_u8(req, (uint8_t)sensitive)) != 0 ||
-	    (r = msbuf_put_u32(req, (uint32_t)n)) != 0) {
+	if ((r = ms_setacl_req_put(req, handle, (uint8_t)inherit,
+	    (uint8_t)sensitive, (uint32_t)n)) != 0) {
 		r = req_encode_err(c, r);
 		goto out;
 	}
 	for (i = 0; i < n; i++) {
-		if ((r = msbuf_put_cstring(req, entries[i].who)) != 0 ||
-		    (r = msbuf_put_cstring(req, entries[i].rights)) != 0) {
+		if ((r = ms_acl_change_put(req, entries[i].who,
+		    entries[i].rights)) != 0) {
 			r = req_encode_err(c, r);
 			goto out;
 		}
@@ -915,25 +855,27 @@ printable(const char *s)
 int
 cl_status_parse(struct msbuf *res, struct metasafe_status **sp)
 {
+	struct ms_status_res m;
 	struct metasafe_status *st;
 	int alg;
 
 	*sp = NULL;
-	if ((st = calloc(1, sizeof(*st))) == NULL)
-		return METASAFE_ERR_NOMEM;
-	if (msbuf_get_cstring(res, &st->server_version, NULL,
-	    MS_VERSION_STRING_MAX) != 0 ||
-	    msbuf_get_cstring(res, &st->principal, NULL, MS_ACL_WHO_MAX) != 0 ||
-	    msbuf_get_u32(res, &st->open_handles) != 0 ||
-	    msbuf_get_u16(res, &st->cipher) != 0 ||
-	    msbuf_get_u64(res, &st->store_used_bytes) != 0 ||
-	    msbuf_get_u64(res, &st->store_max_bytes) != 0 ||
-	    msbuf_get_u64(res, &st->store_nodes) != 0 ||
-	    msbuf_get_u64(res, &st->store_records) != 0 || msbuf_len(res) != 0 ||
-	    !printable(st->server_version) || !printable(st->principal)) {
-		metasafe_free_status(st);
+	/* libmetasafe always asks for the store usage. */
+	if (ms_status_res_parse(res, MS_STATUS_USAGE, &m) != 0 ||
+	    !printable(m.server_version) || !printable(m.principal))
 		return METASAFE_ERR_PROTOCOL;
+	if ((st = calloc(1, sizeof(*st))) == NULL ||
+	    (st->server_version = strdup(m.server_version)) == NULL ||
+	    (st->principal = strdup(m.principal)) == NULL) {
+		metasafe_free_status(st);
+		return METASAFE_ERR_NOMEM;
 	}
+	st->open_handles = m.open_handles;
+	st->cipher = m.cipher;
+	st->store_used_bytes = m.usage[0];
+	st->store_max_bytes = m.usage[1];
+	st->store_nodes = m.usage[2];
+	st->store_records = m.usage[3];
 	alg = ms_cipher_to_aead(st->cipher);
 	st->cipher_name = alg < 0 ? "unknown" : ms_aead_name((enum ms_aead)alg);
 	*sp = st;
@@ -956,7 +898,7 @@ metasafe_status(struct metasafe_conn *c, struct metasafe_status **sp)
 		r = cl_seterr(c, METASAFE_ERR_NOMEM, "out of memory");
 		goto out;
 	}
-	if (msbuf_put_u8(req, MS_STATUS_USAGE) != 0) {
+	if (ms_status_req_put(req, MS_STATUS_USAGE) != 0) {
 		r = cl_seterr(c, METASAFE_ERR_NOMEM, "out of memory");
 		goto out;
 	}

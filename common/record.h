@@ -44,6 +44,9 @@ int	ms_record_seal(struct ms_record_dir *d, uint8_t inner_type,
 int	ms_record_open(struct ms_record_dir *d, const struct msbuf *payload,
 	    uint8_t *inner_typep, struct msbuf *body);
 
+/* A blob's bytes beyond its plaintext: version, cipher, blob_seq, tag. */
+#define MS_BLOB_OVERHEAD	(2 + 2 + 8 + MS_AEAD_TAG_LEN)
+
 /* Crypto blob (9).  direction 0 = client->server, 1 = server->client. */
 struct ms_blob_ctx {
 	enum ms_aead	alg;

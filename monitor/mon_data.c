@@ -27,6 +27,7 @@
 #include "log.h"
 #include "logfmt.h"
 #include "mon.h"
+#include "msg_list.h"
 #include "path.h"
 #include "proto.h"
 #include "servconf.h"
@@ -437,21 +438,15 @@ static int
 list_cb(void *vctx, const struct ms_store_list_entry *e)
 {
 	struct list_acc *a = vctx;
-	int r;
+	struct ms_list_item item = { e->name, e->len, e->flags, e->version,
+	    e->mtime };
 
 	if (e->kind == MS_STORE_LIST_CHILD) {
 		a->nchildren++;
-		return msbuf_put_string(a->children, e->name, e->len);
+		return ms_list_child_put(a->children, e->name, e->len);
 	}
 	a->nrecords++;
-	if ((r = msbuf_put_string(a->records, e->name, e->len)) != 0 ||
-	    (r = msbuf_put_u8(a->records, e->flags)) != 0)
-		return r;
-	if (!a->long_form)
-		return 0;
-	if ((r = msbuf_put_u64(a->records, e->version)) != 0)
-		return r;
-	return msbuf_put_u64(a->records, e->mtime);
+	return ms_list_record_put(a->records, a->long_form, &item);
 }
 
 struct mon_verdict
@@ -482,11 +477,9 @@ mon_list(const struct mon_ctx *ctx, const struct mon_worker *w,
 		    list_cb, &acc));
 	}
 	if ((r = answer_why(resp, w, "list", d, st, why)) == 0 &&
-	    st == MS_ST_OK &&
-	    (r = msbuf_put_u32(resp, acc.nchildren)) == 0 &&
-	    (r = msbuf_putb(resp, acc.children)) == 0 &&
-	    (r = msbuf_put_u32(resp, acc.nrecords)) == 0)
-		r = msbuf_putb(resp, acc.records);
+	    st == MS_ST_OK)
+		r = ms_list_result_put(resp, acc.nchildren, acc.children,
+		    acc.nrecords, acc.records);
  out:
 	msbuf_free(acc.children);
 	msbuf_free(acc.records);
@@ -512,10 +505,8 @@ acl_cb(void *vctx, const char *path, const struct ms_acl *acl)
 		a->node_flags = acl->flags;
 	for (i = 0; i < acl->nentries; i++) {
 		ms_rights_format(acl->entries[i].rights, rights);
-		if ((r = msbuf_put_cstring(a->entries,
-		    acl->entries[i].who)) != 0 ||
-		    (r = msbuf_put_cstring(a->entries, rights)) != 0 ||
-		    (r = msbuf_put_u8(a->entries, inherited)) != 0)
+		if ((r = ms_acl_item_put(a->entries, acl->entries[i].who,
+		    rights, inherited)) != 0)
 			return r;
 		a->n++;
 	}
@@ -547,10 +538,9 @@ mon_getacl(const struct mon_ctx *ctx, const struct mon_worker *w,
 			st = MS_ST_INTERNAL_ERROR;
 	}
 	if ((r = answer_status(resp, w, "getacl", d, st)) == 0 &&
-	    st == MS_ST_OK &&
-	    (r = msbuf_put_u8(resp, acc.node_flags)) == 0 &&
-	    (r = msbuf_put_u32(resp, acc.n)) == 0)
-		r = msbuf_putb(resp, acc.entries);
+	    st == MS_ST_OK)
+		r = ms_acl_result_put(resp, acc.node_flags, acc.n,
+		    acc.entries);
  out:
 	msbuf_free(acc.entries);
 	return answered(r);

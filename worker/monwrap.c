@@ -17,6 +17,7 @@
 #include "frame.h"
 #include "log.h"
 #include "msg_certs.h"
+#include "msg_list.h"
 #include "monwrap.h"
 #include "path.h"
 #include "proto.h"
@@ -336,33 +337,21 @@ mw_delete(int fd, const char *path, const char *record, uint32_t *statusp)
 	return r;
 }
 
-/* Copy one name (no NUL, at most max bytes) from the answer to result. */
+/*
+ * The rest of ans, once parse (msg_list.c) has checked it whole, copied to
+ * result verbatim: the client gets the monitor's entries as they are.
+ */
 static int
-copy_name(struct msbuf *ans, struct msbuf *result, size_t max)
+copy_checked(struct msbuf *ans, struct msbuf *result,
+    int (*parse)(struct msbuf *, int), int arg)
 {
-	const u_char *p;
-	size_t len;
+	const u_char *p = msbuf_ptr(ans);
+	size_t len = msbuf_len(ans);
 	int r;
 
-	if ((r = msbuf_get_string_direct(ans, &p, &len, max)) != 0)
+	if ((r = parse(ans, arg)) != 0)
 		return r;
-	if (len > 0 && memchr(p, '\0', len) != NULL)
-		return MS_ERR_STRING_HAS_NUL;
-	return msbuf_put_string(result, p, len);
-}
-
-static int
-copy_count(struct msbuf *ans, struct msbuf *result, uint32_t max,
-    size_t min_entry, uint32_t *np)
-{
-	int r;
-
-	if ((r = msbuf_get_u32(ans, np)) != 0)
-		return r;
-	/* Each entry takes at least min_entry bytes: no long empty loops. */
-	if (*np > max || *np > msbuf_len(ans) / min_entry)
-		return MS_ERR_INVALID_FORMAT;
-	return msbuf_put_u32(result, *np);
+	return msbuf_put(result, p, len);
 }
 
 /*
@@ -386,40 +375,15 @@ result_status(int r, const char *what, uint32_t *statusp,
 }
 
 static int
+check_list(struct msbuf *ans, int long_form)
+{
+	return ms_list_result_parse(ans, long_form, NULL);
+}
+
+static int
 parse_list(struct msbuf *ans, struct msbuf *result, int long_form)
 {
-	uint64_t v;
-	uint32_t i, n;
-	uint8_t flags;
-	int r;
-
-	if ((r = copy_count(ans, result, MS_LIST_MAX, 4, &n)) != 0)
-		return r;
-	for (i = 0; i < n; i++) {
-		if ((r = copy_name(ans, result, MS_RECORD_NAME_MAX)) != 0)
-			return r;
-	}
-	if ((r = copy_count(ans, result, MS_LIST_MAX, long_form ? 21 : 5,
-	    &n)) != 0)
-		return r;
-	for (i = 0; i < n; i++) {
-		if ((r = copy_name(ans, result, MS_RECORD_NAME_MAX)) != 0 ||
-		    (r = msbuf_get_u8(ans, &flags)) != 0)
-			return r;
-		if ((flags & ~MS_REC_FLAGS_MASK) != 0)
-			return MS_ERR_INVALID_FORMAT;
-		if ((r = msbuf_put_u8(result, flags)) != 0)
-			return r;
-		if (!long_form)
-			continue;
-		/* version, mtime */
-		if ((r = msbuf_get_u64(ans, &v)) != 0 ||
-		    (r = msbuf_put_u64(result, v)) != 0 ||
-		    (r = msbuf_get_u64(ans, &v)) != 0 ||
-		    (r = msbuf_put_u64(result, v)) != 0)
-			return r;
-	}
-	return 0;
+	return copy_checked(ans, result, check_list, long_form);
 }
 
 int
@@ -451,32 +415,15 @@ mw_list(int fd, const char *path, uint8_t list_flags, uint32_t *statusp,
 }
 
 static int
+check_acl(struct msbuf *ans, int unused)
+{
+	return ms_acl_result_parse(ans, NULL);
+}
+
+static int
 parse_acl(struct msbuf *ans, struct msbuf *result)
 {
-	uint32_t i, n;
-	uint8_t node_flags, inherited;
-	int r;
-
-	if ((r = msbuf_get_u8(ans, &node_flags)) != 0)
-		return r;
-	if ((node_flags & ~MS_NODE_FLAGS_MASK) != 0)
-		return MS_ERR_INVALID_FORMAT;
-	if ((r = msbuf_put_u8(result, node_flags)) != 0)
-		return r;
-	/* Own entries plus every inherited one: bounded by the frame. */
-	if ((r = copy_count(ans, result, UINT32_MAX, 9, &n)) != 0)
-		return r;
-	for (i = 0; i < n; i++) {
-		if ((r = copy_name(ans, result, MS_ACL_WHO_MAX)) != 0 ||
-		    (r = copy_name(ans, result, MS_RIGHTS_MAX)) != 0 ||
-		    (r = msbuf_get_u8(ans, &inherited)) != 0)
-			return r;
-		if (inherited > 1)
-			return MS_ERR_INVALID_FORMAT;
-		if ((r = msbuf_put_u8(result, inherited)) != 0)
-			return r;
-	}
-	return 0;
+	return copy_checked(ans, result, check_acl, 0);
 }
 
 int

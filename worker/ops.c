@@ -15,9 +15,12 @@
  * Errors (worker/README.md "Errors"): an op_* function, like the mw_*
  * call it makes, returns 0 or a negative MS_ERR_* that means the worker
  * cannot go on (monitor failure), and puts the client's MS_ST_* status in
- * *statusp.  The helpers that only decide a status (parse_status,
- * handle_check, open_client_blob) return a uint32_t MS_ST_* and nothing
- * else.
+ * *statusp.  The helpers that only decide a status (handle_check,
+ * open_client_blob, and msg_ops.h's ms_op_parse_status for a request that
+ * does not parse) return a uint32_t MS_ST_* and nothing else.
+ *
+ * Requests are parsed whole by msg_ops.c, trailing bytes included, before
+ * anything is checked here or asked of the monitor.
  */
 #include <sys/types.h>
 
@@ -29,6 +32,7 @@
 #include "errors.h"
 #include "log.h"
 #include "monwrap.h"
+#include "msg_ops.h"
 #include "names.h"
 #include "path.h"
 #include "proto.h"
@@ -44,25 +48,6 @@
 
 /* A result never exceeds one response: request_id and status come first. */
 #define RESULT_MAX	(W_RESPONSE_MAX - 4 - 4)
-
-/* Why a field could not be read: caps are arguments, the rest structure. */
-static uint32_t
-parse_status(int r)
-{
-	switch (r) {
-	case MS_ERR_STRING_TOO_LARGE:
-	case MS_ERR_STRING_HAS_NUL:
-		return MS_ST_INVALID_ARGUMENT;
-	default:
-		return MS_ST_PROTOCOL_ERROR;
-	}
-}
-
-static int
-at_end(const struct msbuf *req)
-{
-	return msbuf_len(req) == 0;
-}
 
 static int
 access_valid(uint8_t access)
@@ -91,26 +76,20 @@ static int
 op_open(struct worker *w, struct msbuf *req, struct msbuf *res,
     uint32_t *statusp)
 {
-	char *path = NULL;
-	size_t len;
+	struct ms_open_req q;
+	const char *path = q.path;
 	uint32_t id;
-	uint8_t access;
-	int r;
+	int r = 0;
 
-	if ((r = msbuf_get_cstring(req, &path, &len, MS_PATH_MAX)) != 0 ||
-	    (r = msbuf_get_u8(req, &access)) != 0) {
-		*statusp = parse_status(r);
-		r = 0;
-		goto out;
-	}
-	if (!at_end(req))
-		*statusp = MS_ST_PROTOCOL_ERROR;
-	else if (!access_valid(access) || ms_path_valid(path, len) != 0)
+	if ((*statusp = ms_op_parse_status(ms_open_req_parse(req,
+	    &q))) != MS_ST_OK)
+		return 0;
+	if (!access_valid(q.access) || ms_path_valid(path, q.pathlen) != 0)
 		*statusp = MS_ST_INVALID_ARGUMENT;
 	else if (w->nhandles >= MS_HANDLES_MAX)
 		*statusp = MS_ST_LIMIT_REACHED;
-	else if ((r = mw_open(w->mon_fd, path, access, statusp)) != 0)
-		goto out;
+	else if ((r = mw_open(w->mon_fd, path, q.access, statusp)) != 0)
+		return r;
 	/*
 	 * A READ open the monitor refused still gets a handle: every
 	 * operation on it goes to the monitor, which refuses it again and
@@ -119,24 +98,21 @@ op_open(struct worker *w, struct msbuf *req, struct msbuf *res,
 	 * principal without rights whether or not the path exists, so the
 	 * handle reveals nothing (PROTOCOL.md 8).
 	 */
-	if (r == 0 && *statusp == MS_ST_ACCESS_DENIED &&
-	    access == MS_ACCESS_READ) {
+	if (*statusp == MS_ST_ACCESS_DENIED && q.access == MS_ACCESS_READ) {
 		debug2_f("open of %s refused; handle kept so each operation "
 		    "is refused and audited", path);
 		*statusp = MS_ST_OK;
 	}
 	if (*statusp == MS_ST_OK) {
-		if (w_handle_add(w, path, access, &id) != 0)
+		if (w_handle_add(w, path, q.access, &id) != 0)
 			*statusp = MS_ST_INTERNAL_ERROR;
-		else if (msbuf_put_u32(res, id) != 0)
+		else if (ms_open_res_put(res, id) != 0)
 			*statusp = MS_ST_INTERNAL_ERROR;
 		else
 			debug2_f("handle %u = %s (access %u)", id, path,
-			    access);
+			    q.access);
 	}
- out:
-	free(path);
-	return r;
+	return 0;
 }
 
 /* The GET result; a SECURE value leaves here only as a blob. */
@@ -144,20 +120,21 @@ static int
 get_result(struct worker *w, const struct w_handle *h, uint32_t id,
     const char *record, const struct mw_value *v, struct msbuf *res)
 {
+	struct ms_get_res g = { v->flags, v->version, v->mtime, v->value,
+	    v->len };
 	struct msbuf *blob = NULL;
 	int r;
 
-	if ((r = msbuf_put_u8(res, v->flags)) != 0 ||
-	    (r = msbuf_put_u64(res, v->version)) != 0 ||
-	    (r = msbuf_put_u64(res, v->mtime)) != 0)
-		return r;
 	if ((v->flags & MS_REC_SECURE) == 0)
-		return msbuf_put_string(res, v->value, v->len);
-	if ((blob = msbuf_new(MS_VALUE_MAX + W_BLOB_OVERHEAD)) == NULL)
+		return ms_get_res_put(res, &g);
+	if ((blob = msbuf_new(MS_VALUE_MAX + MS_BLOB_OVERHEAD)) == NULL)
 		return MS_ERR_ALLOC;
 	if ((r = ms_blob_seal(&w->blob_tx, h->path, record, id, v->value,
-	    v->len, blob)) == 0)
-		r = msbuf_put_stringb(res, blob);
+	    v->len, blob)) == 0) {
+		g.value = msbuf_ptr(blob);
+		g.valuelen = msbuf_len(blob);
+		r = ms_get_res_put(res, &g);
+	}
 	msbuf_free(blob);
 	return r;
 }
@@ -167,37 +144,28 @@ op_get(struct worker *w, struct msbuf *req, struct msbuf *res,
     uint32_t *statusp)
 {
 	const struct w_handle *h;
+	struct ms_record_req q;
 	struct mw_value v;
-	char *record = NULL;
-	size_t len;
-	uint32_t id;
-	int r;
+	int r = 0;
 
 	memset(&v, 0, sizeof(v));
-	if ((r = msbuf_get_u32(req, &id)) != 0 ||
-	    (r = msbuf_get_cstring(req, &record, &len,
-	    MS_RECORD_NAME_MAX)) != 0) {
-		*statusp = parse_status(r);
-		r = 0;
-		goto out;
-	}
-	if (!at_end(req))
-		*statusp = MS_ST_PROTOCOL_ERROR;
-	else if (ms_record_name_valid(record, len) != 0)
+	if ((*statusp = ms_op_parse_status(ms_record_req_parse(req,
+	    &q))) != MS_ST_OK)
+		return 0;
+	if (ms_record_name_valid(q.record, q.recordlen) != 0)
 		*statusp = MS_ST_INVALID_ARGUMENT;
-	else if ((*statusp = handle_check(w, id, 0, &h)) != MS_ST_OK)
+	else if ((*statusp = handle_check(w, q.handle, 0, &h)) != MS_ST_OK)
 		;
-	else if ((r = mw_get(w->mon_fd, h->path, record, statusp, &v)) != 0)
-		goto out;
+	else if ((r = mw_get(w->mon_fd, h->path, q.record, statusp,
+	    &v)) != 0)
+		;
 	else if (*statusp == MS_ST_OK &&
-	    get_result(w, h, id, record, &v, res) != 0) {
+	    get_result(w, h, q.handle, q.record, &v, res) != 0) {
 		error_f("cannot build GET result for %s", h->path);
 		msbuf_reset(res);
 		*statusp = MS_ST_INTERNAL_ERROR;
 	}
- out:
 	mw_value_clear(&v);
-	free(record);
 	return r;
 }
 
@@ -228,43 +196,29 @@ op_set(struct worker *w, struct msbuf *req, struct msbuf *res,
     uint32_t *statusp)
 {
 	const struct w_handle *h;
-	const u_char *val = NULL;
+	struct ms_set_req q;
+	const u_char *val;
 	struct msbuf *pt = NULL;
-	char *record = NULL;
-	size_t len, vlen = 0, cap;
-	uint64_t version, blob_seq = 0;
-	uint32_t id;
-	uint8_t flags;
-	int r, blob = 0;
+	size_t vlen;
+	uint64_t version, blob_seq = w->blob_rx.seq;
+	int r = 0, blob;
 
-	if ((r = msbuf_get_u32(req, &id)) != 0 ||
-	    (r = msbuf_get_cstring(req, &record, &len,
-	    MS_RECORD_NAME_MAX)) != 0 ||
-	    (r = msbuf_get_u8(req, &flags)) != 0) {
-		*statusp = parse_status(r);
-		r = 0;
-		goto out;
-	}
-	if ((flags & MS_REC_SECURE) != 0) {
-		blob = 1;
-		blob_seq = w->blob_rx.seq;
-	}
-	cap = w->conf.max_value_size + (blob ? W_BLOB_OVERHEAD : 0);
-	if ((r = msbuf_get_string_direct(req, &val, &vlen, cap)) != 0) {
-		*statusp = parse_status(r);
-		r = 0;
-		goto out;
-	}
-	if (!at_end(req))
-		*statusp = MS_ST_PROTOCOL_ERROR;
-	else if ((flags & ~MS_REC_FLAGS_MASK) != 0 ||
-	    ms_record_name_valid(record, len) != 0)
+	*statusp = ms_op_parse_status(ms_set_req_parse(req,
+	    w->conf.max_value_size, &q));
+	/* Once its flags were read, a SECURE SET counts, parsed or not. */
+	blob = (q.flags & MS_REC_SECURE) != 0;
+	val = q.value;
+	vlen = q.valuelen;
+	if (*statusp != MS_ST_OK)
+		;
+	else if ((q.flags & ~MS_REC_FLAGS_MASK) != 0 ||
+	    ms_record_name_valid(q.record, q.recordlen) != 0)
 		*statusp = MS_ST_INVALID_ARGUMENT;
-	else if ((*statusp = handle_check(w, id, MS_ACCESS_WRITE,
+	else if ((*statusp = handle_check(w, q.handle, MS_ACCESS_WRITE,
 	    &h)) != MS_ST_OK)
 		;
 	else if (blob && ((pt = msbuf_new(MS_VALUE_MAX)) == NULL ||
-	    (*statusp = open_client_blob(w, h, id, record, val, vlen,
+	    (*statusp = open_client_blob(w, h, q.handle, q.record, val, vlen,
 	    pt)) != MS_ST_OK)) {
 		if (pt == NULL)
 			*statusp = MS_ST_INTERNAL_ERROR;
@@ -273,17 +227,14 @@ op_set(struct worker *w, struct msbuf *req, struct msbuf *res,
 			val = msbuf_ptr(pt);
 			vlen = msbuf_len(pt);
 		}
-		if ((r = mw_set(w->mon_fd, h->path, record, flags, val, vlen,
-		    statusp, &version)) != 0)
-			goto out;
-		if (*statusp == MS_ST_OK && msbuf_put_u64(res, version) != 0)
+		if ((r = mw_set(w->mon_fd, h->path, q.record, q.flags, val,
+		    vlen, statusp, &version)) == 0 && *statusp == MS_ST_OK &&
+		    ms_set_res_put(res, version) != 0)
 			*statusp = MS_ST_INTERNAL_ERROR;
 	}
- out:
 	if (blob)
 		w->blob_rx.seq = blob_seq + 1;
 	msbuf_free(pt);		/* wipes the plaintext */
-	free(record);
 	return r;
 }
 
@@ -292,133 +243,81 @@ op_delete(struct worker *w, struct msbuf *req, struct msbuf *res,
     uint32_t *statusp)
 {
 	const struct w_handle *h;
-	char *record = NULL;
-	size_t len;
-	uint32_t id;
-	int r;
+	struct ms_record_req q;
 
-	if ((r = msbuf_get_u32(req, &id)) != 0 ||
-	    (r = msbuf_get_cstring(req, &record, &len,
-	    MS_RECORD_NAME_MAX)) != 0) {
-		*statusp = parse_status(r);
-		r = 0;
-		goto out;
-	}
+	if ((*statusp = ms_op_parse_status(ms_record_req_parse(req,
+	    &q))) != MS_ST_OK)
+		return 0;
 	/* An empty record name deletes the node itself. */
-	if (!at_end(req))
-		*statusp = MS_ST_PROTOCOL_ERROR;
-	else if (len != 0 && ms_record_name_valid(record, len) != 0)
+	if (q.recordlen != 0 &&
+	    ms_record_name_valid(q.record, q.recordlen) != 0)
 		*statusp = MS_ST_INVALID_ARGUMENT;
-	else if ((*statusp = handle_check(w, id, MS_ACCESS_WRITE,
+	else if ((*statusp = handle_check(w, q.handle, MS_ACCESS_WRITE,
 	    &h)) != MS_ST_OK)
 		;
-	else if (len == 0 && ms_path_is_root(h->path))
+	else if (q.recordlen == 0 && ms_path_is_root(h->path))
 		*statusp = MS_ST_INVALID_ARGUMENT;
 	else
-		r = mw_delete(w->mon_fd, h->path, record, statusp);
- out:
-	free(record);
-	return r;
+		return mw_delete(w->mon_fd, h->path, q.record, statusp);
+	return 0;
 }
 
-/* LIST and GETACL: a handle in, a monitor-built result out. */
-static int
-op_query(struct worker *w, struct msbuf *req, struct msbuf *res,
-    uint32_t *statusp, int (*call)(int, const char *, uint32_t *,
-    struct msbuf *))
-{
-	const struct w_handle *h;
-	uint32_t id;
-	int r;
-
-	if ((r = msbuf_get_u32(req, &id)) != 0) {
-		*statusp = parse_status(r);
-		return 0;
-	}
-	if (!at_end(req)) {
-		*statusp = MS_ST_PROTOCOL_ERROR;
-		return 0;
-	}
-	if ((*statusp = handle_check(w, id, 0, &h)) != MS_ST_OK)
-		return 0;
-	return call(w->mon_fd, h->path, statusp, res);
-}
-
-/* LIST: u32 handle [, u8 list_flags] (PROTOCOL.md 8). */
+/* LIST: u32 handle [, u8 list_flags]; a monitor-built result out. */
 static int
 op_list(struct worker *w, struct msbuf *req, struct msbuf *res,
     uint32_t *statusp)
 {
 	const struct w_handle *h;
-	uint32_t id;
-	uint8_t lflags = 0;
-	int r;
+	struct ms_list_req q;
 
-	if ((r = msbuf_get_u32(req, &id)) != 0 ||
-	    (!at_end(req) && (r = msbuf_get_u8(req, &lflags)) != 0)) {
-		*statusp = parse_status(r);
+	if ((*statusp = ms_op_parse_status(ms_list_req_parse(req,
+	    &q))) != MS_ST_OK)
 		return 0;
-	}
-	if (!at_end(req)) {
-		*statusp = MS_ST_PROTOCOL_ERROR;
-		return 0;
-	}
-	if ((lflags & ~MS_LIST_FLAGS_MASK) != 0) {
+	if ((q.list_flags & ~MS_LIST_FLAGS_MASK) != 0) {
 		*statusp = MS_ST_INVALID_ARGUMENT;
 		return 0;
 	}
-	if ((*statusp = handle_check(w, id, 0, &h)) != MS_ST_OK)
+	if ((*statusp = handle_check(w, q.handle, 0, &h)) != MS_ST_OK)
 		return 0;
-	return mw_list(w->mon_fd, h->path, lflags, statusp, res);
+	return mw_list(w->mon_fd, h->path, q.list_flags, statusp, res);
 }
 
 static int
 op_getacl(struct worker *w, struct msbuf *req, struct msbuf *res,
     uint32_t *statusp)
 {
-	return op_query(w, req, res, statusp, mw_getacl);
+	const struct w_handle *h;
+	uint32_t id;
+
+	if ((*statusp = ms_op_parse_status(ms_handle_req_parse(req,
+	    &id))) != MS_ST_OK)
+		return 0;
+	if ((*statusp = handle_check(w, id, 0, &h)) != MS_ST_OK)
+		return 0;
+	return mw_getacl(w->mon_fd, h->path, statusp, res);
 }
 
 /*
- * The rest of a SETACL request: n entries, syntax checked here and
- * re-encoded for the monitor, then the end of the request.  *statusp
- * says what the client gets; the return value is only for local failure.
+ * The entries, syntax checked here as the monitor will (names.c; ""
+ * rights removes the entry) and re-encoded for it.  *statusp says what
+ * the client gets; the return value is only for local failure.
  */
 static int
-get_acl_entries(struct msbuf *req, uint32_t n, struct msbuf *ents,
+acl_changes(const struct ms_setacl_req *q, struct msbuf *ents,
     uint32_t *statusp)
 {
-	char *who = NULL, *rights = NULL;
-	size_t wlen, rlen;
 	uint32_t i;
-	int r, bad = 0;
+	int r;
 
-	for (i = 0; i < n; i++) {
-		if ((r = msbuf_get_cstring(req, &who, &wlen,
-		    MS_ACL_WHO_MAX)) != 0 ||
-		    (r = msbuf_get_cstring(req, &rights, &rlen,
-		    MS_RIGHTS_MAX)) != 0) {
-			free(who);
-			*statusp = parse_status(r);
-			return 0;	/* parsing stopped here */
-		}
-		/* names.c, as the monitor will; "" rights removes the entry. */
-		if (ms_acl_who_valid(who) != 0 ||
-		    ms_rights_parse(rights, NULL) != 0)
-			bad = 1;
-		r = msbuf_put_string(ents, who, wlen);
-		if (r == 0)
-			r = msbuf_put_string(ents, rights, rlen);
-		free(who);
-		free(rights);
-		who = rights = NULL;
-		if (r != 0)
+	*statusp = MS_ST_OK;
+	for (i = 0; i < q->n; i++) {
+		if (ms_acl_who_valid(q->changes[i].who) != 0 ||
+		    ms_rights_parse(q->changes[i].rights, NULL) != 0)
+			*statusp = MS_ST_INVALID_ARGUMENT;
+		if ((r = ms_acl_change_put(ents, q->changes[i].who,
+		    q->changes[i].rights)) != 0)
 			return r;
 	}
-	if (!at_end(req))
-		*statusp = MS_ST_PROTOCOL_ERROR;
-	else
-		*statusp = bad ? MS_ST_INVALID_ARGUMENT : MS_ST_OK;
 	return 0;
 }
 
@@ -427,39 +326,34 @@ op_setacl(struct worker *w, struct msbuf *req, struct msbuf *res,
     uint32_t *statusp)
 {
 	const struct w_handle *h;
+	struct ms_setacl_req *q;
 	struct msbuf *ents = NULL;
-	uint32_t id, n;
-	uint8_t inherit, sensitive;
-	int r;
+	int r = 0;
 
-	if ((r = msbuf_get_u32(req, &id)) != 0 ||
-	    (r = msbuf_get_u8(req, &inherit)) != 0 ||
-	    (r = msbuf_get_u8(req, &sensitive)) != 0 ||
-	    (r = msbuf_get_u32(req, &n)) != 0) {
-		*statusp = parse_status(r);
-		return 0;
-	}
-	if (n > MS_ACL_ENTRIES_MAX) {
-		*statusp = MS_ST_INVALID_ARGUMENT;
-		return 0;
-	}
-	if ((ents = msbuf_new(MS_ACL_ENTRIES_MAX *
-	    (8 + MS_ACL_WHO_MAX + MS_RIGHTS_MAX))) == NULL)
+	if ((q = malloc(sizeof(*q))) == NULL)
 		return MS_ERR_ALLOC;
-	if ((r = get_acl_entries(req, n, ents, statusp)) != 0 ||
-	    *statusp != MS_ST_OK)
+	if ((*statusp = ms_op_parse_status(ms_setacl_req_parse(req,
+	    q))) != MS_ST_OK)
 		goto out;
-	if (inherit > MS_SETACL_UNCHANGED ||
-	    sensitive > MS_SENSITIVE_UNCHANGED)
+	if ((ents = msbuf_new(MS_ACL_ENTRIES_MAX *
+	    (8 + MS_ACL_WHO_MAX + MS_RIGHTS_MAX))) == NULL) {
+		r = MS_ERR_ALLOC;
+		goto out;
+	}
+	if ((r = acl_changes(q, ents, statusp)) != 0 || *statusp != MS_ST_OK)
+		goto out;
+	if (q->inherit > MS_SETACL_UNCHANGED ||
+	    q->sensitive > MS_SENSITIVE_UNCHANGED)
 		*statusp = MS_ST_INVALID_ARGUMENT;
-	else if ((*statusp = handle_check(w, id, SETACL_HANDLE_ACCESS,
+	else if ((*statusp = handle_check(w, q->handle, SETACL_HANDLE_ACCESS,
 	    &h)) != MS_ST_OK)
 		;
 	else
-		r = mw_setacl(w->mon_fd, h->path, inherit, sensitive, n, ents,
-		    statusp);
+		r = mw_setacl(w->mon_fd, h->path, q->inherit, q->sensitive,
+		    q->n, ents, statusp);
  out:
 	msbuf_free(ents);
+	free(q);
 	return r;
 }
 
@@ -468,16 +362,12 @@ op_close(struct worker *w, struct msbuf *req, struct msbuf *res,
     uint32_t *statusp)
 {
 	uint32_t id;
-	int r;
 
-	if ((r = msbuf_get_u32(req, &id)) != 0)
-		*statusp = parse_status(r);
-	else if (!at_end(req))
-		*statusp = MS_ST_PROTOCOL_ERROR;
-	else if (w_handle_del(w, id) != 0)
+	if ((*statusp = ms_op_parse_status(ms_handle_req_parse(req,
+	    &id))) != MS_ST_OK)
+		return 0;
+	if (w_handle_del(w, id) != 0)
 		*statusp = MS_ST_BAD_HANDLE;
-	else
-		*statusp = MS_ST_OK;
 	return 0;
 }
 
@@ -487,33 +377,21 @@ op_status(struct worker *w, struct msbuf *req, struct msbuf *res,
 {
 	char *principal = NULL, *version = NULL;
 	uint64_t usage[4] = { 0, 0, 0, 0 };
-	uint8_t detail = MS_STATUS_BASIC;
-	size_t i;
+	uint8_t detail;
 	int r;
 
-	/* Optional u8 detail; anything else is a protocol error. */
-	if (!at_end(req) && (msbuf_get_u8(req, &detail) != 0 ||
-	    detail > MS_STATUS_USAGE || !at_end(req))) {
-		*statusp = MS_ST_PROTOCOL_ERROR;
+	/* A detail other than 0 or 1, or a byte after it: PROTOCOL_ERROR. */
+	if ((*statusp = ms_op_parse_status(ms_status_req_parse(req,
+	    &detail))) != MS_ST_OK)
 		return 0;
-	}
 	if ((r = mw_status(w->mon_fd, statusp, &principal, &version,
 	    usage)) != 0)
 		return r;
-	if (*statusp == MS_ST_OK &&
-	    (msbuf_put_cstring(res, version) != 0 ||
-	    msbuf_put_cstring(res, principal) != 0 ||
-	    msbuf_put_u32(res, (uint32_t)w->nhandles) != 0 ||
-	    msbuf_put_u16(res, w->cipher) != 0)) {
+	if (*statusp == MS_ST_OK && ms_status_res_put(res, version, principal,
+	    (uint32_t)w->nhandles, w->cipher,
+	    detail == MS_STATUS_USAGE ? usage : NULL) != 0) {
 		msbuf_reset(res);
 		*statusp = MS_ST_INTERNAL_ERROR;
-	}
-	for (i = 0; *statusp == MS_ST_OK && detail == MS_STATUS_USAGE &&
-	    i < 4; i++) {
-		if (msbuf_put_u64(res, usage[i]) != 0) {
-			msbuf_reset(res);
-			*statusp = MS_ST_INTERNAL_ERROR;
-		}
 	}
 	free(principal);
 	free(version);
@@ -556,7 +434,7 @@ w_request(struct worker *w, uint8_t inner_type, struct msbuf *req,
 		action = W_FATAL;
 		goto respond;
 	}
-	if (msbuf_get_u32(req, &request_id) != 0) {
+	if (ms_request_id_parse(req, &request_id) != 0) {
 		debug_f("request 0x%02x without a request id", inner_type);
 		goto respond;
 	}
@@ -580,13 +458,11 @@ w_request(struct worker *w, uint8_t inner_type, struct msbuf *req,
 		if (action == W_CONTINUE)
 			action = W_CLOSE;
 	}
-	if (msbuf_put_u32(resp, request_id) != 0 ||
-	    msbuf_put_u32(resp, status) != 0 ||
-	    (status == MS_ST_OK && res != NULL && msbuf_putb(resp, res) != 0)) {
+	if (ms_response_put(resp, request_id, status, res) != 0) {
 		/* Cannot happen: RESULT_MAX leaves room for the header. */
 		msbuf_reset(resp);
-		(void)msbuf_put_u32(resp, request_id);
-		(void)msbuf_put_u32(resp, MS_ST_INTERNAL_ERROR);
+		(void)ms_response_put(resp, request_id, MS_ST_INTERNAL_ERROR,
+		    NULL);
 	}
 	msbuf_free(res);
 	return action;

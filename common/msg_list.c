@@ -1,0 +1,313 @@
+/*
+ * msg_list.c — the LIST and GETACL results (PROTOCOL.md 8, 11); see
+ * msg_list.h.
+ */
+#include <sys/types.h>
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "errors.h"
+#include "msg_list.h"
+#include "mslimits.h"
+#include "names.h"
+#include "path.h"
+#include "proto.h"
+
+/* --- shared ------------------------------------------------------------- */
+
+/*
+ * A count of entries that each take at least min_size bytes: above cap,
+ * or more than what is left could hold, the message is malformed.
+ */
+static int
+get_count(struct msbuf *b, uint32_t cap, size_t min_size, size_t *np)
+{
+	uint32_t n;
+	int r;
+
+	*np = 0;
+	if ((r = msbuf_get_u32(b, &n)) != 0)
+		return r;
+	if (n > cap || n > msbuf_len(b) / min_size)
+		return MS_ERR_INVALID_FORMAT;
+	*np = n;
+	return 0;
+}
+
+/* A name of at most max bytes without NUL, as a view. */
+static int
+get_name(struct msbuf *b, size_t max, const char **sp, size_t *lenp)
+{
+	const u_char *p;
+	size_t len;
+	int r;
+
+	if ((r = msbuf_get_string_direct(b, &p, &len, max)) != 0)
+		return r;
+	if (len > 0 && memchr(p, '\0', len) != NULL)
+		return MS_ERR_STRING_HAS_NUL;
+	*sp = (const char *)p;
+	*lenp = len;
+	return 0;
+}
+
+/* --- LIST --------------------------------------------------------------- */
+
+static int
+list_name_valid(const char *name, size_t len, int child)
+{
+	if (ms_record_name_valid(name, len) != 0)
+		return 0;
+	if (child && ((len == 1 && name[0] == '.') ||
+	    (len == 2 && name[0] == '.' && name[1] == '.')))
+		return 0;
+	return 1;
+}
+
+int
+ms_list_child_put(struct msbuf *b, const char *name, size_t len)
+{
+	if (len > MS_RECORD_NAME_MAX)
+		return MS_ERR_STRING_TOO_LARGE;
+	return msbuf_put_string(b, name, len);
+}
+
+int
+ms_list_record_put(struct msbuf *b, int long_form,
+    const struct ms_list_item *e)
+{
+	int r;
+
+	if (e->len > MS_RECORD_NAME_MAX)
+		return MS_ERR_STRING_TOO_LARGE;
+	if ((e->flags & ~MS_REC_FLAGS_MASK) != 0)
+		return MS_ERR_INVALID_ARGUMENT;
+	if ((r = msbuf_put_string(b, e->name, e->len)) != 0 ||
+	    (r = msbuf_put_u8(b, e->flags)) != 0)
+		return r;
+	if (!long_form)
+		return 0;
+	if ((r = msbuf_put_u64(b, e->version)) != 0 ||
+	    (r = msbuf_put_u64(b, e->mtime)) != 0)
+		return r;
+	return 0;
+}
+
+int
+ms_list_result_put(struct msbuf *b, uint32_t nchildren,
+    const struct msbuf *children, uint32_t nrecords,
+    const struct msbuf *records)
+{
+	int r;
+
+	if (nchildren > MS_LIST_MAX || nrecords > MS_LIST_MAX)
+		return MS_ERR_LIMIT;
+	if ((r = msbuf_put_u32(b, nchildren)) != 0 ||
+	    (r = msbuf_putb(b, children)) != 0 ||
+	    (r = msbuf_put_u32(b, nrecords)) != 0 ||
+	    (r = msbuf_putb(b, records)) != 0)
+		return r;
+	return 0;
+}
+
+/* One child, or one record with its flags (and version, mtime). */
+static int
+list_item_parse(struct msbuf *b, int child, int long_form,
+    struct ms_list_item *e)
+{
+	int r;
+
+	if ((r = get_name(b, MS_RECORD_NAME_MAX, &e->name, &e->len)) != 0)
+		return r;
+	if (!list_name_valid(e->name, e->len, child))
+		return MS_ERR_INVALID_FORMAT;
+	if (child)
+		return 0;
+	if ((r = msbuf_get_u8(b, &e->flags)) != 0)
+		return r;
+	if ((e->flags & ~MS_REC_FLAGS_MASK) != 0)
+		return MS_ERR_INVALID_FORMAT;
+	if (long_form && ((r = msbuf_get_u64(b, &e->version)) != 0 ||
+	    (r = msbuf_get_u64(b, &e->mtime)) != 0))
+		return r;
+	return 0;
+}
+
+/* A count and its entries; into *itemsp unless itemsp is NULL. */
+static int
+list_items_parse(struct msbuf *b, int child, int long_form,
+    struct ms_list_item **itemsp, size_t *np)
+{
+	struct ms_list_item scratch, *items = NULL;
+	size_t i, n, min;
+	int r;
+
+	min = child ? MS_LIST_CHILD_MIN : long_form ?
+	    MS_LIST_RECORD_LONG_MIN : MS_LIST_RECORD_MIN;
+	if ((r = get_count(b, MS_LIST_MAX, min, &n)) != 0)
+		return r;
+	/* Nothing for none: an empty list cannot fail for memory. */
+	if (itemsp != NULL && n > 0 &&
+	    (items = calloc(n, sizeof(*items))) == NULL)
+		return MS_ERR_ALLOC;
+	for (i = 0; i < n; i++) {
+		memset(&scratch, 0, sizeof(scratch));
+		if ((r = list_item_parse(b, child, long_form,
+		    items != NULL ? &items[i] : &scratch)) != 0) {
+			free(items);
+			return r;
+		}
+	}
+	if (itemsp != NULL) {
+		*itemsp = items;
+		*np = n;
+	}
+	return 0;
+}
+
+int
+ms_list_result_parse(struct msbuf *b, int long_form, struct ms_list_result *l)
+{
+	struct ms_list_result none;
+	int r;
+
+	if (l == NULL)
+		l = &none;
+	memset(l, 0, sizeof(*l));
+	if ((r = list_items_parse(b, 1, long_form, l == &none ? NULL :
+	    &l->children, &l->nchildren)) != 0 ||
+	    (r = list_items_parse(b, 0, long_form, l == &none ? NULL :
+	    &l->records, &l->nrecords)) != 0)
+		goto fail;
+	if (msbuf_len(b) != 0) {
+		r = MS_ERR_INVALID_FORMAT;
+		goto fail;
+	}
+	return 0;
+ fail:
+	ms_list_result_free(l);
+	return r;
+}
+
+void
+ms_list_result_free(struct ms_list_result *l)
+{
+	if (l == NULL)
+		return;
+	free(l->children);
+	free(l->records);
+	memset(l, 0, sizeof(*l));
+}
+
+/* --- GETACL ------------------------------------------------------------- */
+
+int
+ms_acl_item_put(struct msbuf *b, const char *who, const char *rights,
+    int inherited)
+{
+	int r;
+
+	if (strlen(who) > MS_ACL_WHO_MAX || strlen(rights) > MS_RIGHTS_MAX)
+		return MS_ERR_STRING_TOO_LARGE;
+	if (inherited != 0 && inherited != 1)
+		return MS_ERR_INVALID_ARGUMENT;
+	if ((r = msbuf_put_cstring(b, who)) != 0 ||
+	    (r = msbuf_put_cstring(b, rights)) != 0 ||
+	    (r = msbuf_put_u8(b, (uint8_t)inherited)) != 0)
+		return r;
+	return 0;
+}
+
+int
+ms_acl_result_put(struct msbuf *b, uint8_t node_flags, uint32_t n,
+    const struct msbuf *items)
+{
+	int r;
+
+	if ((node_flags & ~MS_NODE_FLAGS_MASK) != 0)
+		return MS_ERR_INVALID_ARGUMENT;
+	if ((r = msbuf_put_u8(b, node_flags)) != 0 ||
+	    (r = msbuf_put_u32(b, n)) != 0 ||
+	    (r = msbuf_putb(b, items)) != 0)
+		return r;
+	return 0;
+}
+
+/* names.c wants C strings: who and rights are copied to check them. */
+static int
+acl_item_valid(const struct ms_acl_item *e)
+{
+	char who[MS_ACL_WHO_MAX + 1], rights[MS_RIGHTS_MAX + 1];
+
+	memcpy(who, e->who, e->wholen);
+	who[e->wholen] = '\0';
+	memcpy(rights, e->rights, e->rightslen);
+	rights[e->rightslen] = '\0';
+	return ms_acl_who_valid(who) == 0 &&
+	    ms_rights_parse(rights, NULL) == 0 && e->inherited <= 1;
+}
+
+static int
+acl_item_parse(struct msbuf *b, struct ms_acl_item *e)
+{
+	int r;
+
+	if ((r = get_name(b, MS_ACL_WHO_MAX, &e->who, &e->wholen)) != 0 ||
+	    (r = get_name(b, MS_RIGHTS_MAX, &e->rights, &e->rightslen)) != 0 ||
+	    (r = msbuf_get_u8(b, &e->inherited)) != 0)
+		return r;
+	return acl_item_valid(e) ? 0 : MS_ERR_INVALID_FORMAT;
+}
+
+int
+ms_acl_result_parse(struct msbuf *b, struct ms_acl_result *a)
+{
+	struct ms_acl_result none;
+	struct ms_acl_item scratch;
+	size_t i, n;
+	int r;
+
+	if (a == NULL)
+		a = &none;
+	memset(a, 0, sizeof(*a));
+	if ((r = msbuf_get_u8(b, &a->node_flags)) != 0)
+		goto fail;
+	if ((a->node_flags & ~MS_NODE_FLAGS_MASK) != 0) {
+		r = MS_ERR_INVALID_FORMAT;
+		goto fail;
+	}
+	if ((r = get_count(b, MS_GETACL_ITEMS_MAX, MS_ACL_ITEM_MIN, &n)) != 0)
+		goto fail;
+	if (a != &none && n > 0 &&
+	    (a->items = calloc(n, sizeof(*a->items))) == NULL) {
+		r = MS_ERR_ALLOC;
+		goto fail;
+	}
+	for (i = 0; i < n; i++) {
+		memset(&scratch, 0, sizeof(scratch));
+		if ((r = acl_item_parse(b, a->items != NULL ? &a->items[i] :
+		    &scratch)) != 0)
+			goto fail;
+	}
+	if (msbuf_len(b) != 0) {
+		r = MS_ERR_INVALID_FORMAT;
+		goto fail;
+	}
+	a->n = n;
+	return 0;
+ fail:
+	ms_acl_result_free(a);
+	return r;
+}
+
+void
+ms_acl_result_free(struct ms_acl_result *a)
+{
+	if (a == NULL)
+		return;
+	free(a->items);
+	memset(a, 0, sizeof(*a));
+}
