@@ -22,7 +22,7 @@
 /* Keywords a SIGHUP applies: they only steer new connections or limits. */
 static const char *const live_keywords[] = {
 	"loglevel", "maxsessions", "persourcemaxstartups", "logingracetime",
-	"maxvaluesize", "allowemptyprincipals",
+	"maxvaluesize", "allowemptyprincipals", "maxstartups", "idletimeout",
 };
 
 struct kv {
@@ -154,6 +154,10 @@ apply_one(struct servconf *running, const struct servconf *fresh,
 		running->login_grace_time = fresh->login_grace_time;
 	else if (strcmp(key, "maxvaluesize") == 0)
 		running->max_value_size = fresh->max_value_size;
+	else if (strcmp(key, "maxstartups") == 0)
+		running->max_startups = fresh->max_startups;
+	else if (strcmp(key, "idletimeout") == 0)
+		running->idle_timeout = fresh->idle_timeout;
 	else if (strcmp(key, "allowemptyprincipals") == 0)
 		running->allow_empty_principals =
 		    fresh->allow_empty_principals;

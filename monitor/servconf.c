@@ -41,7 +41,8 @@ enum conf_kw {
 	KW_MAXSESSIONS, KW_PERSOURCE, KW_GRACE, KW_LOGLEVEL, KW_WORKERPATH,
 	KW_SANDBOXDEBUG, KW_MAXVALUE, KW_CIPHERS, KW_KEX, KW_SIGALGS,
 	KW_MINRSA, KW_USERCA, KW_CRL, KW_FRESHCRL, KW_CERTPRINC, KW_HOSTCERT,
-	KW_STRICTMODES, KW_STOREMAX, KW_ALLOWEMPTYPRINC,
+	KW_STRICTMODES, KW_STOREMAX, KW_ALLOWEMPTYPRINC, KW_MAXSTARTUPS,
+	KW_IDLETIMEOUT,
 };
 
 static const struct {
@@ -63,6 +64,8 @@ static const struct {
 	{ "PidFile", KW_PIDFILE },
 	{ "MaxSessions", KW_MAXSESSIONS },
 	{ "PerSourceMaxStartups", KW_PERSOURCE },
+	{ "MaxStartups", KW_MAXSTARTUPS },
+	{ "IdleTimeout", KW_IDLETIMEOUT },
 	{ "LoginGraceTime", KW_GRACE },
 	{ "LogLevel", KW_LOGLEVEL },
 	{ "WorkerPath", KW_WORKERPATH },
@@ -105,6 +108,8 @@ servconf_init(struct servconf *c)
 	c->port = -1;
 	c->max_sessions = -1;
 	c->per_source_max_startups = -1;
+	c->max_startups.full = -1;
+	c->idle_timeout = -1;
 	c->login_grace_time = -1;
 	c->log_level = -1;
 	c->sandbox_debug = -1;
@@ -258,6 +263,22 @@ set_number(struct conf_ctx *ctx, int *dst, const char *kw, const char *arg,
 		return conf_error(ctx, "%s: value \"%s\" is %s (%lld..%lld)",
 		    kw, arg, errstr, lo, hi);
 	*dst = (int)v;
+	return 0;
+}
+
+static int
+set_startups(struct conf_ctx *ctx, struct startups *dst, const char *kw,
+    const char *arg)
+{
+	const char *why;
+
+	if (dst->full != -1)
+		return conf_error(ctx, "%s given more than once", kw);
+	if (startups_parse(arg, 10000, dst, &why) != 0) {
+		dst->full = -1;
+		return conf_error(ctx, "%s: \"%s\" %s (each number at most "
+		    "10000, rate at most 100)", kw, arg, why);
+	}
 	return 0;
 }
 
@@ -497,6 +518,10 @@ parse_keyword(struct conf_ctx *ctx, struct servconf *c, const char *kwname,
 	case KW_GRACE:
 		return set_number(ctx, &c->login_grace_time, kwname, arg,
 		    1, 3600);
+	case KW_MAXSTARTUPS:
+		return set_startups(ctx, &c->max_startups, kwname, arg);
+	case KW_IDLETIMEOUT:
+		return set_number(ctx, &c->idle_timeout, kwname, arg, 0, 86400);
 	case KW_LOGLEVEL:
 		if (c->log_level != -1)
 			return conf_error(ctx, "LogLevel given more than once");
@@ -630,6 +655,13 @@ apply_defaults(struct conf_ctx *ctx, struct servconf *c)
 		c->max_sessions = 100;
 	if (c->per_source_max_startups == -1)
 		c->per_source_max_startups = 20;
+	if (c->max_startups.full == -1) {
+		c->max_startups.start = 10;
+		c->max_startups.rate = 30;
+		c->max_startups.full = 100;
+	}
+	if (c->idle_timeout == -1)
+		c->idle_timeout = 300;
 	if (c->login_grace_time == -1)
 		c->login_grace_time = 30;
 	if (c->log_level == -1)
@@ -724,6 +756,9 @@ servconf_dump(FILE *f, const struct servconf *c)
 	fprintf(f, "workerpath %s\n", c->worker_path);
 	fprintf(f, "maxsessions %d\n", c->max_sessions);
 	fprintf(f, "persourcemaxstartups %d\n", c->per_source_max_startups);
+	fprintf(f, "maxstartups %d:%d:%d\n", c->max_startups.start,
+	    c->max_startups.rate, c->max_startups.full);
+	fprintf(f, "idletimeout %d\n", c->idle_timeout);
 	fprintf(f, "logingracetime %d\n", c->login_grace_time);
 	fprintf(f, "loglevel %s\n", ms_log_level_name(c->log_level));
 	fprintf(f, "sandboxdebug %s\n", c->sandbox_debug ? "yes" : "no");

@@ -12,6 +12,7 @@
 
 #include "hello.h"
 #include "mslimits.h"
+#include "startups.h"
 
 #define SERVCONF_MAX_LISTEN	16
 #define SERVCONF_MAX_ADMINS	64
@@ -53,7 +54,9 @@ struct servconf {
 	char	*pid_file;
 	char	*worker_path;
 	int	 max_sessions;
-	int	 per_source_max_startups;	/* concurrent per source address */
+	int	 per_source_max_startups;	/* unauthenticated, per address */
+	struct startups max_startups;		/* unauthenticated, in all */
+	int	 idle_timeout;			/* IdleTimeout, s; 0: none */
 	int	 login_grace_time;		/* seconds */
 	int	 log_level;			/* enum ms_loglevel */
 	int	 sandbox_debug;

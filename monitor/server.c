@@ -39,6 +39,7 @@
 #include "server.h"
 #include "servconf.h"
 #include "spawn.h"
+#include "startups.h"
 #include "strictmodes.h"
 #include "timeio.h"
 
@@ -54,6 +55,7 @@ struct live_worker {
 	struct msbuf		*in, *out, *login;
 	int64_t			 started_ms;
 	int64_t			 refused_ms;	/* login refused at; 0: not */
+	int64_t			 last_ms;	/* last request from it */
 	char			 src[INET6_ADDRSTRLEN];
 	int			 killed;
 };
@@ -202,13 +204,22 @@ format_peer(const struct sockaddr_storage *ss, char *src, size_t srclen,
 		snprintf(peer, peerlen, "%s:%s", src, port);
 }
 
+/* Unauthenticated connections (refused ones too, until they are gone). */
+static int
+unauthenticated(const struct live_worker *lw)
+{
+	return (lw->mw.state & MW_AUTHED) == 0;
+}
+
+/* Unauthenticated connections in all (src NULL) or from one address. */
 static size_t
-count_from(const char *src)
+count_unauth(const char *src)
 {
 	size_t i, n = 0;
 
 	for (i = 0; i < nworkers; i++)
-		if (strcmp(workers[i]->src, src) == 0)
+		if (unauthenticated(workers[i]) &&
+		    (src == NULL || strcmp(workers[i]->src, src) == 0))
 			n++;
 	return n;
 }
@@ -272,7 +283,17 @@ accept_one(const struct mon_ctx *ctx, const struct server_opts *opts, int lfd)
 		send_alert(fd, MS_ST_LIMIT_REACHED, "too many sessions");
 		goto out;
 	}
-	if (count_from(src) >= (size_t)ctx->conf->per_source_max_startups) {
+	if (startups_refuse(&ctx->conf->max_startups,
+	    (int)count_unauth(NULL))) {
+		logit("refusing %s: MaxStartups %d:%d:%d (%zu unauthenticated)",
+		    peer, ctx->conf->max_startups.start,
+		    ctx->conf->max_startups.rate, ctx->conf->max_startups.full,
+		    count_unauth(NULL));
+		send_alert(fd, MS_ST_LIMIT_REACHED,
+		    "too many unauthenticated connections");
+		goto out;
+	}
+	if (count_unauth(src) >= (size_t)ctx->conf->per_source_max_startups) {
 		logit("refusing %s: PerSourceMaxStartups (%d) reached", peer,
 		    ctx->conf->per_source_max_startups);
 		send_alert(fd, MS_ST_LIMIT_REACHED,
@@ -306,7 +327,7 @@ accept_one(const struct mon_ctx *ctx, const struct server_opts *opts, int lfd)
 	mon_worker_init(&lw->mw, sw.pid, peer);
 	lw->mon_fd = sw.mon_fd;
 	lw->log_fd = sw.log_fd;
-	lw->started_ms = ms_now_ms();
+	lw->started_ms = lw->last_ms = ms_now_ms();
 	strlcpy(lw->src, src, sizeof(lw->src));
 	if ((r = worker_config(ctx, opts, peer, cfg)) != 0 ||
 	    (r = ms_frame_encode(lw->out, MS_MON_CONFIG, cfg)) != 0) {
@@ -370,8 +391,9 @@ handle_requests(const struct mon_ctx *ctx, struct live_worker *lw)
 			worker_kill(lw, "request refused");
 			break;
 		}
+		lw->last_ms = ms_now_ms();
 		if ((lw->mw.state & MW_REFUSED) && lw->refused_ms == 0)
-			lw->refused_ms = ms_now_ms();
+			lw->refused_ms = lw->last_ms;
 		if ((r = ms_frame_encode(lw->out, type, resp)) != 0) {
 			worker_kill(lw, "answer too large");
 			break;
@@ -512,8 +534,17 @@ check_deadlines(const struct mon_ctx *ctx)
 				    "its login was refused");
 			continue;
 		}
-		if (workers[i]->mw.state & MW_AUTHED)
+		if (workers[i]->mw.state & MW_AUTHED) {
+			/*
+			 * Enforced here, where a compromised worker cannot
+			 * skip it: every client request reaches the monitor.
+			 */
+			if (ctx->conf->idle_timeout > 0 && now -
+			    workers[i]->last_ms > ctx->conf->idle_timeout * 1000LL)
+				worker_kill(workers[i], "session idle longer "
+				    "than IdleTimeout");
 			continue;
+		}
 		if (now - workers[i]->started_ms > limit)
 			worker_kill(workers[i], "LoginGraceTime exceeded");
 	}

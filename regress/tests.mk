@@ -112,6 +112,8 @@ REGRESS_TESTS += \
 	worker-kill \
 	worker-crash-cause \
 	fd-limit \
+	maxstartups \
+	idle-timeout \
 	key-not-in-worker \
 	sandbox-debug \
 	sandbox-escape \

@@ -1,0 +1,29 @@
+#!/bin/bash
+# IdleTimeout ends an authenticated session that sends no request, so a
+# principal with no rights cannot hold the MaxSessions slots with idle
+# sessions; the monitor enforces it, and new sessions get in again.
+. "$(dirname "$0")/test-exec.sh"
+tid "IdleTimeout ends idle authenticated sessions"
+need_tool pgrep
+
+make_admin_key
+add_principal nobody
+start_daemon "MaxSessions 1" "IdleTimeout 2"
+"$METASAFED" -T -f "$OBJ/metasafed_config" | grep -qx 'idletimeout 2' ||
+    fail "-T does not show idletimeout 2"
+printf 'v' | ms set /idle rec || fatal "set"
+hold_conn /idle rec
+# The slot is taken...
+ms status > /dev/null 2>&1 && fail "MaxSessions 1 admitted a second session"
+# ...until the idle session is ended by the monitor.
+wait_log "killing worker [0-9]* (127.0.0.1:[0-9]*): session idle longer than IdleTimeout"
+i=0
+while [ -n "$(pgrep -P "$DAEMON_PID")" ]; do
+	i=$((i + 1))
+	[ $i -le 100 ] || fatal "the idle session's worker is still there"
+	sleep 0.1
+done
+release_conn
+ms status > /dev/null || fail "no session admitted after the idle one ended"
+stop_daemon
+exit 0
