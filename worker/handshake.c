@@ -127,41 +127,13 @@ transcript_add(struct hs *hs, uint8_t type, const struct msbuf *body)
 	    msbuf_len(body));
 }
 
-/*
- * Where a malformed CLIENT_HELLO went wrong: a client_share of the wrong
- * length has its own alert (4.1).  Walks the fixed-layout prefix only.
- */
-static int
-client_share_len_bad(const struct msbuf *payload)
-{
-	struct msbuf *b;
-	uint32_t len;
-	uint8_t n;
-	int i, bad = 0;
-
-	if ((b = msbuf_dup(payload)) == NULL)
-		return 0;
-	if (msbuf_consume(b, 2 + MS_RANDOM_LEN) != 0)
-		goto out;
-	for (i = 0; i < 3; i++) {
-		if (msbuf_get_u8(b, &n) != 0 ||
-		    msbuf_consume(b, 2 * (size_t)n) != 0)
-			goto out;
-	}
-	if (msbuf_peek_u32(b, 0, &len) != 0)
-		goto out;
-	bad = len != MS_X25519_LEN;
- out:
-	msbuf_free(b);
-	return bad;
-}
-
 static int
 read_client_hello(struct worker *w, struct hs *hs)
 {
-	struct msbuf *payload = NULL, *tmp = NULL;
+	struct msbuf *payload;
+	const char *why;
+	uint32_t status;
 	uint8_t type = 0;
-	uint16_t version;
 	int r;
 
 	if ((payload = msbuf_new(MS_FRAME_MAX)) == NULL)
@@ -176,31 +148,15 @@ read_client_hello(struct worker *w, struct hs *hs)
 		    "expected CLIENT_HELLO");
 		goto out;
 	}
-	/* Any other version may mean any other layout: check it first. */
-	if (msbuf_peek_u16(payload, 0, &version) == 0 &&
-	    version != MS_PROTO_VERSION) {
-		r = hs_fail(w, hs, MS_ST_VERSION_MISMATCH,
-		    "protocol version 1 required");
-		goto out;
-	}
-	if ((tmp = msbuf_dup(payload)) == NULL) {
-		r = MS_ERR_ALLOC;
-		goto out;
-	}
-	if ((r = ms_client_hello_parse(tmp, &hs->ch)) != 0) {
-		if (client_share_len_bad(payload))
-			r = hs_fail(w, hs, MS_ST_HANDSHAKE_FAILED,
-			    "bad client share");
-		else
-			r = hs_fail(w, hs, MS_ST_PROTOCOL_ERROR,
-			    "malformed CLIENT_HELLO");
+	if ((r = ms_client_hello_check(payload, &hs->ch, &status, &why)) != 0) {
+		if (status != MS_ST_OK)
+			r = hs_fail(w, hs, status, why);
 		goto out;
 	}
 	if ((r = ms_frame_encode(hs->ch_frame, MS_FRAME_CLIENT_HELLO,
 	    payload)) != 0)
 		goto out;
  out:
-	msbuf_free(tmp);
 	msbuf_free(payload);
 	return r;
 }
