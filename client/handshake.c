@@ -4,11 +4,13 @@
  * exchange, SERVER_VERIFY / SERVER_FINISHED, then client authentication
  * (CLIENT_IDENTITY, CLIENT_VERIFY, CLIENT_FINISHED, AUTH_RESULT).
  *
- * The order of the messages, who sends each and under which keys, is
- * common/hs_order.c's table: metasafe_connect walks it up to the client's
- * CLIENT_IDENTITY, metasafe_authenticate from there to the end, switching
- * keys where a row needs newer ones.  Each message has one handler here
- * that builds its body (sent) or checks it (received).
+ * The order of the messages, who sends each and under which keys, which
+ * of them enter the transcript, is common/hs_order.c's table, and
+ * ms_hs_walk() walks it: metasafe_connect up to the client's
+ * CLIENT_IDENTITY, metasafe_authenticate from there to the end.  This
+ * file gives the client's part: the key switches, the I/O, and one
+ * handler per message that builds its body (sent) or checks it
+ * (received).
  *
  * On a host key mismatch nothing more is sent: the socket is closed before
  * any key is derived.
@@ -42,8 +44,8 @@
 
 /* What one call's walk needs beside the connection. */
 struct cl_hs {
+	struct metasafe_conn	*c;
 	struct msbuf		*body;		/* the message in hand */
-	u_char			 th_prev[MS_SHA256_LEN]; /* TH before it */
 	EVP_PKEY		*eph;		/* CLIENT_HELLO's, until s_hs */
 	struct ms_server_hello	 sh;
 	int			 cert_seen;	/* SERVER_CERTIFICATE came */
@@ -91,7 +93,8 @@ conn_setup(struct metasafe_conn *c, const struct metasafe_opts *o)
 }
 
 static int
-put_client_hello(struct metasafe_conn *c, struct cl_hs *hs, struct msbuf *body)
+put_client_hello(struct metasafe_conn *c, struct cl_hs *hs, const u_char *th,
+    struct msbuf *body)
 {
 	struct ms_client_hello ch;
 	int r;
@@ -204,7 +207,8 @@ check_host_key(struct metasafe_conn *c, const u_char key[32], int *addp)
 }
 
 static int
-recv_server_hello(struct metasafe_conn *c, struct cl_hs *hs, struct msbuf *body)
+recv_server_hello(struct metasafe_conn *c, struct cl_hs *hs, const u_char *th,
+    struct msbuf *body)
 {
 	struct ms_server_hello *sh = &hs->sh;
 	int r, alg;
@@ -235,13 +239,13 @@ recv_server_hello(struct metasafe_conn *c, struct cl_hs *hs, struct msbuf *body)
 
 /* Into handshake keys (5.3), right after SERVER_HELLO. */
 static int
-install_hs_keys(struct metasafe_conn *c, struct cl_hs *hs)
+install_hs_keys(struct metasafe_conn *c, struct cl_hs *hs,
+    const u_char th_sh[MS_SHA256_LEN])
 {
-	u_char ss_e[32], ss_s[32], stat[MS_SHA256_LEN], th_sh[MS_SHA256_LEN];
+	u_char ss_e[32], ss_s[32], stat[MS_SHA256_LEN];
 	int r;
 
-	if ((r = ms_transcript_hash(c->th, th_sh)) != 0 ||
-	    (r = ms_x25519_derive(hs->eph, hs->sh.share, ss_e)) != 0 ||
+	if ((r = ms_x25519_derive(hs->eph, hs->sh.share, ss_e)) != 0 ||
 	    (r = ms_x25519_derive(hs->eph, hs->sh.host_kex_pub, ss_s)) != 0 ||
 	    (r = ms_derive_static(ss_s, th_sh, stat)) != 0 ||
 	    (r = ms_derive_handshake(stat, ss_e, th_sh, &c->hs)) != 0 ||
@@ -252,7 +256,6 @@ install_hs_keys(struct metasafe_conn *c, struct cl_hs *hs)
 	explicit_bzero(ss_e, sizeof(ss_e));
 	explicit_bzero(ss_s, sizeof(ss_s));
 	explicit_bzero(stat, sizeof(stat));
-	explicit_bzero(th_sh, sizeof(th_sh));
 	if (r != 0)
 		return r;
 	EVP_PKEY_free(hs->eph);
@@ -266,7 +269,7 @@ install_hs_keys(struct metasafe_conn *c, struct cl_hs *hs)
  * checked here, before SERVER_VERIFY; without one, pinning decides.
  */
 static int
-recv_server_certificate(struct metasafe_conn *c, struct cl_hs *hs,
+recv_server_certificate(struct metasafe_conn *c, struct cl_hs *hs, const u_char *th,
     struct msbuf *body)
 {
 	STACK_OF(X509) *chain = NULL;
@@ -294,7 +297,7 @@ recv_server_certificate(struct metasafe_conn *c, struct cl_hs *hs,
  * TH(SERVER_HELLO): what came before SERVER_VERIFY (5.4).
  */
 static int
-recv_server_verify(struct metasafe_conn *c, struct cl_hs *hs,
+recv_server_verify(struct metasafe_conn *c, struct cl_hs *hs, const u_char *th,
     struct msbuf *body)
 {
 	u_char msg[SIG_MSG_MAX];
@@ -312,7 +315,7 @@ recv_server_verify(struct metasafe_conn *c, struct cl_hs *hs,
 		return cl_fatal(c, METASAFE_ERR_PROTOCOL,
 		    "SERVER_VERIFY uses algorithm 0x%04x, not the chosen one",
 		    sv.sig_alg);
-	if (ms_sig_message(MS_SIG_CONTEXT_SERVER, hs->th_prev, msg,
+	if (ms_sig_message(MS_SIG_CONTEXT_SERVER, th, msg,
 	    sizeof(msg), &msglen) != 0)
 		return cl_fatal(c, METASAFE_ERR_INTERNAL, "signature message");
 	if (ms_ed25519_verify(hs->sh.host_sig_pub, msg, msglen, sv.sig,
@@ -325,13 +328,13 @@ recv_server_verify(struct metasafe_conn *c, struct cl_hs *hs,
 
 /* verify_data covers TH(SERVER_VERIFY), what came before it. */
 static int
-recv_server_finished(struct metasafe_conn *c, struct cl_hs *hs,
+recv_server_finished(struct metasafe_conn *c, struct cl_hs *hs, const u_char *th,
     struct msbuf *body)
 {
 	u_char want[MS_SHA256_LEN], got[MS_SHA256_LEN];
 	int r;
 
-	if ((r = ms_finished_mac(c->hs.s_fin, hs->th_prev, want)) != 0)
+	if ((r = ms_finished_mac(c->hs.s_fin, th, want)) != 0)
 		return cl_fatal(c, METASAFE_ERR_INTERNAL, "finished: %s",
 		    ms_err(r));
 	if (ms_finished_parse(body, got) != 0)
@@ -348,7 +351,7 @@ recv_server_finished(struct metasafe_conn *c, struct cl_hs *hs,
 }
 
 static int
-put_client_identity(struct metasafe_conn *c, struct cl_hs *hs,
+put_client_identity(struct metasafe_conn *c, struct cl_hs *hs, const u_char *th,
     struct msbuf *body)
 {
 	int r;
@@ -361,15 +364,14 @@ put_client_identity(struct metasafe_conn *c, struct cl_hs *hs,
 
 /* Over TH(CLIENT_IDENTITY). */
 static int
-put_client_verify(struct metasafe_conn *c, struct cl_hs *hs,
+put_client_verify(struct metasafe_conn *c, struct cl_hs *hs, const u_char *th,
     struct msbuf *body)
 {
-	u_char th[MS_SHA256_LEN], msg[SIG_MSG_MAX], sig[MS_SIGNATURE_MAX];
+	u_char msg[SIG_MSG_MAX], sig[MS_SIGNATURE_MAX];
 	size_t msglen, siglen = sizeof(sig);
 	int r;
 
-	if ((r = ms_transcript_hash(c->th, th)) != 0 ||
-	    (r = ms_sig_message(MS_SIG_CONTEXT_CLIENT, th, msg, sizeof(msg),
+	if ((r = ms_sig_message(MS_SIG_CONTEXT_CLIENT, th, msg, sizeof(msg),
 	    &msglen)) != 0 ||
 	    (r = ms_sigalg_sign(hs->key->sigalg, hs->key->pkey, msg, msglen,
 	    sig, &siglen)) != 0)
@@ -378,39 +380,35 @@ put_client_verify(struct metasafe_conn *c, struct cl_hs *hs,
 	else if (siglen > sizeof(sig) ||
 	    ms_client_verify_put(body, hs->key->sigalg, sig, siglen) != 0)
 		r = cl_fatal(c, METASAFE_ERR_INTERNAL, "encode signature");
-	explicit_bzero(th, sizeof(th));
 	explicit_bzero(msg, sizeof(msg));
 	return r;
 }
 
 /* Over TH(CLIENT_VERIFY). */
 static int
-put_client_finished(struct metasafe_conn *c, struct cl_hs *hs,
+put_client_finished(struct metasafe_conn *c, struct cl_hs *hs, const u_char *th,
     struct msbuf *body)
 {
-	u_char th[MS_SHA256_LEN], mac[MS_SHA256_LEN];
+	u_char mac[MS_SHA256_LEN];
 	int r;
 
-	if ((r = ms_transcript_hash(c->th, th)) != 0 ||
-	    (r = ms_finished_mac(c->hs.c_fin, th, mac)) != 0 ||
+	if ((r = ms_finished_mac(c->hs.c_fin, th, mac)) != 0 ||
 	    (r = ms_finished_put(body, mac)) != 0)
 		r = cl_fatal(c, METASAFE_ERR_INTERNAL, "finished: %s",
 		    ms_err(r));
 	explicit_bzero(mac, sizeof(mac));
-	explicit_bzero(th, sizeof(th));
 	return r;
 }
 
 /* Into application keys (5.3), after CLIENT_FINISHED. */
 static int
-install_ap_keys(struct metasafe_conn *c, struct cl_hs *hs)
+install_ap_keys(struct metasafe_conn *c, struct cl_hs *hs,
+    const u_char th_cf[MS_SHA256_LEN])
 {
 	struct ms_ap_secrets ap;
-	u_char th_cf[MS_SHA256_LEN];
 	int r;
 
-	if ((r = ms_transcript_hash(c->th, th_cf)) != 0 ||
-	    (r = ms_derive_application(c->hs.hs, th_cf, &ap)) != 0 ||
+	if ((r = ms_derive_application(c->hs.hs, th_cf, &ap)) != 0 ||
 	    (r = ms_record_dir_init(&c->tx, c->alg, ap.c_ap)) != 0 ||
 	    (r = ms_record_dir_init(&c->rx, c->alg, ap.s_ap)) != 0 ||
 	    (r = ms_blob_ctx_init(&c->btx, c->alg, c->cipher, ap.c_blob,
@@ -420,7 +418,6 @@ install_ap_keys(struct metasafe_conn *c, struct cl_hs *hs)
 		r = cl_fatal(c, METASAFE_ERR_INTERNAL,
 		    "application keys: %s", ms_err(r));
 	ms_ap_secrets_clear(&ap);
-	explicit_bzero(th_cf, sizeof(th_cf));
 	/* Handshake secrets have no further use. */
 	ms_hs_secrets_clear(&c->hs);
 	if (r == 0)
@@ -429,7 +426,7 @@ install_ap_keys(struct metasafe_conn *c, struct cl_hs *hs)
 }
 
 static int
-recv_auth_result(struct metasafe_conn *c, struct cl_hs *hs,
+recv_auth_result(struct metasafe_conn *c, struct cl_hs *hs, const u_char *th,
     struct msbuf *body)
 {
 	uint32_t status;
@@ -452,7 +449,7 @@ recv_auth_result(struct metasafe_conn *c, struct cl_hs *hs,
 
 /* Each message's handler: builds its body (sent) or checks it (taken). */
 static int (*const hs_handlers[MS_HS_NMSGS])(struct metasafe_conn *,
-    struct cl_hs *, struct msbuf *) = {
+    struct cl_hs *, const u_char *, struct msbuf *) = {
 	[MS_HS_CLIENT_HELLO] = put_client_hello,
 	[MS_HS_SERVER_HELLO] = recv_server_hello,
 	[MS_HS_SERVER_CERTIFICATE] = recv_server_certificate,
@@ -464,133 +461,125 @@ static int (*const hs_handlers[MS_HS_NMSGS])(struct metasafe_conn *,
 	[MS_HS_AUTH_RESULT] = recv_auth_result,
 };
 
-static int
-hs_switch_keys(struct metasafe_conn *c, struct cl_hs *hs,
-    enum ms_hs_epoch epoch)
-{
-	int r;
+/* --- the client's part in ms_hs_walk (hs_order.h) --- */
 
-	switch (epoch) {
-	case MS_HS_KEYS_HS:
-		r = install_hs_keys(c, hs);
-		break;
-	case MS_HS_KEYS_AP:
-		r = install_ap_keys(c, hs);
-		break;
-	default:
-		r = cl_fatal(c, METASAFE_ERR_INTERNAL, "no such keys");
-		break;
-	}
-	if (r == 0 && ms_hs_order_keys(&c->hs_order, epoch) != 0)
-		r = cl_fatal(c, METASAFE_ERR_INTERNAL, "keys out of order");
-	return r;
+static int
+op_keys(void *arg, enum ms_hs_epoch epoch, const u_char th[MS_SHA256_LEN])
+{
+	struct cl_hs *hs = arg;
+
+	if (epoch == MS_HS_KEYS_HS)
+		return install_hs_keys(hs->c, hs, th);
+	if (epoch == MS_HS_KEYS_AP)
+		return install_ap_keys(hs->c, hs, th);
+	return cl_fatal(hs->c, METASAFE_ERR_INTERNAL, "no such keys");
 }
 
 static int
-hs_send_clear(struct metasafe_conn *c, uint8_t type, const struct msbuf *body)
+op_build(void *arg, const struct ms_hs_msg *m,
+    const u_char th[MS_SHA256_LEN], struct msbuf *body)
 {
+	struct cl_hs *hs = arg;
+
+	return hs_handlers[m->id](hs->c, hs, th, body);
+}
+
+static int
+op_send(void *arg, const struct ms_hs_msg *m, const struct msbuf *body)
+{
+	struct cl_hs *hs = arg;
 	struct msbuf *frame;
 	int r;
 
+	if (m->epoch != MS_HS_CLEAR)
+		return cl_send_record(hs->c, m->type, body);
 	if ((frame = msbuf_new(HELLO_BUF_MAX)) == NULL)
-		return cl_fatal(c, METASAFE_ERR_NOMEM, "out of memory");
-	if ((r = ms_frame_encode(frame, type, body)) != 0)
-		r = cl_fatal(c, METASAFE_ERR_INTERNAL, "cannot encode frame: %s",
-		    ms_err(r));
+		return cl_fatal(hs->c, METASAFE_ERR_NOMEM, "out of memory");
+	if ((r = ms_frame_encode(frame, m->type, body)) != 0)
+		r = cl_fatal(hs->c, METASAFE_ERR_INTERNAL,
+		    "cannot encode %s: %s", m->name, ms_err(r));
 	else
-		r = cl_send_all(c, msbuf_ptr(frame), msbuf_len(frame));
+		r = cl_send_all(hs->c, msbuf_ptr(frame), msbuf_len(frame));
 	msbuf_free(frame);
 	return r;
 }
 
+/* The server's next message, in clear (in c->rbuf) or in a record. */
 static int
-hs_send(struct metasafe_conn *c, struct cl_hs *hs, const struct ms_hs_msg *m)
-{
-	int r;
-
-	msbuf_reset(hs->body);
-	if ((r = hs_handlers[m->id](c, hs, hs->body)) != 0)
-		return r;
-	if (ms_hs_order_send(&c->hs_order, m->id) != 0)
-		return cl_fatal(c, METASAFE_ERR_INTERNAL, "%s out of order",
-		    m->name);
-	if ((m->flags & MS_HSF_TRANSCRIPT) &&
-	    (r = ms_transcript_add(c->th, m->type, msbuf_ptr(hs->body),
-	    msbuf_len(hs->body))) != 0)
-		return cl_fatal(c, cl_map_err(r), "transcript: %s", ms_err(r));
-	if (m->epoch == MS_HS_CLEAR)
-		return hs_send_clear(c, m->type, hs->body);
-	return cl_send_record(c, m->type, hs->body);
-}
-
-/* The next message from the server, in clear (c->rbuf) or in a record. */
-static int
-hs_recv_msg(struct metasafe_conn *c, struct cl_hs *hs, uint8_t *typep,
+op_read(void *arg, enum ms_hs_epoch epoch, uint8_t *typep,
     struct msbuf **bodyp)
 {
+	struct cl_hs *hs = arg;
 	int r;
 
-	if (c->hs_order.epoch != MS_HS_CLEAR) {
+	if (epoch != MS_HS_CLEAR) {
 		*bodyp = hs->body;
-		return cl_recv_record(c, typep, hs->body);
+		return cl_recv_record(hs->c, typep, hs->body);
 	}
-	*bodyp = c->rbuf;
-	if ((r = cl_recv_frame(c, typep)) == METASAFE_ERR_NO_COMMON_SUITE)
-		return no_common_suite(c, r);
+	*bodyp = hs->c->rbuf;
+	if ((r = cl_recv_frame(hs->c, typep)) == METASAFE_ERR_NO_COMMON_SUITE)
+		return no_common_suite(hs->c, r);
 	return r;
 }
 
 static int
-hs_recv(struct metasafe_conn *c, struct cl_hs *hs)
+op_refuse(void *arg, const struct ms_hs_order *o, uint8_t type, int verdict)
 {
-	const struct ms_hs_msg *m;
-	struct msbuf *body;
+	struct cl_hs *hs = arg;
 	char want[64];
-	uint8_t type;
-	int r, v;
 
-	if ((r = hs_recv_msg(c, hs, &type, &body)) != 0)
-		return r;
-	if ((v = ms_hs_order_recv(&c->hs_order, c->hs_order.epoch, type,
-	    msbuf_len(body), &m)) != 0) {
-		ms_hs_order_expected(&c->hs_order, want, sizeof(want));
-		r = cl_fatal(c, METASAFE_ERR_PROTOCOL,
-		    "expected %s, got %s 0x%02x (%s)", want,
-		    c->hs_order.epoch == MS_HS_CLEAR ? "frame type" : "message",
-		    type, ms_hs_verdict_str(v));
-		goto out;
-	}
-	/* The handler may consume the body: hash what came before first. */
-	if ((m->flags & MS_HSF_TRANSCRIPT) &&
-	    ((r = ms_transcript_hash(c->th, hs->th_prev)) != 0 ||
-	    (r = ms_transcript_add(c->th, m->type, msbuf_ptr(body),
-	    msbuf_len(body))) != 0)) {
-		r = cl_fatal(c, cl_map_err(r), "transcript: %s", ms_err(r));
-		goto out;
-	}
-	r = hs_handlers[m->id](c, hs, body);
- out:
-	if (body == c->rbuf)
-		msbuf_reset(c->rbuf);
+	ms_hs_order_expected(o, want, sizeof(want));
+	return cl_fatal(hs->c, METASAFE_ERR_PROTOCOL,
+	    "expected %s, got %s 0x%02x (%s)", want,
+	    o->epoch == MS_HS_CLEAR ? "frame type" : "message", type,
+	    ms_hs_verdict_str(verdict));
+}
+
+static int
+op_take(void *arg, const struct ms_hs_msg *m,
+    const u_char th[MS_SHA256_LEN], struct msbuf *body)
+{
+	struct cl_hs *hs = arg;
+	int r;
+
+	r = hs_handlers[m->id](hs->c, hs, th, body);
+	if (body == hs->c->rbuf)
+		msbuf_reset(hs->c->rbuf);
 	return r;
 }
+
+static int
+op_fail(void *arg, int r, const char *what)
+{
+	struct cl_hs *hs = arg;
+
+	return cl_fatal(hs->c, r == MS_ERR_INTERNAL ? METASAFE_ERR_INTERNAL :
+	    cl_map_err(r), "%s: %s", what, ms_err(r));
+}
+
+static const struct ms_hs_ops hs_ops = {
+	.keys = op_keys,
+	.build = op_build,
+	.send = op_send,
+	.read = op_read,
+	.refuse = op_refuse,
+	.take = op_take,
+	.fail = op_fail,
+};
 
 /* Walk the table from where the connection stands up to the row 'stop'. */
 static int
 hs_walk(struct metasafe_conn *c, struct cl_hs *hs, enum ms_hs_msg_id stop)
 {
-	const struct ms_hs_msg *m;
-	int r;
+	struct ms_hs_walk wk;
 
-	while ((m = ms_hs_order_next(&c->hs_order)) != NULL && m->id != stop) {
-		if (m->epoch != c->hs_order.epoch &&
-		    (r = hs_switch_keys(c, hs, m->epoch)) != 0)
-			return r;
-		if ((r = m->from == MS_HS_CLIENT ? hs_send(c, hs, m) :
-		    hs_recv(c, hs)) != 0)
-			return r;
-	}
-	return 0;
+	memset(&wk, 0, sizeof(wk));
+	wk.order = &c->hs_order;
+	wk.t = c->th;
+	wk.out = hs->body;
+	wk.ops = &hs_ops;
+	wk.arg = hs;
+	return ms_hs_walk(&wk, stop);
 }
 
 static void
@@ -635,6 +624,7 @@ metasafe_connect(const struct metasafe_opts *opts,
 	if (opts == NULL)
 		return cl_fatal(c, METASAFE_ERR_USAGE, "no options given");
 	memset(&hs, 0, sizeof(hs));
+	hs.c = c;
 	ms_hs_order_init(&c->hs_order, MS_HS_CLIENT);
 	if ((hs.body = msbuf_new(MS_RECORD_PLAINTEXT_MAX)) == NULL) {
 		r = cl_fatal(c, METASAFE_ERR_NOMEM, "out of memory");
@@ -682,6 +672,7 @@ metasafe_authenticate(struct metasafe_conn *c, const struct metasafe_key *key)
 		    METASAFE_ERR_BROKEN : METASAFE_ERR_USAGE,
 		    "connection is not waiting for authentication"));
 	memset(&hs, 0, sizeof(hs));
+	hs.c = c;
 	hs.key = key;
 	if ((hs.body = msbuf_new(MS_RECORD_PLAINTEXT_MAX)) == NULL)
 		return cl_ret(c, METASAFE_ERR_NOMEM);

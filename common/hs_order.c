@@ -13,10 +13,12 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "buf.h"
 #include "errors.h"
 #include "hs_order.h"
 #include "mslimits.h"
 #include "proto.h"
+#include "schedule.h"
 
 /* A canonical encoding's header (5.1): u32 length || u8 type. */
 #define CANON_HDR	5
@@ -227,4 +229,113 @@ ms_hs_verdict_str(int verdict)
 	default:
 		return "unknown verdict";
 	}
+}
+
+/* u32 length || u8 type || body: a message's canonical encoding (5.1). */
+static int
+put_canonical(struct msbuf *dst, uint8_t type, const struct msbuf *body)
+{
+	int r;
+
+	if ((r = msbuf_put_u32(dst, (uint32_t)(1 + msbuf_len(body)))) != 0 ||
+	    (r = msbuf_put_u8(dst, type)) != 0 ||
+	    (r = msbuf_putb(dst, body)) != 0)
+		return r;
+	return 0;
+}
+
+/* A message sent or taken enters the transcript and the tail, per its row. */
+static int
+walk_record(const struct ms_hs_walk *wk, const struct ms_hs_msg *m,
+    const struct msbuf *body)
+{
+	int r;
+
+	if ((m->flags & MS_HSF_TRANSCRIPT) &&
+	    (r = ms_transcript_add(wk->t, m->type, msbuf_ptr(body),
+	    msbuf_len(body))) != 0)
+		return wk->ops->fail(wk->arg, r, "transcript");
+	if ((m->flags & MS_HSF_AUTH_TAIL) && wk->tail != NULL &&
+	    (r = put_canonical(wk->tail, m->type, body)) != 0)
+		return wk->ops->fail(wk->arg, r, "transcript tail");
+	return 0;
+}
+
+static int
+walk_keys(const struct ms_hs_walk *wk, enum ms_hs_epoch epoch,
+    const u_char th[MS_SHA256_LEN])
+{
+	int r;
+
+	if ((r = wk->ops->keys(wk->arg, epoch, th)) != 0)
+		return r;
+	if (ms_hs_order_keys(wk->order, epoch) != 0)
+		return wk->ops->fail(wk->arg, MS_ERR_INTERNAL,
+		    "keys out of order");
+	return 0;
+}
+
+static int
+walk_send(const struct ms_hs_walk *wk, const struct ms_hs_msg *m,
+    const u_char th[MS_SHA256_LEN])
+{
+	int r;
+
+	msbuf_reset(wk->out);
+	if ((r = wk->ops->build(wk->arg, m, th, wk->out)) == MS_HS_LEFT_OUT) {
+		if (ms_hs_order_skip(wk->order) != 0)
+			return wk->ops->fail(wk->arg, MS_ERR_INTERNAL, m->name);
+		return 0;
+	}
+	if (r != 0)
+		return r;
+	if (ms_hs_order_send(wk->order, m->id) != 0)
+		return wk->ops->fail(wk->arg, MS_ERR_INTERNAL, m->name);
+	if ((r = walk_record(wk, m, wk->out)) != 0)
+		return r;
+	return wk->ops->send(wk->arg, m, wk->out);
+}
+
+static int
+walk_recv(const struct ms_hs_walk *wk, const u_char th[MS_SHA256_LEN])
+{
+	const struct ms_hs_msg *m;
+	struct msbuf *body = NULL;
+	uint8_t type = 0;
+	int r, v;
+
+	if ((r = wk->ops->read(wk->arg, wk->order->epoch, &type, &body)) != 0)
+		return r;
+	if ((v = ms_hs_order_recv(wk->order, wk->order->epoch, type,
+	    msbuf_len(body), &m)) != 0)
+		return wk->ops->refuse(wk->arg, wk->order, type, v);
+	/* Into the transcript first: the taker may consume the body. */
+	if ((r = walk_record(wk, m, body)) != 0)
+		return r;
+	return wk->ops->take(wk->arg, m, th, body);
+}
+
+int
+ms_hs_walk(const struct ms_hs_walk *wk, enum ms_hs_msg_id stop)
+{
+	const struct ms_hs_msg *m;
+	u_char th[MS_SHA256_LEN];
+	int r = 0;
+
+	while (r == 0 && (m = ms_hs_order_next(wk->order)) != NULL &&
+	    m->id != stop) {
+		if ((r = ms_transcript_hash(wk->t, th)) != 0) {
+			r = wk->ops->fail(wk->arg, r, "transcript");
+			break;
+		}
+		if (m->epoch != wk->order->epoch &&
+		    (r = walk_keys(wk, m->epoch, th)) != 0)
+			break;
+		if (m->from == wk->order->side)
+			r = walk_send(wk, m, th);
+		else
+			r = walk_recv(wk, th);
+	}
+	explicit_bzero(th, sizeof(th));
+	return r;
 }

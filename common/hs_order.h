@@ -5,19 +5,26 @@
  * AUTH transcript_tail (11), whether it may be left out, and the largest
  * body its receiver takes.
  *
- * The worker and the client each keep a cursor and walk the table: the
+ * The worker and the client each walk the table with ms_hs_walk(): the
  * next row says whether to send or to receive, a row under other keys
- * than the last is where the keys switch, and a received message that is
- * not the next one (out of order, repeated, from the wrong side, under
- * the wrong keys or too large) is refused here, before anything parses
- * it.  What each message means stays with its codec (hello.h,
- * msg_auth.h, msg_certs.h) and with the side that acts on it.
+ * than the last is where the keys switch, each message enters the
+ * transcript (and the AUTH tail) as its row says, and a received message
+ * that is not the next one (out of order, repeated, from the wrong side,
+ * under the wrong keys or too large) is refused here, before anything
+ * parses it.  What each message means stays with its codec (hello.h,
+ * msg_auth.h, msg_certs.h) and with the side that acts on it, through
+ * the callbacks of struct ms_hs_ops.
  */
 #ifndef MS_HS_ORDER_H
 #define MS_HS_ORDER_H
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
+
+#include "buf.h"
+#include "crypto.h"
+#include "schedule.h"
 
 /* The handshake's messages, in the order of PROTOCOL.md 3. */
 enum ms_hs_msg_id {
@@ -115,5 +122,52 @@ int	ms_hs_order_recv(struct ms_hs_order *o, enum ms_hs_epoch epoch,
 void	ms_hs_order_expected(const struct ms_hs_order *o, char *buf,
 	    size_t len);
 const char *ms_hs_verdict_str(int verdict);
+
+/* A build callback's answer for an optional message it leaves out. */
+#define MS_HS_LEFT_OUT		1
+
+/*
+ * One side's part in a walk.  Each callback returns 0 or the error that
+ * ends the walk (after telling the peer, where it can).  th is TH of
+ * every message so far (5.1): for keys, up to the switch point (TH_SH,
+ * TH_CF); for build and take, of what came before the message.
+ */
+struct ms_hs_ops {
+	/* Install the keys of 'epoch' in both directions. */
+	int	(*keys)(void *arg, enum ms_hs_epoch epoch,
+		    const u_char th[MS_SHA256_LEN]);
+	/* The body of a message this side sends, or MS_HS_LEFT_OUT. */
+	int	(*build)(void *arg, const struct ms_hs_msg *m,
+		    const u_char th[MS_SHA256_LEN], struct msbuf *body);
+	/* Put it on the wire: a frame in clear, else a record. */
+	int	(*send)(void *arg, const struct ms_hs_msg *m,
+		    const struct msbuf *body);
+	/* The peer's next message: a frame in clear, else a record. */
+	int	(*read)(void *arg, enum ms_hs_epoch epoch, uint8_t *typep,
+		    struct msbuf **bodyp);
+	/* A message the order refuses (verdict MS_HS_*); o is unmoved. */
+	int	(*refuse)(void *arg, const struct ms_hs_order *o, uint8_t type,
+		    int verdict);
+	/* Check and act on a received body; it may consume it. */
+	int	(*take)(void *arg, const struct ms_hs_msg *m,
+		    const u_char th[MS_SHA256_LEN], struct msbuf *body);
+	/* The walk's own failure (transcript, tail, a callback misused). */
+	int	(*fail)(void *arg, int r, const char *what);
+};
+
+struct ms_hs_walk {
+	struct ms_hs_order	*order;
+	struct ms_transcript	*t;
+	struct msbuf		*tail;	/* NULL, or gets AUTH's transcript_tail */
+	struct msbuf		*out;	/* for the bodies this side builds */
+	const struct ms_hs_ops	*ops;
+	void			*arg;
+};
+
+/*
+ * Walk from where the cursor stands up to the row 'stop' (MS_HS_NMSGS:
+ * to the end).  0 once there; else the first callback's error.
+ */
+int	ms_hs_walk(const struct ms_hs_walk *wk, enum ms_hs_msg_id stop);
 
 #endif /* MS_HS_ORDER_H */

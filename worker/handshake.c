@@ -7,10 +7,11 @@
  * transcript (DECAP, I3), the transcript signature (SIGN, I2) and the
  * client's authentication (AUTH, I4).
  *
- * The order of the messages, who sends each and under which keys, is
- * common/hs_order.c's table: w_handshake walks it, switching keys where
- * a row needs newer ones, and each message has one handler here that
- * builds its body (sent) or checks it (received).
+ * The order of the messages, who sends each and under which keys, which
+ * of them enter the transcript and the AUTH tail, is common/hs_order.c's
+ * table, and ms_hs_walk() walks it; this file gives the worker's part:
+ * the key switches, the I/O on the client connection, and one handler
+ * per message that builds its body (sent) or checks it (received).
  *
  * The whole handshake must finish within LoginGraceTime.  The client's
  * finished MAC is checked here, but the AUTH request is made whatever the
@@ -43,10 +44,8 @@
 #include "timeio.h"
 #include "worker.h"
 
-/* A handler's answer for an optional message this server leaves out. */
-#define HS_LEFT_OUT	1
-
 struct hs {
+	struct worker		*w;
 	struct ms_hs_order	 order;
 	struct ms_client_hello	 ch;
 	struct ms_server_hello	 sh;
@@ -116,56 +115,10 @@ hs_read_fail(struct worker *w, struct hs *hs, int r)
 	}
 }
 
-/* A message the order does not allow now (hs_order.h says why). */
-static int
-hs_refuse(struct worker *w, struct hs *hs, uint8_t type, int verdict)
-{
-	char want[64], msg[96];
-
-	debug_f("message 0x%02x refused: %s", type,
-	    ms_hs_verdict_str(verdict));
-	if (hs->order.epoch == MS_HS_CLEAR) {
-		ms_hs_order_expected(&hs->order, want, sizeof(want));
-		snprintf(msg, sizeof(msg), "expected %s", want);
-		return hs_fail(w, hs, MS_ST_PROTOCOL_ERROR, msg);
-	}
-	return hs_fail(w, hs, MS_ST_PROTOCOL_ERROR,
-	    verdict == MS_HS_OVERSIZED ? "oversized handshake message" :
-	    "unexpected handshake message");
-}
-
-/* u32 length || u8 type || body: the transcript's view of a message. */
-static int
-put_canonical(struct msbuf *dst, uint8_t type, const struct msbuf *body)
-{
-	int r;
-
-	if ((r = msbuf_put_u32(dst, (uint32_t)(1 + msbuf_len(body)))) != 0 ||
-	    (r = msbuf_put_u8(dst, type)) != 0 ||
-	    (r = msbuf_putb(dst, body)) != 0)
-		return r;
-	return 0;
-}
-
-/* A message sent or taken: into the transcript and the tail, per its row. */
-static int
-hs_record_msg(struct hs *hs, const struct ms_hs_msg *m)
-{
-	int r;
-
-	if ((m->flags & MS_HSF_TRANSCRIPT) &&
-	    (r = ms_transcript_add(hs->t, m->type, msbuf_ptr(hs->body),
-	    msbuf_len(hs->body))) != 0)
-		return r;
-	if ((m->flags & MS_HSF_AUTH_TAIL) &&
-	    (r = put_canonical(hs->tail, m->type, hs->body)) != 0)
-		return r;
-	return 0;
-}
-
 /* CLIENT_HELLO, then server preference (4.1) from the monitor's CONFIG. */
 static int
-recv_client_hello(struct worker *w, struct hs *hs)
+recv_client_hello(struct worker *w, struct hs *hs, const u_char *th,
+    struct msbuf *body)
 {
 	/* The host key is Ed25519: that is the only server signature. */
 	struct ms_alg_list sig = { 1, { MS_SIG_ED25519 } };
@@ -173,14 +126,13 @@ recv_client_hello(struct worker *w, struct hs *hs)
 	uint32_t status;
 	int r, alg;
 
-	if ((r = ms_client_hello_check(hs->body, &hs->ch, &status,
-	    &why)) != 0) {
+	if ((r = ms_client_hello_check(body, &hs->ch, &status, &why)) != 0) {
 		if (status != MS_ST_OK)
 			r = hs_fail(w, hs, status, why);
 		return r;
 	}
 	if ((r = ms_frame_encode(hs->ch_frame, MS_FRAME_CLIENT_HELLO,
-	    hs->body)) != 0)
+	    body)) != 0)
 		return r;
 	hs->sh.cipher = ms_alg_negotiate(&w->conf.ciphers, &hs->ch.ciphers);
 	hs->sh.kex = ms_alg_negotiate(&w->conf.kex, &hs->ch.kex);
@@ -195,7 +147,8 @@ recv_client_hello(struct worker *w, struct hs *hs)
 }
 
 static int
-put_server_hello(struct worker *w, struct hs *hs)
+put_server_hello(struct worker *w, struct hs *hs, const u_char *th,
+    struct msbuf *body)
 {
 	int r;
 
@@ -217,9 +170,9 @@ put_server_hello(struct worker *w, struct hs *hs)
 		return hs_fail(w, hs, MS_ST_INTERNAL_ERROR, "internal error");
 	}
 	hs->sh.version = MS_PROTO_VERSION;
-	if ((r = ms_server_hello_put(hs->body, &hs->sh)) != 0 ||
+	if ((r = ms_server_hello_put(body, &hs->sh)) != 0 ||
 	    (r = ms_frame_encode(hs->sh_frame, MS_FRAME_SERVER_HELLO,
-	    hs->body)) != 0)
+	    body)) != 0)
 		return r;
 	/* From here until s_hs the client could not read an alert. */
 	hs->sh_sent = 1;
@@ -233,24 +186,21 @@ put_server_hello(struct worker *w, struct hs *hs)
  * any message under s_hs.
  */
 static int
-derive_handshake_keys(struct worker *w, struct hs *hs)
+derive_handshake_keys(struct worker *w, struct hs *hs,
+    const u_char th_sh[MS_SHA256_LEN])
 {
-	u_char th_sh[MS_SHA256_LEN];
 	int r;
 
 	if ((r = mw_decap(w->mon_fd, hs->ch_frame, hs->sh_frame,
 	    hs->static_secret)) != 0)
 		return hs_monitor_fail(w, hs, r, "decap");
-	if ((r = ms_transcript_hash(hs->t, th_sh)) != 0 ||
-	    (r = ms_derive_handshake(hs->static_secret, hs->ss_e, th_sh,
+	if ((r = ms_derive_handshake(hs->static_secret, hs->ss_e, th_sh,
 	    &hs->hss)) != 0 ||
 	    (r = ms_record_dir_init(&w->tx, w->aead, hs->hss.s_hs)) != 0 ||
 	    (r = ms_record_dir_init(&w->rx, w->aead, hs->hss.c_hs)) != 0) {
 		error_fr(r, "handshake key schedule");
-		explicit_bzero(th_sh, sizeof(th_sh));
 		return r;
 	}
-	explicit_bzero(th_sh, sizeof(th_sh));
 	OPENSSL_cleanse(hs->static_secret, sizeof(hs->static_secret));
 	OPENSSL_cleanse(hs->ss_e, sizeof(hs->ss_e));
 	/* The ephemeral private key has done its only job. */
@@ -268,35 +218,37 @@ derive_handshake_keys(struct worker *w, struct hs *hs)
  * bytes the monitor signs over) minus the 5-byte header is the body.
  */
 static int
-put_server_certificate(struct worker *w, struct hs *hs)
+put_server_certificate(struct worker *w, struct hs *hs, const u_char *th,
+    struct msbuf *body)
 {
 	int r;
 
 	if (msbuf_len(hs->sc) == 0)
-		return HS_LEFT_OUT;
-	if ((r = msbuf_putb(hs->body, hs->sc)) != 0 ||
-	    (r = msbuf_consume(hs->body, 5)) != 0)
+		return MS_HS_LEFT_OUT;
+	if ((r = msbuf_putb(body, hs->sc)) != 0 ||
+	    (r = msbuf_consume(body, 5)) != 0)
 		return r;
 	return 0;
 }
 
 static int
-put_server_verify(struct worker *w, struct hs *hs)
+put_server_verify(struct worker *w, struct hs *hs, const u_char *th,
+    struct msbuf *body)
 {
-	return ms_server_verify_put(hs->body, hs->sh.sig, hs->sig);
+	return ms_server_verify_put(body, hs->sh.sig, hs->sig);
 }
 
+/* verify_data over TH(SERVER_VERIFY), what came before. */
 static int
-put_server_finished(struct worker *w, struct hs *hs)
+put_server_finished(struct worker *w, struct hs *hs, const u_char *th,
+    struct msbuf *body)
 {
-	u_char th[MS_SHA256_LEN], mac[MS_SHA256_LEN];
+	u_char mac[MS_SHA256_LEN];
 	int r;
 
-	if ((r = ms_transcript_hash(hs->t, th)) == 0 &&
-	    (r = ms_finished_mac(hs->hss.s_fin, th, mac)) == 0)
-		r = ms_finished_put(hs->body, mac);
+	if ((r = ms_finished_mac(hs->hss.s_fin, th, mac)) == 0)
+		r = ms_finished_put(body, mac);
 	explicit_bzero(mac, sizeof(mac));
-	explicit_bzero(th, sizeof(th));
 	return r;
 }
 
@@ -305,65 +257,49 @@ put_server_finished(struct worker *w, struct hs *hs)
  * monitor's decision, so that every authentication failure looks alike.
  */
 static int
-recv_client_identity(struct worker *w, struct hs *hs)
+recv_client_identity(struct worker *w, struct hs *hs, const u_char *th,
+    struct msbuf *body)
 {
 	struct ms_client_identity id;
-	struct msbuf *b;
-	int r;
 
-	if ((b = msbuf_dup(hs->body)) == NULL)
-		return MS_ERR_ALLOC;
-	r = ms_client_identity_parse(b, &id);
-	msbuf_free(b);
-	if (r != 0)
+	if (ms_client_identity_parse(body, &id) != 0)
 		return hs_fail(w, hs, MS_ST_PROTOCOL_ERROR,
 		    "malformed CLIENT_IDENTITY");
 	return 0;
 }
 
 static int
-recv_client_verify(struct worker *w, struct hs *hs)
+recv_client_verify(struct worker *w, struct hs *hs, const u_char *th,
+    struct msbuf *body)
 {
 	struct ms_verify cv;
-	struct msbuf *b;
 	int r;
 
-	if ((b = msbuf_dup(hs->body)) == NULL)
-		return MS_ERR_ALLOC;
-	r = ms_client_verify_parse(b, &cv);
-	msbuf_free(b);
-	if (r != 0)
+	if ((r = msbuf_putb(hs->cv, body)) != 0)
+		return r;
+	if (ms_client_verify_parse(body, &cv) != 0)
 		return hs_fail(w, hs, MS_ST_PROTOCOL_ERROR,
 		    "malformed CLIENT_VERIFY");
-	return msbuf_putb(hs->cv, hs->body);
+	return 0;
 }
 
 /*
- * A malformed CLIENT_FINISHED is just wrong finished data: it gets the
- * same AUTH_FAILED as every other authentication failure.
+ * verify_data covers TH(CLIENT_VERIFY), what came before.  A malformed
+ * CLIENT_FINISHED is just wrong finished data: it gets the same
+ * AUTH_FAILED as every other authentication failure.
  */
 static int
-recv_client_finished(struct worker *w, struct hs *hs)
+recv_client_finished(struct worker *w, struct hs *hs, const u_char *th,
+    struct msbuf *body)
 {
-	u_char th[MS_SHA256_LEN], want[MS_SHA256_LEN], got[MS_SHA256_LEN];
-	struct msbuf *b = NULL;
+	u_char want[MS_SHA256_LEN], got[MS_SHA256_LEN];
 	int r;
 
 	hs->fin_ok = 0;
 	memset(got, 0, sizeof(got));
-	/* verify_data covers TH(CLIENT_VERIFY): CLIENT_FINISHED is not in. */
-	if ((r = ms_transcript_hash(hs->t, th)) != 0 ||
-	    (r = ms_finished_mac(hs->hss.c_fin, th, want)) != 0)
-		goto out;
-	if ((b = msbuf_dup(hs->body)) == NULL) {
-		r = MS_ERR_ALLOC;
-		goto out;
-	}
-	if (ms_finished_parse(b, got) == 0)
+	if ((r = ms_finished_mac(hs->hss.c_fin, th, want)) == 0 &&
+	    ms_finished_parse(body, got) == 0)
 		hs->fin_ok = ms_ct_equal(got, want, sizeof(want));
- out:
-	msbuf_free(b);
-	explicit_bzero(th, sizeof(th));
 	explicit_bzero(want, sizeof(want));
 	explicit_bzero(got, sizeof(got));
 	return r;
@@ -371,13 +307,12 @@ recv_client_finished(struct worker *w, struct hs *hs)
 
 /* Application keys (5.3): traffic in both directions, blobs in both. */
 static int
-install_application_keys(struct worker *w, struct hs *hs)
+install_application_keys(struct worker *w, struct hs *hs,
+    const u_char th_cf[MS_SHA256_LEN])
 {
-	u_char th_cf[MS_SHA256_LEN];
 	int r;
 
-	if ((r = ms_transcript_hash(hs->t, th_cf)) != 0 ||
-	    (r = ms_derive_application(hs->hss.hs, th_cf, &hs->aps)) != 0 ||
+	if ((r = ms_derive_application(hs->hss.hs, th_cf, &hs->aps)) != 0 ||
 	    (r = ms_record_dir_init(&w->tx, w->aead, hs->aps.s_ap)) != 0 ||
 	    (r = ms_record_dir_init(&w->rx, w->aead, hs->aps.c_ap)) != 0 ||
 	    (r = ms_blob_ctx_init(&w->blob_tx, w->aead, w->cipher,
@@ -385,10 +320,8 @@ install_application_keys(struct worker *w, struct hs *hs)
 	    (r = ms_blob_ctx_init(&w->blob_rx, w->aead, w->cipher,
 	    hs->aps.c_blob, 0)) != 0) {
 		error_fr(r, "application key schedule");
-		explicit_bzero(th_cf, sizeof(th_cf));
 		return r;
 	}
-	explicit_bzero(th_cf, sizeof(th_cf));
 	ms_ap_secrets_clear(&hs->aps);
 	ms_hs_secrets_clear(&hs->hss);
 	w->phase = W_PHASE_AP;
@@ -396,12 +329,13 @@ install_application_keys(struct worker *w, struct hs *hs)
 }
 
 /*
- * The monitor is asked whatever the finished check said; it travels
- * under s_ap (the table's keys for AUTH_RESULT), like an INTERNAL_ERROR
- * alert would, since the client reads under s_ap from here on.
+ * The monitor is asked whatever the finished check said.  AUTH_RESULT
+ * travels under s_ap (its row's keys), as an INTERNAL_ERROR alert then
+ * does: the client reads under s_ap from CLIENT_FINISHED on.
  */
 static int
-put_auth_result(struct worker *w, struct hs *hs)
+put_auth_result(struct worker *w, struct hs *hs, const u_char *th,
+    struct msbuf *body)
 {
 	uint32_t mon_status = MS_ST_AUTH_FAILED;
 	int r;
@@ -411,11 +345,12 @@ put_auth_result(struct worker *w, struct hs *hs)
 		return hs_monitor_fail(w, hs, r, "auth");
 	hs->status = (hs->fin_ok && mon_status == MS_ST_OK) ? MS_ST_OK :
 	    MS_ST_AUTH_FAILED;
-	return ms_auth_result_put(hs->body, hs->status);
+	return ms_auth_result_put(body, hs->status);
 }
 
 /* Each message's handler: builds its body (sent) or checks it (taken). */
-static int (*const hs_handlers[MS_HS_NMSGS])(struct worker *, struct hs *) = {
+static int (*const hs_handlers[MS_HS_NMSGS])(struct worker *, struct hs *,
+    const u_char *, struct msbuf *) = {
 	[MS_HS_CLIENT_HELLO] = recv_client_hello,
 	[MS_HS_SERVER_HELLO] = put_server_hello,
 	[MS_HS_SERVER_CERTIFICATE] = put_server_certificate,
@@ -427,79 +362,103 @@ static int (*const hs_handlers[MS_HS_NMSGS])(struct worker *, struct hs *) = {
 	[MS_HS_AUTH_RESULT] = put_auth_result,
 };
 
-static int
-hs_switch_keys(struct worker *w, struct hs *hs, enum ms_hs_epoch epoch)
-{
-	int r;
+/* --- the worker's part in ms_hs_walk (hs_order.h) --- */
 
-	switch (epoch) {
-	case MS_HS_KEYS_HS:
-		r = derive_handshake_keys(w, hs);
-		break;
-	case MS_HS_KEYS_AP:
-		r = install_application_keys(w, hs);
-		break;
-	default:
-		r = MS_ERR_INTERNAL;
-		break;
-	}
-	if (r == 0 && ms_hs_order_keys(&hs->order, epoch) != 0)
-		r = MS_ERR_INTERNAL;
-	return r;
+static int
+op_keys(void *arg, enum ms_hs_epoch epoch, const u_char th[MS_SHA256_LEN])
+{
+	struct hs *hs = arg;
+
+	if (epoch == MS_HS_KEYS_HS)
+		return derive_handshake_keys(hs->w, hs, th);
+	if (epoch == MS_HS_KEYS_AP)
+		return install_application_keys(hs->w, hs, th);
+	return MS_ERR_INTERNAL;
 }
 
 static int
-hs_send(struct worker *w, struct hs *hs, const struct ms_hs_msg *m)
+op_handle(void *arg, const struct ms_hs_msg *m,
+    const u_char th[MS_SHA256_LEN], struct msbuf *body)
 {
+	struct hs *hs = arg;
+
+	return hs_handlers[m->id](hs->w, hs, th, body);
+}
+
+static int
+op_send(void *arg, const struct ms_hs_msg *m, const struct msbuf *body)
+{
+	struct hs *hs = arg;
 	int r;
 
-	msbuf_reset(hs->body);
-	if ((r = hs_handlers[m->id](w, hs)) == HS_LEFT_OUT)
-		return ms_hs_order_skip(&hs->order) == 0 ? 0 : MS_ERR_INTERNAL;
-	if (r != 0)
-		return r;
-	if (ms_hs_order_send(&hs->order, m->id) != 0)
-		return MS_ERR_INTERNAL;
-	if ((r = hs_record_msg(hs, m)) != 0)
-		return r;
 	if (m->epoch == MS_HS_CLEAR)
-		r = ms_frame_write(w->client_fd, m->type, hs->body);
+		r = ms_frame_write(hs->w->client_fd, m->type, body);
 	else
-		r = w_send_record(w, m->type, hs->body);
+		r = w_send_record(hs->w, m->type, body);
 	if (r != 0)
 		debug_fr(r, "send %s", m->name);
 	return r;
 }
 
-/* The next message from the client, in clear or in a record. */
+/* The client's next message, in clear or in a record. */
 static int
-hs_recv(struct worker *w, struct hs *hs)
+op_read(void *arg, enum ms_hs_epoch epoch, uint8_t *typep,
+    struct msbuf **bodyp)
 {
-	const struct ms_hs_msg *m;
-	enum ms_hs_epoch epoch = hs->order.epoch;
-	uint8_t type = 0;
-	int r, v;
+	struct hs *hs = arg;
+	int r;
 
+	*bodyp = hs->body;
 	if (epoch == MS_HS_CLEAR)
-		r = ms_frame_read(w->client_fd, &type, hs->body, MS_FRAME_MAX,
-		    ms_deadline_left(hs->deadline));
+		r = ms_frame_read(hs->w->client_fd, typep, hs->body,
+		    MS_FRAME_MAX, ms_deadline_left(hs->deadline));
 	else
-		r = w_read_record(w, ms_deadline_left(hs->deadline), &type,
+		r = w_read_record(hs->w, ms_deadline_left(hs->deadline), typep,
 		    hs->body);
 	if (r != 0)
-		return hs_read_fail(w, hs, r);
-	if (epoch != MS_HS_CLEAR && type == MS_MSG_ALERT) {
-		w_log_alert(w, hs->body);
+		return hs_read_fail(hs->w, hs, r);
+	if (epoch != MS_HS_CLEAR && *typep == MS_MSG_ALERT) {
+		w_log_alert(hs->w, hs->body);
 		return MS_ERR_CONN_CLOSED;
 	}
-	if ((v = ms_hs_order_recv(&hs->order, epoch, type,
-	    msbuf_len(hs->body), &m)) != 0)
-		return hs_refuse(w, hs, type, v);
-	if ((r = hs_handlers[m->id](w, hs)) != 0 ||
-	    (r = hs_record_msg(hs, m)) != 0)
-		return r;
 	return 0;
 }
+
+/* The alert texts are the wire's: one form in clear, two under keys. */
+static int
+op_refuse(void *arg, const struct ms_hs_order *o, uint8_t type, int verdict)
+{
+	struct hs *hs = arg;
+	char want[64], msg[96];
+
+	debug_f("message 0x%02x refused: %s", type,
+	    ms_hs_verdict_str(verdict));
+	if (o->epoch == MS_HS_CLEAR) {
+		ms_hs_order_expected(o, want, sizeof(want));
+		snprintf(msg, sizeof(msg), "expected %s", want);
+		return hs_fail(hs->w, hs, MS_ST_PROTOCOL_ERROR, msg);
+	}
+	return hs_fail(hs->w, hs, MS_ST_PROTOCOL_ERROR,
+	    verdict == MS_HS_OVERSIZED ? "oversized handshake message" :
+	    "unexpected handshake message");
+}
+
+static int
+op_fail(void *arg, int r, const char *what)
+{
+	error_fr(r, "handshake: %s", what);
+	return r;
+}
+
+static const struct ms_hs_ops hs_ops = {
+	.keys = op_keys,
+	.build = op_handle,
+	.send = op_send,
+	.read = op_read,
+	.refuse = op_refuse,
+	.take = op_handle,
+	.fail = op_fail,
+};
 
 /* The walk is over and AUTH_RESULT sent: act on what it said. */
 static int
@@ -538,11 +497,12 @@ hs_free(struct hs *hs)
 int
 w_handshake(struct worker *w)
 {
-	const struct ms_hs_msg *m;
+	struct ms_hs_walk wk;
 	struct hs hs;
 	int r;
 
 	memset(&hs, 0, sizeof(hs));
+	hs.w = w;
 	ms_hs_order_init(&hs.order, MS_HS_SERVER);
 	hs.deadline = -1;
 	hs.status = MS_ST_AUTH_FAILED;
@@ -558,15 +518,15 @@ w_handshake(struct worker *w)
 		r = MS_ERR_ALLOC;
 		goto out;
 	}
-	while ((m = ms_hs_order_next(&hs.order)) != NULL) {
-		if (m->epoch != hs.order.epoch &&
-		    (r = hs_switch_keys(w, &hs, m->epoch)) != 0)
-			goto out;
-		if ((r = m->from == MS_HS_SERVER ? hs_send(w, &hs, m) :
-		    hs_recv(w, &hs)) != 0)
-			goto out;
-	}
-	r = hs_authenticated(w, &hs);
+	memset(&wk, 0, sizeof(wk));
+	wk.order = &hs.order;
+	wk.t = hs.t;
+	wk.tail = hs.tail;
+	wk.out = hs.body;
+	wk.ops = &hs_ops;
+	wk.arg = &hs;
+	if ((r = ms_hs_walk(&wk, MS_HS_NMSGS)) == 0)
+		r = hs_authenticated(w, &hs);
  out:
 	hs_free(&hs);
 	return r;

@@ -3,7 +3,9 @@
  * (common/hs_order.c, PROTOCOL.md 3 and 4.3): both sides walking it
  * accept exactly the legal sequences, with and without
  * SERVER_CERTIFICATE, and refuse every message out of order, from the
- * wrong side, under the wrong keys, too large, or after the end.
+ * wrong side, under the wrong keys, too large, or after the end; and
+ * ms_hs_walk, with a scripted peer, sends, takes, switches keys and
+ * fills the transcript and the AUTH tail as the table says.
  */
 #include <sys/types.h>
 
@@ -15,10 +17,13 @@
 
 #include <cmocka.h>
 
+#include "buf.h"
 #include "errors.h"
 #include "hs_order.h"
+#include "msg_auth.h"
 #include "mslimits.h"
 #include "proto.h"
+#include "schedule.h"
 
 /* Types that are no handshake message, in clear or in a record. */
 static const uint8_t other_types[] = {
@@ -419,6 +424,326 @@ test_attacks(void **state)
 	    MS_HS_OUT_OF_ORDER);
 }
 
+/* ---------------------------------------------------------------- */
+/* ms_hs_walk with a scripted peer                                   */
+
+#define REFUSED		(-100)	/* what the mock's refuse returns */
+#define BUILD_FAILED	(-101)
+
+struct script_msg {
+	uint8_t	type;
+	size_t	len;
+};
+
+struct mock {
+	struct ms_hs_order	 order;
+	struct ms_transcript	*t, *ref;	/* the walk's; ours, alike */
+	struct msbuf		*tail, *out, *in;
+	const struct script_msg	*script;	/* what the peer sends */
+	size_t			 nscript, pos;
+	uint8_t			 sent[MS_HS_NMSGS];
+	size_t			 nsent;
+	enum ms_hs_epoch	 keys[4];
+	size_t			 nkeys;
+	int			 with_cert, fail_build_of;
+	uint8_t			 refused_type;
+	int			 refused_verdict, takes;
+};
+
+/* th must be TH of what came before; then the message joins ours. */
+static void
+mock_th(struct mock *k, const struct ms_hs_msg *m, const u_char *th,
+    const struct msbuf *body)
+{
+	u_char want[MS_SHA256_LEN];
+
+	assert_int_equal(ms_transcript_hash(k->ref, want), 0);
+	assert_memory_equal(th, want, sizeof(want));
+	if (m != NULL && (m->flags & MS_HSF_TRANSCRIPT))
+		assert_int_equal(ms_transcript_add(k->ref, m->type,
+		    msbuf_ptr(body), msbuf_len(body)), 0);
+}
+
+static int
+mock_keys(void *arg, enum ms_hs_epoch epoch, const u_char th[MS_SHA256_LEN])
+{
+	struct mock *k = arg;
+
+	mock_th(k, NULL, th, NULL);
+	assert_true(k->nkeys < 4);
+	k->keys[k->nkeys++] = epoch;
+	return 0;
+}
+
+static int
+mock_build(void *arg, const struct ms_hs_msg *m,
+    const u_char th[MS_SHA256_LEN], struct msbuf *body)
+{
+	struct mock *k = arg;
+
+	assert_int_equal(m->from, k->order.side);
+	assert_int_equal(msbuf_len(body), 0);
+	if (m->id == MS_HS_SERVER_CERTIFICATE && !k->with_cert)
+		return MS_HS_LEFT_OUT;
+	if ((int)m->id == k->fail_build_of)
+		return BUILD_FAILED;
+	assert_int_equal(msbuf_put_u8(body, m->type), 0);
+	assert_int_equal(msbuf_put_u8(body, 0x5a), 0);
+	mock_th(k, m, th, body);
+	return 0;
+}
+
+static int
+mock_send(void *arg, const struct ms_hs_msg *m, const struct msbuf *body)
+{
+	struct mock *k = arg;
+
+	assert_int_equal(msbuf_len(body), 2);
+	assert_int_equal(msbuf_ptr(body)[0], m->type);
+	k->sent[k->nsent++] = m->type;
+	return 0;
+}
+
+static int
+mock_read(void *arg, enum ms_hs_epoch epoch, uint8_t *typep,
+    struct msbuf **bodyp)
+{
+	struct mock *k = arg;
+	size_t i;
+
+	assert_int_equal(epoch, k->order.epoch);
+	if (k->pos == k->nscript)
+		return MS_ERR_CONN_CLOSED;
+	msbuf_reset(k->in);
+	for (i = 0; i < k->script[k->pos].len; i++)
+		assert_int_equal(msbuf_put_u8(k->in, (uint8_t)i), 0);
+	*typep = k->script[k->pos++].type;
+	*bodyp = k->in;
+	return 0;
+}
+
+static int
+mock_refuse(void *arg, const struct ms_hs_order *o, uint8_t type,
+    int verdict)
+{
+	struct mock *k = arg;
+
+	assert_ptr_equal(o, &k->order);
+	k->refused_type = type;
+	k->refused_verdict = verdict;
+	return REFUSED;
+}
+
+static int
+mock_take(void *arg, const struct ms_hs_msg *m,
+    const u_char th[MS_SHA256_LEN], struct msbuf *body)
+{
+	struct mock *k = arg;
+
+	assert_int_not_equal(m->from, k->order.side);
+	assert_int_equal(m->type, k->script[k->pos - 1].type);
+	mock_th(k, m, th, body);
+	k->takes++;
+	/* A taker may consume: the transcript has what it needs. */
+	return msbuf_consume(body, msbuf_len(body));
+}
+
+static int
+mock_fail(void *arg, int r, const char *what)
+{
+	fail_msg("walk failed: %s (%d)", what, r);
+	return r;
+}
+
+static const struct ms_hs_ops mock_ops = {
+	mock_keys, mock_build, mock_send, mock_read, mock_refuse, mock_take,
+	mock_fail
+};
+
+static void
+mock_init(struct mock *k, enum ms_hs_side side, const struct script_msg *sc,
+    size_t n)
+{
+	memset(k, 0, sizeof(*k));
+	ms_hs_order_init(&k->order, side);
+	assert_non_null(k->t = ms_transcript_new());
+	assert_non_null(k->ref = ms_transcript_new());
+	assert_non_null(k->tail = msbuf_new(MS_AUTH_TAIL_MAX));
+	assert_non_null(k->out = msbuf_new(MS_FRAME_MAX));
+	assert_non_null(k->in = msbuf_new(MS_FRAME_MAX));
+	k->script = sc;
+	k->nscript = n;
+	k->fail_build_of = -1;
+}
+
+static int
+mock_walk(struct mock *k, enum ms_hs_msg_id stop)
+{
+	struct ms_hs_walk wk;
+
+	memset(&wk, 0, sizeof(wk));
+	wk.order = &k->order;
+	wk.t = k->t;
+	wk.tail = k->order.side == MS_HS_SERVER ? k->tail : NULL;
+	wk.out = k->out;
+	wk.ops = &mock_ops;
+	wk.arg = k;
+	return ms_hs_walk(&wk, stop);
+}
+
+static void
+mock_free(struct mock *k)
+{
+	ms_transcript_free(k->t);
+	ms_transcript_free(k->ref);
+	msbuf_free(k->tail);
+	msbuf_free(k->out);
+	msbuf_free(k->in);
+}
+
+/* The AUTH tail holds these canonical messages, in order, and no more. */
+static void
+expect_tail(struct mock *k, const uint8_t *types, size_t n)
+{
+	struct msbuf *b;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		assert_int_equal(ms_canonical_get(k->tail, types[i],
+		    MS_FRAME_MAX, &b), 0);
+		msbuf_free(b);
+	}
+	assert_int_equal(msbuf_len(k->tail), 0);
+}
+
+static const struct script_msg client_flight[] = {
+	{ MS_FRAME_CLIENT_HELLO, 169 }, { MS_MSG_CLIENT_IDENTITY, 40 },
+	{ MS_MSG_CLIENT_VERIFY, 70 }, { MS_MSG_CLIENT_FINISHED, 36 },
+};
+
+static void
+test_walk_server(void **state)
+{
+	static const uint8_t sent[] = { MS_FRAME_SERVER_HELLO,
+	    MS_MSG_SERVER_CERTIFICATE, MS_MSG_SERVER_VERIFY,
+	    MS_MSG_SERVER_FINISHED, MS_MSG_AUTH_RESULT };
+	static const uint8_t tail[] = { MS_MSG_SERVER_CERTIFICATE,
+	    MS_MSG_SERVER_VERIFY, MS_MSG_SERVER_FINISHED,
+	    MS_MSG_CLIENT_IDENTITY };
+	struct mock k;
+	int cert;
+
+	(void)state;
+	for (cert = 0; cert <= 1; cert++) {
+		mock_init(&k, MS_HS_SERVER, client_flight, 4);
+		k.with_cert = cert;
+		assert_int_equal(mock_walk(&k, MS_HS_NMSGS), 0);
+		assert_true(ms_hs_order_done(&k.order));
+		assert_int_equal(k.takes, 4);
+		assert_int_equal(k.nkeys, 2);
+		assert_int_equal(k.keys[0], MS_HS_KEYS_HS);
+		assert_int_equal(k.keys[1], MS_HS_KEYS_AP);
+		if (cert) {
+			assert_int_equal(k.nsent, 5);
+			assert_memory_equal(k.sent, sent, 5);
+			expect_tail(&k, tail, 4);
+		} else {
+			assert_int_equal(k.nsent, 4);
+			assert_int_equal(k.sent[0], sent[0]);
+			assert_memory_equal(k.sent + 1, sent + 2, 3);
+			expect_tail(&k, tail + 1, 3);
+		}
+		/* Nothing more to walk. */
+		assert_int_equal(mock_walk(&k, MS_HS_NMSGS), 0);
+		mock_free(&k);
+	}
+}
+
+static void
+test_walk_client(void **state)
+{
+	static const struct script_msg server_flight[] = {
+		{ MS_FRAME_SERVER_HELLO, 170 }, { MS_MSG_SERVER_VERIFY, 70 },
+		{ MS_MSG_SERVER_FINISHED, 36 }, { MS_MSG_AUTH_RESULT, 4 },
+	};
+	static const uint8_t sent[] = { MS_FRAME_CLIENT_HELLO,
+	    MS_MSG_CLIENT_IDENTITY, MS_MSG_CLIENT_VERIFY,
+	    MS_MSG_CLIENT_FINISHED };
+	struct mock k;
+
+	(void)state;
+	mock_init(&k, MS_HS_CLIENT, server_flight, 4);
+	/* metasafe_connect's part: up to CLIENT_IDENTITY. */
+	assert_int_equal(mock_walk(&k, MS_HS_CLIENT_IDENTITY), 0);
+	assert_int_equal(ms_hs_order_next(&k.order)->id,
+	    MS_HS_CLIENT_IDENTITY);
+	assert_int_equal(k.nsent, 1);
+	assert_int_equal(k.takes, 3);
+	assert_int_equal(k.nkeys, 1);
+	/* metasafe_authenticate's: the rest. */
+	assert_int_equal(mock_walk(&k, MS_HS_NMSGS), 0);
+	assert_true(ms_hs_order_done(&k.order));
+	assert_int_equal(k.nsent, 4);
+	assert_memory_equal(k.sent, sent, 4);
+	assert_int_equal(k.takes, 4);
+	assert_int_equal(k.nkeys, 2);
+	assert_int_equal(k.keys[1], MS_HS_KEYS_AP);
+	mock_free(&k);
+}
+
+static void
+test_walk_refusals(void **state)
+{
+	static const struct script_msg skip_identity[] = {
+		{ MS_FRAME_CLIENT_HELLO, 169 }, { MS_MSG_CLIENT_VERIFY, 70 },
+	};
+	static const struct script_msg big_verify[] = {
+		{ MS_FRAME_CLIENT_HELLO, 169 }, { MS_MSG_CLIENT_IDENTITY, 40 },
+		{ MS_MSG_CLIENT_VERIFY, 2 + 4 + 1024 + 1 },
+	};
+	static const struct script_msg request_first[] = {
+		{ MS_MSG_STATUS, 4 },
+	};
+	struct mock k;
+
+	(void)state;
+	/* Out of order: refused, nothing taken, nothing more sent. */
+	mock_init(&k, MS_HS_SERVER, skip_identity, 2);
+	assert_int_equal(mock_walk(&k, MS_HS_NMSGS), REFUSED);
+	assert_int_equal(k.refused_type, MS_MSG_CLIENT_VERIFY);
+	assert_int_equal(k.refused_verdict, MS_HS_OUT_OF_ORDER);
+	assert_int_equal(k.takes, 1);
+	assert_int_equal(k.nsent, 3);
+	assert_int_equal(k.nkeys, 1);
+	assert_int_equal(ms_hs_order_next(&k.order)->id,
+	    MS_HS_CLIENT_IDENTITY);
+	mock_free(&k);
+	/* Too large: refused before it is taken. */
+	mock_init(&k, MS_HS_SERVER, big_verify, 3);
+	assert_int_equal(mock_walk(&k, MS_HS_NMSGS), REFUSED);
+	assert_int_equal(k.refused_verdict, MS_HS_OVERSIZED);
+	assert_int_equal(k.takes, 2);
+	mock_free(&k);
+	/* Not a handshake message. */
+	mock_init(&k, MS_HS_SERVER, request_first, 1);
+	assert_int_equal(mock_walk(&k, MS_HS_NMSGS), REFUSED);
+	assert_int_equal(k.refused_verdict, MS_HS_NOT_HANDSHAKE);
+	assert_int_equal(k.nsent, 0);
+	mock_free(&k);
+	/* The peer goes away: the read's error ends the walk. */
+	mock_init(&k, MS_HS_SERVER, client_flight, 2);
+	assert_int_equal(mock_walk(&k, MS_HS_NMSGS), MS_ERR_CONN_CLOSED);
+	assert_int_equal(k.takes, 2);
+	mock_free(&k);
+	/* A handler's error ends it too, before anything is sent. */
+	mock_init(&k, MS_HS_SERVER, client_flight, 4);
+	k.fail_build_of = MS_HS_SERVER_VERIFY;
+	assert_int_equal(mock_walk(&k, MS_HS_NMSGS), BUILD_FAILED);
+	assert_int_equal(k.nsent, 1);
+	assert_int_equal(ms_hs_order_next(&k.order)->id, MS_HS_SERVER_VERIFY);
+	mock_free(&k);
+}
+
 static void
 test_verdict_str(void **state)
 {
@@ -440,6 +765,9 @@ main(void)
 		cmocka_unit_test(test_optional_received),
 		cmocka_unit_test(test_refusals),
 		cmocka_unit_test(test_attacks),
+		cmocka_unit_test(test_walk_server),
+		cmocka_unit_test(test_walk_client),
+		cmocka_unit_test(test_walk_refusals),
 		cmocka_unit_test(test_verdict_str),
 	};
 
