@@ -4,6 +4,14 @@
  * exchange, SERVER_VERIFY / SERVER_FINISHED, then client authentication
  * (CLIENT_IDENTITY, CLIENT_VERIFY, CLIENT_FINISHED, AUTH_RESULT).
  *
+ * The order of the messages, who sends each and under which keys, which
+ * of them enter the transcript, is common/hs_order.c's table, and
+ * ms_hs_walk() walks it: metasafe_connect up to the client's
+ * CLIENT_IDENTITY, metasafe_authenticate from there to the end.  This
+ * file gives the client's part: the key switches, the I/O, and one
+ * handler per message that builds its body (sent) or checks it
+ * (received).
+ *
  * On a host key mismatch nothing more is sent: the socket is closed before
  * any key is derived.
  */
@@ -20,6 +28,7 @@
 #include "errors.h"
 #include "frame.h"
 #include "hello.h"
+#include "hs_order.h"
 #include "keyfile.h"
 #include "log.h"
 #include "msg_auth.h"
@@ -31,8 +40,18 @@
 #include "sigalg.h"
 
 #define HELLO_BUF_MAX	1024
-#define HS_BODY_MAX	(MS_CLIENT_IDENTITY_MAX + 1024)
 #define SIG_MSG_MAX	128
+
+/* What one call's walk needs beside the connection. */
+struct cl_hs {
+	struct metasafe_conn	*c;
+	struct msbuf		*body;		/* the message in hand */
+	EVP_PKEY		*eph;		/* CLIENT_HELLO's, until s_hs */
+	struct ms_server_hello	 sh;
+	int			 cert_seen;	/* SERVER_CERTIFICATE came */
+	int			 add;		/* pin the host key once proven */
+	const struct metasafe_key *key;		/* metasafe_authenticate's */
+};
 
 static int
 conn_setup(struct metasafe_conn *c, const struct metasafe_opts *o)
@@ -74,10 +93,10 @@ conn_setup(struct metasafe_conn *c, const struct metasafe_opts *o)
 }
 
 static int
-send_client_hello(struct metasafe_conn *c, EVP_PKEY **ephp)
+put_client_hello(struct metasafe_conn *c, struct cl_hs *hs, const u_char *th,
+    struct msbuf *body)
 {
 	struct ms_client_hello ch;
-	struct msbuf *payload = NULL, *frame = NULL;
 	int r;
 
 	memset(&ch, 0, sizeof(ch));
@@ -86,32 +105,17 @@ send_client_hello(struct metasafe_conn *c, EVP_PKEY **ephp)
 	ch.kex = c->offered_kex;
 	ch.sigs = c->offered_sigs;
 	if ((r = ms_random_bytes(ch.random, sizeof(ch.random))) != 0 ||
-	    (r = ms_pkey_generate(MS_KEY_X25519, ephp)) != 0 ||
-	    (r = ms_pkey_raw_public(*ephp, ch.share, sizeof(ch.share))) != 0) {
-		r = cl_fatal(c, cl_map_err(r), "cannot make key share: %s",
+	    (r = ms_pkey_generate(MS_KEY_X25519, &hs->eph)) != 0 ||
+	    (r = ms_pkey_raw_public(hs->eph, ch.share,
+	    sizeof(ch.share))) != 0)
+		return cl_fatal(c, cl_map_err(r), "cannot make key share: %s",
 		    ms_err(r));
-		goto out;
-	}
-	if ((payload = msbuf_new(HELLO_BUF_MAX)) == NULL ||
-	    (frame = msbuf_new(HELLO_BUF_MAX)) == NULL) {
-		r = cl_fatal(c, METASAFE_ERR_NOMEM, "out of memory");
-		goto out;
-	}
-	if ((r = ms_client_hello_put(payload, &ch)) != 0 ||
-	    (r = ms_frame_encode(frame, MS_FRAME_CLIENT_HELLO, payload)) != 0 ||
-	    (r = ms_transcript_add_raw(c->th, msbuf_ptr(frame),
-	    msbuf_len(frame))) != 0) {
-		r = cl_fatal(c, METASAFE_ERR_INTERNAL,
+	if ((r = ms_client_hello_put(body, &ch)) != 0)
+		return cl_fatal(c, METASAFE_ERR_INTERNAL,
 		    "cannot encode CLIENT_HELLO: %s", ms_err(r));
-		goto out;
-	}
 	c->state = CL_STATE_HELLO;
 	debug_f("sending CLIENT_HELLO (%u ciphers offered)", ch.ciphers.n);
-	r = cl_send_all(c, msbuf_ptr(frame), msbuf_len(frame));
- out:
-	msbuf_free(payload);
-	msbuf_free(frame);
-	return r;
+	return 0;
 }
 
 /* The server found nothing in common: say what was offered. */
@@ -127,47 +131,6 @@ no_common_suite(struct metasafe_conn *c, int r)
 	return cl_fatal(c, r, "no algorithms in common with the server "
 	    "(offered Ciphers=%s KexAlgorithms=%s SignatureAlgorithms=%s): %s",
 	    ci, kx, sg, srv);
-}
-
-static int
-recv_server_hello(struct metasafe_conn *c, struct ms_server_hello *sh)
-{
-	uint8_t type;
-	int r, alg;
-
-	if ((r = cl_recv_frame(c, &type)) != 0) {
-		if (r == METASAFE_ERR_NO_COMMON_SUITE)
-			return no_common_suite(c, r);
-		return r;
-	}
-	if (type != MS_FRAME_SERVER_HELLO)
-		return cl_fatal(c, METASAFE_ERR_PROTOCOL,
-		    "expected SERVER_HELLO, got frame type 0x%02x", type);
-	if ((r = ms_transcript_add(c->th, MS_FRAME_SERVER_HELLO,
-	    msbuf_ptr(c->rbuf), msbuf_len(c->rbuf))) != 0)
-		return cl_fatal(c, cl_map_err(r), "transcript: %s", ms_err(r));
-	if ((r = ms_server_hello_parse(c->rbuf, sh)) != 0)
-		return cl_fatal(c, METASAFE_ERR_PROTOCOL,
-		    "malformed SERVER_HELLO: %s", ms_err(r));
-	msbuf_reset(c->rbuf);
-	if (sh->version != MS_PROTO_VERSION)
-		return cl_fatal(c, METASAFE_ERR_PROTOCOL,
-		    "server speaks protocol version 0x%04x, not 0x%04x",
-		    sh->version, MS_PROTO_VERSION);
-	/* Only these can be spoken; the lists never offer anything else. */
-	if (!ms_alg_list_contains(&c->offered, sh->cipher) ||
-	    !ms_alg_list_contains(&c->offered_kex, sh->kex) ||
-	    !ms_alg_list_contains(&c->offered_sigs, sh->sig) ||
-	    sh->kex != MS_KEX_X25519_HYBRID || sh->sig != MS_SIG_ED25519 ||
-	    (alg = ms_cipher_to_aead(sh->cipher)) < 0)
-		return cl_fatal(c, METASAFE_ERR_PROTOCOL,
-		    "server chose algorithms that were not offered "
-		    "(cipher 0x%04x kex 0x%04x sig 0x%04x)",
-		    sh->cipher, sh->kex, sh->sig);
-	c->cipher = sh->cipher;
-	c->alg = (enum ms_aead)alg;
-	debug_f("SERVER_HELLO: cipher %s", ms_aead_name(c->alg));
-	return 0;
 }
 
 /*
@@ -244,15 +207,46 @@ check_host_key(struct metasafe_conn *c, const u_char key[32], int *addp)
 }
 
 static int
-install_hs_keys(struct metasafe_conn *c, EVP_PKEY *eph,
-    const struct ms_server_hello *sh, u_char th_sh[MS_SHA256_LEN])
+recv_server_hello(struct metasafe_conn *c, struct cl_hs *hs, const u_char *th,
+    struct msbuf *body)
+{
+	struct ms_server_hello *sh = &hs->sh;
+	int r, alg;
+
+	if ((r = ms_server_hello_parse(body, sh)) != 0)
+		return cl_fatal(c, METASAFE_ERR_PROTOCOL,
+		    "malformed SERVER_HELLO: %s", ms_err(r));
+	if (sh->version != MS_PROTO_VERSION)
+		return cl_fatal(c, METASAFE_ERR_PROTOCOL,
+		    "server speaks protocol version 0x%04x, not 0x%04x",
+		    sh->version, MS_PROTO_VERSION);
+	/* Only these can be spoken; the lists never offer anything else. */
+	if (!ms_alg_list_contains(&c->offered, sh->cipher) ||
+	    !ms_alg_list_contains(&c->offered_kex, sh->kex) ||
+	    !ms_alg_list_contains(&c->offered_sigs, sh->sig) ||
+	    sh->kex != MS_KEX_X25519_HYBRID || sh->sig != MS_SIG_ED25519 ||
+	    (alg = ms_cipher_to_aead(sh->cipher)) < 0)
+		return cl_fatal(c, METASAFE_ERR_PROTOCOL,
+		    "server chose algorithms that were not offered "
+		    "(cipher 0x%04x kex 0x%04x sig 0x%04x)",
+		    sh->cipher, sh->kex, sh->sig);
+	c->cipher = sh->cipher;
+	c->alg = (enum ms_aead)alg;
+	debug_f("SERVER_HELLO: cipher %s", ms_aead_name(c->alg));
+	/* Before any key is derived. */
+	return check_host_key(c, sh->host_sig_pub, &hs->add);
+}
+
+/* Into handshake keys (5.3), right after SERVER_HELLO. */
+static int
+install_hs_keys(struct metasafe_conn *c, struct cl_hs *hs,
+    const u_char th_sh[MS_SHA256_LEN])
 {
 	u_char ss_e[32], ss_s[32], stat[MS_SHA256_LEN];
 	int r;
 
-	if ((r = ms_transcript_hash(c->th, th_sh)) != 0 ||
-	    (r = ms_x25519_derive(eph, sh->share, ss_e)) != 0 ||
-	    (r = ms_x25519_derive(eph, sh->host_kex_pub, ss_s)) != 0 ||
+	if ((r = ms_x25519_derive(hs->eph, hs->sh.share, ss_e)) != 0 ||
+	    (r = ms_x25519_derive(hs->eph, hs->sh.host_kex_pub, ss_s)) != 0 ||
 	    (r = ms_derive_static(ss_s, th_sh, stat)) != 0 ||
 	    (r = ms_derive_handshake(stat, ss_e, th_sh, &c->hs)) != 0 ||
 	    (r = ms_record_dir_init(&c->tx, c->alg, c->hs.c_hs)) != 0 ||
@@ -262,150 +256,338 @@ install_hs_keys(struct metasafe_conn *c, EVP_PKEY *eph,
 	explicit_bzero(ss_e, sizeof(ss_e));
 	explicit_bzero(ss_s, sizeof(ss_s));
 	explicit_bzero(stat, sizeof(stat));
-	return r;
-}
-
-/* Receive one handshake record of the expected type and hash it. */
-static int
-recv_hs_msg(struct metasafe_conn *c, uint8_t want, struct msbuf *body)
-{
-	uint8_t type;
-	int r;
-
-	if ((r = cl_recv_record(c, &type, body)) != 0)
+	if (r != 0)
 		return r;
-	if (type != want)
-		return cl_fatal(c, METASAFE_ERR_PROTOCOL,
-		    "expected handshake message 0x%02x, got 0x%02x", want, type);
-	if ((r = ms_transcript_add(c->th, type, msbuf_ptr(body),
-	    msbuf_len(body))) != 0)
-		return cl_fatal(c, cl_map_err(r), "transcript: %s", ms_err(r));
+	EVP_PKEY_free(hs->eph);
+	hs->eph = NULL;
+	c->state = CL_STATE_HS;
 	return 0;
 }
 
 /*
- * SERVER_CERTIFICATE (optional) then SERVER_VERIFY.  The signature covers
- * TH(SERVER_CERTIFICATE) when there is one, else TH(SERVER_HELLO).  With a
- * CA file the certificate is required and checked before the signature.
+ * SERVER_CERTIFICATE, when the server sends one.  With a CA file it is
+ * checked here, before SERVER_VERIFY; without one, pinning decides.
  */
 static int
-recv_server_verify(struct metasafe_conn *c, const struct ms_server_hello *sh,
-    const u_char th_sh[MS_SHA256_LEN], struct msbuf *body)
+recv_server_certificate(struct metasafe_conn *c, struct cl_hs *hs, const u_char *th,
+    struct msbuf *body)
 {
 	STACK_OF(X509) *chain = NULL;
-	u_char msg[SIG_MSG_MAX], th[MS_SHA256_LEN];
 	char err[CL_ERRMSG_MAX];
-	struct ms_verify sv;
-	size_t msglen;
-	uint8_t type;
 	int r;
 
-	memcpy(th, th_sh, sizeof(th));
-	if ((r = cl_recv_record(c, &type, body)) != 0)
-		goto out;
-	if (type == MS_MSG_SERVER_CERTIFICATE) {
-		if ((r = ms_transcript_add(c->th, type, msbuf_ptr(body),
-		    msbuf_len(body))) != 0 ||
-		    (r = ms_transcript_hash(c->th, th)) != 0) {
-			r = cl_fatal(c, cl_map_err(r), "transcript: %s",
-			    ms_err(r));
-			goto out;
-		}
-		if ((r = cl_server_cert_parse(body, &chain)) != 0) {
-			r = cl_fatal(c, r, "malformed SERVER_CERTIFICATE");
-			goto out;
-		}
-		debug_f("server presented %d certificate(s)",
-		    sk_X509_num(chain));
-		if (c->ca_file != NULL) {
-			if ((r = cl_server_cert_check(c->ca_file, c->host,
-			    chain, sh->host_sig_pub, err, sizeof(err))) != 0) {
-				r = cl_fatal(c, r, "%s", err);
-				goto out;
-			}
+	hs->cert_seen = 1;
+	if ((r = cl_server_cert_parse(body, &chain)) != 0)
+		return cl_fatal(c, r, "malformed SERVER_CERTIFICATE");
+	debug_f("server presented %d certificate(s)", sk_X509_num(chain));
+	if (c->ca_file != NULL) {
+		if ((r = cl_server_cert_check(c->ca_file, c->host, chain,
+		    hs->sh.host_sig_pub, err, sizeof(err))) != 0)
+			r = cl_fatal(c, r, "%s", err);
+		else
 			debug_f("server certificate valid for %s under %s",
 			    c->host, c->ca_file);
-		}
-		if ((r = recv_hs_msg(c, MS_MSG_SERVER_VERIFY, body)) != 0)
-			goto out;
-	} else if (type == MS_MSG_SERVER_VERIFY) {
-		if (c->ca_file != NULL) {
-			r = cl_fatal(c, METASAFE_ERR_SERVER_CERT,
-			    "the server presented no certificate, but CAFile "
-			    "%s requires one", c->ca_file);
-			goto out;
-		}
-		if ((r = ms_transcript_add(c->th, type, msbuf_ptr(body),
-		    msbuf_len(body))) != 0) {
-			r = cl_fatal(c, cl_map_err(r), "transcript: %s",
-			    ms_err(r));
-			goto out;
-		}
-	} else {
-		r = cl_fatal(c, METASAFE_ERR_PROTOCOL,
-		    "expected SERVER_CERTIFICATE or SERVER_VERIFY, got 0x%02x",
-		    type);
-		goto out;
 	}
-	if (ms_server_verify_parse(body, &sv) != 0) {
-		r = cl_fatal(c, METASAFE_ERR_PROTOCOL,
+	cl_chain_free(chain);
+	return r;
+}
+
+/*
+ * The signature covers TH(SERVER_CERTIFICATE) when there is one, else
+ * TH(SERVER_HELLO): what came before SERVER_VERIFY (5.4).
+ */
+static int
+recv_server_verify(struct metasafe_conn *c, struct cl_hs *hs, const u_char *th,
+    struct msbuf *body)
+{
+	u_char msg[SIG_MSG_MAX];
+	struct ms_verify sv;
+	size_t msglen;
+
+	if (c->ca_file != NULL && !hs->cert_seen)
+		return cl_fatal(c, METASAFE_ERR_SERVER_CERT,
+		    "the server presented no certificate, but CAFile "
+		    "%s requires one", c->ca_file);
+	if (ms_server_verify_parse(body, &sv) != 0)
+		return cl_fatal(c, METASAFE_ERR_PROTOCOL,
 		    "malformed SERVER_VERIFY");
-		goto out;
-	}
-	if (sv.sig_alg != sh->sig) {
-		r = cl_fatal(c, METASAFE_ERR_PROTOCOL,
+	if (sv.sig_alg != hs->sh.sig)
+		return cl_fatal(c, METASAFE_ERR_PROTOCOL,
 		    "SERVER_VERIFY uses algorithm 0x%04x, not the chosen one",
 		    sv.sig_alg);
-		goto out;
-	}
-	if ((r = ms_sig_message(MS_SIG_CONTEXT_SERVER, th, msg,
-	    sizeof(msg), &msglen)) != 0) {
-		r = cl_fatal(c, METASAFE_ERR_INTERNAL, "signature message");
-		goto out;
-	}
-	if (ms_ed25519_verify(sh->host_sig_pub, msg, msglen, sv.sig,
-	    sv.siglen) != 0) {
-		r = cl_fatal(c, METASAFE_ERR_HANDSHAKE,
+	if (ms_sig_message(MS_SIG_CONTEXT_SERVER, th, msg,
+	    sizeof(msg), &msglen) != 0)
+		return cl_fatal(c, METASAFE_ERR_INTERNAL, "signature message");
+	if (ms_ed25519_verify(hs->sh.host_sig_pub, msg, msglen, sv.sig,
+	    sv.siglen) != 0)
+		return cl_fatal(c, METASAFE_ERR_HANDSHAKE,
 		    "server signature over the handshake is invalid");
-		goto out;
-	}
 	debug_f("server signature verified");
-	r = 0;
- out:
-	cl_chain_free(chain);
-	explicit_bzero(th, sizeof(th));
+	return 0;
+}
+
+/* verify_data covers TH(SERVER_VERIFY), what came before it. */
+static int
+recv_server_finished(struct metasafe_conn *c, struct cl_hs *hs, const u_char *th,
+    struct msbuf *body)
+{
+	u_char want[MS_SHA256_LEN], got[MS_SHA256_LEN];
+	int r;
+
+	if ((r = ms_finished_mac(c->hs.s_fin, th, want)) != 0)
+		return cl_fatal(c, METASAFE_ERR_INTERNAL, "finished: %s",
+		    ms_err(r));
+	if (ms_finished_parse(body, got) != 0)
+		r = cl_fatal(c, METASAFE_ERR_PROTOCOL,
+		    "malformed SERVER_FINISHED");
+	else if (!ms_ct_equal(want, got, sizeof(want)))
+		r = cl_fatal(c, METASAFE_ERR_HANDSHAKE,
+		    "server Finished does not match; handshake tampered with");
+	else
+		debug_f("server Finished verified");
+	explicit_bzero(want, sizeof(want));
+	explicit_bzero(got, sizeof(got));
 	return r;
 }
 
 static int
-recv_server_finished(struct metasafe_conn *c, struct msbuf *body)
+put_client_identity(struct metasafe_conn *c, struct cl_hs *hs, const u_char *th,
+    struct msbuf *body)
 {
-	u_char th[MS_SHA256_LEN], want[MS_SHA256_LEN], got[MS_SHA256_LEN];
 	int r;
 
-	/* verify_data covers TH(SERVER_VERIFY): hash before adding FINISHED. */
-	if ((r = ms_transcript_hash(c->th, th)) != 0 ||
-	    (r = ms_finished_mac(c->hs.s_fin, th, want)) != 0)
-		return cl_fatal(c, METASAFE_ERR_INTERNAL, "finished: %s",
+	if ((r = cl_identity_put(body, hs->key)) != 0)
+		return cl_fatal(c, r, "cannot encode CLIENT_IDENTITY: %s",
+		    metasafe_strerror(r));
+	return 0;
+}
+
+/* Over TH(CLIENT_IDENTITY). */
+static int
+put_client_verify(struct metasafe_conn *c, struct cl_hs *hs, const u_char *th,
+    struct msbuf *body)
+{
+	u_char msg[SIG_MSG_MAX], sig[MS_SIGNATURE_MAX];
+	size_t msglen, siglen = sizeof(sig);
+	int r;
+
+	if ((r = ms_sig_message(MS_SIG_CONTEXT_CLIENT, th, msg, sizeof(msg),
+	    &msglen)) != 0 ||
+	    (r = ms_sigalg_sign(hs->key->sigalg, hs->key->pkey, msg, msglen,
+	    sig, &siglen)) != 0)
+		r = cl_fatal(c, METASAFE_ERR_IDENTITY, "cannot sign: %s",
 		    ms_err(r));
-	if ((r = recv_hs_msg(c, MS_MSG_SERVER_FINISHED, body)) != 0)
-		goto out;
-	if (ms_finished_parse(body, got) != 0) {
-		r = cl_fatal(c, METASAFE_ERR_PROTOCOL,
-		    "malformed SERVER_FINISHED");
-		goto out;
-	}
-	if (!ms_ct_equal(want, got, sizeof(want))) {
-		r = cl_fatal(c, METASAFE_ERR_HANDSHAKE,
-		    "server Finished does not match; handshake tampered with");
-		goto out;
-	}
-	debug_f("server Finished verified");
-	r = 0;
- out:
-	explicit_bzero(want, sizeof(want));
-	explicit_bzero(got, sizeof(got));
+	else if (siglen > sizeof(sig) ||
+	    ms_client_verify_put(body, hs->key->sigalg, sig, siglen) != 0)
+		r = cl_fatal(c, METASAFE_ERR_INTERNAL, "encode signature");
+	explicit_bzero(msg, sizeof(msg));
 	return r;
+}
+
+/* Over TH(CLIENT_VERIFY). */
+static int
+put_client_finished(struct metasafe_conn *c, struct cl_hs *hs, const u_char *th,
+    struct msbuf *body)
+{
+	u_char mac[MS_SHA256_LEN];
+	int r;
+
+	if ((r = ms_finished_mac(c->hs.c_fin, th, mac)) != 0 ||
+	    (r = ms_finished_put(body, mac)) != 0)
+		r = cl_fatal(c, METASAFE_ERR_INTERNAL, "finished: %s",
+		    ms_err(r));
+	explicit_bzero(mac, sizeof(mac));
+	return r;
+}
+
+/* Into application keys (5.3), after CLIENT_FINISHED. */
+static int
+install_ap_keys(struct metasafe_conn *c, struct cl_hs *hs,
+    const u_char th_cf[MS_SHA256_LEN])
+{
+	struct ms_ap_secrets ap;
+	int r;
+
+	if ((r = ms_derive_application(c->hs.hs, th_cf, &ap)) != 0 ||
+	    (r = ms_record_dir_init(&c->tx, c->alg, ap.c_ap)) != 0 ||
+	    (r = ms_record_dir_init(&c->rx, c->alg, ap.s_ap)) != 0 ||
+	    (r = ms_blob_ctx_init(&c->btx, c->alg, c->cipher, ap.c_blob,
+	    0)) != 0 ||
+	    (r = ms_blob_ctx_init(&c->brx, c->alg, c->cipher, ap.s_blob,
+	    1)) != 0)
+		r = cl_fatal(c, METASAFE_ERR_INTERNAL,
+		    "application keys: %s", ms_err(r));
+	ms_ap_secrets_clear(&ap);
+	/* Handshake secrets have no further use. */
+	ms_hs_secrets_clear(&c->hs);
+	if (r == 0)
+		c->state = CL_STATE_AUTH_WAIT;
+	return r;
+}
+
+static int
+recv_auth_result(struct metasafe_conn *c, struct cl_hs *hs, const u_char *th,
+    struct msbuf *body)
+{
+	uint32_t status;
+
+	if (ms_auth_result_parse(body, &status) != 0)
+		return cl_fatal(c, METASAFE_ERR_PROTOCOL,
+		    "malformed AUTH_RESULT");
+	c->last_status = (int)status;
+	if (status == MS_ST_AUTH_FAILED)
+		return cl_fatal(c, cl_status_err(status),
+		    "authentication refused by the server (certificate or "
+		    "key not accepted)");
+	if (status != MS_ST_OK)
+		return cl_fatal(c, cl_status_err(status),
+		    "server refused authentication: %s",
+		    ms_status_str(status));
+	debug_f("authenticated");
+	return 0;
+}
+
+/* Each message's handler: builds its body (sent) or checks it (taken). */
+static int (*const hs_handlers[MS_HS_NMSGS])(struct metasafe_conn *,
+    struct cl_hs *, const u_char *, struct msbuf *) = {
+	[MS_HS_CLIENT_HELLO] = put_client_hello,
+	[MS_HS_SERVER_HELLO] = recv_server_hello,
+	[MS_HS_SERVER_CERTIFICATE] = recv_server_certificate,
+	[MS_HS_SERVER_VERIFY] = recv_server_verify,
+	[MS_HS_SERVER_FINISHED] = recv_server_finished,
+	[MS_HS_CLIENT_IDENTITY] = put_client_identity,
+	[MS_HS_CLIENT_VERIFY] = put_client_verify,
+	[MS_HS_CLIENT_FINISHED] = put_client_finished,
+	[MS_HS_AUTH_RESULT] = recv_auth_result,
+};
+
+/* --- the client's part in ms_hs_walk (hs_order.h) --- */
+
+static int
+op_keys(void *arg, enum ms_hs_epoch epoch, const u_char th[MS_SHA256_LEN])
+{
+	struct cl_hs *hs = arg;
+
+	if (epoch == MS_HS_KEYS_HS)
+		return install_hs_keys(hs->c, hs, th);
+	if (epoch == MS_HS_KEYS_AP)
+		return install_ap_keys(hs->c, hs, th);
+	return cl_fatal(hs->c, METASAFE_ERR_INTERNAL, "no such keys");
+}
+
+static int
+op_build(void *arg, const struct ms_hs_msg *m,
+    const u_char th[MS_SHA256_LEN], struct msbuf *body)
+{
+	struct cl_hs *hs = arg;
+
+	return hs_handlers[m->id](hs->c, hs, th, body);
+}
+
+static int
+op_send(void *arg, const struct ms_hs_msg *m, const struct msbuf *body)
+{
+	struct cl_hs *hs = arg;
+	struct msbuf *frame;
+	int r;
+
+	if (m->epoch != MS_HS_CLEAR)
+		return cl_send_record(hs->c, m->type, body);
+	if ((frame = msbuf_new(HELLO_BUF_MAX)) == NULL)
+		return cl_fatal(hs->c, METASAFE_ERR_NOMEM, "out of memory");
+	if ((r = ms_frame_encode(frame, m->type, body)) != 0)
+		r = cl_fatal(hs->c, METASAFE_ERR_INTERNAL,
+		    "cannot encode %s: %s", m->name, ms_err(r));
+	else
+		r = cl_send_all(hs->c, msbuf_ptr(frame), msbuf_len(frame));
+	msbuf_free(frame);
+	return r;
+}
+
+/* The server's next message, in clear (in c->rbuf) or in a record. */
+static int
+op_read(void *arg, enum ms_hs_epoch epoch, uint8_t *typep,
+    struct msbuf **bodyp)
+{
+	struct cl_hs *hs = arg;
+	int r;
+
+	if (epoch != MS_HS_CLEAR) {
+		*bodyp = hs->body;
+		return cl_recv_record(hs->c, typep, hs->body);
+	}
+	*bodyp = hs->c->rbuf;
+	if ((r = cl_recv_frame(hs->c, typep)) == METASAFE_ERR_NO_COMMON_SUITE)
+		return no_common_suite(hs->c, r);
+	return r;
+}
+
+static int
+op_refuse(void *arg, const struct ms_hs_order *o, uint8_t type, int verdict)
+{
+	struct cl_hs *hs = arg;
+	char want[64];
+
+	ms_hs_order_expected(o, want, sizeof(want));
+	return cl_fatal(hs->c, METASAFE_ERR_PROTOCOL,
+	    "expected %s, got %s 0x%02x (%s)", want,
+	    o->epoch == MS_HS_CLEAR ? "frame type" : "message", type,
+	    ms_hs_verdict_str(verdict));
+}
+
+static int
+op_take(void *arg, const struct ms_hs_msg *m,
+    const u_char th[MS_SHA256_LEN], struct msbuf *body)
+{
+	struct cl_hs *hs = arg;
+	int r;
+
+	r = hs_handlers[m->id](hs->c, hs, th, body);
+	if (body == hs->c->rbuf)
+		msbuf_reset(hs->c->rbuf);
+	return r;
+}
+
+static int
+op_fail(void *arg, int r, const char *what)
+{
+	struct cl_hs *hs = arg;
+
+	return cl_fatal(hs->c, r == MS_ERR_INTERNAL ? METASAFE_ERR_INTERNAL :
+	    cl_map_err(r), "%s: %s", what, ms_err(r));
+}
+
+static const struct ms_hs_ops hs_ops = {
+	.keys = op_keys,
+	.build = op_build,
+	.send = op_send,
+	.read = op_read,
+	.refuse = op_refuse,
+	.take = op_take,
+	.fail = op_fail,
+};
+
+/* Walk the table from where the connection stands up to the row 'stop'. */
+static int
+hs_walk(struct metasafe_conn *c, struct cl_hs *hs, enum ms_hs_msg_id stop)
+{
+	struct ms_hs_walk wk;
+
+	memset(&wk, 0, sizeof(wk));
+	wk.order = &c->hs_order;
+	wk.t = c->th;
+	wk.out = hs->body;
+	wk.ops = &hs_ops;
+	wk.arg = hs;
+	return ms_hs_walk(&wk, stop);
+}
+
+static void
+hs_clear(struct cl_hs *hs)
+{
+	EVP_PKEY_free(hs->eph);
+	msbuf_free(hs->body);
+	explicit_bzero(hs, sizeof(*hs));
 }
 
 static int
@@ -432,11 +614,8 @@ metasafe_connect(const struct metasafe_opts *opts,
     struct metasafe_conn **connp)
 {
 	struct metasafe_conn *c;
-	struct ms_server_hello sh;
-	struct msbuf *body = NULL;
-	u_char th_sh[MS_SHA256_LEN];
-	EVP_PKEY *eph = NULL;
-	int r, add = 0;
+	struct cl_hs hs;
+	int r;
 
 	if (connp == NULL)
 		return METASAFE_ERR_USAGE;
@@ -444,32 +623,24 @@ metasafe_connect(const struct metasafe_opts *opts,
 		return METASAFE_ERR_NOMEM;
 	if (opts == NULL)
 		return cl_fatal(c, METASAFE_ERR_USAGE, "no options given");
-	memset(&sh, 0, sizeof(sh));
-	if ((body = msbuf_new(MS_RECORD_PLAINTEXT_MAX)) == NULL) {
+	memset(&hs, 0, sizeof(hs));
+	hs.c = c;
+	ms_hs_order_init(&c->hs_order, MS_HS_CLIENT);
+	if ((hs.body = msbuf_new(MS_RECORD_PLAINTEXT_MAX)) == NULL) {
 		r = cl_fatal(c, METASAFE_ERR_NOMEM, "out of memory");
 		goto out;
 	}
+	/* Client authentication is metasafe_authenticate's, on its own. */
 	if ((r = conn_setup(c, opts)) != 0 ||
 	    (r = cl_tcp_connect(c)) != 0 ||
-	    (r = send_client_hello(c, &eph)) != 0 ||
-	    (r = recv_server_hello(c, &sh)) != 0 ||
-	    (r = check_host_key(c, sh.host_sig_pub, &add)) != 0 ||
-	    (r = install_hs_keys(c, eph, &sh, th_sh)) != 0)
-		goto out;
-	EVP_PKEY_free(eph);
-	eph = NULL;
-	c->state = CL_STATE_HS;
-	if ((r = recv_server_verify(c, &sh, th_sh, body)) != 0 ||
-	    (r = recv_server_finished(c, body)) != 0)
+	    (r = hs_walk(c, &hs, MS_HS_CLIENT_IDENTITY)) != 0)
 		goto out;
 	/* Only now has the server proven it holds the key being pinned. */
-	if (add && (r = pin_new_key(c, sh.host_sig_pub)) != 0)
+	if (hs.add && (r = pin_new_key(c, hs.sh.host_sig_pub)) != 0)
 		goto out;
 	r = 0;
  out:
-	EVP_PKEY_free(eph);
-	msbuf_free(body);
-	explicit_bzero(th_sh, sizeof(th_sh));
+	hs_clear(&hs);
 	if (r != 0) {
 		c->state = CL_STATE_BROKEN;
 		ms_hs_secrets_clear(&c->hs);
@@ -481,124 +652,10 @@ metasafe_connect(const struct metasafe_opts *opts,
 	return cl_ret(c, r);
 }
 
-static int
-send_hs_msg(struct metasafe_conn *c, uint8_t type, struct msbuf *body)
-{
-	int r;
-
-	if ((r = ms_transcript_add(c->th, type, msbuf_ptr(body),
-	    msbuf_len(body))) != 0)
-		return cl_fatal(c, cl_map_err(r), "transcript: %s", ms_err(r));
-	return cl_send_record(c, type, body);
-}
-
-static int
-send_client_auth(struct metasafe_conn *c, const struct metasafe_key *key,
-    struct msbuf *body)
-{
-	u_char th[MS_SHA256_LEN], msg[SIG_MSG_MAX], sig[MS_SIGNATURE_MAX];
-	u_char mac[MS_SHA256_LEN];
-	size_t msglen, siglen = sizeof(sig);
-	int r;
-
-	/* CLIENT_IDENTITY */
-	msbuf_reset(body);
-	if ((r = cl_identity_put(body, key)) != 0) {
-		r = cl_fatal(c, r, "cannot encode CLIENT_IDENTITY: %s",
-		    metasafe_strerror(r));
-		goto out;
-	}
-	if ((r = send_hs_msg(c, MS_MSG_CLIENT_IDENTITY, body)) != 0)
-		goto out;
-	/* CLIENT_VERIFY over TH(CLIENT_IDENTITY) */
-	msbuf_reset(body);
-	if ((r = ms_transcript_hash(c->th, th)) != 0 ||
-	    (r = ms_sig_message(MS_SIG_CONTEXT_CLIENT, th, msg, sizeof(msg),
-	    &msglen)) != 0 ||
-	    (r = ms_sigalg_sign(key->sigalg, key->pkey, msg, msglen, sig,
-	    &siglen)) != 0) {
-		r = cl_fatal(c, METASAFE_ERR_IDENTITY, "cannot sign: %s",
-		    ms_err(r));
-		goto out;
-	}
-	if (siglen > sizeof(sig) ||
-	    ms_client_verify_put(body, key->sigalg, sig, siglen) != 0) {
-		r = cl_fatal(c, METASAFE_ERR_INTERNAL, "encode signature");
-		goto out;
-	}
-	if ((r = send_hs_msg(c, MS_MSG_CLIENT_VERIFY, body)) != 0)
-		goto out;
-	/* CLIENT_FINISHED over TH(CLIENT_VERIFY) */
-	msbuf_reset(body);
-	if ((r = ms_transcript_hash(c->th, th)) != 0 ||
-	    (r = ms_finished_mac(c->hs.c_fin, th, mac)) != 0 ||
-	    (r = ms_finished_put(body, mac)) != 0) {
-		r = cl_fatal(c, METASAFE_ERR_INTERNAL, "finished: %s",
-		    ms_err(r));
-		goto out;
-	}
-	r = send_hs_msg(c, MS_MSG_CLIENT_FINISHED, body);
- out:
-	explicit_bzero(mac, sizeof(mac));
-	explicit_bzero(th, sizeof(th));
-	explicit_bzero(msg, sizeof(msg));
-	return r;
-}
-
-static int
-install_ap_keys(struct metasafe_conn *c)
-{
-	struct ms_ap_secrets ap;
-	u_char th_cf[MS_SHA256_LEN];
-	int r;
-
-	if ((r = ms_transcript_hash(c->th, th_cf)) != 0 ||
-	    (r = ms_derive_application(c->hs.hs, th_cf, &ap)) != 0 ||
-	    (r = ms_record_dir_init(&c->tx, c->alg, ap.c_ap)) != 0 ||
-	    (r = ms_record_dir_init(&c->rx, c->alg, ap.s_ap)) != 0 ||
-	    (r = ms_blob_ctx_init(&c->btx, c->alg, c->cipher, ap.c_blob,
-	    0)) != 0 ||
-	    (r = ms_blob_ctx_init(&c->brx, c->alg, c->cipher, ap.s_blob,
-	    1)) != 0)
-		r = cl_fatal(c, METASAFE_ERR_INTERNAL,
-		    "application keys: %s", ms_err(r));
-	ms_ap_secrets_clear(&ap);
-	explicit_bzero(th_cf, sizeof(th_cf));
-	/* Handshake secrets have no further use. */
-	ms_hs_secrets_clear(&c->hs);
-	return r;
-}
-
-static int
-recv_auth_result(struct metasafe_conn *c, struct msbuf *body)
-{
-	uint32_t status;
-	uint8_t type;
-	int r;
-
-	if ((r = cl_recv_record(c, &type, body)) != 0)
-		return r;
-	if (type != MS_MSG_AUTH_RESULT ||
-	    ms_auth_result_parse(body, &status) != 0)
-		return cl_fatal(c, METASAFE_ERR_PROTOCOL,
-		    "expected AUTH_RESULT, got message 0x%02x", type);
-	c->last_status = (int)status;
-	if (status == MS_ST_AUTH_FAILED)
-		return cl_fatal(c, cl_status_err(status),
-		    "authentication refused by the server (certificate or "
-		    "key not accepted)");
-	if (status != MS_ST_OK)
-		return cl_fatal(c, cl_status_err(status),
-		    "server refused authentication: %s",
-		    ms_status_str(status));
-	debug_f("authenticated");
-	return 0;
-}
-
 int
 metasafe_authenticate(struct metasafe_conn *c, const struct metasafe_key *key)
 {
-	struct msbuf *body = NULL;
+	struct cl_hs hs;
 	int r;
 
 	if (c == NULL)
@@ -614,17 +671,14 @@ metasafe_authenticate(struct metasafe_conn *c, const struct metasafe_key *key)
 		return cl_ret(c, cl_seterr(c, c->state == CL_STATE_BROKEN ?
 		    METASAFE_ERR_BROKEN : METASAFE_ERR_USAGE,
 		    "connection is not waiting for authentication"));
-	if ((body = msbuf_new(HS_BODY_MAX)) == NULL)
+	memset(&hs, 0, sizeof(hs));
+	hs.c = c;
+	hs.key = key;
+	if ((hs.body = msbuf_new(MS_RECORD_PLAINTEXT_MAX)) == NULL)
 		return cl_ret(c, METASAFE_ERR_NOMEM);
-	if ((r = send_client_auth(c, key, body)) != 0 ||
-	    (r = install_ap_keys(c)) != 0)
-		goto out;
-	c->state = CL_STATE_AUTH_WAIT;
-	if ((r = recv_auth_result(c, body)) != 0)
-		goto out;
-	c->state = CL_STATE_AUTHED;
- out:
-	msbuf_free(body);
+	if ((r = hs_walk(c, &hs, MS_HS_NMSGS)) == 0)
+		c->state = CL_STATE_AUTHED;
+	hs_clear(&hs);
 	if (r != 0)
 		c->state = CL_STATE_BROKEN;
 	return cl_ret(c, r);

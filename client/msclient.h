@@ -17,6 +17,7 @@
 #include "buf.h"
 #include "crypto.h"
 #include "hello.h"
+#include "hs_order.h"
 #include "metasafe.h"
 #include "proto.h"
 #include "record.h"
@@ -68,6 +69,7 @@ struct metasafe_conn {
 	struct ms_alg_list	 offered_kex;
 	struct ms_alg_list	 offered_sigs;
 	char			*ca_file;	/* NULL: pinning only */
+	struct ms_hs_order	 hs_order;	/* where the handshake stands */
 	struct ms_transcript	*th;
 	struct ms_hs_secrets	 hs;
 	struct ms_record_dir	 tx, rx;

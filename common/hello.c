@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "crypto.h"
 #include "errors.h"
 #include "frame.h"
 #include "hello.h"
@@ -155,6 +156,70 @@ ms_server_hello_parse(struct msbuf *b, struct ms_server_hello *sh)
 	 * is owed VERSION_MISMATCH rather than a generic failure.
 	 */
 	sh->version = version;
+	return r;
+}
+
+/*
+ * Whether a CLIENT_HELLO that did not parse has a client_share of the
+ * wrong length, which has its own alert (4.1).  Walks the fixed-layout
+ * prefix only, whatever the list counts say.
+ */
+static int
+client_share_len_bad(const struct msbuf *payload)
+{
+	struct msbuf *b;
+	uint32_t len;
+	uint8_t n;
+	int i, bad = 0;
+
+	if ((b = msbuf_dup(payload)) == NULL)
+		return 0;
+	if (msbuf_consume(b, 2 + MS_RANDOM_LEN) != 0)
+		goto out;
+	for (i = 0; i < 3; i++) {
+		if (msbuf_get_u8(b, &n) != 0 ||
+		    msbuf_consume(b, 2 * (size_t)n) != 0)
+			goto out;
+	}
+	if (msbuf_peek_u32(b, 0, &len) != 0)
+		goto out;
+	bad = len != MS_X25519_LEN;
+ out:
+	msbuf_free(b);
+	return bad;
+}
+
+int
+ms_client_hello_check(const struct msbuf *payload, struct ms_client_hello *ch,
+    uint32_t *statusp, const char **whyp)
+{
+	struct msbuf *b;
+	uint16_t version;
+	int r;
+
+	*statusp = MS_ST_OK;
+	*whyp = NULL;
+	memset(ch, 0, sizeof(*ch));
+	/* Any other version may mean any other layout: check it first. */
+	if (msbuf_peek_u16(payload, 0, &version) == 0 &&
+	    version != MS_PROTO_VERSION) {
+		*statusp = MS_ST_VERSION_MISMATCH;
+		*whyp = "protocol version 1 required";
+		return MS_ERR_INVALID_FORMAT;
+	}
+	if ((b = msbuf_dup(payload)) == NULL)
+		return MS_ERR_ALLOC;
+	r = ms_client_hello_parse(b, ch);
+	msbuf_free(b);
+	if (r == 0)
+		return 0;
+	if (client_share_len_bad(payload)) {
+		*statusp = MS_ST_HANDSHAKE_FAILED;
+		*whyp = "bad client share";
+	} else {
+		*statusp = MS_ST_PROTOCOL_ERROR;
+		*whyp = "malformed CLIENT_HELLO";
+	}
 	return r;
 }
 

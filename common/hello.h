@@ -48,6 +48,17 @@ int	ms_server_hello_put(struct msbuf *b, const struct ms_server_hello *sh);
 int	ms_client_hello_parse(struct msbuf *b, struct ms_client_hello *ch);
 int	ms_server_hello_parse(struct msbuf *b, struct ms_server_hello *sh);
 
+/*
+ * A CLIENT_HELLO payload as the server takes it (4.1): parsed into *ch, or
+ * refused with the alert its sender is owed in *statusp and a short text
+ * for it in *whyp: VERSION_MISMATCH for any other version whatever
+ * follows, HANDSHAKE_FAILED for a client_share of another length than 32,
+ * PROTOCOL_ERROR for anything else that does not parse exactly.  The
+ * payload itself is left as it is.
+ */
+int	ms_client_hello_check(const struct msbuf *payload,
+	    struct ms_client_hello *ch, uint32_t *statusp, const char **whyp);
+
 /* Parse a full canonical frame (u32 len || u8 type || payload) of a hello. */
 int	ms_client_hello_parse_frame(const u_char *frame, size_t len,
 	    struct ms_client_hello *ch);

@@ -19,13 +19,11 @@ monitor/store_node.c
 monitor/store_rec.c
 monitor/store_seal.c
 # Still to move into common/ (issue 9): the CONFIG frame, the monitor <->
-# worker requests and answers, the worker's log frame, the hello share
-# peek.
+# worker requests and answers, the worker's log frame.
 monitor/mon_data.c
 monitor/mon_kex.c
 monitor/server.c
 worker/config.c
-worker/handshake.c
 worker/monwrap.c
 EOF
 

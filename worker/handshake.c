@@ -7,6 +7,12 @@
  * transcript (DECAP, I3), the transcript signature (SIGN, I2) and the
  * client's authentication (AUTH, I4).
  *
+ * The order of the messages, who sends each and under which keys, which
+ * of them enter the transcript and the AUTH tail, is common/hs_order.c's
+ * table, and ms_hs_walk() walks it; this file gives the worker's part:
+ * the key switches, the I/O on the client connection, and one handler
+ * per message that builds its body (sent) or checks it (received).
+ *
  * The whole handshake must finish within LoginGraceTime.  The client's
  * finished MAC is checked here, but the AUTH request is made whatever the
  * outcome, and the single AUTH_RESULT is sent only after both: a client
@@ -27,6 +33,7 @@
 #include "errors.h"
 #include "frame.h"
 #include "hello.h"
+#include "hs_order.h"
 #include "log.h"
 #include "msg_auth.h"
 #include "monwrap.h"
@@ -37,12 +44,9 @@
 #include "timeio.h"
 #include "worker.h"
 
-/* Largest bodies accepted from the client (4.3; canonical header is 5). */
-#define HS_ID_BODY_MAX	(MS_CLIENT_IDENTITY_MAX - 5)
-#define HS_CV_BODY_MAX	(2 + 4 + MS_SIGNATURE_MAX)
-#define HS_FIN_BODY_MAX	1024	/* any junk there is just a wrong MAC */
-
 struct hs {
+	struct worker		*w;
+	struct ms_hs_order	 order;
 	struct ms_client_hello	 ch;
 	struct ms_server_hello	 sh;
 	struct msbuf		*ch_frame;	/* canonical encodings */
@@ -51,14 +55,18 @@ struct hs {
 	struct ms_transcript	*t;
 	struct msbuf		*tail;		/* for AUTH */
 	struct msbuf		*cv;		/* CLIENT_VERIFY body, for AUTH */
-	struct msbuf		*body;		/* scratch: a message body */
+	struct msbuf		*body;		/* the message in hand */
 	EVP_PKEY		*eph;
 	u_char			 ss_e[MS_X25519_LEN];
 	u_char			 static_secret[MS_SHA256_LEN];
+	u_char			 sig[MS_ED25519_SIG_LEN];	/* SIGN's */
 	struct ms_hs_secrets	 hss;
 	struct ms_ap_secrets	 aps;
 	int64_t			 deadline;	/* LoginGraceTime, ms_now_ms; -1: none */
 	int			 sh_sent;
+	int			 fin_ok;	/* CLIENT_FINISHED matched */
+	uint32_t		 status;	/* AUTH_RESULT's */
+	char			 principal[MS_PRINCIPAL_MAX + 1];
 };
 
 /*
@@ -107,114 +115,25 @@ hs_read_fail(struct worker *w, struct hs *hs, int r)
 	}
 }
 
-/* u32 length || u8 type || body: the transcript's view of a message. */
+/* CLIENT_HELLO, then server preference (4.1) from the monitor's CONFIG. */
 static int
-put_canonical(struct msbuf *dst, uint8_t type, const struct msbuf *body)
+recv_client_hello(struct worker *w, struct hs *hs, const u_char *th,
+    struct msbuf *body)
 {
-	int r;
+	/* The host key is Ed25519: that is the only server signature. */
+	struct ms_alg_list sig = { 1, { MS_SIG_ED25519 } };
+	const char *why;
+	uint32_t status;
+	int r, alg;
 
-	if ((r = msbuf_put_u32(dst, (uint32_t)(1 + msbuf_len(body)))) != 0 ||
-	    (r = msbuf_put_u8(dst, type)) != 0 ||
-	    (r = msbuf_putb(dst, body)) != 0)
+	if ((r = ms_client_hello_check(body, &hs->ch, &status, &why)) != 0) {
+		if (status != MS_ST_OK)
+			r = hs_fail(w, hs, status, why);
 		return r;
-	return 0;
-}
-
-static int
-transcript_add(struct hs *hs, uint8_t type, const struct msbuf *body)
-{
-	return ms_transcript_add(hs->t, type, msbuf_ptr(body),
-	    msbuf_len(body));
-}
-
-/*
- * Where a malformed CLIENT_HELLO went wrong: a client_share of the wrong
- * length has its own alert (4.1).  Walks the fixed-layout prefix only.
- */
-static int
-client_share_len_bad(const struct msbuf *payload)
-{
-	struct msbuf *b;
-	uint32_t len;
-	uint8_t n;
-	int i, bad = 0;
-
-	if ((b = msbuf_dup(payload)) == NULL)
-		return 0;
-	if (msbuf_consume(b, 2 + MS_RANDOM_LEN) != 0)
-		goto out;
-	for (i = 0; i < 3; i++) {
-		if (msbuf_get_u8(b, &n) != 0 ||
-		    msbuf_consume(b, 2 * (size_t)n) != 0)
-			goto out;
-	}
-	if (msbuf_peek_u32(b, 0, &len) != 0)
-		goto out;
-	bad = len != MS_X25519_LEN;
- out:
-	msbuf_free(b);
-	return bad;
-}
-
-static int
-read_client_hello(struct worker *w, struct hs *hs)
-{
-	struct msbuf *payload = NULL, *tmp = NULL;
-	uint8_t type = 0;
-	uint16_t version;
-	int r;
-
-	if ((payload = msbuf_new(MS_FRAME_MAX)) == NULL)
-		return MS_ERR_ALLOC;
-	if ((r = ms_frame_read(w->client_fd, &type, payload, MS_FRAME_MAX,
-	    ms_deadline_left(hs->deadline))) != 0) {
-		r = hs_read_fail(w, hs, r);
-		goto out;
-	}
-	if (type != MS_FRAME_CLIENT_HELLO) {
-		r = hs_fail(w, hs, MS_ST_PROTOCOL_ERROR,
-		    "expected CLIENT_HELLO");
-		goto out;
-	}
-	/* Any other version may mean any other layout: check it first. */
-	if (msbuf_peek_u16(payload, 0, &version) == 0 &&
-	    version != MS_PROTO_VERSION) {
-		r = hs_fail(w, hs, MS_ST_VERSION_MISMATCH,
-		    "protocol version 1 required");
-		goto out;
-	}
-	if ((tmp = msbuf_dup(payload)) == NULL) {
-		r = MS_ERR_ALLOC;
-		goto out;
-	}
-	if ((r = ms_client_hello_parse(tmp, &hs->ch)) != 0) {
-		if (client_share_len_bad(payload))
-			r = hs_fail(w, hs, MS_ST_HANDSHAKE_FAILED,
-			    "bad client share");
-		else
-			r = hs_fail(w, hs, MS_ST_PROTOCOL_ERROR,
-			    "malformed CLIENT_HELLO");
-		goto out;
 	}
 	if ((r = ms_frame_encode(hs->ch_frame, MS_FRAME_CLIENT_HELLO,
-	    payload)) != 0)
-		goto out;
- out:
-	msbuf_free(tmp);
-	msbuf_free(payload);
-	return r;
-}
-
-/*
- * Server preference (4.1) for ciphers and kex, from the monitor's CONFIG.
- * The host key is Ed25519, so that is the only server signature there is.
- */
-static int
-negotiate(struct worker *w, struct hs *hs)
-{
-	struct ms_alg_list sig = { 1, { MS_SIG_ED25519 } };
-	int alg;
-
+	    body)) != 0)
+		return r;
 	hs->sh.cipher = ms_alg_negotiate(&w->conf.ciphers, &hs->ch.ciphers);
 	hs->sh.kex = ms_alg_negotiate(&w->conf.kex, &hs->ch.kex);
 	hs->sh.sig = ms_alg_negotiate(&sig, &hs->ch.sigs);
@@ -228,9 +147,9 @@ negotiate(struct worker *w, struct hs *hs)
 }
 
 static int
-send_server_hello(struct worker *w, struct hs *hs)
+put_server_hello(struct worker *w, struct hs *hs, const u_char *th,
+    struct msbuf *body)
 {
-	struct msbuf *payload;
 	int r;
 
 	if ((r = mw_hello(w->mon_fd, hs->sh.random, hs->sh.host_kex_pub,
@@ -251,68 +170,47 @@ send_server_hello(struct worker *w, struct hs *hs)
 		return hs_fail(w, hs, MS_ST_INTERNAL_ERROR, "internal error");
 	}
 	hs->sh.version = MS_PROTO_VERSION;
-	if ((payload = msbuf_new(MS_FRAME_MAX)) == NULL)
-		return MS_ERR_ALLOC;
-	if ((r = ms_server_hello_put(payload, &hs->sh)) != 0 ||
+	if ((r = ms_server_hello_put(body, &hs->sh)) != 0 ||
 	    (r = ms_frame_encode(hs->sh_frame, MS_FRAME_SERVER_HELLO,
-	    payload)) != 0) {
-		msbuf_free(payload);
+	    body)) != 0)
 		return r;
-	}
-	msbuf_free(payload);
+	/* From here until s_hs the client could not read an alert. */
 	hs->sh_sent = 1;
-	if ((r = ms_write_all(w->client_fd, msbuf_ptr(hs->sh_frame),
-	    msbuf_len(hs->sh_frame))) != 0)
-		debug_fr(r, "write SERVER_HELLO");
-	return r;
+	return 0;
 }
 
-/* static from the monitor, then hs and the handshake traffic keys. */
+/*
+ * Into handshake keys: what needs the host keys comes from the monitor
+ * first, the static secret (DECAP) and the signature over the hellos and
+ * the certificate (SIGN), so that a failure of either is answered before
+ * any message under s_hs.
+ */
 static int
-derive_handshake_keys(struct worker *w, struct hs *hs)
+derive_handshake_keys(struct worker *w, struct hs *hs,
+    const u_char th_sh[MS_SHA256_LEN])
 {
-	u_char th_sh[MS_SHA256_LEN];
 	int r;
 
 	if ((r = mw_decap(w->mon_fd, hs->ch_frame, hs->sh_frame,
 	    hs->static_secret)) != 0)
 		return hs_monitor_fail(w, hs, r, "decap");
-	if ((r = ms_transcript_add_raw(hs->t, msbuf_ptr(hs->ch_frame),
-	    msbuf_len(hs->ch_frame))) != 0 ||
-	    (r = ms_transcript_add_raw(hs->t, msbuf_ptr(hs->sh_frame),
-	    msbuf_len(hs->sh_frame))) != 0 ||
-	    (r = ms_transcript_hash(hs->t, th_sh)) != 0 ||
-	    (r = ms_derive_handshake(hs->static_secret, hs->ss_e, th_sh,
+	if ((r = ms_derive_handshake(hs->static_secret, hs->ss_e, th_sh,
 	    &hs->hss)) != 0 ||
 	    (r = ms_record_dir_init(&w->tx, w->aead, hs->hss.s_hs)) != 0 ||
 	    (r = ms_record_dir_init(&w->rx, w->aead, hs->hss.c_hs)) != 0) {
 		error_fr(r, "handshake key schedule");
-		explicit_bzero(th_sh, sizeof(th_sh));
 		return r;
 	}
-	explicit_bzero(th_sh, sizeof(th_sh));
 	OPENSSL_cleanse(hs->static_secret, sizeof(hs->static_secret));
 	OPENSSL_cleanse(hs->ss_e, sizeof(hs->ss_e));
 	/* The ephemeral private key has done its only job. */
 	EVP_PKEY_free(hs->eph);
 	hs->eph = NULL;
 	w->phase = W_PHASE_HS;
+	if ((r = mw_sign(w->mon_fd, hs->ch_frame, hs->sh_frame, hs->sc,
+	    hs->sig)) != 0)
+		return hs_monitor_fail(w, hs, r, "sign");
 	return 0;
-}
-
-/* Add a handshake message to the transcript (and the tail), then send it. */
-static int
-send_hs_message(struct worker *w, struct hs *hs, uint8_t type,
-    const struct msbuf *body)
-{
-	int r;
-
-	if ((r = transcript_add(hs, type, body)) != 0 ||
-	    (r = put_canonical(hs->tail, type, body)) != 0)
-		return r;
-	if ((r = w_send_record(w, type, body)) != 0)
-		debug_fr(r, "send handshake message 0x%02x", type);
-	return r;
 }
 
 /*
@@ -320,74 +218,38 @@ send_hs_message(struct worker *w, struct hs *hs, uint8_t type,
  * bytes the monitor signs over) minus the 5-byte header is the body.
  */
 static int
-send_server_certificate(struct worker *w, struct hs *hs)
+put_server_certificate(struct worker *w, struct hs *hs, const u_char *th,
+    struct msbuf *body)
 {
-	struct msbuf *body;
 	int r;
 
 	if (msbuf_len(hs->sc) == 0)
-		return 0;
-	if ((body = msbuf_dup(hs->sc)) == NULL)
-		return MS_ERR_ALLOC;
-	if ((r = msbuf_consume(body, 5)) == 0)
-		r = send_hs_message(w, hs, MS_MSG_SERVER_CERTIFICATE, body);
-	msbuf_free(body);
-	return r;
+		return MS_HS_LEFT_OUT;
+	if ((r = msbuf_putb(body, hs->sc)) != 0 ||
+	    (r = msbuf_consume(body, 5)) != 0)
+		return r;
+	return 0;
 }
 
 static int
-send_server_auth(struct worker *w, struct hs *hs)
+put_server_verify(struct worker *w, struct hs *hs, const u_char *th,
+    struct msbuf *body)
 {
-	u_char sig[MS_ED25519_SIG_LEN], th[MS_SHA256_LEN], mac[MS_SHA256_LEN];
+	return ms_server_verify_put(body, hs->sh.sig, hs->sig);
+}
+
+/* verify_data over TH(SERVER_VERIFY), what came before. */
+static int
+put_server_finished(struct worker *w, struct hs *hs, const u_char *th,
+    struct msbuf *body)
+{
+	u_char mac[MS_SHA256_LEN];
 	int r;
 
-	if ((r = mw_sign(w->mon_fd, hs->ch_frame, hs->sh_frame, hs->sc,
-	    sig)) != 0)
-		return hs_monitor_fail(w, hs, r, "sign");
-	if ((r = send_server_certificate(w, hs)) != 0)
-		goto out;
-	msbuf_reset(hs->body);
-	if ((r = ms_server_verify_put(hs->body, hs->sh.sig, sig)) != 0 ||
-	    (r = send_hs_message(w, hs, MS_MSG_SERVER_VERIFY, hs->body)) != 0)
-		goto out;
-	msbuf_reset(hs->body);
-	if ((r = ms_transcript_hash(hs->t, th)) != 0 ||
-	    (r = ms_finished_mac(hs->hss.s_fin, th, mac)) != 0 ||
-	    (r = ms_finished_put(hs->body, mac)) != 0 ||
-	    (r = send_hs_message(w, hs, MS_MSG_SERVER_FINISHED, hs->body)) != 0)
-		goto out;
- out:
+	if ((r = ms_finished_mac(hs->hss.s_fin, th, mac)) == 0)
+		r = ms_finished_put(body, mac);
 	explicit_bzero(mac, sizeof(mac));
-	explicit_bzero(th, sizeof(th));
-	msbuf_reset(hs->body);
 	return r;
-}
-
-/*
- * Receive the next handshake message, which must be of type 'want', with
- * a body of at most 'max' bytes.
- */
-static int
-recv_hs_message(struct worker *w, struct hs *hs, uint8_t want, size_t max)
-{
-	uint8_t type;
-	int r;
-
-	if ((r = w_read_record(w, ms_deadline_left(hs->deadline), &type,
-	    hs->body)) != 0)
-		return hs_read_fail(w, hs, r);
-	if (type == want) {
-		if (msbuf_len(hs->body) > max)
-			return hs_fail(w, hs, MS_ST_PROTOCOL_ERROR,
-			    "oversized handshake message");
-		return 0;
-	}
-	if (type == MS_MSG_ALERT) {
-		w_log_alert(w, hs->body);
-		return MS_ERR_CONN_CLOSED;
-	}
-	return hs_fail(w, hs, MS_ST_PROTOCOL_ERROR,
-	    "unexpected handshake message");
 }
 
 /*
@@ -395,89 +257,49 @@ recv_hs_message(struct worker *w, struct hs *hs, uint8_t want, size_t max)
  * monitor's decision, so that every authentication failure looks alike.
  */
 static int
-check_client_identity(struct msbuf *body)
+recv_client_identity(struct worker *w, struct hs *hs, const u_char *th,
+    struct msbuf *body)
 {
 	struct ms_client_identity id;
-	struct msbuf *b;
-	int r;
 
-	if ((b = msbuf_dup(body)) == NULL)
-		return MS_ERR_ALLOC;
-	r = ms_client_identity_parse(b, &id);
-	msbuf_free(b);
-	return r;
+	if (ms_client_identity_parse(body, &id) != 0)
+		return hs_fail(w, hs, MS_ST_PROTOCOL_ERROR,
+		    "malformed CLIENT_IDENTITY");
+	return 0;
 }
 
 static int
-check_client_verify(struct msbuf *body)
+recv_client_verify(struct worker *w, struct hs *hs, const u_char *th,
+    struct msbuf *body)
 {
 	struct ms_verify cv;
-	struct msbuf *b;
 	int r;
 
-	if ((b = msbuf_dup(body)) == NULL)
-		return MS_ERR_ALLOC;
-	r = ms_client_verify_parse(b, &cv);
-	msbuf_free(b);
-	return r;
+	if ((r = msbuf_putb(hs->cv, body)) != 0)
+		return r;
+	if (ms_client_verify_parse(body, &cv) != 0)
+		return hs_fail(w, hs, MS_ST_PROTOCOL_ERROR,
+		    "malformed CLIENT_VERIFY");
+	return 0;
 }
 
 /*
- * CLIENT_IDENTITY, CLIENT_VERIFY, CLIENT_FINISHED, strictly in order.
- * *fin_okp tells whether CLIENT_FINISHED matched; th_cf gets TH_CF.
+ * verify_data covers TH(CLIENT_VERIFY), what came before.  A malformed
+ * CLIENT_FINISHED is just wrong finished data: it gets the same
+ * AUTH_FAILED as every other authentication failure.
  */
 static int
-recv_client_auth(struct worker *w, struct hs *hs, int *fin_okp,
-    u_char th_cf[MS_SHA256_LEN])
+recv_client_finished(struct worker *w, struct hs *hs, const u_char *th,
+    struct msbuf *body)
 {
-	u_char th[MS_SHA256_LEN], want[MS_SHA256_LEN], got[MS_SHA256_LEN];
-	struct msbuf *b = NULL;
+	u_char want[MS_SHA256_LEN], got[MS_SHA256_LEN];
 	int r;
 
-	*fin_okp = 0;
-	if ((r = recv_hs_message(w, hs, MS_MSG_CLIENT_IDENTITY,
-	    HS_ID_BODY_MAX)) != 0)
-		return r;
-	if (check_client_identity(hs->body) != 0)
-		return hs_fail(w, hs, MS_ST_PROTOCOL_ERROR,
-		    "malformed CLIENT_IDENTITY");
-	if ((r = transcript_add(hs, MS_MSG_CLIENT_IDENTITY, hs->body)) != 0 ||
-	    (r = put_canonical(hs->tail, MS_MSG_CLIENT_IDENTITY,
-	    hs->body)) != 0)
-		return r;
-
-	if ((r = recv_hs_message(w, hs, MS_MSG_CLIENT_VERIFY,
-	    HS_CV_BODY_MAX)) != 0)
-		return r;
-	if (check_client_verify(hs->body) != 0)
-		return hs_fail(w, hs, MS_ST_PROTOCOL_ERROR,
-		    "malformed CLIENT_VERIFY");
-	if ((r = transcript_add(hs, MS_MSG_CLIENT_VERIFY, hs->body)) != 0 ||
-	    (r = msbuf_putb(hs->cv, hs->body)) != 0 ||
-	    (r = ms_transcript_hash(hs->t, th)) != 0 ||
-	    (r = ms_finished_mac(hs->hss.c_fin, th, want)) != 0)
-		goto out;
-
-	if ((r = recv_hs_message(w, hs, MS_MSG_CLIENT_FINISHED,
-	    HS_FIN_BODY_MAX)) != 0)
-		goto out;
-	/*
-	 * A malformed CLIENT_FINISHED is just wrong finished data: it gets
-	 * the same AUTH_FAILED as every other authentication failure.
-	 */
+	hs->fin_ok = 0;
 	memset(got, 0, sizeof(got));
-	if ((b = msbuf_dup(hs->body)) == NULL) {
-		r = MS_ERR_ALLOC;
-		goto out;
-	}
-	if (ms_finished_parse(b, got) == 0)
-		*fin_okp = ms_ct_equal(got, want, sizeof(want));
-	if ((r = transcript_add(hs, MS_MSG_CLIENT_FINISHED, hs->body)) != 0 ||
-	    (r = ms_transcript_hash(hs->t, th_cf)) != 0)
-		goto out;
- out:
-	msbuf_free(b);
-	explicit_bzero(th, sizeof(th));
+	if ((r = ms_finished_mac(hs->hss.c_fin, th, want)) == 0 &&
+	    ms_finished_parse(body, got) == 0)
+		hs->fin_ok = ms_ct_equal(got, want, sizeof(want));
 	explicit_bzero(want, sizeof(want));
 	explicit_bzero(got, sizeof(got));
 	return r;
@@ -506,52 +328,154 @@ install_application_keys(struct worker *w, struct hs *hs,
 	return 0;
 }
 
+/*
+ * The monitor is asked whatever the finished check said.  AUTH_RESULT
+ * travels under s_ap (its row's keys), as an INTERNAL_ERROR alert then
+ * does: the client reads under s_ap from CLIENT_FINISHED on.
+ */
 static int
-authenticate(struct worker *w, struct hs *hs)
+put_auth_result(struct worker *w, struct hs *hs, const u_char *th,
+    struct msbuf *body)
 {
-	u_char th_cf[MS_SHA256_LEN];
-	char principal[MS_PRINCIPAL_MAX + 1];
-	uint32_t mon_status = MS_ST_AUTH_FAILED, status;
-	int r, fin_ok = 0;
+	uint32_t mon_status = MS_ST_AUTH_FAILED;
+	int r;
 
-	if ((r = recv_client_auth(w, hs, &fin_ok, th_cf)) != 0)
-		goto out;
-	/*
-	 * The client reads under s_ap from here on, so switch first: even an
-	 * INTERNAL_ERROR alert must be under keys it expects.
-	 */
-	if ((r = install_application_keys(w, hs, th_cf)) != 0)
-		goto out;
-	/* Always ask the monitor, whatever the finished check said. */
-	if ((r = mw_auth(w->mon_fd, hs->tail, hs->cv, fin_ok, &mon_status,
-	    principal, sizeof(principal))) != 0) {
-		r = hs_monitor_fail(w, hs, r, "auth");
-		goto out;
-	}
-	status = (fin_ok && mon_status == MS_ST_OK) ? MS_ST_OK :
+	if ((r = mw_auth(w->mon_fd, hs->tail, hs->cv, hs->fin_ok, &mon_status,
+	    hs->principal, sizeof(hs->principal))) != 0)
+		return hs_monitor_fail(w, hs, r, "auth");
+	hs->status = (hs->fin_ok && mon_status == MS_ST_OK) ? MS_ST_OK :
 	    MS_ST_AUTH_FAILED;
-	msbuf_reset(hs->body);
-	if ((r = ms_auth_result_put(hs->body, status)) != 0 ||
-	    (r = w_send_record(w, MS_MSG_AUTH_RESULT, hs->body)) != 0) {
-		debug_fr(r, "send AUTH_RESULT");
-		goto out;
+	return ms_auth_result_put(body, hs->status);
+}
+
+/* Each message's handler: builds its body (sent) or checks it (taken). */
+static int (*const hs_handlers[MS_HS_NMSGS])(struct worker *, struct hs *,
+    const u_char *, struct msbuf *) = {
+	[MS_HS_CLIENT_HELLO] = recv_client_hello,
+	[MS_HS_SERVER_HELLO] = put_server_hello,
+	[MS_HS_SERVER_CERTIFICATE] = put_server_certificate,
+	[MS_HS_SERVER_VERIFY] = put_server_verify,
+	[MS_HS_SERVER_FINISHED] = put_server_finished,
+	[MS_HS_CLIENT_IDENTITY] = recv_client_identity,
+	[MS_HS_CLIENT_VERIFY] = recv_client_verify,
+	[MS_HS_CLIENT_FINISHED] = recv_client_finished,
+	[MS_HS_AUTH_RESULT] = put_auth_result,
+};
+
+/* --- the worker's part in ms_hs_walk (hs_order.h) --- */
+
+static int
+op_keys(void *arg, enum ms_hs_epoch epoch, const u_char th[MS_SHA256_LEN])
+{
+	struct hs *hs = arg;
+
+	if (epoch == MS_HS_KEYS_HS)
+		return derive_handshake_keys(hs->w, hs, th);
+	if (epoch == MS_HS_KEYS_AP)
+		return install_application_keys(hs->w, hs, th);
+	return MS_ERR_INTERNAL;
+}
+
+static int
+op_handle(void *arg, const struct ms_hs_msg *m,
+    const u_char th[MS_SHA256_LEN], struct msbuf *body)
+{
+	struct hs *hs = arg;
+
+	return hs_handlers[m->id](hs->w, hs, th, body);
+}
+
+static int
+op_send(void *arg, const struct ms_hs_msg *m, const struct msbuf *body)
+{
+	struct hs *hs = arg;
+	int r;
+
+	if (m->epoch == MS_HS_CLEAR)
+		r = ms_frame_write(hs->w->client_fd, m->type, body);
+	else
+		r = w_send_record(hs->w, m->type, body);
+	if (r != 0)
+		debug_fr(r, "send %s", m->name);
+	return r;
+}
+
+/* The client's next message, in clear or in a record. */
+static int
+op_read(void *arg, enum ms_hs_epoch epoch, uint8_t *typep,
+    struct msbuf **bodyp)
+{
+	struct hs *hs = arg;
+	int r;
+
+	*bodyp = hs->body;
+	if (epoch == MS_HS_CLEAR)
+		r = ms_frame_read(hs->w->client_fd, typep, hs->body,
+		    MS_FRAME_MAX, ms_deadline_left(hs->deadline));
+	else
+		r = w_read_record(hs->w, ms_deadline_left(hs->deadline), typep,
+		    hs->body);
+	if (r != 0)
+		return hs_read_fail(hs->w, hs, r);
+	if (epoch != MS_HS_CLEAR && *typep == MS_MSG_ALERT) {
+		w_log_alert(hs->w, hs->body);
+		return MS_ERR_CONN_CLOSED;
 	}
-	if (status != MS_ST_OK) {
+	return 0;
+}
+
+/* The alert texts are the wire's: one form in clear, two under keys. */
+static int
+op_refuse(void *arg, const struct ms_hs_order *o, uint8_t type, int verdict)
+{
+	struct hs *hs = arg;
+	char want[64], msg[96];
+
+	debug_f("message 0x%02x refused: %s", type,
+	    ms_hs_verdict_str(verdict));
+	if (o->epoch == MS_HS_CLEAR) {
+		ms_hs_order_expected(o, want, sizeof(want));
+		snprintf(msg, sizeof(msg), "expected %s", want);
+		return hs_fail(hs->w, hs, MS_ST_PROTOCOL_ERROR, msg);
+	}
+	return hs_fail(hs->w, hs, MS_ST_PROTOCOL_ERROR,
+	    verdict == MS_HS_OVERSIZED ? "oversized handshake message" :
+	    "unexpected handshake message");
+}
+
+static int
+op_fail(void *arg, int r, const char *what)
+{
+	error_fr(r, "handshake: %s", what);
+	return r;
+}
+
+static const struct ms_hs_ops hs_ops = {
+	.keys = op_keys,
+	.build = op_handle,
+	.send = op_send,
+	.read = op_read,
+	.refuse = op_refuse,
+	.take = op_handle,
+	.fail = op_fail,
+};
+
+/* The walk is over and AUTH_RESULT sent: act on what it said. */
+static int
+hs_authenticated(struct worker *w, struct hs *hs)
+{
+	if (hs->status != MS_ST_OK) {
 		/* Which check failed is logged by the monitor, not told here. */
 		verbose("authentication failed for %s%s", w_peer(w),
-		    fin_ok ? "" : " (finished mismatch)");
-		r = MS_ERR_PROTOCOL;
-		goto out;
+		    hs->fin_ok ? "" : " (finished mismatch)");
+		return MS_ERR_PROTOCOL;
 	}
-	strlcpy(w->principal, principal, sizeof(w->principal));
+	strlcpy(w->principal, hs->principal, sizeof(w->principal));
 	setproctitle("-metasafed: worker %s [%s]", w_peer(w), w->principal);
 	w->authed = 1;
 	verbose("authenticated %s as %s, cipher %s", w_peer(w),
 	    w->principal, ms_aead_name(w->aead));
- out:
-	explicit_bzero(th_cf, sizeof(th_cf));
-	explicit_bzero(principal, sizeof(principal));
-	return r;
+	return 0;
 }
 
 static void
@@ -573,30 +497,36 @@ hs_free(struct hs *hs)
 int
 w_handshake(struct worker *w)
 {
+	struct ms_hs_walk wk;
 	struct hs hs;
 	int r;
 
 	memset(&hs, 0, sizeof(hs));
+	hs.w = w;
+	ms_hs_order_init(&hs.order, MS_HS_SERVER);
 	hs.deadline = -1;
+	hs.status = MS_ST_AUTH_FAILED;
 	if (w->conf.login_grace_ms != 0)
 		hs.deadline = ms_now_ms() + w->conf.login_grace_ms;
 	if ((hs.ch_frame = msbuf_new(MS_FRAME_MAX + 4)) == NULL ||
 	    (hs.sh_frame = msbuf_new(MS_FRAME_MAX + 4)) == NULL ||
 	    (hs.sc = msbuf_new(MS_SERVER_CERT_MSG_MAX)) == NULL ||
 	    (hs.tail = msbuf_new(MS_AUTH_TAIL_MAX)) == NULL ||
-	    (hs.cv = msbuf_new(HS_CV_BODY_MAX)) == NULL ||
-	    (hs.body = msbuf_new(MS_RECORD_PLAINTEXT_MAX)) == NULL ||
+	    (hs.cv = msbuf_new(ms_hs_msg(MS_HS_CLIENT_VERIFY)->max)) == NULL ||
+	    (hs.body = msbuf_new(MS_FRAME_MAX)) == NULL ||
 	    (hs.t = ms_transcript_new()) == NULL) {
 		r = MS_ERR_ALLOC;
 		goto out;
 	}
-	if ((r = read_client_hello(w, &hs)) != 0 ||
-	    (r = negotiate(w, &hs)) != 0 ||
-	    (r = send_server_hello(w, &hs)) != 0 ||
-	    (r = derive_handshake_keys(w, &hs)) != 0 ||
-	    (r = send_server_auth(w, &hs)) != 0 ||
-	    (r = authenticate(w, &hs)) != 0)
-		goto out;
+	memset(&wk, 0, sizeof(wk));
+	wk.order = &hs.order;
+	wk.t = hs.t;
+	wk.tail = hs.tail;
+	wk.out = hs.body;
+	wk.ops = &hs_ops;
+	wk.arg = &hs;
+	if ((r = ms_hs_walk(&wk, MS_HS_NMSGS)) == 0)
+		r = hs_authenticated(w, &hs);
  out:
 	hs_free(&hs);
 	return r;

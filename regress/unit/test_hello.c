@@ -339,6 +339,63 @@ test_share_length(void **state)
 	}
 }
 
+/* The alert a refused CLIENT_HELLO is owed (4.1). */
+static void
+check_status(struct msbuf *b, int want_ok, uint32_t want_status)
+{
+	struct ms_client_hello ch;
+	const char *why;
+	uint32_t status;
+	size_t len = msbuf_len(b);
+	int r;
+
+	r = ms_client_hello_check(b, &ch, &status, &why);
+	assert_int_equal(msbuf_len(b), len);		/* left as it was */
+	assert_int_equal(status, want_status);
+	if (want_ok) {
+		assert_int_equal(r, 0);
+		assert_null(why);
+		assert_int_equal(ch.version, MS_PROTO_VERSION);
+	} else {
+		assert_int_not_equal(r, 0);
+		assert_non_null(why);
+	}
+	msbuf_free(b);
+}
+
+static void
+test_client_hello_check(void **state)
+{
+	struct msbuf *b, *c;
+
+	check_status(raw_ch(1, 32), 1, MS_ST_OK);
+	check_status(raw_ch(1, 31), 0, MS_ST_HANDSHAKE_FAILED);
+	check_status(raw_ch(1, 33), 0, MS_ST_HANDSHAKE_FAILED);
+	/* The share's length decides even where a list count is bad. */
+	check_status(raw_ch(17, 31), 0, MS_ST_HANDSHAKE_FAILED);
+	check_status(raw_ch(0, 32), 0, MS_ST_PROTOCOL_ERROR);
+	/* A trailing byte after a good share. */
+	b = raw_ch(1, 32);
+	assert_int_equal(msbuf_put_u8(b, 0), 0);
+	check_status(b, 0, MS_ST_PROTOCOL_ERROR);
+	/* Truncated before the share's length. */
+	b = raw_ch(1, 32);
+	assert_int_equal(msbuf_consume_end(b, 4 + 32 + 1), 0);
+	check_status(b, 0, MS_ST_PROTOCOL_ERROR);
+	/* Another version wins over whatever follows it... */
+	b = raw_ch(1, 31);
+	assert_non_null(c = msbuf_new(4096));
+	assert_int_equal(msbuf_put_u16(c, 2), 0);
+	assert_int_equal(msbuf_consume(b, 2), 0);
+	assert_int_equal(msbuf_putb(c, b), 0);
+	msbuf_free(b);
+	check_status(c, 0, MS_ST_VERSION_MISMATCH);
+	/* ...but needs its two bytes. */
+	assert_non_null(b = msbuf_new(16));
+	assert_int_equal(msbuf_put_u8(b, 0), 0);
+	check_status(b, 0, MS_ST_PROTOCOL_ERROR);
+}
+
 static void
 test_negotiation(void **state)
 {
@@ -445,6 +502,7 @@ main(void)
 		cmocka_unit_test(test_trailing_byte_fails),
 		cmocka_unit_test(test_list_bounds),
 		cmocka_unit_test(test_share_length),
+		cmocka_unit_test(test_client_hello_check),
 		cmocka_unit_test(test_negotiation),
 		cmocka_unit_test(test_frame_header_mismatch),
 		cmocka_unit_test(test_status_str),

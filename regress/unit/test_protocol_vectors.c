@@ -9,7 +9,9 @@
  * cannot drift from the code), and for internal consistency (both sides of
  * each DH agree, signatures verify, the record and the blob open).
  *
- * The limits tables of section 10 are checked against common/mslimits.h
+ * The handshake order table of section 3 is checked against
+ * common/hs_order.c's, and the limits tables of section 10 against
+ * common/mslimits.h
  * the same way.
  *
  * MS_VECTORS_PRINT=1 prints the computed values in the document's format.
@@ -32,6 +34,7 @@
 #include "errors.h"
 #include "frame.h"
 #include "hello.h"
+#include "hs_order.h"
 #include "keyfile.h"
 #include "mslimits.h"
 #include "proto.h"
@@ -49,6 +52,7 @@
 #define DOC_REL		"docs/PROTOCOL.md"
 #define DOC_SECTION	"## 12. "
 #define DOC_LIMITS_SECTION "## 10. "
+#define DOC_ORDER_SECTION "## 3. "
 
 struct vec {
 	const char	*label;
@@ -837,6 +841,84 @@ test_document_limits(void **state)
 	}
 }
 
+/* Split "| a | b | ... |" in place into at most n cells; their count. */
+static size_t
+table_cells(char *line, char **cells, size_t n)
+{
+	char *p = line, *bar;
+	size_t i = 0;
+
+	if (strncmp(p, "| ", 2) != 0)
+		return 0;
+	p += 2;
+	while (i < n && (bar = strstr(p, " |")) != NULL) {
+		*bar = '\0';
+		cells[i++] = p;
+		p = bar + 2;
+		if (*p == ' ')
+			p++;
+	}
+	return i;
+}
+
+/*
+ * Section 3's order table, row by row, is common/hs_order.c's: name
+ * (", optional" for MS_HSF_OPTIONAL), sender, keys, transcript, AUTH tail
+ * and the receiver's cap ("the frame's" for MS_FRAME_MAX).
+ */
+static void
+test_document_order(void **state)
+{
+	const struct ms_hs_msg *m;
+	FILE *fp;
+	char *line = NULL, *cell[8], name[64], want_keys[16];
+	const char *p;
+	size_t cap = 0, n, rows = 0;
+	unsigned long long max;
+	int in_section = 0;
+
+	if ((fp = open_doc()) == NULL) {
+		print_error("cannot find %s (set MS_SRCDIR)\n", DOC_REL);
+		fail();
+	}
+	while (section_line(fp, DOC_ORDER_SECTION, &in_section, &line,
+	    &cap)) {
+		if ((n = table_cells(line, cell, 8)) != 7 ||
+		    !(cell[0][0] >= '1' && cell[0][0] <= '9'))
+			continue;
+		if ((m = ms_hs_msg((enum ms_hs_msg_id)rows)) == NULL)
+			fail_msg("PROTOCOL.md 3: row %s is one too many",
+			    cell[0]);
+		rows++;
+		assert_int_equal(atoi(cell[0]), rows);
+		snprintf(name, sizeof(name), "%s%s", m->name,
+		    (m->flags & MS_HSF_OPTIONAL) ? ", optional" : "");
+		assert_string_equal(cell[1], name);
+		assert_string_equal(cell[2], m->from == MS_HS_CLIENT ?
+		    "client" : "server");
+		if (m->epoch == MS_HS_CLEAR)
+			strlcpy(want_keys, "clear", sizeof(want_keys));
+		else
+			snprintf(want_keys, sizeof(want_keys), "`%c_%s`",
+			    m->from == MS_HS_CLIENT ? 'c' : 's',
+			    m->epoch == MS_HS_KEYS_HS ? "hs" : "ap");
+		assert_string_equal(cell[3], want_keys);
+		assert_string_equal(cell[4],
+		    (m->flags & MS_HSF_TRANSCRIPT) ? "yes" : "—");
+		assert_string_equal(cell[5],
+		    (m->flags & MS_HSF_AUTH_TAIL) ? "yes" : "—");
+		p = cell[6];
+		max = strncmp(p, "the frame's", 11) == 0 ? MS_FRAME_MAX :
+		    next_number(&p);
+		if (max != m->max)
+			fail_msg("PROTOCOL.md 3: %s takes \"%s\", hs_order.c "
+			    "says %zu", m->name, cell[6], m->max);
+	}
+	free(line);
+	fclose(fp);
+	assert_int_equal(rows, MS_HS_NMSGS);
+}
+
 int
 main(void)
 {
@@ -844,6 +926,7 @@ main(void)
 		cmocka_unit_test(test_hardcoded),
 		cmocka_unit_test(test_document),
 		cmocka_unit_test(test_document_limits),
+		cmocka_unit_test(test_document_order),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
