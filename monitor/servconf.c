@@ -656,7 +656,7 @@ apply_defaults(struct conf_ctx *ctx, struct servconf *c)
 	if (c->per_source_max_startups == -1)
 		c->per_source_max_startups = 20;
 	if (c->max_startups.full == -1) {
-		c->max_startups.start = 10;
+		c->max_startups.start = 30;
 		c->max_startups.rate = 30;
 		c->max_startups.full = 100;
 	}

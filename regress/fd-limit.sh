@@ -32,6 +32,7 @@ stop_daemon
 with_ulimit -n 200
 conf_set "$OBJ/metasafed_config" MaxSessions 2000
 conf_set "$OBJ/metasafed_config" PerSourceMaxStartups 1000
+conf_set "$OBJ/metasafed_config" MaxStartups 1000
 conf_set "$OBJ/metasafed_config" LoginGraceTime 120
 "$METASAFED" -t -f "$OBJ/metasafed_config" > "$OBJ/t.out" 2>&1 ||
     fail "-t failed: $(cat "$OBJ/t.out")"

@@ -12,6 +12,13 @@ start_daemon "MaxSessions 1" "IdleTimeout 2"
 "$METASAFED" -T -f "$OBJ/metasafed_config" | grep -qx 'idletimeout 2' ||
     fail "-T does not show idletimeout 2"
 printf 'v' | ms set /idle rec || fatal "set"
+# MaxSessions 1: the set's session must be gone before the next one.
+i=0
+while [ -n "$(pgrep -P "$DAEMON_PID")" ]; do
+	i=$((i + 1))
+	[ $i -le 100 ] || fatal "the set's worker is still there"
+	sleep 0.1
+done
 hold_conn /idle rec
 # The slot is taken...
 ms status > /dev/null 2>&1 && fail "MaxSessions 1 admitted a second session"

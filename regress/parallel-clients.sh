@@ -3,7 +3,7 @@
 . "$(dirname "$0")/test-exec.sh"
 tid "50 parallel clients all succeed"
 
-start_daemon "MaxSessions 100" "PerSourceMaxStartups 100"
+start_daemon "MaxSessions 100" "PerSourceMaxStartups 100" "MaxStartups 100"
 i=0
 while [ $i -lt 50 ]; do
 	( printf 'value-%s' $i | ms set -s /par "r$i" &&
