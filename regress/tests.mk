@@ -123,6 +123,7 @@ REGRESS_TESTS += \
 	rogue-linger \
 	rogue-sign \
 	rogue-trailing \
+	alert-linger \
 	hostile-blob \
 	hostile-flood \
 	hostile-frame-zero \

@@ -42,6 +42,8 @@ static const struct sc_rule sc_rules[] = {
 	{ "write",		SC_ALLOW, 0 },
 	{ "readv",		SC_ALLOW, 0 },
 	{ "writev",		SC_ALLOW, 0 },
+	/* Half-closing the client socket before exiting (w_linger). */
+	{ "shutdown",		SC_ALLOW, 0 },
 	/* stdio position queries; no effect on a socket but harmless. */
 	{ "lseek",		SC_ALLOW, 0 },
 	/* Waiting for the client and the monitor with a timeout. */

@@ -3,6 +3,11 @@
  * alerts before the handshake keys exist, RECORD frames after.
  */
 #include <sys/types.h>
+#include <sys/socket.h>
+
+#include <errno.h>
+#include <poll.h>
+#include <unistd.h>
 
 #include <stdint.h>
 #include <string.h>
@@ -14,6 +19,7 @@
 #include "msg_alert.h"
 #include "proto.h"
 #include "record.h"
+#include "timeio.h"
 #include "worker.h"
 
 int
@@ -55,6 +61,39 @@ w_send_alert(struct worker *w, uint32_t status, const char *msg)
 		debug_f("sent alert %s", ms_status_str(status));
 	msbuf_free(b);
 	return r;
+}
+
+/*
+ * The worker is about to exit after refusing the client.  Closing a socket
+ * with unread bytes makes the kernel answer with a reset, which can reach
+ * the client before the alert does (PROTOCOL.md 7): stop writing, then
+ * read and discard until EOF or a short bound.
+ */
+void
+w_linger(struct worker *w)
+{
+	u_char junk[4096];
+	int64_t deadline = ms_deadline_after(W_LINGER_MS);
+	size_t total = 0;
+	ssize_t n;
+
+	if (shutdown(w->client_fd, SHUT_WR) == -1) {
+		debug_f("shutdown: %s", strerror(errno));
+		return;
+	}
+	while (total < W_LINGER_MAX_BYTES &&
+	    ms_poll_deadline(w->client_fd, POLLIN, deadline) == 0) {
+		if ((n = read(w->client_fd, junk, sizeof(junk))) <= 0) {
+			if (n == -1 && errno == EINTR)
+				continue;
+			break;
+		}
+		total += (size_t)n;
+		if (ms_deadline_left(deadline) == 0)
+			break;
+	}
+	debug_f("drained %zu bytes", total);
+	explicit_bzero(junk, sizeof(junk));
 }
 
 void

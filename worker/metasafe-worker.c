@@ -145,6 +145,8 @@ main(int argc, char **argv, char **envp)
 
 	if ((r = w_handshake(w)) == 0)
 		r = w_session(w);
+	if (r != 0)
+		w_linger(w);
 	worker_clear(w);
 	if (r == MS_ERR_INTERNAL)
 		return 255;

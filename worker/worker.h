@@ -89,6 +89,10 @@ int	w_send_record(struct worker *w, uint8_t inner_type,
 	    const struct msbuf *body);
 /* Cleartext ALERT frame before handshake keys, inner ALERT after. */
 int	w_send_alert(struct worker *w, uint32_t status, const char *msg);
+/* Before exiting after a refusal: let the alert reach the client. */
+#define W_LINGER_MS		1000
+#define W_LINGER_MAX_BYTES	(64 * 1024)
+void	w_linger(struct worker *w);
 /* Log the client's ALERT (inside a record), or that it was malformed. */
 void	w_log_alert(struct worker *w, struct msbuf *body);
 /*
