@@ -46,6 +46,12 @@ int	ms_record_open(struct ms_record_dir *d, const struct msbuf *payload,
 
 /* A blob's bytes beyond its plaintext: version, cipher, blob_seq, tag. */
 #define MS_BLOB_OVERHEAD	(2 + 2 + 8 + MS_AEAD_TAG_LEN)
+/*
+ * The largest RECORD frame length (type, version, ciphertext with its
+ * tag): a longer one is refused from its header, before it is read.
+ */
+#define MS_RECORD_FRAME_MAX	(1 + 2 + MS_RECORD_PLAINTEXT_MAX + \
+				    MS_AEAD_TAG_LEN)
 
 /* Crypto blob (9).  direction 0 = client->server, 1 = server->client. */
 struct ms_blob_ctx {

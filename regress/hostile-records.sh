@@ -31,6 +31,13 @@ for s in flip-bit reorder truncated-record; do
 	still_serving "$s"
 done
 
+# One byte over the largest record: an answer (PROTOCOL_ERROR under the
+# keys), then the close; not a silent close.
+attempt oversize-record
+case "$OUT" in *'ALERT PROTOCOL_ERROR "record too large"'*) ;; *) fail "oversize-record: $OUT" ;; esac
+worker_ended "oversize-record"
+still_serving "oversize-record"
+
 attempt replay
 case "$OUT" in *"SET OK, DELETE OK, closed"*) ;; *) fail "replay: $OUT" ;; esac
 worker_ended "replay"

@@ -36,7 +36,8 @@ REGRESS_TESTS += \
 	acl-delete-protected \
 	acl-matrix \
 	audit-denied-get \
-	audit-forgery
+	audit-forgery \
+	op-semantics
 
 # Certificates
 REGRESS_TESTS += \

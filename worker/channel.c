@@ -122,11 +122,22 @@ w_read_record(struct worker *w, int timeout_ms, uint8_t *inner_typep,
 		return MS_ERR_INTERNAL;
 	if ((payload = msbuf_new(MS_FRAME_MAX)) == NULL)
 		return MS_ERR_ALLOC;
-	if ((r = ms_frame_read(w->client_fd, &type, payload, MS_FRAME_MAX,
-	    timeout_ms)) != 0)
+	/*
+	 * A record too large or a frame that is no record is the peer's
+	 * mistake, not an attack on the keys: say so under the keys we share
+	 * (PROTOCOL.md 6) before closing.
+	 */
+	if ((r = ms_frame_read(w->client_fd, &type, payload,
+	    MS_RECORD_FRAME_MAX, timeout_ms)) != 0) {
+		if (r == MS_ERR_FRAME_TOO_LARGE)
+			(void)w_send_alert(w, MS_ST_PROTOCOL_ERROR,
+			    "record too large");
 		goto out;
+	}
 	if (type != MS_FRAME_RECORD) {
 		debug_f("frame type 0x%02x where a record was due", type);
+		(void)w_send_alert(w, MS_ST_PROTOCOL_ERROR,
+		    "frame where a record was due");
 		r = MS_ERR_PROTOCOL;
 		goto out;
 	}

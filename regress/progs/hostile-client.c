@@ -69,6 +69,8 @@ static const struct scenario {
 	    "second SET record first, expects close (rec unset)" },
 	{ "truncated-record", sc_truncated_record, 0,
 	    "SET record without its tag, expects close (rec unset)" },
+	{ "oversize-record", sc_oversize_record, 0,
+	    "record one byte over the maximum, expects PROTOCOL_ERROR" },
 	{ "early-record", sc_early_record, 0,
 	    "record under garbage keys after SERVER_HELLO" },
 	{ "request-before-auth", sc_request_before_auth, 0,

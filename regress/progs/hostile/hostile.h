@@ -170,6 +170,7 @@ void sc_normal(void);
 void sc_strip_suite(void);
 void sc_truncated_frame(void);
 void sc_oversize_frame(void);
+void sc_oversize_record(void);
 void sc_zero_length_frame(void);
 void sc_zero_length_alone(void);
 void sc_wrong_version(void);

@@ -149,6 +149,26 @@ sc_truncated_record(void)
 	expect_close(allow_nothing, "SET record without its tag");
 }
 
+/*
+ * After login, a RECORD header one byte over the largest record: refused
+ * from the header, with a PROTOCOL_ERROR alert under the keys.
+ */
+void
+sc_oversize_record(void)
+{
+	u_char hdr[5];
+	uint32_t len = MS_RECORD_FRAME_MAX + 1;
+
+	login();
+	hdr[0] = (u_char)(len >> 24);
+	hdr[1] = (u_char)(len >> 16);
+	hdr[2] = (u_char)(len >> 8);
+	hdr[3] = (u_char)len;
+	hdr[4] = MS_FRAME_RECORD;
+	(void)send_raw(hdr, sizeof(hdr));
+	expect_close(allow_inner_alert, "record one byte over the maximum");
+}
+
 /* Right after SERVER_HELLO, a request under keys nobody derived. */
 void
 sc_early_record(void)
