@@ -6,6 +6,8 @@
 . "$(dirname "$0")/test-exec.sh"
 tid "operation semantics: version, mtime, LIST order, SETACL merge and cap"
 
+make_admin_key
+add_principal reader
 start_daemon
 for v in 1 2 3; do printf '%s' "$v" | ms set /sem b || fatal "set b"; done
 printf 'x' | ms set /sem a || fatal "set a"
@@ -46,4 +48,21 @@ st=$?
 [ $st -eq 6 ] || fail "257th entry: exit $st, want 6"
 ms acl get /sem | grep -q '^extra ' && fail "the refused entry is there"
 [ "$(ms acl get /sem | grep -c ' r$')" -eq 255 ] || fail "entries changed by the refusal"
+
+# Record names are not secret from r (SECURITY.md, as documented): a
+# SECURE record is ACCESS_DENIED, a missing one RECORD_NOT_FOUND; with no
+# right at the node both are ACCESS_DENIED.
+printf 's' | ms set -s /names sec || fatal "set sec"
+ms acl set /names reader=r > /dev/null || fatal "acl reader"
+for c in "sec 4" "missing 5"; do
+	ms -k "$OBJ/reader_key" get /names ${c% *} > /dev/null 2>&1
+	st=$?
+	[ $st -eq "${c#* }" ] || fail "r-only get ${c% *}: exit $st, want ${c#* }"
+done
+printf 's' | ms set -s /hidden sec || fatal "set hidden"
+for r in sec missing; do
+	ms -k "$OBJ/reader_key" get /hidden "$r" > /dev/null 2>&1
+	st=$?
+	[ $st -eq 4 ] || fail "no-rights get $r: exit $st, want 4"
+done
 exit 0
