@@ -30,6 +30,7 @@
 #include "frame.h"
 #include "log.h"
 #include "msg_alert.h"
+#include "msg_config.h"
 #include "mon.h"
 #include "notify.h"
 #include "principals.h"
@@ -153,32 +154,23 @@ send_alert(int fd, uint32_t status, const char *msg)
 
 static int
 worker_config(const struct mon_ctx *ctx, const struct server_opts *opts,
-    const char *peer, struct msbuf *b)
+    char *peer, struct msbuf *b)
 {
 	const struct servconf *c = ctx->conf;
-	size_t i;
-	int r;
+	struct ms_config mc;
 
-	if ((r = msbuf_put_u32(b, MS_CONFIG_VERSION)) != 0 ||
-	    (r = msbuf_put_cstring(b, peer)) != 0 ||
-	    (r = msbuf_put_u32(b, (uint32_t)opts->privsep_uid)) != 0 ||
-	    (r = msbuf_put_u32(b, (uint32_t)opts->privsep_gid)) != 0 ||
-	    (r = msbuf_put_cstring(b, c->privsep_chroot)) != 0 ||
-	    (r = msbuf_put_u32(b, (uint32_t)c->login_grace_time * 1000)) != 0 ||
-	    (r = msbuf_put_u32(b, (uint32_t)c->max_value_size)) != 0 ||
-	    (r = msbuf_put_u8(b, (uint8_t)ms_log_get_level())) != 0 ||
-	    (r = msbuf_put_u8(b, (uint8_t)c->sandbox_debug)) != 0 ||
-	    (r = msbuf_put_u8(b, c->ciphers.n)) != 0)
-		return r;
-	for (i = 0; i < c->ciphers.n; i++)
-		if ((r = msbuf_put_u16(b, c->ciphers.ids[i])) != 0)
-			return r;
-	if ((r = msbuf_put_u8(b, c->kex.n)) != 0)
-		return r;
-	for (i = 0; i < c->kex.n; i++)
-		if ((r = msbuf_put_u16(b, c->kex.ids[i])) != 0)
-			return r;
-	return 0;
+	memset(&mc, 0, sizeof(mc));
+	mc.peer = peer;
+	mc.uid = (uint32_t)opts->privsep_uid;
+	mc.gid = (uint32_t)opts->privsep_gid;
+	mc.chroot_dir = c->privsep_chroot;
+	mc.login_grace_ms = (uint32_t)c->login_grace_time * 1000;
+	mc.max_value_size = (uint32_t)c->max_value_size;
+	mc.log_level = (uint8_t)ms_log_get_level();
+	mc.sandbox_debug = (uint8_t)c->sandbox_debug;
+	mc.ciphers = c->ciphers;
+	mc.kex = c->kex;
+	return ms_config_put(b, &mc);
 }
 
 static void

@@ -35,7 +35,6 @@
 #include "version.h"
 #include "worker.h"
 
-#define CONFIG_FRAME_MAX	8192
 #define CONFIG_TIMEOUT_MS	30000
 #define WORKER_MAX_FDS		8
 
@@ -68,10 +67,10 @@ read_config(struct w_config *conf)
 	uint8_t type;
 	int r;
 
-	if ((b = msbuf_new(CONFIG_FRAME_MAX)) == NULL)
+	if ((b = msbuf_new(MS_CONFIG_FRAME_MAX)) == NULL)
 		fatal_f("out of memory");
 	if ((r = ms_frame_read(MS_WORKER_MONITOR_FD, &type, b,
-	    CONFIG_FRAME_MAX, CONFIG_TIMEOUT_MS)) != 0)
+	    MS_CONFIG_FRAME_MAX, CONFIG_TIMEOUT_MS)) != 0)
 		fatal_fr(r, "read CONFIG from the monitor");
 	if (type != MS_MON_CONFIG)
 		fatal_f("expected CONFIG from the monitor, got 0x%02x", type);

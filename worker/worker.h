@@ -20,14 +20,12 @@
 #include "proto.h"
 #include "record.h"
 
-#define W_PEER_MAX		256	/* "ADDR:PORT" from CONFIG */
-#define W_CHROOT_MAX		4096
 /* Blob overhead on top of the plaintext value (PROTOCOL.md 9). */
 #define W_BLOB_OVERHEAD		(2 + 2 + 8 + MS_AEAD_TAG_LEN)
 /* A response body (after the inner type) must fit one record. */
 #define W_RESPONSE_MAX		(MS_RECORD_PLAINTEXT_MAX - 1)
 
-/* The CONFIG frame (PROTOCOL.md 11). */
+/* The CONFIG frame (PROTOCOL.md 11, msg_config.h), judged and kept. */
 struct w_config {
 	char			*peer;
 	uid_t			 uid;
