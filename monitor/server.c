@@ -31,6 +31,7 @@
 #include "log.h"
 #include "msg_alert.h"
 #include "msg_config.h"
+#include "msg_log.h"
 #include "mon.h"
 #include "notify.h"
 #include "principals.h"
@@ -372,7 +373,7 @@ read_requests(const struct mon_ctx *ctx, struct live_worker *lw)
 	handle_requests(ctx, lw);
 }
 
-/* Worker log lines: u8 level || string line.  Never above ERROR. */
+/* Worker log lines (msg_log.h).  Never above ERROR. */
 static void
 read_log(struct live_worker *lw)
 {
@@ -386,12 +387,13 @@ read_log(struct live_worker *lw)
 		lw->log_fd = -1;
 		return;
 	}
-	if ((f = msbuf_new(MS_LOG_LINE_MAX + 16)) == NULL)
+	if ((f = msbuf_new(MS_LOG_MSG_MAX)) == NULL)
 		return;
+	/* The frame length counts the type byte too. */
 	while ((r = ms_frame_parse(lw->login, &type, f,
-	    MS_LOG_LINE_MAX + 16)) == 0) {
-		if (type != MS_LOG_FRAME || msbuf_get_u8(f, &level) != 0 ||
-		    msbuf_get_cstring(f, &line, NULL, MS_LOG_LINE_MAX) != 0) {
+	    1 + MS_LOG_MSG_MAX)) == 0) {
+		if (type != MS_LOG_FRAME ||
+		    ms_log_msg_parse(f, &level, &line) != 0) {
 			worker_kill(lw, "malformed log frame");
 			break;
 		}

@@ -20,12 +20,10 @@ monitor/store_rec.c
 monitor/store_seal.c
 # Still to move into common/ (issue 9): operation requests and results
 # with the LIST and GETACL entries, the monitor <->
-# worker requests and answers, the worker's log frame, the hello share
-# peek.
+# worker requests and answers, the hello share peek.
 client/ops.c
 monitor/mon_data.c
 monitor/mon_kex.c
-monitor/server.c
 worker/handshake.c
 worker/monwrap.c
 worker/ops.c
