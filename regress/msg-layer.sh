@@ -19,11 +19,9 @@ monitor/store_node.c
 monitor/store_rec.c
 monitor/store_seal.c
 # Still to move into common/ (issue 9): operation requests and results
-# with the LIST and GETACL entries, the monitor <->
-# worker requests and answers, the hello share peek.
+# with the LIST and GETACL entries (worker/monwrap.c keeps only their
+# decoders), the hello share peek.
 client/ops.c
-monitor/mon_data.c
-monitor/mon_kex.c
 worker/handshake.c
 worker/monwrap.c
 worker/ops.c
