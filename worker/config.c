@@ -47,47 +47,27 @@ alg_list_known(const struct ms_alg_list *l, known_fn known)
 }
 
 int
-w_config_parse(struct w_config *c, struct msbuf *b)
+w_config_parse(struct ms_config *c, struct msbuf *b)
 {
-	struct ms_config mc;
 	int r;
 
-	memset(c, 0, sizeof(*c));
-	if ((r = ms_config_parse(b, &mc)) != 0)
+	if ((r = ms_config_parse(b, c)) != 0)
 		return r;
-	if (!alg_list_known(&mc.ciphers, cipher_known) ||
-	    !alg_list_known(&mc.kex, kex_known)) {
+	if (!alg_list_known(&c->ciphers, cipher_known) ||
+	    !alg_list_known(&c->kex, kex_known)) {
 		r = MS_ERR_INVALID_FORMAT;
-		goto out;
+		goto fail;
 	}
 	/* The worker must never run as root, even if asked to. */
-	if (mc.uid == 0 || mc.gid == 0 || mc.uid == (uint32_t)-1 ||
-	    mc.gid == (uint32_t)-1 || mc.chroot_dir[0] != '/' ||
-	    mc.max_value_size == 0 || mc.max_value_size > MS_VALUE_MAX ||
-	    mc.log_level > MS_LOG_DEBUG3 || mc.sandbox_debug > 1) {
+	if (c->uid == 0 || c->gid == 0 || c->uid == (uint32_t)-1 ||
+	    c->gid == (uint32_t)-1 || c->chroot_dir[0] != '/' ||
+	    c->max_value_size == 0 || c->max_value_size > MS_VALUE_MAX ||
+	    c->log_level > MS_LOG_DEBUG3 || c->sandbox_debug > 1) {
 		r = MS_ERR_INVALID_ARGUMENT;
-		goto out;
+		goto fail;
 	}
-	c->peer = mc.peer;
-	c->chroot_dir = mc.chroot_dir;
-	mc.peer = mc.chroot_dir = NULL;
-	c->uid = (uid_t)mc.uid;
-	c->gid = (gid_t)mc.gid;
-	c->login_grace_ms = mc.login_grace_ms;
-	c->max_value_size = mc.max_value_size;
-	c->log_level = mc.log_level;
-	c->sandbox_debug = mc.sandbox_debug;
-	c->ciphers = mc.ciphers;
-	c->kex = mc.kex;
- out:
-	ms_config_clear(&mc);
+	return 0;
+ fail:
+	ms_config_clear(c);
 	return r;
-}
-
-void
-w_config_clear(struct w_config *c)
-{
-	free(c->peer);
-	free(c->chroot_dir);
-	memset(c, 0, sizeof(*c));
 }

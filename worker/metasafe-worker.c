@@ -61,7 +61,7 @@ check_fds(void)
 }
 
 static void
-read_config(struct w_config *conf)
+read_config(struct ms_config *conf)
 {
 	struct msbuf *b;
 	uint8_t type;
@@ -94,7 +94,7 @@ crypto_warm_up(void)
 }
 
 static void
-enter_sandbox(const struct w_config *conf)
+enter_sandbox(const struct ms_config *conf)
 {
 	struct ms_sandbox_params p;
 	struct ms_sandbox *sb;

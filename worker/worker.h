@@ -17,6 +17,7 @@
 #include "buf.h"
 #include "crypto.h"
 #include "hello.h"
+#include "msg_config.h"
 #include "proto.h"
 #include "record.h"
 
@@ -24,20 +25,6 @@
 #define W_BLOB_OVERHEAD		(2 + 2 + 8 + MS_AEAD_TAG_LEN)
 /* A response body (after the inner type) must fit one record. */
 #define W_RESPONSE_MAX		(MS_RECORD_PLAINTEXT_MAX - 1)
-
-/* The CONFIG frame (PROTOCOL.md 11, msg_config.h), judged and kept. */
-struct w_config {
-	char			*peer;
-	uid_t			 uid;
-	gid_t			 gid;
-	char			*chroot_dir;
-	uint32_t		 login_grace_ms;	/* 0: no limit */
-	uint32_t		 max_value_size;
-	uint8_t			 log_level;
-	uint8_t			 sandbox_debug;
-	struct ms_alg_list	 ciphers;		/* server preference */
-	struct ms_alg_list	 kex;			/* server preference */
-};
 
 struct w_handle {
 	uint32_t	 id;		/* 0: slot free */
@@ -55,7 +42,7 @@ enum w_phase {
 struct worker {
 	int			 client_fd;
 	int			 mon_fd;
-	struct w_config		 conf;
+	struct ms_config	 conf;		/* CONFIG, judged */
 
 	enum w_phase		 phase;
 	uint16_t		 cipher;
@@ -79,8 +66,8 @@ void	worker_clear(struct worker *w);
 const char *w_peer(const struct worker *w);
 
 /* config.c: parse the CONFIG payload; strict, fully consumed. */
-int	w_config_parse(struct w_config *c, struct msbuf *b);
-void	w_config_clear(struct w_config *c);
+/* CONFIG (msg_config.h) as this worker may run it; ms_config_clear frees. */
+int	w_config_parse(struct ms_config *c, struct msbuf *b);
 
 /* channel.c: the client connection in each phase. */
 int	w_send_record(struct worker *w, uint8_t inner_type,
