@@ -376,6 +376,7 @@ ms_mon_set_parse(struct msbuf *b, struct ms_mon_data *d)
 	return data_done(r, d);
 }
 
+/* DELETE is laid out as GET: name path, name record. */
 int
 ms_mon_delete_put(struct msbuf *b, const char *path, const char *record)
 {
@@ -388,6 +389,7 @@ ms_mon_delete_parse(struct msbuf *b, struct ms_mon_data *d)
 	return ms_mon_get_parse(b, d);
 }
 
+/* LIST is laid out as OPEN: name path, u8. */
 int
 ms_mon_list_put(struct msbuf *b, const char *path, uint8_t list_flags)
 {
