@@ -86,6 +86,24 @@ sensitive_refused(const struct mon_ctx *ctx, const struct mon_worker *w,
 	return sensitive;
 }
 
+/*
+ * SET and DELETE: the bound principal needs 'w' there, and a SENSITIVE
+ * subtree a certificate login.  MS_ST_OK, or the status to answer (*why
+ * says why, for the audit line).
+ */
+static uint32_t
+may_write(const struct mon_ctx *ctx, const struct mon_worker *w,
+    const char *path, const char **why)
+{
+	if (!(rights_at(ctx, w, path) & MS_RIGHT_WRITE))
+		return MS_ST_ACCESS_DENIED;
+	if (sensitive_refused(ctx, w, path)) {
+		*why = WHY_SENSITIVE;
+		return MS_ST_ACCESS_DENIED;
+	}
+	return MS_ST_OK;
+}
+
 /* Path and record are the client's: quoted when odd (logfmt.h). */
 static void
 audit(const struct mon_worker *w, const char *op, const struct ms_mon_data *d,
@@ -215,12 +233,8 @@ mon_set(const struct mon_ctx *ctx, const struct mon_worker *w,
 	    ((d->flags & ~MS_REC_FLAGS_MASK) != 0 ||
 	    d->value_len > ctx->conf->max_value_size))
 		st = MS_ST_INVALID_ARGUMENT;
-	if (st == MS_ST_OK && !(rights_at(ctx, w, d->path) & MS_RIGHT_WRITE))
-		st = MS_ST_ACCESS_DENIED;
-	if (st == MS_ST_OK && sensitive_refused(ctx, w, d->path)) {
-		st = MS_ST_ACCESS_DENIED;
-		why = WHY_SENSITIVE;
-	}
+	if (st == MS_ST_OK)
+		st = may_write(ctx, w, d->path, &why);
 	if (st == MS_ST_OK)
 		st = store_to_status(ms_store_set(ctx->store, d->path,
 		    d->record, d->flags, d->value, d->value_len, &version));
@@ -240,12 +254,8 @@ mon_delete(const struct mon_ctx *ctx, const struct mon_worker *w,
 	if ((st = check_names(d, !node)) == MS_ST_OK && node &&
 	    ms_path_is_root(d->path))
 		st = MS_ST_INVALID_ARGUMENT;
-	if (st == MS_ST_OK && !(rights_at(ctx, w, d->path) & MS_RIGHT_WRITE))
-		st = MS_ST_ACCESS_DENIED;
-	if (st == MS_ST_OK && sensitive_refused(ctx, w, d->path)) {
-		st = MS_ST_ACCESS_DENIED;
-		why = WHY_SENSITIVE;
-	}
+	if (st == MS_ST_OK)
+		st = may_write(ctx, w, d->path, &why);
 	if (st == MS_ST_OK)
 		st = store_to_status(node ?
 		    ms_store_delete_node(ctx->store, d->path) :
