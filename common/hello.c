@@ -23,8 +23,8 @@ alg_list_valid(const struct ms_alg_list *l)
 	return l->n >= 1 && l->n <= MS_ALG_LIST_MAX;
 }
 
-static int
-alg_list_put(struct msbuf *b, const struct ms_alg_list *l)
+int
+ms_alg_list_put(struct msbuf *b, const struct ms_alg_list *l)
 {
 	int r;
 	uint8_t i;
@@ -40,8 +40,8 @@ alg_list_put(struct msbuf *b, const struct ms_alg_list *l)
 	return 0;
 }
 
-static int
-alg_list_get(struct msbuf *b, struct ms_alg_list *l)
+int
+ms_alg_list_get(struct msbuf *b, struct ms_alg_list *l)
 {
 	int r;
 	uint8_t i, n;
@@ -66,9 +66,9 @@ ms_client_hello_put(struct msbuf *b, const struct ms_client_hello *ch)
 
 	if ((r = msbuf_put_u16(b, ch->version)) != 0 ||
 	    (r = msbuf_put(b, ch->random, sizeof(ch->random))) != 0 ||
-	    (r = alg_list_put(b, &ch->ciphers)) != 0 ||
-	    (r = alg_list_put(b, &ch->kex)) != 0 ||
-	    (r = alg_list_put(b, &ch->sigs)) != 0 ||
+	    (r = ms_alg_list_put(b, &ch->ciphers)) != 0 ||
+	    (r = ms_alg_list_put(b, &ch->kex)) != 0 ||
+	    (r = ms_alg_list_put(b, &ch->sigs)) != 0 ||
 	    (r = msbuf_put_string(b, ch->share, sizeof(ch->share))) != 0)
 		return r;
 	return 0;
@@ -102,9 +102,9 @@ ms_client_hello_parse(struct msbuf *b, struct ms_client_hello *ch)
 	memset(ch, 0, sizeof(*ch));
 	if ((r = msbuf_get_u16(b, &ch->version)) != 0 ||
 	    (r = msbuf_get(b, ch->random, sizeof(ch->random))) != 0 ||
-	    (r = alg_list_get(b, &ch->ciphers)) != 0 ||
-	    (r = alg_list_get(b, &ch->kex)) != 0 ||
-	    (r = alg_list_get(b, &ch->sigs)) != 0 ||
+	    (r = ms_alg_list_get(b, &ch->ciphers)) != 0 ||
+	    (r = ms_alg_list_get(b, &ch->kex)) != 0 ||
+	    (r = ms_alg_list_get(b, &ch->sigs)) != 0 ||
 	    (r = msbuf_get_string_fixed(b, ch->share, sizeof(ch->share))) != 0)
 		goto fail;
 	if (msbuf_len(b) != 0) {

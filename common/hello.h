@@ -66,6 +66,14 @@ int	ms_server_hello_parse_frame(const u_char *frame, size_t len,
 	    struct ms_server_hello *sh);
 
 /*
+ * An algorithm list, u8 n (1..MS_ALG_LIST_MAX) || u16 ids[n], as the
+ * hellos and the CONFIG frame (msg_config.h) carry it.  Get consumes one
+ * list from b; what the ids mean is the caller's to judge.
+ */
+int	ms_alg_list_put(struct msbuf *b, const struct ms_alg_list *l);
+int	ms_alg_list_get(struct msbuf *b, struct ms_alg_list *l);
+
+/*
  * Server-preference negotiation: the first id in 'server_pref' that also
  * appears in 'offered'; 0 when none.
  */

@@ -48,10 +48,14 @@
 
 /* 11. Monitor <-> worker. */
 #define MS_CONFIG_VERSION	1	/* first field of the CONFIG frame */
+#define MS_CONFIG_PEER_MAX	256	/* CONFIG peer, "ADDR:PORT" */
+#define MS_CONFIG_CHROOT_MAX	4096	/* CONFIG chroot_dir */
+#define MS_CONFIG_FRAME_MAX	8192	/* the CONFIG payload: all of the above fit */
 #define MS_HELLO_FRAME_MAX	512	/* each hello frame in DECAP and SIGN */
 #define MS_AUTH_TAIL_MAX	163840	/* AUTH transcript_tail */
 #define MS_AUTH_CLIENT_VERIFY_MAX (MS_SIGNATURE_MAX + 16) /* AUTH client_verify */
 #define MS_LOG_LINE_MAX		2048	/* a worker log line, in bytes */
+#define MS_LOG_MSG_MAX		(1 + 4 + MS_LOG_LINE_MAX) /* its frame payload */
 /* SERVER_VERIFY and SERVER_FINISHED, canonical, with an Ed25519 signature. */
 #define MS_SERVER_VERIFY_LEN	(5 + 2 + 4 + MS_SIG_MAX)
 #define MS_SERVER_FINISHED_LEN	(5 + 4 + 32)		/* HMAC-SHA-256 */

@@ -23,6 +23,7 @@
 #include "buf.h"
 #include "crypto.h"
 #include "hello.h"
+#include "msg_mon.h"
 #include "principals.h"
 #include "proto.h"
 
@@ -85,54 +86,18 @@ int	mon_dispatch(const struct mon_ctx *ctx, struct mon_worker *w,
 	    uint8_t type, struct msbuf *req, struct msbuf *resp);
 
 /*
- * Parsed requests (PROTOCOL.md 11).  Byte fields point into the request
- * buffer, which outlives the handler; strings and values are owned and
- * freed by mon_req_clear().  A parser checks structure only — lengths,
- * caps, flag ranges — and the dispatcher refuses whatever it leaves
- * over, so a malformed request is refused before anything acts on it.
+ * Parsed requests (PROTOCOL.md 11), laid out in common/msg_mon.h.  Byte
+ * fields point into the request buffer, which outlives the handler;
+ * strings and values are owned and freed by the row's free function.  A
+ * parser checks structure only — lengths, caps, flag ranges, nothing left
+ * over — so a malformed request is refused before anything acts on it.
  * Names, rights and values are the client's: the handler checks them and
  * answers INVALID_ARGUMENT.
  */
-struct mon_req_hellos {			/* DECAP, SIGN */
-	const u_char		*ch_frame, *sh_frame;
-	size_t			 ch_len, sh_len;
-	struct ms_client_hello	 ch;
-	struct ms_server_hello	 sh;
-	const u_char		*cert;		/* SIGN: server_certificate */
-	size_t			 cert_len;
-};
-
-struct mon_req_auth {
-	const u_char	*tail;		/* a run of whole u32-framed messages */
-	size_t		 tail_len;
-	const u_char	*cv;		/* CLIENT_VERIFY body: the client's */
-	size_t		 cv_len;
-	uint8_t		 finished_ok;	/* 0 or 1 */
-};
-
-struct mon_acl_change {			/* one SETACL entry, as sent */
-	char	who[MS_ACL_WHO_MAX + 1];
-	char	rights[MS_RIGHTS_MAX + 1];
-};
-
-struct mon_req_data {			/* OPEN .. STATUS */
-	char			*path;
-	char			*record;
-	uint8_t			 access;	/* OPEN */
-	uint8_t			 flags;		/* SET */
-	u_char			*value;		/* SET */
-	size_t			 value_len;
-	uint8_t			 list_flags;	/* LIST */
-	uint8_t			 inherit;	/* SETACL */
-	uint8_t			 sensitive;
-	uint32_t		 nchanges;
-	struct mon_acl_change	*changes;
-};
-
 union mon_req {
-	struct mon_req_hellos	hellos;
-	struct mon_req_auth	auth;
-	struct mon_req_data	data;
+	struct ms_mon_hellos	hellos;		/* DECAP, SIGN */
+	struct ms_mon_auth	auth;
+	struct ms_mon_data	data;		/* OPEN .. SETACL */
 };
 
 /* 0, or MS_ERR_*: the request is malformed and the worker is killed. */
@@ -140,6 +105,7 @@ typedef int mon_parser_fn(struct msbuf *req, union mon_req *out);
 /* Frees what a parser allocated; NULL in a row: nothing to free. */
 typedef void mon_req_free_fn(union mon_req *r);
 
+/* mon_dispatch.c: common/msg_mon.c's parsers, one per request. */
 mon_parser_fn	mon_parse_empty, mon_parse_decap, mon_parse_sign,
 		mon_parse_auth;
 mon_parser_fn	mon_parse_open, mon_parse_get, mon_parse_set,

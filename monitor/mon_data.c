@@ -6,8 +6,8 @@
  * idea of a handle or its access mode), performs the store operation, and
  * writes one audit line per decision.  Structural problems (trailing
  * bytes, oversize fields, flags out of range) are worker misbehaviour: the
- * parsers below refuse them, and the dispatcher kills the worker before a
- * handler runs.  Bad names or values are the client's and get
+ * parsers (common/msg_mon.c, through mon_dispatch.c) refuse them, and the
+ * dispatcher kills the worker before a handler runs.  Bad names or values are the client's and get
  * INVALID_ARGUMENT from the handler.
  *
  * SENSITIVE subtrees (PROTOCOL.md 8): only a certificate login may read,
@@ -28,142 +28,12 @@
 #include "logfmt.h"
 #include "mon.h"
 #include "msg_list.h"
+#include "msg_mon.h"
 #include "path.h"
 #include "proto.h"
 #include "servconf.h"
 #include "store.h"
 #include "version.h"
-
-void
-mon_req_data_free(union mon_req *r)
-{
-	struct mon_req_data *d = &r->data;
-
-	free(d->path);
-	free(d->record);
-	freezero(d->value, d->value_len);
-	freezero(d->changes, d->nchanges * sizeof(*d->changes));
-	memset(d, 0, sizeof(*d));
-}
-
-static int
-get_path(struct msbuf *req, struct mon_req_data *d)
-{
-	return msbuf_get_cstring(req, &d->path, NULL, MS_PATH_MAX);
-}
-
-static int
-get_record(struct msbuf *req, struct mon_req_data *d)
-{
-	return msbuf_get_cstring(req, &d->record, NULL, MS_RECORD_NAME_MAX);
-}
-
-/* Parsers (PROTOCOL.md 11); the dispatcher refuses what they leave over. */
-
-/* name path (GETACL). */
-int
-mon_parse_path(struct msbuf *req, union mon_req *out)
-{
-	return get_path(req, &out->data);
-}
-
-/* name path, u8 access. */
-int
-mon_parse_open(struct msbuf *req, union mon_req *out)
-{
-	int r;
-
-	if ((r = get_path(req, &out->data)) != 0)
-		return r;
-	return msbuf_get_u8(req, &out->data.access);
-}
-
-/* name path, name record. */
-int
-mon_parse_get(struct msbuf *req, union mon_req *out)
-{
-	int r;
-
-	if ((r = get_path(req, &out->data)) != 0)
-		return r;
-	return get_record(req, &out->data);
-}
-
-/* name path, name record, u8 flags, string value. */
-int
-mon_parse_set(struct msbuf *req, union mon_req *out)
-{
-	struct mon_req_data *d = &out->data;
-	int r;
-
-	if ((r = get_path(req, d)) != 0 || (r = get_record(req, d)) != 0 ||
-	    (r = msbuf_get_u8(req, &d->flags)) != 0)
-		return r;
-	return msbuf_get_string(req, &d->value, &d->value_len, MS_VALUE_MAX);
-}
-
-/* name path, name record ("" deletes the node). */
-int
-mon_parse_delete(struct msbuf *req, union mon_req *out)
-{
-	struct mon_req_data *d = &out->data;
-	int r;
-
-	if ((r = get_path(req, d)) != 0)
-		return r;
-	return msbuf_get_cstring(req, &d->record, NULL, MS_RECORD_NAME_MAX);
-}
-
-/* name path [, u8 list_flags]: the flags known to this monitor only. */
-int
-mon_parse_list(struct msbuf *req, union mon_req *out)
-{
-	struct mon_req_data *d = &out->data;
-	int r;
-
-	if ((r = get_path(req, d)) != 0 ||
-	    (msbuf_len(req) > 0 && (r = msbuf_get_u8(req, &d->list_flags)) != 0))
-		return r;
-	return (d->list_flags & ~MS_LIST_FLAGS_MASK) != 0 ?
-	    MS_ERR_INVALID_FORMAT : 0;
-}
-
-/* name path, u8 inherit, u8 sensitive, u32 n, n * (name who, name rights). */
-int
-mon_parse_setacl(struct msbuf *req, union mon_req *out)
-{
-	struct mon_req_data *d = &out->data;
-	char *who = NULL, *rights = NULL;
-	uint32_t i, n;
-	int r;
-
-	if ((r = get_path(req, d)) != 0 ||
-	    (r = msbuf_get_u8(req, &d->inherit)) != 0 ||
-	    (r = msbuf_get_u8(req, &d->sensitive)) != 0 ||
-	    (r = msbuf_get_u32(req, &n)) != 0)
-		return r;
-	if (n > MS_ACL_ENTRIES_MAX || d->inherit > MS_SETACL_UNCHANGED ||
-	    d->sensitive > MS_SENSITIVE_UNCHANGED)
-		return MS_ERR_INVALID_FORMAT;
-	if ((d->changes = calloc(n ? n : 1, sizeof(*d->changes))) == NULL)
-		return MS_ERR_ALLOC;
-	d->nchanges = n;
-	for (i = 0; i < n; i++) {
-		if ((r = msbuf_get_cstring(req, &who, NULL,
-		    MS_ACL_WHO_MAX)) != 0 ||
-		    (r = msbuf_get_cstring(req, &rights, NULL,
-		    MS_RIGHTS_MAX)) != 0)
-			break;
-		strlcpy(d->changes[i].who, who, sizeof(d->changes[i].who));
-		strlcpy(d->changes[i].rights, rights,
-		    sizeof(d->changes[i].rights));
-		free(who);
-		free(rights);
-		who = rights = NULL;
-	}
-	free(who);
-	return r;
-}
 
 static uint32_t
 store_to_status(int st)
@@ -220,6 +90,24 @@ sensitive_refused(const struct mon_ctx *ctx, const struct mon_worker *w,
 	return sensitive;
 }
 
+/*
+ * SET and DELETE: the bound principal needs 'w' there, and a SENSITIVE
+ * subtree a certificate login.  MS_ST_OK, or the status to answer (*why
+ * says why, for the audit line).
+ */
+static uint32_t
+may_write(const struct mon_ctx *ctx, const struct mon_worker *w,
+    const char *path, const char **why)
+{
+	if (!(rights_at(ctx, w, path) & MS_RIGHT_WRITE))
+		return MS_ST_ACCESS_DENIED;
+	if (sensitive_refused(ctx, w, path)) {
+		*why = WHY_SENSITIVE;
+		return MS_ST_ACCESS_DENIED;
+	}
+	return MS_ST_OK;
+}
+
 static const char *
 audit_result(uint32_t status)
 {
@@ -229,7 +117,7 @@ audit_result(uint32_t status)
 
 /* Path and record are the client's: audit.h quotes or shortens them. */
 static void
-audit(const struct mon_worker *w, const char *op, const struct mon_req_data *d,
+audit(const struct mon_worker *w, const char *op, const struct ms_mon_data *d,
     uint32_t status, const char *why)
 {
 	struct audit_line a;
@@ -245,7 +133,7 @@ audit(const struct mon_worker *w, const char *op, const struct mon_req_data *d,
 
 /* Validate names; 0 means "go on", else the status to answer. */
 static uint32_t
-check_names(const struct mon_req_data *d, int need_record)
+check_names(const struct ms_mon_data *d, int need_record)
 {
 	if (ms_path_valid(d->path, strlen(d->path)) != 0)
 		return MS_ST_INVALID_ARGUMENT;
@@ -257,15 +145,15 @@ check_names(const struct mon_req_data *d, int need_record)
 
 static int
 answer_why(struct msbuf *resp, const struct mon_worker *w, const char *op,
-    const struct mon_req_data *d, uint32_t status, const char *why)
+    const struct ms_mon_data *d, uint32_t status, const char *why)
 {
 	audit(w, op, d, status, status == MS_ST_OK ? NULL : why);
-	return msbuf_put_u32(resp, status);
+	return ms_mon_status_put(resp, status);
 }
 
 static int
 answer_status(struct msbuf *resp, const struct mon_worker *w, const char *op,
-    const struct mon_req_data *d, uint32_t status)
+    const struct ms_mon_data *d, uint32_t status)
 {
 	return answer_why(resp, w, op, d, status, NULL);
 }
@@ -281,7 +169,7 @@ struct mon_verdict
 mon_open(const struct mon_ctx *ctx, const struct mon_worker *w,
     struct mon_session *s, const union mon_req *pr, struct msbuf *resp)
 {
-	const struct mon_req_data *d = &pr->data;
+	const struct ms_mon_data *d = &pr->data;
 	const char *why = NULL;
 	uint32_t st;
 	uint8_t rights;
@@ -309,8 +197,9 @@ struct mon_verdict
 mon_get(const struct mon_ctx *ctx, const struct mon_worker *w,
     struct mon_session *s, const union mon_req *pr, struct msbuf *resp)
 {
-	const struct mon_req_data *d = &pr->data;
+	const struct ms_mon_data *d = &pr->data;
 	struct ms_record rec = { 0 };
+	struct ms_mon_value v;
 	uint32_t st;
 	uint8_t rights;
 	int r;
@@ -329,12 +218,13 @@ mon_get(const struct mon_ctx *ctx, const struct mon_worker *w,
 	if (st == MS_ST_OK && !(rights & ((rec.flags & MS_REC_SECURE) ?
 	    MS_RIGHT_SECURE : MS_RIGHT_READ)))
 		st = MS_ST_ACCESS_DENIED;
-	if ((r = answer_status(resp, w, "get", d, st)) == 0 &&
-	    st == MS_ST_OK &&
-	    (r = msbuf_put_u8(resp, rec.flags)) == 0 &&
-	    (r = msbuf_put_u64(resp, rec.version)) == 0 &&
-	    (r = msbuf_put_u64(resp, rec.mtime)) == 0)
-		r = msbuf_put_string(resp, rec.value, rec.value_len);
+	v.flags = rec.flags;
+	v.version = rec.version;
+	v.mtime = rec.mtime;
+	v.value = rec.value;
+	v.len = rec.value_len;
+	audit(w, "get", d, st, NULL);
+	r = ms_mon_get_answer_put(resp, st, &v);
 	ms_record_clear(&rec);
 	return answered(r);
 }
@@ -343,29 +233,22 @@ struct mon_verdict
 mon_set(const struct mon_ctx *ctx, const struct mon_worker *w,
     struct mon_session *s, const union mon_req *pr, struct msbuf *resp)
 {
-	const struct mon_req_data *d = &pr->data;
+	const struct ms_mon_data *d = &pr->data;
 	const char *why = NULL;
 	uint64_t version = 0;
 	uint32_t st;
-	int r;
 
 	if ((st = check_names(d, 1)) == MS_ST_OK &&
 	    ((d->flags & ~MS_REC_FLAGS_MASK) != 0 ||
 	    d->value_len > ctx->conf->max_value_size))
 		st = MS_ST_INVALID_ARGUMENT;
-	if (st == MS_ST_OK && !(rights_at(ctx, w, d->path) & MS_RIGHT_WRITE))
-		st = MS_ST_ACCESS_DENIED;
-	if (st == MS_ST_OK && sensitive_refused(ctx, w, d->path)) {
-		st = MS_ST_ACCESS_DENIED;
-		why = WHY_SENSITIVE;
-	}
+	if (st == MS_ST_OK)
+		st = may_write(ctx, w, d->path, &why);
 	if (st == MS_ST_OK)
 		st = store_to_status(ms_store_set(ctx->store, d->path,
 		    d->record, d->flags, d->value, d->value_len, &version));
-	if ((r = answer_why(resp, w, "set", d, st, why)) == 0 &&
-	    st == MS_ST_OK)
-		r = msbuf_put_u64(resp, version);
-	return answered(r);
+	audit(w, "set", d, st, st == MS_ST_OK ? NULL : why);
+	return answered(ms_mon_set_answer_put(resp, st, version));
 }
 
 #define WHY_PROTECTED	"node has its own ACL or flags: deleting it needs a"
@@ -399,25 +282,18 @@ struct mon_verdict
 mon_delete(const struct mon_ctx *ctx, const struct mon_worker *w,
     struct mon_session *s, const union mon_req *pr, struct msbuf *resp)
 {
-	const struct mon_req_data *d = &pr->data;
+	const struct ms_mon_data *d = &pr->data;
 	const char *why = NULL;
 	uint32_t st;
-	uint8_t rights = 0;
 	int node = *d->record == '\0';
 
 	if ((st = check_names(d, !node)) == MS_ST_OK && node &&
 	    ms_path_is_root(d->path))
 		st = MS_ST_INVALID_ARGUMENT;
 	if (st == MS_ST_OK)
-		rights = rights_at(ctx, w, d->path);
-	if (st == MS_ST_OK && !(rights & MS_RIGHT_WRITE))
-		st = MS_ST_ACCESS_DENIED;
-	if (st == MS_ST_OK && sensitive_refused(ctx, w, d->path)) {
-		st = MS_ST_ACCESS_DENIED;
-		why = WHY_SENSITIVE;
-	}
-	if (st == MS_ST_OK && node && !(rights & MS_RIGHT_ADMIN) &&
-	    node_protected(ctx, d->path)) {
+		st = may_write(ctx, w, d->path, &why);
+	if (st == MS_ST_OK && node && !(rights_at(ctx, w, d->path) &
+	    MS_RIGHT_ADMIN) && node_protected(ctx, d->path)) {
 		st = MS_ST_ACCESS_DENIED;
 		why = WHY_PROTECTED;
 	}
@@ -453,7 +329,7 @@ struct mon_verdict
 mon_list(const struct mon_ctx *ctx, const struct mon_worker *w,
     struct mon_session *s, const union mon_req *pr, struct msbuf *resp)
 {
-	const struct mon_req_data *d = &pr->data;
+	const struct ms_mon_data *d = &pr->data;
 	struct list_acc acc = { 0 };
 	const char *why = NULL;
 	uint32_t st;
@@ -517,7 +393,7 @@ struct mon_verdict
 mon_getacl(const struct mon_ctx *ctx, const struct mon_worker *w,
     struct mon_session *s, const union mon_req *pr, struct msbuf *resp)
 {
-	const struct mon_req_data *d = &pr->data;
+	const struct ms_mon_data *d = &pr->data;
 	struct acl_acc acc = { 0 };
 	uint32_t st;
 	int r;
@@ -548,7 +424,7 @@ mon_getacl(const struct mon_ctx *ctx, const struct mon_worker *w,
 
 /* The entries as the store takes them; MS_ST_OK or INVALID_ARGUMENT. */
 static uint32_t
-acl_changes(const struct mon_req_data *d, struct ms_acl_entry *changes)
+acl_changes(const struct ms_mon_data *d, struct ms_acl_entry *changes)
 {
 	uint32_t i;
 
@@ -608,7 +484,7 @@ struct mon_verdict
 mon_setacl(const struct mon_ctx *ctx, const struct mon_worker *w,
     struct mon_session *s, const union mon_req *pr, struct msbuf *resp)
 {
-	const struct mon_req_data *d = &pr->data;
+	const struct ms_mon_data *d = &pr->data;
 	struct ms_acl_entry *changes;
 	uint32_t st;
 	int r, noinherit, sens;
@@ -644,19 +520,18 @@ struct mon_verdict
 mon_status(const struct mon_ctx *ctx, const struct mon_worker *w,
     struct mon_session *s, const union mon_req *pr, struct msbuf *resp)
 {
-	const struct mon_req_data none = { 0 };
+	const struct ms_mon_data none = { 0 };
 	struct ms_store_usage u;
+	uint64_t usage[4];
 	uint32_t st;
-	int r;
 
+	memset(&u, 0, sizeof(u));
 	st = store_to_status(ms_store_usage(ctx->store, &u));
-	if ((r = answer_status(resp, w, "status", &none, st)) == 0 &&
-	    st == MS_ST_OK &&
-	    (r = msbuf_put_cstring(resp, w->sess.principal)) == 0 &&
-	    (r = msbuf_put_cstring(resp, ms_server_version())) == 0 &&
-	    (r = msbuf_put_u64(resp, u.used_bytes)) == 0 &&
-	    (r = msbuf_put_u64(resp, u.max_bytes)) == 0 &&
-	    (r = msbuf_put_u64(resp, u.nodes)) == 0)
-		r = msbuf_put_u64(resp, u.records);
-	return answered(r);
+	usage[0] = u.used_bytes;
+	usage[1] = u.max_bytes;
+	usage[2] = u.nodes;
+	usage[3] = u.records;
+	audit(w, "status", &none, st, NULL);
+	return answered(ms_mon_status_answer_put(resp, st, w->sess.principal,
+	    ms_server_version(), usage));
 }

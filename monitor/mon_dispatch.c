@@ -17,6 +17,7 @@
 #include "errors.h"
 #include "log.h"
 #include "mon.h"
+#include "msg_mon.h"
 
 #define DATA_STATES	MW_AUTHED
 
@@ -89,6 +90,35 @@ int
 mon_parse_empty(struct msbuf *req, union mon_req *out)
 {
 	return 0;		/* the dispatcher refuses any byte at all */
+}
+
+/*
+ * The request layouts are common/msg_mon.c's (the worker encodes them
+ * there); these adapt its parsers to the table's union.  Each leaves what
+ * follows its fields for parse_all() below to refuse.
+ */
+#define MON_PARSER(name, parse, member)					\
+int									\
+name(struct msbuf *req, union mon_req *out)				\
+{									\
+	return parse(req, &out->member);				\
+}
+
+MON_PARSER(mon_parse_decap, ms_mon_decap_parse, hellos)
+MON_PARSER(mon_parse_sign, ms_mon_sign_parse, hellos)
+MON_PARSER(mon_parse_auth, ms_mon_auth_parse, auth)
+MON_PARSER(mon_parse_open, ms_mon_open_parse, data)
+MON_PARSER(mon_parse_get, ms_mon_get_parse, data)
+MON_PARSER(mon_parse_set, ms_mon_set_parse, data)
+MON_PARSER(mon_parse_delete, ms_mon_delete_parse, data)
+MON_PARSER(mon_parse_list, ms_mon_list_parse, data)
+MON_PARSER(mon_parse_path, ms_mon_getacl_parse, data)
+MON_PARSER(mon_parse_setacl, ms_mon_setacl_parse, data)
+
+void
+mon_req_data_free(union mon_req *r)
+{
+	ms_mon_data_clear(&r->data);
 }
 
 static const struct mon_dispatch_ent *

@@ -4,8 +4,8 @@
  * output (I3), the transcript signature (I2), and verification of the
  * client's proof with the principal decided here (I4).
  *
- * The parsers take the worker's request apart completely; the handlers
- * judge it against what this monitor issued and return a verdict (mon.h):
+ * The requests are taken apart by common/msg_mon.c (through the dispatch
+ * table) before a handler runs; the handlers judge them against what this monitor issued and return a verdict (mon.h):
  * a mismatch with our own bytes is worker misbehaviour and kills it, a
  * malformed or unproven client message only fails the login.
  */
@@ -30,6 +30,7 @@
 #include "mon.h"
 #include "msg_auth.h"
 #include "msg_certs.h"
+#include "msg_mon.h"
 #include "schedule.h"
 #include "servconf.h"
 #include "sigalg.h"
@@ -38,18 +39,20 @@ struct mon_verdict
 mon_hello(const struct mon_ctx *ctx, const struct mon_worker *w,
     struct mon_session *s, const union mon_req *pr, struct msbuf *resp)
 {
+	struct ms_mon_hello h;
 	int r;
 
 	if ((r = ms_random_bytes(s->nonce, sizeof(s->nonce))) != 0)
 		return MON_KILLED(r, "no nonce");
-	if ((r = msbuf_put(resp, s->nonce, sizeof(s->nonce))) == 0 &&
-	    (r = msbuf_put_string(resp, ctx->keys->kex_pub, 32)) == 0 &&
-	    (r = msbuf_put_string(resp, ctx->keys->sig_pub, 32)) == 0) {
-		if (ctx->keys->cert_msg != NULL)
-			r = msbuf_put_stringb(resp, ctx->keys->cert_msg);
-		else
-			r = msbuf_put_string(resp, NULL, 0);
+	memset(&h, 0, sizeof(h));
+	memcpy(h.server_random, s->nonce, sizeof(h.server_random));
+	memcpy(h.host_kex_pub, ctx->keys->kex_pub, sizeof(h.host_kex_pub));
+	memcpy(h.host_sig_pub, ctx->keys->sig_pub, sizeof(h.host_sig_pub));
+	if (ctx->keys->cert_msg != NULL) {
+		h.cert = msbuf_ptr(ctx->keys->cert_msg);
+		h.cert_len = msbuf_len(ctx->keys->cert_msg);
 	}
+	r = ms_mon_hello_answer_put(resp, &h);
 	return mon_ok_unless(r, "cannot build answer");
 }
 
@@ -59,7 +62,7 @@ mon_hello(const struct mon_ctx *ctx, const struct mon_worker *w,
  */
 static const char *
 check_hellos(const struct mon_ctx *ctx, const struct mon_session *s,
-    const struct mon_req_hellos *h)
+    const struct ms_mon_hellos *h)
 {
 	const struct ms_client_hello *ch = &h->ch;
 	const struct ms_server_hello *sh = &h->sh;
@@ -79,40 +82,6 @@ check_hellos(const struct mon_ctx *ctx, const struct mon_session *s,
 	    sh->sig != MS_SIG_ED25519)
 		return "server hello chose unoffered algorithms";
 	return NULL;
-}
-
-/* "string client_hello_frame, string server_hello_frame", both parsed. */
-static int
-get_hellos(struct msbuf *req, struct mon_req_hellos *h)
-{
-	int r;
-
-	if ((r = msbuf_get_string_direct(req, &h->ch_frame, &h->ch_len,
-	    MS_HELLO_FRAME_MAX)) != 0 ||
-	    (r = ms_client_hello_parse_frame(h->ch_frame, h->ch_len,
-	    &h->ch)) != 0 ||
-	    (r = msbuf_get_string_direct(req, &h->sh_frame, &h->sh_len,
-	    MS_HELLO_FRAME_MAX)) != 0)
-		return r;
-	return ms_server_hello_parse_frame(h->sh_frame, h->sh_len, &h->sh);
-}
-
-int
-mon_parse_decap(struct msbuf *req, union mon_req *out)
-{
-	return get_hellos(req, &out->hellos);
-}
-
-/* The hellos, then "string server_certificate" (PROTOCOL.md 11). */
-int
-mon_parse_sign(struct msbuf *req, union mon_req *out)
-{
-	int r;
-
-	if ((r = get_hellos(req, &out->hellos)) != 0)
-		return r;
-	return msbuf_get_string_direct(req, &out->hellos.cert,
-	    &out->hellos.cert_len, MS_SERVER_CERT_MSG_MAX);
 }
 
 /* TH over the hellos and, when given, our SERVER_CERTIFICATE. */
@@ -138,7 +107,7 @@ struct mon_verdict
 mon_decap(const struct mon_ctx *ctx, const struct mon_worker *w,
     struct mon_session *s, const union mon_req *pr, struct msbuf *resp)
 {
-	const struct mon_req_hellos *h = &pr->hellos;
+	const struct ms_mon_hellos *h = &pr->hellos;
 	struct msbuf *chf = NULL, *shf = NULL;
 	u_char ss_s[MS_X25519_LEN], secret[MS_SHA256_LEN];
 	const char *why;
@@ -155,7 +124,7 @@ mon_decap(const struct mon_ctx *ctx, const struct mon_worker *w,
 	if ((r = hash_hellos(chf, shf, NULL, s->th_sh)) != 0 ||
 	    (r = ms_x25519_derive(ctx->keys->kex, h->ch.share, ss_s)) != 0 ||
 	    (r = ms_derive_static(ss_s, s->th_sh, secret)) != 0 ||
-	    (r = msbuf_put_string(resp, secret, sizeof(secret))) != 0)
+	    (r = ms_mon_decap_answer_put(resp, secret)) != 0)
 		goto out;
 	s->client_hello = chf;
 	s->server_hello = shf;
@@ -178,7 +147,7 @@ struct mon_verdict
 mon_sign(const struct mon_ctx *ctx, const struct mon_worker *w,
     struct mon_session *s, const union mon_req *pr, struct msbuf *resp)
 {
-	const struct mon_req_hellos *h = &pr->hellos;
+	const struct ms_mon_hellos *h = &pr->hellos;
 	const struct msbuf *cert_msg = ctx->keys->cert_msg;
 	u_char th[MS_SHA256_LEN], msg[128];
 	const char *why;
@@ -203,7 +172,7 @@ mon_sign(const struct mon_ctx *ctx, const struct mon_worker *w,
 	    &msglen)) == 0 &&
 	    (r = ms_ed25519_sign(ctx->keys->sig, msg, msglen,
 	    s->server_sig)) == 0)
-		r = msbuf_put_string(resp, s->server_sig, sizeof(s->server_sig));
+		r = ms_mon_sign_answer_put(resp, s->server_sig);
 	return mon_ok_unless(r, "cannot sign");
 }
 
@@ -332,54 +301,17 @@ parse_client_verify(const u_char *cv, size_t cvlen, uint16_t *algp,
 	return r;
 }
 
-/*
- * Add a run of canonical messages to the transcript, one at a time (t
- * NULL: only check that the run is whole messages, for the parser).
- */
+static int
+transcript_add_cb(void *t, const u_char *msg, size_t len)
+{
+	return ms_transcript_add_raw(t, msg, len);
+}
+
+/* Add a run of canonical messages to the transcript, one at a time. */
 static int
 transcript_add_run(struct ms_transcript *t, const u_char *run, size_t len)
 {
-	struct msbuf *b;
-	uint32_t mlen;
-	int r = 0;
-
-	if ((b = msbuf_from(run, len)) == NULL)
-		return MS_ERR_ALLOC;
-	while (msbuf_len(b) > 0) {
-		if ((r = msbuf_peek_u32(b, 0, &mlen)) != 0)
-			break;
-		if (mlen > msbuf_len(b) - 4) {
-			r = MS_ERR_INVALID_FORMAT;
-			break;
-		}
-		if ((t != NULL &&
-		    (r = ms_transcript_add_raw(t, msbuf_ptr(b), 4 + mlen)) != 0) ||
-		    (r = msbuf_consume(b, 4 + mlen)) != 0)
-			break;
-	}
-	msbuf_free(b);
-	return r;
-}
-
-/*
- * "string transcript_tail, string client_verify, u8 finished_ok".  The
- * tail must be whole messages (the worker frames them); what they say is
- * for the handler to judge.
- */
-int
-mon_parse_auth(struct msbuf *req, union mon_req *out)
-{
-	struct mon_req_auth *a = &out->auth;
-	int r;
-
-	if ((r = msbuf_get_string_direct(req, &a->tail, &a->tail_len,
-	    MS_AUTH_TAIL_MAX)) != 0 ||
-	    (r = transcript_add_run(NULL, a->tail, a->tail_len)) != 0 ||
-	    (r = msbuf_get_string_direct(req, &a->cv, &a->cv_len,
-	    MS_AUTH_CLIENT_VERIFY_MAX)) != 0 ||
-	    (r = msbuf_get_u8(req, &a->finished_ok)) != 0)
-		return r;
-	return a->finished_ok > 1 ? MS_ERR_INVALID_FORMAT : 0;
+	return ms_canonical_run_walk(run, len, transcript_add_cb, t);
 }
 
 /* Groups come only from the principals file: p may be NULL (none). */
@@ -531,7 +463,7 @@ struct mon_verdict
 mon_auth(const struct mon_ctx *ctx, const struct mon_worker *w,
     struct mon_session *s, const union mon_req *pr, struct msbuf *resp)
 {
-	const struct mon_req_auth *a = &pr->auth;
+	const struct ms_mon_auth *a = &pr->auth;
 	struct mon_verdict verdict;
 	struct msbuf *tail = NULL;
 	const char *why;
@@ -577,13 +509,12 @@ mon_auth(const struct mon_ctx *ctx, const struct mon_worker *w,
 	if (v.ok) {
 		if ((r = bind_principal(s, v.name, v.groups)) == 0) {
 			s->cert_auth = id.id_type == MS_ID_X509_CHAIN;
-			if ((r = msbuf_put_u32(resp, MS_ST_OK)) == 0)
-				r = msbuf_put_cstring(resp, s->principal);
+			r = ms_mon_auth_answer_put(resp, MS_ST_OK,
+			    s->principal);
 		}
 		verdict = mon_ok_unless(r, "cannot bind the principal");
 	} else {
-		if ((r = msbuf_put_u32(resp, MS_ST_AUTH_FAILED)) == 0)
-			r = msbuf_put_cstring(resp, "");
+		r = ms_mon_auth_answer_put(resp, MS_ST_AUTH_FAILED, "");
 		verdict = r == 0 ? MON_VERDICT(MON_DENIED) :
 		    MON_KILLED(r, "cannot build answer");
 	}

@@ -30,6 +30,8 @@
 #include "frame.h"
 #include "log.h"
 #include "msg_alert.h"
+#include "msg_config.h"
+#include "msg_log.h"
 #include "mon.h"
 #include "notify.h"
 #include "fdlimit.h"
@@ -159,32 +161,23 @@ send_alert(int fd, uint32_t status, const char *msg)
 
 static int
 worker_config(const struct mon_ctx *ctx, const struct server_opts *opts,
-    const char *peer, struct msbuf *b)
+    char *peer, struct msbuf *b)
 {
 	const struct servconf *c = ctx->conf;
-	size_t i;
-	int r;
+	struct ms_config mc;
 
-	if ((r = msbuf_put_u32(b, MS_CONFIG_VERSION)) != 0 ||
-	    (r = msbuf_put_cstring(b, peer)) != 0 ||
-	    (r = msbuf_put_u32(b, (uint32_t)opts->privsep_uid)) != 0 ||
-	    (r = msbuf_put_u32(b, (uint32_t)opts->privsep_gid)) != 0 ||
-	    (r = msbuf_put_cstring(b, c->privsep_chroot)) != 0 ||
-	    (r = msbuf_put_u32(b, (uint32_t)c->login_grace_time * 1000)) != 0 ||
-	    (r = msbuf_put_u32(b, (uint32_t)c->max_value_size)) != 0 ||
-	    (r = msbuf_put_u8(b, (uint8_t)ms_log_get_level())) != 0 ||
-	    (r = msbuf_put_u8(b, (uint8_t)c->sandbox_debug)) != 0 ||
-	    (r = msbuf_put_u8(b, c->ciphers.n)) != 0)
-		return r;
-	for (i = 0; i < c->ciphers.n; i++)
-		if ((r = msbuf_put_u16(b, c->ciphers.ids[i])) != 0)
-			return r;
-	if ((r = msbuf_put_u8(b, c->kex.n)) != 0)
-		return r;
-	for (i = 0; i < c->kex.n; i++)
-		if ((r = msbuf_put_u16(b, c->kex.ids[i])) != 0)
-			return r;
-	return 0;
+	memset(&mc, 0, sizeof(mc));
+	mc.peer = peer;
+	mc.uid = (uint32_t)opts->privsep_uid;
+	mc.gid = (uint32_t)opts->privsep_gid;
+	mc.chroot_dir = c->privsep_chroot;
+	mc.login_grace_ms = (uint32_t)c->login_grace_time * 1000;
+	mc.max_value_size = (uint32_t)c->max_value_size;
+	mc.log_level = (uint8_t)ms_log_get_level();
+	mc.sandbox_debug = (uint8_t)c->sandbox_debug;
+	mc.ciphers = c->ciphers;
+	mc.kex = c->kex;
+	return ms_config_put(b, &mc);
 }
 
 static void
@@ -425,7 +418,7 @@ read_requests(const struct mon_ctx *ctx, struct live_worker *lw)
 	handle_requests(ctx, lw);
 }
 
-/* Worker log lines: u8 level || string line.  Never above ERROR. */
+/* Worker log lines (msg_log.h).  Never above ERROR. */
 static void
 read_log(struct live_worker *lw)
 {
@@ -439,12 +432,13 @@ read_log(struct live_worker *lw)
 		lw->log_fd = -1;
 		return;
 	}
-	if ((f = msbuf_new(MS_LOG_LINE_MAX + 16)) == NULL)
+	if ((f = msbuf_new(MS_LOG_MSG_MAX)) == NULL)
 		return;
+	/* The frame length counts the type byte too. */
 	while ((r = ms_frame_parse(lw->login, &type, f,
-	    MS_LOG_LINE_MAX + 16)) == 0) {
-		if (type != MS_LOG_FRAME || msbuf_get_u8(f, &level) != 0 ||
-		    msbuf_get_cstring(f, &line, NULL, MS_LOG_LINE_MAX) != 0) {
+	    1 + MS_LOG_MSG_MAX)) == 0) {
+		if (type != MS_LOG_FRAME ||
+		    ms_log_msg_parse(f, &level, &line) != 0) {
 			worker_kill(lw, "malformed log frame");
 			break;
 		}

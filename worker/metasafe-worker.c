@@ -35,7 +35,6 @@
 #include "version.h"
 #include "worker.h"
 
-#define CONFIG_FRAME_MAX	8192
 #define CONFIG_TIMEOUT_MS	30000
 #define WORKER_MAX_FDS		8
 
@@ -62,16 +61,16 @@ check_fds(void)
 }
 
 static void
-read_config(struct w_config *conf)
+read_config(struct ms_config *conf)
 {
 	struct msbuf *b;
 	uint8_t type;
 	int r;
 
-	if ((b = msbuf_new(CONFIG_FRAME_MAX)) == NULL)
+	if ((b = msbuf_new(MS_CONFIG_FRAME_MAX)) == NULL)
 		fatal_f("out of memory");
 	if ((r = ms_frame_read(MS_WORKER_MONITOR_FD, &type, b,
-	    CONFIG_FRAME_MAX, CONFIG_TIMEOUT_MS)) != 0)
+	    MS_CONFIG_FRAME_MAX, CONFIG_TIMEOUT_MS)) != 0)
 		fatal_fr(r, "read CONFIG from the monitor");
 	if (type != MS_MON_CONFIG)
 		fatal_f("expected CONFIG from the monitor, got 0x%02x", type);
@@ -95,7 +94,7 @@ crypto_warm_up(void)
 }
 
 static void
-enter_sandbox(const struct w_config *conf)
+enter_sandbox(const struct ms_config *conf)
 {
 	struct ms_sandbox_params p;
 	struct ms_sandbox *sb;

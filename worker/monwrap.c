@@ -16,9 +16,9 @@
 #include "errors.h"
 #include "frame.h"
 #include "log.h"
-#include "msg_certs.h"
 #include "msg_list.h"
 #include "monwrap.h"
+#include "msg_mon.h"
 #include "path.h"
 #include "proto.h"
 #include "worker.h"
@@ -67,18 +67,6 @@ expect_end(struct msbuf *ans, const char *what)
 }
 
 static int
-get_status(struct msbuf *ans, uint32_t *statusp)
-{
-	int r;
-
-	if ((r = msbuf_get_u32(ans, statusp)) != 0)
-		return r;
-	if (*statusp > MS_ST_MAX)
-		return MS_ERR_INVALID_FORMAT;
-	return 0;
-}
-
-static int
 new_req(struct msbuf **reqp)
 {
 	if ((*reqp = msbuf_new(MS_FRAME_MAX - 1)) == NULL)
@@ -96,9 +84,7 @@ status_call(int fd, uint8_t type, const char *what, const struct msbuf *req,
 
 	if ((r = mon_call(fd, type, req, &ans)) != 0)
 		return r;
-	if ((r = get_status(ans, statusp)) == 0)
-		r = expect_end(ans, what);
-	if (r != 0)
+	if ((r = ms_mon_status_parse(ans, statusp)) != 0)
 		error_fr(r, "monitor %s answer", what);
 	msbuf_free(ans);
 	return r;
@@ -109,46 +95,24 @@ mw_hello(int fd, u_char server_random[MS_RANDOM_LEN], u_char host_kex_pub[32],
     u_char host_sig_pub[32], struct msbuf *server_cert)
 {
 	struct msbuf *req = NULL, *ans = NULL;
-	const u_char *sc;
-	size_t sclen;
+	struct ms_mon_hello h;
 	int r;
 
 	msbuf_reset(server_cert);
 	if ((r = new_req(&req)) != 0 ||
 	    (r = mon_call(fd, MS_MON_HELLO, req, &ans)) != 0)
 		goto out;
-	if ((r = msbuf_get(ans, server_random, MS_RANDOM_LEN)) != 0 ||
-	    (r = msbuf_get_string_fixed(ans, host_kex_pub, 32)) != 0 ||
-	    (r = msbuf_get_string_fixed(ans, host_sig_pub, 32)) != 0 ||
-	    (r = msbuf_get_string_direct(ans, &sc, &sclen,
-	    MS_SERVER_CERT_MSG_MAX)) != 0 ||
-	    (r = expect_end(ans, "hello")) != 0 ||
-	    (sclen != 0 &&
-	    (r = ms_server_certificate_check(sc, sclen)) != 0) ||
-	    (r = msbuf_put(server_cert, sc, sclen)) != 0)
+	if ((r = ms_mon_hello_answer_parse(ans, &h)) != 0 ||
+	    (r = msbuf_put(server_cert, h.cert, h.cert_len)) != 0) {
 		error_fr(r, "monitor hello answer");
+		goto out;
+	}
+	memcpy(server_random, h.server_random, MS_RANDOM_LEN);
+	memcpy(host_kex_pub, h.host_kex_pub, 32);
+	memcpy(host_sig_pub, h.host_sig_pub, 32);
  out:
 	msbuf_free(req);
 	msbuf_free(ans);
-	return r;
-}
-
-static int
-hellos_req(const struct msbuf *ch_frame, const struct msbuf *sh_frame,
-    struct msbuf **reqp)
-{
-	int r;
-
-	if (msbuf_len(ch_frame) > MS_HELLO_FRAME_MAX ||
-	    msbuf_len(sh_frame) > MS_HELLO_FRAME_MAX)
-		return MS_ERR_INVALID_ARGUMENT;
-	if ((r = new_req(reqp)) != 0)
-		return r;
-	if ((r = msbuf_put_stringb(*reqp, ch_frame)) != 0 ||
-	    (r = msbuf_put_stringb(*reqp, sh_frame)) != 0) {
-		msbuf_free(*reqp);
-		*reqp = NULL;
-	}
 	return r;
 }
 
@@ -159,15 +123,13 @@ mw_decap(int fd, const struct msbuf *ch_frame, const struct msbuf *sh_frame,
 	struct msbuf *req = NULL, *ans = NULL;
 	int r;
 
-	if ((r = hellos_req(ch_frame, sh_frame, &req)) != 0 ||
+	explicit_bzero(static_out, MS_SHA256_LEN);
+	if ((r = new_req(&req)) != 0 ||
+	    (r = ms_mon_decap_put(req, ch_frame, sh_frame)) != 0 ||
 	    (r = mon_call(fd, MS_MON_DECAP, req, &ans)) != 0)
 		goto out;
-	if ((r = msbuf_get_string_fixed(ans, static_out,
-	    MS_SHA256_LEN)) != 0 ||
-	    (r = expect_end(ans, "decap")) != 0) {
-		explicit_bzero(static_out, MS_SHA256_LEN);
+	if ((r = ms_mon_decap_answer_parse(ans, static_out)) != 0)
 		error_fr(r, "monitor decap answer");
-	}
  out:
 	msbuf_free(req);
 	msbuf_free(ans);
@@ -181,14 +143,11 @@ mw_sign(int fd, const struct msbuf *ch_frame, const struct msbuf *sh_frame,
 	struct msbuf *req = NULL, *ans = NULL;
 	int r;
 
-	if (msbuf_len(server_cert) > MS_SERVER_CERT_MSG_MAX)
-		return MS_ERR_INVALID_ARGUMENT;
-	if ((r = hellos_req(ch_frame, sh_frame, &req)) != 0 ||
-	    (r = msbuf_put_stringb(req, server_cert)) != 0 ||
+	if ((r = new_req(&req)) != 0 ||
+	    (r = ms_mon_sign_put(req, ch_frame, sh_frame, server_cert)) != 0 ||
 	    (r = mon_call(fd, MS_MON_SIGN, req, &ans)) != 0)
 		goto out;
-	if ((r = msbuf_get_string_fixed(ans, sig, MS_ED25519_SIG_LEN)) != 0 ||
-	    (r = expect_end(ans, "sign")) != 0)
+	if ((r = ms_mon_sign_answer_parse(ans, sig)) != 0)
 		error_fr(r, "monitor sign answer");
  out:
 	msbuf_free(req);
@@ -202,27 +161,23 @@ mw_auth(int fd, const struct msbuf *transcript_tail,
     char *principal, size_t principal_size)
 {
 	struct msbuf *req = NULL, *ans = NULL;
-	char *name = NULL;
+	char name[MS_PRINCIPAL_MAX + 1];
 	int r;
 
 	*statusp = MS_ST_AUTH_FAILED;
 	if (principal_size > 0)
 		principal[0] = '\0';
 	if ((r = new_req(&req)) != 0 ||
-	    (r = msbuf_put_stringb(req, transcript_tail)) != 0 ||
-	    (r = msbuf_put_stringb(req, client_verify)) != 0 ||
-	    (r = msbuf_put_u8(req, finished_ok ? 1 : 0)) != 0 ||
+	    (r = ms_mon_auth_put(req, transcript_tail, client_verify,
+	    finished_ok)) != 0 ||
 	    (r = mon_call(fd, MS_MON_AUTH, req, &ans)) != 0)
 		goto out;
-	if ((r = get_status(ans, statusp)) != 0 ||
-	    (r = msbuf_get_cstring(ans, &name, NULL, MS_PRINCIPAL_MAX)) != 0 ||
-	    (r = expect_end(ans, "auth")) != 0) {
+	if ((r = ms_mon_auth_answer_parse(ans, statusp, name)) != 0) {
 		error_fr(r, "monitor auth answer");
 		*statusp = MS_ST_AUTH_FAILED;
 		goto out;
 	}
-	if (*statusp == MS_ST_OK &&
-	    (name[0] == '\0' || strlen(name) >= principal_size)) {
+	if (*statusp == MS_ST_OK && strlen(name) >= principal_size) {
 		error_f("monitor auth answer: OK without a usable principal");
 		*statusp = MS_ST_AUTH_FAILED;
 		r = MS_ERR_INVALID_FORMAT;
@@ -231,7 +186,6 @@ mw_auth(int fd, const struct msbuf *transcript_tail,
 	if (principal_size > 0)
 		strlcpy(principal, name, principal_size);
  out:
-	free(name);
 	msbuf_free(req);
 	msbuf_free(ans);
 	return r;
@@ -244,8 +198,7 @@ mw_open(int fd, const char *path, uint8_t access, uint32_t *statusp)
 	int r;
 
 	if ((r = new_req(&req)) == 0 &&
-	    (r = msbuf_put_cstring(req, path)) == 0 &&
-	    (r = msbuf_put_u8(req, access)) == 0)
+	    (r = ms_mon_open_put(req, path, access)) == 0)
 		r = status_call(fd, MS_MON_OPEN, "open", req, statusp);
 	msbuf_free(req);
 	return r;
@@ -264,33 +217,24 @@ mw_get(int fd, const char *path, const char *record, uint32_t *statusp,
     struct mw_value *out)
 {
 	struct msbuf *req = NULL, *ans = NULL;
+	struct ms_mon_value v;
 	int r;
 
 	memset(out, 0, sizeof(*out));
 	if ((r = new_req(&req)) != 0 ||
-	    (r = msbuf_put_cstring(req, path)) != 0 ||
-	    (r = msbuf_put_cstring(req, record)) != 0 ||
+	    (r = ms_mon_get_put(req, path, record)) != 0 ||
 	    (r = mon_call(fd, MS_MON_GET, req, &ans)) != 0)
 		goto out;
-	if ((r = get_status(ans, statusp)) != 0)
-		goto bad;
-	if (*statusp != MS_ST_OK)
+	if ((r = ms_mon_get_answer_parse(ans, statusp, &v)) != 0) {
+		error_fr(r, "monitor get answer");
 		goto out;
-	if ((r = msbuf_get_u8(ans, &out->flags)) != 0 ||
-	    (r = msbuf_get_u64(ans, &out->version)) != 0 ||
-	    (r = msbuf_get_u64(ans, &out->mtime)) != 0 ||
-	    (r = msbuf_get_string(ans, &out->value, &out->len,
-	    MS_VALUE_MAX)) != 0 ||
-	    (r = expect_end(ans, "get")) != 0)
-		goto bad;
-	if ((out->flags & ~MS_REC_FLAGS_MASK) != 0) {
-		r = MS_ERR_INVALID_FORMAT;
-		goto bad;
 	}
-	goto out;
- bad:
-	error_fr(r, "monitor get answer");
-	mw_value_clear(out);
+	out->flags = v.flags;
+	out->version = v.version;
+	out->mtime = v.mtime;
+	out->value = v.value;
+	out->len = v.len;
+	explicit_bzero(&v, sizeof(v));
  out:
 	msbuf_free(req);
 	msbuf_free(ans);
@@ -306,16 +250,10 @@ mw_set(int fd, const char *path, const char *record, uint8_t flags,
 
 	*versionp = 0;
 	if ((r = new_req(&req)) != 0 ||
-	    (r = msbuf_put_cstring(req, path)) != 0 ||
-	    (r = msbuf_put_cstring(req, record)) != 0 ||
-	    (r = msbuf_put_u8(req, flags)) != 0 ||
-	    (r = msbuf_put_string(req, value, len)) != 0 ||
+	    (r = ms_mon_set_put(req, path, record, flags, value, len)) != 0 ||
 	    (r = mon_call(fd, MS_MON_SET, req, &ans)) != 0)
 		goto out;
-	if ((r = get_status(ans, statusp)) != 0 ||
-	    (*statusp == MS_ST_OK &&
-	    ((r = msbuf_get_u64(ans, versionp)) != 0 ||
-	    (r = expect_end(ans, "set")) != 0)))
+	if ((r = ms_mon_set_answer_parse(ans, statusp, versionp)) != 0)
 		error_fr(r, "monitor set answer");
  out:
 	msbuf_free(req);	/* wipes the plaintext value */
@@ -330,8 +268,7 @@ mw_delete(int fd, const char *path, const char *record, uint32_t *statusp)
 	int r;
 
 	if ((r = new_req(&req)) == 0 &&
-	    (r = msbuf_put_cstring(req, path)) == 0 &&
-	    (r = msbuf_put_cstring(req, record)) == 0)
+	    (r = ms_mon_delete_put(req, path, record)) == 0)
 		r = status_call(fd, MS_MON_DELETE, "delete", req, statusp);
 	msbuf_free(req);
 	return r;
@@ -394,11 +331,10 @@ mw_list(int fd, const char *path, uint8_t list_flags, uint32_t *statusp,
 	int r;
 
 	if ((r = new_req(&req)) != 0 ||
-	    (r = msbuf_put_cstring(req, path)) != 0 ||
-	    (r = msbuf_put_u8(req, list_flags)) != 0 ||
+	    (r = ms_mon_list_put(req, path, list_flags)) != 0 ||
 	    (r = mon_call(fd, MS_MON_LIST, req, &ans)) != 0)
 		goto out;
-	if ((r = get_status(ans, statusp)) != 0) {
+	if ((r = ms_mon_status_get(ans, statusp)) != 0) {
 		error_fr(r, "monitor list answer");
 		goto out;
 	}
@@ -433,10 +369,10 @@ mw_getacl(int fd, const char *path, uint32_t *statusp, struct msbuf *result)
 	int r;
 
 	if ((r = new_req(&req)) != 0 ||
-	    (r = msbuf_put_cstring(req, path)) != 0 ||
+	    (r = ms_mon_getacl_put(req, path)) != 0 ||
 	    (r = mon_call(fd, MS_MON_GETACL, req, &ans)) != 0)
 		goto out;
-	if ((r = get_status(ans, statusp)) != 0) {
+	if ((r = ms_mon_status_get(ans, statusp)) != 0) {
 		error_fr(r, "monitor getacl answer");
 		goto out;
 	}
@@ -459,11 +395,8 @@ mw_setacl(int fd, const char *path, uint8_t inherit, uint8_t sensitive,
 	int r;
 
 	if ((r = new_req(&req)) == 0 &&
-	    (r = msbuf_put_cstring(req, path)) == 0 &&
-	    (r = msbuf_put_u8(req, inherit)) == 0 &&
-	    (r = msbuf_put_u8(req, sensitive)) == 0 &&
-	    (r = msbuf_put_u32(req, n)) == 0 &&
-	    (r = msbuf_putb(req, entries)) == 0)
+	    (r = ms_mon_setacl_put(req, path, inherit, sensitive, n,
+	    entries)) == 0)
 		r = status_call(fd, MS_MON_SETACL, "setacl", req, statusp);
 	msbuf_free(req);
 	return r;
@@ -474,28 +407,20 @@ mw_status(int fd, uint32_t *statusp, char **principalp, char **versionp,
     uint64_t usage[4])
 {
 	struct msbuf *req = NULL, *ans = NULL;
+	struct ms_mon_status st;
 	int r;
 
 	*principalp = *versionp = NULL;
 	if ((r = new_req(&req)) != 0 ||
 	    (r = mon_call(fd, MS_MON_STATUS, req, &ans)) != 0)
 		goto out;
-	if ((r = get_status(ans, statusp)) != 0 ||
-	    (*statusp == MS_ST_OK &&
-	    ((r = msbuf_get_cstring(ans, principalp, NULL,
-	    MS_PRINCIPAL_MAX)) != 0 ||
-	    (r = msbuf_get_cstring(ans, versionp, NULL,
-	    MS_VERSION_STRING_MAX)) != 0 ||
-	    (r = msbuf_get_u64(ans, &usage[0])) != 0 ||
-	    (r = msbuf_get_u64(ans, &usage[1])) != 0 ||
-	    (r = msbuf_get_u64(ans, &usage[2])) != 0 ||
-	    (r = msbuf_get_u64(ans, &usage[3])) != 0 ||
-	    (r = expect_end(ans, "status")) != 0))) {
+	if ((r = ms_mon_status_answer_parse(ans, statusp, &st)) != 0) {
 		error_fr(r, "monitor status answer");
-		free(*principalp);
-		free(*versionp);
-		*principalp = *versionp = NULL;
+		goto out;
 	}
+	*principalp = st.principal;
+	*versionp = st.version;
+	memcpy(usage, st.usage, sizeof(st.usage));
  out:
 	msbuf_free(req);
 	msbuf_free(ans);

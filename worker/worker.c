@@ -30,7 +30,7 @@ worker_clear(struct worker *w)
 	ms_blob_ctx_clear(&w->blob_tx);
 	ms_blob_ctx_clear(&w->blob_rx);
 	w_handles_clear(w);
-	w_config_clear(&w->conf);
+	ms_config_clear(&w->conf);
 	explicit_bzero(w->principal, sizeof(w->principal));
 	w->authed = 0;
 	w->phase = W_PHASE_CLEAR;

@@ -17,29 +17,14 @@
 #include "buf.h"
 #include "crypto.h"
 #include "hello.h"
+#include "msg_config.h"
 #include "proto.h"
 #include "record.h"
 
-#define W_PEER_MAX		256	/* "ADDR:PORT" from CONFIG */
-#define W_CHROOT_MAX		4096
 /* The tests' old name for record.h's blob overhead. */
 #define W_BLOB_OVERHEAD		MS_BLOB_OVERHEAD
 /* A response body (after the inner type) must fit one record. */
 #define W_RESPONSE_MAX		(MS_RECORD_PLAINTEXT_MAX - 1)
-
-/* The CONFIG frame (PROTOCOL.md 11). */
-struct w_config {
-	char			*peer;
-	uid_t			 uid;
-	gid_t			 gid;
-	char			*chroot_dir;
-	uint32_t		 login_grace_ms;	/* 0: no limit */
-	uint32_t		 max_value_size;
-	uint8_t			 log_level;
-	uint8_t			 sandbox_debug;
-	struct ms_alg_list	 ciphers;		/* server preference */
-	struct ms_alg_list	 kex;			/* server preference */
-};
 
 struct w_handle {
 	uint32_t	 id;		/* 0: slot free */
@@ -57,7 +42,7 @@ enum w_phase {
 struct worker {
 	int			 client_fd;
 	int			 mon_fd;
-	struct w_config		 conf;
+	struct ms_config	 conf;		/* CONFIG, judged */
 
 	enum w_phase		 phase;
 	uint16_t		 cipher;
@@ -81,8 +66,8 @@ void	worker_clear(struct worker *w);
 const char *w_peer(const struct worker *w);
 
 /* config.c: parse the CONFIG payload; strict, fully consumed. */
-int	w_config_parse(struct w_config *c, struct msbuf *b);
-void	w_config_clear(struct w_config *c);
+/* CONFIG (msg_config.h) as this worker may run it; ms_config_clear frees. */
+int	w_config_parse(struct ms_config *c, struct msbuf *b);
 
 /* channel.c: the client connection in each phase. */
 int	w_send_record(struct worker *w, uint8_t inner_type,

@@ -347,7 +347,7 @@ sandboxed_syscall(void)
 {
 	struct ms_sandbox_params p;
 	struct ms_sandbox *sb;
-	struct w_config conf;
+	struct ms_config conf;
 	struct msbuf *b = nb();
 	uint8_t type;
 	int fd;

@@ -41,7 +41,7 @@ config_payload(uint32_t version, uint32_t uid, uint16_t cipher, int n_kex,
 static void
 test_config_parse(void **state)
 {
-	struct w_config c;
+	struct ms_config c;
 	struct msbuf *b;
 
 	(void)state;
@@ -59,7 +59,7 @@ test_config_parse(void **state)
 	assert_int_equal(c.ciphers.ids[0], MS_CIPHER_CHACHA20_POLY1305);
 	assert_int_equal(c.kex.n, 1);
 	assert_int_equal(c.kex.ids[0], MS_KEX_X25519_HYBRID);
-	w_config_clear(&c);
+	ms_config_clear(&c);
 	msbuf_free(b);
 
 	b = config_payload(2, 65534, MS_CIPHER_AES256_GCM, 1,
@@ -97,7 +97,7 @@ test_config_parse(void **state)
 	    MS_KEX_X25519_HYBRID, 0);
 	assert_int_equal(w_config_parse(&c, b), 0);
 	assert_int_equal(c.kex.n, 16);
-	w_config_clear(&c);
+	ms_config_clear(&c);
 	msbuf_free(b);
 }
 
