@@ -49,6 +49,13 @@
 #define WORKER_AUTH_SLACK_MS	5000	/* beyond LoginGraceTime */
 /* A worker whose login was refused: time to pass the alert on and exit. */
 #define WORKER_REFUSED_LINGER_MS 2000
+/*
+ * Every refused login is answered this long after its AUTH request came
+ * in, whatever the reason: an unknown CA, a revoked certificate and a bad
+ * signature take different work, and the difference must not show.  Well
+ * above the slowest check (an RSA chain with CRLs takes a few ms).
+ */
+#define AUTH_REFUSAL_FLOOR_MS	100
 #define DRAIN_TIMEOUT_MS	10000
 
 struct live_worker {
@@ -58,6 +65,7 @@ struct live_worker {
 	int64_t			 started_ms;
 	int64_t			 refused_ms;	/* login refused at; 0: not */
 	int64_t			 last_ms;	/* last request from it */
+	int64_t			 hold_until;	/* answer not sent before */
 	char			 src[INET6_ADDRSTRLEN];
 	int			 killed;
 };
@@ -336,11 +344,20 @@ accept_one(const struct mon_ctx *ctx, const struct server_opts *opts, int lfd)
 		worker_free(lw);
 }
 
+/* An answer waiting for its release time (AUTH_REFUSAL_FLOOR_MS). */
+static int
+held(const struct live_worker *lw, int64_t now)
+{
+	return msbuf_len(lw->out) > 0 && now < lw->hold_until;
+}
+
 static void
 flush_out(struct live_worker *lw)
 {
 	ssize_t n;
 
+	if (held(lw, ms_now_ms()))
+		return;
 	while (!lw->killed && msbuf_len(lw->out) > 0) {
 		n = write(lw->mon_fd, msbuf_ptr(lw->out), msbuf_len(lw->out));
 		if (n == -1 && (errno == EINTR))
@@ -361,6 +378,7 @@ static void
 handle_requests(const struct mon_ctx *ctx, struct live_worker *lw)
 {
 	struct msbuf *req = NULL, *resp = NULL;
+	int64_t t0;
 	uint8_t type;
 	int r;
 
@@ -371,6 +389,7 @@ handle_requests(const struct mon_ctx *ctx, struct live_worker *lw)
 	}
 	/* One request at a time: the next waits until the answer is out. */
 	while (!lw->killed && msbuf_len(lw->out) == 0) {
+		t0 = ms_now_ms();
 		r = ms_frame_parse(lw->in, &type, req, MS_FRAME_MAX);
 		if (r == MS_ERR_MESSAGE_INCOMPLETE)
 			break;
@@ -385,8 +404,11 @@ handle_requests(const struct mon_ctx *ctx, struct live_worker *lw)
 			break;
 		}
 		lw->last_ms = ms_now_ms();
-		if ((lw->mw.state & MW_REFUSED) && lw->refused_ms == 0)
-			lw->refused_ms = lw->last_ms;
+		if ((lw->mw.state & MW_REFUSED) && lw->refused_ms == 0) {
+			/* The answer to a refused AUTH leaves at a fixed time. */
+			lw->hold_until = t0 + AUTH_REFUSAL_FLOOR_MS;
+			lw->refused_ms = lw->hold_until;
+		}
 		if ((r = ms_frame_encode(lw->out, type, resp)) != 0) {
 			worker_kill(lw, "answer too large");
 			break;
@@ -643,9 +665,14 @@ install_signals(void)
 	signal(SIGUSR2, SIG_IGN);
 }
 
+/*
+ * The poll set; *timeoutp becomes the time until the first held answer
+ * is due, when that is sooner than the usual 250 ms.
+ */
 static size_t
-build_pollset(struct pollfd *pfd, int accepting)
+build_pollset(struct pollfd *pfd, int accepting, int *timeoutp)
 {
+	int64_t now = ms_now_ms();
 	size_t i, n = 0;
 
 	for (i = 0; accepting && i < nlisten; i++) {
@@ -655,7 +682,11 @@ build_pollset(struct pollfd *pfd, int accepting)
 	for (i = 0; i < nworkers; i++) {
 		pfd[n].fd = workers[i]->mon_fd;
 		pfd[n++].events = POLLIN |
-		    (msbuf_len(workers[i]->out) > 0 ? POLLOUT : 0);
+		    (msbuf_len(workers[i]->out) > 0 &&
+		    !held(workers[i], now) ? POLLOUT : 0);
+		if (held(workers[i], now) &&
+		    workers[i]->hold_until - now < *timeoutp)
+			*timeoutp = (int)(workers[i]->hold_until - now);
 		pfd[n].fd = workers[i]->log_fd;
 		pfd[n++].events = POLLIN;
 	}
@@ -693,7 +724,7 @@ server_run(struct mon_ctx *ctx, struct principals *principals,
 	struct pollfd *pfd = NULL;
 	int64_t drain_deadline = 0;
 	size_t i, n, base;
-	int accepting = 1;
+	int accepting = 1, timeout;
 
 	install_signals();
 	setproctitle("listener");
@@ -724,8 +755,9 @@ server_run(struct mon_ctx *ctx, struct principals *principals,
 		if ((pfd = calloc(nlisten + 2 * nworkers + 1,
 		    sizeof(*pfd))) == NULL)
 			fatal_f("out of memory");
-		n = build_pollset(pfd, accepting);
-		if (poll(pfd, n, 250) == -1 && errno != EINTR)
+		timeout = 250;
+		n = build_pollset(pfd, accepting, &timeout);
+		if (poll(pfd, n, timeout) == -1 && errno != EINTR)
 			fatal_f("poll: %s", strerror(errno));
 		base = accepting ? nlisten : 0;
 		service_workers(ctx, pfd + base);

@@ -55,6 +55,48 @@ ms_rate=$(awk '{ print $(NF-1) }' "$OBJ/connect.out")
 get_rate=$(awk '{ print $(NF-1) }' "$OBJ/get.out")
 getc_rate=$(awk '{ print $(NF-1) }' "$OBJ/get-chacha.out")
 
+# --- refused certificate logins: one answer time whatever the reason ---------
+# The monitor answers every refused login AUTH_REFUSAL_FLOOR_MS after the
+# AUTH request (SECURITY.md); these medians show whether the reason still
+# shows through.  Times are whole client runs, so only differences count.
+stop_daemon
+certs_use keygen
+ca_root root
+leaf root good "$(sn 1)"
+leaf root gone "$(sn 2)"
+crl root gone
+ca_root stranger
+leaf stranger alien "$(sn 3)"
+cert_trust root
+cert_crl root
+rm -f "$OBJ/metasafed_config" "$OBJ/known_hosts"
+DAEMON_PORT=
+cert_start_daemon "TrustedUserCAFile $OBJ/user_ca.pem" "RevocationList $OBJ/crl.pem" \
+    "MaxSessions 1000" "PerSourceMaxStartups 1000" "MaxStartups 1000"
+N=${BENCH_LOGINS:-60}
+# median_ms WHAT KEY CERT: the median time of N refused logins, in ms.
+median_ms() {
+	_i=0
+	: > "$OBJ/t.$1"
+	while [ $_i -lt "$N" ]; do
+		_t0=$(date +%s%N)
+		msc "$2" "$3" status > /dev/null 2>&1
+		_st=$?
+		_t1=$(date +%s%N)
+		[ $_st -eq 3 ] || fatal "bench: $1 login gave exit $_st, want 3"
+		echo $(((_t1 - _t0) / 1000)) >> "$OBJ/t.$1"
+		_i=$((_i + 1))
+	done
+	sort -n "$OBJ/t.$1" | awk '{ v[NR] = $1 } END { printf "%.2f", v[int((NR + 1) / 2)] / 1000 }'
+}
+C=$CERTS
+t_unknown=$(median_ms unknown-ca "$C/alien.key" "$C/alien-cert.pem")
+t_revoked=$(median_ms revoked "$C/gone.key" "$C/gone-cert.pem")
+MSC_PRELOAD=$BUILD/regress/shim/pkeyeq.so
+t_badsig=$(median_ms bad-signature "$C/gone.key" "$C/good-cert.pem")
+MSC_PRELOAD=
+stop_daemon
+
 cat <<REPORT
 metasafe bench ($(nproc) cores, $SECS s per measurement, $(date -u +%Y-%m-%d))
   reference  openssl s_time TLS 1.3 full handshakes     $ref_rate conn/s
@@ -63,4 +105,8 @@ metasafe bench ($(nproc) cores, $SECS s per measurement, $(date -u +%Y-%m-%d))
   metasafe   OPEN+GET+CLOSE of 4 KiB SECURE, aes256-gcm  $get_rate req/s
   metasafe   the same, chacha20-poly1305                 $getc_rate req/s
   ratio      request round trips / openssl handshakes    $(awk -v a="$get_rate" -v b="$ref_rate" 'BEGIN { printf "%.2f", a / b }')
+  refused certificate logins, median of $N client runs each:
+             unknown CA                                  $t_unknown ms
+             revoked                                     $t_revoked ms
+             valid chain, bad signature                  $t_badsig ms
 REPORT
