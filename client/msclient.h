@@ -30,6 +30,8 @@
 
 #define CL_RSA_BITS_MIN		1024	/* the server sets the real floor */
 #define CL_CERT_FILE_MAX	(256 * 1024)
+/* Entries of each kind a paged LIST may gather (a server cannot page for ever). */
+#define CL_LIST_TOTAL_MAX	(1024 * 1024)
 
 enum cl_state {
 	CL_STATE_NEW = 0,	/* nothing sent yet */

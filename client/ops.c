@@ -527,7 +527,8 @@ metasafe_free_list_long(struct metasafe_list_long *l)
  * mtime 0.
  */
 static int
-list_parse(struct msbuf *res, int long_form, struct metasafe_list_long **lp)
+list_parse_page(struct msbuf *res, int long_form, int *morep,
+    struct metasafe_list_long **lp)
 {
 	struct ms_list_result m;
 	struct metasafe_list_long *l;
@@ -536,7 +537,8 @@ list_parse(struct msbuf *res, int long_form, struct metasafe_list_long **lp)
 	int r;
 
 	*lp = NULL;
-	if ((r = ms_list_result_parse(res, long_form, &m)) != 0)
+	if ((r = morep != NULL ? ms_list_page_parse(res, long_form, &m, morep) :
+	    ms_list_result_parse(res, long_form, &m)) != 0)
 		return r == MS_ERR_ALLOC ? METASAFE_ERR_NOMEM :
 		    METASAFE_ERR_PROTOCOL;
 	if ((l = calloc(1, sizeof(*l))) == NULL ||
@@ -567,6 +569,77 @@ list_parse(struct msbuf *res, int long_form, struct metasafe_list_long **lp)
 	ms_list_result_free(&m);
 	metasafe_free_list_long(l);
 	return METASAFE_ERR_NOMEM;
+}
+
+static int
+list_parse(struct msbuf *res, int long_form, struct metasafe_list_long **lp)
+{
+	return list_parse_page(res, long_form, NULL, lp);
+}
+
+/* Grow *arrp (of size elem) from n to n + add entries. */
+static int
+grow(void *arrp, size_t n, size_t add, size_t elem)
+{
+	void *p;
+
+	if (add == 0)
+		return 0;
+	if ((p = reallocarray(*(void **)arrp, n + add, elem)) == NULL)
+		return METASAFE_ERR_NOMEM;
+	*(void **)arrp = p;
+	return 0;
+}
+
+/* Move page's entries to the end of acc's; page is freed either way. */
+static int
+list_append(struct metasafe_list_long *acc, struct metasafe_list_long *page)
+{
+	int r;
+
+	if (acc->n_children + page->n_children > CL_LIST_TOTAL_MAX ||
+	    acc->n_records + page->n_records > CL_LIST_TOTAL_MAX) {
+		metasafe_free_list_long(page);
+		return METASAFE_ERR_PROTOCOL;
+	}
+	if ((r = grow(&acc->children, acc->n_children, page->n_children,
+	    sizeof(*acc->children))) != 0 ||
+	    (r = grow(&acc->records, acc->n_records, page->n_records,
+	    sizeof(*acc->records))) != 0) {
+		metasafe_free_list_long(page);
+		return r;
+	}
+	memcpy(acc->children + acc->n_children, page->children,
+	    page->n_children * sizeof(*acc->children));
+	acc->n_children += page->n_children;
+	memcpy(acc->records + acc->n_records, page->records,
+	    page->n_records * sizeof(*acc->records));
+	acc->n_records += page->n_records;
+	free(page->children);
+	free(page->records);
+	free(page);
+	return 0;
+}
+
+/* The next page starts after the last entry of this one. */
+static int
+list_next_cursor(const struct metasafe_list_long *page,
+    struct ms_list_cursor *cur)
+{
+	const char *last;
+
+	if (page->n_records > 0) {
+		cur->kind = MS_LIST_AFTER_RECORD;
+		last = page->records[page->n_records - 1].name;
+	} else if (page->n_children > 0) {
+		cur->kind = MS_LIST_AFTER_CHILD;
+		last = page->children[page->n_children - 1];
+	} else
+		return METASAFE_ERR_PROTOCOL;	/* "more" with nothing: a loop */
+	if ((cur->len = strlen(last)) > MS_RECORD_NAME_MAX)
+		return METASAFE_ERR_PROTOCOL;
+	memcpy(cur->name, last, cur->len + 1);
+	return 0;
 }
 
 /* The short form's struct from the long one, which it takes over. */
@@ -615,26 +688,23 @@ cl_list_long_parse(struct msbuf *res, struct metasafe_list_long **lp)
 }
 
 /*
- * LIST on handle, with the LIST_LONG flag when long_form; the answer
- * parsed into *lp (version and mtime 0 in the short form).
+ * One LIST request: the next page when paged (cursor), else the whole
+ * listing; the page parsed into *pagep and, paged, whether more follow.
  */
 static int
-list_op(struct metasafe_conn *c, uint32_t handle, int long_form,
-    struct metasafe_list_long **lp)
+list_request(struct metasafe_conn *c, uint32_t handle, int long_form,
+    const struct ms_list_cursor *cursor, int *morep,
+    struct metasafe_list_long **pagep)
 {
 	struct msbuf *req = NULL, *res = NULL;
+	uint8_t flags = (long_form ? MS_LIST_LONG : 0) |
+	    (cursor != NULL ? MS_LIST_PAGED : 0);
 	int r;
 
-	cl_clearerr(c);
-	*lp = NULL;
-	if ((r = check_ready(c)) != 0)
-		return cl_ret(c, r);
-	if (lookup_handle(c, handle) == NULL)
-		return cl_ret(c, METASAFE_ERR_BAD_HANDLE);
+	*pagep = NULL;
 	if ((r = req_new(c, &req)) != 0)
-		return cl_ret(c, r);
-	if ((r = ms_list_req_put(req, handle,
-	    long_form ? MS_LIST_LONG : 0)) != 0) {
+		return r;
+	if ((r = ms_list_req_put(req, handle, flags, cursor)) != 0) {
 		r = req_encode_err(c, r);
 		goto out;
 	}
@@ -648,11 +718,68 @@ list_op(struct metasafe_conn *c, uint32_t handle, int long_form,
 			    "(a server older than the LIST long form?)");
 		goto out;
 	}
-	if ((r = list_parse(res, long_form, lp)) != 0)
+	if ((r = list_parse_page(res, long_form, cursor != NULL ? morep : NULL,
+	    pagep)) != 0)
 		r = cl_fatal(c, r, "malformed LIST response");
  out:
 	msbuf_free(req);
 	msbuf_free(res);
+	return r;
+}
+
+/*
+ * LIST on handle, with the LIST_LONG flag when long_form, page after page
+ * (PROTOCOL.md 8) into *lp (version and mtime 0 in the short form).  A
+ * server that predates paging refuses the flag with INVALID_ARGUMENT:
+ * then the listing is asked for in one piece, as before.
+ */
+static int
+list_op(struct metasafe_conn *c, uint32_t handle, int long_form,
+    struct metasafe_list_long **lp)
+{
+	struct metasafe_list_long *acc = NULL, *page;
+	struct ms_list_cursor cur;
+	int r, more = 1, first = 1;
+
+	cl_clearerr(c);
+	*lp = NULL;
+	if ((r = check_ready(c)) != 0)
+		return cl_ret(c, r);
+	if (lookup_handle(c, handle) == NULL)
+		return cl_ret(c, METASAFE_ERR_BAD_HANDLE);
+	memset(&cur, 0, sizeof(cur));
+	while (more) {
+		if ((r = list_request(c, handle, long_form, &cur, &more,
+		    &page)) != 0) {
+			if (first && c->last_status ==
+			    (int)MS_ST_INVALID_ARGUMENT) {
+				cl_clearerr(c);
+				more = 0;
+				r = list_request(c, handle, long_form, NULL,
+				    NULL, &page);
+			}
+			if (r != 0)
+				goto out;
+		}
+		first = 0;
+		if (more && (r = list_next_cursor(page, &cur)) != 0) {
+			metasafe_free_list_long(page);
+			r = cl_fatal(c, r, "malformed LIST response (an "
+			    "empty page that is not the last)");
+			goto out;
+		}
+		if (acc == NULL)
+			acc = page;
+		else if ((r = list_append(acc, page)) != 0) {
+			r = cl_fatal(c, r, "LIST: too many entries, or out "
+			    "of memory");
+			goto out;
+		}
+	}
+	*lp = acc;
+	acc = NULL;
+ out:
+	metasafe_free_list_long(acc);
 	return cl_ret(c, r);
 }
 

@@ -168,10 +168,13 @@ list_items_parse(struct msbuf *b, int child, int long_form,
 	return 0;
 }
 
-int
-ms_list_result_parse(struct msbuf *b, int long_form, struct ms_list_result *l)
+/* The result, then (paged) the more byte; nothing may follow. */
+static int
+list_parse(struct msbuf *b, int long_form, struct ms_list_result *l,
+    int *morep)
 {
 	struct ms_list_result none;
+	uint8_t more = 0;
 	int r;
 
 	if (l == NULL)
@@ -180,16 +183,77 @@ ms_list_result_parse(struct msbuf *b, int long_form, struct ms_list_result *l)
 	if ((r = list_items_parse(b, 1, long_form, l == &none ? NULL :
 	    &l->children, &l->nchildren)) != 0 ||
 	    (r = list_items_parse(b, 0, long_form, l == &none ? NULL :
-	    &l->records, &l->nrecords)) != 0)
+	    &l->records, &l->nrecords)) != 0 ||
+	    (morep != NULL && (r = msbuf_get_u8(b, &more)) != 0))
 		goto fail;
-	if (msbuf_len(b) != 0) {
+	if (msbuf_len(b) != 0 || more > 1) {
 		r = MS_ERR_INVALID_FORMAT;
 		goto fail;
 	}
+	if (morep != NULL)
+		*morep = more;
 	return 0;
  fail:
 	ms_list_result_free(l);
 	return r;
+}
+
+int
+ms_list_result_parse(struct msbuf *b, int long_form, struct ms_list_result *l)
+{
+	return list_parse(b, long_form, l, NULL);
+}
+
+int
+ms_list_page_parse(struct msbuf *b, int long_form, struct ms_list_result *l,
+    int *morep)
+{
+	int more = 0;
+
+	return list_parse(b, long_form, l, morep != NULL ? morep : &more);
+}
+
+int
+ms_list_more_put(struct msbuf *b, int more)
+{
+	return msbuf_put_u8(b, more ? 1 : 0);
+}
+
+int
+ms_list_cursor_put(struct msbuf *b, const struct ms_list_cursor *c)
+{
+	int r;
+
+	if (c->kind > MS_LIST_AFTER_RECORD || c->len > MS_RECORD_NAME_MAX ||
+	    (c->kind == MS_LIST_FROM_START) != (c->len == 0))
+		return MS_ERR_INVALID_ARGUMENT;
+	if ((r = msbuf_put_u8(b, c->kind)) != 0 ||
+	    (r = msbuf_put_string(b, c->name, c->len)) != 0)
+		return r;
+	return 0;
+}
+
+/* A start of page is a valid name of its kind, or nothing at the start. */
+int
+ms_list_cursor_parse(struct msbuf *b, struct ms_list_cursor *c)
+{
+	const char *name;
+	size_t len;
+	int r;
+
+	memset(c, 0, sizeof(*c));
+	if ((r = msbuf_get_u8(b, &c->kind)) != 0 ||
+	    (r = get_name(b, MS_RECORD_NAME_MAX, &name, &len)) != 0)
+		return r;
+	if (c->kind > MS_LIST_AFTER_RECORD ||
+	    (c->kind == MS_LIST_FROM_START) != (len == 0) ||
+	    (len > 0 && !list_name_valid(name, len,
+	    c->kind == MS_LIST_AFTER_CHILD)))
+		return MS_ERR_INVALID_FORMAT;
+	memcpy(c->name, name, len);
+	c->name[len] = '\0';
+	c->len = len;
+	return 0;
 }
 
 void

@@ -39,6 +39,25 @@
  */
 #define MS_GETACL_ITEMS_MAX	UINT32_MAX
 
+/*
+ * A LIST page (list_flags PAGED) is cut so that the whole response fits
+ * one record: the RESPONSE header (request id, status), the two counts
+ * and the 'more' byte, and at most MS_LIST_PAGE_ENTRIES_MAX bytes of
+ * entries.  An unpaged LIST whose entries exceed it is LIMIT_REACHED.
+ */
+#define MS_LIST_PAGE_ENTRIES_MAX \
+	(MS_RECORD_PLAINTEXT_MAX - 1 - 4 - 4 - 4 - 4 - 1)
+
+/* Where a page starts: kind MS_LIST_FROM_START (name empty) or after name. */
+struct ms_list_cursor {
+	uint8_t	 kind;
+	char	 name[MS_RECORD_NAME_MAX + 1];	/* NUL-terminated */
+	size_t	 len;
+};
+
+int	ms_list_cursor_put(struct msbuf *b, const struct ms_list_cursor *c);
+int	ms_list_cursor_parse(struct msbuf *b, struct ms_list_cursor *c);
+
 /* A child or a record; name is a view into the parsed buffer, no NUL. */
 struct ms_list_item {
 	const char	*name;
@@ -87,6 +106,10 @@ int	ms_list_result_put(struct msbuf *b, uint32_t nchildren,
  */
 int	ms_list_result_parse(struct msbuf *b, int long_form,
 	    struct ms_list_result *l);
+/* A paged result: the same, then u8 more (0 or 1) into *morep. */
+int	ms_list_page_parse(struct msbuf *b, int long_form,
+	    struct ms_list_result *l, int *morep);
+int	ms_list_more_put(struct msbuf *b, int more);
 void	ms_list_result_free(struct ms_list_result *l);
 
 int	ms_acl_item_put(struct msbuf *b, const char *who, const char *rights,

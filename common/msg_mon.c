@@ -391,9 +391,18 @@ ms_mon_delete_parse(struct msbuf *b, struct ms_mon_data *d)
 
 /* LIST is laid out as OPEN: name path, u8. */
 int
-ms_mon_list_put(struct msbuf *b, const char *path, uint8_t list_flags)
+ms_mon_list_put(struct msbuf *b, const char *path, uint8_t list_flags,
+    const struct ms_list_cursor *cursor)
 {
-	return ms_mon_open_put(b, path, list_flags);
+	int r;
+
+	if ((list_flags & MS_LIST_PAGED) && cursor == NULL)
+		return MS_ERR_INVALID_ARGUMENT;
+	if ((r = ms_mon_open_put(b, path, list_flags)) != 0 ||
+	    ((list_flags & MS_LIST_PAGED) &&
+	    (r = ms_list_cursor_put(b, cursor)) != 0))
+		return r;
+	return 0;
 }
 
 int
@@ -406,6 +415,8 @@ ms_mon_list_parse(struct msbuf *b, struct ms_mon_data *d)
 		r = msbuf_get_u8(b, &d->list_flags);
 	if (r == 0 && (d->list_flags & ~MS_LIST_FLAGS_MASK) != 0)
 		r = MS_ERR_INVALID_FORMAT;
+	if (r == 0 && (d->list_flags & MS_LIST_PAGED))
+		r = ms_list_cursor_parse(b, &d->cursor);
 	return data_done(r, d);
 }
 

@@ -17,7 +17,8 @@
  *   SET      name path, name record, u8 flags, string value
  *            -> u32 status [, u64 version]
  *   DELETE   name path, name record -> u32 status
- *   LIST     name path [, u8 list_flags] -> u32 status [, list result]
+ *   LIST     name path [, u8 list_flags [, cursor]] -> u32 status
+ *            [, list result [, u8 more]]
  *   GETACL   name path -> u32 status [, ACL result]
  *   SETACL   name path, u8 inherit, u8 sensitive, u32 n,
  *            n * (name who, name rights) -> u32 status
@@ -44,6 +45,7 @@
 #include <sys/types.h>
 
 #include "buf.h"
+#include "msg_list.h"
 #include "crypto.h"
 #include "hello.h"
 #include "mslimits.h"
@@ -91,6 +93,7 @@ struct ms_mon_data {
 	u_char				*value;		/* SET: wiped */
 	size_t				 value_len;
 	uint8_t				 list_flags;	/* LIST */
+	struct ms_list_cursor		 cursor;	/* LIST, PAGED */
 	uint8_t				 inherit;	/* SETACL */
 	uint8_t				 sensitive;
 	uint32_t			 nchanges;
@@ -163,7 +166,8 @@ int	ms_mon_set_parse(struct msbuf *b, struct ms_mon_data *d);
 int	ms_mon_delete_put(struct msbuf *b, const char *path,
 	    const char *record);
 int	ms_mon_delete_parse(struct msbuf *b, struct ms_mon_data *d);
-int	ms_mon_list_put(struct msbuf *b, const char *path, uint8_t list_flags);
+int	ms_mon_list_put(struct msbuf *b, const char *path, uint8_t list_flags,
+	    const struct ms_list_cursor *cursor);
 /* list_flags may be absent (0); only MS_LIST_FLAGS_MASK bits. */
 int	ms_mon_list_parse(struct msbuf *b, struct ms_mon_data *d);
 int	ms_mon_getacl_put(struct msbuf *b, const char *path);

@@ -214,12 +214,17 @@ ms_set_req_parse(struct msbuf *b, size_t value_max, struct ms_set_req *q)
 }
 
 int
-ms_list_req_put(struct msbuf *b, uint32_t handle, uint8_t list_flags)
+ms_list_req_put(struct msbuf *b, uint32_t handle, uint8_t list_flags,
+    const struct ms_list_cursor *cursor)
 {
 	int r;
 
+	if ((list_flags & MS_LIST_PAGED) && cursor == NULL)
+		return MS_ERR_INVALID_ARGUMENT;
 	if ((r = msbuf_put_u32(b, handle)) != 0 ||
-	    (list_flags != 0 && (r = msbuf_put_u8(b, list_flags)) != 0))
+	    (list_flags != 0 && (r = msbuf_put_u8(b, list_flags)) != 0) ||
+	    ((list_flags & MS_LIST_PAGED) &&
+	    (r = ms_list_cursor_put(b, cursor)) != 0))
 		return r;
 	return 0;
 }
@@ -233,6 +238,8 @@ ms_list_req_parse(struct msbuf *b, struct ms_list_req *q)
 	if ((r = msbuf_get_u32(b, &q->handle)) != 0 ||
 	    (msbuf_len(b) != 0 &&
 	    (r = msbuf_get_u8(b, &q->list_flags)) != 0) ||
+	    ((q->list_flags & MS_LIST_PAGED) &&
+	    (r = ms_list_cursor_parse(b, &q->cursor)) != 0) ||
 	    (r = at_end(b)) != 0)
 		return r;
 	return 0;

@@ -12,7 +12,7 @@
  *   SET     u32 handle || name record || u8 flags || string value
  *                                                    -> u64 version
  *   DELETE  u32 handle || name record ("" the node)  -> nothing
- *   LIST    u32 handle [|| u8 list_flags]            -> msg_list.h
+ *   LIST    u32 handle [|| u8 list_flags [|| cursor]] -> msg_list.h
  *   GETACL  u32 handle                               -> msg_list.h
  *   SETACL  u32 handle || u8 inherit || u8 sensitive || u32 n ||
  *           (name who || name rights)[n]             -> nothing
@@ -37,6 +37,7 @@
 #include <sys/types.h>
 
 #include "buf.h"
+#include "msg_list.h"
 #include "mslimits.h"
 
 /* --- header ------------------------------------------------------------- */
@@ -92,6 +93,7 @@ struct ms_set_req {
 struct ms_list_req {
 	uint32_t	 handle;
 	uint8_t		 list_flags;		/* 0 when absent */
+	struct ms_list_cursor cursor;		/* list_flags PAGED */
 };
 
 struct ms_acl_change {
@@ -122,8 +124,12 @@ int	ms_set_req_put(struct msbuf *b, uint32_t handle, const char *record,
 /* value_max for plaintext; a SECURE value may add MS_BLOB_OVERHEAD. */
 int	ms_set_req_parse(struct msbuf *b, size_t value_max,
 	    struct ms_set_req *q);
-/* list_flags 0 is sent as no byte at all, as every version-1 client does. */
-int	ms_list_req_put(struct msbuf *b, uint32_t handle, uint8_t list_flags);
+/*
+ * list_flags 0 is sent as no byte at all, as every version-1 client does;
+ * with MS_LIST_PAGED the cursor follows (cursor may be NULL otherwise).
+ */
+int	ms_list_req_put(struct msbuf *b, uint32_t handle, uint8_t list_flags,
+	    const struct ms_list_cursor *cursor);
 int	ms_list_req_parse(struct msbuf *b, struct ms_list_req *q);
 /* The header, then n times ms_acl_change_put. */
 int	ms_setacl_req_put(struct msbuf *b, uint32_t handle, uint8_t inherit,

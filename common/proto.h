@@ -93,7 +93,12 @@ const char *ms_status_str(unsigned int status);
 /* 10. Limits: mslimits.h. */
 /* LIST request flags (optional u8 after the handle; PROTOCOL.md 8). */
 #define MS_LIST_LONG		0x01	/* records carry u64 version, u64 mtime */
-#define MS_LIST_FLAGS_MASK	0x01
+#define MS_LIST_PAGED		0x02	/* a cursor follows; result ends in u8 more */
+#define MS_LIST_FLAGS_MASK	0x03
+/* LIST cursor kinds: where a page starts. */
+#define MS_LIST_FROM_START	0
+#define MS_LIST_AFTER_CHILD	1	/* after the child named */
+#define MS_LIST_AFTER_RECORD	2	/* after the record named (no children) */
 
 /* 11. Monitor <-> worker. */
 #define MS_MON_HELLO		0x40

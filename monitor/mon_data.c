@@ -308,21 +308,42 @@ struct list_acc {
 	struct msbuf	*children, *records;
 	uint32_t	 nchildren, nrecords;
 	int		 long_form;	/* MS_LIST_LONG: version and mtime */
+	int		 full;		/* the next entry did not fit */
 };
 
+/*
+ * Entries go in while the page has room for them (MS_LIST_PAGE_ENTRIES_MAX
+ * bytes, so the worker's response always fits one record); the first that
+ * does not ends the page.
+ */
 static int
 list_cb(void *vctx, const struct ms_store_list_entry *e)
 {
 	struct list_acc *a = vctx;
 	struct ms_list_item item = { e->name, e->len, e->flags, e->version,
 	    e->mtime };
+	size_t need = 4 + e->len + (e->kind == MS_STORE_LIST_CHILD ? 0 :
+	    a->long_form ? 1 + 8 + 8 : 1);
 
+	if (msbuf_len(a->children) + msbuf_len(a->records) + need >
+	    MS_LIST_PAGE_ENTRIES_MAX ||
+	    a->nchildren + a->nrecords >= MS_LIST_MAX) {
+		a->full = 1;
+		return 1;
+	}
 	if (e->kind == MS_STORE_LIST_CHILD) {
 		a->nchildren++;
 		return ms_list_child_put(a->children, e->name, e->len);
 	}
 	a->nrecords++;
 	return ms_list_record_put(a->records, a->long_form, &item);
+}
+
+static int
+store_list_kind(uint8_t cursor_kind)
+{
+	return cursor_kind == MS_LIST_AFTER_CHILD ? MS_STORE_LIST_CHILD :
+	    cursor_kind == MS_LIST_AFTER_RECORD ? MS_STORE_LIST_RECORD : 0;
 }
 
 struct mon_verdict
@@ -333,9 +354,10 @@ mon_list(const struct mon_ctx *ctx, const struct mon_worker *w,
 	struct list_acc acc = { 0 };
 	const char *why = NULL;
 	uint32_t st;
-	int r;
+	int r, paged;
 
 	acc.long_form = (d->list_flags & MS_LIST_LONG) != 0;
+	paged = (d->list_flags & MS_LIST_PAGED) != 0;
 	if ((st = check_names(d, 0)) == MS_ST_OK &&
 	    !(rights_at(ctx, w, d->path) & MS_RIGHT_LIST))
 		st = MS_ST_ACCESS_DENIED;
@@ -344,18 +366,25 @@ mon_list(const struct mon_ctx *ctx, const struct mon_worker *w,
 		why = WHY_SENSITIVE;
 	}
 	if (st == MS_ST_OK) {
-		if ((acc.children = msbuf_new(MS_FRAME_MAX / 2)) == NULL ||
-		    (acc.records = msbuf_new(MS_FRAME_MAX / 2)) == NULL) {
+		if ((acc.children = msbuf_new(MS_LIST_PAGE_ENTRIES_MAX)) ==
+		    NULL || (acc.records = msbuf_new(MS_LIST_PAGE_ENTRIES_MAX)) ==
+		    NULL) {
 			r = MS_ERR_ALLOC;
 			goto out;
 		}
-		st = store_to_status(ms_store_list_ext(ctx->store, d->path,
-		    list_cb, &acc));
+		st = store_to_status(ms_store_list_from(ctx->store, d->path,
+		    paged ? store_list_kind(d->cursor.kind) : 0,
+		    paged ? d->cursor.name : NULL, d->cursor.len, list_cb,
+		    &acc));
+		/* Unpaged, a listing must fit one answer or is refused. */
+		if (st == MS_ST_OK && acc.full && !paged)
+			st = MS_ST_LIMIT_REACHED;
 	}
 	if ((r = answer_why(resp, w, "list", d, st, why)) == 0 &&
-	    st == MS_ST_OK)
-		r = ms_list_result_put(resp, acc.nchildren, acc.children,
-		    acc.nrecords, acc.records);
+	    st == MS_ST_OK &&
+	    (r = ms_list_result_put(resp, acc.nchildren, acc.children,
+	    acc.nrecords, acc.records)) == 0 && paged)
+		r = ms_list_more_put(resp, acc.full);
  out:
 	msbuf_free(acc.children);
 	msbuf_free(acc.records);

@@ -229,6 +229,15 @@ typedef int ms_store_list_ext_fn(void *ctx,
     const struct ms_store_list_entry *e);
 int	ms_store_list_ext(struct ms_store *s, const char *path,
 	    ms_store_list_ext_fn *cb, void *ctx);
+/*
+ * The same from a point (a LIST page): from_kind 0 from the start,
+ * MS_STORE_LIST_CHILD after the child 'after' (then all records),
+ * MS_STORE_LIST_RECORD after the record 'after' (no children).  A cb that
+ * returns > 0 ends the listing there, with MS_STORE_OK.
+ */
+int	ms_store_list_from(struct ms_store *s, const char *path, int from_kind,
+	    const char *after, size_t afterlen, ms_store_list_ext_fn *cb,
+	    void *ctx);
 
 /* A node's own ACL entries and flags (NOT_FOUND_PATH if no such node). */
 int	ms_store_get_acl(struct ms_store *s, const char *path,

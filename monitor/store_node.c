@@ -483,10 +483,15 @@ ms_store_delete_node(struct ms_store *s, const char *path)
 	return store_txn_finish(s, txn, st);
 }
 
-/* Call cb for each key of dbi under id (at most MS_LIST_MAX). */
+/*
+ * Call cb for each key of dbi under id (at most MS_LIST_MAX), starting
+ * after the name 'after' when it is not NULL.  cb > 0 stops the listing
+ * (*stoppedp = 1), cb < 0 fails it.
+ */
 static int
 list_range(struct ms_store *s, MDB_txn *txn, MDB_dbi dbi, uint64_t id,
-    int kind, ms_store_list_ext_fn *cb, void *ctx)
+    int kind, const char *after, size_t afterlen, ms_store_list_ext_fn *cb,
+    void *ctx, int *stoppedp)
 {
 	MDB_cursor *c = NULL;
 	struct msbuf *k;
@@ -496,9 +501,10 @@ list_range(struct ms_store *s, MDB_txn *txn, MDB_dbi dbi, uint64_t id,
 	uint64_t got, version = 0, mtime = 0;
 	uint8_t flags = 0;
 	size_t len, n = 0;
-	int r, rc, op = MDB_SET_RANGE;
+	int r, rc, cr, op = MDB_SET_RANGE;
 
-	if ((r = store_make_key(id, NULL, 0, &k)) != 0)
+	if ((r = store_make_key(id, after, after != NULL ? afterlen : 0,
+	    &k)) != 0)
 		return store_buf_fail("key", r);
 	store_val_of(k, &kv);
 	if ((rc = mdb_cursor_open(txn, dbi, &c)) != 0) {
@@ -519,6 +525,10 @@ list_range(struct ms_store *s, MDB_txn *txn, MDB_dbi dbi, uint64_t id,
 			r = MS_ERR_INVALID_FORMAT;
 			break;
 		}
+		/* SET_RANGE lands on 'after' itself when it exists. */
+		if (after != NULL && len == afterlen &&
+		    memcmp(name, after, len) == 0)
+			continue;
 		if (kind == MS_STORE_LIST_RECORD &&
 		    (r = store_record_peek_hdr_mtime(&dv, &flags, &version,
 		    &mtime)) != 0)
@@ -534,9 +544,13 @@ list_range(struct ms_store *s, MDB_txn *txn, MDB_dbi dbi, uint64_t id,
 		e.flags = flags;
 		e.version = version;
 		e.mtime = mtime;
-		if (cb(ctx, &e) < 0) {
-			r = MS_STORE_ERROR;
-			goto out;
+		if ((cr = cb(ctx, &e)) != 0) {
+			if (cr < 0) {
+				r = MS_STORE_ERROR;
+				goto out;
+			}
+			*stoppedp = 1;
+			break;
 		}
 	}
 	if (r != 0)
@@ -549,24 +563,39 @@ list_range(struct ms_store *s, MDB_txn *txn, MDB_dbi dbi, uint64_t id,
 }
 
 int
-ms_store_list_ext(struct ms_store *s, const char *path,
-    ms_store_list_ext_fn *cb, void *ctx)
+ms_store_list_from(struct ms_store *s, const char *path, int from_kind,
+    const char *after, size_t afterlen, ms_store_list_ext_fn *cb, void *ctx)
 {
 	MDB_txn *txn;
 	uint64_t id;
-	int st;
+	int st, stopped = 0;
 
-	if (s == NULL || cb == NULL || !store_path_ok(path))
+	if (s == NULL || cb == NULL || !store_path_ok(path) ||
+	    (from_kind != 0 && from_kind != MS_STORE_LIST_CHILD &&
+	    from_kind != MS_STORE_LIST_RECORD) ||
+	    (from_kind != 0 && (after == NULL || afterlen == 0 ||
+	    afterlen > MS_PATH_SEGMENT_MAX)))
 		return MS_STORE_INVALID;
 	if ((st = store_txn_begin(s, MDB_RDONLY, &txn)) != MS_STORE_OK)
 		return st;
 	if ((st = store_node_id(s, txn, path, &id)) != MS_STORE_OK)
 		goto out;
-	if ((st = list_range(s, txn, s->dirents, id, MS_STORE_LIST_CHILD,
-	    cb, ctx)) == MS_STORE_OK)
+	if (from_kind != MS_STORE_LIST_RECORD)
+		st = list_range(s, txn, s->dirents, id, MS_STORE_LIST_CHILD,
+		    from_kind == MS_STORE_LIST_CHILD ? after : NULL, afterlen,
+		    cb, ctx, &stopped);
+	if (st == MS_STORE_OK && !stopped)
 		st = list_range(s, txn, s->records, id, MS_STORE_LIST_RECORD,
-		    cb, ctx);
+		    from_kind == MS_STORE_LIST_RECORD ? after : NULL, afterlen,
+		    cb, ctx, &stopped);
  out:
 	mdb_txn_abort(txn);
 	return st;
+}
+
+int
+ms_store_list_ext(struct ms_store *s, const char *path,
+    ms_store_list_ext_fn *cb, void *ctx)
+{
+	return ms_store_list_from(s, path, 0, NULL, 0, cb, ctx);
 }

@@ -37,7 +37,8 @@ REGRESS_TESTS += \
 	acl-matrix \
 	audit-denied-get \
 	audit-forgery \
-	op-semantics
+	op-semantics \
+	list-paging
 
 # Certificates
 REGRESS_TESTS += \

@@ -311,27 +311,33 @@ result_status(int r, const char *what, uint32_t *statusp,
 	return r;
 }
 
+/* list_flags says the form: LONG entries, and a PAGED result's more. */
 static int
-check_list(struct msbuf *ans, int long_form)
+check_list(struct msbuf *ans, int list_flags)
 {
+	int long_form = (list_flags & MS_LIST_LONG) != 0;
+
+	if (list_flags & MS_LIST_PAGED)
+		return ms_list_page_parse(ans, long_form, NULL, NULL);
 	return ms_list_result_parse(ans, long_form, NULL);
 }
 
 static int
-parse_list(struct msbuf *ans, struct msbuf *result, int long_form)
+parse_list(struct msbuf *ans, struct msbuf *result, int list_flags)
 {
-	return copy_checked(ans, result, check_list, long_form);
+	return copy_checked(ans, result, check_list, list_flags);
 }
 
 int
-mw_list(int fd, const char *path, uint8_t list_flags, uint32_t *statusp,
+mw_list(int fd, const char *path, uint8_t list_flags,
+    const struct ms_list_cursor *cursor, uint32_t *statusp,
     struct msbuf *result)
 {
 	struct msbuf *req = NULL, *ans = NULL;
 	int r;
 
 	if ((r = new_req(&req)) != 0 ||
-	    (r = ms_mon_list_put(req, path, list_flags)) != 0 ||
+	    (r = ms_mon_list_put(req, path, list_flags, cursor)) != 0 ||
 	    (r = mon_call(fd, MS_MON_LIST, req, &ans)) != 0)
 		goto out;
 	if ((r = ms_mon_status_get(ans, statusp)) != 0) {
@@ -340,8 +346,7 @@ mw_list(int fd, const char *path, uint8_t list_flags, uint32_t *statusp,
 	}
 	if (*statusp != MS_ST_OK)
 		goto out;
-	if ((r = parse_list(ans, result,
-	    (list_flags & MS_LIST_LONG) != 0)) == 0)
+	if ((r = parse_list(ans, result, list_flags)) == 0)
 		r = expect_end(ans, "list");
 	r = result_status(r, "list", statusp, result);
  out:

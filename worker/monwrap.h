@@ -27,6 +27,8 @@
 #include "crypto.h"
 #include "proto.h"
 
+struct ms_list_cursor;
+
 /*
  * Handshake.  HELLO puts the monitor's SERVER_CERTIFICATE message
  * (canonical encoding, checked for structure) in server_cert, or leaves it
@@ -70,7 +72,8 @@ int	mw_delete(int fd, const char *path, const char *record,
  * return value is 0.
  */
 int	mw_list(int fd, const char *path, uint8_t list_flags,
-	    uint32_t *statusp, struct msbuf *result);
+	    const struct ms_list_cursor *cursor, uint32_t *statusp,
+	    struct msbuf *result);
 int	mw_getacl(int fd, const char *path, uint32_t *statusp,
 	    struct msbuf *result);
 /* entries: n times (name who, name rights), already validated. */

@@ -279,7 +279,8 @@ op_list(struct worker *w, struct msbuf *req, struct msbuf *res,
 	}
 	if ((*statusp = handle_check(w, q.handle, 0, &h)) != MS_ST_OK)
 		return 0;
-	return mw_list(w->mon_fd, h->path, q.list_flags, statusp, res);
+	return mw_list(w->mon_fd, h->path, q.list_flags, &q.cursor, statusp,
+	    res);
 }
 
 static int

@@ -123,7 +123,7 @@ test_list_ok(void **state)
 
 	assert_non_null(res = msbuf_new(4096));
 	answer(f, MS_MON_LIST, list_answer());
-	assert_int_equal(mw_list(f->w, "/app", 0, &st, res), 0);
+	assert_int_equal(mw_list(f->w, "/app", 0, NULL, &st, res), 0);
 	assert_int_equal(st, MS_ST_OK);
 	expect_request(f, MS_MON_LIST);
 	/* The result is the answer after its status, verbatim. */
@@ -145,7 +145,7 @@ test_list_too_large(void **state)
 
 	assert_non_null(res = msbuf_new(16));
 	answer(f, MS_MON_LIST, list_answer());
-	assert_int_equal(mw_list(f->w, "/app", 0, &st, res), 0);
+	assert_int_equal(mw_list(f->w, "/app", 0, NULL, &st, res), 0);
 	assert_int_equal(st, MS_ST_LIMIT_REACHED);
 	assert_int_equal(msbuf_len(res), 0);
 	msbuf_free(res);
@@ -163,7 +163,7 @@ test_list_refused(void **state)
 	assert_non_null(ans = msbuf_new(16));
 	assert_int_equal(msbuf_put_u32(ans, MS_ST_ACCESS_DENIED), 0);
 	answer(f, MS_MON_LIST, ans);
-	assert_int_equal(mw_list(f->w, "/app", 0, &st, res), 0);
+	assert_int_equal(mw_list(f->w, "/app", 0, NULL, &st, res), 0);
 	assert_int_equal(st, MS_ST_ACCESS_DENIED);
 	assert_int_equal(msbuf_len(res), 0);
 	msbuf_free(res);
@@ -182,19 +182,19 @@ test_list_malformed(void **state)
 	ans = list_answer();
 	assert_int_equal(msbuf_put_u8(ans, 0), 0);
 	answer(f, MS_MON_LIST, ans);
-	assert_true(mw_list(f->w, "/app", 0, &st, res) < 0);
+	assert_true(mw_list(f->w, "/app", 0, NULL, &st, res) < 0);
 	expect_request(f, MS_MON_LIST);
 	/* A status above MS_ST_MAX. */
 	msbuf_reset(res);
 	assert_non_null(ans = msbuf_new(16));
 	assert_int_equal(msbuf_put_u32(ans, MS_ST_MAX + 1), 0);
 	answer(f, MS_MON_LIST, ans);
-	assert_true(mw_list(f->w, "/app", 0, &st, res) < 0);
+	assert_true(mw_list(f->w, "/app", 0, NULL, &st, res) < 0);
 	expect_request(f, MS_MON_LIST);
 	/* An answer of another type. */
 	msbuf_reset(res);
 	answer(f, MS_MON_GETACL, list_answer());
-	assert_true(mw_list(f->w, "/app", 0, &st, res) < 0);
+	assert_true(mw_list(f->w, "/app", 0, NULL, &st, res) < 0);
 	msbuf_free(res);
 }
 

@@ -526,7 +526,7 @@ test_data_requests(void **state)
 
 	/* LIST: the flags byte may be missing (an older worker). */
 	msbuf_reset(b);
-	assert_int_equal(ms_mon_list_put(b, "/a", MS_LIST_LONG), 0);
+	assert_int_equal(ms_mon_list_put(b, "/a", MS_LIST_LONG, NULL), 0);
 	check_request(b, p_list, msbuf_len(b) - 1);
 	assert_int_equal(ms_mon_list_parse(b, &d), 0);
 	assert_int_equal(d.list_flags, MS_LIST_LONG);
@@ -537,7 +537,7 @@ test_data_requests(void **state)
 	assert_int_equal(d.list_flags, 0);
 	ms_mon_data_clear(&d);
 	msbuf_reset(b);
-	assert_int_equal(ms_mon_list_put(b, "/a", 0x80), 0);
+	assert_int_equal(ms_mon_list_put(b, "/a", 0x80, NULL), 0);
 	assert_int_equal(ms_mon_list_parse(b, &d), MS_ERR_INVALID_FORMAT);
 	assert_null(d.path);
 

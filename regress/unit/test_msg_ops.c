@@ -184,7 +184,7 @@ parse_set_secure(struct msbuf *b)
 static void
 put_list_long(struct msbuf *b)
 {
-	assert_int_equal(ms_list_req_put(b, 9, MS_LIST_LONG), 0);
+	assert_int_equal(ms_list_req_put(b, 9, MS_LIST_LONG, NULL), 0);
 }
 
 static int
@@ -984,6 +984,82 @@ test_acl_entries(void **state)
 	msbuf_free(empty);
 }
 
+/* LIST paging: the cursor and the "more" byte. */
+static void
+test_list_paging(void **state)
+{
+	struct ms_list_cursor c, got;
+	struct ms_list_req q;
+	struct ms_list_result l;
+	struct msbuf *b, *ch, *rec;
+	int more;
+
+	(void)state;
+	assert_non_null(b = msbuf_new(4096));
+	memset(&c, 0, sizeof(c));
+	c.kind = MS_LIST_AFTER_RECORD;
+	strlcpy(c.name, "rec9", sizeof(c.name));
+	c.len = 4;
+	assert_int_equal(ms_list_req_put(b, 7, MS_LIST_PAGED | MS_LIST_LONG,
+	    &c), 0);
+	assert_int_equal(ms_list_req_parse(b, &q), 0);
+	assert_int_equal(q.handle, 7);
+	assert_int_equal(q.list_flags, MS_LIST_PAGED | MS_LIST_LONG);
+	assert_int_equal(q.cursor.kind, MS_LIST_AFTER_RECORD);
+	assert_string_equal(q.cursor.name, "rec9");
+	/* PAGED needs a cursor; a cursor needs PAGED. */
+	msbuf_reset(b);
+	assert_int_equal(ms_list_req_put(b, 7, MS_LIST_PAGED, NULL),
+	    MS_ERR_INVALID_ARGUMENT);
+	msbuf_reset(b);
+	assert_int_equal(ms_list_req_put(b, 7, MS_LIST_PAGED, &c), 0);
+	assert_int_equal(msbuf_consume_end(b, 1), 0);	/* truncated name */
+	assert_int_not_equal(ms_list_req_parse(b, &q), 0);
+	/* Bad cursors: unknown kind, a start with a name, "..", empty after. */
+	msbuf_reset(b);
+	assert_int_equal(msbuf_put_u8(b, 3), 0);
+	assert_int_equal(msbuf_put_cstring(b, "x"), 0);
+	assert_int_equal(ms_list_cursor_parse(b, &got), MS_ERR_INVALID_FORMAT);
+	msbuf_reset(b);
+	assert_int_equal(msbuf_put_u8(b, MS_LIST_FROM_START), 0);
+	assert_int_equal(msbuf_put_cstring(b, "x"), 0);
+	assert_int_equal(ms_list_cursor_parse(b, &got), MS_ERR_INVALID_FORMAT);
+	msbuf_reset(b);
+	assert_int_equal(msbuf_put_u8(b, MS_LIST_AFTER_CHILD), 0);
+	assert_int_equal(msbuf_put_cstring(b, ".."), 0);
+	assert_int_equal(ms_list_cursor_parse(b, &got), MS_ERR_INVALID_FORMAT);
+	msbuf_reset(b);
+	assert_int_equal(msbuf_put_u8(b, MS_LIST_AFTER_RECORD), 0);
+	assert_int_equal(msbuf_put_cstring(b, ""), 0);
+	assert_int_equal(ms_list_cursor_parse(b, &got), MS_ERR_INVALID_FORMAT);
+
+	/* A page: the result, then more (0 or 1, nothing after it). */
+	assert_non_null(ch = msbuf_new(256));
+	assert_non_null(rec = msbuf_new(256));
+	assert_int_equal(ms_list_child_put(ch, "kid", 3), 0);
+	msbuf_reset(b);
+	assert_int_equal(ms_list_result_put(b, 1, ch, 0, rec), 0);
+	assert_int_equal(ms_list_more_put(b, 1), 0);
+	assert_int_equal(ms_list_page_parse(b, 0, &l, &more), 0);
+	assert_int_equal(more, 1);
+	assert_int_equal(l.nchildren, 1);
+	ms_list_result_free(&l);
+	msbuf_reset(b);
+	assert_int_equal(ms_list_result_put(b, 1, ch, 0, rec), 0);
+	assert_int_equal(msbuf_put_u8(b, 2), 0);
+	assert_int_equal(ms_list_page_parse(b, 0, NULL, &more),
+	    MS_ERR_INVALID_FORMAT);
+	msbuf_reset(b);
+	assert_int_equal(ms_list_result_put(b, 1, ch, 0, rec), 0);
+	assert_int_not_equal(ms_list_page_parse(b, 0, NULL, &more), 0);
+	/* The page budget leaves room for the response header and more. */
+	assert_true(MS_LIST_PAGE_ENTRIES_MAX + 4 + 4 + 4 + 4 + 1 <=
+	    MS_RECORD_PLAINTEXT_MAX - 1);
+	msbuf_free(ch);
+	msbuf_free(rec);
+	msbuf_free(b);
+}
+
 int
 main(void)
 {
@@ -1000,6 +1076,7 @@ main(void)
 		cmocka_unit_test(test_list_counts),
 		cmocka_unit_test(test_list_names),
 		cmocka_unit_test(test_acl_entries),
+		cmocka_unit_test(test_list_paging),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

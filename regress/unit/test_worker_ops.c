@@ -113,7 +113,7 @@ test_ops_roundtrip(void **state)
 		/* Unknown list flags: INVALID_ARGUMENT, connection goes on. */
 		msbuf_reset(lf);
 		assert_int_equal(msbuf_put_u32(lf, h), 0);
-		assert_int_equal(msbuf_put_u8(lf, 0x02), 0);
+		assert_int_equal(msbuf_put_u8(lf, 0x04), 0);
 		assert_int_equal(cl_request(&c, MS_MSG_LIST, lf, res),
 		    MS_ST_INVALID_ARGUMENT);
 		msbuf_free(lf);
