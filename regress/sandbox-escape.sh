@@ -74,6 +74,21 @@ chmod 0755 "$BAD"
 out=$("$PROBE" "$BAD" nobody none 2>&1)
 rc=$?
 [ "$rc" = 1 ] || fail "non-empty jail: status $rc, want 1: $out"
+# The worker's own check, too: a file and a symbolic link to /etc/shadow,
+# then the link alone (neither changes the directory's link count).
+ln -s /etc/shadow "$BAD/shadow"
+out=$("$PROBE" "$BAD" nobody none 2>&1)
+rc=$?
+[ "$rc" = 1 ] || fail "file + symlink jail: status $rc, want 1: $out"
+rm -f "$BAD/file"
+out=$("$PROBE" "$BAD" nobody none 2>&1)
+rc=$?
+[ "$rc" = 1 ] || fail "symlink jail: status $rc, want 1: $out"
+case $out in
+*'is not empty (contains "shadow")'*) ;;
+*)	fail "symlink jail: unexpected message: $out" ;;
+esac
+rm -f "$BAD/shadow"
 
 # The jail must still be empty: nothing could be created inside it.
 [ -z "$(ls -A "$JAIL")" ] || fail "jail $JAIL is no longer empty"

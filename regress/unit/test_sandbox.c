@@ -609,6 +609,10 @@ test_prepare_rejects(void **state)
 	close(fd);
 	assert_null(ms_sandbox_prepare(&p));
 	assert_int_equal(unlink(file), 0);
+	/* A symbolic link alone: the link count stays 2, readdir sees it. */
+	assert_int_equal(symlink("/etc/shadow", file), 0);
+	assert_null(ms_sandbox_prepare(&p));
+	assert_int_equal(unlink(file), 0);
 
 	p.chroot_dir = "/etc/passwd";			/* not a directory */
 	assert_null(ms_sandbox_prepare(&p));
