@@ -11,7 +11,8 @@
  *
  * Killed:    socket connect execve fork clone3 ptrace kill setuid0
  *            mprotect-exec mmap-exec x32 i386
- * Soft/ok:   none open stat status allowed openssl
+ * Soft/ok:   none open stat status allowed openssl newfstatat-path
+ *            statx-path newfstatat-fd
  * debug-ACTION runs ACTION with params.debug = 1: forbidden calls are
  * reported on stderr and return ENOSYS; debug-socket exits 0 when
  * socket() failed with ENOSYS.
@@ -148,7 +149,7 @@ act_allowed(void)
 	    clock_gettime(CLOCK_MONOTONIC, &ts) != 0 ||
 	    nanosleep(&(struct timespec){ 0, 1000000 }, NULL) != 0 ||
 	    poll(NULL, 0, 1) != 0 ||
-	    fstat(STDERR_FILENO, &st) != 0 ||
+	    syscall(SYS_fstat, STDERR_FILENO, &st) != 0 ||
 	    getpid() <= 0)
 		return EX_WRONG;
 	explicit_bzero(rnd, sizeof(rnd));
@@ -168,6 +169,32 @@ act_openssl(void)
 		return EX_WRONG;
 	OPENSSL_cleanse(rnd, sizeof(rnd));
 	return EX_OK;
+}
+
+/*
+ * AT_EMPTY_PATH with a path that is not "": the kernel resolves the path
+ * anyway (here the jail's root, which exists).  Must fail with EACCES,
+ * like a plain stat(2), for every *at stat call.
+ */
+static int
+act_stat_empty_path(const char *a)
+{
+	struct stat st;
+	struct statx stx;
+	long r;
+
+	if (strcmp(a, "newfstatat-path") == 0)
+		r = syscall(SYS_newfstatat, AT_FDCWD, "/", &st, AT_EMPTY_PATH);
+	else if (strcmp(a, "statx-path") == 0)
+		r = syscall(SYS_statx, AT_FDCWD, "/", AT_EMPTY_PATH,
+		    STATX_BASIC_STATS, &stx);
+	else if (strcmp(a, "newfstatat-fd") == 0)
+		/* glibc's fstat(3): the empty string and a descriptor. */
+		r = syscall(SYS_newfstatat, STDERR_FILENO, "", &st,
+		    AT_EMPTY_PATH);
+	else
+		return EX_SETUP;
+	return (r == -1 && errno == EACCES) ? EX_OK : EX_WRONG;
 }
 
 static int
@@ -209,6 +236,9 @@ run_action(const char *a)
 	}
 	if (strcmp(a, "allowed") == 0)
 		return act_allowed();
+	if (strcmp(a, "newfstatat-path") == 0 ||
+	    strcmp(a, "statx-path") == 0 || strcmp(a, "newfstatat-fd") == 0)
+		return act_stat_empty_path(a);
 	if (strcmp(a, "openssl") == 0)
 		return act_openssl();
 	if (strcmp(a, "socket") == 0)

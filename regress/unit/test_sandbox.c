@@ -204,6 +204,38 @@ try_access(void)
 	return (access("/", F_OK) == -1 && errno == EACCES) ? C_OK : C_WRONG;
 }
 
+/*
+ * The kernel resolves a path that is not "" even with AT_EMPTY_PATH: the
+ * old flag-only rule let these stat the jail's root.  BPF cannot tell ""
+ * from a path, so each *at stat form fails, glibc's fstat(3) included.
+ */
+static int
+try_newfstatat_path(void)
+{
+	struct stat st;
+
+	return (syscall(SYS_newfstatat, AT_FDCWD, "/", &st,
+	    AT_EMPTY_PATH) == -1 && errno == EACCES) ? C_OK : C_WRONG;
+}
+
+static int
+try_statx_path(void)
+{
+	struct statx stx;
+
+	return (syscall(SYS_statx, AT_FDCWD, "/", AT_EMPTY_PATH,
+	    STATX_BASIC_STATS, &stx) == -1 && errno == EACCES) ? C_OK : C_WRONG;
+}
+
+static int
+try_fstat_libc(void)
+{
+	struct stat st;
+
+	return (fstat(STDIN_FILENO, &st) == -1 && errno == EACCES) ?
+	    C_OK : C_WRONG;
+}
+
 /* A worker's everyday calls keep working. */
 static int
 try_allowed(void)
@@ -223,7 +255,7 @@ try_allowed(void)
 	    clock_gettime(CLOCK_MONOTONIC, &ts) != 0 ||
 	    nanosleep(&(struct timespec){ 0, 1000000 }, NULL) != 0 ||
 	    poll(NULL, 0, 1) != 0 ||
-	    fstat(STDIN_FILENO, &st) != 0 ||
+	    syscall(SYS_fstat, STDIN_FILENO, &st) != 0 ||
 	    getpid() <= 0 || getuid() != nobody_uid || getgid() != nobody_gid)
 		return C_WRONG;
 	explicit_bzero(rnd, sizeof(rnd));
@@ -362,6 +394,9 @@ static const struct attempt attempts[] = {
 	{ "openat",		try_openat,		0 },
 	{ "stat",		try_stat,		0 },
 	{ "access",		try_access,		0 },
+	{ "newfstatat-path",	try_newfstatat_path,	0 },
+	{ "statx-path",		try_statx_path,		0 },
+	{ "fstat-libc",		try_fstat_libc,		0 },
 	{ "allowed",		try_allowed,		0 },
 	{ "openssl",		try_openssl,		0 },
 };
@@ -724,13 +759,14 @@ main(void)
 		ATTEMPT(5), ATTEMPT(6), ATTEMPT(7), ATTEMPT(8), ATTEMPT(9),
 		ATTEMPT(10), ATTEMPT(11), ATTEMPT(12), ATTEMPT(13),
 		ATTEMPT(14), ATTEMPT(15), ATTEMPT(16), ATTEMPT(17),
+		ATTEMPT(18), ATTEMPT(19), ATTEMPT(20),
 #ifdef MS_SANITIZE
 		cmocka_unit_test(test_sanitizer_reports_inside),
 #endif
 	};
 
 	/* One entry per attempt, no more, no less. */
-	if (sizeof(attempts) / sizeof(attempts[0]) != 18) {
+	if (sizeof(attempts) / sizeof(attempts[0]) != 21) {
 		fprintf(stderr, "test_sandbox: update the ATTEMPT list\n");
 		return 1;
 	}
