@@ -49,6 +49,15 @@ for a in none open stat allowed openssl newfstatat-path statx-path \
 	[ "$rc" = 0 ] || fail "$a: status $rc, want 0: $out"
 done
 
+# Memory: the largest legal request's buffers fit, an endless allocation
+# is refused below the worker's bound.
+run_probe memlimit
+case $rc:$out in
+0:"refused after "*" MiB"|0:*"sanitizer build"*) ;;
+2:*)	fail "memlimit: allocated four times the bound: no memory limit" ;;
+*)	fail "memlimit: status $rc, want 0: $out" ;;
+esac
+
 run_probe status
 [ "$rc" = 0 ] || fail "status: status $rc: $out"
 [ "$out" = "uid=$NOBODY_UID gid=$NOBODY_GID" ] ||

@@ -105,6 +105,7 @@ REGRESS_TESTS += \
 REGRESS_TESTS += \
 	worker-privsep \
 	worker-kill \
+	worker-memory \
 	key-not-in-worker \
 	sandbox-debug \
 	sandbox-escape \

@@ -106,6 +106,7 @@ enter_sandbox(const struct w_config *conf)
 	p.gid = conf->gid;
 	p.debug = conf->sandbox_debug;
 	p.max_fds = WORKER_MAX_FDS;
+	p.max_data = W_DATA_MAX;
 	p.report = w_sandbox_report;
 	if ((sb = ms_sandbox_prepare(&p)) == NULL)
 		fatal("cannot prepare the sandbox; refusing to serve %s",

@@ -12,7 +12,7 @@
  * Killed:    socket connect execve fork clone3 ptrace kill setuid0
  *            mprotect-exec mmap-exec x32 i386
  * Soft/ok:   none open stat status allowed openssl newfstatat-path
- *            statx-path newfstatat-fd
+ *            statx-path newfstatat-fd memlimit
  * debug-ACTION runs ACTION with params.debug = 1: forbidden calls are
  * reported on stderr and return ENOSYS; debug-socket exits 0 when
  * socket() failed with ENOSYS.
@@ -46,6 +46,7 @@
 
 #include "log.h"
 #include "sandbox/sandbox.h"
+#include "worker.h"		/* W_DATA_MAX, the worker's bound */
 
 #define EX_OK		0
 #define EX_SETUP	1
@@ -197,6 +198,50 @@ act_stat_empty_path(const char *a)
 	return (r == -1 && errno == EACCES) ? EX_OK : EX_WRONG;
 }
 
+/*
+ * The worker's memory bound: what the largest legal request needs
+ * (W_DATA_FRAMES frame-sized buffers) is granted; allocating on without
+ * end is refused (malloc NULL, mmap ENOMEM) before W_DATA_MAX.  Without
+ * the limit the loop stops at four times the bound: EX_SURVIVED, and the
+ * host is not starved.
+ */
+#define ALLOC_CHUNK	((size_t)1 << 20)
+
+static int
+act_memlimit(void)
+{
+#ifdef MS_SANITIZE
+	/* No RLIMIT_DATA under ASan (sandbox/limits.c): nothing to probe. */
+	say("sandbox-probe: sanitizer build, no memory limit\n");
+	return EX_OK;
+#else
+	char *p, *frames[W_DATA_FRAMES];
+	size_t total = 0, i;
+	void *m;
+
+	for (i = 0; i < W_DATA_FRAMES; i++) {
+		if ((frames[i] = malloc(MS_FRAME_MAX)) == NULL)
+			return EX_WRONG;
+		memset(frames[i], 'f', MS_FRAME_MAX);
+	}
+	m = mmap(NULL, W_DATA_MAX, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (m != MAP_FAILED || errno != ENOMEM)
+		return EX_SURVIVED;
+	while (total < 4 * W_DATA_MAX) {
+		if ((p = malloc(ALLOC_CHUNK)) == NULL) {
+			printf("refused after %zu MiB\n",
+			    (W_DATA_FRAMES * MS_FRAME_MAX + total) >> 20);
+			return fflush(stdout) == 0 && total < W_DATA_MAX ?
+			    EX_OK : EX_WRONG;
+		}
+		memset(p, 'x', ALLOC_CHUNK);
+		total += ALLOC_CHUNK;
+	}
+	return EX_SURVIVED;
+#endif
+}
+
 static int
 act_debug_socket(void)
 {
@@ -236,6 +281,8 @@ run_action(const char *a)
 	}
 	if (strcmp(a, "allowed") == 0)
 		return act_allowed();
+	if (strcmp(a, "memlimit") == 0)
+		return act_memlimit();
 	if (strcmp(a, "newfstatat-path") == 0 ||
 	    strcmp(a, "statx-path") == 0 || strcmp(a, "newfstatat-fd") == 0)
 		return act_stat_empty_path(a);
@@ -297,6 +344,7 @@ main(int argc, char **argv)
 	params.uid = pw->pw_uid;
 	params.gid = pw->pw_gid;
 	params.max_fds = 8;
+	params.max_data = W_DATA_MAX;
 	/* debug-ACTION: same in trap-and-report mode (lists what traps). */
 	if (strncmp(action, "debug-", 6) == 0) {
 		action += 6;

@@ -46,6 +46,7 @@
 #include "sandbox/sandbox_int.h"	/* privdrop pieces, tested alone */
 
 #define MAX_FDS		8	/* also asserted as "8" in test_proc_view */
+#define MAX_DATA	((size_t)32 << 20)	/* "33554432" there */
 
 /* Child exit codes (the parent asserts on them). */
 #define C_OK		0
@@ -314,6 +315,7 @@ jail_params(struct ms_sandbox_params *p, int debug)
 	p->uid = nobody_uid;
 	p->gid = nobody_gid;
 	p->max_fds = MAX_FDS;
+	p->max_data = MAX_DATA;
 	p->debug = debug;
 	if (debug)
 		p->report = report_to_pipe;
@@ -558,6 +560,19 @@ test_proc_view(void **state)
 	assert_limit(buf, "Max processes", "0");
 	assert_limit(buf, "Max file size", "0");
 	assert_limit(buf, "Max core file size", "0");
+#ifndef MS_SANITIZE
+	assert_limit(buf, "Max data size", "33554432");
+#else
+	/* ASan's shadow counts as data: no RLIMIT_DATA (limits.c). */
+	assert_limit(buf, "Max data size", "unlimited");
+#endif
+
+	/* The OOM killer's first choice, before the monitor. */
+	snprintf(path, sizeof(path), "/proc/%ld/oom_score_adj", (long)pid);
+	assert_true((fd = open(path, O_RDONLY)) != -1);
+	n = read_all(fd, buf, sizeof(buf));
+	close(fd);
+	assert_string_equal(buf, "1000\n");
 
 	assert_int_equal(write(tochild[1], "x", 1), 1);
 	close(tochild[1]);
@@ -614,6 +629,11 @@ test_prepare_rejects(void **state)
 	assert_null(ms_sandbox_prepare(&p));
 	jail_params(&p, 0);
 	p.max_fds = 0;
+	assert_null(ms_sandbox_prepare(&p));
+	jail_params(&p, 0);
+	p.max_data = 0;				/* no memory bound */
+	assert_null(ms_sandbox_prepare(&p));
+	p.max_data = ((size_t)1 << 32) + 1;
 	assert_null(ms_sandbox_prepare(&p));
 	jail_params(&p, 0);
 	p.chroot_dir = NULL;
