@@ -106,6 +106,7 @@ REGRESS_TESTS += \
 	worker-privsep \
 	worker-kill \
 	worker-memory \
+	monitor-crash \
 	key-not-in-worker \
 	sandbox-debug \
 	sandbox-escape \

@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -101,6 +102,35 @@ ms_sb_set_rlimits(int max_fds, size_t max_data)
 #else
 	(void)max_data;
 #endif
+	return 0;
+}
+
+/*
+ * A worker must not outlive its monitor: without it the worker can do
+ * nothing for its client, and it would hold the client's session (and its
+ * keys) for as long as the client stays idle.  SIGKILL, not SIGTERM: no
+ * handler, no way to ignore it.  The parent may have died before the
+ * prctl, when the signal can no longer come: getppid() afterwards tells
+ * (the orphan was re-parented to init or a subreaper).
+ */
+int
+ms_sb_set_parent_death(pid_t parent)
+{
+	int sig = 0;
+
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) == -1) {
+		error_f("prctl PR_SET_PDEATHSIG: %s", strerror(errno));
+		return MS_ERR_SYSTEM;
+	}
+	if (prctl(PR_GET_PDEATHSIG, &sig, 0, 0, 0) == -1 || sig != SIGKILL) {
+		error_f("parent-death signal did not stick");
+		return MS_ERR_INTERNAL;
+	}
+	if (getppid() != parent) {
+		error_f("parent %ld is gone (parent now %ld)", (long)parent,
+		    (long)getppid());
+		return MS_ERR_CONN_CLOSED;
+	}
 	return 0;
 }
 

@@ -54,6 +54,10 @@ ms_sandbox_prepare(const struct ms_sandbox_params *p)
 		    SANDBOX_MAX_FDS);
 		return NULL;
 	}
+	if (p->parent < 0) {
+		error_f("parent pid %ld", (long)p->parent);
+		return NULL;
+	}
 	if (p->max_data < SANDBOX_MIN_DATA || p->max_data > SANDBOX_MAX_DATA) {
 		error_f("max_data %zu out of range %zu..%zu", p->max_data,
 		    SANDBOX_MIN_DATA, SANDBOX_MAX_DATA);
@@ -73,6 +77,7 @@ ms_sandbox_prepare(const struct ms_sandbox_params *p)
 	sb->debug = p->debug != 0;
 	sb->max_fds = p->max_fds;
 	sb->max_data = p->max_data;
+	sb->parent = p->parent;
 	sb->report = p->report;
 	if ((r = ms_sb_filter_build(sb->debug, &sb->filter)) != 0 ||
 	    (sb->debug && (r = ms_sb_sigsys_prepare()) != 0))
@@ -112,6 +117,9 @@ ms_sandbox_enter(struct ms_sandbox *sb)
 		fatal_fr(r, "privilege drop");
 	if ((r = ms_sb_verify_dropped(sb->uid, sb->gid)) != 0)
 		fatal_fr(r, "privilege drop verification");
+	/* After the uid change, which clears it; prctl is filtered later. */
+	if (sb->parent > 0 && (r = ms_sb_set_parent_death(sb->parent)) != 0)
+		fatal_fr(r, "tie to the parent");
 	if ((r = ms_sb_set_rlimits(sb->max_fds, sb->max_data)) != 0)
 		fatal_fr(r, "resource limits");
 	if ((r = ms_sb_set_process_flags()) != 0)

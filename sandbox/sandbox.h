@@ -52,6 +52,14 @@ struct ms_sandbox_params {
 	 */
 	size_t max_data;
 	/*
+	 * > 0: the pid of the parent (the monitor), recorded by the caller
+	 * as early as it can.  The process gets SIGKILL when that parent
+	 * exits (PR_SET_PDEATHSIG, set after the uid change, which would
+	 * clear it), and ms_sandbox_enter() is fatal if the parent is
+	 * already gone.  0: no parent-death signal.
+	 */
+	pid_t parent;
+	/*
 	 * Debug mode only: called from the SIGSYS handler, so it may only do
 	 * async-signal-safe things (write(2) a frame to a log fd).  name is
 	 * NULL when the number is unknown.  NULL report: a line is

@@ -358,6 +358,7 @@ enter_worker_sandbox(struct msbuf *b)
 	p.debug = conf.sandbox_debug;
 	p.max_fds = 8;
 	p.max_data = W_DATA_MAX;
+	p.parent = getppid();
 	p.report = w_sandbox_report;
 	if ((sb = ms_sandbox_prepare(&p)) == NULL)
 		exit(2);

@@ -9,6 +9,7 @@
  */
 #include <sys/types.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/random.h>
 #include <sys/socket.h>
@@ -58,6 +59,7 @@ static char jail[PATH_MAX];
 static uid_t nobody_uid;
 static gid_t nobody_gid;
 static int report_fd = -1;	/* debug-mode report channel */
+static pid_t sb_parent;		/* params.parent for the next child */
 
 #define NEED_ROOT() do {						\
 	if (geteuid() != 0)						\
@@ -316,6 +318,7 @@ jail_params(struct ms_sandbox_params *p, int debug)
 	p->gid = nobody_gid;
 	p->max_fds = MAX_FDS;
 	p->max_data = MAX_DATA;
+	p->parent = sb_parent;
 	p->debug = debug;
 	if (debug)
 		p->report = report_to_pipe;
@@ -581,6 +584,109 @@ test_proc_view(void **state)
 	expect_ok(status, "proc view");
 }
 
+/* Confined grandchild: tell the test it is in, then wait forever. */
+static int
+wait_forever(void)
+{
+	char c = 'r';
+
+	if (write(4, &c, 1) != 1)
+		return C_WRONG;
+	for (;;)
+		poll(NULL, 0, -1);
+}
+
+/*
+ * PR_SET_PDEATHSIG: a confined worker dies with its parent (the monitor).
+ * The test is a subreaper, so the orphan becomes its child and its death
+ * can be waited for.  Set before the uid change, the signal would be
+ * cleared by it: this also checks that the sandbox sets it afterwards.
+ */
+static void
+test_parent_death(void **state)
+{
+	int ready[2], pidp[2], status, i;
+	pid_t mid, leaf = -1, got = 0;
+	char c;
+
+	(void)state;
+	NEED_ROOT();
+	assert_int_equal(prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0), 0);
+	assert_int_equal(pipe(ready), 0);
+	assert_int_equal(pipe(pidp), 0);
+	if ((mid = fork()) == -1)
+		fail_msg("fork: %s", strerror(errno));
+	if (mid == 0) {
+		if ((leaf = fork()) == -1)
+			_exit(C_SETUP);
+		if (leaf == 0) {
+			if (dup2(ready[1], 4) == -1)
+				_exit(C_SETUP);
+			closefrom(5);
+			sb_parent = getppid();
+			child_run(wait_forever, 0);
+		}
+		/* The middle process plays the monitor: report, then die. */
+		if (write(pidp[1], &leaf, sizeof(leaf)) != sizeof(leaf) ||
+		    read(ready[0], &c, 1) != 1)
+			_exit(C_SETUP);
+		_exit(C_OK);
+	}
+	close(ready[0]);
+	close(ready[1]);
+	close(pidp[1]);
+	assert_int_equal(read(pidp[0], &leaf, sizeof(leaf)), sizeof(leaf));
+	close(pidp[0]);
+	assert_int_equal(waitpid(mid, &status, 0), mid);
+	expect_ok(status, "parent of the confined child");
+	/* The kernel signals at the parent's exit: allow 10 s for it. */
+	for (i = 0; i < 500 && (got = waitpid(leaf, &status,
+	    WNOHANG)) == 0; i++)
+		poll(NULL, 0, 20);
+	if (got == 0) {
+		kill(leaf, SIGKILL);
+		waitpid(leaf, &status, 0);
+		fail_msg("confined child outlived its parent");
+	}
+	assert_int_equal(got, leaf);
+	assert_true(WIFSIGNALED(status));
+	assert_int_equal(WTERMSIG(status), SIGKILL);
+	assert_int_equal(prctl(PR_SET_CHILD_SUBREAPER, 0, 0, 0, 0), 0);
+}
+
+static int
+reached(void)
+{
+	return C_OK;
+}
+
+/*
+ * The parent died before PR_SET_PDEATHSIG (the signal will never come):
+ * getppid() no longer names it, and the sandbox refuses to go on.  The
+ * test's own parent stands in for the dead one: it is not the child's.
+ */
+static void
+test_parent_gone(void **state)
+{
+	int status;
+
+	(void)state;
+	NEED_ROOT();
+	sb_parent = getppid();
+	status = run_child(reached, 0);
+	sb_parent = 0;
+	if (WIFSIGNALED(status))
+		fail_msg("killed by signal %d", WTERMSIG(status));
+	assert_true(WIFEXITED(status));
+	assert_int_not_equal(WEXITSTATUS(status), C_OK);
+	assert_int_not_equal(WEXITSTATUS(status), C_SETUP);
+	/* With the right parent the same child runs. */
+	sb_parent = getpid();
+	status = run_child(reached, 0);
+	sb_parent = 0;
+	expect_ok(status, "right parent");
+}
+
 /* The drop itself, without the filter: the kernel must refuse root. */
 static void
 test_privdrop_irreversible(void **state)
@@ -775,6 +881,8 @@ main(void)
 		cmocka_unit_test(test_privdrop_irreversible),
 		cmocka_unit_test(test_proc_view),
 		cmocka_unit_test(test_debug_mode_reports),
+		cmocka_unit_test(test_parent_death),
+		cmocka_unit_test(test_parent_gone),
 		ATTEMPT(0), ATTEMPT(1), ATTEMPT(2), ATTEMPT(3), ATTEMPT(4),
 		ATTEMPT(5), ATTEMPT(6), ATTEMPT(7), ATTEMPT(8), ATTEMPT(9),
 		ATTEMPT(10), ATTEMPT(11), ATTEMPT(12), ATTEMPT(13),
