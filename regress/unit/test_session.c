@@ -90,11 +90,11 @@ wait_bounded(pid_t pid, long *elapsed)
  * end_monitor: how the monitor's end goes away (close it, or send a byte
  * it never sends unasked).  The client stays connected and silent.
  */
-static void
-session_ends_with_monitor(void (*end_monitor)(int))
+/* Fork the session child; *client_fd and *mon_fd get the peers' ends. */
+static pid_t
+start_session(int *client_fd, int *mon_fd)
 {
-	int client[2], mon[2], status;
-	long elapsed = 0;
+	int client[2], mon[2];
 	pid_t pid;
 
 	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, client), 0);
@@ -108,19 +108,9 @@ session_ends_with_monitor(void (*end_monitor)(int))
 	}
 	close(client[0]);
 	close(mon[0]);
-	/* Let the child reach its wait first: the event comes later. */
-	poll(NULL, 0, 100);
-	end_monitor(mon[1]);
-	status = wait_bounded(pid, &elapsed);
-	close(client[1]);
-	if (status == -1)
-		fail_msg("the session outlived its monitor by %d ms with an "
-		    "idle client", BOUND_MS);
-	if (!WIFEXITED(status))
-		fail_msg("session child died by signal %d", WTERMSIG(status));
-	assert_int_equal(WEXITSTATUS(status), C_CLOSED);
-	/* "At once": nowhere near the bound. */
-	assert_true(elapsed < 1000);
+	*client_fd = client[1];
+	*mon_fd = mon[1];
+	return pid;
 }
 
 static void
@@ -134,6 +124,31 @@ monitor_speaks_unasked(int fd)
 {
 	assert_int_equal(write(fd, "x", 1), 1);
 	/* Kept open: the byte alone must end the session. */
+}
+
+static void
+session_ends_with_monitor(void (*end_monitor)(int))
+{
+	int client_fd, mon_fd, status;
+	long elapsed = 0;
+	pid_t pid;
+
+	pid = start_session(&client_fd, &mon_fd);
+	/* Let the child reach its wait first: the event comes later. */
+	poll(NULL, 0, 100);
+	end_monitor(mon_fd);
+	status = wait_bounded(pid, &elapsed);
+	close(client_fd);
+	if (end_monitor != monitor_closes)
+		close(mon_fd);
+	if (status == -1)
+		fail_msg("the session outlived its monitor by %d ms with an "
+		    "idle client", BOUND_MS);
+	if (!WIFEXITED(status))
+		fail_msg("session child died by signal %d", WTERMSIG(status));
+	assert_int_equal(WEXITSTATUS(status), C_CLOSED);
+	/* "At once": nowhere near the bound. */
+	assert_true(elapsed < 1000);
 }
 
 static void
@@ -154,25 +169,15 @@ test_monitor_unsolicited(void **state)
 static void
 test_client_eof(void **state)
 {
-	int client[2], mon[2], status;
+	int client_fd, mon_fd, status;
 	long elapsed = 0;
 	pid_t pid;
 
 	(void)state;
-	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, client), 0);
-	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, mon), 0);
-	if ((pid = fork()) == -1)
-		fail_msg("fork: %s", strerror(errno));
-	if (pid == 0) {
-		close(client[1]);
-		close(mon[1]);
-		run_session(client[0], mon[0]);
-	}
-	close(client[0]);
-	close(mon[0]);
-	close(client[1]);
+	pid = start_session(&client_fd, &mon_fd);
+	close(client_fd);
 	status = wait_bounded(pid, &elapsed);
-	close(mon[1]);
+	close(mon_fd);
 	assert_int_not_equal(status, -1);
 	assert_true(WIFEXITED(status));
 	/* A clean close by the client is a normal end: 0, not CONN_CLOSED. */
