@@ -339,5 +339,10 @@ confcheck_warnings(const struct servconf *c, const struct principals *p,
 			fn(msg, arg);
 		n++;
 	}
+	if (c->sandbox_debug == 1) {
+		if (fn != NULL)
+			fn(SANDBOX_DEBUG_WARNING, arg);
+		n++;
+	}
 	return n;
 }

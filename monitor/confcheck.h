@@ -64,9 +64,13 @@ int	confcheck_pidfile(const char *path, char *err, size_t errlen);
  *   "AdminPrincipals: NAME is not in AuthorizedPrincipalsFile and no
  *    TrustedUserCAFile is configured"
  * for an admin name that nothing can log in as (with a TrustedUserCAFile
- * any name can come from a certificate, so there is no warning then).
+ * any name can come from a certificate, so there is no warning then), and
+ * SANDBOX_DEBUG_WARNING with SandboxDebug yes.
  * Returns the number of warnings.
  */
+#define SANDBOX_DEBUG_WARNING "SandboxDebug yes: a forbidden system call " \
+	"in a worker is reported instead of killing it; the sandbox is " \
+	"weakened, never use this in production"
 typedef void confcheck_warn_fn(const char *msg, void *arg);
 int	confcheck_warnings(const struct servconf *c,
 	    const struct principals *p, confcheck_warn_fn *fn, void *arg);

@@ -530,10 +530,9 @@ main(int argc, char **argv)
 		fprintf(stderr, "metasafed: %s\n", err);
 		exit(MSD_EXIT_CONFIG);
 	}
+	/* -d is debug logging only, as in sshd: the sandbox stays. */
 	if (!debug)
 		ms_log_set_level(conf.log_level);
-	else
-		conf.sandbox_debug = 1;	/* -d: trap and report, never kill */
 	if (dump) {
 		servconf_dump(stdout, &conf);
 		exit(0);

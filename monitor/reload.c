@@ -192,8 +192,7 @@ reload_config(struct servconf *running, const char *path, int debug)
 		return -1;
 	}
 	if (debug) {
-		/* -d overrides these two; they are not changes. */
-		fresh.sandbox_debug = running->sandbox_debug;
+		/* -d overrides LogLevel; that is not a change. */
 		fresh.log_level = running->log_level;
 	}
 	if (dump_kv(running, &old) != 0 || dump_kv(&fresh, &new) != 0) {

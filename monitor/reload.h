@@ -14,7 +14,7 @@ struct servconf;
  * "KEYWORD changed to VALUE: applied"; every other change is logged as
  * "KEYWORD changed: restart metasafed to apply" and not applied.  A file
  * that does not parse is logged and ignored.  debug: -d is in force (its
- * LogLevel and SandboxDebug win).  Returns the number of changes that need
+ * LogLevel wins; -d does not touch SandboxDebug).  Returns the number of changes that need
  * a restart, or -1 when the file did not parse.
  */
 int	reload_config(struct servconf *running, const char *path, int debug);

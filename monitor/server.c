@@ -26,6 +26,7 @@
 
 #include "buf.h"
 #include "certs.h"
+#include "confcheck.h"
 #include "errors.h"
 #include "frame.h"
 #include "log.h"
@@ -336,6 +337,10 @@ accept_one(const struct mon_ctx *ctx, const struct server_opts *opts, int lfd)
 	}
 	workers[nworkers++] = lw;
 	verbose("connection from %s: worker %ld", peer, (long)sw.pid);
+	/* INFO, not VERBOSE like the line above: the default log shows it. */
+	if (ctx->conf->sandbox_debug)
+		logit("warning: connection from %s: worker %ld: %s", peer,
+		    (long)sw.pid, SANDBOX_DEBUG_WARNING);
 	lw = NULL;
  out:
 	close(fd);

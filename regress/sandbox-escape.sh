@@ -41,10 +41,22 @@ for a in socket connect execve fork clone3 ptrace kill setuid0 \
 	esac
 done
 
-for a in none open stat allowed openssl; do
+# newfstatat/statx with AT_EMPTY_PATH and a real path ("/", the jail's root)
+# used to be allowed: the kernel resolved the path anyway.
+for a in none open stat allowed openssl newfstatat-path statx-path \
+    newfstatat-fd; do
 	run_probe "$a"
 	[ "$rc" = 0 ] || fail "$a: status $rc, want 0: $out"
 done
+
+# Memory: the largest legal request's buffers fit, an endless allocation
+# is refused below the worker's bound.
+run_probe memlimit
+case $rc:$out in
+0:"refused after "*" MiB"|0:*"sanitizer build"*) ;;
+2:*)	fail "memlimit: allocated four times the bound: no memory limit" ;;
+*)	fail "memlimit: status $rc, want 0: $out" ;;
+esac
 
 run_probe status
 [ "$rc" = 0 ] || fail "status: status $rc: $out"
@@ -74,6 +86,21 @@ chmod 0755 "$BAD"
 out=$("$PROBE" "$BAD" nobody none 2>&1)
 rc=$?
 [ "$rc" = 1 ] || fail "non-empty jail: status $rc, want 1: $out"
+# The worker's own check, too: a file and a symbolic link to /etc/shadow,
+# then the link alone (neither changes the directory's link count).
+ln -s /etc/shadow "$BAD/shadow"
+out=$("$PROBE" "$BAD" nobody none 2>&1)
+rc=$?
+[ "$rc" = 1 ] || fail "file + symlink jail: status $rc, want 1: $out"
+rm -f "$BAD/file"
+out=$("$PROBE" "$BAD" nobody none 2>&1)
+rc=$?
+[ "$rc" = 1 ] || fail "symlink jail: status $rc, want 1: $out"
+case $out in
+*'is not empty (contains "shadow")'*) ;;
+*)	fail "symlink jail: unexpected message: $out" ;;
+esac
+rm -f "$BAD/shadow"
 
 # The jail must still be empty: nothing could be created inside it.
 [ -z "$(ls -A "$JAIL")" ] || fail "jail $JAIL is no longer empty"

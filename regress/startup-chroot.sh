@@ -20,6 +20,22 @@ rm -f "$OBJ/full/leftover"
 : > "$OBJ/full/.hidden"
 start_fails 4 'must be empty, but holds "\.hidden"' "$cfg"
 
+# The review's case: a file and a symbolic link to /etc/shadow, which the
+# worker could open once inside.  Neither adds to the link count.
+rm -f "$OBJ/full/.hidden"
+: > "$OBJ/full/notes"
+ln -s /etc/shadow "$OBJ/full/shadow"
+start_fails 4 "PrivsepChroot $OBJ/full: must be empty, but holds \"(notes|shadow)\"" "$cfg"
+"$METASAFED" -t -f "$cfg" > "$OBJ/t.out" 2>&1
+st=$?
+[ $st -eq 4 ] || fail "-t with a file + symlink chroot: exit $st, want 4"
+grep -q "PrivsepChroot $OBJ/full: must be empty" "$OBJ/t.out" ||
+    fail "-t with a file + symlink chroot: $(cat "$OBJ/t.out")"
+# The symbolic link alone (a dangling target would do as well).
+rm -f "$OBJ/full/notes"
+start_fails 4 "PrivsepChroot $OBJ/full: must be empty, but holds \"shadow\"" "$cfg"
+rm -f "$OBJ/full/shadow"
+
 mkdir -p "$OBJ/gw"
 chmod 775 "$OBJ/gw"
 conf_set "$cfg" PrivsepChroot "$OBJ/gw"

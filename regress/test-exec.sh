@@ -24,6 +24,7 @@
 #   pick_port		print a free TCP port on 127.0.0.1
 #   wait_file FILE PATTERN WHAT	until FILE has a line matching PATTERN
 #   start_daemon / stop_daemon	see below
+#   DAEMON_FLAGS		more metasafed options for start_daemon (e.g. -d)
 #
 # A test that cannot do what it is meant to (missing program, tool,
 # permission) must fail, never skip silently: use need_prog / fatal.
@@ -57,6 +58,7 @@ FAILED=0
 CLEANUP_CMDS=
 DAEMON_PID=
 DAEMON_PORT=
+DAEMON_FLAGS=
 
 # The scratch directory is private to this test and starts empty.
 rm -rf "$OBJ"
@@ -259,7 +261,7 @@ start_daemon() {
 	[ -z "$DAEMON_PID" ] || fatal "start_daemon: daemon already running"
 	daemon_setup "$@"
 	trace "start_daemon: port $DAEMON_PORT"
-	"$METASAFED" -D -e -f "$OBJ/metasafed_config" >> "$OBJ/metasafed.log" 2>&1 &
+	"$METASAFED" -D -e $DAEMON_FLAGS -f "$OBJ/metasafed_config" >> "$OBJ/metasafed.log" 2>&1 &
 	DAEMON_PID=$!
 	_i=0
 	while ! port_listening "$DAEMON_PORT"; do

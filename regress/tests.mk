@@ -116,6 +116,8 @@ REGRESS_TESTS += \
 	fd-limit \
 	maxstartups \
 	idle-timeout \
+	worker-memory \
+	monitor-crash \
 	key-not-in-worker \
 	sandbox-debug \
 	sandbox-escape \

@@ -17,6 +17,9 @@
 
 /* No worker needs more; a larger value is a configuration mistake. */
 #define SANDBOX_MAX_FDS	1024
+/* Below the libraries' own data nothing runs; above, no bound at all. */
+#define SANDBOX_MIN_DATA	((size_t)1 << 20)
+#define SANDBOX_MAX_DATA	((size_t)4 * 1024 * 1024 * 1024)
 
 static void
 sandbox_free(struct ms_sandbox *sb)
@@ -51,6 +54,15 @@ ms_sandbox_prepare(const struct ms_sandbox_params *p)
 		    SANDBOX_MAX_FDS);
 		return NULL;
 	}
+	if (p->parent < 0) {
+		error_f("parent pid %ld", (long)p->parent);
+		return NULL;
+	}
+	if (p->max_data < SANDBOX_MIN_DATA || p->max_data > SANDBOX_MAX_DATA) {
+		error_f("max_data %zu out of range %zu..%zu", p->max_data,
+		    SANDBOX_MIN_DATA, SANDBOX_MAX_DATA);
+		return NULL;
+	}
 	if ((r = ms_sb_check_chroot_dir(p->chroot_dir)) != 0) {
 		error_fr(r, "unusable chroot directory");
 		return NULL;
@@ -64,6 +76,8 @@ ms_sandbox_prepare(const struct ms_sandbox_params *p)
 	sb->gid = p->gid;
 	sb->debug = p->debug != 0;
 	sb->max_fds = p->max_fds;
+	sb->max_data = p->max_data;
+	sb->parent = p->parent;
 	sb->report = p->report;
 	if ((r = ms_sb_filter_build(sb->debug, &sb->filter)) != 0 ||
 	    (sb->debug && (r = ms_sb_sigsys_prepare()) != 0))
@@ -94,13 +108,19 @@ ms_sandbox_enter(struct ms_sandbox *sb)
 	 */
 	__lsan_do_leak_check();
 #endif
+	/* Needs /proc and root, so before the chroot and the drop. */
+	if ((r = ms_sb_set_oom_score_adj()) != 0)
+		fatal_fr(r, "oom_score_adj");
 	if ((r = ms_sb_chroot(sb->chroot_dir)) != 0)
 		fatal_fr(r, "chroot");
 	if ((r = ms_sb_drop_privs(sb->uid, sb->gid)) != 0)
 		fatal_fr(r, "privilege drop");
 	if ((r = ms_sb_verify_dropped(sb->uid, sb->gid)) != 0)
 		fatal_fr(r, "privilege drop verification");
-	if ((r = ms_sb_set_rlimits(sb->max_fds)) != 0)
+	/* After the uid change, which clears it; prctl is filtered later. */
+	if (sb->parent > 0 && (r = ms_sb_set_parent_death(sb->parent)) != 0)
+		fatal_fr(r, "tie to the parent");
+	if ((r = ms_sb_set_rlimits(sb->max_fds, sb->max_data)) != 0)
 		fatal_fr(r, "resource limits");
 	if ((r = ms_sb_set_process_flags()) != 0)
 		fatal_fr(r, "process flags");

@@ -6,9 +6,10 @@
  *   sb = ms_sandbox_prepare(&params);	while still root, before any
  *					network byte; validates params and
  *					builds the seccomp filter
- *   ms_sandbox_enter(sb);		chroot, drop to uid/gid, verify the
- *					drop, rlimits, !dumpable,
- *					no_new_privs, load the filter
+ *   ms_sandbox_enter(sb);		oom_score_adj, chroot, drop to
+ *					uid/gid, verify the drop, rlimits,
+ *					!dumpable, no_new_privs, load the
+ *					filter
  *
  * ms_sandbox_enter() never returns unless the process is fully confined:
  * every failure is fatal, so a worker can never run unsandboxed by
@@ -43,6 +44,21 @@ struct ms_sandbox_params {
 	int debug;
 	/* RLIMIT_NOFILE; enough for the fds already open (e.g. 8). */
 	int max_fds;
+	/*
+	 * RLIMIT_DATA in bytes (heap, anonymous and private writable
+	 * mappings), 1 MiB..4 GiB: an allocation beyond it fails with
+	 * ENOMEM instead of growing the process.  Not applied in a
+	 * sanitizer build (README.md).
+	 */
+	size_t max_data;
+	/*
+	 * > 0: the pid of the parent (the monitor), recorded by the caller
+	 * as early as it can.  The process gets SIGKILL when that parent
+	 * exits (PR_SET_PDEATHSIG, set after the uid change, which would
+	 * clear it), and ms_sandbox_enter() is fatal if the parent is
+	 * already gone.  0: no parent-death signal.
+	 */
+	pid_t parent;
 	/*
 	 * Debug mode only: called from the SIGSYS handler, so it may only do
 	 * async-signal-safe things (write(2) a frame to a log fd).  name is

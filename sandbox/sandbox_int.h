@@ -17,6 +17,8 @@ struct ms_sandbox {
 	gid_t		 gid;
 	int		 debug;
 	int		 max_fds;
+	size_t		 max_data;
+	pid_t		 parent;
 	void		(*report)(const char *, long);
 	scmp_filter_ctx	 filter;
 };
@@ -28,8 +30,11 @@ int	ms_sb_drop_privs(uid_t uid, gid_t gid);
 int	ms_sb_verify_dropped(uid_t uid, gid_t gid);
 
 /* limits.c */
-int	ms_sb_set_rlimits(int max_fds);
+#define MS_SB_OOM_SCORE_ADJ	1000	/* the OOM killer's first choice */
+int	ms_sb_set_oom_score_adj(void);
+int	ms_sb_set_rlimits(int max_fds, size_t max_data);
 int	ms_sb_set_process_flags(void);
+int	ms_sb_set_parent_death(pid_t parent);
 
 /* seccomp_filter.c */
 int	ms_sb_filter_build(int debug, scmp_filter_ctx *ctxp);

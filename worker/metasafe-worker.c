@@ -39,6 +39,8 @@
 #define WORKER_MAX_FDS		8
 
 static struct worker the_worker;
+/* The monitor, as early as we can know it (the sandbox's parent check). */
+static pid_t monitor_pid;
 
 /* fatal() may strike anywhere: the session secrets must not outlive it. */
 static void
@@ -105,6 +107,8 @@ enter_sandbox(const struct ms_config *conf)
 	p.gid = conf->gid;
 	p.debug = conf->sandbox_debug;
 	p.max_fds = WORKER_MAX_FDS;
+	p.max_data = W_DATA_MAX;
+	p.parent = monitor_pid;
 	p.report = w_sandbox_report;
 	if ((sb = ms_sandbox_prepare(&p)) == NULL)
 		fatal("cannot prepare the sandbox; refusing to serve %s",
@@ -123,6 +127,7 @@ main(int argc, char **argv, char **envp)
 	struct worker *w = &the_worker;
 	int r;
 
+	monitor_pid = getppid();
 	/* The only argument it takes, for the operator; metasafed passes none. */
 	if (argc == 2 && strcmp(argv[1], "-V") == 0)
 		exit(ms_version_print("metasafe-worker") == 0 ? 0 : 1);

@@ -3,11 +3,17 @@
  *
  * One record in, one response out, in order (PROTOCOL.md 8).  Any record
  * that fails to decrypt ends the connection at once, without an alert (6).
+ * Between requests the worker also watches its monitor channel: without
+ * the monitor it can do nothing, so the monitor's end (a crash, a kill -9)
+ * ends the session at once instead of when the client next asks.
  */
 #include <sys/types.h>
 
+#include <errno.h>
+#include <poll.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "buf.h"
 #include "errors.h"
@@ -23,13 +29,41 @@ key_exhausted(const struct worker *w)
 	return w->tx.seq >= MS_RECORDS_PER_KEY_MAX - 1;
 }
 
+/*
+ * Wait until the client has sent something.  The monitor speaks only when
+ * asked (PROTOCOL.md 11), so anything on its channel now, EOF included,
+ * means it is gone or broken: MS_ERR_CONN_CLOSED with *mon_gone set.
+ */
+static int
+wait_for_client(struct worker *w, int *mon_gone)
+{
+	struct pollfd pfd[2];
+	int n;
+
+	*mon_gone = 0;
+	memset(pfd, 0, sizeof(pfd));
+	pfd[0].fd = w->client_fd;
+	pfd[0].events = POLLIN;
+	pfd[1].fd = w->mon_fd;
+	pfd[1].events = POLLIN;
+	while ((n = poll(pfd, 2, -1)) == -1 && errno == EINTR)
+		;
+	if (n == -1)
+		return MS_ERR_SYSTEM;
+	if (pfd[1].revents != 0) {
+		*mon_gone = 1;
+		return MS_ERR_CONN_CLOSED;
+	}
+	return 0;
+}
+
 int
 w_session(struct worker *w)
 {
 	struct msbuf *body = NULL, *resp = NULL;
 	enum w_action action;
 	uint8_t type;
-	int r;
+	int r, mon_gone;
 
 	if (!w->authed || w->phase != W_PHASE_AP)
 		return MS_ERR_INTERNAL;
@@ -39,6 +73,16 @@ w_session(struct worker *w)
 		goto out;
 	}
 	for (;;) {
+		if ((r = wait_for_client(w, &mon_gone)) != 0) {
+			/* Logged for a debugger; the log channel went too. */
+			if (mon_gone)
+				debug_f("monitor gone: ending the session of "
+				    "%s", w_peer(w));
+			else
+				verbose_fr(r, "connection from %s ends",
+				    w_peer(w));
+			break;
+		}
 		if ((r = w_read_record(w, -1, &type, body)) != 0) {
 			if (r == MS_ERR_CONN_CLOSED) {
 				debug_f("client %s closed the connection",

@@ -25,6 +25,20 @@
 #define W_BLOB_OVERHEAD		MS_BLOB_OVERHEAD
 /* A response body (after the inner type) must fit one record. */
 #define W_RESPONSE_MAX		(MS_RECORD_PLAINTEXT_MAX - 1)
+/*
+ * The worker's memory bound (RLIMIT_DATA; SECURITY.md "Worker resource
+ * bounds").
+ * The largest legal request is a SECURE SET or GET of an MS_VALUE_MAX
+ * value: at most about ten frame-sized buffers are live at once (client
+ * record in and out, request body, response, the value and its blob, the
+ * monitor request and answer, the channel frames), and each can briefly
+ * exist twice while an msbuf grows.  W_DATA_FRAMES frames cover that; the
+ * base covers the libraries' writable data, OpenSSL's state and malloc's
+ * slack (a confined worker measures under 1 MiB before its first request).
+ */
+#define W_DATA_FRAMES		16
+#define W_DATA_BASE		((size_t)16 << 20)
+#define W_DATA_MAX		(W_DATA_BASE + W_DATA_FRAMES * (size_t)MS_FRAME_MAX)
 
 struct w_handle {
 	uint32_t	 id;		/* 0: slot free */

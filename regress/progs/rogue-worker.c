@@ -337,20 +337,14 @@ load_key(const char *path)
 	return k;
 }
 
-/*
- * Enter the real sandbox exactly as the worker does, from the monitor's
- * CONFIG, then make a forbidden syscall.  Under SandboxDebug the call is
- * trapped and reported through the log channel; otherwise SIGSYS kills us.
- */
+/* Enter the real sandbox exactly as the worker does, from its CONFIG. */
 static void
-sandboxed_syscall(void)
+enter_worker_sandbox(struct msbuf *b)
 {
 	struct ms_sandbox_params p;
 	struct ms_sandbox *sb;
 	struct ms_config conf;
-	struct msbuf *b = nb();
 	uint8_t type;
-	int fd;
 
 	memset(&conf, 0, sizeof(conf));
 	if (ms_frame_read(MON, &type, b, MS_FRAME_MAX, 10000) != 0 ||
@@ -363,13 +357,55 @@ sandboxed_syscall(void)
 	p.gid = conf.gid;
 	p.debug = conf.sandbox_debug;
 	p.max_fds = 8;
+	p.max_data = W_DATA_MAX;
+	p.parent = getppid();
 	p.report = w_sandbox_report;
 	if ((sb = ms_sandbox_prepare(&p)) == NULL)
 		exit(2);
 	ms_sandbox_enter(sb);
+}
+
+/*
+ * A forbidden syscall.  Under SandboxDebug the call is trapped and
+ * reported through the log channel; otherwise SIGSYS kills us.
+ */
+static void
+sandboxed_syscall(void)
+{
+	struct msbuf *b = nb();
+	int fd;
+
+	enter_worker_sandbox(b);
 	say("try socket");
 	fd = socket(AF_INET, SOCK_STREAM, 0);
 	say("survived socket (%d, errno %d)", fd, errno);
+	msbuf_free(b);
+}
+
+/*
+ * Allocate without end inside the worker's sandbox: the memory bound
+ * must refuse it, and the worker dies alone (exit 3 after the report).
+ * Without a bound, stop at four times W_DATA_MAX rather than starve the
+ * test host, and say so.
+ */
+static void
+sandboxed_alloc(void)
+{
+	struct msbuf *b = nb();
+	size_t total = 0, chunk = (size_t)1 << 20;
+	char *p;
+
+	enter_worker_sandbox(b);
+	say("try alloc");
+	while (total < 4 * W_DATA_MAX) {
+		if ((p = malloc(chunk)) == NULL) {
+			say("alloc refused after %zu MiB", total >> 20);
+			exit(3);
+		}
+		memset(p, 'x', chunk);
+		total += chunk;
+	}
+	say("survived alloc of %zu MiB", total >> 20);
 	msbuf_free(b);
 }
 
@@ -385,6 +421,10 @@ scenario(const char *name, char *arg1, char *arg2)
 	memset(&g, 0, sizeof(g));
 	if (strcmp(name, "sandboxed-syscall") == 0) {
 		sandboxed_syscall();
+		return;
+	}
+	if (strcmp(name, "sandboxed-alloc") == 0) {
+		sandboxed_alloc();
 		return;
 	}
 	skip_config();

@@ -11,7 +11,8 @@
  *
  * Killed:    socket connect execve fork clone3 ptrace kill setuid0
  *            mprotect-exec mmap-exec x32 i386
- * Soft/ok:   none open stat status allowed openssl
+ * Soft/ok:   none open stat status allowed openssl newfstatat-path
+ *            statx-path newfstatat-fd memlimit
  * debug-ACTION runs ACTION with params.debug = 1: forbidden calls are
  * reported on stderr and return ENOSYS; debug-socket exits 0 when
  * socket() failed with ENOSYS.
@@ -45,6 +46,7 @@
 
 #include "log.h"
 #include "sandbox/sandbox.h"
+#include "worker.h"		/* W_DATA_MAX, the worker's bound */
 
 #define EX_OK		0
 #define EX_SETUP	1
@@ -148,7 +150,7 @@ act_allowed(void)
 	    clock_gettime(CLOCK_MONOTONIC, &ts) != 0 ||
 	    nanosleep(&(struct timespec){ 0, 1000000 }, NULL) != 0 ||
 	    poll(NULL, 0, 1) != 0 ||
-	    fstat(STDERR_FILENO, &st) != 0 ||
+	    syscall(SYS_fstat, STDERR_FILENO, &st) != 0 ||
 	    getpid() <= 0)
 		return EX_WRONG;
 	explicit_bzero(rnd, sizeof(rnd));
@@ -168,6 +170,76 @@ act_openssl(void)
 		return EX_WRONG;
 	OPENSSL_cleanse(rnd, sizeof(rnd));
 	return EX_OK;
+}
+
+/*
+ * AT_EMPTY_PATH with a path that is not "": the kernel resolves the path
+ * anyway (here the jail's root, which exists).  Must fail with EACCES,
+ * like a plain stat(2), for every *at stat call.
+ */
+static int
+act_stat_empty_path(const char *a)
+{
+	struct stat st;
+	struct statx stx;
+	long r;
+
+	if (strcmp(a, "newfstatat-path") == 0)
+		r = syscall(SYS_newfstatat, AT_FDCWD, "/", &st, AT_EMPTY_PATH);
+	else if (strcmp(a, "statx-path") == 0)
+		r = syscall(SYS_statx, AT_FDCWD, "/", AT_EMPTY_PATH,
+		    STATX_BASIC_STATS, &stx);
+	else if (strcmp(a, "newfstatat-fd") == 0)
+		/* glibc's fstat(3): the empty string and a descriptor. */
+		r = syscall(SYS_newfstatat, STDERR_FILENO, "", &st,
+		    AT_EMPTY_PATH);
+	else
+		return EX_SETUP;
+	return (r == -1 && errno == EACCES) ? EX_OK : EX_WRONG;
+}
+
+/*
+ * The worker's memory bound: what the largest legal request needs
+ * (W_DATA_FRAMES frame-sized buffers) is granted; allocating on without
+ * end is refused (malloc NULL, mmap ENOMEM) before W_DATA_MAX.  Without
+ * the limit the loop stops at four times the bound: EX_SURVIVED, and the
+ * host is not starved.
+ */
+#define ALLOC_CHUNK	((size_t)1 << 20)
+
+static int
+act_memlimit(void)
+{
+#ifdef MS_SANITIZE
+	/* No RLIMIT_DATA under ASan (sandbox/limits.c): nothing to probe. */
+	say("sandbox-probe: sanitizer build, no memory limit\n");
+	return EX_OK;
+#else
+	char *p, *frames[W_DATA_FRAMES];
+	size_t total = 0, i;
+	void *m;
+
+	for (i = 0; i < W_DATA_FRAMES; i++) {
+		if ((frames[i] = malloc(MS_FRAME_MAX)) == NULL)
+			return EX_WRONG;
+		memset(frames[i], 'f', MS_FRAME_MAX);
+	}
+	m = mmap(NULL, W_DATA_MAX, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (m != MAP_FAILED || errno != ENOMEM)
+		return EX_SURVIVED;
+	while (total < 4 * W_DATA_MAX) {
+		if ((p = malloc(ALLOC_CHUNK)) == NULL) {
+			printf("refused after %zu MiB\n",
+			    (W_DATA_FRAMES * MS_FRAME_MAX + total) >> 20);
+			return fflush(stdout) == 0 && total < W_DATA_MAX ?
+			    EX_OK : EX_WRONG;
+		}
+		memset(p, 'x', ALLOC_CHUNK);
+		total += ALLOC_CHUNK;
+	}
+	return EX_SURVIVED;
+#endif
 }
 
 static int
@@ -209,6 +281,11 @@ run_action(const char *a)
 	}
 	if (strcmp(a, "allowed") == 0)
 		return act_allowed();
+	if (strcmp(a, "memlimit") == 0)
+		return act_memlimit();
+	if (strcmp(a, "newfstatat-path") == 0 ||
+	    strcmp(a, "statx-path") == 0 || strcmp(a, "newfstatat-fd") == 0)
+		return act_stat_empty_path(a);
 	if (strcmp(a, "openssl") == 0)
 		return act_openssl();
 	if (strcmp(a, "socket") == 0)
@@ -267,6 +344,7 @@ main(int argc, char **argv)
 	params.uid = pw->pw_uid;
 	params.gid = pw->pw_gid;
 	params.max_fds = 8;
+	params.max_data = W_DATA_MAX;
 	/* debug-ACTION: same in trap-and-report mode (lists what traps). */
 	if (strncmp(action, "debug-", 6) == 0) {
 		action += 6;

@@ -330,6 +330,24 @@ test_admin_warning(void **state)
 	servconf_free(&c);
 }
 
+static void
+test_sandbox_debug_warning(void **state)
+{
+	struct servconf c;
+	struct warns w;
+
+	servconf_init(&c);
+	c.sandbox_debug = 0;
+	memset(&w, 0, sizeof(w));
+	assert_int_equal(confcheck_warnings(&c, NULL, collect, &w), 0);
+	c.sandbox_debug = 1;
+	assert_int_equal(confcheck_warnings(&c, NULL, collect, &w), 1);
+	assert_int_equal(w.n, 1);
+	assert_string_equal(w.last, SANDBOX_DEBUG_WARNING);
+	assert_non_null(strstr(w.last, "never use this in production"));
+	servconf_free(&c);
+}
+
 int
 main(void)
 {
@@ -344,6 +362,7 @@ main(void)
 		    testfs_setup_root, testfs_teardown),
 		cmocka_unit_test_setup_teardown(test_admin_warning,
 		    testfs_setup_root, testfs_teardown),
+		cmocka_unit_test(test_sandbox_debug_warning),
 	};
 
 	ms_log_init("test_confcheck", MS_LOG_QUIET, 1, -1);

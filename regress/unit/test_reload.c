@@ -133,13 +133,31 @@ test_debug_keeps_level(void **state)
 
 	write_conf("LogLevel ERROR\n");
 	load(&c);
-	c.sandbox_debug = 1;		/* as -d does */
 	ms_log_set_level(MS_LOG_DEBUG2);
 	write_conf("LogLevel INFO\n");
 	assert_int_equal(reload_config(&c, path, 1), 0);
 	assert_false(logged("SandboxDebug changed"));
 	assert_int_equal(ms_log_get_level(), MS_LOG_DEBUG2);
 	ms_log_set_level(MS_LOG_INFO);
+	servconf_free(&c);
+}
+
+/*
+ * -d is logging only: it does not mask SandboxDebug, so switching it on in
+ * the file under -d is a change like any other, which needs a restart.
+ */
+static void
+test_debug_leaves_sandbox_debug(void **state)
+{
+	struct servconf c;
+
+	write_conf("");
+	load(&c);
+	assert_int_equal(c.sandbox_debug, 0);
+	write_conf("SandboxDebug yes\n");
+	assert_int_equal(reload_config(&c, path, 1), 1);
+	assert_true(logged("SIGHUP: SandboxDebug changed: restart"));
+	assert_int_equal(c.sandbox_debug, 0);
 	servconf_free(&c);
 }
 
@@ -177,8 +195,10 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_applied_and_restart, setup,
 		    teardown),
-		cmocka_unit_test_setup_teardown(test_debug_keeps_level, setup,
-		    teardown),
+		cmocka_unit_test_setup_teardown(test_debug_keeps_level,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_debug_leaves_sandbox_debug,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_file_ignored, setup,
 		    teardown),
 		cmocka_unit_test(test_keyword_names),

@@ -9,6 +9,7 @@
  */
 #include <sys/types.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/random.h>
 #include <sys/socket.h>
@@ -46,6 +47,7 @@
 #include "sandbox/sandbox_int.h"	/* privdrop pieces, tested alone */
 
 #define MAX_FDS		8	/* also asserted as "8" in test_proc_view */
+#define MAX_DATA	((size_t)32 << 20)	/* "33554432" there */
 
 /* Child exit codes (the parent asserts on them). */
 #define C_OK		0
@@ -57,6 +59,7 @@ static char jail[PATH_MAX];
 static uid_t nobody_uid;
 static gid_t nobody_gid;
 static int report_fd = -1;	/* debug-mode report channel */
+static pid_t sb_parent;		/* params.parent for the next child */
 
 #define NEED_ROOT() do {						\
 	if (geteuid() != 0)						\
@@ -204,6 +207,38 @@ try_access(void)
 	return (access("/", F_OK) == -1 && errno == EACCES) ? C_OK : C_WRONG;
 }
 
+/*
+ * The kernel resolves a path that is not "" even with AT_EMPTY_PATH: the
+ * old flag-only rule let these stat the jail's root.  BPF cannot tell ""
+ * from a path, so each *at stat form fails, glibc's fstat(3) included.
+ */
+static int
+try_newfstatat_path(void)
+{
+	struct stat st;
+
+	return (syscall(SYS_newfstatat, AT_FDCWD, "/", &st,
+	    AT_EMPTY_PATH) == -1 && errno == EACCES) ? C_OK : C_WRONG;
+}
+
+static int
+try_statx_path(void)
+{
+	struct statx stx;
+
+	return (syscall(SYS_statx, AT_FDCWD, "/", AT_EMPTY_PATH,
+	    STATX_BASIC_STATS, &stx) == -1 && errno == EACCES) ? C_OK : C_WRONG;
+}
+
+static int
+try_fstat_libc(void)
+{
+	struct stat st;
+
+	return (fstat(STDIN_FILENO, &st) == -1 && errno == EACCES) ?
+	    C_OK : C_WRONG;
+}
+
 /* A worker's everyday calls keep working. */
 static int
 try_allowed(void)
@@ -223,7 +258,7 @@ try_allowed(void)
 	    clock_gettime(CLOCK_MONOTONIC, &ts) != 0 ||
 	    nanosleep(&(struct timespec){ 0, 1000000 }, NULL) != 0 ||
 	    poll(NULL, 0, 1) != 0 ||
-	    fstat(STDIN_FILENO, &st) != 0 ||
+	    syscall(SYS_fstat, STDIN_FILENO, &st) != 0 ||
 	    getpid() <= 0 || getuid() != nobody_uid || getgid() != nobody_gid)
 		return C_WRONG;
 	explicit_bzero(rnd, sizeof(rnd));
@@ -282,6 +317,8 @@ jail_params(struct ms_sandbox_params *p, int debug)
 	p->uid = nobody_uid;
 	p->gid = nobody_gid;
 	p->max_fds = MAX_FDS;
+	p->max_data = MAX_DATA;
+	p->parent = sb_parent;
 	p->debug = debug;
 	if (debug)
 		p->report = report_to_pipe;
@@ -362,6 +399,9 @@ static const struct attempt attempts[] = {
 	{ "openat",		try_openat,		0 },
 	{ "stat",		try_stat,		0 },
 	{ "access",		try_access,		0 },
+	{ "newfstatat-path",	try_newfstatat_path,	0 },
+	{ "statx-path",		try_statx_path,		0 },
+	{ "fstat-libc",		try_fstat_libc,		0 },
 	{ "allowed",		try_allowed,		0 },
 	{ "openssl",		try_openssl,		0 },
 };
@@ -523,12 +563,128 @@ test_proc_view(void **state)
 	assert_limit(buf, "Max processes", "0");
 	assert_limit(buf, "Max file size", "0");
 	assert_limit(buf, "Max core file size", "0");
+#ifndef MS_SANITIZE
+	assert_limit(buf, "Max data size", "33554432");
+#else
+	/* ASan's shadow counts as data: no RLIMIT_DATA (limits.c). */
+	assert_limit(buf, "Max data size", "unlimited");
+#endif
+
+	/* The OOM killer's first choice, before the monitor. */
+	snprintf(path, sizeof(path), "/proc/%ld/oom_score_adj", (long)pid);
+	assert_true((fd = open(path, O_RDONLY)) != -1);
+	n = read_all(fd, buf, sizeof(buf));
+	close(fd);
+	assert_string_equal(buf, "1000\n");
 
 	assert_int_equal(write(tochild[1], "x", 1), 1);
 	close(tochild[1]);
 	close(fromchild[0]);
 	assert_int_equal(waitpid(pid, &status, 0), pid);
 	expect_ok(status, "proc view");
+}
+
+/* Confined grandchild: tell the test it is in, then wait forever. */
+static int
+wait_forever(void)
+{
+	char c = 'r';
+
+	if (write(4, &c, 1) != 1)
+		return C_WRONG;
+	for (;;)
+		poll(NULL, 0, -1);
+}
+
+/*
+ * PR_SET_PDEATHSIG: a confined worker dies with its parent (the monitor).
+ * The test is a subreaper, so the orphan becomes its child and its death
+ * can be waited for.  Set before the uid change, the signal would be
+ * cleared by it: this also checks that the sandbox sets it afterwards.
+ */
+static void
+test_parent_death(void **state)
+{
+	int ready[2], pidp[2], status, i;
+	pid_t mid, leaf = -1, got = 0;
+	char c;
+
+	(void)state;
+	NEED_ROOT();
+	assert_int_equal(prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0), 0);
+	assert_int_equal(pipe(ready), 0);
+	assert_int_equal(pipe(pidp), 0);
+	if ((mid = fork()) == -1)
+		fail_msg("fork: %s", strerror(errno));
+	if (mid == 0) {
+		if ((leaf = fork()) == -1)
+			_exit(C_SETUP);
+		if (leaf == 0) {
+			if (dup2(ready[1], 4) == -1)
+				_exit(C_SETUP);
+			closefrom(5);
+			sb_parent = getppid();
+			child_run(wait_forever, 0);
+		}
+		/* The middle process plays the monitor: report, then die. */
+		if (write(pidp[1], &leaf, sizeof(leaf)) != sizeof(leaf) ||
+		    read(ready[0], &c, 1) != 1)
+			_exit(C_SETUP);
+		_exit(C_OK);
+	}
+	close(ready[0]);
+	close(ready[1]);
+	close(pidp[1]);
+	assert_int_equal(read(pidp[0], &leaf, sizeof(leaf)), sizeof(leaf));
+	close(pidp[0]);
+	assert_int_equal(waitpid(mid, &status, 0), mid);
+	expect_ok(status, "parent of the confined child");
+	/* The kernel signals at the parent's exit: allow 10 s for it. */
+	for (i = 0; i < 500 && (got = waitpid(leaf, &status,
+	    WNOHANG)) == 0; i++)
+		poll(NULL, 0, 20);
+	if (got == 0) {
+		kill(leaf, SIGKILL);
+		waitpid(leaf, &status, 0);
+		fail_msg("confined child outlived its parent");
+	}
+	assert_int_equal(got, leaf);
+	assert_true(WIFSIGNALED(status));
+	assert_int_equal(WTERMSIG(status), SIGKILL);
+	assert_int_equal(prctl(PR_SET_CHILD_SUBREAPER, 0, 0, 0, 0), 0);
+}
+
+static int
+reached(void)
+{
+	return C_OK;
+}
+
+/*
+ * The parent died before PR_SET_PDEATHSIG (the signal will never come):
+ * getppid() no longer names it, and the sandbox refuses to go on.  The
+ * test's own parent stands in for the dead one: it is not the child's.
+ */
+static void
+test_parent_gone(void **state)
+{
+	int status;
+
+	(void)state;
+	NEED_ROOT();
+	sb_parent = getppid();
+	status = run_child(reached, 0);
+	sb_parent = 0;
+	if (WIFSIGNALED(status))
+		fail_msg("killed by signal %d", WTERMSIG(status));
+	assert_true(WIFEXITED(status));
+	assert_int_not_equal(WEXITSTATUS(status), C_OK);
+	assert_int_not_equal(WEXITSTATUS(status), C_SETUP);
+	/* With the right parent the same child runs. */
+	sb_parent = getpid();
+	status = run_child(reached, 0);
+	sb_parent = 0;
+	expect_ok(status, "right parent");
 }
 
 /* The drop itself, without the filter: the kernel must refuse root. */
@@ -581,6 +737,11 @@ test_prepare_rejects(void **state)
 	p.max_fds = 0;
 	assert_null(ms_sandbox_prepare(&p));
 	jail_params(&p, 0);
+	p.max_data = 0;				/* no memory bound */
+	assert_null(ms_sandbox_prepare(&p));
+	p.max_data = ((size_t)1 << 32) + 1;
+	assert_null(ms_sandbox_prepare(&p));
+	jail_params(&p, 0);
 	p.chroot_dir = NULL;
 	assert_null(ms_sandbox_prepare(&p));
 	p.chroot_dir = "relative/dir";
@@ -607,6 +768,10 @@ test_prepare_rejects(void **state)
 		fail_msg("path too long");			/* not empty */
 	assert_true((fd = open(file, O_WRONLY | O_CREAT | O_EXCL, 0600)) != -1);
 	close(fd);
+	assert_null(ms_sandbox_prepare(&p));
+	assert_int_equal(unlink(file), 0);
+	/* A symbolic link alone: the link count stays 2, readdir sees it. */
+	assert_int_equal(symlink("/etc/shadow", file), 0);
 	assert_null(ms_sandbox_prepare(&p));
 	assert_int_equal(unlink(file), 0);
 
@@ -716,17 +881,20 @@ main(void)
 		cmocka_unit_test(test_privdrop_irreversible),
 		cmocka_unit_test(test_proc_view),
 		cmocka_unit_test(test_debug_mode_reports),
+		cmocka_unit_test(test_parent_death),
+		cmocka_unit_test(test_parent_gone),
 		ATTEMPT(0), ATTEMPT(1), ATTEMPT(2), ATTEMPT(3), ATTEMPT(4),
 		ATTEMPT(5), ATTEMPT(6), ATTEMPT(7), ATTEMPT(8), ATTEMPT(9),
 		ATTEMPT(10), ATTEMPT(11), ATTEMPT(12), ATTEMPT(13),
 		ATTEMPT(14), ATTEMPT(15), ATTEMPT(16), ATTEMPT(17),
+		ATTEMPT(18), ATTEMPT(19), ATTEMPT(20),
 #ifdef MS_SANITIZE
 		cmocka_unit_test(test_sanitizer_reports_inside),
 #endif
 	};
 
 	/* One entry per attempt, no more, no less. */
-	if (sizeof(attempts) / sizeof(attempts[0]) != 18) {
+	if (sizeof(attempts) / sizeof(attempts[0]) != 21) {
 		fprintf(stderr, "test_sandbox: update the ATTEMPT list\n");
 		return 1;
 	}
