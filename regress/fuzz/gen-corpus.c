@@ -26,6 +26,7 @@
 #include "errors.h"
 #include "frame.h"
 #include "fuzz.h"
+#include "fuzz_acl.h"
 #include "fuzz_keys.h"
 #include "hello.h"
 #include "msg_alert.h"
@@ -397,6 +398,81 @@ seal_stream(enum ms_aead alg, const struct inner *v, size_t n,
 	ms_record_dir_clear(&tx);
 }
 
+/* fuzz_acl seeds (fuzz_acl.h); a node is "PATH FLAGS WHO=RIGHTS ...". */
+static void
+acl_seed(const char *name, const char *path, const char *principal,
+    const char *const *groups, const char *const *admins,
+    const char *const *nodes)
+{
+	struct msbuf *b = fresh(), *v, *entries;
+	char *copy, *cp, *tok, *eq;
+	size_t n;
+	uint32_t nent;
+	uint8_t flags;
+
+	OK(msbuf_put_cstring(b, path));
+	OK(msbuf_put_cstring(b, principal));
+	for (n = 0; groups[n] != NULL; n++)
+		;
+	OK(msbuf_put_u8(b, (uint8_t)n));
+	for (n = 0; groups[n] != NULL; n++)
+		OK(msbuf_put_cstring(b, groups[n]));
+	for (n = 0; admins[n] != NULL; n++)
+		;
+	OK(msbuf_put_u8(b, (uint8_t)n));
+	for (n = 0; admins[n] != NULL; n++)
+		OK(msbuf_put_cstring(b, admins[n]));
+	for (; *nodes != NULL; nodes++) {
+		NN(copy = strdup(*nodes));
+		cp = copy;
+		OK(msbuf_put_cstring(b, strsep(&cp, " ")));
+		flags = (uint8_t)atoi(strsep(&cp, " "));
+		entries = fresh();
+		nent = 0;
+		while ((tok = strsep(&cp, " ")) != NULL) {
+			NN(eq = strchr(tok, '='));
+			*eq = '\0';
+			OK(msbuf_put_cstring(entries, tok));
+			OK(msbuf_put_cstring(entries, eq + 1));
+			nent++;
+		}
+		v = fresh();
+		OK(msbuf_put_u8(v, FUZZ_NODE_FORMAT));
+		OK(msbuf_put_u8(v, flags));
+		OK(msbuf_put_u32(v, nent));
+		OK(msbuf_putb(v, entries));
+		OK(msbuf_put_stringb(b, v));
+		msbuf_free(entries);
+		msbuf_free(v);
+		free(copy);
+	}
+	put_buf("acl", name, b);
+	msbuf_free(b);
+}
+
+/* The set-ups of issue 10 item 1 and of the ACL tests. */
+static void
+acl_seeds(void)
+{
+	static const char *const none[] = { NULL };
+	static const char *const ops[] = { "ops", "dev", NULL };
+	static const char *const admins[] = { "root", "group:wheel", NULL };
+	static const char *const prod[] = { "/ 0 bob=rwl",
+	    "/prod 1 bob=w alice=rs", "/prod/db 2 group:ops=r", NULL };
+	static const char *const deep[] = { "/ 0 group:dev=l",
+	    "/a 0 carol=r", "/a/b 3 carol=s group:ops=wa",
+	    "/a/b/c 0 carol=w", "/x 2", NULL };
+	static const char *const broken[] = { "/ 0 bob=rwl",
+	    "/prod 9 bob=w", NULL };
+
+	acl_seed("prod-bob", "/prod/db", "bob", none, admins, prod);
+	acl_seed("prod-alice", "/prod", "alice", ops, admins, prod);
+	acl_seed("prod-root", "/prod/db", "root", none, admins, prod);
+	acl_seed("deep-carol", "/a/b/c/d", "carol", ops, none, deep);
+	acl_seed("deep-wheel", "/a/b/c", "dave", ops, admins, deep);
+	acl_seed("broken-node", "/prod/db", "bob", none, none, broken);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -411,6 +487,7 @@ main(int argc, char **argv)
 	OK(ms_crypto_init());
 	make_pki(&p, argv[2]);
 	certs_seeds(&p);
+	acl_seeds();
 
 	hs = fresh();
 	hellos(hs);
