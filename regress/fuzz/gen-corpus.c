@@ -473,6 +473,109 @@ acl_seeds(void)
 	acl_seed("broken-node", "/prod/db", "bob", none, none, broken);
 }
 
+/* A request of fuzz_dispatch: u8 type || string payload. */
+static void
+dispatch_req(struct msbuf *run, uint8_t type, const struct msbuf *payload)
+{
+	OK(msbuf_put_u8(run, type));
+	OK(msbuf_put_stringb(run, payload));
+}
+
+/*
+ * Worker runs for fuzz_dispatch: HELLO, DECAP, SIGN, AUTH and a data
+ * request.  The server hello's random and host keys are placeholders
+ * that the harness replaces with the monitor's.
+ */
+static void
+dispatch_seeds(void)
+{
+	struct ms_client_hello ch;
+	struct ms_server_hello sh;
+	struct msbuf *run = fresh(), *p = fresh(), *chf = fresh();
+	struct msbuf *shf = fresh(), *tail = fresh(), *body = fresh();
+	u_char sig[MS_SIG_MAX], mac[MS_VERIFY_DATA_LEN], pub[32];
+	EVP_PKEY *share, *id;
+
+	OK(ms_pkey_generate(MS_KEY_X25519, &share));
+	OK(ms_pkey_generate(MS_KEY_ED25519, &id));
+	memset(&ch, 0, sizeof(ch));
+	ch.version = MS_PROTO_VERSION;
+	random_fill(ch.random, sizeof(ch.random));
+	ch.ciphers.n = 2;
+	ch.ciphers.ids[0] = MS_CIPHER_AES256_GCM;
+	ch.ciphers.ids[1] = MS_CIPHER_CHACHA20_POLY1305;
+	ch.kex.n = 1;
+	ch.kex.ids[0] = MS_KEX_X25519_HYBRID;
+	ch.sigs.n = 1;
+	ch.sigs.ids[0] = MS_SIG_ED25519;
+	OK(ms_pkey_raw_public(share, ch.share, 32));
+	OK(ms_client_hello_put(p, &ch));
+	OK(ms_frame_encode(chf, MS_FRAME_CLIENT_HELLO, p));
+	memset(&sh, 0, sizeof(sh));
+	sh.version = MS_PROTO_VERSION;
+	sh.cipher = MS_CIPHER_AES256_GCM;
+	sh.kex = MS_KEX_X25519_HYBRID;
+	sh.sig = MS_SIG_ED25519;
+	random_fill(sh.share, 32);
+	msbuf_reset(p);
+	OK(ms_server_hello_put(p, &sh));
+	OK(ms_frame_encode(shf, MS_FRAME_SERVER_HELLO, p));
+
+	msbuf_reset(p);
+	dispatch_req(run, MS_MON_HELLO, p);
+	put_buf("dispatch", "hello", run);
+	OK(msbuf_put_stringb(p, chf));
+	OK(msbuf_put_stringb(p, shf));
+	dispatch_req(run, MS_MON_DECAP, p);
+	put_buf("dispatch", "hello-decap", run);
+	OK(msbuf_put_string(p, NULL, 0));	/* no host certificate */
+	dispatch_req(run, MS_MON_SIGN, p);
+	put_buf("dispatch", "hello-decap-sign", run);
+
+	/* AUTH: SERVER_VERIFY, SERVER_FINISHED, CLIENT_IDENTITY. */
+	random_fill(sig, sizeof(sig));
+	random_fill(mac, sizeof(mac));
+	OK(ms_server_verify_put(body, MS_SIG_ED25519, sig));
+	canonical(tail, MS_MSG_SERVER_VERIFY, body);
+	msbuf_reset(body);
+	OK(ms_finished_put(body, mac));
+	canonical(tail, MS_MSG_SERVER_FINISHED, body);
+	msbuf_reset(body);
+	OK(ms_pkey_raw_public(id, pub, sizeof(pub)));
+	OK(ms_client_identity_put_raw(body, pub));
+	canonical(tail, MS_MSG_CLIENT_IDENTITY, body);
+	msbuf_reset(body);
+	OK(ms_client_verify_put(body, MS_SIG_ED25519, sig, sizeof(sig)));
+	msbuf_reset(p);
+	OK(msbuf_put_stringb(p, tail));
+	OK(msbuf_put_stringb(p, body));
+	OK(msbuf_put_u8(p, 1));
+	dispatch_req(run, MS_MON_AUTH, p);
+	put_buf("dispatch", "full-auth", run);
+	/* And a data request after the refused login. */
+	msbuf_reset(p);
+	OK(msbuf_put_cstring(p, "/prod"));
+	OK(msbuf_put_cstring(p, "db"));
+	OK(msbuf_put_u8(p, 1));
+	dispatch_req(run, MS_MON_OPEN, p);
+	put_buf("dispatch", "full-auth-open", run);
+	/* A data request straight after HELLO. */
+	msbuf_reset(run);
+	msbuf_reset(body);
+	dispatch_req(run, MS_MON_HELLO, body);
+	dispatch_req(run, MS_MON_GET, p);
+	put_buf("dispatch", "hello-get", run);
+
+	EVP_PKEY_free(share);
+	EVP_PKEY_free(id);
+	msbuf_free(body);
+	msbuf_free(tail);
+	msbuf_free(shf);
+	msbuf_free(chf);
+	msbuf_free(p);
+	msbuf_free(run);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -488,6 +591,7 @@ main(int argc, char **argv)
 	make_pki(&p, argv[2]);
 	certs_seeds(&p);
 	acl_seeds();
+	dispatch_seeds();
 
 	hs = fresh();
 	hellos(hs);
