@@ -27,6 +27,7 @@
 #include "frame.h"
 #include "fuzz.h"
 #include "fuzz_acl.h"
+#include "fuzz_dispatch_keys.h"
 #include "fuzz_keys.h"
 #include "hello.h"
 #include "msg_alert.h"
@@ -481,6 +482,92 @@ dispatch_req(struct msbuf *run, uint8_t type, const struct msbuf *payload)
 	OK(msbuf_put_stringb(run, payload));
 }
 
+/* AUTH with a raw key; the harness fixes the signatures. */
+static void
+dispatch_auth(struct msbuf *run, EVP_PKEY *key, const u_char sig[MS_SIG_MAX],
+    const u_char mac[MS_VERIFY_DATA_LEN])
+{
+	struct msbuf *tail = fresh(), *body = fresh(), *p = fresh();
+	u_char pub[32];
+
+	OK(ms_server_verify_put(body, MS_SIG_ED25519, sig));
+	canonical(tail, MS_MSG_SERVER_VERIFY, body);
+	msbuf_reset(body);
+	OK(ms_finished_put(body, mac));
+	canonical(tail, MS_MSG_SERVER_FINISHED, body);
+	msbuf_reset(body);
+	OK(ms_pkey_raw_public(key, pub, sizeof(pub)));
+	OK(ms_client_identity_put_raw(body, pub));
+	canonical(tail, MS_MSG_CLIENT_IDENTITY, body);
+	msbuf_reset(body);
+	OK(ms_client_verify_put(body, MS_SIG_ED25519, sig, MS_SIG_MAX));
+	OK(msbuf_put_stringb(p, tail));
+	OK(msbuf_put_stringb(p, body));
+	OK(msbuf_put_u8(p, 1));
+	dispatch_req(run, MS_MON_AUTH, p);
+	msbuf_free(p);
+	msbuf_free(body);
+	msbuf_free(tail);
+}
+
+/* name path [, name record] [, u8 extra] */
+static void
+dispatch_data(struct msbuf *p, const char *path, const char *record,
+    const uint8_t *extra)
+{
+	OK(msbuf_put_cstring(p, path));
+	if (record != NULL)
+		OK(msbuf_put_cstring(p, record));
+	if (extra != NULL)
+		OK(msbuf_put_u8(p, *extra));
+}
+
+/* Every data request bob might try, the forbidden ones included. */
+static void
+bob_ops(struct msbuf *run)
+{
+	struct msbuf *p = fresh();
+	uint8_t one = 1, zero = 0;
+
+	dispatch_data(p, "/", NULL, &one);		/* OPEN read */
+	dispatch_req(run, MS_MON_OPEN, p);
+	msbuf_reset(p);
+	dispatch_data(p, "/bob", "note", &zero);	/* SET plain */
+	OK(msbuf_put_string(p, "hello", 5));
+	dispatch_req(run, MS_MON_SET, p);
+	msbuf_reset(p);
+	dispatch_data(p, "/bob", "note", NULL);
+	dispatch_req(run, MS_MON_GET, p);
+	msbuf_reset(p);
+	dispatch_data(p, FUZZ_SECRET_PATH, FUZZ_SECRET_RECORD, NULL);
+	dispatch_req(run, MS_MON_GET, p);
+	msbuf_reset(p);
+	dispatch_data(p, "/", NULL, &one);		/* LIST long */
+	dispatch_req(run, MS_MON_LIST, p);
+	msbuf_reset(p);
+	dispatch_data(p, FUZZ_SECRET_PATH, NULL, &zero);
+	dispatch_req(run, MS_MON_LIST, p);
+	msbuf_reset(p);
+	dispatch_data(p, FUZZ_SECRET_PATH, NULL, NULL);
+	dispatch_req(run, MS_MON_GETACL, p);
+	msbuf_reset(p);
+	dispatch_data(p, FUZZ_SECRET_PATH, NULL, &one);	/* SETACL */
+	OK(msbuf_put_u8(p, 0));
+	OK(msbuf_put_u32(p, 1));
+	OK(msbuf_put_cstring(p, "bob"));
+	OK(msbuf_put_cstring(p, "rs"));
+	dispatch_req(run, MS_MON_SETACL, p);
+	msbuf_reset(p);
+	dispatch_data(p, FUZZ_SECRET_PATH, FUZZ_SECRET_RECORD, NULL);
+	dispatch_req(run, MS_MON_DELETE, p);
+	msbuf_reset(p);
+	dispatch_data(p, "/bob", "note", NULL);
+	dispatch_req(run, MS_MON_DELETE, p);
+	msbuf_reset(p);
+	dispatch_req(run, MS_MON_STATUS, p);
+	msbuf_free(p);
+}
+
 /*
  * Worker runs for fuzz_dispatch: HELLO, DECAP, SIGN, AUTH and a data
  * request.  The server hello's random and host keys are placeholders
@@ -492,9 +579,9 @@ dispatch_seeds(void)
 	struct ms_client_hello ch;
 	struct ms_server_hello sh;
 	struct msbuf *run = fresh(), *p = fresh(), *chf = fresh();
-	struct msbuf *shf = fresh(), *tail = fresh(), *body = fresh();
-	u_char sig[MS_SIG_MAX], mac[MS_VERIFY_DATA_LEN], pub[32];
-	EVP_PKEY *share, *id;
+	struct msbuf *shf = fresh(), *body = fresh();
+	u_char sig[MS_SIG_MAX], mac[MS_VERIFY_DATA_LEN];
+	EVP_PKEY *share, *id, *bob;
 
 	OK(ms_pkey_generate(MS_KEY_X25519, &share));
 	OK(ms_pkey_generate(MS_KEY_ED25519, &id));
@@ -535,41 +622,39 @@ dispatch_seeds(void)
 	/* AUTH: SERVER_VERIFY, SERVER_FINISHED, CLIENT_IDENTITY. */
 	random_fill(sig, sizeof(sig));
 	random_fill(mac, sizeof(mac));
-	OK(ms_server_verify_put(body, MS_SIG_ED25519, sig));
-	canonical(tail, MS_MSG_SERVER_VERIFY, body);
-	msbuf_reset(body);
-	OK(ms_finished_put(body, mac));
-	canonical(tail, MS_MSG_SERVER_FINISHED, body);
-	msbuf_reset(body);
-	OK(ms_pkey_raw_public(id, pub, sizeof(pub)));
-	OK(ms_client_identity_put_raw(body, pub));
-	canonical(tail, MS_MSG_CLIENT_IDENTITY, body);
-	msbuf_reset(body);
-	OK(ms_client_verify_put(body, MS_SIG_ED25519, sig, sizeof(sig)));
+	dispatch_auth(run, id, sig, mac);
+	put_buf("dispatch", "auth-unknown-key", run);
 	msbuf_reset(p);
-	OK(msbuf_put_stringb(p, tail));
-	OK(msbuf_put_stringb(p, body));
-	OK(msbuf_put_u8(p, 1));
-	dispatch_req(run, MS_MON_AUTH, p);
-	put_buf("dispatch", "full-auth", run);
-	/* And a data request after the refused login. */
-	msbuf_reset(p);
-	OK(msbuf_put_cstring(p, "/prod"));
-	OK(msbuf_put_cstring(p, "db"));
-	OK(msbuf_put_u8(p, 1));
+	dispatch_data(p, "/prod", "db", NULL);
 	dispatch_req(run, MS_MON_OPEN, p);
-	put_buf("dispatch", "full-auth-open", run);
+	put_buf("dispatch", "auth-unknown-key-open", run);
 	/* A data request straight after HELLO. */
 	msbuf_reset(run);
 	msbuf_reset(body);
 	dispatch_req(run, MS_MON_HELLO, body);
+	msbuf_reset(p);
+	dispatch_data(p, FUZZ_SECRET_PATH, FUZZ_SECRET_RECORD, NULL);
 	dispatch_req(run, MS_MON_GET, p);
 	put_buf("dispatch", "hello-get", run);
 
+	/* bob logs in (the harness signs), then tries everything. */
+	msbuf_reset(run);
+	msbuf_reset(p);
+	dispatch_req(run, MS_MON_HELLO, p);
+	OK(msbuf_put_stringb(p, chf));
+	OK(msbuf_put_stringb(p, shf));
+	dispatch_req(run, MS_MON_DECAP, p);
+	OK(msbuf_put_string(p, NULL, 0));
+	dispatch_req(run, MS_MON_SIGN, p);
+	bob = fuzz_bob_key();
+	dispatch_auth(run, bob, sig, mac);
+	put_buf("dispatch", "bob-auth", run);
+	bob_ops(run);
+	put_buf("dispatch", "bob-ops", run);
+	EVP_PKEY_free(bob);
 	EVP_PKEY_free(share);
 	EVP_PKEY_free(id);
 	msbuf_free(body);
-	msbuf_free(tail);
 	msbuf_free(shf);
 	msbuf_free(chf);
 	msbuf_free(p);
