@@ -164,6 +164,16 @@ ms_pubkey_parse(const char *line, enum ms_keytype *typep, u_char raw[32],
 	}
 	if (comment != NULL && !comment_valid(comment))
 		goto out;
+	/*
+	 * The line as ms_pubkey_format writes it (padded base64, single
+	 * blanks) must fit too, or a key accepted here could not be written
+	 * back: unpadded base64 makes the input one byte shorter.
+	 */
+	if (strlen(tok) + 1 + ((RAW_KEY_LEN + 2) / 3) * 4 +
+	    (comment != NULL ? 1 + strlen(comment) : 0) > MS_PUBKEY_LINE_MAX) {
+		r = MS_ERR_STRING_TOO_LARGE;
+		goto out;
+	}
 	if (commentp != NULL && comment != NULL &&
 	    (*commentp = strdup(comment)) == NULL) {
 		r = MS_ERR_ALLOC;

@@ -208,6 +208,21 @@ set_path(struct conf_ctx *ctx, char **dst, const char *kw, const char *arg)
 }
 
 /*
+ * TrustedUserCAFile, RevocationList and HostCertificate: a path, or
+ * "none" for the default (no file), which is how -T prints an unset one.
+ */
+static int
+set_optional_path(struct conf_ctx *ctx, char **dst, const char *kw,
+    const char *arg)
+{
+	if (strcasecmp(arg, "none") != 0)
+		return set_path(ctx, dst, kw, arg);
+	if (*dst != NULL)
+		return conf_error(ctx, "%s given more than once", kw);
+	return 0;
+}
+
+/*
  * ListenAddress takes a numeric IPv4 or IPv6 address (with an optional
  * %scope), checked here with the same getaddrinfo() call the listener
  * makes, so that -t reports FILE:LINE.  Host names are refused rather
@@ -413,7 +428,7 @@ parse_keyword(struct conf_ctx *ctx, struct servconf *c, const char *kwname,
     char *rest)
 {
 	char *arg, *extra;
-	size_t i, k;
+	size_t i, k, first;
 	int r, v = -1;
 
 	for (i = 0; i < sizeof(keywords) / sizeof(keywords[0]); i++)
@@ -428,9 +443,22 @@ parse_keyword(struct conf_ctx *ctx, struct servconf *c, const char *kwname,
 		return conf_error(ctx, "%s: missing argument", kwname);
 
 	if (keywords[i].kw == KW_ADMINS) {
+		first = c->nadmins;
+		/*
+		 * "none" (what -T prints for an empty list) names nobody; it
+		 * is never a principal, so that the line cannot make one
+		 * called "none" an administrator.
+		 */
 		while ((arg = strsep(&rest, " \t")) != NULL) {
 			if (*arg == '\0')
 				continue;
+			if (strcasecmp(arg, "none") == 0) {
+				if (c->nadmins > first || (rest != NULL &&
+				    rest[strspn(rest, " \t")] != '\0'))
+					return conf_error(ctx, "AdminPrincipals:"
+					    " \"none\" must be the only name");
+				return 0;
+			}
 			if (ms_principal_valid(arg) != 0)
 				return conf_error(ctx, "AdminPrincipals: "
 				    "invalid principal name \"%s\"", arg);
@@ -551,9 +579,9 @@ parse_keyword(struct conf_ctx *ctx, struct servconf *c, const char *kwname,
 		return set_number(ctx, &c->min_rsa_bits, kwname, arg,
 		    SERVCONF_RSA_BITS_MIN, SERVCONF_RSA_BITS_MAX);
 	case KW_USERCA:
-		return set_path(ctx, &c->trusted_user_ca_file, kwname, arg);
+		return set_optional_path(ctx, &c->trusted_user_ca_file, kwname, arg);
 	case KW_CRL:
-		return set_path(ctx, &c->revocation_list, kwname, arg);
+		return set_optional_path(ctx, &c->revocation_list, kwname, arg);
 	case KW_FRESHCRL:
 		return set_yesno(ctx, &c->require_fresh_crl, kwname, arg);
 	case KW_CERTPRINC:
@@ -566,7 +594,7 @@ parse_keyword(struct conf_ctx *ctx, struct servconf *c, const char *kwname,
 		c->cert_principal = v;
 		return 0;
 	case KW_HOSTCERT:
-		return set_path(ctx, &c->host_certificate, kwname, arg);
+		return set_optional_path(ctx, &c->host_certificate, kwname, arg);
 	case KW_STRICTMODES:
 		return set_yesno(ctx, &c->strict_modes, kwname, arg);
 	case KW_ALLOWEMPTYPRINC:

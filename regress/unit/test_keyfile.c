@@ -425,7 +425,8 @@ test_pubkey_malformed(void **state)
 {
 	enum ms_keytype type;
 	u_char raw[32];
-	char *comment = NULL, *big;
+	char *comment = NULL, *big, *line = NULL;
+	EVP_PKEY *key = NULL;
 	static const struct {
 		const char *line;
 		int want;
@@ -470,6 +471,32 @@ test_pubkey_malformed(void **state)
 	big[MS_PUBKEY_LINE_MAX + 1] = '\0';
 	assert_int_equal(ms_pubkey_parse(big, &type, raw, NULL),
 	    MS_ERR_STRING_TOO_LARGE);
+	free(big);
+	/*
+	 * A line that fits only because its base64 is unpadded is refused:
+	 * its canonical form (ms_pubkey_format) would not fit (found by
+	 * fuzz_pubkey).  One byte less of comment, and it parses.
+	 */
+	assert_non_null(big = malloc(MS_PUBKEY_LINE_MAX + 1));
+	memset(big, 'c', MS_PUBKEY_LINE_MAX);
+	big[MS_PUBKEY_LINE_MAX] = '\0';
+	/* "ms-ed25519 " || 43 characters of unpadded base64 || " " */
+	memcpy(big, "ms-ed25519 " RFC8032_PUB_B64, 11 + 43);
+	big[11 + 43] = ' ';
+	assert_int_equal(ms_pubkey_parse(big, &type, raw, NULL),
+	    MS_ERR_STRING_TOO_LARGE);
+	big[MS_PUBKEY_LINE_MAX - 1] = '\0';
+	assert_int_equal(ms_pubkey_parse(big, &type, raw, &comment), 0);
+	assert_int_equal(ms_pkey_from_raw_public(MS_KEY_ED25519, raw,
+	    sizeof(raw), &key), 0);
+	assert_int_equal(ms_pubkey_format(key, comment, &line), 0);
+	assert_int_equal(strlen(line), MS_PUBKEY_LINE_MAX);
+	free(line);
+	line = NULL;
+	free(comment);
+	comment = NULL;
+	EVP_PKEY_free(key);
+	key = NULL;
 	free(big);
 
 	/* Files: two keys, junk, foreign type. */

@@ -139,6 +139,51 @@ test_defaults(void **state)
 	servconf_free(&c);
 }
 
+/*
+ * The -T output is a configuration: loaded again it gives the same
+ * settings.  Its "none" values mean unset, and "AdminPrincipals none"
+ * names nobody (not a principal called "none"; fuzz_servconf found that
+ * the dump of an empty file did not load).
+ */
+static void
+test_dump_reloads(void **state)
+{
+	struct servconf c, c2;
+	char err[512], out[4096], out2[4096];
+
+	assert_int_equal(load("", &c, err, sizeof(err)), 0);
+	dump(&c, out, sizeof(out));
+	assert_non_null(strstr(out, "\nadminprincipals none\n"));
+	if (load(out, &c2, err, sizeof(err)) != 0)
+		fail_msg("-T output does not load: %s", err);
+	assert_int_equal(c2.nadmins, 0);
+	assert_null(c2.trusted_user_ca_file);
+	assert_null(c2.revocation_list);
+	assert_null(c2.host_certificate);
+	dump(&c2, out2, sizeof(out2));
+	assert_string_equal(out, out2);
+	servconf_free(&c2);
+	servconf_free(&c);
+
+	assert_int_equal(load(BASE "AdminPrincipals root\nAdminPrincipals NONE\n"
+	    "TrustedUserCAFile None\nHostCertificate none\n", &c, err,
+	    sizeof(err)), 0);
+	assert_int_equal(c.nadmins, 1);
+	assert_string_equal(c.admins[0], "root");
+	assert_null(c.trusted_user_ca_file);
+	assert_null(c.host_certificate);
+	servconf_free(&c);
+
+	expect_error(BASE "AdminPrincipals none root\n",
+	    ":6: AdminPrincipals: \"none\" must be the only name");
+	expect_error(BASE "AdminPrincipals root none\n",
+	    ":6: AdminPrincipals: \"none\" must be the only name");
+	expect_error(BASE "TrustedUserCAFile /ca.pem\nTrustedUserCAFile none\n",
+	    ":7: TrustedUserCAFile given more than once");
+	expect_error(BASE "RevocationList nonesuch\n",
+	    ":6: RevocationList nonesuch: must be an absolute path");
+}
+
 static void
 test_policy_keywords(void **state)
 {
@@ -449,6 +494,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_path_defaults),
 		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_dump_reloads),
 		cmocka_unit_test(test_policy_keywords),
 		cmocka_unit_test(test_policy_errors),
 		cmocka_unit_test(test_strict_modes_keyword),
