@@ -65,6 +65,8 @@ ms_err(int r)
 		return "limit reached";
 	case MS_ERR_STORE_KEY_MISMATCH:
 		return "store key does not match the store";
+	case MS_ERR_SHUTDOWN:
+		return "shutting down";
 	default:
 		return "unknown error";
 	}

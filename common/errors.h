@@ -36,7 +36,8 @@
 #define MS_ERR_KEY_TYPE_MISMATCH	-24	/* e.g. x25519 where ed25519 needed */
 #define MS_ERR_LIMIT			-25	/* a configured limit was reached */
 #define MS_ERR_STORE_KEY_MISMATCH	-26	/* no configured StoreKey fits */
-#define MS_ERR_MAX			-26
+#define MS_ERR_SHUTDOWN			-27	/* asked to stop (SIGTERM) */
+#define MS_ERR_MAX			-27
 
 const char *ms_err(int r);
 

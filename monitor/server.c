@@ -745,6 +745,10 @@ server_run(struct mon_ctx *ctx, struct principals *principals,
 			close_listeners();
 			accepting = 0;
 			drain_deadline = ms_now_ms() + DRAIN_TIMEOUT_MS;
+			/* Each ends after its request with SHUTTING_DOWN. */
+			for (i = 0; i < nworkers; i++)
+				if (!workers[i]->killed)
+					(void)kill(workers[i]->mw.pid, SIGTERM);
 		}
 		reap_workers();
 		if (accepting)

@@ -116,6 +116,7 @@ REGRESS_TESTS += \
 	fd-limit \
 	maxstartups \
 	idle-timeout \
+	shutdown-alert \
 	worker-memory \
 	monitor-crash \
 	key-not-in-worker \

@@ -14,6 +14,7 @@
  */
 #include <sys/types.h>
 
+#include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdint.h>
@@ -139,6 +140,8 @@ main(int argc, char **argv, char **envp)
 	/* A client that vanishes must be an error return, not a signal. */
 	if (signal(SIGPIPE, SIG_IGN) == SIG_ERR)
 		fatal("signal(SIGPIPE)");
+	if (w_session_signals() != 0)
+		fatal("SIGTERM handler: %s", strerror(errno));
 
 	worker_init(w, MS_WORKER_CLIENT_FD, MS_WORKER_MONITOR_FD);
 	read_config(&w->conf);

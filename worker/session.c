@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,38 @@
 #include "proto.h"
 #include "record.h"
 #include "worker.h"
+
+/*
+ * SIGTERM from the monitor (metasafed is stopping): finish the request in
+ * hand, then say SHUTTING_DOWN instead of waiting for the next.  The
+ * signal is blocked except while the loop waits, so it never cuts a
+ * request short and is never missed (ppoll).
+ */
+static volatile sig_atomic_t shutdown_requested;
+
+static void
+on_sigterm(int sig)
+{
+	(void)sig;
+	shutdown_requested = 1;
+}
+
+int
+w_session_signals(void)
+{
+	struct sigaction sa;
+	sigset_t term;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_sigterm;
+	sigemptyset(&sa.sa_mask);
+	sigemptyset(&term);
+	sigaddset(&term, SIGTERM);
+	if (sigaction(SIGTERM, &sa, NULL) == -1 ||
+	    sigprocmask(SIG_BLOCK, &term, NULL) == -1)
+		return MS_ERR_SYSTEM;
+	return 0;
+}
 
 /* Leave the last record of the key for the alert that says so (6). */
 static int
@@ -38,7 +71,8 @@ static int
 wait_for_client(struct worker *w, int *mon_gone)
 {
 	struct pollfd pfd[2];
-	int n;
+	sigset_t waiting;
+	int n = 0;
 
 	*mon_gone = 0;
 	memset(pfd, 0, sizeof(pfd));
@@ -46,8 +80,14 @@ wait_for_client(struct worker *w, int *mon_gone)
 	pfd[0].events = POLLIN;
 	pfd[1].fd = w->mon_fd;
 	pfd[1].events = POLLIN;
-	while ((n = poll(pfd, 2, -1)) == -1 && errno == EINTR)
+	if (sigprocmask(SIG_BLOCK, NULL, &waiting) == -1)
+		return MS_ERR_SYSTEM;
+	sigdelset(&waiting, SIGTERM);
+	while (!shutdown_requested &&
+	    (n = ppoll(pfd, 2, NULL, &waiting)) == -1 && errno == EINTR)
 		;
+	if (shutdown_requested)
+		return MS_ERR_SHUTDOWN;
 	if (n == -1)
 		return MS_ERR_SYSTEM;
 	if (pfd[1].revents != 0) {
@@ -75,7 +115,12 @@ w_session(struct worker *w)
 	for (;;) {
 		if ((r = wait_for_client(w, &mon_gone)) != 0) {
 			/* Logged for a debugger; the log channel went too. */
-			if (mon_gone)
+			if (r == MS_ERR_SHUTDOWN) {
+				verbose("server shutting down: ending the "
+				    "session of %s", w_peer(w));
+				(void)w_send_alert(w, MS_ST_SHUTTING_DOWN,
+				    "server is shutting down");
+			} else if (mon_gone)
 				debug_f("monitor gone: ending the session of "
 				    "%s", w_peer(w));
 			else

@@ -92,6 +92,8 @@ int	w_send_alert(struct worker *w, uint32_t status, const char *msg);
 #define W_LINGER_MS		1000
 #define W_LINGER_MAX_BYTES	(64 * 1024)
 void	w_linger(struct worker *w);
+/* SIGTERM ends the session between requests with SHUTTING_DOWN. */
+int	w_session_signals(void);
 /* Log the client's ALERT (inside a record), or that it was malformed. */
 void	w_log_alert(struct worker *w, struct msbuf *body);
 /*

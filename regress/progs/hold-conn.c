@@ -6,10 +6,12 @@
  * Connects with libmetasafe, reads PATH RECORD (so the worker has done a
  * whole handshake and sealed a blob), prints "ready" and the worker's
  * cipher, then keeps the connection open until stdin reaches EOF.  Used by
- * tests that inspect a live, fully used worker.
+ * tests that inspect a live, fully used worker.  Each line "get" on stdin
+ * reads RECORD again and prints "got" or "error: MESSAGE".
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "metasafe.h"
@@ -42,8 +44,16 @@ main(int argc, char **argv)
 	metasafe_value_free(v);
 	printf("ready %s\n", metasafe_cipher(c));
 	fflush(stdout);
-	while (read(STDIN_FILENO, buf, sizeof(buf)) > 0)
-		;
+	while (fgets(buf, sizeof(buf), stdin) != NULL) {
+		if (strcmp(buf, "get\n") != 0)
+			continue;
+		if ((r = metasafe_get(c, h, argv[5], &v)) == 0) {
+			metasafe_value_free(v);
+			printf("got\n");
+		} else
+			printf("error: %s\n", metasafe_strerror(r));
+		fflush(stdout);
+	}
 	metasafe_close(c);
 	return 0;
 }
