@@ -396,7 +396,14 @@ struct acl_acc {
 	struct msbuf	*entries;
 	uint32_t	 n;
 	uint8_t		 node_flags;
+	int		 full;		/* the entries outgrew one response */
 };
+
+/*
+ * GETACL's answer: u8 node_flags, u32 n, entries; like a LIST page it must
+ * fit one response, so the entries get what a page leaves over its counts.
+ */
+#define GETACL_ENTRIES_MAX	(MS_LIST_PAGE_ENTRIES_MAX + 4 + 4 - 1 - 4)
 
 static int
 acl_cb(void *vctx, const char *path, const struct ms_acl *acl)
@@ -411,8 +418,10 @@ acl_cb(void *vctx, const char *path, const struct ms_acl *acl)
 	for (i = 0; i < acl->nentries; i++) {
 		ms_rights_format(acl->entries[i].rights, rights);
 		if ((r = ms_acl_item_put(a->entries, acl->entries[i].who,
-		    rights, inherited)) != 0)
+		    rights, inherited)) != 0) {
+			a->full = r == MS_ERR_NO_BUFFER_SPACE;
 			return r;
+		}
 		a->n++;
 	}
 	return 0;
@@ -434,13 +443,14 @@ mon_getacl(const struct mon_ctx *ctx, const struct mon_worker *w,
 		st = store_to_status(ms_store_node_exists(ctx->store, d->path));
 	if (st == MS_ST_OK) {
 		acc.path = d->path;
-		if ((acc.entries = msbuf_new(MS_FRAME_MAX / 2)) == NULL) {
+		if ((acc.entries = msbuf_new(GETACL_ENTRIES_MAX)) == NULL) {
 			r = MS_ERR_ALLOC;
 			goto out;
 		}
 		if (ms_acl_chain(ms_store_acl_walk, ctx->store, d->path,
 		    acl_cb, &acc) != 0)
-			st = MS_ST_INTERNAL_ERROR;
+			st = acc.full ? MS_ST_LIMIT_REACHED :
+			    MS_ST_INTERNAL_ERROR;
 	}
 	if ((r = answer_status(resp, w, "getacl", d, st)) == 0 &&
 	    st == MS_ST_OK)

@@ -38,7 +38,8 @@ REGRESS_TESTS += \
 	audit-denied-get \
 	audit-forgery \
 	op-semantics \
-	list-paging
+	list-paging \
+	getacl-limit
 
 # Certificates
 REGRESS_TESTS += \
