@@ -609,11 +609,14 @@ list_append(struct metasafe_list_long *acc, struct metasafe_list_long *page)
 		metasafe_free_list_long(page);
 		return r;
 	}
-	memcpy(acc->children + acc->n_children, page->children,
-	    page->n_children * sizeof(*acc->children));
+	/* An empty page's arrays are NULL, which memcpy may not be given. */
+	if (page->n_children > 0)
+		memcpy(acc->children + acc->n_children, page->children,
+		    page->n_children * sizeof(*acc->children));
 	acc->n_children += page->n_children;
-	memcpy(acc->records + acc->n_records, page->records,
-	    page->n_records * sizeof(*acc->records));
+	if (page->n_records > 0)
+		memcpy(acc->records + acc->n_records, page->records,
+		    page->n_records * sizeof(*acc->records));
 	acc->n_records += page->n_records;
 	free(page->children);
 	free(page->records);
