@@ -642,6 +642,37 @@ msbuf_get_cstring(struct msbuf *b, char **valp, size_t *lenp, size_t maxlen)
 }
 
 int
+msbuf_get_cstring_direct(struct msbuf *b, const char **valp, size_t *lenp,
+    size_t maxlen)
+{
+	const u_char *p;
+	size_t len;
+	int r;
+
+	if (valp != NULL)
+		*valp = NULL;
+	if (lenp != NULL)
+		*lenp = 0;
+	if ((r = peek_string(b, &p, &len, maxlen)) != 0)
+		return r;
+	if (len > 0 && memchr(p, '\0', len) != NULL)
+		return MS_ERR_STRING_HAS_NUL;
+	if ((r = msbuf_consume(b, 4 + len)) != 0)
+		return r;
+	if (valp != NULL)
+		*valp = (const char *)p;
+	if (lenp != NULL)
+		*lenp = len;
+	return 0;
+}
+
+int
+msbuf_expect_end(const struct msbuf *b)
+{
+	return msbuf_len(b) == 0 ? 0 : MS_ERR_INVALID_FORMAT;
+}
+
+int
 msbuf_get_string_fixed(struct msbuf *b, void *v, size_t len)
 {
 	const u_char *p;

@@ -110,6 +110,11 @@ int	msbuf_get_string_direct(struct msbuf *b, const u_char **valp, size_t *lenp,
 	    size_t maxlen);
 /* A string that must hold no NUL byte; *valp is NUL-terminated. */
 int	msbuf_get_cstring(struct msbuf *b, char **valp, size_t *lenp, size_t maxlen);
+/* The same as a view into b (not NUL-terminated): a name in a message. */
+int	msbuf_get_cstring_direct(struct msbuf *b, const char **valp,
+	    size_t *lenp, size_t maxlen);
+/* A whole message was taken: 0, or MS_ERR_INVALID_FORMAT for bytes left. */
+int	msbuf_expect_end(const struct msbuf *b);
 /* A string whose length must be exactly len, copied into v. */
 int	msbuf_get_string_fixed(struct msbuf *b, void *v, size_t len);
 /* A string appended to dst (which must have room). */

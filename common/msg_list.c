@@ -37,22 +37,6 @@ get_count(struct msbuf *b, uint32_t cap, size_t min_size, size_t *np)
 	return 0;
 }
 
-/* A name of at most max bytes without NUL, as a view. */
-static int
-get_name(struct msbuf *b, size_t max, const char **sp, size_t *lenp)
-{
-	const u_char *p;
-	size_t len;
-	int r;
-
-	if ((r = msbuf_get_string_direct(b, &p, &len, max)) != 0)
-		return r;
-	if (len > 0 && memchr(p, '\0', len) != NULL)
-		return MS_ERR_STRING_HAS_NUL;
-	*sp = (const char *)p;
-	*lenp = len;
-	return 0;
-}
 
 /* --- LIST --------------------------------------------------------------- */
 
@@ -120,7 +104,8 @@ list_item_parse(struct msbuf *b, int child, int long_form,
 {
 	int r;
 
-	if ((r = get_name(b, MS_RECORD_NAME_MAX, &e->name, &e->len)) != 0)
+	if ((r = msbuf_get_cstring_direct(b, &e->name, &e->len,
+	    MS_RECORD_NAME_MAX)) != 0)
 		return r;
 	if (!list_name_valid(e->name, e->len, child))
 		return MS_ERR_INVALID_FORMAT;
@@ -243,7 +228,8 @@ ms_list_cursor_parse(struct msbuf *b, struct ms_list_cursor *c)
 
 	memset(c, 0, sizeof(*c));
 	if ((r = msbuf_get_u8(b, &c->kind)) != 0 ||
-	    (r = get_name(b, MS_RECORD_NAME_MAX, &name, &len)) != 0)
+	    (r = msbuf_get_cstring_direct(b, &name, &len,
+	    MS_RECORD_NAME_MAX)) != 0)
 		return r;
 	if (c->kind > MS_LIST_AFTER_RECORD ||
 	    (c->kind == MS_LIST_FROM_START) != (len == 0) ||
@@ -319,8 +305,10 @@ acl_item_parse(struct msbuf *b, struct ms_acl_item *e)
 {
 	int r;
 
-	if ((r = get_name(b, MS_ACL_WHO_MAX, &e->who, &e->wholen)) != 0 ||
-	    (r = get_name(b, MS_RIGHTS_MAX, &e->rights, &e->rightslen)) != 0 ||
+	if ((r = msbuf_get_cstring_direct(b, &e->who, &e->wholen,
+	    MS_ACL_WHO_MAX)) != 0 ||
+	    (r = msbuf_get_cstring_direct(b, &e->rights, &e->rightslen,
+	    MS_RIGHTS_MAX)) != 0 ||
 	    (r = msbuf_get_u8(b, &e->inherited)) != 0)
 		return r;
 	return acl_item_valid(e) ? 0 : MS_ERR_INVALID_FORMAT;

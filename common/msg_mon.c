@@ -17,13 +17,6 @@
 #include "mslimits.h"
 #include "proto.h"
 
-/* Nothing may follow a message. */
-static int
-at_end(const struct msbuf *b)
-{
-	return msbuf_len(b) == 0 ? 0 : MS_ERR_INVALID_FORMAT;
-}
-
 int
 ms_mon_hello_answer_put(struct msbuf *b, const struct ms_mon_hello *h)
 {
@@ -56,7 +49,7 @@ ms_mon_hello_answer_parse(struct msbuf *b, struct ms_mon_hello *h)
 	    sizeof(h->host_sig_pub))) != 0 ||
 	    (r = msbuf_get_string_direct(b, &h->cert, &h->cert_len,
 	    MS_SERVER_CERT_MSG_MAX)) != 0 ||
-	    (r = at_end(b)) != 0 ||
+	    (r = msbuf_expect_end(b)) != 0 ||
 	    (h->cert_len != 0 &&
 	    (r = ms_server_certificate_check(h->cert, h->cert_len)) != 0)) {
 		memset(h, 0, sizeof(*h));
@@ -128,7 +121,7 @@ ms_mon_decap_answer_parse(struct msbuf *b,
 	int r;
 
 	if ((r = msbuf_get_string_fixed(b, static_secret,
-	    MS_SHA256_LEN)) != 0 || (r = at_end(b)) != 0)
+	    MS_SHA256_LEN)) != 0 || (r = msbuf_expect_end(b)) != 0)
 		explicit_bzero(static_secret, MS_SHA256_LEN);
 	return r;
 }
@@ -170,7 +163,7 @@ ms_mon_sign_answer_parse(struct msbuf *b, u_char sig[MS_SIG_MAX])
 	int r;
 
 	if ((r = msbuf_get_string_fixed(b, sig, MS_SIG_MAX)) != 0 ||
-	    (r = at_end(b)) != 0)
+	    (r = msbuf_expect_end(b)) != 0)
 		memset(sig, 0, MS_SIG_MAX);
 	return r;
 }
@@ -270,7 +263,7 @@ ms_mon_auth_answer_parse(struct msbuf *b, uint32_t *statusp,
 	if ((r = ms_mon_status_get(b, statusp)) != 0 ||
 	    (r = msbuf_get_string_direct(b, &p, &len,
 	    MS_PRINCIPAL_MAX)) != 0 ||
-	    (r = at_end(b)) != 0)
+	    (r = msbuf_expect_end(b)) != 0)
 		return r;
 	if (len > 0 && memchr(p, '\0', len) != NULL)
 		return MS_ERR_STRING_HAS_NUL;
@@ -525,7 +518,7 @@ ms_mon_status_parse(struct msbuf *b, uint32_t *statusp)
 
 	if ((r = ms_mon_status_get(b, statusp)) != 0)
 		return r;
-	return at_end(b);
+	return msbuf_expect_end(b);
 }
 
 int
@@ -559,7 +552,7 @@ ms_mon_get_answer_parse(struct msbuf *b, uint32_t *statusp,
 	    (r = msbuf_get_u64(b, &v->mtime)) != 0 ||
 	    (r = msbuf_get_string(b, &v->value, &v->len, MS_VALUE_MAX)) != 0))
 		goto fail;
-	if ((r = at_end(b)) != 0)
+	if ((r = msbuf_expect_end(b)) != 0)
 		goto fail;
 	if ((v->flags & ~MS_REC_FLAGS_MASK) != 0) {
 		r = MS_ERR_INVALID_FORMAT;
@@ -599,7 +592,7 @@ ms_mon_set_answer_parse(struct msbuf *b, uint32_t *statusp,
 	if ((r = ms_mon_status_get(b, statusp)) != 0 ||
 	    (*statusp == MS_ST_OK &&
 	    (r = msbuf_get_u64(b, versionp)) != 0) ||
-	    (r = at_end(b)) != 0)
+	    (r = msbuf_expect_end(b)) != 0)
 		*versionp = 0;
 	return r;
 }
@@ -642,7 +635,7 @@ ms_mon_status_answer_parse(struct msbuf *b, uint32_t *statusp,
 				goto fail;
 		}
 	}
-	if ((r = at_end(b)) != 0)
+	if ((r = msbuf_expect_end(b)) != 0)
 		goto fail;
 	return 0;
  fail:

@@ -16,26 +16,18 @@
 
 /* --- shared ------------------------------------------------------------- */
 
-static int
-at_end(const struct msbuf *b)
-{
-	return msbuf_len(b) == 0 ? 0 : MS_ERR_INVALID_FORMAT;
-}
-
 /* A name of at most max bytes without NUL, copied to out[max + 1]. */
 static int
 get_name(struct msbuf *b, char *out, size_t max, size_t *lenp)
 {
-	const u_char *p;
+	const char *p;
 	size_t len;
 	int r;
 
 	out[0] = '\0';
 	*lenp = 0;
-	if ((r = msbuf_get_string_direct(b, &p, &len, max)) != 0)
+	if ((r = msbuf_get_cstring_direct(b, &p, &len, max)) != 0)
 		return r;
-	if (len > 0 && memchr(p, '\0', len) != NULL)
-		return MS_ERR_STRING_HAS_NUL;
 	memcpy(out, p, len);
 	out[len] = '\0';
 	*lenp = len;
@@ -91,7 +83,7 @@ ms_response_parse(struct msbuf *b, uint32_t *request_id, uint32_t *status)
 	    (r = msbuf_get_u32(b, status)) != 0)
 		return r;
 	if (*status != MS_ST_OK)
-		return at_end(b);
+		return msbuf_expect_end(b);
 	return 0;
 }
 
@@ -131,7 +123,7 @@ ms_open_req_parse(struct msbuf *b, struct ms_open_req *q)
 	memset(q, 0, sizeof(*q));
 	if ((r = get_name(b, q->path, MS_PATH_MAX, &q->pathlen)) != 0 ||
 	    (r = msbuf_get_u8(b, &q->access)) != 0 ||
-	    (r = at_end(b)) != 0)
+	    (r = msbuf_expect_end(b)) != 0)
 		return r;
 	return 0;
 }
@@ -148,7 +140,8 @@ ms_handle_req_parse(struct msbuf *b, uint32_t *handle)
 	int r;
 
 	*handle = 0;
-	if ((r = msbuf_get_u32(b, handle)) != 0 || (r = at_end(b)) != 0)
+	if ((r = msbuf_get_u32(b, handle)) != 0 ||
+	    (r = msbuf_expect_end(b)) != 0)
 		return r;
 	return 0;
 }
@@ -173,7 +166,7 @@ ms_record_req_parse(struct msbuf *b, struct ms_record_req *q)
 	if ((r = msbuf_get_u32(b, &q->handle)) != 0 ||
 	    (r = get_name(b, q->record, MS_RECORD_NAME_MAX,
 	    &q->recordlen)) != 0 ||
-	    (r = at_end(b)) != 0)
+	    (r = msbuf_expect_end(b)) != 0)
 		return r;
 	return 0;
 }
@@ -205,7 +198,7 @@ ms_set_req_parse(struct msbuf *b, size_t value_max, struct ms_set_req *q)
 	if ((q->flags & MS_REC_SECURE) != 0)
 		value_max += MS_BLOB_OVERHEAD;
 	if ((r = msbuf_get_string_direct(b, &q->value, &q->valuelen,
-	    value_max)) != 0 || (r = at_end(b)) != 0) {
+	    value_max)) != 0 || (r = msbuf_expect_end(b)) != 0) {
 		q->value = NULL;
 		q->valuelen = 0;
 		return r;
@@ -240,7 +233,7 @@ ms_list_req_parse(struct msbuf *b, struct ms_list_req *q)
 	    (r = msbuf_get_u8(b, &q->list_flags)) != 0) ||
 	    ((q->list_flags & MS_LIST_PAGED) &&
 	    (r = ms_list_cursor_parse(b, &q->cursor)) != 0) ||
-	    (r = at_end(b)) != 0)
+	    (r = msbuf_expect_end(b)) != 0)
 		return r;
 	return 0;
 }
@@ -296,7 +289,7 @@ ms_setacl_req_parse(struct msbuf *b, struct ms_setacl_req *q)
 		    &c->rightslen)) != 0)
 			return r;
 	}
-	return at_end(b);
+	return msbuf_expect_end(b);
 }
 
 int
@@ -316,7 +309,7 @@ ms_status_req_parse(struct msbuf *b, uint8_t *detail)
 	*detail = MS_STATUS_BASIC;
 	if (msbuf_len(b) == 0)
 		return 0;
-	if ((r = msbuf_get_u8(b, detail)) != 0 || (r = at_end(b)) != 0)
+	if ((r = msbuf_get_u8(b, detail)) != 0 || (r = msbuf_expect_end(b)) != 0)
 		return r;
 	if (*detail > MS_STATUS_USAGE)
 		return MS_ERR_INVALID_FORMAT;
@@ -375,7 +368,7 @@ ms_get_res_parse(struct msbuf *b, struct ms_get_res *g)
 		goto fail;
 	}
 	if ((r = msbuf_get_string_direct(b, &g->value, &g->valuelen,
-	    get_value_max(g->flags))) != 0 || (r = at_end(b)) != 0)
+	    get_value_max(g->flags))) != 0 || (r = msbuf_expect_end(b)) != 0)
 		goto fail;
 	return 0;
  fail:
@@ -395,7 +388,7 @@ ms_set_res_parse(struct msbuf *b, uint64_t *version)
 	int r;
 
 	*version = 0;
-	if ((r = msbuf_get_u64(b, version)) != 0 || (r = at_end(b)) != 0)
+	if ((r = msbuf_get_u64(b, version)) != 0 || (r = msbuf_expect_end(b)) != 0)
 		return r;
 	return 0;
 }
@@ -403,7 +396,7 @@ ms_set_res_parse(struct msbuf *b, uint64_t *version)
 int
 ms_empty_res_parse(const struct msbuf *b)
 {
-	return at_end(b);
+	return msbuf_expect_end(b);
 }
 
 int
@@ -443,7 +436,7 @@ ms_status_res_parse(struct msbuf *b, uint8_t detail, struct ms_status_res *s)
 		if ((r = msbuf_get_u64(b, &s->usage[i])) != 0)
 			goto fail;
 	}
-	if ((r = at_end(b)) != 0)
+	if ((r = msbuf_expect_end(b)) != 0)
 		goto fail;
 	return 0;
  fail:

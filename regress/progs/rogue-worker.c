@@ -16,6 +16,7 @@
 #include <sys/socket.h>
 
 #include <errno.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -597,9 +598,12 @@ scenario(const char *name, char *arg1, char *arg2)
 		 * a bug mid-request would: the monitor then sees a reset, and
 		 * must still log the real cause of death.
 		 */
+		struct pollfd pfd = { MON, POLLIN, 0 };
+
 		say("try abort");
 		(void)ms_frame_write(MON, MS_MON_HELLO, req);
-		usleep(300 * 1000);
+		/* Wait for the answer to be there, unread, then die. */
+		(void)poll(&pfd, 1, 10000);
 		abort();
 	} else if (strcmp(name, "log-audit-line") == 0) {
 		/* A worker log line made to look like a monitor audit line. */

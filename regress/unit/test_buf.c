@@ -676,6 +676,34 @@ test_stringb_self(void **state)
 	msbuf_free(b);
 }
 
+/* A name as a view: NUL-free, capped; and the end-of-message check. */
+static void
+test_cstring_direct(void **state)
+{
+	struct msbuf *b;
+	const char *p;
+	size_t len;
+
+	(void)state;
+	assert_non_null(b = msbuf_new(64));
+	assert_int_equal(msbuf_put_cstring(b, "name"), 0);
+	assert_int_equal(msbuf_put_string(b, "a\0b", 3), 0);
+	assert_int_equal(msbuf_put_cstring(b, "toolong"), 0);
+	assert_int_equal(msbuf_get_cstring_direct(b, &p, &len, 8), 0);
+	assert_int_equal(len, 4);
+	assert_memory_equal(p, "name", 4);
+	assert_int_equal(msbuf_expect_end(b), MS_ERR_INVALID_FORMAT);
+	assert_int_equal(msbuf_get_cstring_direct(b, &p, &len, 8),
+	    MS_ERR_STRING_HAS_NUL);
+	assert_null(p);
+	assert_int_equal(msbuf_consume(b, 4 + 3), 0);
+	assert_int_equal(msbuf_get_cstring_direct(b, &p, &len, 3),
+	    MS_ERR_STRING_TOO_LARGE);
+	assert_int_equal(msbuf_get_cstring_direct(b, NULL, NULL, 7), 0);
+	assert_int_equal(msbuf_expect_end(b), 0);
+	msbuf_free(b);
+}
+
 /* Consumed bytes are gone from the block at once; unread ones are kept. */
 static void
 test_wipe_consumed(void **state)
@@ -726,6 +754,7 @@ main(void)
 		cmocka_unit_test(test_dup),
 		cmocka_unit_test(test_stringb_self),
 		cmocka_unit_test(test_wipe_consumed),
+		cmocka_unit_test(test_cstring_direct),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
