@@ -8,9 +8,10 @@ need_tool pgrep
 
 make_admin_key
 add_principal nobody
-start_daemon "MaxSessions 1" "IdleTimeout 2"
-"$METASAFED" -T -f "$OBJ/metasafed_config" | grep -qx 'idletimeout 2' ||
-    fail "-T does not show idletimeout 2"
+# Long enough that the "slot is taken" check below cannot race it.
+start_daemon "MaxSessions 1" "IdleTimeout 8"
+"$METASAFED" -T -f "$OBJ/metasafed_config" | grep -qx 'idletimeout 8' ||
+    fail "-T does not show idletimeout 8"
 printf 'v' | ms set /idle rec || fatal "set"
 # MaxSessions 1: the set's session must be gone before the next one.
 i=0
@@ -23,7 +24,13 @@ hold_conn /idle rec
 # The slot is taken...
 ms status > /dev/null 2>&1 && fail "MaxSessions 1 admitted a second session"
 # ...until the idle session is ended by the monitor.
-wait_log "killing worker [0-9]* (127.0.0.1:[0-9]*): session idle longer than IdleTimeout"
+i=0
+until grep -q "killing worker [0-9]* (127.0.0.1:[0-9]*): session idle longer than IdleTimeout" \
+    "$OBJ/metasafed.log"; do
+	i=$((i + 1))
+	[ $i -le 600 ] || fatal "the idle session was not ended within 60 s"
+	sleep 0.1
+done
 i=0
 while [ -n "$(pgrep -P "$DAEMON_PID")" ]; do
 	i=$((i + 1))
