@@ -114,6 +114,15 @@ notify_stopping(void)
 	notify_send("STOPPING=1\nSTATUS=stopping");
 }
 
+/* When notify_sessions() has a changed count to send; INT64_MAX: never. */
+int64_t
+notify_sessions_due(size_t nsessions)
+{
+	if (notify_addrlen == 0 || nsessions == status_sent)
+		return INT64_MAX;
+	return status_sent_ms + NOTIFY_STATUS_MS;
+}
+
 void
 notify_sessions(size_t nsessions, int64_t now_ms)
 {

@@ -32,5 +32,7 @@ void	notify_stopping(void);
  * call it often (every loop pass) so a deferred change goes out.
  */
 void	notify_sessions(size_t nsessions, int64_t now_ms);
+/* When notify_sessions() next has a deferred count to send; INT64_MAX: never. */
+int64_t	notify_sessions_due(size_t nsessions);
 
 #endif /* MS_NOTIFY_H */

@@ -1,13 +1,18 @@
 /*
  * server.c — the monitor's event loop.
  *
- * One poll() loop serves the listeners and every worker's request and log
- * channels.  Worker channels are non-blocking with per-worker input and
- * output buffers, so a slow or dead worker never stalls the monitor; a
- * worker has at most one request outstanding (the next is not parsed until
- * the previous answer is flushed).
+ * One epoll loop serves the listeners and every worker's request and log
+ * channels.  Descriptors stay registered for their lifetime, so a pass
+ * costs what is ready, not what is open: idle sessions cost nothing until
+ * their timer is due.  Worker channels are non-blocking with per-worker
+ * input and output buffers, so a slow or dead worker never stalls the
+ * monitor; a worker has at most one request outstanding (the next is not
+ * parsed, and its channel not read, until the previous answer is out).
+ * Signals reach the loop through a self-pipe; children are reaped only
+ * when SIGCHLD said one ended.
  */
 #include <sys/types.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 
@@ -17,8 +22,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netdb.h>
-#include <poll.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,6 +63,29 @@
  */
 #define AUTH_REFUSAL_FLOOR_MS	100
 #define DRAIN_TIMEOUT_MS	10000
+/*
+ * Connections queued in the kernel before the loop gets to them: a burst
+ * of service starts must not meet a full queue (SYN retries cost a
+ * second).  listen(2) silently caps it at net.core.somaxconn.
+ */
+#define LISTEN_BACKLOG		1024
+/* Accepts per listener per pass: enough for bursts, few enough that
+ * established sessions are still served between spawns. */
+#define ACCEPT_BATCH		16
+#define EPOLL_BATCH		64
+#define NO_DEADLINE		INT64_MAX
+#ifndef MINIMUM
+#define MINIMUM(a, b)		((a) < (b) ? (a) : (b))
+#endif
+
+/* What an epoll event is about (its data.ptr). */
+enum ev_kind { EV_LISTEN, EV_SIGNAL, EV_MON, EV_LOG };
+
+struct ev_src {
+	enum ev_kind		 kind;
+	int			 fd;		/* EV_LISTEN */
+	struct live_worker	*lw;		/* EV_MON, EV_LOG */
+};
 
 struct live_worker {
 	struct mon_worker	 mw;
@@ -69,21 +97,61 @@ struct live_worker {
 	int64_t			 hold_until;	/* answer not sent before */
 	char			 src[INET6_ADDRSTRLEN];
 	int			 killed;
+	struct ev_src		 mon_src, log_src;
+	uint32_t		 mon_events;	/* registered interest */
 };
 
 static int listen_fds[LISTEN_MAX];
 static size_t nlisten;
+static struct ev_src listen_src[LISTEN_MAX];
 static struct live_worker **workers;
 static size_t nworkers;
-static volatile sig_atomic_t got_term, got_hup;
+static volatile sig_atomic_t got_term, got_hup, got_chld;
+static int sig_pipe[2] = { -1, -1 };
+static struct ev_src sig_src = { EV_SIGNAL, -1, NULL };
+static int epfd = -1;
+/* No worker timer is due before this (a lower bound; 0: look now). */
+static int64_t next_deadline;
 
 static void
 on_signal(int sig)
 {
+	int saved = errno;
+	ssize_t n;
+
 	if (sig == SIGHUP)
 		got_hup = 1;
+	else if (sig == SIGCHLD)
+		got_chld = 1;
 	else
 		got_term = 1;
+	/* Wakes epoll_wait; a full pipe already will. */
+	n = write(sig_pipe[1], "", 1);
+	(void)n;
+	errno = saved;
+}
+
+static int
+ev_ctl(int op, int fd, struct ev_src *src, uint32_t events)
+{
+	struct epoll_event ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.events = events;
+	ev.data.ptr = src;
+	return epoll_ctl(epfd, op, fd, &ev);
+}
+
+/* Closing would drop the registration too; this keeps it explicit. */
+static void
+ev_close(int *fdp)
+{
+	if (*fdp == -1)
+		return;
+	if (epfd != -1)
+		(void)epoll_ctl(epfd, EPOLL_CTL_DEL, *fdp, NULL);
+	close(*fdp);
+	*fdp = -1;
 }
 
 static int
@@ -117,7 +185,7 @@ listen_one(const char *addr, int port, char *err, size_t errlen)
 			setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on,
 			    sizeof(on));
 		if (bind(fd, a->ai_addr, a->ai_addrlen) == -1 ||
-		    listen(fd, 128) == -1) {
+		    listen(fd, LISTEN_BACKLOG) == -1) {
 			snprintf(err, errlen, "ListenAddress %s port %d: "
 			    "cannot listen: %s", addr, port, strerror(errno));
 			close(fd);
@@ -151,7 +219,7 @@ close_listeners(void)
 	size_t i;
 
 	for (i = 0; i < nlisten; i++)
-		close(listen_fds[i]);
+		ev_close(&listen_fds[i]);
 	nlisten = 0;
 }
 
@@ -229,10 +297,8 @@ count_unauth(const char *src)
 static void
 worker_free(struct live_worker *lw)
 {
-	if (lw->mon_fd != -1)
-		close(lw->mon_fd);
-	if (lw->log_fd != -1)
-		close(lw->log_fd);
+	ev_close(&lw->mon_fd);
+	ev_close(&lw->log_fd);
 	msbuf_free(lw->in);
 	msbuf_free(lw->out);
 	msbuf_free(lw->login);
@@ -248,13 +314,29 @@ worker_kill(struct live_worker *lw, const char *why)
 	error("killing worker %ld (%s): %s", (long)lw->mw.pid, lw->mw.peer, why);
 	kill(lw->mw.pid, SIGKILL);
 	lw->killed = 1;
-	/* Stop listening to it; it is reaped on SIGCHLD / next pass. */
-	if (lw->mon_fd != -1)
-		close(lw->mon_fd);
-	lw->mon_fd = -1;
+	/* Stop listening to it; it is reaped on SIGCHLD. */
+	ev_close(&lw->mon_fd);
 }
 
-static void
+/* Register both channels; the log one also outlives a killed worker. */
+static int
+worker_watch(struct live_worker *lw)
+{
+	lw->mon_src.kind = EV_MON;
+	lw->mon_src.lw = lw;
+	lw->log_src.kind = EV_LOG;
+	lw->log_src.lw = lw;
+	lw->mon_events = EPOLLIN;
+	if (ev_ctl(EPOLL_CTL_ADD, lw->mon_fd, &lw->mon_src, EPOLLIN) == -1 ||
+	    ev_ctl(EPOLL_CTL_ADD, lw->log_fd, &lw->log_src, EPOLLIN) == -1)
+		return -1;
+	return 0;
+}
+
+static void worker_settle(const struct mon_ctx *, struct live_worker *);
+
+/* -1: nothing (more) to accept now. */
+static int
 accept_one(const struct mon_ctx *ctx, const struct server_opts *opts, int lfd)
 {
 	struct sockaddr_storage ss;
@@ -269,7 +351,7 @@ accept_one(const struct mon_ctx *ctx, const struct server_opts *opts, int lfd)
 	    SOCK_CLOEXEC)) == -1) {
 		if (errno != EAGAIN && errno != EINTR && errno != ECONNABORTED)
 			error("accept: %s", strerror(errno));
-		return;
+		return -1;
 	}
 	format_peer(&ss, src, sizeof(src), peer, sizeof(peer));
 	if (nworkers >= (size_t)ctx->conf->max_sessions) {
@@ -331,11 +413,14 @@ accept_one(const struct mon_ctx *ctx, const struct server_opts *opts, int lfd)
 	lw->log_fd = sw.log_fd;
 	lw->started_ms = lw->last_ms = ms_now_ms();
 	strlcpy(lw->src, src, sizeof(lw->src));
-	if ((r = worker_config(ctx, opts, peer, cfg)) != 0 ||
+	if (worker_watch(lw) != 0)
+		worker_kill(lw, "cannot watch its channels");
+	else if ((r = worker_config(ctx, opts, peer, cfg)) != 0 ||
 	    (r = ms_frame_encode(lw->out, MS_MON_CONFIG, cfg)) != 0) {
 		worker_kill(lw, "cannot build config");
 	}
 	workers[nworkers++] = lw;
+	worker_settle(ctx, lw);
 	verbose("connection from %s: worker %ld", peer, (long)sw.pid);
 	/* INFO, not VERBOSE like the line above: the default log shows it. */
 	if (ctx->conf->sandbox_debug)
@@ -347,6 +432,7 @@ accept_one(const struct mon_ctx *ctx, const struct server_opts *opts, int lfd)
 	msbuf_free(cfg);
 	if (lw != NULL)
 		worker_free(lw);
+	return 0;
 }
 
 /* An answer waiting for its release time (AUTH_REFUSAL_FLOOR_MS). */
@@ -436,8 +522,7 @@ read_requests(const struct mon_ctx *ctx, struct live_worker *lw)
 		if (r == MS_ERR_CONN_CLOSED) {
 			debug_f("worker %ld closed its channel",
 			    (long)lw->mw.pid);
-			close(lw->mon_fd);
-			lw->mon_fd = -1;
+			ev_close(&lw->mon_fd);
 		} else
 			worker_kill(lw, "read from worker failed");
 		return;
@@ -455,8 +540,7 @@ read_log(struct live_worker *lw)
 	int r;
 
 	if ((r = ms_frame_fill(lw->log_fd, lw->login)) != 0) {
-		close(lw->log_fd);
-		lw->log_fd = -1;
+		ev_close(&lw->log_fd);
 		return;
 	}
 	if ((f = msbuf_new(MS_LOG_MSG_MAX)) == NULL)
@@ -536,15 +620,103 @@ reap_workers(void)
 	}
 }
 
+static int64_t
+login_limit_ms(const struct mon_ctx *ctx)
+{
+	return (int64_t)ctx->conf->login_grace_time * 1000 +
+	    WORKER_AUTH_SLACK_MS;
+}
+
+/* When check_deadlines has something to do for this worker next. */
+static int64_t
+worker_deadline(const struct mon_ctx *ctx, const struct live_worker *lw)
+{
+	int64_t d = NO_DEADLINE;
+
+	if (lw->killed)
+		return NO_DEADLINE;	/* only waits for its SIGCHLD */
+	if (held(lw, ms_now_ms()))
+		d = lw->hold_until;
+	/* The checks below are "more than": one past the limit. */
+	if (lw->mw.state & MW_REFUSED)
+		d = MINIMUM(d, lw->refused_ms + WORKER_REFUSED_LINGER_MS + 1);
+	else if (lw->mw.state & MW_AUTHED) {
+		if (ctx->conf->idle_timeout > 0)
+			d = MINIMUM(d, lw->last_ms +
+			    ctx->conf->idle_timeout * 1000LL + 1);
+	} else
+		d = MINIMUM(d, lw->started_ms + login_limit_ms(ctx) + 1);
+	return d;
+}
+
+static void
+note_deadline(int64_t d)
+{
+	if (d < next_deadline)
+		next_deadline = d;
+}
+
+/* What the channel waits for follows from the worker's state. */
+static uint32_t
+mon_interest(const struct live_worker *lw, int64_t now)
+{
+	/* Busy: its answer is not out yet, so its next request waits. */
+	if (msbuf_len(lw->out) > 0)
+		return held(lw, now) ? 0 : EPOLLOUT;
+	/*
+	 * A worker whose answer is deferred (one the store gives later)
+	 * must not be read further either: return 0 for it here, and call
+	 * worker_settle() once its answer is in lw->out.
+	 */
+	return EPOLLIN;
+}
+
+/* After anything that changed a worker: interest and timer. */
+static void
+worker_settle(const struct mon_ctx *ctx, struct live_worker *lw)
+{
+	uint32_t want;
+
+	if (lw->mon_fd != -1 && !lw->killed &&
+	    (want = mon_interest(lw, ms_now_ms())) != lw->mon_events) {
+		if (ev_ctl(EPOLL_CTL_MOD, lw->mon_fd, &lw->mon_src,
+		    want) == -1)
+			worker_kill(lw, "cannot watch its channel");
+		else
+			lw->mon_events = want;
+	}
+	note_deadline(worker_deadline(ctx, lw));
+}
+
+/* An answer whose hold ended goes out now; what queued behind it next. */
+static void
+release_held(const struct mon_ctx *ctx, struct live_worker *lw)
+{
+	flush_out(lw);
+	if (lw->mon_fd != -1 && msbuf_len(lw->out) == 0 &&
+	    msbuf_len(lw->in) > 0)
+		handle_requests(ctx, lw);
+	worker_settle(ctx, lw);
+}
+
+/*
+ * Runs when next_deadline is reached, and sets the next one: the loop
+ * sleeps until then instead of scanning every worker each pass.
+ */
 static void
 check_deadlines(const struct mon_ctx *ctx)
 {
 	int64_t now = ms_now_ms(), limit;
 	size_t i;
 
-	limit = (int64_t)ctx->conf->login_grace_time * 1000 +
-	    WORKER_AUTH_SLACK_MS;
+	next_deadline = NO_DEADLINE;
+	limit = login_limit_ms(ctx);
 	for (i = 0; i < nworkers; i++) {
+		if (workers[i]->killed)
+			continue;
+		if (msbuf_len(workers[i]->out) > 0 && !held(workers[i], now) &&
+		    workers[i]->mon_events != EPOLLOUT)
+			release_held(ctx, workers[i]);
 		/*
 		 * A refused worker may only pass the alert on and exit; one
 		 * that stays would hold a session slot for ever.
@@ -553,9 +725,7 @@ check_deadlines(const struct mon_ctx *ctx)
 			if (now - workers[i]->refused_ms > WORKER_REFUSED_LINGER_MS)
 				worker_kill(workers[i], "still running after "
 				    "its login was refused");
-			continue;
-		}
-		if (workers[i]->mw.state & MW_AUTHED) {
+		} else if (workers[i]->mw.state & MW_AUTHED) {
 			/*
 			 * Enforced here, where a compromised worker cannot
 			 * skip it: every client request reaches the monitor.
@@ -564,10 +734,9 @@ check_deadlines(const struct mon_ctx *ctx)
 			    workers[i]->last_ms > ctx->conf->idle_timeout * 1000LL)
 				worker_kill(workers[i], "session idle longer "
 				    "than IdleTimeout");
-			continue;
-		}
-		if (now - workers[i]->started_ms > limit)
+		} else if (now - workers[i]->started_ms > limit)
 			worker_kill(workers[i], "LoginGraceTime exceeded");
+		note_deadline(worker_deadline(ctx, workers[i]));
 	}
 }
 
@@ -658,85 +827,145 @@ install_signals(void)
 {
 	struct sigaction sa;
 
+	if (pipe2(sig_pipe, O_CLOEXEC | O_NONBLOCK) == -1)
+		fatal_f("pipe2: %s", strerror(errno));
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
+	/* Restarted: a child's end must not fail a blocking write elsewhere. */
+	sa.sa_flags = SA_RESTART | SA_NOCLDSTOP;
+	sigaction(SIGCHLD, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	/* Reserved: neither kills the daemon nor does anything yet. */
 	signal(SIGUSR1, SIG_IGN);
 	signal(SIGUSR2, SIG_IGN);
 }
 
-/*
- * The poll set; *timeoutp becomes the time until the first held answer
- * is due, when that is sooner than the usual 250 ms.
- */
-static size_t
-build_pollset(struct pollfd *pfd, int accepting, int *timeoutp)
+static void
+drain_sig_pipe(void)
 {
-	int64_t now = ms_now_ms();
-	size_t i, n = 0;
+	char b[64];
 
-	for (i = 0; accepting && i < nlisten; i++) {
-		pfd[n].fd = listen_fds[i];
-		pfd[n++].events = POLLIN;
-	}
-	for (i = 0; i < nworkers; i++) {
-		pfd[n].fd = workers[i]->mon_fd;
-		pfd[n++].events = POLLIN |
-		    (msbuf_len(workers[i]->out) > 0 &&
-		    !held(workers[i], now) ? POLLOUT : 0);
-		if (held(workers[i], now) &&
-		    workers[i]->hold_until - now < *timeoutp)
-			*timeoutp = (int)(workers[i]->hold_until - now);
-		pfd[n].fd = workers[i]->log_fd;
-		pfd[n++].events = POLLIN;
-	}
-	return n;
+	while (read(sig_pipe[0], b, sizeof(b)) > 0)
+		;
 }
 
 static void
-service_workers(const struct mon_ctx *ctx, struct pollfd *pfd)
+watch_loop_fds(void)
 {
 	size_t i;
-	short ev;
 
-	/* nworkers may not change inside this loop: reaping is separate. */
-	for (i = 0; i < nworkers; i++) {
-		struct live_worker *lw = workers[i];
-
-		ev = pfd[2 * i].revents;
-		if (lw->mon_fd != -1 && (ev & POLLOUT))
-			flush_out(lw);
-		if (lw->mon_fd != -1 && (ev & (POLLIN | POLLHUP | POLLERR)))
-			read_requests(ctx, lw);
-		else if (lw->mon_fd != -1 && msbuf_len(lw->out) == 0 &&
-		    msbuf_len(lw->in) > 0)
-			handle_requests(ctx, lw);
-		if (lw->log_fd != -1 &&
-		    (pfd[2 * i + 1].revents & (POLLIN | POLLHUP | POLLERR)))
-			read_log(lw);
+	if ((epfd = epoll_create1(EPOLL_CLOEXEC)) == -1)
+		fatal_f("epoll_create1: %s", strerror(errno));
+	if (ev_ctl(EPOLL_CTL_ADD, sig_pipe[0], &sig_src, EPOLLIN) == -1)
+		fatal_f("epoll_ctl: %s", strerror(errno));
+	for (i = 0; i < nlisten; i++) {
+		listen_src[i].kind = EV_LISTEN;
+		listen_src[i].fd = listen_fds[i];
+		if (ev_ctl(EPOLL_CTL_ADD, listen_fds[i], &listen_src[i],
+		    EPOLLIN) == -1)
+			fatal_f("epoll_ctl: %s", strerror(errno));
 	}
+}
+
+static void
+service_mon(const struct mon_ctx *ctx, struct live_worker *lw, uint32_t ev)
+{
+	if (lw->mon_fd == -1)
+		return;
+	if (ev & EPOLLOUT)
+		flush_out(lw);
+	if (lw->mon_fd != -1 && (ev & (EPOLLIN | EPOLLHUP | EPOLLERR)))
+		read_requests(ctx, lw);
+	else if (lw->mon_fd != -1 && msbuf_len(lw->out) == 0 &&
+	    msbuf_len(lw->in) > 0)
+		handle_requests(ctx, lw);
+	worker_settle(ctx, lw);
+}
+
+static void
+service_listener(const struct mon_ctx *ctx, const struct server_opts *opts,
+    int lfd)
+{
+	int i;
+
+	for (i = 0; i < ACCEPT_BATCH; i++)
+		if (accept_one(ctx, opts, lfd) != 0)
+			break;
+}
+
+/*
+ * Level-triggered: a channel that became readable while this pass ran
+ * (an answer written late in it, the next request already back) is
+ * reported by the next epoll_wait like every other, so no worker loses
+ * its turn.  Workers killed in this pass are still allocated: they are
+ * freed only by reap_workers(), between passes.
+ */
+static void
+service_events(const struct mon_ctx *ctx, const struct server_opts *opts,
+    const struct epoll_event *evs, int n, int accepting)
+{
+	struct ev_src *src;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		src = evs[i].data.ptr;
+		switch (src->kind) {
+		case EV_SIGNAL:
+			drain_sig_pipe();
+			break;
+		case EV_LISTEN:
+			if (accepting)
+				service_listener(ctx, opts, src->fd);
+			break;
+		case EV_MON:
+			service_mon(ctx, src->lw, evs[i].events);
+			break;
+		case EV_LOG:
+			if (src->lw->log_fd != -1)
+				read_log(src->lw);
+			break;
+		}
+	}
+}
+
+/* Sleep until the next timer, a signal or I/O; -1: nothing is timed. */
+static int
+wait_timeout(int64_t now, int accepting, int64_t drain_deadline)
+{
+	int64_t d = next_deadline, t;
+
+	d = MINIMUM(d, notify_sessions_due(nworkers));
+	if (!accepting && now <= drain_deadline)
+		d = MINIMUM(d, drain_deadline + 1);
+	if (d == NO_DEADLINE)
+		return -1;
+	t = d - now;
+	return t <= 0 ? 0 : t > INT32_MAX ? INT32_MAX : (int)t;
 }
 
 int
 server_run(struct mon_ctx *ctx, struct principals *principals,
     const struct server_opts *opts)
 {
-	struct pollfd *pfd = NULL;
-	int64_t drain_deadline = 0;
-	size_t i, n, base;
-	int accepting = 1, timeout;
+	struct epoll_event evs[EPOLL_BATCH];
+	int64_t drain_deadline = 0, now;
+	size_t i;
+	int accepting = 1, n;
 
 	install_signals();
+	watch_loop_fds();
+	got_chld = 1;		/* anything that ended before the handler */
+	next_deadline = 0;
 	setproctitle("listener");
 	for (;;) {
 		if (got_hup) {
 			got_hup = 0;
 			reload(ctx, principals, opts);
+			next_deadline = 0;	/* the timeouts may change */
 		}
 		if (got_term && accepting) {
 			notify_stopping();
@@ -750,32 +979,32 @@ server_run(struct mon_ctx *ctx, struct principals *principals,
 				if (!workers[i]->killed)
 					(void)kill(workers[i]->mw.pid, SIGTERM);
 		}
-		reap_workers();
+		if (got_chld) {
+			got_chld = 0;
+			reap_workers();
+		}
+		now = ms_now_ms();
 		if (accepting)
-			notify_sessions(nworkers, ms_now_ms());
-		check_deadlines(ctx);
+			notify_sessions(nworkers, now);
+		if (now >= next_deadline)
+			check_deadlines(ctx);
 		if (!accepting && nworkers == 0)
 			break;
-		if (!accepting && ms_now_ms() > drain_deadline) {
+		if (!accepting && now > drain_deadline) {
 			for (i = 0; i < nworkers; i++)
 				worker_kill(workers[i], "shutdown");
 		}
-		free(pfd);
-		if ((pfd = calloc(nlisten + 2 * nworkers + 1,
-		    sizeof(*pfd))) == NULL)
-			fatal_f("out of memory");
-		timeout = 250;
-		n = build_pollset(pfd, accepting, &timeout);
-		if (poll(pfd, n, timeout) == -1 && errno != EINTR)
-			fatal_f("poll: %s", strerror(errno));
-		base = accepting ? nlisten : 0;
-		service_workers(ctx, pfd + base);
-		for (i = 0; accepting && i < nlisten; i++)
-			if (pfd[i].revents & POLLIN)
-				accept_one(ctx, opts, listen_fds[i]);
+		if ((n = epoll_wait(epfd, evs, EPOLL_BATCH,
+		    wait_timeout(now, accepting, drain_deadline))) == -1) {
+			if (errno != EINTR)
+				fatal_f("epoll_wait: %s", strerror(errno));
+			n = 0;
+		}
+		service_events(ctx, opts, evs, n, accepting);
 	}
-	free(pfd);
 	free(workers);
+	close(epfd);
+	epfd = -1;
 	logit("all connections finished, exiting");
 	return 0;
 }
