@@ -4,6 +4,10 @@
  * Layout: d[0 .. off) is consumed, d[off .. size) is unread, d[size .. alloc)
  * is spare.  The cap applies to the unread length: consumed space is
  * reclaimed (and wiped) before the buffer grows.
+ *
+ * d[hwm .. alloc) has held nothing since the block was allocated or last
+ * wiped, so it is still zero: wipes stop at hwm.  A 1 MiB channel buffer
+ * that carried a 100-byte request costs a 100-byte wipe, not a 1 MiB one.
  */
 #include <sys/types.h>
 
@@ -15,12 +19,16 @@
 #include "errors.h"
 
 #define MSBUF_ALLOC_INITIAL	256
+#ifndef MINIMUM
+#define MINIMUM(a, b)		((a) < (b) ? (a) : (b))
+#endif
 
 struct msbuf {
 	u_char	*d;		/* never NULL once created */
 	size_t	 off;		/* first unread byte */
 	size_t	 size;		/* end of written data */
 	size_t	 alloc;		/* bytes allocated at d */
+	size_t	 hwm;		/* d[hwm .. alloc) is zero */
 	size_t	 max_size;	/* hard cap on unread bytes */
 };
 
@@ -74,7 +82,7 @@ msbuf_free(struct msbuf *b)
 	if (b == NULL)
 		return;
 	if (b->d != NULL)
-		freezero(b->d, b->alloc);
+		freezero(b->d, b->hwm);
 	freezero(b, sizeof(*b));
 }
 
@@ -83,8 +91,8 @@ msbuf_reset(struct msbuf *b)
 {
 	if (b == NULL)
 		return;
-	explicit_bzero(b->d, b->alloc);
-	b->off = b->size = 0;
+	explicit_bzero(b->d, b->hwm);
+	b->off = b->size = b->hwm = 0;
 }
 
 size_t
@@ -148,9 +156,9 @@ msbuf_compact(struct msbuf *b)
 		return;
 	if (len > 0)
 		memmove(b->d, b->d + b->off, len);
-	explicit_bzero(b->d + len, b->size - len);
+	explicit_bzero(b->d + len, b->hwm - len);
 	b->off = 0;
-	b->size = len;
+	b->size = b->hwm = len;
 }
 
 void
@@ -172,22 +180,20 @@ msbuf_resize(struct msbuf *b, size_t newalloc)
 	if ((nd = calloc(1, newalloc)) == NULL)
 		return MS_ERR_ALLOC;
 	memcpy(nd, b->d, b->size);
-	freezero(b->d, b->alloc);
+	freezero(b->d, b->hwm);
 	b->d = nd;
 	b->alloc = newalloc;
+	b->hwm = b->size;
 	return 0;
 }
 
-int
-msbuf_reserve(struct msbuf *b, size_t len, u_char **dpp)
+/* Room for len more bytes after the unread ones, growing under the cap. */
+static int
+msbuf_make_room(struct msbuf *b, size_t len)
 {
 	size_t need, newalloc;
 	int r;
 
-	if (dpp != NULL)
-		*dpp = NULL;
-	if (b == NULL)
-		return MS_ERR_INVALID_ARGUMENT;
 	if (len > msbuf_avail(b))
 		return MS_ERR_NO_BUFFER_SPACE;
 	/* Cannot overflow: unread + len <= max_size <= MSBUF_SIZE_MAX. */
@@ -203,10 +209,75 @@ msbuf_reserve(struct msbuf *b, size_t len, u_char **dpp)
 				return r;
 		}
 	}
-	memset(b->d + b->size, 0, len);
+	return 0;
+}
+
+int
+msbuf_spare(struct msbuf *b, size_t len, u_char **dpp)
+{
+	int r;
+
+	if (dpp != NULL)
+		*dpp = NULL;
+	if (b == NULL || dpp == NULL)
+		return MS_ERR_INVALID_ARGUMENT;
+	if ((r = msbuf_make_room(b, len)) != 0)
+		return r;
+	*dpp = b->d + b->size;
+	return 0;
+}
+
+int
+msbuf_commit(struct msbuf *b, size_t len)
+{
+	if (b == NULL)
+		return MS_ERR_INVALID_ARGUMENT;
+	if (len > b->alloc - b->size || len > msbuf_avail(b))
+		return MS_ERR_NO_BUFFER_SPACE;
+	b->size += len;
+	if (b->size > b->hwm)
+		b->hwm = b->size;
+	return 0;
+}
+
+int
+msbuf_shrink(struct msbuf *b, size_t alloc)
+{
+	if (b == NULL)
+		return MS_ERR_INVALID_ARGUMENT;
+	if (alloc == 0)
+		alloc = 1;
+	if (b->alloc <= alloc || msbuf_len(b) > alloc)
+		return 0;
+	msbuf_compact(b);
+	return msbuf_resize(b, alloc);
+}
+
+size_t
+msbuf_alloc_len(const struct msbuf *b)
+{
+	return b == NULL ? 0 : b->alloc;
+}
+
+int
+msbuf_reserve(struct msbuf *b, size_t len, u_char **dpp)
+{
+	int r;
+
+	if (dpp != NULL)
+		*dpp = NULL;
+	if (b == NULL)
+		return MS_ERR_INVALID_ARGUMENT;
+	if ((r = msbuf_make_room(b, len)) != 0)
+		return r;
+	/* Only what lies below hwm can be dirty. */
+	if (b->size < b->hwm)
+		memset(b->d + b->size, 0, MINIMUM(len, b->hwm - b->size));
 	if (dpp != NULL)
 		*dpp = b->d + b->size;
 	b->size += len;
+	if (b->size > b->hwm)
+		b->hwm = b->size;
 	return 0;
 }
 

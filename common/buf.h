@@ -16,7 +16,9 @@
  * A buffer has a hard maximum size fixed at creation; a put that would grow
  * it past that fails with MS_ERR_NO_BUFFER_SPACE.  Reads consume from the
  * front.  Contents are always wiped (explicit_bzero) when the buffer is
- * reset, compacted or freed, so a buffer may hold secrets.
+ * reset, compacted, shrunk or freed, so a buffer may hold secrets; the wipe
+ * covers every byte ever written since the last one (a high-water mark),
+ * not the whole allocation.
  */
 #ifndef MS_BUF_H
 #define MS_BUF_H
@@ -54,6 +56,22 @@ int	msbuf_consume_end(struct msbuf *b, size_t len);
 void	msbuf_wipe_consumed(struct msbuf *b);
 /* Grow by len bytes and return a pointer to the new (zeroed) space. */
 int	msbuf_reserve(struct msbuf *b, size_t len, u_char **dpp);
+/*
+ * For read(2) into the buffer without zeroing and wiping what the read
+ * did not fill: msbuf_spare makes room for len bytes after the unread
+ * ones and points *dpp at it (contents unspecified), changing nothing
+ * else; msbuf_commit then appends the len bytes written there.  Write
+ * nothing there but what is committed: wipes cover committed bytes only.
+ */
+int	msbuf_spare(struct msbuf *b, size_t len, u_char **dpp);
+int	msbuf_commit(struct msbuf *b, size_t len);
+/*
+ * Give back memory after a large message: when the block is larger than
+ * alloc and the unread bytes fit, move them to a fresh block of alloc
+ * bytes and wipe and free the old one.  0 (and no change) otherwise.
+ */
+int	msbuf_shrink(struct msbuf *b, size_t alloc);
+size_t	msbuf_alloc_len(const struct msbuf *b);	/* bytes allocated now */
 
 /* Raw bytes. */
 int	msbuf_put(struct msbuf *b, const void *v, size_t len);

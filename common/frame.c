@@ -19,6 +19,12 @@
 #include "timeio.h"
 
 #define FRAME_FILL_CHUNK	(64u * 1024)
+/*
+ * Reads take the room a buffer already has, but at least this: so a
+ * channel that only ever carries small frames stays small, and a large
+ * frame still arrives in few reads as the buffer doubles.
+ */
+#define FRAME_FILL_MIN		(4u * 1024)
 
 /* u32 length || u8 type into hdr, which has len bytes of room. */
 static int
@@ -218,7 +224,8 @@ ms_frame_parse(struct msbuf *in, uint8_t *typep, struct msbuf *payload,
 }
 
 /*
- * One read(2) of at most 64 KiB (or the room left in 'in').  Returns 0 when
+ * One read(2) of at most 64 KiB (or the room left in 'in'; at least 4 KiB
+ * under its cap, growing it if need be).  Returns 0 when
  * data was added and also on EAGAIN/EINTR, when nothing was (msbuf_len tells
  * the caller which); MS_ERR_CONN_CLOSED on EOF; MS_ERR_SYSTEM on a read
  * error; MS_ERR_NO_BUFFER_SPACE if 'in' is already full.
@@ -226,7 +233,7 @@ ms_frame_parse(struct msbuf *in, uint8_t *typep, struct msbuf *payload,
 int
 ms_frame_fill(int fd, struct msbuf *in)
 {
-	size_t want;
+	size_t want, room;
 	u_char *p;
 	ssize_t n;
 	int r;
@@ -235,9 +242,15 @@ ms_frame_fill(int fd, struct msbuf *in)
 		return MS_ERR_INVALID_ARGUMENT;
 	if ((want = msbuf_avail(in)) == 0)
 		return MS_ERR_NO_BUFFER_SPACE;
+	room = msbuf_alloc_len(in) - msbuf_len(in);
+	if (room < FRAME_FILL_MIN)
+		room = FRAME_FILL_MIN;
+	if (want > room)
+		want = room;
 	if (want > FRAME_FILL_CHUNK)
 		want = FRAME_FILL_CHUNK;
-	if ((r = msbuf_reserve(in, want, &p)) != 0)
+	/* Spare, not reserve: nothing to zero now or wipe after. */
+	if ((r = msbuf_spare(in, want, &p)) != 0)
 		return r;
 	n = read(fd, p, want);
 	if (n == -1) {
@@ -246,8 +259,8 @@ ms_frame_fill(int fd, struct msbuf *in)
 		n = 0;
 	} else if (n == 0)
 		r = MS_ERR_CONN_CLOSED;
-	/* Drop the unused tail; consume_end does not touch errno. */
-	if (msbuf_consume_end(in, want - (size_t)n) != 0)
+	/* commit does not touch errno. */
+	if (msbuf_commit(in, (size_t)n) != 0)
 		return MS_ERR_INTERNAL;
 	return r;
 }

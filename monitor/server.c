@@ -21,6 +21,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <netdb.h>
 #include <signal.h>
 #include <stdint.h>
@@ -64,6 +65,13 @@
 #define AUTH_REFUSAL_FLOOR_MS	100
 #define DRAIN_TIMEOUT_MS	10000
 /*
+ * What a worker's channel and scratch buffers keep between requests.  A
+ * 1 MiB value grows them to 1 MiB for its request; after it they are
+ * wiped and given back, so idle sessions do not pin what their largest
+ * request needed.  Most requests and answers fit in this.
+ */
+#define CHAN_BUF_KEEP		(16 * 1024)
+/*
  * Connections queued in the kernel before the loop gets to them: a burst
  * of service starts must not meet a full queue (SYN retries cost a
  * second).  listen(2) silently caps it at net.core.somaxconn.
@@ -91,6 +99,7 @@ struct live_worker {
 	struct mon_worker	 mw;
 	int			 mon_fd, log_fd;
 	struct msbuf		*in, *out, *login;
+	struct msbuf		*req, *resp;	/* scratch, one request */
 	int64_t			 started_ms;
 	int64_t			 refused_ms;	/* login refused at; 0: not */
 	int64_t			 last_ms;	/* last request from it */
@@ -302,6 +311,8 @@ worker_free(struct live_worker *lw)
 	msbuf_free(lw->in);
 	msbuf_free(lw->out);
 	msbuf_free(lw->login);
+	msbuf_free(lw->req);
+	msbuf_free(lw->resp);
 	mon_worker_clear(&lw->mw);
 	free(lw);
 }
@@ -391,6 +402,8 @@ accept_one(const struct mon_ctx *ctx, const struct server_opts *opts, int lfd)
 	    (lw->in = msbuf_new(MS_FRAME_MAX + MS_FRAME_HEADER_LEN)) == NULL ||
 	    (lw->out = msbuf_new(MS_FRAME_MAX + MS_FRAME_HEADER_LEN)) == NULL ||
 	    (lw->login = msbuf_new(64 * 1024)) == NULL ||
+	    (lw->req = msbuf_new(MS_FRAME_MAX)) == NULL ||
+	    (lw->resp = msbuf_new(MS_FRAME_MAX - 1)) == NULL ||
 	    (cfg = msbuf_new(4096)) == NULL) {
 		error_f("out of memory");
 		send_alert(fd, MS_ST_INTERNAL_ERROR, "internal error");
@@ -463,21 +476,18 @@ flush_out(struct live_worker *lw)
 	}
 	/* Answers carry SECURE values in clear (GET): wipe what was sent. */
 	msbuf_wipe_consumed(lw->out);
+	if (msbuf_len(lw->out) == 0)
+		(void)msbuf_shrink(lw->out, CHAN_BUF_KEEP);
 }
 
 static void
 handle_requests(const struct mon_ctx *ctx, struct live_worker *lw)
 {
-	struct msbuf *req = NULL, *resp = NULL;
+	struct msbuf *req = lw->req, *resp = lw->resp;
 	int64_t t0;
 	uint8_t type;
 	int r;
 
-	if ((req = msbuf_new(MS_FRAME_MAX)) == NULL ||
-	    (resp = msbuf_new(MS_FRAME_MAX - 1)) == NULL) {
-		worker_kill(lw, "out of memory");
-		goto out;
-	}
 	/* One request at a time: the next waits until the answer is out. */
 	while (!lw->killed && msbuf_len(lw->out) == 0) {
 		t0 = ms_now_ms();
@@ -508,9 +518,12 @@ handle_requests(const struct mon_ctx *ctx, struct live_worker *lw)
 	}
 	/* So do requests (SET): wipe the frames taken from the channel. */
 	msbuf_wipe_consumed(lw->in);
- out:
-	msbuf_free(req);
-	msbuf_free(resp);
+	/* And the copies made of them; each wipe stops at what was used. */
+	msbuf_reset(req);
+	msbuf_reset(resp);
+	(void)msbuf_shrink(req, CHAN_BUF_KEEP);
+	(void)msbuf_shrink(resp, CHAN_BUF_KEEP);
+	(void)msbuf_shrink(lw->in, CHAN_BUF_KEEP);
 }
 
 static void
@@ -822,6 +835,21 @@ reload(struct mon_ctx *ctx, struct principals *principals,
 	notify_ready(0, nworkers);
 }
 
+/*
+ * glibc raises its mmap threshold to the size of each mmap'd block freed,
+ * so after one 1 MiB answer every later one would come from the heap and
+ * stay there.  A fixed threshold keeps large buffers in their own
+ * mappings, returned to the system when msbuf_shrink() frees them.
+ */
+static void
+malloc_tune(void)
+{
+#ifdef M_MMAP_THRESHOLD
+	if (mallopt(M_MMAP_THRESHOLD, 128 * 1024) != 1)
+		debug_f("mallopt M_MMAP_THRESHOLD failed");
+#endif
+}
+
 static void
 install_signals(void)
 {
@@ -956,6 +984,7 @@ server_run(struct mon_ctx *ctx, struct principals *principals,
 	size_t i;
 	int accepting = 1, n;
 
+	malloc_tune();
 	install_signals();
 	watch_loop_fds();
 	got_chld = 1;		/* anything that ended before the handler */

@@ -3,6 +3,7 @@
  */
 #include <sys/types.h>
 
+#include <malloc.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,6 +15,41 @@
 
 #include "buf.h"
 #include "errors.h"
+
+/*
+ * buf.c frees its blocks through freezero(3); this one stands in for
+ * libbsd's, records how much each call wiped and checks that every byte
+ * past that was zero already: a wipe that stops short of the block must
+ * not leave anything behind.
+ */
+#define WIPES_MAX	8
+static size_t wiped[WIPES_MAX], nwiped;
+static int tail_dirty;
+
+void
+freezero(void *p, size_t n)
+{
+	const u_char *c = p;
+	size_t i, all;
+
+	if (p == NULL)
+		return;
+	all = malloc_usable_size(p);
+	for (i = n; i < all; i++)
+		if (c[i] != 0)
+			tail_dirty = 1;
+	if (nwiped < WIPES_MAX)
+		wiped[nwiped++] = n;
+	explicit_bzero(p, n);
+	free(p);
+}
+
+static void
+wipes_reset(void)
+{
+	nwiped = 0;
+	tail_dirty = 0;
+}
 
 static struct msbuf *
 must_new(size_t max)
@@ -730,11 +766,154 @@ test_wipe_consumed(void **state)
 	msbuf_free(b);
 }
 
+static void
+fill(struct msbuf *b, size_t len, int c)
+{
+	u_char *p;
+
+	assert_int_equal(msbuf_reserve(b, len, &p), 0);
+	memset(p, c, len);
+}
+
+/* A wipe covers what was written, not the allocation. */
+static void
+test_wipe_hwm_free(void **state)
+{
+	struct msbuf *b;
+
+	(void)state;
+	b = must_new(1024 * 1024);
+	fill(b, 300, 0xaa);
+	assert_int_equal(msbuf_consume(b, 300), 0);
+	wipes_reset();
+	msbuf_free(b);
+	assert_int_equal(nwiped, 2);		/* data, then the struct */
+	assert_int_equal(wiped[0], 300);
+	assert_int_equal(tail_dirty, 0);
+}
+
+/* After a large message is consumed and wiped, a small one costs little. */
+static void
+test_wipe_hwm_after_large(void **state)
+{
+	struct msbuf *b;
+
+	(void)state;
+	b = must_new(1024 * 1024);
+	fill(b, 200 * 1024, 0x55);
+	assert_int_equal(msbuf_consume(b, 200 * 1024), 0);
+	msbuf_wipe_consumed(b);
+	fill(b, 10, 0x66);
+	wipes_reset();
+	msbuf_free(b);
+	assert_int_equal(wiped[0], 10);
+	assert_int_equal(tail_dirty, 0);
+}
+
+/* Reset wipes everything written; what is reserved next reads as zero. */
+static void
+test_wipe_hwm_reset(void **state)
+{
+	struct msbuf *b;
+	u_char *p;
+	size_t i;
+
+	(void)state;
+	b = must_new(4096);
+	fill(b, 1000, 0x77);
+	assert_int_equal(msbuf_consume_end(b, 400), 0);
+	msbuf_reset(b);
+	assert_int_equal(msbuf_len(b), 0);
+	assert_int_equal(msbuf_reserve(b, 1000, &p), 0);
+	for (i = 0; i < 1000; i++)
+		assert_int_equal(p[i], 0);
+	/* A tail dropped with consume_end is zero when reserved again. */
+	assert_int_equal(msbuf_consume_end(b, 1000), 0);
+	fill(b, 600, 0x11);
+	assert_int_equal(msbuf_consume_end(b, 300), 0);
+	assert_int_equal(msbuf_reserve(b, 300, &p), 0);
+	for (i = 0; i < 300; i++)
+		assert_int_equal(p[i], 0);
+	wipes_reset();
+	msbuf_free(b);
+	/* Reserved space counts as written: the 1000 reserved after reset. */
+	assert_int_equal(wiped[0], 1000);
+	assert_int_equal(tail_dirty, 0);
+}
+
+/* spare + commit: a short read leaves nothing to zero or wipe. */
+static void
+test_spare_commit(void **state)
+{
+	struct msbuf *b;
+	u_char *p;
+
+	(void)state;
+	b = must_new(1024 * 1024);
+	assert_int_equal(msbuf_spare(b, 64 * 1024, &p), 0);
+	assert_int_equal(msbuf_len(b), 0);
+	assert_true(msbuf_alloc_len(b) >= 64 * 1024);
+	memcpy(p, "0123456789", 10);
+	assert_int_equal(msbuf_commit(b, 10), 0);
+	assert_int_equal(msbuf_len(b), 10);
+	assert_memory_equal(msbuf_ptr(b), "0123456789", 10);
+	/* Not past the block, not past the cap. */
+	assert_int_equal(msbuf_commit(b, msbuf_alloc_len(b)),
+	    MS_ERR_NO_BUFFER_SPACE);
+	assert_int_equal(msbuf_spare(b, 1024 * 1024, &p),
+	    MS_ERR_NO_BUFFER_SPACE);
+	assert_null(p);
+	assert_int_equal(msbuf_spare(NULL, 1, &p), MS_ERR_INVALID_ARGUMENT);
+	assert_int_equal(msbuf_commit(NULL, 1), MS_ERR_INVALID_ARGUMENT);
+	wipes_reset();
+	msbuf_free(b);
+	assert_int_equal(wiped[0], 10);
+	assert_int_equal(tail_dirty, 0);
+}
+
+/* A large block is given back, wiped, with the unread bytes kept. */
+static void
+test_shrink(void **state)
+{
+	struct msbuf *b;
+
+	(void)state;
+	b = must_new(1024 * 1024);
+	fill(b, 300 * 1024, 0x33);
+	assert_int_equal(msbuf_consume(b, 300 * 1024 - 10), 0);
+	/* Unread bytes that do not fit: no change. */
+	assert_int_equal(msbuf_shrink(b, 8), 0);
+	assert_true(msbuf_alloc_len(b) >= 300 * 1024);
+	wipes_reset();
+	assert_int_equal(msbuf_shrink(b, 4096), 0);
+	assert_int_equal(msbuf_alloc_len(b), 4096);
+	assert_int_equal(nwiped, 1);
+	assert_int_equal(wiped[0], 10);		/* compacted first */
+	assert_int_equal(tail_dirty, 0);
+	assert_int_equal(msbuf_len(b), 10);
+	assert_int_equal(msbuf_ptr(b)[9], 0x33);
+	/* Already small enough: nothing happens. */
+	wipes_reset();
+	assert_int_equal(msbuf_shrink(b, 8192), 0);
+	assert_int_equal(nwiped, 0);
+	assert_int_equal(msbuf_alloc_len(b), 4096);
+	/* It still grows to its cap. */
+	fill(b, 1024 * 1024 - 10, 0x44);
+	assert_int_equal(msbuf_len(b), 1024 * 1024);
+	assert_int_equal(msbuf_shrink(NULL, 1), MS_ERR_INVALID_ARGUMENT);
+	msbuf_free(b);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_new_limits),
+		cmocka_unit_test(test_wipe_hwm_free),
+		cmocka_unit_test(test_wipe_hwm_after_large),
+		cmocka_unit_test(test_wipe_hwm_reset),
+		cmocka_unit_test(test_spare_commit),
+		cmocka_unit_test(test_shrink),
 		cmocka_unit_test(test_from),
 		cmocka_unit_test(test_int_roundtrip),
 		cmocka_unit_test(test_raw_roundtrip),
