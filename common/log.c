@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -150,26 +151,95 @@ ms_log_level_name(enum ms_loglevel level)
  * RFC 3339 with milliseconds and the local offset, "Z" for UTC:
  * 2026-12-01T21:40:00.123+01:00.
  */
-int
-ms_log_rfc3339(char *buf, size_t len, const struct timespec *ts)
+static int
+rfc3339_parts(time_t sec, char *date, size_t datelen, char *zone,
+    size_t zonelen)
 {
 	struct tm tm;
-	char date[32], zone[8];
-	int n, off;
+	int off;
 
-	if (localtime_r(&ts->tv_sec, &tm) == NULL ||
-	    strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S", &tm) == 0)
+	if (localtime_r(&sec, &tm) == NULL ||
+	    strftime(date, datelen, "%Y-%m-%dT%H:%M:%S", &tm) == 0)
 		return -1;
 	/* Offsets are within +-26 hours. */
 	off = (int)(tm.tm_gmtoff / 60) % (26 * 60);
 	if (off == 0)
-		strlcpy(zone, "Z", sizeof(zone));
+		strlcpy(zone, "Z", zonelen);
 	else
-		snprintf(zone, sizeof(zone), "%c%02u:%02u",
+		snprintf(zone, zonelen, "%c%02u:%02u",
 		    off < 0 ? '-' : '+', (unsigned)abs(off) / 60 % 100,
 		    (unsigned)abs(off) % 60);
-	n = snprintf(buf, len, "%s.%03ld%s", date, ts->tv_nsec / 1000000, zone);
+	return 0;
+}
+
+static int
+rfc3339_join(char *buf, size_t len, const char *date, long nsec,
+    const char *zone)
+{
+	int n;
+
+	n = snprintf(buf, len, "%s.%03ld%s", date, nsec / 1000000, zone);
 	return n < 0 || (size_t)n >= len ? -1 : 0;
+}
+
+int
+ms_log_rfc3339(char *buf, size_t len, const struct timespec *ts)
+{
+	char date[32], zone[8];
+
+	if (rfc3339_parts(ts->tv_sec, date, sizeof(date), zone,
+	    sizeof(zone)) != 0)
+		return -1;
+	return rfc3339_join(buf, len, date, ts->tv_nsec, zone);
+}
+
+/*
+ * The -E file's stamps: the date and zone change once a second, so they
+ * are worked out (localtime_r, strftime) once a second, not per line.
+ * Per thread, for a thread that logs beside the loop.
+ */
+static int
+log_stamp(char *buf, size_t len, const struct timespec *ts)
+{
+	static _Thread_local time_t sec = (time_t)-1;
+	static _Thread_local char date[32], zone[8];
+
+	if (ts->tv_sec != sec) {
+		if (rfc3339_parts(ts->tv_sec, date, sizeof(date), zone,
+		    sizeof(zone)) != 0) {
+			sec = (time_t)-1;
+			return -1;
+		}
+		sec = ts->tv_sec;
+	}
+	return rfc3339_join(buf, len, date, ts->tv_nsec, zone);
+}
+
+/*
+ * Every line names the pid: ask the kernel once, not per line.  A forked
+ * child forgets the parent's before it can log.
+ */
+static pid_t log_pid;
+
+static void
+log_pid_forget(void)
+{
+	log_pid = 0;
+}
+
+static pid_t
+log_getpid(void)
+{
+	static int registered;
+
+	if (!registered) {
+		if (pthread_atfork(NULL, NULL, log_pid_forget) != 0)
+			return getpid();
+		registered = 1;
+	}
+	if (log_pid == 0)
+		log_pid = getpid();
+	return log_pid;
 }
 
 static int
@@ -324,12 +394,12 @@ log_write(int fd, int stamp, const char *line)
 	ts[0] = '\0';
 	if (stamp) {
 		if (clock_gettime(CLOCK_REALTIME, &now) != 0 ||
-		    ms_log_rfc3339(ts, sizeof(ts) - 1, &now) != 0)
+		    log_stamp(ts, sizeof(ts) - 1, &now) != 0)
 			strlcpy(ts, "-", sizeof(ts));
 		strlcat(ts, " ", sizeof(ts));
 	}
 	l = snprintf(buf, sizeof(buf), "%s%s[%ld]: %s\n", ts, progname(),
-	    (long)getpid(), line);
+	    (long)log_getpid(), line);
 	if (l < 0)
 		return;
 	if ((size_t)l >= sizeof(buf)) {
@@ -354,10 +424,13 @@ ms_logv(const char *file, const char *func, int line, enum ms_loglevel level,
     int showfunc, const char *suffix, const char *fmt, va_list ap)
 {
 	char msg[LOG_MSG_MAX], full[LOG_MSG_MAX], out[LOG_LINE_MAX];
-	int saved_errno = errno;
+	int saved_errno;
 
+	/* Before anything else: a line not emitted costs nothing more. */
 	if (level == MS_LOG_QUIET || level > log_level)
-		goto done;
+		return;
+	saved_errno = errno;
+	msg[0] = full[0] = out[0] = '\0';
 	if (vsnprintf(msg, sizeof(msg), fmt, ap) < 0)
 		strlcpy(msg, "(log message format error)", sizeof(msg));
 	full[0] = '\0';
@@ -394,9 +467,10 @@ ms_logv(const char *file, const char *func, int line, enum ms_loglevel level,
 	if (log_facility >= 0)
 		syslog(syslog_priority(level), "%s", out);
  done:
-	explicit_bzero(msg, sizeof(msg));
-	explicit_bzero(full, sizeof(full));
-	explicit_bzero(out, sizeof(out));
+	/* Each holds one NUL-terminated string: wipe that, not the array. */
+	explicit_bzero(msg, strnlen(msg, sizeof(msg)));
+	explicit_bzero(full, strnlen(full, sizeof(full)));
+	explicit_bzero(out, strnlen(out, sizeof(out)));
 	errno = saved_errno;
 }
 

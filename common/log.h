@@ -78,8 +78,13 @@ void	ms_fatal(const char *file, const char *func, int line, int showfunc,
 	    const char *suffix, const char *fmt, ...)
 	    __attribute__((noreturn, format(printf, 6, 7)));
 
+/*
+ * The level test comes first, so a line that is not emitted costs a
+ * compare: no va_list, no argument formatting (ms_err, strerror).
+ */
 #define ms_do_log(level, showfunc, suffix, ...) \
-	ms_log(__FILE__, __func__, __LINE__, level, showfunc, suffix, __VA_ARGS__)
+	((level) <= ms_log_get_level() ? ms_log(__FILE__, __func__, __LINE__, \
+	    level, showfunc, suffix, __VA_ARGS__) : (void)0)
 
 #define logit(...)	ms_do_log(MS_LOG_INFO, 0, NULL, __VA_ARGS__)
 #define verbose(...)	ms_do_log(MS_LOG_VERBOSE, 0, NULL, __VA_ARGS__)
