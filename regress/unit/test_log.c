@@ -407,6 +407,66 @@ read_file(const char *path, char *buf, size_t len)
 	return n;
 }
 
+static int bumps;
+
+static int
+bump(void)
+{
+	return ++bumps;
+}
+
+/* A line below the level is not formatted: its arguments are not even run. */
+static void
+test_level_before_args(void **state)
+{
+	bumps = 0;
+	debug("%d", bump());
+	debug3_f("%d", bump());
+	assert_int_equal(bumps, 0);
+	assert_int_equal(nlines, 0);
+	logit("%d", bump());
+	assert_int_equal(bumps, 1);
+	assert_int_equal(nlines, 1);
+	ms_log_set_level(MS_LOG_DEBUG1);
+	debug("%d", bump());
+	assert_int_equal(bumps, 2);
+	assert_int_equal(nlines, 2);
+	ms_log_set_level(MS_LOG_INFO);
+}
+
+/* The pid is asked for once, yet a forked child's lines carry its own. */
+static void
+test_pid_after_fork(void **state)
+{
+	char dir[] = "/tmp/ms-logpid-XXXXXX", path[128], buf[4096], err[256];
+	char want[64];
+	pid_t pid;
+	int status;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/p.log", dir);
+	ms_log_set_handler(NULL, NULL);
+	ms_log_init("test_log", MS_LOG_INFO, 0, -1);
+	assert_int_equal(ms_log_set_file(path, err, sizeof(err)), 0);
+	logit("parent");
+	assert_true((pid = fork()) != -1);
+	if (pid == 0) {
+		logit("child");
+		_exit(0);
+	}
+	while (waitpid(pid, &status, 0) == -1)
+		assert_int_equal(errno, EINTR);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	assert_true(read_file(path, buf, sizeof(buf)) > 0);
+	snprintf(want, sizeof(want), "test_log[%ld]: parent\n", (long)getpid());
+	assert_non_null(strstr(buf, want));
+	snprintf(want, sizeof(want), "test_log[%ld]: child\n", (long)pid);
+	assert_non_null(strstr(buf, want));
+	assert_int_equal(ms_log_set_file(NULL, err, sizeof(err)), 0);
+	unlink(path);
+	rmdir(dir);
+}
+
 static void
 test_file_and_reopen(void **state)
 {
@@ -489,6 +549,10 @@ main(void)
 		    teardown),
 		cmocka_unit_test(test_level_names),
 		cmocka_unit_test(test_rfc3339),
+		cmocka_unit_test_setup_teardown(test_level_before_args, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_pid_after_fork, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_file_and_reopen, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_capture, setup, teardown),
