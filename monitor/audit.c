@@ -15,8 +15,14 @@
 static void
 append(struct audit_line *a, const char *s)
 {
-	if (strlcat(a->buf, s, sizeof(a->buf)) >= sizeof(a->buf))
+	size_t n = strlen(s);
+
+	if (a->overflow || n >= sizeof(a->buf) - a->len) {
 		a->overflow = 1;
+		return;
+	}
+	memcpy(a->buf + a->len, s, n + 1);
+	a->len += n;
 }
 
 void
@@ -25,7 +31,10 @@ audit_begin(struct audit_line *a, const char *result, const char *peer,
 {
 	char q[MS_LOG_VALUE_LEN(64)];
 
-	memset(a, 0, sizeof(*a));
+	/* One per request: set the fields, do not clear 1000 bytes. */
+	a->buf[0] = '\0';
+	a->len = a->nfields = 0;
+	a->overflow = 0;
 	append(a, "audit: result=");
 	append(a, ms_log_value(q, sizeof(q), result));
 	append(a, " peer=");

@@ -33,6 +33,7 @@
 
 struct audit_line {
 	char	 buf[AUDIT_LINE_MAX];
+	size_t	 len;		/* of buf, so appends do not rescan it */
 	size_t	 nfields;
 	int	 overflow;	/* a programming error: logged as such */
 };
