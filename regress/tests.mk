@@ -22,6 +22,7 @@ REGRESS_TESTS += \
 	connect-basic \
 	secure-roundtrip \
 	parallel-clients \
+	idle-many \
 	ls-long \
 	invalid-args \
 	client-identity-perms \
