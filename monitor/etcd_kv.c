@@ -39,6 +39,9 @@ struct ms_etcd_txn {
 	json_t		*success;
 };
 
+static int fail(char *, size_t, int, const char *, ...)
+    __attribute__((format(printf, 4, 5)));
+
 static int
 fail(char *err, size_t errlen, int st, const char *fmt, ...)
 {
