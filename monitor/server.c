@@ -8,11 +8,12 @@
  * input and output buffers, so a slow or dead worker never stalls the
  * monitor; a worker has at most one request outstanding (the next is not
  * parsed, and its channel not read, until the previous answer is out).
- * Signals reach the loop through a self-pipe; children are reaped only
+ * Signals reach the loop through a signalfd; children are reaped only
  * when SIGCHLD said one ended.
  */
 #include <sys/types.h>
 #include <sys/epoll.h>
+#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 
@@ -115,30 +116,12 @@ static size_t nlisten;
 static struct ev_src listen_src[LISTEN_MAX];
 static struct live_worker **workers;
 static size_t nworkers;
-static volatile sig_atomic_t got_term, got_hup, got_chld;
-static int sig_pipe[2] = { -1, -1 };
+static int got_term, got_hup, got_chld;
+static int sig_fd = -1;
 static struct ev_src sig_src = { EV_SIGNAL, -1, NULL };
 static int epfd = -1;
 /* No worker timer is due before this (a lower bound; 0: look now). */
 static int64_t next_deadline;
-
-static void
-on_signal(int sig)
-{
-	int saved = errno;
-	ssize_t n;
-
-	if (sig == SIGHUP)
-		got_hup = 1;
-	else if (sig == SIGCHLD)
-		got_chld = 1;
-	else
-		got_term = 1;
-	/* Wakes epoll_wait; a full pipe already will. */
-	n = write(sig_pipe[1], "", 1);
-	(void)n;
-	errno = saved;
-}
 
 static int
 ev_ctl(int op, int fd, struct ev_src *src, uint32_t events)
@@ -850,35 +833,45 @@ malloc_tune(void)
 #endif
 }
 
+/*
+ * Blocked and read from a signalfd, never delivered: a handled signal
+ * would push the interrupted registers onto the stack, and the vector
+ * registers may still hold the last value the monitor copied (a SECURE
+ * one), left there in a dead frame.  Workers unblock them (spawn.c).
+ */
 static void
 install_signals(void)
 {
-	struct sigaction sa;
+	sigset_t set;
 
-	if (pipe2(sig_pipe, O_CLOEXEC | O_NONBLOCK) == -1)
-		fatal_f("pipe2: %s", strerror(errno));
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	/* Restarted: a child's end must not fail a blocking write elsewhere. */
-	sa.sa_flags = SA_RESTART | SA_NOCLDSTOP;
-	sigaction(SIGCHLD, &sa, NULL);
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGCHLD);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) == -1 ||
+	    (sig_fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK)) == -1)
+		fatal_f("signalfd: %s", strerror(errno));
 	signal(SIGPIPE, SIG_IGN);
 	/* Reserved: neither kills the daemon nor does anything yet. */
 	signal(SIGUSR1, SIG_IGN);
 	signal(SIGUSR2, SIG_IGN);
 }
 
+/* The next pass acts on what arrived. */
 static void
-drain_sig_pipe(void)
+read_signals(void)
 {
-	char b[64];
+	struct signalfd_siginfo si;
 
-	while (read(sig_pipe[0], b, sizeof(b)) > 0)
-		;
+	while (read(sig_fd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+		if (si.ssi_signo == SIGHUP)
+			got_hup = 1;
+		else if (si.ssi_signo == SIGCHLD)
+			got_chld = 1;
+		else
+			got_term = 1;
+	}
 }
 
 static void
@@ -888,7 +881,7 @@ watch_loop_fds(void)
 
 	if ((epfd = epoll_create1(EPOLL_CLOEXEC)) == -1)
 		fatal_f("epoll_create1: %s", strerror(errno));
-	if (ev_ctl(EPOLL_CTL_ADD, sig_pipe[0], &sig_src, EPOLLIN) == -1)
+	if (ev_ctl(EPOLL_CTL_ADD, sig_fd, &sig_src, EPOLLIN) == -1)
 		fatal_f("epoll_ctl: %s", strerror(errno));
 	for (i = 0; i < nlisten; i++) {
 		listen_src[i].kind = EV_LISTEN;
@@ -943,7 +936,7 @@ service_events(const struct mon_ctx *ctx, const struct server_opts *opts,
 		src = evs[i].data.ptr;
 		switch (src->kind) {
 		case EV_SIGNAL:
-			drain_sig_pipe();
+			read_signals();
 			break;
 		case EV_LISTEN:
 			if (accepting)
@@ -987,7 +980,7 @@ server_run(struct mon_ctx *ctx, struct principals *principals,
 	malloc_tune();
 	install_signals();
 	watch_loop_fds();
-	got_chld = 1;		/* anything that ended before the handler */
+	got_chld = 1;		/* anything that ended before the signalfd */
 	next_deadline = 0;
 	setproctitle("listener");
 	for (;;) {
