@@ -24,6 +24,7 @@ static struct sockaddr_un notify_addr;
 static socklen_t notify_addrlen;
 static size_t status_sent = (size_t)-1;
 static int64_t status_sent_ms;
+static int64_t status_tried_ms;	/* a failed send is retried a second on */
 
 void
 notify_init(void)
@@ -120,15 +121,18 @@ notify_sessions_due(size_t nsessions)
 {
 	if (notify_addrlen == 0 || nsessions == status_sent)
 		return INT64_MAX;
-	return status_sent_ms + NOTIFY_STATUS_MS;
+	return (status_tried_ms > status_sent_ms ? status_tried_ms :
+	    status_sent_ms) + NOTIFY_STATUS_MS;
 }
 
 void
 notify_sessions(size_t nsessions, int64_t now_ms)
 {
 	if (notify_addrlen == 0 || nsessions == status_sent ||
-	    now_ms - status_sent_ms < NOTIFY_STATUS_MS)
+	    now_ms - status_sent_ms < NOTIFY_STATUS_MS ||
+	    now_ms - status_tried_ms < NOTIFY_STATUS_MS)
 		return;
+	status_tried_ms = now_ms;
 	if (notify_send("STATUS=serving, %zu session%s", nsessions,
 	    nsessions == 1 ? "" : "s") == 0) {
 		status_sent = nsessions;
