@@ -441,6 +441,7 @@ startup_done(int foreground)
 {
 	int devnull;
 
+	server_block_signals();
 	if (!foreground) {
 		if (chdir("/") == -1)
 			startup_fail(MSD_EXIT_CONFIG, "chdir /: %s",

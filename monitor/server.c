@@ -840,17 +840,37 @@ malloc_tune(void)
  * one), left there in a dead frame.  Workers unblock them (spawn.c).
  */
 static void
+loop_signals(sigset_t *set)
+{
+	sigemptyset(set);
+	sigaddset(set, SIGTERM);
+	sigaddset(set, SIGINT);
+	sigaddset(set, SIGHUP);
+	sigaddset(set, SIGCHLD);
+}
+
+/*
+ * From the moment start-up reports ready: a SIGTERM sent then waits for
+ * the loop instead of killing the daemon before it could say STOPPING.
+ */
+void
+server_block_signals(void)
+{
+	sigset_t set;
+
+	loop_signals(&set);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) == -1)
+		fatal_f("sigprocmask: %s", strerror(errno));
+}
+
+static void
 install_signals(void)
 {
 	sigset_t set;
 
-	sigemptyset(&set);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGHUP);
-	sigaddset(&set, SIGCHLD);
-	if (sigprocmask(SIG_BLOCK, &set, NULL) == -1 ||
-	    (sig_fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK)) == -1)
+	server_block_signals();
+	loop_signals(&set);
+	if ((sig_fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK)) == -1)
 		fatal_f("signalfd: %s", strerror(errno));
 	signal(SIGPIPE, SIG_IGN);
 	/* Reserved: neither kills the daemon nor does anything yet. */
