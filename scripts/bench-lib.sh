@@ -18,7 +18,7 @@ kv() {
 # every field NAME=NUMBER (but mode), none missing, rates not negative.
 bc_check() {
 	tail -n 1 "$1" | awk '
-	BEGIN { split("clients secs ops conns ops_s conn_s bytes_s p50_us " \
+	BEGIN { split("clients secs ops conns bytes ops_s conn_s bytes_s p50_us " \
 	    "p99_us samples min_s max_s fair", want, " ") }
 	{
 		for (i = 1; i <= NF; i++) {
@@ -125,6 +125,48 @@ worker_mem() {
 		cat "/proc/$_w/smaps_rollup" 2>/dev/null
 	done | awk '$1 == "Pss:" { n++; p += $2 } $1 == "Private_Dirty:" { d += $2 }
 	    END { if (n == 0) print 0, 0, 0; else printf "%d %.0f %.0f\n", n, p / n, d / n }'
+}
+
+# --- the reference: openssl s_server doing the same work per connection --------
+# TLS 1.3, X25519, Ed25519 certificates both ways, the client certificate
+# required and verified, one HTTP request per connection (-www).
+REF_TLS="-tls1_3 -ciphersuites TLS_AES_256_GCM_SHA384"
+
+# ref_certs: self-signed Ed25519 server and client certificates in $OBJ.
+ref_certs() {
+	for _n in server client; do
+		openssl genpkey -algorithm ed25519 -out "$OBJ/$_n.key" 2>/dev/null &&
+		openssl req -x509 -key "$OBJ/$_n.key" -out "$OBJ/$_n.crt" \
+		    -days 1 -subj "/CN=$_n" 2>/dev/null ||
+		    fatal "openssl: cannot make the $_n certificate"
+	done
+}
+
+# ref_server_start PORT: s_server on 127.0.0.1:PORT, its pid in REF_SPID
+# (killed at exit); waits until it listens.
+ref_server_start() {
+	openssl s_server -accept "127.0.0.1:$1" -naccept 100000000 \
+	    -cert "$OBJ/server.crt" -key "$OBJ/server.key" \
+	    -Verify 1 -CAfile "$OBJ/client.crt" -verify_return_error \
+	    $REF_TLS -groups X25519 -www -quiet > "$OBJ/s_server.log" 2>&1 &
+	REF_SPID=$!
+	add_cleanup "kill $REF_SPID 2>/dev/null"
+	wait_listening "$1" "$REF_SPID" s_server
+}
+
+# ref_s_time PORT SECONDS: one s_time client, new session every time.
+ref_s_time() {
+	openssl s_time -connect "127.0.0.1:$1" -new -cert "$OBJ/client.crt" \
+	    -key "$OBJ/client.key" -www / -time "$2" $REF_TLS
+}
+
+# ref_probe PORT: one second of s_time must make connections (so the
+# client certificate was accepted); fatal if not.
+ref_probe() {
+	ref_s_time "$1" 1 > "$OBJ/s_time.probe" 2>&1
+	_k=$(s_time_conns "$OBJ/s_time.probe")
+	[ "${_k:-0}" -gt 0 ] ||
+	    fatal "s_time against s_server -Verify failed: $(tail -3 "$OBJ/s_time.probe")"
 }
 
 # --- the table -----------------------------------------------------------------

@@ -57,30 +57,12 @@ MAXSESS=$((IDLE + 200))
 # --- reference: openssl s_server, the same work per connection ----------------
 # TLS 1.3, X25519, Ed25519 certificates both ways, client certificate
 # required and verified, one HTTP request per connection (-www).
-ref_certs() {
-	for _n in server client; do
-		openssl genpkey -algorithm ed25519 -out "$OBJ/$_n.key" 2>/dev/null &&
-		openssl req -x509 -key "$OBJ/$_n.key" -out "$OBJ/$_n.crt" \
-		    -days 1 -subj "/CN=$_n" 2>/dev/null ||
-		    fatal "openssl: cannot make the $_n certificate"
-	done
-}
 ref_certs
 tport=$(pick_port)
-openssl s_server -accept "127.0.0.1:$tport" -naccept 100000000 \
-    -cert "$OBJ/server.crt" -key "$OBJ/server.key" \
-    -Verify 1 -CAfile "$OBJ/client.crt" -verify_return_error \
-    -tls1_3 -ciphersuites TLS_AES_256_GCM_SHA384 -groups X25519 -www -quiet \
-    > "$OBJ/s_server.log" 2>&1 &
-spid=$!
-add_cleanup "kill $spid 2>/dev/null"
-wait_listening "$tport" "$spid" s_server
+ref_server_start "$tport"
+spid=$REF_SPID
 # One probe connection: the client certificate must be accepted.
-openssl s_time -connect "127.0.0.1:$tport" -new -cert "$OBJ/client.crt" \
-    -key "$OBJ/client.key" -www / -time 1 -tls1_3 \
-    -ciphersuites TLS_AES_256_GCM_SHA384 > "$OBJ/s_time.probe" 2>&1
-[ "$(s_time_conns "$OBJ/s_time.probe")" -gt 0 ] 2>/dev/null ||
-    fatal "s_time against s_server -Verify failed: $(tail -3 "$OBJ/s_time.probe")"
+ref_probe "$tport"
 
 # ref_run N: N parallel s_time for SECS; sets REF_RATE (conn/s over the
 # wall time of the run) and REF_CPU_US (s_server's CPU per connection).
@@ -89,14 +71,11 @@ ref_run() {
 	_t0=$(date +%s%N)
 	_pids=
 	for _i in $(seq 1 "$1"); do
-		openssl s_time -connect "127.0.0.1:$tport" -new \
-		    -cert "$OBJ/client.crt" -key "$OBJ/client.key" -www / \
-		    -time "$SECS" -tls1_3 -ciphersuites TLS_AES_256_GCM_SHA384 \
-		    > "$OBJ/s_time.$1.$_i" 2>&1 &
+		ref_s_time "$tport" "$SECS" > "$OBJ/s_time.$1.$_i" 2>&1 &
 		_pids="$_pids $!"
 	done
 	for _p in $_pids; do
-		wait "$_p" || fatal "s_time exited $?: $(tail -2 "$OBJ/s_time.$1.$_p" 2>/dev/null)"
+		wait "$_p" || fatal "s_time exited $? (N=$1, output in $OBJ/s_time.$1.*)"
 	done
 	_t1=$(date +%s%N)
 	_c1=$(proc_cpu_ticks "$spid")
@@ -259,6 +238,10 @@ row "conn/s, N=$nmax (metasafe | crypto ceiling both ends, $(nproc) cores)" \
     "$r" "$(calc "$(kv "$OBJ/ceiling.out" hs_s) * $(nproc)")" "-"
 row "  handshake crypto us (client | server side), 1 core" \
     "$(kv "$OBJ/ceiling.out" client_us)" "$(kv "$OBJ/ceiling.out" server_us)" "-" -
+row "  handshake crypto us, both sides (X25519 x6 | HKDF/HMAC schedule)" \
+    "$(kv "$OBJ/ceiling.out" x25519_us)" "$(kv "$OBJ/ceiling.out" kdf_us)" "-" -
+row "  handshake crypto us, both sides (Ed25519 sign x2 | verify x2)" \
+    "$(kv "$OBJ/ceiling.out" sign_us)" "$(kv "$OBJ/ceiling.out" verify_us)" "-" -
 stop_daemon
 
 # --- refused certificate logins: one answer time whatever the reason ---------

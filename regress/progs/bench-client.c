@@ -402,11 +402,12 @@ report(const struct bc_args *a, struct bc_child *ch, int n)
 	qsort(all, nall, sizeof(*all), cmp_u64);
 	if (secs <= 0)
 		secs = 1e-9;
-	printf("mode=%s clients=%d secs=%.3f ops=%llu conns=%llu "
+	printf("mode=%s clients=%d secs=%.3f ops=%llu conns=%llu bytes=%llu "
 	    "ops_s=%.1f conn_s=%.1f bytes_s=%.1f p50_us=%.1f p99_us=%.1f "
 	    "samples=%zu min_s=%.1f max_s=%.1f fair=%.3f\n",
 	    mode_names[a->mode], a->clients, secs, (unsigned long long)ops,
-	    (unsigned long long)conns, (double)ops / secs,
+	    (unsigned long long)conns, (unsigned long long)bytes,
+	    (double)ops / secs,
 	    (double)conns / secs, (double)bytes / secs,
 	    pctl_us(all, nall, 0.50), pctl_us(all, nall, 0.99), nall,
 	    mn < 0 ? 0 : mn, mx, mx > 0 ? mn / mx : 0);
@@ -524,7 +525,7 @@ usage(void)
 	fprintf(stderr, "usage: bench-client [-gS] [-c clients] [-t seconds] "
 	    "[-C ciphers] [-p path] [-r record] [-z bytes]\n"
 	    "	PORT IDENTITY KNOWN_HOSTS connect|get|set|hold\n"
-	    "prints: mode= clients= secs= ops= conns= ops_s= conn_s= bytes_s= "
+	    "prints: mode= clients= secs= ops= conns= bytes= ops_s= conn_s= bytes_s= "
 	    "p50_us= p99_us= samples= min_s= max_s= fair=\n");
 	exit(2);
 }
