@@ -224,7 +224,7 @@ bc "connect-idle" -c "$n2" -t "$SECS" connect
 eval "r=\$ms_rate_$n2 rc=\$ms_cpu_$n2"
 row "new conn/s, N=$n2, $IDLE idle open (with | without)" \
     "$(kv "$OBJ/connect-idle.out" conn_s)" "$r" "~1"
-row "  monitor CPU us/conn, $IDLE idle open (with | without)" "$BC_CPU_US" "$rc" "~1"
+row "  server CPU us/conn, $IDLE idle open (with | without)" "$BC_CPU_US" "$rc" "~1"
 exec 8>&-
 wait "$holdpid" || fail "hold client failed: $(cat "$OBJ/hold.err")"
 
