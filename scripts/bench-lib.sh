@@ -80,14 +80,27 @@ nchildren() {
 }
 
 # wait_reaped PID BASE: until PID has at most BASE children (the workers
-# of a finished run are gone and their CPU is in PID's cutime), 30 s at
-# most: on a loaded machine the last workers may take a while to exit.
+# of a finished run are gone and their CPU is in PID's cutime), or their
+# number has not changed for 2 s (a daemon that keeps spare workers may
+# hold more than it did before the run), and 30 s at most: on a loaded
+# machine the last workers may take a while to exit.
 wait_reaped() {
 	_i=0
-	while [ "$(nchildren "$1")" -gt "$2" ] && [ $_i -lt 300 ]; do
+	_same=0
+	_last=-1
+	while [ $_i -lt 300 ] && [ $_same -lt 20 ]; do
+		_k=$(nchildren "$1")
+		[ "$_k" -le "$2" ] && return 0
+		if [ "$_k" = "$_last" ]; then
+			_same=$((_same + 1))
+		else
+			_same=0
+		fi
+		_last=$_k
 		_i=$((_i + 1))
 		sleep 0.1
 	done
+	return 0
 }
 
 # wait_listening PORT PID WHAT: until PORT listens; fatal if PID dies or
