@@ -47,6 +47,7 @@ OUT=${BENCH_OUT:-$BUILD/bench}
 mkdir -p "$OUT" || fatal "cannot create $OUT"
 bench_rows_init "$OUT/results.txt"
 T_START=$(date +%s)
+LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # 500 idle sessions hold 2 descriptors each in the daemon, one in the client.
 ulimit -n "$(ulimit -Hn)" 2>/dev/null
@@ -286,5 +287,7 @@ stop_daemon
 row "refused login ms, revoked (it | unknown CA)" "$t_revoked" "$t_unknown" "~1"
 row "refused login ms, bad signature (it | unknown CA)" "$t_badsig" "$t_unknown" "~1"
 
-bench_print "metasafe bench: $(nproc) cores, $SECS s per measurement, $(date -u '+%Y-%m-%d %H:%M UTC'), $(($(date +%s) - T_START)) s in all${BENCH_CONFIG:+, BENCH_CONFIG=\"$BENCH_CONFIG\"}"
+# The load average says how far the conn/s rows can be trusted (see
+# docs/PERFORMANCE.md).
+bench_print "metasafe bench: $(nproc) cores, $SECS s per measurement, $(date -u '+%Y-%m-%d %H:%M UTC'), $(($(date +%s) - T_START)) s in all, load average $LOAD0 at start, $(cut -d' ' -f1-3 /proc/loadavg) at end${BENCH_CONFIG:+, BENCH_CONFIG=\"$BENCH_CONFIG\"}"
 echo "machine-readable copy: $OUT/results.txt"
