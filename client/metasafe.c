@@ -196,10 +196,8 @@ connect_auth(void)
 	int r;
 
 	load_identity(&key);
-	r = metasafe_connect(&opts, &conn);
+	r = metasafe_connect_key(&opts, key, &conn);
 	show_notice();
-	if (r == 0)
-		r = metasafe_authenticate(conn, key);
 	metasafe_key_free(key);
 	if (r == METASAFE_ERR_NOMEM && conn == NULL) {
 		warnmsg("out of memory");

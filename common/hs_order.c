@@ -101,7 +101,7 @@ settle(struct ms_hs_order *o)
 int
 ms_hs_order_resume(struct ms_hs_order *o)
 {
-	if (o->next != MS_HS_SERVER_HELLO || o->resume)
+	if (o->next > MS_HS_SERVER_HELLO || o->resume)
 		return MS_ERR_INTERNAL;
 	o->resume = 1;
 	return 0;

@@ -96,8 +96,8 @@ int	ms_hs_order_done(const struct ms_hs_order *o);
 
 /*
  * CLIENT_HELLO offered a ticket: from here the walk takes the resumed
- * rows and not the full ones.  Only right after CLIENT_HELLO
- * (MS_ERR_INTERNAL otherwise).
+ * rows and not the full ones.  Only while CLIENT_HELLO is built or just
+ * taken (MS_ERR_INTERNAL otherwise).
  */
 int	ms_hs_order_resume(struct ms_hs_order *o);
 

@@ -30,6 +30,10 @@ REGRESS_TESTS += \
 	hostkey-mismatch \
 	hostkey-rotate
 
+# Session resumption
+REGRESS_TESTS += \
+	resume-read
+
 # ACLs and audit
 REGRESS_TESTS += \
 	acl-inherit \
