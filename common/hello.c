@@ -92,14 +92,16 @@ resume_fields_get(struct msbuf *b, struct ms_client_hello *ch)
 
 	if (msbuf_len(b) == 0)
 		return 0;
+	/* Bytes after client_share that are not these fields are trailing. */
 	ch->resume = 1;
-	if ((r = msbuf_get_string_direct(b, &p, &len,
-	    sizeof(ch->ticket))) != 0)
-		return r == MS_ERR_STRING_TOO_LARGE ? MS_ERR_INVALID_FORMAT : r;
+	if (msbuf_get_string_direct(b, &p, &len, sizeof(ch->ticket)) != 0)
+		return MS_ERR_INVALID_FORMAT;
 	memcpy(ch->ticket, p, len);
 	ch->ticket_len = len;
-	return msbuf_get_string_fixed(b, len != 0 ? ch->binder : NULL,
-	    len != 0 ? sizeof(ch->binder) : 0);
+	if ((r = msbuf_get_string_fixed(b, len != 0 ? ch->binder : NULL,
+	    len != 0 ? sizeof(ch->binder) : 0)) != 0)
+		return MS_ERR_INVALID_FORMAT;
+	return 0;
 }
 
 int
