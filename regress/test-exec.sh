@@ -490,11 +490,12 @@ stop_daemon() {
 #	$OBJ/principals (before start_daemon, or follow with reload_daemon).
 # reload_daemon: SIGHUP to DAEMON_PID, then wait until the log says so.
 # worker_pids: pids of the daemon's live workers (children of DAEMON_PID).
-# hold_conn PATH RECORD: regress/progs/hold-conn opens a session as the
+# hold_conn PATH RECORD [CACHE]: regress/progs/hold-conn opens a session as the
 #	admin, reads PATH RECORD and keeps the session open until
 #	release_conn (its stdin is a FIFO held open on fd 4).  Returns once it
 #	says "ready" (fatal after 10 s).  HOLD_PID is its pid, $OBJ/hold.out
-#	its output; one held at a time, killed at exit if still held.
+#	its output; one held at a time, killed at exit if still held.  With
+#	CACHE it resumes from that ResumptionCache file.
 # release_conn: EOF to the held session; true when hold-conn exits 0.
 ms() {
 	_key=$OBJ/admin_key
@@ -561,7 +562,7 @@ hold_conn() {
 	rm -f "$OBJ/hold.in"
 	mkfifo "$OBJ/hold.in" || fatal "hold_conn: mkfifo"
 	"$BUILD/regress/progs/hold-conn" "$DAEMON_PORT" "$OBJ/admin_key" \
-	    "$OBJ/known_hosts" "$1" "$2" \
+	    "$OBJ/known_hosts" "$1" "$2" ${3:+"$3"} \
 	    < "$OBJ/hold.in" > "$OBJ/hold.out" 2>&1 &
 	HOLD_PID=$!
 	exec 4> "$OBJ/hold.in"

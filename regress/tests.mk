@@ -32,7 +32,8 @@ REGRESS_TESTS += \
 
 # Session resumption
 REGRESS_TESTS += \
-	resume-read
+	resume-read \
+	resume-memory
 
 # ACLs and audit
 REGRESS_TESTS += \
