@@ -597,6 +597,35 @@ wait_for_workers() {
 	done
 }
 
+# --- resumption ----------------------------------------------------------------
+#
+# ticket_off FILE res|ticket|expires: where that field's bytes start in an
+#	exported ticket (a ResumptionCache file: "MSTK" 1 u64 expires,
+#	string server, string res, string ticket).
+# flip_byte FILE OFFSET: flip the low bit of one byte, in place.
+# resume_refused REASON: the daemon audited a refused resumption for it.
+ticket_off() {
+	_sl=$(od -An -tu1 -j13 -N4 "$1" |
+	    awk '{ print $1 * 16777216 + $2 * 65536 + $3 * 256 + $4 }')
+	case $2 in
+	expires) echo 5 ;;
+	res) echo $((17 + _sl + 4)) ;;
+	ticket) echo $((17 + _sl + 4 + 32 + 4)) ;;
+	*) fatal "ticket_off: no field $2" ;;
+	esac
+}
+
+flip_byte() {
+	_b=$(od -An -tu1 -j"$2" -N1 "$1" | tr -d ' ')
+	[ -n "$_b" ] || fatal "flip_byte: $1 has no byte $2"
+	printf "$(printf '\\%03o' $((_b ^ 1)))" |
+	    dd of="$1" bs=1 seek="$2" conv=notrunc 2>/dev/null
+}
+
+resume_refused() {
+	wait_log "audit: result=denied peer=[^ ]* op=resume .*reason=\"$1\""
+}
+
 # --- rogue worker ------------------------------------------------------------
 #
 # start_rogue_daemon: start_daemon with WorkerPath = the rogue worker, which

@@ -33,7 +33,16 @@ REGRESS_TESTS += \
 # Session resumption
 REGRESS_TESTS += \
 	resume-read \
-	resume-memory
+	resume-memory \
+	resume-replay \
+	resume-expired \
+	resume-principal-removed \
+	resume-tampered-ticket \
+	resume-tampered-binder \
+	resume-other-daemon \
+	resume-downgrade \
+	resume-disabled \
+	resume-cache-perms
 
 # ACLs and audit
 REGRESS_TESTS += \
