@@ -196,8 +196,9 @@ audit_resume(const struct mon_worker *w, const struct ms_ticket_claims *c,
 
 	audit_begin(&al, v->why == NULL ? "allowed" : "denied", w->peer,
 	    "resume");
-	audit_add(&al, "principal", c->principal[0] != '\0' ?
-	    c->principal : NULL);
+	/* A refused ticket names whom it was for, not a bound principal. */
+	audit_add(&al, v->why == NULL ? "principal" : "ticket_principal",
+	    c->principal[0] != '\0' ? c->principal : NULL);
 	if (c->id_type == MS_ID_X509_CHAIN && v->cert.serial[0] != '\0') {
 		audit_add(&al, "cert_subject", v->cert.subject);
 		audit_add(&al, "cert_serial", v->cert.serial);

@@ -37,6 +37,7 @@ REGRESS_TESTS += \
 	resume-replay \
 	resume-expired \
 	resume-principal-removed \
+	resume-cert-revoked \
 	resume-tampered-ticket \
 	resume-tampered-binder \
 	resume-other-daemon \
