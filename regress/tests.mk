@@ -43,7 +43,8 @@ REGRESS_TESTS += \
 	resume-other-daemon \
 	resume-downgrade \
 	resume-disabled \
-	resume-cache-perms
+	resume-cache-perms \
+	rogue-resume
 
 # ACLs and audit
 REGRESS_TESTS += \
