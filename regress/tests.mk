@@ -44,7 +44,8 @@ REGRESS_TESTS += \
 	resume-downgrade \
 	resume-disabled \
 	resume-cache-perms \
-	rogue-resume
+	rogue-resume \
+	hostile-ticket
 
 # ACLs and audit
 REGRESS_TESTS += \
