@@ -18,6 +18,7 @@
 #include "crypto.h"
 #include "hello.h"
 #include "hs_order.h"
+#include "msg_ticket.h"
 #include "metasafe.h"
 #include "proto.h"
 #include "record.h"
@@ -98,7 +99,7 @@ struct metasafe_conn {
 
 /* ticket.c */
 struct metasafe_ticket {
-	char		 server[600];		/* "[HOST]:PORT" it is for */
+	char		 server[MS_TICKET_SERVER_MAX + 1]; /* "[HOST]:PORT" */
 	uint64_t	 expires;		/* UNIX seconds, our clock */
 	u_char		 res[32];		/* the resumption secret */
 	size_t		 len;

@@ -8,8 +8,7 @@
  * application asks (a hook, or ResumptionCache), and a cache file that
  * anyone but its owner could read is refused.
  *
- * Export: "MSTK" || u8 version 1 || u64 expires || string server ||
- * string res (32) || string ticket.
+ * The exported form is common/msg_ticket.c's.
  */
 #include <sys/types.h>
 
@@ -21,10 +20,8 @@
 #include "errors.h"
 #include "log.h"
 #include "metasafe.h"
+#include "msg_ticket.h"
 #include "msclient.h"
-
-#define TICKET_MAGIC	"MSTK"
-#define TICKET_VERSION	1
 
 void
 metasafe_ticket_free(struct metasafe_ticket *t)
@@ -37,6 +34,7 @@ int
 metasafe_ticket_export(const struct metasafe_ticket *t, unsigned char *buf,
     size_t bufsz, size_t *lenp)
 {
+	struct ms_ticket_export e;
 	struct msbuf *b;
 	int r;
 
@@ -46,53 +44,31 @@ metasafe_ticket_export(const struct metasafe_ticket *t, unsigned char *buf,
 		return METASAFE_ERR_USAGE;
 	if ((b = msbuf_new(METASAFE_TICKET_EXPORT_MAX)) == NULL)
 		return METASAFE_ERR_NOMEM;
-	if ((r = msbuf_put(b, TICKET_MAGIC, 4)) != 0 ||
-	    (r = msbuf_put_u8(b, TICKET_VERSION)) != 0 ||
-	    (r = msbuf_put_u64(b, t->expires)) != 0 ||
-	    (r = msbuf_put_cstring(b, t->server)) != 0 ||
-	    (r = msbuf_put_string(b, t->res, sizeof(t->res))) != 0 ||
-	    (r = msbuf_put_string(b, t->ticket, t->len)) != 0)
+	memset(&e, 0, sizeof(e));
+	e.expires = t->expires;
+	strlcpy(e.server, t->server, sizeof(e.server));
+	memcpy(e.res, t->res, sizeof(e.res));
+	e.ticket = t->ticket;
+	e.ticket_len = t->len;
+	if (ms_ticket_export_put(b, &e) != 0)
 		r = METASAFE_ERR_INTERNAL;
 	else if (msbuf_len(b) > bufsz)
 		r = METASAFE_ERR_INVALID;
 	else {
 		memcpy(buf, msbuf_ptr(b), msbuf_len(b));
 		*lenp = msbuf_len(b);
+		r = 0;
 	}
+	explicit_bzero(&e, sizeof(e));
 	msbuf_free(b);
 	return r;
-}
-
-static int
-ticket_parse(struct msbuf *b, struct metasafe_ticket *t)
-{
-	const u_char *p;
-	u_char magic[4];
-	uint8_t version;
-	size_t len;
-
-	if (msbuf_get(b, magic, sizeof(magic)) != 0 ||
-	    memcmp(magic, TICKET_MAGIC, sizeof(magic)) != 0 ||
-	    msbuf_get_u8(b, &version) != 0 || version != TICKET_VERSION ||
-	    msbuf_get_u64(b, &t->expires) != 0 ||
-	    msbuf_get_string_direct(b, &p, &len, sizeof(t->server) - 1) != 0 ||
-	    len == 0 || memchr(p, '\0', len) != NULL)
-		return METASAFE_ERR_INVALID;
-	memcpy(t->server, p, len);
-	t->server[len] = '\0';
-	if (msbuf_get_string_fixed(b, t->res, sizeof(t->res)) != 0 ||
-	    msbuf_get_string_direct(b, &p, &len, MS_TICKET_MAX) != 0 ||
-	    len == 0 || msbuf_expect_end(b) != 0)
-		return METASAFE_ERR_INVALID;
-	memcpy(t->ticket, p, len);
-	t->len = len;
-	return 0;
 }
 
 int
 metasafe_ticket_import(const unsigned char *buf, size_t len,
     struct metasafe_ticket **tp)
 {
+	struct ms_ticket_export e;
 	struct metasafe_ticket *t;
 	struct msbuf *b;
 	int r;
@@ -108,11 +84,18 @@ metasafe_ticket_import(const unsigned char *buf, size_t len,
 		metasafe_ticket_free(t);
 		return METASAFE_ERR_NOMEM;
 	}
-	r = ticket_parse(b, t);
+	if ((r = ms_ticket_export_parse(b, &e)) == 0) {
+		t->expires = e.expires;
+		strlcpy(t->server, e.server, sizeof(t->server));
+		memcpy(t->res, e.res, sizeof(t->res));
+		memcpy(t->ticket, e.ticket, e.ticket_len);
+		t->len = e.ticket_len;
+	}
+	explicit_bzero(&e, sizeof(e));
 	msbuf_free(b);
 	if (r != 0) {
 		metasafe_ticket_free(t);
-		return r;
+		return METASAFE_ERR_INVALID;
 	}
 	*tp = t;
 	return 0;

@@ -126,54 +126,6 @@ keys_rotate(struct ms_tickets *t, time_t now)
 	return 0;
 }
 
-static int
-claims_put(struct msbuf *b, const struct ms_ticket_claims *c)
-{
-	int r;
-
-	if (c->identity_len > MS_TICKET_IDENTITY_MAX)
-		return MS_ERR_INVALID_ARGUMENT;
-	if ((r = msbuf_put(b, c->id, sizeof(c->id))) != 0 ||
-	    (r = msbuf_put_u64(b, c->issued)) != 0 ||
-	    (r = msbuf_put_u32(b, c->lifetime)) != 0 ||
-	    (r = msbuf_put_u16(b, c->cipher)) != 0 ||
-	    (r = msbuf_put(b, c->res, sizeof(c->res))) != 0 ||
-	    (r = msbuf_put_cstring(b, c->principal)) != 0 ||
-	    (r = msbuf_put_u8(b, c->id_type)) != 0 ||
-	    (r = msbuf_put_u64(b, c->not_after)) != 0 ||
-	    (r = msbuf_put_string(b, c->identity, c->identity_len)) != 0)
-		return r;
-	return 0;
-}
-
-static int
-claims_get(struct msbuf *b, struct ms_ticket_claims *c)
-{
-	const u_char *p;
-	size_t len;
-	int r;
-
-	memset(c, 0, sizeof(*c));
-	if ((r = msbuf_get(b, c->id, sizeof(c->id))) != 0 ||
-	    (r = msbuf_get_u64(b, &c->issued)) != 0 ||
-	    (r = msbuf_get_u32(b, &c->lifetime)) != 0 ||
-	    (r = msbuf_get_u16(b, &c->cipher)) != 0 ||
-	    (r = msbuf_get(b, c->res, sizeof(c->res))) != 0 ||
-	    (r = msbuf_get_string_direct(b, &p, &len,
-	    MS_PRINCIPAL_MAX)) != 0 ||
-	    (r = msbuf_get_u8(b, &c->id_type)) != 0 ||
-	    (r = msbuf_get_u64(b, &c->not_after)) != 0 ||
-	    (r = msbuf_get_string_direct(b, &c->identity, &c->identity_len,
-	    MS_TICKET_IDENTITY_MAX)) != 0 ||
-	    (r = msbuf_expect_end(b)) != 0)
-		return r;
-	if (len == 0 || memchr(p, '\0', len) != NULL)
-		return MS_ERR_INVALID_FORMAT;
-	memcpy(c->principal, p, len);
-	c->principal[len] = '\0';
-	return 0;
-}
-
 /* u8 format || key_id || nonce, then the sealed claims. */
 static int
 seal_with(const u_char key_id[MS_TICKET_KEY_ID_LEN],
@@ -189,7 +141,7 @@ seal_with(const u_char key_id[MS_TICKET_KEY_ID_LEN],
 	memcpy(hdr + 1 + MS_TICKET_KEY_ID_LEN, nonce, MS_TICKET_NONCE_LEN);
 	if ((pt = msbuf_new(MS_TICKET_MAX)) == NULL)
 		return MS_ERR_ALLOC;
-	if ((r = claims_put(pt, c)) != 0 ||
+	if ((r = ms_ticket_claims_put(pt, c)) != 0 ||
 	    (r = msbuf_put(out, hdr, sizeof(hdr))) != 0 ||
 	    (r = msbuf_reserve(out, msbuf_len(pt) + MS_AEAD_TAG_LEN,
 	    &ct)) != 0 ||
@@ -270,7 +222,7 @@ ms_tickets_open(struct ms_tickets *t, time_t now, const u_char *ticket,
 		return MS_ERR_ALLOC;
 	base = msbuf_ptr(b);
 	/* The view must point into plain, which outlives b. */
-	if ((r = claims_get(b, c)) == 0)
+	if ((r = ms_ticket_claims_get(b, c)) == 0)
 		c->identity = plain + (c->identity - base);
 	msbuf_free(b);
 	if (r != 0) {
@@ -289,7 +241,10 @@ ms_tickets_open(struct ms_tickets *t, time_t now, const u_char *ticket,
 static struct used *
 bucket(struct ms_tickets *t, const u_char *id)
 {
-	return t->used[((size_t)id[0] << 8 | id[1]) % REPLAY_BUCKETS];
+	uint16_t h = 0;
+
+	(void)ms_peek_u16(id, MS_TICKET_ID_LEN, 0, &h);
+	return t->used[h % REPLAY_BUCKETS];
 }
 
 int

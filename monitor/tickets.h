@@ -21,23 +21,10 @@
 #include "buf.h"
 #include "crypto.h"
 #include "mslimits.h"
+#include "msg_ticket.h"
 
 #define MS_TICKET_FORMAT	1
 #define MS_TICKET_KEYS_MAX	16	/* keys kept at once */
-
-/* What a ticket says (its sealed fields, 4.4). */
-struct ms_ticket_claims {
-	u_char		 id[MS_TICKET_ID_LEN];
-	uint64_t	 issued;		/* UNIX seconds */
-	uint32_t	 lifetime;		/* seconds */
-	uint16_t	 cipher;		/* the suite it was issued under */
-	u_char		 res[MS_SHA256_LEN];	/* the resumption secret */
-	char		 principal[MS_PRINCIPAL_MAX + 1];
-	uint8_t		 id_type;		/* MS_ID_*: how it logged in */
-	uint64_t	 not_after;		/* id_type 2: the leaf's, else 0 */
-	const u_char	*identity;		/* CLIENT_IDENTITY body, a view */
-	size_t		 identity_len;
-};
 
 struct ms_tickets;
 
