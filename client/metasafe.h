@@ -70,6 +70,7 @@ extern "C" {
 #define METASAFE_ERR_BAD_PASSPHRASE	-7
 #define METASAFE_ERR_INVALID		-8	/* argument refused locally */
 #define METASAFE_ERR_KEY_PERMISSIONS	-9	/* identity file open to others */
+#define METASAFE_ERR_CACHE_PERMISSIONS	-10	/* ResumptionCache open to others */
 #define METASAFE_ERR_RESOLVE		-20	/* host name lookup failed */
 #define METASAFE_ERR_CONNECT		-21	/* TCP connect failed */
 #define METASAFE_ERR_TIMEOUT		-22	/* no answer within timeout */
@@ -252,7 +253,7 @@ int	metasafe_authenticate(struct metasafe_conn *conn,
  * opts.resumption_cache when there is one: a resumption the server
  * refuses is followed by one full login.  With resumption_cache the file
  * then holds the next ticket (or is removed when none came); a cache
- * file that others could read is METASAFE_ERR_KEY_PERMISSIONS, *connp
+ * file that others could read is METASAFE_ERR_CACHE_PERMISSIONS, *connp
  * NULL and nothing sent.
  */
 int	metasafe_connect_key(const struct metasafe_opts *opts,

@@ -3,7 +3,7 @@
  * one exported ticket, mode 0600, owned by the user.
  *
  * A file others could read, or that is not a regular file of ours, is
- * refused rather than used (METASAFE_ERR_KEY_PERMISSIONS), as for an
+ * refused rather than used (METASAFE_ERR_CACHE_PERMISSIONS), as for an
  * identity file.  A new ticket is written to a fresh file beside it and
  * renamed over it, so a reader never sees half a ticket.
  */
@@ -31,7 +31,7 @@ cache_perms_ok(int fd)
 		return METASAFE_ERR_INVALID;
 	if (!S_ISREG(st.st_mode) || st.st_uid != geteuid() ||
 	    (st.st_mode & (S_IRWXG | S_IRWXO)) != 0)
-		return METASAFE_ERR_KEY_PERMISSIONS;
+		return METASAFE_ERR_CACHE_PERMISSIONS;
 	return 0;
 }
 
