@@ -57,6 +57,7 @@ struct hs {
 	struct msbuf		*tail;		/* for AUTH */
 	struct msbuf		*cv;		/* CLIENT_VERIFY body, for AUTH */
 	struct msbuf		*body;		/* the message in hand */
+	struct msbuf		*held;		/* NEW_TICKET, sealed, unsent */
 	EVP_PKEY		*eph;
 	u_char			 ss_e[MS_X25519_LEN];
 	u_char			 static_secret[MS_SHA256_LEN];
@@ -468,7 +469,19 @@ op_send(void *arg, const struct ms_hs_msg *m, const struct msbuf *body)
 	struct hs *hs = arg;
 	int r;
 
-	if (m->epoch == MS_HS_CLEAR)
+	/*
+	 * NEW_TICKET leaves in one write with AUTH_RESULT: two small writes
+	 * would wait for the client's delayed ACK (Nagle).
+	 */
+	if (m->id == MS_HS_NEW_TICKET)
+		r = ms_record_seal(&hs->w->tx, m->type, body, hs->held);
+	else if (msbuf_len(hs->held) != 0) {
+		if ((r = ms_record_seal(&hs->w->tx, m->type, body,
+		    hs->held)) == 0)
+			r = ms_write_all(hs->w->client_fd, msbuf_ptr(hs->held),
+			    msbuf_len(hs->held));
+		msbuf_reset(hs->held);
+	} else if (m->epoch == MS_HS_CLEAR)
 		r = ms_frame_write(hs->w->client_fd, m->type, body);
 	else
 		r = w_send_record(hs->w, m->type, body);
@@ -565,6 +578,7 @@ hs_free(struct hs *hs)
 	msbuf_free(hs->tail);
 	msbuf_free(hs->cv);
 	msbuf_free(hs->body);
+	msbuf_free(hs->held);
 	ms_transcript_free(hs->t);
 	EVP_PKEY_free(hs->eph);
 	ms_hs_secrets_clear(&hs->hss);
@@ -592,6 +606,7 @@ w_handshake(struct worker *w)
 	    (hs.tail = msbuf_new(MS_AUTH_TAIL_MAX)) == NULL ||
 	    (hs.cv = msbuf_new(ms_hs_msg(MS_HS_CLIENT_VERIFY)->max)) == NULL ||
 	    (hs.body = msbuf_new(MS_FRAME_MAX)) == NULL ||
+	    (hs.held = msbuf_new(2 * (MS_TICKET_MAX + 64))) == NULL ||
 	    (hs.t = ms_transcript_new()) == NULL) {
 		r = MS_ERR_ALLOC;
 		goto out;

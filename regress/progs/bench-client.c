@@ -4,7 +4,10 @@
  *	bench-client PORT IDENTITY KNOWN_HOSTS MODE SECONDS [CIPHERS]
  *
  * MODE "connect": new connection, authenticate, OPEN + GET of /bench small,
- * close — repeated for SECONDS of wall time.  MODE "get": one connection,
+ * close — repeated for SECONDS of wall time.  MODE "resume": the same,
+ * but each connection resumes with the ticket the one before got (the
+ * first logs in in full); the count of resumed ones is printed too.
+ * MODE "get": one connection,
  * GET of the SECURE record /bench secure repeated.  Prints
  * "MODE N OPS in T s: R ops/s".
  */
@@ -22,6 +25,14 @@ now(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Asks for a ticket; metasafe_take_ticket collects it. */
+static void
+want_ticket(void *arg, const struct metasafe_ticket *t)
+{
+	(void)arg;
+	(void)t;
 }
 
 static int
@@ -44,12 +55,13 @@ main(int argc, char **argv)
 	struct metasafe_opts o;
 	struct metasafe_conn *c = NULL;
 	double start, secs, t;
-	long n = 0;
+	struct metasafe_ticket *tk = NULL;
+	long n = 0, resumed = 0;
 	int r;
 
 	if (argc < 6) {
 		fprintf(stderr, "usage: bench-client PORT IDENTITY KNOWN_HOSTS "
-		    "connect|get SECONDS [CIPHERS]\n");
+		    "connect|resume|get SECONDS [CIPHERS]\n");
 		return 2;
 	}
 	metasafe_opts_init(&o);
@@ -60,18 +72,25 @@ main(int argc, char **argv)
 		o.ciphers = argv[6];
 	secs = strtod(argv[5], NULL);
 	start = now();
-	if (strcmp(argv[4], "connect") == 0) {
+	if (strcmp(argv[4], "connect") == 0 || strcmp(argv[4], "resume") == 0) {
+		if (strcmp(argv[4], "resume") == 0)
+			o.ticket_hook = want_ticket;
 		while ((t = now() - start) < secs) {
+			o.ticket = tk;
 			if ((r = metasafe_connect_auth(&o, &c)) != 0 ||
 			    (r = one_get(c, "small")) != 0) {
 				fprintf(stderr, "bench-client: %s\n",
 				    metasafe_strerror(r));
 				return 1;
 			}
+			resumed += metasafe_resumed(c);
+			metasafe_ticket_free(tk);
+			tk = metasafe_take_ticket(c);
 			metasafe_close(c);
 			c = NULL;
 			n++;
 		}
+		metasafe_ticket_free(tk);
 	} else {
 		if ((r = metasafe_connect_auth(&o, &c)) != 0) {
 			fprintf(stderr, "bench-client: %s\n", metasafe_strerror(r));
@@ -89,6 +108,9 @@ main(int argc, char **argv)
 		metasafe_close(c);
 	}
 	t = now() - start;
-	printf("%s %ld ops in %.2f s: %.1f ops/s\n", argv[4], n, t, (double)n / t);
+	printf("%s %ld ops in %.2f s: %.1f ops/s", argv[4], n, t, (double)n / t);
+	if (strcmp(argv[4], "resume") == 0)
+		printf(" (%ld resumed)", resumed);
+	printf("\n");
 	return 0;
 }
