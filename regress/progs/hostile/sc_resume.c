@@ -41,7 +41,8 @@ resume_once(const u_char *t, size_t len, const u_char res[32],
 	default_hello(&ch);
 	ch.resume = 1;
 	ch.ticket_len = len;
-	memcpy(ch.ticket, t, len);
+	if (len != 0)
+		memcpy(ch.ticket, t, len);
 	if (len != 0 && ((r = ms_client_hello_put(p, &ch)) != 0 ||
 	    (r = ms_frame_encode(f, MS_FRAME_CLIENT_HELLO, p)) != 0 ||
 	    (r = ms_resume_binder(res, msbuf_ptr(f), msbuf_len(f) - 36,
