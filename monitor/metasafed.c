@@ -77,6 +77,7 @@ usage(int help)
 static void
 cleanup(int code)
 {
+	server_cleanup();
 	if (st.pidfile_fd != -1 && st.pidfile != NULL) {
 		unlink(st.pidfile);
 		close(st.pidfile_fd);

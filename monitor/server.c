@@ -36,6 +36,7 @@
 #include "mon.h"
 #include "notify.h"
 #include "fdlimit.h"
+#include "listen_unix.h"
 #include "principals.h"
 #include "proto.h"
 #include "reload.h"
@@ -131,18 +132,45 @@ listen_one(const char *addr, int port, char *err, size_t errlen)
 	return 0;
 }
 
+static int
+listen_unix(const struct servconf *conf, const char *path, char *err,
+    size_t errlen)
+{
+	int fd, r;
+
+	if (nlisten >= LISTEN_MAX)
+		return 0;
+	if ((r = listen_unix_open(path, conf->unix_socket_mode,
+	    conf->unix_socket_group, &fd, err, errlen)) != 0)
+		return r;
+	listen_fds[nlisten++] = fd;
+	return 0;
+}
+
 int
 server_listen(const struct servconf *conf, char *err, size_t errlen)
 {
-	size_t i;
+	const char *a;
+	size_t i, plen = strlen(SERVCONF_UNIX_PREFIX);
 	int r;
 
 	snprintf(err, errlen, "no ListenAddress could be used");
-	for (i = 0; i < conf->nlisten; i++)
-		if ((r = listen_one(conf->listen_addrs[i], conf->port, err,
-		    errlen)) != 0)
+	for (i = 0; i < conf->nlisten; i++) {
+		a = conf->listen_addrs[i];
+		if (strncmp(a, SERVCONF_UNIX_PREFIX, plen) == 0)
+			r = listen_unix(conf, a + plen, err, errlen);
+		else
+			r = listen_one(a, conf->port, err, errlen);
+		if (r != 0)
 			return r;
+	}
 	return nlisten == 0 ? MS_ERR_SYSTEM : 0;
+}
+
+void
+server_cleanup(void)
+{
+	listen_unix_cleanup();
 }
 
 static void
@@ -153,6 +181,7 @@ close_listeners(void)
 	for (i = 0; i < nlisten; i++)
 		close(listen_fds[i]);
 	nlisten = 0;
+	listen_unix_cleanup();
 }
 
 /* A cleartext ALERT, for refusals before any worker exists. */
@@ -187,6 +216,33 @@ worker_config(const struct mon_ctx *ctx, const struct server_opts *opts,
 	mc.ciphers = c->ciphers;
 	mc.kex = c->kex;
 	return ms_config_put(b, &mc);
+}
+
+/*
+ * The kernel's credentials of a unix: peer, taken here, by the monitor,
+ * once: the worker never gets to say who its client is (I4).  The unit
+ * for PerSourceMaxStartups is the uid.
+ */
+static int
+take_peercred(int fd, struct mon_peercred *pc, char *src, size_t srclen,
+    char *peer, size_t peerlen)
+{
+	struct ucred uc;
+	socklen_t len = sizeof(uc);
+
+	memset(pc, 0, sizeof(*pc));
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &uc, &len) == -1 ||
+	    len != sizeof(uc)) {
+		error("unix: peer: SO_PEERCRED: %s", strerror(errno));
+		return -1;
+	}
+	pc->set = 1;
+	pc->uid = (uint32_t)uc.uid;
+	pc->gid = (uint32_t)uc.gid;
+	pc->pid = (int32_t)uc.pid;
+	snprintf(src, srclen, "uid:%lu", (u_long)uc.uid);
+	strlcpy(peer, "unix", peerlen);
+	return 0;
 }
 
 static void
@@ -261,6 +317,7 @@ accept_one(const struct mon_ctx *ctx, const struct server_opts *opts, int lfd)
 	socklen_t sslen = sizeof(ss);
 	struct live_worker *lw = NULL, **nw;
 	struct spawned_worker sw;
+	struct mon_peercred pc;
 	struct msbuf *cfg = NULL;
 	char src[INET6_ADDRSTRLEN], peer[64];
 	int fd, r, saved;
@@ -271,7 +328,12 @@ accept_one(const struct mon_ctx *ctx, const struct server_opts *opts, int lfd)
 			error("accept: %s", strerror(errno));
 		return;
 	}
-	format_peer(&ss, src, sizeof(src), peer, sizeof(peer));
+	memset(&pc, 0, sizeof(pc));
+	if (ss.ss_family != AF_UNIX)
+		format_peer(&ss, src, sizeof(src), peer, sizeof(peer));
+	else if (take_peercred(fd, &pc, src, sizeof(src), peer,
+	    sizeof(peer)) != 0)
+		goto out;
 	if (nworkers >= (size_t)ctx->conf->max_sessions) {
 		logit("refusing %s: MaxSessions (%d) reached", peer,
 		    ctx->conf->max_sessions);
@@ -327,6 +389,7 @@ accept_one(const struct mon_ctx *ctx, const struct server_opts *opts, int lfd)
 		goto out;
 	}
 	mon_worker_init(&lw->mw, sw.pid, peer);
+	lw->mw.cred = pc;
 	lw->mon_fd = sw.mon_fd;
 	lw->log_fd = sw.log_fd;
 	lw->started_ms = lw->last_ms = ms_now_ms();
@@ -336,7 +399,12 @@ accept_one(const struct mon_ctx *ctx, const struct server_opts *opts, int lfd)
 		worker_kill(lw, "cannot build config");
 	}
 	workers[nworkers++] = lw;
-	verbose("connection from %s: worker %ld", peer, (long)sw.pid);
+	if (pc.set)
+		verbose("connection from unix peer uid %lu gid %lu pid %ld: "
+		    "worker %ld", (u_long)pc.uid, (u_long)pc.gid, (long)pc.pid,
+		    (long)sw.pid);
+	else
+		verbose("connection from %s: worker %ld", peer, (long)sw.pid);
 	/* INFO, not VERBOSE like the line above: the default log shows it. */
 	if (ctx->conf->sandbox_debug)
 		logit("warning: connection from %s: worker %ld: %s", peer,

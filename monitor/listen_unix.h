@@ -1,0 +1,26 @@
+/*
+ * listen_unix.h — ListenAddress unix:/ABS/PATH: the Unix-domain listeners.
+ *
+ * A socket is created with no window at a looser mode than configured
+ * (bound under umask 0777, then chown to UnixSocketGroup and chmod to
+ * UnixSocketMode, then listen), so nobody can connect before the mode is
+ * in force.  A file already at the path is replaced only when it is a
+ * socket that nothing answers on (connect fails with ECONNREFUSED); a
+ * live one, or anything that is not a socket, makes the daemon refuse to
+ * start.  The sockets are removed when the daemon exits.
+ */
+#ifndef MS_LISTEN_UNIX_H
+#define MS_LISTEN_UNIX_H
+
+#include <stddef.h>
+
+/* A listening, non-blocking socket in *fdp; err says why not. */
+int	listen_unix_open(const char *path, int mode, const char *group,
+	    int *fdp, char *err, size_t errlen);
+/*
+ * Remove every socket this process created that is still the file at its
+ * path (not one a successor put there).  Safe from a fatal() cleanup.
+ */
+void	listen_unix_cleanup(void);
+
+#endif /* MS_LISTEN_UNIX_H */
