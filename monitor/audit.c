@@ -10,6 +10,7 @@
 #include "crypto.h"
 #include "log.h"
 #include "logfmt.h"
+#include "mon.h"
 #include "mslimits.h"
 
 static void
@@ -20,16 +21,21 @@ append(struct audit_line *a, const char *s)
 }
 
 void
-audit_begin(struct audit_line *a, const char *result, const char *peer,
-    const char *op)
+audit_begin(struct audit_line *a, const char *result,
+    const struct mon_worker *w, const char *op)
 {
-	char q[MS_LOG_VALUE_LEN(64)];
+	char q[MS_LOG_VALUE_LEN(64)], num[64];
 
 	memset(a, 0, sizeof(*a));
 	append(a, "audit: result=");
 	append(a, ms_log_value(q, sizeof(q), result));
 	append(a, " peer=");
-	append(a, ms_log_value(q, sizeof(q), peer));
+	append(a, ms_log_value(q, sizeof(q), w->peer));
+	if (w->cred.set) {
+		snprintf(num, sizeof(num), " uid=%lu pid=%ld",
+		    (u_long)w->cred.uid, (long)w->cred.pid);
+		append(a, num);
+	}
 	append(a, " op=");
 	append(a, ms_log_value(q, sizeof(q), op));
 }
