@@ -40,6 +40,8 @@ usage(void)
 	fprintf(stderr,
 "usage: metasafe [-v] [-H host] [-p port] [-i identity] [-o option=value]\n"
 "                command [arguments]\n"
+"       (-H unix:/ABS/PATH: a local socket; without -i the server maps\n"
+"       this user's uid; METASAFE_SOCKET=/ABS/PATH does the same as -H)\n"
 "       metasafe -V                   print the version\n"
 "commands:\n"
 "    get PATH RECORD               print a record's value (raw bytes)\n"
@@ -189,17 +191,27 @@ load_identity(struct metasafe_key **keyp)
 	return 0;
 }
 
+/* A unix: host with no -i: no key file; the server asks the kernel. */
+static int
+peer_credentials(void)
+{
+	return opts.identity_file == NULL && opts.host != NULL &&
+	    strncmp(opts.host, "unix:", 5) == 0;
+}
+
 static void
 connect_auth(void)
 {
 	struct metasafe_key *key = NULL;
-	int r;
+	int r, peer = peer_credentials();
 
-	load_identity(&key);
+	if (!peer)
+		load_identity(&key);
 	r = metasafe_connect(&opts, &conn);
 	show_notice();
 	if (r == 0)
-		r = metasafe_authenticate(conn, key);
+		r = peer ? metasafe_authenticate_peer(conn) :
+		    metasafe_authenticate(conn, key);
 	metasafe_key_free(key);
 	if (r == METASAFE_ERR_NOMEM && conn == NULL) {
 		warnmsg("out of memory");
@@ -661,6 +673,26 @@ cmd_status(int argc, char **argv)
 	return 0;
 }
 
+/*
+ * METASAFE_SOCKET=/ABS/PATH stands for -H unix:/ABS/PATH when neither -H
+ * nor -o HostName gave a host.
+ */
+static void
+socket_from_env(void)
+{
+	static char host[512];
+	const char *s = getenv("METASAFE_SOCKET");
+
+	if (opts.host != NULL || s == NULL || *s == '\0')
+		return;
+	if (*s != '/' || (size_t)snprintf(host, sizeof(host), "unix:%s", s) >=
+	    sizeof(host)) {
+		warnmsg("METASAFE_SOCKET must be an absolute path");
+		exit(EXIT_USAGE);
+	}
+	opts.host = host;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -705,6 +737,7 @@ main(int argc, char **argv)
 	argv += optind;
 	if (argc < 1)
 		usage();
+	socket_from_env();
 	ms_log_init("metasafe", verbose == 0 ? MS_LOG_ERROR :
 	    verbose == 1 ? MS_LOG_DEBUG1 : verbose == 2 ? MS_LOG_DEBUG2 :
 	    MS_LOG_DEBUG3, 1, -1);

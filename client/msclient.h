@@ -117,6 +117,10 @@ int	cl_home_path(const char *rel, char **pathp);
 struct metasafe_conn *cl_conn_new(void);
 void	cl_conn_free(struct metasafe_conn *c);
 int	cl_tcp_connect(struct metasafe_conn *c);
+/* unix.c: host "unix:/ABS/PATH" is a daemon's Unix-domain listener. */
+#define CL_UNIX_PREFIX	"unix:"
+int	cl_is_unix(const char *host);
+int	cl_unix_connect(struct metasafe_conn *c);
 int	cl_send_all(struct metasafe_conn *c, const void *p, size_t len);
 /*
  * Read one frame into c->rbuf.  A cleartext ALERT is turned into its
@@ -142,7 +146,7 @@ enum cl_kh_result {
 	CL_KH_MATCH,		/* listed with this key */
 	CL_KH_CHANGED,		/* listed, but only with other keys */
 };
-/* "[host]:port" into out. */
+/* "[host]:port" into out; "[unix:/ABS/PATH]" for a unix: host. */
 int	cl_kh_hostname(const char *host, const char *port, char *out, size_t outlen);
 /*
  * Look host up: CL_KH_MATCH when any of its lines pins key.  For
