@@ -39,7 +39,10 @@ REGRESS_TESTS += \
 	audit-forgery \
 	op-semantics \
 	list-paging \
-	getacl-limit
+	getacl-limit \
+	local-peers \
+	local-socket \
+	local-rogue
 
 # Certificates
 REGRESS_TESTS += \
