@@ -156,3 +156,8 @@ REGRESS_TESTS += \
 	man-libapi \
 	man-lint \
 	man-options
+
+# The etcd store backend (a real three-member cluster on loopback)
+REGRESS_TESTS += \
+	etcd-kv \
+	etcd-txn
