@@ -16,6 +16,7 @@
 #include "errors.h"
 #include "listen_unix.h"
 #include "log.h"
+#include "mon.h"
 #include "servconf.h"
 
 struct made_socket {
@@ -212,6 +213,28 @@ listen_unix_open(const char *path, int mode, const char *group, int *fdp,
 	close(fd);
 	listen_unix_cleanup();
 	return r;
+}
+
+int
+listen_unix_peercred(int fd, struct mon_peercred *pc, char *src,
+    size_t srclen, char *peer, size_t peerlen)
+{
+	struct ucred uc;
+	socklen_t len = sizeof(uc);
+
+	memset(pc, 0, sizeof(*pc));
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &uc, &len) == -1 ||
+	    len != sizeof(uc)) {
+		error("unix: peer: SO_PEERCRED: %s", strerror(errno));
+		return -1;
+	}
+	pc->set = 1;
+	pc->uid = (uint32_t)uc.uid;
+	pc->gid = (uint32_t)uc.gid;
+	pc->pid = (int32_t)uc.pid;
+	snprintf(src, srclen, "uid:%lu", (u_long)uc.uid);
+	strlcpy(peer, "unix", peerlen);
+	return 0;
 }
 
 void

@@ -218,33 +218,6 @@ worker_config(const struct mon_ctx *ctx, const struct server_opts *opts,
 	return ms_config_put(b, &mc);
 }
 
-/*
- * The kernel's credentials of a unix: peer, taken here, by the monitor,
- * once: the worker never gets to say who its client is (I4).  The unit
- * for PerSourceMaxStartups is the uid.
- */
-static int
-take_peercred(int fd, struct mon_peercred *pc, char *src, size_t srclen,
-    char *peer, size_t peerlen)
-{
-	struct ucred uc;
-	socklen_t len = sizeof(uc);
-
-	memset(pc, 0, sizeof(*pc));
-	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &uc, &len) == -1 ||
-	    len != sizeof(uc)) {
-		error("unix: peer: SO_PEERCRED: %s", strerror(errno));
-		return -1;
-	}
-	pc->set = 1;
-	pc->uid = (uint32_t)uc.uid;
-	pc->gid = (uint32_t)uc.gid;
-	pc->pid = (int32_t)uc.pid;
-	snprintf(src, srclen, "uid:%lu", (u_long)uc.uid);
-	strlcpy(peer, "unix", peerlen);
-	return 0;
-}
-
 static void
 format_peer(const struct sockaddr_storage *ss, char *src, size_t srclen,
     char *peer, size_t peerlen)
@@ -331,7 +304,7 @@ accept_one(const struct mon_ctx *ctx, const struct server_opts *opts, int lfd)
 	memset(&pc, 0, sizeof(pc));
 	if (ss.ss_family != AF_UNIX)
 		format_peer(&ss, src, sizeof(src), peer, sizeof(peer));
-	else if (take_peercred(fd, &pc, src, sizeof(src), peer,
+	else if (listen_unix_peercred(fd, &pc, src, sizeof(src), peer,
 	    sizeof(peer)) != 0)
 		goto out;
 	if (nworkers >= (size_t)ctx->conf->max_sessions) {
