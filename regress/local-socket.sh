@@ -3,7 +3,8 @@
 # exits; a stale one (nothing answers) is replaced at start, a live one
 # makes the daemon refuse to start and is left alone; a fake daemon on the
 # path is refused by the client's host-key check, with accept-new too,
-# while a new path is pinned by -o StrictHostKeyChecking=accept-new.
+# while a new path is pinned by -o StrictHostKeyChecking=accept-new;
+# UnixSocketMode 0600 keeps even the socket's group out.
 . "$(dirname "$0")/test-exec.sh"
 . "$SRCDIR/lib/local.sh"
 tid "unix: listener: stale, live and fake sockets; removed on exit"
@@ -73,4 +74,15 @@ timeout 20 "$METASAFED" -D -e -f "$OBJ/metasafed_config" > "$OBJ/file.out" 2>&1
 [ $? -ne 0 ] || fail "daemon started over a regular file"
 grep -q "exists and is not a socket" "$OBJ/file.out" || fail "file refusal: $(cat "$OBJ/file.out")"
 [ "$(cat "$SOCK")" = keep ] || fail "the regular file was replaced"
+
+# UnixSocketMode 0600: the group is out too, at the file system.
+rm -f "$SOCK"
+conf_set "$OBJ/metasafed_config" UnixSocketMode 0600
+start_daemon
+[ "$(stat -c '%a %G' "$SOCK")" = "600 $LGROUP" ] ||
+    fail "socket is $(stat -c '%a %G' "$SOCK"), want 600 $LGROUP"
+lms "$ALICE" get /local/a x > "$OBJ/mode.out" 2>&1
+st=$?
+[ $st -eq 2 ] && grep -q "Permission denied" "$OBJ/mode.out" ||
+    fail "UnixSocketMode 0600 let a group member in: exit $st: $(cat "$OBJ/mode.out")"
 true
