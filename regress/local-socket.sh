@@ -85,4 +85,11 @@ lms "$ALICE" get /local/a x > "$OBJ/mode.out" 2>&1
 st=$?
 [ $st -eq 2 ] && grep -q "Permission denied" "$OBJ/mode.out" ||
     fail "UnixSocketMode 0600 let a group member in: exit $st: $(cat "$OBJ/mode.out")"
+
+# A daemonised metasafed removes its socket too (the serving process made it).
+stop_daemon
+start_detached_pid "$OBJ/metasafed.pid" "$OBJ/metasafed_config"
+[ -S "$SOCK" ] || fail "no socket from the detached daemon"
+kill_pidfile_daemon "$DETACHED_PID"
+[ -e "$SOCK" ] && fail "socket still there after the detached daemon exited"
 true
