@@ -141,6 +141,10 @@ REGRESS_TESTS += \
 	hostile-records \
 	hostile-stall
 
+# The benchmark's programs (make bench itself is not a test)
+REGRESS_TESTS += \
+	bench-smoke
+
 # Install, systemd, manual pages
 REGRESS_TESTS += \
 	install-destdir \
