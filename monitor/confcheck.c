@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "confcheck.h"
+#include "listen_unix.h"
 #include "errors.h"
 #include "fdlimit.h"
 #include "principals.h"
@@ -299,6 +300,8 @@ confcheck_run(const struct servconf *c, const char *config_path, int *whatp,
 		what = CONFCHECK_STORE;
 	else if ((r = confcheck_chroot(c->privsep_chroot, err, errlen)) != 0)
 		what = CONFCHECK_CHROOT;
+	else if ((r = listen_unix_check(c, err, errlen)) != 0)
+		what = CONFCHECK_LISTEN;
 	else
 		return 0;
 	if (whatp != NULL)

@@ -111,6 +111,57 @@ group_id(const char *group, gid_t *gidp)
 	return 0;
 }
 
+static int
+check_dir(const char *path, char *err, size_t errlen)
+{
+	char dir[sizeof(((struct sockaddr_un *)0)->sun_path)], *slash;
+	struct stat st;
+
+	strlcpy(dir, path, sizeof(dir));
+	if ((slash = strrchr(dir, '/')) == NULL)
+		return MS_ERR_INVALID_ARGUMENT;
+	if (slash == dir)
+		slash[1] = '\0';
+	else
+		*slash = '\0';
+	if (stat(dir, &st) == -1) {
+		snprintf(err, errlen, "ListenAddress unix:%s: directory %s: "
+		    "%s", path, dir, strerror(errno));
+		return MS_ERR_SYSTEM;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		snprintf(err, errlen, "ListenAddress unix:%s: %s is not a "
+		    "directory", path, dir);
+		return MS_ERR_SYSTEM;
+	}
+	return 0;
+}
+
+int
+listen_unix_check(const struct servconf *c, char *err, size_t errlen)
+{
+	const char *a;
+	size_t i, plen = strlen(SERVCONF_UNIX_PREFIX);
+	gid_t gid;
+	int r, any = 0;
+
+	for (i = 0; i < c->nlisten; i++) {
+		a = c->listen_addrs[i];
+		if (strncmp(a, SERVCONF_UNIX_PREFIX, plen) != 0)
+			continue;
+		any = 1;
+		if ((r = check_dir(a + plen, err, errlen)) != 0)
+			return r;
+	}
+	if (any && c->unix_socket_group != NULL &&
+	    group_id(c->unix_socket_group, &gid) != 0) {
+		snprintf(err, errlen, "UnixSocketGroup %s: no such group",
+		    c->unix_socket_group);
+		return MS_ERR_INVALID_ARGUMENT;
+	}
+	return 0;
+}
+
 /* Bound at mode 0 (umask 0777): nobody but root may connect yet. */
 static int
 bind_closed(int fd, const char *path, const struct sockaddr_un *sun,

@@ -16,7 +16,13 @@
 #include <stddef.h>
 
 struct mon_peercred;
+struct servconf;
 
+/*
+ * What -t can tell without binding, for every unix: ListenAddress: its
+ * directory exists, and UnixSocketGroup names a group.  0, or err says.
+ */
+int	listen_unix_check(const struct servconf *c, char *err, size_t errlen);
 /* A listening, non-blocking socket in *fdp; err says why not. */
 int	listen_unix_open(const char *path, int mode, const char *group,
 	    int *fdp, char *err, size_t errlen);

@@ -92,4 +92,26 @@ start_detached_pid "$OBJ/metasafed.pid" "$OBJ/metasafed_config"
 [ -S "$SOCK" ] || fail "no socket from the detached daemon"
 kill_pidfile_daemon "$DETACHED_PID"
 [ -e "$SOCK" ] && fail "socket still there after the detached daemon exited"
+
+# -t knows what it can without binding: the socket's directory and the
+# group; both fail as a bind would (exit 3), -t and start-up alike.
+cp "$OBJ/metasafed_config" "$OBJ/good_config"
+conf_set "$OBJ/metasafed_config" UnixSocketGroup "nosuchgroup$$"
+for flag in -t -D; do
+	timeout 20 "$METASAFED" $flag -e -f "$OBJ/metasafed_config" > "$OBJ/t-group.out" 2>&1
+	st=$?
+	[ $st -eq 3 ] || fail "$flag with an unknown UnixSocketGroup: exit $st, want 3"
+	grep -q "UnixSocketGroup nosuchgroup$$: no such group" "$OBJ/t-group.out" ||
+	    fail "$flag: unknown group not named: $(cat "$OBJ/t-group.out")"
+done
+cp "$OBJ/good_config" "$OBJ/metasafed_config"
+sed -i "s|^ListenAddress unix:.*|ListenAddress unix:$LDIR/missing/m.sock|" "$OBJ/metasafed_config"
+timeout 20 "$METASAFED" -t -f "$OBJ/metasafed_config" > "$OBJ/t-dir.out" 2>&1
+st=$?
+[ $st -eq 3 ] || fail "-t with a missing socket directory: exit $st, want 3"
+grep -q "ListenAddress unix:$LDIR/missing/m.sock: directory $LDIR/missing: No such file" \
+    "$OBJ/t-dir.out" || fail "missing directory not named: $(cat "$OBJ/t-dir.out")"
+cp "$OBJ/good_config" "$OBJ/metasafed_config"
+"$METASAFED" -t -f "$OBJ/metasafed_config" > "$OBJ/t-ok.out" 2>&1 ||
+    fail "-t refuses the good config: $(cat "$OBJ/t-ok.out")"
 true
