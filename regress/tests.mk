@@ -41,6 +41,11 @@ REGRESS_TESTS += \
 	list-paging \
 	getacl-limit
 
+# systemd credentials (CredentialSocket)
+REGRESS_TESTS += \
+	credentials \
+	credentials-unit
+
 # Certificates
 REGRESS_TESTS += \
 	cert-fixtures \
