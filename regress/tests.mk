@@ -41,6 +41,10 @@ REGRESS_TESTS += \
 	list-paging \
 	getacl-limit
 
+# Client configuration
+REGRESS_TESTS += \
+	client-config
+
 # systemd credentials (CredentialSocket)
 REGRESS_TESTS += \
 	credentials \
