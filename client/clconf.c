@@ -136,15 +136,39 @@ split(char *s, char **kwp, char **valp)
 	return *s == '\0' ? -1 : 0;
 }
 
+/* Keywords whose value is a file: "~/" there is the home directory. */
+static int
+is_file_keyword(const char *kw)
+{
+	static const char *const files[] = {
+		"IdentityFile", "KnownHostsFile", "UserKnownHostsFile",
+		"CertificateFile", "CAFile", "PassphraseFile",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++)
+		if (strcasecmp(kw, files[i]) == 0)
+			return 1;
+	return 0;
+}
+
 /* "Keyword=value" as metasafe_opts_set takes it, kept for o's lifetime. */
 static int
 keep(struct cl_config *cf, const char *kw, const char *val, char **kvp)
 {
-	char *kv;
+	char *kv, *home = NULL;
+	int r;
 
 	if (cf->nkeep >= CL_CONFIG_KEEP_MAX)
 		return METASAFE_ERR_USAGE;
-	if (strcasecmp(kw, "MetasafeSocket") == 0) {
+	if (is_file_keyword(kw) && strncmp(val, "~/", 2) == 0) {
+		if ((r = cl_home_path(val + 2, &home)) != 0)
+			return r;
+		r = asprintf(&kv, "%s=%s", kw, home);
+		free(home);
+		if (r == -1)
+			return METASAFE_ERR_NOMEM;
+	} else if (strcasecmp(kw, "MetasafeSocket") == 0) {
 		if (*val != '/')
 			return METASAFE_ERR_INVALID;
 		if (asprintf(&kv, "HostName=unix:%s", val) == -1)

@@ -43,6 +43,12 @@ Host *
 EOF
 chmod 0600 "$CONF"
 [ "$(mc -H prod get /app rec)" = v1 ] || fail "Host prod block not applied"
+# "~/" in a file keyword is the home directory.
+cp "$OBJ/admin_key" "$HOME/.metasafe/admin_key" || fatal "cp"
+printf 'IdentityFile ~/.metasafe/admin_key\nPort %s\nKnownHostsFile %s\n' \
+    "$DAEMON_PORT" "$OBJ/known_hosts" > "$OBJ/tilde"
+chmod 0600 "$OBJ/tilde"
+[ "$(mc -F "$OBJ/tilde" get /app rec)" = v1 ] || fail "~/ not expanded"
 # Without -H the default host is matched: "Host !prod *" gives port 1.
 mc get /app rec > "$OBJ/out" 2>&1
 st=$?
