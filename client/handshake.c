@@ -714,7 +714,8 @@ metasafe_connect_auth(const struct metasafe_opts *opts,
     struct metasafe_conn **connp)
 {
 	struct metasafe_key *key = NULL;
-	char *path = NULL;
+	const char *pass = opts != NULL ? opts->identity_passphrase : NULL;
+	char *path = NULL, filepass[CL_PASSPHRASE_MAX];
 	int r;
 
 	if (connp == NULL || opts == NULL)
@@ -726,11 +727,20 @@ metasafe_connect_auth(const struct metasafe_opts *opts,
 			r = metasafe_authenticate_peer(*connp);
 		return r;
 	}
+	if (pass == NULL && opts->passphrase_file != NULL) {
+		if ((r = cl_passphrase_read(opts->passphrase_file, filepass,
+		    sizeof(filepass))) != 0)
+			return r;
+		pass = filepass;
+	}
 	if (opts->identity_file == NULL &&
-	    (r = cl_home_path(METASAFE_DEFAULT_IDENTITY, &path)) != 0)
+	    (r = cl_home_path(METASAFE_DEFAULT_IDENTITY, &path)) != 0) {
+		explicit_bzero(filepass, sizeof(filepass));
 		return r;
+	}
 	r = metasafe_key_load(opts->identity_file != NULL ?
-	    opts->identity_file : path, opts->identity_passphrase, &key);
+	    opts->identity_file : path, pass, &key);
+	explicit_bzero(filepass, sizeof(filepass));
 	free(path);
 	if (r != 0)
 		return r;

@@ -158,7 +158,13 @@ struct metasafe_opts {
 	const char	*ca_file;
 	const char	*kex_algorithms;	/* comma list; default above */
 	const char	*signature_algorithms;	/* offered for the server's signature */
-	void		*reserved[8];		/* zero */
+	/*
+	 * A file holding the identity's passphrase (its first line), for an
+	 * encrypted key without a terminal; refused, like a key file, when
+	 * group or others may access it.  identity_passphrase wins.
+	 */
+	const char	*passphrase_file;
+	void		*reserved[7];		/* zero */
 };
 
 void	metasafe_opts_init(struct metasafe_opts *o);
@@ -167,7 +173,7 @@ void	metasafe_opts_init(struct metasafe_opts *o);
  * string: HostName, Port, IdentityFile, KnownHostsFile,
  * StrictHostKeyChecking (yes|accept-new|no), Ciphers, KexAlgorithms,
  * SignatureAlgorithms, CertificateFile, CAFile, ConnectTimeout
- * (seconds).  Keywords are case-insensitive.  kv must outlive o.
+ * (seconds), PassphraseFile.  Keywords are case-insensitive.  kv must outlive o.
  * METASAFE_ERR_USAGE on an unknown keyword or a bad value.
  */
 int	metasafe_opts_set(struct metasafe_opts *o, const char *kv);

@@ -45,6 +45,9 @@ struct mon_worker;
 /* result: "allowed", "denied" or a status name; w: the connection. */
 void	audit_begin(struct audit_line *a, const char *result,
 	    const struct mon_worker *w, const char *op);
+/* The same for a peer that is no worker's (the credential socket). */
+void	audit_begin_peer(struct audit_line *a, const char *result,
+	    const char *peer, const char *op);
 /* key=value, value quoted or shortened as above; NULL value: skipped. */
 void	audit_add(struct audit_line *a, const char *key, const char *value);
 /* Log the line. */

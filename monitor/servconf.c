@@ -43,7 +43,7 @@ enum conf_kw {
 	KW_SANDBOXDEBUG, KW_MAXVALUE, KW_CIPHERS, KW_KEX, KW_SIGALGS,
 	KW_MINRSA, KW_USERCA, KW_CRL, KW_FRESHCRL, KW_CERTPRINC, KW_HOSTCERT,
 	KW_STRICTMODES, KW_STOREMAX, KW_ALLOWEMPTYPRINC, KW_MAXSTARTUPS,
-	KW_IDLETIMEOUT, KW_UNIXMODE, KW_UNIXGROUP,
+	KW_IDLETIMEOUT, KW_UNIXMODE, KW_UNIXGROUP, KW_CREDSOCKET, KW_CREDFILE,
 };
 
 static const struct {
@@ -84,6 +84,8 @@ static const struct {
 	{ "StrictModes", KW_STRICTMODES },
 	{ "UnixSocketMode", KW_UNIXMODE },
 	{ "UnixSocketGroup", KW_UNIXGROUP },
+	{ "CredentialSocket", KW_CREDSOCKET },
+	{ "CredentialsFile", KW_CREDFILE },
 };
 
 static const struct {
@@ -653,6 +655,16 @@ parse_keyword(struct conf_ctx *ctx, struct servconf *c, const char *kwname,
 		return set_yesno(ctx, &c->strict_modes, kwname, arg);
 	case KW_ALLOWEMPTYPRINC:
 		return set_yesno(ctx, &c->allow_empty_principals, kwname, arg);
+	case KW_CREDSOCKET:
+		if (strlen(arg) >= SERVCONF_UNIX_PATH_MAX)
+			return conf_error(ctx, "%s %s: longer than a socket "
+			    "address allows (%d bytes)", kwname, arg,
+			    SERVCONF_UNIX_PATH_MAX - 1);
+		return set_optional_path(ctx, &c->credential_socket, kwname,
+		    arg);
+	case KW_CREDFILE:
+		return set_optional_path(ctx, &c->credentials_file, kwname,
+		    arg);
 	case KW_ADMINS:
 		break;
 	}
@@ -683,6 +695,8 @@ check_policy(struct conf_ctx *ctx, struct servconf *c)
 {
 	if (c->revocation_list != NULL && c->trusted_user_ca_file == NULL)
 		return conf_error(ctx, "RevocationList needs TrustedUserCAFile");
+	if (c->credential_socket != NULL && c->credentials_file == NULL)
+		return conf_error(ctx, "CredentialSocket needs CredentialsFile");
 	/* Raw client keys are Ed25519: without it only certificates remain. */
 	if (!ms_alg_list_contains(&c->sig_algs, MS_SIG_ED25519) &&
 	    c->trusted_user_ca_file == NULL)
@@ -875,6 +889,10 @@ servconf_dump(FILE *f, const struct servconf *c)
 	fprintf(f, "hostcertificate %s\n", c->host_certificate ?
 	    c->host_certificate : "none");
 	fprintf(f, "strictmodes %s\n", c->strict_modes ? "yes" : "no");
+	fprintf(f, "credentialsocket %s\n", c->credential_socket ?
+	    c->credential_socket : "none");
+	fprintf(f, "credentialsfile %s\n", c->credentials_file ?
+	    c->credentials_file : "none");
 }
 
 void
@@ -901,5 +919,7 @@ servconf_free(struct servconf *c)
 	free(c->revocation_list);
 	free(c->host_certificate);
 	free(c->unix_socket_group);
+	free(c->credential_socket);
+	free(c->credentials_file);
 	servconf_init(c);
 }

@@ -16,6 +16,8 @@
 
 #define SERVCONF_MAX_LISTEN	16
 #define SERVCONF_MAX_ADMINS	64
+/* sizeof(sun_path): a socket path must fit with its NUL. */
+#define SERVCONF_UNIX_PATH_MAX	108
 /* StoreMaxSize (= MS_STORE_MAPSIZE_DEFAULT, _MIN, _MAX in store.h). */
 #define SERVCONF_STORE_SIZE_DEFAULT	(1ULL << 30)
 #define SERVCONF_STORE_SIZE_MIN		(4ULL << 20)
@@ -77,6 +79,8 @@ struct servconf {
 	char	*host_certificate;
 	int	 strict_modes;			/* StrictModes, default yes */
 	int	 allow_empty_principals;	/* AllowEmptyPrincipals, no */
+	char	*credential_socket;		/* NULL: no systemd credentials */
+	char	*credentials_file;		/* CredentialsFile */
 };
 
 struct ms_cert_policy;

@@ -27,6 +27,7 @@
 #include "buf.h"
 #include "certs.h"
 #include "confcheck.h"
+#include "credsock.h"
 #include "errors.h"
 #include "frame.h"
 #include "log.h"
@@ -164,7 +165,9 @@ server_listen(const struct servconf *conf, char *err, size_t errlen)
 		if (r != 0)
 			return r;
 	}
-	return nlisten == 0 ? MS_ERR_SYSTEM : 0;
+	if (nlisten == 0)
+		return MS_ERR_SYSTEM;
+	return credsock_listen(conf, err, errlen);
 }
 
 void
@@ -691,6 +694,7 @@ reload(struct mon_ctx *ctx, struct principals *principals,
 		    ctx->conf->principals_file);
 	}
 	reload_certs(ctx);
+	credsock_reload(ctx->conf);
 	notify_ready(0, nworkers);
 }
 
@@ -734,6 +738,11 @@ build_pollset(struct pollfd *pfd, int accepting, int *timeoutp)
 		    workers[i]->hold_until - now < *timeoutp)
 			*timeoutp = (int)(workers[i]->hold_until - now);
 		pfd[n].fd = workers[i]->log_fd;
+		pfd[n++].events = POLLIN;
+	}
+	/* Last: service_workers() indexes the workers' entries. */
+	if (accepting && credsock_fd() != -1) {
+		pfd[n].fd = credsock_fd();
 		pfd[n++].events = POLLIN;
 	}
 	return n;
@@ -784,6 +793,7 @@ server_run(struct mon_ctx *ctx, struct principals *principals,
 			logit("SIGTERM: closing listeners, draining %zu "
 			    "connection(s)", nworkers);
 			close_listeners();
+			credsock_close();
 			accepting = 0;
 			drain_deadline = ms_now_ms() + DRAIN_TIMEOUT_MS;
 			/* Each ends after its request with SHUTTING_DOWN. */
@@ -811,12 +821,14 @@ server_run(struct mon_ctx *ctx, struct principals *principals,
 			fatal_f("poll: %s", strerror(errno));
 		base = accepting ? nlisten : 0;
 		service_workers(ctx, pfd + base);
+		credsock_service(ctx);
 		for (i = 0; accepting && i < nlisten; i++)
 			if (pfd[i].revents & POLLIN)
 				accept_one(ctx, opts, listen_fds[i]);
 	}
 	free(pfd);
 	free(workers);
+	credsock_close();
 	logit("all connections finished, exiting");
 	return 0;
 }

@@ -44,6 +44,15 @@ REGRESS_TESTS += \
 	local-socket \
 	local-rogue
 
+# Client configuration
+REGRESS_TESTS += \
+	client-config
+
+# systemd credentials (CredentialSocket)
+REGRESS_TESTS += \
+	credentials \
+	credentials-unit
+
 # Certificates
 REGRESS_TESTS += \
 	cert-fixtures \
