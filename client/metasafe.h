@@ -162,7 +162,13 @@ struct metasafe_opts {
 	const char	*kex_algorithms;	/* comma list; default above */
 	const char	*signature_algorithms;	/* offered for the server's signature */
 	/*
-	 * Session resumption (PROTOCOL.md 4.4).  ticket: resume with it (not
+	 * A file holding the identity's passphrase (its first line), for an
+	 * encrypted key without a terminal; refused, like a key file, when
+	 * group or others may access it.  identity_passphrase wins.
+	 */
+	const char	*passphrase_file;
+	/*
+	 * Session resumption (PROTOCOL.md 4.5).  ticket: resume with it (not
 	 * copied; it is spent whether or not the server takes it).
 	 * ticket_hook: called with each new ticket the server sends, once
 	 * the login succeeded; it may export the ticket to keep it.
@@ -176,7 +182,7 @@ struct metasafe_opts {
 			    const struct metasafe_ticket *t);
 	void		*ticket_hook_arg;
 	const char	*resumption_cache;
-	void		*reserved[4];		/* zero */
+	void		*reserved[3];		/* zero */
 };
 
 void	metasafe_opts_init(struct metasafe_opts *o);
@@ -185,7 +191,8 @@ void	metasafe_opts_init(struct metasafe_opts *o);
  * string: HostName, Port, IdentityFile, KnownHostsFile,
  * StrictHostKeyChecking (yes|accept-new|no), Ciphers, KexAlgorithms,
  * SignatureAlgorithms, CertificateFile, CAFile, ConnectTimeout
- * (seconds), ResumptionCache (a file).  Keywords are case-insensitive.  kv must outlive o.
+ * (seconds), PassphraseFile, ResumptionCache (a file).  Keywords are
+ * case-insensitive.  kv must outlive o.
  * METASAFE_ERR_USAGE on an unknown keyword or a bad value.
  */
 int	metasafe_opts_set(struct metasafe_opts *o, const char *kv);
@@ -235,8 +242,10 @@ int	metasafe_key_has_certificate(const struct metasafe_key *key);
 void	metasafe_key_free(struct metasafe_key *key);
 
 /*
- * TCP connect, key exchange and server authentication (host key pinned in
- * known_hosts, server signature and Finished verified).  On return *connp
+ * Connect, key exchange and server authentication (host key pinned in
+ * known_hosts, server signature and Finished verified).  A host
+ * "unix:/ABS/PATH" is a daemon's Unix-domain socket (pinned as
+ * "[unix:/ABS/PATH]"); any other host is reached over TCP.  On return *connp
  * is set even on failure (unless memory ran out) so that the error message
  * can be read; always release it with metasafe_close().
  */
@@ -249,6 +258,12 @@ int	metasafe_connect(const struct metasafe_opts *opts,
 int	metasafe_authenticate(struct metasafe_conn *conn,
 	    const struct metasafe_key *key);
 /*
+ * Client authentication with no key, on a unix: connection only: the
+ * server maps the uid the kernel reports for this process (SO_PEERCRED,
+ * at connect) to a principal.  METASAFE_ERR_USAGE over TCP.
+ */
+int	metasafe_authenticate_peer(struct metasafe_conn *conn);
+/*
  * Connect and authenticate with key, resuming from opts.ticket or
  * opts.resumption_cache when there is one: a resumption the server
  * refuses is followed by one full login.  With resumption_cache the file
@@ -259,7 +274,8 @@ int	metasafe_authenticate(struct metasafe_conn *conn,
 int	metasafe_connect_key(const struct metasafe_opts *opts,
 	    const struct metasafe_key *key, struct metasafe_conn **connp);
 /*
- * Load opts' identity, then metasafe_connect_key.  If the identity cannot
+ * Load opts' identity, then metasafe_connect_key.  With a unix: host and
+ * no identity_file, authenticate with peer credentials instead.  If the identity cannot
  * be loaded *connp is NULL (nothing was sent); otherwise as
  * metasafe_connect.
  */

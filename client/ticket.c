@@ -1,5 +1,5 @@
 /*
- * ticket.c — resumption tickets on the client side (PROTOCOL.md 4.4):
+ * ticket.c — resumption tickets on the client side (PROTOCOL.md 4.5):
  * the opaque ticket with its resumption secret, export and import for the
  * application, and the optional cache file of metasafe_connect_auth.
  *

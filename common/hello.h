@@ -26,7 +26,7 @@ struct ms_client_hello {
 	struct ms_alg_list	sigs;
 	u_char			share[32];
 	/*
-	 * The resumption fields (4.4): present or not; a ticket of 0 bytes
+	 * The resumption fields (4.5): present or not; a ticket of 0 bytes
 	 * asks for one, a longer one resumes and then has a binder.
 	 */
 	int			resume;
@@ -76,7 +76,7 @@ int	ms_server_hello_parse_frame(const u_char *frame, size_t len,
 
 /*
  * A resuming CLIENT_HELLO frame (header included): how many of its bytes
- * the binder covers, all but the binder string (4.4).
+ * the binder covers, all but the binder string (4.5).
  */
 int	ms_client_hello_binder_span(const u_char *frame, size_t len,
 	    const struct ms_client_hello *ch, size_t *spanp);

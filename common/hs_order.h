@@ -58,7 +58,7 @@ enum ms_hs_epoch {
 #define MS_HSF_AUTH_TAIL	0x02	/* and AUTH's transcript_tail (11) */
 #define MS_HSF_OPTIONAL		0x04	/* may be left out: the next row is due */
 #define MS_HSF_FULL		0x08	/* only in a full handshake */
-#define MS_HSF_RESUMED		0x10	/* only in a resumed one (4.4) */
+#define MS_HSF_RESUMED		0x10	/* only in a resumed one (4.5) */
 
 struct ms_hs_msg {
 	enum ms_hs_msg_id	 id;

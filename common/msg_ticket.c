@@ -1,6 +1,6 @@
 /*
  * msg_ticket.c — NEW_TICKET and the monitor's TICKET answer (PROTOCOL.md
- * 4.4, 11), the claims a ticket seals, and the client's exported ticket.
+ * 4.5, 11), the claims a ticket seals, and the client's exported ticket.
  * Structure only: whether a ticket opens is the monitor's.
  */
 #include <sys/types.h>

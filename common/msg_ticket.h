@@ -1,10 +1,10 @@
 /*
- * msg_ticket.h — the resumption messages (PROTOCOL.md 4.4, 11), encoded
+ * msg_ticket.h — the resumption messages (PROTOCOL.md 4.5, 11), encoded
  * and parsed once for the client, the worker and the monitor:
  *
  *   NEW_TICKET      u32 lifetime (seconds) || string ticket (1..8192)
  *   TICKET answer   the same two fields; an empty ticket: none issued
- *   ticket claims   what a ticket seals (4.4), for monitor/tickets.c
+ *   ticket claims   what a ticket seals (4.5), for monitor/tickets.c
  *   exported ticket what libmetasafe's metasafe_ticket_export writes:
  *                   "MSTK" || u8 1 || u64 expires || string server ||
  *                   string res (32) || string ticket
@@ -40,7 +40,7 @@ int	ms_mon_ticket_answer_put(struct msbuf *b, uint32_t lifetime,
 	    const u_char *ticket, size_t len);
 int	ms_mon_ticket_answer_parse(struct msbuf *b, struct ms_new_ticket *t);
 
-/* What a ticket says (its sealed fields, 4.4). */
+/* What a ticket says (its sealed fields, 4.5). */
 struct ms_ticket_claims {
 	u_char		 id[MS_TICKET_ID_LEN];
 	uint64_t	 issued;		/* UNIX seconds */

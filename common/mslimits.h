@@ -26,7 +26,7 @@
 #define MS_SIG_MAX		64	/* host (Ed25519) signature */
 #define MS_PUBKEY_MAX		32
 
-/* Resumption (4.4, 5.5). */
+/* Resumption (4.5, 5.5). */
 #define MS_TICKET_MAX		8192	/* a sealed ticket */
 #define MS_BINDER_LEN		32	/* HMAC-SHA-256 */
 #define MS_TICKET_ID_LEN	16

@@ -45,7 +45,7 @@ int	ms_derive_static(const u_char ss_s[32], const u_char th_sh[MS_SHA256_LEN],
 /*
  * 5.5 Resumption.  res = ExpandLabel(Extract(TH_SH, ss_s), "res master",
  * TH_SH): like static, only the client and the monitor can compute it.
- * The binder (4.4) is HMAC(ExpandLabel(res, "res binder"), SHA-256 of the
+ * The binder (4.5) is HMAC(ExpandLabel(res, "res binder"), SHA-256 of the
  * CLIENT_HELLO frame up to the binder); RESUME_VERIFY's mac is
  * HMAC(ExpandLabel(res, "res verify"), TH(SERVER_FINISHED)).
  */

@@ -1,6 +1,6 @@
 /*
  * mon_resume.c — the monitor's part of session resumption (PROTOCOL.md
- * 4.4, 5.5, 11): RESUME, which stands in for AUTH when CLIENT_HELLO
+ * 4.5, 5.5, 11): RESUME, which stands in for AUTH when CLIENT_HELLO
  * carries a ticket, and TICKET, which seals one for a bound login.
  *
  * Nothing the worker says is believed (I4): the ticket comes from the
@@ -58,7 +58,7 @@ expect_finished_end(struct msbuf *tail)
 	return r;
 }
 
-/* The binder over the hello bound at DECAP (4.4). */
+/* The binder over the hello bound at DECAP (4.5). */
 static int
 binder_ok(const struct mon_session *s, const struct ms_client_hello *ch,
     const u_char res[MS_SHA256_LEN])
@@ -194,7 +194,7 @@ audit_resume(const struct mon_worker *w, const struct ms_ticket_claims *c,
 {
 	struct audit_line al;
 
-	audit_begin(&al, v->why == NULL ? "allowed" : "denied", w->peer,
+	audit_begin(&al, v->why == NULL ? "allowed" : "denied", w,
 	    "resume");
 	/* A refused ticket names whom it was for, not a bound principal. */
 	audit_add(&al, v->why == NULL ? "principal" : "ticket_principal",

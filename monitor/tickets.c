@@ -1,6 +1,6 @@
 /*
  * tickets.c — the monitor's ticket keys, ticket sealing and opening, and
- * the single-use memory (PROTOCOL.md 4.4, 12.6).
+ * the single-use memory (PROTOCOL.md 4.5, 12.6).
  *
  * Ticket: u8 format || u8[8] key_id || u8[12] nonce || AES-256-GCM
  * ciphertext and tag of the claims, the 21 header bytes as AAD.

@@ -1,5 +1,5 @@
 /*
- * tickets.h — resumption tickets (PROTOCOL.md 4.4, 5.5): the ticket keys,
+ * tickets.h — resumption tickets (PROTOCOL.md 4.5, 5.5): the ticket keys,
  * sealing and opening, and the memory of used tickets.  Monitor only: no
  * ticket key ever reaches a worker, and a worker cannot read, forge or
  * alter a ticket (SECURITY.md I4, "Session resumption").

@@ -46,7 +46,7 @@ int	mw_sign(int fd, const struct msbuf *ch_frame,
 int	mw_auth(int fd, const struct msbuf *transcript_tail,
 	    const struct msbuf *client_verify, int finished_ok,
 	    uint32_t *statusp, char *principal, size_t principal_size);
-/* In place of AUTH for a hello with a ticket (PROTOCOL.md 4.4). */
+/* In place of AUTH for a hello with a ticket (PROTOCOL.md 4.5). */
 int	mw_resume(int fd, const struct msbuf *transcript_tail,
 	    const struct msbuf *resume_verify, int finished_ok,
 	    uint32_t *statusp, char *principal, size_t principal_size);

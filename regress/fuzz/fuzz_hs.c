@@ -7,7 +7,7 @@
  * only if it is the peer's, due (nothing but optional rows skipped), under
  * the keys of its row and within its size; sends only in order under the
  * keys in use; keys only forward; a refusal leaves the cursor as it was.
- * The first byte's top bit makes both sides take the resumed shape (4.4):
+ * The first byte's top bit makes both sides take the resumed shape (4.5):
  * then the full handshake's rows are never taken, and the other way round.
  */
 #include "fuzz.h"

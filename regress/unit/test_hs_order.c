@@ -46,7 +46,7 @@ static const enum ms_hs_msg_id with_ticket[] = {
 	MS_HS_SERVER_FINISHED, MS_HS_CLIENT_IDENTITY, MS_HS_CLIENT_VERIFY,
 	MS_HS_CLIENT_FINISHED, MS_HS_NEW_TICKET, MS_HS_AUTH_RESULT
 };
-/* Resumed (4.4): RESUME_VERIFY in place of the client's proof. */
+/* Resumed (4.5): RESUME_VERIFY in place of the client's proof. */
 static const enum ms_hs_msg_id resumed[] = {
 	MS_HS_CLIENT_HELLO, MS_HS_SERVER_HELLO, MS_HS_SERVER_CERTIFICATE,
 	MS_HS_SERVER_VERIFY, MS_HS_SERVER_FINISHED, MS_HS_RESUME_VERIFY,

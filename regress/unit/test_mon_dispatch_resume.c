@@ -1,6 +1,6 @@
 /*
  * test_mon_dispatch_resume.c — RESUME and TICKET through the dispatch
- * table (PROTOCOL.md 4.4, 11): a login's ticket resumes once as the same
+ * table (PROTOCOL.md 4.5, 11): a login's ticket resumes once as the same
  * principal; a replay, a wrong binder, a wrong RESUME_VERIFY or a failed
  * Finished is AUTH_FAILED and does not use the ticket up; RESUME for a
  * hello without a ticket or before SIGN, AUTH for one with, and TICKET

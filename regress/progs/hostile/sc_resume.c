@@ -1,6 +1,6 @@
 /*
  * sc_resume.c — a ticket with each of its fields mutated (PROTOCOL.md
- * 4.4).  The client is as strong as an attacker gets: it holds the
+ * 4.5).  The client is as strong as an attacker gets: it holds the
  * ticket's real secret, so binder, RESUME_VERIFY and Finished are all
  * right for whatever ticket it sends.  Every mutated ticket must still be
  * refused with AUTH_FAILED, and the genuine one, sent last, must resume
