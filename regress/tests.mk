@@ -112,6 +112,7 @@ REGRESS_TESTS += \
 # Privilege separation, sandbox, hostile peers
 REGRESS_TESTS += \
 	worker-privsep \
+	worker-aslr \
 	worker-kill \
 	worker-crash-cause \
 	fd-limit \
