@@ -7,7 +7,7 @@
 # libcrypto's when the worker is linked dynamically.
 . "$(dirname "$0")/test-exec.sh"
 tid "each worker is ET_DYN and gets its own ASLR layout"
-need_tool readelf
+need_tool readelf ss
 
 readelf -h "$WORKER" | grep -Eq '^ *Type: *DYN ' ||
     fail "metasafe-worker is not position-independent: $(readelf -h "$WORKER" | grep Type:)"
@@ -17,16 +17,11 @@ readelf -h "$WORKER" | grep -Eq '^ *Type: *DYN ' ||
 start_daemon
 printf x | ms set /app/db host || fail "set failed"
 
-# layout N BEFORE: the bases of the worker serving the held session that
-# is not in BEFORE (pooled workers, if any, were already there),
-# "name address" lines into $OBJ/layout.N.
+# layout N: the bases of the worker serving the held session, "name
+# address" lines into $OBJ/layout.N.
 layout() {
-	_pid=
-	for _p in $(worker_pids); do
-		case " $2 " in *" $_p "*) continue ;; esac
-		_pid=$_p
-	done
-	[ -n "$_pid" ] || fatal "no new worker for held session $1"
+	_pid=$(held_worker_pid)
+	[ -n "$_pid" ] || fatal "no worker found for held session $1"
 	echo "$_pid" > "$OBJ/pid.$1"
 	awk -v exe="$(readlink -f "$WORKER")" '
 	    $6 == exe && $2 ~ /x/ && !t++ { print "text", $1 }
@@ -41,12 +36,11 @@ layout() {
 	done
 }
 
-before=$(worker_pids | tr '\n' ' ')
 hold_conn /app/db host
-layout 1 "$before"
+layout 1
 release_conn || fail "first held session did not end cleanly"
 hold_conn /app/db host
-layout 2 "$before $(cat "$OBJ/pid.1")"
+layout 2
 release_conn || fail "second held session did not end cleanly"
 
 [ "$(cat "$OBJ/pid.1")" != "$(cat "$OBJ/pid.2")" ] ||
