@@ -120,6 +120,7 @@ REGRESS_TESTS += \
 	idle-timeout \
 	shutdown-alert \
 	worker-memory \
+	worker-idle-memory \
 	monitor-crash \
 	key-not-in-worker \
 	sandbox-debug \
