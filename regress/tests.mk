@@ -141,6 +141,7 @@ REGRESS_TESTS += \
 # Privilege separation, sandbox, hostile peers
 REGRESS_TESTS += \
 	worker-privsep \
+	worker-aslr \
 	worker-kill \
 	worker-crash-cause \
 	fd-limit \
@@ -148,6 +149,7 @@ REGRESS_TESTS += \
 	idle-timeout \
 	shutdown-alert \
 	worker-memory \
+	worker-idle-memory \
 	monitor-crash \
 	key-not-in-worker \
 	sandbox-debug \
