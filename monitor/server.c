@@ -34,6 +34,7 @@
 #include "buf.h"
 #include "certs.h"
 #include "confcheck.h"
+#include "credsock.h"
 #include "errors.h"
 #include "frame.h"
 #include "log.h"
@@ -43,6 +44,7 @@
 #include "mon.h"
 #include "notify.h"
 #include "fdlimit.h"
+#include "listen_unix.h"
 #include "principals.h"
 #include "proto.h"
 #include "reload.h"
@@ -88,7 +90,7 @@
 #endif
 
 /* What an epoll event is about (its data.ptr). */
-enum ev_kind { EV_LISTEN, EV_SIGNAL, EV_MON, EV_LOG };
+enum ev_kind { EV_LISTEN, EV_SIGNAL, EV_MON, EV_LOG, EV_CRED };
 
 struct ev_src {
 	enum ev_kind		 kind;
@@ -122,6 +124,15 @@ static struct ev_src sig_src = { EV_SIGNAL, -1, NULL };
 static int epfd = -1;
 /* No worker timer is due before this (a lower bound; 0: look now). */
 static int64_t next_deadline;
+/*
+ * The CredentialSocket (credsock.c) is one descriptor, itself an epoll
+ * set, and has write deadlines of its own: it is serviced when readable
+ * and at least every CRED_TICK_MS while it exists.
+ */
+#define CRED_TICK_MS		1000
+static struct ev_src cred_src = { EV_CRED, -1, NULL };
+static int cred_watched = -1;
+static int64_t cred_due = NO_DEADLINE;
 
 static int
 ev_ctl(int op, int fd, struct ev_src *src, uint32_t events)
@@ -191,18 +202,47 @@ listen_one(const char *addr, int port, char *err, size_t errlen)
 	return 0;
 }
 
+static int
+listen_unix(const struct servconf *conf, const char *path, char *err,
+    size_t errlen)
+{
+	int fd, r;
+
+	if (nlisten >= LISTEN_MAX)
+		return 0;
+	if ((r = listen_unix_open(path, conf->unix_socket_mode,
+	    conf->unix_socket_group, &fd, err, errlen)) != 0)
+		return r;
+	listen_fds[nlisten++] = fd;
+	return 0;
+}
+
 int
 server_listen(const struct servconf *conf, char *err, size_t errlen)
 {
-	size_t i;
+	const char *a;
+	size_t i, plen = strlen(SERVCONF_UNIX_PREFIX);
 	int r;
 
 	snprintf(err, errlen, "no ListenAddress could be used");
-	for (i = 0; i < conf->nlisten; i++)
-		if ((r = listen_one(conf->listen_addrs[i], conf->port, err,
-		    errlen)) != 0)
+	for (i = 0; i < conf->nlisten; i++) {
+		a = conf->listen_addrs[i];
+		if (strncmp(a, SERVCONF_UNIX_PREFIX, plen) == 0)
+			r = listen_unix(conf, a + plen, err, errlen);
+		else
+			r = listen_one(a, conf->port, err, errlen);
+		if (r != 0)
 			return r;
-	return nlisten == 0 ? MS_ERR_SYSTEM : 0;
+	}
+	if (nlisten == 0)
+		return MS_ERR_SYSTEM;
+	return credsock_listen(conf, err, errlen);
+}
+
+void
+server_cleanup(void)
+{
+	listen_unix_cleanup();
 }
 
 static void
@@ -213,6 +253,7 @@ close_listeners(void)
 	for (i = 0; i < nlisten; i++)
 		ev_close(&listen_fds[i]);
 	nlisten = 0;
+	listen_unix_cleanup();
 }
 
 /* A cleartext ALERT, for refusals before any worker exists. */
@@ -337,6 +378,7 @@ accept_one(const struct mon_ctx *ctx, const struct server_opts *opts, int lfd)
 	socklen_t sslen = sizeof(ss);
 	struct live_worker *lw = NULL, **nw;
 	struct spawned_worker sw;
+	struct mon_peercred pc;
 	struct msbuf *cfg = NULL;
 	char src[INET6_ADDRSTRLEN], peer[64];
 	int fd, r, saved;
@@ -347,7 +389,12 @@ accept_one(const struct mon_ctx *ctx, const struct server_opts *opts, int lfd)
 			error("accept: %s", strerror(errno));
 		return -1;
 	}
-	format_peer(&ss, src, sizeof(src), peer, sizeof(peer));
+	memset(&pc, 0, sizeof(pc));
+	if (ss.ss_family != AF_UNIX)
+		format_peer(&ss, src, sizeof(src), peer, sizeof(peer));
+	else if (listen_unix_peercred(fd, &pc, src, sizeof(src), peer,
+	    sizeof(peer)) != 0)
+		goto out;
 	if (nworkers >= (size_t)ctx->conf->max_sessions) {
 		logit("refusing %s: MaxSessions (%d) reached", peer,
 		    ctx->conf->max_sessions);
@@ -405,6 +452,7 @@ accept_one(const struct mon_ctx *ctx, const struct server_opts *opts, int lfd)
 		goto out;
 	}
 	mon_worker_init(&lw->mw, sw.pid, peer);
+	lw->mw.cred = pc;
 	lw->mon_fd = sw.mon_fd;
 	lw->log_fd = sw.log_fd;
 	lw->started_ms = lw->last_ms = ms_now_ms();
@@ -417,7 +465,12 @@ accept_one(const struct mon_ctx *ctx, const struct server_opts *opts, int lfd)
 	}
 	workers[nworkers++] = lw;
 	worker_settle(ctx, lw);
-	verbose("connection from %s: worker %ld", peer, (long)sw.pid);
+	if (pc.set)
+		verbose("connection from unix peer uid %lu gid %lu pid %ld: "
+		    "worker %ld", (u_long)pc.uid, (u_long)pc.gid, (long)pc.pid,
+		    (long)sw.pid);
+	else
+		verbose("connection from %s: worker %ld", peer, (long)sw.pid);
 	/* INFO, not VERBOSE like the line above: the default log shows it. */
 	if (ctx->conf->sandbox_debug)
 		logit("warning: connection from %s: worker %ld: %s", peer,
@@ -815,6 +868,7 @@ reload(struct mon_ctx *ctx, struct principals *principals,
 		    ctx->conf->principals_file);
 	}
 	reload_certs(ctx);
+	credsock_reload(ctx->conf);
 	notify_ready(0, nworkers);
 }
 
@@ -895,6 +949,35 @@ read_signals(void)
 }
 
 static void
+service_credsock(const struct mon_ctx *ctx)
+{
+	credsock_service(ctx);
+	cred_due = ms_now_ms() + CRED_TICK_MS;
+}
+
+static void
+unwatch_credsock(void)
+{
+	if (cred_watched != -1 && epfd != -1)
+		(void)epoll_ctl(epfd, EPOLL_CTL_DEL, cred_watched, NULL);
+	cred_watched = -1;
+	cred_due = NO_DEADLINE;
+}
+
+static void
+watch_credsock(void)
+{
+	int fd;
+
+	if ((fd = credsock_fd()) == -1)
+		return;
+	if (ev_ctl(EPOLL_CTL_ADD, fd, &cred_src, EPOLLIN) == -1)
+		fatal_f("epoll_ctl: %s", strerror(errno));
+	cred_watched = fd;
+	cred_due = ms_now_ms() + CRED_TICK_MS;
+}
+
+static void
 watch_loop_fds(void)
 {
 	size_t i;
@@ -969,6 +1052,10 @@ service_events(const struct mon_ctx *ctx, const struct server_opts *opts,
 			if (src->lw->log_fd != -1)
 				read_log(src->lw);
 			break;
+		case EV_CRED:
+			if (accepting && cred_watched != -1)
+				service_credsock(ctx);
+			break;
 		}
 	}
 }
@@ -980,6 +1067,8 @@ wait_timeout(int64_t now, int accepting, int64_t drain_deadline)
 	int64_t d = next_deadline, t;
 
 	d = MINIMUM(d, notify_sessions_due(nworkers));
+	if (accepting)
+		d = MINIMUM(d, cred_due);
 	if (!accepting && now <= drain_deadline)
 		d = MINIMUM(d, drain_deadline + 1);
 	if (d == NO_DEADLINE)
@@ -1000,6 +1089,7 @@ server_run(struct mon_ctx *ctx, struct principals *principals,
 	malloc_tune();
 	install_signals();
 	watch_loop_fds();
+	watch_credsock();
 	got_chld = 1;		/* anything that ended before the signalfd */
 	next_deadline = 0;
 	setproctitle("listener");
@@ -1014,6 +1104,8 @@ server_run(struct mon_ctx *ctx, struct principals *principals,
 			logit("SIGTERM: closing listeners, draining %zu "
 			    "connection(s)", nworkers);
 			close_listeners();
+			unwatch_credsock();
+			credsock_close();
 			accepting = 0;
 			drain_deadline = ms_now_ms() + DRAIN_TIMEOUT_MS;
 			/* Each ends after its request with SHUTTING_DOWN. */
@@ -1043,8 +1135,12 @@ server_run(struct mon_ctx *ctx, struct principals *principals,
 			n = 0;
 		}
 		service_events(ctx, opts, evs, n, accepting);
+		if (accepting && ms_now_ms() >= cred_due)
+			service_credsock(ctx);
 	}
 	free(workers);
+	unwatch_credsock();
+	credsock_close();
 	close(epfd);
 	epfd = -1;
 	logit("all connections finished, exiting");

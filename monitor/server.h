@@ -26,6 +26,8 @@ struct server_opts {
 int	server_listen(const struct servconf *conf, char *err, size_t errlen);
 /* Before start-up reports ready; server_run reads them from then on. */
 void	server_block_signals(void);
+/* Remove the unix: sockets (exit, fatal). */
+void	server_cleanup(void);
 int	server_run(struct mon_ctx *ctx, struct principals *principals,
 	    const struct server_opts *opts);
 

@@ -31,6 +31,23 @@ REGRESS_TESTS += \
 	hostkey-mismatch \
 	hostkey-rotate
 
+# Session resumption
+REGRESS_TESTS += \
+	resume-read \
+	resume-memory \
+	resume-replay \
+	resume-expired \
+	resume-principal-removed \
+	resume-cert-revoked \
+	resume-tampered-ticket \
+	resume-tampered-binder \
+	resume-other-daemon \
+	resume-downgrade \
+	resume-disabled \
+	resume-cache-perms \
+	rogue-resume \
+	hostile-ticket
+
 # ACLs and audit
 REGRESS_TESTS += \
 	acl-inherit \
@@ -40,7 +57,19 @@ REGRESS_TESTS += \
 	audit-forgery \
 	op-semantics \
 	list-paging \
-	getacl-limit
+	getacl-limit \
+	local-peers \
+	local-socket \
+	local-rogue
+
+# Client configuration
+REGRESS_TESTS += \
+	client-config
+
+# systemd credentials (CredentialSocket)
+REGRESS_TESTS += \
+	credentials \
+	credentials-unit
 
 # Certificates
 REGRESS_TESTS += \
@@ -113,6 +142,7 @@ REGRESS_TESTS += \
 # Privilege separation, sandbox, hostile peers
 REGRESS_TESTS += \
 	worker-privsep \
+	worker-aslr \
 	worker-kill \
 	worker-crash-cause \
 	fd-limit \
@@ -120,6 +150,7 @@ REGRESS_TESTS += \
 	idle-timeout \
 	shutdown-alert \
 	worker-memory \
+	worker-idle-memory \
 	monitor-crash \
 	key-not-in-worker \
 	sandbox-debug \
