@@ -16,6 +16,12 @@
 
 #define SERVCONF_MAX_LISTEN	16
 #define SERVCONF_MAX_ADMINS	64
+/*
+ * WorkerPoolSize: idle sandboxed workers kept ready.  Enough to absorb a
+ * burst of new connections on a small machine while the pool refills;
+ * each costs one process and two monitor descriptors (docs/PERFORMANCE.md).
+ */
+#define SERVCONF_WORKER_POOL_SIZE	4
 /* StoreMaxSize (= MS_STORE_MAPSIZE_DEFAULT, _MIN, _MAX in store.h). */
 #define SERVCONF_STORE_SIZE_DEFAULT	(1ULL << 30)
 #define SERVCONF_STORE_SIZE_MIN		(4ULL << 20)
@@ -57,6 +63,7 @@ struct servconf {
 	int	 per_source_max_startups;	/* unauthenticated, per address */
 	struct startups max_startups;		/* unauthenticated, in all */
 	int	 idle_timeout;			/* IdleTimeout, s; 0: none */
+	int	 worker_pool_size;		/* idle sandboxed workers */
 	int	 login_grace_time;		/* seconds */
 	int	 log_level;			/* enum ms_loglevel */
 	int	 sandbox_debug;

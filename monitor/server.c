@@ -6,6 +6,11 @@
  * output buffers, so a slow or dead worker never stalls the monitor; a
  * worker has at most one request outstanding (the next is not parsed until
  * the previous answer is flushed).
+ *
+ * Workers are started ahead of demand (monitor/pool.c): a pooled worker
+ * sits in the same table, marked pooled, until accept hands it a client.
+ * It counts against no session limit, but every worker, pooled or not,
+ * counts against MaxSessions and the descriptor limit in all.
  */
 #include <sys/types.h>
 #include <sys/socket.h>
@@ -36,6 +41,7 @@
 #include "mon.h"
 #include "notify.h"
 #include "fdlimit.h"
+#include "pool.h"
 #include "principals.h"
 #include "proto.h"
 #include "reload.h"
@@ -58,6 +64,8 @@
  */
 #define AUTH_REFUSAL_FLOOR_MS	100
 #define DRAIN_TIMEOUT_MS	10000
+/* A pooled worker died before it was READY: refill no sooner than this. */
+#define POOL_BACKOFF_MS		1000
 
 struct live_worker {
 	struct mon_worker	 mw;
@@ -69,6 +77,8 @@ struct live_worker {
 	int64_t			 hold_until;	/* answer not sent before */
 	char			 src[INET6_ADDRSTRLEN];
 	int			 killed;
+	int			 pooled;	/* no connection handed yet */
+	int			 ready;		/* READY came: it is sandboxed */
 };
 
 static int listen_fds[LISTEN_MAX];
@@ -76,6 +86,7 @@ static size_t nlisten;
 static struct live_worker **workers;
 static size_t nworkers;
 static volatile sig_atomic_t got_term, got_hup;
+static int64_t pool_hold_until;	/* POOL_BACKOFF_MS after a failed start */
 
 static void
 on_signal(int sig)
@@ -168,27 +179,6 @@ send_alert(int fd, uint32_t status, const char *msg)
 	msbuf_free(b);
 }
 
-static int
-worker_config(const struct mon_ctx *ctx, const struct server_opts *opts,
-    char *peer, struct msbuf *b)
-{
-	const struct servconf *c = ctx->conf;
-	struct ms_config mc;
-
-	memset(&mc, 0, sizeof(mc));
-	mc.peer = peer;
-	mc.uid = (uint32_t)opts->privsep_uid;
-	mc.gid = (uint32_t)opts->privsep_gid;
-	mc.chroot_dir = c->privsep_chroot;
-	mc.login_grace_ms = (uint32_t)c->login_grace_time * 1000;
-	mc.max_value_size = (uint32_t)c->max_value_size;
-	mc.log_level = (uint8_t)ms_log_get_level();
-	mc.sandbox_debug = (uint8_t)c->sandbox_debug;
-	mc.ciphers = c->ciphers;
-	mc.kex = c->kex;
-	return ms_config_put(b, &mc);
-}
-
 static void
 format_peer(const struct sockaddr_storage *ss, char *src, size_t srclen,
     char *peer, size_t peerlen)
@@ -210,7 +200,38 @@ format_peer(const struct sockaddr_storage *ss, char *src, size_t srclen,
 static int
 unauthenticated(const struct live_worker *lw)
 {
-	return (lw->mw.state & MW_AUTHED) == 0;
+	return !lw->pooled && (lw->mw.state & MW_AUTHED) == 0;
+}
+
+static size_t
+count_pooled(void)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < nworkers; i++)
+		if (workers[i]->pooled)
+			n++;
+	return n;
+}
+
+/* Pooled workers that can take a connection now. */
+static size_t
+count_ready(void)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < nworkers; i++)
+		if (workers[i]->pooled && workers[i]->ready &&
+		    !workers[i]->killed)
+			n++;
+	return n;
+}
+
+/* Workers serving a connection: what the session limits count. */
+static size_t
+count_sessions(void)
+{
+	return nworkers - count_pooled();
 }
 
 /* Unauthenticated connections in all (src NULL) or from one address. */
@@ -254,101 +275,6 @@ worker_kill(struct live_worker *lw, const char *why)
 	lw->mon_fd = -1;
 }
 
-static void
-accept_one(const struct mon_ctx *ctx, const struct server_opts *opts, int lfd)
-{
-	struct sockaddr_storage ss;
-	socklen_t sslen = sizeof(ss);
-	struct live_worker *lw = NULL, **nw;
-	struct spawned_worker sw;
-	struct msbuf *cfg = NULL;
-	char src[INET6_ADDRSTRLEN], peer[64];
-	int fd, r, saved;
-
-	if ((fd = accept4(lfd, (struct sockaddr *)&ss, &sslen,
-	    SOCK_CLOEXEC)) == -1) {
-		if (errno != EAGAIN && errno != EINTR && errno != ECONNABORTED)
-			error("accept: %s", strerror(errno));
-		return;
-	}
-	format_peer(&ss, src, sizeof(src), peer, sizeof(peer));
-	if (nworkers >= (size_t)ctx->conf->max_sessions) {
-		logit("refusing %s: MaxSessions (%d) reached", peer,
-		    ctx->conf->max_sessions);
-		send_alert(fd, MS_ST_LIMIT_REACHED, "too many sessions");
-		goto out;
-	}
-	/* A reload may raise MaxSessions past what the descriptors allow. */
-	if (nworkers >= (size_t)fdlimit_sessions_now()) {
-		logit("refusing %s: descriptor limit reached (%zu sessions)",
-		    peer, nworkers);
-		send_alert(fd, MS_ST_LIMIT_REACHED, "too many sessions");
-		goto out;
-	}
-	if (startups_refuse(&ctx->conf->max_startups,
-	    (int)count_unauth(NULL))) {
-		logit("refusing %s: MaxStartups %d:%d:%d (%zu unauthenticated)",
-		    peer, ctx->conf->max_startups.start,
-		    ctx->conf->max_startups.rate, ctx->conf->max_startups.full,
-		    count_unauth(NULL));
-		send_alert(fd, MS_ST_LIMIT_REACHED,
-		    "too many unauthenticated connections");
-		goto out;
-	}
-	if (count_unauth(src) >= (size_t)ctx->conf->per_source_max_startups) {
-		logit("refusing %s: PerSourceMaxStartups (%d) reached", peer,
-		    ctx->conf->per_source_max_startups);
-		send_alert(fd, MS_ST_LIMIT_REACHED,
-		    "too many sessions from this address");
-		goto out;
-	}
-	if ((nw = reallocarray(workers, nworkers + 1, sizeof(*workers))) == NULL)
-		goto out;
-	workers = nw;
-	if ((lw = calloc(1, sizeof(*lw))) == NULL ||
-	    (lw->in = msbuf_new(MS_FRAME_MAX + MS_FRAME_HEADER_LEN)) == NULL ||
-	    (lw->out = msbuf_new(MS_FRAME_MAX + MS_FRAME_HEADER_LEN)) == NULL ||
-	    (lw->login = msbuf_new(64 * 1024)) == NULL ||
-	    (cfg = msbuf_new(4096)) == NULL) {
-		error_f("out of memory");
-		send_alert(fd, MS_ST_INTERNAL_ERROR, "internal error");
-		goto out;
-	}
-	lw->mon_fd = lw->log_fd = -1;
-	if ((r = worker_spawn(ctx->conf->worker_path, fd, opts->debug,
-	    &sw)) != 0) {
-		saved = errno;
-		error("refusing %s: cannot start a worker: %s", peer,
-		    strerror(saved));
-		if (saved == EMFILE || saved == ENFILE)
-			send_alert(fd, MS_ST_LIMIT_REACHED, "too many sessions");
-		else
-			send_alert(fd, MS_ST_INTERNAL_ERROR, "internal error");
-		goto out;
-	}
-	mon_worker_init(&lw->mw, sw.pid, peer);
-	lw->mon_fd = sw.mon_fd;
-	lw->log_fd = sw.log_fd;
-	lw->started_ms = lw->last_ms = ms_now_ms();
-	strlcpy(lw->src, src, sizeof(lw->src));
-	if ((r = worker_config(ctx, opts, peer, cfg)) != 0 ||
-	    (r = ms_frame_encode(lw->out, MS_MON_CONFIG, cfg)) != 0) {
-		worker_kill(lw, "cannot build config");
-	}
-	workers[nworkers++] = lw;
-	verbose("connection from %s: worker %ld", peer, (long)sw.pid);
-	/* INFO, not VERBOSE like the line above: the default log shows it. */
-	if (ctx->conf->sandbox_debug)
-		logit("warning: connection from %s: worker %ld: %s", peer,
-		    (long)sw.pid, SANDBOX_DEBUG_WARNING);
-	lw = NULL;
- out:
-	close(fd);
-	msbuf_free(cfg);
-	if (lw != NULL)
-		worker_free(lw);
-}
-
 /* An answer waiting for its release time (AUTH_REFUSAL_FLOOR_MS). */
 static int
 held(const struct live_worker *lw, int64_t now)
@@ -379,6 +305,242 @@ flush_out(struct live_worker *lw)
 	msbuf_wipe_consumed(lw->out);
 }
 
+/* Give a pooled worker up at once: SIGTERM, reload, or it misbehaved. */
+static void
+pool_retire(struct live_worker *lw)
+{
+	if (lw->killed)
+		return;
+	debug("retiring pooled worker %ld", (long)lw->mw.pid);
+	kill(lw->mw.pid, SIGKILL);
+	lw->killed = 1;
+	if (lw->mon_fd != -1)
+		close(lw->mon_fd);
+	lw->mon_fd = -1;
+}
+
+static size_t
+pool_retire_all(void)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < nworkers; i++)
+		if (workers[i]->pooled && !workers[i]->killed) {
+			pool_retire(workers[i]);
+			n++;
+		}
+	return n;
+}
+
+/*
+ * fork+exec a worker, with its CONFIG queued (and normally written at
+ * once: the channel is new and empty).  It goes into the table pooled.
+ */
+static struct live_worker *
+spawn_worker(const struct mon_ctx *ctx, const struct server_opts *opts)
+{
+	struct live_worker *lw = NULL, **nw;
+	struct spawned_worker sw;
+	int saved;
+
+	if ((nw = reallocarray(workers, nworkers + 1, sizeof(*workers))) == NULL)
+		goto oom;
+	workers = nw;
+	if ((lw = calloc(1, sizeof(*lw))) == NULL ||
+	    (lw->in = msbuf_new(MS_FRAME_MAX + MS_FRAME_HEADER_LEN)) == NULL ||
+	    (lw->out = msbuf_new(MS_FRAME_MAX + MS_FRAME_HEADER_LEN)) == NULL ||
+	    (lw->login = msbuf_new(64 * 1024)) == NULL)
+		goto oom;
+	lw->mon_fd = lw->log_fd = -1;
+	if (worker_spawn(ctx->conf->worker_path, opts->debug, &sw) != 0) {
+		saved = errno;
+		error("cannot start a worker: %s", strerror(saved));
+		worker_free(lw);
+		errno = saved;
+		return NULL;
+	}
+	mon_worker_init(&lw->mw, sw.pid, "pooled");
+	lw->mon_fd = sw.mon_fd;
+	lw->log_fd = sw.log_fd;
+	lw->pooled = 1;
+	lw->started_ms = lw->last_ms = ms_now_ms();
+	workers[nworkers++] = lw;
+	if (pool_config_frame(ctx, opts, lw->out) != 0)
+		worker_kill(lw, "cannot build config");
+	flush_out(lw);
+	debug("started worker %ld", (long)sw.pid);
+	return lw;
+ oom:
+	error_f("out of memory");
+	if (lw != NULL)
+		worker_free(lw);
+	errno = ENOMEM;
+	return NULL;
+}
+
+/* A pooled worker to take: a READY one if any (it is confined already). */
+static struct live_worker *
+pool_take(void)
+{
+	struct live_worker *any = NULL;
+	size_t i;
+
+	for (i = 0; i < nworkers; i++) {
+		if (!workers[i]->pooled || workers[i]->killed ||
+		    msbuf_len(workers[i]->out) != 0)
+			continue;
+		if (workers[i]->ready)
+			return workers[i];
+		if (any == NULL)
+			any = workers[i];
+	}
+	return any;
+}
+
+/* Keep WorkerPoolSize workers waiting, a few more per pass at most. */
+static void
+pool_refill(const struct mon_ctx *ctx, const struct server_opts *opts)
+{
+	struct pool_counts pc;
+	size_t n;
+
+	if (ms_now_ms() < pool_hold_until)
+		return;
+	memset(&pc, 0, sizeof(pc));
+	pc.pool_size = ctx->conf->worker_pool_size;
+	pc.max_sessions = ctx->conf->max_sessions;
+	pc.fd_sessions = fdlimit_sessions_now();
+	pc.pooled = count_pooled();
+	pc.sessions = nworkers - pc.pooled;
+	for (n = pool_refill_count(&pc); n > 0; n--)
+		if (spawn_worker(ctx, opts) == NULL) {
+			pool_hold_until = ms_now_ms() + POOL_BACKOFF_MS;
+			break;
+		}
+}
+
+/*
+ * The connection goes to a pooled worker, or to one started for it when
+ * the pool is empty (WorkerPoolSize 0, or drained by a burst): it then
+ * waits for that worker's start-up, as before there was a pool.
+ */
+static struct live_worker *
+handoff(const struct mon_ctx *ctx, const struct server_opts *opts, int fd,
+    const char *peer, const char *src)
+{
+	struct live_worker *lw;
+	int r;
+
+	if ((lw = pool_take()) == NULL &&
+	    (lw = spawn_worker(ctx, opts)) == NULL)
+		return NULL;
+	if (lw->killed || msbuf_len(lw->out) != 0) {
+		errno = EAGAIN;
+		return NULL;
+	}
+	if ((r = pool_handoff(lw->mon_fd, fd, peer)) != 0) {
+		worker_kill(lw, "cannot hand the connection over");
+		errno = EIO;
+		return NULL;
+	}
+	lw->pooled = 0;
+	strlcpy(lw->mw.peer, peer, sizeof(lw->mw.peer));
+	strlcpy(lw->src, src, sizeof(lw->src));
+	/* LoginGraceTime and the startup limits count from here. */
+	lw->started_ms = lw->last_ms = ms_now_ms();
+	return lw;
+}
+
+static void
+accept_one(const struct mon_ctx *ctx, const struct server_opts *opts, int lfd)
+{
+	struct sockaddr_storage ss;
+	socklen_t sslen = sizeof(ss);
+	struct live_worker *lw;
+	char src[INET6_ADDRSTRLEN], peer[64];
+	size_t nsessions;
+	int fd, saved;
+
+	if ((fd = accept4(lfd, (struct sockaddr *)&ss, &sslen,
+	    SOCK_CLOEXEC)) == -1) {
+		if (errno != EAGAIN && errno != EINTR && errno != ECONNABORTED)
+			error("accept: %s", strerror(errno));
+		return;
+	}
+	format_peer(&ss, src, sizeof(src), peer, sizeof(peer));
+	nsessions = count_sessions();
+	if (nsessions >= (size_t)ctx->conf->max_sessions) {
+		logit("refusing %s: MaxSessions (%d) reached", peer,
+		    ctx->conf->max_sessions);
+		send_alert(fd, MS_ST_LIMIT_REACHED, "too many sessions");
+		goto out;
+	}
+	/* A reload may raise MaxSessions past what the descriptors allow. */
+	if (nsessions >= (size_t)fdlimit_sessions_now()) {
+		logit("refusing %s: descriptor limit reached (%zu sessions)",
+		    peer, nsessions);
+		send_alert(fd, MS_ST_LIMIT_REACHED, "too many sessions");
+		goto out;
+	}
+	if (startups_refuse(&ctx->conf->max_startups,
+	    (int)count_unauth(NULL))) {
+		logit("refusing %s: MaxStartups %d:%d:%d (%zu unauthenticated)",
+		    peer, ctx->conf->max_startups.start,
+		    ctx->conf->max_startups.rate, ctx->conf->max_startups.full,
+		    count_unauth(NULL));
+		send_alert(fd, MS_ST_LIMIT_REACHED,
+		    "too many unauthenticated connections");
+		goto out;
+	}
+	if (count_unauth(src) >= (size_t)ctx->conf->per_source_max_startups) {
+		logit("refusing %s: PerSourceMaxStartups (%d) reached", peer,
+		    ctx->conf->per_source_max_startups);
+		send_alert(fd, MS_ST_LIMIT_REACHED,
+		    "too many sessions from this address");
+		goto out;
+	}
+	if ((lw = handoff(ctx, opts, fd, peer, src)) == NULL) {
+		saved = errno;
+		error("refusing %s: cannot start a worker: %s", peer,
+		    strerror(saved));
+		if (saved == EMFILE || saved == ENFILE)
+			send_alert(fd, MS_ST_LIMIT_REACHED, "too many sessions");
+		else
+			send_alert(fd, MS_ST_INTERNAL_ERROR, "internal error");
+		goto out;
+	}
+	verbose("connection from %s: worker %ld", peer, (long)lw->mw.pid);
+	/* INFO, not VERBOSE like the line above: the default log shows it. */
+	if (ctx->conf->sandbox_debug)
+		logit("warning: connection from %s: worker %ld: %s", peer,
+		    (long)lw->mw.pid, SANDBOX_DEBUG_WARNING);
+ out:
+	close(fd);
+}
+
+/*
+ * Before its connection a worker may say one thing: READY, once, when it
+ * is confined.  Anything else is a worker that does not follow the
+ * protocol, and it holds no client to be polite to.
+ */
+static int
+pool_message(struct live_worker *lw, uint8_t type, const struct msbuf *req)
+{
+	if (lw->ready) {
+		worker_kill(lw, "request before it was handed a connection");
+		return -1;
+	}
+	if (type != MS_MON_READY || msbuf_len(req) != 0) {
+		worker_kill(lw, "expected READY");
+		return -1;
+	}
+	lw->ready = 1;
+	if (lw->pooled)
+		verbose("worker %ld ready in the pool (%zu ready)",
+		    (long)lw->mw.pid, count_ready());
+	return 0;
+}
+
 static void
 handle_requests(const struct mon_ctx *ctx, struct live_worker *lw)
 {
@@ -403,6 +565,11 @@ handle_requests(const struct mon_ctx *ctx, struct live_worker *lw)
 			    (long)lw->mw.pid, lw->mw.peer);
 			worker_kill(lw, "malformed frame");
 			break;
+		}
+		if (!lw->ready || lw->pooled) {
+			if (pool_message(lw, type, req) != 0)
+				break;
+			continue;
 		}
 		if (mon_dispatch(ctx, &lw->mw, type, req, resp) != 0) {
 			worker_kill(lw, "request refused");
@@ -526,6 +693,13 @@ reap_workers(void)
 			if (workers[i]->mw.pid != pid)
 				continue;
 			describe_exit(workers[i], status);
+			if (workers[i]->pooled && !workers[i]->killed) {
+				logit("pooled worker %ld died while waiting; "
+				    "replacing it", (long)pid);
+				if (!workers[i]->ready)
+					pool_hold_until = ms_now_ms() +
+					    POOL_BACKOFF_MS;
+			}
 			/* Drain remaining log lines before forgetting it. */
 			if (workers[i]->log_fd != -1)
 				read_log(workers[i]);
@@ -545,6 +719,12 @@ check_deadlines(const struct mon_ctx *ctx)
 	limit = (int64_t)ctx->conf->login_grace_time * 1000 +
 	    WORKER_AUTH_SLACK_MS;
 	for (i = 0; i < nworkers; i++) {
+		if (workers[i]->pooled) {
+			if (!workers[i]->ready && now - workers[i]->started_ms >
+			    POOL_READY_TIMEOUT_MS)
+				worker_kill(workers[i], "not READY in time");
+			continue;
+		}
 		/*
 		 * A refused worker may only pass the alert on and exit; one
 		 * that stays would hold a session slot for ever.
@@ -623,6 +803,7 @@ reload(struct mon_ctx *ctx, struct principals *principals,
 {
 	struct principals fresh;
 	char err[512];
+	size_t n;
 
 	notify_reloading();
 	ms_log_reopen();
@@ -650,7 +831,10 @@ reload(struct mon_ctx *ctx, struct principals *principals,
 		    ctx->conf->principals_file);
 	}
 	reload_certs(ctx);
-	notify_ready(0, nworkers);
+	/* Pooled workers were configured with the old settings. */
+	if ((n = pool_retire_all()) > 0)
+		logit("SIGHUP: replacing %zu pooled worker(s)", n);
+	notify_ready(0, count_sessions());
 }
 
 static void
@@ -741,18 +925,22 @@ server_run(struct mon_ctx *ctx, struct principals *principals,
 		if (got_term && accepting) {
 			notify_stopping();
 			logit("SIGTERM: closing listeners, draining %zu "
-			    "connection(s)", nworkers);
+			    "connection(s)", count_sessions());
 			close_listeners();
 			accepting = 0;
 			drain_deadline = ms_now_ms() + DRAIN_TIMEOUT_MS;
+			/* Nothing to drain in a pooled worker. */
+			(void)pool_retire_all();
 			/* Each ends after its request with SHUTTING_DOWN. */
 			for (i = 0; i < nworkers; i++)
 				if (!workers[i]->killed)
 					(void)kill(workers[i]->mw.pid, SIGTERM);
 		}
 		reap_workers();
-		if (accepting)
-			notify_sessions(nworkers, ms_now_ms());
+		if (accepting) {
+			pool_refill(ctx, opts);
+			notify_sessions(count_sessions(), ms_now_ms());
+		}
 		check_deadlines(ctx);
 		if (!accepting && nworkers == 0)
 			break;

@@ -17,7 +17,6 @@ config_payload(uint32_t version, uint32_t uid, uint16_t cipher, int n_kex,
 	struct msbuf *b = fields_new();
 
 	assert_int_equal(msbuf_put_u32(b, version), 0);
-	assert_int_equal(msbuf_put_cstring(b, "192.0.2.1:4242"), 0);
 	assert_int_equal(msbuf_put_u32(b, uid), 0);
 	assert_int_equal(msbuf_put_u32(b, 65534), 0);
 	assert_int_equal(msbuf_put_cstring(b, "/var/empty"), 0);
@@ -45,10 +44,9 @@ test_config_parse(void **state)
 	struct msbuf *b;
 
 	(void)state;
-	b = config_payload(1, 65534, MS_CIPHER_CHACHA20_POLY1305, 1,
+	b = config_payload(MS_CONFIG_VERSION, 65534, MS_CIPHER_CHACHA20_POLY1305, 1,
 	    MS_KEX_X25519_HYBRID, 0);
 	assert_int_equal(w_config_parse(&c, b), 0);
-	assert_string_equal(c.peer, "192.0.2.1:4242");
 	assert_string_equal(c.chroot_dir, "/var/empty");
 	assert_int_equal(c.uid, 65534);
 	assert_int_equal(c.gid, 65534);
@@ -62,38 +60,38 @@ test_config_parse(void **state)
 	ms_config_clear(&c);
 	msbuf_free(b);
 
-	b = config_payload(2, 65534, MS_CIPHER_AES256_GCM, 1,
+	b = config_payload(MS_CONFIG_VERSION + 1, 65534, MS_CIPHER_AES256_GCM, 1,
 	    MS_KEX_X25519_HYBRID, 0);
 	assert_int_not_equal(w_config_parse(&c, b), 0);
-	assert_null(c.peer);
+	assert_null(c.chroot_dir);
 	msbuf_free(b);
-	b = config_payload(1, 0, MS_CIPHER_AES256_GCM, 1,
+	b = config_payload(MS_CONFIG_VERSION, 0, MS_CIPHER_AES256_GCM, 1,
 	    MS_KEX_X25519_HYBRID, 0);
 	assert_int_not_equal(w_config_parse(&c, b), 0);
 	msbuf_free(b);
-	b = config_payload(1, 65534, 0x99, 1, MS_KEX_X25519_HYBRID, 0);
+	b = config_payload(MS_CONFIG_VERSION, 65534, 0x99, 1, MS_KEX_X25519_HYBRID, 0);
 	assert_int_not_equal(w_config_parse(&c, b), 0);
 	msbuf_free(b);
-	b = config_payload(1, 65534, MS_CIPHER_AES256_GCM, 1,
+	b = config_payload(MS_CONFIG_VERSION, 65534, MS_CIPHER_AES256_GCM, 1,
 	    MS_KEX_X25519_HYBRID, 1);
 	assert_int_not_equal(w_config_parse(&c, b), 0);
 	msbuf_free(b);
 	/* The kex list: present, 1..16 entries, only what is implemented. */
-	b = config_payload(1, 65534, MS_CIPHER_AES256_GCM, -1, 0, 0);
+	b = config_payload(MS_CONFIG_VERSION, 65534, MS_CIPHER_AES256_GCM, -1, 0, 0);
 	assert_int_not_equal(w_config_parse(&c, b), 0);
-	assert_null(c.peer);
+	assert_null(c.chroot_dir);
 	msbuf_free(b);
-	b = config_payload(1, 65534, MS_CIPHER_AES256_GCM, 0, 0, 0);
+	b = config_payload(MS_CONFIG_VERSION, 65534, MS_CIPHER_AES256_GCM, 0, 0, 0);
 	assert_int_not_equal(w_config_parse(&c, b), 0);
 	msbuf_free(b);
-	b = config_payload(1, 65534, MS_CIPHER_AES256_GCM, 17,
+	b = config_payload(MS_CONFIG_VERSION, 65534, MS_CIPHER_AES256_GCM, 17,
 	    MS_KEX_X25519_HYBRID, 0);
 	assert_int_not_equal(w_config_parse(&c, b), 0);
 	msbuf_free(b);
-	b = config_payload(1, 65534, MS_CIPHER_AES256_GCM, 1, 0x99, 0);
+	b = config_payload(MS_CONFIG_VERSION, 65534, MS_CIPHER_AES256_GCM, 1, 0x99, 0);
 	assert_int_not_equal(w_config_parse(&c, b), 0);
 	msbuf_free(b);
-	b = config_payload(1, 65534, MS_CIPHER_AES256_GCM, 16,
+	b = config_payload(MS_CONFIG_VERSION, 65534, MS_CIPHER_AES256_GCM, 16,
 	    MS_KEX_X25519_HYBRID, 0);
 	assert_int_equal(w_config_parse(&c, b), 0);
 	assert_int_equal(c.kex.n, 16);
