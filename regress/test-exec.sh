@@ -489,7 +489,11 @@ stop_daemon() {
 # add_principal NAME [GROUPS]: generate $OBJ/NAME_key and register it in
 #	$OBJ/principals (before start_daemon, or follow with reload_daemon).
 # reload_daemon: SIGHUP to DAEMON_PID, then wait until the log says so.
-# worker_pids: pids of the daemon's live workers (children of DAEMON_PID).
+# worker_pids: pids of the daemon's workers that serve a connection: by
+#	their title "metasafed: worker PEER", children of DAEMON_PID, or
+#	grandchildren (the real worker behind a rogue worker's relay).
+# pooled_pids: pids of the daemon's pooled workers, waiting for a
+#	connection ("metasafed: pooled worker"), children of DAEMON_PID.
 # hold_conn PATH RECORD: regress/progs/hold-conn opens a session as the
 #	admin, reads PATH RECORD and keeps the session open until
 #	release_conn (its stdin is a FIFO held open on fd 4).  Returns once it
@@ -544,13 +548,35 @@ reload_daemon() {
 	sleep 0.2
 }
 
-worker_pids() {
+_ppid_of() {
+	sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f2
+}
+
+# _daemon_workers serving|pooled
+_daemon_workers() {
 	for _s in /proc/[0-9]*/stat; do
-		_pp=$(sed 's/.*) //' "$_s" 2>/dev/null | cut -d' ' -f2)
-		[ "$_pp" = "$DAEMON_PID" ] || continue
 		_p=${_s#/proc/}
-		echo "${_p%/stat}"
+		_p=${_p%/stat}
+		_pp=$(_ppid_of "$_p")
+		[ -n "$_pp" ] || continue
+		if [ "$_pp" != "$DAEMON_PID" ]; then
+			[ "$1" = serving ] || continue
+			[ "$(_ppid_of "$_pp")" = "$DAEMON_PID" ] || continue
+		fi
+		_cl=$(tr '\0' ' ' < "/proc/$_p/cmdline" 2>/dev/null)
+		case $1:$_cl in
+		"serving:metasafed: worker "*|"pooled:metasafed: pooled worker"*)
+			echo "$_p" ;;
+		esac
 	done
+}
+
+worker_pids() {
+	_daemon_workers serving
+}
+
+pooled_pids() {
+	_daemon_workers pooled
 }
 
 HOLD_PID=
