@@ -612,6 +612,50 @@ _hold_cleanup() {
 	kill "$HOLD_PID" 2>/dev/null
 }
 
+# wait_pool N: until exactly N pooled workers wait, each already confined
+#	(seccomp filter loaded), 60 s.
+wait_pool() {
+	_i=0
+	while :; do
+		_all=$(pooled_pids)
+		_n=0
+		for _p in $_all; do
+			grep -q '^Seccomp:[[:space:]]*2$' "/proc/$_p/status" \
+			    2>/dev/null && _n=$((_n + 1))
+		done
+		[ "$_n" -eq "$1" ] && [ "$(echo $_all | wc -w)" -eq "$1" ] &&
+		    break
+		_i=$((_i + 1))
+		[ $_i -le 600 ] ||
+		    fatal "wait_pool: $_n confined pooled workers ($_all), want $1"
+		sleep 0.1
+	done
+}
+
+# key_needles: the raw private host keys and the store key of the test
+#	daemon in $OBJ/needle.{sig,kex,store}; sets NEEDLES to the three.
+key_needles() {
+	need_tool openssl base64
+	# The last 32 bytes of the PKCS#8 DER are the private key.
+	openssl pkey -in "$OBJ/keys/host_sig_key" -outform DER | tail -c 32 \
+	    > "$OBJ/needle.sig" || fatal "cannot extract the signature key"
+	openssl pkey -in "$OBJ/keys/host_kex_key" -outform DER | tail -c 32 \
+	    > "$OBJ/needle.kex" || fatal "cannot extract the kex key"
+	# Store key file: base64("MSSK" || 1 || key[32] || check[4]).
+	grep -v '^-----' "$OBJ/keys/host_store_key" | base64 -d |
+	    dd bs=1 skip=5 count=32 2>/dev/null > "$OBJ/needle.store"
+	[ "$(wc -c < "$OBJ/needle.store")" -eq 32 ] ||
+	    fatal "cannot extract the store key"
+	NEEDLES="$OBJ/needle.sig $OBJ/needle.kex $OBJ/needle.store"
+}
+
+# conn_pids: the worker pid of every connection so far, in order, as the
+#	log says it ("connection from ADDR:PORT: worker PID").
+conn_pids() {
+	sed -n 's/.*: connection from [^ ]*: worker \([0-9][0-9]*\)$/\1/p' \
+	    "$OBJ/metasafed.log"
+}
+
 # wait_for_workers N: until at least N workers are alive (10 s).
 wait_for_workers() {
 	_i=0

@@ -121,6 +121,10 @@ REGRESS_TESTS += \
 	worker-memory \
 	monitor-crash \
 	key-not-in-worker \
+	pool-distinct \
+	pool-key-scan \
+	pool-replace \
+	pool-zero \
 	sandbox-debug \
 	sandbox-escape \
 	rogue-auth \
