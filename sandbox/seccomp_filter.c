@@ -200,12 +200,12 @@ add_rule(scmp_filter_ctx ctx, const struct sc_rule *rule)
 		break;
 	case SC_ALLOW_FD:
 		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1,
-		    SCMP_A0(SCMP_CMP_EQ, rule->arg));
+		    SCMP_CMP(0, SCMP_CMP_EQ, rule->arg, 0));
 		break;
 	case SC_ALLOW_SOL_SOCKET:
 		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 2,
-		    SCMP_A1(SCMP_CMP_EQ, SOL_SOCKET),
-		    SCMP_A2(SCMP_CMP_EQ, rule->arg));
+		    SCMP_CMP(1, SCMP_CMP_EQ, SOL_SOCKET, 0),
+		    SCMP_CMP(2, SCMP_CMP_EQ, rule->arg, 0));
 		break;
 	}
 	if (rc != 0) {
