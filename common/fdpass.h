@@ -10,9 +10,9 @@
 #include <sys/types.h>
 
 /*
- * Send len bytes with fd attached to the first.  All of them or nothing
- * goes out: a short send is MS_ERR_SYSTEM (the caller gives the receiver
- * up), so the descriptor can never be separated from its frame.
+ * Send len bytes with fd attached to the first, in one sendmsg.  A short
+ * send is MS_ERR_SYSTEM like a failed one: the receiver may then hold the
+ * descriptor with part of its frame, so the caller must give it up.
  */
 int	ms_fd_send(int sock, const void *p, size_t len, int fd);
 /*

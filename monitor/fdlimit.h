@@ -13,7 +13,7 @@
 #define FDS_PER_SESSION	2
 /*
  * For all else: listeners, the store's files, logs, the PID and lock
- * files, the notify socket, and the three a spawn holds for a moment.
+ * files, the notify socket, and the four a spawn holds for a moment.
  */
 #define FDS_RESERVED	(2 * SERVCONF_MAX_LISTEN + 32)
 

@@ -43,9 +43,9 @@ size_t	pool_refill_count(const struct pool_counts *c);
 int	pool_config_frame(const struct mon_ctx *ctx,
 	    const struct server_opts *opts, struct msbuf *out);
 /*
- * HANDOFF: the peer in a frame, client_fd attached (SCM_RIGHTS).  All or
- * nothing: on failure the worker has not got the socket and must be
- * given up.  The caller still owns (and closes) client_fd.
+ * HANDOFF: the peer in a frame, client_fd attached (SCM_RIGHTS).  On
+ * failure the worker may hold the socket with half a frame: it must be
+ * given up (killed).  The caller still owns (and closes) client_fd.
  */
 int	pool_handoff(int mon_fd, int client_fd, const char *peer);
 
