@@ -17,9 +17,10 @@
 #define SERVCONF_MAX_LISTEN	16
 #define SERVCONF_MAX_ADMINS	64
 /*
- * WorkerPoolSize: idle sandboxed workers kept ready.  Enough to absorb a
- * burst of new connections on a small machine while the pool refills;
- * each costs one process and two monitor descriptors (docs/PERFORMANCE.md).
+ * WorkerPoolSize: idle sandboxed workers kept ready.  Enough for a burst
+ * of a few simultaneous connections on a small machine while the pool
+ * refills (POOL_REFILL_PER_PASS per loop pass); each waiting worker costs
+ * one process and two monitor descriptors.
  */
 #define SERVCONF_WORKER_POOL_SIZE	4
 /* StoreMaxSize (= MS_STORE_MAPSIZE_DEFAULT, _MIN, _MAX in store.h). */
