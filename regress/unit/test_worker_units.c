@@ -1,8 +1,11 @@
 /*
  * test_worker_units.c — worker pieces tested in-process, without the
- * rig: the CONFIG frame parser and the handle table.
+ * rig: the CONFIG frame parser, the handle table, READY and the HANDOFF.
  */
 #include "worker_fixture.h"
+
+#include "fdpass.h"
+#include "msg_config.h"
 
 /* ---------------------------------------------------------------- */
 /* Tests: in-process units                                           */
@@ -134,10 +137,88 @@ test_handle_table(void **state)
 	assert_null(w_handle_find(&w, id));
 }
 
+/* The monitor's side of a HANDOFF, by hand: a frame and a descriptor. */
+static void
+handoff_send(int sock, const char *peer, int fd, int extra_byte)
+{
+	struct msbuf *p = fields_new(), *f = fields_new();
+
+	assert_int_equal(ms_handoff_put(p, peer), 0);
+	assert_int_equal(ms_frame_encode(f, MS_MON_HANDOFF, p), 0);
+	if (extra_byte)
+		assert_int_equal(msbuf_put_u8(f, 0), 0);
+	assert_int_equal(ms_fd_send(sock, msbuf_ptr(f), msbuf_len(f), fd), 0);
+	msbuf_free(p);
+	msbuf_free(f);
+}
+
+static int
+handoff_try(const char *peer, int fd, int extra_byte, struct worker *w)
+{
+	int sp[2], r;
+	struct msbuf *b = fields_new();
+	uint8_t type;
+
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sp), 0);
+	worker_init(w, -1, sp[1]);
+	/* READY first: an empty frame of its own type. */
+	assert_int_equal(w_send_ready(w), 0);
+	assert_int_equal(ms_frame_read(sp[0], &type, b, 16, 5000), 0);
+	assert_int_equal(type, MS_MON_READY);
+	assert_int_equal(msbuf_len(b), 0);
+	handoff_send(sp[0], peer, fd, extra_byte);
+	r = w_handoff(w);
+	close(sp[0]);
+	close(sp[1]);
+	msbuf_free(b);
+	return r;
+}
+
+/* A TCP socket and a peer are taken; anything else is refused. */
+static void
+test_handoff(void **state)
+{
+	struct worker w;
+	int tcp, sp[2];
+
+	(void)state;
+	assert_true((tcp = socket(AF_INET, SOCK_STREAM, 0)) != -1);
+	assert_int_equal(handoff_try("192.0.2.9:99", tcp, 0, &w), 0);
+	assert_true(w.client_fd >= 0 && w.client_fd != tcp);
+	assert_string_equal(w_peer(&w), "192.0.2.9:99");
+	close(w.client_fd);
+	worker_clear(&w);
+	assert_string_equal(w_peer(&w), "?");
+
+	/* A byte after the frame: the monitor never sends one. */
+	assert_int_equal(handoff_try("192.0.2.9:99", tcp, 1, &w),
+	    MS_ERR_PROTOCOL);
+	assert_int_equal(w.client_fd, -1);
+	worker_clear(&w);
+
+	/* A Unix socket is no client. */
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sp), 0);
+	assert_int_equal(handoff_try("192.0.2.9:99", sp[0], 0, &w),
+	    MS_ERR_PROTOCOL);
+	assert_int_equal(w.client_fd, -1);
+	worker_clear(&w);
+	close(sp[0]);
+	close(sp[1]);
+
+	/* Nor is a datagram socket. */
+	close(tcp);
+	assert_true((tcp = socket(AF_INET, SOCK_DGRAM, 0)) != -1);
+	assert_int_equal(handoff_try("192.0.2.9:99", tcp, 0, &w),
+	    MS_ERR_PROTOCOL);
+	worker_clear(&w);
+	close(tcp);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_handoff),
 		cmocka_unit_test(test_config_parse),
 		cmocka_unit_test(test_handle_table),
 	};
