@@ -142,6 +142,10 @@ REGRESS_TESTS += \
 	hostile-records \
 	hostile-stall
 
+# The benchmark's programs (make bench itself is not a test)
+REGRESS_TESTS += \
+	bench-smoke
+
 # Install, systemd, manual pages
 REGRESS_TESTS += \
 	install-destdir \
@@ -157,3 +161,8 @@ REGRESS_TESTS += \
 	man-libapi \
 	man-lint \
 	man-options
+
+# The etcd store backend (a real three-member cluster on loopback)
+REGRESS_TESTS += \
+	etcd-kv \
+	etcd-txn
