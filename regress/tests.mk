@@ -123,6 +123,7 @@ REGRESS_TESTS += \
 	key-not-in-worker \
 	pool-distinct \
 	pool-key-scan \
+	pool-reload \
 	pool-replace \
 	pool-zero \
 	sandbox-debug \
