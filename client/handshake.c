@@ -371,6 +371,10 @@ put_client_verify(struct metasafe_conn *c, struct cl_hs *hs, const u_char *th,
 	size_t msglen, siglen = sizeof(sig);
 	int r;
 
+	/* Peer credentials: no key, so no proof but the kernel's. */
+	if (hs->key == NULL)
+		return ms_client_verify_put_none(body) == 0 ? 0 :
+		    cl_fatal(c, METASAFE_ERR_INTERNAL, "encode CLIENT_VERIFY");
 	if ((r = ms_sig_message(MS_SIG_CONTEXT_CLIENT, th, msg, sizeof(msg),
 	    &msglen)) != 0 ||
 	    (r = ms_sigalg_sign(hs->key->sigalg, hs->key->pkey, msg, msglen,
@@ -632,7 +636,8 @@ metasafe_connect(const struct metasafe_opts *opts,
 	}
 	/* Client authentication is metasafe_authenticate's, on its own. */
 	if ((r = conn_setup(c, opts)) != 0 ||
-	    (r = cl_tcp_connect(c)) != 0 ||
+	    (r = cl_is_unix(c->host) ? cl_unix_connect(c) :
+	    cl_tcp_connect(c)) != 0 ||
 	    (r = hs_walk(c, &hs, MS_HS_CLIENT_IDENTITY)) != 0)
 		goto out;
 	/* Only now has the server proven it holds the key being pinned. */
@@ -652,21 +657,13 @@ metasafe_connect(const struct metasafe_opts *opts,
 	return cl_ret(c, r);
 }
 
-int
-metasafe_authenticate(struct metasafe_conn *c, const struct metasafe_key *key)
+/* The rest of the handshake with key, or with no key: peer credentials. */
+static int
+authenticate(struct metasafe_conn *c, const struct metasafe_key *key)
 {
 	struct cl_hs hs;
 	int r;
 
-	if (c == NULL)
-		return METASAFE_ERR_USAGE;
-	cl_clearerr(c);
-	if (key == NULL)
-		return cl_ret(c, cl_seterr(c, METASAFE_ERR_USAGE, "no key"));
-	if (key->chain == NULL && !key->is_ed25519)
-		return cl_ret(c, cl_seterr(c, METASAFE_ERR_IDENTITY,
-		    "a %s identity can only authenticate with a certificate "
-		    "(-o CertificateFile=FILE)", metasafe_key_type(key)));
 	if (c->state != CL_STATE_HS)
 		return cl_ret(c, cl_seterr(c, c->state == CL_STATE_BROKEN ?
 		    METASAFE_ERR_BROKEN : METASAFE_ERR_USAGE,
@@ -685,21 +682,65 @@ metasafe_authenticate(struct metasafe_conn *c, const struct metasafe_key *key)
 }
 
 int
+metasafe_authenticate(struct metasafe_conn *c, const struct metasafe_key *key)
+{
+	if (c == NULL)
+		return METASAFE_ERR_USAGE;
+	cl_clearerr(c);
+	if (key == NULL)
+		return cl_ret(c, cl_seterr(c, METASAFE_ERR_USAGE, "no key"));
+	if (key->chain == NULL && !key->is_ed25519)
+		return cl_ret(c, cl_seterr(c, METASAFE_ERR_IDENTITY,
+		    "a %s identity can only authenticate with a certificate "
+		    "(-o CertificateFile=FILE)", metasafe_key_type(key)));
+	return authenticate(c, key);
+}
+
+int
+metasafe_authenticate_peer(struct metasafe_conn *c)
+{
+	if (c == NULL)
+		return METASAFE_ERR_USAGE;
+	cl_clearerr(c);
+	/* Over TCP the server has no kernel to ask: it would refuse. */
+	if (!cl_is_unix(c->host))
+		return cl_ret(c, cl_seterr(c, METASAFE_ERR_USAGE,
+		    "peer credentials need a unix: host"));
+	return authenticate(c, NULL);
+}
+
+int
 metasafe_connect_auth(const struct metasafe_opts *opts,
     struct metasafe_conn **connp)
 {
 	struct metasafe_key *key = NULL;
-	char *path = NULL;
+	const char *pass = opts != NULL ? opts->identity_passphrase : NULL;
+	char *path = NULL, filepass[CL_PASSPHRASE_MAX];
 	int r;
 
 	if (connp == NULL || opts == NULL)
 		return METASAFE_ERR_USAGE;
 	*connp = NULL;
-	if (opts->identity_file == NULL &&
-	    (r = cl_home_path(METASAFE_DEFAULT_IDENTITY, &path)) != 0)
+	/* A local daemon without an identity file: the kernel says who. */
+	if (opts->identity_file == NULL && cl_is_unix(opts->host)) {
+		if ((r = metasafe_connect(opts, connp)) == 0)
+			r = metasafe_authenticate_peer(*connp);
 		return r;
+	}
+	if (pass == NULL && opts->passphrase_file != NULL) {
+		if ((r = cl_passphrase_read(opts->passphrase_file, filepass,
+		    sizeof(filepass))) != 0)
+			return r;
+		pass = filepass;
+	}
+	if (opts->identity_file == NULL &&
+	    (r = cl_home_path(METASAFE_DEFAULT_IDENTITY, &path)) != 0) {
+		explicit_bzero(filepass, sizeof(filepass));
+		return r;
+	}
 	r = metasafe_key_load(opts->identity_file != NULL ?
-	    opts->identity_file : path, opts->identity_passphrase, &key);
+	    opts->identity_file : path, pass, &key);
+	explicit_bzero(filepass, sizeof(filepass));
 	free(path);
 	if (r != 0)
 		return r;

@@ -158,7 +158,13 @@ struct metasafe_opts {
 	const char	*ca_file;
 	const char	*kex_algorithms;	/* comma list; default above */
 	const char	*signature_algorithms;	/* offered for the server's signature */
-	void		*reserved[8];		/* zero */
+	/*
+	 * A file holding the identity's passphrase (its first line), for an
+	 * encrypted key without a terminal; refused, like a key file, when
+	 * group or others may access it.  identity_passphrase wins.
+	 */
+	const char	*passphrase_file;
+	void		*reserved[7];		/* zero */
 };
 
 void	metasafe_opts_init(struct metasafe_opts *o);
@@ -167,7 +173,7 @@ void	metasafe_opts_init(struct metasafe_opts *o);
  * string: HostName, Port, IdentityFile, KnownHostsFile,
  * StrictHostKeyChecking (yes|accept-new|no), Ciphers, KexAlgorithms,
  * SignatureAlgorithms, CertificateFile, CAFile, ConnectTimeout
- * (seconds).  Keywords are case-insensitive.  kv must outlive o.
+ * (seconds), PassphraseFile.  Keywords are case-insensitive.  kv must outlive o.
  * METASAFE_ERR_USAGE on an unknown keyword or a bad value.
  */
 int	metasafe_opts_set(struct metasafe_opts *o, const char *kv);
@@ -200,8 +206,10 @@ int	metasafe_key_has_certificate(const struct metasafe_key *key);
 void	metasafe_key_free(struct metasafe_key *key);
 
 /*
- * TCP connect, key exchange and server authentication (host key pinned in
- * known_hosts, server signature and Finished verified).  On return *connp
+ * Connect, key exchange and server authentication (host key pinned in
+ * known_hosts, server signature and Finished verified).  A host
+ * "unix:/ABS/PATH" is a daemon's Unix-domain socket (pinned as
+ * "[unix:/ABS/PATH]"); any other host is reached over TCP.  On return *connp
  * is set even on failure (unless memory ran out) so that the error message
  * can be read; always release it with metasafe_close().
  */
@@ -211,7 +219,14 @@ int	metasafe_connect(const struct metasafe_opts *opts,
 int	metasafe_authenticate(struct metasafe_conn *conn,
 	    const struct metasafe_key *key);
 /*
- * Load opts' identity, connect and authenticate.  If the identity cannot
+ * Client authentication with no key, on a unix: connection only: the
+ * server maps the uid the kernel reports for this process (SO_PEERCRED,
+ * at connect) to a principal.  METASAFE_ERR_USAGE over TCP.
+ */
+int	metasafe_authenticate_peer(struct metasafe_conn *conn);
+/*
+ * Load opts' identity, connect and authenticate.  With a unix: host and
+ * no identity_file, authenticate with peer credentials instead.  If the identity cannot
  * be loaded *connp is NULL (nothing was sent); otherwise as
  * metasafe_connect.
  */

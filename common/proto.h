@@ -46,6 +46,8 @@
 
 #define MS_ID_RAW_ED25519	1
 #define MS_ID_X509_CHAIN	2
+#define MS_ID_PEER_CREDENTIALS	3	/* no key: the kernel's word (unix:) */
+#define MS_SIG_NONE		0	/* CLIENT_VERIFY of id_type 3 */
 
 /* 7. Status codes (responses and alerts). */
 #define MS_ST_OK		0

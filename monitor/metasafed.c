@@ -77,6 +77,7 @@ usage(int help)
 static void
 cleanup(int code)
 {
+	server_cleanup();
 	if (st.pidfile_fd != -1 && st.pidfile != NULL) {
 		unlink(st.pidfile);
 		close(st.pidfile_fd);
@@ -305,6 +306,7 @@ confcheck_or_exit(const struct servconf *c, const char *config)
 		[CONFCHECK_PIDFILE] = MSD_EXIT_PIDFILE,
 		[CONFCHECK_STORE] = MSD_EXIT_STORE,
 		[CONFCHECK_CHROOT] = MSD_EXIT_CHROOT,
+		[CONFCHECK_LISTEN] = MSD_EXIT_LISTEN,
 	};
 	char err[1024];
 	int what = CONFCHECK_FILES;

@@ -66,9 +66,22 @@ struct mon_session {
 	int		 cert_auth;		/* authenticated by certificate */
 };
 
+/*
+ * The kernel's word on a unix: peer (SO_PEERCRED), taken by the monitor
+ * on the accepted socket before a worker exists: a snapshot of the
+ * process that called connect(), whoever holds the socket later.  The
+ * only input to a peer-credentials login (I4); TCP peers have none.
+ */
+struct mon_peercred {
+	int			 set;
+	uint32_t		 uid, gid;
+	int32_t			 pid;
+};
+
 struct mon_worker {
 	pid_t			 pid;
 	char			 peer[64];	/* "ADDR:PORT", for logs */
+	struct mon_peercred	 cred;		/* set by the listener only */
 	int			 state;		/* MW_*: mon_dispatch() only */
 	uint32_t		 once_done;	/* bit per once-only row: ditto */
 	struct mon_session	 sess;

@@ -122,7 +122,7 @@ audit(const struct mon_worker *w, const char *op, const struct ms_mon_data *d,
 {
 	struct audit_line a;
 
-	audit_begin(&a, audit_result(status), w->peer, op);
+	audit_begin(&a, audit_result(status), w, op);
 	audit_add(&a, "principal", w->sess.principal);
 	audit_add(&a, "path", d->path != NULL ? d->path : "-");
 	if (d->record != NULL && *d->record != '\0')
@@ -498,7 +498,7 @@ audit_acl_change(const struct mon_worker *w, const char *path,
 	size_t i;
 
 	if (noinherit != -1 || sens != -1) {
-		audit_begin(&a, "changed", w->peer, "setacl-flags");
+		audit_begin(&a, "changed", w, "setacl-flags");
 		audit_add(&a, "principal", w->sess.principal);
 		audit_add(&a, "path", path);
 		audit_add(&a, "inherit", flag_change(noinherit, "no", "yes"));
@@ -510,7 +510,7 @@ audit_acl_change(const struct mon_worker *w, const char *path,
 			strlcpy(rights, "-", sizeof(rights));
 		else
 			ms_rights_format(changes[i].rights, rights);
-		audit_begin(&a, "changed", w->peer, "setacl-entry");
+		audit_begin(&a, "changed", w, "setacl-entry");
 		audit_add(&a, "principal", w->sess.principal);
 		audit_add(&a, "path", path);
 		audit_add(&a, "who", changes[i].who);

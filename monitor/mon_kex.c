@@ -267,12 +267,31 @@ parse_client_tail(struct msbuf *tail, struct client_id *id)
 	case MS_ID_X509_CHAIN:
 		r = ms_cert_chain_to_x509(&cid.chain, &id->chain);
 		break;
+	case MS_ID_PEER_CREDENTIALS:
+		break;
 	default:
 		r = MS_ERR_INTERNAL;
 		break;
 	}
  out:
 	msbuf_free(body);
+	return r;
+}
+
+/* id_type 3's CLIENT_VERIFY: exactly sig_alg 0 and no signature. */
+static int
+parse_client_verify_none(const u_char *cv, size_t cvlen)
+{
+	struct ms_verify v;
+	struct msbuf *b;
+	int r;
+
+	if ((b = msbuf_from(cv, cvlen)) == NULL)
+		return MS_ERR_ALLOC;
+	if ((r = ms_client_verify_parse(b, &v)) == 0 &&
+	    !ms_client_verify_is_none(&v))
+		r = MS_ERR_INVALID_FORMAT;
+	msbuf_free(b);
 	return r;
 }
 
@@ -364,6 +383,34 @@ check_raw_key(const struct mon_ctx *ctx, const struct client_id *id,
 	}
 }
 
+/*
+ * Peer credentials: the uid is the one this monitor took from the kernel
+ * at accept (mon_worker.cred); nothing the worker or the client says
+ * about the peer is read.  Over TCP there is no such snapshot: refused.
+ */
+static void
+check_peer(const struct mon_ctx *ctx, const struct mon_worker *w, int id_ok,
+    struct auth_verdict *v)
+{
+	const struct principal *p;
+
+	if (!w->cred.set) {
+		v->why = "peer credentials on a connection that is not local";
+		return;
+	}
+	if (!id_ok) {
+		v->why = "malformed peer-credentials identity or proof";
+		return;
+	}
+	if ((p = principals_find_uid(ctx->principals, w->cred.uid)) == NULL) {
+		v->why = "unmapped uid";
+		return;
+	}
+	v->ok = 1;
+	v->name = p->name;
+	v->groups = p;
+}
+
 static void
 check_cert(const struct mon_ctx *ctx, const struct client_id *id, int id_ok,
     uint16_t alg, const u_char *sig, size_t siglen, const u_char *msg,
@@ -413,13 +460,15 @@ audit_auth(const struct mon_worker *w, const struct client_id *id,
 {
 	struct audit_line a;
 
-	audit_begin(&a, v->ok ? "allowed" : "denied", w->peer, "auth");
+	audit_begin(&a, v->ok ? "allowed" : "denied", w, "auth");
 	audit_add(&a, "principal", v->ok ? v->name : NULL);
 	if (id->id_type == MS_ID_X509_CHAIN) {
 		audit_add(&a, "cert_subject", v->cert.subject);
 		audit_add(&a, "cert_issuer", v->cert.issuer);
 		audit_add(&a, "cert_serial", v->cert.serial);
-	} else
+	} else if (id->id_type == MS_ID_PEER_CREDENTIALS)
+		audit_add(&a, "id", "peer-credentials");
+	else
 		audit_add(&a, "key", v->fp);
 	audit_add(&a, "reason", v->ok ? NULL : v->why);
 	audit_end(&a);
@@ -490,13 +539,19 @@ mon_auth(const struct mon_ctx *ctx, const struct mon_worker *w,
 	}
 
 	id_ok = parse_client_tail(tail, &id) == 0;
-	cv_ok = parse_client_verify(a->cv, a->cv_len, &alg, sig, &siglen) == 0;
-	if (id.id_type == MS_ID_X509_CHAIN)
-		check_cert(ctx, &id, id_ok && cv_ok, alg, sig, siglen, msg,
-		    msglen, &v);
-	else
-		check_raw_key(ctx, &id, id_ok && cv_ok, alg, sig, siglen, msg,
-		    msglen, &v);
+	if (id.id_type == MS_ID_PEER_CREDENTIALS) {
+		cv_ok = parse_client_verify_none(a->cv, a->cv_len) == 0;
+		check_peer(ctx, w, id_ok && cv_ok, &v);
+	} else {
+		cv_ok = parse_client_verify(a->cv, a->cv_len, &alg, sig,
+		    &siglen) == 0;
+		if (id.id_type == MS_ID_X509_CHAIN)
+			check_cert(ctx, &id, id_ok && cv_ok, alg, sig, siglen,
+			    msg, msglen, &v);
+		else
+			check_raw_key(ctx, &id, id_ok && cv_ok, alg, sig,
+			    siglen, msg, msglen, &v);
+	}
 	/*
 	 * The worker alone can check CLIENT_FINISHED (key confirmation); its
 	 * verdict can only make the login fail, never succeed.

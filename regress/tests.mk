@@ -39,7 +39,19 @@ REGRESS_TESTS += \
 	audit-forgery \
 	op-semantics \
 	list-paging \
-	getacl-limit
+	getacl-limit \
+	local-peers \
+	local-socket \
+	local-rogue
+
+# Client configuration
+REGRESS_TESTS += \
+	client-config
+
+# systemd credentials (CredentialSocket)
+REGRESS_TESTS += \
+	credentials \
+	credentials-unit
 
 # Certificates
 REGRESS_TESTS += \

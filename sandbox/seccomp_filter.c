@@ -46,7 +46,7 @@ static const struct sc_rule sc_rules[] = {
 	/*
 	 * The client socket arrives over the monitor channel (HANDOFF,
 	 * SCM_RIGHTS): recvmsg on that descriptor only, and the two
-	 * read-only queries that tell the worker it got a TCP socket.
+	 * read-only queries that tell the worker it got a stream socket.
 	 */
 	{ "recvmsg",		SC_ALLOW_FD, MS_WORKER_MONITOR_FD },
 	{ "getsockopt",		SC_ALLOW_SOL_SOCKET, SO_TYPE },

@@ -5,7 +5,8 @@
  * confined, then the HANDOFF frame brings the client socket (SCM_RIGHTS)
  * and the peer.  Nothing the monitor sends here is trusted less than
  * CONFIG, but a descriptor of the wrong kind would make the session talk
- * to something that is not a client, so it is checked before use.
+ * to something that is not a client, so it is checked before use: a
+ * stream socket of a family the listeners use (TCP, or unix:).
  */
 #include <sys/types.h>
 #include <sys/socket.h>
@@ -38,7 +39,7 @@ w_send_ready(struct worker *w)
 	return r;
 }
 
-/* A TCP connection, as the listeners accept: nothing else is served. */
+/* A stream connection, as the listeners accept: TCP or unix:. */
 static int
 client_socket_ok(int fd)
 {
@@ -53,7 +54,7 @@ client_socket_ok(int fd)
 	if (getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &domain, &len) == -1 ||
 	    len != sizeof(domain))
 		return 0;
-	return domain == AF_INET || domain == AF_INET6;
+	return domain == AF_INET || domain == AF_INET6 || domain == AF_UNIX;
 }
 
 /* The frame that carried the descriptor, completed by plain reads. */
@@ -104,7 +105,7 @@ w_handoff(struct worker *w)
 	if ((r = ms_handoff_parse(payload, &w->peer)) != 0)
 		goto out;
 	if (!client_socket_ok(fd)) {
-		error_f("the descriptor handed over is no TCP socket");
+		error_f("the descriptor handed over is no stream socket");
 		r = MS_ERR_PROTOCOL;
 		goto out;
 	}

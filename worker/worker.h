@@ -86,7 +86,7 @@ int	w_config_parse(struct ms_config *c, struct msbuf *b);
 
 /* handoff.c: inside the sandbox, say READY, then take the connection. */
 int	w_send_ready(struct worker *w);
-/* Sets client_fd and peer; the descriptor is checked to be a TCP socket. */
+/* Sets client_fd and peer; the descriptor must be a TCP or unix: stream. */
 int	w_handoff(struct worker *w);
 
 /* channel.c: the client connection in each phase. */

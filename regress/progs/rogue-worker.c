@@ -374,6 +374,45 @@ do_auth(struct rogue *g, EVP_PKEY *signer, const u_char idpub[32])
 	return r == 0 ? (int)status : r;
 }
 
+/*
+ * AUTH with the peer-credentials identity (id_type 3), and with claim set
+ * a uid appended to it: the worker's word on who the peer is, which the
+ * monitor must never take.  The monitor's status, or a negative error.
+ */
+static int
+do_auth_peer(struct rogue *g, const char *claim)
+{
+	struct msbuf *tail = nb(), *cv = nb(), *req = nb(), *resp = nb();
+	u_char mac[32] = { 0 };
+	uint32_t status = 0;
+	int r;
+
+	if (msbuf_put_u32(tail, 1 + 2 + 4 + 64) != 0 ||
+	    msbuf_put_u8(tail, MS_MSG_SERVER_VERIFY) != 0 ||
+	    msbuf_put_u16(tail, MS_SIG_ED25519) != 0 ||
+	    msbuf_put_string(tail, g->server_sig, 64) != 0 ||
+	    msbuf_put_u32(tail, 1 + 4 + 32) != 0 ||
+	    msbuf_put_u8(tail, MS_MSG_SERVER_FINISHED) != 0 ||
+	    msbuf_put_string(tail, mac, 32) != 0 ||
+	    msbuf_put_u32(tail, 1 + 1 + (claim != NULL ? 4 : 0)) != 0 ||
+	    msbuf_put_u8(tail, MS_MSG_CLIENT_IDENTITY) != 0 ||
+	    msbuf_put_u8(tail, MS_ID_PEER_CREDENTIALS) != 0 ||
+	    (claim != NULL && msbuf_put_u32(tail,
+	    (uint32_t)strtoul(claim, NULL, 10)) != 0) ||
+	    msbuf_put_u16(cv, MS_SIG_NONE) != 0 ||
+	    msbuf_put_string(cv, NULL, 0) != 0 ||
+	    msbuf_put_stringb(req, tail) != 0 || msbuf_put_stringb(req, cv) != 0 ||
+	    msbuf_put_u8(req, 1) != 0)
+		exit(2);
+	if ((r = mon_call(MS_MON_AUTH, req, resp)) == 0)
+		r = msbuf_get_u32(resp, &status);
+	msbuf_free(tail);
+	msbuf_free(cv);
+	msbuf_free(req);
+	msbuf_free(resp);
+	return r == 0 ? (int)status : r;
+}
+
 static int
 kex_to_signed(struct rogue *g)
 {
@@ -646,6 +685,15 @@ scenario(const char *name, char *arg1, char *arg2)
 		say("status auth %d", r);
 		say("try get");
 		r = data_get("/", "x");
+		say("status get %d", r);
+	} else if (strcmp(name, "peer-auth") == 0) {
+		/* arg1: a uid to claim for the peer, or none. */
+		if (step("kex", kex_to_signed(&g)) != 0)
+			return;
+		r = do_auth_peer(&g, arg1);
+		say("status auth %d", r);
+		say("try get");
+		r = data_get("/local/a", "x");
 		say("status get %d", r);
 	} else if (strcmp(name, "linger-refused") == 0) {
 		/*

@@ -742,7 +742,7 @@ static const struct {
 	{ "path", MS_PATH_MAX, MS_PATH_SEGMENT_MAX },
 	{ "record name", MS_RECORD_NAME_MAX, 0 },
 	{ "value (plaintext)", MS_VALUE_MAX, 0 },
-	{ "principal / group name", MS_PRINCIPAL_MAX, 0 },
+	{ "principal / group / unit name", MS_PRINCIPAL_MAX, 0 },
 	{ "rights string", MS_RIGHTS_MAX, 0 },
 	{ "ACL entries per node / per SETACL", MS_ACL_ENTRIES_MAX, 0 },
 	{ "LIST children / records returned", MS_LIST_MAX, 0 },

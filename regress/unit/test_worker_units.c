@@ -174,7 +174,7 @@ handoff_try(const char *peer, int fd, int extra_byte, struct worker *w)
 	return r;
 }
 
-/* A TCP socket and a peer are taken; anything else is refused. */
+/* A TCP or Unix stream socket and a peer are taken; nothing else. */
 static void
 test_handoff(void **state)
 {
@@ -196,10 +196,18 @@ test_handoff(void **state)
 	assert_int_equal(w.client_fd, -1);
 	worker_clear(&w);
 
-	/* A Unix socket is no client. */
+	/* A unix: listener's connection is a client. */
 	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sp), 0);
-	assert_int_equal(handoff_try("192.0.2.9:99", sp[0], 0, &w),
-	    MS_ERR_PROTOCOL);
+	assert_int_equal(handoff_try("unix", sp[0], 0, &w), 0);
+	assert_string_equal(w_peer(&w), "unix");
+	close(w.client_fd);
+	worker_clear(&w);
+	close(sp[0]);
+	close(sp[1]);
+
+	/* A Unix datagram socket is not. */
+	assert_int_equal(socketpair(AF_UNIX, SOCK_DGRAM, 0, sp), 0);
+	assert_int_equal(handoff_try("unix", sp[0], 0, &w), MS_ERR_PROTOCOL);
 	assert_int_equal(w.client_fd, -1);
 	worker_clear(&w);
 	close(sp[0]);
