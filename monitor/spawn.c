@@ -56,9 +56,11 @@ child_exec(const char *path, int mon_fd, int log_fd, int keep_stderr)
 	    dup2(mon_fd, MS_WORKER_MONITOR_FD) == -1 ||
 	    dup2(log_fd, MS_WORKER_LOG_FD) == -1)
 		_exit(127);
-	/* No client yet: it comes later, over fd 4 (HANDOFF). */
-	if (devnull != MS_WORKER_CLIENT_FD)
-		(void)close(MS_WORKER_CLIENT_FD);
+	/*
+	 * No client yet: it comes later, over fd 4 (HANDOFF).  Whatever is on
+	 * fd 3 (an old channel end, or /dev/null itself, now on 0-2) goes.
+	 */
+	(void)close(MS_WORKER_CLIENT_FD);
 	closefrom(MS_WORKER_LOG_FD + 1);
 	execve(path, argv, envp);
 	_exit(127);
