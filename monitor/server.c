@@ -577,6 +577,8 @@ pool_message(struct live_worker *lw, uint8_t type, const struct msbuf *req)
 	}
 	if (type != MS_MON_READY || msbuf_len(req) != 0) {
 		worker_kill(lw, "expected READY");
+		/* A WorkerPath that always does this must not spin the loop. */
+		pool_hold_until = ms_now_ms() + POOL_BACKOFF_MS;
 		return -1;
 	}
 	lw->ready = 1;

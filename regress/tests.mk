@@ -134,6 +134,7 @@ REGRESS_TESTS += \
 	monitor-crash \
 	key-not-in-worker \
 	pool-distinct \
+	pool-early \
 	pool-key-scan \
 	pool-reload \
 	pool-replace \
