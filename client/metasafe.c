@@ -256,13 +256,16 @@ connect_auth(void)
 	struct metasafe_key *key = NULL;
 	int r, peer = peer_credentials();
 
-	if (!peer)
+	if (peer) {
+		r = metasafe_connect(&opts, &conn);
+		show_notice();
+		if (r == 0)
+			r = metasafe_authenticate_peer(conn);
+	} else {
 		load_identity(&key);
-	r = metasafe_connect(&opts, &conn);
-	show_notice();
-	if (r == 0)
-		r = peer ? metasafe_authenticate_peer(conn) :
-		    metasafe_authenticate(conn, key);
+		r = metasafe_connect_key(&opts, key, &conn);
+		show_notice();
+	}
 	metasafe_key_free(key);
 	if (r == METASAFE_ERR_NOMEM && conn == NULL) {
 		warnmsg("out of memory");

@@ -18,6 +18,7 @@
 #include "crypto.h"
 #include "hello.h"
 #include "hs_order.h"
+#include "msg_ticket.h"
 #include "metasafe.h"
 #include "proto.h"
 #include "record.h"
@@ -82,10 +83,39 @@ struct metasafe_conn {
 	struct cl_handle	 handles[MS_HANDLES_MAX];
 	struct msbuf		*rbuf;		/* incoming frame payloads */
 
+	/* Resumption (ticket.c). */
+	struct metasafe_ticket	*resume_with;	/* a copy of opts->ticket */
+	int			 resumed;	/* AUTH_RESULT OK on a ticket */
+	int			 want_ticket;	/* the hello asks for one */
+	u_char			 res_next[32];	/* this session's secret */
+	struct metasafe_ticket	*new_ticket;	/* NEW_TICKET, once OK */
+	void			(*ticket_hook)(void *,
+				    const struct metasafe_ticket *);
+	void			*ticket_hook_arg;
+
 	int			 last_status;	/* -1: none received */
 	char			 errmsg[CL_ERRMSG_MAX];
 	char			 notice[CL_NOTICE_MAX];
 };
+
+/* ticket.c */
+struct metasafe_ticket {
+	char		 server[MS_TICKET_SERVER_MAX + 1]; /* "[HOST]:PORT" */
+	uint64_t	 expires;		/* UNIX seconds, our clock */
+	u_char		 res[32];		/* the resumption secret */
+	size_t		 len;
+	u_char		 ticket[MS_TICKET_MAX];	/* sealed, opaque */
+};
+/* A copy of t usable for c's server (NULL: none, expired or another's). */
+int	cl_ticket_for(struct metasafe_conn *c, const struct metasafe_ticket *t,
+	    struct metasafe_ticket **outp);
+/* NEW_TICKET under the session's secret, kept until AUTH_RESULT. */
+int	cl_ticket_new(struct metasafe_conn *c, uint32_t lifetime,
+	    const u_char *ticket, size_t len);
+/* ticketcache.c: ResumptionCache; load gives NULL when there is none. */
+int	cl_cache_load(const char *path, struct metasafe_ticket **tp);
+int	cl_cache_store(const char *path, const struct metasafe_ticket *t);
+void	cl_cache_drop(const char *path);
 
 /* errors.c */
 int	cl_map_err(int ms_r);

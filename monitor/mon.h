@@ -27,10 +27,13 @@
 #include "principals.h"
 #include "proto.h"
 
+#include <openssl/x509.h>
+
 struct servconf;
 struct hostkeys;
 struct ms_store;
 struct ms_certs;
+struct ms_tickets;
 
 /* Worker states (bit values so a table entry can permit several). */
 #define MW_START	0x01	/* nothing asked yet */
@@ -47,6 +50,7 @@ struct mon_ctx {
 	const struct principals	*principals;
 	struct ms_store		*store;
 	struct ms_certs		*certs;		/* NULL: no certificate logins */
+	struct ms_tickets	*tickets;	/* NULL: Resumption no */
 };
 
 /*
@@ -64,6 +68,13 @@ struct mon_session {
 	char		*groups[PRINCIPAL_GROUPS_MAX];
 	size_t		 ngroups;
 	int		 cert_auth;		/* authenticated by certificate */
+	/* Resumption (PROTOCOL.md 4.5): what a ticket for this login holds. */
+	u_char		 res[MS_SHA256_LEN];	/* from ss_s at DECAP */
+	uint16_t	 cipher;		/* chosen in SERVER_HELLO */
+	int		 ticket_wanted;		/* the hello has the fields */
+	int		 resuming;		/* ... with a ticket */
+	struct msbuf	*identity;		/* CLIENT_IDENTITY body */
+	uint64_t	 not_after;		/* the leaf's, when cert_auth */
 };
 
 /*
@@ -120,7 +131,7 @@ typedef void mon_req_free_fn(union mon_req *r);
 
 /* mon_dispatch.c: common/msg_mon.c's parsers, one per request. */
 mon_parser_fn	mon_parse_empty, mon_parse_decap, mon_parse_sign,
-		mon_parse_auth;
+		mon_parse_auth, mon_parse_resume;
 mon_parser_fn	mon_parse_open, mon_parse_get, mon_parse_set,
 		mon_parse_delete, mon_parse_list, mon_parse_path,
 		mon_parse_setacl;
@@ -152,6 +163,15 @@ typedef struct mon_verdict mon_handler_fn(const struct mon_ctx *,
     const struct mon_worker *, struct mon_session *, const union mon_req *,
     struct msbuf *resp);
 mon_handler_fn	mon_hello, mon_decap, mon_sign, mon_auth;
+mon_handler_fn	mon_resume, mon_ticket;		/* mon_resume.c */
+
+/* Shared by AUTH and RESUME (mon_kex.c). */
+int	mon_check_server_part(const struct mon_ctx *ctx,
+	    const struct mon_session *s, struct msbuf *tail,
+	    u_char th[MS_SHA256_LEN], const char **why);
+int	mon_bind_principal(struct mon_session *s, const char *name,
+	    const struct principal *p);
+uint64_t mon_leaf_not_after(STACK_OF(X509) *chain);
 mon_handler_fn	mon_open, mon_get, mon_set, mon_delete, mon_list,
 		mon_getacl, mon_setacl, mon_status;
 

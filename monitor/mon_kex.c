@@ -13,6 +13,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <openssl/crypto.h>
 #include <openssl/x509.h>
@@ -124,8 +125,12 @@ mon_decap(const struct mon_ctx *ctx, const struct mon_worker *w,
 	if ((r = hash_hellos(chf, shf, NULL, s->th_sh)) != 0 ||
 	    (r = ms_x25519_derive(ctx->keys->kex, h->ch.share, ss_s)) != 0 ||
 	    (r = ms_derive_static(ss_s, s->th_sh, secret)) != 0 ||
+	    (r = ms_derive_resumption(ss_s, s->th_sh, s->res)) != 0 ||
 	    (r = ms_mon_decap_answer_put(resp, secret)) != 0)
 		goto out;
+	s->cipher = h->sh.cipher;
+	s->ticket_wanted = h->ch.resume;
+	s->resuming = h->ch.ticket_len != 0;
 	s->client_hello = chf;
 	s->server_hello = shf;
 	chf = shf = NULL;
@@ -221,12 +226,14 @@ struct client_id {
 	uint8_t		 id_type;
 	u_char		 pub[32];		/* id_type 1 */
 	STACK_OF(X509)	*chain;			/* id_type 2 */
+	struct msbuf	*body;			/* as sent, for a ticket */
 };
 
 static void
 client_id_clear(struct client_id *id)
 {
 	sk_X509_pop_free(id->chain, X509_free);
+	msbuf_free(id->body);
 	memset(id, 0, sizeof(*id));
 }
 
@@ -249,6 +256,10 @@ parse_client_tail(struct msbuf *tail, struct client_id *id)
 		goto out;
 	if (msbuf_len(tail) != 0) {
 		r = MS_ERR_INVALID_FORMAT;
+		goto out;
+	}
+	if ((id->body = msbuf_dup(body)) == NULL) {
+		r = MS_ERR_ALLOC;
 		goto out;
 	}
 	r = ms_client_identity_parse(body, &cid);
@@ -334,8 +345,8 @@ transcript_add_run(struct ms_transcript *t, const u_char *run, size_t len)
 }
 
 /* Groups come only from the principals file: p may be NULL (none). */
-static int
-bind_principal(struct mon_session *s, const char *name,
+int
+mon_bind_principal(struct mon_session *s, const char *name,
     const struct principal *p)
 {
 	size_t i;
@@ -478,8 +489,8 @@ audit_auth(const struct mon_worker *w, const struct client_id *id,
  * The monitor's own messages at the head of the tail, and the transcript
  * hash over everything: 0, or the worker tampered with our bytes.
  */
-static int
-check_server_part(const struct mon_ctx *ctx, const struct mon_session *s,
+int
+mon_check_server_part(const struct mon_ctx *ctx, const struct mon_session *s,
     struct msbuf *tail, u_char th[MS_SHA256_LEN], const char **why)
 {
 	struct ms_transcript *t;
@@ -526,9 +537,12 @@ mon_auth(const struct mon_ctx *ctx, const struct mon_worker *w,
 	memset(&id, 0, sizeof(id));
 	memset(&v, 0, sizeof(v));
 	strlcpy(v.fp, "unknown", sizeof(v.fp));
+	/* A hello with a ticket is answered by RESUME only. */
+	if (s->resuming)
+		return MON_KILLED(MS_ERR_PROTOCOL, "auth for a resuming hello");
 	if ((tail = msbuf_from(a->tail, a->tail_len)) == NULL)
 		return MON_KILLED(MS_ERR_ALLOC, "out of memory");
-	if ((r = check_server_part(ctx, s, tail, th, &why)) != 0) {
+	if ((r = mon_check_server_part(ctx, s, tail, th, &why)) != 0) {
 		verdict = MON_KILLED(r, why);
 		goto out;
 	}
@@ -562,8 +576,19 @@ mon_auth(const struct mon_ctx *ctx, const struct mon_worker *w,
 	}
 	audit_auth(w, &id, &v);
 	if (v.ok) {
-		if ((r = bind_principal(s, v.name, v.groups)) == 0) {
+		if ((r = mon_bind_principal(s, v.name, v.groups)) == 0) {
 			s->cert_auth = id.id_type == MS_ID_X509_CHAIN;
+			/*
+			 * A key or a chain can be judged again from a ticket;
+			 * peer credentials belong to this socket only.
+			 */
+			if (id.id_type == MS_ID_RAW_ED25519 ||
+			    id.id_type == MS_ID_X509_CHAIN) {
+				s->identity = id.body;
+				id.body = NULL;
+			}
+			s->not_after = s->cert_auth ?
+			    mon_leaf_not_after(id.chain) : 0;
 			r = ms_mon_auth_answer_put(resp, MS_ST_OK,
 			    s->principal);
 		}
@@ -578,4 +603,19 @@ mon_auth(const struct mon_ctx *ctx, const struct mon_worker *w,
 	client_id_clear(&id);
 	msbuf_free(tail);
 	return verdict;
+}
+
+/* The leaf's notAfter in UNIX seconds, for a ticket; 0 if unreadable. */
+uint64_t
+mon_leaf_not_after(STACK_OF(X509) *chain)
+{
+	const ASN1_TIME *na;
+	struct tm tm;
+	time_t t;
+
+	if (chain == NULL || sk_X509_num(chain) < 1 ||
+	    (na = X509_get0_notAfter(sk_X509_value(chain, 0))) == NULL ||
+	    ASN1_TIME_to_tm(na, &tm) != 1 || (t = timegm(&tm)) < 0)
+		return 0;
+	return (uint64_t)t;
 }

@@ -44,6 +44,7 @@ enum conf_kw {
 	KW_MINRSA, KW_USERCA, KW_CRL, KW_FRESHCRL, KW_CERTPRINC, KW_HOSTCERT,
 	KW_STRICTMODES, KW_STOREMAX, KW_ALLOWEMPTYPRINC, KW_MAXSTARTUPS,
 	KW_IDLETIMEOUT, KW_UNIXMODE, KW_UNIXGROUP, KW_CREDSOCKET, KW_CREDFILE,
+	KW_RESUMPTION, KW_TICKETLIFE, KW_TICKETROT,
 	KW_WORKERPOOLSIZE,
 };
 
@@ -84,6 +85,9 @@ static const struct {
 	{ "CertificatePrincipal", KW_CERTPRINC },
 	{ "HostCertificate", KW_HOSTCERT },
 	{ "StrictModes", KW_STRICTMODES },
+	{ "Resumption", KW_RESUMPTION },
+	{ "TicketLifetime", KW_TICKETLIFE },
+	{ "TicketKeyRotation", KW_TICKETROT },
 	{ "UnixSocketMode", KW_UNIXMODE },
 	{ "UnixSocketGroup", KW_UNIXGROUP },
 	{ "CredentialSocket", KW_CREDSOCKET },
@@ -127,6 +131,9 @@ servconf_init(struct servconf *c)
 	c->cert_principal = -1;
 	c->strict_modes = -1;
 	c->allow_empty_principals = -1;
+	c->resumption = -1;
+	c->ticket_lifetime = -1;
+	c->ticket_key_rotation = -1;
 }
 
 void
@@ -659,6 +666,14 @@ parse_keyword(struct conf_ctx *ctx, struct servconf *c, const char *kwname,
 		return set_optional_path(ctx, &c->host_certificate, kwname, arg);
 	case KW_STRICTMODES:
 		return set_yesno(ctx, &c->strict_modes, kwname, arg);
+	case KW_RESUMPTION:
+		return set_yesno(ctx, &c->resumption, kwname, arg);
+	case KW_TICKETLIFE:
+		return set_number(ctx, &c->ticket_lifetime, kwname, arg, 1,
+		    86400);
+	case KW_TICKETROT:
+		return set_number(ctx, &c->ticket_key_rotation, kwname, arg, 1,
+		    86400);
 	case KW_ALLOWEMPTYPRINC:
 		return set_yesno(ctx, &c->allow_empty_principals, kwname, arg);
 	case KW_CREDSOCKET:
@@ -796,6 +811,12 @@ apply_defaults(struct conf_ctx *ctx, struct servconf *c)
 		c->cert_principal = CERT_PRINCIPAL_SAN_URI;
 	if (c->strict_modes == -1)
 		c->strict_modes = 1;
+	if (c->resumption == -1)
+		c->resumption = 1;
+	if (c->ticket_lifetime == -1)
+		c->ticket_lifetime = 3600;
+	if (c->ticket_key_rotation == -1)
+		c->ticket_key_rotation = 3600;
 	if (c->allow_empty_principals == -1)
 		c->allow_empty_principals = 0;
 	return check_policy(ctx, c);
@@ -898,6 +919,9 @@ servconf_dump(FILE *f, const struct servconf *c)
 	fprintf(f, "hostcertificate %s\n", c->host_certificate ?
 	    c->host_certificate : "none");
 	fprintf(f, "strictmodes %s\n", c->strict_modes ? "yes" : "no");
+	fprintf(f, "resumption %s\n", c->resumption ? "yes" : "no");
+	fprintf(f, "ticketlifetime %d\n", c->ticket_lifetime);
+	fprintf(f, "ticketkeyrotation %d\n", c->ticket_key_rotation);
 	fprintf(f, "credentialsocket %s\n", c->credential_socket ?
 	    c->credential_socket : "none");
 	fprintf(f, "credentialsfile %s\n", c->credentials_file ?

@@ -90,6 +90,9 @@ struct servconf {
 	char	*host_certificate;
 	int	 strict_modes;			/* StrictModes, default yes */
 	int	 allow_empty_principals;	/* AllowEmptyPrincipals, no */
+	int	 resumption;			/* Resumption, yes */
+	int	 ticket_lifetime;		/* TicketLifetime, s */
+	int	 ticket_key_rotation;		/* TicketKeyRotation, s */
 	char	*credential_socket;		/* NULL: no systemd credentials */
 	char	*credentials_file;		/* CredentialsFile */
 };

@@ -30,6 +30,23 @@ REGRESS_TESTS += \
 	hostkey-mismatch \
 	hostkey-rotate
 
+# Session resumption
+REGRESS_TESTS += \
+	resume-read \
+	resume-memory \
+	resume-replay \
+	resume-expired \
+	resume-principal-removed \
+	resume-cert-revoked \
+	resume-tampered-ticket \
+	resume-tampered-binder \
+	resume-other-daemon \
+	resume-downgrade \
+	resume-disabled \
+	resume-cache-perms \
+	rogue-resume \
+	hostile-ticket
+
 # ACLs and audit
 REGRESS_TESTS += \
 	acl-inherit \

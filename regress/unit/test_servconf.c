@@ -355,6 +355,34 @@ test_strict_modes_keyword(void **state)
 	    ":7: StrictModes given more than once");
 }
 
+/* Resumption yes, tickets for an hour by default; each bounded. */
+static void
+test_resumption_keywords(void **state)
+{
+	struct servconf c;
+	char err[512], out[4096];
+
+	assert_int_equal(load(BASE, &c, err, sizeof(err)), 0);
+	assert_int_equal(c.resumption, 1);
+	assert_int_equal(c.ticket_lifetime, 3600);
+	assert_int_equal(c.ticket_key_rotation, 3600);
+	dump(&c, out, sizeof(out));
+	assert_non_null(strstr(out, "\nresumption yes\nticketlifetime 3600\n"
+	    "ticketkeyrotation 3600\n"));
+	servconf_free(&c);
+	assert_int_equal(load(BASE "Resumption no\nTicketLifetime 60\n"
+	    "TicketKeyRotation 86400\n", &c, err, sizeof(err)), 0);
+	assert_int_equal(c.resumption, 0);
+	assert_int_equal(c.ticket_lifetime, 60);
+	assert_int_equal(c.ticket_key_rotation, 86400);
+	servconf_free(&c);
+	expect_error(BASE "TicketLifetime 0\n", ":6: TicketLifetime");
+	expect_error(BASE "TicketLifetime 86401\n", ":6: TicketLifetime");
+	expect_error(BASE "TicketKeyRotation 0\n", ":6: TicketKeyRotation");
+	expect_error(BASE "Resumption maybe\n",
+	    ":6: Resumption: expected yes or no");
+}
+
 /* Every path keyword refuses a relative path, at its line. */
 static void
 test_relative_paths(void **state)
@@ -547,6 +575,7 @@ main(void)
 		cmocka_unit_test(test_policy_keywords),
 		cmocka_unit_test(test_policy_errors),
 		cmocka_unit_test(test_strict_modes_keyword),
+		cmocka_unit_test(test_resumption_keywords),
 		cmocka_unit_test(test_relative_paths),
 		cmocka_unit_test(test_listen_address),
 		cmocka_unit_test(test_store_keywords),
