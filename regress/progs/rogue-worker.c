@@ -960,6 +960,30 @@ scenario(const char *name, char *arg1, char *arg2)
 	msbuf_free(resp);
 }
 
+/*
+ * Peek until the client's first bytes decide: a whole "ROGUE ..." line,
+ * or anything that cannot start one.  A pooled rogue gets its socket the
+ * moment the client connects, often before the line has arrived whole.
+ */
+static ssize_t
+peek_first(char *buf, size_t len)
+{
+	struct pollfd pfd = { CLIENT, POLLIN, 0 };
+	ssize_t n = 0;
+	int i;
+
+	for (i = 0; i < 1000; i++) {
+		if (poll(&pfd, 1, 10000) != 1 ||
+		    (n = recv(CLIENT, buf, len, MSG_PEEK)) <= 0)
+			return n;
+		if (memcmp(buf, "ROGUE ", (size_t)n < 6 ? (size_t)n : 6) != 0 ||
+		    memchr(buf, '\n', (size_t)n) != NULL || (size_t)n == len)
+			return n;
+		usleep(10000);
+	}
+	return n;
+}
+
 int
 main(int argc, char **argv, char **envp)
 {
@@ -970,7 +994,7 @@ main(int argc, char **argv, char **envp)
 	ms_log_init("rogue-worker", MS_LOG_QUIET, 0, -1);
 	take_config();
 	take_client();
-	n = recv(CLIENT, buf, sizeof(buf) - 1, MSG_PEEK);
+	n = peek_first(buf, sizeof(buf) - 1);
 	/* Titles as regress/test-exec.sh's worker_pids tells them apart. */
 	if (n < 6 || memcmp(buf, "ROGUE ", 6) != 0) {
 		setproctitle("-metasafed: rogue relay for %s", handoff_peer);
