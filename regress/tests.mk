@@ -58,6 +58,7 @@ REGRESS_TESTS += \
 	list-paging \
 	getacl-limit \
 	local-peers \
+	local-config \
 	local-socket \
 	local-rogue
 
