@@ -501,6 +501,9 @@ stop_daemon() {
 #	its output; one held at a time, killed at exit if still held.  With
 #	CACHE it resumes from that ResumptionCache file.
 # release_conn: EOF to the held session; true when hold-conn exits 0.
+# held_worker_pid: the worker serving the held session (the process that
+#	owns the server end of hold-conn's TCP connection; with pre-spawned
+#	workers it need not be the newest).  Empty if none is found.
 ms() {
 	_key=$OBJ/admin_key
 	if [ "${1:-}" = "-k" ]; then
@@ -605,6 +608,15 @@ release_conn() {
 	HOLD_PID=
 	exec 4>&-
 	wait "$_hp"
+}
+
+held_worker_pid() {
+	_lp=$(ss -Htnp state established "( dport = :$DAEMON_PORT )" |
+	    awk -v p="pid=$HOLD_PID," 'index($0, p) {
+		sub(/.*:/, "", $3); print $3; exit }')
+	[ -n "$_lp" ] || return 0
+	ss -Htnp state established "( sport = :$DAEMON_PORT and dport = :$_lp )" |
+	    sed -n 's/.*pid=\([0-9]*\),.*/\1/p' | head -n 1
 }
 
 _hold_cleanup() {

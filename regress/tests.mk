@@ -58,6 +58,7 @@ REGRESS_TESTS += \
 	list-paging \
 	getacl-limit \
 	local-peers \
+	local-config \
 	local-socket \
 	local-rogue
 
@@ -141,6 +142,7 @@ REGRESS_TESTS += \
 # Privilege separation, sandbox, hostile peers
 REGRESS_TESTS += \
 	worker-privsep \
+	worker-aslr \
 	worker-kill \
 	worker-crash-cause \
 	fd-limit \
@@ -148,6 +150,7 @@ REGRESS_TESTS += \
 	idle-timeout \
 	shutdown-alert \
 	worker-memory \
+	worker-idle-memory \
 	monitor-crash \
 	key-not-in-worker \
 	pool-distinct \

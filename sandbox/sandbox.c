@@ -26,8 +26,6 @@ sandbox_free(struct ms_sandbox *sb)
 {
 	if (sb == NULL)
 		return;
-	if (sb->filter != NULL)
-		seccomp_release(sb->filter);
 	free(sb->chroot_dir);
 	free(sb);
 }
@@ -79,9 +77,6 @@ ms_sandbox_prepare(const struct ms_sandbox_params *p)
 	sb->max_data = p->max_data;
 	sb->parent = p->parent;
 	sb->report = p->report;
-	if ((r = ms_sb_filter_build(sb->debug, &sb->filter)) != 0 ||
-	    (sb->debug && (r = ms_sb_sigsys_prepare()) != 0))
-		goto fail;
 	if (sb->debug)
 		logit_f("DEBUG sandbox: forbidden syscalls are only reported");
 	return sb;
@@ -126,7 +121,7 @@ ms_sandbox_enter(struct ms_sandbox *sb)
 		fatal_fr(r, "process flags");
 	if (sb->debug && (r = ms_sb_sigsys_install(sb->report)) != 0)
 		fatal_fr(r, "SIGSYS handler");
-	if ((r = ms_sb_filter_load(sb->filter)) != 0)
+	if ((r = ms_sb_filter_load(sb->debug)) != 0)
 		fatal_fr(r, "seccomp filter");
 	/* Only memory is released from here on: munmap/brk are allowed. */
 	sandbox_free(sb);

@@ -4,8 +4,9 @@
  * Two calls, in this order, by the freshly exec'd worker:
  *
  *   sb = ms_sandbox_prepare(&params);	while still root, before any
- *					network byte; validates params and
- *					builds the seccomp filter
+ *					network byte; validates params (the
+ *					seccomp program was compiled at
+ *					build time, sandbox/bpfgen.c)
  *   ms_sandbox_enter(sb);		oom_score_adj, chroot, drop to
  *					uid/gid, verify the drop, rlimits,
  *					!dumpable, no_new_privs, load the

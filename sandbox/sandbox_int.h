@@ -7,7 +7,8 @@
 
 #include <sys/types.h>
 
-#include <seccomp.h>
+#include <linux/filter.h>
+#include <stddef.h>
 
 #include "sandbox.h"
 
@@ -20,7 +21,6 @@ struct ms_sandbox {
 	size_t		 max_data;
 	pid_t		 parent;
 	void		(*report)(const char *, long);
-	scmp_filter_ctx	 filter;
 };
 
 /* privdrop.c */
@@ -36,12 +36,23 @@ int	ms_sb_set_rlimits(int max_fds, size_t max_data);
 int	ms_sb_set_process_flags(void);
 int	ms_sb_set_parent_death(pid_t parent);
 
-/* seccomp_filter.c */
-int	ms_sb_filter_build(int debug, scmp_filter_ctx *ctxp);
-int	ms_sb_filter_load(scmp_filter_ctx ctx);
+/*
+ * Generated at build time by bpfgen.c from seccomp_filter.c's allowlist
+ * ($(BUILD)/gen/sandbox_bpf.c): the production program (default action
+ * kill), the debug one (trap), and the native architecture's syscall
+ * names for the debug reports, indexed by number (NULL: unknown).
+ */
+#define MS_SB_NAMES_MAX	1024	/* above every 64-bit Linux syscall number */
+extern const struct sock_filter	 ms_sb_bpf_kill[];
+extern const size_t		 ms_sb_bpf_kill_len;
+extern const struct sock_filter	 ms_sb_bpf_trap[];
+extern const size_t		 ms_sb_bpf_trap_len;
+extern const char *const	 ms_sb_syscall_names[MS_SB_NAMES_MAX];
+
+/* filter_load.c */
+int	ms_sb_filter_load(int debug);
 
 /* sigsys.c (debug mode) */
-int	ms_sb_sigsys_prepare(void);
 int	ms_sb_sigsys_install(void (*report)(const char *, long));
 
 #endif /* MS_SANDBOX_INT_H */

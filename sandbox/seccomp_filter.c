@@ -1,5 +1,8 @@
 /*
- * seccomp_filter.c — the worker's syscall allowlist (libseccomp).
+ * seccomp_filter.c — the worker's syscall allowlist (libseccomp), the one
+ * place the policy is written.  It is compiled at build time: bpfgen.c
+ * runs ms_sb_filter_build() and emits the BPF programs the worker loads
+ * (filter_load.c), so no worker pays for libseccomp's compilation.
  *
  * Default action: kill the whole process (SIGSYS), or trap in debug mode.
  * Only the native architecture is in the filter; a syscall made through
@@ -20,7 +23,7 @@
 #include "errors.h"
 #include "log.h"
 #include "proto.h"
-#include "sandbox_int.h"
+#include "seccomp_filter.h"
 
 enum sc_kind {
 	SC_ALLOW,		/* unconditionally allowed */
@@ -279,16 +282,4 @@ ms_sb_filter_build(int debug, scmp_filter_ctx *ctxp)
 	if (ctx != NULL)
 		seccomp_release(ctx);
 	return r;
-}
-
-int
-ms_sb_filter_load(scmp_filter_ctx ctx)
-{
-	int rc;
-
-	if ((rc = seccomp_load(ctx)) != 0) {
-		error_f("seccomp_load: %s", strerror(-rc));
-		return MS_ERR_SYSTEM;
-	}
-	return 0;
 }

@@ -6,10 +6,9 @@
  * it and makes the call return -ENOSYS, so a developer sees every missing
  * entry of the allowlist in one run.
  *
- * Naming: seccomp_syscall_resolve_num_arch() allocates, which is not
- * async-signal-safe, so the whole number -> name table of the native
- * architecture is built once by ms_sb_sigsys_prepare() (debug mode only,
- * while unconfined) and the handler only indexes it.
+ * Naming: the number -> name table of the native architecture is
+ * generated at build time (bpfgen.c, from libseccomp's table), so the
+ * handler only indexes constant data: no allocation, nothing to prepare.
  */
 #include <sys/types.h>
 #include <sys/ucontext.h>
@@ -24,28 +23,7 @@
 #include "log.h"
 #include "sandbox_int.h"
 
-/* Above every syscall number of every 64-bit Linux ABI today. */
-#define SIGSYS_MAX_NR	1024
-
-static char **sigsys_names;
 static void (*sigsys_report)(const char *, long);
-
-int
-ms_sb_sigsys_prepare(void)
-{
-	int nr;
-
-	if (sigsys_names != NULL)
-		return 0;
-	if ((sigsys_names = calloc(SIGSYS_MAX_NR, sizeof(*sigsys_names))) ==
-	    NULL)
-		return MS_ERR_ALLOC;
-	/* NULL for unused numbers: the handler then reports just the number. */
-	for (nr = 0; nr < SIGSYS_MAX_NR; nr++)
-		sigsys_names[nr] = seccomp_syscall_resolve_num_arch(
-		    SCMP_ARCH_NATIVE, nr);
-	return 0;
-}
 
 static void
 put(const char *s)
@@ -91,8 +69,8 @@ sigsys_handler(int sig, siginfo_t *si, void *vctx)
 	const char *name = NULL;
 
 	(void)sig;
-	if (sigsys_names != NULL && nr >= 0 && nr < SIGSYS_MAX_NR)
-		name = sigsys_names[nr];
+	if (nr >= 0 && nr < MS_SB_NAMES_MAX)
+		name = ms_sb_syscall_names[nr];
 	if (sigsys_report != NULL)
 		sigsys_report(name, nr);
 	else

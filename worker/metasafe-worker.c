@@ -128,6 +128,7 @@ main(int argc, char **argv, char **envp)
 	int r;
 
 	monitor_pid = getppid();
+	w_malloc_init();
 	/* The only argument it takes, for the operator; metasafed passes none. */
 	if (argc == 2 && strcmp(argv[1], "-V") == 0)
 		exit(ms_version_print("metasafe-worker") == 0 ? 0 : 1);

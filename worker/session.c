@@ -55,6 +55,28 @@ w_session_signals(void)
 	return 0;
 }
 
+/*
+ * A buffer that held more than this (a large value in or out) is
+ * replaced by a fresh one after the request: an idle session must not
+ * pin a value-sized buffer (docs/PERFORMANCE.md, idle worker memory).
+ * The next large request allocates again, as its own mapping (malloc.c).
+ */
+#define W_SESSION_BUF_KEEP	(64 * 1024)
+
+/* Empty *bp for the next request; it held used bytes (wiped either way). */
+static int
+session_buf_renew(struct msbuf **bp, size_t used, size_t max)
+{
+	if (used <= W_SESSION_BUF_KEEP) {
+		msbuf_reset(*bp);
+		return 0;
+	}
+	msbuf_free(*bp);
+	if ((*bp = msbuf_new(max)) == NULL)
+		return MS_ERR_ALLOC;
+	return 0;
+}
+
 /* Leave the last record of the key for the alert that says so (6). */
 static int
 key_exhausted(const struct worker *w)
@@ -103,6 +125,7 @@ w_session(struct worker *w)
 	struct msbuf *body = NULL, *resp = NULL;
 	enum w_action action;
 	uint8_t type;
+	size_t used;
 	int r, mon_gone;
 
 	if (!w->authed || w->phase != W_PHASE_AP)
@@ -143,8 +166,11 @@ w_session(struct worker *w)
 			r = 0;
 			break;
 		}
+		used = msbuf_len(body);
 		action = w_request(w, type, body, resp);
-		msbuf_reset(body);
+		if ((r = session_buf_renew(&body, used,
+		    MS_RECORD_PLAINTEXT_MAX)) != 0)
+			break;
 		if (key_exhausted(w)) {
 			(void)w_send_alert(w, MS_ST_LIMIT_REACHED,
 			    "record limit for this key reached");
@@ -155,7 +181,9 @@ w_session(struct worker *w)
 			verbose_fr(r, "send response to %s", w_peer(w));
 			break;
 		}
-		msbuf_reset(resp);
+		if ((r = session_buf_renew(&resp, msbuf_len(resp),
+		    W_RESPONSE_MAX)) != 0)
+			break;
 		if (action == W_CLOSE) {
 			r = MS_ERR_PROTOCOL;
 			break;

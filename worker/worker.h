@@ -74,6 +74,9 @@ struct worker {
 	uint32_t		 next_handle;
 };
 
+/* malloc.c: before the first allocation worth keeping track of */
+void	w_malloc_init(void);
+
 /* worker.c */
 void	worker_init(struct worker *w, int client_fd, int mon_fd);
 void	worker_clear(struct worker *w);
