@@ -31,6 +31,9 @@ struct servconf;
 struct hostkeys;
 struct ms_store;
 struct ms_certs;
+struct store_writer;
+struct store_wop;
+struct mon_write;
 
 /* Worker states (bit values so a table entry can permit several). */
 #define MW_START	0x01	/* nothing asked yet */
@@ -47,6 +50,8 @@ struct mon_ctx {
 	const struct principals	*principals;
 	struct ms_store		*store;
 	struct ms_certs		*certs;		/* NULL: no certificate logins */
+	/* NULL: writes are committed inline, in the calling thread. */
+	struct store_writer	*writer;
 };
 
 /*
@@ -64,6 +69,13 @@ struct mon_session {
 	char		*groups[PRINCIPAL_GROUPS_MAX];
 	size_t		 ngroups;
 	int		 cert_auth;		/* authenticated by certificate */
+	/*
+	 * A write handed to the store writer: the handler left the answer
+	 * empty, and the loop sends it with mon_write_answer() when the
+	 * write's group is on disk.  Nothing more is read from the worker
+	 * until then.
+	 */
+	struct mon_write *deferred;
 };
 
 struct mon_worker {
@@ -141,5 +153,30 @@ typedef struct mon_verdict mon_handler_fn(const struct mon_ctx *,
 mon_handler_fn	mon_hello, mon_decap, mon_sign, mon_auth;
 mon_handler_fn	mon_open, mon_get, mon_set, mon_delete, mon_list,
 		mon_getacl, mon_setacl, mon_status;
+
+/*
+ * Deferred writes (mon_data.c).  mon_write_of() is the write a done
+ * store_wop belongs to; mon_write_answer() logs what the store said,
+ * writes the audit lines and puts the answer into resp (0 or MS_ERR_*);
+ * mon_write_type() is the answer's frame type.  The write carries copies
+ * of all it needs, so it may outlive its worker (owner NULL: audit only).
+ */
+struct ms_store_op;
+/*
+ * Hand an authorised write to the store: the verdict is the handler's.
+ * With a writer, s->deferred is set and resp stays empty.
+ */
+struct mon_verdict mon_write_start(const struct mon_ctx *ctx,
+	    const struct mon_worker *w, struct mon_session *s, uint8_t type,
+	    const char *opname, const struct ms_store_op *op,
+	    struct msbuf *resp);
+/* A store status (enum ms_store_status) as a protocol status. */
+uint32_t mon_store_status(int st);
+struct mon_write *mon_write_of(struct store_wop *op);
+const struct mon_worker *mon_write_owner(const struct mon_write *mw);
+void	mon_write_disown(struct mon_write *mw);
+int	mon_write_answer(struct mon_write *mw, struct msbuf *resp);
+uint8_t	mon_write_type(const struct mon_write *mw);
+void	mon_write_free(struct mon_write *mw);
 
 #endif /* MS_MON_H */

@@ -303,7 +303,7 @@ struct ms_store_op {
 };
 /* From now on a writer thread may call ms_store_apply(). */
 void	ms_store_threaded(struct ms_store *s);
-int	ms_store_apply(struct ms_store *s, struct ms_store_op *ops, size_t n,
-	    char *msg, size_t msglen, int *msg_levelp);
+int	ms_store_apply(struct ms_store *s, struct ms_store_op *const *ops,
+	    size_t n, char *msg, size_t msglen, int *msg_levelp);
 
 #endif /* MS_STORE_H */

@@ -41,20 +41,20 @@ apply_one(struct ms_store *s, struct ms_store_op *op)
 }
 
 static void
-fail_done(struct ms_store_op *ops, size_t n, int st)
+fail_done(struct ms_store_op *const *ops, size_t n, int st)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		if (ops[i].status == MS_STORE_OK) {
-			ops[i].status = st;
-			ops[i].version = 0;
+		if (ops[i]->status == MS_STORE_OK) {
+			ops[i]->status = st;
+			ops[i]->version = 0;
 		}
 	}
 }
 
 int
-ms_store_apply(struct ms_store *s, struct ms_store_op *ops, size_t n,
+ms_store_apply(struct ms_store *s, struct ms_store_op *const *ops, size_t n,
     char *msg, size_t msglen, int *msg_levelp)
 {
 	struct store_logbuf group = { msg, msglen, MS_LOG_QUIET }, one;
@@ -65,32 +65,32 @@ ms_store_apply(struct ms_store *s, struct ms_store_op *ops, size_t n,
 	if (msg != NULL && msglen > 0)
 		msg[0] = '\0';
 	for (i = 0; i < n; i++) {
-		ops[i].status = MS_STORE_ERROR;
-		ops[i].version = 0;
-		ops[i].msg[0] = '\0';
-		ops[i].msg_level = MS_LOG_QUIET;
+		ops[i]->status = MS_STORE_ERROR;
+		ops[i]->version = 0;
+		ops[i]->msg[0] = '\0';
+		ops[i]->msg_level = MS_LOG_QUIET;
 	}
 	store_log_to(&group);
 	if (s == NULL || s->rdonly) {
 		st = MS_STORE_INVALID;
 		for (i = 0; i < n; i++)
-			ops[i].status = st;
+			ops[i]->status = st;
 		goto out;
 	}
 	if ((st = store_txn_begin(s, 0, &txn)) != MS_STORE_OK) {
 		for (i = 0; i < n; i++)
-			ops[i].status = st;
+			ops[i]->status = st;
 		goto out;
 	}
 	s->group = txn;
 	for (i = 0; i < n; i++) {
-		one.buf = ops[i].msg;
-		one.len = sizeof(ops[i].msg);
+		one.buf = ops[i]->msg;
+		one.len = sizeof(ops[i]->msg);
 		one.level = MS_LOG_QUIET;
 		store_log_to(&one);
-		if ((ops[i].status = apply_one(s, &ops[i])) == MS_STORE_OK)
+		if ((ops[i]->status = apply_one(s, ops[i])) == MS_STORE_OK)
 			ok++;
-		ops[i].msg_level = one.level;
+		ops[i]->msg_level = one.level;
 	}
 	s->group = NULL;
 	store_log_to(&group);
