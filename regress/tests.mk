@@ -101,6 +101,8 @@ REGRESS_TESTS += \
 REGRESS_TESTS += \
 	restart-persist \
 	store-full \
+	store-writers \
+	store-durable \
 	store-diskfull \
 	store-no-cleartext \
 	secure-not-in-monitor \
