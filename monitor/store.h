@@ -2,10 +2,11 @@
  * store.h — the node/record store, owned by the monitor alone.
  *
  * An LMDB environment in one directory (created 0700 when missing; the
- * data file is 0600).  Every write is one LMDB transaction and a function
+ * data file is 0600).  Every write function is one LMDB transaction and
  * returns MS_STORE_OK only after mdb_txn_commit succeeded, with the
  * environment in its default, synchronous mode: an acknowledged write is
- * on disk.  SECURE values are sealed (AES-256-GCM) under the 32-byte store
+ * on disk.  ms_store_apply() commits several writes in one transaction,
+ * with the same promise for each.  SECURE values are sealed (AES-256-GCM) under the 32-byte store
  * key before they reach LMDB, so the store file never holds them in clear.
  *
  * Paths and record names are checked with common/path.h; the store is the

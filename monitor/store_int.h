@@ -11,6 +11,10 @@
  *   store_acl.c   a node's ACL: get, set, the walk for monitor/acl.c
  *   store_seal.c  sealing SECURE values and picking the key by its KCV;
  *                 no LMDB (store_seal.h), so a second backend keeps it
+ *   store_apply.c group commit (ms_store_apply), in the writer thread
+ *   store_log.c   the store's log lines, kept for the loop thread when
+ *                 the writer thread is the one that would log
+ * store_writer.c is not part of the backend: it knows only store.h.
  * The ACL rules themselves (monitor/acl.c) know nothing of LMDB either.
  *
  * Layout.  LMDB keys are limited to 511 bytes, less than a full path

@@ -21,7 +21,7 @@ store_log_to(struct store_logbuf *lb)
 	sink = lb;
 }
 
-static void
+static void __attribute__((format(printf, 3, 0)))
 keep(struct store_logbuf *lb, int level, const char *fmt, va_list ap)
 {
 	size_t off;

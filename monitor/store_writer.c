@@ -193,15 +193,15 @@ store_writer_done(struct store_writer *w)
 }
 
 size_t
-store_writer_outstanding(const struct store_writer *w)
+store_writer_outstanding(struct store_writer *w)
 {
 	size_t n;
 
 	if (w == NULL)
 		return 0;
-	pthread_mutex_lock((pthread_mutex_t *)&w->mu);
+	pthread_mutex_lock(&w->mu);
 	n = w->outstanding;
-	pthread_mutex_unlock((pthread_mutex_t *)&w->mu);
+	pthread_mutex_unlock(&w->mu);
 	return n;
 }
 

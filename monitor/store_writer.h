@@ -40,7 +40,7 @@ int	store_writer_submit(struct store_writer *w, struct store_wop *op);
 /* The done ops, oldest first, linked by next; NULL: none. */
 struct store_wop *store_writer_done(struct store_writer *w);
 /* Ops submitted and not yet taken back with store_writer_done(). */
-size_t	store_writer_outstanding(const struct store_writer *w);
+size_t	store_writer_outstanding(struct store_writer *w);
 /*
  * Let the thread finish every queued op, then join it; the ops stay for
  * store_writer_done().  Then free; both allow NULL.
