@@ -792,6 +792,7 @@ server_run(struct mon_ctx *ctx, struct principals *principals,
 	struct pollfd *pfd = NULL;
 	int64_t drain_deadline = 0;
 	size_t i, n, base;
+	unsigned long long groups, nwrites;
 	int accepting = 1, timeout, r;
 
 	install_signals();
@@ -846,6 +847,9 @@ server_run(struct mon_ctx *ctx, struct principals *principals,
 	/* Writes whose workers are gone still commit and are audited. */
 	store_writer_stop(ctx->writer);
 	writes_done(ctx);
+	store_writer_counts(ctx->writer, &groups, &nwrites);
+	verbose("store writer: %llu write(s) in %llu commit(s)", nwrites,
+	    groups);
 	store_writer_free(ctx->writer);
 	ctx->writer = NULL;
 	free(pfd);
