@@ -6,6 +6,7 @@
 #    is stored; eight writers at once all get refusals, none an ack.
 #  - A sync that stalls: a GET on another connection is answered while the
 #    SET still waits for its answer, which comes once the disk moves.
+#  - SIGTERM while a SET waits for its sync: it is answered and kept.
 #  - kill -9 of the daemon under eight writers: after a restart every
 #    acknowledged SET is there.
 . "$(dirname "$0")/test-exec.sh"
@@ -65,6 +66,30 @@ rm -f "$SLOWSYNC_STALL"
 wait $SETPID
 wait_file "$OBJ/stalled.done" "set exit 0" "the stalled SET"
 [ "$(ms get /d stalled)" = late ] || fail "the stalled SET is not stored"
+
+# SIGTERM while a write waits for its sync: it is answered, and stored,
+# before the daemon exits.
+rm -f "$SLOWSYNC_STALL.hit" "$OBJ/drained.done"
+touch "$SLOWSYNC_STALL"
+{ printf 'drained' | ms set /d drained; echo "set exit $?" > "$OBJ/drained.done"; } &
+SETPID=$!
+wait_file_exists "$SLOWSYNC_STALL.hit" "the SET never reached the disk sync"
+kill -TERM "$DAEMON_PID"
+wait_log "SIGTERM: closing listeners"
+[ -e "$OBJ/drained.done" ] && fail "the SET was answered before its sync ended"
+rm -f "$SLOWSYNC_STALL"
+wait $SETPID
+wait_file "$OBJ/drained.done" "set exit 0" "the SET in flight at SIGTERM"
+_i=0
+while pid_alive "$DAEMON_PID"; do
+	_i=$((_i + 1))
+	[ $_i -le 300 ] || fatal "the daemon did not exit after SIGTERM"
+	sleep 0.1
+done
+wait "$DAEMON_PID" 2>/dev/null
+DAEMON_PID=
+start_daemon
+[ "$(ms get /d drained)" = drained ] || fail "the SET in flight at SIGTERM is lost"
 
 # kill -9 under eight writers: every acknowledged SET survives.
 sw /dur 8 100000 own > "$OBJ/dur.out" 2>&1 &
