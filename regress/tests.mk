@@ -140,6 +140,10 @@ REGRESS_TESTS += \
 	hostile-records \
 	hostile-stall
 
+# The benchmark's programs (make bench itself is not a test)
+REGRESS_TESTS += \
+	bench-smoke
+
 # Install, systemd, manual pages
 REGRESS_TESTS += \
 	install-destdir \
@@ -155,3 +159,8 @@ REGRESS_TESTS += \
 	man-libapi \
 	man-lint \
 	man-options
+
+# The etcd store backend (a real three-member cluster on loopback)
+REGRESS_TESTS += \
+	etcd-kv \
+	etcd-txn

@@ -1,0 +1,648 @@
+/*
+ * etcd_kv.c — etcd v3 key-value calls over the JSON gateway (etcd_kv.h).
+ *
+ * The gateway speaks proto3 JSON: bytes are base64, 64-bit integers are
+ * strings, and fields at their default value (false, 0, empty) are left
+ * out of answers, so an absent field reads as its default here too.
+ */
+#include <sys/types.h>
+
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <curl/curl.h>
+#include <jansson.h>
+
+#include "buf.h"
+#include "errors.h"
+#include "etcd_kv.h"
+#include "keyfile.h"
+#include "store.h"
+
+struct ms_etcd {
+	CURL		*curl;
+	char		*endpoint[MS_ETCD_ENDPOINTS_MAX];
+	size_t		 nendpoints;
+	size_t		 current;	/* the endpoint that answered last */
+	int		 timeout_ms;
+	struct msbuf	*answer;
+	char		 curl_err[CURL_ERROR_SIZE];
+};
+
+struct ms_etcd_txn {
+	json_t		*compare;
+	json_t		*success;
+};
+
+static int fail(char *, size_t, int, const char *, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static int
+fail(char *err, size_t errlen, int st, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err != NULL && errlen > 0) {
+		va_start(ap, fmt);
+		vsnprintf(err, errlen, fmt, ap);
+		va_end(ap);
+	}
+	return st;
+}
+
+static int64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* libcurl's body sink: anything past the cap aborts the transfer. */
+static size_t
+answer_sink(char *data, size_t size, size_t nmemb, void *ctx)
+{
+	struct msbuf *b = ctx;
+
+	if (nmemb != 0 && size > SIZE_MAX / nmemb)
+		return 0;
+	if (msbuf_put(b, data, size * nmemb) != 0)
+		return 0;
+	return size * nmemb;
+}
+
+static int
+setup_tls(CURL *c, const struct ms_etcd_opts *o)
+{
+	if (o->ca_file != NULL &&
+	    curl_easy_setopt(c, CURLOPT_CAINFO, o->ca_file) != CURLE_OK)
+		return -1;
+	if (o->cert_file != NULL &&
+	    (curl_easy_setopt(c, CURLOPT_SSLCERT, o->cert_file) != CURLE_OK ||
+	    curl_easy_setopt(c, CURLOPT_SSLKEY, o->key_file != NULL ?
+	    o->key_file : o->cert_file) != CURLE_OK))
+		return -1;
+	return 0;
+}
+
+static int
+setup_curl(struct ms_etcd *e, const struct ms_etcd_opts *o)
+{
+	CURL *c = e->curl;
+
+	if (curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L) != CURLE_OK ||
+	    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https") !=
+	    CURLE_OK ||
+	    curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L) != CURLE_OK ||
+	    curl_easy_setopt(c, CURLOPT_TCP_KEEPALIVE, 1L) != CURLE_OK ||
+	    curl_easy_setopt(c, CURLOPT_TCP_NODELAY, 1L) != CURLE_OK ||
+	    curl_easy_setopt(c, CURLOPT_ERRORBUFFER, e->curl_err) != CURLE_OK ||
+	    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, answer_sink) !=
+	    CURLE_OK ||
+	    curl_easy_setopt(c, CURLOPT_WRITEDATA, e->answer) != CURLE_OK ||
+	    curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L) != CURLE_OK ||
+	    curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L) != CURLE_OK ||
+	    setup_tls(c, o) != 0)
+		return -1;
+	return 0;
+}
+
+int
+ms_etcd_new(const struct ms_etcd_opts *o, struct ms_etcd **ep, char *err,
+    size_t errlen)
+{
+	struct ms_etcd *e;
+	size_t i;
+
+	*ep = NULL;
+	if (o->nendpoints == 0 || o->nendpoints > MS_ETCD_ENDPOINTS_MAX ||
+	    o->timeout_ms <= 0)
+		return fail(err, errlen, MS_STORE_INVALID,
+		    "need 1 to %d endpoints and a positive timeout",
+		    MS_ETCD_ENDPOINTS_MAX);
+	/* Thread-safe in the libcurl Debian ships (7.84 and later). */
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+		return fail(err, errlen, MS_STORE_ERROR, "curl_global_init");
+	if ((e = calloc(1, sizeof(*e))) == NULL ||
+	    (e->answer = msbuf_new(MS_ETCD_RESPONSE_MAX)) == NULL ||
+	    (e->curl = curl_easy_init()) == NULL) {
+		ms_etcd_free(e);
+		return fail(err, errlen, MS_STORE_ERROR, "out of memory");
+	}
+	e->timeout_ms = o->timeout_ms;
+	for (i = 0; i < o->nendpoints; i++) {
+		if ((e->endpoint[i] = strdup(o->endpoints[i])) == NULL) {
+			ms_etcd_free(e);
+			return fail(err, errlen, MS_STORE_ERROR,
+			    "out of memory");
+		}
+		e->nendpoints++;
+	}
+	if (setup_curl(e, o) != 0) {
+		ms_etcd_free(e);
+		return fail(err, errlen, MS_STORE_ERROR,
+		    "cannot configure libcurl (TLS files?)");
+	}
+	*ep = e;
+	return MS_STORE_OK;
+}
+
+void
+ms_etcd_free(struct ms_etcd *e)
+{
+	size_t i;
+
+	if (e == NULL)
+		return;
+	if (e->curl != NULL)
+		curl_easy_cleanup(e->curl);
+	for (i = 0; i < e->nendpoints; i++)
+		free(e->endpoint[i]);
+	msbuf_free(e->answer);
+	free(e);
+}
+
+/* The gateway's own error text, when its answer carries one. */
+static void
+http_error(struct msbuf *answer, long code, char *err, size_t errlen)
+{
+	json_t *j, *m;
+
+	j = json_loadb((const char *)msbuf_ptr(answer), msbuf_len(answer),
+	    JSON_REJECT_DUPLICATES, NULL);
+	if (j != NULL && (m = json_object_get(j, "message")) != NULL &&
+	    json_is_string(m))
+		fail(err, errlen, 0, "HTTP %ld: %.200s", code,
+		    json_string_value(m));
+	else
+		fail(err, errlen, 0, "HTTP %ld", code);
+	json_decref(j);
+}
+
+/* Transport failures that happen before a request can have been sent. */
+static int
+not_sent(CURLcode rc)
+{
+	return rc == CURLE_COULDNT_CONNECT || rc == CURLE_COULDNT_RESOLVE_HOST ||
+	    rc == CURLE_SSL_CONNECT_ERROR;
+}
+
+static int
+post_once(struct ms_etcd *e, size_t which, const char *path,
+    const char *body, long timeout_ms, CURLcode *rcp, long *codep)
+{
+	char url[512];
+
+	if ((size_t)snprintf(url, sizeof(url), "%s%s", e->endpoint[which],
+	    path) >= sizeof(url))
+		return -1;
+	msbuf_reset(e->answer);
+	e->curl_err[0] = '\0';
+	*codep = 0;
+	if (curl_easy_setopt(e->curl, CURLOPT_URL, url) != CURLE_OK ||
+	    curl_easy_setopt(e->curl, CURLOPT_POSTFIELDS, body) != CURLE_OK ||
+	    curl_easy_setopt(e->curl, CURLOPT_TIMEOUT_MS, timeout_ms) !=
+	    CURLE_OK ||
+	    curl_easy_setopt(e->curl, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms) !=
+	    CURLE_OK)
+		return -1;
+	*rcp = curl_easy_perform(e->curl);
+	if (*rcp == CURLE_OK)
+		(void)curl_easy_getinfo(e->curl, CURLINFO_RESPONSE_CODE, codep);
+	return 0;
+}
+
+/*
+ * POST a JSON request and parse the answer.  An idempotent request (a
+ * read) moves on to the next endpoint after any transport failure; a
+ * write only after one that proves it was never sent.
+ */
+static int
+post(struct ms_etcd *e, const char *path, json_t *req, int idempotent,
+    json_t **answerp, char *err, size_t errlen)
+{
+	int64_t deadline = now_ms() + e->timeout_ms, left;
+	size_t tries, which;
+	CURLcode rc = CURLE_OK;
+	long code = 0;
+	char *body;
+	int st = MS_STORE_UNAVAILABLE;
+
+	*answerp = NULL;
+	if ((body = json_dumps(req, JSON_COMPACT)) == NULL)
+		return fail(err, errlen, MS_STORE_ERROR, "out of memory");
+	fail(err, errlen, 0, "no endpoint answered");
+	for (tries = 0; tries < e->nendpoints; tries++) {
+		which = (e->current + tries) % e->nendpoints;
+		if ((left = deadline - now_ms()) <= 0) {
+			fail(err, errlen, 0, "timed out after %d ms",
+			    e->timeout_ms);
+			break;
+		}
+		if (post_once(e, which, path, body, (long)left, &rc,
+		    &code) != 0) {
+			st = fail(err, errlen, MS_STORE_ERROR,
+			    "cannot set up the request");
+			break;
+		}
+		if (rc == CURLE_OK && code == 200) {
+			e->current = which;
+			st = MS_STORE_OK;
+			break;
+		}
+		if (rc == CURLE_OK) {
+			/* etcd answered: no quorum, or it refused the request. */
+			http_error(e->answer, code, err, errlen);
+			st = code >= 500 ? MS_STORE_UNAVAILABLE : MS_STORE_ERROR;
+			if (code < 500 || !idempotent)
+				break;
+			continue;
+		}
+		fail(err, errlen, 0, "%s: %s", e->endpoint[which],
+		    e->curl_err[0] != '\0' ? e->curl_err :
+		    curl_easy_strerror(rc));
+		if (!idempotent && !not_sent(rc))
+			break;
+	}
+	explicit_bzero(body, strlen(body));
+	free(body);
+	if (st != MS_STORE_OK)
+		return st;
+	if ((*answerp = json_loadb((const char *)msbuf_ptr(e->answer),
+	    msbuf_len(e->answer), JSON_REJECT_DUPLICATES, NULL)) == NULL ||
+	    !json_is_object(*answerp)) {
+		json_decref(*answerp);
+		*answerp = NULL;
+		st = fail(err, errlen, MS_STORE_ERROR,
+		    "answer from etcd is not a JSON object");
+	}
+	msbuf_reset(e->answer);
+	return st;
+}
+
+/* base64 of bytes as a new JSON string. */
+static json_t *
+b64_json(const u_char *p, size_t len)
+{
+	json_t *j;
+	char *s;
+
+	if (ms_base64_encode(p, len, 0, &s) != 0)
+		return NULL;
+	j = json_string(s);
+	explicit_bzero(s, strlen(s));
+	free(s);
+	return j;
+}
+
+/* Add KEY=base64(bytes) to an object; NULL bytes add nothing. */
+static int
+set_b64(json_t *o, const char *name, const u_char *p, size_t len)
+{
+	json_t *v;
+
+	if (p == NULL)
+		return 0;
+	if ((v = b64_json(p, len)) == NULL)
+		return -1;
+	return json_object_set_new(o, name, v);
+}
+
+static int
+set_int64(json_t *o, const char *name, int64_t v)
+{
+	char s[32];
+
+	snprintf(s, sizeof(s), "%lld", (long long)v);
+	return json_object_set_new(o, name, json_string(s));
+}
+
+/* A proto3 int64: a decimal string, or absent (0). */
+static int
+get_int64(const json_t *o, const char *name, int64_t *v)
+{
+	const json_t *j = json_object_get(o, name);
+	const char *s;
+	char *end;
+	long long n;
+
+	*v = 0;
+	if (j == NULL)
+		return 0;
+	if (json_is_integer(j)) {
+		*v = (int64_t)json_integer_value(j);
+		return 0;
+	}
+	if (!json_is_string(j))
+		return -1;
+	s = json_string_value(j);
+	errno = 0;
+	n = strtoll(s, &end, 10);
+	if (*s == '\0' || *end != '\0' || errno != 0)
+		return -1;
+	*v = (int64_t)n;
+	return 0;
+}
+
+/* A base64 field, decoded under cap; absent is empty. */
+static int
+get_bytes(const json_t *o, const char *name, size_t cap, u_char **pp,
+    size_t *lenp)
+{
+	const json_t *j = json_object_get(o, name);
+
+	*pp = NULL;
+	*lenp = 0;
+	if (j == NULL)
+		return 0;
+	if (!json_is_string(j))
+		return -1;
+	return ms_base64_decode(json_string_value(j), pp, lenp, cap) == 0 ?
+	    0 : -1;
+}
+
+static int
+header_revision(const json_t *answer, int64_t *rev)
+{
+	const json_t *h = json_object_get(answer, "header");
+
+	if (h == NULL || !json_is_object(h))
+		return -1;
+	return get_int64(h, "revision", rev);
+}
+
+static int
+visit_kv(const json_t *item, ms_etcd_kv_fn *cb, void *ctx)
+{
+	struct ms_etcd_kv kv;
+	u_char *key = NULL, *val = NULL;
+	int r = -1;
+
+	memset(&kv, 0, sizeof(kv));
+	if (!json_is_object(item) ||
+	    get_bytes(item, "key", MS_ETCD_KEY_MAX, &key, &kv.keylen) != 0 ||
+	    get_bytes(item, "value", MS_ETCD_VALUE_MAX, &val,
+	    &kv.valuelen) != 0 ||
+	    get_int64(item, "create_revision", &kv.create_revision) != 0 ||
+	    get_int64(item, "mod_revision", &kv.mod_revision) != 0 ||
+	    get_int64(item, "version", &kv.version) != 0)
+		goto out;
+	kv.key = key != NULL ? key : (const u_char *)"";
+	kv.value = val != NULL ? val : (const u_char *)"";
+	r = cb(ctx, &kv);
+ out:
+	free(key);
+	if (val != NULL)
+		freezero(val, kv.valuelen);
+	return r;
+}
+
+static json_t *
+range_request(const struct ms_etcd_range *q)
+{
+	json_t *req;
+
+	if ((req = json_object()) == NULL)
+		return NULL;
+	if (set_b64(req, "key", q->key, q->keylen) != 0 ||
+	    set_b64(req, "range_end", q->end, q->endlen) != 0 ||
+	    (q->limit > 0 && set_int64(req, "limit", q->limit) != 0) ||
+	    (q->revision > 0 && set_int64(req, "revision", q->revision) != 0) ||
+	    (q->count_only &&
+	    json_object_set_new(req, "count_only", json_true()) != 0)) {
+		json_decref(req);
+		return NULL;
+	}
+	return req;
+}
+
+int
+ms_etcd_get_range(struct ms_etcd *e, const struct ms_etcd_range *q,
+    ms_etcd_kv_fn *cb, void *ctx, struct ms_etcd_range_result *res,
+    char *err, size_t errlen)
+{
+	json_t *req, *answer = NULL, *kvs, *more;
+	size_t i;
+	int st, r;
+
+	memset(res, 0, sizeof(*res));
+	if (q->key == NULL || q->keylen == 0 || q->keylen > MS_ETCD_KEY_MAX)
+		return fail(err, errlen, MS_STORE_INVALID, "bad range key");
+	if ((req = range_request(q)) == NULL)
+		return fail(err, errlen, MS_STORE_ERROR, "out of memory");
+	st = post(e, "/v3/kv/range", req, 1, &answer, err, errlen);
+	json_decref(req);
+	if (st != MS_STORE_OK)
+		return st;
+	kvs = json_object_get(answer, "kvs");
+	more = json_object_get(answer, "more");
+	if (header_revision(answer, &res->revision) != 0 ||
+	    get_int64(answer, "count", &res->count) != 0 ||
+	    (kvs != NULL && !json_is_array(kvs)) ||
+	    (more != NULL && !json_is_boolean(more))) {
+		json_decref(answer);
+		return fail(err, errlen, MS_STORE_ERROR,
+		    "malformed range answer");
+	}
+	res->more = more != NULL && json_is_true(more);
+	for (i = 0; kvs != NULL && i < json_array_size(kvs); i++) {
+		if (cb == NULL)
+			break;
+		if ((r = visit_kv(json_array_get(kvs, i), cb, ctx)) != 0) {
+			st = r > 0 ? r : fail(err, errlen, MS_STORE_ERROR,
+			    "malformed key in a range answer");
+			break;
+		}
+	}
+	json_decref(answer);
+	return st;
+}
+
+struct ms_etcd_txn *
+ms_etcd_txn_new(void)
+{
+	struct ms_etcd_txn *t;
+
+	if ((t = calloc(1, sizeof(*t))) == NULL)
+		return NULL;
+	if ((t->compare = json_array()) == NULL ||
+	    (t->success = json_array()) == NULL) {
+		ms_etcd_txn_free(t);
+		return NULL;
+	}
+	return t;
+}
+
+void
+ms_etcd_txn_free(struct ms_etcd_txn *t)
+{
+	if (t == NULL)
+		return;
+	json_decref(t->compare);
+	json_decref(t->success);
+	free(t);
+}
+
+size_t
+ms_etcd_txn_nops(const struct ms_etcd_txn *t)
+{
+	return json_array_size(t->success);
+}
+
+static const char *
+cmp_target_name(enum ms_etcd_cmp_target target, const char **field)
+{
+	switch (target) {
+	case MS_ETCD_CMP_MOD:
+		*field = "mod_revision";
+		return "MOD";
+	case MS_ETCD_CMP_CREATE:
+		*field = "create_revision";
+		return "CREATE";
+	case MS_ETCD_CMP_VERSION:
+		*field = "version";
+		return "VERSION";
+	}
+	return NULL;
+}
+
+static const char *
+cmp_result_name(enum ms_etcd_cmp_result result)
+{
+	switch (result) {
+	case MS_ETCD_EQUAL:
+		return "EQUAL";
+	case MS_ETCD_LESS:
+		return "LESS";
+	case MS_ETCD_GREATER:
+		return "GREATER";
+	}
+	return NULL;
+}
+
+static int
+txn_append(json_t *list, json_t *item)
+{
+	if (item == NULL || json_array_size(list) >= MS_ETCD_TXN_OPS_MAX) {
+		json_decref(item);
+		return MS_STORE_INVALID;
+	}
+	return json_array_append_new(list, item) == 0 ? MS_STORE_OK :
+	    MS_STORE_ERROR;
+}
+
+int
+ms_etcd_txn_compare(struct ms_etcd_txn *t, const u_char *key, size_t keylen,
+    const u_char *end, size_t endlen, enum ms_etcd_cmp_target target,
+    enum ms_etcd_cmp_result result, int64_t value)
+{
+	const char *tname, *rname, *field = NULL;
+	json_t *c;
+
+	if ((tname = cmp_target_name(target, &field)) == NULL ||
+	    (rname = cmp_result_name(result)) == NULL || key == NULL ||
+	    keylen == 0 || keylen > MS_ETCD_KEY_MAX)
+		return MS_STORE_INVALID;
+	if ((c = json_object()) == NULL)
+		return MS_STORE_ERROR;
+	if (set_b64(c, "key", key, keylen) != 0 ||
+	    set_b64(c, "range_end", end, endlen) != 0 ||
+	    json_object_set_new(c, "target", json_string(tname)) != 0 ||
+	    json_object_set_new(c, "result", json_string(rname)) != 0 ||
+	    set_int64(c, field, value) != 0) {
+		json_decref(c);
+		return MS_STORE_ERROR;
+	}
+	return txn_append(t->compare, c);
+}
+
+static json_t *
+wrap(const char *kind, json_t *inner)
+{
+	json_t *o;
+
+	if (inner == NULL || (o = json_object()) == NULL) {
+		json_decref(inner);
+		return NULL;
+	}
+	if (json_object_set_new(o, kind, inner) != 0) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+int
+ms_etcd_txn_put(struct ms_etcd_txn *t, const u_char *key, size_t keylen,
+    const u_char *value, size_t valuelen)
+{
+	json_t *p;
+
+	if (key == NULL || keylen == 0 || keylen > MS_ETCD_KEY_MAX ||
+	    valuelen > MS_ETCD_VALUE_MAX || (value == NULL && valuelen > 0))
+		return MS_STORE_INVALID;
+	if ((p = json_object()) == NULL)
+		return MS_STORE_ERROR;
+	if (set_b64(p, "key", key, keylen) != 0 ||
+	    set_b64(p, "value", value != NULL ? value : (const u_char *)"",
+	    valuelen) != 0) {
+		json_decref(p);
+		return MS_STORE_ERROR;
+	}
+	return txn_append(t->success, wrap("request_put", p));
+}
+
+int
+ms_etcd_txn_delete(struct ms_etcd_txn *t, const u_char *key, size_t keylen,
+    const u_char *end, size_t endlen)
+{
+	json_t *d;
+
+	if (key == NULL || keylen == 0 || keylen > MS_ETCD_KEY_MAX)
+		return MS_STORE_INVALID;
+	if ((d = json_object()) == NULL)
+		return MS_STORE_ERROR;
+	if (set_b64(d, "key", key, keylen) != 0 ||
+	    set_b64(d, "range_end", end, endlen) != 0) {
+		json_decref(d);
+		return MS_STORE_ERROR;
+	}
+	return txn_append(t->success, wrap("request_delete_range", d));
+}
+
+int
+ms_etcd_txn_commit(struct ms_etcd *e, struct ms_etcd_txn *t, int *succeeded,
+    int64_t *revision, char *err, size_t errlen)
+{
+	json_t *req, *answer = NULL, *ok;
+	int st;
+
+	*succeeded = 0;
+	*revision = 0;
+	if ((req = json_object()) == NULL ||
+	    json_object_set(req, "compare", t->compare) != 0 ||
+	    json_object_set(req, "success", t->success) != 0) {
+		json_decref(req);
+		return fail(err, errlen, MS_STORE_ERROR, "out of memory");
+	}
+	st = post(e, "/v3/kv/txn", req, 0, &answer, err, errlen);
+	json_decref(req);
+	if (st != MS_STORE_OK)
+		return st;
+	ok = json_object_get(answer, "succeeded");
+	if (header_revision(answer, revision) != 0 ||
+	    (ok != NULL && !json_is_boolean(ok))) {
+		json_decref(answer);
+		return fail(err, errlen, MS_STORE_ERROR,
+		    "malformed txn answer");
+	}
+	*succeeded = ok != NULL && json_is_true(ok);
+	json_decref(answer);
+	return MS_STORE_OK;
+}

@@ -1,0 +1,74 @@
+/*
+ * etcd_txn.h — serializable transactions over etcd, for the store.
+ *
+ * The store's logic reads a few keys, decides, and writes: the same shape
+ * on LMDB (one write transaction) and on etcd.  On etcd a transaction
+ * here is optimistic:
+ *   - every read sees one snapshot, the cluster's revision at the first
+ *     read (later reads ask for that revision);
+ *   - writes are buffered, and reads see them (read-your-writes);
+ *   - commit sends one etcd Txn whose compares say that nothing this
+ *     transaction read has changed since the snapshot (each key read:
+ *     its mod_revision, or for a key that was absent, create_revision 0;
+ *     each range read: no key in it modified after the snapshot), and
+ *     whose operations are the buffered writes.
+ * If a compare fails, another host wrote first: commit returns
+ * MS_ETCD_TXN_CONFLICT and the caller runs its logic again on a fresh
+ * transaction.  So two hosts writing one record never lose an update,
+ * and a version read and incremented increases strictly across hosts.
+ *
+ * A deletion inside a range read is not detected by the range compare;
+ * the store's logic reads ranges only to learn that a node is empty, a
+ * conclusion a deletion cannot falsify.
+ *
+ * Keys are PREFIX || TABLE || '/' || key bytes.  Returned values are
+ * owned by the transaction and valid until it is freed.
+ */
+#ifndef MS_ETCD_TXN_H
+#define MS_ETCD_TXN_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "etcd_kv.h"
+
+#define MS_ETCD_TXN_CONFLICT	100	/* beside the store.h statuses */
+#define MS_ETCD_PREFIX_MAX	128
+
+struct ms_etcd_tx;
+
+/* A key's bytes and value in a range walk; return non-zero to stop. */
+typedef int ms_etcd_tx_fn(void *ctx, const u_char *key, size_t keylen,
+    const u_char *val, size_t vallen);
+
+struct ms_etcd_tx *ms_etcd_tx_begin(struct ms_etcd *e, const char *prefix);
+void	ms_etcd_tx_free(struct ms_etcd_tx *t);
+
+/* MS_STORE_OK with the value, or MS_STORE_NOT_FOUND_RECORD when absent. */
+int	ms_etcd_tx_get(struct ms_etcd_tx *t, const char *table,
+	    const u_char *key, size_t keylen, const u_char **valp,
+	    size_t *vallenp, char *err, size_t errlen);
+int	ms_etcd_tx_put(struct ms_etcd_tx *t, const char *table,
+	    const u_char *key, size_t keylen, const u_char *val, size_t vallen);
+int	ms_etcd_tx_del(struct ms_etcd_tx *t, const char *table,
+	    const u_char *key, size_t keylen);
+/*
+ * The keys of TABLE that start with PREFIX and are >= FROM (NULL: from
+ * the start of the prefix), in byte order, buffered writes included.
+ */
+int	ms_etcd_tx_walk(struct ms_etcd_tx *t, const char *table,
+	    const u_char *prefix, size_t prefixlen, const u_char *from,
+	    size_t fromlen, ms_etcd_tx_fn *cb, void *ctx, char *err,
+	    size_t errlen);
+/* Send the buffered writes; a transaction that wrote nothing just ends. */
+int	ms_etcd_tx_commit(struct ms_etcd_tx *t, int64_t *revision, char *err,
+	    size_t errlen);
+/* The snapshot revision (0 before the first read). */
+int64_t	ms_etcd_tx_revision(const struct ms_etcd_tx *t);
+
+/* [key, end): the smallest key greater than every key with this prefix. */
+int	ms_etcd_prefix_end(const u_char *prefix, size_t len, u_char *end,
+	    size_t *endlen);
+
+#endif /* MS_ETCD_TXN_H */
