@@ -9,7 +9,6 @@
  * store writer thread commits it off the loop, and the loop answers when
  * its group is on disk (the "deferred writes" block below).
  */
-#include <stddef.h>
 #include <sys/types.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -22,6 +21,7 @@
 #include <netdb.h>
 #include <poll.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
