@@ -170,6 +170,12 @@ struct mon_verdict mon_write_start(const struct mon_ctx *ctx,
 	    const struct mon_worker *w, struct mon_session *s, uint8_t type,
 	    const char *opname, const struct ms_store_op *op,
 	    struct msbuf *resp);
+/*
+ * 1 while a queued SETACL or node DELETE has not committed: the loop then
+ * dispatches no data request, so that none is judged under an ACL that is
+ * about to change.
+ */
+int	mon_write_acl_pending(void);
 /* A store status (enum ms_store_status) as a protocol status. */
 uint32_t mon_store_status(int st);
 struct mon_write *mon_write_of(struct store_wop *op);

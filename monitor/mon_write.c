@@ -34,7 +34,31 @@ struct mon_write {
 	u_char			*value;		/* SET: wiped when freed */
 	size_t			 value_len;
 	struct ms_acl_entry	*changes;	/* SETACL */
+	int			 acl;		/* counted in acl_writes */
 };
+
+/*
+ * Queued writes that change who may do what: a SETACL, or deleting a node
+ * (which takes its ACL with it).  While there are any, the loop reads no
+ * data request (mon_write_acl_pending), so each is judged under the ACL
+ * that commit leaves, as it was when every write was committed inline.
+ */
+static size_t acl_writes;
+
+int
+mon_write_acl_pending(void)
+{
+	return acl_writes > 0;
+}
+
+static void
+acl_write_done(struct mon_write *mw)
+{
+	if (mw->acl) {
+		mw->acl = 0;
+		acl_writes--;
+	}
+}
 
 struct mon_write *
 mon_write_of(struct store_wop *op)
@@ -65,6 +89,7 @@ mon_write_free(struct mon_write *mw)
 {
 	if (mw == NULL)
 		return;
+	acl_write_done(mw);
 	free(mw->path);
 	free(mw->record);
 	freezero(mw->value, mw->value_len);
@@ -186,6 +211,7 @@ mon_write_answer(struct mon_write *mw, struct msbuf *resp)
 	const struct ms_store_op *op = &mw->wop.op;
 	uint32_t st = mon_store_status(op->status);
 
+	acl_write_done(mw);
 	store_lines(mw->wop.group_level, mw->wop.group_msg);
 	store_lines(op->msg_level, op->msg);
 	write_audit(mw, st);
@@ -230,6 +256,11 @@ mon_write_start(const struct mon_ctx *ctx, const struct mon_worker *w,
 		r = mon_write_answer(mw, resp);
 		mon_write_free(mw);
 		return mon_ok_unless(r, "cannot build answer");
+	}
+	if (op->kind == MS_STORE_OP_SET_ACL ||
+	    op->kind == MS_STORE_OP_DELETE_NODE) {
+		mw->acl = 1;
+		acl_writes++;
 	}
 	s->deferred = mw;
 	return MON_VERDICT(MON_OK);

@@ -75,6 +75,7 @@ struct live_worker {
 	int64_t			 hold_until;	/* answer not sent before */
 	char			 src[INET6_ADDRSTRLEN];
 	int			 killed;
+	int			 acl_held;	/* said it waits for an ACL change */
 };
 
 static int listen_fds[LISTEN_MAX];
@@ -388,6 +389,25 @@ flush_out(struct live_worker *lw)
 	msbuf_wipe_consumed(lw->out);
 }
 
+/*
+ * A logged-in worker's next request waits while an ACL change is queued
+ * (mon_write_acl_pending): it is judged under the ACL that commit leaves.
+ */
+static int
+held_for_acl(struct live_worker *lw)
+{
+	if ((lw->mw.state & MW_AUTHED) == 0 || !mon_write_acl_pending()) {
+		lw->acl_held = 0;
+		return 0;
+	}
+	if (!lw->acl_held && msbuf_len(lw->in) > 0) {
+		debug_f("worker %ld: request waits for an ACL change to commit",
+		    (long)lw->mw.pid);
+		lw->acl_held = 1;
+	}
+	return 1;
+}
+
 static void
 handle_requests(const struct mon_ctx *ctx, struct live_worker *lw)
 {
@@ -403,7 +423,7 @@ handle_requests(const struct mon_ctx *ctx, struct live_worker *lw)
 	}
 	/* One request at a time: the next waits until the answer is out. */
 	while (!lw->killed && msbuf_len(lw->out) == 0 &&
-	    lw->mw.sess.deferred == NULL) {
+	    lw->mw.sess.deferred == NULL && !held_for_acl(lw)) {
 		t0 = ms_now_ms();
 		r = ms_frame_parse(lw->in, &type, req, MS_FRAME_MAX);
 		if (r == MS_ERR_MESSAGE_INCOMPLETE)

@@ -103,6 +103,7 @@ REGRESS_TESTS += \
 	store-full \
 	store-writers \
 	store-durable \
+	store-acl-order \
 	store-diskfull \
 	store-no-cleartext \
 	secure-not-in-monitor \
