@@ -76,6 +76,8 @@ cl_conn_free(struct metasafe_conn *c)
 	free(c->port);
 	free(c->known_hosts);
 	free(c->ca_file);
+	metasafe_ticket_free(c->resume_with);
+	metasafe_ticket_free(c->new_ticket);
 	freezero(c, sizeof(*c));
 }
 

@@ -32,6 +32,8 @@ static const struct {
 	{ METASAFE_ERR_INVALID,		6, "invalid argument" },
 	{ METASAFE_ERR_KEY_PERMISSIONS,	1,
 	    "identity key file is accessible by group or others" },
+	{ METASAFE_ERR_CACHE_PERMISSIONS, 1,
+	    "resumption cache is not a private file of this user" },
 	{ METASAFE_ERR_RESOLVE,		2, "cannot resolve host name" },
 	{ METASAFE_ERR_CONNECT,		2, "cannot connect" },
 	{ METASAFE_ERR_TIMEOUT,		2, "timed out" },

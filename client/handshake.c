@@ -32,6 +32,7 @@
 #include "keyfile.h"
 #include "log.h"
 #include "msg_auth.h"
+#include "msg_ticket.h"
 #include "metasafe.h"
 #include "msclient.h"
 #include "proto.h"
@@ -39,7 +40,7 @@
 #include "schedule.h"
 #include "sigalg.h"
 
-#define HELLO_BUF_MAX	1024
+#define HELLO_BUF_MAX	(MS_HELLO_FRAME_MAX + 4)
 #define SIG_MSG_MAX	128
 
 /* What one call's walk needs beside the connection. */
@@ -89,7 +90,40 @@ conn_setup(struct metasafe_conn *c, const struct metasafe_opts *o)
 		    o->signature_algorithms);
 	if (o->ca_file != NULL && (c->ca_file = strdup(o->ca_file)) == NULL)
 		return cl_fatal(c, METASAFE_ERR_NOMEM, "out of memory");
+	c->want_ticket = o->ticket != NULL || o->ticket_hook != NULL ||
+	    o->resumption_cache != NULL;
+	c->ticket_hook = o->ticket_hook;
+	c->ticket_hook_arg = o->ticket_hook_arg;
+	if ((r = cl_ticket_for(c, o->ticket, &c->resume_with)) != 0)
+		return cl_fatal(c, r, "out of memory");
 	return 0;
+}
+
+/*
+ * The binder covers the hello frame up to the binder string (4.5): encode
+ * once with a zero binder, MAC the span, encode again with the binder.
+ */
+static int
+hello_with_binder(struct metasafe_conn *c, struct ms_client_hello *ch,
+    struct msbuf *body)
+{
+	struct msbuf *frame;
+	int r;
+
+	ch->ticket_len = c->resume_with->len;
+	memcpy(ch->ticket, c->resume_with->ticket, ch->ticket_len);
+	memset(ch->binder, 0, sizeof(ch->binder));
+	if ((frame = msbuf_new(HELLO_BUF_MAX)) == NULL)
+		return MS_ERR_ALLOC;
+	if ((r = ms_client_hello_put(body, ch)) == 0 &&
+	    (r = ms_frame_encode(frame, MS_FRAME_CLIENT_HELLO, body)) == 0 &&
+	    (r = ms_resume_binder(c->resume_with->res, msbuf_ptr(frame),
+	    msbuf_len(frame) - 4 - MS_BINDER_LEN, ch->binder)) == 0) {
+		msbuf_reset(body);
+		r = ms_client_hello_put(body, ch);
+	}
+	msbuf_free(frame);
+	return r;
 }
 
 static int
@@ -110,11 +144,21 @@ put_client_hello(struct metasafe_conn *c, struct cl_hs *hs, const u_char *th,
 	    sizeof(ch.share))) != 0)
 		return cl_fatal(c, cl_map_err(r), "cannot make key share: %s",
 		    ms_err(r));
-	if ((r = ms_client_hello_put(body, &ch)) != 0)
+	ch.resume = c->want_ticket;
+	if (c->resume_with != NULL)
+		r = hello_with_binder(c, &ch, body);
+	else
+		r = ms_client_hello_put(body, &ch);
+	explicit_bzero(ch.binder, sizeof(ch.binder));
+	if (r != 0)
 		return cl_fatal(c, METASAFE_ERR_INTERNAL,
 		    "cannot encode CLIENT_HELLO: %s", ms_err(r));
+	if (c->resume_with != NULL &&
+	    ms_hs_order_resume(&c->hs_order) != 0)
+		return cl_fatal(c, METASAFE_ERR_INTERNAL, "handshake order");
 	c->state = CL_STATE_HELLO;
-	debug_f("sending CLIENT_HELLO (%u ciphers offered)", ch.ciphers.n);
+	debug_f("sending CLIENT_HELLO (%u ciphers offered%s)", ch.ciphers.n,
+	    c->resume_with != NULL ? ", resuming" : "");
 	return 0;
 }
 
@@ -248,6 +292,7 @@ install_hs_keys(struct metasafe_conn *c, struct cl_hs *hs,
 	if ((r = ms_x25519_derive(hs->eph, hs->sh.share, ss_e)) != 0 ||
 	    (r = ms_x25519_derive(hs->eph, hs->sh.host_kex_pub, ss_s)) != 0 ||
 	    (r = ms_derive_static(ss_s, th_sh, stat)) != 0 ||
+	    (r = ms_derive_resumption(ss_s, th_sh, c->res_next)) != 0 ||
 	    (r = ms_derive_handshake(stat, ss_e, th_sh, &c->hs)) != 0 ||
 	    (r = ms_record_dir_init(&c->tx, c->alg, c->hs.c_hs)) != 0 ||
 	    (r = ms_record_dir_init(&c->rx, c->alg, c->hs.s_hs)) != 0)
@@ -371,6 +416,10 @@ put_client_verify(struct metasafe_conn *c, struct cl_hs *hs, const u_char *th,
 	size_t msglen, siglen = sizeof(sig);
 	int r;
 
+	/* Peer credentials: no key, so no proof but the kernel's. */
+	if (hs->key == NULL)
+		return ms_client_verify_put_none(body) == 0 ? 0 :
+		    cl_fatal(c, METASAFE_ERR_INTERNAL, "encode CLIENT_VERIFY");
 	if ((r = ms_sig_message(MS_SIG_CONTEXT_CLIENT, th, msg, sizeof(msg),
 	    &msglen)) != 0 ||
 	    (r = ms_sigalg_sign(hs->key->sigalg, hs->key->pkey, msg, msglen,
@@ -382,6 +431,47 @@ put_client_verify(struct metasafe_conn *c, struct cl_hs *hs, const u_char *th,
 		r = cl_fatal(c, METASAFE_ERR_INTERNAL, "encode signature");
 	explicit_bzero(msg, sizeof(msg));
 	return r;
+}
+
+/* In place of CLIENT_IDENTITY and CLIENT_VERIFY: over TH(SERVER_FINISHED). */
+static int
+put_resume_verify(struct metasafe_conn *c, struct cl_hs *hs, const u_char *th,
+    struct msbuf *body)
+{
+	u_char mac[MS_SHA256_LEN];
+	int r;
+
+	if (c->resume_with == NULL)
+		return cl_fatal(c, METASAFE_ERR_INTERNAL, "no ticket");
+	if ((r = ms_resume_verify_mac(c->resume_with->res, th, mac)) != 0 ||
+	    (r = ms_finished_put(body, mac)) != 0)
+		r = cl_fatal(c, METASAFE_ERR_INTERNAL, "resume verify: %s",
+		    ms_err(r));
+	explicit_bzero(mac, sizeof(mac));
+	return r;
+}
+
+/* Kept aside: it is worth nothing unless AUTH_RESULT says OK. */
+static int
+recv_new_ticket(struct metasafe_conn *c, struct cl_hs *hs, const u_char *th,
+    struct msbuf *body)
+{
+	struct ms_new_ticket nt;
+	int r;
+
+	if (ms_new_ticket_parse(body, &nt) != 0)
+		return cl_fatal(c, METASAFE_ERR_PROTOCOL,
+		    "malformed NEW_TICKET");
+	if (!c->want_ticket) {
+		debug_f("unasked-for ticket ignored");
+		return 0;
+	}
+	if ((r = cl_ticket_new(c, nt.lifetime, nt.ticket,
+	    nt.ticket_len)) != 0)
+		return cl_fatal(c, r, "cannot keep the ticket");
+	debug_f("NEW_TICKET: %zu bytes, lifetime %u s", nt.ticket_len,
+	    nt.lifetime);
+	return 0;
 }
 
 /* Over TH(CLIENT_VERIFY). */
@@ -435,6 +525,13 @@ recv_auth_result(struct metasafe_conn *c, struct cl_hs *hs, const u_char *th,
 		return cl_fatal(c, METASAFE_ERR_PROTOCOL,
 		    "malformed AUTH_RESULT");
 	c->last_status = (int)status;
+	if (status != MS_ST_OK) {
+		metasafe_ticket_free(c->new_ticket);
+		c->new_ticket = NULL;
+	}
+	if (status == MS_ST_AUTH_FAILED && c->resume_with != NULL)
+		return cl_fatal(c, cl_status_err(status),
+		    "resumption refused by the server (ticket not accepted)");
 	if (status == MS_ST_AUTH_FAILED)
 		return cl_fatal(c, cl_status_err(status),
 		    "authentication refused by the server (certificate or "
@@ -443,7 +540,10 @@ recv_auth_result(struct metasafe_conn *c, struct cl_hs *hs, const u_char *th,
 		return cl_fatal(c, cl_status_err(status),
 		    "server refused authentication: %s",
 		    ms_status_str(status));
-	debug_f("authenticated");
+	c->resumed = c->resume_with != NULL;
+	debug_f("authenticated%s", c->resumed ? " (resumed)" : "");
+	if (c->new_ticket != NULL && c->ticket_hook != NULL)
+		c->ticket_hook(c->ticket_hook_arg, c->new_ticket);
 	return 0;
 }
 
@@ -457,7 +557,9 @@ static int (*const hs_handlers[MS_HS_NMSGS])(struct metasafe_conn *,
 	[MS_HS_SERVER_FINISHED] = recv_server_finished,
 	[MS_HS_CLIENT_IDENTITY] = put_client_identity,
 	[MS_HS_CLIENT_VERIFY] = put_client_verify,
+	[MS_HS_RESUME_VERIFY] = put_resume_verify,
 	[MS_HS_CLIENT_FINISHED] = put_client_finished,
+	[MS_HS_NEW_TICKET] = recv_new_ticket,
 	[MS_HS_AUTH_RESULT] = recv_auth_result,
 };
 
@@ -632,14 +734,21 @@ metasafe_connect(const struct metasafe_opts *opts,
 	}
 	/* Client authentication is metasafe_authenticate's, on its own. */
 	if ((r = conn_setup(c, opts)) != 0 ||
-	    (r = cl_tcp_connect(c)) != 0 ||
+	    (r = cl_is_unix(c->host) ? cl_unix_connect(c) :
+	    cl_tcp_connect(c)) != 0 ||
 	    (r = hs_walk(c, &hs, MS_HS_CLIENT_IDENTITY)) != 0)
 		goto out;
 	/* Only now has the server proven it holds the key being pinned. */
 	if (hs.add && (r = pin_new_key(c, hs.sh.host_sig_pub)) != 0)
 		goto out;
+	/* A resumption walks to the end: the ticket was the login. */
+	if (c->resume_with != NULL && ms_hs_order_done(&c->hs_order))
+		c->state = CL_STATE_AUTHED;
 	r = 0;
  out:
+	/* The ticket is spent either way. */
+	metasafe_ticket_free(c->resume_with);
+	c->resume_with = NULL;
 	hs_clear(&hs);
 	if (r != 0) {
 		c->state = CL_STATE_BROKEN;
@@ -652,21 +761,16 @@ metasafe_connect(const struct metasafe_opts *opts,
 	return cl_ret(c, r);
 }
 
-int
-metasafe_authenticate(struct metasafe_conn *c, const struct metasafe_key *key)
+/* The rest of the handshake with key, or with no key: peer credentials. */
+static int
+authenticate(struct metasafe_conn *c, const struct metasafe_key *key)
 {
 	struct cl_hs hs;
 	int r;
 
-	if (c == NULL)
-		return METASAFE_ERR_USAGE;
-	cl_clearerr(c);
-	if (key == NULL)
-		return cl_ret(c, cl_seterr(c, METASAFE_ERR_USAGE, "no key"));
-	if (key->chain == NULL && !key->is_ed25519)
-		return cl_ret(c, cl_seterr(c, METASAFE_ERR_IDENTITY,
-		    "a %s identity can only authenticate with a certificate "
-		    "(-o CertificateFile=FILE)", metasafe_key_type(key)));
+	/* Resumed: metasafe_connect authenticated already. */
+	if (c->state == CL_STATE_AUTHED && c->resumed)
+		return 0;
 	if (c->state != CL_STATE_HS)
 		return cl_ret(c, cl_seterr(c, c->state == CL_STATE_BROKEN ?
 		    METASAFE_ERR_BROKEN : METASAFE_ERR_USAGE,
@@ -684,22 +788,123 @@ metasafe_authenticate(struct metasafe_conn *c, const struct metasafe_key *key)
 	return cl_ret(c, r);
 }
 
+/*
+ * With a ticket: resume, and if the server will not, log in in full once
+ * (the ticket may have expired there, or the daemon restarted).
+ */
+static int
+connect_key(const struct metasafe_opts *opts, const struct metasafe_key *key,
+    struct metasafe_conn **connp)
+{
+	struct metasafe_opts full;
+	int r;
+
+	if ((r = metasafe_connect(opts, connp)) == 0)
+		r = metasafe_authenticate(*connp, key);
+	if (r != METASAFE_ERR_AUTH_FAILED || opts->ticket == NULL ||
+	    (*connp != NULL && (*connp)->last_status == -1))
+		return r;
+	debug_f("resumption refused; full login");
+	metasafe_close(*connp);
+	*connp = NULL;
+	full = *opts;
+	full.ticket = NULL;
+	if ((r = metasafe_connect(&full, connp)) == 0)
+		r = metasafe_authenticate(*connp, key);
+	return r;
+}
+
+/* ResumptionCache: a ticket in, the next one out (or none left behind). */
+int
+metasafe_connect_key(const struct metasafe_opts *opts,
+    const struct metasafe_key *key, struct metasafe_conn **connp)
+{
+	struct metasafe_ticket *t = NULL, *next;
+	struct metasafe_opts o;
+	int r;
+
+	if (connp == NULL || opts == NULL || key == NULL)
+		return METASAFE_ERR_USAGE;
+	*connp = NULL;
+	if (opts->resumption_cache == NULL || opts->ticket != NULL)
+		return connect_key(opts, key, connp);
+	if ((r = cl_cache_load(opts->resumption_cache, &t)) != 0)
+		return r;
+	o = *opts;
+	o.ticket = t;
+	r = connect_key(&o, key, connp);
+	metasafe_ticket_free(t);
+	if (r != 0)
+		return r;
+	/* Single use: the old ticket is spent whatever comes next. */
+	if ((next = metasafe_take_ticket(*connp)) == NULL)
+		cl_cache_drop(opts->resumption_cache);
+	else if (cl_cache_store(opts->resumption_cache, next) != 0)
+		debug_f("cannot write %s", opts->resumption_cache);
+	metasafe_ticket_free(next);
+	return 0;
+}
+
+int
+metasafe_authenticate(struct metasafe_conn *c, const struct metasafe_key *key)
+{
+	if (c == NULL)
+		return METASAFE_ERR_USAGE;
+	cl_clearerr(c);
+	if (key == NULL)
+		return cl_ret(c, cl_seterr(c, METASAFE_ERR_USAGE, "no key"));
+	if (key->chain == NULL && !key->is_ed25519)
+		return cl_ret(c, cl_seterr(c, METASAFE_ERR_IDENTITY,
+		    "a %s identity can only authenticate with a certificate "
+		    "(-o CertificateFile=FILE)", metasafe_key_type(key)));
+	return authenticate(c, key);
+}
+
+int
+metasafe_authenticate_peer(struct metasafe_conn *c)
+{
+	if (c == NULL)
+		return METASAFE_ERR_USAGE;
+	cl_clearerr(c);
+	/* Over TCP the server has no kernel to ask: it would refuse. */
+	if (!cl_is_unix(c->host))
+		return cl_ret(c, cl_seterr(c, METASAFE_ERR_USAGE,
+		    "peer credentials need a unix: host"));
+	return authenticate(c, NULL);
+}
+
 int
 metasafe_connect_auth(const struct metasafe_opts *opts,
     struct metasafe_conn **connp)
 {
 	struct metasafe_key *key = NULL;
-	char *path = NULL;
+	const char *pass = opts != NULL ? opts->identity_passphrase : NULL;
+	char *path = NULL, filepass[CL_PASSPHRASE_MAX];
 	int r;
 
 	if (connp == NULL || opts == NULL)
 		return METASAFE_ERR_USAGE;
 	*connp = NULL;
-	if (opts->identity_file == NULL &&
-	    (r = cl_home_path(METASAFE_DEFAULT_IDENTITY, &path)) != 0)
+	/* A local daemon without an identity file: the kernel says who. */
+	if (opts->identity_file == NULL && cl_is_unix(opts->host)) {
+		if ((r = metasafe_connect(opts, connp)) == 0)
+			r = metasafe_authenticate_peer(*connp);
 		return r;
+	}
+	if (pass == NULL && opts->passphrase_file != NULL) {
+		if ((r = cl_passphrase_read(opts->passphrase_file, filepass,
+		    sizeof(filepass))) != 0)
+			return r;
+		pass = filepass;
+	}
+	if (opts->identity_file == NULL &&
+	    (r = cl_home_path(METASAFE_DEFAULT_IDENTITY, &path)) != 0) {
+		explicit_bzero(filepass, sizeof(filepass));
+		return r;
+	}
 	r = metasafe_key_load(opts->identity_file != NULL ?
-	    opts->identity_file : path, opts->identity_passphrase, &key);
+	    opts->identity_file : path, pass, &key);
+	explicit_bzero(filepass, sizeof(filepass));
 	free(path);
 	if (r != 0)
 		return r;
@@ -709,8 +914,7 @@ metasafe_connect_auth(const struct metasafe_opts *opts,
 		metasafe_key_free(key);
 		return r;
 	}
-	if ((r = metasafe_connect(opts, connp)) == 0)
-		r = metasafe_authenticate(*connp, key);
+	r = metasafe_connect_key(opts, key, connp);
 	metasafe_key_free(key);
 	return r;
 }

@@ -38,7 +38,11 @@ cl_kh_hostname(const char *host, const char *port, char *out, size_t outlen)
 	if (strpbrk(host, " \t\r\n,#[]") != NULL ||
 	    strpbrk(port, " \t\r\n,#[]") != NULL)
 		return METASAFE_ERR_INVALID;
-	n = snprintf(out, outlen, "[%s]:%s", host, port);
+	/* A socket path has no port: the path names the daemon. */
+	if (cl_is_unix(host))
+		n = snprintf(out, outlen, "[%s]", host);
+	else
+		n = snprintf(out, outlen, "[%s]:%s", host, port);
 	if (n < 0 || (size_t)n >= outlen)
 		return METASAFE_ERR_INVALID;
 	return 0;

@@ -1,7 +1,8 @@
 /*
  * metasafe.c — the metasafe command-line client.
  *
- *   metasafe [-v] [-H host] [-p port] [-i identity] [-o Option=value] command ...
+ *   metasafe [-v] [-F config] [-H host] [-p port] [-i identity]
+ *       [-o Option=value] command ...
  *
  * Values are read from stdin or a file, never from argv (argv is visible to
  * every user through /proc).  Exit status: 0 ok, 1 usage or local error,
@@ -25,21 +26,26 @@
 
 #include "log.h"
 #include "metasafe.h"
+#include "msclient.h"
 #include "nameesc.h"
 #include "path.h"
+#include "pathnames.h"
 #include "version.h"
 
 #define EXIT_USAGE	1
 
 static struct metasafe_opts opts;
 static struct metasafe_conn *conn;
+static struct cl_config config;
 
 static void __attribute__((noreturn))
 usage(void)
 {
 	fprintf(stderr,
-"usage: metasafe [-v] [-H host] [-p port] [-i identity] [-o option=value]\n"
-"                command [arguments]\n"
+"usage: metasafe [-v] [-F config] [-H host] [-p port] [-i identity]\n"
+"                [-o option=value] command [arguments]\n"
+"       (-H unix:/ABS/PATH: a local socket; without -i the server maps\n"
+"       this user's uid; METASAFE_SOCKET=/ABS/PATH does the same as -H)\n"
 "       metasafe -V                   print the version\n"
 "commands:\n"
 "    get PATH RECORD               print a record's value (raw bytes)\n"
@@ -120,6 +126,54 @@ unprotected_key(const char *path)
 	exit(metasafe_exit_code(METASAFE_ERR_KEY_PERMISSIONS));
 }
 
+/* No controlling terminal to prompt on. */
+static int
+no_tty(void)
+{
+	int fd;
+
+	if ((fd = open("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY)) == -1)
+		return 1;
+	close(fd);
+	return 0;
+}
+
+/*
+ * The passphrase of an encrypted identity: PassphraseFile, else the
+ * METASAFE_ASKPASS program (without a terminal, or always with
+ * METASAFE_ASKPASS_REQUIRE=force), else the terminal.  Never argv.
+ */
+static int
+get_passphrase(const char *prompt, char *pass, size_t len)
+{
+	const char *req = getenv("METASAFE_ASKPASS_REQUIRE");
+	const char *askpass = getenv("METASAFE_ASKPASS");
+	int r;
+
+	if (opts.passphrase_file != NULL) {
+		if ((r = cl_passphrase_read(opts.passphrase_file, pass,
+		    len)) == METASAFE_ERR_KEY_PERMISSIONS) {
+			warnmsg("PassphraseFile %s: group or others may access "
+			    "it; refusing to use it", opts.passphrase_file);
+			exit(metasafe_exit_code(r));
+		}
+		if (r != 0)
+			warnmsg("PassphraseFile %s: %s", opts.passphrase_file,
+			    r == METASAFE_ERR_SYSTEM ? strerror(errno) :
+			    "no passphrase line that fits");
+		return r;
+	}
+	if (askpass != NULL && *askpass != '\0' &&
+	    ((req != NULL && strcmp(req, "force") == 0) || no_tty())) {
+		if ((r = cl_askpass(prompt, pass, len)) != 0)
+			warnmsg("METASAFE_ASKPASS %s gave no passphrase",
+			    askpass);
+		return r;
+	}
+	return readpassphrase(prompt, pass, len, RPP_REQUIRE_TTY) == NULL ?
+	    -1 : 0;
+}
+
 static int
 load_identity(struct metasafe_key **keyp)
 {
@@ -146,8 +200,7 @@ load_identity(struct metasafe_key **keyp)
 	if (r == METASAFE_ERR_PASSPHRASE_REQUIRED) {
 		snprintf(prompt, sizeof(prompt),
 		    "Enter passphrase for key %s: ", path);
-		if (readpassphrase(prompt, pass, sizeof(pass),
-		    RPP_REQUIRE_TTY) == NULL) {
+		if (get_passphrase(prompt, pass, sizeof(pass)) != 0) {
 			explicit_bzero(pass, sizeof(pass));
 			warnmsg("identity %s is encrypted and no passphrase "
 			    "could be read", path);
@@ -189,17 +242,30 @@ load_identity(struct metasafe_key **keyp)
 	return 0;
 }
 
+/* A unix: host with no -i: no key file; the server asks the kernel. */
+static int
+peer_credentials(void)
+{
+	return opts.identity_file == NULL && opts.host != NULL &&
+	    strncmp(opts.host, "unix:", 5) == 0;
+}
+
 static void
 connect_auth(void)
 {
 	struct metasafe_key *key = NULL;
-	int r;
+	int r, peer = peer_credentials();
 
-	load_identity(&key);
-	r = metasafe_connect(&opts, &conn);
-	show_notice();
-	if (r == 0)
-		r = metasafe_authenticate(conn, key);
+	if (peer) {
+		r = metasafe_connect(&opts, &conn);
+		show_notice();
+		if (r == 0)
+			r = metasafe_authenticate_peer(conn);
+	} else {
+		load_identity(&key);
+		r = metasafe_connect_key(&opts, key, &conn);
+		show_notice();
+	}
 	metasafe_key_free(key);
 	if (r == METASAFE_ERR_NOMEM && conn == NULL) {
 		warnmsg("out of memory");
@@ -661,19 +727,95 @@ cmd_status(int argc, char **argv)
 	return 0;
 }
 
+/*
+ * METASAFE_SOCKET=/ABS/PATH stands for -H unix:/ABS/PATH when neither -H
+ * nor -o HostName gave a host.
+ */
+static void
+socket_from_env(void)
+{
+	static char host[512];
+	const char *s = getenv("METASAFE_SOCKET");
+
+	if (opts.host != NULL || s == NULL || *s == '\0')
+		return;
+	if (*s != '/' || (size_t)snprintf(host, sizeof(host), "unix:%s", s) >=
+	    sizeof(host)) {
+		warnmsg("METASAFE_SOCKET must be an absolute path");
+		exit(EXIT_USAGE);
+	}
+	opts.host = host;
+}
+
+/* A command-line setting: it wins over the environment and the files. */
+static void
+mark(const char *kv)
+{
+	if (cl_config_mark(&config, kv) != 0) {
+		warnmsg("too many options");
+		exit(EXIT_USAGE);
+	}
+}
+
+static void
+read_config(const char *file, int must_exist, const char *dest)
+{
+	char err[1024];
+
+	if (cl_config_read(&config, file, must_exist, dest, &opts, err,
+	    sizeof(err)) != 0) {
+		warnmsg("%s", err);
+		exit(EXIT_USAGE);
+	}
+}
+
+/*
+ * After the command line: METASAFE_HOST and METASAFE_IDENTITY, then -F
+ * FILE alone, or ~/.metasafe/config and the system-wide file.
+ */
+static void
+configure(const char *dest, const char *file)
+{
+	const char *env;
+	char *user = NULL;
+
+	if (dest == NULL && (env = getenv("METASAFE_HOST")) != NULL &&
+	    *env != '\0')
+		dest = env;
+	if (opts.identity_file == NULL &&
+	    (env = getenv("METASAFE_IDENTITY")) != NULL && *env != '\0') {
+		opts.identity_file = env;
+		mark("IdentityFile");
+	}
+	if (file != NULL)
+		read_config(file, 1, dest);
+	else {
+		if (cl_home_path(CL_USER_CONFIG, &user) == 0)
+			read_config(user, 0, dest);
+		free(user);
+		read_config(MS_PATH_CONFDIR "/metasafe_config", 0, dest);
+	}
+	/* The destination is the host, unless a HostName line renamed it. */
+	if (opts.host == NULL)
+		opts.host = dest;
+}
+
 int
 main(int argc, char **argv)
 {
-	const char *errstr = NULL;
+	const char *errstr = NULL, *dest = NULL, *config_file = NULL;
 	int ch, verbose = 0, ret;
 
 	/* The library uses MSG_NOSIGNAL; stdout to a closed pipe is ours. */
 	signal(SIGPIPE, SIG_IGN);
 	metasafe_opts_init(&opts);
-	while ((ch = getopt(argc, argv, "+H:p:i:o:vhV")) != -1) {
+	while ((ch = getopt(argc, argv, "+F:H:p:i:o:vhV")) != -1) {
 		switch (ch) {
+		case 'F':
+			config_file = optarg;
+			break;
 		case 'H':
-			opts.host = optarg;
+			dest = optarg;
 			break;
 		case 'p':
 			(void)strtonum(optarg, 1, 65535, &errstr);
@@ -682,15 +824,18 @@ main(int argc, char **argv)
 				usage();
 			}
 			opts.port = optarg;
+			mark("Port");
 			break;
 		case 'i':
 			opts.identity_file = optarg;
+			mark("IdentityFile");
 			break;
 		case 'o':
 			if (metasafe_opts_set(&opts, optarg) != 0) {
 				warnmsg("bad option \"%s\"", optarg);
 				usage();
 			}
+			mark(optarg);
 			break;
 		case 'v':
 			verbose++;
@@ -705,6 +850,8 @@ main(int argc, char **argv)
 	argv += optind;
 	if (argc < 1)
 		usage();
+	configure(dest, config_file);
+	socket_from_env();
 	ms_log_init("metasafe", verbose == 0 ? MS_LOG_ERROR :
 	    verbose == 1 ? MS_LOG_DEBUG1 : verbose == 2 ? MS_LOG_DEBUG2 :
 	    MS_LOG_DEBUG3, 1, -1);
@@ -726,5 +873,6 @@ main(int argc, char **argv)
 		usage();
 	}
 	metasafe_close(conn);
+	cl_config_free(&config);
 	return ret;
 }

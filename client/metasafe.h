@@ -70,6 +70,7 @@ extern "C" {
 #define METASAFE_ERR_BAD_PASSPHRASE	-7
 #define METASAFE_ERR_INVALID		-8	/* argument refused locally */
 #define METASAFE_ERR_KEY_PERMISSIONS	-9	/* identity file open to others */
+#define METASAFE_ERR_CACHE_PERMISSIONS	-10	/* ResumptionCache open to others */
 #define METASAFE_ERR_RESOLVE		-20	/* host name lookup failed */
 #define METASAFE_ERR_CONNECT		-21	/* TCP connect failed */
 #define METASAFE_ERR_TIMEOUT		-22	/* no answer within timeout */
@@ -134,6 +135,8 @@ enum metasafe_hostkey_check {
  * Always initialise with metasafe_opts_init().  Future members take the
  * place of reserved[] so the structure keeps its size.
  */
+struct metasafe_ticket;
+
 struct metasafe_opts {
 	const char	*host;			/* default "127.0.0.1" */
 	const char	*port;			/* default "7439" */
@@ -158,7 +161,28 @@ struct metasafe_opts {
 	const char	*ca_file;
 	const char	*kex_algorithms;	/* comma list; default above */
 	const char	*signature_algorithms;	/* offered for the server's signature */
-	void		*reserved[8];		/* zero */
+	/*
+	 * A file holding the identity's passphrase (its first line), for an
+	 * encrypted key without a terminal; refused, like a key file, when
+	 * group or others may access it.  identity_passphrase wins.
+	 */
+	const char	*passphrase_file;
+	/*
+	 * Session resumption (PROTOCOL.md 4.5).  ticket: resume with it (not
+	 * copied; it is spent whether or not the server takes it).
+	 * ticket_hook: called with each new ticket the server sends, once
+	 * the login succeeded; it may export the ticket to keep it.
+	 * resumption_cache: a file (mode 0600, never group- or
+	 * world-readable) that metasafe_connect_auth reads a ticket from and
+	 * writes the next one to.  All NULL (the default): no ticket is
+	 * asked for, none is kept, nothing is written.
+	 */
+	const struct metasafe_ticket *ticket;
+	void		(*ticket_hook)(void *arg,
+			    const struct metasafe_ticket *t);
+	void		*ticket_hook_arg;
+	const char	*resumption_cache;
+	void		*reserved[3];		/* zero */
 };
 
 void	metasafe_opts_init(struct metasafe_opts *o);
@@ -167,12 +191,30 @@ void	metasafe_opts_init(struct metasafe_opts *o);
  * string: HostName, Port, IdentityFile, KnownHostsFile,
  * StrictHostKeyChecking (yes|accept-new|no), Ciphers, KexAlgorithms,
  * SignatureAlgorithms, CertificateFile, CAFile, ConnectTimeout
- * (seconds).  Keywords are case-insensitive.  kv must outlive o.
+ * (seconds), PassphraseFile, ResumptionCache (a file).  Keywords are
+ * case-insensitive.  kv must outlive o.
  * METASAFE_ERR_USAGE on an unknown keyword or a bad value.
  */
 int	metasafe_opts_set(struct metasafe_opts *o, const char *kv);
 
 struct metasafe_conn;
+
+/*
+ * Resumption tickets: opaque; secret (the resumption secret is inside),
+ * wiped when freed.  Export writes at most METASAFE_TICKET_EXPORT_MAX
+ * bytes (METASAFE_ERR_INVALID if bufsz is smaller); import takes only
+ * what export wrote.  metasafe_take_ticket hands the caller the ticket
+ * the server sent on this connection (NULL: none); metasafe_resumed says
+ * whether the connection was resumed (1) or fully authenticated (0).
+ */
+#define METASAFE_TICKET_EXPORT_MAX	9216
+int	metasafe_ticket_export(const struct metasafe_ticket *t,
+	    unsigned char *buf, size_t bufsz, size_t *lenp);
+int	metasafe_ticket_import(const unsigned char *buf, size_t len,
+	    struct metasafe_ticket **tp);
+void	metasafe_ticket_free(struct metasafe_ticket *t);
+struct metasafe_ticket *metasafe_take_ticket(struct metasafe_conn *c);
+int	metasafe_resumed(const struct metasafe_conn *c);
 struct metasafe_key;
 
 /*
@@ -200,18 +242,40 @@ int	metasafe_key_has_certificate(const struct metasafe_key *key);
 void	metasafe_key_free(struct metasafe_key *key);
 
 /*
- * TCP connect, key exchange and server authentication (host key pinned in
- * known_hosts, server signature and Finished verified).  On return *connp
+ * Connect, key exchange and server authentication (host key pinned in
+ * known_hosts, server signature and Finished verified).  A host
+ * "unix:/ABS/PATH" is a daemon's Unix-domain socket (pinned as
+ * "[unix:/ABS/PATH]"); any other host is reached over TCP.  On return *connp
  * is set even on failure (unless memory ran out) so that the error message
  * can be read; always release it with metasafe_close().
  */
 int	metasafe_connect(const struct metasafe_opts *opts,
 	    struct metasafe_conn **connp);
-/* Client authentication; on success the connection accepts operations. */
+/*
+ * Client authentication; on success the connection accepts operations.
+ * After a resumed metasafe_connect (opts.ticket) it is already done: 0.
+ */
 int	metasafe_authenticate(struct metasafe_conn *conn,
 	    const struct metasafe_key *key);
 /*
- * Load opts' identity, connect and authenticate.  If the identity cannot
+ * Client authentication with no key, on a unix: connection only: the
+ * server maps the uid the kernel reports for this process (SO_PEERCRED,
+ * at connect) to a principal.  METASAFE_ERR_USAGE over TCP.
+ */
+int	metasafe_authenticate_peer(struct metasafe_conn *conn);
+/*
+ * Connect and authenticate with key, resuming from opts.ticket or
+ * opts.resumption_cache when there is one: a resumption the server
+ * refuses is followed by one full login.  With resumption_cache the file
+ * then holds the next ticket (or is removed when none came); a cache
+ * file that others could read is METASAFE_ERR_CACHE_PERMISSIONS, *connp
+ * NULL and nothing sent.
+ */
+int	metasafe_connect_key(const struct metasafe_opts *opts,
+	    const struct metasafe_key *key, struct metasafe_conn **connp);
+/*
+ * Load opts' identity, then metasafe_connect_key.  With a unix: host and
+ * no identity_file, authenticate with peer credentials instead.  If the identity cannot
  * be loaded *connp is NULL (nothing was sent); otherwise as
  * metasafe_connect.
  */

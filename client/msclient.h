@@ -18,6 +18,7 @@
 #include "crypto.h"
 #include "hello.h"
 #include "hs_order.h"
+#include "msg_ticket.h"
 #include "metasafe.h"
 #include "proto.h"
 #include "record.h"
@@ -29,6 +30,7 @@
 #define CL_KNOWN_HOSTS_LINE_MAX	4096
 
 #define CL_RSA_BITS_MIN		1024	/* the server sets the real floor */
+#define CL_PASSPHRASE_MAX	1024	/* with its NUL, as the CLI prompt reads */
 #define CL_CERT_FILE_MAX	(256 * 1024)
 /* Entries of each kind a paged LIST may gather (a server cannot page for ever). */
 #define CL_LIST_TOTAL_MAX	(1024 * 1024)
@@ -81,10 +83,39 @@ struct metasafe_conn {
 	struct cl_handle	 handles[MS_HANDLES_MAX];
 	struct msbuf		*rbuf;		/* incoming frame payloads */
 
+	/* Resumption (ticket.c). */
+	struct metasafe_ticket	*resume_with;	/* a copy of opts->ticket */
+	int			 resumed;	/* AUTH_RESULT OK on a ticket */
+	int			 want_ticket;	/* the hello asks for one */
+	u_char			 res_next[32];	/* this session's secret */
+	struct metasafe_ticket	*new_ticket;	/* NEW_TICKET, once OK */
+	void			(*ticket_hook)(void *,
+				    const struct metasafe_ticket *);
+	void			*ticket_hook_arg;
+
 	int			 last_status;	/* -1: none received */
 	char			 errmsg[CL_ERRMSG_MAX];
 	char			 notice[CL_NOTICE_MAX];
 };
+
+/* ticket.c */
+struct metasafe_ticket {
+	char		 server[MS_TICKET_SERVER_MAX + 1]; /* "[HOST]:PORT" */
+	uint64_t	 expires;		/* UNIX seconds, our clock */
+	u_char		 res[32];		/* the resumption secret */
+	size_t		 len;
+	u_char		 ticket[MS_TICKET_MAX];	/* sealed, opaque */
+};
+/* A copy of t usable for c's server (NULL: none, expired or another's). */
+int	cl_ticket_for(struct metasafe_conn *c, const struct metasafe_ticket *t,
+	    struct metasafe_ticket **outp);
+/* NEW_TICKET under the session's secret, kept until AUTH_RESULT. */
+int	cl_ticket_new(struct metasafe_conn *c, uint32_t lifetime,
+	    const u_char *ticket, size_t len);
+/* ticketcache.c: ResumptionCache; load gives NULL when there is none. */
+int	cl_cache_load(const char *path, struct metasafe_ticket **tp);
+int	cl_cache_store(const char *path, const struct metasafe_ticket *t);
+void	cl_cache_drop(const char *path);
 
 /* errors.c */
 int	cl_map_err(int ms_r);
@@ -112,11 +143,52 @@ const char *cl_cipher_name(uint16_t id);
 const char *cl_kex_name(uint16_t id);
 /* $HOME/rel into a fresh string. */
 int	cl_home_path(const char *rel, char **pathp);
+/*
+ * The first line of a passphrase file (PassphraseFile), without its line
+ * end, into buf (NUL-terminated).  METASAFE_ERR_KEY_PERMISSIONS when
+ * group or others may access the file, METASAFE_ERR_INVALID when the line
+ * does not fit, METASAFE_ERR_SYSTEM (errno) when it cannot be read.
+ */
+int	cl_passphrase_read(const char *path, char *buf, size_t len);
+/*
+ * Ask the program METASAFE_ASKPASS names for a passphrase: run it with
+ * prompt as its argument and take the first line it prints.  0, or
+ * METASAFE_ERR_* (no program, it failed, the line does not fit).
+ */
+int	cl_askpass(const char *prompt, char *buf, size_t len);
+
+/* clconf.c: the client configuration files (metasafe(1), FILES). */
+#define CL_USER_CONFIG		".metasafe/config"	/* under $HOME */
+#define CL_CONFIG_SEEN_MAX	32
+#define CL_CONFIG_KW_MAX	32
+#define CL_CONFIG_KEEP_MAX	1024
+struct cl_config {
+	char	 seen[CL_CONFIG_SEEN_MAX][CL_CONFIG_KW_MAX];	/* set already */
+	size_t	 nseen;
+	char	*keep[CL_CONFIG_KEEP_MAX];	/* "Keyword=value", for opts */
+	size_t	 nkeep;
+};
+/* A setting from the command line ("Keyword=value"): it wins. */
+int	cl_config_mark(struct cl_config *cf, const char *kv);
+/*
+ * Apply file's settings for destination host (NULL: the default host)
+ * to o, first value wins.  A missing file is 0 unless must_exist.
+ * METASAFE_ERR_USAGE with "FILE[:LINE]: reason" in err.
+ */
+int	cl_config_read(struct cl_config *cf, const char *file, int must_exist,
+	    const char *host, struct metasafe_opts *o, char *err,
+	    size_t errlen);
+/* Free what the settings kept; o must no longer be used. */
+void	cl_config_free(struct cl_config *cf);
 
 /* conn.c */
 struct metasafe_conn *cl_conn_new(void);
 void	cl_conn_free(struct metasafe_conn *c);
 int	cl_tcp_connect(struct metasafe_conn *c);
+/* unix.c: host "unix:/ABS/PATH" is a daemon's Unix-domain listener. */
+#define CL_UNIX_PREFIX	"unix:"
+int	cl_is_unix(const char *host);
+int	cl_unix_connect(struct metasafe_conn *c);
 int	cl_send_all(struct metasafe_conn *c, const void *p, size_t len);
 /*
  * Read one frame into c->rbuf.  A cleartext ALERT is turned into its
@@ -142,7 +214,7 @@ enum cl_kh_result {
 	CL_KH_MATCH,		/* listed with this key */
 	CL_KH_CHANGED,		/* listed, but only with other keys */
 };
-/* "[host]:port" into out. */
+/* "[host]:port" into out; "[unix:/ABS/PATH]" for a unix: host. */
 int	cl_kh_hostname(const char *host, const char *port, char *out, size_t outlen);
 /*
  * Look host up: CL_KH_MATCH when any of its lines pins key.  For

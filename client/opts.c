@@ -229,6 +229,10 @@ metasafe_opts_set(struct metasafe_opts *o, const char *kv)
 		o->certificate_file = val;
 	else if (KEY_IS("CAFile"))
 		o->ca_file = val;
+	else if (KEY_IS("ResumptionCache"))
+		o->resumption_cache = val;
+	else if (KEY_IS("PassphraseFile"))
+		o->passphrase_file = val;
 	else if (KEY_IS("ConnectTimeout")) {
 		secs = strtonum(val, 1, CL_CONNECT_TIMEOUT_MAX, &errstr);
 		if (errstr != NULL)

@@ -152,6 +152,10 @@ cl_cert_matches_key(X509 *leaf, EVP_PKEY *pkey)
 int
 cl_identity_put(struct msbuf *b, const struct metasafe_key *key)
 {
+	/* No key: peer credentials (unix: only, metasafe_authenticate_peer). */
+	if (key == NULL)
+		return ms_client_identity_put_peer(b) == 0 ? 0 :
+		    METASAFE_ERR_INTERNAL;
 	if (key->chain == NULL) {
 		if (!key->is_ed25519)
 			return METASAFE_ERR_IDENTITY;

@@ -71,6 +71,48 @@ ms_client_hello_put(struct msbuf *b, const struct ms_client_hello *ch)
 	    (r = ms_alg_list_put(b, &ch->sigs)) != 0 ||
 	    (r = msbuf_put_string(b, ch->share, sizeof(ch->share))) != 0)
 		return r;
+	if (!ch->resume)
+		return 0;
+	if (ch->ticket_len > sizeof(ch->ticket))
+		return MS_ERR_INVALID_ARGUMENT;
+	if ((r = msbuf_put_string(b, ch->ticket, ch->ticket_len)) != 0 ||
+	    (r = msbuf_put_string(b, ch->binder,
+	    ch->ticket_len != 0 ? sizeof(ch->binder) : 0)) != 0)
+		return r;
+	return 0;
+}
+
+/* The optional resumption fields: a binder exactly when a ticket. */
+static int
+resume_fields_get(struct msbuf *b, struct ms_client_hello *ch)
+{
+	const u_char *p;
+	size_t len;
+	int r;
+
+	if (msbuf_len(b) == 0)
+		return 0;
+	/* Bytes after client_share that are not these fields are trailing. */
+	ch->resume = 1;
+	if (msbuf_get_string_direct(b, &p, &len, sizeof(ch->ticket)) != 0)
+		return MS_ERR_INVALID_FORMAT;
+	memcpy(ch->ticket, p, len);
+	ch->ticket_len = len;
+	if ((r = msbuf_get_string_fixed(b, len != 0 ? ch->binder : NULL,
+	    len != 0 ? sizeof(ch->binder) : 0)) != 0)
+		return MS_ERR_INVALID_FORMAT;
+	return 0;
+}
+
+int
+ms_client_hello_binder_span(const u_char *frame, size_t len,
+    const struct ms_client_hello *ch, size_t *spanp)
+{
+	*spanp = 0;
+	if (!ch->resume || ch->ticket_len == 0 ||
+	    len < 4 + MS_BINDER_LEN)
+		return MS_ERR_INVALID_ARGUMENT;
+	*spanp = len - 4 - MS_BINDER_LEN;
 	return 0;
 }
 
@@ -105,7 +147,8 @@ ms_client_hello_parse(struct msbuf *b, struct ms_client_hello *ch)
 	    (r = ms_alg_list_get(b, &ch->ciphers)) != 0 ||
 	    (r = ms_alg_list_get(b, &ch->kex)) != 0 ||
 	    (r = ms_alg_list_get(b, &ch->sigs)) != 0 ||
-	    (r = msbuf_get_string_fixed(b, ch->share, sizeof(ch->share))) != 0)
+	    (r = msbuf_get_string_fixed(b, ch->share, sizeof(ch->share))) != 0 ||
+	    (r = resume_fields_get(b, ch)) != 0)
 		goto fail;
 	if (msbuf_len(b) != 0) {
 		r = MS_ERR_INVALID_FORMAT;

@@ -10,6 +10,7 @@
 #include <sys/types.h>
 
 #include "buf.h"
+#include "mslimits.h"
 #include "proto.h"
 
 struct ms_alg_list {
@@ -24,6 +25,14 @@ struct ms_client_hello {
 	struct ms_alg_list	kex;
 	struct ms_alg_list	sigs;
 	u_char			share[32];
+	/*
+	 * The resumption fields (4.5): present or not; a ticket of 0 bytes
+	 * asks for one, a longer one resumes and then has a binder.
+	 */
+	int			resume;
+	size_t			ticket_len;
+	u_char			ticket[MS_TICKET_MAX];
+	u_char			binder[MS_BINDER_LEN];
 };
 
 struct ms_server_hello {
@@ -64,6 +73,13 @@ int	ms_client_hello_parse_frame(const u_char *frame, size_t len,
 	    struct ms_client_hello *ch);
 int	ms_server_hello_parse_frame(const u_char *frame, size_t len,
 	    struct ms_server_hello *sh);
+
+/*
+ * A resuming CLIENT_HELLO frame (header included): how many of its bytes
+ * the binder covers, all but the binder string (4.5).
+ */
+int	ms_client_hello_binder_span(const u_char *frame, size_t len,
+	    const struct ms_client_hello *ch, size_t *spanp);
 
 /*
  * An algorithm list, u8 n (1..MS_ALG_LIST_MAX) || u16 ids[n], as the

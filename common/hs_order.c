@@ -2,8 +2,11 @@
  * hs_order.c — the handshake's order as one table (PROTOCOL.md 3, 4.3),
  * and the cursor that the worker and the client walk it with.
  *
- * There is one handshake shape; its only branch is SERVER_CERTIFICATE,
- * which a server without a HostCertificate leaves out.  Whether
+ * There are two shapes, chosen by CLIENT_HELLO: a full handshake
+ * (CLIENT_IDENTITY, CLIENT_VERIFY) and a resumed one (RESUME_VERIFY in
+ * their place); rows carry which shape they belong to.  Within a shape
+ * the branches are optional rows: SERVER_CERTIFICATE, which a server
+ * without a HostCertificate leaves out, and NEW_TICKET.  Whether
  * CLIENT_IDENTITY holds a raw key or a chain is inside the message
  * (id_type), not a branch of the order.
  */
@@ -26,6 +29,8 @@
 #define TH	MS_HSF_TRANSCRIPT
 #define TAIL	MS_HSF_AUTH_TAIL
 #define OPT	MS_HSF_OPTIONAL
+#define FULL	MS_HSF_FULL
+#define RES	MS_HSF_RESUMED
 
 /*
  * The caps are what a receiver takes before it parses.  The hellos have
@@ -50,12 +55,16 @@ static const struct ms_hs_msg hs_table[MS_HS_NMSGS] = {
 	    MS_HS_SERVER, MS_HS_KEYS_HS, TH | TAIL,
 	    MS_SERVER_FINISHED_LEN - CANON_HDR },
 	{ MS_HS_CLIENT_IDENTITY, MS_MSG_CLIENT_IDENTITY, "CLIENT_IDENTITY",
-	    MS_HS_CLIENT, MS_HS_KEYS_HS, TH | TAIL,
+	    MS_HS_CLIENT, MS_HS_KEYS_HS, TH | TAIL | FULL,
 	    MS_CLIENT_IDENTITY_MAX - CANON_HDR },
 	{ MS_HS_CLIENT_VERIFY, MS_MSG_CLIENT_VERIFY, "CLIENT_VERIFY",
-	    MS_HS_CLIENT, MS_HS_KEYS_HS, TH, 2 + 4 + MS_SIGNATURE_MAX },
+	    MS_HS_CLIENT, MS_HS_KEYS_HS, TH | FULL, 2 + 4 + MS_SIGNATURE_MAX },
+	{ MS_HS_RESUME_VERIFY, MS_MSG_RESUME_VERIFY, "RESUME_VERIFY",
+	    MS_HS_CLIENT, MS_HS_KEYS_HS, TH | RES, 4 + MS_BINDER_LEN },
 	{ MS_HS_CLIENT_FINISHED, MS_MSG_CLIENT_FINISHED, "CLIENT_FINISHED",
 	    MS_HS_CLIENT, MS_HS_KEYS_HS, TH, 1024 },
+	{ MS_HS_NEW_TICKET, MS_MSG_NEW_TICKET, "NEW_TICKET",
+	    MS_HS_SERVER, MS_HS_KEYS_AP, OPT, 4 + 4 + MS_TICKET_MAX },
 	{ MS_HS_AUTH_RESULT, MS_MSG_AUTH_RESULT, "AUTH_RESULT",
 	    MS_HS_SERVER, MS_HS_KEYS_AP, 0, 4 },
 };
@@ -66,6 +75,36 @@ ms_hs_msg(enum ms_hs_msg_id id)
 	if ((unsigned int)id >= MS_HS_NMSGS)
 		return NULL;
 	return &hs_table[id];
+}
+
+/* Whether row i belongs to the shape this walk has taken. */
+static int
+applies(const struct ms_hs_order *o, enum ms_hs_msg_id i)
+{
+	unsigned int f = hs_table[i].flags;
+
+	if (f & MS_HSF_FULL)
+		return !o->resume;
+	if (f & MS_HSF_RESUMED)
+		return o->resume;
+	return 1;
+}
+
+/* Past the rows of the other shape. */
+static void
+settle(struct ms_hs_order *o)
+{
+	while (o->next < MS_HS_NMSGS && !applies(o, o->next))
+		o->next++;
+}
+
+int
+ms_hs_order_resume(struct ms_hs_order *o)
+{
+	if (o->next > MS_HS_SERVER_HELLO || o->resume)
+		return MS_ERR_INTERNAL;
+	o->resume = 1;
+	return 0;
 }
 
 void
@@ -115,6 +154,7 @@ ms_hs_order_send(struct ms_hs_order *o, enum ms_hs_msg_id id)
 	if (m->epoch != o->epoch)
 		return MS_HS_WRONG_KEYS;
 	o->next++;
+	settle(o);
 	return 0;
 }
 
@@ -130,6 +170,7 @@ ms_hs_order_skip(struct ms_hs_order *o)
 	if ((m->flags & MS_HSF_OPTIONAL) == 0)
 		return MS_HS_OUT_OF_ORDER;
 	o->next++;
+	settle(o);
 	return 0;
 }
 
@@ -143,8 +184,13 @@ due_end(const struct ms_hs_order *o)
 {
 	enum ms_hs_msg_id i = o->next;
 
-	while (i < MS_HS_NMSGS && hs_table[i].from != o->side) {
-		if ((hs_table[i++].flags & MS_HSF_OPTIONAL) == 0)
+	while (i < MS_HS_NMSGS) {
+		if (!applies(o, i)) {
+			i++;
+			continue;
+		}
+		if (hs_table[i].from == o->side ||
+		    (hs_table[i++].flags & MS_HSF_OPTIONAL) == 0)
 			break;
 	}
 	return i;
@@ -177,13 +223,14 @@ ms_hs_order_recv(struct ms_hs_order *o, enum ms_hs_epoch epoch, uint8_t type,
 	end = due_end(o);
 	for (i = o->next; i < end; i++) {
 		m = &hs_table[i];
-		if (m->type != type)
+		if (!applies(o, i) || m->type != type)
 			continue;
 		if (m->epoch != epoch || epoch != o->epoch)
 			return MS_HS_WRONG_KEYS;
 		if (len > m->max)
 			return MS_HS_OVERSIZED;
 		o->next = i + 1;
+		settle(o);
 		*mp = m;
 		return 0;
 	}
@@ -200,7 +247,9 @@ ms_hs_order_expected(const struct ms_hs_order *o, char *buf, size_t len)
 	buf[0] = '\0';
 	end = due_end(o);
 	for (i = o->next; i < end; i++) {
-		if (i != o->next)
+		if (!applies(o, i))
+			continue;
+		if (buf[0] != '\0')
 			strlcat(buf, " or ", len);
 		strlcat(buf, hs_table[i].name, len);
 	}

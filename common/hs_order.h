@@ -35,7 +35,9 @@ enum ms_hs_msg_id {
 	MS_HS_SERVER_FINISHED,
 	MS_HS_CLIENT_IDENTITY,
 	MS_HS_CLIENT_VERIFY,
+	MS_HS_RESUME_VERIFY,
 	MS_HS_CLIENT_FINISHED,
+	MS_HS_NEW_TICKET,
 	MS_HS_AUTH_RESULT,
 	MS_HS_NMSGS
 };
@@ -55,6 +57,8 @@ enum ms_hs_epoch {
 #define MS_HSF_TRANSCRIPT	0x01	/* its canonical encoding enters TH */
 #define MS_HSF_AUTH_TAIL	0x02	/* and AUTH's transcript_tail (11) */
 #define MS_HSF_OPTIONAL		0x04	/* may be left out: the next row is due */
+#define MS_HSF_FULL		0x08	/* only in a full handshake */
+#define MS_HSF_RESUMED		0x10	/* only in a resumed one (4.5) */
 
 struct ms_hs_msg {
 	enum ms_hs_msg_id	 id;
@@ -71,6 +75,7 @@ struct ms_hs_order {
 	enum ms_hs_side		 side;
 	enum ms_hs_msg_id	 next;	/* MS_HS_NMSGS: the handshake is over */
 	enum ms_hs_epoch	 epoch;	/* the keys in use, both directions */
+	int			 resume; /* CLIENT_HELLO offered a ticket */
 };
 
 /* Why a message is refused (0: it is the next one, and the cursor moved). */
@@ -88,6 +93,13 @@ void	ms_hs_order_init(struct ms_hs_order *o, enum ms_hs_side side);
 /* The next row, or NULL once the handshake is over. */
 const struct ms_hs_msg *ms_hs_order_next(const struct ms_hs_order *o);
 int	ms_hs_order_done(const struct ms_hs_order *o);
+
+/*
+ * CLIENT_HELLO offered a ticket: from here the walk takes the resumed
+ * rows and not the full ones.  Only while CLIENT_HELLO is built or just
+ * taken (MS_ERR_INTERNAL otherwise).
+ */
+int	ms_hs_order_resume(struct ms_hs_order *o);
 
 /*
  * The caller has installed the keys for 'epoch': allowed only where the

@@ -86,6 +86,18 @@ ms_client_verify_parse(struct msbuf *b, struct ms_verify *v)
 }
 
 int
+ms_client_verify_put_none(struct msbuf *b)
+{
+	return verify_put(b, MS_SIG_NONE, NULL, 0);
+}
+
+int
+ms_client_verify_is_none(const struct ms_verify *v)
+{
+	return v->sig_alg == MS_SIG_NONE && v->siglen == 0;
+}
+
+int
 ms_finished_put(struct msbuf *b, const u_char mac[MS_VERIFY_DATA_LEN])
 {
 	return msbuf_put_string(b, mac, MS_VERIFY_DATA_LEN);
@@ -116,6 +128,12 @@ ms_client_identity_put_raw(struct msbuf *b, const u_char pub[MS_PUBKEY_MAX])
 }
 
 int
+ms_client_identity_put_peer(struct msbuf *b)
+{
+	return msbuf_put_u8(b, MS_ID_PEER_CREDENTIALS);
+}
+
+int
 ms_client_identity_parse(struct msbuf *b, struct ms_client_identity *id)
 {
 	uint8_t id_type;
@@ -132,6 +150,10 @@ ms_client_identity_parse(struct msbuf *b, struct ms_client_identity *id)
 		break;
 	case MS_ID_X509_CHAIN:
 		r = ms_cert_chain_parse(b, &id->chain);
+		break;
+	case MS_ID_PEER_CREDENTIALS:
+		if (msbuf_len(b) != 0)
+			r = MS_ERR_INVALID_FORMAT;
 		break;
 	default:
 		r = MS_ERR_INVALID_FORMAT;

@@ -7,7 +7,9 @@
  *   SERVER_FINISHED  string verify_data (32)
  *   CLIENT_IDENTITY  u8 id_type || string public_key (id_type 1)
  *                                || chain (id_type 2, msg_certs.h)
- *   CLIENT_VERIFY    u16 sig_alg || string signature (at most 1024)
+ *                                (id_type 3: nothing follows)
+ *   CLIENT_VERIFY    u16 sig_alg || string signature (at most 1024;
+ *                    id_type 3: sig_alg 0 and an empty signature)
  *   CLIENT_FINISHED  string verify_data (32)
  *   AUTH_RESULT      u32 status
  *
@@ -52,6 +54,10 @@ int	ms_server_verify_parse(struct msbuf *b, struct ms_verify *v);
 int	ms_client_verify_put(struct msbuf *b, uint16_t sig_alg,
 	    const u_char *sig, size_t siglen);
 int	ms_client_verify_parse(struct msbuf *b, struct ms_verify *v);
+/* The CLIENT_VERIFY of id_type 3: sig_alg 0, empty signature. */
+int	ms_client_verify_put_none(struct msbuf *b);
+/* Is v exactly that?  Anything else fails an id_type 3 login. */
+int	ms_client_verify_is_none(const struct ms_verify *v);
 
 /* SERVER_FINISHED and CLIENT_FINISHED. */
 int	ms_finished_put(struct msbuf *b, const u_char mac[MS_VERIFY_DATA_LEN]);
@@ -61,6 +67,8 @@ int	ms_finished_parse(struct msbuf *b, u_char mac[MS_VERIFY_DATA_LEN]);
 int	ms_client_identity_put_raw(struct msbuf *b,
 	    const u_char pub[MS_PUBKEY_MAX]);
 int	ms_client_identity_put_x509(struct msbuf *b, STACK_OF(X509) *chain);
+/* id_type 3: no key; the server asks the kernel who the peer is. */
+int	ms_client_identity_put_peer(struct msbuf *b);
 /*
  * On failure *id is cleared but for id_type once it was read, so that the
  * monitor refuses a malformed identity as the kind it claims to be.

@@ -26,6 +26,19 @@
 #define MS_SIG_MAX		64	/* host (Ed25519) signature */
 #define MS_PUBKEY_MAX		32
 
+/* Resumption (4.5, 5.5). */
+#define MS_TICKET_MAX		8192	/* a sealed ticket */
+#define MS_BINDER_LEN		32	/* HMAC-SHA-256 */
+#define MS_TICKET_ID_LEN	16
+#define MS_TICKET_KEY_ID_LEN	8
+#define MS_TICKET_NONCE_LEN	12
+#define MS_TICKET_TAG_LEN	16
+#define MS_TICKET_HDR_LEN	(1 + MS_TICKET_KEY_ID_LEN + MS_TICKET_NONCE_LEN)
+/* The CLIENT_IDENTITY a ticket can carry (the sealed fields take the rest). */
+#define MS_TICKET_IDENTITY_MAX	(MS_TICKET_MAX - MS_TICKET_HDR_LEN - \
+				    MS_TICKET_TAG_LEN - 128)
+#define MS_TICKET_REPLAY_MAX	65536	/* used ticket ids remembered */
+
 /* 6. Record layer. */
 #define MS_RECORD_PLAINTEXT_MAX	(1024u * 1024 + 16u * 1024)
 #define MS_RECORDS_PER_KEY_MAX	(1ULL << 24)
@@ -51,7 +64,8 @@
 #define MS_CONFIG_PEER_MAX	256	/* CONFIG peer, "ADDR:PORT" */
 #define MS_CONFIG_CHROOT_MAX	4096	/* CONFIG chroot_dir */
 #define MS_CONFIG_FRAME_MAX	8192	/* the CONFIG payload: all of the above fit */
-#define MS_HELLO_FRAME_MAX	512	/* each hello frame in DECAP and SIGN */
+/* Each hello frame in DECAP and SIGN: a CLIENT_HELLO may carry a ticket. */
+#define MS_HELLO_FRAME_MAX	(512 + 8 + MS_TICKET_MAX + MS_BINDER_LEN)
 #define MS_AUTH_TAIL_MAX	163840	/* AUTH transcript_tail */
 #define MS_AUTH_CLIENT_VERIFY_MAX (MS_SIGNATURE_MAX + 16) /* AUTH client_verify */
 #define MS_LOG_LINE_MAX		2048	/* a worker log line, in bytes */

@@ -51,11 +51,38 @@ ms_principal_valid(const char *name)
 	return 0;
 }
 
+static int
+unit_char(char c)
+{
+	return name_char(c) || c == ':' || c == '\\';
+}
+
+int
+ms_unit_principal_valid(const char *who)
+{
+	size_t i, len;
+
+	if (who == NULL ||
+	    strncmp(who, MS_ACL_UNIT_PREFIX, MS_ACL_UNIT_PREFIX_LEN) != 0)
+		return MS_ERR_INVALID_ARGUMENT;
+	who += MS_ACL_UNIT_PREFIX_LEN;
+	len = strnlen(who, MS_PRINCIPAL_MAX + 1);
+	if (len == 0 || len > MS_PRINCIPAL_MAX)
+		return MS_ERR_INVALID_ARGUMENT;
+	for (i = 0; i < len; i++) {
+		if (!unit_char(who[i]))
+			return MS_ERR_INVALID_ARGUMENT;
+	}
+	return 0;
+}
+
 int
 ms_acl_who_valid(const char *who)
 {
 	if (who == NULL)
 		return MS_ERR_INVALID_ARGUMENT;
+	if (strncmp(who, MS_ACL_UNIT_PREFIX, MS_ACL_UNIT_PREFIX_LEN) == 0)
+		return ms_unit_principal_valid(who);
 	if (strncmp(who, MS_ACL_GROUP_PREFIX, MS_ACL_GROUP_PREFIX_LEN) == 0)
 		who += MS_ACL_GROUP_PREFIX_LEN;
 	return ms_principal_valid(who);

@@ -5,7 +5,10 @@
  * they cannot disagree about what is valid.
  *
  *   NAME    [A-Za-z0-9._@-]{1,MS_PRINCIPAL_MAX}, ASCII ranges (no locale)
- *   who     NAME or "group:" NAME
+ *   UNIT    [A-Za-z0-9:_.@\\-]{1,MS_PRINCIPAL_MAX}: a systemd unit name
+ *   who     NAME, "group:" NAME, or "unit:" UNIT (the principal of a
+ *           credential request on the CredentialSocket; ':' is not a NAME
+ *           character, so no key or certificate login can be called so)
  *   rights  0..MS_RIGHTS_MAX letters of "rswla", any order, repeats
  *           allowed; canonical form: each letter present once, in the
  *           order r s w l a.  "" means no rights (SETACL: remove).
@@ -26,10 +29,14 @@
 
 #define MS_ACL_GROUP_PREFIX	"group:"
 #define MS_ACL_GROUP_PREFIX_LEN	(sizeof(MS_ACL_GROUP_PREFIX) - 1)
+#define MS_ACL_UNIT_PREFIX	"unit:"
+#define MS_ACL_UNIT_PREFIX_LEN	(sizeof(MS_ACL_UNIT_PREFIX) - 1)
 
 /* A principal or group NAME: 0 or MS_ERR_INVALID_ARGUMENT. */
 int	ms_principal_valid(const char *name);
-/* NAME or "group:" NAME: 0 or MS_ERR_INVALID_ARGUMENT. */
+/* "unit:" UNIT: 0 or MS_ERR_INVALID_ARGUMENT. */
+int	ms_unit_principal_valid(const char *who);
+/* NAME, "group:" NAME or "unit:" UNIT: 0 or MS_ERR_INVALID_ARGUMENT. */
 int	ms_acl_who_valid(const char *who);
 /*
  * A rights string into MS_RIGHT_* bits (rightsp may be NULL to only check

@@ -32,6 +32,8 @@
 #define MS_MSG_CLIENT_VERIFY	0x08
 #define MS_MSG_CLIENT_FINISHED	0x09
 #define MS_MSG_AUTH_RESULT	0x0A
+#define MS_MSG_NEW_TICKET	0x0B
+#define MS_MSG_RESUME_VERIFY	0x0C
 #define MS_MSG_ALERT		0x15
 #define MS_MSG_OPEN		0x20
 #define MS_MSG_GET		0x21
@@ -46,6 +48,8 @@
 
 #define MS_ID_RAW_ED25519	1
 #define MS_ID_X509_CHAIN	2
+#define MS_ID_PEER_CREDENTIALS	3	/* no key: the kernel's word (unix:) */
+#define MS_SIG_NONE		0	/* CLIENT_VERIFY of id_type 3 */
 
 /* 7. Status codes (responses and alerts). */
 #define MS_ST_OK		0
@@ -105,6 +109,8 @@ const char *ms_status_str(unsigned int status);
 #define MS_MON_DECAP		0x41
 #define MS_MON_SIGN		0x42
 #define MS_MON_AUTH		0x43
+#define MS_MON_RESUME		0x44
+#define MS_MON_TICKET		0x45
 #define MS_MON_OPEN		0x50
 #define MS_MON_GET		0x51
 #define MS_MON_SET		0x52

@@ -174,6 +174,55 @@ ms_derive_static(const u_char ss_s[32], const u_char th_sh[MS_SHA256_LEN],
 }
 
 int
+ms_derive_resumption(const u_char ss_s[32], const u_char th_sh[MS_SHA256_LEN],
+    u_char res_out[MS_SHA256_LEN])
+{
+	u_char prk[MS_SHA256_LEN];
+	int r;
+
+	if ((r = ms_hkdf_extract(th_sh, MS_SHA256_LEN, ss_s, 32, prk)) != 0 ||
+	    (r = ms_expand_label(prk, sizeof(prk), "res master", th_sh,
+	    MS_SHA256_LEN, res_out, MS_SHA256_LEN)) != 0)
+		explicit_bzero(res_out, MS_SHA256_LEN);
+	explicit_bzero(prk, sizeof(prk));
+	return r;
+}
+
+/* HMAC under ExpandLabel(res, label) over a 32-byte hash. */
+static int
+res_mac(const u_char res[MS_SHA256_LEN], const char *label,
+    const u_char h[MS_SHA256_LEN], u_char out[MS_SHA256_LEN])
+{
+	u_char key[MS_SHA256_LEN];
+	int r;
+
+	if ((r = ms_expand_label(res, MS_SHA256_LEN, label, NULL, 0, key,
+	    sizeof(key))) == 0)
+		r = ms_hmac_sha256(key, sizeof(key), h, MS_SHA256_LEN, out);
+	explicit_bzero(key, sizeof(key));
+	return r;
+}
+
+int
+ms_resume_binder(const u_char res[MS_SHA256_LEN], const u_char *span,
+    size_t spanlen, u_char out[MS_SHA256_LEN])
+{
+	u_char h[MS_SHA256_LEN];
+	int r;
+
+	if ((r = ms_sha256(span, spanlen, h)) == 0)
+		r = res_mac(res, "res binder", h, out);
+	return r;
+}
+
+int
+ms_resume_verify_mac(const u_char res[MS_SHA256_LEN],
+    const u_char th[MS_SHA256_LEN], u_char out[MS_SHA256_LEN])
+{
+	return res_mac(res, "res verify", th, out);
+}
+
+int
 ms_derive_handshake(const u_char static_secret[MS_SHA256_LEN],
     const u_char ss_e[32], const u_char th_sh[MS_SHA256_LEN],
     struct ms_hs_secrets *out)

@@ -42,6 +42,20 @@ int	ms_dirkey_derive(const u_char secret[MS_SHA256_LEN], struct ms_dirkey *dk);
 int	ms_derive_static(const u_char ss_s[32], const u_char th_sh[MS_SHA256_LEN],
 	    u_char static_out[MS_SHA256_LEN]);
 
+/*
+ * 5.5 Resumption.  res = ExpandLabel(Extract(TH_SH, ss_s), "res master",
+ * TH_SH): like static, only the client and the monitor can compute it.
+ * The binder (4.5) is HMAC(ExpandLabel(res, "res binder"), SHA-256 of the
+ * CLIENT_HELLO frame up to the binder); RESUME_VERIFY's mac is
+ * HMAC(ExpandLabel(res, "res verify"), TH(SERVER_FINISHED)).
+ */
+int	ms_derive_resumption(const u_char ss_s[32],
+	    const u_char th_sh[MS_SHA256_LEN], u_char res_out[MS_SHA256_LEN]);
+int	ms_resume_binder(const u_char res[MS_SHA256_LEN], const u_char *span,
+	    size_t spanlen, u_char out[MS_SHA256_LEN]);
+int	ms_resume_verify_mac(const u_char res[MS_SHA256_LEN],
+	    const u_char th[MS_SHA256_LEN], u_char out[MS_SHA256_LEN]);
+
 struct ms_hs_secrets {
 	u_char	hs[MS_SHA256_LEN];
 	u_char	c_hs[MS_SHA256_LEN], s_hs[MS_SHA256_LEN];

@@ -104,7 +104,8 @@ ms_acl_effective(ms_acl_walk_fn *walk, void *wctx, const char *path,
 	    ms_path_valid(path, strnlen(path, MS_PATH_MAX + 1)) != 0 ||
 	    (ngroups > 0 && groups == NULL) || (nadmins > 0 && admins == NULL))
 		return MS_ERR_INVALID_ARGUMENT;
-	if (ms_principal_valid(principal) != 0)
+	if (ms_principal_valid(principal) != 0 &&
+	    ms_unit_principal_valid(principal) != 0)
 		return 0;
 	for (i = 0; i < nadmins; i++) {
 		if (admins[i] != NULL &&

@@ -10,6 +10,7 @@
 #include "crypto.h"
 #include "log.h"
 #include "logfmt.h"
+#include "mon.h"
 #include "mslimits.h"
 
 static void
@@ -19,19 +20,38 @@ append(struct audit_line *a, const char *s)
 		a->overflow = 1;
 }
 
-void
-audit_begin(struct audit_line *a, const char *result, const char *peer,
-    const char *op)
+static void
+begin(struct audit_line *a, const char *result, const char *peer,
+    const struct mon_peercred *cred, const char *op)
 {
-	char q[MS_LOG_VALUE_LEN(64)];
+	char q[MS_LOG_VALUE_LEN(64)], num[64];
 
 	memset(a, 0, sizeof(*a));
 	append(a, "audit: result=");
 	append(a, ms_log_value(q, sizeof(q), result));
 	append(a, " peer=");
 	append(a, ms_log_value(q, sizeof(q), peer));
+	if (cred != NULL && cred->set) {
+		snprintf(num, sizeof(num), " uid=%lu pid=%ld",
+		    (u_long)cred->uid, (long)cred->pid);
+		append(a, num);
+	}
 	append(a, " op=");
 	append(a, ms_log_value(q, sizeof(q), op));
+}
+
+void
+audit_begin(struct audit_line *a, const char *result,
+    const struct mon_worker *w, const char *op)
+{
+	begin(a, result, w->peer, &w->cred, op);
+}
+
+void
+audit_begin_peer(struct audit_line *a, const char *result, const char *peer,
+    const char *op)
+{
+	begin(a, result, peer, NULL, op);
 }
 
 /* KEY_prefix=... KEY_len=N KEY_sha256=HEX: the value, without its bulk. */

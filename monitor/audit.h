@@ -4,7 +4,10 @@
  * One line per decision, logged at INFO:
  *
  *	audit: result=RESULT peer=ADDR:PORT op=OP field=value ...
+ *	audit: result=RESULT peer=unix uid=UID pid=PID op=OP field=value ...
  *
+ * (the second for a unix: listener: uid and pid are the kernel's, taken
+ * by the monitor at accept).
  * The two fields a reader keys on come first and are the monitor's own
  * (the result of its decision and the peer address from accept()), so a
  * peer-supplied value further along cannot push them out or pose as
@@ -37,8 +40,13 @@ struct audit_line {
 	int	 overflow;	/* a programming error: logged as such */
 };
 
-/* result: "allowed", "denied" or a status name; peer: "ADDR:PORT". */
+struct mon_worker;
+
+/* result: "allowed", "denied" or a status name; w: the connection. */
 void	audit_begin(struct audit_line *a, const char *result,
+	    const struct mon_worker *w, const char *op);
+/* The same for a peer that is no worker's (the credential socket). */
+void	audit_begin_peer(struct audit_line *a, const char *result,
 	    const char *peer, const char *op);
 /* key=value, value quoted or shortened as above; NULL value: skipped. */
 void	audit_add(struct audit_line *a, const char *key, const char *value);

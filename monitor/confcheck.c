@@ -16,6 +16,8 @@
 #include <unistd.h>
 
 #include "confcheck.h"
+#include "listen_unix.h"
+#include "credmap.h"
 #include "errors.h"
 #include "fdlimit.h"
 #include "principals.h"
@@ -75,6 +77,7 @@ confcheck_strict_modes(const struct servconf *c, const char *config_path,
 		{ "RevocationList", c->revocation_list, SM_TRUSTED },
 		{ "HostCertificate", c->host_certificate, SM_TRUSTED },
 		{ "WorkerPath", c->worker_path, SM_TRUSTED },
+		{ "CredentialsFile", c->credentials_file, SM_TRUSTED },
 	};
 	size_t i;
 	int r;
@@ -285,13 +288,31 @@ confcheck_pidfile(const char *path, char *err, size_t errlen)
 	return 0;
 }
 
+/* The CredentialsFile parses: -t names its bad line. */
+static int
+confcheck_credentials(const struct servconf *c, char *err, size_t errlen)
+{
+	struct credmap m;
+	char why[512];
+	int r;
+
+	if (c->credentials_file == NULL)
+		return 0;
+	if ((r = credmap_load(c->credentials_file, &m, why,
+	    sizeof(why))) != 0)
+		return cc_error(err, errlen, "CredentialsFile %s", why);
+	credmap_free(&m);
+	return 0;
+}
+
 int
 confcheck_run(const struct servconf *c, const char *config_path, int *whatp,
     char *err, size_t errlen)
 {
 	int r, what;
 
-	if ((r = confcheck_strict_modes(c, config_path, err, errlen)) != 0)
+	if ((r = confcheck_strict_modes(c, config_path, err, errlen)) != 0 ||
+	    (r = confcheck_credentials(c, err, errlen)) != 0)
 		what = CONFCHECK_FILES;
 	else if ((r = confcheck_pidfile(c->pid_file, err, errlen)) != 0)
 		what = CONFCHECK_PIDFILE;
@@ -299,6 +320,8 @@ confcheck_run(const struct servconf *c, const char *config_path, int *whatp,
 		what = CONFCHECK_STORE;
 	else if ((r = confcheck_chroot(c->privsep_chroot, err, errlen)) != 0)
 		what = CONFCHECK_CHROOT;
+	else if ((r = listen_unix_check(c, err, errlen)) != 0)
+		what = CONFCHECK_LISTEN;
 	else
 		return 0;
 	if (whatp != NULL)

@@ -21,6 +21,7 @@ struct principals;
 #define CONFCHECK_PIDFILE	2
 #define CONFCHECK_STORE		3
 #define CONFCHECK_CHROOT	4
+#define CONFCHECK_LISTEN	5	/* unix: listeners */
 
 /*
  * Everything below, in this order; 0 or the first failure (negative

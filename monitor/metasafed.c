@@ -35,6 +35,7 @@
 #include "principals.h"
 #include "server.h"
 #include "servconf.h"
+#include "tickets.h"
 #include "store.h"
 #include "storekeys.h"
 #include "version.h"
@@ -77,6 +78,7 @@ usage(int help)
 static void
 cleanup(int code)
 {
+	server_cleanup();
 	if (st.pidfile_fd != -1 && st.pidfile != NULL) {
 		unlink(st.pidfile);
 		close(st.pidfile_fd);
@@ -305,6 +307,7 @@ confcheck_or_exit(const struct servconf *c, const char *config)
 		[CONFCHECK_PIDFILE] = MSD_EXIT_PIDFILE,
 		[CONFCHECK_STORE] = MSD_EXIT_STORE,
 		[CONFCHECK_CHROOT] = MSD_EXIT_CHROOT,
+		[CONFCHECK_LISTEN] = MSD_EXIT_LISTEN,
 	};
 	char err[1024];
 	int what = CONFCHECK_FILES;
@@ -588,6 +591,11 @@ main(int argc, char **argv)
 	startup_done(foreground);
 
 	memset(&ctx, 0, sizeof(ctx));
+	/* Fresh ticket keys each start: tickets never outlive the daemon. */
+	if (conf.resumption && (r = ms_tickets_new(
+	    (uint32_t)conf.ticket_lifetime, (uint32_t)conf.ticket_key_rotation,
+	    time(NULL), &ctx.tickets)) != 0)
+		fatal_fr(r, "ticket keys");
 	ctx.conf = &conf;
 	ctx.keys = &keys;
 	ctx.principals = &principals;
@@ -595,6 +603,7 @@ main(int argc, char **argv)
 	ctx.certs = certs;
 	r = server_run(&ctx, &principals, &opts);
 
+	ms_tickets_free(ctx.tickets);
 	ms_certs_free(ctx.certs);
 	ms_store_close(store);
 	hostkeys_free(&keys);

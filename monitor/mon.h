@@ -27,6 +27,8 @@
 #include "principals.h"
 #include "proto.h"
 
+#include <openssl/x509.h>
+
 struct servconf;
 struct hostkeys;
 struct ms_store;
@@ -34,6 +36,7 @@ struct ms_certs;
 struct store_writer;
 struct store_wop;
 struct mon_write;
+struct ms_tickets;
 
 /* Worker states (bit values so a table entry can permit several). */
 #define MW_START	0x01	/* nothing asked yet */
@@ -52,6 +55,7 @@ struct mon_ctx {
 	struct ms_certs		*certs;		/* NULL: no certificate logins */
 	/* NULL: writes are committed inline, in the calling thread. */
 	struct store_writer	*writer;
+	struct ms_tickets	*tickets;	/* NULL: Resumption no */
 };
 
 /*
@@ -76,11 +80,31 @@ struct mon_session {
 	 * until then.
 	 */
 	struct mon_write *deferred;
+	/* Resumption (PROTOCOL.md 4.5): what a ticket for this login holds. */
+	u_char		 res[MS_SHA256_LEN];	/* from ss_s at DECAP */
+	uint16_t	 cipher;		/* chosen in SERVER_HELLO */
+	int		 ticket_wanted;		/* the hello has the fields */
+	int		 resuming;		/* ... with a ticket */
+	struct msbuf	*identity;		/* CLIENT_IDENTITY body */
+	uint64_t	 not_after;		/* the leaf's, when cert_auth */
+};
+
+/*
+ * The kernel's word on a unix: peer (SO_PEERCRED), taken by the monitor
+ * on the accepted socket before a worker exists: a snapshot of the
+ * process that called connect(), whoever holds the socket later.  The
+ * only input to a peer-credentials login (I4); TCP peers have none.
+ */
+struct mon_peercred {
+	int			 set;
+	uint32_t		 uid, gid;
+	int32_t			 pid;
 };
 
 struct mon_worker {
 	pid_t			 pid;
 	char			 peer[64];	/* "ADDR:PORT", for logs */
+	struct mon_peercred	 cred;		/* set by the listener only */
 	int			 state;		/* MW_*: mon_dispatch() only */
 	uint32_t		 once_done;	/* bit per once-only row: ditto */
 	struct mon_session	 sess;
@@ -119,7 +143,7 @@ typedef void mon_req_free_fn(union mon_req *r);
 
 /* mon_dispatch.c: common/msg_mon.c's parsers, one per request. */
 mon_parser_fn	mon_parse_empty, mon_parse_decap, mon_parse_sign,
-		mon_parse_auth;
+		mon_parse_auth, mon_parse_resume;
 mon_parser_fn	mon_parse_open, mon_parse_get, mon_parse_set,
 		mon_parse_delete, mon_parse_list, mon_parse_path,
 		mon_parse_setacl;
@@ -151,6 +175,15 @@ typedef struct mon_verdict mon_handler_fn(const struct mon_ctx *,
     const struct mon_worker *, struct mon_session *, const union mon_req *,
     struct msbuf *resp);
 mon_handler_fn	mon_hello, mon_decap, mon_sign, mon_auth;
+mon_handler_fn	mon_resume, mon_ticket;		/* mon_resume.c */
+
+/* Shared by AUTH and RESUME (mon_kex.c). */
+int	mon_check_server_part(const struct mon_ctx *ctx,
+	    const struct mon_session *s, struct msbuf *tail,
+	    u_char th[MS_SHA256_LEN], const char **why);
+int	mon_bind_principal(struct mon_session *s, const char *name,
+	    const struct principal *p);
+uint64_t mon_leaf_not_after(STACK_OF(X509) *chain);
 mon_handler_fn	mon_open, mon_get, mon_set, mon_delete, mon_list,
 		mon_getacl, mon_setacl, mon_status;
 

@@ -122,7 +122,7 @@ audit(const struct mon_worker *w, const char *op, const struct ms_mon_data *d,
 {
 	struct audit_line a;
 
-	audit_begin(&a, audit_result(status), w->peer, op);
+	audit_begin(&a, audit_result(status), w, op);
 	audit_add(&a, "principal", w->sess.principal);
 	audit_add(&a, "path", d->path != NULL ? d->path : "-");
 	if (d->record != NULL && *d->record != '\0')

@@ -40,6 +40,11 @@ static const struct mon_dispatch_ent {
 	    mon_sign,	MW_SIGNED, 0 },
 	{ MS_MON_AUTH,	 "auth",   MW_SIGNED,	1, mon_parse_auth, NULL,
 	    mon_auth,	MW_AUTHED, MW_REFUSED },
+	/* In place of AUTH, for a hello with a ticket (mon_resume.c). */
+	{ MS_MON_RESUME, "resume", MW_SIGNED,	1, mon_parse_resume, NULL,
+	    mon_resume,	MW_AUTHED, MW_REFUSED },
+	{ MS_MON_TICKET, "ticket", MW_AUTHED,	1, mon_parse_empty, NULL,
+	    mon_ticket,	MW_AUTHED, 0 },
 	{ MS_MON_OPEN,	 "open",   DATA_STATES,	0, mon_parse_open,
 	    mon_req_data_free, mon_open, MW_AUTHED, 0 },
 	{ MS_MON_GET,	 "get",	   DATA_STATES,	0, mon_parse_get,
@@ -75,6 +80,7 @@ mon_worker_clear(struct mon_worker *w)
 
 	msbuf_free(w->sess.client_hello);
 	msbuf_free(w->sess.server_hello);
+	msbuf_free(w->sess.identity);
 	for (i = 0; i < w->sess.ngroups; i++)
 		free(w->sess.groups[i]);
 	explicit_bzero(w, sizeof(*w));
@@ -107,6 +113,7 @@ name(struct msbuf *req, union mon_req *out)				\
 MON_PARSER(mon_parse_decap, ms_mon_decap_parse, hellos)
 MON_PARSER(mon_parse_sign, ms_mon_sign_parse, hellos)
 MON_PARSER(mon_parse_auth, ms_mon_auth_parse, auth)
+MON_PARSER(mon_parse_resume, ms_mon_auth_parse, auth)
 MON_PARSER(mon_parse_open, ms_mon_open_parse, data)
 MON_PARSER(mon_parse_get, ms_mon_get_parse, data)
 MON_PARSER(mon_parse_set, ms_mon_set_parse, data)

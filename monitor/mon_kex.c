@@ -13,6 +13,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <openssl/crypto.h>
 #include <openssl/x509.h>
@@ -124,8 +125,12 @@ mon_decap(const struct mon_ctx *ctx, const struct mon_worker *w,
 	if ((r = hash_hellos(chf, shf, NULL, s->th_sh)) != 0 ||
 	    (r = ms_x25519_derive(ctx->keys->kex, h->ch.share, ss_s)) != 0 ||
 	    (r = ms_derive_static(ss_s, s->th_sh, secret)) != 0 ||
+	    (r = ms_derive_resumption(ss_s, s->th_sh, s->res)) != 0 ||
 	    (r = ms_mon_decap_answer_put(resp, secret)) != 0)
 		goto out;
+	s->cipher = h->sh.cipher;
+	s->ticket_wanted = h->ch.resume;
+	s->resuming = h->ch.ticket_len != 0;
 	s->client_hello = chf;
 	s->server_hello = shf;
 	chf = shf = NULL;
@@ -221,12 +226,14 @@ struct client_id {
 	uint8_t		 id_type;
 	u_char		 pub[32];		/* id_type 1 */
 	STACK_OF(X509)	*chain;			/* id_type 2 */
+	struct msbuf	*body;			/* as sent, for a ticket */
 };
 
 static void
 client_id_clear(struct client_id *id)
 {
 	sk_X509_pop_free(id->chain, X509_free);
+	msbuf_free(id->body);
 	memset(id, 0, sizeof(*id));
 }
 
@@ -251,6 +258,10 @@ parse_client_tail(struct msbuf *tail, struct client_id *id)
 		r = MS_ERR_INVALID_FORMAT;
 		goto out;
 	}
+	if ((id->body = msbuf_dup(body)) == NULL) {
+		r = MS_ERR_ALLOC;
+		goto out;
+	}
 	r = ms_client_identity_parse(body, &cid);
 	id->id_type = cid.id_type;
 	if (r != 0)
@@ -267,12 +278,31 @@ parse_client_tail(struct msbuf *tail, struct client_id *id)
 	case MS_ID_X509_CHAIN:
 		r = ms_cert_chain_to_x509(&cid.chain, &id->chain);
 		break;
+	case MS_ID_PEER_CREDENTIALS:
+		break;
 	default:
 		r = MS_ERR_INTERNAL;
 		break;
 	}
  out:
 	msbuf_free(body);
+	return r;
+}
+
+/* id_type 3's CLIENT_VERIFY: exactly sig_alg 0 and no signature. */
+static int
+parse_client_verify_none(const u_char *cv, size_t cvlen)
+{
+	struct ms_verify v;
+	struct msbuf *b;
+	int r;
+
+	if ((b = msbuf_from(cv, cvlen)) == NULL)
+		return MS_ERR_ALLOC;
+	if ((r = ms_client_verify_parse(b, &v)) == 0 &&
+	    !ms_client_verify_is_none(&v))
+		r = MS_ERR_INVALID_FORMAT;
+	msbuf_free(b);
 	return r;
 }
 
@@ -315,8 +345,8 @@ transcript_add_run(struct ms_transcript *t, const u_char *run, size_t len)
 }
 
 /* Groups come only from the principals file: p may be NULL (none). */
-static int
-bind_principal(struct mon_session *s, const char *name,
+int
+mon_bind_principal(struct mon_session *s, const char *name,
     const struct principal *p)
 {
 	size_t i;
@@ -362,6 +392,34 @@ check_raw_key(const struct mon_ctx *ctx, const struct client_id *id,
 		v->name = p->name;
 		v->groups = p;
 	}
+}
+
+/*
+ * Peer credentials: the uid is the one this monitor took from the kernel
+ * at accept (mon_worker.cred); nothing the worker or the client says
+ * about the peer is read.  Over TCP there is no such snapshot: refused.
+ */
+static void
+check_peer(const struct mon_ctx *ctx, const struct mon_worker *w, int id_ok,
+    struct auth_verdict *v)
+{
+	const struct principal *p;
+
+	if (!w->cred.set) {
+		v->why = "peer credentials on a connection that is not local";
+		return;
+	}
+	if (!id_ok) {
+		v->why = "malformed peer-credentials identity or proof";
+		return;
+	}
+	if ((p = principals_find_uid(ctx->principals, w->cred.uid)) == NULL) {
+		v->why = "unmapped uid";
+		return;
+	}
+	v->ok = 1;
+	v->name = p->name;
+	v->groups = p;
 }
 
 static void
@@ -413,13 +471,15 @@ audit_auth(const struct mon_worker *w, const struct client_id *id,
 {
 	struct audit_line a;
 
-	audit_begin(&a, v->ok ? "allowed" : "denied", w->peer, "auth");
+	audit_begin(&a, v->ok ? "allowed" : "denied", w, "auth");
 	audit_add(&a, "principal", v->ok ? v->name : NULL);
 	if (id->id_type == MS_ID_X509_CHAIN) {
 		audit_add(&a, "cert_subject", v->cert.subject);
 		audit_add(&a, "cert_issuer", v->cert.issuer);
 		audit_add(&a, "cert_serial", v->cert.serial);
-	} else
+	} else if (id->id_type == MS_ID_PEER_CREDENTIALS)
+		audit_add(&a, "id", "peer-credentials");
+	else
 		audit_add(&a, "key", v->fp);
 	audit_add(&a, "reason", v->ok ? NULL : v->why);
 	audit_end(&a);
@@ -429,8 +489,8 @@ audit_auth(const struct mon_worker *w, const struct client_id *id,
  * The monitor's own messages at the head of the tail, and the transcript
  * hash over everything: 0, or the worker tampered with our bytes.
  */
-static int
-check_server_part(const struct mon_ctx *ctx, const struct mon_session *s,
+int
+mon_check_server_part(const struct mon_ctx *ctx, const struct mon_session *s,
     struct msbuf *tail, u_char th[MS_SHA256_LEN], const char **why)
 {
 	struct ms_transcript *t;
@@ -477,9 +537,12 @@ mon_auth(const struct mon_ctx *ctx, const struct mon_worker *w,
 	memset(&id, 0, sizeof(id));
 	memset(&v, 0, sizeof(v));
 	strlcpy(v.fp, "unknown", sizeof(v.fp));
+	/* A hello with a ticket is answered by RESUME only. */
+	if (s->resuming)
+		return MON_KILLED(MS_ERR_PROTOCOL, "auth for a resuming hello");
 	if ((tail = msbuf_from(a->tail, a->tail_len)) == NULL)
 		return MON_KILLED(MS_ERR_ALLOC, "out of memory");
-	if ((r = check_server_part(ctx, s, tail, th, &why)) != 0) {
+	if ((r = mon_check_server_part(ctx, s, tail, th, &why)) != 0) {
 		verdict = MON_KILLED(r, why);
 		goto out;
 	}
@@ -490,13 +553,19 @@ mon_auth(const struct mon_ctx *ctx, const struct mon_worker *w,
 	}
 
 	id_ok = parse_client_tail(tail, &id) == 0;
-	cv_ok = parse_client_verify(a->cv, a->cv_len, &alg, sig, &siglen) == 0;
-	if (id.id_type == MS_ID_X509_CHAIN)
-		check_cert(ctx, &id, id_ok && cv_ok, alg, sig, siglen, msg,
-		    msglen, &v);
-	else
-		check_raw_key(ctx, &id, id_ok && cv_ok, alg, sig, siglen, msg,
-		    msglen, &v);
+	if (id.id_type == MS_ID_PEER_CREDENTIALS) {
+		cv_ok = parse_client_verify_none(a->cv, a->cv_len) == 0;
+		check_peer(ctx, w, id_ok && cv_ok, &v);
+	} else {
+		cv_ok = parse_client_verify(a->cv, a->cv_len, &alg, sig,
+		    &siglen) == 0;
+		if (id.id_type == MS_ID_X509_CHAIN)
+			check_cert(ctx, &id, id_ok && cv_ok, alg, sig, siglen,
+			    msg, msglen, &v);
+		else
+			check_raw_key(ctx, &id, id_ok && cv_ok, alg, sig,
+			    siglen, msg, msglen, &v);
+	}
 	/*
 	 * The worker alone can check CLIENT_FINISHED (key confirmation); its
 	 * verdict can only make the login fail, never succeed.
@@ -507,8 +576,19 @@ mon_auth(const struct mon_ctx *ctx, const struct mon_worker *w,
 	}
 	audit_auth(w, &id, &v);
 	if (v.ok) {
-		if ((r = bind_principal(s, v.name, v.groups)) == 0) {
+		if ((r = mon_bind_principal(s, v.name, v.groups)) == 0) {
 			s->cert_auth = id.id_type == MS_ID_X509_CHAIN;
+			/*
+			 * A key or a chain can be judged again from a ticket;
+			 * peer credentials belong to this socket only.
+			 */
+			if (id.id_type == MS_ID_RAW_ED25519 ||
+			    id.id_type == MS_ID_X509_CHAIN) {
+				s->identity = id.body;
+				id.body = NULL;
+			}
+			s->not_after = s->cert_auth ?
+			    mon_leaf_not_after(id.chain) : 0;
 			r = ms_mon_auth_answer_put(resp, MS_ST_OK,
 			    s->principal);
 		}
@@ -523,4 +603,19 @@ mon_auth(const struct mon_ctx *ctx, const struct mon_worker *w,
 	client_id_clear(&id);
 	msbuf_free(tail);
 	return verdict;
+}
+
+/* The leaf's notAfter in UNIX seconds, for a ticket; 0 if unreadable. */
+uint64_t
+mon_leaf_not_after(STACK_OF(X509) *chain)
+{
+	const ASN1_TIME *na;
+	struct tm tm;
+	time_t t;
+
+	if (chain == NULL || sk_X509_num(chain) < 1 ||
+	    (na = X509_get0_notAfter(sk_X509_value(chain, 0))) == NULL ||
+	    ASN1_TIME_to_tm(na, &tm) != 1 || (t = timegm(&tm)) < 0)
+		return 0;
+	return (uint64_t)t;
 }

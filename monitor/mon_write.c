@@ -28,8 +28,8 @@ struct mon_write {
 	struct store_wop	 wop;		/* first: mon_write_of() */
 	uint8_t			 type;		/* answer frame type */
 	const char		*opname;	/* static: "set", ... */
-	char			 peer[64];
-	char			 principal[MS_PRINCIPAL_MAX + 1];
+	/* The audit's view of the worker: pid, peer, cred, principal only. */
+	struct mon_worker	 who;
 	char			*path, *record;
 	u_char			*value;		/* SET: wiped when freed */
 	size_t			 value_len;
@@ -108,8 +108,11 @@ write_new(const struct mon_worker *w, uint8_t type, const char *opname,
 		return NULL;
 	mw->type = type;
 	mw->opname = opname;
-	strlcpy(mw->peer, w->peer, sizeof(mw->peer));
-	strlcpy(mw->principal, w->sess.principal, sizeof(mw->principal));
+	mw->who.pid = w->pid;
+	strlcpy(mw->who.peer, w->peer, sizeof(mw->who.peer));
+	mw->who.cred = w->cred;
+	strlcpy(mw->who.sess.principal, w->sess.principal,
+	    sizeof(mw->who.sess.principal));
 	mw->wop.op = *op;
 	mw->wop.owner = (void *)w;
 	if ((mw->path = strdup(op->path)) == NULL ||
@@ -144,8 +147,8 @@ write_audit(const struct mon_write *mw, uint32_t status)
 	struct audit_line a;
 
 	audit_begin(&a, status == MS_ST_OK ? "allowed" :
-	    ms_status_str(status), mw->peer, mw->opname);
-	audit_add(&a, "principal", mw->principal);
+	    ms_status_str(status), &mw->who, mw->opname);
+	audit_add(&a, "principal", mw->who.sess.principal);
 	audit_add(&a, "path", mw->path);
 	if (*mw->record != '\0')
 		audit_add(&a, "record", mw->record);
@@ -173,8 +176,8 @@ audit_acl_change(const struct mon_write *mw)
 	size_t i;
 
 	if (op->noinherit != -1 || op->sensitive != -1) {
-		audit_begin(&a, "changed", mw->peer, "setacl-flags");
-		audit_add(&a, "principal", mw->principal);
+		audit_begin(&a, "changed", &mw->who, "setacl-flags");
+		audit_add(&a, "principal", mw->who.sess.principal);
 		audit_add(&a, "path", mw->path);
 		audit_add(&a, "inherit", flag_change(op->noinherit, "no",
 		    "yes"));
@@ -187,8 +190,8 @@ audit_acl_change(const struct mon_write *mw)
 			strlcpy(rights, "-", sizeof(rights));
 		else
 			ms_rights_format(mw->changes[i].rights, rights);
-		audit_begin(&a, "changed", mw->peer, "setacl-entry");
-		audit_add(&a, "principal", mw->principal);
+		audit_begin(&a, "changed", &mw->who, "setacl-entry");
+		audit_add(&a, "principal", mw->who.sess.principal);
 		audit_add(&a, "path", mw->path);
 		audit_add(&a, "who", mw->changes[i].who);
 		audit_add(&a, "rights", rights);

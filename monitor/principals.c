@@ -4,6 +4,8 @@
 #include <sys/types.h>
 
 #include <errno.h>
+#include <limits.h>
+#include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -59,6 +61,57 @@ parse_groups(struct principal *pr, char *list)
 	return 0;
 }
 
+/* The token after NAME [groups=...]: it ends at a blank or the line. */
+static int
+is_word(const char *s, const char *word)
+{
+	size_t n = strlen(word);
+
+	return strncmp(s, word, n) == 0 &&
+	    (s[n] == '\0' || s[n] == ' ' || s[n] == '\t');
+}
+
+static int
+parse_uid(const char *s, uint32_t *uidp)
+{
+	unsigned long long v;
+	char *end;
+
+	if (*s < '0' || *s > '9')
+		return MS_ERR_INVALID_FORMAT;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	/* (uid_t)-1 is no user: chown(2) and setreuid(2) mean "unchanged". */
+	if (errno != 0 || end == s || *end != '\0' || v >= UINT32_MAX)
+		return MS_ERR_INVALID_FORMAT;
+	*uidp = (uint32_t)v;
+	return 0;
+}
+
+/* uid=UID or user=LOGIN (resolved now: a SIGHUP resolves it again). */
+static int
+parse_local(char *rest, struct principal *pr, const char **why)
+{
+	struct passwd *pw;
+	char *tok = strsep(&rest, " \t");
+
+	pr->local = 1;
+	if (strncmp(tok, "uid=", 4) == 0) {
+		if (parse_uid(tok + 4, &pr->uid) != 0) {
+			*why = "invalid uid=";
+			return MS_ERR_INVALID_FORMAT;
+		}
+		return 0;
+	}
+	errno = 0;
+	if (tok[5] == '\0' || (pw = getpwnam(tok + 5)) == NULL) {
+		*why = "user= names no local user";
+		return MS_ERR_INVALID_FORMAT;
+	}
+	pr->uid = (uint32_t)pw->pw_uid;
+	return 0;
+}
+
 static int
 parse_principal_line(char *line, struct principal *pr, const char **why)
 {
@@ -81,11 +134,12 @@ parse_principal_line(char *line, struct principal *pr, const char **why)
 		}
 		rest += strspn(rest, " \t");
 	}
-	if (strncmp(rest, "cert", 4) == 0 &&
-	    (rest[4] == '\0' || rest[4] == ' ' || rest[4] == '\t')) {
+	if (is_word(rest, "cert")) {
 		pr->cert = 1;
 		return 0;
 	}
+	if (strncmp(rest, "uid=", 4) == 0 || strncmp(rest, "user=", 5) == 0)
+		return parse_local(rest, pr, why);
 	if (ms_pubkey_parse(rest, &type, pr->pubkey, NULL) != 0) {
 		*why = "invalid public key";
 		return MS_ERR_INVALID_FORMAT;
@@ -145,6 +199,13 @@ principals_load(const char *path, struct principals *p, char *errbuf,
 			    "second cert line for this name");
 			break;
 		}
+		if (p->v[p->n].local &&
+		    principals_find_uid(p, p->v[p->n].uid) != NULL) {
+			principal_clear(&p->v[p->n]);
+			r = perr(errbuf, errlen, path, lineno,
+			    "second line for this uid");
+			break;
+		}
 		p->n++;
 	}
 	fclose(f);
@@ -173,7 +234,7 @@ principals_find(const struct principals *p, const u_char pubkey[32])
 	/* Visit every entry so the lookup time does not depend on the key. */
 	for (i = 0; i < p->n; i++) {
 		if (ms_ct_equal(p->v[i].pubkey, pubkey, 32) && !p->v[i].cert &&
-		    found == NULL)
+		    !p->v[i].local && found == NULL)
 			found = &p->v[i];
 	}
 	return found;
@@ -186,6 +247,18 @@ principals_find_cert(const struct principals *p, const char *name)
 
 	for (i = 0; i < p->n; i++) {
 		if (p->v[i].cert && strcmp(p->v[i].name, name) == 0)
+			return &p->v[i];
+	}
+	return NULL;
+}
+
+const struct principal *
+principals_find_uid(const struct principals *p, uint32_t uid)
+{
+	size_t i;
+
+	for (i = 0; i < p->n; i++) {
+		if (p->v[i].local && p->v[i].uid == uid)
 			return &p->v[i];
 	}
 	return NULL;

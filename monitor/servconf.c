@@ -10,6 +10,7 @@
 #include <sys/types.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 
 #include <ctype.h>
 #include <errno.h>
@@ -42,7 +43,8 @@ enum conf_kw {
 	KW_SANDBOXDEBUG, KW_MAXVALUE, KW_CIPHERS, KW_KEX, KW_SIGALGS,
 	KW_MINRSA, KW_USERCA, KW_CRL, KW_FRESHCRL, KW_CERTPRINC, KW_HOSTCERT,
 	KW_STRICTMODES, KW_STOREMAX, KW_ALLOWEMPTYPRINC, KW_MAXSTARTUPS,
-	KW_IDLETIMEOUT,
+	KW_IDLETIMEOUT, KW_UNIXMODE, KW_UNIXGROUP, KW_CREDSOCKET, KW_CREDFILE,
+	KW_RESUMPTION, KW_TICKETLIFE, KW_TICKETROT,
 };
 
 static const struct {
@@ -81,6 +83,13 @@ static const struct {
 	{ "CertificatePrincipal", KW_CERTPRINC },
 	{ "HostCertificate", KW_HOSTCERT },
 	{ "StrictModes", KW_STRICTMODES },
+	{ "Resumption", KW_RESUMPTION },
+	{ "TicketLifetime", KW_TICKETLIFE },
+	{ "TicketKeyRotation", KW_TICKETROT },
+	{ "UnixSocketMode", KW_UNIXMODE },
+	{ "UnixSocketGroup", KW_UNIXGROUP },
+	{ "CredentialSocket", KW_CREDSOCKET },
+	{ "CredentialsFile", KW_CREDFILE },
 };
 
 static const struct {
@@ -106,6 +115,7 @@ servconf_init(struct servconf *c)
 {
 	memset(c, 0, sizeof(*c));
 	c->port = -1;
+	c->unix_socket_mode = -1;
 	c->max_sessions = -1;
 	c->per_source_max_startups = -1;
 	c->max_startups.full = -1;
@@ -118,6 +128,9 @@ servconf_init(struct servconf *c)
 	c->cert_principal = -1;
 	c->strict_modes = -1;
 	c->allow_empty_principals = -1;
+	c->resumption = -1;
+	c->ticket_lifetime = -1;
+	c->ticket_key_rotation = -1;
 }
 
 void
@@ -223,6 +236,27 @@ set_optional_path(struct conf_ctx *ctx, char **dst, const char *kw,
 }
 
 /*
+ * ListenAddress unix:/ABS/PATH: a Unix-domain socket (monitor/listen_unix.c).
+ * The path must fit sun_path with its NUL and name no directory.
+ */
+static int
+check_listen_unix(struct conf_ctx *ctx, const char *path)
+{
+	struct sockaddr_un sun;
+
+	if (path[0] != '/')
+		return conf_error(ctx, "ListenAddress unix:%s: must be an "
+		    "absolute path", path);
+	if (strlen(path) >= sizeof(sun.sun_path))
+		return conf_error(ctx, "ListenAddress unix:%s: longer than "
+		    "%zu bytes", path, sizeof(sun.sun_path) - 1);
+	if (path[strlen(path) - 1] == '/')
+		return conf_error(ctx, "ListenAddress unix:%s: names a "
+		    "directory", path);
+	return 0;
+}
+
+/*
  * ListenAddress takes a numeric IPv4 or IPv6 address (with an optional
  * %scope), checked here with the same getaddrinfo() call the listener
  * makes, so that -t reports FILE:LINE.  Host names are refused rather
@@ -235,6 +269,9 @@ check_listen_addr(struct conf_ctx *ctx, const char *arg)
 	struct addrinfo hints, *ai = NULL;
 	size_t i;
 	int r, hostname = 0;
+
+	if (strncmp(arg, SERVCONF_UNIX_PREFIX, strlen(SERVCONF_UNIX_PREFIX)) == 0)
+		return check_listen_unix(ctx, arg + strlen(SERVCONF_UNIX_PREFIX));
 
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_family = AF_UNSPEC;
@@ -262,6 +299,28 @@ check_listen_addr(struct conf_ctx *ctx, const char *arg)
 		    "or ::)", arg);
 	return conf_error(ctx, "ListenAddress %s: not an IPv4 or IPv6 "
 	    "address (%s)", arg, gai_strerror(r));
+}
+
+/*
+ * UnixSocketMode: octal, read and write bits only (connect(2) needs w):
+ * execute, set-id and sticky bits mean nothing on a socket.
+ */
+static int
+set_unix_mode(struct conf_ctx *ctx, struct servconf *c, const char *arg)
+{
+	unsigned long v;
+	char *end;
+
+	if (c->unix_socket_mode != -1)
+		return conf_error(ctx, "UnixSocketMode given more than once");
+	errno = 0;
+	v = strtoul(arg, &end, 8);
+	if (*arg < '0' || *arg > '7' || errno != 0 || *end != '\0' ||
+	    (v & ~0666UL) != 0)
+		return conf_error(ctx, "UnixSocketMode %s: not an octal mode "
+		    "of read and write bits (e.g. 0660)", arg);
+	c->unix_socket_mode = (int)v;
+	return 0;
 }
 
 static int
@@ -491,6 +550,10 @@ parse_keyword(struct conf_ctx *ctx, struct servconf *c, const char *kwname,
 		return 0;
 	case KW_PORT:
 		return set_number(ctx, &c->port, kwname, arg, 1, 65535);
+	case KW_UNIXMODE:
+		return set_unix_mode(ctx, c, arg);
+	case KW_UNIXGROUP:
+		return set_string(ctx, &c->unix_socket_group, kwname, arg);
 	case KW_HOSTKEY:
 		if (arg[0] != '/')
 			return conf_error(ctx, "%s %s: must be an absolute "
@@ -597,8 +660,26 @@ parse_keyword(struct conf_ctx *ctx, struct servconf *c, const char *kwname,
 		return set_optional_path(ctx, &c->host_certificate, kwname, arg);
 	case KW_STRICTMODES:
 		return set_yesno(ctx, &c->strict_modes, kwname, arg);
+	case KW_RESUMPTION:
+		return set_yesno(ctx, &c->resumption, kwname, arg);
+	case KW_TICKETLIFE:
+		return set_number(ctx, &c->ticket_lifetime, kwname, arg, 1,
+		    86400);
+	case KW_TICKETROT:
+		return set_number(ctx, &c->ticket_key_rotation, kwname, arg, 1,
+		    86400);
 	case KW_ALLOWEMPTYPRINC:
 		return set_yesno(ctx, &c->allow_empty_principals, kwname, arg);
+	case KW_CREDSOCKET:
+		if (strlen(arg) >= SERVCONF_UNIX_PATH_MAX)
+			return conf_error(ctx, "%s %s: longer than a socket "
+			    "address allows (%d bytes)", kwname, arg,
+			    SERVCONF_UNIX_PATH_MAX - 1);
+		return set_optional_path(ctx, &c->credential_socket, kwname,
+		    arg);
+	case KW_CREDFILE:
+		return set_optional_path(ctx, &c->credentials_file, kwname,
+		    arg);
 	case KW_ADMINS:
 		break;
 	}
@@ -629,6 +710,8 @@ check_policy(struct conf_ctx *ctx, struct servconf *c)
 {
 	if (c->revocation_list != NULL && c->trusted_user_ca_file == NULL)
 		return conf_error(ctx, "RevocationList needs TrustedUserCAFile");
+	if (c->credential_socket != NULL && c->credentials_file == NULL)
+		return conf_error(ctx, "CredentialSocket needs CredentialsFile");
 	/* Raw client keys are Ed25519: without it only certificates remain. */
 	if (!ms_alg_list_contains(&c->sig_algs, MS_SIG_ED25519) &&
 	    c->trusted_user_ca_file == NULL)
@@ -657,6 +740,8 @@ apply_defaults(struct conf_ctx *ctx, struct servconf *c)
 		return MS_ERR_ALLOC;
 	if (c->port == -1)
 		c->port = MS_DEFAULT_PORT;
+	if (c->unix_socket_mode == -1)
+		c->unix_socket_mode = SERVCONF_UNIX_MODE_DEFAULT;
 	/* Every path defaults to the install paths (pathnames.h). */
 	if (c->nhost_keys == 0) {
 		if ((c->host_key_files[0] = strdup(MS_PATH_HOST_KEY)) == NULL)
@@ -718,6 +803,12 @@ apply_defaults(struct conf_ctx *ctx, struct servconf *c)
 		c->cert_principal = CERT_PRINCIPAL_SAN_URI;
 	if (c->strict_modes == -1)
 		c->strict_modes = 1;
+	if (c->resumption == -1)
+		c->resumption = 1;
+	if (c->ticket_lifetime == -1)
+		c->ticket_lifetime = 3600;
+	if (c->ticket_key_rotation == -1)
+		c->ticket_key_rotation = 3600;
 	if (c->allow_empty_principals == -1)
 		c->allow_empty_principals = 0;
 	return check_policy(ctx, c);
@@ -764,6 +855,9 @@ servconf_dump(FILE *f, const struct servconf *c)
 	for (i = 0; i < c->nlisten; i++)
 		fprintf(f, "listenaddress %s\n", c->listen_addrs[i]);
 	fprintf(f, "port %d\n", c->port);
+	fprintf(f, "unixsocketmode %04o\n", (unsigned)c->unix_socket_mode);
+	fprintf(f, "unixsocketgroup %s\n", c->unix_socket_group ?
+	    c->unix_socket_group : "none");
 	for (i = 0; i < c->nhost_keys; i++)
 		fprintf(f, "hostkey %s\n", c->host_key_files[i]);
 	fprintf(f, "hostkexkey %s\n", c->host_kex_key_file);
@@ -816,6 +910,13 @@ servconf_dump(FILE *f, const struct servconf *c)
 	fprintf(f, "hostcertificate %s\n", c->host_certificate ?
 	    c->host_certificate : "none");
 	fprintf(f, "strictmodes %s\n", c->strict_modes ? "yes" : "no");
+	fprintf(f, "resumption %s\n", c->resumption ? "yes" : "no");
+	fprintf(f, "ticketlifetime %d\n", c->ticket_lifetime);
+	fprintf(f, "ticketkeyrotation %d\n", c->ticket_key_rotation);
+	fprintf(f, "credentialsocket %s\n", c->credential_socket ?
+	    c->credential_socket : "none");
+	fprintf(f, "credentialsfile %s\n", c->credentials_file ?
+	    c->credentials_file : "none");
 }
 
 void
@@ -841,5 +942,8 @@ servconf_free(struct servconf *c)
 	free(c->trusted_user_ca_file);
 	free(c->revocation_list);
 	free(c->host_certificate);
+	free(c->unix_socket_group);
+	free(c->credential_socket);
+	free(c->credentials_file);
 	servconf_init(c);
 }

@@ -16,11 +16,16 @@
 
 #define SERVCONF_MAX_LISTEN	16
 #define SERVCONF_MAX_ADMINS	64
+/* sizeof(sun_path): a socket path must fit with its NUL. */
+#define SERVCONF_UNIX_PATH_MAX	108
 /* StoreMaxSize (= MS_STORE_MAPSIZE_DEFAULT, _MIN, _MAX in store.h). */
 #define SERVCONF_STORE_SIZE_DEFAULT	(1ULL << 30)
 #define SERVCONF_STORE_SIZE_MIN		(4ULL << 20)
 #define SERVCONF_STORE_SIZE_MAX		(1ULL << 40)
 #define MS_DEFAULT_PORT		7439
+/* ListenAddress unix:/ABS/PATH; the socket's mode unless UnixSocketMode. */
+#define SERVCONF_UNIX_PREFIX	"unix:"
+#define SERVCONF_UNIX_MODE_DEFAULT	0660
 
 /* CertificatePrincipal: which name of a client certificate is the principal. */
 #define CERT_PRINCIPAL_SAN_URI		1	/* URI SAN "metasafe:NAME" */
@@ -34,6 +39,8 @@ struct servconf {
 	char	*listen_addrs[SERVCONF_MAX_LISTEN];
 	size_t	 nlisten;
 	int	 port;
+	int	 unix_socket_mode;		/* unix: listeners, 0..0666 */
+	char	*unix_socket_group;		/* NULL: the daemon's group */
 	/*
 	 * HostKey, repeatable: [0] is presented and signs; the others are
 	 * loaded and checked only (key roll-over, README "Host key rotation").
@@ -72,6 +79,11 @@ struct servconf {
 	char	*host_certificate;
 	int	 strict_modes;			/* StrictModes, default yes */
 	int	 allow_empty_principals;	/* AllowEmptyPrincipals, no */
+	int	 resumption;			/* Resumption, yes */
+	int	 ticket_lifetime;		/* TicketLifetime, s */
+	int	 ticket_key_rotation;		/* TicketKeyRotation, s */
+	char	*credential_socket;		/* NULL: no systemd credentials */
+	char	*credentials_file;		/* CredentialsFile */
 };
 
 struct ms_cert_policy;

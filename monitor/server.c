@@ -30,6 +30,7 @@
 #include "buf.h"
 #include "certs.h"
 #include "confcheck.h"
+#include "credsock.h"
 #include "errors.h"
 #include "frame.h"
 #include "log.h"
@@ -39,6 +40,7 @@
 #include "mon.h"
 #include "notify.h"
 #include "fdlimit.h"
+#include "listen_unix.h"
 #include "principals.h"
 #include "proto.h"
 #include "reload.h"
@@ -138,18 +140,47 @@ listen_one(const char *addr, int port, char *err, size_t errlen)
 	return 0;
 }
 
+static int
+listen_unix(const struct servconf *conf, const char *path, char *err,
+    size_t errlen)
+{
+	int fd, r;
+
+	if (nlisten >= LISTEN_MAX)
+		return 0;
+	if ((r = listen_unix_open(path, conf->unix_socket_mode,
+	    conf->unix_socket_group, &fd, err, errlen)) != 0)
+		return r;
+	listen_fds[nlisten++] = fd;
+	return 0;
+}
+
 int
 server_listen(const struct servconf *conf, char *err, size_t errlen)
 {
-	size_t i;
+	const char *a;
+	size_t i, plen = strlen(SERVCONF_UNIX_PREFIX);
 	int r;
 
 	snprintf(err, errlen, "no ListenAddress could be used");
-	for (i = 0; i < conf->nlisten; i++)
-		if ((r = listen_one(conf->listen_addrs[i], conf->port, err,
-		    errlen)) != 0)
+	for (i = 0; i < conf->nlisten; i++) {
+		a = conf->listen_addrs[i];
+		if (strncmp(a, SERVCONF_UNIX_PREFIX, plen) == 0)
+			r = listen_unix(conf, a + plen, err, errlen);
+		else
+			r = listen_one(a, conf->port, err, errlen);
+		if (r != 0)
 			return r;
-	return nlisten == 0 ? MS_ERR_SYSTEM : 0;
+	}
+	if (nlisten == 0)
+		return MS_ERR_SYSTEM;
+	return credsock_listen(conf, err, errlen);
+}
+
+void
+server_cleanup(void)
+{
+	listen_unix_cleanup();
 }
 
 static void
@@ -160,6 +191,7 @@ close_listeners(void)
 	for (i = 0; i < nlisten; i++)
 		close(listen_fds[i]);
 	nlisten = 0;
+	listen_unix_cleanup();
 }
 
 /* A cleartext ALERT, for refusals before any worker exists. */
@@ -271,6 +303,7 @@ accept_one(const struct mon_ctx *ctx, const struct server_opts *opts, int lfd)
 	socklen_t sslen = sizeof(ss);
 	struct live_worker *lw = NULL, **nw;
 	struct spawned_worker sw;
+	struct mon_peercred pc;
 	struct msbuf *cfg = NULL;
 	char src[INET6_ADDRSTRLEN], peer[64];
 	int fd, r, saved;
@@ -281,7 +314,12 @@ accept_one(const struct mon_ctx *ctx, const struct server_opts *opts, int lfd)
 			error("accept: %s", strerror(errno));
 		return;
 	}
-	format_peer(&ss, src, sizeof(src), peer, sizeof(peer));
+	memset(&pc, 0, sizeof(pc));
+	if (ss.ss_family != AF_UNIX)
+		format_peer(&ss, src, sizeof(src), peer, sizeof(peer));
+	else if (listen_unix_peercred(fd, &pc, src, sizeof(src), peer,
+	    sizeof(peer)) != 0)
+		goto out;
 	if (nworkers >= (size_t)ctx->conf->max_sessions) {
 		logit("refusing %s: MaxSessions (%d) reached", peer,
 		    ctx->conf->max_sessions);
@@ -337,6 +375,7 @@ accept_one(const struct mon_ctx *ctx, const struct server_opts *opts, int lfd)
 		goto out;
 	}
 	mon_worker_init(&lw->mw, sw.pid, peer);
+	lw->mw.cred = pc;
 	lw->mon_fd = sw.mon_fd;
 	lw->log_fd = sw.log_fd;
 	lw->started_ms = lw->last_ms = ms_now_ms();
@@ -346,7 +385,12 @@ accept_one(const struct mon_ctx *ctx, const struct server_opts *opts, int lfd)
 		worker_kill(lw, "cannot build config");
 	}
 	workers[nworkers++] = lw;
-	verbose("connection from %s: worker %ld", peer, (long)sw.pid);
+	if (pc.set)
+		verbose("connection from unix peer uid %lu gid %lu pid %ld: "
+		    "worker %ld", (u_long)pc.uid, (u_long)pc.gid, (long)pc.pid,
+		    (long)sw.pid);
+	else
+		verbose("connection from %s: worker %ld", peer, (long)sw.pid);
 	/* INFO, not VERBOSE like the line above: the default log shows it. */
 	if (ctx->conf->sandbox_debug)
 		logit("warning: connection from %s: worker %ld: %s", peer,
@@ -733,6 +777,7 @@ reload(struct mon_ctx *ctx, struct principals *principals,
 		    ctx->conf->principals_file);
 	}
 	reload_certs(ctx);
+	credsock_reload(ctx->conf);
 	notify_ready(0, nworkers);
 }
 
@@ -776,6 +821,11 @@ build_pollset(struct pollfd *pfd, int accepting, int *timeoutp)
 		    workers[i]->hold_until - now < *timeoutp)
 			*timeoutp = (int)(workers[i]->hold_until - now);
 		pfd[n].fd = workers[i]->log_fd;
+		pfd[n++].events = POLLIN;
+	}
+	/* Last: service_workers() indexes the workers' entries. */
+	if (accepting && credsock_fd() != -1) {
+		pfd[n].fd = credsock_fd();
 		pfd[n++].events = POLLIN;
 	}
 	return n;
@@ -829,6 +879,7 @@ server_run(struct mon_ctx *ctx, struct principals *principals,
 			logit("SIGTERM: closing listeners, draining %zu "
 			    "connection(s)", nworkers);
 			close_listeners();
+			credsock_close();
 			accepting = 0;
 			drain_deadline = ms_now_ms() + DRAIN_TIMEOUT_MS;
 			/* Each ends after its request with SHUTTING_DOWN. */
@@ -860,6 +911,7 @@ server_run(struct mon_ctx *ctx, struct principals *principals,
 			writes_done(ctx);
 		base = accepting ? nlisten : 0;
 		service_workers(ctx, pfd + base);
+		credsock_service(ctx);
 		for (i = 0; accepting && i < nlisten; i++)
 			if (pfd[i].revents & POLLIN)
 				accept_one(ctx, opts, listen_fds[i]);
@@ -874,6 +926,7 @@ server_run(struct mon_ctx *ctx, struct principals *principals,
 	ctx->writer = NULL;
 	free(pfd);
 	free(workers);
+	credsock_close();
 	logit("all connections finished, exiting");
 	return 0;
 }

@@ -24,6 +24,8 @@ struct server_opts {
  * (principals, CAs and CRLs reloaded; the keywords reload_config() applies).
  */
 int	server_listen(const struct servconf *conf, char *err, size_t errlen);
+/* Remove the unix: sockets (exit, fatal). */
+void	server_cleanup(void);
 int	server_run(struct mon_ctx *ctx, struct principals *principals,
 	    const struct server_opts *opts);
 

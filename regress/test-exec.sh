@@ -490,11 +490,12 @@ stop_daemon() {
 #	$OBJ/principals (before start_daemon, or follow with reload_daemon).
 # reload_daemon: SIGHUP to DAEMON_PID, then wait until the log says so.
 # worker_pids: pids of the daemon's live workers (children of DAEMON_PID).
-# hold_conn PATH RECORD: regress/progs/hold-conn opens a session as the
+# hold_conn PATH RECORD [CACHE]: regress/progs/hold-conn opens a session as the
 #	admin, reads PATH RECORD and keeps the session open until
 #	release_conn (its stdin is a FIFO held open on fd 4).  Returns once it
 #	says "ready" (fatal after 10 s).  HOLD_PID is its pid, $OBJ/hold.out
-#	its output; one held at a time, killed at exit if still held.
+#	its output; one held at a time, killed at exit if still held.  With
+#	CACHE it resumes from that ResumptionCache file.
 # release_conn: EOF to the held session; true when hold-conn exits 0.
 ms() {
 	_key=$OBJ/admin_key
@@ -561,7 +562,7 @@ hold_conn() {
 	rm -f "$OBJ/hold.in"
 	mkfifo "$OBJ/hold.in" || fatal "hold_conn: mkfifo"
 	"$BUILD/regress/progs/hold-conn" "$DAEMON_PORT" "$OBJ/admin_key" \
-	    "$OBJ/known_hosts" "$1" "$2" \
+	    "$OBJ/known_hosts" "$1" "$2" ${3:+"$3"} \
 	    < "$OBJ/hold.in" > "$OBJ/hold.out" 2>&1 &
 	HOLD_PID=$!
 	exec 4> "$OBJ/hold.in"
@@ -594,6 +595,35 @@ wait_for_workers() {
 		[ $_i -le 100 ] || fatal "wait_for_workers: fewer than $1 workers"
 		sleep 0.1
 	done
+}
+
+# --- resumption ----------------------------------------------------------------
+#
+# ticket_off FILE res|ticket|expires: where that field's bytes start in an
+#	exported ticket (a ResumptionCache file: "MSTK" 1 u64 expires,
+#	string server, string res, string ticket).
+# flip_byte FILE OFFSET: flip the low bit of one byte, in place.
+# resume_refused REASON: the daemon audited a refused resumption for it.
+ticket_off() {
+	_sl=$(od -An -tu1 -j13 -N4 "$1" |
+	    awk '{ print $1 * 16777216 + $2 * 65536 + $3 * 256 + $4 }')
+	case $2 in
+	expires) echo 5 ;;
+	res) echo $((17 + _sl + 4)) ;;
+	ticket) echo $((17 + _sl + 4 + 32 + 4)) ;;
+	*) fatal "ticket_off: no field $2" ;;
+	esac
+}
+
+flip_byte() {
+	_b=$(od -An -tu1 -j"$2" -N1 "$1" | tr -d ' ')
+	[ -n "$_b" ] || fatal "flip_byte: $1 has no byte $2"
+	printf "$(printf '\\%03o' $((_b ^ 1)))" |
+	    dd of="$1" bs=1 seek="$2" conv=notrunc 2>/dev/null
+}
+
+resume_refused() {
+	wait_log "audit: result=denied peer=[^ ]* op=resume .*reason=\"$1\""
 }
 
 # --- rogue worker ------------------------------------------------------------

@@ -30,6 +30,23 @@ REGRESS_TESTS += \
 	hostkey-mismatch \
 	hostkey-rotate
 
+# Session resumption
+REGRESS_TESTS += \
+	resume-read \
+	resume-memory \
+	resume-replay \
+	resume-expired \
+	resume-principal-removed \
+	resume-cert-revoked \
+	resume-tampered-ticket \
+	resume-tampered-binder \
+	resume-other-daemon \
+	resume-downgrade \
+	resume-disabled \
+	resume-cache-perms \
+	rogue-resume \
+	hostile-ticket
+
 # ACLs and audit
 REGRESS_TESTS += \
 	acl-inherit \
@@ -39,7 +56,19 @@ REGRESS_TESTS += \
 	audit-forgery \
 	op-semantics \
 	list-paging \
-	getacl-limit
+	getacl-limit \
+	local-peers \
+	local-socket \
+	local-rogue
+
+# Client configuration
+REGRESS_TESTS += \
+	client-config
+
+# systemd credentials (CredentialSocket)
+REGRESS_TESTS += \
+	credentials \
+	credentials-unit
 
 # Certificates
 REGRESS_TESTS += \

@@ -167,9 +167,10 @@ ref_server_start() {
 	wait_listening "$1" "$REF_SPID" s_server
 }
 
-# ref_s_time PORT SECONDS: one s_time client, new session every time.
+# ref_s_time PORT SECONDS [-new|-reuse]: one s_time client, a new session
+# every time (the default) or resuming one session (TLS 1.3 PSK with ECDHE).
 ref_s_time() {
-	openssl s_time -connect "127.0.0.1:$1" -new -cert "$OBJ/client.crt" \
+	openssl s_time -connect "127.0.0.1:$1" "${3:--new}" -cert "$OBJ/client.crt" \
 	    -key "$OBJ/client.key" -www / -time "$2" $REF_TLS
 }
 

@@ -8,6 +8,7 @@
 #   BENCH_SECONDS   seconds per measurement (default 3; 1 with BENCH_QUICK)
 #   BENCH_QUICK=1   smoke run: 1 s each, fewer idle connections and logins
 #   BENCH_CONNS     parallel clients for new connections (default "1 2 8")
+#   BENCH_RESUME_CONNS  the same for resumed connections (default: BENCH_CONNS)
 #   BENCH_SESSIONS  concurrent established sessions (default "1 8 64")
 #   BENCH_WRITERS   durable SET writers (default "1 8"; the last one also
 #                   runs beside the GET-under-writes probe)
@@ -36,6 +37,7 @@ else
 	SESSIONS=${BENCH_SESSIONS:-"1 8 64"}
 fi
 CONNS=${BENCH_CONNS:-"1 2 8"}
+RESUME_CONNS=${BENCH_RESUME_CONNS:-$CONNS}
 WRITERS=${BENCH_WRITERS:-"1 8"}
 . "$(dirname "$0")/../regress/test-exec.sh"
 . "$TOP/scripts/bench-lib.sh"
@@ -65,14 +67,15 @@ spid=$REF_SPID
 # One probe connection: the client certificate must be accepted.
 ref_probe "$tport"
 
-# ref_run N: N parallel s_time for SECS; sets REF_RATE (conn/s over the
-# wall time of the run) and REF_CPU_US (s_server's CPU per connection).
+# ref_run N [-reuse]: N parallel s_time for SECS; sets REF_RATE (conn/s
+# over the wall time of the run) and REF_CPU_US (s_server's CPU per
+# connection).
 ref_run() {
 	_c0=$(proc_cpu_ticks "$spid")
 	_t0=$(date +%s%N)
 	_pids=
 	for _i in $(seq 1 "$1"); do
-		ref_s_time "$tport" "$SECS" > "$OBJ/s_time.$1.$_i" 2>&1 &
+		ref_s_time "$tport" "$SECS" "${2:--new}" > "$OBJ/s_time.$1.$_i" 2>&1 &
 		_pids="$_pids $!"
 	done
 	for _p in $_pids; do
@@ -149,6 +152,24 @@ for n in $CONNS; do
 	row "  conn latency p50 / p99 us, N=$n" "$(kv "$f" p50_us)" "$(kv "$f" p99_us)" "-" -
 	row "  min/max per-client conn/s, N=$n" "$(kv "$f" min_s)" "$(kv "$f" max_s)" "> 0.8"
 	eval "ms_cpu_$n=\$BC_CPU_US ms_rate_$n=\$(kv \"\$f\" conn_s)"
+done
+
+# Resumed connections (a ticket, fresh ECDHE, no client signature) beside
+# metasafe's own full handshakes and s_server's TLS 1.3 resumption.
+for n in $RESUME_CONNS; do
+	ref_run "$n" -reuse
+	r=$REF_RATE
+	bc "resume-$n" -c "$n" -t "$SECS" resume
+	f=$OBJ/resume-$n.out
+	grep -q '^resumed [1-9]' "$OBJ/resume-$n.err" ||
+	    fatal "bench-client resume-$n resumed nothing: $(cat "$OBJ/resume-$n.err")"
+	row "resumed conn/s, N=$n (metasafe | s_time -reuse)" \
+	    "$(kv "$f" conn_s)" "$r" ">= 1.0"
+	eval "full=\${ms_rate_$n:--}"
+	row "  resumed vs full metasafe conn/s, N=$n" "$(kv "$f" conn_s)" \
+	    "$full" ">= 2.0"
+	row "  server CPU us/conn resumed, N=$n (monitor+workers | s_server)" \
+	    "$BC_CPU_US" "$REF_CPU_US" "-"
 done
 kill "$spid" 2>/dev/null
 

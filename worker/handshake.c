@@ -36,6 +36,7 @@
 #include "hs_order.h"
 #include "log.h"
 #include "msg_auth.h"
+#include "msg_ticket.h"
 #include "monwrap.h"
 #include "proto.h"
 #include "record.h"
@@ -56,6 +57,7 @@ struct hs {
 	struct msbuf		*tail;		/* for AUTH */
 	struct msbuf		*cv;		/* CLIENT_VERIFY body, for AUTH */
 	struct msbuf		*body;		/* the message in hand */
+	struct msbuf		*held;		/* NEW_TICKET, sealed, unsent */
 	EVP_PKEY		*eph;
 	u_char			 ss_e[MS_X25519_LEN];
 	u_char			 static_secret[MS_SHA256_LEN];
@@ -65,6 +67,7 @@ struct hs {
 	int64_t			 deadline;	/* LoginGraceTime, ms_now_ms; -1: none */
 	int			 sh_sent;
 	int			 fin_ok;	/* CLIENT_FINISHED matched */
+	int			 judged;	/* AUTH or RESUME asked */
 	uint32_t		 status;	/* AUTH_RESULT's */
 	char			 principal[MS_PRINCIPAL_MAX + 1];
 };
@@ -143,6 +146,10 @@ recv_client_hello(struct worker *w, struct hs *hs, const u_char *th,
 		    "no common algorithms");
 	w->cipher = hs->sh.cipher;
 	w->aead = (enum ms_aead)alg;
+	/* A ticket makes this a resumption: the monitor will judge it. */
+	if (hs->ch.ticket_len != 0 &&
+	    (r = ms_hs_order_resume(&hs->order)) != 0)
+		return r;
 	return 0;
 }
 
@@ -283,6 +290,27 @@ recv_client_verify(struct worker *w, struct hs *hs, const u_char *th,
 	return 0;
 }
 
+/* Kept for RESUME: only the monitor holds the secret to check it with. */
+static int
+recv_resume_verify(struct worker *w, struct hs *hs, const u_char *th,
+    struct msbuf *body)
+{
+	u_char mac[MS_VERIFY_DATA_LEN];
+	struct msbuf *copy;
+	int r;
+
+	if ((r = msbuf_putb(hs->cv, body)) != 0)
+		return r;
+	if ((copy = msbuf_dup(body)) == NULL)
+		return MS_ERR_ALLOC;
+	r = ms_finished_parse(copy, mac);
+	msbuf_free(copy);
+	if (r != 0)
+		return hs_fail(w, hs, MS_ST_PROTOCOL_ERROR,
+		    "malformed RESUME_VERIFY");
+	return 0;
+}
+
 /*
  * verify_data covers TH(CLIENT_VERIFY), what came before.  A malformed
  * CLIENT_FINISHED is just wrong finished data: it gets the same
@@ -334,17 +362,65 @@ install_application_keys(struct worker *w, struct hs *hs,
  * does: the client reads under s_ap from CLIENT_FINISHED on.
  */
 static int
-put_auth_result(struct worker *w, struct hs *hs, const u_char *th,
-    struct msbuf *body)
+hs_judge(struct worker *w, struct hs *hs)
 {
 	uint32_t mon_status = MS_ST_AUTH_FAILED;
 	int r;
 
-	if ((r = mw_auth(w->mon_fd, hs->tail, hs->cv, hs->fin_ok, &mon_status,
-	    hs->principal, sizeof(hs->principal))) != 0)
-		return hs_monitor_fail(w, hs, r, "auth");
+	if (hs->judged)
+		return 0;
+	hs->judged = 1;
+	if (hs->order.resume)
+		r = mw_resume(w->mon_fd, hs->tail, hs->cv, hs->fin_ok,
+		    &mon_status, hs->principal, sizeof(hs->principal));
+	else
+		r = mw_auth(w->mon_fd, hs->tail, hs->cv, hs->fin_ok,
+		    &mon_status, hs->principal, sizeof(hs->principal));
+	if (r != 0)
+		return hs_monitor_fail(w, hs, r,
+		    hs->order.resume ? "resume" : "auth");
 	hs->status = (hs->fin_ok && mon_status == MS_ST_OK) ? MS_ST_OK :
 	    MS_ST_AUTH_FAILED;
+	return 0;
+}
+
+/*
+ * Only for a login that succeeded and a client that asked: the monitor
+ * seals it, the worker passes it on unread.
+ */
+static int
+put_new_ticket(struct worker *w, struct hs *hs, const u_char *th,
+    struct msbuf *body)
+{
+	struct msbuf *t;
+	uint32_t lifetime;
+	int r;
+
+	if ((r = hs_judge(w, hs)) != 0)
+		return r;
+	if (hs->status != MS_ST_OK || !hs->ch.resume)
+		return MS_HS_LEFT_OUT;
+	if ((t = msbuf_new(MS_TICKET_MAX)) == NULL)
+		return MS_ERR_ALLOC;
+	if ((r = mw_ticket(w->mon_fd, t, &lifetime)) != 0)
+		r = hs_monitor_fail(w, hs, r, "ticket");
+	else if (msbuf_len(t) == 0)
+		r = MS_HS_LEFT_OUT;
+	else
+		r = ms_new_ticket_put(body, lifetime, msbuf_ptr(t),
+		    msbuf_len(t));
+	msbuf_free(t);
+	return r;
+}
+
+static int
+put_auth_result(struct worker *w, struct hs *hs, const u_char *th,
+    struct msbuf *body)
+{
+	int r;
+
+	if ((r = hs_judge(w, hs)) != 0)
+		return r;
 	return ms_auth_result_put(body, hs->status);
 }
 
@@ -358,7 +434,9 @@ static int (*const hs_handlers[MS_HS_NMSGS])(struct worker *, struct hs *,
 	[MS_HS_SERVER_FINISHED] = put_server_finished,
 	[MS_HS_CLIENT_IDENTITY] = recv_client_identity,
 	[MS_HS_CLIENT_VERIFY] = recv_client_verify,
+	[MS_HS_RESUME_VERIFY] = recv_resume_verify,
 	[MS_HS_CLIENT_FINISHED] = recv_client_finished,
+	[MS_HS_NEW_TICKET] = put_new_ticket,
 	[MS_HS_AUTH_RESULT] = put_auth_result,
 };
 
@@ -391,7 +469,19 @@ op_send(void *arg, const struct ms_hs_msg *m, const struct msbuf *body)
 	struct hs *hs = arg;
 	int r;
 
-	if (m->epoch == MS_HS_CLEAR)
+	/*
+	 * NEW_TICKET leaves in one write with AUTH_RESULT: two small writes
+	 * would wait for the client's delayed ACK (Nagle).
+	 */
+	if (m->id == MS_HS_NEW_TICKET)
+		r = ms_record_seal(&hs->w->tx, m->type, body, hs->held);
+	else if (msbuf_len(hs->held) != 0) {
+		if ((r = ms_record_seal(&hs->w->tx, m->type, body,
+		    hs->held)) == 0)
+			r = ms_write_all(hs->w->client_fd, msbuf_ptr(hs->held),
+			    msbuf_len(hs->held));
+		msbuf_reset(hs->held);
+	} else if (m->epoch == MS_HS_CLEAR)
 		r = ms_frame_write(hs->w->client_fd, m->type, body);
 	else
 		r = w_send_record(hs->w, m->type, body);
@@ -473,8 +563,9 @@ hs_authenticated(struct worker *w, struct hs *hs)
 	strlcpy(w->principal, hs->principal, sizeof(w->principal));
 	setproctitle("-metasafed: worker %s [%s]", w_peer(w), w->principal);
 	w->authed = 1;
-	verbose("authenticated %s as %s, cipher %s", w_peer(w),
-	    w->principal, ms_aead_name(w->aead));
+	verbose("authenticated %s as %s, cipher %s%s", w_peer(w),
+	    w->principal, ms_aead_name(w->aead),
+	    hs->order.resume ? ", resumed" : "");
 	return 0;
 }
 
@@ -487,6 +578,7 @@ hs_free(struct hs *hs)
 	msbuf_free(hs->tail);
 	msbuf_free(hs->cv);
 	msbuf_free(hs->body);
+	msbuf_free(hs->held);
 	ms_transcript_free(hs->t);
 	EVP_PKEY_free(hs->eph);
 	ms_hs_secrets_clear(&hs->hss);
@@ -514,6 +606,7 @@ w_handshake(struct worker *w)
 	    (hs.tail = msbuf_new(MS_AUTH_TAIL_MAX)) == NULL ||
 	    (hs.cv = msbuf_new(ms_hs_msg(MS_HS_CLIENT_VERIFY)->max)) == NULL ||
 	    (hs.body = msbuf_new(MS_FRAME_MAX)) == NULL ||
+	    (hs.held = msbuf_new(2 * (MS_TICKET_MAX + 64))) == NULL ||
 	    (hs.t = ms_transcript_new()) == NULL) {
 		r = MS_ERR_ALLOC;
 		goto out;

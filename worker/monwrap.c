@@ -19,6 +19,7 @@
 #include "msg_list.h"
 #include "monwrap.h"
 #include "msg_mon.h"
+#include "msg_ticket.h"
 #include "path.h"
 #include "proto.h"
 #include "worker.h"
@@ -155,8 +156,9 @@ mw_sign(int fd, const struct msbuf *ch_frame, const struct msbuf *sh_frame,
 	return r;
 }
 
-int
-mw_auth(int fd, const struct msbuf *transcript_tail,
+/* AUTH and RESUME: the same layout both ways (PROTOCOL.md 11). */
+static int
+auth_call(int fd, uint8_t type, const struct msbuf *transcript_tail,
     const struct msbuf *client_verify, int finished_ok, uint32_t *statusp,
     char *principal, size_t principal_size)
 {
@@ -170,7 +172,7 @@ mw_auth(int fd, const struct msbuf *transcript_tail,
 	if ((r = new_req(&req)) != 0 ||
 	    (r = ms_mon_auth_put(req, transcript_tail, client_verify,
 	    finished_ok)) != 0 ||
-	    (r = mon_call(fd, MS_MON_AUTH, req, &ans)) != 0)
+	    (r = mon_call(fd, type, req, &ans)) != 0)
 		goto out;
 	if ((r = ms_mon_auth_answer_parse(ans, statusp, name)) != 0) {
 		error_fr(r, "monitor auth answer");
@@ -185,6 +187,49 @@ mw_auth(int fd, const struct msbuf *transcript_tail,
 	}
 	if (principal_size > 0)
 		strlcpy(principal, name, principal_size);
+ out:
+	msbuf_free(req);
+	msbuf_free(ans);
+	return r;
+}
+
+int
+mw_auth(int fd, const struct msbuf *transcript_tail,
+    const struct msbuf *client_verify, int finished_ok, uint32_t *statusp,
+    char *principal, size_t principal_size)
+{
+	return auth_call(fd, MS_MON_AUTH, transcript_tail, client_verify,
+	    finished_ok, statusp, principal, principal_size);
+}
+
+int
+mw_resume(int fd, const struct msbuf *transcript_tail,
+    const struct msbuf *resume_verify, int finished_ok, uint32_t *statusp,
+    char *principal, size_t principal_size)
+{
+	return auth_call(fd, MS_MON_RESUME, transcript_tail, resume_verify,
+	    finished_ok, statusp, principal, principal_size);
+}
+
+int
+mw_ticket(int fd, struct msbuf *ticket, uint32_t *lifetimep)
+{
+	struct msbuf *req = NULL, *ans = NULL;
+	struct ms_new_ticket t;
+	int r;
+
+	*lifetimep = 0;
+	msbuf_reset(ticket);
+	if ((r = new_req(&req)) != 0 ||
+	    (r = mon_call(fd, MS_MON_TICKET, req, &ans)) != 0)
+		goto out;
+	if ((r = ms_mon_ticket_answer_parse(ans, &t)) != 0) {
+		error_fr(r, "monitor ticket answer");
+		goto out;
+	}
+	if ((r = msbuf_put(ticket, t.ticket, t.ticket_len)) != 0)
+		goto out;
+	*lifetimep = t.lifetime;
  out:
 	msbuf_free(req);
 	msbuf_free(ans);

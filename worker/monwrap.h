@@ -46,6 +46,12 @@ int	mw_sign(int fd, const struct msbuf *ch_frame,
 int	mw_auth(int fd, const struct msbuf *transcript_tail,
 	    const struct msbuf *client_verify, int finished_ok,
 	    uint32_t *statusp, char *principal, size_t principal_size);
+/* In place of AUTH for a hello with a ticket (PROTOCOL.md 4.5). */
+int	mw_resume(int fd, const struct msbuf *transcript_tail,
+	    const struct msbuf *resume_verify, int finished_ok,
+	    uint32_t *statusp, char *principal, size_t principal_size);
+/* After AUTH or RESUME: a sealed ticket, or an empty one (none). */
+int	mw_ticket(int fd, struct msbuf *ticket, uint32_t *lifetimep);
 
 /* Data requests: paths, never handles. */
 struct mw_value {

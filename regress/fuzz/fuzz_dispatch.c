@@ -297,6 +297,7 @@ check_answer(uint8_t type, const struct msbuf *resp)
 		FUZZ_CHECK(len == 64 && msbuf_len(b) == 0);
 		break;
 	case MS_MON_AUTH:
+	case MS_MON_RESUME:
 		FUZZ_CHECK(msbuf_get_u32(b, &status) == 0);
 		FUZZ_CHECK(status == MS_ST_AUTH_FAILED || status == MS_ST_OK);
 		break;
@@ -338,8 +339,19 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (r != 0)
 			break;	/* the monitor kills the worker */
 		check_answer(type, resp);
-		if (type >= MS_MON_OPEN) {
+		if (type >= MS_MON_OPEN || type == MS_MON_TICKET) {
 			FUZZ_CHECK((before & MW_AUTHED) != 0);
+			continue;
+		}
+		/*
+		 * RESUME stands in for AUTH; this monitor has Resumption off,
+		 * so it can only refuse.
+		 */
+		if (type == MS_MON_RESUME) {
+			FUZZ_CHECK((done & (1u << (MS_MON_SIGN - MS_MON_HELLO))) &&
+			    !(done & (1u << (MS_MON_AUTH - MS_MON_HELLO))));
+			FUZZ_CHECK(w.state == MW_REFUSED);
+			done |= 1u << (MS_MON_AUTH - MS_MON_HELLO);
 			continue;
 		}
 		FUZZ_CHECK(type >= MS_MON_HELLO && type <= MS_MON_AUTH);

@@ -7,6 +7,8 @@
  * only if it is the peer's, due (nothing but optional rows skipped), under
  * the keys of its row and within its size; sends only in order under the
  * keys in use; keys only forward; a refusal leaves the cursor as it was.
+ * The first byte's top bit makes both sides take the resumed shape (4.5):
+ * then the full handshake's rows are never taken, and the other way round.
  */
 #include "fuzz.h"
 
@@ -17,6 +19,29 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	fuzz_quiet();
 	return 0;
+}
+
+/* Not part of this walk's shape: the cursor passes it as if absent. */
+static int
+absent(const struct ms_hs_order *o, int id)
+{
+	const struct ms_hs_msg *r = ms_hs_msg((enum ms_hs_msg_id)id);
+
+	return r != NULL && ((r->flags & MS_HSF_FULL) ? o->resume :
+	    (r->flags & MS_HSF_RESUMED) ? !o->resume : 0);
+}
+
+/* Past m, the cursor stands on the next row that is there. */
+static void
+check_settled(const struct ms_hs_order *o, int from)
+{
+	int id;
+
+	for (id = from; id < (int)o->next; id++)
+		if (!absent(o, id))
+			abort();	/* a row of this shape was passed */
+	if (!ms_hs_order_done(o) && absent(o, o->next))
+		abort();
 }
 
 static void
@@ -37,12 +62,13 @@ check_recv(struct ms_hs_order *o, uint8_t arg, size_t len)
 	if (m == NULL || m->from == o->side || m->type != type ||
 	    m->epoch != epoch || len > m->max || (int)m->id < (int)before.next)
 		abort();
+	if (absent(o, m->id))
+		abort();	/* a row of the other shape was taken */
 	for (id = before.next; id < (int)m->id; id++)
 		if ((r = ms_hs_msg((enum ms_hs_msg_id)id)) == NULL ||
-		    !(r->flags & MS_HSF_OPTIONAL))
+		    (!(r->flags & MS_HSF_OPTIONAL) && !absent(o, id)))
 			abort();	/* a required row was jumped over */
-	if (o->next != m->id + 1)
-		abort();
+	check_settled(o, m->id + 1);
 }
 
 static void
@@ -64,8 +90,9 @@ check_send(struct ms_hs_order *o, uint8_t arg, int skip)
 	    (!skip && n->epoch != o->epoch) ||
 	    (skip && !(n->flags & MS_HSF_OPTIONAL)) ||
 	    (!skip && n->id != (enum ms_hs_msg_id)(arg % (MS_HS_NMSGS + 1))) ||
-	    o->next != before.next + 1)
+	    absent(o, n->id))
 		abort();
+	check_settled(o, before.next + 1);
 }
 
 static void
@@ -91,6 +118,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	ms_hs_order_init(&o[0], MS_HS_CLIENT);
 	ms_hs_order_init(&o[1], MS_HS_SERVER);
+	if (size > 0 && (data[0] & 0x80) &&
+	    (ms_hs_order_resume(&o[0]) != 0 || ms_hs_order_resume(&o[1]) != 0))
+		abort();
 	for (i = 0; i + 1 < size; i += 2) {
 		struct ms_hs_order *c = &o[data[i] & 1];
 

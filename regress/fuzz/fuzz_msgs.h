@@ -129,6 +129,11 @@ fuzz_identity(struct msbuf *b, const uint8_t *data, size_t size)
 				    id.pub) == 0);
 				fuzz_same(enc, data, size);
 			}
+		} else if (id.id_type == MS_ID_PEER_CREDENTIALS) {
+			/* No key: the whole body is the one byte. */
+			FUZZ_CHECK(id.pub == NULL && id.publen == 0);
+			FUZZ_CHECK(ms_client_identity_put_peer(enc) == 0);
+			fuzz_same(enc, data, size);
 		} else {
 			FUZZ_CHECK(id.id_type == MS_ID_X509_CHAIN);
 			FUZZ_CHECK(msbuf_put_u8(enc, id.id_type) == 0);

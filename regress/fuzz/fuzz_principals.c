@@ -5,7 +5,8 @@
  *
  * Invariants: every loaded principal has a valid name and valid group
  * names; each key line's key is found again by principals_find (with
- * that key), each cert line by principals_find_cert; a refused file
+ * that key), each cert line by principals_find_cert, each uid=/user=
+ * line by principals_find_uid (one line per uid); a refused file
  * leaves nothing loaded and says where.
  */
 #include <sys/types.h>
@@ -51,11 +52,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (pr->cert) {
 			FUZZ_CHECK((found = principals_find_cert(&p,
 			    pr->name)) == pr);
+		} else if (pr->local) {
+			FUZZ_CHECK((found = principals_find_uid(&p,
+			    pr->uid)) == pr);
 		} else {
 			FUZZ_CHECK((found = principals_find(&p,
 			    pr->pubkey)) != NULL);
 			FUZZ_CHECK(memcmp(found->pubkey, pr->pubkey, 32) == 0);
-			FUZZ_CHECK(!found->cert);
+			FUZZ_CHECK(!found->cert && !found->local);
 		}
 	}
 	principals_free(&p);

@@ -359,6 +359,12 @@ handshake(struct pki *p, struct inner *s2c, size_t *ns2c, struct inner *c2s,
 	random_fill(rsasig, sizeof(rsasig));
 	OK(ms_client_verify_put(b, 0x0804, rsasig, sizeof(rsasig)));
 	inner_add(c2s, nc2s, MS_MSG_CLIENT_VERIFY, b, "client-verify-rsa");
+	b = fresh();
+	OK(ms_client_identity_put_peer(b));
+	inner_add(c2s, nc2s, MS_MSG_CLIENT_IDENTITY, b, "client-identity-peer");
+	b = fresh();
+	OK(ms_client_verify_put_none(b));
+	inner_add(c2s, nc2s, MS_MSG_CLIENT_VERIFY, b, "client-verify-none");
 
 	/* An AUTH transcript_tail: identity, verify, finished. */
 	tail = fresh();

@@ -13,6 +13,9 @@
  *   set      one connection, one OPEN, then SET of record "RECORD-N" (N the
  *            client's number) with -z bytes (default 64), repeated; -S
  *            makes the values SECURE
+ *   resume   as connect, but each connection resumes with the ticket the
+ *            one before got (the first logs in in full); each client
+ *            says on stderr how many of its connections resumed
  *   hold     -c connections, each authenticated and used once (OPEN +
  *            GET), held open until stdin reaches EOF; prints "ready N"
  * Path default /bench, record default "small".  -g prints "go" when the
@@ -39,7 +42,7 @@
 #define BC_SAMPLES_MAX	(4u * 1024 * 1024)	/* per client */
 #define BC_HOLD_PROCS	8			/* processes sharing hold */
 
-enum bc_mode { BC_CONNECT, BC_GET, BC_SET, BC_HOLD };
+enum bc_mode { BC_CONNECT, BC_GET, BC_SET, BC_HOLD, BC_RESUME };
 
 struct bc_args {
 	struct metasafe_opts	 o;
@@ -189,22 +192,39 @@ ready(int readyfd, int gofd)
 	return 0;
 }
 
+/* Asks for a ticket (resume); metasafe_take_ticket collects it. */
+static void
+want_ticket(void *arg, const struct metasafe_ticket *t)
+{
+	(void)arg;
+	(void)t;
+}
+
 static int
 run_connect(const struct bc_args *a, int readyfd, int gofd,
     struct bc_result *res, struct bc_samples *s)
 {
 	struct metasafe_conn *c = NULL;
+	struct metasafe_ticket *tk = NULL;
+	struct metasafe_opts o = a->o;
 	double start, t0, t1;
+	long resumed = 0;
 	int r;
 
+	if (a->mode == BC_RESUME)
+		o.ticket_hook = want_ticket;
 	if (ready(readyfd, gofd) != 0)
 		return -1;
 	start = now();
 	while ((t0 = now()) - start < a->secs) {
-		if ((r = metasafe_connect_auth(&a->o, &c)) != 0)
+		o.ticket = tk;
+		if ((r = metasafe_connect_auth(&o, &c)) != 0)
 			return bc_fail("connect", r, c);
 		if (open_get_close(a, c, &res->bytes) != 0)
 			return -1;
+		resumed += metasafe_resumed(c);
+		metasafe_ticket_free(tk);
+		tk = metasafe_take_ticket(c);
 		metasafe_close(c);
 		c = NULL;
 		t1 = now();
@@ -213,6 +233,10 @@ run_connect(const struct bc_args *a, int readyfd, int gofd,
 		res->ops += 3;
 	}
 	res->secs = now() - start;
+	metasafe_ticket_free(tk);
+	if (a->mode == BC_RESUME)
+		fprintf(stderr, "resumed %ld of %llu\n", resumed,
+		    (unsigned long long)res->conns);
 	return 0;
 }
 
@@ -323,6 +347,7 @@ child(const struct bc_args *a, int idx, int share, int readyfd, int gofd,
 	memset(&s, 0, sizeof(s));
 	switch (a->mode) {
 	case BC_CONNECT:
+	case BC_RESUME:
 		r = run_connect(a, readyfd, gofd, &res, &s);
 		break;
 	case BC_HOLD:
@@ -365,7 +390,8 @@ pctl_us(const uint64_t *v, size_t n, double p)
 	return (double)v[k - 1] / 1e3;
 }
 
-static const char *mode_names[] = { "connect", "get", "set", "hold" };
+static const char *mode_names[] = { "connect", "get", "set", "hold",
+    "resume" };
 
 static void
 report(const struct bc_args *a, struct bc_child *ch, int n)
@@ -383,7 +409,8 @@ report(const struct bc_args *a, struct bc_child *ch, int n)
 		if (ch[i].res.secs > secs)
 			secs = ch[i].res.secs;
 		rate = ch[i].res.secs > 0 ?
-		    (double)(a->mode == BC_CONNECT ? ch[i].res.conns :
+		    (double)(a->mode == BC_CONNECT || a->mode == BC_RESUME ?
+		    ch[i].res.conns :
 		    ch[i].res.ops) / ch[i].res.secs : 0;
 		if (mn < 0 || rate < mn)
 			mn = rate;
@@ -524,7 +551,7 @@ usage(void)
 {
 	fprintf(stderr, "usage: bench-client [-gS] [-c clients] [-t seconds] "
 	    "[-C ciphers] [-p path] [-r record] [-z bytes]\n"
-	    "	PORT IDENTITY KNOWN_HOSTS connect|get|set|hold\n"
+	    "	PORT IDENTITY KNOWN_HOSTS connect|get|set|hold|resume\n"
 	    "prints: mode= clients= secs= ops= conns= bytes= ops_s= conn_s= bytes_s= "
 	    "p50_us= p99_us= samples= min_s= max_s= fair=\n");
 	exit(2);

@@ -79,6 +79,8 @@ static const struct scenario {
 	    "STATUS pipelined behind a refused login" },
 	{ "blob-moved", sc_blob_moved, 0,
 	    "replayed and moved crypto blobs, expects INVALID_ARGUMENT" },
+	{ "ticket-mutate", sc_ticket_mutate, 0,
+	    "every ticket field mutated: each resumption AUTH_FAILED" },
 	{ "stall", sc_stall, NO_PIN, "silent client, closed by grace+10 s" },
 	{ "stall-partial", sc_stall_partial, NO_PIN,
 	    "3 bytes of a frame, then silence" },

@@ -1,13 +1,16 @@
 /*
  * memscan — search a live process's memory for byte strings (test only).
  *
- *	memscan PID NEEDLEFILE...
+ *	memscan [-a N] PID NEEDLEFILE...
  *
  * Each NEEDLEFILE holds raw bytes (e.g. a 32-byte private key).  Every
  * readable mapping of PID is read through /proc/PID/mem and searched.
  * Prints "found NEEDLEFILE at ADDR (MAPPING)" or "absent NEEDLEFILE" for
  * each, and exits 0 if all needles are absent, 1 if any was found, 2 on
  * error (the caller must be able to ptrace PID: root, as in the suite).
+ * With -a N every occurrence is reported, each followed by the N bytes
+ * after it in hex ("after NEEDLEFILE at ADDR: HEX"): how a test finds a
+ * random key stored next to a public id.
  */
 #include <sys/types.h>
 
@@ -48,24 +51,49 @@ load_needle(struct needle *n, const char *path)
 	return n->len >= 8 ? 0 : -1;	/* too short a needle proves nothing */
 }
 
+static size_t after_len;	/* -a */
+static int mem_fd = -1;
+
+static void
+print_after(const struct needle *n, uintmax_t addr)
+{
+	u_char tail[256];
+	size_t i;
+
+	if (pread(mem_fd, tail, after_len, (off_t)(addr + n->len)) !=
+	    (ssize_t)after_len)
+		return;
+	printf("after %s at 0x%jx: ", n->name, addr);
+	for (i = 0; i < after_len; i++)
+		printf("%02x", tail[i]);
+	printf("\n");
+}
+
 /* Search [buf, buf+len); 'overlap' bytes of the previous chunk precede it. */
 static void
 search(struct needle *nv, int nn, const u_char *buf, size_t len,
     uintmax_t base, const char *mapname)
 {
+	static uintmax_t last_after[64];
 	int i;
 	size_t off;
 
 	for (i = 0; i < nn; i++) {
-		if (nv[i].found || len < nv[i].len)
+		if ((nv[i].found && after_len == 0) || len < nv[i].len)
 			continue;
 		for (off = 0; off + nv[i].len <= len; off++) {
 			if (buf[off] == nv[i].bytes[0] &&
 			    memcmp(buf + off, nv[i].bytes, nv[i].len) == 0) {
-				printf("found %s at 0x%jx (%s)\n", nv[i].name,
-				    base + off, mapname);
+				if (!nv[i].found)
+					printf("found %s at 0x%jx (%s)\n",
+					    nv[i].name, base + off, mapname);
 				nv[i].found = 1;
-				break;
+				if (after_len == 0)
+					break;
+				/* The chunk overlap may show it again. */
+				if (base + off != last_after[i])
+					print_after(&nv[i], base + off);
+				last_after[i] = base + off;
 			}
 		}
 	}
@@ -106,8 +134,15 @@ main(int argc, char **argv)
 	FILE *maps;
 	int memfd, i, nn, any = 0;
 
-	if (argc < 3) {
-		fprintf(stderr, "usage: memscan PID NEEDLEFILE...\n");
+	if (argc > 2 && strcmp(argv[1], "-a") == 0) {
+		after_len = (size_t)atoi(argv[2]);
+		if (after_len == 0 || after_len > 256)
+			return 2;
+		argv += 2;
+		argc -= 2;
+	}
+	if (argc < 3 || argc - 2 > 64) {
+		fprintf(stderr, "usage: memscan [-a N] PID NEEDLEFILE...\n");
 		return 2;
 	}
 	nn = argc - 2;
@@ -130,6 +165,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "memscan: %s: %s\n", path, strerror(errno));
 		return 2;
 	}
+	mem_fd = memfd;
 	while (fgets(line, sizeof(line), maps) != NULL) {
 		mapname[0] = '\0';
 		if (sscanf(line, "%jx-%jx %7s %*s %*s %*s %511[^\n]", &start,

@@ -28,6 +28,7 @@
 #include "errors.h"
 #include "frame.h"
 #include "hello.h"
+#include "metasafe.h"
 #include "keyfile.h"
 #include "log.h"
 #include "privkey.h"
@@ -46,6 +47,11 @@ struct rogue {
 	struct msbuf	*ch, *sh;
 	struct msbuf	*sc;		/* SERVER_CERTIFICATE from HELLO, or empty */
 	u_char		 server_sig[64];
+	/* Resumption: a ticket for CLIENT_HELLO, and its secret if known. */
+	u_char		 ticket[MS_TICKET_MAX];
+	size_t		 ticket_len;
+	u_char		 res[32];
+	int		 have_res;
 };
 
 static void __attribute__((format(printf, 1, 2)))
@@ -153,6 +159,20 @@ make_hellos(struct rogue *g, const u_char nonce[32])
 	memcpy(sh.host_sig_pub, g->sig_pub, 32);
 	g->ch = nb();
 	g->sh = nb();
+	if (g->ticket_len != 0) {
+		ch.resume = 1;
+		ch.ticket_len = g->ticket_len;
+		memcpy(ch.ticket, g->ticket, g->ticket_len);
+		ms_random_bytes(ch.binder, sizeof(ch.binder));
+		/* With the secret, the right binder over the hello. */
+		if (g->have_res && (ms_client_hello_put(p, &ch) != 0 ||
+		    ms_frame_encode(g->ch, MS_FRAME_CLIENT_HELLO, p) != 0 ||
+		    ms_resume_binder(g->res, msbuf_ptr(g->ch),
+		    msbuf_len(g->ch) - 36, ch.binder) != 0))
+			exit(2);
+		msbuf_reset(p);
+		msbuf_reset(g->ch);
+	}
 	if (ms_client_hello_put(p, &ch) != 0 ||
 	    ms_frame_encode(g->ch, MS_FRAME_CLIENT_HELLO, p) != 0)
 		exit(2);
@@ -244,6 +264,126 @@ do_auth(struct rogue *g, EVP_PKEY *signer, const u_char idpub[32])
 	msbuf_free(req);
 	msbuf_free(resp);
 	return r == 0 ? (int)status : r;
+}
+
+/*
+ * RESUME with [SERVER_VERIFY, SERVER_FINISHED] and a RESUME_VERIFY over
+ * their transcript, right when the secret is known, random otherwise.
+ */
+static int
+do_resume(struct rogue *g)
+{
+	struct msbuf *tail = nb(), *rv = nb(), *req = nb(), *resp = nb();
+	struct ms_transcript *t = ms_transcript_new();
+	u_char th[32], mac[32] = { 0 }, vd[32];
+	uint32_t status = 0;
+	int r;
+
+	if (msbuf_put_u32(tail, 1 + 2 + 4 + 64) != 0 ||
+	    msbuf_put_u8(tail, MS_MSG_SERVER_VERIFY) != 0 ||
+	    msbuf_put_u16(tail, MS_SIG_ED25519) != 0 ||
+	    msbuf_put_string(tail, g->server_sig, 64) != 0 ||
+	    msbuf_put_u32(tail, 1 + 4 + 32) != 0 ||
+	    msbuf_put_u8(tail, MS_MSG_SERVER_FINISHED) != 0 ||
+	    msbuf_put_string(tail, mac, 32) != 0 || t == NULL)
+		exit(2);
+	add_run(t, g->ch);
+	add_run(t, g->sh);
+	add_run(t, tail);
+	ms_random_bytes(vd, sizeof(vd));
+	if (ms_transcript_hash(t, th) != 0 ||
+	    (g->have_res && ms_resume_verify_mac(g->res, th, vd) != 0) ||
+	    msbuf_put_string(rv, vd, 32) != 0 ||
+	    msbuf_put_stringb(req, tail) != 0 || msbuf_put_stringb(req, rv) != 0 ||
+	    msbuf_put_u8(req, 1) != 0)
+		exit(2);
+	if ((r = mon_call(MS_MON_RESUME, req, resp)) == 0)
+		r = msbuf_get_u32(resp, &status);
+	ms_transcript_free(t);
+	msbuf_free(tail);
+	msbuf_free(rv);
+	msbuf_free(req);
+	msbuf_free(resp);
+	return r == 0 ? (int)status : r;
+}
+
+/*
+ * AUTH with the peer-credentials identity (id_type 3), and with claim set
+ * a uid appended to it: the worker's word on who the peer is, which the
+ * monitor must never take.  The monitor's status, or a negative error.
+ */
+static int
+do_auth_peer(struct rogue *g, const char *claim)
+{
+	struct msbuf *tail = nb(), *cv = nb(), *req = nb(), *resp = nb();
+	u_char mac[32] = { 0 };
+	uint32_t status = 0;
+	int r;
+
+	if (msbuf_put_u32(tail, 1 + 2 + 4 + 64) != 0 ||
+	    msbuf_put_u8(tail, MS_MSG_SERVER_VERIFY) != 0 ||
+	    msbuf_put_u16(tail, MS_SIG_ED25519) != 0 ||
+	    msbuf_put_string(tail, g->server_sig, 64) != 0 ||
+	    msbuf_put_u32(tail, 1 + 4 + 32) != 0 ||
+	    msbuf_put_u8(tail, MS_MSG_SERVER_FINISHED) != 0 ||
+	    msbuf_put_string(tail, mac, 32) != 0 ||
+	    msbuf_put_u32(tail, 1 + 1 + (claim != NULL ? 4 : 0)) != 0 ||
+	    msbuf_put_u8(tail, MS_MSG_CLIENT_IDENTITY) != 0 ||
+	    msbuf_put_u8(tail, MS_ID_PEER_CREDENTIALS) != 0 ||
+	    (claim != NULL && msbuf_put_u32(tail,
+	    (uint32_t)strtoul(claim, NULL, 10)) != 0) ||
+	    msbuf_put_u16(cv, MS_SIG_NONE) != 0 ||
+	    msbuf_put_string(cv, NULL, 0) != 0 ||
+	    msbuf_put_stringb(req, tail) != 0 || msbuf_put_stringb(req, cv) != 0 ||
+	    msbuf_put_u8(req, 1) != 0)
+		exit(2);
+	if ((r = mon_call(MS_MON_AUTH, req, resp)) == 0)
+		r = msbuf_get_u32(resp, &status);
+	msbuf_free(tail);
+	msbuf_free(cv);
+	msbuf_free(req);
+	msbuf_free(resp);
+	return r == 0 ? (int)status : r;
+}
+
+/* An exported ticket (a ResumptionCache file): its ticket and secret. */
+static void
+load_ticket(struct rogue *g, const char *path, int with_res)
+{
+	struct msbuf *b = nb();
+	u_char buf[METASAFE_TICKET_EXPORT_MAX];
+	const u_char *p;
+	size_t n, len;
+	FILE *f;
+
+	if (path == NULL || (f = fopen(path, "rb")) == NULL) {
+		say("fail load-ticket");
+		exit(2);
+	}
+	n = fread(buf, 1, sizeof(buf), f);
+	fclose(f);
+	if (msbuf_put(b, buf, n) != 0 || msbuf_consume(b, 13) != 0 ||
+	    msbuf_get_string_direct(b, &p, &len, 1024) != 0 ||
+	    msbuf_get_string_fixed(b, g->res, 32) != 0 ||
+	    msbuf_get_string_direct(b, &p, &len, MS_TICKET_MAX) != 0) {
+		say("fail parse-ticket");
+		exit(2);
+	}
+	memcpy(g->ticket, p, len);
+	g->ticket_len = len;
+	g->have_res = with_res;
+	msbuf_free(b);
+}
+
+/* A ticket of the right shape under a key_id nobody has. */
+static void
+forge_ticket(struct rogue *g)
+{
+	g->ticket_len = 200;
+	ms_random_bytes(g->ticket, g->ticket_len);
+	g->ticket[0] = 1;
+	ms_random_bytes(g->res, sizeof(g->res));
+	g->have_res = 1;
 }
 
 static int
@@ -502,6 +642,60 @@ scenario(const char *name, char *arg1, char *arg2)
 		/* Hold the nonce until the test hangs up. */
 		if (read(CLIENT, junk, 1) < 0)
 		say("fail read");
+	} else if (strncmp(name, "resume-", 7) == 0 ||
+	    strcmp(name, "auth-with-ticket") == 0 ||
+	    strcmp(name, "ticket-before-auth") == 0) {
+		/*
+		 * resume-own FILE: the ticket with its secret (the control);
+		 * resume-altered FILE: with its secret, one ciphertext byte
+		 * changed; resume-foreign FILE: someone else's ticket without
+		 * the secret; resume-forged: no real ticket at all;
+		 * resume-twice, resume-before-sign, resume-without-ticket,
+		 * auth-with-ticket, ticket-before-auth: out of state.
+		 */
+		const char *how = name + 7;
+
+		if (strcmp(how, "own") == 0 || strcmp(how, "altered") == 0)
+			load_ticket(&g, arg1, 1);
+		else if (strcmp(how, "foreign") == 0)
+			load_ticket(&g, arg1, 0);
+		else if (strcmp(how, "without-ticket") != 0)
+			forge_ticket(&g);
+		if (strcmp(how, "altered") == 0)
+			g.ticket[40] ^= 0x01;
+		if (strcmp(how, "before-sign") == 0) {
+			if (step("hello", do_hello(&g)) != 0)
+				goto done;
+			make_hellos(&g, g.nonce);
+			if (step("decap", hellos_call(&g, MS_MON_DECAP, junk,
+			    32)) != 0)
+				goto done;
+			say("try resume");
+			say("status resume %d", do_resume(&g));
+			goto done;
+		}
+		if (step("kex", kex_to_signed(&g)) != 0)
+			goto done;
+		if (strcmp(name, "ticket-before-auth") == 0) {
+			say("try ticket");
+			step("ticket", mon_call(MS_MON_TICKET, req, resp));
+			goto done;
+		}
+		if (strcmp(name, "auth-with-ticket") == 0) {
+			k = load_key(arg1);
+			ms_pkey_raw_public(k, other, 32);
+			say("try auth");
+			say("status auth %d", do_auth(&g, k, other));
+			goto done;
+		}
+		say("try resume");
+		say("status resume %d", do_resume(&g));
+		if (strcmp(how, "twice") == 0) {
+			say("try resume-again");
+			say("status resume %d", do_resume(&g));
+		}
+		say("try get");
+		say("status get %d", data_get("/", "x"));
 	} else if (strcmp(name, "data-before-auth") == 0) {
 		if (step("kex", kex_to_signed(&g)) != 0)
 			return;
@@ -519,6 +713,15 @@ scenario(const char *name, char *arg1, char *arg2)
 		say("status auth %d", r);
 		say("try get");
 		r = data_get("/", "x");
+		say("status get %d", r);
+	} else if (strcmp(name, "peer-auth") == 0) {
+		/* arg1: a uid to claim for the peer, or none. */
+		if (step("kex", kex_to_signed(&g)) != 0)
+			return;
+		r = do_auth_peer(&g, arg1);
+		say("status auth %d", r);
+		say("try get");
+		r = data_get("/local/a", "x");
 		say("status get %d", r);
 	} else if (strcmp(name, "linger-refused") == 0) {
 		/*

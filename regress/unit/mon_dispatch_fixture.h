@@ -88,6 +88,7 @@ struct auth_opts {
 	int		 finished_ok;
 	int		 omit_cert_msg;	/* leave our SERVER_CERTIFICATE out */
 	int		 trailing;	/* one byte after finished_ok */
+	int		 peer_cv;	/* id_type 3's CLIENT_VERIFY: no proof */
 };
 
 uint32_t auth_with(struct fixture *f, struct session *s,

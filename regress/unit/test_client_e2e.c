@@ -49,6 +49,29 @@ test_e2e_ok(void **state)
 	e2e_teardown(&e);
 }
 
+/*
+ * Peer credentials are for unix: hosts: over TCP the library refuses
+ * locally, sends nothing, and the connection can still log in with a key.
+ */
+static void
+test_e2e_peer_over_tcp(void **state)
+{
+	struct e2e e;
+	struct metasafe_conn *c = NULL;
+	pid_t pid;
+
+	assert_int_equal(metasafe_authenticate_peer(NULL), METASAFE_ERR_USAGE);
+	e2e_setup(&e, 1);
+	pid = fake_start(&e.fs, FAKE_OK);
+	assert_int_equal(metasafe_connect(&e.o, &c), 0);
+	assert_int_equal(metasafe_authenticate_peer(c), METASAFE_ERR_USAGE);
+	assert_non_null(strstr(metasafe_last_error_message(c), "unix:"));
+	assert_int_equal(metasafe_authenticate(c, e.key), 0);
+	metasafe_close(c);
+	fake_wait(pid);
+	e2e_teardown(&e);
+}
+
 static void
 test_e2e_accept_new(void **state)
 {
@@ -193,6 +216,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_e2e_ok),
+		cmocka_unit_test(test_e2e_peer_over_tcp),
 		cmocka_unit_test(test_e2e_accept_new),
 		cmocka_unit_test(test_e2e_hostkey_changed),
 		cmocka_unit_test(test_e2e_bad_server),

@@ -15,6 +15,12 @@ test_kh_hostname(void **state)
 	assert_string_equal(out, "[db1]:7439");
 	assert_int_equal(cl_kh_hostname("::1", "7439", out, sizeof(out)), 0);
 	assert_string_equal(out, "[::1]:7439");
+	/* A socket path names the daemon: no port in its pin. */
+	assert_int_equal(cl_kh_hostname("unix:/run/m.sock", "7439", out,
+	    sizeof(out)), 0);
+	assert_string_equal(out, "[unix:/run/m.sock]");
+	assert_int_equal(cl_kh_hostname("unix:/run/a b", "7439", out,
+	    sizeof(out)), METASAFE_ERR_INVALID);
 	assert_int_equal(cl_kh_hostname("a b", "7439", out, sizeof(out)),
 	    METASAFE_ERR_INVALID);
 	assert_int_equal(cl_kh_hostname("a,b", "7439", out, sizeof(out)),

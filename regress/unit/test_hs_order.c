@@ -27,7 +27,7 @@
 
 /* Types that are no handshake message, in clear or in a record. */
 static const uint8_t other_types[] = {
-	0x00, MS_FRAME_ALERT, MS_FRAME_RECORD, 0x03, 0x0B, MS_MSG_OPEN,
+	0x00, MS_FRAME_ALERT, MS_FRAME_RECORD, 0x03, 0x0D, MS_MSG_OPEN,
 	MS_MSG_STATUS, MS_MSG_RESPONSE, 0xff
 };
 
@@ -40,6 +40,22 @@ static const enum ms_hs_msg_id without_cert[] = {
 	MS_HS_CLIENT_HELLO, MS_HS_SERVER_HELLO, MS_HS_SERVER_VERIFY,
 	MS_HS_SERVER_FINISHED, MS_HS_CLIENT_IDENTITY, MS_HS_CLIENT_VERIFY,
 	MS_HS_CLIENT_FINISHED, MS_HS_AUTH_RESULT
+};
+static const enum ms_hs_msg_id with_ticket[] = {
+	MS_HS_CLIENT_HELLO, MS_HS_SERVER_HELLO, MS_HS_SERVER_VERIFY,
+	MS_HS_SERVER_FINISHED, MS_HS_CLIENT_IDENTITY, MS_HS_CLIENT_VERIFY,
+	MS_HS_CLIENT_FINISHED, MS_HS_NEW_TICKET, MS_HS_AUTH_RESULT
+};
+/* Resumed (4.5): RESUME_VERIFY in place of the client's proof. */
+static const enum ms_hs_msg_id resumed[] = {
+	MS_HS_CLIENT_HELLO, MS_HS_SERVER_HELLO, MS_HS_SERVER_CERTIFICATE,
+	MS_HS_SERVER_VERIFY, MS_HS_SERVER_FINISHED, MS_HS_RESUME_VERIFY,
+	MS_HS_CLIENT_FINISHED, MS_HS_NEW_TICKET, MS_HS_AUTH_RESULT
+};
+static const enum ms_hs_msg_id resumed_no_ticket[] = {
+	MS_HS_CLIENT_HELLO, MS_HS_SERVER_HELLO, MS_HS_SERVER_VERIFY,
+	MS_HS_SERVER_FINISHED, MS_HS_RESUME_VERIFY, MS_HS_CLIENT_FINISHED,
+	MS_HS_AUTH_RESULT
 };
 
 /* The table is PROTOCOL.md 3 and 4.3, row by row. */
@@ -64,10 +80,14 @@ test_table(void **state)
 		{ 0x06, MS_HS_SERVER, MS_HS_KEYS_HS, MS_HSF_TRANSCRIPT |
 		    MS_HSF_AUTH_TAIL, 4 + 32 },
 		{ 0x07, MS_HS_CLIENT, MS_HS_KEYS_HS, MS_HSF_TRANSCRIPT |
-		    MS_HSF_AUTH_TAIL, 65536 - 5 },
-		{ 0x08, MS_HS_CLIENT, MS_HS_KEYS_HS, MS_HSF_TRANSCRIPT,
-		    2 + 4 + 1024 },
+		    MS_HSF_AUTH_TAIL | MS_HSF_FULL, 65536 - 5 },
+		{ 0x08, MS_HS_CLIENT, MS_HS_KEYS_HS, MS_HSF_TRANSCRIPT |
+		    MS_HSF_FULL, 2 + 4 + 1024 },
+		{ 0x0C, MS_HS_CLIENT, MS_HS_KEYS_HS, MS_HSF_TRANSCRIPT |
+		    MS_HSF_RESUMED, 4 + 32 },
 		{ 0x09, MS_HS_CLIENT, MS_HS_KEYS_HS, MS_HSF_TRANSCRIPT, 1024 },
+		{ 0x0B, MS_HS_SERVER, MS_HS_KEYS_AP, MS_HSF_OPTIONAL,
+		    4 + 4 + 8192 },
 		{ 0x0A, MS_HS_SERVER, MS_HS_KEYS_AP, 0, 4 },
 	};
 	const struct ms_hs_msg *m;
@@ -133,7 +153,7 @@ turn(struct ms_hs_order *c, struct ms_hs_order *s, struct ms_hs_order **sndp,
  * leaves out) the next row, the receiver takes it at its largest size.
  */
 static void
-walk(const enum ms_hs_msg_id *seq, size_t n)
+walk(const enum ms_hs_msg_id *seq, size_t n, int resume)
 {
 	struct ms_hs_order c, s, *snd, *rcv;
 	const struct ms_hs_msg *m, *got;
@@ -141,7 +161,17 @@ walk(const enum ms_hs_msg_id *seq, size_t n)
 
 	ms_hs_order_init(&c, MS_HS_CLIENT);
 	ms_hs_order_init(&s, MS_HS_SERVER);
+	/* The client decides before it sends, the server once it took it. */
+	if (resume)
+		assert_int_equal(ms_hs_order_resume(&c), 0);
 	while ((m = turn(&c, &s, &snd, &rcv)) != NULL) {
+		if (resume && k == 1) {
+			assert_int_equal(ms_hs_order_resume(&s), 0);
+			/* Once only, and never later. */
+			assert_int_equal(ms_hs_order_resume(&s),
+			    MS_ERR_INTERNAL);
+			m = ms_hs_order_next(&c);
+		}
 		assert_true(k < n);
 		if (seq[k] != m->id) {
 			/* Left out: only an optional row, by its sender. */
@@ -171,8 +201,12 @@ static void
 test_legal_sequences(void **state)
 {
 	(void)state;
-	walk(with_cert, sizeof(with_cert) / sizeof(with_cert[0]));
-	walk(without_cert, sizeof(without_cert) / sizeof(without_cert[0]));
+	walk(with_cert, sizeof(with_cert) / sizeof(with_cert[0]), 0);
+	walk(without_cert, sizeof(without_cert) / sizeof(without_cert[0]), 0);
+	walk(with_ticket, sizeof(with_ticket) / sizeof(with_ticket[0]), 0);
+	walk(resumed, sizeof(resumed) / sizeof(resumed[0]), 1);
+	walk(resumed_no_ticket, sizeof(resumed_no_ticket) /
+	    sizeof(resumed_no_ticket[0]), 1);
 }
 
 /*
@@ -222,6 +256,10 @@ is_due(const struct ms_hs_order *o, const struct ms_hs_msg *m)
 	enum ms_hs_msg_id i;
 
 	for (i = o->next; (n = ms_hs_msg(i)) != NULL; i++) {
+		/* The other shape's rows are not there at all. */
+		if ((n->flags & MS_HSF_FULL) ? o->resume :
+		    (n->flags & MS_HSF_RESUMED) ? !o->resume : 0)
+			continue;
 		if (n->from == o->side)
 			return 0;
 		if (n == m)
@@ -387,7 +425,10 @@ test_attacks(void **state)
 	    MS_MSG_CLIENT_FINISHED, 1025, &got), MS_HS_OVERSIZED);
 	assert_int_equal(ms_hs_order_recv(&s, MS_HS_KEYS_HS,
 	    MS_MSG_CLIENT_FINISHED, 36, &got), 0);
-	/* AUTH_RESULT needs the application keys. */
+	/* NEW_TICKET is due first; left out, AUTH_RESULT needs its keys. */
+	assert_int_equal(ms_hs_order_send(&s, MS_HS_AUTH_RESULT),
+	    MS_HS_OUT_OF_ORDER);
+	assert_int_equal(ms_hs_order_skip(&s), 0);
 	assert_int_equal(ms_hs_order_send(&s, MS_HS_AUTH_RESULT),
 	    MS_HS_WRONG_KEYS);
 	assert_int_equal(ms_hs_order_keys(&s, MS_HS_KEYS_AP), 0);
@@ -484,6 +525,8 @@ mock_build(void *arg, const struct ms_hs_msg *m,
 	assert_int_equal(m->from, k->order.side);
 	assert_int_equal(msbuf_len(body), 0);
 	if (m->id == MS_HS_SERVER_CERTIFICATE && !k->with_cert)
+		return MS_HS_LEFT_OUT;
+	if (m->id == MS_HS_NEW_TICKET)
 		return MS_HS_LEFT_OUT;
 	if ((int)m->id == k->fail_build_of)
 		return BUILD_FAILED;

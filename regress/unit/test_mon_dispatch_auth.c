@@ -4,6 +4,7 @@
  * (id_type 2), and refuses every bad or malformed login.
  */
 #include "mon_dispatch_fixture.h"
+#include "msg_auth.h"
 
 static void
 test_auth_failures(void **state)
@@ -37,6 +38,100 @@ test_auth_failures(void **state)
 	session_free(&s);
 	msbuf_free(req);
 	msbuf_free(resp);
+}
+
+/* A uid= line, as principals.c makes one. */
+static void
+add_local(struct fixture *f, const char *name, uint32_t uid)
+{
+	struct principal *nv;
+
+	assert_non_null(nv = recallocarray(f->principals.v, f->principals.n,
+	    f->principals.n + 1, sizeof(*nv)));
+	f->principals.v = nv;
+	strlcpy(nv[f->principals.n].name, name, sizeof(nv->name));
+	nv[f->principals.n].local = 1;
+	nv[f->principals.n].uid = uid;
+	f->principals.n++;
+}
+
+/* A session whose socket the listener took SO_PEERCRED on. */
+static void
+local_start(struct fixture *f, struct session *s, int set, uint32_t uid)
+{
+	session_start(f, s);
+	s->w.cred.set = set;
+	s->w.cred.uid = s->w.cred.gid = uid;
+	s->w.cred.pid = 777;
+	session_kex(f, s);
+}
+
+/*
+ * Peer credentials (id_type 3): the principal comes from the monitor's
+ * own SO_PEERCRED snapshot only; a TCP session, an unmapped uid, a uid
+ * the worker appends, a signature where none belongs and a bad Finished
+ * all fail the login.
+ */
+static void
+test_peer_auth(void **state)
+{
+	struct fixture *f = *state;
+	struct session s;
+	struct msbuf *ident = newbuf();
+	struct auth_opts peer = honest, nofin = honest;
+
+	peer.peer_cv = 1;
+	nofin.peer_cv = 1;
+	nofin.finished_ok = 0;
+	add_local(f, "carol", 4300);
+	assert_int_equal(ms_client_identity_put_peer(ident), 0);
+
+	local_start(f, &s, 1, 4300);
+	assert_int_equal(auth_with(f, &s, ident, f->alice, &peer, 0),
+	    MS_ST_OK);
+	assert_string_equal(s.w.sess.principal, "carol");
+	assert_int_equal(s.w.sess.cert_auth, 0);
+	session_free(&s);
+
+	/* TCP: no snapshot, so no login, whatever the uid field holds. */
+	local_start(f, &s, 0, 4300);
+	assert_int_equal(auth_with(f, &s, ident, f->alice, &peer, 0),
+	    MS_ST_AUTH_FAILED);
+	assert_string_equal(s.w.sess.principal, "");
+	session_free(&s);
+
+	/* An unmapped uid, root's among them. */
+	local_start(f, &s, 1, 4301);
+	assert_int_equal(auth_with(f, &s, ident, f->alice, &peer, 0),
+	    MS_ST_AUTH_FAILED);
+	session_free(&s);
+	local_start(f, &s, 1, 0);
+	assert_int_equal(auth_with(f, &s, ident, f->alice, &peer, 0),
+	    MS_ST_AUTH_FAILED);
+	session_free(&s);
+
+	/* The worker names carol's uid for an unmapped peer: refused. */
+	assert_int_equal(msbuf_put_u32(ident, 4300), 0);
+	local_start(f, &s, 1, 4301);
+	assert_int_equal(auth_with(f, &s, ident, f->alice, &peer, 0),
+	    MS_ST_AUTH_FAILED);
+	assert_string_equal(s.w.sess.principal, "");
+	session_free(&s);
+	msbuf_reset(ident);
+	assert_int_equal(ms_client_identity_put_peer(ident), 0);
+
+	/* A real signature is not the empty proof id_type 3 requires. */
+	local_start(f, &s, 1, 4300);
+	assert_int_equal(auth_with(f, &s, ident, f->alice, &honest, 0),
+	    MS_ST_AUTH_FAILED);
+	session_free(&s);
+
+	/* The worker's Finished check can still fail it. */
+	local_start(f, &s, 1, 4300);
+	assert_int_equal(auth_with(f, &s, ident, f->alice, &nofin, 0),
+	    MS_ST_AUTH_FAILED);
+	session_free(&s);
+	msbuf_free(ident);
 }
 
 static void
@@ -288,6 +383,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_auth_failures),
 		cmocka_unit_test(test_auth_malformed_refused),
+		cmocka_unit_test(test_peer_auth),
 		cmocka_unit_test(test_cert_auth_ok),
 		cmocka_unit_test(test_cert_auth_refusals),
 		cmocka_unit_test(test_cert_identity_malformed),

@@ -187,11 +187,61 @@ test_identity_raw(void **state)
 	assert_null(id.pub);
 	/* An unknown id_type is malformed, and reported as read. */
 	msbuf_reset(b);
-	assert_int_equal(msbuf_put_u8(b, 3), 0);
+	assert_int_equal(msbuf_put_u8(b, 4), 0);
 	assert_int_equal(msbuf_put_string(b, bytes, 32), 0);
 	assert_int_equal(ms_client_identity_parse(b, &id),
 	    MS_ERR_INVALID_FORMAT);
-	assert_int_equal(id.id_type, 3);
+	assert_int_equal(id.id_type, 4);
+	msbuf_free(b);
+}
+
+/*
+ * The peer-credentials identity and its CLIENT_VERIFY: the test vector of
+ * PROTOCOL.md 4.3 (canonical encodings, 5.1).
+ */
+static void
+test_identity_peer(void **state)
+{
+	static const u_char id_canon[] = { 0x00, 0x00, 0x00, 0x02, 0x07, 0x03 };
+	static const u_char cv_canon[] = { 0x00, 0x00, 0x00, 0x07, 0x08,
+	    0x00, 0x00, 0x00, 0x00, 0x00, 0x00 };
+	struct ms_client_identity id;
+	struct ms_verify v;
+	struct msbuf *b = newbuf();
+
+	assert_int_equal(ms_client_identity_put_peer(b), 0);
+	assert_int_equal(msbuf_len(b), sizeof(id_canon) - 5);
+	assert_memory_equal(msbuf_ptr(b), id_canon + 5, sizeof(id_canon) - 5);
+	assert_strict(b, id_parse, &id);
+	assert_int_equal(ms_client_identity_parse(b, &id), 0);
+	assert_int_equal(id.id_type, MS_ID_PEER_CREDENTIALS);
+	assert_null(id.pub);
+	/* A key after it is malformed: the kind carries nothing. */
+	msbuf_reset(b);
+	assert_int_equal(msbuf_put_u8(b, MS_ID_PEER_CREDENTIALS), 0);
+	assert_int_equal(msbuf_put_string(b, bytes, 32), 0);
+	assert_int_equal(ms_client_identity_parse(b, &id),
+	    MS_ERR_INVALID_FORMAT);
+	assert_int_equal(id.id_type, MS_ID_PEER_CREDENTIALS);
+
+	msbuf_reset(b);
+	assert_int_equal(ms_client_verify_put_none(b), 0);
+	assert_int_equal(msbuf_len(b), sizeof(cv_canon) - 5);
+	assert_memory_equal(msbuf_ptr(b), cv_canon + 5, sizeof(cv_canon) - 5);
+	assert_int_equal(ms_client_verify_parse(b, &v), 0);
+	assert_true(ms_client_verify_is_none(&v));
+	/* A signature, or another sig_alg, is not the empty proof. */
+	msbuf_reset(b);
+	memset(bytes, 0x22, 64);
+	assert_int_equal(ms_client_verify_put(b, MS_SIG_ED25519, bytes, 64),
+	    0);
+	assert_int_equal(ms_client_verify_parse(b, &v), 0);
+	assert_false(ms_client_verify_is_none(&v));
+	msbuf_reset(b);
+	assert_int_equal(msbuf_put_u16(b, MS_SIG_ED25519), 0);
+	assert_int_equal(msbuf_put_string(b, NULL, 0), 0);
+	assert_int_equal(ms_client_verify_parse(b, &v), 0);
+	assert_false(ms_client_verify_is_none(&v));
 	msbuf_free(b);
 }
 
@@ -308,6 +358,7 @@ main(void)
 		cmocka_unit_test(test_client_verify),
 		cmocka_unit_test(test_finished),
 		cmocka_unit_test(test_identity_raw),
+		cmocka_unit_test(test_identity_peer),
 		cmocka_unit_test(test_identity_chain),
 		cmocka_unit_test(test_auth_result),
 		cmocka_unit_test(test_canonical_get),

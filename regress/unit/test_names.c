@@ -65,6 +65,17 @@ static const struct name_case {
 	{ "grp:ops",			"r",	0, 1, NULL },
 	{ "user:x",			"r",	0, 1, NULL },
 	{ "Group:ops",			"r",	0, 1, NULL },
+	/* systemd units (CredentialSocket): never a key or cert principal. */
+	{ "unit:app.service",		"rs",	1, 1, "rs" },
+	{ "unit:app@web\\x2d1.service",	"r",	1, 1, "r" },
+	{ "unit:getty@tty1:x.service",	"r",	1, 1, "r" },
+	{ "unit:" N64,			"r",	1, 1, "r" },	/* who cap */
+	{ "unit:" N64 "5",		"r",	0, 1, NULL },
+	{ "unit:",			"r",	0, 1, NULL },
+	{ "unit:a b.service",		"r",	0, 1, NULL },
+	{ "unit:a/b.service",		"r",	0, 1, NULL },
+	{ "Unit:app.service",		"r",	0, 1, NULL },
+	{ "group:unit:app.service",	"r",	0, 1, NULL },
 	{ "",				"r",	0, 1, NULL },
 	{ "a b",			"r",	0, 1, NULL },
 	{ "a\tb",			"r",	0, 1, NULL },
@@ -349,12 +360,16 @@ test_monitor_table(void **state)
 	}
 }
 
-/* A principal name alone: no "group:", and the rights column unused. */
+/*
+ * A principal name alone: no "group:" or "unit:", and the rights column
+ * unused.
+ */
 static int
 name_ok(const struct name_case *c)
 {
 	return c->who_ok &&
-	    strncmp(c->who, MS_ACL_GROUP_PREFIX, MS_ACL_GROUP_PREFIX_LEN) != 0;
+	    strncmp(c->who, MS_ACL_GROUP_PREFIX, MS_ACL_GROUP_PREFIX_LEN) != 0 &&
+	    strncmp(c->who, MS_ACL_UNIT_PREFIX, MS_ACL_UNIT_PREFIX_LEN) != 0;
 }
 
 /* Configuration files split on blanks: such a name is several tokens. */

@@ -186,6 +186,47 @@ test_cert_lines(void **state)
 	free(k1);
 }
 
+/* uid= and user= lines map a local peer's uid; they hold no key. */
+static void
+test_local_lines(void **state)
+{
+	struct principals p;
+	const struct principal *pr;
+	char err[512];
+	u_char zero[32];
+
+	assert_int_equal(load_text("alice groups=ops,dev uid=1000 a comment\n"
+	    "bob uid=1001\n"
+	    "rootish user=root\n", &p, err, sizeof(err)), 0);
+	assert_int_equal(p.n, 3);
+	assert_non_null(pr = principals_find_uid(&p, 1000));
+	assert_string_equal(pr->name, "alice");
+	assert_int_equal(pr->local, 1);
+	assert_int_equal(pr->ngroups, 2);
+	assert_string_equal(pr->groups[1], "dev");
+	assert_non_null(pr = principals_find_uid(&p, 1001));
+	assert_string_equal(pr->name, "bob");
+	/* user= is resolved at load: root is uid 0 everywhere. */
+	assert_non_null(pr = principals_find_uid(&p, 0));
+	assert_string_equal(pr->name, "rootish");
+	assert_null(principals_find_uid(&p, 1002));
+	/* No key slot of a local line matches a key. */
+	memset(zero, 0, sizeof(zero));
+	assert_null(principals_find(&p, zero));
+	assert_null(principals_find_cert(&p, "alice"));
+	principals_free(&p);
+
+	expect_error("alice uid=1000\nbob uid=1000\n", 2,
+	    "second line for this uid");
+	expect_error("alice uid=\n", 1, "invalid uid=");
+	expect_error("alice uid=-1\n", 1, "invalid uid=");
+	expect_error("alice uid=12x\n", 1, "invalid uid=");
+	expect_error("alice uid=4294967295\n", 1, "invalid uid=");
+	expect_error("alice user=no-such-user-metasafe-test\n", 1,
+	    "user= names no local user");
+	expect_error("alice user=\n", 1, "user= names no local user");
+}
+
 /* One name may have several keys: each maps to it. */
 static void
 test_repeated_names(void **state)
@@ -309,6 +350,7 @@ main(void)
 		cmocka_unit_test(test_key_lines),
 		cmocka_unit_test(test_groups),
 		cmocka_unit_test(test_cert_lines),
+		cmocka_unit_test(test_local_lines),
 		cmocka_unit_test(test_repeated_names),
 		cmocka_unit_test(test_bad_lines),
 		cmocka_unit_test(test_limits),

@@ -43,12 +43,13 @@
 #include "schedule.h"
 #include "sigalg.h"
 #include "storekey.h"
+#include "tickets.h"
 
 #ifndef MS_BUILDDIR
 #define MS_BUILDDIR "."
 #endif
 
-#define VEC_MAX		64
+#define VEC_MAX		80
 #define DOC_REL		"docs/PROTOCOL.md"
 #define DOC_SECTION	"## 12. "
 #define DOC_LIMITS_SECTION "## 10. "
@@ -196,6 +197,36 @@ static const struct {
 	    "c1c2c3c4c5c6c7c8c9cacbcccdcecfd0d1d2d3d4d5d6d7d8d9dadbdcdddedfe0" },
 	{ "store_key_kcv",
 	    "13cdaa3d33e994ea" },
+	{ "res",
+	    "d5088cad8f221262786a7648277d723354a1bebfae1a7ccbc9533d0afddcec93" },
+	{ "ticket_key_id",
+	    "d1d2d3d4d5d6d7d8" },
+	{ "ticket_key",
+	    "e1e2e3e4e5e6e7e8e9eaebecedeeeff0f1f2f3f4f5f6f7f8f9fafbfcfdfeff00" },
+	{ "ticket_nonce",
+	    "f1f2f3f4f5f6f7f8f9fafbfc" },
+	{ "ticket_id",
+	    "1112131415161718191a1b1c1d1e1f20" },
+	{ "ticket",
+	    "01d1d2d3d4d5d6d7d8f1f2f3f4f5f6f7f8f9fafbfc2e45e83d1dab3380835dcb"
+	    "357743289f2c324ebbe538e805d823b5b35d393fdb21c8c8db70c556432f50c2"
+	    "722acf43886dc2e7dd309ba12f4e764038927dd373605f1b90a700d60b8a93d6"
+	    "21111339123bbf4f0cea638b0d5520e26b1bbe1033bc83e92107d90ac2c29200"
+	    "3bcd835a1f55ee805c2bfafa2ad64a935cb246bf3057ec160279f33a69c9" },
+	{ "binder",
+	    "411898bf701e3368a97e7144caf6134785bc3c80d8bb7d0483815fa0ff22b0d9" },
+	{ "resume_client_hello",
+	    "00000118010001aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	    "aaaaaaaaaaaaaa02000100020100010100010000002007a37cbc142093c8b755"
+	    "dc1b10e86cb426374ad16aa853ed0bdfc0b2b86d1c7c0000009e01d1d2d3d4d5"
+	    "d6d7d8f1f2f3f4f5f6f7f8f9fafbfc2e45e83d1dab3380835dcb357743289f2c"
+	    "324ebbe538e805d823b5b35d393fdb21c8c8db70c556432f50c2722acf43886d"
+	    "c2e7dd309ba12f4e764038927dd373605f1b90a700d60b8a93d621111339123b"
+	    "bf4f0cea638b0d5520e26b1bbe1033bc83e92107d90ac2c292003bcd835a1f55"
+	    "ee805c2bfafa2ad64a935cb246bf3057ec160279f33a69c900000020411898bf"
+	    "701e3368a97e7144caf6134785bc3c80d8bb7d0483815fa0ff22b0d9" },
+	{ "resume_verify_vd",
+	    "55a23370ec9d659279fa8ed540e800aba10aedaa7a4d9350e6c512b3f1f6b780" },
 };
 
 static struct vectors computed;
@@ -333,6 +364,89 @@ dirkey_vec(struct vectors *vs, const char *klabel, const char *ivlabel,
 	vec_add(vs, klabel, dk.key, sizeof(dk.key));
 	vec_add(vs, ivlabel, dk.iv, sizeof(dk.iv));
 	explicit_bzero(&dk, sizeof(dk));
+}
+
+/*
+ * 12.6: the resumption secret of the 12.2 session, a ticket sealed for it
+ * under fixed key, id and nonce, the resuming CLIENT_HELLO with its binder
+ * and RESUME_VERIFY over 12.3's th_sf.
+ */
+static void
+compute_resumption(struct vectors *vs, const u_char ss_s[32],
+    const u_char th_sh[32], const u_char th_sf[32],
+    const struct ms_client_hello *full, const struct msbuf *identity)
+{
+	u_char res[32], kid[MS_TICKET_KEY_ID_LEN], tkey[32];
+	u_char nonce[MS_TICKET_NONCE_LEN], binder[32], vd[32];
+	u_char plain[MS_TICKET_MAX];
+	struct ms_client_hello *ch, *chp;
+	struct ms_ticket_claims c, got;
+	struct msbuf *tk, *p, *f;
+	size_t span;
+
+	assert_non_null(ch = calloc(1, sizeof(*ch)));
+	assert_non_null(chp = calloc(1, sizeof(*chp)));
+	assert_int_equal(ms_derive_resumption(ss_s, th_sh, res), 0);
+	vec_add(vs, "res", res, 32);
+	seq_bytes(kid, sizeof(kid), 0xd1);
+	seq_bytes(tkey, sizeof(tkey), 0xe1);
+	seq_bytes(nonce, sizeof(nonce), 0xf1);
+	vec_add(vs, "ticket_key_id", kid, sizeof(kid));
+	vec_add(vs, "ticket_key", tkey, sizeof(tkey));
+	vec_add(vs, "ticket_nonce", nonce, sizeof(nonce));
+	memset(&c, 0, sizeof(c));
+	seq_bytes(c.id, sizeof(c.id), 0x11);
+	vec_add(vs, "ticket_id", c.id, sizeof(c.id));
+	c.issued = 1767225600;		/* 2026-01-01T00:00:00Z */
+	c.lifetime = 3600;
+	c.cipher = MS_CIPHER_AES256_GCM;
+	memcpy(c.res, res, sizeof(res));
+	strlcpy(c.principal, "admin", sizeof(c.principal));
+	c.id_type = MS_ID_RAW_ED25519;
+	c.identity = msbuf_ptr(identity);
+	c.identity_len = msbuf_len(identity);
+	assert_non_null(tk = msbuf_new(MS_TICKET_MAX));
+	assert_int_equal(ms_tickets_seal_fixed(kid, tkey, nonce, &c, tk), 0);
+	vec_addb(vs, "ticket", tk);
+	/* The layout: header, then the claims and the tag. */
+	assert_int_equal(msbuf_len(tk), MS_TICKET_HDR_LEN + 16 + 8 + 4 + 2 +
+	    32 + 4 + 5 + 1 + 8 + 4 + 37 + MS_AEAD_TAG_LEN);
+	assert_int_equal(ms_aead_open(MS_AEAD_AES256_GCM, tkey, nonce,
+	    msbuf_ptr(tk), MS_TICKET_HDR_LEN, msbuf_ptr(tk) + MS_TICKET_HDR_LEN,
+	    msbuf_len(tk) - MS_TICKET_HDR_LEN, plain), 0);
+	(void)got;
+
+	/* The resuming hello: 12.2's with the ticket, then the binder. */
+	memcpy(ch, full, sizeof(*ch));
+	ch->resume = 1;
+	ch->ticket_len = msbuf_len(tk);
+	memcpy(ch->ticket, msbuf_ptr(tk), ch->ticket_len);
+	assert_non_null(p = msbuf_new(MS_HELLO_FRAME_MAX));
+	assert_non_null(f = msbuf_new(MS_HELLO_FRAME_MAX + 4));
+	assert_int_equal(ms_client_hello_put(p, ch), 0);
+	assert_int_equal(ms_frame_encode(f, MS_FRAME_CLIENT_HELLO, p), 0);
+	assert_int_equal(ms_client_hello_binder_span(msbuf_ptr(f),
+	    msbuf_len(f), ch, &span), 0);
+	assert_int_equal(span, msbuf_len(f) - 36);
+	assert_int_equal(ms_resume_binder(res, msbuf_ptr(f), span, binder), 0);
+	vec_add(vs, "binder", binder, 32);
+	memcpy(ch->binder, binder, 32);
+	msbuf_reset(p);
+	msbuf_reset(f);
+	assert_int_equal(ms_client_hello_put(p, ch), 0);
+	assert_int_equal(ms_frame_encode(f, MS_FRAME_CLIENT_HELLO, p), 0);
+	assert_int_equal(ms_client_hello_parse_frame(msbuf_ptr(f),
+	    msbuf_len(f), chp), 0);
+	assert_memory_equal(ch, chp, sizeof(*ch));
+	vec_addb(vs, "resume_client_hello", f);
+	assert_int_equal(ms_resume_verify_mac(res, th_sf, vd), 0);
+	vec_add(vs, "resume_verify_vd", vd, 32);
+
+	msbuf_free(tk);
+	msbuf_free(p);
+	msbuf_free(f);
+	free(ch);
+	free(chp);
 }
 
 static void
@@ -538,6 +652,10 @@ compute_all(struct vectors *vs)
 	assert_int_equal(ms_store_key_kcv(skey, kcv), 0);
 	vec_add(vs, "store_key", skey, sizeof(skey));
 	vec_add(vs, "store_key_kcv", kcv, sizeof(kcv));
+	msbuf_reset(body);
+	assert_int_equal(msbuf_put_u8(body, MS_ID_RAW_ED25519), 0);
+	assert_int_equal(msbuf_put_string(body, c_pub, 32), 0);
+	compute_resumption(vs, ss_s, th_sh, th_sf, &ch, body);
 	ms_store_kcv_format(kcv, kcvstr, sizeof(kcvstr));
 	assert_string_equal(kcvstr, "KCV:13cdaa3d33e994ea");
 	msbuf_reset(out);
@@ -742,7 +860,7 @@ static const struct {
 	{ "path", MS_PATH_MAX, MS_PATH_SEGMENT_MAX },
 	{ "record name", MS_RECORD_NAME_MAX, 0 },
 	{ "value (plaintext)", MS_VALUE_MAX, 0 },
-	{ "principal / group name", MS_PRINCIPAL_MAX, 0 },
+	{ "principal / group / unit name", MS_PRINCIPAL_MAX, 0 },
 	{ "rights string", MS_RIGHTS_MAX, 0 },
 	{ "ACL entries per node / per SETACL", MS_ACL_ENTRIES_MAX, 0 },
 	{ "LIST children / records returned", MS_LIST_MAX, 0 },
@@ -755,6 +873,8 @@ static const struct {
 	{ "one certificate, DER", MS_CERT_DER_MAX, 0 },
 	{ "CLIENT_IDENTITY, canonical encoding", MS_CLIENT_IDENTITY_MAX, 0 },
 	{ "CLIENT_VERIFY signature", MS_SIGNATURE_MAX, 0 },
+	{ "ticket (CLIENT_HELLO, NEW_TICKET)", MS_TICKET_MAX, 0 },
+	{ "used tickets remembered", MS_TICKET_REPLAY_MAX, 0 },
 	{ "handshake duration", 0, 0 },
 	{ "hello frame in DECAP / SIGN", MS_HELLO_FRAME_MAX, 0 },
 	{ "AUTH transcript_tail", MS_AUTH_TAIL_MAX, 0 },
@@ -915,6 +1035,13 @@ test_document_order(void **state)
 		if (max != m->max)
 			fail_msg("PROTOCOL.md 3: %s takes \"%s\", hs_order.c "
 			    "says %zu", m->name, cell[6], m->max);
+		/* Which shape a row belongs to is said in its last cell. */
+		if (((m->flags & MS_HSF_FULL) != 0) !=
+		    (strstr(cell[6], "full handshake only") != NULL) ||
+		    ((m->flags & MS_HSF_RESUMED) != 0) !=
+		    (strstr(cell[6], "resumed only") != NULL))
+			fail_msg("PROTOCOL.md 3: %s: shape not as hs_order.c",
+			    m->name);
 	}
 	free(line);
 	fclose(fp);

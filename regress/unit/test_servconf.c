@@ -355,6 +355,34 @@ test_strict_modes_keyword(void **state)
 	    ":7: StrictModes given more than once");
 }
 
+/* Resumption yes, tickets for an hour by default; each bounded. */
+static void
+test_resumption_keywords(void **state)
+{
+	struct servconf c;
+	char err[512], out[4096];
+
+	assert_int_equal(load(BASE, &c, err, sizeof(err)), 0);
+	assert_int_equal(c.resumption, 1);
+	assert_int_equal(c.ticket_lifetime, 3600);
+	assert_int_equal(c.ticket_key_rotation, 3600);
+	dump(&c, out, sizeof(out));
+	assert_non_null(strstr(out, "\nresumption yes\nticketlifetime 3600\n"
+	    "ticketkeyrotation 3600\n"));
+	servconf_free(&c);
+	assert_int_equal(load(BASE "Resumption no\nTicketLifetime 60\n"
+	    "TicketKeyRotation 86400\n", &c, err, sizeof(err)), 0);
+	assert_int_equal(c.resumption, 0);
+	assert_int_equal(c.ticket_lifetime, 60);
+	assert_int_equal(c.ticket_key_rotation, 86400);
+	servconf_free(&c);
+	expect_error(BASE "TicketLifetime 0\n", ":6: TicketLifetime");
+	expect_error(BASE "TicketLifetime 86401\n", ":6: TicketLifetime");
+	expect_error(BASE "TicketKeyRotation 0\n", ":6: TicketKeyRotation");
+	expect_error(BASE "Resumption maybe\n",
+	    ":6: Resumption: expected yes or no");
+}
+
 /* Every path keyword refuses a relative path, at its line. */
 static void
 test_relative_paths(void **state)
@@ -406,6 +434,55 @@ test_listen_address(void **state)
 	    ":6: ListenAddress [::1]: not an IPv4 or IPv6 address");
 	expect_error(BASE "ListenAddress ::1::2\n",
 	    ":6: ListenAddress ::1::2: not an IPv4 or IPv6 address");
+}
+
+/* unix: listeners beside TCP ones; their mode and group; -T shows them. */
+static void
+test_listen_unix(void **state)
+{
+	struct servconf c;
+	char err[512], out[8192];
+
+	assert_int_equal(load(BASE "ListenAddress 127.0.0.1\n"
+	    "ListenAddress unix:/run/metasafed/metasafed.sock\n"
+	    "ListenAddress unix:/run/other.sock\n", &c, err, sizeof(err)), 0);
+	assert_int_equal(c.nlisten, 3);
+	assert_string_equal(c.listen_addrs[1],
+	    "unix:/run/metasafed/metasafed.sock");
+	assert_int_equal(c.unix_socket_mode, 0660);
+	assert_null(c.unix_socket_group);
+	dump(&c, out, sizeof(out));
+	assert_non_null(strstr(out,
+	    "listenaddress unix:/run/metasafed/metasafed.sock\n"));
+	assert_non_null(strstr(out, "unixsocketmode 0660\n"));
+	assert_non_null(strstr(out, "unixsocketgroup none\n"));
+	servconf_free(&c);
+
+	assert_int_equal(load(BASE "ListenAddress unix:/run/m.sock\n"
+	    "UnixSocketMode 0600\nUnixSocketGroup metasafe\n", &c, err,
+	    sizeof(err)), 0);
+	/* Only the unix: listener: no TCP default beside it. */
+	assert_int_equal(c.nlisten, 1);
+	assert_int_equal(c.unix_socket_mode, 0600);
+	assert_string_equal(c.unix_socket_group, "metasafe");
+	dump(&c, out, sizeof(out));
+	assert_non_null(strstr(out, "unixsocketmode 0600\n"));
+	assert_non_null(strstr(out, "unixsocketgroup metasafe\n"));
+	servconf_free(&c);
+
+	expect_error(BASE "ListenAddress unix:run/m.sock\n",
+	    ":6: ListenAddress unix:run/m.sock: must be an absolute path");
+	expect_error(BASE "ListenAddress unix:/run/\n",
+	    ":6: ListenAddress unix:/run/: names a directory");
+	expect_error(BASE "ListenAddress unix:/" "01234567890123456789012345678"
+	    "9012345678901234567890123456789012345678901234567890123456789012"
+	    "3456789012345678901234567\n", "longer than 107 bytes");
+	expect_error(BASE "UnixSocketMode 0777\n",
+	    ":6: UnixSocketMode 0777: not an octal mode");
+	expect_error(BASE "UnixSocketMode 660x\n",
+	    ":6: UnixSocketMode 660x: not an octal mode");
+	expect_error(BASE "UnixSocketMode 0660\nUnixSocketMode 0600\n",
+	    ":7: UnixSocketMode given more than once");
 }
 
 static void
@@ -498,9 +575,11 @@ main(void)
 		cmocka_unit_test(test_policy_keywords),
 		cmocka_unit_test(test_policy_errors),
 		cmocka_unit_test(test_strict_modes_keyword),
+		cmocka_unit_test(test_resumption_keywords),
 		cmocka_unit_test(test_relative_paths),
 		cmocka_unit_test(test_listen_address),
 		cmocka_unit_test(test_store_keywords),
+		cmocka_unit_test(test_listen_unix),
 		cmocka_unit_test(test_principals_cert_lines),
 		cmocka_unit_test(test_host_keys),
 	};

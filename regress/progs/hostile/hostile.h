@@ -91,6 +91,7 @@ struct hc {
 	char			 trail[TRAIL_MAX];	/* what the server did */
 	char			 local[INET6_ADDRSTRLEN + 8];	/* ADDR:PORT */
 	int			 mute;	/* keep expected RESPONSEs off the trail */
+	u_char			 res[MS_SHA256_LEN];	/* this session's (5.5) */
 };
 
 extern struct hc hc;
@@ -147,6 +148,7 @@ void encode_hello(const struct ms_client_hello *ch);
 void send_hello(const struct ms_client_hello *ch);
 void want_server_hello(void);
 void install_hs_keys(void);
+void recv_server_auth(void);
 void send_record(uint8_t type, int hash);
 #define FLIP_SIG	0x01	/* one bit of CLIENT_VERIFY's signature */
 #define FLIP_FIN	0x02	/* one bit of CLIENT_FINISHED's verify_data */
@@ -195,5 +197,6 @@ void sc_stall_partial(void);
 void sc_stall_auth(void);
 void sc_flood(void);
 void sc_flood_spread(void);
+void sc_ticket_mutate(void);
 
 #endif /* HOSTILE_H */

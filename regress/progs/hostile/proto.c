@@ -31,7 +31,7 @@ default_hello(struct ms_client_hello *ch)
 void
 encode_hello(const struct ms_client_hello *ch)
 {
-	struct msbuf *p = xbuf(HS_BODY_MAX);
+	struct msbuf *p = xbuf(MS_HELLO_FRAME_MAX);
 	int r;
 
 	msbuf_reset(hc.frame);
@@ -100,6 +100,7 @@ install_hs_keys(void)
 		finish(EXIT_FAIL, "server sent a bad X25519 share (%s)",
 		    ms_err(r));
 	if ((r = ms_derive_static(ss_s, th, stat)) != 0 ||
+	    (r = ms_derive_resumption(ss_s, th, hc.res)) != 0 ||
 	    (r = ms_derive_handshake(stat, ss_e, th, &hc.hs)) != 0 ||
 	    (r = ms_record_dir_init(&hc.tx, hc.alg, hc.hs.c_hs)) != 0 ||
 	    (r = ms_record_dir_init(&hc.rx, hc.alg, hc.hs.s_hs)) != 0)
@@ -112,7 +113,7 @@ install_hs_keys(void)
 }
 
 /* SERVER_VERIFY and SERVER_FINISHED, verified. */
-static void
+void
 recv_server_auth(void)
 {
 	u_char th[MS_SHA256_LEN], sig[MS_ED25519_SIG_LEN], msg[SIG_MSG_MAX];
