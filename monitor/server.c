@@ -5,7 +5,9 @@
  * channels.  Worker channels are non-blocking with per-worker input and
  * output buffers, so a slow or dead worker never stalls the monitor; a
  * worker has at most one request outstanding (the next is not parsed until
- * the previous answer is flushed).
+ * the previous answer is flushed).  A write's answer is deferred: the
+ * store writer thread commits it off the loop, and the loop answers when
+ * its group is on disk (the "deferred writes" block below).
  *
  * Workers are started ahead of demand (monitor/pool.c): a pooled worker
  * sits in the same table, marked pooled, until accept hands it a client.
@@ -24,6 +26,7 @@
 #include <netdb.h>
 #include <poll.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,6 +54,7 @@
 #include "servconf.h"
 #include "spawn.h"
 #include "startups.h"
+#include "store_writer.h"
 #include "strictmodes.h"
 #include "timeio.h"
 
@@ -68,6 +72,8 @@
 #define DRAIN_TIMEOUT_MS	10000
 /* A pooled worker died before it was READY: refill no sooner than this. */
 #define POOL_BACKOFF_MS		1000
+/* Writes queued at once; each worker has at most one in flight. */
+#define WRITES_MAX		65536
 
 struct live_worker {
 	struct mon_worker	 mw;
@@ -81,6 +87,7 @@ struct live_worker {
 	int			 killed;
 	int			 pooled;	/* no connection handed yet */
 	int			 ready;		/* READY came: it is sandboxed */
+	int			 acl_held;	/* said it waits for an ACL change */
 };
 
 static int listen_fds[LISTEN_MAX];
@@ -282,6 +289,9 @@ count_unauth(const char *src)
 static void
 worker_free(struct live_worker *lw)
 {
+	/* Its write still completes (and is audited) without it. */
+	if (lw->mw.sess.deferred != NULL)
+		mon_write_disown(lw->mw.sess.deferred);
 	if (lw->mon_fd != -1)
 		close(lw->mon_fd);
 	if (lw->log_fd != -1)
@@ -588,6 +598,25 @@ pool_message(struct live_worker *lw, uint8_t type, const struct msbuf *req)
 	return 0;
 }
 
+/*
+ * A logged-in worker's next request waits while an ACL change is queued
+ * (mon_write_acl_pending): it is judged under the ACL that commit leaves.
+ */
+static int
+held_for_acl(struct live_worker *lw)
+{
+	if ((lw->mw.state & MW_AUTHED) == 0 || !mon_write_acl_pending()) {
+		lw->acl_held = 0;
+		return 0;
+	}
+	if (!lw->acl_held && msbuf_len(lw->in) > 0) {
+		debug_f("worker %ld: request waits for an ACL change to commit",
+		    (long)lw->mw.pid);
+		lw->acl_held = 1;
+	}
+	return 1;
+}
+
 static void
 handle_requests(const struct mon_ctx *ctx, struct live_worker *lw)
 {
@@ -602,7 +631,8 @@ handle_requests(const struct mon_ctx *ctx, struct live_worker *lw)
 		goto out;
 	}
 	/* One request at a time: the next waits until the answer is out. */
-	while (!lw->killed && msbuf_len(lw->out) == 0) {
+	while (!lw->killed && msbuf_len(lw->out) == 0 &&
+	    lw->mw.sess.deferred == NULL && !held_for_acl(lw)) {
 		t0 = ms_now_ms();
 		r = ms_frame_parse(lw->in, &type, req, MS_FRAME_MAX);
 		if (r == MS_ERR_MESSAGE_INCOMPLETE)
@@ -623,6 +653,8 @@ handle_requests(const struct mon_ctx *ctx, struct live_worker *lw)
 			break;
 		}
 		lw->last_ms = ms_now_ms();
+		if (lw->mw.sess.deferred != NULL)
+			break;		/* answered by writes_done() */
 		if ((lw->mw.state & MW_REFUSED) && lw->refused_ms == 0) {
 			/* The answer to a refused AUTH leaves at a fixed time. */
 			lw->hold_until = t0 + AUTH_REFUSAL_FLOOR_MS;
@@ -640,6 +672,56 @@ handle_requests(const struct mon_ctx *ctx, struct live_worker *lw)
 	msbuf_free(req);
 	msbuf_free(resp);
 }
+
+/* ---- deferred writes: answered when the store writer is done ---- */
+
+static struct live_worker *
+owner_of(struct mon_write *mw)
+{
+	const struct mon_worker *w = mon_write_owner(mw);
+
+	return w == NULL ? NULL : (struct live_worker *)((char *)w -
+	    offsetof(struct live_worker, mw));
+}
+
+static void
+write_done(const struct mon_ctx *ctx, struct mon_write *mw)
+{
+	struct live_worker *lw = owner_of(mw);
+	struct msbuf *resp;
+	int r;
+
+	if ((resp = msbuf_new(MS_FRAME_MAX - 1)) == NULL)
+		r = MS_ERR_ALLOC;
+	else
+		r = mon_write_answer(mw, resp);	/* audits, owner or not */
+	if (lw != NULL) {
+		lw->mw.sess.deferred = NULL;
+		lw->last_ms = ms_now_ms();
+		if (r != 0 || ms_frame_encode(lw->out, mon_write_type(mw),
+		    resp) != 0)
+			worker_kill(lw, "cannot build answer");
+		else {
+			flush_out(lw);
+			handle_requests(ctx, lw);	/* what came meanwhile */
+		}
+	}
+	msbuf_free(resp);
+	mon_write_free(mw);
+}
+
+static void
+writes_done(const struct mon_ctx *ctx)
+{
+	struct store_wop *op, *next;
+
+	for (op = store_writer_done(ctx->writer); op != NULL; op = next) {
+		next = op->next;
+		write_done(ctx, mon_write_of(op));
+	}
+}
+
+/* ---- end of deferred writes ---- */
 
 static void
 read_requests(const struct mon_ctx *ctx, struct live_worker *lw)
@@ -787,7 +869,8 @@ check_deadlines(const struct mon_ctx *ctx)
 			 * Enforced here, where a compromised worker cannot
 			 * skip it: every client request reaches the monitor.
 			 */
-			if (ctx->conf->idle_timeout > 0 && now -
+			if (ctx->conf->idle_timeout > 0 &&
+			    workers[i]->mw.sess.deferred == NULL && now -
 			    workers[i]->last_ms > ctx->conf->idle_timeout * 1000LL)
 				worker_kill(workers[i], "session idle longer "
 				    "than IdleTimeout");
@@ -951,7 +1034,7 @@ service_workers(const struct mon_ctx *ctx, struct pollfd *pfd)
 		if (lw->mon_fd != -1 && (ev & (POLLIN | POLLHUP | POLLERR)))
 			read_requests(ctx, lw);
 		else if (lw->mon_fd != -1 && msbuf_len(lw->out) == 0 &&
-		    msbuf_len(lw->in) > 0)
+		    lw->mw.sess.deferred == NULL && msbuf_len(lw->in) > 0)
 			handle_requests(ctx, lw);
 		if (lw->log_fd != -1 &&
 		    (pfd[2 * i + 1].revents & (POLLIN | POLLHUP | POLLERR)))
@@ -966,10 +1049,13 @@ server_run(struct mon_ctx *ctx, struct principals *principals,
 	struct pollfd *pfd = NULL;
 	int64_t drain_deadline = 0;
 	size_t i, n, base;
-	int accepting = 1, timeout;
+	unsigned long long groups, nwrites;
+	int accepting = 1, timeout, r;
 
 	install_signals();
 	setproctitle("listener");
+	if ((r = store_writer_start(ctx->store, WRITES_MAX, &ctx->writer)) != 0)
+		fatal_fr(r, "cannot start the store writer");
 	for (;;) {
 		if (got_hup) {
 			got_hup = 0;
@@ -1008,8 +1094,12 @@ server_run(struct mon_ctx *ctx, struct principals *principals,
 			fatal_f("out of memory");
 		timeout = 250;
 		n = build_pollset(pfd, accepting, &timeout);
+		pfd[n].fd = store_writer_fd(ctx->writer);
+		pfd[n++].events = POLLIN;
 		if (poll(pfd, n, timeout) == -1 && errno != EINTR)
 			fatal_f("poll: %s", strerror(errno));
+		if (pfd[n - 1].revents & POLLIN)
+			writes_done(ctx);
 		base = accepting ? nlisten : 0;
 		service_workers(ctx, pfd + base);
 		credsock_service(ctx);
@@ -1017,6 +1107,14 @@ server_run(struct mon_ctx *ctx, struct principals *principals,
 			if (pfd[i].revents & POLLIN)
 				accept_one(ctx, opts, listen_fds[i]);
 	}
+	/* Writes whose workers are gone still commit and are audited. */
+	store_writer_stop(ctx->writer);
+	writes_done(ctx);
+	store_writer_counts(ctx->writer, &groups, &nwrites);
+	verbose("store writer: %llu write(s) in %llu commit(s)", nwrites,
+	    groups);
+	store_writer_free(ctx->writer);
+	ctx->writer = NULL;
 	free(pfd);
 	free(workers);
 	credsock_close();

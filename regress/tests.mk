@@ -131,6 +131,9 @@ REGRESS_TESTS += \
 REGRESS_TESTS += \
 	restart-persist \
 	store-full \
+	store-writers \
+	store-durable \
+	store-acl-order \
 	store-diskfull \
 	store-no-cleartext \
 	secure-not-in-monitor \
