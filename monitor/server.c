@@ -1089,7 +1089,8 @@ server_run(struct mon_ctx *ctx, struct principals *principals,
 				worker_kill(workers[i], "shutdown");
 		}
 		free(pfd);
-		if ((pfd = calloc(nlisten + 2 * nworkers + 1,
+		/* Listeners, two per worker, the credential socket, the writer. */
+		if ((pfd = calloc(nlisten + 2 * nworkers + 2,
 		    sizeof(*pfd))) == NULL)
 			fatal_f("out of memory");
 		timeout = 250;
