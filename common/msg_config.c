@@ -1,5 +1,6 @@
 /*
- * msg_config.c — the CONFIG frame (PROTOCOL.md 11); see msg_config.h.
+ * msg_config.c — the CONFIG and HANDOFF frames (PROTOCOL.md 11); see
+ * msg_config.h.
  */
 #include <sys/types.h>
 
@@ -19,7 +20,6 @@ ms_config_put(struct msbuf *b, const struct ms_config *c)
 	int r;
 
 	if ((r = msbuf_put_u32(b, MS_CONFIG_VERSION)) != 0 ||
-	    (r = msbuf_put_cstring(b, c->peer)) != 0 ||
 	    (r = msbuf_put_u32(b, c->uid)) != 0 ||
 	    (r = msbuf_put_u32(b, c->gid)) != 0 ||
 	    (r = msbuf_put_cstring(b, c->chroot_dir)) != 0 ||
@@ -47,9 +47,7 @@ ms_config_parse(struct msbuf *b, struct ms_config *c)
 		r = MS_ERR_INVALID_FORMAT;
 		goto fail;
 	}
-	if ((r = msbuf_get_cstring(b, &c->peer, NULL,
-	    MS_CONFIG_PEER_MAX)) != 0 ||
-	    (r = msbuf_get_u32(b, &c->uid)) != 0 ||
+	if ((r = msbuf_get_u32(b, &c->uid)) != 0 ||
 	    (r = msbuf_get_u32(b, &c->gid)) != 0 ||
 	    (r = msbuf_get_cstring(b, &c->chroot_dir, NULL,
 	    MS_CONFIG_CHROOT_MAX)) != 0 ||
@@ -73,7 +71,28 @@ ms_config_parse(struct msbuf *b, struct ms_config *c)
 void
 ms_config_clear(struct ms_config *c)
 {
-	free(c->peer);
 	free(c->chroot_dir);
 	memset(c, 0, sizeof(*c));
+}
+
+int
+ms_handoff_put(struct msbuf *b, const char *peer)
+{
+	return msbuf_put_cstring(b, peer);
+}
+
+int
+ms_handoff_parse(struct msbuf *b, char **peerp)
+{
+	int r;
+
+	*peerp = NULL;
+	if ((r = msbuf_get_cstring(b, peerp, NULL, MS_CONFIG_PEER_MAX)) != 0)
+		return r;
+	if (msbuf_len(b) != 0 || **peerp == '\0') {
+		free(*peerp);
+		*peerp = NULL;
+		return MS_ERR_INVALID_FORMAT;
+	}
+	return 0;
 }

@@ -60,8 +60,9 @@
 #define MS_VERSION_STRING_MAX	64
 
 /* 11. Monitor <-> worker. */
-#define MS_CONFIG_VERSION	1	/* first field of the CONFIG frame */
-#define MS_CONFIG_PEER_MAX	256	/* CONFIG peer, "ADDR:PORT" */
+#define MS_CONFIG_VERSION	2	/* first field of the CONFIG frame */
+#define MS_CONFIG_PEER_MAX	256	/* HANDOFF peer, "ADDR:PORT" */
+#define MS_HANDOFF_FRAME_MAX	(4 + MS_CONFIG_PEER_MAX) /* HANDOFF payload */
 #define MS_CONFIG_CHROOT_MAX	4096	/* CONFIG chroot_dir */
 #define MS_CONFIG_FRAME_MAX	8192	/* the CONFIG payload: all of the above fit */
 /* Each hello frame in DECAP and SIGN: a CLIENT_HELLO may carry a ticket. */

@@ -120,8 +120,11 @@ const char *ms_status_str(unsigned int status);
 #define MS_MON_SETACL		0x56
 #define MS_MON_STATUS		0x58
 #define MS_MON_CONFIG		0x3F
+#define MS_MON_READY		0x3E	/* worker: sandboxed, send a client */
+#define MS_MON_HANDOFF		0x3D	/* monitor: the client, SCM_RIGHTS */
 #define MS_LOG_FRAME		0x01
 
+/* Free in a new worker: the HANDOFF's descriptor normally lands here. */
 #define MS_WORKER_CLIENT_FD	3
 #define MS_WORKER_MONITOR_FD	4
 #define MS_WORKER_LOG_FD	5

@@ -1,8 +1,9 @@
 /*
  * fdlimit.h — sessions are bounded by descriptors as well as by
- * MaxSessions: the monitor keeps two per live worker (its request and log
- * channels), so a MaxSessions above what RLIMIT_NOFILE allows would end in
- * failed spawns and reset connections instead of LIMIT_REACHED.
+ * MaxSessions: the monitor keeps two per live worker, pooled or serving
+ * (its request and log channels), so a MaxSessions above what
+ * RLIMIT_NOFILE allows would end in failed spawns and reset connections
+ * instead of LIMIT_REACHED.
  */
 #ifndef MS_FDLIMIT_H
 #define MS_FDLIMIT_H
@@ -13,7 +14,7 @@
 #define FDS_PER_SESSION	2
 /*
  * For all else: listeners, the store's files, logs, the PID and lock
- * files, the notify socket, and the three a spawn holds for a moment.
+ * files, the notify socket, and the four a spawn holds for a moment.
  */
 #define FDS_RESERVED	(2 * SERVCONF_MAX_LISTEN + 32)
 

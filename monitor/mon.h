@@ -33,6 +33,9 @@ struct servconf;
 struct hostkeys;
 struct ms_store;
 struct ms_certs;
+struct store_writer;
+struct store_wop;
+struct mon_write;
 struct ms_tickets;
 
 /* Worker states (bit values so a table entry can permit several). */
@@ -50,6 +53,8 @@ struct mon_ctx {
 	const struct principals	*principals;
 	struct ms_store		*store;
 	struct ms_certs		*certs;		/* NULL: no certificate logins */
+	/* NULL: writes are committed inline, in the calling thread. */
+	struct store_writer	*writer;
 	struct ms_tickets	*tickets;	/* NULL: Resumption no */
 };
 
@@ -68,6 +73,13 @@ struct mon_session {
 	char		*groups[PRINCIPAL_GROUPS_MAX];
 	size_t		 ngroups;
 	int		 cert_auth;		/* authenticated by certificate */
+	/*
+	 * A write handed to the store writer: the handler left the answer
+	 * empty, and the loop sends it with mon_write_answer() when the
+	 * write's group is on disk.  Nothing more is read from the worker
+	 * until then.
+	 */
+	struct mon_write *deferred;
 	/* Resumption (PROTOCOL.md 4.5): what a ticket for this login holds. */
 	u_char		 res[MS_SHA256_LEN];	/* from ss_s at DECAP */
 	uint16_t	 cipher;		/* chosen in SERVER_HELLO */
@@ -174,5 +186,36 @@ int	mon_bind_principal(struct mon_session *s, const char *name,
 uint64_t mon_leaf_not_after(STACK_OF(X509) *chain);
 mon_handler_fn	mon_open, mon_get, mon_set, mon_delete, mon_list,
 		mon_getacl, mon_setacl, mon_status;
+
+/*
+ * Deferred writes (mon_data.c).  mon_write_of() is the write a done
+ * store_wop belongs to; mon_write_answer() logs what the store said,
+ * writes the audit lines and puts the answer into resp (0 or MS_ERR_*);
+ * mon_write_type() is the answer's frame type.  The write carries copies
+ * of all it needs, so it may outlive its worker (owner NULL: audit only).
+ */
+struct ms_store_op;
+/*
+ * Hand an authorised write to the store: the verdict is the handler's.
+ * With a writer, s->deferred is set and resp stays empty.
+ */
+struct mon_verdict mon_write_start(const struct mon_ctx *ctx,
+	    const struct mon_worker *w, struct mon_session *s, uint8_t type,
+	    const char *opname, const struct ms_store_op *op,
+	    struct msbuf *resp);
+/*
+ * 1 while a queued SETACL or node DELETE has not committed: the loop then
+ * dispatches no data request, so that none is judged under an ACL that is
+ * about to change.
+ */
+int	mon_write_acl_pending(void);
+/* A store status (enum ms_store_status) as a protocol status. */
+uint32_t mon_store_status(int st);
+struct mon_write *mon_write_of(struct store_wop *op);
+const struct mon_worker *mon_write_owner(const struct mon_write *mw);
+void	mon_write_disown(struct mon_write *mw);
+int	mon_write_answer(struct mon_write *mw, struct msbuf *resp);
+uint8_t	mon_write_type(const struct mon_write *mw);
+void	mon_write_free(struct mon_write *mw);
 
 #endif /* MS_MON_H */

@@ -35,8 +35,8 @@
 #include "store.h"
 #include "version.h"
 
-static uint32_t
-store_to_status(int st)
+uint32_t
+mon_store_status(int st)
 {
 	switch (st) {
 	case MS_STORE_OK:
@@ -189,7 +189,7 @@ mon_open(const struct mon_ctx *ctx, const struct mon_worker *w,
 		st = MS_ST_ACCESS_DENIED;
 		why = WHY_SENSITIVE;
 	} else if (!(d->access & MS_ACCESS_WRITE))
-		st = store_to_status(ms_store_node_exists(ctx->store, d->path));
+		st = mon_store_status(ms_store_node_exists(ctx->store, d->path));
 	return answered(answer_why(resp, w, "open", d, st, why));
 }
 
@@ -213,7 +213,7 @@ mon_get(const struct mon_ctx *ctx, const struct mon_worker *w,
 	if (sensitive_refused(ctx, w, d->path))
 		return answered(answer_why(resp, w, "get", d,
 		    MS_ST_ACCESS_DENIED, WHY_SENSITIVE));
-	st = store_to_status(ms_store_get(ctx->store, d->path, d->record,
+	st = mon_store_status(ms_store_get(ctx->store, d->path, d->record,
 	    &rec));
 	if (st == MS_ST_OK && !(rights & ((rec.flags & MS_REC_SECURE) ?
 	    MS_RIGHT_SECURE : MS_RIGHT_READ)))
@@ -234,8 +234,8 @@ mon_set(const struct mon_ctx *ctx, const struct mon_worker *w,
     struct mon_session *s, const union mon_req *pr, struct msbuf *resp)
 {
 	const struct ms_mon_data *d = &pr->data;
+	struct ms_store_op op;
 	const char *why = NULL;
-	uint64_t version = 0;
 	uint32_t st;
 
 	if ((st = check_names(d, 1)) == MS_ST_OK &&
@@ -244,11 +244,18 @@ mon_set(const struct mon_ctx *ctx, const struct mon_worker *w,
 		st = MS_ST_INVALID_ARGUMENT;
 	if (st == MS_ST_OK)
 		st = may_write(ctx, w, d->path, &why);
-	if (st == MS_ST_OK)
-		st = store_to_status(ms_store_set(ctx->store, d->path,
-		    d->record, d->flags, d->value, d->value_len, &version));
-	audit(w, "set", d, st, st == MS_ST_OK ? NULL : why);
-	return answered(ms_mon_set_answer_put(resp, st, version));
+	if (st != MS_ST_OK) {
+		audit(w, "set", d, st, why);
+		return answered(ms_mon_set_answer_put(resp, st, 0));
+	}
+	memset(&op, 0, sizeof(op));
+	op.kind = MS_STORE_OP_SET;
+	op.path = d->path;
+	op.name = d->record;
+	op.flags = d->flags;
+	op.value = d->value;
+	op.len = d->value_len;
+	return mon_write_start(ctx, w, s, MS_MON_SET, "set", &op, resp);
 }
 
 #define WHY_PROTECTED	"node has its own ACL or flags: deleting it needs a"
@@ -283,6 +290,7 @@ mon_delete(const struct mon_ctx *ctx, const struct mon_worker *w,
     struct mon_session *s, const union mon_req *pr, struct msbuf *resp)
 {
 	const struct ms_mon_data *d = &pr->data;
+	struct ms_store_op op;
 	const char *why = NULL;
 	uint32_t st;
 	int node = *d->record == '\0';
@@ -297,11 +305,13 @@ mon_delete(const struct mon_ctx *ctx, const struct mon_worker *w,
 		st = MS_ST_ACCESS_DENIED;
 		why = WHY_PROTECTED;
 	}
-	if (st == MS_ST_OK)
-		st = store_to_status(node ?
-		    ms_store_delete_node(ctx->store, d->path) :
-		    ms_store_delete_record(ctx->store, d->path, d->record));
-	return answered(answer_why(resp, w, "delete", d, st, why));
+	if (st != MS_ST_OK)
+		return answered(answer_why(resp, w, "delete", d, st, why));
+	memset(&op, 0, sizeof(op));
+	op.kind = node ? MS_STORE_OP_DELETE_NODE : MS_STORE_OP_DELETE_RECORD;
+	op.path = d->path;
+	op.name = node ? NULL : d->record;
+	return mon_write_start(ctx, w, s, MS_MON_DELETE, "delete", &op, resp);
 }
 
 struct list_acc {
@@ -372,7 +382,7 @@ mon_list(const struct mon_ctx *ctx, const struct mon_worker *w,
 			r = MS_ERR_ALLOC;
 			goto out;
 		}
-		st = store_to_status(ms_store_list_from(ctx->store, d->path,
+		st = mon_store_status(ms_store_list_from(ctx->store, d->path,
 		    paged ? store_list_kind(d->cursor.kind) : 0,
 		    paged ? d->cursor.name : NULL, d->cursor.len, list_cb,
 		    &acc));
@@ -440,7 +450,7 @@ mon_getacl(const struct mon_ctx *ctx, const struct mon_worker *w,
 	    !(rights_at(ctx, w, d->path) & MS_RIGHT_ADMIN))
 		st = MS_ST_ACCESS_DENIED;
 	if (st == MS_ST_OK)
-		st = store_to_status(ms_store_node_exists(ctx->store, d->path));
+		st = mon_store_status(ms_store_node_exists(ctx->store, d->path));
 	if (st == MS_ST_OK) {
 		acc.path = d->path;
 		if ((acc.entries = msbuf_new(GETACL_ENTRIES_MAX)) == NULL) {
@@ -478,55 +488,15 @@ acl_changes(const struct ms_mon_data *d, struct ms_acl_entry *changes)
 	return MS_ST_OK;
 }
 
-static const char *
-flag_change(int v, const char *on, const char *off)
-{
-	return v == -1 ? NULL : v ? on : off;
-}
-
-/*
- * What a SETACL changed, after its result line: inheritance and SENSITIVE
- * when the request touched them, then one line per entry (rights "-":
- * the entry was removed).
- */
-static void
-audit_acl_change(const struct mon_worker *w, const char *path,
-    const struct ms_acl_entry *changes, size_t n, int noinherit, int sens)
-{
-	struct audit_line a;
-	char rights[MS_RIGHTS_MAX + 1];
-	size_t i;
-
-	if (noinherit != -1 || sens != -1) {
-		audit_begin(&a, "changed", w, "setacl-flags");
-		audit_add(&a, "principal", w->sess.principal);
-		audit_add(&a, "path", path);
-		audit_add(&a, "inherit", flag_change(noinherit, "no", "yes"));
-		audit_add(&a, "sensitive", flag_change(sens, "set", "cleared"));
-		audit_end(&a);
-	}
-	for (i = 0; i < n; i++) {
-		if (changes[i].rights == 0)
-			strlcpy(rights, "-", sizeof(rights));
-		else
-			ms_rights_format(changes[i].rights, rights);
-		audit_begin(&a, "changed", w, "setacl-entry");
-		audit_add(&a, "principal", w->sess.principal);
-		audit_add(&a, "path", path);
-		audit_add(&a, "who", changes[i].who);
-		audit_add(&a, "rights", rights);
-		audit_end(&a);
-	}
-}
-
 struct mon_verdict
 mon_setacl(const struct mon_ctx *ctx, const struct mon_worker *w,
     struct mon_session *s, const union mon_req *pr, struct msbuf *resp)
 {
 	const struct ms_mon_data *d = &pr->data;
 	struct ms_acl_entry *changes;
+	struct ms_store_op op;
+	struct mon_verdict v;
 	uint32_t st;
-	int r, noinherit, sens;
 
 	if ((changes = calloc(d->nchanges ? d->nchanges : 1,
 	    sizeof(*changes))) == NULL)
@@ -535,19 +505,22 @@ mon_setacl(const struct mon_ctx *ctx, const struct mon_worker *w,
 		st = check_names(d, 0);
 	if (st == MS_ST_OK && !(rights_at(ctx, w, d->path) & MS_RIGHT_ADMIN))
 		st = MS_ST_ACCESS_DENIED;
-	noinherit = d->inherit == MS_SETACL_UNCHANGED ? -1 :
+	if (st != MS_ST_OK) {
+		free(changes);
+		return answered(answer_status(resp, w, "setacl", d, st));
+	}
+	memset(&op, 0, sizeof(op));
+	op.kind = MS_STORE_OP_SET_ACL;
+	op.path = d->path;
+	op.changes = changes;
+	op.nchanges = d->nchanges;
+	op.noinherit = d->inherit == MS_SETACL_UNCHANGED ? -1 :
 	    d->inherit == MS_SETACL_BREAK ? 1 : 0;
-	sens = d->sensitive == MS_SENSITIVE_UNCHANGED ? -1 :
+	op.sensitive = d->sensitive == MS_SENSITIVE_UNCHANGED ? -1 :
 	    d->sensitive == MS_SENSITIVE_SET ? 1 : 0;
-	if (st == MS_ST_OK)
-		st = store_to_status(ms_store_set_acl(ctx->store, d->path,
-		    changes, d->nchanges, noinherit, sens));
-	r = answer_status(resp, w, "setacl", d, st);
-	if (st == MS_ST_OK)
-		audit_acl_change(w, d->path, changes, d->nchanges, noinherit,
-		    sens);
+	v = mon_write_start(ctx, w, s, MS_MON_SETACL, "setacl", &op, resp);
 	free(changes);
-	return answered(r);
+	return v;
 }
 
 /*
@@ -565,7 +538,7 @@ mon_status(const struct mon_ctx *ctx, const struct mon_worker *w,
 	uint32_t st;
 
 	memset(&u, 0, sizeof(u));
-	st = store_to_status(ms_store_usage(ctx->store, &u));
+	st = mon_store_status(ms_store_usage(ctx->store, &u));
 	usage[0] = u.used_bytes;
 	usage[1] = u.max_bytes;
 	usage[2] = u.nodes;

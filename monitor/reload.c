@@ -23,6 +23,7 @@
 static const char *const live_keywords[] = {
 	"loglevel", "maxsessions", "persourcemaxstartups", "logingracetime",
 	"maxvaluesize", "allowemptyprincipals", "maxstartups", "idletimeout",
+	"workerpoolsize",
 };
 
 struct kv {
@@ -158,6 +159,8 @@ apply_one(struct servconf *running, const struct servconf *fresh,
 		running->max_startups = fresh->max_startups;
 	else if (strcmp(key, "idletimeout") == 0)
 		running->idle_timeout = fresh->idle_timeout;
+	else if (strcmp(key, "workerpoolsize") == 0)
+		running->worker_pool_size = fresh->worker_pool_size;
 	else if (strcmp(key, "allowemptyprincipals") == 0)
 		running->allow_empty_principals =
 		    fresh->allow_empty_principals;

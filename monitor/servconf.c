@@ -45,6 +45,7 @@ enum conf_kw {
 	KW_STRICTMODES, KW_STOREMAX, KW_ALLOWEMPTYPRINC, KW_MAXSTARTUPS,
 	KW_IDLETIMEOUT, KW_UNIXMODE, KW_UNIXGROUP, KW_CREDSOCKET, KW_CREDFILE,
 	KW_RESUMPTION, KW_TICKETLIFE, KW_TICKETROT,
+	KW_WORKERPOOLSIZE,
 };
 
 static const struct {
@@ -68,6 +69,7 @@ static const struct {
 	{ "PerSourceMaxStartups", KW_PERSOURCE },
 	{ "MaxStartups", KW_MAXSTARTUPS },
 	{ "IdleTimeout", KW_IDLETIMEOUT },
+	{ "WorkerPoolSize", KW_WORKERPOOLSIZE },
 	{ "LoginGraceTime", KW_GRACE },
 	{ "LogLevel", KW_LOGLEVEL },
 	{ "WorkerPath", KW_WORKERPATH },
@@ -120,6 +122,7 @@ servconf_init(struct servconf *c)
 	c->per_source_max_startups = -1;
 	c->max_startups.full = -1;
 	c->idle_timeout = -1;
+	c->worker_pool_size = -1;
 	c->login_grace_time = -1;
 	c->log_level = -1;
 	c->sandbox_debug = -1;
@@ -613,6 +616,9 @@ parse_keyword(struct conf_ctx *ctx, struct servconf *c, const char *kwname,
 		return set_startups(ctx, &c->max_startups, kwname, arg);
 	case KW_IDLETIMEOUT:
 		return set_number(ctx, &c->idle_timeout, kwname, arg, 0, 86400);
+	case KW_WORKERPOOLSIZE:
+		return set_number(ctx, &c->worker_pool_size, kwname, arg, 0,
+		    10000);
 	case KW_LOGLEVEL:
 		if (c->log_level != -1)
 			return conf_error(ctx, "LogLevel given more than once");
@@ -775,6 +781,8 @@ apply_defaults(struct conf_ctx *ctx, struct servconf *c)
 	}
 	if (c->idle_timeout == -1)
 		c->idle_timeout = 300;
+	if (c->worker_pool_size == -1)
+		c->worker_pool_size = SERVCONF_WORKER_POOL_SIZE;
 	if (c->login_grace_time == -1)
 		c->login_grace_time = 30;
 	if (c->log_level == -1)
@@ -881,6 +889,7 @@ servconf_dump(FILE *f, const struct servconf *c)
 	fprintf(f, "maxstartups %d:%d:%d\n", c->max_startups.start,
 	    c->max_startups.rate, c->max_startups.full);
 	fprintf(f, "idletimeout %d\n", c->idle_timeout);
+	fprintf(f, "workerpoolsize %d\n", c->worker_pool_size);
 	fprintf(f, "logingracetime %d\n", c->login_grace_time);
 	fprintf(f, "loglevel %s\n", ms_log_level_name(c->log_level));
 	fprintf(f, "sandboxdebug %s\n", c->sandbox_debug ? "yes" : "no");

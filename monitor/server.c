@@ -10,6 +10,15 @@
  * parsed, and its channel not read, until the previous answer is out).
  * Signals reach the loop through a signalfd; children are reaped only
  * when SIGCHLD said one ended.
+ *
+ * A write's answer is deferred: the store writer thread commits it off
+ * the loop, and the loop answers when its group is on disk (the "deferred
+ * writes" block below; the writer's eventfd is one more source).
+ *
+ * Workers are started ahead of demand (monitor/pool.c): a pooled worker
+ * sits in the same table, marked pooled, until accept hands it a client.
+ * It counts against no session limit, but every worker, pooled or not,
+ * counts against MaxSessions and the descriptor limit in all.
  */
 #include <sys/types.h>
 #include <sys/epoll.h>
@@ -25,6 +34,7 @@
 #include <malloc.h>
 #include <netdb.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,6 +55,7 @@
 #include "notify.h"
 #include "fdlimit.h"
 #include "listen_unix.h"
+#include "pool.h"
 #include "principals.h"
 #include "proto.h"
 #include "reload.h"
@@ -52,6 +63,7 @@
 #include "servconf.h"
 #include "spawn.h"
 #include "startups.h"
+#include "store_writer.h"
 #include "strictmodes.h"
 #include "timeio.h"
 
@@ -67,6 +79,10 @@
  */
 #define AUTH_REFUSAL_FLOOR_MS	100
 #define DRAIN_TIMEOUT_MS	10000
+/* A pooled worker died before it was READY: refill no sooner than this. */
+#define POOL_BACKOFF_MS		1000
+/* Writes queued at once; each worker has at most one in flight. */
+#define WRITES_MAX		65536
 /*
  * What a worker's channel and scratch buffers keep between requests.  A
  * 1 MiB value grows them to 1 MiB for its request; after it they are
@@ -90,7 +106,7 @@
 #endif
 
 /* What an epoll event is about (its data.ptr). */
-enum ev_kind { EV_LISTEN, EV_SIGNAL, EV_MON, EV_LOG, EV_CRED };
+enum ev_kind { EV_LISTEN, EV_SIGNAL, EV_MON, EV_LOG, EV_CRED, EV_WRITER };
 
 struct ev_src {
 	enum ev_kind		 kind;
@@ -111,6 +127,9 @@ struct live_worker {
 	int			 killed;
 	struct ev_src		 mon_src, log_src;
 	uint32_t		 mon_events;	/* registered interest */
+	int			 pooled;	/* no connection handed yet */
+	int			 ready;		/* READY came: it is sandboxed */
+	int			 acl_held;	/* said it waits for an ACL change */
 };
 
 static int listen_fds[LISTEN_MAX];
@@ -133,6 +152,8 @@ static int64_t next_deadline;
 static struct ev_src cred_src = { EV_CRED, -1, NULL };
 static int cred_watched = -1;
 static int64_t cred_due = NO_DEADLINE;
+static struct ev_src writer_src = { EV_WRITER, -1, NULL };
+static int64_t pool_hold_until;	/* POOL_BACKOFF_MS after a failed start */
 
 static int
 ev_ctl(int op, int fd, struct ev_src *src, uint32_t events)
@@ -269,27 +290,6 @@ send_alert(int fd, uint32_t status, const char *msg)
 	msbuf_free(b);
 }
 
-static int
-worker_config(const struct mon_ctx *ctx, const struct server_opts *opts,
-    char *peer, struct msbuf *b)
-{
-	const struct servconf *c = ctx->conf;
-	struct ms_config mc;
-
-	memset(&mc, 0, sizeof(mc));
-	mc.peer = peer;
-	mc.uid = (uint32_t)opts->privsep_uid;
-	mc.gid = (uint32_t)opts->privsep_gid;
-	mc.chroot_dir = c->privsep_chroot;
-	mc.login_grace_ms = (uint32_t)c->login_grace_time * 1000;
-	mc.max_value_size = (uint32_t)c->max_value_size;
-	mc.log_level = (uint8_t)ms_log_get_level();
-	mc.sandbox_debug = (uint8_t)c->sandbox_debug;
-	mc.ciphers = c->ciphers;
-	mc.kex = c->kex;
-	return ms_config_put(b, &mc);
-}
-
 static void
 format_peer(const struct sockaddr_storage *ss, char *src, size_t srclen,
     char *peer, size_t peerlen)
@@ -311,7 +311,38 @@ format_peer(const struct sockaddr_storage *ss, char *src, size_t srclen,
 static int
 unauthenticated(const struct live_worker *lw)
 {
-	return (lw->mw.state & MW_AUTHED) == 0;
+	return !lw->pooled && (lw->mw.state & MW_AUTHED) == 0;
+}
+
+static size_t
+count_pooled(void)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < nworkers; i++)
+		if (workers[i]->pooled)
+			n++;
+	return n;
+}
+
+/* Pooled workers that can take a connection now. */
+static size_t
+count_ready(void)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < nworkers; i++)
+		if (workers[i]->pooled && workers[i]->ready &&
+		    !workers[i]->killed)
+			n++;
+	return n;
+}
+
+/* Workers serving a connection: what the session limits count. */
+static size_t
+count_sessions(void)
+{
+	return nworkers - count_pooled();
 }
 
 /* Unauthenticated connections in all (src NULL) or from one address. */
@@ -330,6 +361,9 @@ count_unauth(const char *src)
 static void
 worker_free(struct live_worker *lw)
 {
+	/* Its write still completes (and is audited) without it. */
+	if (lw->mw.sess.deferred != NULL)
+		mon_write_disown(lw->mw.sess.deferred);
 	ev_close(&lw->mon_fd);
 	ev_close(&lw->log_fd);
 	msbuf_free(lw->in);
@@ -370,120 +404,6 @@ worker_watch(struct live_worker *lw)
 
 static void worker_settle(const struct mon_ctx *, struct live_worker *);
 
-/* -1: nothing (more) to accept now. */
-static int
-accept_one(const struct mon_ctx *ctx, const struct server_opts *opts, int lfd)
-{
-	struct sockaddr_storage ss;
-	socklen_t sslen = sizeof(ss);
-	struct live_worker *lw = NULL, **nw;
-	struct spawned_worker sw;
-	struct mon_peercred pc;
-	struct msbuf *cfg = NULL;
-	char src[INET6_ADDRSTRLEN], peer[64];
-	int fd, r, saved;
-
-	if ((fd = accept4(lfd, (struct sockaddr *)&ss, &sslen,
-	    SOCK_CLOEXEC)) == -1) {
-		if (errno != EAGAIN && errno != EINTR && errno != ECONNABORTED)
-			error("accept: %s", strerror(errno));
-		return -1;
-	}
-	memset(&pc, 0, sizeof(pc));
-	if (ss.ss_family != AF_UNIX)
-		format_peer(&ss, src, sizeof(src), peer, sizeof(peer));
-	else if (listen_unix_peercred(fd, &pc, src, sizeof(src), peer,
-	    sizeof(peer)) != 0)
-		goto out;
-	if (nworkers >= (size_t)ctx->conf->max_sessions) {
-		logit("refusing %s: MaxSessions (%d) reached", peer,
-		    ctx->conf->max_sessions);
-		send_alert(fd, MS_ST_LIMIT_REACHED, "too many sessions");
-		goto out;
-	}
-	/* A reload may raise MaxSessions past what the descriptors allow. */
-	if (nworkers >= (size_t)fdlimit_sessions_now()) {
-		logit("refusing %s: descriptor limit reached (%zu sessions)",
-		    peer, nworkers);
-		send_alert(fd, MS_ST_LIMIT_REACHED, "too many sessions");
-		goto out;
-	}
-	if (startups_refuse(&ctx->conf->max_startups,
-	    (int)count_unauth(NULL))) {
-		logit("refusing %s: MaxStartups %d:%d:%d (%zu unauthenticated)",
-		    peer, ctx->conf->max_startups.start,
-		    ctx->conf->max_startups.rate, ctx->conf->max_startups.full,
-		    count_unauth(NULL));
-		send_alert(fd, MS_ST_LIMIT_REACHED,
-		    "too many unauthenticated connections");
-		goto out;
-	}
-	if (count_unauth(src) >= (size_t)ctx->conf->per_source_max_startups) {
-		logit("refusing %s: PerSourceMaxStartups (%d) reached", peer,
-		    ctx->conf->per_source_max_startups);
-		send_alert(fd, MS_ST_LIMIT_REACHED,
-		    "too many sessions from this address");
-		goto out;
-	}
-	if ((nw = reallocarray(workers, nworkers + 1, sizeof(*workers))) == NULL)
-		goto out;
-	workers = nw;
-	if ((lw = calloc(1, sizeof(*lw))) == NULL ||
-	    (lw->in = msbuf_new(MS_FRAME_MAX + MS_FRAME_HEADER_LEN)) == NULL ||
-	    (lw->out = msbuf_new(MS_FRAME_MAX + MS_FRAME_HEADER_LEN)) == NULL ||
-	    (lw->login = msbuf_new(64 * 1024)) == NULL ||
-	    (lw->req = msbuf_new(MS_FRAME_MAX)) == NULL ||
-	    (lw->resp = msbuf_new(MS_FRAME_MAX - 1)) == NULL ||
-	    (cfg = msbuf_new(4096)) == NULL) {
-		error_f("out of memory");
-		send_alert(fd, MS_ST_INTERNAL_ERROR, "internal error");
-		goto out;
-	}
-	lw->mon_fd = lw->log_fd = -1;
-	if ((r = worker_spawn(ctx->conf->worker_path, fd, opts->debug,
-	    &sw)) != 0) {
-		saved = errno;
-		error("refusing %s: cannot start a worker: %s", peer,
-		    strerror(saved));
-		if (saved == EMFILE || saved == ENFILE)
-			send_alert(fd, MS_ST_LIMIT_REACHED, "too many sessions");
-		else
-			send_alert(fd, MS_ST_INTERNAL_ERROR, "internal error");
-		goto out;
-	}
-	mon_worker_init(&lw->mw, sw.pid, peer);
-	lw->mw.cred = pc;
-	lw->mon_fd = sw.mon_fd;
-	lw->log_fd = sw.log_fd;
-	lw->started_ms = lw->last_ms = ms_now_ms();
-	strlcpy(lw->src, src, sizeof(lw->src));
-	if (worker_watch(lw) != 0)
-		worker_kill(lw, "cannot watch its channels");
-	else if ((r = worker_config(ctx, opts, peer, cfg)) != 0 ||
-	    (r = ms_frame_encode(lw->out, MS_MON_CONFIG, cfg)) != 0) {
-		worker_kill(lw, "cannot build config");
-	}
-	workers[nworkers++] = lw;
-	worker_settle(ctx, lw);
-	if (pc.set)
-		verbose("connection from unix peer uid %lu gid %lu pid %ld: "
-		    "worker %ld", (u_long)pc.uid, (u_long)pc.gid, (long)pc.pid,
-		    (long)sw.pid);
-	else
-		verbose("connection from %s: worker %ld", peer, (long)sw.pid);
-	/* INFO, not VERBOSE like the line above: the default log shows it. */
-	if (ctx->conf->sandbox_debug)
-		logit("warning: connection from %s: worker %ld: %s", peer,
-		    (long)sw.pid, SANDBOX_DEBUG_WARNING);
-	lw = NULL;
- out:
-	close(fd);
-	msbuf_free(cfg);
-	if (lw != NULL)
-		worker_free(lw);
-	return 0;
-}
-
 /* An answer waiting for its release time (AUTH_REFUSAL_FLOOR_MS). */
 static int
 held(const struct live_worker *lw, int64_t now)
@@ -516,6 +436,290 @@ flush_out(struct live_worker *lw)
 		(void)msbuf_shrink(lw->out, CHAN_BUF_KEEP);
 }
 
+/* Give a pooled worker up at once: SIGTERM, reload, or it misbehaved. */
+static void
+pool_retire(struct live_worker *lw)
+{
+	if (lw->killed)
+		return;
+	debug("retiring pooled worker %ld", (long)lw->mw.pid);
+	kill(lw->mw.pid, SIGKILL);
+	lw->killed = 1;
+	ev_close(&lw->mon_fd);
+}
+
+static size_t
+pool_retire_all(void)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < nworkers; i++)
+		if (workers[i]->pooled && !workers[i]->killed) {
+			pool_retire(workers[i]);
+			n++;
+		}
+	return n;
+}
+
+/*
+ * fork+exec a worker, with its CONFIG queued (and normally written at
+ * once: the channel is new and empty).  It goes into the table pooled.
+ */
+static struct live_worker *
+spawn_worker(const struct mon_ctx *ctx, const struct server_opts *opts)
+{
+	struct live_worker *lw = NULL, **nw;
+	struct spawned_worker sw;
+	int saved;
+
+	if ((nw = reallocarray(workers, nworkers + 1, sizeof(*workers))) == NULL)
+		goto oom;
+	workers = nw;
+	if ((lw = calloc(1, sizeof(*lw))) == NULL ||
+	    (lw->in = msbuf_new(MS_FRAME_MAX + MS_FRAME_HEADER_LEN)) == NULL ||
+	    (lw->out = msbuf_new(MS_FRAME_MAX + MS_FRAME_HEADER_LEN)) == NULL ||
+	    (lw->login = msbuf_new(64 * 1024)) == NULL ||
+	    (lw->req = msbuf_new(MS_FRAME_MAX)) == NULL ||
+	    (lw->resp = msbuf_new(MS_FRAME_MAX - 1)) == NULL)
+		goto oom;
+	lw->mon_fd = lw->log_fd = -1;
+	if (worker_spawn(ctx->conf->worker_path, opts->debug, &sw) != 0) {
+		saved = errno;
+		error("cannot start a worker: %s", strerror(saved));
+		worker_free(lw);
+		errno = saved;
+		return NULL;
+	}
+	mon_worker_init(&lw->mw, sw.pid, "pooled");
+	lw->mon_fd = sw.mon_fd;
+	lw->log_fd = sw.log_fd;
+	lw->pooled = 1;
+	lw->started_ms = lw->last_ms = ms_now_ms();
+	workers[nworkers++] = lw;
+	if (worker_watch(lw) != 0)
+		worker_kill(lw, "cannot watch its channels");
+	else if (pool_config_frame(ctx, opts, lw->out) != 0)
+		worker_kill(lw, "cannot build config");
+	flush_out(lw);
+	worker_settle(ctx, lw);
+	debug("started worker %ld", (long)sw.pid);
+	return lw;
+ oom:
+	error_f("out of memory");
+	if (lw != NULL)
+		worker_free(lw);
+	errno = ENOMEM;
+	return NULL;
+}
+
+/* A pooled worker to take: a READY one if any (it is confined already). */
+static struct live_worker *
+pool_take(void)
+{
+	struct live_worker *any = NULL;
+	size_t i;
+
+	for (i = 0; i < nworkers; i++) {
+		if (!workers[i]->pooled || workers[i]->killed ||
+		    msbuf_len(workers[i]->out) != 0)
+			continue;
+		if (workers[i]->ready)
+			return workers[i];
+		if (any == NULL)
+			any = workers[i];
+	}
+	return any;
+}
+
+/* How many workers the pool wants started now (0 during a backoff). */
+static size_t
+pool_wanted(const struct mon_ctx *ctx, int64_t now)
+{
+	struct pool_counts pc;
+
+	if (now < pool_hold_until)
+		return 0;
+	memset(&pc, 0, sizeof(pc));
+	pc.pool_size = ctx->conf->worker_pool_size;
+	pc.max_sessions = ctx->conf->max_sessions;
+	pc.fd_sessions = fdlimit_sessions_now();
+	pc.pooled = count_pooled();
+	pc.sessions = nworkers - pc.pooled;
+	return pool_refill_count(&pc);
+}
+
+/* Keep WorkerPoolSize workers waiting, a few more per pass at most. */
+static void
+pool_refill(const struct mon_ctx *ctx, const struct server_opts *opts)
+{
+	size_t n;
+
+	for (n = pool_wanted(ctx, ms_now_ms()); n > 0; n--)
+		if (spawn_worker(ctx, opts) == NULL) {
+			pool_hold_until = ms_now_ms() + POOL_BACKOFF_MS;
+			break;
+		}
+}
+
+/*
+ * The connection goes to a pooled worker, or to one started for it when
+ * the pool is empty (WorkerPoolSize 0, or drained by a burst): it then
+ * waits for that worker's start-up, as before there was a pool.
+ */
+static struct live_worker *
+handoff(const struct mon_ctx *ctx, const struct server_opts *opts, int fd,
+    const char *peer, const char *src)
+{
+	struct live_worker *lw;
+	int r;
+
+	if ((lw = pool_take()) == NULL &&
+	    (lw = spawn_worker(ctx, opts)) == NULL)
+		return NULL;
+	if (lw->killed || msbuf_len(lw->out) != 0) {
+		errno = EAGAIN;
+		return NULL;
+	}
+	if ((r = pool_handoff(lw->mon_fd, fd, peer)) != 0) {
+		worker_kill(lw, "cannot hand the connection over");
+		errno = EIO;
+		return NULL;
+	}
+	lw->pooled = 0;
+	strlcpy(lw->mw.peer, peer, sizeof(lw->mw.peer));
+	strlcpy(lw->src, src, sizeof(lw->src));
+	/* LoginGraceTime and the startup limits count from here. */
+	lw->started_ms = lw->last_ms = ms_now_ms();
+	return lw;
+}
+
+/* -1: nothing (more) to accept now. */
+static int
+accept_one(const struct mon_ctx *ctx, const struct server_opts *opts, int lfd)
+{
+	struct sockaddr_storage ss;
+	socklen_t sslen = sizeof(ss);
+	struct live_worker *lw;
+	struct mon_peercred pc;
+	char src[INET6_ADDRSTRLEN], peer[64];
+	size_t nsessions;
+	int fd, saved;
+
+	if ((fd = accept4(lfd, (struct sockaddr *)&ss, &sslen,
+	    SOCK_CLOEXEC)) == -1) {
+		if (errno != EAGAIN && errno != EINTR && errno != ECONNABORTED)
+			error("accept: %s", strerror(errno));
+		return -1;
+	}
+	memset(&pc, 0, sizeof(pc));
+	if (ss.ss_family != AF_UNIX)
+		format_peer(&ss, src, sizeof(src), peer, sizeof(peer));
+	else if (listen_unix_peercred(fd, &pc, src, sizeof(src), peer,
+	    sizeof(peer)) != 0)
+		goto out;
+	nsessions = count_sessions();
+	if (nsessions >= (size_t)ctx->conf->max_sessions) {
+		logit("refusing %s: MaxSessions (%d) reached", peer,
+		    ctx->conf->max_sessions);
+		send_alert(fd, MS_ST_LIMIT_REACHED, "too many sessions");
+		goto out;
+	}
+	/* A reload may raise MaxSessions past what the descriptors allow. */
+	if (nsessions >= (size_t)fdlimit_sessions_now()) {
+		logit("refusing %s: descriptor limit reached (%zu sessions)",
+		    peer, nsessions);
+		send_alert(fd, MS_ST_LIMIT_REACHED, "too many sessions");
+		goto out;
+	}
+	if (startups_refuse(&ctx->conf->max_startups,
+	    (int)count_unauth(NULL))) {
+		logit("refusing %s: MaxStartups %d:%d:%d (%zu unauthenticated)",
+		    peer, ctx->conf->max_startups.start,
+		    ctx->conf->max_startups.rate, ctx->conf->max_startups.full,
+		    count_unauth(NULL));
+		send_alert(fd, MS_ST_LIMIT_REACHED,
+		    "too many unauthenticated connections");
+		goto out;
+	}
+	if (count_unauth(src) >= (size_t)ctx->conf->per_source_max_startups) {
+		logit("refusing %s: PerSourceMaxStartups (%d) reached", peer,
+		    ctx->conf->per_source_max_startups);
+		send_alert(fd, MS_ST_LIMIT_REACHED,
+		    "too many sessions from this address");
+		goto out;
+	}
+	if ((lw = handoff(ctx, opts, fd, peer, src)) == NULL) {
+		saved = errno;
+		error("refusing %s: cannot start a worker: %s", peer,
+		    strerror(saved));
+		if (saved == EMFILE || saved == ENFILE)
+			send_alert(fd, MS_ST_LIMIT_REACHED, "too many sessions");
+		else
+			send_alert(fd, MS_ST_INTERNAL_ERROR, "internal error");
+		goto out;
+	}
+	lw->mw.cred = pc;
+	worker_settle(ctx, lw);
+	if (pc.set)
+		verbose("connection from unix peer uid %lu gid %lu pid %ld: "
+		    "worker %ld", (u_long)pc.uid, (u_long)pc.gid, (long)pc.pid,
+		    (long)lw->mw.pid);
+	else
+		verbose("connection from %s: worker %ld", peer,
+		    (long)lw->mw.pid);
+	/* INFO, not VERBOSE like the line above: the default log shows it. */
+	if (ctx->conf->sandbox_debug)
+		logit("warning: connection from %s: worker %ld: %s", peer,
+		    (long)lw->mw.pid, SANDBOX_DEBUG_WARNING);
+ out:
+	close(fd);
+	return 0;
+}
+
+/*
+ * Before its connection a worker may say one thing: READY, once, when it
+ * is confined.  Anything else is a worker that does not follow the
+ * protocol, and it holds no client to be polite to.
+ */
+static int
+pool_message(struct live_worker *lw, uint8_t type, const struct msbuf *req)
+{
+	if (lw->ready) {
+		worker_kill(lw, "request before it was handed a connection");
+		return -1;
+	}
+	if (type != MS_MON_READY || msbuf_len(req) != 0) {
+		worker_kill(lw, "expected READY");
+		/* A WorkerPath that always does this must not spin the loop. */
+		pool_hold_until = ms_now_ms() + POOL_BACKOFF_MS;
+		return -1;
+	}
+	lw->ready = 1;
+	if (lw->pooled)
+		verbose("worker %ld ready in the pool (%zu ready)",
+		    (long)lw->mw.pid, count_ready());
+	return 0;
+}
+
+/*
+ * A logged-in worker's next request waits while an ACL change is queued
+ * (mon_write_acl_pending): it is judged under the ACL that commit leaves.
+ */
+static int
+held_for_acl(struct live_worker *lw)
+{
+	if ((lw->mw.state & MW_AUTHED) == 0 || !mon_write_acl_pending()) {
+		lw->acl_held = 0;
+		return 0;
+	}
+	if (!lw->acl_held && msbuf_len(lw->in) > 0) {
+		debug_f("worker %ld: request waits for an ACL change to commit",
+		    (long)lw->mw.pid);
+		lw->acl_held = 1;
+	}
+	return 1;
+}
+
 static void
 handle_requests(const struct mon_ctx *ctx, struct live_worker *lw)
 {
@@ -525,7 +729,8 @@ handle_requests(const struct mon_ctx *ctx, struct live_worker *lw)
 	int r;
 
 	/* One request at a time: the next waits until the answer is out. */
-	while (!lw->killed && msbuf_len(lw->out) == 0) {
+	while (!lw->killed && msbuf_len(lw->out) == 0 &&
+	    lw->mw.sess.deferred == NULL && !held_for_acl(lw)) {
 		t0 = ms_now_ms();
 		r = ms_frame_parse(lw->in, &type, req, MS_FRAME_MAX);
 		if (r == MS_ERR_MESSAGE_INCOMPLETE)
@@ -536,11 +741,18 @@ handle_requests(const struct mon_ctx *ctx, struct live_worker *lw)
 			worker_kill(lw, "malformed frame");
 			break;
 		}
+		if (!lw->ready || lw->pooled) {
+			if (pool_message(lw, type, req) != 0)
+				break;
+			continue;
+		}
 		if (mon_dispatch(ctx, &lw->mw, type, req, resp) != 0) {
 			worker_kill(lw, "request refused");
 			break;
 		}
 		lw->last_ms = ms_now_ms();
+		if (lw->mw.sess.deferred != NULL)
+			break;		/* answered by writes_done() */
 		if ((lw->mw.state & MW_REFUSED) && lw->refused_ms == 0) {
 			/* The answer to a refused AUTH leaves at a fixed time. */
 			lw->hold_until = t0 + AUTH_REFUSAL_FLOOR_MS;
@@ -561,6 +773,78 @@ handle_requests(const struct mon_ctx *ctx, struct live_worker *lw)
 	(void)msbuf_shrink(resp, CHAN_BUF_KEEP);
 	(void)msbuf_shrink(lw->in, CHAN_BUF_KEEP);
 }
+
+/* ---- deferred writes: answered when the store writer is done ---- */
+
+static struct live_worker *
+owner_of(struct mon_write *mw)
+{
+	const struct mon_worker *w = mon_write_owner(mw);
+
+	return w == NULL ? NULL : (struct live_worker *)((char *)w -
+	    offsetof(struct live_worker, mw));
+}
+
+static void
+write_done(const struct mon_ctx *ctx, struct mon_write *mw)
+{
+	struct live_worker *lw = owner_of(mw);
+	struct msbuf *resp;
+	int r;
+
+	if ((resp = msbuf_new(MS_FRAME_MAX - 1)) == NULL)
+		r = MS_ERR_ALLOC;
+	else
+		r = mon_write_answer(mw, resp);	/* audits, owner or not */
+	if (lw != NULL) {
+		lw->mw.sess.deferred = NULL;
+		lw->last_ms = ms_now_ms();
+		if (r != 0 || ms_frame_encode(lw->out, mon_write_type(mw),
+		    resp) != 0)
+			worker_kill(lw, "cannot build answer");
+		else {
+			flush_out(lw);
+			handle_requests(ctx, lw);	/* what came meanwhile */
+		}
+		worker_settle(ctx, lw);
+	}
+	msbuf_free(resp);
+	mon_write_free(mw);
+}
+
+/*
+ * Requests held back while an ACL change was queued go on once it is
+ * committed (nothing else wakes them: their bytes are read already).
+ */
+static void
+release_acl_held(const struct mon_ctx *ctx)
+{
+	size_t i;
+
+	if (mon_write_acl_pending())
+		return;
+	for (i = 0; i < nworkers; i++) {
+		if (!workers[i]->acl_held || workers[i]->killed ||
+		    workers[i]->mon_fd == -1)
+			continue;
+		handle_requests(ctx, workers[i]);
+		worker_settle(ctx, workers[i]);
+	}
+}
+
+static void
+writes_done(const struct mon_ctx *ctx)
+{
+	struct store_wop *op, *next;
+
+	for (op = store_writer_done(ctx->writer); op != NULL; op = next) {
+		next = op->next;
+		write_done(ctx, mon_write_of(op));
+	}
+	release_acl_held(ctx);
+}
+
+/* ---- end of deferred writes ---- */
 
 static void
 read_requests(const struct mon_ctx *ctx, struct live_worker *lw)
@@ -659,6 +943,13 @@ reap_workers(void)
 			if (workers[i]->mw.pid != pid)
 				continue;
 			describe_exit(workers[i], status);
+			if (workers[i]->pooled && !workers[i]->killed) {
+				logit("pooled worker %ld died while waiting; "
+				    "replacing it", (long)pid);
+				if (!workers[i]->ready)
+					pool_hold_until = ms_now_ms() +
+					    POOL_BACKOFF_MS;
+			}
 			/* Drain remaining log lines before forgetting it. */
 			if (workers[i]->log_fd != -1)
 				read_log(workers[i]);
@@ -684,13 +975,16 @@ worker_deadline(const struct mon_ctx *ctx, const struct live_worker *lw)
 
 	if (lw->killed)
 		return NO_DEADLINE;	/* only waits for its SIGCHLD */
+	if (lw->pooled)
+		return lw->ready ? NO_DEADLINE :
+		    lw->started_ms + POOL_READY_TIMEOUT_MS + 1;
 	if (held(lw, ms_now_ms()))
 		d = lw->hold_until;
 	/* The checks below are "more than": one past the limit. */
 	if (lw->mw.state & MW_REFUSED)
 		d = MINIMUM(d, lw->refused_ms + WORKER_REFUSED_LINGER_MS + 1);
 	else if (lw->mw.state & MW_AUTHED) {
-		if (ctx->conf->idle_timeout > 0)
+		if (ctx->conf->idle_timeout > 0 && lw->mw.sess.deferred == NULL)
 			d = MINIMUM(d, lw->last_ms +
 			    ctx->conf->idle_timeout * 1000LL + 1);
 	} else
@@ -713,10 +1007,12 @@ mon_interest(const struct live_worker *lw, int64_t now)
 	if (msbuf_len(lw->out) > 0)
 		return held(lw, now) ? 0 : EPOLLOUT;
 	/*
-	 * A worker whose answer is deferred (one the store gives later)
-	 * must not be read further either: return 0 for it here, and call
-	 * worker_settle() once its answer is in lw->out.
+	 * A worker whose answer is deferred (the store writer gives it
+	 * later) is not read further: write_done() settles it again once
+	 * its answer is in lw->out.
 	 */
+	if (lw->mw.sess.deferred != NULL)
+		return 0;
 	return EPOLLIN;
 }
 
@@ -763,6 +1059,13 @@ check_deadlines(const struct mon_ctx *ctx)
 	for (i = 0; i < nworkers; i++) {
 		if (workers[i]->killed)
 			continue;
+		if (workers[i]->pooled) {
+			if (!workers[i]->ready && now - workers[i]->started_ms >
+			    POOL_READY_TIMEOUT_MS)
+				worker_kill(workers[i], "not READY in time");
+			note_deadline(worker_deadline(ctx, workers[i]));
+			continue;
+		}
 		if (msbuf_len(workers[i]->out) > 0 && !held(workers[i], now) &&
 		    workers[i]->mon_events != EPOLLOUT)
 			release_held(ctx, workers[i]);
@@ -779,7 +1082,8 @@ check_deadlines(const struct mon_ctx *ctx)
 			 * Enforced here, where a compromised worker cannot
 			 * skip it: every client request reaches the monitor.
 			 */
-			if (ctx->conf->idle_timeout > 0 && now -
+			if (ctx->conf->idle_timeout > 0 &&
+			    workers[i]->mw.sess.deferred == NULL && now -
 			    workers[i]->last_ms > ctx->conf->idle_timeout * 1000LL)
 				worker_kill(workers[i], "session idle longer "
 				    "than IdleTimeout");
@@ -841,6 +1145,7 @@ reload(struct mon_ctx *ctx, struct principals *principals,
 {
 	struct principals fresh;
 	char err[512];
+	size_t n;
 
 	notify_reloading();
 	ms_log_reopen();
@@ -869,7 +1174,10 @@ reload(struct mon_ctx *ctx, struct principals *principals,
 	}
 	reload_certs(ctx);
 	credsock_reload(ctx->conf);
-	notify_ready(0, nworkers);
+	/* Pooled workers were configured with the old settings. */
+	if ((n = pool_retire_all()) > 0)
+		logit("SIGHUP: replacing %zu pooled worker(s)", n);
+	notify_ready(0, count_sessions());
 }
 
 /*
@@ -1056,19 +1364,27 @@ service_events(const struct mon_ctx *ctx, const struct server_opts *opts,
 			if (accepting && cred_watched != -1)
 				service_credsock(ctx);
 			break;
+		case EV_WRITER:
+			writes_done(ctx);
+			break;
 		}
 	}
 }
 
 /* Sleep until the next timer, a signal or I/O; -1: nothing is timed. */
 static int
-wait_timeout(int64_t now, int accepting, int64_t drain_deadline)
+wait_timeout(const struct mon_ctx *ctx, int64_t now, int accepting,
+    int64_t drain_deadline)
 {
 	int64_t d = next_deadline, t;
 
-	d = MINIMUM(d, notify_sessions_due(nworkers));
+	d = MINIMUM(d, notify_sessions_due(count_sessions()));
 	if (accepting)
 		d = MINIMUM(d, cred_due);
+	/* The pool refills after its backoff even if nothing else happens. */
+	if (accepting && pool_hold_until > now &&
+	    count_pooled() < (size_t)ctx->conf->worker_pool_size)
+		d = MINIMUM(d, pool_hold_until);
 	if (!accepting && now <= drain_deadline)
 		d = MINIMUM(d, drain_deadline + 1);
 	if (d == NO_DEADLINE)
@@ -1083,13 +1399,19 @@ server_run(struct mon_ctx *ctx, struct principals *principals,
 {
 	struct epoll_event evs[EPOLL_BATCH];
 	int64_t drain_deadline = 0, now;
+	unsigned long long groups, nwrites;
 	size_t i;
-	int accepting = 1, n;
+	int accepting = 1, n, r;
 
 	malloc_tune();
 	install_signals();
 	watch_loop_fds();
 	watch_credsock();
+	if ((r = store_writer_start(ctx->store, WRITES_MAX, &ctx->writer)) != 0)
+		fatal_fr(r, "cannot start the store writer");
+	if (ev_ctl(EPOLL_CTL_ADD, store_writer_fd(ctx->writer), &writer_src,
+	    EPOLLIN) == -1)
+		fatal_f("epoll_ctl: %s", strerror(errno));
 	got_chld = 1;		/* anything that ended before the signalfd */
 	next_deadline = 0;
 	setproctitle("listener");
@@ -1102,12 +1424,14 @@ server_run(struct mon_ctx *ctx, struct principals *principals,
 		if (got_term && accepting) {
 			notify_stopping();
 			logit("SIGTERM: closing listeners, draining %zu "
-			    "connection(s)", nworkers);
+			    "connection(s)", count_sessions());
 			close_listeners();
 			unwatch_credsock();
 			credsock_close();
 			accepting = 0;
 			drain_deadline = ms_now_ms() + DRAIN_TIMEOUT_MS;
+			/* Nothing to drain in a pooled worker. */
+			(void)pool_retire_all();
 			/* Each ends after its request with SHUTTING_DOWN. */
 			for (i = 0; i < nworkers; i++)
 				if (!workers[i]->killed)
@@ -1118,8 +1442,10 @@ server_run(struct mon_ctx *ctx, struct principals *principals,
 			reap_workers();
 		}
 		now = ms_now_ms();
-		if (accepting)
-			notify_sessions(nworkers, now);
+		if (accepting) {
+			pool_refill(ctx, opts);
+			notify_sessions(count_sessions(), now);
+		}
 		if (now >= next_deadline)
 			check_deadlines(ctx);
 		if (!accepting && nworkers == 0)
@@ -1129,7 +1455,7 @@ server_run(struct mon_ctx *ctx, struct principals *principals,
 				worker_kill(workers[i], "shutdown");
 		}
 		if ((n = epoll_wait(epfd, evs, EPOLL_BATCH,
-		    wait_timeout(now, accepting, drain_deadline))) == -1) {
+		    wait_timeout(ctx, now, accepting, drain_deadline))) == -1) {
 			if (errno != EINTR)
 				fatal_f("epoll_wait: %s", strerror(errno));
 			n = 0;
@@ -1138,6 +1464,14 @@ server_run(struct mon_ctx *ctx, struct principals *principals,
 		if (accepting && ms_now_ms() >= cred_due)
 			service_credsock(ctx);
 	}
+	/* Writes whose workers are gone still commit and are audited. */
+	store_writer_stop(ctx->writer);
+	writes_done(ctx);
+	store_writer_counts(ctx->writer, &groups, &nwrites);
+	verbose("store writer: %llu write(s) in %llu commit(s)", nwrites,
+	    groups);
+	store_writer_free(ctx->writer);
+	ctx->writer = NULL;
 	free(workers);
 	unwatch_credsock();
 	credsock_close();

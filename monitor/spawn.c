@@ -19,8 +19,7 @@
 
 /* Runs in the child between fork and exec: async-signal-safe calls only. */
 static void __attribute__((noreturn))
-child_exec(const char *path, int client_fd, int mon_fd, int log_fd,
-    int keep_stderr)
+child_exec(const char *path, int mon_fd, int log_fd, int keep_stderr)
 {
 	/*
 	 * The worker's environment is empty, so setproctitle() has only the
@@ -45,9 +44,8 @@ child_exec(const char *path, int client_fd, int mon_fd, int log_fd,
 	signal(SIGUSR1, SIG_DFL);
 	signal(SIGUSR2, SIG_DFL);
 
-	/* Move the three channels above 5 first so dup2 cannot clobber them. */
-	if ((client_fd = fcntl(client_fd, F_DUPFD, 10)) == -1 ||
-	    (mon_fd = fcntl(mon_fd, F_DUPFD, 10)) == -1 ||
+	/* Move both channels above 5 first so dup2 cannot clobber them. */
+	if ((mon_fd = fcntl(mon_fd, F_DUPFD, 10)) == -1 ||
 	    (log_fd = fcntl(log_fd, F_DUPFD, 10)) == -1)
 		_exit(127);
 	if ((devnull = open("/dev/null", O_RDWR)) == -1)
@@ -55,18 +53,21 @@ child_exec(const char *path, int client_fd, int mon_fd, int log_fd,
 	if (dup2(devnull, STDIN_FILENO) == -1 ||
 	    dup2(devnull, STDOUT_FILENO) == -1 ||
 	    (!keep_stderr && dup2(devnull, STDERR_FILENO) == -1) ||
-	    dup2(client_fd, MS_WORKER_CLIENT_FD) == -1 ||
 	    dup2(mon_fd, MS_WORKER_MONITOR_FD) == -1 ||
 	    dup2(log_fd, MS_WORKER_LOG_FD) == -1)
 		_exit(127);
+	/*
+	 * No client yet: it comes later, over fd 4 (HANDOFF).  Whatever is on
+	 * fd 3 (an old channel end, or /dev/null itself, now on 0-2) goes.
+	 */
+	(void)close(MS_WORKER_CLIENT_FD);
 	closefrom(MS_WORKER_LOG_FD + 1);
 	execve(path, argv, envp);
 	_exit(127);
 }
 
 int
-worker_spawn(const char *path, int client_fd, int keep_stderr,
-    struct spawned_worker *out)
+worker_spawn(const char *path, int keep_stderr, struct spawned_worker *out)
 {
 	int mon[2] = { -1, -1 }, logp[2] = { -1, -1 };
 	pid_t pid;
@@ -82,7 +83,7 @@ worker_spawn(const char *path, int client_fd, int keep_stderr,
 		goto fail;
 	}
 	if (pid == 0)
-		child_exec(path, client_fd, mon[1], logp[1], keep_stderr);
+		child_exec(path, mon[1], logp[1], keep_stderr);
 	close(mon[1]);
 	close(logp[1]);
 	out->pid = pid;

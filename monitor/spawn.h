@@ -1,9 +1,6 @@
 /*
- * spawn.h — start a worker for one connection.
- *
- * Kept behind this small interface so that pre-spawning workers ahead of
- * demand (passing the client socket later over the monitor channel) can
- * replace fork+exec-per-accept without touching the event loop.
+ * spawn.h — fork+exec one worker.  It has no client yet: the monitor hands
+ * it one later over the request channel (monitor/pool.c).
  */
 #ifndef MS_SPAWN_H
 #define MS_SPAWN_H
@@ -17,11 +14,11 @@ struct spawned_worker {
 };
 
 /*
- * fork+exec 'path' with client_fd on fd 3, the request channel on fd 4 and
- * the log channel on fd 5; every other descriptor is closed in the child.
+ * fork+exec 'path' with the request channel on fd 4 and the log channel on
+ * fd 5; fd 3 and every other descriptor above 2 are closed in the child.
  * keep_stderr leaves fd 2 open (debug); otherwise it is /dev/null.
  */
-int	worker_spawn(const char *path, int client_fd, int keep_stderr,
+int	worker_spawn(const char *path, int keep_stderr,
 	    struct spawned_worker *out);
 
 #endif /* MS_SPAWN_H */

@@ -2,10 +2,11 @@
  * store.h — the node/record store, owned by the monitor alone.
  *
  * An LMDB environment in one directory (created 0700 when missing; the
- * data file is 0600).  Every write is one LMDB transaction and a function
+ * data file is 0600).  Every write function is one LMDB transaction and
  * returns MS_STORE_OK only after mdb_txn_commit succeeded, with the
  * environment in its default, synchronous mode: an acknowledged write is
- * on disk.  SECURE values are sealed (AES-256-GCM) under the 32-byte store
+ * on disk.  ms_store_apply() commits several writes in one transaction,
+ * with the same promise for each.  SECURE values are sealed (AES-256-GCM) under the 32-byte store
  * key before they reach LMDB, so the store file never holds them in clear.
  *
  * Paths and record names are checked with common/path.h; the store is the
@@ -27,7 +28,9 @@
  *     MS_STORE_KEY_MISMATCH.
  * The one exception is ms_store_acl_walk, which implements acl.h's walk
  * callback and so speaks that interface's 0 or MS_ERR_*.
- * The store is single-threaded, and callbacks run inside a read
+ * Threads: one thread reads (every function below but ms_store_apply),
+ * and at most one other may write through ms_store_apply() at the same
+ * time, once ms_store_threaded() said so.  Callbacks run inside a read
  * transaction: they must not call back into the store.
  *
  * This header is the whole interface; a second backend implements it.
@@ -262,5 +265,46 @@ int	ms_store_set_acl(struct ms_store *s, const char *path,
  */
 int	ms_store_acl_walk(void *wctx, const char *path, ms_acl_visit_fn *visit,
 	    void *vctx);
+
+/*
+ * Group commit (ARCHITECTURE.md "The store writer").  ms_store_apply()
+ * applies ops in order inside one write transaction and commits it once,
+ * synchronously: each op is checked again there (existence, the SECURE
+ * rule, versions, room) and one that fails is undone alone, with its own
+ * status, while the others go on.  Only when the commit is on disk do the
+ * ops that succeeded keep MS_STORE_OK; a failed commit gives each of them
+ * the commit's status (FULL, UNAVAILABLE, ERROR), so nothing is reported
+ * done that was not made durable.  It never logs: what it would have said
+ * is left in each op's msg (and the group's in msg), at msg_level
+ * (MS_LOG_QUIET: nothing), for the calling thread's owner to log.  The
+ * return is the commit's status (MS_STORE_OK when no op needed one).
+ */
+enum ms_store_op_kind {
+	MS_STORE_OP_SET = 1,		/* ms_store_set */
+	MS_STORE_OP_DELETE_RECORD,	/* ms_store_delete_record */
+	MS_STORE_OP_DELETE_NODE,	/* ms_store_delete_node */
+	MS_STORE_OP_SET_ACL,		/* ms_store_set_acl */
+};
+#define MS_STORE_MSG_MAX	512
+struct ms_store_op {
+	int			 kind;
+	const char		*path;
+	const char		*name;		/* SET, DELETE_RECORD */
+	uint8_t			 flags;		/* SET */
+	const void		*value;		/* SET */
+	size_t			 len;
+	const struct ms_acl_entry *changes;	/* SET_ACL */
+	size_t			 nchanges;
+	int			 noinherit, sensitive;
+	/* results */
+	int			 status;	/* enum ms_store_status */
+	uint64_t		 version;	/* SET: the new version */
+	int			 msg_level;
+	char			 msg[MS_STORE_MSG_MAX];
+};
+/* From now on a writer thread may call ms_store_apply(). */
+void	ms_store_threaded(struct ms_store *s);
+int	ms_store_apply(struct ms_store *s, struct ms_store_op *const *ops,
+	    size_t n, char *msg, size_t msglen, int *msg_levelp);
 
 #endif /* MS_STORE_H */

@@ -42,7 +42,7 @@ ms_store_get_acl(struct ms_store *s, const char *path, struct ms_acl *out)
 	if ((st = store_node_id(s, txn, path, &id)) == MS_STORE_OK &&
 	    store_node_get(s, txn, id, out) != 0)
 		st = MS_STORE_ERROR;
-	mdb_txn_abort(txn);
+	store_txn_end_read(s, txn);
 	return st;
 }
 
@@ -135,16 +135,14 @@ ms_store_acl_walk(void *wctx, const char *path, ms_acl_visit_fn *visit,
 	MDB_txn *txn = NULL;
 	char prefix[MS_PATH_MAX + 1];
 	size_t i;
-	int r, rc;
+	int r;
 
 	if (s == NULL || visit == NULL || !store_path_ok(path))
 		return MS_ERR_INVALID_ARGUMENT;
 	if ((acl = calloc(1, sizeof(*acl))) == NULL)
 		return MS_ERR_ALLOC;
-	if ((rc = mdb_txn_begin(s->env, NULL, MDB_RDONLY, &txn)) != 0) {
-		error("store: begin transaction: %s", mdb_strerror(rc));
-		txn = NULL;
-		r = MS_ERR_INTERNAL;
+	if (store_txn_begin(s, MDB_RDONLY, &txn) != MS_STORE_OK) {
+		r = MS_ERR_INTERNAL;	/* logged */
 		goto out;
 	}
 	if ((r = store_resolve(s, txn, path, &res)) != 0)
@@ -159,8 +157,7 @@ ms_store_acl_walk(void *wctx, const char *path, ms_acl_visit_fn *visit,
 			goto out;
 	}
  out:
-	if (txn != NULL)
-		mdb_txn_abort(txn);
+	store_txn_end_read(s, txn);
 	free(acl);
 	return r;
 }

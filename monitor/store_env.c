@@ -53,7 +53,7 @@ store_errno_status(int err, int writing)
 int
 store_lmdb_fail(const char *what, int rc)
 {
-	error("store: %s: %s", what, mdb_strerror(rc));
+	store_error("store: %s: %s", what, mdb_strerror(rc));
 	return store_errno_status(rc, 0);
 }
 
@@ -63,7 +63,7 @@ store_sys_fail(const char *what, const char *dir)
 {
 	int err = errno;
 
-	error("store: %s %s: %s", what, dir, strerror(err));
+	store_error("store: %s %s: %s", what, dir, strerror(err));
 	return store_errno_status(err, 0);
 }
 
@@ -96,7 +96,7 @@ ms_store_strerror(int st)
 int
 store_buf_fail(const char *what, int r)
 {
-	error("store: %s: %s", what, ms_err(r));
+	store_error("store: %s: %s", what, ms_err(r));
 	return MS_STORE_ERROR;
 }
 
@@ -138,12 +138,61 @@ store_meta_put_u64(struct ms_store *s, MDB_txn *txn, const char *name, uint64_t 
 		store_val_of(b, &dv);
 		if ((rc = mdb_put(txn, s->meta, &kv, &dv, 0)) != 0) {
 			NOTE_FULL(s, rc);
-			error("store: meta %s: %s", name, mdb_strerror(rc));
+			store_error("store: meta %s: %s", name, mdb_strerror(rc));
 			r = MS_ERR_INTERNAL;
 		}
 	}
 	msbuf_free(b);
 	return r;
+}
+
+/*
+ * A read transaction is the reading thread's one, reset after use and
+ * renewed here (the environment is MDB_NOTLS, so a second, nested read
+ * falls back to a transaction of its own).
+ */
+static int
+read_begin(struct ms_store *s, MDB_txn **txnp)
+{
+	int rc;
+
+	if (s->rtxn != NULL && !s->rtxn_busy) {
+		if ((rc = mdb_txn_renew(s->rtxn)) == 0) {
+			s->rtxn_busy = 1;
+			*txnp = s->rtxn;
+			return 0;
+		}
+		mdb_txn_abort(s->rtxn);
+		s->rtxn = NULL;
+	}
+	if ((rc = mdb_txn_begin(s->env, NULL, MDB_RDONLY, txnp)) == 0 &&
+	    s->rtxn == NULL) {
+		s->rtxn = *txnp;
+		s->rtxn_busy = 1;
+	}
+	return rc;
+}
+
+void
+store_txn_end_read(struct ms_store *s, MDB_txn *txn)
+{
+	if (txn == NULL)
+		return;
+	if (txn == s->rtxn) {
+		mdb_txn_reset(txn);
+		s->rtxn_busy = 0;
+	} else
+		mdb_txn_abort(txn);
+}
+
+static int
+txn_begin(struct ms_store *s, unsigned int flags, MDB_txn **txnp)
+{
+	if (flags & MDB_RDONLY)
+		return read_begin(s, txnp);
+	s->map_full = 0;
+	/* In a group each op gets a nested transaction it can undo alone. */
+	return mdb_txn_begin(s->env, s->group, flags, txnp);
 }
 
 int
@@ -153,15 +202,18 @@ store_txn_begin(struct ms_store *s, unsigned int flags, MDB_txn **txnp)
 
 	if ((flags & MDB_RDONLY) == 0 && s->rdonly) {
 		*txnp = NULL;
-		error("store: write to a store opened read-only");
+		store_error("store: write to a store opened read-only");
 		return MS_STORE_ERROR;
 	}
-	s->map_full = 0;
-	rc = mdb_txn_begin(s->env, NULL, flags, txnp);
-	if (rc == MDB_MAP_RESIZED) {
-		/* Another process (metasafe-admin) grew the map: adopt it. */
+	rc = txn_begin(s, flags, txnp);
+	/*
+	 * Another process (metasafe-admin) grew the map: adopt it.  That
+	 * needs no other transaction in the process, which only a store
+	 * without a writer thread can tell.
+	 */
+	if (rc == MDB_MAP_RESIZED && !s->threaded) {
 		if ((rc = mdb_env_set_mapsize(s->env, 0)) == 0)
-			rc = mdb_txn_begin(s->env, NULL, flags, txnp);
+			rc = txn_begin(s, flags, txnp);
 	}
 	if (rc != 0) {
 		*txnp = NULL;
@@ -191,15 +243,15 @@ store_txn_finish(struct ms_store *s, MDB_txn *txn, int st)
 		if (s->map_full)
 			st = MS_STORE_FULL;
 		else {
-			error("store: commit: %s; nothing was changed",
+			store_error("store: commit: %s; nothing was changed",
 			    mdb_strerror(rc));
 			st = store_errno_status(rc, 1);
 		}
 	}
  out:
 	if (st == MS_STORE_FULL && s->map_full)
-		error("store: full: the write needs more than StoreMaxSize "
-		    "allows; nothing was changed");
+		store_error("store: full: the write needs more than "
+		    "StoreMaxSize allows; nothing was changed");
 	s->map_full = 0;
 	return st;
 }
@@ -214,11 +266,11 @@ mkdir_private(const char *dir)
 	if (stat(dir, &st) == -1)
 		return store_sys_fail("stat", dir);
 	if (!S_ISDIR(st.st_mode)) {
-		error("store: %s is not a directory", dir);
+		store_error("store: %s is not a directory", dir);
 		return MS_STORE_INVALID;
 	}
 	if (st.st_uid != geteuid() || (st.st_mode & 022) != 0) {
-		error("store: bad ownership or modes for directory %s "
+		store_error("store: bad ownership or modes for directory %s "
 		    "(must be owned by uid %lu, not group/world-writable)", dir,
 		    (unsigned long)geteuid());
 		return MS_STORE_INVALID;
@@ -238,7 +290,7 @@ check_data_file(struct ms_store *s, const char *dir)
 	if (fcntl(fd, F_SETFD, FD_CLOEXEC) == -1 || fstat(fd, &st) == -1)
 		return store_sys_fail("data file in", dir);
 	if (st.st_uid != geteuid() || (st.st_mode & 077) != 0) {
-		error("store: bad ownership or modes for data file in %s "
+		store_error("store: bad ownership or modes for data file in %s "
 		    "(must be 0600, owned by uid %lu)", dir,
 		    (unsigned long)geteuid());
 		return MS_STORE_INVALID;
@@ -314,7 +366,7 @@ kcv_each(struct ms_store *s, MDB_txn *txn,
 		if (kv.mv_size < 4 || memcmp(kv.mv_data, KCV_PREFIX, 4) != 0)
 			break;
 		if (kcv_meta_parse(&kv, kcv) != 0) {
-			error("store: damaged key check value in meta");
+			store_error("store: damaged key check value in meta");
 			st = MS_STORE_ERROR;
 			break;
 		}
@@ -391,20 +443,20 @@ adopt_keys(struct ms_store *s, MDB_txn *txn)
 	fs.key_index = -1;
 	(void)store_walk_txn(s, txn, 1, ms_store_first_secure_cb, &fs, 0);
 	if (fs.found && fs.key_index < 0) {
-		error("store: none of the %zu configured store key(s) opens "
+		store_error("store: none of the %zu configured store key(s) opens "
 		    "the store's SECURE values", s->kr.nkeys);
 		return MS_STORE_KEY_MISMATCH;
 	}
 	if (fs.found && fs.key_index > 0) {
 		ms_store_kcv_format(s->kr.kcvs[fs.key_index], got, sizeof(got));
-		logit("store: recorded store key check value %s (store made "
+		store_logit("store: recorded store key check value %s (store made "
 		    "before check values were kept)", got);
 		if ((st = kcv_record(s, txn, s->kr.kcvs[fs.key_index])) !=
 		    MS_STORE_OK)
 			return st;
 	}
 	ms_store_kcv_format(s->kr.kcvs[0], got, sizeof(got));
-	logit("store: recorded store key check value %s (store made before "
+	store_logit("store: recorded store key check value %s (store made before "
 	    "check values were kept%s)", got, fs.found ? "" :
 	    "; no SECURE value to check it against");
 	return kcv_record(s, txn, s->kr.kcvs[0]);
@@ -439,12 +491,12 @@ check_keys(struct ms_store *s, MDB_txn *txn, int created)
 		return kcv_record(s, txn, s->kr.kcvs[0]);
 	}
 	if (ks.known == 0) {
-		error("store: none of the %zu configured store key(s) matches "
+		store_error("store: none of the %zu configured store key(s) matches "
 		    "the store", s->kr.nkeys);
 		return MS_STORE_KEY_MISMATCH;
 	}
 	if ((ks.known & 1) == 0 && !s->rdonly) {
-		logit("store: new sealing key %s recorded", want);
+		store_logit("store: new sealing key %s recorded", want);
 		return kcv_record(s, txn, s->kr.kcvs[0]);
 	}
 	return MS_STORE_OK;
@@ -464,7 +516,7 @@ check_format(const MDB_val *dv)
 	    fmt == STORE_FORMAT;
 	msbuf_free(b);
 	if (!ok) {
-		error("store: unsupported store format");
+		store_error("store: unsupported store format");
 		return MS_STORE_INVALID;
 	}
 	return MS_STORE_OK;
@@ -541,7 +593,7 @@ init_dbs(struct ms_store *s)
 	rc = mdb_txn_commit(txn);
 	txn = NULL;
 	if (rc != 0) {
-		error("store: commit: %s", mdb_strerror(rc));
+		store_error("store: commit: %s", mdb_strerror(rc));
 		st = store_errno_status(rc, 1);
 	}
  out:
@@ -563,7 +615,12 @@ ms_store_open(const char *dir, const u_char key[MS_STORE_KEY_LEN],
 	    1, mapsize, 0, sp);
 }
 
-/* The LMDB environment: synchronous commits (no MDB_NOSYNC/NOMETASYNC). */
+/*
+ * The LMDB environment: synchronous commits (no MDB_NOSYNC/NOMETASYNC).
+ * MDB_NOTLS ties a reader slot to its transaction, not to the thread, so
+ * the reading thread can keep one reset read transaction and still open
+ * another, and a writer thread's transactions are independent of it.
+ */
 static int
 open_env(struct ms_store *s, const char *dir, size_t mapsize)
 {
@@ -576,21 +633,21 @@ open_env(struct ms_store *s, const char *dir, size_t mapsize)
 	if ((rc = mdb_env_set_maxdbs(s->env, 4)) != 0 ||
 	    (mapsize != 0 &&
 	    (rc = mdb_env_set_mapsize(s->env, mapsize)) != 0) ||
-	    (rc = mdb_env_open(s->env, dir, s->rdonly ? MDB_RDONLY : 0,
-	    0600)) != 0)
+	    (rc = mdb_env_open(s->env, dir, MDB_NOTLS |
+	    (s->rdonly ? MDB_RDONLY : 0), 0600)) != 0)
 		goto fail;
 	if (mdb_env_get_maxkeysize(s->env) < KEY_MAX) {
-		error("store: LMDB key size limit too small");
+		store_error("store: LMDB key size limit too small");
 		return MS_STORE_ERROR;
 	}
 	/* Clear reader slots left by a crashed process. */
 	if ((rc = mdb_reader_check(s->env, &dead)) != 0)
 		goto fail;
 	if (dead > 0)
-		verbose("store: cleared %d stale reader slot(s)", dead);
+		store_verbose("store: cleared %d stale reader slot(s)", dead);
 	return MS_STORE_OK;
  fail:
-	error("store: open %s: %s", dir, mdb_strerror(rc));
+	store_error("store: open %s: %s", dir, mdb_strerror(rc));
 	return store_errno_status(rc, 0);
 }
 
@@ -618,7 +675,7 @@ ms_store_open_keys(const char *dir, const u_char keys[][MS_STORE_KEY_LEN],
 	s->rdonly = (flags & MS_STORE_RDONLY) != 0;
 	s->nokeycheck = (flags & MS_STORE_NOKEYCHECK) != 0;
 	if (store_keyring_init(&s->kr, keys, nkeys) != 0) {
-		error("store: cannot derive the store key check values");
+		store_error("store: cannot derive the store key check values");
 		st = MS_STORE_ERROR;
 	} else if ((st = open_env(s, dir, mapsize)) == MS_STORE_OK &&
 	    (st = check_data_file(s, dir)) == MS_STORE_OK)
@@ -627,7 +684,7 @@ ms_store_open_keys(const char *dir, const u_char keys[][MS_STORE_KEY_LEN],
 		ms_store_close(s);
 		return st;
 	}
-	debug_f("store %s open%s", dir, s->rdonly ? " read-only" : "");
+	store_debug("store %s open%s", dir, s->rdonly ? " read-only" : "");
 	*sp = s;
 	return MS_STORE_OK;
 }
@@ -637,6 +694,8 @@ ms_store_close(struct ms_store *s)
 {
 	if (s == NULL)
 		return;
+	if (s->rtxn != NULL)
+		mdb_txn_abort(s->rtxn);
 	if (s->env != NULL)
 		mdb_env_close(s->env);
 	freezero(s, sizeof(*s));
@@ -661,7 +720,7 @@ ms_store_recorded_kcvs(struct ms_store *s, u_char kcvs[][MS_STORE_KCV_LEN],
 	ks.max = max;
 	if (kcv_each(s, txn, kcv_scan_cb, &ks) != 0)
 		st = MS_STORE_ERROR;
-	mdb_txn_abort(txn);
+	store_txn_end_read(s, txn);
 	*np = ks.n;
 	return st;
 }
@@ -691,7 +750,7 @@ ms_store_usage(struct ms_store *s, struct ms_store_usage *u)
 		u->nodes = nst.ms_entries;
 		u->records = rst.ms_entries;
 	}
-	mdb_txn_abort(txn);
+	store_txn_end_read(s, txn);
 	return st;
 }
 
@@ -712,7 +771,7 @@ ms_store_copy(struct ms_store *s, const char *outdir)
 		st = store_lmdb_fail("copy", rc);
 	umask(old);
 	if (st == MS_STORE_OK && chmod(path, 0600) == -1) {
-		error("store: chmod %s: %s", path, strerror(errno));
+		store_error("store: chmod %s: %s", path, strerror(errno));
 		st = MS_STORE_ERROR;
 	}
 	return st;

@@ -11,6 +11,10 @@
  *   store_acl.c   a node's ACL: get, set, the walk for monitor/acl.c
  *   store_seal.c  sealing SECURE values and picking the key by its KCV;
  *                 no LMDB (store_seal.h), so a second backend keeps it
+ *   store_apply.c group commit (ms_store_apply), in the writer thread
+ *   store_log.c   the store's log lines, kept for the loop thread when
+ *                 the writer thread is the one that would log
+ * store_writer.c is not part of the backend: it knows only store.h.
  * The ACL rules themselves (monitor/acl.c) know nothing of LMDB either.
  *
  * Layout.  LMDB keys are limited to 511 bytes, less than a full path
@@ -63,6 +67,7 @@
 #include <lmdb.h>
 
 #include "acl.h"
+#include "log.h"
 #include "path.h"
 #include "proto.h"
 #include "store.h"
@@ -104,6 +109,18 @@ struct ms_store {
 	int	 nokeycheck;
 	int	 map_full;	/* MDB_MAP_FULL seen in this write transaction */
 	struct store_keyring kr;
+	/*
+	 * Threads (ARCHITECTURE.md "The store writer").  rtxn is the reading
+	 * thread's read transaction, reset between uses and renewed, never
+	 * touched by a writer.  group is the write transaction of the group
+	 * ms_store_apply() is running: while it is set, each write begins a
+	 * nested transaction under it, so that one failing op is undone alone;
+	 * it and map_full belong to the writing thread.
+	 */
+	MDB_txn	*rtxn;
+	int	 rtxn_busy;
+	MDB_txn	*group;
+	int	 threaded;	/* a writer thread exists: set before it starts */
 };
 
 /* Remember that a write failed for lack of space (StoreMaxSize). */
@@ -120,6 +137,24 @@ struct resolved {
 	size_t		end[DEPTH_MAX + 1];	/* length of prefix i's path */
 };
 
+/*
+ * Logging.  The store's lines go through store_log(): to log.h, or, in a
+ * thread that must not log (the store writer), into the buffer that thread
+ * named with store_log_to() for the logging thread to emit later.
+ */
+struct store_logbuf {
+	char	*buf;		/* NUL-terminated; lines joined by "; " */
+	size_t	 len;
+	int	 level;		/* most severe level captured; QUIET: none */
+};
+void	store_log_to(struct store_logbuf *lb);	/* NULL: log directly */
+void	store_log(int level, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+#define store_error(...)	store_log(MS_LOG_ERROR, __VA_ARGS__)
+#define store_logit(...)	store_log(MS_LOG_INFO, __VA_ARGS__)
+#define store_verbose(...)	store_log(MS_LOG_VERBOSE, __VA_ARGS__)
+#define store_debug(...)	store_log(MS_LOG_DEBUG1, __VA_ARGS__)
+
 /* store_env.c */
 /* errno (or LMDB's pass-through of one) as FULL, UNAVAILABLE or ERROR. */
 int	store_errno_status(int err, int writing);
@@ -132,8 +167,14 @@ int	store_meta_put_u64(struct ms_store *s, MDB_txn *txn, const char *name,
 /* MS_STORE_OK or MS_STORE_ERROR. */
 int	store_txn_begin(struct ms_store *s, unsigned int flags,
 	    MDB_txn **txnp);
-/* Commit, or abort when st is not MS_STORE_OK; returns the final status. */
+/*
+ * Commit, or abort when st is not MS_STORE_OK; returns the final status.
+ * Inside a group (s->group) this ends the op's nested transaction: the
+ * group's commit is what reaches the disk.
+ */
 int	store_txn_finish(struct ms_store *s, MDB_txn *txn, int st);
+/* End a read transaction from store_txn_begin(s, MDB_RDONLY, ...). */
+void	store_txn_end_read(struct ms_store *s, MDB_txn *txn);
 
 /* store_node.c */
 int	store_path_ok(const char *path);

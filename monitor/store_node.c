@@ -184,7 +184,7 @@ dirent_get(struct ms_store *s, MDB_txn *txn, uint64_t parent, const char *seg,
 	if (rc == MDB_NOTFOUND)
 		return MS_ERR_NOT_FOUND;
 	if (rc != 0) {
-		error("store: dirent lookup: %s", mdb_strerror(rc));
+		store_error("store: dirent lookup: %s", mdb_strerror(rc));
 		return MS_ERR_INTERNAL;
 	}
 	return store_decode_u64(&dv, idp);
@@ -267,12 +267,12 @@ store_node_get(struct ms_store *s, MDB_txn *txn, uint64_t id, struct ms_acl *acl
 	msbuf_free(k);
 	if (rc != 0) {
 		/* A dirent without its node is damage, not absence. */
-		error("store: node %llu: %s", (unsigned long long)id,
+		store_error("store: node %llu: %s", (unsigned long long)id,
 		    mdb_strerror(rc));
 		return MS_ERR_INTERNAL;
 	}
 	if ((r = store_node_decode(&dv, acl)) != 0)
-		error("store: node %llu: %s", (unsigned long long)id, ms_err(r));
+		store_error("store: node %llu: %s", (unsigned long long)id, ms_err(r));
 	return r;
 }
 
@@ -291,7 +291,7 @@ store_node_put(struct ms_store *s, MDB_txn *txn, uint64_t id,
 	store_val_of(v, &dv);
 	if ((rc = mdb_put(txn, s->nodes, &kv, &dv, flags)) != 0) {
 		NOTE_FULL(s, rc);
-		error("store: node put: %s", mdb_strerror(rc));
+		store_error("store: node put: %s", mdb_strerror(rc));
 		r = MS_ERR_INTERNAL;
 	}
  out:
@@ -310,7 +310,7 @@ alloc_id(struct ms_store *s, MDB_txn *txn, uint64_t *idp)
 	kv.mv_size = strlen("next_id");
 	kv.mv_data = (void *)"next_id";
 	if ((rc = mdb_get(txn, s->meta, &kv, &dv)) != 0) {
-		error("store: next_id: %s", mdb_strerror(rc));
+		store_error("store: next_id: %s", mdb_strerror(rc));
 		return MS_ERR_INTERNAL;
 	}
 	if ((r = store_decode_u64(&dv, &id)) != 0)
@@ -352,7 +352,7 @@ store_create_missing(struct ms_store *s, MDB_txn *txn, const char *path,
 		if ((rc = mdb_put(txn, s->dirents, &kv, &dv,
 		    MDB_NOOVERWRITE)) != 0) {
 			NOTE_FULL(s, rc);
-			error("store: dirent put: %s", mdb_strerror(rc));
+			store_error("store: dirent put: %s", mdb_strerror(rc));
 			r = MS_ERR_INTERNAL;
 			goto out;
 		}
@@ -398,7 +398,7 @@ has_keys_with_id(MDB_txn *txn, MDB_dbi dbi, uint64_t id, int *yesp)
 	*yesp = got == id;
  out:
 	if (rc != 0 && rc != MDB_NOTFOUND)
-		error("store: cursor: %s", mdb_strerror(rc));
+		store_error("store: cursor: %s", mdb_strerror(rc));
 	if (c != NULL)
 		mdb_cursor_close(c);
 	msbuf_free(k);
@@ -417,7 +417,7 @@ ms_store_node_exists(struct ms_store *s, const char *path)
 	if ((st = store_txn_begin(s, MDB_RDONLY, &txn)) != MS_STORE_OK)
 		return st;
 	st = store_node_id(s, txn, path, &id);
-	mdb_txn_abort(txn);
+	store_txn_end_read(s, txn);
 	return st;
 }
 
@@ -534,7 +534,7 @@ list_range(struct ms_store *s, MDB_txn *txn, MDB_dbi dbi, uint64_t id,
 		    &mtime)) != 0)
 			break;
 		if (n++ >= MS_LIST_MAX) {
-			verbose("store: listing truncated at %u entries",
+			store_verbose("store: listing truncated at %u entries",
 			    (unsigned int)MS_LIST_MAX);
 			break;
 		}
@@ -589,7 +589,7 @@ ms_store_list_from(struct ms_store *s, const char *path, int from_kind,
 		    from_kind == MS_STORE_LIST_RECORD ? after : NULL, afterlen,
 		    cb, ctx, &stopped);
  out:
-	mdb_txn_abort(txn);
+	store_txn_end_read(s, txn);
 	return st;
 }
 

@@ -184,7 +184,7 @@ ms_store_get(struct ms_store *s, const char *path, const char *name,
 		goto out;
 	}
 	if ((r = record_decode(s, path, name, &dv, out)) != 0) {
-		error("store: cannot read record \"%s\" of %s: %s", name, path,
+		store_error("store: cannot read record \"%s\" of %s: %s", name, path,
 		    r == MS_ERR_MAC_INVALID ?
 		    "wrong store key or damaged value" :
 		    r == MS_ERR_STORE_KEY_MISMATCH ?
@@ -193,7 +193,7 @@ ms_store_get(struct ms_store *s, const char *path, const char *name,
 		st = MS_STORE_ERROR;
 	}
  out:
-	mdb_txn_abort(txn);
+	store_txn_end_read(s, txn);
 	msbuf_free(k);
 	return st;
 }
@@ -232,7 +232,7 @@ ms_store_set(struct ms_store *s, const char *path, const char *name,
 		}
 		if ((oldflags & MS_REC_SECURE) != 0 &&
 		    (flags & MS_REC_SECURE) == 0) {
-			debug_f("refusing to clear SECURE on \"%s\" of %s",
+			store_debug("refusing to clear SECURE on \"%s\" of %s",
 			    name, path);
 			st = MS_STORE_INVALID;
 			goto out;
@@ -561,7 +561,7 @@ ms_store_walk(struct ms_store *s, int unseal, ms_store_walk_fn *cb, void *ctx)
 	if ((st = store_txn_begin(s, MDB_RDONLY, &txn)) != MS_STORE_OK)
 		return st;
 	st = store_walk_txn(s, txn, unseal, cb, ctx, 1);
-	mdb_txn_abort(txn);
+	store_txn_end_read(s, txn);
 	return st;
 }
 
@@ -624,7 +624,7 @@ reseal_one(struct ms_store *s, MDB_txn *txn, const char *path,
 		goto out;
 	}
 	if ((r = record_decode(s, path, name, &dv, &rec)) != 0) {
-		error("store: cannot re-seal record \"%s\" of %s: %s", name,
+		store_error("store: cannot re-seal record \"%s\" of %s: %s", name,
 		    path, r == MS_ERR_MAC_INVALID ?
 		    "wrong store key or damaged value" : ms_err(r));
 		st = MS_STORE_ERROR;

@@ -6,7 +6,7 @@
 # or INTERNAL_ERROR from a failed spawn.
 . "$(dirname "$0")/test-exec.sh"
 tid "descriptor limit: soft raised, MaxSessions clamped, LIMIT_REACHED"
-need_tool pgrep prlimit
+need_tool prlimit
 
 REAL_METASAFED=$METASAFED
 # with_ulimit ARGS: a metasafed that starts under "ulimit ARGS".
@@ -51,9 +51,9 @@ while [ $i -lt 80 ]; do
 	i=$((i + 1))
 done
 i=0
-while [ "$(pgrep -c -P "$DAEMON_PID")" -lt 68 ]; do
+while [ "$(worker_pids | wc -l)" -lt 68 ]; do
 	i=$((i + 1))
-	[ $i -le 600 ] || fatal "only $(pgrep -c -P "$DAEMON_PID") workers after 60 s"
+	[ $i -le 600 ] || fatal "only $(worker_pids | wc -l) workers after 60 s"
 	sleep 0.1
 done
 i=0
@@ -72,8 +72,8 @@ done
 wait $readers
 n=$(grep -la "too many sessions" "$OBJ"/answer.* | wc -l)
 [ "$n" -eq 12 ] || fail "$n connections got the LIMIT_REACHED alert, want 12"
-[ "$(pgrep -c -P "$DAEMON_PID")" -eq 68 ] ||
-    fail "$(pgrep -c -P "$DAEMON_PID") workers, want 68"
+[ "$(worker_pids | wc -l)" -eq 68 ] ||
+    fail "$(worker_pids | wc -l) workers, want 68"
 grep -q 'cannot start a worker\|could not be started\|INTERNAL' "$OBJ/metasafed.log" &&
     fail "a spawn failed instead of a LIMIT_REACHED: $(grep 'cannot start\|could not be' "$OBJ/metasafed.log" | head -3)"
 for fd in $fds; do
@@ -81,7 +81,7 @@ for fd in $fds; do
 done
 # Once they are gone the daemon serves normally again.
 i=0
-while [ "$(pgrep -c -P "$DAEMON_PID")" -gt 0 ]; do
+while [ "$(worker_pids | wc -l)" -gt 0 ]; do
 	i=$((i + 1))
 	[ $i -le 600 ] || fatal "workers of closed connections still running"
 	sleep 0.1

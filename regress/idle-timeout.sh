@@ -4,7 +4,6 @@
 # sessions; the monitor enforces it, and new sessions get in again.
 . "$(dirname "$0")/test-exec.sh"
 tid "IdleTimeout ends idle authenticated sessions"
-need_tool pgrep
 
 make_admin_key
 add_principal nobody
@@ -15,7 +14,7 @@ start_daemon "MaxSessions 1" "IdleTimeout 8"
 printf 'v' | ms set /idle rec || fatal "set"
 # MaxSessions 1: the set's session must be gone before the next one.
 i=0
-while [ -n "$(pgrep -P "$DAEMON_PID")" ]; do
+while [ -n "$(worker_pids)" ]; do
 	i=$((i + 1))
 	[ $i -le 100 ] || fatal "the set's worker is still there"
 	sleep 0.1
@@ -32,7 +31,7 @@ until grep -q "killing worker [0-9]* (127.0.0.1:[0-9]*): session idle longer tha
 	sleep 0.1
 done
 i=0
-while [ -n "$(pgrep -P "$DAEMON_PID")" ]; do
+while [ -n "$(worker_pids)" ]; do
 	i=$((i + 1))
 	[ $i -le 100 ] || fatal "the idle session's worker is still there"
 	sleep 0.1

@@ -5,16 +5,15 @@
 # in, and logged-in sessions do not use up the startup slots.
 . "$(dirname "$0")/test-exec.sh"
 tid "MaxStartups and PerSourceMaxStartups count unauthenticated connections only"
-need_tool pgrep
 
 start_daemon "MaxStartups 2" "PerSourceMaxStartups 100"
 printf 'v' | ms set /ms rec || fatal "set"
 
 workers_are() {
 	_i=0
-	while [ "$(pgrep -c -P "$DAEMON_PID")" -ne "$1" ]; do
+	while [ "$(worker_pids | wc -l)" -ne "$1" ]; do
 		_i=$((_i + 1))
-		[ $_i -le 200 ] || fatal "$(pgrep -c -P "$DAEMON_PID") workers, want $1"
+		[ $_i -le 200 ] || fatal "$(worker_pids | wc -l) workers, want $1"
 		sleep 0.1
 	done
 }

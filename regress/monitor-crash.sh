@@ -34,6 +34,10 @@ for w in $workers; do
 	grep -q '^Seccomp:[[:space:]]*2$' "/proc/$w/status" ||
 	    fail "worker $w is not confined yet"
 done
+# The pooled workers, waiting for a connection, must not survive it either.
+pooled=$(pooled_pids | tr '\n' ' ')
+[ -n "$pooled" ] || fatal "no pooled worker to watch"
+workers="$workers $pooled"
 
 # The crash.  Wait for the event with a generous bound, then assert.
 t0=$(date +%s%N)

@@ -32,7 +32,7 @@ run_probe() {
 }
 
 for a in socket connect execve fork clone3 ptrace kill setuid0 \
-    mprotect-exec mmap-exec x32 i386; do
+    mprotect-exec mmap-exec x32 i386 recvmsg-other getsockopt-other sendmsg; do
 	run_probe "$a"
 	case $rc in
 	"$SIGSYS_STATUS") ;;
@@ -44,7 +44,7 @@ done
 # newfstatat/statx with AT_EMPTY_PATH and a real path ("/", the jail's root)
 # used to be allowed: the kernel resolved the path anyway.
 for a in none open stat allowed openssl newfstatat-path statx-path \
-    newfstatat-fd; do
+    newfstatat-fd handoff; do
 	run_probe "$a"
 	[ "$rc" = 0 ] || fail "$a: status $rc, want 0: $out"
 done

@@ -15,7 +15,7 @@ printf '%s' "$marker" > "$OBJ/needle"
 printf '%s' "$marker" | ms set -s /wipe rec || fatal "set"
 [ "$(ms get /wipe rec)" = "$marker" ] || fatal "get"
 i=0
-while [ -n "$(pgrep -P "$DAEMON_PID")" ]; do
+while [ -n "$(worker_pids)" ]; do
 	i=$((i + 1))
 	[ $i -le 100 ] || fatal "workers still running"
 	sleep 0.1

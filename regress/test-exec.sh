@@ -489,7 +489,11 @@ stop_daemon() {
 # add_principal NAME [GROUPS]: generate $OBJ/NAME_key and register it in
 #	$OBJ/principals (before start_daemon, or follow with reload_daemon).
 # reload_daemon: SIGHUP to DAEMON_PID, then wait until the log says so.
-# worker_pids: pids of the daemon's live workers (children of DAEMON_PID).
+# worker_pids: pids of the daemon's workers that serve a connection: by
+#	their title "metasafed: worker PEER", children of DAEMON_PID, or
+#	grandchildren (the real worker behind a rogue worker's relay).
+# pooled_pids: pids of the daemon's pooled workers, waiting for a
+#	connection ("metasafed: pooled worker"), children of DAEMON_PID.
 # hold_conn PATH RECORD [CACHE]: regress/progs/hold-conn opens a session as the
 #	admin, reads PATH RECORD and keeps the session open until
 #	release_conn (its stdin is a FIFO held open on fd 4).  Returns once it
@@ -548,13 +552,35 @@ reload_daemon() {
 	sleep 0.2
 }
 
-worker_pids() {
+_ppid_of() {
+	sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f2
+}
+
+# _daemon_workers serving|pooled
+_daemon_workers() {
 	for _s in /proc/[0-9]*/stat; do
-		_pp=$(sed 's/.*) //' "$_s" 2>/dev/null | cut -d' ' -f2)
-		[ "$_pp" = "$DAEMON_PID" ] || continue
 		_p=${_s#/proc/}
-		echo "${_p%/stat}"
+		_p=${_p%/stat}
+		_pp=$(_ppid_of "$_p")
+		[ -n "$_pp" ] || continue
+		if [ "$_pp" != "$DAEMON_PID" ]; then
+			[ "$1" = serving ] || continue
+			[ "$(_ppid_of "$_pp")" = "$DAEMON_PID" ] || continue
+		fi
+		_cl=$(tr '\0' ' ' < "/proc/$_p/cmdline" 2>/dev/null)
+		case $1:$_cl in
+		"serving:metasafed: worker "*|"pooled:metasafed: pooled worker"*)
+			echo "$_p" ;;
+		esac
 	done
+}
+
+worker_pids() {
+	_daemon_workers serving
+}
+
+pooled_pids() {
+	_daemon_workers pooled
 }
 
 HOLD_PID=
@@ -597,6 +623,50 @@ _hold_cleanup() {
 	[ -n "$HOLD_PID" ] || return 0
 	exec 4>&-
 	kill "$HOLD_PID" 2>/dev/null
+}
+
+# wait_pool N: until exactly N pooled workers wait, each already confined
+#	(seccomp filter loaded), 60 s.
+wait_pool() {
+	_i=0
+	while :; do
+		_all=$(pooled_pids)
+		_n=0
+		for _p in $_all; do
+			grep -q '^Seccomp:[[:space:]]*2$' "/proc/$_p/status" \
+			    2>/dev/null && _n=$((_n + 1))
+		done
+		[ "$_n" -eq "$1" ] && [ "$(echo $_all | wc -w)" -eq "$1" ] &&
+		    break
+		_i=$((_i + 1))
+		[ $_i -le 600 ] ||
+		    fatal "wait_pool: $_n confined pooled workers ($_all), want $1"
+		sleep 0.1
+	done
+}
+
+# key_needles: the raw private host keys and the store key of the test
+#	daemon in $OBJ/needle.{sig,kex,store}; sets NEEDLES to the three.
+key_needles() {
+	need_tool openssl base64
+	# The last 32 bytes of the PKCS#8 DER are the private key.
+	openssl pkey -in "$OBJ/keys/host_sig_key" -outform DER | tail -c 32 \
+	    > "$OBJ/needle.sig" || fatal "cannot extract the signature key"
+	openssl pkey -in "$OBJ/keys/host_kex_key" -outform DER | tail -c 32 \
+	    > "$OBJ/needle.kex" || fatal "cannot extract the kex key"
+	# Store key file: base64("MSSK" || 1 || key[32] || check[4]).
+	grep -v '^-----' "$OBJ/keys/host_store_key" | base64 -d |
+	    dd bs=1 skip=5 count=32 2>/dev/null > "$OBJ/needle.store"
+	[ "$(wc -c < "$OBJ/needle.store")" -eq 32 ] ||
+	    fatal "cannot extract the store key"
+	NEEDLES="$OBJ/needle.sig $OBJ/needle.kex $OBJ/needle.store"
+}
+
+# conn_pids: the worker pid of every connection so far, in order, as the
+#	log says it ("connection from ADDR:PORT: worker PID").
+conn_pids() {
+	sed -n 's/.*: connection from [^ ]*: worker \([0-9][0-9]*\)$/\1/p' \
+	    "$OBJ/metasafed.log"
 }
 
 # wait_for_workers N: until at least N workers are alive (10 s).

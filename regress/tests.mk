@@ -59,6 +59,7 @@ REGRESS_TESTS += \
 	list-paging \
 	getacl-limit \
 	local-peers \
+	local-config \
 	local-socket \
 	local-rogue
 
@@ -131,6 +132,9 @@ REGRESS_TESTS += \
 REGRESS_TESTS += \
 	restart-persist \
 	store-full \
+	store-writers \
+	store-durable \
+	store-acl-order \
 	store-diskfull \
 	store-no-cleartext \
 	secure-not-in-monitor \
@@ -153,6 +157,12 @@ REGRESS_TESTS += \
 	worker-idle-memory \
 	monitor-crash \
 	key-not-in-worker \
+	pool-distinct \
+	pool-early \
+	pool-key-scan \
+	pool-reload \
+	pool-replace \
+	pool-zero \
 	sandbox-debug \
 	sandbox-escape \
 	rogue-auth \

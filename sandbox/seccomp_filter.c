@@ -15,12 +15,14 @@
  */
 #include <sys/types.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 
 #include <errno.h>
 #include <string.h>
 
 #include "errors.h"
 #include "log.h"
+#include "proto.h"
 #include "seccomp_filter.h"
 
 enum sc_kind {
@@ -28,6 +30,8 @@ enum sc_kind {
 	SC_ALLOW_NOEXEC,	/* allowed if arg `arg` has no PROT_EXEC */
 	SC_ALLOW_QUERY,		/* allowed if arg `arg` is NULL (read-only) */
 	SC_FAIL,		/* fails with errno `arg`, process continues */
+	SC_ALLOW_FD,		/* allowed on descriptor `arg` (arg 0) only */
+	SC_ALLOW_SOL_SOCKET,	/* allowed for option SOL_SOCKET/`arg` only */
 };
 
 struct sc_rule {
@@ -42,6 +46,14 @@ static const struct sc_rule sc_rules[] = {
 	{ "write",		SC_ALLOW, 0 },
 	{ "readv",		SC_ALLOW, 0 },
 	{ "writev",		SC_ALLOW, 0 },
+	/*
+	 * The client socket arrives over the monitor channel (HANDOFF,
+	 * SCM_RIGHTS): recvmsg on that descriptor only, and the two
+	 * read-only queries that tell the worker it got a stream socket.
+	 */
+	{ "recvmsg",		SC_ALLOW_FD, MS_WORKER_MONITOR_FD },
+	{ "getsockopt",		SC_ALLOW_SOL_SOCKET, SO_TYPE },
+	{ "getsockopt",		SC_ALLOW_SOL_SOCKET, SO_DOMAIN },
 	/* Half-closing the client socket before exiting (w_linger). */
 	{ "shutdown",		SC_ALLOW, 0 },
 	/* stdio position queries; no effect on a socket but harmless. */
@@ -188,6 +200,15 @@ add_rule(scmp_filter_ctx ctx, const struct sc_rule *rule)
 		break;
 	case SC_FAIL:
 		rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(rule->arg), nr, 0);
+		break;
+	case SC_ALLOW_FD:
+		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1,
+		    SCMP_CMP(0, SCMP_CMP_EQ, rule->arg, 0));
+		break;
+	case SC_ALLOW_SOL_SOCKET:
+		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 2,
+		    SCMP_CMP(1, SCMP_CMP_EQ, SOL_SOCKET, 0),
+		    SCMP_CMP(2, SCMP_CMP_EQ, rule->arg, 0));
 		break;
 	}
 	if (rc != 0) {

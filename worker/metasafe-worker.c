@@ -1,16 +1,17 @@
 /*
  * metasafe-worker — serves one client connection, unprivileged and
- * sandboxed (SECURITY.md I1, I5).  Started by the monitor (fork+exec) with:
+ * sandboxed (SECURITY.md I1, I5).  Started by the monitor (fork+exec),
+ * usually ahead of demand (WorkerPoolSize), with:
  *
- *	fd 3	the client's TCP socket
  *	fd 4	the monitor socketpair (requests, PROTOCOL.md 11)
  *	fd 5	the log socketpair
  *
  * Order matters: read CONFIG from the monitor, initialise everything that
  * needs the file system (OpenSSL configuration and algorithm fetches,
- * setproctitle), enter the sandbox, and only then read the first network
- * byte.  The worker never runs unsandboxed: ms_sandbox_enter() does not
- * return on failure.
+ * setproctitle), enter the sandbox, say READY, and only then receive the
+ * client socket (HANDOFF) and read the first network byte.  The worker
+ * never runs unsandboxed: ms_sandbox_enter() does not return on failure.
+ * It serves that one connection and exits.
  */
 #include <sys/types.h>
 
@@ -54,12 +55,12 @@ cleanup(int code)
 static void
 check_fds(void)
 {
-	if (fcntl(MS_WORKER_CLIENT_FD, F_GETFD) == -1 ||
-	    fcntl(MS_WORKER_MONITOR_FD, F_GETFD) == -1 ||
+	if (fcntl(MS_WORKER_MONITOR_FD, F_GETFD) == -1 ||
 	    fcntl(MS_WORKER_LOG_FD, F_GETFD) == -1)
-		fatal("fds 3, 4 and 5 must be open: metasafe-worker is "
+		fatal("fds 4 and 5 must be open: metasafe-worker is "
 		    "started by metasafed, not by hand");
 	/* Whatever else leaked in must not survive into the sandbox. */
+	(void)close(MS_WORKER_CLIENT_FD);
 	closefrom(MS_WORKER_LOG_FD + 1);
 }
 
@@ -112,11 +113,9 @@ enter_sandbox(const struct ms_config *conf)
 	p.parent = monitor_pid;
 	p.report = w_sandbox_report;
 	if ((sb = ms_sandbox_prepare(&p)) == NULL)
-		fatal("cannot prepare the sandbox; refusing to serve %s",
-		    conf->peer);
+		fatal("cannot prepare the sandbox; refusing to serve");
 	if (ms_sandbox_enter(sb) != 0)
-		fatal("cannot enter the sandbox; refusing to serve %s",
-		    conf->peer);
+		fatal("cannot enter the sandbox; refusing to serve");
 	debug_f("sandboxed in %s as %lu:%lu%s", conf->chroot_dir,
 	    (u_long)conf->uid, (u_long)conf->gid,
 	    conf->sandbox_debug ? " (sandbox debug mode)" : "");
@@ -144,12 +143,19 @@ main(int argc, char **argv, char **envp)
 	if (w_session_signals() != 0)
 		fatal("SIGTERM handler: %s", strerror(errno));
 
-	worker_init(w, MS_WORKER_CLIENT_FD, MS_WORKER_MONITOR_FD);
+	worker_init(w, -1, MS_WORKER_MONITOR_FD);
 	read_config(&w->conf);
 	ms_log_set_level((enum ms_loglevel)w->conf.log_level);
-	setproctitle("-metasafed: worker %s", w->conf.peer);
+	setproctitle("-metasafed: pooled worker");
 	crypto_warm_up();
 	enter_sandbox(&w->conf);
+	/* From here on the worker waits, confined, holding no client data. */
+	if ((r = w_send_ready(w)) != 0)
+		fatal_fr(r, "READY to the monitor");
+	if ((r = w_handoff(w)) != 0)
+		fatal_fr(r, "HANDOFF from the monitor");
+	setproctitle("-metasafed: worker %s", w->peer);
+	debug_f("serving %s", w->peer);
 
 	if ((r = w_handshake(w)) == 0)
 		r = w_session(w);

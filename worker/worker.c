@@ -31,6 +31,8 @@ worker_clear(struct worker *w)
 	ms_blob_ctx_clear(&w->blob_rx);
 	w_handles_clear(w);
 	ms_config_clear(&w->conf);
+	free(w->peer);
+	w->peer = NULL;
 	explicit_bzero(w->principal, sizeof(w->principal));
 	w->authed = 0;
 	w->phase = W_PHASE_CLEAR;
@@ -39,5 +41,5 @@ worker_clear(struct worker *w)
 const char *
 w_peer(const struct worker *w)
 {
-	return w->conf.peer != NULL ? w->conf.peer : "?";
+	return w->peer != NULL ? w->peer : "?";
 }

@@ -57,6 +57,7 @@ struct worker {
 	int			 client_fd;
 	int			 mon_fd;
 	struct ms_config	 conf;		/* CONFIG, judged */
+	char			*peer;		/* from HANDOFF; NULL before */
 
 	enum w_phase		 phase;
 	uint16_t		 cipher;
@@ -79,12 +80,17 @@ void	w_malloc_init(void);
 /* worker.c */
 void	worker_init(struct worker *w, int client_fd, int mon_fd);
 void	worker_clear(struct worker *w);
-/* The peer for log lines ("?" before CONFIG). */
+/* The peer for log lines ("?" before HANDOFF). */
 const char *w_peer(const struct worker *w);
 
 /* config.c: parse the CONFIG payload; strict, fully consumed. */
 /* CONFIG (msg_config.h) as this worker may run it; ms_config_clear frees. */
 int	w_config_parse(struct ms_config *c, struct msbuf *b);
+
+/* handoff.c: inside the sandbox, say READY, then take the connection. */
+int	w_send_ready(struct worker *w);
+/* Sets client_fd and peer; the descriptor must be a TCP or unix: stream. */
+int	w_handoff(struct worker *w);
 
 /* channel.c: the client connection in each phase. */
 int	w_send_record(struct worker *w, uint8_t inner_type,

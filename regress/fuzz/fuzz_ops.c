@@ -4,8 +4,8 @@
  * common/msg_ops.c with the LIST cursor), the LIST and GETACL results
  * the worker checks from the monitor (msg_list.c), the worker's requests
  * as the monitor's dispatch table parses them (msg_mon.c), the CONFIG
- * frame (msg_config.c) and the worker's log frame, read by the monitor
- * (msg_log.c).  Input: u8 selector || body.  Besides crashes and leaks:
+ * and HANDOFF frames (msg_config.c) and the worker's log frame, read by
+ * the monitor (msg_log.c).  Input: u8 selector || body.  Besides crashes and leaks:
  * whatever parses must leave the buffer fully consumed or be refused.
  */
 #include "fuzz.h"
@@ -151,7 +151,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		mon_request(sel, b);
 		break;
 	case 5:
-		if (ms_config_parse(b, &c) == 0)
+		if (sel & 0x10) {
+			/* HANDOFF: the peer, capped, nothing after it. */
+			if (ms_handoff_parse(b, &line) == 0) {
+				if (strlen(line) > MS_CONFIG_PEER_MAX)
+					abort();
+				free(line);
+			}
+		} else if (ms_config_parse(b, &c) == 0)
 			ms_config_clear(&c);
 		break;
 	default:

@@ -1,11 +1,14 @@
 /*
  * rogue-worker — a test-only stand-in for a fully compromised worker.
  *
- * metasafed runs it as WorkerPath, with the client socket on fd 3 and the
- * monitor channel on fd 4.  It peeks at the first bytes from the client:
- * "ROGUE <scenario> [args]\n" selects an attack on the monitor; anything
- * else (a real CLIENT_HELLO) makes it exec the real worker unchanged, so
- * the same daemon keeps serving normal clients.
+ * metasafed runs it as WorkerPath, with the monitor channel on fd 4.  It
+ * takes CONFIG, says READY and receives its client (HANDOFF) as a pooled
+ * worker does, puts the client socket on fd 3 and peeks at the first bytes
+ * from it: "ROGUE <scenario> [args]\n" selects an attack on the monitor;
+ * anything else (a real CLIENT_HELLO) starts the real worker as its child,
+ * replays CONFIG and the HANDOFF to it over a socketpair and relays the
+ * monitor channel, so the same daemon keeps serving normal clients (the
+ * real worker, confined as ever, is then the monitor's grandchild).
  *
  * For each step it writes "ok STEP" / "fail STEP (reason)" / "status STEP N"
  * lines to the client socket.  A step the monitor refuses by killing the
@@ -14,8 +17,10 @@
  */
 #include <sys/types.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 
 #include <errno.h>
+#include <signal.h>
 #include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -26,11 +31,14 @@
 #include "buf.h"
 #include "crypto.h"
 #include "errors.h"
+#include "fdpass.h"
 #include "frame.h"
 #include "hello.h"
 #include "metasafe.h"
 #include "keyfile.h"
 #include "log.h"
+#include "msg_config.h"
+#include "pool.h"
 #include "privkey.h"
 #include "proto.h"
 #include "schedule.h"
@@ -96,16 +104,136 @@ mon_call(uint8_t type, const struct msbuf *req, struct msbuf *resp)
 	return rtype == type ? 0 : MS_ERR_PROTOCOL;
 }
 
+/* CONFIG as the monitor sent it (payload), and the peer from HANDOFF. */
+static struct msbuf *config_payload;
+static char *handoff_peer;
+
 static void
-skip_config(void)
+take_config(void)
 {
-	struct msbuf *b = nb();
 	uint8_t type;
 
-	if (ms_frame_read(MON, &type, b, MS_FRAME_MAX, 10000) != 0 ||
-	    type != MS_MON_CONFIG)
+	config_payload = nb();
+	if (ms_frame_read(MON, &type, config_payload, MS_FRAME_MAX,
+	    10000) != 0 || type != MS_MON_CONFIG)
 		exit(2);
-	msbuf_free(b);
+}
+
+/* READY, then the HANDOFF: the client socket goes onto fd 3. */
+static void
+take_client(void)
+{
+	struct msbuf *in = nb(), *payload = nb(), *ready = nb();
+	u_char *p;
+	size_t n;
+	uint8_t type;
+	int fd, r;
+
+	if (ms_frame_write(MON, MS_MON_READY, ready) != 0 ||
+	    msbuf_reserve(in, MS_FRAME_HEADER_LEN, &p) != 0 ||
+	    ms_fd_recv(MON, p, MS_FRAME_HEADER_LEN, &n, &fd) != 0 ||
+	    msbuf_consume_end(in, MS_FRAME_HEADER_LEN - n) != 0)
+		exit(2);
+	while ((r = ms_frame_parse(in, &type, payload, MS_FRAME_MAX)) ==
+	    MS_ERR_MESSAGE_INCOMPLETE)
+		if (ms_frame_fill(MON, in) != 0)
+			exit(2);
+	if (r != 0 || type != MS_MON_HANDOFF ||
+	    ms_handoff_parse(payload, &handoff_peer) != 0)
+		exit(2);
+	if (fd != CLIENT) {
+		if (dup2(fd, CLIENT) == -1)
+			exit(2);
+		close(fd);
+	}
+	msbuf_free(in);
+	msbuf_free(payload);
+	msbuf_free(ready);
+}
+
+static pid_t real_worker;
+
+static void
+pass_sigterm(int sig)
+{
+	(void)sig;
+	if (real_worker > 0)
+		kill(real_worker, SIGTERM);
+}
+
+/* Copy what is there from one fd to the other; 0 at EOF or error. */
+static int
+relay_once(int from, int to)
+{
+	u_char buf[65536];
+	ssize_t n;
+
+	if ((n = read(from, buf, sizeof(buf))) <= 0)
+		return n == -1 && errno == EINTR;
+	return ms_write_all(to, buf, (size_t)n) == 0;
+}
+
+/*
+ * A genuine client: the real worker, fed CONFIG and the HANDOFF over a
+ * socketpair of our own, its monitor traffic relayed both ways.  Its
+ * READY is ours to swallow: the monitor has had one already.
+ */
+static void __attribute__((noreturn))
+become_real_worker(void)
+{
+	char *const wargv[] = { (char *)"metasafe-worker", (char *)
+	    "                                                                ",
+	    NULL };
+	char *const wenv[] = { NULL };
+	struct msbuf *f = nb();
+	struct pollfd pfd[2];
+	uint8_t type;
+	int sp[2], status;
+
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sp) == -1)
+		exit(2);
+	if ((real_worker = fork()) == -1)
+		exit(2);
+	if (real_worker == 0) {
+		if (dup2(sp[1], MON) == -1)
+			_exit(127);
+		close(CLIENT);
+		closefrom(MS_WORKER_LOG_FD + 1);
+		execve(MS_BUILDDIR "/metasafe-worker", wargv, wenv);
+		_exit(127);
+	}
+	close(sp[1]);
+	signal(SIGTERM, pass_sigterm);
+	if (ms_frame_write(sp[0], MS_MON_CONFIG, config_payload) != 0 ||
+	    ms_frame_read(sp[0], &type, f, MS_FRAME_MAX, 30000) != 0 ||
+	    type != MS_MON_READY ||
+	    pool_handoff(sp[0], CLIENT, handoff_peer) != 0)
+		exit(2);
+	close(CLIENT);
+	pfd[0].fd = MON;
+	pfd[1].fd = sp[0];
+	pfd[0].events = pfd[1].events = POLLIN;
+	for (;;) {
+		if (poll(pfd, 2, -1) == -1) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		if ((pfd[0].revents & (POLLIN | POLLHUP | POLLERR)) &&
+		    !relay_once(MON, sp[0]))
+			break;
+		if ((pfd[1].revents & (POLLIN | POLLHUP | POLLERR)) &&
+		    !relay_once(sp[0], MON))
+			break;
+	}
+	close(sp[0]);
+	while (waitpid(real_worker, &status, 0) == -1 && errno == EINTR)
+		;
+	if (WIFSIGNALED(status)) {
+		signal(WTERMSIG(status), SIG_DFL);
+		raise(WTERMSIG(status));
+	}
+	_exit(WIFEXITED(status) ? WEXITSTATUS(status) : 2);
 }
 
 static int
@@ -485,11 +613,11 @@ enter_worker_sandbox(struct msbuf *b)
 	struct ms_sandbox_params p;
 	struct ms_sandbox *sb;
 	struct ms_config conf;
-	uint8_t type;
 
 	memset(&conf, 0, sizeof(conf));
-	if (ms_frame_read(MON, &type, b, MS_FRAME_MAX, 10000) != 0 ||
-	    type != MS_MON_CONFIG || w_config_parse(&conf, b) != 0)
+	msbuf_reset(b);
+	if (msbuf_putb(b, config_payload) != 0 ||
+	    w_config_parse(&conf, b) != 0)
 		exit(2);
 	w_log_channel_init(MS_WORKER_LOG_FD);
 	memset(&p, 0, sizeof(p));
@@ -568,7 +696,6 @@ scenario(const char *name, char *arg1, char *arg2)
 		sandboxed_alloc();
 		return;
 	}
-	skip_config();
 	if (strcmp(name, "sign-twice") == 0) {
 		if (step("kex", kex_to_signed(&g)) != 0)
 			return;
@@ -833,22 +960,47 @@ scenario(const char *name, char *arg1, char *arg2)
 	msbuf_free(resp);
 }
 
+/*
+ * Peek until the client's first bytes decide: a whole "ROGUE ..." line,
+ * or anything that cannot start one.  A pooled rogue gets its socket the
+ * moment the client connects, often before the line has arrived whole.
+ */
+static ssize_t
+peek_first(char *buf, size_t len)
+{
+	struct pollfd pfd = { CLIENT, POLLIN, 0 };
+	ssize_t n = 0;
+	int i;
+
+	for (i = 0; i < 1000; i++) {
+		if (poll(&pfd, 1, 10000) != 1 ||
+		    (n = recv(CLIENT, buf, len, MSG_PEEK)) <= 0)
+			return n;
+		if (memcmp(buf, "ROGUE ", (size_t)n < 6 ? (size_t)n : 6) != 0 ||
+		    memchr(buf, '\n', (size_t)n) != NULL || (size_t)n == len)
+			return n;
+		usleep(10000);
+	}
+	return n;
+}
+
 int
-main(int argc, char **argv)
+main(int argc, char **argv, char **envp)
 {
 	char buf[1024], *line, *name, *a1, *a2, *nl;
 	ssize_t n;
 
+	setproctitle_init(argc, argv, envp);
 	ms_log_init("rogue-worker", MS_LOG_QUIET, 0, -1);
-	n = recv(CLIENT, buf, sizeof(buf) - 1, MSG_PEEK);
+	take_config();
+	take_client();
+	n = peek_first(buf, sizeof(buf) - 1);
+	/* Titles as regress/test-exec.sh's worker_pids tells them apart. */
 	if (n < 6 || memcmp(buf, "ROGUE ", 6) != 0) {
-		/* A genuine client: become the real worker, fds untouched. */
-		char *const wargv[] = { (char *)"metasafe-worker", NULL };
-		char *const wenv[] = { NULL };
-
-		execve(MS_BUILDDIR "/metasafe-worker", wargv, wenv);
-		_exit(127);
+		setproctitle("-metasafed: rogue relay for %s", handoff_peer);
+		become_real_worker();
 	}
+	setproctitle("-metasafed: worker %s (rogue)", handoff_peer);
 	/* Consume exactly the scenario line. */
 	buf[n] = '\0';
 	if ((nl = strchr(buf, '\n')) == NULL)

@@ -10,9 +10,12 @@
  * (a shell sees exit status 159 on x86_64).
  *
  * Killed:    socket connect execve fork clone3 ptrace kill setuid0
- *            mprotect-exec mmap-exec x32 i386
+ *            mprotect-exec mmap-exec x32 i386 recvmsg-other
+ *            getsockopt-other sendmsg
  * Soft/ok:   none open stat status allowed openssl newfstatat-path
- *            statx-path newfstatat-fd memlimit
+ *            statx-path newfstatat-fd memlimit handoff
+ * handoff: a TCP socket sent (SCM_RIGHTS) to fd 4 before the sandbox is
+ * received there and recognised inside it, as a pooled worker does.
  * debug-ACTION runs ACTION with params.debug = 1: forbidden calls are
  * reported on stderr and return ENOSYS; debug-socket exits 0 when
  * socket() failed with ENOSYS.
@@ -44,7 +47,9 @@
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
+#include "fdpass.h"
 #include "log.h"
+#include "proto.h"
 #include "sandbox/sandbox.h"
 #include "worker.h"		/* W_DATA_MAX, the worker's bound */
 
@@ -253,6 +258,28 @@ act_debug_socket(void)
 	return EX_OK;
 }
 
+/* Receive the socket on fd 4 and tell it is a TCP stream socket. */
+static int
+act_handoff(void)
+{
+	char c;
+	size_t n;
+	int fd, type = -1, domain = -1;
+	socklen_t len;
+
+	if (ms_fd_recv(MS_WORKER_MONITOR_FD, &c, 1, &n, &fd) != 0 || n != 1)
+		return EX_WRONG;
+	len = sizeof(type);
+	if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) == -1 ||
+	    type != SOCK_STREAM)
+		return EX_WRONG;
+	len = sizeof(domain);
+	if (getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &domain, &len) == -1 ||
+	    domain != AF_INET)
+		return EX_WRONG;
+	return EX_OK;
+}
+
 static int
 run_action(const char *a)
 {
@@ -290,6 +317,27 @@ run_action(const char *a)
 		return act_openssl();
 	if (strcmp(a, "socket") == 0)
 		return act_killed(socket(AF_INET, SOCK_STREAM, 0));
+	if (strcmp(a, "handoff") == 0)
+		return act_handoff();
+	if (strcmp(a, "recvmsg-other") == 0) {
+		struct msghdr msg;
+
+		memset(&msg, 0, sizeof(msg));
+		return act_killed(recvmsg(STDIN_FILENO, &msg, MSG_DONTWAIT));
+	}
+	if (strcmp(a, "getsockopt-other") == 0) {
+		int v;
+		socklen_t len = sizeof(v);
+
+		return act_killed(getsockopt(STDIN_FILENO, SOL_SOCKET,
+		    SO_RCVBUF, &v, &len));
+	}
+	if (strcmp(a, "sendmsg") == 0) {
+		struct msghdr msg;
+
+		memset(&msg, 0, sizeof(msg));
+		return act_killed(sendmsg(STDOUT_FILENO, &msg, MSG_DONTWAIT));
+	}
 	if (strcmp(a, "connect") == 0) {
 		memset(&sin, 0, sizeof(sin));
 		sin.sin_family = AF_INET;
@@ -321,6 +369,28 @@ run_action(const char *a)
 	return EX_SETUP;
 }
 
+/* Before the sandbox: a TCP socket in flight to fd 4. */
+static int
+setup_handoff(void)
+{
+	int sp[2], tcp;
+
+	/* Above fd 4 first, so the dup2 cannot close the other end. */
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sp) == -1 ||
+	    (sp[0] = fcntl(sp[0], F_DUPFD, 10)) == -1 ||
+	    (sp[1] = fcntl(sp[1], F_DUPFD, 10)) == -1 ||
+	    (tcp = socket(AF_INET, SOCK_STREAM, 0)) == -1)
+		return -1;
+	if (dup2(sp[0], MS_WORKER_MONITOR_FD) == -1)
+		return -1;
+	close(sp[0]);
+	if (ms_fd_send(sp[1], "h", 1, tcp) != 0)
+		return -1;
+	close(tcp);
+	close(sp[1]);
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -350,6 +420,11 @@ main(int argc, char **argv)
 		action += 6;
 		params.debug = 1;
 		params.report = report;
+	}
+	if (strcmp(action, "handoff") == 0 && setup_handoff() != 0) {
+		fprintf(stderr, "sandbox-probe: handoff setup: %s\n",
+		    strerror(errno));
+		return EX_SETUP;
 	}
 	if ((sb = ms_sandbox_prepare(&params)) == NULL)
 		return EX_SETUP;

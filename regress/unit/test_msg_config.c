@@ -1,6 +1,7 @@
 /*
- * test_msg_config.c — the CONFIG frame (common/msg_config.c), PROTOCOL.md
- * 11, and the algorithm-list codec it shares with the hellos.
+ * test_msg_config.c — the CONFIG and HANDOFF frames (common/msg_config.c),
+ * PROTOCOL.md 11, and the algorithm-list codec CONFIG shares with the
+ * hellos.
  */
 #include <sys/types.h>
 
@@ -8,6 +9,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -20,10 +22,9 @@
 #include "proto.h"
 
 static void
-sample(struct ms_config *c, char *peer, char *chroot_dir)
+sample(struct ms_config *c, char *chroot_dir)
 {
 	memset(c, 0, sizeof(*c));
-	c->peer = peer;
 	c->uid = 65534;
 	c->gid = 65533;
 	c->chroot_dir = chroot_dir;
@@ -45,7 +46,7 @@ sample_payload(void)
 	struct msbuf *b = msbuf_new(MS_CONFIG_FRAME_MAX);
 
 	assert_non_null(b);
-	sample(&c, "192.0.2.1:4242", "/var/empty");
+	sample(&c, "/var/empty");
 	assert_int_equal(ms_config_put(b, &c), 0);
 	return b;
 }
@@ -55,8 +56,7 @@ static void
 test_layout(void **state)
 {
 	static const u_char want[] = {
-		0, 0, 0, 1,				/* version */
-		0, 0, 0, 3, 'a', ':', '1',		/* peer */
+		0, 0, 0, 2,				/* version */
 		0, 0, 0xff, 0xfe,			/* uid */
 		0, 0, 0xff, 0xfd,			/* gid */
 		0, 0, 0, 2, '/', 'x',			/* chroot_dir */
@@ -70,8 +70,8 @@ test_layout(void **state)
 	struct msbuf *b = msbuf_new(MS_CONFIG_FRAME_MAX);
 
 	assert_non_null(b);
-	assert_int_equal(MS_CONFIG_VERSION, 1);
-	sample(&c, "a:1", "/x");
+	assert_int_equal(MS_CONFIG_VERSION, 2);
+	sample(&c, "/x");
 	c.ciphers.ids[0] = 1;
 	c.ciphers.ids[1] = 2;
 	c.kex.ids[0] = 1;
@@ -89,7 +89,6 @@ test_round_trip(void **state)
 
 	assert_int_equal(ms_config_parse(b, &c), 0);
 	assert_int_equal(msbuf_len(b), 0);
-	assert_string_equal(c.peer, "192.0.2.1:4242");
 	assert_string_equal(c.chroot_dir, "/var/empty");
 	assert_int_equal(c.uid, 65534);
 	assert_int_equal(c.gid, 65533);
@@ -103,7 +102,7 @@ test_round_trip(void **state)
 	assert_int_equal(c.kex.n, 1);
 	assert_int_equal(c.kex.ids[0], MS_KEX_X25519_HYBRID);
 	ms_config_clear(&c);
-	assert_null(c.peer);
+	assert_null(c.chroot_dir);
 	msbuf_free(b);
 }
 
@@ -118,7 +117,6 @@ test_truncated(void **state)
 	for (n = 0; n < msbuf_len(full); n++) {
 		assert_non_null(b = msbuf_from(msbuf_ptr(full), n));
 		assert_int_not_equal(ms_config_parse(b, &c), 0);
-		assert_null(c.peer);
 		assert_null(c.chroot_dir);
 		msbuf_free(b);
 	}
@@ -133,7 +131,7 @@ test_trailing(void **state)
 
 	assert_int_equal(msbuf_put_u8(b, 0), 0);
 	assert_int_equal(ms_config_parse(b, &c), MS_ERR_INVALID_FORMAT);
-	assert_null(c.peer);
+	assert_null(c.chroot_dir);
 	msbuf_free(b);
 }
 
@@ -153,37 +151,89 @@ test_other_version(void **state)
 	msbuf_free(v);
 }
 
-/* peer and chroot_dir at their caps parse; one byte more does not. */
+/* chroot_dir at its cap parses; one byte more does not. */
 static void
 test_caps(void **state)
 {
-	char peer[MS_CONFIG_PEER_MAX + 2], dir[MS_CONFIG_CHROOT_MAX + 2];
+	char dir[MS_CONFIG_CHROOT_MAX + 2];
 	struct msbuf *b = msbuf_new(MS_CONFIG_FRAME_MAX);
 	struct ms_config c, p;
 
 	assert_non_null(b);
-	memset(peer, 'p', sizeof(peer));
 	memset(dir, 'd', sizeof(dir));
-	peer[MS_CONFIG_PEER_MAX] = dir[MS_CONFIG_CHROOT_MAX] = '\0';
-	sample(&c, peer, dir);
+	dir[MS_CONFIG_CHROOT_MAX] = '\0';
+	sample(&c, dir);
 	assert_int_equal(ms_config_put(b, &c), 0);
 	assert_true(msbuf_len(b) <= MS_CONFIG_FRAME_MAX);
 	assert_int_equal(ms_config_parse(b, &p), 0);
-	assert_int_equal(strlen(p.peer), MS_CONFIG_PEER_MAX);
 	assert_int_equal(strlen(p.chroot_dir), MS_CONFIG_CHROOT_MAX);
 	ms_config_clear(&p);
 
-	peer[MS_CONFIG_PEER_MAX] = 'p';
-	peer[MS_CONFIG_PEER_MAX + 1] = '\0';
-	msbuf_reset(b);
-	assert_int_equal(ms_config_put(b, &c), 0);
-	assert_int_equal(ms_config_parse(b, &p), MS_ERR_STRING_TOO_LARGE);
-	peer[MS_CONFIG_PEER_MAX] = '\0';
 	dir[MS_CONFIG_CHROOT_MAX] = 'd';
 	dir[MS_CONFIG_CHROOT_MAX + 1] = '\0';
 	msbuf_reset(b);
 	assert_int_equal(ms_config_put(b, &c), 0);
 	assert_int_equal(ms_config_parse(b, &p), MS_ERR_STRING_TOO_LARGE);
+	msbuf_free(b);
+}
+
+/* HANDOFF: the peer as a name, nothing else; the bytes of section 11. */
+static void
+test_handoff_layout(void **state)
+{
+	static const u_char want[] = { 0, 0, 0, 3, 'a', ':', '1' };
+	struct msbuf *b = msbuf_new(MS_HANDOFF_FRAME_MAX);
+	char *peer;
+
+	assert_non_null(b);
+	assert_int_equal(ms_handoff_put(b, "a:1"), 0);
+	assert_int_equal(msbuf_len(b), sizeof(want));
+	assert_memory_equal(msbuf_ptr(b), want, sizeof(want));
+	assert_int_equal(ms_handoff_parse(b, &peer), 0);
+	assert_string_equal(peer, "a:1");
+	free(peer);
+	msbuf_free(b);
+}
+
+/* Empty, too long, truncated or followed by anything: refused. */
+static void
+test_handoff_bad(void **state)
+{
+	char long_peer[MS_CONFIG_PEER_MAX + 2];
+	struct msbuf *b = msbuf_new(2 * MS_HANDOFF_FRAME_MAX), *t;
+	char *peer = (char *)1;
+
+	assert_non_null(b);
+	assert_int_equal(ms_handoff_put(b, ""), 0);
+	assert_int_equal(ms_handoff_parse(b, &peer), MS_ERR_INVALID_FORMAT);
+	assert_null(peer);
+
+	msbuf_reset(b);
+	assert_int_equal(ms_handoff_put(b, "192.0.2.1:1"), 0);
+	assert_int_equal(msbuf_put_u8(b, 0), 0);
+	assert_int_equal(ms_handoff_parse(b, &peer), MS_ERR_INVALID_FORMAT);
+	assert_null(peer);
+
+	msbuf_reset(b);
+	assert_int_equal(ms_handoff_put(b, "192.0.2.1:1"), 0);
+	assert_non_null(t = msbuf_from(msbuf_ptr(b), msbuf_len(b) - 1));
+	assert_int_not_equal(ms_handoff_parse(t, &peer), 0);
+	assert_null(peer);
+	msbuf_free(t);
+
+	memset(long_peer, 'p', sizeof(long_peer));
+	long_peer[MS_CONFIG_PEER_MAX] = '\0';
+	msbuf_reset(b);
+	assert_int_equal(ms_handoff_put(b, long_peer), 0);
+	assert_int_equal(ms_handoff_parse(b, &peer), 0);
+	assert_int_equal(strlen(peer), MS_CONFIG_PEER_MAX);
+	free(peer);
+	long_peer[MS_CONFIG_PEER_MAX] = 'p';
+	long_peer[MS_CONFIG_PEER_MAX + 1] = '\0';
+	msbuf_reset(b);
+	assert_int_equal(ms_handoff_put(b, long_peer), 0);
+	assert_int_equal(ms_handoff_parse(b, &peer), MS_ERR_STRING_TOO_LARGE);
+	assert_null(peer);
 	msbuf_free(b);
 }
 
@@ -230,6 +280,8 @@ main(void)
 		cmocka_unit_test(test_trailing),
 		cmocka_unit_test(test_other_version),
 		cmocka_unit_test(test_caps),
+		cmocka_unit_test(test_handoff_layout),
+		cmocka_unit_test(test_handoff_bad),
 		cmocka_unit_test(test_alg_lists),
 	};
 

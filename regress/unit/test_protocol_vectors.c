@@ -883,7 +883,7 @@ static const struct {
 	    MS_SERVER_CERT_MSG_MAX, MS_AUTH_TAIL_MAX },
 	{ "worker log line", MS_LOG_LINE_MAX, 0 },
 	{ "CONFIG version", MS_CONFIG_VERSION, 0 },
-	{ "CONFIG peer", MS_CONFIG_PEER_MAX, 0 },
+	{ "HANDOFF peer", MS_CONFIG_PEER_MAX, 0 },
 	{ "CONFIG chroot_dir", MS_CONFIG_CHROOT_MAX, 0 },
 };
 #define NDOC_LIMITS	(sizeof(doc_limits) / sizeof(doc_limits[0]))

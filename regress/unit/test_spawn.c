@@ -1,13 +1,14 @@
 /*
  * test_spawn.c — worker_spawn (monitor/spawn.c): the worker starts with
- * fds 0-5 and nothing else, the client on 3, the channels on 4 and 5, an
- * empty environment, the argv the monitor's setproctitle needs, default
- * signal dispositions and an empty signal mask.
+ * fds 0-2, the channels on 4 and 5 and nothing else (no client: fd 3 is
+ * free until the HANDOFF), an empty environment, the argv the monitor's
+ * setproctitle needs, default signal dispositions and an empty signal
+ * mask.
  *
  * The "worker" is this test program itself: worker_spawn execs
  * /proc/self/exe's path, and main() sees argv[0] "metasafe-worker" and
- * reports what it got as text lines on fd 3 (the client socket), then
- * echoes one byte from fd 4 to fd 4 and from fd 5 to fd 5.
+ * reports what it got as text lines on fd 5 (the log channel), then
+ * echoes one byte from fd 4 to fd 4.
  */
 #include <sys/types.h>
 #include <sys/socket.h>
@@ -60,7 +61,7 @@ child_report(int argc, char **argv)
 	char c;
 	int fd, i, n;
 
-	if ((fd = dup(MS_WORKER_CLIENT_FD)) == -1 ||
+	if ((fd = dup(MS_WORKER_LOG_FD)) == -1 ||
 	    (f = fdopen(fd, "w")) == NULL)
 		return 2;
 	if ((d = opendir("/proc/self/fd")) == NULL)
@@ -97,11 +98,10 @@ child_report(int argc, char **argv)
 	fprintf(f, "end\n");
 	if (fclose(f) != 0)
 		return 4;
-	/* The two channels: echo one byte on each. */
-	for (fd = MS_WORKER_MONITOR_FD; fd <= MS_WORKER_LOG_FD; fd++) {
-		if (read(fd, &c, 1) != 1 || write(fd, &c, 1) != 1)
-			return 5;
-	}
+	/* The request channel: echo one byte. */
+	if (read(MS_WORKER_MONITOR_FD, &c, 1) != 1 ||
+	    write(MS_WORKER_MONITOR_FD, &c, 1) != 1)
+		return 5;
 	return 0;
 }
 
@@ -196,37 +196,37 @@ wait_exit(pid_t pid)
 	return WEXITSTATUS(status);
 }
 
-/*
- * Spawn with the client socket on client_fd (moved there by the caller)
- * and check what the worker reports.
- */
+/* Spawn and check what the worker reports. */
 static void
-spawn_and_check(int client_fd, int peer, int keep_stderr)
+spawn_and_check(int keep_stderr)
 {
+	static const int want[] = { 0, 1, 2, 4, 5 };
 	struct spawned_worker w;
 	struct report r;
 	struct stat null, err;
-	int i, fl;
+	int i, fl, rfd;
 
 	assert_int_equal(stat("/dev/null", &null), 0);
 	assert_int_equal(fstat(STDERR_FILENO, &err), 0);
-	assert_int_equal(worker_spawn(self, client_fd, keep_stderr, &w), 0);
+	assert_int_equal(worker_spawn(self, keep_stderr, &w), 0);
 	assert_true(w.pid > 0);
 	/* The monitor's ends are non-blocking. */
 	assert_true((fl = fcntl(w.mon_fd, F_GETFL)) != -1 &&
 	    (fl & O_NONBLOCK) != 0);
 	assert_true((fl = fcntl(w.log_fd, F_GETFL)) != -1 &&
 	    (fl & O_NONBLOCK) != 0);
-	read_report(peer, &r);
-	/* Exactly 0..5, in directory order. */
-	assert_int_equal(r.nfds, 6);
-	for (i = 0; i < r.nfds; i++)
-		assert_true(r.fds[i] >= 0 && r.fds[i] <= 5);
-	for (i = 0; i < 6; i++) {
+	/* The report comes on the log channel; read it blocking. */
+	assert_true((rfd = dup(w.log_fd)) != -1);
+	assert_int_equal(fcntl(rfd, F_SETFL, fl & ~O_NONBLOCK), 0);
+	read_report(rfd, &r);
+	assert_int_equal(fcntl(w.log_fd, F_SETFL, fl), 0);
+	/* Exactly 0, 1, 2, 4 and 5, in directory order. */
+	assert_int_equal(r.nfds, 5);
+	for (i = 0; i < r.nfds; i++) {
 		int j, seen = 0;
 
 		for (j = 0; j < r.nfds; j++)
-			seen += r.fds[j] == i;
+			seen += r.fds[j] == want[i];
 		assert_int_equal(seen, 1);
 	}
 	assert_int_equal(r.env, 0);
@@ -247,29 +247,18 @@ spawn_and_check(int client_fd, int peer, int keep_stderr)
 	assert_true(r.mask_empty);
 	assert_true(r.sigpipe_dfl);
 	assert_true(r.sigterm_dfl);
-	/* fd 4 is the request channel, fd 5 the log channel. */
+	/* fd 4 is the request channel (fd 5 carried the report). */
 	echo_check(w.mon_fd, 'm');
-	echo_check(w.log_fd, 'l');
 	assert_int_equal(wait_exit(w.pid), 0);
 	close(w.mon_fd);
 	close(w.log_fd);
-}
-
-static void
-client_pair(int *client, int *peer)
-{
-	int sv[2];
-
-	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
-	*client = sv[0];
-	*peer = sv[1];
 }
 
 /* Descriptors the monitor holds (not close-on-exec) stay out. */
 static void
 test_only_expected_fds(void **state)
 {
-	int client, peer, leak1, leak2;
+	int leak1, leak2;
 	struct sigaction sa;
 	sigset_t block;
 
@@ -285,9 +274,7 @@ test_only_expected_fds(void **state)
 	sigaddset(&block, SIGHUP);
 	assert_int_equal(sigprocmask(SIG_BLOCK, &block, NULL), 0);
 	assert_int_equal(setenv("MS_TEST_SECRET", "must-not-pass", 1), 0);
-	client_pair(&client, &peer);
-	spawn_and_check(client, peer, 0);
-	close(client);
+	spawn_and_check(0);
 	close(leak1);
 	close(leak2);
 	close(40);
@@ -300,44 +287,37 @@ static void
 test_keep_stderr(void **state)
 {
 	char path[] = "/tmp/ms-spawn-stderr-XXXXXX";
-	int client, peer, tmp, saved;
+	int tmp, saved;
 
 	/* A stderr of our own, so it cannot be /dev/null by accident. */
 	assert_true((tmp = mkstemp(path)) != -1);
 	unlink(path);
 	assert_true((saved = dup(STDERR_FILENO)) != -1);
 	assert_int_equal(dup2(tmp, STDERR_FILENO), STDERR_FILENO);
-	client_pair(&client, &peer);
-	spawn_and_check(client, peer, 1);
+	spawn_and_check(1);
 	assert_int_equal(dup2(saved, STDERR_FILENO), STDERR_FILENO);
 	close(saved);
 	close(tmp);
-	close(client);
 }
 
 /*
- * The client socket already on fd 4 or 5, where the channels go: the
- * child moves every channel above 5 before placing them.
+ * A monitor descriptor (not close-on-exec) already on fd 3, 4 or 5, where
+ * the client used to go and the channels go: it does not reach the
+ * worker, and the channels still land on 4 and 5.
  */
 static void
-test_client_on_low_fd(void **state)
+test_low_fd_taken(void **state)
 {
-	int client, peer, target, high;
+	int fd, target;
 
 	for (target = 3; target <= 5; target++) {
-		client_pair(&client, &peer);
-		/* Both ends out of the way, then the client onto target. */
-		assert_true((high = fcntl(client, F_DUPFD, 20)) != -1);
-		close(client);
-		client = high;
-		assert_true((high = fcntl(peer, F_DUPFD, 20)) != -1);
-		close(peer);
-		peer = high;
-		assert_int_equal(dup2(client, target), target);
-		close(client);
-		client = target;
-		spawn_and_check(client, peer, 0);
-		close(client);
+		assert_true((fd = open("/dev/null", O_RDONLY)) != -1);
+		if (fd != target) {
+			assert_int_equal(dup2(fd, target), target);
+			close(fd);
+		}
+		spawn_and_check(0);
+		close(target);
 	}
 }
 
@@ -346,16 +326,12 @@ static void
 test_exec_fails(void **state)
 {
 	struct spawned_worker w;
-	int client, peer;
 
-	client_pair(&client, &peer);
-	assert_int_equal(worker_spawn("/nonexistent/metasafe-worker", client,
-	    0, &w), 0);
+	assert_int_equal(worker_spawn("/nonexistent/metasafe-worker", 0, &w),
+	    0);
 	assert_int_equal(wait_exit(w.pid), 127);
 	close(w.mon_fd);
 	close(w.log_fd);
-	close(client);
-	close(peer);
 }
 
 int
@@ -364,7 +340,7 @@ main(int argc, char **argv)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_only_expected_fds),
 		cmocka_unit_test(test_keep_stderr),
-		cmocka_unit_test(test_client_on_low_fd),
+		cmocka_unit_test(test_low_fd_taken),
 		cmocka_unit_test(test_exec_fails),
 	};
 	ssize_t n;

@@ -534,7 +534,7 @@ run_worker(int cfd, int mfd, const struct opts *o)
 	int r;
 
 	worker_init(&w, cfd, mfd);
-	w.conf.peer = strdup("test-peer");
+	w.peer = strdup("test-peer");
 	w.conf.login_grace_ms = o->grace_ms;
 	w.conf.max_value_size = MS_VALUE_MAX;
 	w.conf.ciphers = o->server_ciphers;
