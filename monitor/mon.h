@@ -184,6 +184,8 @@ int	mon_check_server_part(const struct mon_ctx *ctx,
 int	mon_bind_principal(struct mon_session *s, const char *name,
 	    const struct principal *p);
 uint64_t mon_leaf_not_after(STACK_OF(X509) *chain);
+/* A refused login's answer: AUTH_FAILED with no principal. */
+struct mon_verdict mon_auth_refused(struct msbuf *resp);
 mon_handler_fn	mon_open, mon_get, mon_set, mon_delete, mon_list,
 		mon_getacl, mon_setacl, mon_status;
 

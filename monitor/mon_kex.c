@@ -593,11 +593,8 @@ mon_auth(const struct mon_ctx *ctx, const struct mon_worker *w,
 			    s->principal);
 		}
 		verdict = mon_ok_unless(r, "cannot bind the principal");
-	} else {
-		r = ms_mon_auth_answer_put(resp, MS_ST_AUTH_FAILED, "");
-		verdict = r == 0 ? MON_VERDICT(MON_DENIED) :
-		    MON_KILLED(r, "cannot build answer");
-	}
+	} else
+		verdict = mon_auth_refused(resp);
  out:
 	ms_cert_result_clear(&v.cert);
 	client_id_clear(&id);
@@ -606,6 +603,16 @@ mon_auth(const struct mon_ctx *ctx, const struct mon_worker *w,
 }
 
 /* The leaf's notAfter in UNIX seconds, for a ticket; 0 if unreadable. */
+struct mon_verdict
+mon_auth_refused(struct msbuf *resp)
+{
+	int r;
+
+	r = ms_mon_auth_answer_put(resp, MS_ST_AUTH_FAILED, "");
+	return r == 0 ? MON_VERDICT(MON_DENIED) :
+	    MON_KILLED(r, "cannot build answer");
+}
+
 uint64_t
 mon_leaf_not_after(STACK_OF(X509) *chain)
 {

@@ -263,11 +263,8 @@ mon_resume(const struct mon_ctx *ctx, const struct mon_worker *w,
 			r = ms_mon_auth_answer_put(resp, MS_ST_OK,
 			    s->principal);
 		verdict = mon_ok_unless(r, "cannot bind the principal");
-	} else {
-		r = ms_mon_auth_answer_put(resp, MS_ST_AUTH_FAILED, "");
-		verdict = r == 0 ? MON_VERDICT(MON_DENIED) :
-		    MON_KILLED(r, "cannot build answer");
-	}
+	} else
+		verdict = mon_auth_refused(resp);
  out:
 	ms_cert_result_clear(&v.cert);
 	explicit_bzero(&c, sizeof(c));
