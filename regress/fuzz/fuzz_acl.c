@@ -115,7 +115,9 @@ reference(const struct table *t, const char *path, const char *principal,
 	int rights = 0;
 	size_t i;
 
-	if (ms_principal_valid(principal) != 0)
+	/* A systemd unit ("unit:NAME") is a principal to the ACL too. */
+	if (ms_principal_valid(principal) != 0 &&
+	    ms_unit_principal_valid(principal) != 0)
 		return 0;
 	for (i = 0; i < nadmins; i++) {
 		if (member(admins[i], principal, groups, ngroups))
