@@ -30,7 +30,6 @@ urogue() {
 	shift
 	as "$_who" "$UNIX_PEER" send "$SOCK" "ROGUE $*" > "$OBJ/rogue.out" 2>&1
 	trace "urogue $_who $*: $(tr '\n' '|' < "$OBJ/rogue.out")"
-	sleep 0.2	# let the monitor log the verdict
 }
 
 # Control: alice's own connection, through the rogue, logs in as alice.
@@ -43,18 +42,18 @@ rogue_has "status get 0"
 urogue "$MALLORY" peer-auth "$ALICE_UID"
 rogue_has "status auth 9"
 rogue_lacks "status get 0"
-log_has "audit: result=denied peer=unix uid=$MALLORY_UID pid=[0-9]* op=auth id=peer-credentials reason=\"malformed peer-credentials identity or proof\""
+wait_log "audit: result=denied peer=unix uid=$MALLORY_UID pid=[0-9]* op=auth id=peer-credentials reason=\"malformed peer-credentials identity or proof\""
 # ... and without a claim she is just unmapped.
 urogue "$MALLORY" peer-auth
 rogue_has "status auth 9"
 rogue_lacks "status get 0"
-log_has "audit: result=denied peer=unix uid=$MALLORY_UID pid=[0-9]* op=auth id=peer-credentials reason=\"unmapped uid\""
+wait_log "audit: result=denied peer=unix uid=$MALLORY_UID pid=[0-9]* op=auth id=peer-credentials reason=\"unmapped uid\""
 
 # Over TCP there is no kernel word on the peer: refused.
 rogue peer-auth
 rogue_has "status auth 9"
 rogue_lacks "status get 0"
-log_has "audit: result=denied peer=127.0.0.1:[0-9]* op=auth id=peer-credentials reason=\"peer credentials on a connection that is not local\""
+wait_log "audit: result=denied peer=127.0.0.1:[0-9]* op=auth id=peer-credentials reason=\"peer credentials on a connection that is not local\""
 rogue peer-auth "$ALICE_UID"
 rogue_has "status auth 9"
 rogue_lacks "status get 0"

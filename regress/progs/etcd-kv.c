@@ -162,6 +162,7 @@ main(int argc, char **argv)
 {
 	struct ms_etcd_opts o;
 	struct ms_etcd *e;
+	const char *errstr = NULL;
 	char err[512] = "";
 	int st;
 
@@ -170,7 +171,11 @@ main(int argc, char **argv)
 		return 2;
 	}
 	memset(&o, 0, sizeof(o));
-	o.timeout_ms = atoi(argv[2]);
+	o.timeout_ms = (int)strtonum(argv[2], 1, 600000, &errstr);
+	if (errstr != NULL) {
+		fprintf(stderr, "etcd-kv: timeout %s: %s\n", argv[2], errstr);
+		return 2;
+	}
 	if (split_endpoints(argv[1], &o) != 0) {
 		fprintf(stderr, "etcd-kv: bad endpoint list\n");
 		return 2;

@@ -263,6 +263,7 @@ int
 main(int argc, char **argv)
 {
 	struct ms_etcd_opts o;
+	const char *errstr = NULL;
 	int i, n, conflicts = 0, st;
 
 	if (argc < 4) {
@@ -288,7 +289,12 @@ main(int argc, char **argv)
 		test_merge();
 		test_batches();
 	} else if (strcmp(argv[3], "incr") == 0 && argc == 6) {
-		n = atoi(argv[5]);
+		n = (int)strtonum(argv[5], 1, 1000000, &errstr);
+		if (errstr != NULL) {
+			fprintf(stderr, "etcd-tx: count %s: %s\n", argv[5],
+			    errstr);
+			return 2;
+		}
 		for (i = 0; i < n; i++)
 			if ((st = incr_once(argv[4], &conflicts)) != 0) {
 				fprintf(stderr, "etcd-tx: incr: %s: %s\n",

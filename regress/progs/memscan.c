@@ -132,11 +132,12 @@ main(int argc, char **argv)
 	uintmax_t start, end;
 	u_char *buf;
 	FILE *maps;
+	const char *errstr = NULL;
 	int memfd, i, nn, any = 0;
 
 	if (argc > 2 && strcmp(argv[1], "-a") == 0) {
-		after_len = (size_t)atoi(argv[2]);
-		if (after_len == 0 || after_len > 256)
+		after_len = (size_t)strtonum(argv[2], 1, 256, &errstr);
+		if (errstr != NULL)
 			return 2;
 		argv += 2;
 		argc -= 2;
