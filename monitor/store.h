@@ -28,12 +28,17 @@
  *     MS_STORE_KEY_MISMATCH.
  * The one exception is ms_store_acl_walk, which implements acl.h's walk
  * callback and so speaks that interface's 0 or MS_ERR_*.
- * Threads: one thread reads (every function below but ms_store_apply),
- * and at most one other may write through ms_store_apply() at the same
- * time, once ms_store_threaded() said so.  Callbacks run inside a read
- * transaction: they must not call back into the store.
+ * Threads (LMDB): one thread reads (every function below but
+ * ms_store_apply), and at most one other may write through
+ * ms_store_apply() at the same time, once ms_store_threaded() said so.
+ * With etcd, any thread may call anything (ms_store_open_etcd).
+ * Callbacks run inside a read transaction: they must not call back into
+ * the store.
  *
- * This header is the whole interface; a second backend implements it.
+ * This header is the whole interface, whichever the backend: the shared
+ * logic (paths, nodes, records, ACLs, sealing, group commit) is written
+ * once over monitor/store_kv.h, which store_lmdb.c and store_etcd.c
+ * implement.
  * The LMDB one is monitor/store_*.c behind monitor/store_int.h; its
  * sealing (store_seal.c) and the ACL rules (acl.c) do not use LMDB.
  */
@@ -45,6 +50,7 @@
 #include <sys/types.h>
 
 #include "acl.h"
+#include "etcd_kv.h"
 #include "mslimits.h"
 #include "path.h"
 #include "proto.h"
@@ -172,6 +178,62 @@ int	ms_store_first_secure_cb(void *ctx,
  */
 int	ms_store_reseal(struct ms_store *s, size_t batch, size_t *donep,
 	    int *morep);
+
+/*
+ * The etcd backend (store_etcd.c; ARCHITECTURE.md "Running on etcd").
+ * The tables live under prefix in the cluster; the store keys never
+ * leave this process, and the check value of keys[0] is recorded in the
+ * cluster as in LMDB's meta, so a daemon with a key that does not match
+ * refuses to start (MS_STORE_KEY_MISMATCH).  flags as for
+ * ms_store_open_keys (MS_STORE_RDONLY: nothing created or recorded).
+ * With this backend any number of threads may call every function of
+ * this interface at the same time (each takes an etcd handle of its own
+ * for the call), and every call may block up to the timeout: the
+ * daemon's loop never calls it itself (ms_store_blocking()).
+ */
+struct ms_store_etcd_conf {
+	struct ms_etcd_opts	 etcd;		/* endpoints, TLS, timeout_ms */
+	const char		*prefix;	/* EtcdPrefix, e.g. "/metasafe/" */
+};
+int	ms_store_open_etcd(const struct ms_store_etcd_conf *conf,
+	    const u_char keys[][MS_STORE_KEY_LEN], size_t nkeys, int flags,
+	    struct ms_store **sp);
+/* "lmdb" or "etcd". */
+const char *ms_store_backend_name(const struct ms_store *s);
+/*
+ * 1 when a call may wait on the network (etcd): the monitor then makes
+ * every store call from its store threads, never from the event loop.
+ */
+int	ms_store_blocking(const struct ms_store *s);
+/*
+ * The calling thread's deadline for what it asks of the store from now
+ * on, in ms_now_ms() time; 0 clears it.  A call past it fails with
+ * MS_STORE_UNAVAILABLE without waiting.
+ */
+void	ms_store_set_deadline(int64_t deadline_ms);
+
+/*
+ * Copy a whole store into an empty one (metasafe-admin migrate): every
+ * node with its ACL and flags, every record with its flags, version and
+ * mtime, and its stored value as stored, so SECURE values are copied
+ * sealed and never opened; the recorded store-key check values go with
+ * them.  dst must hold nothing but an empty root (MS_STORE_INVALID
+ * otherwise).  Then ms_store_compare() checks the copy.
+ */
+struct ms_store_copy_stats {
+	uint64_t	nodes;
+	uint64_t	records;
+	uint64_t	secure;		/* of records: copied sealed */
+};
+int	ms_store_migrate(struct ms_store *src, struct ms_store *dst,
+	    struct ms_store_copy_stats *stats);
+/*
+ * MS_STORE_OK when a and b hold the same nodes, ACLs, flags and records
+ * with byte-identical stored values (sealed values compared sealed);
+ * MS_STORE_ERROR, with the first difference logged, when they do not.
+ */
+int	ms_store_compare(struct ms_store *a, struct ms_store *b,
+	    struct ms_store_copy_stats *stats);
 
 /* Close and wipe the key; NULL is allowed. */
 void	ms_store_close(struct ms_store *s);
