@@ -210,9 +210,8 @@ mon_handler_fn	mon_open, mon_get, mon_set, mon_delete, mon_list,
  * sets w->job) or, when no thread can take it, answers at once into resp
  * as a store past its deadline would (*vp is that verdict, w->job stays
  * NULL).  mon_dispatch_verdict() applies a verdict as mon_dispatch() does:
- * 0, or the worker must be killed.  mon_async_collect() turns a done
- * store job into the request it served (NULL: the daemon's own job);
- * mon_job_finish() applies its verdict to the owner, if any, and puts the
+ * 0, or the worker must be killed.  mon_job_of() is the request a done
+ * store job without a done function served; mon_job_finish() applies its verdict to the owner, if any, and puts the
  * answer into resp.
  */
 struct mon_async_row {
@@ -227,7 +226,7 @@ int	mon_async_start(const struct mon_ctx *ctx, struct mon_worker *w,
 	    struct msbuf *resp, struct mon_verdict *vp);
 int	mon_dispatch_verdict(struct mon_worker *w,
 	    const struct mon_async_row *row, struct mon_verdict v);
-struct mon_job *mon_async_collect(struct store_job *sj);
+struct mon_job *mon_job_of(struct store_job *sj);
 struct mon_worker *mon_job_owner(const struct mon_job *j);
 void	mon_job_disown(struct mon_job *j);
 uint8_t	mon_job_type(const struct mon_job *j);

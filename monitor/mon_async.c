@@ -61,6 +61,8 @@ static int usage_running;
 static int64_t usage_when;		/* of the last measurement; 0: none */
 static struct ms_store_usage usage_seen;
 
+static void usage_done(struct store_job *sj);
+
 static void
 job_run(struct store_job *sj)
 {
@@ -176,6 +178,7 @@ usage_refresh(const struct mon_ctx *ctx)
 		return;
 	memset(&usage_job, 0, sizeof(usage_job));
 	usage_job.sj.run = usage_run;
+	usage_job.sj.done = usage_done;
 	usage_job.sj.deadline = now + ctx->store_timeout_ms;
 	usage_job.ctx = ctx;
 	if (store_jobs_submit(ctx->jobs, &usage_job.sj) == 0)
@@ -190,18 +193,21 @@ mon_async_usage(const struct mon_ctx *ctx, struct ms_store_usage *u)
 	return MS_STORE_OK;
 }
 
-struct mon_job *
-mon_async_collect(struct store_job *sj)
+static void
+usage_done(struct store_job *sj)
 {
-	if (sj != &usage_job.sj)
-		return (struct mon_job *)sj;
 	usage_running = 0;
 	if (usage_job.status == MS_STORE_OK) {
 		usage_seen = usage_job.u;
 		usage_when = ms_now_ms();
 	} else
 		verbose_f("store usage: %s", ms_store_strerror(usage_job.status));
-	return NULL;
+}
+
+struct mon_job *
+mon_job_of(struct store_job *sj)
+{
+	return (struct mon_job *)sj;
 }
 
 struct mon_worker *

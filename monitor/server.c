@@ -898,8 +898,11 @@ jobs_done(const struct mon_ctx *ctx)
 
 	for (sj = store_jobs_done(ctx->jobs); sj != NULL; sj = next) {
 		next = sj->next;
-		if ((job = mon_async_collect(sj)) == NULL)
+		if (sj->done != NULL) {
+			sj->done(sj);
 			continue;
+		}
+		job = mon_job_of(sj);
 		job_done(ctx, job);
 		mon_job_free(job);
 	}

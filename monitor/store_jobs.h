@@ -19,6 +19,11 @@
 struct store_job {
 	/* Runs in a store thread; must not touch what the loop owns. */
 	void		(*run)(struct store_job *job);
+	/*
+	 * Runs in the loop once the job is collected, and may free it;
+	 * NULL: the collector knows what the job is (a data request).
+	 */
+	void		(*done)(struct store_job *job);
 	int64_t		 deadline;	/* ms_now_ms() time; 0: none */
 	struct store_job *next;		/* queue link: store_jobs.c's */
 };
