@@ -118,6 +118,7 @@ REGRESS_TESTS += \
 	chroot-create \
 	config-bad \
 	config-check \
+	config-etcd \
 	daemon-lifecycle \
 	single-instance \
 	sighup-config \
