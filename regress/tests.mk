@@ -142,7 +142,8 @@ REGRESS_TESTS += \
 	storekey-mismatch \
 	storekey-rotate \
 	admin-backup-restore \
-	admin-verify
+	admin-verify \
+	admin-migrate
 
 # Privilege separation, sandbox, hostile peers
 REGRESS_TESTS += \
