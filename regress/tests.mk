@@ -205,4 +205,5 @@ REGRESS_TESTS += \
 # The etcd store backend (a real three-member cluster on loopback)
 REGRESS_TESTS += \
 	etcd-kv \
+	etcd-store \
 	etcd-txn
