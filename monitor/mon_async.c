@@ -143,17 +143,19 @@ mon_async_start(const struct mon_ctx *ctx, struct mon_worker *w,
 	j->ctx = ctx;
 	j->row = *row;
 	j->owner = w;
+	/* The job owns the parsed request from here on. */
+	j->pr = *pr;
+	memset(pr, 0, sizeof(*pr));
+	w->job = j;
 	if ((r = store_jobs_submit(ctx->jobs, &j->sj)) != 0) {
 		error_fr(r, "worker %ld: store threads", (long)w->pid);
-		j->row.free = NULL;	/* pr stays the caller's */
+		w->job = NULL;
+		*pr = j->pr;		/* the caller's again */
+		j->row.free = NULL;
 		mon_job_free(j);
 		*vp = run_expired(ctx, w, row, pr, resp);
 		return 0;
 	}
-	/* The job owns the parsed request now. */
-	j->pr = *pr;
-	memset(pr, 0, sizeof(*pr));
-	w->job = j;
 	vp->kind = MON_OK;
 	return 0;
 }
