@@ -36,6 +36,19 @@ st=$?
 KEY_MISMATCH): $(cat "$OBJ/wrongkey")"
 es /ms/ "$KEY" open || fail "the right key no longer opens the store"
 
+# Read-only: an existing store opens, an empty prefix is no store and
+# stays empty.  A bad prefix is refused before anything is asked.
+es /ms/ "$KEY" open-ro || fail "a read-only open of the store failed"
+es /empty/ "$KEY" open-ro >/dev/null 2>&1 &&
+    fail "a read-only open of an empty prefix succeeded"
+[ -z "$(etcdctl_t get --prefix --keys-only /empty/)" ] ||
+    fail "a read-only open wrote"
+for p in nope /no-end //a b/ "/sp ace/"; do
+	es "$p" "$KEY" open >/dev/null 2>&1
+	st=$?
+	[ $st -eq 14 ] || fail "prefix '$p': exit $st, not 14 (10 + INVALID)"
+done
+
 # Four daemons creating one store at once: one creates, all open it.
 pids=
 for i in 1 2 3 4; do

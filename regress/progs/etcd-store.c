@@ -10,6 +10,7 @@
  *			ACLs, listing, threads sharing the store, a passed
  *			deadline.  Prints "ok NAME" or "FAIL NAME: why".
  *	open		open and close (exit status below)
+ *	open-ro		the same read-only (MS_STORE_RDONLY)
  *	set PATH NAME VALUE	prints the new version
  *	incr PATH NAME N	N SETs, alternately through two stores opened
  *			separately; fails unless the versions it is given
@@ -75,17 +76,23 @@ parse_key(const char *hex)
 }
 
 static struct ms_store *
-open_store(void)
+open_flags(int flags)
 {
 	struct ms_store *s;
 	int st;
 
 	if ((st = ms_store_open_etcd(&conf, (const u_char (*)[
-	    MS_STORE_KEY_LEN])key, 1, 0, &s)) != MS_STORE_OK) {
+	    MS_STORE_KEY_LEN])key, 1, flags, &s)) != MS_STORE_OK) {
 		printf("open: %s\n", ms_store_strerror(st));
 		exit(10 + st);
 	}
 	return s;
+}
+
+static struct ms_store *
+open_store(void)
+{
+	return open_flags(0);
 }
 
 static void
@@ -430,6 +437,8 @@ main(int argc, char **argv)
 		fill();
 	else if (strcmp(argv[0], "open") == 0 && argc == 1)
 		ms_store_close(open_store());
+	else if (strcmp(argv[0], "open-ro") == 0 && argc == 1)
+		ms_store_close(open_flags(MS_STORE_RDONLY));
 	else if (strcmp(argv[0], "set") == 0 && argc == 4) {
 		s = open_store();
 		if ((st = ms_store_set(s, argv[1], argv[2], 0, argv[3],
