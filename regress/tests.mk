@@ -118,6 +118,7 @@ REGRESS_TESTS += \
 	chroot-create \
 	config-bad \
 	config-check \
+	config-etcd \
 	daemon-lifecycle \
 	single-instance \
 	sighup-config \
@@ -141,7 +142,8 @@ REGRESS_TESTS += \
 	storekey-mismatch \
 	storekey-rotate \
 	admin-backup-restore \
-	admin-verify
+	admin-verify \
+	admin-migrate
 
 # Privilege separation, sandbox, hostile peers
 REGRESS_TESTS += \
