@@ -649,6 +649,8 @@ main(int argc, char **argv)
 	ctx.principals = &principals;
 	ctx.store = store;
 	ctx.certs = certs;
+	/* Each data request on a store that may block ends within it. */
+	ctx.store_timeout_ms = conf.etcd_timeout_ms;
 	r = server_run(&ctx, &principals, &opts);
 
 	ms_tickets_free(ctx.tickets);

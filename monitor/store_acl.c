@@ -149,14 +149,16 @@ ms_store_acl_walk(void *wctx, const char *path, ms_acl_visit_fn *visit,
 	struct store_tx *tx = NULL;
 	char prefix[MS_PATH_MAX + 1];
 	size_t i;
-	int r;
+	int r, st;
 
 	if (s == NULL || visit == NULL || !store_path_ok(path))
 		return MS_ERR_INVALID_ARGUMENT;
 	if ((acl = calloc(1, sizeof(*acl))) == NULL)
 		return MS_ERR_ALLOC;
-	if (store_txn_begin(s, 0, &tx) != MS_STORE_OK) {
-		r = MS_ERR_INTERNAL;	/* logged */
+	if ((st = store_txn_begin(s, 0, &tx)) != MS_STORE_OK) {
+		/* Logged; an unanswering store is told from a broken one. */
+		r = st == MS_STORE_UNAVAILABLE ? MS_ERR_STORE_UNAVAILABLE :
+		    MS_ERR_INTERNAL;
 		goto out;
 	}
 	if ((r = store_resolve(s, tx, path, &res)) != 0)
@@ -171,9 +173,17 @@ ms_store_acl_walk(void *wctx, const char *path, ms_acl_visit_fn *visit,
 			goto out;
 	}
  out:
-	/* A backend failure the walk met is an error, whatever r says. */
-	if (store_txn_finish(s, tx, MS_STORE_OK) != MS_STORE_OK && r == 0)
-		r = MS_ERR_INTERNAL;
+	/*
+	 * A backend failure the walk met is an error, whatever r says; the
+	 * visitor's own error stands unless the store did not answer.
+	 */
+	if (tx != NULL &&
+	    (st = store_txn_finish(s, tx, MS_STORE_OK)) != MS_STORE_OK) {
+		if (st == MS_STORE_UNAVAILABLE)
+			r = MS_ERR_STORE_UNAVAILABLE;
+		else if (r == 0)
+			r = MS_ERR_INTERNAL;
+	}
 	free(acl);
 	return r;
 }
