@@ -7,7 +7,8 @@
  *                 root node, the store-key check values (KCV rule); close,
  *                 usage, copy, statuses
  *   store_tx.c    transactions over the backend, the calling thread's
- *                 deadline and the retry rule of optimistic writes
+ *                 deadline, the retry rule of optimistic writes, the
+ *                 backend's name
  *   store_node.c  node ids and paths: resolve, dirents, create_missing,
  *                 node encoding, delete, list
  *   store_rec.c   records: encoding, get/set/delete, walk and re-seal
@@ -17,6 +18,7 @@
  *   store_apply.c group commit (ms_store_apply), in the writer thread
  *   store_log.c   the store's log lines, kept for the loop thread when
  *                 the writer thread is the one that would log
+ *   store_migrate.c  a whole store copied into another (migration)
  *   store_lmdb.c  the LMDB backend (store_kv.h): the only file that
  *                 includes lmdb.h
  *   store_etcd.c  the etcd backend (store_kv.h)
