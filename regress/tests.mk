@@ -207,4 +207,5 @@ REGRESS_TESTS += \
 	etcd-key-rotate \
 	etcd-kv \
 	etcd-store \
+	etcd-tamper \
 	etcd-txn
