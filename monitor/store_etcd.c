@@ -15,6 +15,11 @@
  * Time.  Every call to etcd is bounded by the configured timeout and by
  * the calling thread's deadline (store_deadline()); past the deadline a
  * call fails with MS_STORE_UNAVAILABLE without being sent.
+ *
+ * Size.  A write is one etcd Txn, which checks at most 128 reads and
+ * makes at most 128 writes (etcd's --max-txn-ops default): a SET that
+ * creates some 60 missing levels of a path at once is beyond it and
+ * fails whole (MS_STORE_ERROR, logged).  Reads have no such bound.
  */
 
 #include <sys/types.h>
