@@ -368,6 +368,40 @@ test_stored_bytes(void **state)
 	assert_int_equal(ms_store_compare(f->sa, f->sb, &cmp), MS_STORE_ERROR);
 }
 
+/* More items than one commit group holds (monitor/store_migrate.c). */
+static void
+test_many(void **state)
+{
+	struct fixture *f = *state;
+	struct ms_store_copy_stats st, cmp;
+	struct ms_record rec;
+	char name[32], path[32];
+	int i;
+
+	for (i = 0; i < 300; i++) {
+		snprintf(path, sizeof(path), "/many/n%d", i % 50);
+		snprintf(name, sizeof(name), "r%d", i);
+		assert_int_equal(ms_store_set(f->sa, path, name,
+		    i % 3 == 0 ? MS_REC_SECURE : 0, name, strlen(name), NULL),
+		    MS_STORE_OK);
+	}
+	assert_int_equal(ms_store_migrate(f->sa, f->sb, &st), MS_STORE_OK);
+	assert_int_equal(st.nodes, 7 + 51);
+	assert_int_equal(st.records, 3 + 300);
+	assert_int_equal(st.secure, 1 + 100);
+	assert_int_equal(ms_store_compare(f->sa, f->sb, &cmp), MS_STORE_OK);
+	assert_int_equal(cmp.records, st.records);
+	/* Durable: as a new open sees it. */
+	ms_store_close(f->sb);
+	assert_int_equal(open1(f->b, f->key, &f->sb), MS_STORE_OK);
+	assert_int_equal(ms_store_compare(f->sa, f->sb, &cmp), MS_STORE_OK);
+	assert_int_equal(ms_store_get(f->sb, "/many/n49", "r299", &rec),
+	    MS_STORE_OK);
+	assert_int_equal(rec.value_len, 4);
+	assert_memory_equal(rec.value, "r299", 4);
+	ms_record_clear(&rec);
+}
+
 /* A damaged source is not copied: migrate stops and says where. */
 static void
 test_damaged_source(void **state)
@@ -423,6 +457,7 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_damaged_source, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_many, setup, teardown),
 	};
 
 	ms_log_init("test_store_migrate", MS_LOG_QUIET, 1, -1);
