@@ -58,8 +58,8 @@ put "$KEY" '$s/^73$/74/' "$V2" ''
 grep -q 'first-secret\|second-secret' "$OBJ/get.out" &&
     fail "the moved value's clear text reached the client"
 
-# Altered: the last byte of the tag flipped.
-put "$KEY" '' "$V2" '$s/^\(.\)\(.\)$/\1f/'
+# Altered: the last byte of the tag changed (to 00, or 01 if it was 00).
+put "$KEY" '' "$V2" '$ { s/^00$/01/; t; s/^..$/00/ }'
 [ "$(get_status s)" -eq 2 ] ||
     fail "an altered sealed value opened: $(cat "$OBJ/get.out")"
 
