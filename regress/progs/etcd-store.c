@@ -241,8 +241,9 @@ test_threads(struct ms_store *s)
 	}
 	check(ok, "threads", "a thread's SET failed");
 	check(ms_store_usage(s, &u) == MS_STORE_OK &&
-	    u.records >= THREADS * THREAD_SETS, "usage",
-	    "usage failed or miscounted records");
+	    u.records >= THREADS * THREAD_SETS && u.nodes >= 4 &&
+	    u.used_bytes > 0 && u.max_bytes == 0, "usage",
+	    "usage failed, miscounted, or has no database size");
 }
 
 struct walk_count {
