@@ -7,7 +7,8 @@
 # the same before and after), the copy verifies, and a daemon serves it
 # from etcd and from the new LMDB directory.  Refused: a running daemon
 # on the LMDB side (2), a non-empty destination (5), an etcd that does
-# not answer (7).
+# not answer (7).  On StoreBackend etcd, verify reads the cluster's
+# store, rekey re-seals in it, backup and restore point to migrate.
 . "$(dirname "$0")/test-exec.sh"
 . "$SRCDIR/lib/etcd.sh"
 tid "metasafe-admin migrate: LMDB -> etcd -> LMDB, byte-exact"
