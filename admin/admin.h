@@ -16,7 +16,7 @@
 #define ADMIN_EXIT_KEY		4	/* no configured StoreKey fits the store */
 #define ADMIN_EXIT_NOT_EMPTY	5	/* migrate: the destination is not empty */
 #define ADMIN_EXIT_MISMATCH	6	/* migrate: the copy does not verify */
-#define ADMIN_EXIT_UNAVAILABLE	7	/* the etcd cluster does not answer */
+#define ADMIN_EXIT_UNAVAILABLE	7	/* etcd does not answer, or EROFS/EACCES */
 
 #define ADMIN_MANIFEST		"metasafe-backup"
 #define ADMIN_REKEY_BATCH	100	/* records per write transaction */
