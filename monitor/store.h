@@ -8,8 +8,8 @@
  * its default, synchronous mode, so an acknowledged write is on disk;
  * on etcd the cluster's answer that the Txn succeeded.  An etcd write
  * that lost to another host's runs again from fresh reads, until the
- * calling thread's deadline (ms_store_set_deadline) or 64 tries, then
- * is MS_STORE_UNAVAILABLE with nothing changed.  ms_store_apply()
+ * calling thread's deadline (ms_store_set_deadline; 64 tries without
+ * one), then is MS_STORE_UNAVAILABLE with nothing changed.  ms_store_apply()
  * commits several writes in one LMDB transaction, with the same promise
  * for each.  SECURE values are sealed (AES-256-GCM) under the 32-byte
  * store key before they reach the backend, so the store never holds them

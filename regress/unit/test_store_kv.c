@@ -205,8 +205,12 @@ test_retry_rule(void **state)
 	assert_int_equal(store_retry(STORE_CONFLICT, 0), 1);
 	assert_int_equal(store_retry(STORE_CONFLICT, 62), 1);
 	assert_int_equal(store_retry(STORE_CONFLICT, 63), 0);	/* bound */
+	/* A deadline replaces the bound. */
 	ms_store_set_deadline(ms_now_ms() + 60000);
 	assert_int_equal(store_retry(STORE_CONFLICT, 0), 1);
+	assert_int_equal(store_retry(STORE_CONFLICT, 63), 1);
+	assert_int_equal(store_retry(STORE_CONFLICT, 1000), 1);
+	assert_int_equal(store_retry(MS_STORE_OK, 0), 0);
 	ms_store_set_deadline(ms_now_ms() - 1);
 	assert_int_equal(store_retry(STORE_CONFLICT, 0), 0);	/* past it */
 	ms_store_set_deadline(0);
