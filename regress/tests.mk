@@ -204,3 +204,14 @@ REGRESS_TESTS += \
 REGRESS_TESTS += \
 	etcd-kv \
 	etcd-txn
+
+# A fleet: two metasafed hosts on one etcd cluster (lib/fleet.sh)
+REGRESS_TESTS += \
+	fleet-read-through \
+	fleet-acl \
+	fleet-writers \
+	fleet-secure \
+	fleet-member-down \
+	fleet-sigstop \
+	fleet-at-rest \
+	fleet-wrong-key
