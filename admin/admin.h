@@ -14,6 +14,9 @@
 #define ADMIN_EXIT_IN_USE	2	/* restore: a daemon holds the store */
 #define ADMIN_EXIT_DAMAGE	3	/* verify/restore: damage found */
 #define ADMIN_EXIT_KEY		4	/* no configured StoreKey fits the store */
+#define ADMIN_EXIT_NOT_EMPTY	5	/* migrate: the destination is not empty */
+#define ADMIN_EXIT_MISMATCH	6	/* migrate: the copy does not verify */
+#define ADMIN_EXIT_UNAVAILABLE	7	/* migrate: a store does not answer */
 
 #define ADMIN_MANIFEST		"metasafe-backup"
 #define ADMIN_REKEY_BATCH	100	/* records per write transaction */
@@ -31,5 +34,8 @@ int	admin_backup(struct admin_ctx *a, const char *outdir);
 int	admin_restore(struct admin_ctx *a, const char *backupdir);
 int	admin_verify(struct admin_ctx *a, const char *dir, int quiet);
 int	admin_rekey(struct admin_ctx *a, size_t batch);
+/* to "etcd" (from the LMDB store in dir) or "lmdb" (into dir); dir NULL:
+ * StoreDirectory. */
+int	admin_migrate(struct admin_ctx *a, const char *to, const char *dir);
 
 #endif /* MS_ADMIN_H */

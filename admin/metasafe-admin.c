@@ -7,10 +7,12 @@
  *   metasafe-admin restore [-f config] backupdir
  *   metasafe-admin verify  [-f config] [dir]
  *   metasafe-admin rekey   [-f config] [-n records-per-transaction]
+ *   metasafe-admin migrate [-f config] --to etcd|lmdb [--dir dir]
  */
 #include <sys/types.h>
 
 #include <errno.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,10 +37,13 @@ usage(void)
 "       metasafe-admin restore [-f config] backupdir\n"
 "       metasafe-admin verify  [-f config] [dir]\n"
 "       metasafe-admin rekey   [-f config] [-n records-per-transaction]\n"
+"       metasafe-admin migrate [-f config] --to etcd|lmdb [--dir dir]\n"
 "       metasafe-admin -V\n"
 "default config: " MS_PATH_CONFIG "\n"
 "exit status: 0 ok, 1 usage/configuration/error, 2 store in use,\n"
-"             3 damage found, 4 store key does not match the store\n");
+"             3 damage found, 4 store key does not match the store,\n"
+"             5 destination not empty, 6 copy does not verify,\n"
+"             7 store unavailable\n");
 	exit(ADMIN_EXIT_ERROR);
 }
 
@@ -48,7 +53,13 @@ main(int argc, char **argv)
 	struct servconf conf;
 	struct hostkeys keys;
 	struct admin_ctx a;
+	static const struct option longopts[] = {
+		{ "to", required_argument, NULL, 't' },
+		{ "dir", required_argument, NULL, 'd' },
+		{ NULL, 0, NULL, 0 },
+	};
 	const char *cmd, *config = MS_PATH_CONFIG, *errstr;
+	const char *to = NULL, *dir = NULL;
 	char err[2048];
 	long long batch = ADMIN_REKEY_BATCH;
 	int ch, ret;
@@ -60,14 +71,25 @@ main(int argc, char **argv)
 		    ADMIN_EXIT_ERROR);
 	cmd = argv[1];
 	if (strcmp(cmd, "backup") != 0 && strcmp(cmd, "restore") != 0 &&
-	    strcmp(cmd, "verify") != 0 && strcmp(cmd, "rekey") != 0)
+	    strcmp(cmd, "verify") != 0 && strcmp(cmd, "rekey") != 0 &&
+	    strcmp(cmd, "migrate") != 0)
 		usage();
 	argc--;
 	argv++;
-	while ((ch = getopt(argc, argv, "f:n:")) != -1) {
+	while ((ch = getopt_long(argc, argv, "f:n:t:d:", longopts,
+	    NULL)) != -1) {
 		switch (ch) {
 		case 'f':
 			config = optarg;
+			break;
+		case 't':
+		case 'd':
+			if (strcmp(cmd, "migrate") != 0)
+				usage();
+			if (ch == 't')
+				to = optarg;
+			else
+				dir = optarg;
 			break;
 		case 'n':
 			if (strcmp(cmd, "rekey") != 0)
@@ -87,6 +109,8 @@ main(int argc, char **argv)
 	argv += optind;
 	if ((strcmp(cmd, "backup") == 0 || strcmp(cmd, "restore") == 0) ?
 	    argc != 1 : strcmp(cmd, "verify") == 0 ? argc > 1 : argc != 0)
+		usage();
+	if (strcmp(cmd, "migrate") == 0 && to == NULL)
 		usage();
 
 	ms_log_init("metasafe-admin", MS_LOG_INFO, 1, LOG_DAEMON);
@@ -116,6 +140,8 @@ main(int argc, char **argv)
 		ret = admin_restore(&a, argv[0]);
 	else if (strcmp(cmd, "verify") == 0)
 		ret = admin_verify(&a, argc == 1 ? argv[0] : NULL, 0);
+	else if (strcmp(cmd, "migrate") == 0)
+		ret = admin_migrate(&a, to, dir);
 	else
 		ret = admin_rekey(&a, (size_t)batch);
 	hostkeys_free(&keys);

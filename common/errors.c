@@ -67,6 +67,8 @@ ms_err(int r)
 		return "store key does not match the store";
 	case MS_ERR_SHUTDOWN:
 		return "shutting down";
+	case MS_ERR_STORE_UNAVAILABLE:
+		return "store unavailable";
 	default:
 		return "unknown error";
 	}

@@ -37,7 +37,8 @@
 #define MS_ERR_LIMIT			-25	/* a configured limit was reached */
 #define MS_ERR_STORE_KEY_MISMATCH	-26	/* no configured StoreKey fits */
 #define MS_ERR_SHUTDOWN			-27	/* asked to stop (SIGTERM) */
-#define MS_ERR_MAX			-27
+#define MS_ERR_STORE_UNAVAILABLE	-28	/* the store did not answer in time */
+#define MS_ERR_MAX			-28
 
 const char *ms_err(int r);
 

@@ -40,6 +40,7 @@ static volatile sig_atomic_t	 log_in_cleanup;
 static int			 log_file_fd = -1;
 static char			 log_file_path[PATH_MAX];
 static char			*log_capture;
+static pthread_mutex_t		 log_mu = PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP;
 static size_t			 log_capture_len;
 
 static const struct {
@@ -300,8 +301,10 @@ ms_log_reopen(void)
 		    strerror(errno));
 		return -1;
 	}
+	pthread_mutex_lock(&log_mu);
 	close(log_file_fd);
 	log_file_fd = fd;
+	pthread_mutex_unlock(&log_mu);
 	return 0;
 }
 
@@ -453,20 +456,25 @@ ms_logv(const char *file, const char *func, int line, enum ms_loglevel level,
 	if (log_capture != NULL && level <= MS_LOG_ERROR)
 		strlcpy(log_capture, out, log_capture_len);
 
+	/*
+	 * The monitor's store threads log too: one line at a time, and never
+	 * to a log file that SIGHUP's reopen is closing.
+	 */
+	pthread_mutex_lock(&log_mu);
 	/* A handler that logs must not recurse into itself. */
 	if (log_handler != NULL && !log_in_handler) {
 		log_in_handler = 1;
 		log_handler(level, out, log_handler_ctx);
 		log_in_handler = 0;
-		goto done;
+	} else {
+		if (log_to_stderr)
+			log_write(STDERR_FILENO, 0, out);
+		if (log_file_fd != -1)
+			log_write(log_file_fd, 1, out);
+		if (log_facility >= 0)
+			syslog(syslog_priority(level), "%s", out);
 	}
-	if (log_to_stderr)
-		log_write(STDERR_FILENO, 0, out);
-	if (log_file_fd != -1)
-		log_write(log_file_fd, 1, out);
-	if (log_facility >= 0)
-		syslog(syslog_priority(level), "%s", out);
- done:
+	pthread_mutex_unlock(&log_mu);
 	/* Each holds one NUL-terminated string: wipe that, not the array. */
 	explicit_bzero(msg, strnlen(msg, sizeof(msg)));
 	explicit_bzero(full, strnlen(full, sizeof(full)));

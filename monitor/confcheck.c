@@ -78,6 +78,9 @@ confcheck_strict_modes(const struct servconf *c, const char *config_path,
 		{ "HostCertificate", c->host_certificate, SM_TRUSTED },
 		{ "WorkerPath", c->worker_path, SM_TRUSTED },
 		{ "CredentialsFile", c->credentials_file, SM_TRUSTED },
+		{ "EtcdCAFile", c->etcd_ca_file, SM_TRUSTED },
+		{ "EtcdCertFile", c->etcd_cert_file, SM_TRUSTED },
+		{ "EtcdKeyFile", c->etcd_key_file, SM_PRIVATE },
 	};
 	size_t i;
 	int r;

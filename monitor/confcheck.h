@@ -33,9 +33,10 @@ int	confcheck_run(const struct servconf *c, const char *config_path,
 	    int *whatp, char *err, size_t errlen);
 
 /*
- * StrictModes yes: HostKey, HostKexKey and StoreKey are private files;
- * the config, AuthorizedPrincipalsFile, TrustedUserCAFile, RevocationList,
- * HostCertificate and WorkerPath are trusted files (strictmodes.h).
+ * StrictModes yes: HostKey, HostKexKey, StoreKey and EtcdKeyFile are
+ * private files; the config, AuthorizedPrincipalsFile, TrustedUserCAFile,
+ * RevocationList, HostCertificate, WorkerPath, CredentialsFile, EtcdCAFile
+ * and EtcdCertFile are trusted files (strictmodes.h).
  * Nothing is checked with StrictModes no.
  */
 int	confcheck_strict_modes(const struct servconf *c,

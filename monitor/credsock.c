@@ -26,6 +26,7 @@
 #include "names.h"
 #include "servconf.h"
 #include "store.h"
+#include "store_jobs.h"
 #include "strictmodes.h"
 #include "timeio.h"
 
@@ -38,9 +39,25 @@ struct credreq {
 	int				 have_cred;
 	struct ms_credaddr		 addr;
 	int				 have_addr;
-	const struct credmap_entry	*map;
+	/*
+	 * The CredentialsFile line's target, copied: a SIGHUP may replace
+	 * the mappings while a delivery or a store thread still needs it.
+	 */
+	int				 mapped;
+	char				 path[MS_PATH_MAX + 1];
+	char				 record[MS_RECORD_NAME_MAX + 1];
 	char				 principal[MS_ACL_UNIT_PREFIX_LEN +
 					    MS_CRED_UNIT_MAX + 1];
+};
+
+/* A request whose store part a store thread does (ctx->jobs). */
+struct credjob {
+	struct store_job	 sj;		/* first */
+	const struct mon_ctx	*ctx;
+	int			 fd;
+	struct credreq		 req;
+	struct ms_record	 rec;
+	const char		*why;		/* NULL: deliver rec */
 };
 
 struct delivery {
@@ -55,6 +72,7 @@ static char *sock_path;
 static struct credmap map;
 static struct delivery *pending[CREDSOCK_PENDING_MAX];
 static size_t npending;
+static size_t ninflight;	/* credjobs in the store threads */
 
 static void
 audit_req(const char *result, const struct credreq *q, const char *reason,
@@ -71,9 +89,9 @@ audit_req(const char *result, const struct credreq *q, const char *reason,
 	audit_add(&a, "credential", q->have_addr ? q->addr.id : "-");
 	audit_add(&a, "uid", q->have_cred ? uid : "-");
 	audit_add(&a, "pid", q->have_cred ? pid : "-");
-	if (q->map != NULL) {
-		audit_add(&a, "path", q->map->path);
-		audit_add(&a, "record", q->map->record);
+	if (q->mapped) {
+		audit_add(&a, "path", q->path);
+		audit_add(&a, "record", q->record);
 	}
 	audit_add(&a, reason != NULL ? "reason" : "bytes",
 	    reason != NULL ? reason : nbytes);
@@ -102,8 +120,9 @@ check_rights(const struct mon_ctx *ctx, const struct credreq *q,
 {
 	int sensitive = 1;
 
-	(void)ms_acl_sensitive(ms_store_acl_walk, ctx->store, q->map->path,
-	    &sensitive);
+	if (ms_acl_sensitive(ms_store_acl_walk, ctx->store, q->path,
+	    &sensitive) == MS_ERR_STORE_UNAVAILABLE)
+		return ms_store_strerror(MS_STORE_UNAVAILABLE);
 	if (sensitive)
 		return "sensitive subtree: certificate login required";
 	if (!(rights & ((rec->flags & MS_REC_SECURE) ? MS_RIGHT_SECURE :
@@ -113,16 +132,11 @@ check_rights(const struct mon_ctx *ctx, const struct credreq *q,
 	return NULL;
 }
 
-/*
- * NULL when the request may have the value (then in *rec), else why
- * not.  The cheap checks come first; the store is read last.
- */
+/* The checks that need no store: NULL, or why the request is refused. */
 static const char *
-decide(const struct mon_ctx *ctx, struct credreq *q, struct ms_record *rec)
+decide_peer(struct credreq *q)
 {
-	uint8_t rights = 0;
-	const char *why;
-	int st;
+	const struct credmap_entry *m;
 
 	if (!q->have_cred)
 		return "no peer credentials";
@@ -130,18 +144,39 @@ decide(const struct mon_ctx *ctx, struct credreq *q, struct ms_record *rec)
 		return "peer is not root";
 	if (!q->have_addr)
 		return "peer address is not a systemd credential request";
-	if ((q->map = credmap_lookup(&map, q->addr.unit, q->addr.id)) == NULL)
+	if ((m = credmap_lookup(&map, q->addr.unit, q->addr.id)) == NULL)
 		return "no CredentialsFile line for this unit and credential";
+	if (strlcpy(q->path, m->path, sizeof(q->path)) >= sizeof(q->path) ||
+	    strlcpy(q->record, m->record, sizeof(q->record)) >=
+	    sizeof(q->record))
+		return "CredentialsFile target too long";
+	q->mapped = 1;
 	snprintf(q->principal, sizeof(q->principal), "%s%s",
 	    MS_ACL_UNIT_PREFIX, q->addr.unit);
 	if (ms_unit_principal_valid(q->principal) != 0)
 		return "unit name too long for a principal";
-	if (ms_acl_effective(ms_store_acl_walk, ctx->store, q->map->path,
+	return NULL;
+}
+
+/*
+ * The store's part: NULL when the request may have the value (then in
+ * *rec), else why not.  The record is read last.
+ */
+static const char *
+decide_store(const struct mon_ctx *ctx, struct credreq *q,
+    struct ms_record *rec)
+{
+	uint8_t rights = 0;
+	const char *why;
+	int r, st;
+
+	if ((r = ms_acl_effective(ms_store_acl_walk, ctx->store, q->path,
 	    q->principal, NULL, 0, (const char *const *)ctx->conf->admins,
-	    ctx->conf->nadmins, &rights) != 0 ||
-	    (rights & (MS_RIGHT_READ | MS_RIGHT_SECURE)) == 0)
+	    ctx->conf->nadmins, &rights)) == MS_ERR_STORE_UNAVAILABLE)
+		return ms_store_strerror(MS_STORE_UNAVAILABLE);
+	if (r != 0 || (rights & (MS_RIGHT_READ | MS_RIGHT_SECURE)) == 0)
 		return "ACL grants neither r nor s";
-	if ((st = ms_store_get(ctx->store, q->map->path, q->map->record,
+	if ((st = ms_store_get(ctx->store, q->path, q->record,
 	    rec)) != MS_STORE_OK)
 		return ms_store_strerror(st);
 	if ((why = check_rights(ctx, q, rec, rights)) != NULL) {
@@ -234,6 +269,60 @@ start_delivery(int fd, const struct credreq *q, struct ms_record *rec)
 }
 
 static void
+credjob_run(struct store_job *sj)
+{
+	struct credjob *j = (struct credjob *)sj;
+
+	j->why = decide_store(j->ctx, &j->req, &j->rec);
+}
+
+static void
+refuse(int fd, const struct credreq *q, const char *why)
+{
+	audit_req("denied", q, why, 0);
+	close(fd);
+}
+
+/* Back in the loop: deliver, or say why not. */
+static void
+credjob_done(struct store_job *sj)
+{
+	struct credjob *j = (struct credjob *)sj;
+
+	ninflight--;
+	if (j->why != NULL)
+		refuse(j->fd, &j->req, j->why);
+	else
+		start_delivery(j->fd, &j->req, &j->rec);
+	ms_record_clear(&j->rec);
+	freezero(j, sizeof(*j));
+}
+
+/* The store part in a store thread: the loop never waits on etcd. */
+static void
+decide_later(const struct mon_ctx *ctx, int fd, const struct credreq *q)
+{
+	struct credjob *j;
+
+	if ((j = calloc(1, sizeof(*j))) == NULL) {
+		refuse(fd, q, "out of memory");
+		return;
+	}
+	j->sj.run = credjob_run;
+	j->sj.done = credjob_done;
+	j->sj.deadline = ms_now_ms() + ctx->store_timeout_ms;
+	j->ctx = ctx;
+	j->fd = fd;
+	j->req = *q;
+	if (store_jobs_submit(ctx->jobs, &j->sj) != 0) {
+		free(j);
+		refuse(fd, q, "store threads busy");
+		return;
+	}
+	ninflight++;
+}
+
+static void
 accept_one(const struct mon_ctx *ctx)
 {
 	struct sockaddr_un sun;
@@ -251,13 +340,18 @@ accept_one(const struct mon_ctx *ctx)
 		return;
 	}
 	identify(fd, &sun, sunlen, &q);
-	if (npending >= CREDSOCK_PENDING_MAX)
+	if (npending + ninflight >= CREDSOCK_PENDING_MAX)
 		why = "too many deliveries in progress";
 	else
-		why = decide(ctx, &q, &rec);
+		why = decide_peer(&q);
+	if (why == NULL && ctx->jobs != NULL) {
+		decide_later(ctx, fd, &q);
+		return;
+	}
+	if (why == NULL)
+		why = decide_store(ctx, &q, &rec);
 	if (why != NULL) {
-		audit_req("denied", &q, why, 0);
-		close(fd);
+		refuse(fd, &q, why);
 		return;
 	}
 	start_delivery(fd, &q, &rec);

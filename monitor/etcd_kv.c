@@ -13,7 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <curl/curl.h>
 #include <jansson.h>
@@ -23,6 +22,7 @@
 #include "etcd_kv.h"
 #include "keyfile.h"
 #include "store.h"
+#include "timeio.h"
 
 struct ms_etcd {
 	CURL		*curl;
@@ -30,6 +30,9 @@ struct ms_etcd {
 	size_t		 nendpoints;
 	size_t		 current;	/* the endpoint that answered last */
 	int		 timeout_ms;
+	int64_t		 deadline;	/* ms_now_ms() clock; 0: none */
+	int		 too_large;	/* the answer overflowed its cap */
+	size_t		 answer_len;	/* bytes of the last answer */
 	struct msbuf	*answer;
 	char		 curl_err[CURL_ERROR_SIZE];
 };
@@ -55,25 +58,17 @@ fail(char *err, size_t errlen, int st, const char *fmt, ...)
 	return st;
 }
 
-static int64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* libcurl's body sink: anything past the cap aborts the transfer. */
 static size_t
 answer_sink(char *data, size_t size, size_t nmemb, void *ctx)
 {
-	struct msbuf *b = ctx;
+	struct ms_etcd *e = ctx;
 
-	if (nmemb != 0 && size > SIZE_MAX / nmemb)
+	if ((nmemb != 0 && size > SIZE_MAX / nmemb) ||
+	    msbuf_put(e->answer, data, size * nmemb) != 0) {
+		e->too_large = 1;
 		return 0;
-	if (msbuf_put(b, data, size * nmemb) != 0)
-		return 0;
+	}
 	return size * nmemb;
 }
 
@@ -105,7 +100,7 @@ setup_curl(struct ms_etcd *e, const struct ms_etcd_opts *o)
 	    curl_easy_setopt(c, CURLOPT_ERRORBUFFER, e->curl_err) != CURLE_OK ||
 	    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, answer_sink) !=
 	    CURLE_OK ||
-	    curl_easy_setopt(c, CURLOPT_WRITEDATA, e->answer) != CURLE_OK ||
+	    curl_easy_setopt(c, CURLOPT_WRITEDATA, e) != CURLE_OK ||
 	    curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L) != CURLE_OK ||
 	    curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L) != CURLE_OK ||
 	    setup_tls(c, o) != 0)
@@ -151,6 +146,12 @@ ms_etcd_new(const struct ms_etcd_opts *o, struct ms_etcd **ep, char *err,
 	}
 	*ep = e;
 	return MS_STORE_OK;
+}
+
+void
+ms_etcd_set_deadline(struct ms_etcd *e, int64_t deadline_ms)
+{
+	e->deadline = deadline_ms > 0 ? deadline_ms : 0;
 }
 
 void
@@ -204,6 +205,7 @@ post_once(struct ms_etcd *e, size_t which, const char *path,
 		return -1;
 	msbuf_reset(e->answer);
 	e->curl_err[0] = '\0';
+	e->too_large = 0;
 	*codep = 0;
 	if (curl_easy_setopt(e->curl, CURLOPT_URL, url) != CURLE_OK ||
 	    curl_easy_setopt(e->curl, CURLOPT_POSTFIELDS, body) != CURLE_OK ||
@@ -227,7 +229,7 @@ static int
 post(struct ms_etcd *e, const char *path, json_t *req, int idempotent,
     json_t **answerp, char *err, size_t errlen)
 {
-	int64_t deadline = now_ms() + e->timeout_ms, left;
+	int64_t deadline = ms_now_ms() + e->timeout_ms, left;
 	size_t tries, which;
 	CURLcode rc = CURLE_OK;
 	long code = 0;
@@ -235,13 +237,18 @@ post(struct ms_etcd *e, const char *path, json_t *req, int idempotent,
 	int st = MS_STORE_UNAVAILABLE;
 
 	*answerp = NULL;
+	if (e->deadline != 0 && e->deadline < deadline)
+		deadline = e->deadline;
+	if (deadline <= ms_now_ms())
+		return fail(err, errlen, MS_STORE_UNAVAILABLE,
+		    "the request's deadline has passed");
 	if ((body = json_dumps(req, JSON_COMPACT)) == NULL)
 		return fail(err, errlen, MS_STORE_ERROR, "out of memory");
 	fail(err, errlen, 0, "no endpoint answered");
 	for (tries = 0; tries < e->nendpoints; tries++) {
 		which = (e->current + tries) % e->nendpoints;
-		if ((left = deadline - now_ms()) <= 0) {
-			fail(err, errlen, 0, "timed out after %d ms",
+		if ((left = deadline - ms_now_ms()) <= 0) {
+			fail(err, errlen, 0, "timed out (deadline or %d ms)",
 			    e->timeout_ms);
 			break;
 		}
@@ -264,6 +271,12 @@ post(struct ms_etcd *e, const char *path, json_t *req, int idempotent,
 				break;
 			continue;
 		}
+		if (rc == CURLE_WRITE_ERROR && e->too_large) {
+			/* Another member would send the same answer. */
+			st = fail(err, errlen, MS_ETCD_TOO_LARGE,
+			    "answer exceeds %u bytes", MS_ETCD_RESPONSE_MAX);
+			break;
+		}
 		fail(err, errlen, 0, "%s: %s", e->endpoint[which],
 		    e->curl_err[0] != '\0' ? e->curl_err :
 		    curl_easy_strerror(rc));
@@ -272,8 +285,11 @@ post(struct ms_etcd *e, const char *path, json_t *req, int idempotent,
 	}
 	explicit_bzero(body, strlen(body));
 	free(body);
-	if (st != MS_STORE_OK)
+	if (st != MS_STORE_OK) {
+		msbuf_reset(e->answer);
 		return st;
+	}
+	e->answer_len = msbuf_len(e->answer);
 	if ((*answerp = json_loadb((const char *)msbuf_ptr(e->answer),
 	    msbuf_len(e->answer), JSON_REJECT_DUPLICATES, NULL)) == NULL ||
 	    !json_is_object(*answerp)) {
@@ -451,6 +467,7 @@ ms_etcd_get_range(struct ms_etcd *e, const struct ms_etcd_range *q,
 		    "malformed range answer");
 	}
 	res->more = more != NULL && json_is_true(more);
+	res->bytes = e->answer_len;
 	for (i = 0; kvs != NULL && i < json_array_size(kvs); i++) {
 		if (cb == NULL)
 			break;

@@ -32,6 +32,11 @@
 #define MS_ETCD_VALUE_MAX	(1536u * 1024)		/* one value, bytes */
 #define MS_ETCD_RESPONSE_MAX	(8u * 1024 * 1024)	/* one HTTP answer */
 #define MS_ETCD_TXN_OPS_MAX	128			/* compares or ops */
+/*
+ * Beside the store.h statuses: a range whose answer would exceed
+ * MS_ETCD_RESPONSE_MAX (ask again with a smaller limit).
+ */
+#define MS_ETCD_TOO_LARGE	101
 
 struct ms_etcd_opts {
 	const char	*endpoints[MS_ETCD_ENDPOINTS_MAX]; /* http(s)://host:port */
@@ -70,6 +75,7 @@ struct ms_etcd_range_result {
 	int64_t		 revision;	/* the store's revision at the read */
 	int64_t		 count;		/* keys in the range (ignoring limit) */
 	int		 more;		/* limit cut the answer short */
+	size_t		 bytes;		/* size of etcd's answer (JSON) */
 };
 
 /* Compare targets for a transaction. */
@@ -89,7 +95,14 @@ struct ms_etcd_txn;
 int	ms_etcd_new(const struct ms_etcd_opts *opts, struct ms_etcd **ep,
 	    char *err, size_t errlen);
 void	ms_etcd_free(struct ms_etcd *e);
+/*
+ * Calls from now on end by deadline_ms (ms_now_ms() clock) as well as
+ * within the configured timeout; 0 removes it.  A call made past it
+ * fails with MS_STORE_UNAVAILABLE without sending anything.
+ */
+void	ms_etcd_set_deadline(struct ms_etcd *e, int64_t deadline_ms);
 
+/* Also MS_ETCD_TOO_LARGE: the answer would exceed MS_ETCD_RESPONSE_MAX. */
 int	ms_etcd_get_range(struct ms_etcd *e, const struct ms_etcd_range *q,
 	    ms_etcd_kv_fn *cb, void *ctx, struct ms_etcd_range_result *res,
 	    char *err, size_t errlen);

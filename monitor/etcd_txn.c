@@ -1,10 +1,15 @@
 /*
  * etcd_txn.c — optimistic, serializable transactions over etcd
- * (etcd_txn.h).  A transaction is small (one request's reads and writes),
- * so its keys are kept in a flat array searched linearly.
+ * (etcd_txn.h).  A write transaction is small (one request's reads and
+ * writes), so its keys are kept in a flat array searched linearly.  A
+ * read transaction keeps no keys at all: its reads are all at one
+ * revision, which is what makes it consistent, so it needs no compares
+ * and may read a whole tree.
  */
 #include <sys/types.h>
 
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,7 +20,8 @@
 
 #define TX_KEYS_MAX	MS_ETCD_TXN_OPS_MAX
 #define TX_RANGES_MAX	32
-#define TX_WALK_BATCH	256
+#define TX_WALK_BATCH	256	/* keys per range, at most */
+#define TX_READ_KEEP	32	/* values a read transaction keeps */
 
 enum tx_write { TX_NONE, TX_PUT, TX_DEL };
 
@@ -35,11 +41,31 @@ struct ms_etcd_tx {
 	struct ms_etcd	*etcd;
 	char		 prefix[MS_ETCD_PREFIX_MAX + 1];
 	int64_t		 revision;
+	int		 rdonly;
+	/* Read-only: the values of the last TX_READ_KEEP gets, a ring. */
+	struct msbuf	*kept[TX_READ_KEEP];
+	size_t		 nextkept;
 	struct tx_key	 keys[TX_KEYS_MAX];
 	size_t		 nkeys;
 	struct tx_range	 ranges[TX_RANGES_MAX];
 	size_t		 nranges;
 };
+
+static int fail(char *, size_t, int, const char *, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static int
+fail(char *err, size_t errlen, int st, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err != NULL && errlen > 0) {
+		va_start(ap, fmt);
+		vsnprintf(err, errlen, fmt, ap);
+		va_end(ap);
+	}
+	return st;
+}
 
 struct ms_etcd_tx *
 ms_etcd_tx_begin(struct ms_etcd *e, const char *prefix)
@@ -51,6 +77,16 @@ ms_etcd_tx_begin(struct ms_etcd *e, const char *prefix)
 		return NULL;
 	t->etcd = e;
 	strlcpy(t->prefix, prefix, sizeof(t->prefix));
+	return t;
+}
+
+struct ms_etcd_tx *
+ms_etcd_tx_begin_read(struct ms_etcd *e, const char *prefix)
+{
+	struct ms_etcd_tx *t;
+
+	if ((t = ms_etcd_tx_begin(e, prefix)) != NULL)
+		t->rdonly = 1;
 	return t;
 }
 
@@ -69,6 +105,8 @@ ms_etcd_tx_free(struct ms_etcd_tx *t)
 		msbuf_free(t->ranges[i].key);
 		msbuf_free(t->ranges[i].end);
 	}
+	for (i = 0; i < TX_READ_KEEP; i++)
+		msbuf_free(t->kept[i]);
 	freezero(t, sizeof(*t));
 }
 
@@ -201,6 +239,39 @@ fetch(struct ms_etcd_tx *t, struct tx_key *e, char *err, size_t errlen)
 	return MS_STORE_OK;
 }
 
+/*
+ * A read transaction's get: the key at the snapshot into the next slot
+ * of the ring, remembering nothing else (a second get of the key reads
+ * it again, at the same revision, so it sees the same value).
+ */
+static int
+get_read(struct ms_etcd_tx *t, const char *table, const u_char *key,
+    size_t keylen, const u_char **valp, size_t *vallenp, char *err,
+    size_t errlen)
+{
+	struct tx_key e;
+	struct msbuf **slot = &t->kept[t->nextkept];
+	int st;
+
+	memset(&e, 0, sizeof(e));
+	msbuf_free(*slot);
+	*slot = NULL;
+	t->nextkept = (t->nextkept + 1) % TX_READ_KEEP;
+	if ((e.key = full_key(t, table, key, keylen)) == NULL)
+		return MS_STORE_ERROR;
+	st = fetch(t, &e, err, errlen);
+	msbuf_free(e.key);
+	if (st != MS_STORE_OK) {
+		msbuf_free(e.val);
+		return st;
+	}
+	if ((*slot = e.val) == NULL)
+		return MS_STORE_NOT_FOUND_RECORD;
+	*valp = msbuf_ptr(*slot);
+	*vallenp = msbuf_len(*slot);
+	return MS_STORE_OK;
+}
+
 int
 ms_etcd_tx_get(struct ms_etcd_tx *t, const char *table, const u_char *key,
     size_t keylen, const u_char **valp, size_t *vallenp, char *err,
@@ -212,9 +283,13 @@ ms_etcd_tx_get(struct ms_etcd_tx *t, const char *table, const u_char *key,
 
 	*valp = NULL;
 	*vallenp = 0;
+	if (t->rdonly)
+		return get_read(t, table, key, keylen, valp, vallenp, err,
+		    errlen);
 	if ((k = full_key(t, table, key, keylen)) == NULL ||
 	    (e = key_entry(t, k)) == NULL)
-		return MS_STORE_ERROR;
+		return fail(err, errlen, MS_STORE_ERROR,
+		    "a transaction reads at most %d keys", TX_KEYS_MAX);
 	if (!e->read && e->write == TX_NONE &&
 	    (st = fetch(t, e, err, errlen)) != MS_STORE_OK)
 		return st;
@@ -232,7 +307,7 @@ ms_etcd_tx_put(struct ms_etcd_tx *t, const char *table, const u_char *key,
 	struct tx_key *e;
 	struct msbuf *k;
 
-	if (vallen > MS_ETCD_VALUE_MAX)
+	if (vallen > MS_ETCD_VALUE_MAX || t->rdonly)
 		return MS_STORE_INVALID;
 	if ((k = full_key(t, table, key, keylen)) == NULL ||
 	    (e = key_entry(t, k)) == NULL)
@@ -248,6 +323,8 @@ ms_etcd_tx_del(struct ms_etcd_tx *t, const char *table, const u_char *key,
 	struct tx_key *e;
 	struct msbuf *k;
 
+	if (t->rdonly)
+		return MS_STORE_INVALID;
 	if ((k = full_key(t, table, key, keylen)) == NULL ||
 	    (e = key_entry(t, k)) == NULL)
 		return MS_STORE_ERROR;
@@ -270,6 +347,7 @@ struct walk {
 	void			*ctx;
 	int			 stop;
 	struct msbuf		*last;	/* the last key visited */
+	int64_t			 limit;	/* keys per range request */
 };
 
 static int
@@ -381,12 +459,16 @@ batch_cb(void *vctx, const struct ms_etcd_kv *kv)
 
 static int
 note_range(struct ms_etcd_tx *t, const struct msbuf *key,
-    const struct msbuf *end)
+    const struct msbuf *end, char *err, size_t errlen)
 {
 	struct tx_range *r;
 
+	if (t->rdonly)
+		return MS_STORE_OK;
 	if (t->nranges == TX_RANGES_MAX)
-		return MS_STORE_ERROR;
+		return fail(err, errlen, MS_STORE_ERROR,
+		    "a write transaction reads at most %d ranges",
+		    TX_RANGES_MAX);
 	r = &t->ranges[t->nranges];
 	if ((r->key = msbuf_dup(key)) == NULL ||
 	    (r->end = msbuf_dup(end)) == NULL) {
@@ -415,15 +497,26 @@ walk_batches(struct walk *w, struct msbuf *start, struct msbuf *end,
 		q.keylen = msbuf_len(w->last);
 		q.end = msbuf_ptr(end);
 		q.endlen = msbuf_len(end);
-		q.limit = TX_WALK_BATCH;
+		q.limit = w->limit;
 		q.revision = w->t->revision;
 		memset(&bc, 0, sizeof(bc));
 		bc.w = w;
 		bc.end = end;
 		bc.lo_incl = lo_incl;
-		if ((st = ms_etcd_get_range(w->t->etcd, &q, batch_cb, &bc,
-		    &res, err, errlen)) != MS_STORE_OK)
+		st = ms_etcd_get_range(w->t->etcd, &q, batch_cb, &bc, &res,
+		    err, errlen);
+		if (st == MS_ETCD_TOO_LARGE && w->limit > 1) {
+			/* Large values: nothing was visited; ask for fewer. */
+			w->limit /= 2;
+			continue;
+		}
+		if (st == MS_ETCD_TOO_LARGE)
+			return MS_STORE_ERROR;
+		if (st != MS_STORE_OK)
 			return st;
+		if (res.bytes < MS_ETCD_RESPONSE_MAX / 4 &&
+		    w->limit < TX_WALK_BATCH)
+			w->limit *= 2;
 		if (bc.st != MS_STORE_OK)
 			return bc.st;
 		if (w->t->revision == 0)
@@ -463,6 +556,7 @@ ms_etcd_tx_walk(struct ms_etcd_tx *t, const char *table,
 	w.cb = cb;
 	w.ctx = ctx;
 	w.skip = strlen(t->prefix) + strlen(table) + 1;
+	w.limit = TX_WALK_BATCH;
 	if ((pk = full_key(t, table, prefix, prefixlen)) == NULL ||
 	    (start = full_key(t, table, from != NULL ? from : prefix,
 	    from != NULL ? fromlen : prefixlen)) == NULL ||
@@ -475,7 +569,7 @@ ms_etcd_tx_walk(struct ms_etcd_tx *t, const char *table,
 		st = MS_STORE_ERROR;
 		goto out;
 	}
-	if ((st = note_range(t, pk, end)) == MS_STORE_OK)
+	if ((st = note_range(t, pk, end, err, errlen)) == MS_STORE_OK)
 		st = walk_batches(&w, start, end, err, errlen);
  out:
 	msbuf_free(pk);
@@ -485,13 +579,88 @@ ms_etcd_tx_walk(struct ms_etcd_tx *t, const char *table,
 	return st;
 }
 
+/* Whether a buffered write falls in [key, end). */
+static int
+writes_in(const struct ms_etcd_tx *t, const struct msbuf *key,
+    const struct msbuf *end)
+{
+	const struct tx_key *e;
+	size_t i;
+
+	for (i = 0; i < t->nkeys; i++) {
+		e = &t->keys[i];
+		if (e->write != TX_NONE &&
+		    key_cmp(msbuf_ptr(e->key), msbuf_len(e->key),
+		    msbuf_ptr(key), msbuf_len(key)) >= 0 &&
+		    key_cmp(msbuf_ptr(e->key), msbuf_len(e->key),
+		    msbuf_ptr(end), msbuf_len(end)) < 0)
+			return 1;
+	}
+	return 0;
+}
+
+int
+ms_etcd_tx_count(struct ms_etcd_tx *t, const char *table,
+    const u_char *prefix, size_t prefixlen, uint64_t *np, char *err,
+    size_t errlen)
+{
+	struct ms_etcd_range q;
+	struct ms_etcd_range_result res;
+	struct msbuf *pk, *end = NULL;
+	u_char endb[MS_ETCD_KEY_MAX];
+	size_t endlen;
+	int st = MS_STORE_ERROR;
+
+	*np = 0;
+	if ((pk = full_key(t, table, prefix, prefixlen)) == NULL ||
+	    msbuf_len(pk) > sizeof(endb) ||
+	    ms_etcd_prefix_end(msbuf_ptr(pk), msbuf_len(pk), endb,
+	    &endlen) != MS_STORE_OK ||
+	    (end = msbuf_new(MS_ETCD_KEY_MAX)) == NULL ||
+	    msbuf_put(end, endb, endlen) != 0)
+		goto out;
+	if (writes_in(t, pk, end)) {
+		st = fail(err, errlen, MS_STORE_ERROR,
+		    "count over this transaction's own writes");
+		goto out;
+	}
+	if ((st = note_range(t, pk, end, err, errlen)) != MS_STORE_OK)
+		goto out;
+	memset(&q, 0, sizeof(q));
+	q.key = msbuf_ptr(pk);
+	q.keylen = msbuf_len(pk);
+	q.end = endb;
+	q.endlen = endlen;
+	q.revision = t->revision;
+	q.count_only = 1;
+	if ((st = ms_etcd_get_range(t->etcd, &q, NULL, NULL, &res, err,
+	    errlen)) != MS_STORE_OK)
+		goto out;
+	if (t->revision == 0)
+		t->revision = res.revision;
+	if (res.count < 0)
+		st = fail(err, errlen, MS_STORE_ERROR, "negative count");
+	else
+		*np = (uint64_t)res.count;
+ out:
+	msbuf_free(pk);
+	msbuf_free(end);
+	return st;
+}
+
 static int
 add_compares(struct ms_etcd_tx *t, struct ms_etcd_txn *txn)
 {
 	const struct tx_key *e;
 	const struct tx_range *r;
-	size_t i;
+	size_t i, n = t->nranges;
 	int st;
+
+	for (i = 0; i < t->nkeys; i++)
+		n += t->keys[i].read;
+	/* One compare per read: never send a transaction missing one. */
+	if (n > MS_ETCD_TXN_OPS_MAX)
+		return MS_ETCD_TOO_LARGE;
 
 	for (i = 0; i < t->nkeys; i++) {
 		e = &t->keys[i];
@@ -547,11 +716,25 @@ ms_etcd_tx_commit(struct ms_etcd_tx *t, int64_t *revision, char *err,
 
 	*revision = t->revision;
 	if ((txn = ms_etcd_txn_new()) == NULL)
-		return MS_STORE_ERROR;
-	if ((st = add_writes(t, txn)) != MS_STORE_OK ||
-	    ms_etcd_txn_nops(txn) == 0 ||
-	    (st = add_compares(t, txn)) != MS_STORE_OK ||
-	    (st = ms_etcd_txn_commit(t->etcd, txn, &ok, revision, err,
+		return fail(err, errlen, MS_STORE_ERROR, "out of memory");
+	if ((st = add_writes(t, txn)) != MS_STORE_OK) {
+		ms_etcd_txn_free(txn);
+		return fail(err, errlen, MS_STORE_ERROR,
+		    "cannot build the transaction's writes");
+	}
+	if (ms_etcd_txn_nops(txn) == 0) {
+		ms_etcd_txn_free(txn);
+		return MS_STORE_OK;
+	}
+	if ((st = add_compares(t, txn)) != MS_STORE_OK) {
+		ms_etcd_txn_free(txn);
+		return fail(err, errlen, MS_STORE_ERROR, st ==
+		    MS_ETCD_TOO_LARGE ? "the transaction read more than the "
+		    "%d keys and ranges one etcd Txn can check" :
+		    "cannot build the transaction's compares (%d)",
+		    st == MS_ETCD_TOO_LARGE ? MS_ETCD_TXN_OPS_MAX : st);
+	}
+	if ((st = ms_etcd_txn_commit(t->etcd, txn, &ok, revision, err,
 	    errlen)) != MS_STORE_OK) {
 		ms_etcd_txn_free(txn);
 		return st;

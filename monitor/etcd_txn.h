@@ -43,6 +43,15 @@ typedef int ms_etcd_tx_fn(void *ctx, const u_char *key, size_t keylen,
     const u_char *val, size_t vallen);
 
 struct ms_etcd_tx *ms_etcd_tx_begin(struct ms_etcd *e, const char *prefix);
+/*
+ * A read-only transaction: the same snapshot, but nothing is remembered
+ * for a commit (no compares, no key cache), so it may read any number of
+ * keys and ranges; put and del are MS_STORE_INVALID.  A value returned
+ * by get stays valid for the next 31 gets of the transaction (a ring),
+ * not until its end.
+ */
+struct ms_etcd_tx *ms_etcd_tx_begin_read(struct ms_etcd *e,
+	    const char *prefix);
 void	ms_etcd_tx_free(struct ms_etcd_tx *t);
 
 /* MS_STORE_OK with the value, or MS_STORE_NOT_FOUND_RECORD when absent. */
@@ -61,7 +70,21 @@ int	ms_etcd_tx_walk(struct ms_etcd_tx *t, const char *table,
 	    const u_char *prefix, size_t prefixlen, const u_char *from,
 	    size_t fromlen, ms_etcd_tx_fn *cb, void *ctx, char *err,
 	    size_t errlen);
-/* Send the buffered writes; a transaction that wrote nothing just ends. */
+/*
+ * The keys of TABLE that start with PREFIX, at the snapshot (a range read
+ * of a write transaction; one with buffered writes in the range is
+ * MS_STORE_ERROR).
+ */
+int	ms_etcd_tx_count(struct ms_etcd_tx *t, const char *table,
+	    const u_char *prefix, size_t prefixlen, uint64_t *np, char *err,
+	    size_t errlen);
+/*
+ * Send the buffered writes; a transaction that wrote nothing just ends.
+ * A write transaction reads at most MS_ETCD_TXN_OPS_MAX keys and 32
+ * ranges, and its reads at most MS_ETCD_TXN_OPS_MAX compares together:
+ * past a cap the read or the commit fails (MS_STORE_ERROR, err says
+ * why), so no read ever goes unchecked.
+ */
 int	ms_etcd_tx_commit(struct ms_etcd_tx *t, int64_t *revision, char *err,
 	    size_t errlen);
 /* The snapshot revision (0 before the first read). */

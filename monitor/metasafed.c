@@ -397,6 +397,48 @@ daemon_fork(void)
 }
 
 /*
+ * StoreBackend: the LMDB environment in StoreDirectory, or the tables
+ * under EtcdPrefix in the cluster (the instance lock stays in
+ * StoreDirectory either way, so one host runs one daemon).
+ */
+static int
+open_store(const struct servconf *conf, struct hostkeys *keys,
+    struct ms_store **sp)
+{
+	struct ms_store_etcd_conf ec;
+
+	if (conf->store_backend != MS_STORE_BACKEND_ETCD)
+		return ms_store_open_keys(conf->store_dir,
+		    (const u_char (*)[MS_STORE_KEY_LEN])keys->store_keys,
+		    keys->nstore_keys, conf->store_max_size, 0, sp);
+	memset(&ec, 0, sizeof(ec));
+	servconf_etcd_opts(conf, &ec.etcd);
+	ec.prefix = conf->etcd_prefix;
+	return ms_store_open_etcd(&ec,
+	    (const u_char (*)[MS_STORE_KEY_LEN])keys->store_keys,
+	    keys->nstore_keys, 0, sp);
+}
+
+/* Where the store is, for an operator: never a key, only places. */
+static void
+store_where(const struct servconf *conf, char *buf, size_t len)
+{
+	size_t i;
+
+	if (conf->store_backend != MS_STORE_BACKEND_ETCD) {
+		snprintf(buf, len, "StoreDirectory %s", conf->store_dir);
+		return;
+	}
+	snprintf(buf, len, "etcd store %s at EtcdEndpoints ",
+	    conf->etcd_prefix);
+	for (i = 0; i < conf->netcd_endpoints; i++) {
+		if (i > 0)
+			strlcat(buf, ",", len);
+		strlcat(buf, conf->etcd_endpoints[i], len);
+	}
+}
+
+/*
  * Everything that can fail once the configuration is known, in the process
  * that will serve: the instance lock first (a second daemon stops there,
  * before the PidFile and the store), then the PidFile, the chroot, the
@@ -423,16 +465,16 @@ startup_resources(const struct servconf *conf, struct hostkeys *keys)
 		startup_fail(MSD_EXIT_CHROOT, "%s", err);
 	/* The store explains its refusals in log lines: keep the last. */
 	ms_log_capture(cap, sizeof(cap));
-	r = ms_store_open_keys(conf->store_dir,
-	    (const u_char (*)[MS_STORE_KEY_LEN])keys->store_keys,
-	    keys->nstore_keys, conf->store_max_size, 0, &store);
+	r = open_store(conf, keys, &store);
 	ms_log_capture(NULL, 0);
 	/* The store holds its own copy; the monitor's can go now. */
 	OPENSSL_cleanse(keys->store_keys, sizeof(keys->store_keys));
-	if (r != MS_STORE_OK)
-		startup_fail(MSD_EXIT_STORE, "StoreDirectory %s: %s",
-		    conf->store_dir, cap[0] != '\0' ? (strncmp(cap, "store: ",
-		    7) == 0 ? cap + 7 : cap) : ms_store_strerror(r));
+	if (r != MS_STORE_OK) {
+		store_where(conf, err, sizeof(err));
+		startup_fail(MSD_EXIT_STORE, "%s: %s", err, cap[0] != '\0' ?
+		    (strncmp(cap, "store: ", 7) == 0 ? cap + 7 : cap) :
+		    ms_store_strerror(r));
+	}
 	if (server_listen(conf, err, sizeof(err)) != 0)
 		startup_fail(MSD_EXIT_LISTEN, "%s", err);
 	return store;
@@ -554,8 +596,13 @@ main(int argc, char **argv)
 		fprintf(stderr, "metasafed: %s\n", err);
 		exit(MSD_EXIT_CONFIG);
 	}
-	/* A store none of the StoreKeys opens, or that cannot be read. */
-	if (store_keys_check(conf.store_dir, conf.store_key_files, &keys, err,
+	/*
+	 * A store none of the StoreKeys opens, or that cannot be read.  An
+	 * etcd store is checked when it is opened: -t does not contact the
+	 * cluster.
+	 */
+	if (conf.store_backend == MS_STORE_BACKEND_LMDB &&
+	    store_keys_check(conf.store_dir, conf.store_key_files, &keys, err,
 	    sizeof(err)) != 0) {
 		fprintf(stderr, "metasafed: %s\n", err);
 		exit(MSD_EXIT_STORE);
@@ -602,6 +649,8 @@ main(int argc, char **argv)
 	ctx.principals = &principals;
 	ctx.store = store;
 	ctx.certs = certs;
+	/* Each data request on a store that may block ends within it. */
+	ctx.store_timeout_ms = conf.etcd_timeout_ms;
 	r = server_run(&ctx, &principals, &opts);
 
 	ms_tickets_free(ctx.tickets);

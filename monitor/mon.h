@@ -35,6 +35,10 @@ struct ms_store;
 struct ms_certs;
 struct store_writer;
 struct store_wop;
+struct store_jobs;
+struct store_job;
+struct mon_job;
+struct ms_store_usage;
 struct mon_write;
 struct ms_tickets;
 
@@ -56,6 +60,12 @@ struct mon_ctx {
 	/* NULL: writes are committed inline, in the calling thread. */
 	struct store_writer	*writer;
 	struct ms_tickets	*tickets;	/* NULL: Resumption no */
+	/*
+	 * Set when the store may block (etcd): data requests run in these
+	 * store threads (mon_async.c), each bounded by store_timeout_ms.
+	 */
+	struct store_jobs	*jobs;
+	int			 store_timeout_ms;
 };
 
 /*
@@ -107,6 +117,11 @@ struct mon_worker {
 	struct mon_peercred	 cred;		/* set by the listener only */
 	int			 state;		/* MW_*: mon_dispatch() only */
 	uint32_t		 once_done;	/* bit per once-only row: ditto */
+	/*
+	 * A data request a store thread is serving (mon_async.c): nothing
+	 * more is read from the worker until its answer is out.
+	 */
+	struct mon_job		*job;
 	struct mon_session	 sess;
 };
 
@@ -188,6 +203,37 @@ uint64_t mon_leaf_not_after(STACK_OF(X509) *chain);
 struct mon_verdict mon_auth_refused(struct msbuf *resp);
 mon_handler_fn	mon_open, mon_get, mon_set, mon_delete, mon_list,
 		mon_getacl, mon_setacl, mon_status;
+
+/*
+ * Requests served by a store thread (mon_async.c).  A row is what the
+ * dispatcher knows of the request; mon_async_start() takes over *pr (and
+ * sets w->job) or, when no thread can take it, answers at once into resp
+ * as a store past its deadline would (*vp is that verdict, w->job stays
+ * NULL).  mon_dispatch_verdict() applies a verdict as mon_dispatch() does:
+ * 0, or the worker must be killed.  mon_job_of() is the request a done
+ * store job without a done function served; mon_job_finish() applies its verdict to the owner, if any, and puts the
+ * answer into resp.
+ */
+struct mon_async_row {
+	uint8_t			 type;
+	const char		*name;
+	mon_handler_fn		*handle;
+	mon_req_free_fn		*free;
+	int			 next;
+};
+int	mon_async_start(const struct mon_ctx *ctx, struct mon_worker *w,
+	    const struct mon_async_row *row, union mon_req *pr,
+	    struct msbuf *resp, struct mon_verdict *vp);
+int	mon_dispatch_verdict(struct mon_worker *w,
+	    const struct mon_async_row *row, struct mon_verdict v);
+struct mon_job *mon_job_of(struct store_job *sj);
+struct mon_worker *mon_job_owner(const struct mon_job *j);
+void	mon_job_disown(struct mon_job *j);
+uint8_t	mon_job_type(const struct mon_job *j);
+int	mon_job_finish(struct mon_job *j, struct msbuf *resp);
+void	mon_job_free(struct mon_job *j);
+/* STATUS with ctx->jobs: the last usage measured, never waiting. */
+int	mon_async_usage(const struct mon_ctx *ctx, struct ms_store_usage *u);
 
 /*
  * Deferred writes (mon_data.c).  mon_write_of() is the write a done

@@ -58,36 +58,68 @@ mon_store_status(int st)
 	}
 }
 
-static uint8_t
-rights_at(const struct mon_ctx *ctx, const struct mon_worker *w,
-    const char *path)
+/*
+ * A failed ACL evaluation denies, with one exception: a store that did
+ * not answer in time (etcd without quorum) makes the request fail with
+ * STORE_UNAVAILABLE, so a client can tell an outage from a refusal.
+ * Neither grants anything.
+ */
+static uint32_t
+acl_eval_status(int r)
 {
-	uint8_t rights = 0;
+	return r == MS_ERR_STORE_UNAVAILABLE ? MS_ST_STORE_UNAVAILABLE :
+	    MS_ST_OK;
+}
 
-	if (ms_acl_effective(ms_store_acl_walk, ctx->store, path, w->sess.principal,
-	    (const char *const *)w->sess.groups, w->sess.ngroups,
-	    (const char *const *)ctx->conf->admins, ctx->conf->nadmins,
-	    &rights) != 0)
-		return 0;
-	return rights;
+/* The bound principal's rights at path (0 when they cannot be known). */
+static uint32_t
+rights_at(const struct mon_ctx *ctx, const struct mon_worker *w,
+    const char *path, uint8_t *rightsp)
+{
+	int r;
+
+	*rightsp = 0;
+	r = ms_acl_effective(ms_store_acl_walk, ctx->store, path,
+	    w->sess.principal, (const char *const *)w->sess.groups,
+	    w->sess.ngroups, (const char *const *)ctx->conf->admins,
+	    ctx->conf->nadmins, rightsp);
+	if (r != 0)
+		*rightsp = 0;
+	return acl_eval_status(r);
 }
 
 #define WHY_SENSITIVE	"sensitive subtree: certificate login required"
 
 /*
- * 1 when path is in a SENSITIVE subtree and this connection did not log in
- * with a certificate (or the check failed: fail closed).
+ * *refusedp 1 when path is in a SENSITIVE subtree and this connection did
+ * not log in with a certificate (or the check failed: fail closed).
  */
-static int
+static uint32_t
 sensitive_refused(const struct mon_ctx *ctx, const struct mon_worker *w,
-    const char *path)
+    const char *path, int *refusedp)
 {
-	int sensitive = 1;
-
+	*refusedp = 0;
 	if (w->sess.cert_auth)
-		return 0;
-	(void)ms_acl_sensitive(ms_store_acl_walk, ctx->store, path, &sensitive);
-	return sensitive;
+		return MS_ST_OK;
+	*refusedp = 1;
+	return acl_eval_status(ms_acl_sensitive(ms_store_acl_walk, ctx->store,
+	    path, refusedp));
+}
+
+/*
+ * The rights at path, then whether SENSITIVE refuses the connection
+ * there (only when need_sensitive: the check costs a walk of its own).
+ */
+static uint32_t
+access_at(const struct mon_ctx *ctx, const struct mon_worker *w,
+    const char *path, uint8_t *rightsp, int *sensitivep)
+{
+	uint32_t st;
+
+	*sensitivep = 1;
+	if ((st = rights_at(ctx, w, path, rightsp)) != MS_ST_OK)
+		return st;
+	return sensitive_refused(ctx, w, path, sensitivep);
 }
 
 /*
@@ -97,11 +129,16 @@ sensitive_refused(const struct mon_ctx *ctx, const struct mon_worker *w,
  */
 static uint32_t
 may_write(const struct mon_ctx *ctx, const struct mon_worker *w,
-    const char *path, const char **why)
+    const char *path, uint8_t *rightsp, const char **why)
 {
-	if (!(rights_at(ctx, w, path) & MS_RIGHT_WRITE))
+	uint32_t st;
+	int refused;
+
+	if ((st = access_at(ctx, w, path, rightsp, &refused)) != MS_ST_OK)
+		return st;
+	if (!(*rightsp & MS_RIGHT_WRITE))
 		return MS_ST_ACCESS_DENIED;
-	if (sensitive_refused(ctx, w, path)) {
+	if (refused) {
 		*why = WHY_SENSITIVE;
 		return MS_ST_ACCESS_DENIED;
 	}
@@ -173,19 +210,20 @@ mon_open(const struct mon_ctx *ctx, const struct mon_worker *w,
 	const char *why = NULL;
 	uint32_t st;
 	uint8_t rights;
+	int refused;
 
 	if ((st = check_names(d, 0)) != MS_ST_OK ||
 	    d->access == 0 || (d->access & ~(MS_ACCESS_READ | MS_ACCESS_WRITE)))
 		return answered(answer_status(resp, w, "open", d,
 		    MS_ST_INVALID_ARGUMENT));
-	rights = rights_at(ctx, w, d->path);
-	if (((d->access & MS_ACCESS_READ) && (rights & (MS_RIGHT_READ |
+	if ((st = access_at(ctx, w, d->path, &rights, &refused)) != MS_ST_OK)
+		;
+	else if (((d->access & MS_ACCESS_READ) && (rights & (MS_RIGHT_READ |
 	    MS_RIGHT_SECURE | MS_RIGHT_LIST | MS_RIGHT_ADMIN)) == 0) ||
 	    ((d->access & MS_ACCESS_WRITE) && (rights & MS_RIGHT_WRITE) == 0))
 		st = MS_ST_ACCESS_DENIED;
 	else if ((d->access != MS_ACCESS_READ ||
-	    (rights & MS_RIGHT_ADMIN) == 0) &&
-	    sensitive_refused(ctx, w, d->path)) {
+	    (rights & MS_RIGHT_ADMIN) == 0) && refused) {
 		st = MS_ST_ACCESS_DENIED;
 		why = WHY_SENSITIVE;
 	} else if (!(d->access & MS_ACCESS_WRITE))
@@ -202,15 +240,15 @@ mon_get(const struct mon_ctx *ctx, const struct mon_worker *w,
 	struct ms_mon_value v;
 	uint32_t st;
 	uint8_t rights;
-	int r;
+	int r, refused;
 
-	if ((st = check_names(d, 1)) != MS_ST_OK)
+	if ((st = check_names(d, 1)) != MS_ST_OK ||
+	    (st = access_at(ctx, w, d->path, &rights, &refused)) != MS_ST_OK)
 		return answered(answer_status(resp, w, "get", d, st));
-	rights = rights_at(ctx, w, d->path);
 	if ((rights & (MS_RIGHT_READ | MS_RIGHT_SECURE)) == 0)
 		return answered(answer_status(resp, w, "get", d,
 		    MS_ST_ACCESS_DENIED));
-	if (sensitive_refused(ctx, w, d->path))
+	if (refused)
 		return answered(answer_why(resp, w, "get", d,
 		    MS_ST_ACCESS_DENIED, WHY_SENSITIVE));
 	st = mon_store_status(ms_store_get(ctx->store, d->path, d->record,
@@ -237,13 +275,14 @@ mon_set(const struct mon_ctx *ctx, const struct mon_worker *w,
 	struct ms_store_op op;
 	const char *why = NULL;
 	uint32_t st;
+	uint8_t rights;
 
 	if ((st = check_names(d, 1)) == MS_ST_OK &&
 	    ((d->flags & ~MS_REC_FLAGS_MASK) != 0 ||
 	    d->value_len > ctx->conf->max_value_size))
 		st = MS_ST_INVALID_ARGUMENT;
 	if (st == MS_ST_OK)
-		st = may_write(ctx, w, d->path, &why);
+		st = may_write(ctx, w, d->path, &rights, &why);
 	if (st != MS_ST_OK) {
 		audit(w, "set", d, st, why);
 		return answered(ms_mon_set_answer_put(resp, st, 0));
@@ -265,19 +304,20 @@ mon_set(const struct mon_ctx *ctx, const struct mon_worker *w,
  * SENSITIVE), or when that cannot be read (fail closed); 0 when it has
  * none or does not exist (the delete then answers PATH_NOT_FOUND).
  */
-static int
-node_protected(const struct mon_ctx *ctx, const char *path)
+static uint32_t
+node_protected(const struct mon_ctx *ctx, const char *path, int *protp)
 {
 	struct ms_acl *acl;
-	int st, prot;
+	int st;
 
+	*protp = 1;
 	if ((acl = calloc(1, sizeof(*acl))) == NULL)
-		return 1;
+		return MS_ST_OK;
 	st = ms_store_get_acl(ctx->store, path, acl);
-	prot = st == MS_STORE_NOT_FOUND_PATH ? 0 : st != MS_STORE_OK ? 1 :
+	*protp = st == MS_STORE_NOT_FOUND_PATH ? 0 : st != MS_STORE_OK ? 1 :
 	    acl->nentries > 0 || acl->flags != 0;
 	free(acl);
-	return prot;
+	return st == MS_STORE_UNAVAILABLE ? MS_ST_STORE_UNAVAILABLE : MS_ST_OK;
 }
 
 /*
@@ -293,15 +333,17 @@ mon_delete(const struct mon_ctx *ctx, const struct mon_worker *w,
 	struct ms_store_op op;
 	const char *why = NULL;
 	uint32_t st;
-	int node = *d->record == '\0';
+	uint8_t rights;
+	int node = *d->record == '\0', prot = 0;
 
 	if ((st = check_names(d, !node)) == MS_ST_OK && node &&
 	    ms_path_is_root(d->path))
 		st = MS_ST_INVALID_ARGUMENT;
 	if (st == MS_ST_OK)
-		st = may_write(ctx, w, d->path, &why);
-	if (st == MS_ST_OK && node && !(rights_at(ctx, w, d->path) &
-	    MS_RIGHT_ADMIN) && node_protected(ctx, d->path)) {
+		st = may_write(ctx, w, d->path, &rights, &why);
+	if (st == MS_ST_OK && node && !(rights & MS_RIGHT_ADMIN))
+		st = node_protected(ctx, d->path, &prot);
+	if (st == MS_ST_OK && prot) {
 		st = MS_ST_ACCESS_DENIED;
 		why = WHY_PROTECTED;
 	}
@@ -364,14 +406,16 @@ mon_list(const struct mon_ctx *ctx, const struct mon_worker *w,
 	struct list_acc acc = { 0 };
 	const char *why = NULL;
 	uint32_t st;
-	int r, paged;
+	uint8_t rights = 0;
+	int r, paged, refused = 1;
 
 	acc.long_form = (d->list_flags & MS_LIST_LONG) != 0;
 	paged = (d->list_flags & MS_LIST_PAGED) != 0;
 	if ((st = check_names(d, 0)) == MS_ST_OK &&
-	    !(rights_at(ctx, w, d->path) & MS_RIGHT_LIST))
+	    (st = access_at(ctx, w, d->path, &rights, &refused)) == MS_ST_OK &&
+	    !(rights & MS_RIGHT_LIST))
 		st = MS_ST_ACCESS_DENIED;
-	if (st == MS_ST_OK && sensitive_refused(ctx, w, d->path)) {
+	if (st == MS_ST_OK && refused) {
 		st = MS_ST_ACCESS_DENIED;
 		why = WHY_SENSITIVE;
 	}
@@ -444,10 +488,12 @@ mon_getacl(const struct mon_ctx *ctx, const struct mon_worker *w,
 	const struct ms_mon_data *d = &pr->data;
 	struct acl_acc acc = { 0 };
 	uint32_t st;
+	uint8_t rights = 0;
 	int r;
 
 	if ((st = check_names(d, 0)) == MS_ST_OK &&
-	    !(rights_at(ctx, w, d->path) & MS_RIGHT_ADMIN))
+	    (st = rights_at(ctx, w, d->path, &rights)) == MS_ST_OK &&
+	    !(rights & MS_RIGHT_ADMIN))
 		st = MS_ST_ACCESS_DENIED;
 	if (st == MS_ST_OK)
 		st = mon_store_status(ms_store_node_exists(ctx->store, d->path));
@@ -457,10 +503,11 @@ mon_getacl(const struct mon_ctx *ctx, const struct mon_worker *w,
 			r = MS_ERR_ALLOC;
 			goto out;
 		}
-		if (ms_acl_chain(ms_store_acl_walk, ctx->store, d->path,
-		    acl_cb, &acc) != 0)
+		if ((r = ms_acl_chain(ms_store_acl_walk, ctx->store, d->path,
+		    acl_cb, &acc)) != 0)
 			st = acc.full ? MS_ST_LIMIT_REACHED :
-			    MS_ST_INTERNAL_ERROR;
+			    r == MS_ERR_STORE_UNAVAILABLE ?
+			    MS_ST_STORE_UNAVAILABLE : MS_ST_INTERNAL_ERROR;
 	}
 	if ((r = answer_status(resp, w, "getacl", d, st)) == 0 &&
 	    st == MS_ST_OK)
@@ -497,13 +544,16 @@ mon_setacl(const struct mon_ctx *ctx, const struct mon_worker *w,
 	struct ms_store_op op;
 	struct mon_verdict v;
 	uint32_t st;
+	uint8_t rights = 0;
 
 	if ((changes = calloc(d->nchanges ? d->nchanges : 1,
 	    sizeof(*changes))) == NULL)
 		return MON_KILLED(MS_ERR_ALLOC, "out of memory");
 	if ((st = acl_changes(d, changes)) == MS_ST_OK)
 		st = check_names(d, 0);
-	if (st == MS_ST_OK && !(rights_at(ctx, w, d->path) & MS_RIGHT_ADMIN))
+	if (st == MS_ST_OK &&
+	    (st = rights_at(ctx, w, d->path, &rights)) == MS_ST_OK &&
+	    !(rights & MS_RIGHT_ADMIN))
 		st = MS_ST_ACCESS_DENIED;
 	if (st != MS_ST_OK) {
 		free(changes);
@@ -538,7 +588,8 @@ mon_status(const struct mon_ctx *ctx, const struct mon_worker *w,
 	uint32_t st;
 
 	memset(&u, 0, sizeof(u));
-	st = mon_store_status(ms_store_usage(ctx->store, &u));
+	st = mon_store_status(ctx->jobs != NULL ? mon_async_usage(ctx, &u) :
+	    ms_store_usage(ctx->store, &u));
 	usage[0] = u.used_bytes;
 	usage[1] = u.max_bytes;
 	usage[2] = u.nodes;

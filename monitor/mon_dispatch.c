@@ -31,36 +31,37 @@ static const struct mon_dispatch_ent {
 	mon_handler_fn	*handle;
 	int		 next;		/* state after MON_OK */
 	int		 denied;	/* state after MON_DENIED; 0: not allowed */
+	int		 store;		/* a store thread's, when ctx->jobs */
 } dispatch_table[] = {
 	{ MS_MON_HELLO,	 "hello",  MW_START,	1, mon_parse_empty, NULL,
-	    mon_hello,	MW_HELLO, 0 },
+	    mon_hello,	MW_HELLO, 0, 0 },
 	{ MS_MON_DECAP,	 "decap",  MW_HELLO,	1, mon_parse_decap, NULL,
-	    mon_decap,	MW_DECAPPED, 0 },
+	    mon_decap,	MW_DECAPPED, 0, 0 },
 	{ MS_MON_SIGN,	 "sign",   MW_DECAPPED,	1, mon_parse_sign, NULL,
-	    mon_sign,	MW_SIGNED, 0 },
+	    mon_sign,	MW_SIGNED, 0, 0 },
 	{ MS_MON_AUTH,	 "auth",   MW_SIGNED,	1, mon_parse_auth, NULL,
-	    mon_auth,	MW_AUTHED, MW_REFUSED },
+	    mon_auth,	MW_AUTHED, MW_REFUSED, 0 },
 	/* In place of AUTH, for a hello with a ticket (mon_resume.c). */
 	{ MS_MON_RESUME, "resume", MW_SIGNED,	1, mon_parse_resume, NULL,
-	    mon_resume,	MW_AUTHED, MW_REFUSED },
+	    mon_resume,	MW_AUTHED, MW_REFUSED, 0 },
 	{ MS_MON_TICKET, "ticket", MW_AUTHED,	1, mon_parse_empty, NULL,
-	    mon_ticket,	MW_AUTHED, 0 },
+	    mon_ticket,	MW_AUTHED, 0, 0 },
 	{ MS_MON_OPEN,	 "open",   DATA_STATES,	0, mon_parse_open,
-	    mon_req_data_free, mon_open, MW_AUTHED, 0 },
+	    mon_req_data_free, mon_open, MW_AUTHED, 0, 1 },
 	{ MS_MON_GET,	 "get",	   DATA_STATES,	0, mon_parse_get,
-	    mon_req_data_free, mon_get, MW_AUTHED, 0 },
+	    mon_req_data_free, mon_get, MW_AUTHED, 0, 1 },
 	{ MS_MON_SET,	 "set",	   DATA_STATES,	0, mon_parse_set,
-	    mon_req_data_free, mon_set, MW_AUTHED, 0 },
+	    mon_req_data_free, mon_set, MW_AUTHED, 0, 1 },
 	{ MS_MON_DELETE, "delete", DATA_STATES,	0, mon_parse_delete,
-	    mon_req_data_free, mon_delete, MW_AUTHED, 0 },
+	    mon_req_data_free, mon_delete, MW_AUTHED, 0, 1 },
 	{ MS_MON_LIST,	 "list",   DATA_STATES,	0, mon_parse_list,
-	    mon_req_data_free, mon_list, MW_AUTHED, 0 },
+	    mon_req_data_free, mon_list, MW_AUTHED, 0, 1 },
 	{ MS_MON_GETACL, "getacl", DATA_STATES,	0, mon_parse_path,
-	    mon_req_data_free, mon_getacl, MW_AUTHED, 0 },
+	    mon_req_data_free, mon_getacl, MW_AUTHED, 0, 1 },
 	{ MS_MON_SETACL, "setacl", DATA_STATES,	0, mon_parse_setacl,
-	    mon_req_data_free, mon_setacl, MW_AUTHED, 0 },
+	    mon_req_data_free, mon_setacl, MW_AUTHED, 0, 1 },
 	{ MS_MON_STATUS, "status", DATA_STATES,	0, mon_parse_empty, NULL,
-	    mon_status,	MW_AUTHED, 0 },
+	    mon_status,	MW_AUTHED, 0, 0 },
 };
 #define DISPATCH_N (sizeof(dispatch_table) / sizeof(dispatch_table[0]))
 
@@ -180,11 +181,39 @@ parse_all(const struct mon_worker *w, const struct mon_dispatch_ent *ent,
 	return 0;
 }
 
+/* The verdict on a request: the row's next state, or kill (non-zero). */
+static int
+verdict(struct mon_worker *w, const char *name, int next, int denied,
+    struct mon_verdict v)
+{
+	int r;
+
+	if (v.kind == MON_KILL || (v.kind == MON_DENIED && denied == 0)) {
+		r = v.err != 0 ? v.err : MS_ERR_PROTOCOL;
+		error_fr(r, "worker %ld (%s): request %s refused: %s",
+		    (long)w->pid, w->peer, name,
+		    v.why != NULL ? v.why : "denied");
+		return r;
+	}
+	w->state = v.kind == MON_OK ? next : denied;
+	debug3_f("worker %ld: %s ok, state 0x%02x", (long)w->pid, name,
+	    w->state);
+	return 0;
+}
+
+int
+mon_dispatch_verdict(struct mon_worker *w, const struct mon_async_row *row,
+    struct mon_verdict v)
+{
+	return verdict(w, row->name, row->next, 0, v);
+}
+
 int
 mon_dispatch(const struct mon_ctx *ctx, struct mon_worker *w, uint8_t type,
     struct msbuf *req, struct msbuf *resp)
 {
 	const struct mon_dispatch_ent *ent;
+	struct mon_async_row row;
 	union mon_req pr;
 	struct mon_verdict v;
 	size_t i = 0;
@@ -203,19 +232,16 @@ mon_dispatch(const struct mon_ctx *ctx, struct mon_worker *w, uint8_t type,
 	msbuf_reset(resp);
 	if ((r = parse_all(w, ent, req, &pr)) != 0)
 		goto out;
-	v = ent->handle(ctx, w, &w->sess, &pr, resp);
-	if (v.kind == MON_KILL || (v.kind == MON_DENIED && ent->denied == 0)) {
-		r = v.err != 0 ? v.err : MS_ERR_PROTOCOL;
-		error_fr(r, "worker %ld (%s): request %s refused: %s",
-		    (long)w->pid, w->peer, ent->name,
-		    v.why != NULL ? v.why : "denied");
+	if (ent->store && ctx->jobs != NULL) {
+		row = (struct mon_async_row){ ent->type, ent->name, ent->handle,
+		    ent->free, ent->next };
+		if ((r = mon_async_start(ctx, w, &row, &pr, resp, &v)) != 0 ||
+		    w->job != NULL)
+			goto out;	/* answered when the thread is done */
+	} else
+		v = ent->handle(ctx, w, &w->sess, &pr, resp);
+	if ((r = verdict(w, ent->name, ent->next, ent->denied, v)) != 0)
 		msbuf_reset(resp);
-		goto out;
-	}
-	w->state = v.kind == MON_OK ? ent->next : ent->denied;
-	debug3_f("worker %ld: %s ok, state 0x%02x", (long)w->pid, ent->name,
-	    w->state);
-	r = 0;
  out:
 	if (ent->free != NULL)
 		ent->free(&pr);

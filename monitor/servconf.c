@@ -45,7 +45,8 @@ enum conf_kw {
 	KW_STRICTMODES, KW_STOREMAX, KW_ALLOWEMPTYPRINC, KW_MAXSTARTUPS,
 	KW_IDLETIMEOUT, KW_UNIXMODE, KW_UNIXGROUP, KW_CREDSOCKET, KW_CREDFILE,
 	KW_RESUMPTION, KW_TICKETLIFE, KW_TICKETROT,
-	KW_WORKERPOOLSIZE,
+	KW_WORKERPOOLSIZE, KW_STOREBACKEND, KW_ETCDENDPOINTS, KW_ETCDPREFIX,
+	KW_ETCDCA, KW_ETCDCERT, KW_ETCDKEY, KW_ETCDTIMEOUT,
 };
 
 static const struct {
@@ -59,6 +60,13 @@ static const struct {
 	{ "StoreKey", KW_STOREKEY },
 	{ "StoreDirectory", KW_STOREDIR },
 	{ "StoreMaxSize", KW_STOREMAX },
+	{ "StoreBackend", KW_STOREBACKEND },
+	{ "EtcdEndpoints", KW_ETCDENDPOINTS },
+	{ "EtcdPrefix", KW_ETCDPREFIX },
+	{ "EtcdCAFile", KW_ETCDCA },
+	{ "EtcdCertFile", KW_ETCDCERT },
+	{ "EtcdKeyFile", KW_ETCDKEY },
+	{ "EtcdTimeout", KW_ETCDTIMEOUT },
 	{ "AuthorizedPrincipalsFile", KW_PRINCIPALS },
 	{ "AllowEmptyPrincipals", KW_ALLOWEMPTYPRINC },
 	{ "AdminPrincipals", KW_ADMINS },
@@ -134,6 +142,23 @@ servconf_init(struct servconf *c)
 	c->resumption = -1;
 	c->ticket_lifetime = -1;
 	c->ticket_key_rotation = -1;
+	c->store_backend = -1;
+	c->etcd_timeout_ms = -1;
+}
+
+void
+servconf_etcd_opts(const struct servconf *c, struct ms_etcd_opts *o)
+{
+	size_t i;
+
+	memset(o, 0, sizeof(*o));
+	for (i = 0; i < c->netcd_endpoints; i++)
+		o->endpoints[i] = c->etcd_endpoints[i];
+	o->nendpoints = c->netcd_endpoints;
+	o->ca_file = c->etcd_ca_file;
+	o->cert_file = c->etcd_cert_file;
+	o->key_file = c->etcd_key_file;
+	o->timeout_ms = c->etcd_timeout_ms;
 }
 
 void
@@ -406,6 +431,154 @@ set_size(struct conf_ctx *ctx, unsigned long long *dst, const char *kw,
  bad:
 	return conf_error(ctx, "%s: expected a size such as 512M or 2G, got "
 	    "\"%s\"", kw, arg);
+}
+
+/*
+ * A duration: digits with an optional unit, "ms" or "s" (no unit:
+ * seconds, as the other timeouts), stored in milliseconds within lo..hi.
+ */
+static int
+set_time_ms(struct conf_ctx *ctx, int *dst, const char *kw, const char *arg,
+    long long lo, long long hi)
+{
+	const char *errstr;
+	char num[16];
+	size_t n;
+	long long v, mult = 1000;
+
+	if (*dst != -1)
+		return conf_error(ctx, "%s given more than once", kw);
+	n = strspn(arg, "0123456789");
+	if (n == 0 || n >= sizeof(num))
+		goto bad;
+	if (strcmp(arg + n, "ms") == 0)
+		mult = 1;
+	else if (arg[n] != '\0' && strcmp(arg + n, "s") != 0)
+		goto bad;
+	memcpy(num, arg, n);
+	num[n] = '\0';
+	v = strtonum(num, 0, hi, &errstr);
+	if (errstr != NULL || v * mult < lo || v * mult > hi)
+		return conf_error(ctx, "%s: \"%s\" is out of range "
+		    "(%lldms..%llds)", kw, arg, lo, hi / 1000);
+	*dst = (int)(v * mult);
+	return 0;
+ bad:
+	return conf_error(ctx, "%s: expected a time such as 5s or 500ms, got "
+	    "\"%s\"", kw, arg);
+}
+
+/* How -T writes a duration so that it reads back the same. */
+static void
+dump_time_ms(FILE *f, const char *kw, int ms)
+{
+	if (ms % 1000 == 0)
+		fprintf(f, "%s %ds\n", kw, ms / 1000);
+	else
+		fprintf(f, "%s %dms\n", kw, ms);
+}
+
+static int
+set_backend(struct conf_ctx *ctx, struct servconf *c, const char *kw,
+    const char *arg)
+{
+	if (c->store_backend != -1)
+		return conf_error(ctx, "%s given more than once", kw);
+	if (strcasecmp(arg, "lmdb") == 0)
+		c->store_backend = MS_STORE_BACKEND_LMDB;
+	else if (strcasecmp(arg, "etcd") == 0)
+		c->store_backend = MS_STORE_BACKEND_ETCD;
+	else
+		return conf_error(ctx, "%s: expected lmdb or etcd, got \"%s\"",
+		    kw, arg);
+	return 0;
+}
+
+/*
+ * One EtcdEndpoints URL: http:// or https://, then host:port with a
+ * numeric port (a bracketed IPv6 address is a host), and nothing after:
+ * the gateway's paths are the client's, not the operator's.
+ */
+static int
+check_etcd_url(struct conf_ctx *ctx, const char *url)
+{
+	const char *hp, *colon, *errstr, *p;
+
+	if (strncmp(url, "http://", 7) == 0)
+		hp = url + 7;
+	else if (strncmp(url, "https://", 8) == 0)
+		hp = url + 8;
+	else
+		return conf_error(ctx, "EtcdEndpoints: \"%s\" is not an "
+		    "http:// or https:// URL", url);
+	for (p = hp; *p != '\0'; p++)
+		if (*p <= ' ' || *p > '~' || strchr("/?#@", *p) != NULL)
+			return conf_error(ctx, "EtcdEndpoints: \"%s\": expected "
+			    "SCHEME://HOST:PORT and nothing else", url);
+	if ((colon = strrchr(hp, ':')) == NULL || colon == hp ||
+	    (hp[0] == '[' && colon[-1] != ']') ||
+	    (hp[0] != '[' && strchr(hp, ':') != colon))
+		return conf_error(ctx, "EtcdEndpoints: \"%s\": expected "
+		    "SCHEME://HOST:PORT", url);
+	(void)strtonum(colon + 1, 1, 65535, &errstr);
+	if (errstr != NULL)
+		return conf_error(ctx, "EtcdEndpoints: \"%s\": port is %s "
+		    "(1..65535)", url, errstr);
+	return 0;
+}
+
+/* EtcdEndpoints URL[,URL...], or "none" (how -T prints it unset). */
+static int
+set_etcd_endpoints(struct conf_ctx *ctx, struct servconf *c, const char *kw,
+    char *arg)
+{
+	char *url;
+	size_t i;
+	int r;
+
+	if (c->netcd_endpoints != 0)
+		return conf_error(ctx, "%s given more than once", kw);
+	if (strcasecmp(arg, "none") == 0)
+		return 0;
+	while ((url = strsep(&arg, ",")) != NULL) {
+		if ((r = check_etcd_url(ctx, url)) != 0)
+			return r;
+		for (i = 0; i < c->netcd_endpoints; i++)
+			if (strcmp(c->etcd_endpoints[i], url) == 0)
+				return conf_error(ctx, "EtcdEndpoints: \"%s\" "
+				    "listed twice", url);
+		if (c->netcd_endpoints >= MS_ETCD_ENDPOINTS_MAX)
+			return conf_error(ctx, "EtcdEndpoints: too many URLs "
+			    "(at most %d)", MS_ETCD_ENDPOINTS_MAX);
+		if ((c->etcd_endpoints[c->netcd_endpoints] =
+		    strdup(url)) == NULL)
+			return MS_ERR_ALLOC;
+		c->netcd_endpoints++;
+	}
+	return 0;
+}
+
+/*
+ * EtcdPrefix: every key of the store begins with it, so it is a
+ * directory-like "/.../" in printable ASCII that -T and logs show as is.
+ */
+static int
+set_etcd_prefix(struct conf_ctx *ctx, struct servconf *c, const char *kw,
+    const char *arg)
+{
+	size_t i, len = strlen(arg);
+
+	if (len > SERVCONF_ETCD_PREFIX_MAX)
+		return conf_error(ctx, "%s: longer than %d bytes", kw,
+		    SERVCONF_ETCD_PREFIX_MAX);
+	if (arg[0] != '/' || arg[len - 1] != '/')
+		return conf_error(ctx, "%s %s: must begin and end with '/'",
+		    kw, arg);
+	for (i = 0; i < len; i++)
+		if (arg[i] <= ' ' || arg[i] > '~')
+			return conf_error(ctx, "%s: only printable ASCII "
+			    "without spaces is allowed", kw);
+	return set_string(ctx, &c->etcd_prefix, kw, arg);
 }
 
 static int
@@ -686,6 +859,21 @@ parse_keyword(struct conf_ctx *ctx, struct servconf *c, const char *kwname,
 	case KW_CREDFILE:
 		return set_optional_path(ctx, &c->credentials_file, kwname,
 		    arg);
+	case KW_STOREBACKEND:
+		return set_backend(ctx, c, kwname, arg);
+	case KW_ETCDENDPOINTS:
+		return set_etcd_endpoints(ctx, c, kwname, arg);
+	case KW_ETCDPREFIX:
+		return set_etcd_prefix(ctx, c, kwname, arg);
+	case KW_ETCDCA:
+		return set_optional_path(ctx, &c->etcd_ca_file, kwname, arg);
+	case KW_ETCDCERT:
+		return set_optional_path(ctx, &c->etcd_cert_file, kwname, arg);
+	case KW_ETCDKEY:
+		return set_optional_path(ctx, &c->etcd_key_file, kwname, arg);
+	case KW_ETCDTIMEOUT:
+		return set_time_ms(ctx, &c->etcd_timeout_ms, kwname, arg,
+		    SERVCONF_ETCD_TIMEOUT_MIN, SERVCONF_ETCD_TIMEOUT_MAX);
 	case KW_ADMINS:
 		break;
 	}
@@ -724,6 +912,12 @@ check_policy(struct conf_ctx *ctx, struct servconf *c)
 		return conf_error(ctx, "SignatureAlgorithms: no algorithm "
 		    "left for any client (ed25519 is needed for raw keys, "
 		    "TrustedUserCAFile for the others)");
+	if (c->store_backend == MS_STORE_BACKEND_ETCD &&
+	    c->netcd_endpoints == 0)
+		return conf_error(ctx, "StoreBackend etcd needs EtcdEndpoints");
+	if ((c->etcd_cert_file == NULL) != (c->etcd_key_file == NULL))
+		return conf_error(ctx, "EtcdCertFile and EtcdKeyFile go "
+		    "together (mutual TLS needs both)");
 	return 0;
 }
 
@@ -819,6 +1013,13 @@ apply_defaults(struct conf_ctx *ctx, struct servconf *c)
 		c->ticket_key_rotation = 3600;
 	if (c->allow_empty_principals == -1)
 		c->allow_empty_principals = 0;
+	if (c->store_backend == -1)
+		c->store_backend = MS_STORE_BACKEND_LMDB;
+	if ((r = set_default(&c->etcd_prefix,
+	    SERVCONF_ETCD_PREFIX_DEFAULT)) != 0)
+		return r;
+	if (c->etcd_timeout_ms == -1)
+		c->etcd_timeout_ms = SERVCONF_ETCD_TIMEOUT_DEFAULT;
 	return check_policy(ctx, c);
 }
 
@@ -873,6 +1074,20 @@ servconf_dump(FILE *f, const struct servconf *c)
 		fprintf(f, "storekey %s\n", c->store_key_files[i]);
 	fprintf(f, "storedirectory %s\n", c->store_dir);
 	fprintf(f, "storemaxsize %llu\n", c->store_max_size);
+	fprintf(f, "storebackend %s\n",
+	    c->store_backend == MS_STORE_BACKEND_ETCD ? "etcd" : "lmdb");
+	fprintf(f, "etcdendpoints");
+	for (i = 0; i < c->netcd_endpoints; i++)
+		fprintf(f, "%c%s", i ? ',' : ' ', c->etcd_endpoints[i]);
+	fprintf(f, "%s\n", c->netcd_endpoints == 0 ? " none" : "");
+	fprintf(f, "etcdprefix %s\n", c->etcd_prefix);
+	fprintf(f, "etcdcafile %s\n", c->etcd_ca_file ? c->etcd_ca_file :
+	    "none");
+	fprintf(f, "etcdcertfile %s\n", c->etcd_cert_file ?
+	    c->etcd_cert_file : "none");
+	fprintf(f, "etcdkeyfile %s\n", c->etcd_key_file ?
+	    c->etcd_key_file : "none");
+	dump_time_ms(f, "etcdtimeout", c->etcd_timeout_ms);
 	fprintf(f, "authorizedprincipalsfile %s\n", c->principals_file);
 	fprintf(f, "allowemptyprincipals %s\n",
 	    c->allow_empty_principals ? "yes" : "no");
@@ -943,6 +1158,12 @@ servconf_free(struct servconf *c)
 	for (i = 0; i < c->nstore_keys; i++)
 		free(c->store_key_files[i]);
 	free(c->store_dir);
+	for (i = 0; i < c->netcd_endpoints; i++)
+		free(c->etcd_endpoints[i]);
+	free(c->etcd_prefix);
+	free(c->etcd_ca_file);
+	free(c->etcd_cert_file);
+	free(c->etcd_key_file);
 	free(c->principals_file);
 	free(c->privsep_user);
 	free(c->privsep_chroot);

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <sys/types.h>
 
+#include "etcd_kv.h"
 #include "hello.h"
 #include "mslimits.h"
 #include "startups.h"
@@ -45,6 +46,16 @@
 #define SERVCONF_RSA_BITS_MIN	1024
 #define SERVCONF_RSA_BITS_MAX	8192	/* a signature must fit 1024 bytes */
 
+/* StoreBackend. */
+#define MS_STORE_BACKEND_LMDB	0
+#define MS_STORE_BACKEND_ETCD	1
+/* EtcdPrefix: its default and longest value; EtcdTimeout in ms. */
+#define SERVCONF_ETCD_PREFIX_DEFAULT	"/metasafe/"
+#define SERVCONF_ETCD_PREFIX_MAX	128
+#define SERVCONF_ETCD_TIMEOUT_DEFAULT	5000
+#define SERVCONF_ETCD_TIMEOUT_MIN	100
+#define SERVCONF_ETCD_TIMEOUT_MAX	60000
+
 struct servconf {
 	char	*listen_addrs[SERVCONF_MAX_LISTEN];
 	size_t	 nlisten;
@@ -61,8 +72,16 @@ struct servconf {
 	/* StoreKey lines in order: the first seals, all of them unseal. */
 	char	*store_key_files[MS_STORE_KEYS_MAX];
 	size_t	 nstore_keys;
-	char	*store_dir;
-	unsigned long long store_max_size;	/* StoreMaxSize, bytes */
+	char	*store_dir;			/* with etcd: the lock only */
+	unsigned long long store_max_size;	/* StoreMaxSize, bytes (LMDB) */
+	int	 store_backend;			/* MS_STORE_BACKEND_* */
+	char	*etcd_endpoints[MS_ETCD_ENDPOINTS_MAX];
+	size_t	 netcd_endpoints;
+	char	*etcd_prefix;
+	char	*etcd_ca_file;			/* NULL: the system's CAs */
+	char	*etcd_cert_file;		/* with etcd_key_file: mTLS */
+	char	*etcd_key_file;
+	int	 etcd_timeout_ms;		/* EtcdTimeout */
 	char	*principals_file;
 	char	*admins[SERVCONF_MAX_ADMINS];
 	size_t	 nadmins;
@@ -106,6 +125,9 @@ int		 servconf_cert_principal_from_name(const char *name);
 
 /* The keyword as documented ("Port") for NAME in any case; NULL: unknown. */
 const char	*servconf_keyword_name(const char *name);
+
+/* The Etcd* keywords as etcd_kv.h's options (pointers into c). */
+void	servconf_etcd_opts(const struct servconf *c, struct ms_etcd_opts *o);
 
 void	servconf_init(struct servconf *c);
 /*

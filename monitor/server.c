@@ -63,6 +63,7 @@
 #include "servconf.h"
 #include "spawn.h"
 #include "startups.h"
+#include "store_jobs.h"
 #include "store_writer.h"
 #include "strictmodes.h"
 #include "timeio.h"
@@ -83,6 +84,14 @@
 #define POOL_BACKOFF_MS		1000
 /* Writes queued at once; each worker has at most one in flight. */
 #define WRITES_MAX		65536
+/*
+ * Store threads for a store that may block (etcd), and the requests they
+ * may hold at once (each worker has at most one).  Eight keep a stuck
+ * request from stalling the others while the cluster answers, and are
+ * cheap while they wait: the work is the cluster's round trips.
+ */
+#define STORE_THREADS		8
+#define JOBS_MAX		65536
 /*
  * What a worker's channel and scratch buffers keep between requests.  A
  * 1 MiB value grows them to 1 MiB for its request; after it they are
@@ -106,7 +115,8 @@
 #endif
 
 /* What an epoll event is about (its data.ptr). */
-enum ev_kind { EV_LISTEN, EV_SIGNAL, EV_MON, EV_LOG, EV_CRED, EV_WRITER };
+enum ev_kind { EV_LISTEN, EV_SIGNAL, EV_MON, EV_LOG, EV_CRED, EV_WRITER,
+    EV_JOBS };
 
 struct ev_src {
 	enum ev_kind		 kind;
@@ -153,6 +163,7 @@ static struct ev_src cred_src = { EV_CRED, -1, NULL };
 static int cred_watched = -1;
 static int64_t cred_due = NO_DEADLINE;
 static struct ev_src writer_src = { EV_WRITER, -1, NULL };
+static struct ev_src jobs_src = { EV_JOBS, -1, NULL };
 static int64_t pool_hold_until;	/* POOL_BACKOFF_MS after a failed start */
 
 static int
@@ -364,6 +375,8 @@ worker_free(struct live_worker *lw)
 	/* Its write still completes (and is audited) without it. */
 	if (lw->mw.sess.deferred != NULL)
 		mon_write_disown(lw->mw.sess.deferred);
+	if (lw->mw.job != NULL)
+		mon_job_disown(lw->mw.job);
 	ev_close(&lw->mon_fd);
 	ev_close(&lw->log_fd);
 	msbuf_free(lw->in);
@@ -403,6 +416,13 @@ worker_watch(struct live_worker *lw)
 }
 
 static void worker_settle(const struct mon_ctx *, struct live_worker *);
+
+/* Its answer comes from the store writer or a store thread. */
+static int
+in_store(const struct live_worker *lw)
+{
+	return lw->mw.sess.deferred != NULL || lw->mw.job != NULL;
+}
 
 /* An answer waiting for its release time (AUTH_REFUSAL_FLOOR_MS). */
 static int
@@ -730,7 +750,7 @@ handle_requests(const struct mon_ctx *ctx, struct live_worker *lw)
 
 	/* One request at a time: the next waits until the answer is out. */
 	while (!lw->killed && msbuf_len(lw->out) == 0 &&
-	    lw->mw.sess.deferred == NULL && !held_for_acl(lw)) {
+	    !in_store(lw) && !held_for_acl(lw)) {
 		t0 = ms_now_ms();
 		r = ms_frame_parse(lw->in, &type, req, MS_FRAME_MAX);
 		if (r == MS_ERR_MESSAGE_INCOMPLETE)
@@ -751,8 +771,8 @@ handle_requests(const struct mon_ctx *ctx, struct live_worker *lw)
 			break;
 		}
 		lw->last_ms = ms_now_ms();
-		if (lw->mw.sess.deferred != NULL)
-			break;		/* answered by writes_done() */
+		if (in_store(lw))
+			break;		/* answered by writes_done(), jobs_done() */
 		if ((lw->mw.state & MW_REFUSED) && lw->refused_ms == 0) {
 			/* The answer to a refused AUTH leaves at a fixed time. */
 			lw->hold_until = t0 + AUTH_REFUSAL_FLOOR_MS;
@@ -842,6 +862,50 @@ writes_done(const struct mon_ctx *ctx)
 		write_done(ctx, mon_write_of(op));
 	}
 	release_acl_held(ctx);
+}
+
+/* ---- requests served by the store threads (mon_async.c) ---- */
+
+static void
+job_done(const struct mon_ctx *ctx, struct mon_job *job)
+{
+	struct mon_worker *w = mon_job_owner(job);
+	struct live_worker *lw;
+
+	if (w == NULL)
+		return;
+	lw = (struct live_worker *)((char *)w -
+	    offsetof(struct live_worker, mw));
+	lw->last_ms = ms_now_ms();
+	if (mon_job_finish(job, lw->resp) != 0) {
+		worker_kill(lw, "request refused");
+		return;
+	}
+	if (ms_frame_encode(lw->out, mon_job_type(job), lw->resp) != 0)
+		worker_kill(lw, "answer too large");
+	else {
+		flush_out(lw);
+		handle_requests(ctx, lw);	/* what came meanwhile */
+	}
+	worker_settle(ctx, lw);
+}
+
+static void
+jobs_done(const struct mon_ctx *ctx)
+{
+	struct store_job *sj, *next;
+	struct mon_job *job;
+
+	for (sj = store_jobs_done(ctx->jobs); sj != NULL; sj = next) {
+		next = sj->next;
+		if (sj->done != NULL) {
+			sj->done(sj);
+			continue;
+		}
+		job = mon_job_of(sj);
+		job_done(ctx, job);
+		mon_job_free(job);
+	}
 }
 
 /* ---- end of deferred writes ---- */
@@ -984,7 +1048,7 @@ worker_deadline(const struct mon_ctx *ctx, const struct live_worker *lw)
 	if (lw->mw.state & MW_REFUSED)
 		d = MINIMUM(d, lw->refused_ms + WORKER_REFUSED_LINGER_MS + 1);
 	else if (lw->mw.state & MW_AUTHED) {
-		if (ctx->conf->idle_timeout > 0 && lw->mw.sess.deferred == NULL)
+		if (ctx->conf->idle_timeout > 0 && !in_store(lw))
 			d = MINIMUM(d, lw->last_ms +
 			    ctx->conf->idle_timeout * 1000LL + 1);
 	} else
@@ -1011,7 +1075,7 @@ mon_interest(const struct live_worker *lw, int64_t now)
 	 * later) is not read further: write_done() settles it again once
 	 * its answer is in lw->out.
 	 */
-	if (lw->mw.sess.deferred != NULL)
+	if (in_store(lw))
 		return 0;
 	return EPOLLIN;
 }
@@ -1083,7 +1147,7 @@ check_deadlines(const struct mon_ctx *ctx)
 			 * skip it: every client request reaches the monitor.
 			 */
 			if (ctx->conf->idle_timeout > 0 &&
-			    workers[i]->mw.sess.deferred == NULL && now -
+			    !in_store(workers[i]) && now -
 			    workers[i]->last_ms > ctx->conf->idle_timeout * 1000LL)
 				worker_kill(workers[i], "session idle longer "
 				    "than IdleTimeout");
@@ -1367,6 +1431,9 @@ service_events(const struct mon_ctx *ctx, const struct server_opts *opts,
 		case EV_WRITER:
 			writes_done(ctx);
 			break;
+		case EV_JOBS:
+			jobs_done(ctx);
+			break;
 		}
 	}
 }
@@ -1393,25 +1460,68 @@ wait_timeout(const struct mon_ctx *ctx, int64_t now, int accepting,
 	return t <= 0 ? 0 : t > INT32_MAX ? INT32_MAX : (int)t;
 }
 
+/*
+ * A store that may block (etcd) gets store threads that serve whole data
+ * requests; LMDB gets the writer thread, its reads staying on the loop.
+ */
+static void
+start_store_threads(struct mon_ctx *ctx)
+{
+	int r, fd;
+
+	if (ms_store_blocking(ctx->store)) {
+		if ((r = store_jobs_start(STORE_THREADS, JOBS_MAX,
+		    &ctx->jobs)) != 0)
+			fatal_fr(r, "cannot start the store threads");
+		fd = store_jobs_fd(ctx->jobs);
+		jobs_src.fd = fd;
+		if (ev_ctl(EPOLL_CTL_ADD, fd, &jobs_src, EPOLLIN) == -1)
+			fatal_f("epoll_ctl: %s", strerror(errno));
+		return;
+	}
+	if ((r = store_writer_start(ctx->store, WRITES_MAX, &ctx->writer)) != 0)
+		fatal_fr(r, "cannot start the store writer");
+	if (ev_ctl(EPOLL_CTL_ADD, store_writer_fd(ctx->writer), &writer_src,
+	    EPOLLIN) == -1)
+		fatal_f("epoll_ctl: %s", strerror(errno));
+}
+
+/* Writes and requests whose workers are gone still end and are audited. */
+static void
+stop_store_threads(struct mon_ctx *ctx)
+{
+	unsigned long long groups, nwrites;
+
+	if (ctx->jobs != NULL) {
+		store_jobs_stop(ctx->jobs);
+		jobs_done(ctx);
+		store_jobs_free(ctx->jobs);
+		ctx->jobs = NULL;
+		return;
+	}
+	store_writer_stop(ctx->writer);
+	writes_done(ctx);
+	store_writer_counts(ctx->writer, &groups, &nwrites);
+	verbose("store writer: %llu write(s) in %llu commit(s)", nwrites,
+	    groups);
+	store_writer_free(ctx->writer);
+	ctx->writer = NULL;
+}
+
 int
 server_run(struct mon_ctx *ctx, struct principals *principals,
     const struct server_opts *opts)
 {
 	struct epoll_event evs[EPOLL_BATCH];
 	int64_t drain_deadline = 0, now;
-	unsigned long long groups, nwrites;
 	size_t i;
-	int accepting = 1, n, r;
+	int accepting = 1, n;
 
 	malloc_tune();
 	install_signals();
 	watch_loop_fds();
 	watch_credsock();
-	if ((r = store_writer_start(ctx->store, WRITES_MAX, &ctx->writer)) != 0)
-		fatal_fr(r, "cannot start the store writer");
-	if (ev_ctl(EPOLL_CTL_ADD, store_writer_fd(ctx->writer), &writer_src,
-	    EPOLLIN) == -1)
-		fatal_f("epoll_ctl: %s", strerror(errno));
+	start_store_threads(ctx);
 	got_chld = 1;		/* anything that ended before the signalfd */
 	next_deadline = 0;
 	setproctitle("listener");
@@ -1464,14 +1574,7 @@ server_run(struct mon_ctx *ctx, struct principals *principals,
 		if (accepting && ms_now_ms() >= cred_due)
 			service_credsock(ctx);
 	}
-	/* Writes whose workers are gone still commit and are audited. */
-	store_writer_stop(ctx->writer);
-	writes_done(ctx);
-	store_writer_counts(ctx->writer, &groups, &nwrites);
-	verbose("store writer: %llu write(s) in %llu commit(s)", nwrites,
-	    groups);
-	store_writer_free(ctx->writer);
-	ctx->writer = NULL;
+	stop_store_threads(ctx);
 	free(workers);
 	unwatch_credsock();
 	credsock_close();

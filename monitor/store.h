@@ -39,8 +39,8 @@
  * logic (paths, nodes, records, ACLs, sealing, group commit) is written
  * once over monitor/store_kv.h, which store_lmdb.c and store_etcd.c
  * implement.
- * The LMDB one is monitor/store_*.c behind monitor/store_int.h; its
- * sealing (store_seal.c) and the ACL rules (acl.c) do not use LMDB.
+ * The files are monitor/store_*.c behind monitor/store_int.h; only
+ * store_lmdb.c and store_etcd.c know their backend.
  */
 #ifndef MS_STORE_H
 #define MS_STORE_H
@@ -152,6 +152,15 @@ struct ms_store_walk_item {
 	const u_char	*kcv;		/* seal format 2: the key it names */
 	int		 key_index;	/* opened with keys[i]; -1 failed/unchecked */
 	const char	*damage;	/* DAMAGE (or RECORD failing to unseal) */
+	/*
+	 * RECORD: its header, and its value as stored (the plaintext of a
+	 * plain record, the sealed blob of a SECURE one, never opened),
+	 * valid during the callback only: what ms_store_migrate copies.
+	 */
+	uint64_t	 version;
+	uint64_t	 mtime;
+	const u_char	*stored;
+	size_t		 stored_len;
 };
 typedef int ms_store_walk_fn(void *ctx, const struct ms_store_walk_item *it);
 int	ms_store_walk(struct ms_store *s, int unseal, ms_store_walk_fn *cb,

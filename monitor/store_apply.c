@@ -1,18 +1,19 @@
 /*
- * store_apply.c — group commit: several writes, one durable LMDB commit
- * (store.h, ms_store_apply).  Runs in the store writer thread: it logs
+ * store_apply.c — group commit: several writes, one durable commit
+ * (store.h, ms_store_apply), where the backend has group commit (LMDB:
+ * nested transactions under one); elsewhere (etcd) each op is a
+ * transaction of its own.  Runs in the store writer thread: it logs
  * nothing itself (store_log_to), and touches only the write side of the
- * struct ms_store (group, map_full), never the reader's rtxn.
+ * backend (its group), never the reader's transaction.
  */
 #include <sys/types.h>
 
 #include <string.h>
 
-#include <lmdb.h>
-
 #include "log.h"
 #include "store.h"
 #include "store_int.h"
+#include "store_kv.h"
 
 void
 ms_store_threaded(struct ms_store *s)
@@ -20,7 +21,7 @@ ms_store_threaded(struct ms_store *s)
 	s->threaded = 1;
 }
 
-/* One op, in its own nested transaction under s->group. */
+/* One op, in its own (nested, in a group) transaction. */
 static int
 apply_one(struct ms_store *s, struct ms_store_op *op)
 {
@@ -58,9 +59,8 @@ ms_store_apply(struct ms_store *s, struct ms_store_op *const *ops, size_t n,
     char *msg, size_t msglen, int *msg_levelp)
 {
 	struct store_logbuf group = { msg, msglen, MS_LOG_QUIET }, one;
-	MDB_txn *txn = NULL;
 	size_t i, ok = 0;
-	int st;
+	int st, grouped;
 
 	if (msg != NULL && msglen > 0)
 		msg[0] = '\0';
@@ -77,12 +77,12 @@ ms_store_apply(struct ms_store *s, struct ms_store_op *const *ops, size_t n,
 			ops[i]->status = st;
 		goto out;
 	}
-	if ((st = store_txn_begin(s, 0, &txn)) != MS_STORE_OK) {
+	grouped = s->be->group_begin != NULL;
+	if (grouped && (st = s->be->group_begin(s)) != MS_STORE_OK) {
 		for (i = 0; i < n; i++)
 			ops[i]->status = st;
 		goto out;
 	}
-	s->group = txn;
 	for (i = 0; i < n; i++) {
 		one.buf = ops[i]->msg;
 		one.len = sizeof(ops[i]->msg);
@@ -92,12 +92,9 @@ ms_store_apply(struct ms_store *s, struct ms_store_op *const *ops, size_t n,
 			ok++;
 		ops[i]->msg_level = one.level;
 	}
-	s->group = NULL;
 	store_log_to(&group);
 	/* Nothing to keep: no commit, and no disk sync, is needed. */
-	st = store_txn_finish(s, txn, ok > 0 ? MS_STORE_OK : MS_STORE_ERROR);
-	if (ok == 0)
-		st = MS_STORE_OK;
+	st = grouped ? s->be->group_end(s, ok > 0) : MS_STORE_OK;
  out:
 	if (st != MS_STORE_OK)
 		fail_done(ops, n, st);

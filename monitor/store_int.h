@@ -1,25 +1,35 @@
 /*
- * store_int.h — shared by the files of the LMDB store (monitor/store_*.c)
+ * store_int.h — shared by the files of the store (monitor/store_*.c)
  * only; the monitor and metasafe-admin use store.h.
  *
  * The store is split by concern:
- *   store_env.c   the LMDB environment: open/close, transactions, meta,
- *                 store-key check values, usage, copy
+ *   store_open.c  opening whatever the backend: the format, next_id, the
+ *                 root node, the store-key check values (KCV rule); close,
+ *                 usage, copy, statuses
+ *   store_tx.c    transactions over the backend, the calling thread's
+ *                 deadline and the retry rule of optimistic writes
  *   store_node.c  node ids and paths: resolve, dirents, create_missing,
  *                 node encoding, delete, list
  *   store_rec.c   records: encoding, get/set/delete, walk and re-seal
  *   store_acl.c   a node's ACL: get, set, the walk for monitor/acl.c
- *   store_seal.c  sealing SECURE values and picking the key by its KCV;
- *                 no LMDB (store_seal.h), so a second backend keeps it
+ *   store_seal.c  sealing SECURE values and picking the key by its KCV
+ *                 (store_seal.h)
  *   store_apply.c group commit (ms_store_apply), in the writer thread
  *   store_log.c   the store's log lines, kept for the loop thread when
  *                 the writer thread is the one that would log
- * store_writer.c is not part of the backend: it knows only store.h.
- * The ACL rules themselves (monitor/acl.c) know nothing of LMDB either.
+ *   store_lmdb.c  the LMDB backend (store_kv.h): the only file that
+ *                 includes lmdb.h
+ *   store_etcd.c  the etcd backend (store_kv.h)
+ * All but the backends are written over store_kv.h and know neither
+ * LMDB nor etcd.  store_writer.c is not part of the store: it knows only
+ * store.h.  The ACL rules themselves (monitor/acl.c) know no backend
+ * either.
  *
  * Layout.  LMDB keys are limited to 511 bytes, less than a full path
  * (MS_PATH_MAX), so nodes are numbered and addressed by (parent id,
- * segment), like directory entries.  Four named databases; every integer
+ * segment), like directory entries.  Four tables (store_kv.h's
+ * enum store_table: LMDB's named databases, etcd's key prefixes, the
+ * same keys and values in both); every integer
  * is big-endian, "string" is u32 length || bytes (common/buf.h), and all
  * stored bytes are decoded through msbuf:
  *
@@ -49,8 +59,8 @@
  * that is wiped after use.
  *
  * Node and record keys sort by id first, so the children (dirents) and the
- * records of a node are each one contiguous key range: a cursor positioned
- * with MDB_SET_RANGE on the 8-byte id reads them in name order.
+ * records of a node are each one contiguous key range: a walk of the
+ * 8-byte id prefix (store_kv.h) reads them in name order.
  *
  * A node exists when its dirent chain from the root does; SET creates
  * missing ancestors, and DELETE removes only empty nodes, so every
@@ -64,22 +74,25 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include <lmdb.h>
-
 #include "acl.h"
 #include "log.h"
 #include "path.h"
 #include "proto.h"
 #include "store.h"
+#include "store_kv.h"
 #include "store_seal.h"
 
 /*
  * Errors.  The ms_store_* functions return enum ms_store_status (store.h).
  * The internal helpers below return 0 or a negative MS_ERR_* (the codec's
  * and the sealing code's vocabulary), except store_txn_begin,
- * store_txn_finish, store_errno_status, store_lmdb_fail and
- * store_buf_fail, which already speak ms_store_status: store_buf_fail()
- * is where an internal MS_ERR_* is logged and becomes MS_STORE_ERROR.
+ * store_txn_finish, the store_kv_* wrappers, store_errno_status and
+ * store_buf_fail, which already speak ms_store_status (and
+ * STORE_CONFLICT): store_buf_fail() is where an internal MS_ERR_* is
+ * logged and becomes MS_STORE_ERROR.  A backend failure met on the way
+ * (a full map, I/O, an etcd that does not answer) needs no care here:
+ * the transaction remembers it and store_txn_finish() returns it
+ * (store_kv.h).
  */
 
 #define STORE_FORMAT	1
@@ -100,34 +113,15 @@
 struct msbuf;
 
 struct ms_store {
-	MDB_env	*env;
-	MDB_dbi	 meta;
-	MDB_dbi	 nodes;
-	MDB_dbi	 dirents;
-	MDB_dbi	 records;
+	const struct store_backend *be;
+	void	*impl;		/* the backend's state */
 	int	 rdonly;
 	int	 nokeycheck;
-	int	 map_full;	/* MDB_MAP_FULL seen in this write transaction */
+	/* LMDB: a writer thread exists (set before it starts). */
+	int	 threaded;
+	int	 blocking;	/* ms_store_blocking() */
 	struct store_keyring kr;
-	/*
-	 * Threads (ARCHITECTURE.md "The store writer").  rtxn is the reading
-	 * thread's read transaction, reset between uses and renewed, never
-	 * touched by a writer.  group is the write transaction of the group
-	 * ms_store_apply() is running: while it is set, each write begins a
-	 * nested transaction under it, so that one failing op is undone alone;
-	 * it and map_full belong to the writing thread.
-	 */
-	MDB_txn	*rtxn;
-	int	 rtxn_busy;
-	MDB_txn	*group;
-	int	 threaded;	/* a writer thread exists: set before it starts */
 };
-
-/* Remember that a write failed for lack of space (StoreMaxSize). */
-#define NOTE_FULL(s, rc)	do {					\
-	if ((rc) == MDB_MAP_FULL)					\
-		(s)->map_full = 1;					\
-} while (0)
 
 /* The existing part of a path, as found in one transaction. */
 struct resolved {
@@ -155,55 +149,111 @@ void	store_log(int level, const char *fmt, ...)
 #define store_verbose(...)	store_log(MS_LOG_VERBOSE, __VA_ARGS__)
 #define store_debug(...)	store_log(MS_LOG_DEBUG1, __VA_ARGS__)
 
-/* store_env.c */
-/* errno (or LMDB's pass-through of one) as FULL, UNAVAILABLE or ERROR. */
-int	store_errno_status(int err, int writing);
-int	store_lmdb_fail(const char *what, int rc);	/* logs; errno status */
-int	store_buf_fail(const char *what, int r);	/* MS_STORE_ERROR */
-void	store_val_of(const struct msbuf *b, MDB_val *v);
-int	store_decode_u64(const MDB_val *v, uint64_t *vp);
-int	store_meta_put_u64(struct ms_store *s, MDB_txn *txn, const char *name,
-	    uint64_t val);
-/* MS_STORE_OK or MS_STORE_ERROR. */
-int	store_txn_begin(struct ms_store *s, unsigned int flags,
-	    MDB_txn **txnp);
+/* store_open.c */
 /*
- * Commit, or abort when st is not MS_STORE_OK; returns the final status.
- * Inside a group (s->group) this ends the op's nested transaction: the
+ * A new struct ms_store with its keyring, after checking the arguments
+ * every backend's open takes; the caller attaches a backend (be, impl)
+ * and then calls store_open_finish().  MS_STORE_OK or a failure.
+ */
+int	store_new(const u_char keys[][MS_STORE_KEY_LEN], size_t nkeys,
+	    int flags, struct ms_store **sp);
+/*
+ * Once a backend is attached: check (or, read-write, create) the format,
+ * the node counter and the root, and apply the store-key rule.  On
+ * failure the caller closes s.
+ */
+int	store_open_finish(struct ms_store *s);
+/* errno as FULL, UNAVAILABLE or ERROR (EIO is FULL only when writing). */
+int	store_errno_status(int err, int writing);
+int	store_buf_fail(const char *what, int r);	/* MS_STORE_ERROR */
+void	store_val_of(const struct msbuf *b, struct store_val *v);
+int	store_decode_u64(const struct store_val *v, uint64_t *vp);
+int	store_meta_put_u64(struct ms_store *s, struct store_tx *tx,
+	    const char *name, uint64_t val);
+
+/* store_tx.c */
+/* A read (write 0) or write transaction: MS_STORE_OK or a failure. */
+int	store_txn_begin(struct ms_store *s, int write, struct store_tx **txp);
+/*
+ * Commit (st MS_STORE_OK) or undo; returns the final status, which may
+ * be STORE_CONFLICT (store_kv.h).  Ends read transactions too.  Inside a
+ * group (LMDB, ms_store_apply) this ends the op's nested transaction: the
  * group's commit is what reaches the disk.
  */
-int	store_txn_finish(struct ms_store *s, MDB_txn *txn, int st);
-/* End a read transaction from store_txn_begin(s, MDB_RDONLY, ...). */
-void	store_txn_end_read(struct ms_store *s, MDB_txn *txn);
+int	store_txn_finish(struct ms_store *s, struct store_tx *tx, int st);
+/*
+ * The status a write gives its caller once store_retry() said stop: a
+ * conflict that outlived its retries is MS_STORE_UNAVAILABLE.
+ */
+int	store_final(int st);
+
+/* The backend's operations on tx, named for the table they address. */
+static inline int
+store_kv_get(struct ms_store *s, struct store_tx *tx, enum store_table t,
+    const struct store_val *k, struct store_val *v)
+{
+	return s->be->get(tx, t, k->data, k->len, v);
+}
+
+static inline int
+store_kv_put(struct ms_store *s, struct store_tx *tx, enum store_table t,
+    const struct store_val *k, const struct store_val *v, int nooverwrite)
+{
+	return s->be->put(tx, t, k->data, k->len, v->data, v->len,
+	    nooverwrite);
+}
+
+static inline int
+store_kv_del(struct ms_store *s, struct store_tx *tx, enum store_table t,
+    const struct store_val *k)
+{
+	return s->be->del(tx, t, k->data, k->len);
+}
+
+/* The keys of t under prefix, from 'from' (NULL: all of them). */
+static inline int
+store_kv_walk(struct ms_store *s, struct store_tx *tx, enum store_table t,
+    const struct store_val *prefix, const struct store_val *from,
+    store_kv_walk_fn *cb, void *ctx)
+{
+	return s->be->walk(tx, t, prefix->data, prefix->len,
+	    from != NULL ? from->data : NULL, from != NULL ? from->len : 0,
+	    cb, ctx);
+}
 
 /* store_node.c */
 int	store_path_ok(const char *path);
 int	store_name_ok(const char *name);
 int	store_make_key(uint64_t id, const char *name, size_t len,
 	    struct msbuf **kp);
-int	store_decode_key(const MDB_val *k, uint64_t *idp, char *name,
+int	store_decode_key(const struct store_val *k, uint64_t *idp, char *name,
 	    size_t *lenp);
-int	store_node_decode(const MDB_val *v, struct ms_acl *acl);
-int	store_resolve(struct ms_store *s, MDB_txn *txn, const char *path,
-	    struct resolved *res);
+int	store_node_decode(const struct store_val *v, struct ms_acl *acl);
+int	store_resolve(struct ms_store *s, struct store_tx *tx,
+	    const char *path, struct resolved *res);
 int	store_resolved_exists(const struct resolved *res);
 /*
  * The id of the node at path, which must exist: MS_STORE_OK,
  * MS_STORE_NOT_FOUND_PATH, or MS_STORE_ERROR (logged).
  */
-int	store_node_id(struct ms_store *s, MDB_txn *txn, const char *path,
-	    uint64_t *idp);
-int	store_node_get(struct ms_store *s, MDB_txn *txn, uint64_t id,
+int	store_node_id(struct ms_store *s, struct store_tx *tx,
+	    const char *path, uint64_t *idp);
+int	store_node_get(struct ms_store *s, struct store_tx *tx, uint64_t id,
 	    struct ms_acl *acl);
-int	store_node_put(struct ms_store *s, MDB_txn *txn, uint64_t id,
-	    const struct ms_acl *acl, unsigned int flags);
-int	store_create_missing(struct ms_store *s, MDB_txn *txn,
+/* nooverwrite: the node must not exist yet. */
+int	store_node_put(struct ms_store *s, struct store_tx *tx, uint64_t id,
+	    const struct ms_acl *acl, int nooverwrite);
+int	store_create_missing(struct ms_store *s, struct store_tx *tx,
 	    const char *path, struct resolved *res);
 
 /* store_rec.c */
-int	store_record_peek_hdr_mtime(const MDB_val *v, uint8_t *flagsp,
-	    uint64_t *versionp, uint64_t *mtimep);
-int	store_walk_txn(struct ms_store *s, MDB_txn *txn, int unseal,
+int	store_record_peek_hdr_mtime(const struct store_val *v,
+	    uint8_t *flagsp, uint64_t *versionp, uint64_t *mtimep);
+int	store_walk_txn(struct ms_store *s, struct store_tx *tx, int unseal,
 	    ms_store_walk_fn *cb, void *ctx, int check_counts);
+
+/* store_lmdb.c: attach an LMDB environment in dir to s. */
+int	store_lmdb_attach(struct ms_store *s, const char *dir,
+	    size_t mapsize);
 
 #endif /* MS_STORE_INT_H */

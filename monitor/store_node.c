@@ -14,8 +14,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <lmdb.h>
-
 #include "acl.h"
 #include "buf.h"
 #include "crypto.h"
@@ -25,6 +23,7 @@
 #include "proto.h"
 #include "store.h"
 #include "store_int.h"
+#include "store_kv.h"
 #include "storekey.h"
 
 /* Validity of NUL-terminated paths and names from callers. */
@@ -66,17 +65,18 @@ store_make_key(uint64_t id, const char *name, size_t len, struct msbuf **kp)
  * into name[MS_PATH_SEGMENT_MAX + 1], or an error for a short/long key.
  */
 int
-store_decode_key(const MDB_val *k, uint64_t *idp, char *name, size_t *lenp)
+store_decode_key(const struct store_val *k, uint64_t *idp, char *name,
+    size_t *lenp)
 {
 	struct msbuf *b;
 	size_t len;
 	int r;
 
-	if (k->mv_size < ID_LEN || k->mv_size > KEY_MAX)
+	if (k->len < ID_LEN || k->len > KEY_MAX)
 		return MS_ERR_INVALID_FORMAT;
-	if ((b = msbuf_from(k->mv_data, k->mv_size)) == NULL)
+	if ((b = msbuf_from(k->data, k->len)) == NULL)
 		return MS_ERR_ALLOC;
-	len = k->mv_size - ID_LEN;
+	len = k->len - ID_LEN;
 	if ((r = msbuf_get_u64(b, idp)) == 0 && name != NULL) {
 		if ((r = msbuf_get(b, name, len)) == 0) {
 			name[len] = '\0';
@@ -89,7 +89,7 @@ store_decode_key(const MDB_val *k, uint64_t *idp, char *name, size_t *lenp)
 
 /* Node value <-> struct ms_acl. */
 int
-store_node_decode(const MDB_val *v, struct ms_acl *acl)
+store_node_decode(const struct store_val *v, struct ms_acl *acl)
 {
 	struct msbuf *b;
 	char *who = NULL, *rights = NULL;
@@ -98,7 +98,7 @@ store_node_decode(const MDB_val *v, struct ms_acl *acl)
 	int r;
 
 	memset(acl, 0, sizeof(*acl));
-	if ((b = msbuf_from(v->mv_data, v->mv_size)) == NULL)
+	if ((b = msbuf_from(v->data, v->len)) == NULL)
 		return MS_ERR_ALLOC;
 	if ((r = msbuf_get_u8(b, &fmt)) != 0 ||
 	    (r = msbuf_get_u8(b, &flags)) != 0 ||
@@ -169,30 +169,28 @@ node_encode(const struct ms_acl *acl, struct msbuf **bp)
 
 /* Look up child segment seg of parent; MS_ERR_NOT_FOUND when absent. */
 static int
-dirent_get(struct ms_store *s, MDB_txn *txn, uint64_t parent, const char *seg,
-    size_t len, uint64_t *idp)
+dirent_get(struct ms_store *s, struct store_tx *tx, uint64_t parent,
+    const char *seg, size_t len, uint64_t *idp)
 {
 	struct msbuf *k;
-	MDB_val kv, dv;
-	int r, rc;
+	struct store_val kv, dv;
+	int r, st;
 
 	if ((r = store_make_key(parent, seg, len, &k)) != 0)
 		return r;
 	store_val_of(k, &kv);
-	rc = mdb_get(txn, s->dirents, &kv, &dv);
+	st = store_kv_get(s, tx, STORE_T_DIRENTS, &kv, &dv);
 	msbuf_free(k);
-	if (rc == MDB_NOTFOUND)
+	if (st == MS_STORE_NOT_FOUND_RECORD)
 		return MS_ERR_NOT_FOUND;
-	if (rc != 0) {
-		store_error("store: dirent lookup: %s", mdb_strerror(rc));
-		return MS_ERR_INTERNAL;
-	}
+	if (st != MS_STORE_OK)
+		return MS_ERR_INTERNAL;	/* logged, remembered by tx */
 	return store_decode_u64(&dv, idp);
 }
 
 /* Find the longest existing prefix of a valid path. */
 int
-store_resolve(struct ms_store *s, MDB_txn *txn, const char *path,
+store_resolve(struct ms_store *s, struct store_tx *tx, const char *path,
     struct resolved *res)
 {
 	size_t start, i, len = strlen(path);
@@ -213,7 +211,7 @@ store_resolve(struct ms_store *s, MDB_txn *txn, const char *path,
 		res->nsegs++;
 		res->end[res->nsegs] = i;
 		if (res->depth == res->nsegs) {
-			r = dirent_get(s, txn, res->id[res->depth - 1],
+			r = dirent_get(s, tx, res->id[res->depth - 1],
 			    path + start, i - start, &id);
 			if (r == 0)
 				res->id[res->depth++] = id;
@@ -232,13 +230,13 @@ store_resolved_exists(const struct resolved *res)
 }
 
 int
-store_node_id(struct ms_store *s, MDB_txn *txn, const char *path,
+store_node_id(struct ms_store *s, struct store_tx *tx, const char *path,
     uint64_t *idp)
 {
 	struct resolved res;
 	int r;
 
-	if ((r = store_resolve(s, txn, path, &res)) != 0)
+	if ((r = store_resolve(s, tx, path, &res)) != 0)
 		return store_buf_fail("resolve", r);
 	if (!store_resolved_exists(&res))
 		return MS_STORE_NOT_FOUND_PATH;
@@ -254,21 +252,23 @@ seg_start(const struct resolved *res, size_t i)
 }
 
 int
-store_node_get(struct ms_store *s, MDB_txn *txn, uint64_t id, struct ms_acl *acl)
+store_node_get(struct ms_store *s, struct store_tx *tx, uint64_t id,
+    struct ms_acl *acl)
 {
 	struct msbuf *k;
-	MDB_val kv, dv;
-	int r, rc;
+	struct store_val kv, dv;
+	int r, st;
 
 	if ((r = store_make_key(id, NULL, 0, &k)) != 0)
 		return r;
 	store_val_of(k, &kv);
-	rc = mdb_get(txn, s->nodes, &kv, &dv);
+	st = store_kv_get(s, tx, STORE_T_NODES, &kv, &dv);
 	msbuf_free(k);
-	if (rc != 0) {
+	if (st != MS_STORE_OK) {
 		/* A dirent without its node is damage, not absence. */
 		store_error("store: node %llu: %s", (unsigned long long)id,
-		    mdb_strerror(rc));
+		    st == MS_STORE_NOT_FOUND_RECORD ? "missing" :
+		    ms_store_strerror(st));
 		return MS_ERR_INTERNAL;
 	}
 	if ((r = store_node_decode(&dv, acl)) != 0)
@@ -277,23 +277,21 @@ store_node_get(struct ms_store *s, MDB_txn *txn, uint64_t id, struct ms_acl *acl
 }
 
 int
-store_node_put(struct ms_store *s, MDB_txn *txn, uint64_t id,
-    const struct ms_acl *acl, unsigned int flags)
+store_node_put(struct ms_store *s, struct store_tx *tx, uint64_t id,
+    const struct ms_acl *acl, int nooverwrite)
 {
 	struct msbuf *k = NULL, *v = NULL;
-	MDB_val kv, dv;
-	int r, rc;
+	struct store_val kv, dv;
+	int r;
 
 	if ((r = store_make_key(id, NULL, 0, &k)) != 0 ||
 	    (r = node_encode(acl, &v)) != 0)
 		goto out;
 	store_val_of(k, &kv);
 	store_val_of(v, &dv);
-	if ((rc = mdb_put(txn, s->nodes, &kv, &dv, flags)) != 0) {
-		NOTE_FULL(s, rc);
-		store_error("store: node put: %s", mdb_strerror(rc));
-		r = MS_ERR_INTERNAL;
-	}
+	if (store_kv_put(s, tx, STORE_T_NODES, &kv, &dv, nooverwrite) !=
+	    MS_STORE_OK)
+		r = MS_ERR_INTERNAL;	/* logged */
  out:
 	msbuf_free(k);
 	msbuf_free(v);
@@ -301,23 +299,26 @@ store_node_put(struct ms_store *s, MDB_txn *txn, uint64_t id,
 }
 
 static int
-alloc_id(struct ms_store *s, MDB_txn *txn, uint64_t *idp)
+alloc_id(struct ms_store *s, struct store_tx *tx, uint64_t *idp)
 {
-	MDB_val kv, dv;
+	struct store_val kv, dv;
 	uint64_t id;
-	int r, rc;
+	int r, st;
 
-	kv.mv_size = strlen("next_id");
-	kv.mv_data = (void *)"next_id";
-	if ((rc = mdb_get(txn, s->meta, &kv, &dv)) != 0) {
-		store_error("store: next_id: %s", mdb_strerror(rc));
+	kv.len = strlen("next_id");
+	kv.data = (const u_char *)"next_id";
+	if ((st = store_kv_get(s, tx, STORE_T_META, &kv, &dv)) !=
+	    MS_STORE_OK) {
+		store_error("store: next_id: %s",
+		    st == MS_STORE_NOT_FOUND_RECORD ? "missing" :
+		    ms_store_strerror(st));
 		return MS_ERR_INTERNAL;
 	}
 	if ((r = store_decode_u64(&dv, &id)) != 0)
 		return r;
 	if (id <= ROOT_ID || id == UINT64_MAX)
 		return MS_ERR_INVALID_FORMAT;
-	if ((r = store_meta_put_u64(s, txn, "next_id", id + 1)) != 0)
+	if ((r = store_meta_put_u64(s, tx, "next_id", id + 1)) != 0)
 		return r;
 	*idp = id;
 	return 0;
@@ -325,15 +326,15 @@ alloc_id(struct ms_store *s, MDB_txn *txn, uint64_t *idp)
 
 /* Create the missing nodes of a resolved path ("mkdir -p"). */
 int
-store_create_missing(struct ms_store *s, MDB_txn *txn, const char *path,
-    struct resolved *res)
+store_create_missing(struct ms_store *s, struct store_tx *tx,
+    const char *path, struct resolved *res)
 {
 	struct ms_acl *empty;
 	struct msbuf *k = NULL, *v = NULL;
-	MDB_val kv, dv;
+	struct store_val kv, dv;
 	size_t start;
 	uint64_t id;
-	int r = 0, rc;
+	int r = 0;
 
 	if (store_resolved_exists(res))
 		return 0;
@@ -341,19 +342,17 @@ store_create_missing(struct ms_store *s, MDB_txn *txn, const char *path,
 		return MS_ERR_ALLOC;
 	while (res->depth <= res->nsegs) {
 		start = seg_start(res, res->depth);
-		if ((r = alloc_id(s, txn, &id)) != 0 ||
-		    (r = store_node_put(s, txn, id, empty, MDB_NOOVERWRITE)) != 0 ||
+		if ((r = alloc_id(s, tx, &id)) != 0 ||
+		    (r = store_node_put(s, tx, id, empty, 1)) != 0 ||
 		    (r = store_make_key(res->id[res->depth - 1], path + start,
 		    res->end[res->depth] - start, &k)) != 0 ||
 		    (r = store_make_key(id, NULL, 0, &v)) != 0)
 			goto out;
 		store_val_of(k, &kv);
 		store_val_of(v, &dv);
-		if ((rc = mdb_put(txn, s->dirents, &kv, &dv,
-		    MDB_NOOVERWRITE)) != 0) {
-			NOTE_FULL(s, rc);
-			store_error("store: dirent put: %s", mdb_strerror(rc));
-			r = MS_ERR_INTERNAL;
+		if (store_kv_put(s, tx, STORE_T_DIRENTS, &kv, &dv, 1) !=
+		    MS_STORE_OK) {
+			r = MS_ERR_INTERNAL;	/* logged */
 			goto out;
 		}
 		msbuf_free(k);
@@ -368,39 +367,30 @@ store_create_missing(struct ms_store *s, MDB_txn *txn, const char *path,
 	return r;
 }
 
-/* Is there any key in dbi that starts with the 8-byte id? */
 static int
-has_keys_with_id(MDB_txn *txn, MDB_dbi dbi, uint64_t id, int *yesp)
+any_key_cb(void *ctx, const u_char *key, size_t keylen,
+    const struct store_val *val)
 {
-	MDB_cursor *c = NULL;
+	*(int *)ctx = 1;
+	return 1;	/* one is enough */
+}
+
+/* Is there any key in t that starts with the 8-byte id? */
+static int
+has_keys_with_id(struct ms_store *s, struct store_tx *tx, enum store_table t,
+    uint64_t id, int *yesp)
+{
 	struct msbuf *k;
-	MDB_val kv, dv;
-	uint64_t got;
-	int r, rc;
+	struct store_val kv;
+	int r;
 
 	*yesp = 0;
 	if ((r = store_make_key(id, NULL, 0, &k)) != 0)
 		return r;
 	store_val_of(k, &kv);
-	if ((rc = mdb_cursor_open(txn, dbi, &c)) != 0) {
-		r = MS_ERR_INTERNAL;
-		goto out;
-	}
-	rc = mdb_cursor_get(c, &kv, &dv, MDB_SET_RANGE);
-	if (rc == MDB_NOTFOUND)
-		goto out;
-	if (rc != 0) {
-		r = MS_ERR_INTERNAL;
-		goto out;
-	}
-	if ((r = store_decode_key(&kv, &got, NULL, NULL)) != 0)
-		goto out;
-	*yesp = got == id;
- out:
-	if (rc != 0 && rc != MDB_NOTFOUND)
-		store_error("store: cursor: %s", mdb_strerror(rc));
-	if (c != NULL)
-		mdb_cursor_close(c);
+	if (store_kv_walk(s, tx, t, &kv, NULL, any_key_cb, yesp) !=
+	    MS_STORE_OK)
+		r = MS_ERR_INTERNAL;	/* logged */
 	msbuf_free(k);
 	return r;
 }
@@ -408,35 +398,31 @@ has_keys_with_id(MDB_txn *txn, MDB_dbi dbi, uint64_t id, int *yesp)
 int
 ms_store_node_exists(struct ms_store *s, const char *path)
 {
-	MDB_txn *txn;
+	struct store_tx *tx;
 	uint64_t id;
 	int st;
 
 	if (s == NULL || !store_path_ok(path))
 		return MS_STORE_INVALID;
-	if ((st = store_txn_begin(s, MDB_RDONLY, &txn)) != MS_STORE_OK)
+	if ((st = store_txn_begin(s, 0, &tx)) != MS_STORE_OK)
 		return st;
-	st = store_node_id(s, txn, path, &id);
-	store_txn_end_read(s, txn);
-	return st;
+	return store_txn_finish(s, tx, store_node_id(s, tx, path, &id));
 }
 
-int
-ms_store_delete_node(struct ms_store *s, const char *path)
+static int
+delete_node_once(struct ms_store *s, const char *path)
 {
 	struct resolved res;
 	struct msbuf *k = NULL;
-	MDB_txn *txn;
-	MDB_val kv;
+	struct store_tx *tx;
+	struct store_val kv;
 	uint64_t id;
 	size_t start;
-	int r, rc, st, busy;
+	int r, st, busy;
 
-	if (s == NULL || !store_path_ok(path) || ms_path_is_root(path))
-		return MS_STORE_INVALID;
-	if ((st = store_txn_begin(s, 0, &txn)) != MS_STORE_OK)
+	if ((st = store_txn_begin(s, 1, &tx)) != MS_STORE_OK)
 		return st;
-	if ((r = store_resolve(s, txn, path, &res)) != 0) {
+	if ((r = store_resolve(s, tx, path, &res)) != 0) {
 		st = store_buf_fail("resolve", r);
 		goto out;
 	}
@@ -445,8 +431,9 @@ ms_store_delete_node(struct ms_store *s, const char *path)
 		goto out;
 	}
 	id = res.id[res.depth - 1];
-	if ((r = has_keys_with_id(txn, s->dirents, id, &busy)) == 0 && !busy)
-		r = has_keys_with_id(txn, s->records, id, &busy);
+	if ((r = has_keys_with_id(s, tx, STORE_T_DIRENTS, id, &busy)) == 0 &&
+	    !busy)
+		r = has_keys_with_id(s, tx, STORE_T_RECORDS, id, &busy);
 	if (r != 0) {
 		st = store_buf_fail("check node", r);
 		goto out;
@@ -462,9 +449,9 @@ ms_store_delete_node(struct ms_store *s, const char *path)
 		goto out;
 	}
 	store_val_of(k, &kv);
-	if ((rc = mdb_del(txn, s->dirents, &kv, NULL)) != 0) {
-		NOTE_FULL(s, rc);
-		st = store_lmdb_fail("delete dirent", rc);
+	if ((st = store_kv_del(s, tx, STORE_T_DIRENTS, &kv)) != MS_STORE_OK) {
+		if (st == MS_STORE_NOT_FOUND_RECORD)
+			st = MS_STORE_ERROR;	/* resolved just now */
 		goto out;
 	}
 	msbuf_free(k);
@@ -474,99 +461,146 @@ ms_store_delete_node(struct ms_store *s, const char *path)
 		goto out;
 	}
 	store_val_of(k, &kv);
-	if ((rc = mdb_del(txn, s->nodes, &kv, NULL)) != 0) {
-		NOTE_FULL(s, rc);
-		st = store_lmdb_fail("delete node", rc);
+	if ((st = store_kv_del(s, tx, STORE_T_NODES, &kv)) ==
+	    MS_STORE_NOT_FOUND_RECORD) {
+		store_error("store: delete node %llu: missing",
+		    (unsigned long long)id);
+		st = MS_STORE_ERROR;
 	}
  out:
 	msbuf_free(k);
-	return store_txn_finish(s, txn, st);
+	return store_txn_finish(s, tx, st);
+}
+
+int
+ms_store_delete_node(struct ms_store *s, const char *path)
+{
+	unsigned int attempt = 0;
+	int st;
+
+	if (s == NULL || !store_path_ok(path) || ms_path_is_root(path))
+		return MS_STORE_INVALID;
+	do
+		st = delete_node_once(s, path);
+	while (store_retry(st, attempt++));
+	return store_final(st);
+}
+
+/* A listing of one key range (children or records of a node). */
+struct list_range {
+	uint64_t	 id;
+	int		 kind;
+	const char	*after;
+	size_t		 afterlen;
+	ms_store_list_ext_fn *cb;
+	void		*ctx;
+	size_t		 n;
+	int		 r;		/* MS_ERR_* that ended it */
+	int		 failed;	/* cb < 0 */
+	int		 stopped;	/* cb > 0 */
+	char		 name[MS_PATH_SEGMENT_MAX + 1];
+};
+
+static int
+list_range_cb(void *ctx, const u_char *key, size_t keylen,
+    const struct store_val *dv)
+{
+	struct list_range *lr = ctx;
+	struct ms_store_list_entry e;
+	struct store_val kv = { key, keylen };
+	uint64_t got, version = 0, mtime = 0;
+	uint8_t flags = 0;
+	size_t len;
+	int cr;
+
+	if ((lr->r = store_decode_key(&kv, &got, lr->name, &len)) != 0 ||
+	    got != lr->id)
+		return 1;
+	if (ms_record_name_valid(lr->name, len) != 0) {
+		lr->r = MS_ERR_INVALID_FORMAT;
+		return 1;
+	}
+	/* The walk starts at 'after' itself when it exists. */
+	if (lr->after != NULL && len == lr->afterlen &&
+	    memcmp(lr->name, lr->after, len) == 0)
+		return 0;
+	if (lr->kind == MS_STORE_LIST_RECORD &&
+	    (lr->r = store_record_peek_hdr_mtime(dv, &flags, &version,
+	    &mtime)) != 0)
+		return 1;
+	if (lr->n++ >= MS_LIST_MAX) {
+		store_verbose("store: listing truncated at %u entries",
+		    (unsigned int)MS_LIST_MAX);
+		return 1;
+	}
+	e.kind = lr->kind;
+	e.name = lr->name;
+	e.len = len;
+	e.flags = flags;
+	e.version = version;
+	e.mtime = mtime;
+	if ((cr = lr->cb(lr->ctx, &e)) != 0) {
+		if (cr < 0) {
+			lr->failed = 1;
+			return -1;
+		}
+		lr->stopped = 1;
+		return 1;
+	}
+	return 0;
 }
 
 /*
- * Call cb for each key of dbi under id (at most MS_LIST_MAX), starting
+ * Call cb for each key of t under id (at most MS_LIST_MAX), starting
  * after the name 'after' when it is not NULL.  cb > 0 stops the listing
  * (*stoppedp = 1), cb < 0 fails it.
  */
 static int
-list_range(struct ms_store *s, MDB_txn *txn, MDB_dbi dbi, uint64_t id,
-    int kind, const char *after, size_t afterlen, ms_store_list_ext_fn *cb,
-    void *ctx, int *stoppedp)
+list_range(struct ms_store *s, struct store_tx *tx, enum store_table t,
+    uint64_t id, int kind, const char *after, size_t afterlen,
+    ms_store_list_ext_fn *cb, void *ctx, int *stoppedp)
 {
-	MDB_cursor *c = NULL;
-	struct msbuf *k;
-	struct ms_store_list_entry e;
-	MDB_val kv, dv;
-	char name[MS_PATH_SEGMENT_MAX + 1];
-	uint64_t got, version = 0, mtime = 0;
-	uint8_t flags = 0;
-	size_t len, n = 0;
-	int r, rc, cr, op = MDB_SET_RANGE;
+	struct list_range *lr;
+	struct msbuf *p = NULL, *k = NULL;
+	struct store_val pv, kv;
+	int r, st;
 
-	if ((r = store_make_key(id, after, after != NULL ? afterlen : 0,
-	    &k)) != 0)
-		return store_buf_fail("key", r);
+	if ((lr = calloc(1, sizeof(*lr))) == NULL)
+		return store_buf_fail("list", MS_ERR_ALLOC);
+	if ((r = store_make_key(id, NULL, 0, &p)) != 0 ||
+	    (r = store_make_key(id, after, after != NULL ? afterlen : 0,
+	    &k)) != 0) {
+		st = store_buf_fail("key", r);
+		goto out;
+	}
+	store_val_of(p, &pv);
 	store_val_of(k, &kv);
-	if ((rc = mdb_cursor_open(txn, dbi, &c)) != 0) {
-		msbuf_free(k);
-		return store_lmdb_fail("cursor", rc);
-	}
-	for (;; op = MDB_NEXT) {
-		if ((rc = mdb_cursor_get(c, &kv, &dv, op)) == MDB_NOTFOUND)
-			break;
-		if (rc != 0) {
-			r = store_lmdb_fail("cursor", rc);
-			goto out;
-		}
-		if ((r = store_decode_key(&kv, &got, name, &len)) != 0 ||
-		    got != id)
-			break;
-		if (ms_record_name_valid(name, len) != 0) {
-			r = MS_ERR_INVALID_FORMAT;
-			break;
-		}
-		/* SET_RANGE lands on 'after' itself when it exists. */
-		if (after != NULL && len == afterlen &&
-		    memcmp(name, after, len) == 0)
-			continue;
-		if (kind == MS_STORE_LIST_RECORD &&
-		    (r = store_record_peek_hdr_mtime(&dv, &flags, &version,
-		    &mtime)) != 0)
-			break;
-		if (n++ >= MS_LIST_MAX) {
-			store_verbose("store: listing truncated at %u entries",
-			    (unsigned int)MS_LIST_MAX);
-			break;
-		}
-		e.kind = kind;
-		e.name = name;
-		e.len = len;
-		e.flags = flags;
-		e.version = version;
-		e.mtime = mtime;
-		if ((cr = cb(ctx, &e)) != 0) {
-			if (cr < 0) {
-				r = MS_STORE_ERROR;
-				goto out;
-			}
-			*stoppedp = 1;
-			break;
-		}
-	}
-	if (r != 0)
-		r = store_buf_fail("list", r);
+	lr->id = id;
+	lr->kind = kind;
+	lr->after = after;
+	lr->afterlen = afterlen;
+	lr->cb = cb;
+	lr->ctx = ctx;
+	st = store_kv_walk(s, tx, t, &pv, &kv, list_range_cb, lr);
+	if (lr->failed)
+		st = MS_STORE_ERROR;
+	else if (st == MS_STORE_OK && lr->r != 0)
+		st = store_buf_fail("list", lr->r);
+	if (lr->stopped)
+		*stoppedp = 1;
  out:
-	explicit_bzero(name, sizeof(name));
-	mdb_cursor_close(c);
+	explicit_bzero(lr, sizeof(*lr));
+	free(lr);
+	msbuf_free(p);
 	msbuf_free(k);
-	return r;
+	return st;
 }
 
 int
 ms_store_list_from(struct ms_store *s, const char *path, int from_kind,
     const char *after, size_t afterlen, ms_store_list_ext_fn *cb, void *ctx)
 {
-	MDB_txn *txn;
+	struct store_tx *tx;
 	uint64_t id;
 	int st, stopped = 0;
 
@@ -576,21 +610,20 @@ ms_store_list_from(struct ms_store *s, const char *path, int from_kind,
 	    (from_kind != 0 && (after == NULL || afterlen == 0 ||
 	    afterlen > MS_PATH_SEGMENT_MAX)))
 		return MS_STORE_INVALID;
-	if ((st = store_txn_begin(s, MDB_RDONLY, &txn)) != MS_STORE_OK)
+	if ((st = store_txn_begin(s, 0, &tx)) != MS_STORE_OK)
 		return st;
-	if ((st = store_node_id(s, txn, path, &id)) != MS_STORE_OK)
+	if ((st = store_node_id(s, tx, path, &id)) != MS_STORE_OK)
 		goto out;
 	if (from_kind != MS_STORE_LIST_RECORD)
-		st = list_range(s, txn, s->dirents, id, MS_STORE_LIST_CHILD,
+		st = list_range(s, tx, STORE_T_DIRENTS, id, MS_STORE_LIST_CHILD,
 		    from_kind == MS_STORE_LIST_CHILD ? after : NULL, afterlen,
 		    cb, ctx, &stopped);
 	if (st == MS_STORE_OK && !stopped)
-		st = list_range(s, txn, s->records, id, MS_STORE_LIST_RECORD,
+		st = list_range(s, tx, STORE_T_RECORDS, id, MS_STORE_LIST_RECORD,
 		    from_kind == MS_STORE_LIST_RECORD ? after : NULL, afterlen,
 		    cb, ctx, &stopped);
  out:
-	store_txn_end_read(s, txn);
-	return st;
+	return store_txn_finish(s, tx, st);
 }
 
 int

@@ -14,8 +14,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <lmdb.h>
-
 #include "acl.h"
 #include "buf.h"
 #include "crypto.h"
@@ -25,6 +23,7 @@
 #include "proto.h"
 #include "store.h"
 #include "store_int.h"
+#include "store_kv.h"
 #include "storekey.h"
 
 /* Record header (everything before the stored value). */
@@ -47,14 +46,14 @@ record_decode_hdr(struct msbuf *b, uint8_t *flagsp, uint64_t *versionp,
 
 /* Only the header of a stored record: no copy of a large value. */
 int
-store_record_peek_hdr_mtime(const MDB_val *v, uint8_t *flagsp, uint64_t *versionp,
-    uint64_t *mtimep)
+store_record_peek_hdr_mtime(const struct store_val *v, uint8_t *flagsp,
+    uint64_t *versionp, uint64_t *mtimep)
 {
 	struct msbuf *b;
 	int r;
 
-	if ((b = msbuf_from(v->mv_data,
-	    v->mv_size < RECORD_HDR_LEN ? v->mv_size : RECORD_HDR_LEN)) == NULL)
+	if ((b = msbuf_from(v->data,
+	    v->len < RECORD_HDR_LEN ? v->len : RECORD_HDR_LEN)) == NULL)
 		return MS_ERR_ALLOC;
 	r = record_decode_hdr(b, flagsp, versionp, mtimep);
 	msbuf_free(b);
@@ -62,7 +61,7 @@ store_record_peek_hdr_mtime(const MDB_val *v, uint8_t *flagsp, uint64_t *version
 }
 
 static int
-record_peek_hdr(const MDB_val *v, uint8_t *flagsp, uint64_t *versionp)
+record_peek_hdr(const struct store_val *v, uint8_t *flagsp, uint64_t *versionp)
 {
 	uint64_t mtime;
 
@@ -111,14 +110,14 @@ ms_record_clear(struct ms_record *rec)
 /* Decode a full record value into out (unsealing SECURE values). */
 static int
 record_decode(struct ms_store *s, const char *path, const char *name,
-    const MDB_val *v, struct ms_record *out)
+    const struct store_val *v, struct ms_record *out)
 {
 	struct msbuf *b;
 	const u_char *blob;
 	size_t bloblen;
 	int r;
 
-	if ((b = msbuf_from(v->mv_data, v->mv_size)) == NULL)
+	if ((b = msbuf_from(v->data, v->len)) == NULL)
 		return MS_ERR_ALLOC;
 	if ((r = record_decode_hdr(b, &out->flags, &out->version,
 	    &out->mtime)) != 0)
@@ -143,15 +142,15 @@ record_decode(struct ms_store *s, const char *path, const char *name,
 	return r;
 }
 
-/* The LMDB key of record name in the existing node at path. */
+/* The key of record name in the existing node at path. */
 static int
-record_key(struct ms_store *s, MDB_txn *txn, const char *path,
-    const char *name, struct msbuf **kp, MDB_val *kv)
+record_key(struct ms_store *s, struct store_tx *tx, const char *path,
+    const char *name, struct msbuf **kp, struct store_val *kv)
 {
 	uint64_t id;
 	int r, st;
 
-	if ((st = store_node_id(s, txn, path, &id)) != MS_STORE_OK)
+	if ((st = store_node_id(s, tx, path, &id)) != MS_STORE_OK)
 		return st;
 	if ((r = store_make_key(id, name, strlen(name), kp)) != 0)
 		return store_buf_fail("key", r);
@@ -164,25 +163,21 @@ ms_store_get(struct ms_store *s, const char *path, const char *name,
     struct ms_record *out)
 {
 	struct msbuf *k = NULL;
-	MDB_txn *txn;
-	MDB_val kv, dv;
-	int r, rc, st;
+	struct store_tx *tx;
+	struct store_val kv, dv;
+	int r, st;
 
 	if (out != NULL)
 		memset(out, 0, sizeof(*out));
 	if (s == NULL || out == NULL || !store_path_ok(path) || !store_name_ok(name))
 		return MS_STORE_INVALID;
-	if ((st = store_txn_begin(s, MDB_RDONLY, &txn)) != MS_STORE_OK)
+	if ((st = store_txn_begin(s, 0, &tx)) != MS_STORE_OK)
 		return st;
-	if ((st = record_key(s, txn, path, name, &k, &kv)) != MS_STORE_OK)
+	if ((st = record_key(s, tx, path, name, &k, &kv)) != MS_STORE_OK)
 		goto out;
-	if ((rc = mdb_get(txn, s->records, &kv, &dv)) == MDB_NOTFOUND) {
-		st = MS_STORE_NOT_FOUND_RECORD;
+	if ((st = store_kv_get(s, tx, STORE_T_RECORDS, &kv, &dv)) !=
+	    MS_STORE_OK)
 		goto out;
-	} else if (rc != 0) {
-		st = store_lmdb_fail("get record", rc);
-		goto out;
-	}
 	if ((r = record_decode(s, path, name, &dv, out)) != 0) {
 		store_error("store: cannot read record \"%s\" of %s: %s", name, path,
 		    r == MS_ERR_MAC_INVALID ?
@@ -193,39 +188,35 @@ ms_store_get(struct ms_store *s, const char *path, const char *name,
 		st = MS_STORE_ERROR;
 	}
  out:
-	store_txn_end_read(s, txn);
 	msbuf_free(k);
+	if ((st = store_txn_finish(s, tx, st)) != MS_STORE_OK)
+		ms_record_clear(out);
 	return st;
 }
 
-int
-ms_store_set(struct ms_store *s, const char *path, const char *name,
+static int
+set_once(struct ms_store *s, const char *path, const char *name,
     uint8_t flags, const void *value, size_t len, uint64_t *versionp)
 {
 	struct resolved res;
 	struct msbuf *k = NULL, *v = NULL;
-	MDB_txn *txn;
-	MDB_val kv, dv;
+	struct store_tx *tx;
+	struct store_val kv, dv;
 	uint64_t version = 1, oldversion;
 	uint8_t oldflags;
-	int r, rc, st;
+	int r, st;
 
-	if (versionp != NULL)
-		*versionp = 0;
-	if (s == NULL || !store_path_ok(path) || !store_name_ok(name) ||
-	    (flags & ~MS_REC_FLAGS_MASK) != 0 || len > MS_VALUE_MAX ||
-	    (value == NULL && len != 0))
-		return MS_STORE_INVALID;
-	if ((st = store_txn_begin(s, 0, &txn)) != MS_STORE_OK)
+	if ((st = store_txn_begin(s, 1, &tx)) != MS_STORE_OK)
 		return st;
-	if ((r = store_resolve(s, txn, path, &res)) != 0 ||
-	    (r = store_create_missing(s, txn, path, &res)) != 0 ||
+	if ((r = store_resolve(s, tx, path, &res)) != 0 ||
+	    (r = store_create_missing(s, tx, path, &res)) != 0 ||
 	    (r = store_make_key(res.id[res.depth - 1], name, strlen(name), &k)) != 0) {
 		st = store_buf_fail("create node", r);
 		goto out;
 	}
 	store_val_of(k, &kv);
-	if ((rc = mdb_get(txn, s->records, &kv, &dv)) == 0) {
+	if ((st = store_kv_get(s, tx, STORE_T_RECORDS, &kv, &dv)) ==
+	    MS_STORE_OK) {
 		if ((r = record_peek_hdr(&dv, &oldflags, &oldversion)) != 0) {
 			st = store_buf_fail("decode record", r);
 			goto out;
@@ -242,57 +233,79 @@ ms_store_set(struct ms_store *s, const char *path, const char *name,
 			goto out;
 		}
 		version = oldversion + 1;
-	} else if (rc != MDB_NOTFOUND) {
-		st = store_lmdb_fail("get record", rc);
+	} else if (st != MS_STORE_NOT_FOUND_RECORD)
 		goto out;
-	}
 	if ((r = record_encode(s, path, name, flags, version,
 	    (uint64_t)time(NULL), value, len, &v)) != 0) {
 		st = store_buf_fail("encode record", r);
 		goto out;
 	}
 	store_val_of(v, &dv);
-	if ((rc = mdb_put(txn, s->records, &kv, &dv, 0)) != 0) {
-		NOTE_FULL(s, rc);
-		st = store_lmdb_fail("put record", rc);
-	}
+	st = store_kv_put(s, tx, STORE_T_RECORDS, &kv, &dv, 0);
  out:
 	msbuf_free(k);
 	msbuf_free(v);
-	if ((st = store_txn_finish(s, txn, st)) == MS_STORE_OK && versionp != NULL)
+	if ((st = store_txn_finish(s, tx, st)) == MS_STORE_OK)
 		*versionp = version;
 	return st;
 }
 
 int
-ms_store_delete_record(struct ms_store *s, const char *path, const char *name)
+ms_store_set(struct ms_store *s, const char *path, const char *name,
+    uint8_t flags, const void *value, size_t len, uint64_t *versionp)
+{
+	unsigned int attempt = 0;
+	uint64_t version = 0;
+	int st;
+
+	if (versionp != NULL)
+		*versionp = 0;
+	if (s == NULL || !store_path_ok(path) || !store_name_ok(name) ||
+	    (flags & ~MS_REC_FLAGS_MASK) != 0 || len > MS_VALUE_MAX ||
+	    (value == NULL && len != 0))
+		return MS_STORE_INVALID;
+	do
+		st = set_once(s, path, name, flags, value, len, &version);
+	while (store_retry(st, attempt++));
+	if ((st = store_final(st)) == MS_STORE_OK && versionp != NULL)
+		*versionp = version;
+	return st;
+}
+
+static int
+delete_record_once(struct ms_store *s, const char *path, const char *name)
 {
 	struct msbuf *k = NULL;
-	MDB_txn *txn;
-	MDB_val kv;
-	int rc, st;
+	struct store_tx *tx;
+	struct store_val kv;
+	int st;
+
+	if ((st = store_txn_begin(s, 1, &tx)) != MS_STORE_OK)
+		return st;
+	if ((st = record_key(s, tx, path, name, &k, &kv)) == MS_STORE_OK)
+		st = store_kv_del(s, tx, STORE_T_RECORDS, &kv);
+	msbuf_free(k);
+	return store_txn_finish(s, tx, st);
+}
+
+int
+ms_store_delete_record(struct ms_store *s, const char *path, const char *name)
+{
+	unsigned int attempt = 0;
+	int st;
 
 	if (s == NULL || !store_path_ok(path) || !store_name_ok(name))
 		return MS_STORE_INVALID;
-	if ((st = store_txn_begin(s, 0, &txn)) != MS_STORE_OK)
-		return st;
-	if ((st = record_key(s, txn, path, name, &k, &kv)) != MS_STORE_OK)
-		goto out;
-	if ((rc = mdb_del(txn, s->records, &kv, NULL)) == MDB_NOTFOUND)
-		st = MS_STORE_NOT_FOUND_RECORD;
-	else if (rc != 0) {
-		NOTE_FULL(s, rc);
-		st = store_lmdb_fail("delete record", rc);
-	}
- out:
-	msbuf_free(k);
-	return store_txn_finish(s, txn, st);
+	do
+		st = delete_record_once(s, path, name);
+	while (store_retry(st, attempt++));
+	return store_final(st);
 }
 
 /* Walk state: one transaction, one path buffer grown and cut per level. */
 struct walk {
 	struct ms_store	*s;
-	MDB_txn		*txn;
+	struct store_tx	*tx;
 	int		 unseal;
 	ms_store_walk_fn *cb;
 	void		*ctx;
@@ -327,98 +340,173 @@ walk_damage(struct walk *wk, const char *name, const char *what)
 	return walk_emit(wk, &it);
 }
 
+/* One record of the node at wk->path. */
+struct walk_rec {
+	struct walk	*wk;
+	uint64_t	 id;
+	int		 r;
+	char		 name[MS_PATH_SEGMENT_MAX + 1];
+};
+
+static int
+walk_record_cb(void *ctx, const u_char *key, size_t keylen,
+    const struct store_val *dv)
+{
+	struct walk_rec *wr = ctx;
+	struct walk *wk = wr->wk;
+	struct ms_store_walk_item it;
+	struct store_val kv = { key, keylen };
+	struct msbuf *b;
+	const u_char *blob;
+	u_char *pt = NULL, kcv[MS_STORE_KCV_LEN];
+	char *name = wr->name;
+	uint64_t got;
+	size_t len, bloblen, ptlen = 0;
+	int r, fmt, ki;
+
+	if (wk->stop)
+		return 1;
+	if (store_decode_key(&kv, &got, name, &len) != 0 || got != wr->id)
+		return 1;
+	wk->records_seen++;
+	if (ms_record_name_valid(name, len) != 0) {
+		walk_damage(wk, NULL, "record with an invalid name");
+		return 0;
+	}
+	memset(&it, 0, sizeof(it));
+	it.kind = MS_STORE_WALK_RECORD;
+	it.path = wk->path;
+	it.name = name;
+	it.key_index = -1;
+	if ((b = msbuf_from(dv->data, dv->len)) == NULL) {
+		wr->r = store_buf_fail("walk", MS_ERR_ALLOC);
+		return -1;
+	}
+	if (record_decode_hdr(b, &it.flags, &it.version, &it.mtime) != 0) {
+		walk_damage(wk, name, "undecodable record");
+		goto out;
+	}
+	if ((it.flags & MS_REC_SECURE) == 0) {
+		if (msbuf_get_string_direct(b, &blob, &bloblen,
+		    MS_VALUE_MAX) != 0 || msbuf_len(b) != 0)
+			walk_damage(wk, name, "undecodable record");
+		else {
+			it.stored = blob;
+			it.stored_len = bloblen;
+			walk_emit(wk, &it);
+		}
+		goto out;
+	}
+	if (msbuf_get_string_direct(b, &blob, &bloblen,
+	    SEALED_MAX) != 0 || msbuf_len(b) != 0 || bloblen < 1) {
+		walk_damage(wk, name, "undecodable sealed value");
+		goto out;
+	}
+	it.stored = blob;
+	it.stored_len = bloblen;
+	it.seal_format = blob[0];
+	if (blob[0] == SEAL_FORMAT && bloblen >= 1 + MS_STORE_KCV_LEN) {
+		memcpy(kcv, blob + 1, sizeof(kcv));
+		it.kcv = kcv;
+	}
+	if (wk->unseal) {
+		r = store_unseal_value_ex(&wk->s->kr, wk->path, name, blob,
+		    bloblen, &pt, &ptlen, &fmt, NULL, &ki);
+		freezero(pt, ptlen + 1);
+		pt = NULL;
+		it.key_index = ki;
+		if (r == MS_ERR_STORE_KEY_MISMATCH)
+			it.damage = "sealed under a key that is not "
+			    "configured";
+		else if (r == MS_ERR_INVALID_FORMAT)
+			it.damage = "undecodable sealed value";
+		else if (r != 0)
+			it.damage = "does not unseal (damaged value "
+			    "or wrong key)";
+	}
+	walk_emit(wk, &it);
+ out:
+	msbuf_free(b);
+	return wk->stop ? 1 : 0;
+}
+
 /* Records of node id (at wk->path). */
 static int
 walk_records(struct walk *wk, uint64_t id)
 {
-	struct ms_store_walk_item it;
-	struct msbuf *k = NULL, *b = NULL;
-	MDB_cursor *c = NULL;
-	MDB_val kv, dv;
-	const u_char *blob;
-	u_char *pt = NULL, kcv[MS_STORE_KCV_LEN];
-	char name[MS_PATH_SEGMENT_MAX + 1];
-	uint64_t got, version, mtime;
-	size_t len, bloblen, ptlen = 0;
-	int r, rc, op = MDB_SET_RANGE, fmt, ki;
+	struct walk_rec *wr;
+	struct msbuf *k = NULL;
+	struct store_val kv;
+	int r;
 
 	if ((r = store_make_key(id, NULL, 0, &k)) != 0)
 		return store_buf_fail("key", r);
-	store_val_of(k, &kv);
-	if ((rc = mdb_cursor_open(wk->txn, wk->s->records, &c)) != 0) {
+	if ((wr = calloc(1, sizeof(*wr))) == NULL) {
 		msbuf_free(k);
-		return store_lmdb_fail("cursor", rc);
+		return store_buf_fail("walk", MS_ERR_ALLOC);
 	}
-	for (r = 0; !wk->stop; op = MDB_NEXT) {
-		if ((rc = mdb_cursor_get(c, &kv, &dv, op)) == MDB_NOTFOUND)
-			break;
-		if (rc != 0) {
-			r = store_lmdb_fail("cursor", rc);
-			break;
-		}
-		if (store_decode_key(&kv, &got, name, &len) != 0 || got != id)
-			break;
-		wk->records_seen++;
-		if (ms_record_name_valid(name, len) != 0) {
-			walk_damage(wk, NULL, "record with an invalid name");
-			continue;
-		}
-		memset(&it, 0, sizeof(it));
-		it.kind = MS_STORE_WALK_RECORD;
-		it.path = wk->path;
-		it.name = name;
-		it.key_index = -1;
-		msbuf_free(b);
-		if ((b = msbuf_from(dv.mv_data, dv.mv_size)) == NULL) {
-			r = store_buf_fail("walk", MS_ERR_ALLOC);
-			break;
-		}
-		if (record_decode_hdr(b, &it.flags, &version, &mtime) != 0) {
-			walk_damage(wk, name, "undecodable record");
-			continue;
-		}
-		if ((it.flags & MS_REC_SECURE) == 0) {
-			if (msbuf_get_string_direct(b, &blob, &bloblen,
-			    MS_VALUE_MAX) != 0 || msbuf_len(b) != 0)
-				walk_damage(wk, name, "undecodable record");
-			else
-				walk_emit(wk, &it);
-			continue;
-		}
-		if (msbuf_get_string_direct(b, &blob, &bloblen,
-		    SEALED_MAX) != 0 || msbuf_len(b) != 0 || bloblen < 1) {
-			walk_damage(wk, name, "undecodable sealed value");
-			continue;
-		}
-		it.seal_format = blob[0];
-		if (blob[0] == SEAL_FORMAT &&
-		    bloblen >= 1 + MS_STORE_KCV_LEN) {
-			memcpy(kcv, blob + 1, sizeof(kcv));
-			it.kcv = kcv;
-		}
-		if (wk->unseal) {
-			r = store_unseal_value_ex(&wk->s->kr, wk->path, name, blob,
-			    bloblen, &pt, &ptlen, &fmt, NULL, &ki);
-			freezero(pt, ptlen + 1);
-			pt = NULL;
-			it.key_index = ki;
-			if (r == MS_ERR_STORE_KEY_MISMATCH)
-				it.damage = "sealed under a key that is not "
-				    "configured";
-			else if (r == MS_ERR_INVALID_FORMAT)
-				it.damage = "undecodable sealed value";
-			else if (r != 0)
-				it.damage = "does not unseal (damaged value "
-				    "or wrong key)";
-			r = 0;
-		}
-		walk_emit(wk, &it);
-	}
-	explicit_bzero(name, sizeof(name));
-	mdb_cursor_close(c);
+	wr->wk = wk;
+	wr->id = id;
+	store_val_of(k, &kv);
+	if (store_kv_walk(wk->s, wk->tx, STORE_T_RECORDS, &kv, NULL,
+	    walk_record_cb, wr) != MS_STORE_OK)
+		r = wr->r != 0 ? wr->r : MS_STORE_ERROR;
+	explicit_bzero(wr, sizeof(*wr));
+	free(wr);
 	msbuf_free(k);
-	msbuf_free(b);
 	return r;
+}
+
+static int walk_node(struct walk *, uint64_t, size_t);
+
+/* The children of a node: one dirent each. */
+struct walk_dir {
+	struct walk	*wk;
+	uint64_t	 id;
+	size_t		 depth;
+	int		 r;
+	char		 seg[MS_PATH_SEGMENT_MAX + 1];
+};
+
+static int
+walk_dirent_cb(void *ctx, const u_char *key, size_t keylen,
+    const struct store_val *dv)
+{
+	struct walk_dir *wd = ctx;
+	struct walk *wk = wd->wk;
+	struct store_val kv = { key, keylen };
+	uint64_t got, child;
+	size_t len, saved;
+	int r;
+
+	if (wk->stop)
+		return 1;
+	if (store_decode_key(&kv, &got, wd->seg, &len) != 0 || got != wd->id)
+		return 1;
+	saved = wk->pathlen;
+	if (ms_record_name_valid(wd->seg, len) != 0 ||
+	    store_decode_u64(dv, &child) != 0 || child <= ROOT_ID) {
+		walk_damage(wk, NULL, "undecodable directory entry");
+		return 0;
+	}
+	/* path + "/" + seg; MS_PATH_MAX bounds any valid path. */
+	if (saved + (saved > 1) + len > MS_PATH_MAX) {
+		walk_damage(wk, NULL, "path too long below");
+		return 0;
+	}
+	if (saved > 1)
+		wk->path[wk->pathlen++] = '/';
+	memcpy(wk->path + wk->pathlen, wd->seg, len);
+	wk->pathlen += len;
+	wk->path[wk->pathlen] = '\0';
+	r = walk_node(wk, child, wd->depth + 1);
+	wk->pathlen = saved;
+	wk->path[saved] = '\0';
+	if (r != 0) {
+		wd->r = r;
+		return -1;
+	}
+	return wk->stop ? 1 : 0;
 }
 
 /* Node id at wk->path: itself, its records, then its children. */
@@ -427,13 +515,10 @@ walk_node(struct walk *wk, uint64_t id, size_t depth)
 {
 	struct ms_store_walk_item it;
 	struct ms_acl *acl = NULL;
-	struct msbuf *k = NULL, *kk = NULL;
-	MDB_cursor *c = NULL;
-	MDB_val kv, dv, nv;
-	char seg[MS_PATH_SEGMENT_MAX + 1];
-	uint64_t got, child;
-	size_t len, saved;
-	int r = 0, rc, op = MDB_SET_RANGE;
+	struct walk_dir *wd = NULL;
+	struct msbuf *k = NULL;
+	struct store_val kv, nv;
+	int r = 0, st;
 
 	if (depth > DEPTH_MAX)
 		return walk_damage(wk, NULL, "nodes nested too deep"), 0;
@@ -445,11 +530,12 @@ walk_node(struct walk *wk, uint64_t id, size_t depth)
 		goto out;
 	}
 	store_val_of(k, &kv);
-	if ((rc = mdb_get(wk->txn, wk->s->nodes, &kv, &nv)) == MDB_NOTFOUND) {
+	if ((st = store_kv_get(wk->s, wk->tx, STORE_T_NODES, &kv, &nv)) ==
+	    MS_STORE_NOT_FOUND_RECORD) {
 		walk_damage(wk, NULL, "directory entry to a missing node");
 		goto out;
-	} else if (rc != 0) {
-		r = store_lmdb_fail("get node", rc);
+	} else if (st != MS_STORE_OK) {
+		r = st;
 		goto out;
 	}
 	if (store_node_decode(&nv, acl) != 0) {
@@ -466,63 +552,38 @@ walk_node(struct walk *wk, uint64_t id, size_t depth)
 	}
 	if ((r = walk_records(wk, id)) != 0 || wk->stop)
 		goto out;
-	if ((rc = mdb_cursor_open(wk->txn, wk->s->dirents, &c)) != 0) {
-		r = store_lmdb_fail("cursor", rc);
+	if ((wd = calloc(1, sizeof(*wd))) == NULL) {
+		r = store_buf_fail("walk", MS_ERR_ALLOC);
 		goto out;
 	}
-	store_val_of(k, &kv);
-	for (; !wk->stop; op = MDB_NEXT) {
-		if ((rc = mdb_cursor_get(c, &kv, &dv, op)) == MDB_NOTFOUND)
-			break;
-		if (rc != 0) {
-			r = store_lmdb_fail("cursor", rc);
-			break;
-		}
-		if (store_decode_key(&kv, &got, seg, &len) != 0 || got != id)
-			break;
-		saved = wk->pathlen;
-		if (ms_record_name_valid(seg, len) != 0 ||
-		    store_decode_u64(&dv, &child) != 0 || child <= ROOT_ID) {
-			walk_damage(wk, NULL, "undecodable directory entry");
-			continue;
-		}
-		/* path + "/" + seg; MS_PATH_MAX bounds any valid path. */
-		if (saved + (saved > 1) + len > MS_PATH_MAX) {
-			walk_damage(wk, NULL, "path too long below");
-			continue;
-		}
-		if (saved > 1)
-			wk->path[wk->pathlen++] = '/';
-		memcpy(wk->path + wk->pathlen, seg, len);
-		wk->pathlen += len;
-		wk->path[wk->pathlen] = '\0';
-		r = walk_node(wk, child, depth + 1);
-		wk->pathlen = saved;
-		wk->path[saved] = '\0';
-		if (r != 0)
-			break;
-	}
+	wd->wk = wk;
+	wd->id = id;
+	wd->depth = depth;
+	if (store_kv_walk(wk->s, wk->tx, STORE_T_DIRENTS, &kv, NULL,
+	    walk_dirent_cb, wd) != MS_STORE_OK)
+		r = wd->r != 0 ? wd->r : MS_STORE_ERROR;
  out:
-	if (c != NULL)
-		mdb_cursor_close(c);
+	if (wd != NULL) {
+		explicit_bzero(wd, sizeof(*wd));
+		free(wd);
+	}
 	msbuf_free(k);
-	msbuf_free(kk);
 	free(acl);
 	return r;
 }
 
 int
-store_walk_txn(struct ms_store *s, MDB_txn *txn, int unseal, ms_store_walk_fn *cb,
-    void *ctx, int check_counts)
+store_walk_txn(struct ms_store *s, struct store_tx *tx, int unseal,
+    ms_store_walk_fn *cb, void *ctx, int check_counts)
 {
 	struct walk *wk;
-	MDB_stat nst, rst;
-	int r, rc;
+	uint64_t nodes, records;
+	int r;
 
 	if ((wk = calloc(1, sizeof(*wk))) == NULL)
 		return store_buf_fail("walk", MS_ERR_ALLOC);
 	wk->s = s;
-	wk->txn = txn;
+	wk->tx = tx;
 	wk->unseal = unseal;
 	wk->cb = cb;
 	wk->ctx = ctx;
@@ -530,15 +591,15 @@ store_walk_txn(struct ms_store *s, MDB_txn *txn, int unseal, ms_store_walk_fn *c
 	wk->pathlen = 1;
 	r = walk_node(wk, ROOT_ID, 0);
 	if (r == 0 && !wk->stop && check_counts) {
-		if ((rc = mdb_stat(txn, s->nodes, &nst)) != 0 ||
-		    (rc = mdb_stat(txn, s->records, &rst)) != 0)
-			r = store_lmdb_fail("stat", rc);
+		if ((r = s->be->count(tx, STORE_T_NODES, &nodes)) != 0 ||
+		    (r = s->be->count(tx, STORE_T_RECORDS, &records)) != 0)
+			;	/* logged */
 		else {
 			strlcpy(wk->path, "/", sizeof(wk->path));
-			if (nst.ms_entries != wk->nodes_seen)
+			if (nodes != wk->nodes_seen)
 				walk_damage(wk, NULL, "nodes not reachable "
 				    "from the root");
-			if (rst.ms_entries != wk->records_seen)
+			if (records != wk->records_seen)
 				walk_damage(wk, NULL, "records not reachable "
 				    "from the root");
 		}
@@ -553,16 +614,15 @@ store_walk_txn(struct ms_store *s, MDB_txn *txn, int unseal, ms_store_walk_fn *c
 int
 ms_store_walk(struct ms_store *s, int unseal, ms_store_walk_fn *cb, void *ctx)
 {
-	MDB_txn *txn;
+	struct store_tx *tx;
 	int st;
 
 	if (s == NULL || cb == NULL)
 		return MS_STORE_INVALID;
-	if ((st = store_txn_begin(s, MDB_RDONLY, &txn)) != MS_STORE_OK)
+	if ((st = store_txn_begin(s, 0, &tx)) != MS_STORE_OK)
 		return st;
-	st = store_walk_txn(s, txn, unseal, cb, ctx, 1);
-	store_txn_end_read(s, txn);
-	return st;
+	return store_txn_finish(s, tx,
+	    store_walk_txn(s, tx, unseal, cb, ctx, 1));
 }
 
 /* Values to re-seal, collected by the walk of one batch. */
@@ -600,29 +660,56 @@ reseal_cb(void *ctx, const struct ms_store_walk_item *it)
 	return 0;
 }
 
-/* Re-seal one record under keys[0], in txn. */
+/*
+ * Re-seal one record under keys[0], in tx, from what tx reads now: a
+ * record deleted or already re-sealed since the batch was collected is
+ * left alone (*donep 0).
+ */
 static int
-reseal_one(struct ms_store *s, MDB_txn *txn, const char *path,
-    const char *name)
+reseal_one(struct ms_store *s, struct store_tx *tx, const char *path,
+    const char *name, int *donep)
 {
 	struct resolved res;
 	struct ms_record rec;
-	struct msbuf *k = NULL, *v = NULL;
-	MDB_val kv, dv;
-	int r, rc, st = MS_STORE_OK;
+	struct msbuf *k = NULL, *v = NULL, *b = NULL;
+	struct store_val kv, dv;
+	const u_char *blob;
+	size_t bloblen;
+	uint8_t flags;
+	uint64_t version, mtime;
+	int r, st = MS_STORE_OK;
 
+	*donep = 0;
 	memset(&rec, 0, sizeof(rec));
-	if ((r = store_resolve(s, txn, path, &res)) != 0 ||
-	    !store_resolved_exists(&res) ||
-	    (r = store_make_key(res.id[res.depth - 1], name, strlen(name), &k)) != 0) {
-		st = MS_STORE_ERROR;
+	if ((r = store_resolve(s, tx, path, &res)) != 0) {
+		st = store_buf_fail("resolve", r);
+		goto out;
+	}
+	if (!store_resolved_exists(&res))
+		goto out;
+	if ((r = store_make_key(res.id[res.depth - 1], name, strlen(name),
+	    &k)) != 0) {
+		st = store_buf_fail("key", r);
 		goto out;
 	}
 	store_val_of(k, &kv);
-	if ((rc = mdb_get(txn, s->records, &kv, &dv)) != 0) {
-		st = store_lmdb_fail("get record", rc);
+	if ((st = store_kv_get(s, tx, STORE_T_RECORDS, &kv, &dv)) !=
+	    MS_STORE_OK) {
+		if (st == MS_STORE_NOT_FOUND_RECORD)
+			st = MS_STORE_OK;
 		goto out;
 	}
+	/* Sealed under keys[0] already: another re-seal got here first. */
+	if ((b = msbuf_from(dv.data, dv.len)) == NULL) {
+		st = store_buf_fail("reseal", MS_ERR_ALLOC);
+		goto out;
+	}
+	if (record_decode_hdr(b, &flags, &version, &mtime) == 0 &&
+	    (flags & MS_REC_SECURE) != 0 &&
+	    msbuf_get_string_direct(b, &blob, &bloblen, SEALED_MAX) == 0 &&
+	    bloblen >= 1 + MS_STORE_KCV_LEN && blob[0] == SEAL_FORMAT &&
+	    memcmp(blob + 1, s->kr.kcvs[0], MS_STORE_KCV_LEN) == 0)
+		goto out;
 	if ((r = record_decode(s, path, name, &dv, &rec)) != 0) {
 		store_error("store: cannot re-seal record \"%s\" of %s: %s", name,
 		    path, r == MS_ERR_MAC_INVALID ?
@@ -636,23 +723,56 @@ reseal_one(struct ms_store *s, MDB_txn *txn, const char *path,
 		goto out;
 	}
 	store_val_of(v, &dv);
-	if ((rc = mdb_put(txn, s->records, &kv, &dv, 0)) != 0) {
-		NOTE_FULL(s, rc);
-		st = store_lmdb_fail("put record", rc);
-	}
+	if ((st = store_kv_put(s, tx, STORE_T_RECORDS, &kv, &dv, 0)) ==
+	    MS_STORE_OK)
+		*donep = 1;
  out:
 	ms_record_clear(&rec);
 	msbuf_free(k);
 	msbuf_free(v);
+	msbuf_free(b);
 	return st;
+}
+
+/* Collect one batch in a read transaction: no write records a walk. */
+static int
+reseal_collect(struct ms_store *s, struct reseal *rs)
+{
+	struct store_tx *tx;
+	int st;
+
+	if ((st = store_txn_begin(s, 0, &tx)) != MS_STORE_OK)
+		return st;
+	st = store_walk_txn(s, tx, 0, reseal_cb, rs, 0);
+	if (st != MS_STORE_OK && rs->full)
+		st = MS_STORE_OK;	/* stopped on purpose */
+	return store_txn_finish(s, tx, st);
+}
+
+static int
+reseal_batch(struct ms_store *s, const struct reseal *rs, size_t *donep)
+{
+	struct store_tx *tx;
+	size_t i;
+	int st, one;
+
+	*donep = 0;
+	if ((st = store_txn_begin(s, 1, &tx)) != MS_STORE_OK)
+		return st;
+	for (i = 0; st == MS_STORE_OK && i < rs->n; i++) {
+		if ((st = reseal_one(s, tx, rs->paths[i], rs->names[i],
+		    &one)) == MS_STORE_OK)
+			*donep += one;
+	}
+	return store_txn_finish(s, tx, st);
 }
 
 int
 ms_store_reseal(struct ms_store *s, size_t batch, size_t *donep, int *morep)
 {
 	struct reseal rs;
-	MDB_txn *txn;
-	size_t i;
+	unsigned int attempt = 0;
+	size_t i, done = 0;
 	int st;
 
 	if (donep != NULL)
@@ -670,15 +790,13 @@ ms_store_reseal(struct ms_store *s, size_t batch, size_t *donep, int *morep)
 		free(rs.paths);
 		return store_buf_fail("reseal", MS_ERR_ALLOC);
 	}
-	if ((st = store_txn_begin(s, 0, &txn)) != MS_STORE_OK)
+	if ((st = reseal_collect(s, &rs)) != MS_STORE_OK)
 		goto out;
-	st = store_walk_txn(s, txn, 0, reseal_cb, &rs, 0);
-	if (st != MS_STORE_OK && rs.full)
-		st = MS_STORE_OK;	/* stopped on purpose */
-	for (i = 0; st == MS_STORE_OK && i < rs.n; i++)
-		st = reseal_one(s, txn, rs.paths[i], rs.names[i]);
-	if ((st = store_txn_finish(s, txn, st)) == MS_STORE_OK) {
-		*donep = rs.n;
+	do
+		st = reseal_batch(s, &rs, &done);
+	while (store_retry(st, attempt++));
+	if ((st = store_final(st)) == MS_STORE_OK) {
+		*donep = done;
 		*morep = rs.full;
 	}
  out:

@@ -118,6 +118,7 @@ REGRESS_TESTS += \
 	chroot-create \
 	config-bad \
 	config-check \
+	config-etcd \
 	daemon-lifecycle \
 	single-instance \
 	sighup-config \
@@ -141,7 +142,8 @@ REGRESS_TESTS += \
 	storekey-mismatch \
 	storekey-rotate \
 	admin-backup-restore \
-	admin-verify
+	admin-verify \
+	admin-migrate
 
 # Privilege separation, sandbox, hostile peers
 REGRESS_TESTS += \
@@ -203,6 +205,7 @@ REGRESS_TESTS += \
 # The etcd store backend (a real three-member cluster on loopback)
 REGRESS_TESTS += \
 	etcd-kv \
+	etcd-store \
 	etcd-txn
 
 # A fleet: two metasafed hosts on one etcd cluster (lib/fleet.sh)

@@ -5,7 +5,9 @@
  *	etcd-tx ENDPOINTS PREFIX selftest
  *		conflicts on a changed key, an appeared key and a range;
  *		read-your-writes; a walk merging etcd keys (several batches)
- *		with buffered puts and deletions.  Prints "ok NAME" or
+ *		with buffered puts and deletions; read-only transactions
+ *		past the write caps; the caps failing cleanly; a walk over
+ *		values too large for one batch; a passed deadline.  Prints "ok NAME" or
  *		"FAIL NAME: why" per check; exit 1 on any failure.
  *	etcd-tx ENDPOINTS PREFIX incr KEY N
  *		N read-increment-write transactions on a decimal counter,
@@ -19,9 +21,12 @@
 #include "etcd_kv.h"
 #include "etcd_txn.h"
 #include "store.h"
+#include "timeio.h"
 
 #define TIMEOUT_MS	10000
 #define MANY		300	/* more than one walk batch */
+#define BIG		(1024 * 1024)	/* MS_VALUE_MAX */
+#define NBIG		12	/* NBIG x BIG, base64: beyond one answer */
 
 static struct ms_etcd *etcd;
 static const char *prefix;
@@ -229,6 +234,165 @@ test_batches(void)
 	ms_etcd_tx_free(a);
 }
 
+static struct ms_etcd_tx *
+rtx(void)
+{
+	struct ms_etcd_tx *t;
+
+	if ((t = ms_etcd_tx_begin_read(etcd, prefix)) == NULL) {
+		fprintf(stderr, "etcd-tx: out of memory\n");
+		exit(2);
+	}
+	return t;
+}
+
+/* After test_batches: MANY keys b/0000... */
+static void
+test_read_only(void)
+{
+	struct ms_etcd_tx *a = rtx();
+	struct collect c;
+	char k[32], v[64];
+	uint64_t n = 0;
+	int i, ok = 1;
+
+	for (i = 0; i < MANY && ok; i++) {
+		snprintf(k, sizeof(k), "b/%04d", i);
+		ok = get1(a, k, v, sizeof(v)) == MS_STORE_OK &&
+		    strcmp(v, "v") == 0;
+	}
+	check(ok, "read-many-keys", "a read transaction stopped at a cap");
+	for (i = 0; i < 40 && ok; i++) {
+		memset(&c, 0, sizeof(c));
+		ok = ms_etcd_tx_walk(a, "t", (const u_char *)"b/", 2, NULL, 0,
+		    collect_cb, &c, err, sizeof(err)) == MS_STORE_OK &&
+		    c.n == MANY;
+	}
+	check(ok, "read-many-ranges", "a read transaction stopped at a cap");
+	check(ms_etcd_tx_count(a, "t", (const u_char *)"b/", 2, &n, err,
+	    sizeof(err)) == MS_STORE_OK && n == MANY, "count", "wrong count");
+	check(ms_etcd_tx_put(a, "t", (const u_char *)"b/x", 3,
+	    (const u_char *)"v", 1) == MS_STORE_INVALID &&
+	    ms_etcd_tx_del(a, "t", (const u_char *)"b/0001", 6) ==
+	    MS_STORE_INVALID, "read-only-refuses-writes",
+	    "a read transaction took a write");
+	ms_etcd_tx_free(a);
+}
+
+static void
+test_caps(void)
+{
+	struct ms_etcd_tx *a = tx();
+	struct collect c;
+	char k[32], v[64];
+	int64_t rev;
+	int i, st = MS_STORE_OK;
+
+	for (i = 0; i <= MS_ETCD_TXN_OPS_MAX && st == MS_STORE_OK; i++) {
+		snprintf(k, sizeof(k), "b/%04d", i);
+		st = get1(a, k, v, sizeof(v));
+	}
+	check(st == MS_STORE_ERROR && i == MS_ETCD_TXN_OPS_MAX + 1 &&
+	    err[0] != '\0', "key-cap-fails", "no clean failure past the cap");
+	ms_etcd_tx_free(a);
+
+	a = tx();
+	for (i = 0, st = MS_STORE_OK; i < 40 && st == MS_STORE_OK; i++) {
+		memset(&c, 0, sizeof(c));
+		st = ms_etcd_tx_walk(a, "t", (const u_char *)"m/", 2, NULL, 0,
+		    collect_cb, &c, err, sizeof(err));
+	}
+	check(st == MS_STORE_ERROR && i == 33 && err[0] != '\0',
+	    "range-cap-fails", "no clean failure past the range cap");
+	ms_etcd_tx_free(a);
+
+	/* 100 keys and 30 ranges: within each cap, beyond etcd's compares. */
+	a = tx();
+	for (i = 0, st = MS_STORE_OK; i < 100 && st == MS_STORE_OK; i++) {
+		snprintf(k, sizeof(k), "b/%04d", i);
+		st = get1(a, k, v, sizeof(v));
+	}
+	for (i = 0; i < 30 && st == MS_STORE_OK; i++)
+		st = ms_etcd_tx_walk(a, "t", (const u_char *)"m/", 2, NULL, 0,
+		    collect_cb, &c, err, sizeof(err));
+	if (st == MS_STORE_OK)
+		st = ms_etcd_tx_put(a, "t", (const u_char *)"capped", 6,
+		    (const u_char *)"v", 1);
+	check(st == MS_STORE_OK && ms_etcd_tx_commit(a, &rev, err,
+	    sizeof(err)) == MS_STORE_ERROR && err[0] != '\0',
+	    "compare-cap-fails", "a commit past the compare cap did not fail");
+	ms_etcd_tx_free(a);
+	a = rtx();
+	check(get1(a, "capped", v, sizeof(v)) == MS_STORE_NOT_FOUND_RECORD,
+	    "compare-cap-wrote-nothing", "the capped transaction wrote");
+	ms_etcd_tx_free(a);
+}
+
+struct big {
+	size_t	n, bad;
+};
+
+static int
+big_cb(void *ctx, const u_char *k, size_t klen, const u_char *v,
+    size_t vlen)
+{
+	struct big *b = ctx;
+
+	(void)k;
+	(void)klen;
+	b->n++;
+	if (vlen != BIG || v[0] != 'a' || v[BIG - 1] != 'a')
+		b->bad++;
+	return 0;
+}
+
+static void
+test_large(void)
+{
+	struct ms_etcd_tx *a;
+	struct big b;
+	u_char *v;
+	char k[32];
+	int64_t rev;
+	int i, st = MS_STORE_OK;
+
+	if ((v = malloc(BIG)) == NULL)
+		exit(2);
+	memset(v, 'a', BIG);
+	for (i = 0; i < NBIG && st == MS_STORE_OK; i++) {
+		a = tx();
+		snprintf(k, sizeof(k), "L/%02d", i);
+		if ((st = ms_etcd_tx_put(a, "t", (const u_char *)k, strlen(k),
+		    v, BIG)) == MS_STORE_OK)
+			st = ms_etcd_tx_commit(a, &rev, err, sizeof(err));
+		ms_etcd_tx_free(a);
+	}
+	free(v);
+	check(st == MS_STORE_OK, "large-puts", "a 1 MiB put failed");
+	memset(&b, 0, sizeof(b));
+	a = rtx();
+	check(ms_etcd_tx_walk(a, "t", (const u_char *)"L/", 2, NULL, 0, big_cb,
+	    &b, err, sizeof(err)) == MS_STORE_OK && b.n == NBIG && b.bad == 0,
+	    "large-walk", "a walk over large values failed or lost some");
+	ms_etcd_tx_free(a);
+}
+
+static void
+test_deadline(void)
+{
+	struct ms_etcd_tx *a = rtx();
+	char v[64];
+
+	ms_etcd_set_deadline(etcd, ms_now_ms() - 1);
+	check(get1(a, "k", v, sizeof(v)) == MS_STORE_UNAVAILABLE,
+	    "deadline-passed", "a call past its deadline was made");
+	ms_etcd_set_deadline(etcd, ms_now_ms() + TIMEOUT_MS);
+	check(get1(a, "k", v, sizeof(v)) == MS_STORE_OK,
+	    "deadline-ahead", "a call before its deadline failed");
+	ms_etcd_set_deadline(etcd, 0);
+	ms_etcd_tx_free(a);
+}
+
 static int
 incr_once(const char *key, int *conflicts)
 {
@@ -288,6 +452,10 @@ main(int argc, char **argv)
 		test_range();
 		test_merge();
 		test_batches();
+		test_read_only();
+		test_caps();
+		test_large();
+		test_deadline();
 	} else if (strcmp(argv[3], "incr") == 0 && argc == 6) {
 		n = (int)strtonum(argv[5], 1, 1000000, &errstr);
 		if (errstr != NULL) {

@@ -4,6 +4,10 @@
  * drive them (see mon_dispatch_fixture.h).
  */
 #include "mon_dispatch_fixture.h"
+
+#include <poll.h>
+
+#include "store_jobs.h"
 #include "msg_auth.h"
 
 static void
@@ -140,12 +144,50 @@ teardown(void **state)
 	return 0;
 }
 
+/*
+ * A request a store thread took (f->ctx.jobs): wait for it as the loop
+ * does, on the eventfd, and take its answer.
+ */
+static int
+collect(struct fixture *f, struct session *s, struct msbuf *resp)
+{
+	struct pollfd pfd;
+	struct store_job *sj, *next;
+	int r = 0, seen = 0;
+
+	while (!seen) {
+		pfd.fd = store_jobs_fd(f->ctx.jobs);
+		pfd.events = POLLIN;
+		assert_int_equal(poll(&pfd, 1, 30000), 1);
+		for (sj = store_jobs_done(f->ctx.jobs); sj != NULL; sj = next) {
+			next = sj->next;
+			if (sj->done != NULL) {
+				sj->done(sj);
+				continue;
+			}
+			if (mon_job_owner(mon_job_of(sj)) == &s->w) {
+				r = mon_job_finish(mon_job_of(sj), resp);
+				f->async_answers++;
+				seen = 1;
+			}
+			mon_job_free(mon_job_of(sj));
+		}
+	}
+	assert_null(s->w.job);
+	return r;
+}
+
 /* Send one request; returns mon_dispatch's result, answer in resp. */
 int
 call(struct fixture *f, struct session *s, uint8_t type, struct msbuf *req,
     struct msbuf *resp)
 {
-	return mon_dispatch(&f->ctx, &s->w, type, req, resp);
+	int r;
+
+	if ((r = mon_dispatch(&f->ctx, &s->w, type, req, resp)) != 0 ||
+	    s->w.job == NULL)
+		return r;
+	return collect(f, s, resp);
 }
 
 static uint32_t

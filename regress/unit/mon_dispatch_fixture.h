@@ -58,6 +58,8 @@ struct fixture {
 	EVP_PKEY		*ca_key, *other_key, *leaf_key;
 	X509			*ca, *other_ca;
 	char			 ca_path[96], crl_path[96];
+	/* Answers call() took from a store thread (ctx.jobs set). */
+	unsigned int		 async_answers;
 };
 
 /* A simulated client + worker: what a real worker would send. */

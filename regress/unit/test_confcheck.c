@@ -247,6 +247,24 @@ test_run(void **state)
 	expect_err(confcheck_run(&c, cfg, NULL, err, sizeof(err)), err,
 	    "WorkerPath ");
 	assert_int_equal(chmod(c.worker_path, 0755), 0);
+	/* etcd's TLS files: the key is private, the others trusted. */
+	mkfile("etc/etcd-key.pem", 0640, p, sizeof(p));
+	c.etcd_key_file = strdup(p);
+	snprintf(want, sizeof(want), "EtcdKeyFile %s: bad ownership or modes "
+	    "(0640", p);
+	expect_err(confcheck_run(&c, cfg, NULL, err, sizeof(err)), err, want);
+	assert_int_equal(chmod(p, 0600), 0);
+	mkfile("etc/etcd-cert.pem", 0646, p, sizeof(p));
+	c.etcd_cert_file = strdup(p);
+	expect_err(confcheck_run(&c, cfg, NULL, err, sizeof(err)), err,
+	    "EtcdCertFile ");
+	assert_int_equal(chmod(p, 0644), 0);
+	mkfile("etc/etcd-ca.pem", 0644, p, sizeof(p));
+	assert_int_equal(chown(p, OTHER_UID, 0), 0);
+	c.etcd_ca_file = strdup(p);
+	expect_err(confcheck_run(&c, cfg, NULL, err, sizeof(err)), err,
+	    "EtcdCAFile ");
+	assert_int_equal(chown(p, 0, 0), 0);
 	assert_int_equal(confcheck_run(&c, cfg, NULL, err, sizeof(err)), 0);
 
 	/* The directory of the keys, group-writable. */

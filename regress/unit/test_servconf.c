@@ -565,6 +565,134 @@ test_host_keys(void **state)
 	servconf_free(&c);
 }
 
+/* StoreBackend and the Etcd* keywords: defaults, -T, ranges, FILE:LINE. */
+static void
+test_etcd_keywords(void **state)
+{
+	struct servconf c, c2;
+	struct ms_etcd_opts o;
+	char err[512], out[4096], out2[4096];
+
+	assert_int_equal(load(BASE, &c, err, sizeof(err)), 0);
+	assert_int_equal(c.store_backend, MS_STORE_BACKEND_LMDB);
+	assert_int_equal(c.netcd_endpoints, 0);
+	assert_string_equal(c.etcd_prefix, "/metasafe/");
+	assert_null(c.etcd_ca_file);
+	assert_null(c.etcd_cert_file);
+	assert_null(c.etcd_key_file);
+	assert_int_equal(c.etcd_timeout_ms, 5000);
+	dump(&c, out, sizeof(out));
+	assert_non_null(strstr(out, "\nstorebackend lmdb\netcdendpoints none\n"
+	    "etcdprefix /metasafe/\netcdcafile none\netcdcertfile none\n"
+	    "etcdkeyfile none\netcdtimeout 5s\n"));
+	servconf_free(&c);
+
+	assert_int_equal(load(BASE "StoreBackend ETCD\n"
+	    "EtcdEndpoints https://10.0.0.1:2379,http://[::1]:2379,"
+	    "https://etcd-2.example:32379\n"
+	    "EtcdPrefix /fleet/a/\nEtcdCAFile /e/ca.pem\n"
+	    "EtcdCertFile /e/c.pem\nEtcdKeyFile /e/k.pem\n"
+	    "EtcdTimeout 750ms\n", &c, err, sizeof(err)), 0);
+	assert_int_equal(c.store_backend, MS_STORE_BACKEND_ETCD);
+	assert_int_equal(c.netcd_endpoints, 3);
+	assert_string_equal(c.etcd_endpoints[1], "http://[::1]:2379");
+	assert_string_equal(c.etcd_prefix, "/fleet/a/");
+	assert_int_equal(c.etcd_timeout_ms, 750);
+	servconf_etcd_opts(&c, &o);
+	assert_int_equal(o.nendpoints, 3);
+	assert_string_equal(o.endpoints[2], "https://etcd-2.example:32379");
+	assert_string_equal(o.ca_file, "/e/ca.pem");
+	assert_string_equal(o.cert_file, "/e/c.pem");
+	assert_string_equal(o.key_file, "/e/k.pem");
+	assert_int_equal(o.timeout_ms, 750);
+	dump(&c, out, sizeof(out));
+	assert_non_null(strstr(out, "\nstorebackend etcd\netcdendpoints "
+	    "https://10.0.0.1:2379,http://[::1]:2379,"
+	    "https://etcd-2.example:32379\netcdprefix /fleet/a/\n"
+	    "etcdcafile /e/ca.pem\netcdcertfile /e/c.pem\n"
+	    "etcdkeyfile /e/k.pem\netcdtimeout 750ms\n"));
+	/* -T reads back the same. */
+	if (load(out, &c2, err, sizeof(err)) != 0)
+		fail_msg("-T output does not load: %s", err);
+	dump(&c2, out2, sizeof(out2));
+	assert_string_equal(out, out2);
+	servconf_free(&c2);
+	servconf_free(&c);
+
+	assert_int_equal(load(BASE "EtcdTimeout 60\n", &c, err, sizeof(err)), 0);
+	assert_int_equal(c.etcd_timeout_ms, 60000);
+	servconf_free(&c);
+	assert_int_equal(load(BASE "EtcdTimeout 100ms\nEtcdPrefix /\n", &c,
+	    err, sizeof(err)), 0);
+	assert_int_equal(c.etcd_timeout_ms, 100);
+	assert_string_equal(c.etcd_prefix, "/");
+	servconf_free(&c);
+	/* The etcd keywords are allowed with lmdb: migrate reads them. */
+	assert_int_equal(load(BASE "EtcdEndpoints http://127.0.0.1:2379\n",
+	    &c, err, sizeof(err)), 0);
+	assert_int_equal(c.store_backend, MS_STORE_BACKEND_LMDB);
+	assert_int_equal(c.netcd_endpoints, 1);
+	servconf_free(&c);
+
+	expect_error(BASE "StoreBackend bdb\n",
+	    ":6: StoreBackend: expected lmdb or etcd, got \"bdb\"");
+	expect_error(BASE "StoreBackend lmdb\nStoreBackend etcd\n",
+	    ":7: StoreBackend given more than once");
+	expect_error(BASE "StoreBackend etcd\n",
+	    "metasafed.conf: StoreBackend etcd needs EtcdEndpoints");
+	expect_error(BASE "EtcdEndpoints 127.0.0.1:2379\n",
+	    ":6: EtcdEndpoints: \"127.0.0.1:2379\" is not an http:// or "
+	    "https:// URL");
+	expect_error(BASE "EtcdEndpoints ftp://a:1\n", ":6: EtcdEndpoints");
+	expect_error(BASE "EtcdEndpoints http://a:2379/v3\n",
+	    ":6: EtcdEndpoints: \"http://a:2379/v3\": expected");
+	expect_error(BASE "EtcdEndpoints http://a\n",
+	    ":6: EtcdEndpoints: \"http://a\": expected SCHEME://HOST:PORT");
+	expect_error(BASE "EtcdEndpoints http://:2379\n", ":6: EtcdEndpoints");
+	expect_error(BASE "EtcdEndpoints http://::1:2379\n",
+	    ":6: EtcdEndpoints");
+	expect_error(BASE "EtcdEndpoints http://a:0\n",
+	    ":6: EtcdEndpoints: \"http://a:0\": port is too small");
+	expect_error(BASE "EtcdEndpoints http://a:65536\n",
+	    ":6: EtcdEndpoints: \"http://a:65536\": port is too large");
+	expect_error(BASE "EtcdEndpoints http://a:1,\n", ":6: EtcdEndpoints");
+	expect_error(BASE "EtcdEndpoints http://a:1,http://a:1\n",
+	    ":6: EtcdEndpoints: \"http://a:1\" listed twice");
+	expect_error(BASE "EtcdEndpoints http://a:1\nEtcdEndpoints http://b:1\n",
+	    ":7: EtcdEndpoints given more than once");
+	expect_error(BASE "EtcdEndpoints http://a:1,http://a:2,http://a:3,"
+	    "http://a:4,http://a:5,http://a:6,http://a:7,http://a:8,"
+	    "http://a:9,http://a:10,http://a:11,http://a:12,http://a:13,"
+	    "http://a:14,http://a:15,http://a:16,http://a:17\n",
+	    ":6: EtcdEndpoints: too many URLs (at most 16)");
+	expect_error(BASE "EtcdPrefix metasafe/\n",
+	    ":6: EtcdPrefix metasafe/: must begin and end with '/'");
+	expect_error(BASE "EtcdPrefix /metasafe\n", ":6: EtcdPrefix");
+	expect_error(BASE "EtcdPrefix /a\x01/\n",
+	    ":6: EtcdPrefix: only printable ASCII");
+	expect_error(BASE "EtcdPrefix /aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	    "aaaaaaaaaaaaaaaaaaaaaaaaa/\n", ":6: EtcdPrefix: longer than 128");
+	expect_error(BASE "EtcdCAFile ca.pem\n",
+	    ":6: EtcdCAFile ca.pem: must be an absolute path");
+	expect_error(BASE "EtcdCertFile /c.pem\n",
+	    "metasafed.conf: EtcdCertFile and EtcdKeyFile go together");
+	expect_error(BASE "EtcdKeyFile /k.pem\n",
+	    "metasafed.conf: EtcdCertFile and EtcdKeyFile go together");
+	expect_error(BASE "EtcdTimeout 99ms\n",
+	    ":6: EtcdTimeout: \"99ms\" is out of range (100ms..60s)");
+	expect_error(BASE "EtcdTimeout 61s\n", ":6: EtcdTimeout: \"61s\" is "
+	    "out of range");
+	expect_error(BASE "EtcdTimeout 0\n", ":6: EtcdTimeout: \"0\" is out");
+	expect_error(BASE "EtcdTimeout 5m\n", ":6: EtcdTimeout: expected a "
+	    "time such as 5s or 500ms, got \"5m\"");
+	expect_error(BASE "EtcdTimeout -1s\n", ":6: EtcdTimeout: expected");
+	expect_error(BASE "EtcdTimeout 99999999999999999999ms\n",
+	    ":6: EtcdTimeout");
+	expect_error(BASE "EtcdTimeout 1s\nEtcdTimeout 2s\n",
+	    ":7: EtcdTimeout given more than once");
+}
+
 int
 main(void)
 {
@@ -579,6 +707,7 @@ main(void)
 		cmocka_unit_test(test_relative_paths),
 		cmocka_unit_test(test_listen_address),
 		cmocka_unit_test(test_store_keywords),
+		cmocka_unit_test(test_etcd_keywords),
 		cmocka_unit_test(test_listen_unix),
 		cmocka_unit_test(test_principals_cert_lines),
 		cmocka_unit_test(test_host_keys),
