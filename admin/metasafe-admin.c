@@ -1,7 +1,8 @@
 /*
  * metasafe-admin — store administration beside (or instead of) a running
- * metasafed: backup, restore, verify, rekey.  Root only; it reads the
- * daemon's configuration and store keys and never talks to the network.
+ * metasafed: backup, restore, verify, rekey, migrate.  Root only; it reads
+ * the daemon's configuration and store keys, and only migrate talks to the
+ * network (the etcd cluster).
  *
  *   metasafe-admin backup  [-f config] outdir
  *   metasafe-admin restore [-f config] backupdir

@@ -24,6 +24,7 @@
 #include "errors.h"
 #include "hostkeys.h"
 #include "instance.h"
+#include "log.h"
 #include "servconf.h"
 #include "store.h"
 #include "storekeys.h"
@@ -125,8 +126,11 @@ dest_empty(struct admin_ctx *a, const struct side *dst)
 
 	if (!dst->etcd && store_exists(dst->dir) != 1)
 		return ADMIN_EXIT_OK;
-	if ((st = side_open(a, dst, MS_STORE_RDONLY | MS_STORE_NOKEYCHECK,
-	    &s)) == MS_STORE_UNAVAILABLE) {
+	/* "Not a store" is the expected answer here: no log line for it. */
+	ms_log_set_level(MS_LOG_QUIET);
+	st = side_open(a, dst, MS_STORE_RDONLY | MS_STORE_NOKEYCHECK, &s);
+	ms_log_set_level(MS_LOG_INFO);
+	if (st == MS_STORE_UNAVAILABLE) {
 		say("%s: the destination is unavailable", dst->name);
 		return ADMIN_EXIT_UNAVAILABLE;
 	}
@@ -140,8 +144,8 @@ dest_empty(struct admin_ctx *a, const struct side *dst)
 		return exit_of(st);
 	}
 	if (n != 0) {
-		say("%s: the destination is not empty (%llu nodes, records or "
-		    "ACLs besides an empty /); nothing was copied", dst->name,
+		say("%s: the destination is not empty (%llu nodes and records "
+		    "besides an empty /); nothing was copied", dst->name,
 		    (unsigned long long)n);
 		return ADMIN_EXIT_NOT_EMPTY;
 	}

@@ -7,7 +7,8 @@
  *                 root node, the store-key check values (KCV rule); close,
  *                 usage, copy, statuses
  *   store_tx.c    transactions over the backend, the calling thread's
- *                 deadline and the retry rule of optimistic writes
+ *                 deadline, the retry rule of optimistic writes, the
+ *                 backend's name
  *   store_node.c  node ids and paths: resolve, dirents, create_missing,
  *                 node encoding, delete, list
  *   store_rec.c   records: encoding, get/set/delete, walk and re-seal
@@ -17,6 +18,7 @@
  *   store_apply.c group commit (ms_store_apply), in the writer thread
  *   store_log.c   the store's log lines, kept for the loop thread when
  *                 the writer thread is the one that would log
+ *   store_migrate.c  a whole store copied into another (migration)
  *   store_lmdb.c  the LMDB backend (store_kv.h): the only file that
  *                 includes lmdb.h
  *   store_etcd.c  the etcd backend (store_kv.h)
@@ -251,6 +253,15 @@ int	store_record_peek_hdr_mtime(const struct store_val *v,
 	    uint8_t *flagsp, uint64_t *versionp, uint64_t *mtimep);
 int	store_walk_txn(struct ms_store *s, struct store_tx *tx, int unseal,
 	    ms_store_walk_fn *cb, void *ctx, int check_counts);
+/*
+ * Write record name of node id as another store holds it (migration):
+ * its flags, version and mtime, and its stored value as it is, a SECURE
+ * one still sealed (its associated data is the path and name, which the
+ * copy keeps).  0 or MS_ERR_*.
+ */
+int	store_record_put_stored(struct ms_store *s, struct store_tx *tx,
+	    uint64_t id, const char *name, uint8_t flags, uint64_t version,
+	    uint64_t mtime, const u_char *stored, size_t len);
 
 /* store_lmdb.c: attach an LMDB environment in dir to s. */
 int	store_lmdb_attach(struct ms_store *s, const char *dir,

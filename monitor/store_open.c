@@ -501,18 +501,6 @@ ms_store_close(struct ms_store *s)
 	freezero(s, sizeof(*s));
 }
 
-const char *
-ms_store_backend_name(const struct ms_store *s)
-{
-	return s != NULL && s->be != NULL ? s->be->name : "none";
-}
-
-int
-ms_store_blocking(const struct ms_store *s)
-{
-	return s != NULL && s->blocking;
-}
-
 int
 ms_store_recorded_kcvs(struct ms_store *s, u_char kcvs[][MS_STORE_KCV_LEN],
     size_t max, size_t *np)

@@ -1,7 +1,7 @@
 /*
  * store_tx.c — transactions over the store's backend (store_kv.h), the
- * calling thread's deadline, and the rule by which a write that lost an
- * optimistic commit runs again.
+ * calling thread's deadline, the rule by which a write that lost an
+ * optimistic commit runs again, and what the backend is.
  */
 
 #include <sys/types.h>
@@ -76,4 +76,16 @@ store_txn_finish(struct ms_store *s, struct store_tx *tx, int st)
 	if (tx == NULL)
 		return st;
 	return s->be->end(s, tx, st);
+}
+
+const char *
+ms_store_backend_name(const struct ms_store *s)
+{
+	return s != NULL && s->be != NULL ? s->be->name : "none";
+}
+
+int
+ms_store_blocking(const struct ms_store *s)
+{
+	return s != NULL && s->blocking;
 }

@@ -14,7 +14,7 @@ grep -v '^#' >"$ALLOW" <<'EOF'
 # On-disk formats, not messages: the store's records and meta, the
 # store key file.
 keys/storekey.c
-monitor/store_env.c
+monitor/store_open.c
 monitor/store_node.c
 monitor/store_rec.c
 monitor/store_seal.c

@@ -183,7 +183,7 @@ reencode(const struct ms_acl *acl)
 {
 	char rights[MS_RIGHTS_MAX + 1];
 	struct msbuf *b;
-	MDB_val v;
+	struct store_val v;
 	size_t i;
 
 	FUZZ_CHECK((b = msbuf_new(MSBUF_SIZE_MAX)) != NULL);
@@ -195,8 +195,8 @@ reencode(const struct ms_acl *acl)
 		FUZZ_CHECK(msbuf_put_cstring(b, acl->entries[i].who) == 0);
 		FUZZ_CHECK(msbuf_put_cstring(b, rights) == 0);
 	}
-	v.mv_data = (void *)msbuf_ptr(b);
-	v.mv_size = msbuf_len(b);
+	v.data = msbuf_ptr(b);
+	v.len = msbuf_len(b);
 	FUZZ_CHECK(store_node_decode(&v, &scratch) == 0);
 	FUZZ_CHECK(scratch.flags == acl->flags);
 	FUZZ_CHECK(scratch.nentries == acl->nentries);
@@ -268,7 +268,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char *path = NULL, *principal = NULL, *groups[FUZZ_ACL_SETS];
 	char *admins[FUZZ_ACL_SETS], *value = NULL;
 	size_t plen, ngroups = 0, nadmins = 0, vlen, i;
-	MDB_val v;
+	struct store_val v;
 
 	memset(&t, 0, sizeof(t));
 	FUZZ_CHECK((b = msbuf_from(data, size)) != NULL);
@@ -289,8 +289,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			free(t.v[t.n].path);
 			break;
 		}
-		v.mv_data = value;
-		v.mv_size = vlen;
+		v.data = (const u_char *)value;
+		v.len = vlen;
 		t.v[t.n].decoded = store_node_decode(&v, &t.v[t.n].acl);
 		if (t.v[t.n].decoded == 0)
 			reencode(&t.v[t.n].acl);

@@ -1,5 +1,5 @@
 /*
- * test_store_keys.c — store keys (monitor/store_env.c, store_seal.c,
+ * test_store_keys.c — store keys (monitor/store_open.c, store_seal.c,
  * keys/storekey.c): the key check value, seal format 2 naming its key,
  * format 1 values, several keys (rotation), the open-time key rule,
  * re-sealing, read-only opens and STORE_FULL.
