@@ -45,7 +45,14 @@ echo get >&4
   echo "$? $(now_ms)" > "$OBJ/bget.st" ) &
 bget_pid=$!
 
-for round in 1 2 3; do
+# Rounds of new connections for at least WINDOW ms after SIGSTOP (and
+# three rounds), so they overlap requests that have surely reached the
+# store threads by then.
+WINDOW=2000
+round=0
+while [ $round -lt 3 ] || [ $(($(now_ms) - t_stop)) -lt $WINDOW ]; do
+	round=$((round + 1))
+	[ $round -le 100 ] || break
 	for h in A B; do
 		t0=$(now_ms)
 		msh $h status > "$OBJ/status.out" 2>&1 < /dev/null
@@ -65,7 +72,7 @@ done
     fail "the held GET was answered while etcd was stopped: $(tail -n 1 "$OBJ/hold.out")"
 [ -s "$OBJ/bget.st" ] &&
     fail "B's GET ended while etcd was stopped: $(cat "$OBJ/bget.st") $(cat "$OBJ/bget.out")"
-trace "checks done $(($(now_ms) - t_stop)) ms after SIGSTOP"
+trace "$round rounds of handshake and STATUS through A and B, done $(($(now_ms) - t_stop)) ms after SIGSTOP"
 
 etcd_resume
 i=0
@@ -77,7 +84,7 @@ while [ "$(answers)" -lt 1 ]; do
 done
 a=$(grep '^got$\|^error: ' "$OBJ/hold.out" | head -n 1)
 case "$a" in
-got|"error: $unavail") verbose "held GET after SIGCONT: $a" ;;
+got|"error: $unavail") trace "held GET after SIGCONT: $a" ;;
 *) fail "held GET ended with '$a', want got or '$unavail'" ;;
 esac
 wait "$bget_pid"
