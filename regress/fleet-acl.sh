@@ -41,6 +41,16 @@ for round in 1 2 3; do
 	msh A acl set /fleet/acl reader= > /dev/null || fail "A: revoke ($round)"
 	reader_get 4 "round $round, right after the revocation through A"
 done
+# The ACL chain is read at each request too: a grant on the parent, then
+# the child's inheritance broken and restored, all through A.
+msh A acl set /fleet reader=r > /dev/null || fail "A: grant on the parent"
+reader_get 0 "right after the grant on the parent through A"
+msh A acl set /fleet/acl inherit=no > /dev/null || fail "A: inherit=no"
+reader_get 4 "right after inherit=no through A"
+msh A acl set /fleet/acl inherit=yes > /dev/null || fail "A: inherit=yes"
+reader_get 0 "right after inherit=yes through A"
+msh A acl set /fleet reader= > /dev/null || fail "A: revoke on the parent"
+reader_get 4 "right after the revocation on the parent through A"
 msh B acl get /fleet/acl > "$OBJ/acl.B" || fail "B: acl get"
 grep -q '^reader ' "$OBJ/acl.B" && fail "B still lists reader: $(cat "$OBJ/acl.B")"
 fleet_wait_log B 'audit: result=denied peer=[^ ]* op=get principal=reader'

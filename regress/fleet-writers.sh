@@ -53,6 +53,14 @@ awk '$1 == "ack" { if (($2 in last) && $4 <= last[$2]) { print; bad = 1 }
     last[$2] = $4 } END { exit bad }' "$OBJ/acks" > "$OBJ/bad" ||
     fail "a writer's versions did not increase: $(head -n 3 "$OBJ/bad")"
 
+# The hosts' writers overlapped (else this proved nothing about two
+# hosts): in version order, the host changes more than once.
+changes=$(awk '$1 == "ack" { print $4, substr($2, 1, 1) }' "$OBJ/acks" |
+    sort -n | awk '$2 != prev { n++; prev = $2 } END { print n - 1 }')
+trace "the writing host changed $changes times in version order"
+[ "$changes" -ge 2 ] ||
+    fail "the writers through A and B did not overlap ($changes host changes)"
+
 # Both hosts see the last version and the value acknowledged with it.
 lastval=$(awk -v v=$((1 + acked)) '$1 == "ack" && $4 == v {
     sub(/^[AB]/, "", $2); print $2 ":" $3 }' "$OBJ/acks")
