@@ -21,6 +21,7 @@
 #include "store_jobs.h"
 
 #define THREADS_MAX	64
+#define BATCH_MAX	1024
 
 struct store_jobs {
 	pthread_t		 threads[THREADS_MAX];
@@ -33,6 +34,10 @@ struct store_jobs {
 	struct store_job	*dhead, *dtail;		/* done */
 	size_t			 outstanding, max;
 	int			 stopping;
+	/* Batch mode (store_jobs_start_batch): */
+	store_jobs_batch_fn	*batch_fn;
+	void			*batch_arg;
+	size_t			 batch;
 };
 
 static void
@@ -69,6 +74,19 @@ take(struct store_jobs *j)
 	return job;
 }
 
+/* Hand finished jobs back, with mu held, and wake the loop. */
+static void
+give_back(struct store_jobs *j, struct store_job *const *jobs, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		job_append(&j->dhead, &j->dtail, jobs[i]);
+	pthread_mutex_unlock(&j->mu);
+	wake_loop(j);
+	pthread_mutex_lock(&j->mu);
+}
+
 static void *
 thread_main(void *arg)
 {
@@ -82,10 +100,29 @@ thread_main(void *arg)
 		job->run(job);
 		ms_store_set_deadline(0);
 		pthread_mutex_lock(&j->mu);
-		job_append(&j->dhead, &j->dtail, job);
+		give_back(j, &job, 1);
+	}
+	pthread_mutex_unlock(&j->mu);
+	return NULL;
+}
+
+/* Batch mode: everything queued (up to j->batch) in one call. */
+static void *
+batch_main(void *arg)
+{
+	struct store_jobs *j = arg;
+	struct store_job *group[BATCH_MAX];
+	size_t n;
+
+	pthread_mutex_lock(&j->mu);
+	while ((group[0] = take(j)) != NULL) {
+		for (n = 1; n < j->batch && (group[n] = j->qhead) != NULL; n++)
+			if ((j->qhead = group[n]->next) == NULL)
+				j->qtail = NULL;
 		pthread_mutex_unlock(&j->mu);
-		wake_loop(j);
+		j->batch_fn(j->batch_arg, group, n);
 		pthread_mutex_lock(&j->mu);
+		give_back(j, group, n);
 	}
 	pthread_mutex_unlock(&j->mu);
 	return NULL;
@@ -101,7 +138,7 @@ start_threads(struct store_jobs *j, size_t n)
 	pthread_sigmask(SIG_SETMASK, &all, &old);
 	for (; j->nthreads < n; j->nthreads++) {
 		if ((r = pthread_create(&j->threads[j->nthreads], NULL,
-		    thread_main, j)) != 0)
+		    j->batch_fn != NULL ? batch_main : thread_main, j)) != 0)
 			break;
 	}
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
@@ -112,18 +149,23 @@ start_threads(struct store_jobs *j, size_t n)
 	return 0;
 }
 
-int
-store_jobs_start(size_t nthreads, size_t max, struct store_jobs **jp)
+static int
+jobs_new(size_t nthreads, size_t max, store_jobs_batch_fn *fn, void *arg,
+    size_t batch, struct store_jobs **jp)
 {
 	struct store_jobs *j;
 
 	*jp = NULL;
-	if (nthreads == 0 || nthreads > THREADS_MAX || max == 0)
+	if (nthreads == 0 || nthreads > THREADS_MAX || max == 0 ||
+	    (fn != NULL && (batch == 0 || batch > BATCH_MAX)))
 		return MS_ERR_INVALID_ARGUMENT;
 	if ((j = calloc(1, sizeof(*j))) == NULL)
 		return MS_ERR_ALLOC;
 	j->max = max;
 	j->efd = -1;
+	j->batch_fn = fn;
+	j->batch_arg = arg;
+	j->batch = batch;
 	if (pthread_mutex_init(&j->mu, NULL) != 0) {
 		free(j);
 		return MS_ERR_SYSTEM;
@@ -140,6 +182,19 @@ store_jobs_start(size_t nthreads, size_t max, struct store_jobs **jp)
 	}
 	*jp = j;
 	return 0;
+}
+
+int
+store_jobs_start(size_t nthreads, size_t max, struct store_jobs **jp)
+{
+	return jobs_new(nthreads, max, NULL, NULL, 0, jp);
+}
+
+int
+store_jobs_start_batch(size_t max, size_t batch, store_jobs_batch_fn *fn,
+    void *arg, struct store_jobs **jp)
+{
+	return jobs_new(1, max, fn, arg, batch, jp);
 }
 
 int

@@ -35,6 +35,15 @@ struct store_jobs;
  * yet collected.  0 or MS_ERR_SYSTEM (errno set).
  */
 int	store_jobs_start(size_t nthreads, size_t max, struct store_jobs **jp);
+/*
+ * One thread that takes every queued job at once (up to batch of them)
+ * and hands them to fn together, oldest first: the store writer's group
+ * commit.  The jobs' run functions are not called.
+ */
+typedef void store_jobs_batch_fn(void *arg, struct store_job *const *jobs,
+    size_t n);
+int	store_jobs_start_batch(size_t max, size_t batch,
+	    store_jobs_batch_fn *fn, void *arg, struct store_jobs **jp);
 /* Readable when jobs are done. */
 int	store_jobs_fd(const struct store_jobs *j);
 /* 0, or MS_ERR_LIMIT when max jobs are outstanding (or stopping). */

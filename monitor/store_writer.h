@@ -15,13 +15,15 @@
 #include <stddef.h>
 
 #include "store.h"
+#include "store_jobs.h"
 
 struct store_wop {
+	struct store_job	 job;	/* first: the pool's (store_jobs.h) */
 	struct ms_store_op	 op;	/* in: the write; out: its result */
 	/* The first op of each group carries the group's messages. */
 	int			 group_level;
 	char			 group_msg[MS_STORE_MSG_MAX];
-	struct store_wop	*next;	/* queue link: store_writer.c's */
+	struct store_wop	*next;	/* store_writer_done()'s list */
 	void			*owner;	/* the submitter's; never the thread's */
 };
 
