@@ -2,12 +2,18 @@
  * store.h — the node/record store, owned by the monitor alone.
  *
  * An LMDB environment in one directory (created 0700 when missing; the
- * data file is 0600).  Every write function is one LMDB transaction and
- * returns MS_STORE_OK only after mdb_txn_commit succeeded, with the
- * environment in its default, synchronous mode: an acknowledged write is
- * on disk.  ms_store_apply() commits several writes in one transaction,
- * with the same promise for each.  SECURE values are sealed (AES-256-GCM) under the 32-byte store
- * key before they reach LMDB, so the store file never holds them in clear.
+ * data file is 0600), or an etcd cluster (ms_store_open_etcd).  Every
+ * write function is one transaction and returns MS_STORE_OK only after
+ * its commit succeeded: on LMDB mdb_txn_commit, with the environment in
+ * its default, synchronous mode, so an acknowledged write is on disk;
+ * on etcd the cluster's answer that the Txn succeeded.  An etcd write
+ * that lost to another host's runs again from fresh reads, until the
+ * calling thread's deadline (ms_store_set_deadline; 64 tries without
+ * one), then is MS_STORE_UNAVAILABLE with nothing changed.  ms_store_apply()
+ * commits several writes in one LMDB transaction, with the same promise
+ * for each.  SECURE values are sealed (AES-256-GCM) under the 32-byte
+ * store key before they reach the backend, so the store never holds them
+ * in clear.
  *
  * Paths and record names are checked with common/path.h; the store is the
  * last line of defence, not the first.  The root "/" always exists.
@@ -126,7 +132,8 @@ int	ms_store_usage(struct ms_store *s, struct ms_store_usage *u);
 
 /*
  * A consistent, compacted copy of the data file into the existing empty
- * directory outdir (data.mdb, mode 0600).  MS_STORE_OK or MS_STORE_ERROR.
+ * directory outdir (data.mdb, mode 0600).  MS_STORE_OK or MS_STORE_ERROR;
+ * MS_STORE_INVALID on etcd, which has its own snapshots.
  */
 int	ms_store_copy(struct ms_store *s, const char *outdir);
 
@@ -179,11 +186,13 @@ struct ms_store_first_secure {
 int	ms_store_first_secure_cb(void *ctx,
 	    const struct ms_store_walk_item *it);
 /*
- * Re-seal, in one write transaction, up to batch SECURE values that are
- * not sealed under keys[0] (seal format 1, or format 2 naming another
- * key), keeping their version and mtime.  *donep: how many; *morep: 1 when
- * the batch filled up (call again).  A value no configured key opens is
- * MS_STORE_ERROR.
+ * Re-seal up to batch SECURE values that are not sealed under keys[0]
+ * (seal format 1, or format 2 naming another key), keeping their version
+ * and mtime: found by a walk in a read transaction, then re-sealed in one
+ * write transaction that reads each again (one deleted or re-sealed
+ * since is left alone), so a write never has to guard a whole walk.
+ * *donep: how many; *morep: 1 when the batch filled up (call again).  A
+ * value no configured key opens is MS_STORE_ERROR.
  */
 int	ms_store_reseal(struct ms_store *s, size_t batch, size_t *donep,
 	    int *morep);

@@ -253,15 +253,6 @@ int	store_record_peek_hdr_mtime(const struct store_val *v,
 	    uint8_t *flagsp, uint64_t *versionp, uint64_t *mtimep);
 int	store_walk_txn(struct ms_store *s, struct store_tx *tx, int unseal,
 	    ms_store_walk_fn *cb, void *ctx, int check_counts);
-/*
- * Write record name of node id as another store holds it (migration):
- * its flags, version and mtime, and its stored value as it is, a SECURE
- * one still sealed (its associated data is the path and name, which the
- * copy keeps).  0 or MS_ERR_*.
- */
-int	store_record_put_stored(struct ms_store *s, struct store_tx *tx,
-	    uint64_t id, const char *name, uint8_t flags, uint64_t version,
-	    uint64_t mtime, const u_char *stored, size_t len);
 
 /* store_lmdb.c: attach an LMDB environment in dir to s. */
 int	store_lmdb_attach(struct ms_store *s, const char *dir,

@@ -97,41 +97,6 @@ record_encode(const struct ms_store *s, const char *path, const char *name,
 	return r;
 }
 
-int
-store_record_put_stored(struct ms_store *s, struct store_tx *tx, uint64_t id,
-    const char *name, uint8_t flags, uint64_t version, uint64_t mtime,
-    const u_char *stored, size_t len)
-{
-	struct msbuf *k = NULL, *b = NULL;
-	struct store_val kv, dv;
-	int r;
-
-	if (!store_name_ok(name) || (flags & ~MS_REC_FLAGS_MASK) != 0 ||
-	    len > ((flags & MS_REC_SECURE) ? SEALED_MAX : MS_VALUE_MAX) ||
-	    (stored == NULL && len != 0))
-		return MS_ERR_INVALID_ARGUMENT;
-	if ((r = store_make_key(id, name, strlen(name), &k)) != 0)
-		return r;
-	if ((b = msbuf_new(RECORD_ENC_MAX)) == NULL) {
-		r = MS_ERR_ALLOC;
-		goto out;
-	}
-	if ((r = msbuf_put_u8(b, RECORD_FORMAT)) != 0 ||
-	    (r = msbuf_put_u8(b, flags)) != 0 ||
-	    (r = msbuf_put_u64(b, version)) != 0 ||
-	    (r = msbuf_put_u64(b, mtime)) != 0 ||
-	    (r = msbuf_put_string(b, stored, len)) != 0)
-		goto out;
-	store_val_of(k, &kv);
-	store_val_of(b, &dv);
-	if (store_kv_put(s, tx, STORE_T_RECORDS, &kv, &dv, 0) != MS_STORE_OK)
-		r = MS_ERR_INTERNAL;	/* logged */
- out:
-	msbuf_free(k);
-	msbuf_free(b);
-	return r;
-}
-
 void
 ms_record_clear(struct ms_record *rec)
 {

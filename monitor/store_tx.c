@@ -17,7 +17,7 @@
 /*
  * Without a deadline a write still gives up after this many conflicts in
  * a row: each one means another host committed, so the store is making
- * progress, but not this write.
+ * progress, but not this write.  With one, the deadline is the bound.
  */
 #define RETRY_MAX	64
 
@@ -44,8 +44,8 @@ store_retry(int st, unsigned int attempt)
 {
 	if (st != STORE_CONFLICT)
 		return 0;
-	if (deadline_ms != 0 && ms_now_ms() >= deadline_ms)
-		return 0;
+	if (deadline_ms != 0)
+		return ms_now_ms() < deadline_ms;
 	return attempt + 1 < RETRY_MAX;
 }
 

@@ -15,7 +15,7 @@ need_file() {
 	done
 }
 SHARED="store_seal acl store_open store_tx store_node store_rec store_acl
-    store_apply store_log"
+    store_apply store_log store_migrate store_etcd"
 for o in $SHARED store_lmdb; do
 	need_file "$OBJDIR/$o.o"
 done

@@ -205,8 +205,12 @@ test_retry_rule(void **state)
 	assert_int_equal(store_retry(STORE_CONFLICT, 0), 1);
 	assert_int_equal(store_retry(STORE_CONFLICT, 62), 1);
 	assert_int_equal(store_retry(STORE_CONFLICT, 63), 0);	/* bound */
+	/* A deadline replaces the bound. */
 	ms_store_set_deadline(ms_now_ms() + 60000);
 	assert_int_equal(store_retry(STORE_CONFLICT, 0), 1);
+	assert_int_equal(store_retry(STORE_CONFLICT, 63), 1);
+	assert_int_equal(store_retry(STORE_CONFLICT, 1000), 1);
+	assert_int_equal(store_retry(MS_STORE_OK, 0), 0);
 	ms_store_set_deadline(ms_now_ms() - 1);
 	assert_int_equal(store_retry(STORE_CONFLICT, 0), 0);	/* past it */
 	ms_store_set_deadline(0);
@@ -455,78 +459,6 @@ test_reseal_retry(void **state)
 	explicit_bzero(rot, sizeof(rot));
 }
 
-struct grab {
-	u_char	 stored[512];
-	size_t	 len;
-	uint8_t	 flags;
-	uint64_t version, mtime;
-};
-
-static int
-grab_cb(void *ctx, const struct ms_store_walk_item *it)
-{
-	struct grab *g = ctx;
-
-	if (it->kind != MS_STORE_WALK_RECORD)
-		return 0;
-	assert_true(it->stored_len <= sizeof(g->stored));
-	memcpy(g->stored, it->stored, it->stored_len);
-	g->len = it->stored_len;
-	g->flags = it->flags;
-	g->version = it->version;
-	g->mtime = it->mtime;
-	return 1;
-}
-
-/* put_stored writes a record as walked elsewhere: sealed stays sealed. */
-static void
-put_into(struct ms_store *s, const char *path, const char *name,
-    const struct grab *g)
-{
-	struct store_tx *tx;
-	uint64_t id;
-	int st;
-
-	assert_int_equal(ms_store_set(s, path, "tmp", 0, "", 0, NULL),
-	    MS_STORE_OK);
-	assert_int_equal(store_txn_begin(s, 1, &tx), MS_STORE_OK);
-	assert_int_equal(store_node_id(s, tx, path, &id), MS_STORE_OK);
-	st = store_record_put_stored(s, tx, id, name, g->flags, g->version,
-	    g->mtime, g->stored, g->len) == 0 ? MS_STORE_OK : MS_STORE_ERROR;
-	assert_int_equal(store_txn_finish(s, tx, st), MS_STORE_OK);
-}
-
-static void
-test_put_stored(void **state)
-{
-	struct fixture *f = *state;
-	struct ms_store *b = NULL;
-	struct ms_record rec;
-	struct grab g;
-	char dir2[128];
-
-	assert_int_equal(ms_store_set(f->s, "/m", "s", MS_REC_SECURE, "sealed",
-	    6, NULL), MS_STORE_OK);
-	assert_int_equal(ms_store_set(f->s, "/m", "s", MS_REC_SECURE, "sealed",
-	    6, NULL), MS_STORE_OK);
-	memset(&g, 0, sizeof(g));
-	assert_int_equal(ms_store_walk(f->s, 0, grab_cb, &g), MS_STORE_ERROR);
-	assert_int_equal(g.flags, MS_REC_SECURE);
-	snprintf(dir2, sizeof(dir2), "%s/copy", f->tmp);
-	assert_int_equal(ms_store_open(dir2, f->keys[0], 0, &b), MS_STORE_OK);
-	put_into(b, "/m", "s", &g);
-	assert_int_equal(ms_store_get(b, "/m", "s", &rec), MS_STORE_OK);
-	assert_int_equal(rec.version, 2);
-	assert_int_equal(rec.mtime, g.mtime);
-	assert_int_equal(rec.value_len, 6);
-	assert_memory_equal(rec.value, "sealed", 6);
-	ms_record_clear(&rec);
-	/* Under another name the associated data does not match. */
-	put_into(b, "/m", "t", &g);
-	assert_int_equal(ms_store_get(b, "/m", "t", &rec), MS_STORE_ERROR);
-	ms_store_close(b);
-}
-
 int
 main(void)
 {
@@ -545,8 +477,6 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_walk_stored, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_reseal_retry, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_put_stored, setup,
 		    teardown),
 	};
 
