@@ -169,21 +169,31 @@ ms_etcd_free(struct ms_etcd *e)
 	free(e);
 }
 
-/* The gateway's own error text, when its answer carries one. */
-static void
+/*
+ * The gateway's own error text, when its answer carries one, and the
+ * status it means: etcd out of its space quota (the NOSPACE alarm, which
+ * refuses every write until an operator acts) is FULL; no quorum or a
+ * member in trouble (5xx) is UNAVAILABLE; anything else ERROR.
+ */
+static int
 http_error(struct msbuf *answer, long code, char *err, size_t errlen)
 {
 	json_t *j, *m;
+	int st = code >= 500 ? MS_STORE_UNAVAILABLE : MS_STORE_ERROR;
 
 	j = json_loadb((const char *)msbuf_ptr(answer), msbuf_len(answer),
 	    JSON_REJECT_DUPLICATES, NULL);
 	if (j != NULL && (m = json_object_get(j, "message")) != NULL &&
-	    json_is_string(m))
+	    json_is_string(m)) {
 		fail(err, errlen, 0, "HTTP %ld: %.200s", code,
 		    json_string_value(m));
-	else
+		if (strstr(json_string_value(m), "database space exceeded") !=
+		    NULL)
+			st = MS_STORE_FULL;
+	} else
 		fail(err, errlen, 0, "HTTP %ld", code);
 	json_decref(j);
+	return st;
 }
 
 /* Transport failures that happen before a request can have been sent. */
@@ -265,8 +275,7 @@ post(struct ms_etcd *e, const char *path, json_t *req, int idempotent,
 		}
 		if (rc == CURLE_OK) {
 			/* etcd answered: no quorum, or it refused the request. */
-			http_error(e->answer, code, err, errlen);
-			st = code >= 500 ? MS_STORE_UNAVAILABLE : MS_STORE_ERROR;
+			st = http_error(e->answer, code, err, errlen);
 			if (code < 500 || !idempotent)
 				break;
 			continue;

@@ -16,7 +16,9 @@
  * unknown, and it is reported as unavailable, never retried blindly.
  *
  * Statuses are those of store.h: MS_STORE_OK, MS_STORE_UNAVAILABLE (no
- * endpoint answered in time, no quorum, HTTP errors), MS_STORE_ERROR (an
+ * endpoint answered in time, no quorum, HTTP errors), MS_STORE_FULL
+ * (etcd's space quota is exhausted: nothing is written until an operator
+ * compacts, defragments and disarms the alarm), MS_STORE_ERROR (an
  * answer that does not parse or exceeds a cap), MS_STORE_INVALID (a bad
  * argument).
  */

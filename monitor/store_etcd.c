@@ -184,7 +184,8 @@ commit(struct store_tx *tx)
 		/* After a timeout the outcome is unknown: never resent. */
 		store_error("store: etcd: commit: %s", err[0] != '\0' ? err :
 		    ms_store_strerror(st));
-		return st == MS_STORE_UNAVAILABLE ? st : MS_STORE_ERROR;
+		return st == MS_STORE_UNAVAILABLE || st == MS_STORE_FULL ? st :
+		    MS_STORE_ERROR;
 	}
 	return MS_STORE_OK;
 }

@@ -4,7 +4,8 @@
 # deletions, ACLs, listing, threads; a wrong key refused; two stores
 # created at once on one empty prefix; no lost update from eight
 # processes over two stores each; a call without quorum answering
-# unavailable; and no SECURE plaintext in etcd or its data directories.
+# unavailable; no SECURE plaintext in etcd or its data directories; and
+# etcd's space quota as MS_STORE_FULL.
 . "$(dirname "$0")/test-exec.sh"
 . "$SRCDIR/lib/etcd.sh"
 tid "etcd store: the store interface on a cluster"
@@ -34,6 +35,19 @@ st=$?
 [ $st -eq 18 ] || fail "open with a wrong key: exit $st, not 18 (10 + \
 KEY_MISMATCH): $(cat "$OBJ/wrongkey")"
 es /ms/ "$KEY" open || fail "the right key no longer opens the store"
+
+# Read-only: an existing store opens, an empty prefix is no store and
+# stays empty.  A bad prefix is refused before anything is asked.
+es /ms/ "$KEY" open-ro || fail "a read-only open of the store failed"
+es /empty/ "$KEY" open-ro >/dev/null 2>&1 &&
+    fail "a read-only open of an empty prefix succeeded"
+[ -z "$(etcdctl_t get --prefix --keys-only /empty/)" ] ||
+    fail "a read-only open wrote"
+for p in nope /no-end //a b/ "/sp ace/"; do
+	es "$p" "$KEY" open >/dev/null 2>&1
+	st=$?
+	[ $st -eq 14 ] || fail "prefix '$p': exit $st, not 14 (10 + INVALID)"
+done
 
 # Four daemons creating one store at once: one creates, all open it.
 pids=
@@ -92,4 +106,35 @@ st=$?
 [ $st -ne 124 ] || fail "a call without quorum did not return"
 grep -q "^status 7:" "$OBJ/unavail" ||
     fail "a call without quorum did not say unavailable: $(cat "$OBJ/unavail")"
+
+# A member out of its space quota: the SET that does not fit is FULL,
+# nothing else breaks, and what was written still reads.
+QDIR=$OBJ/quota
+QC=$(pick_port)
+QP=$(pick_port)
+mkdir -p "$QDIR"
+chmod 700 "$QDIR"
+(ETCD_UNSUPPORTED_ARCH= exec etcd --name q --data-dir "$QDIR/d" \
+    --listen-client-urls "http://127.0.0.1:$QC" \
+    --advertise-client-urls "http://127.0.0.1:$QC" \
+    --listen-peer-urls "http://127.0.0.1:$QP" \
+    --initial-advertise-peer-urls "http://127.0.0.1:$QP" \
+    --initial-cluster "q=http://127.0.0.1:$QP" \
+    --quota-backend-bytes 2097152 --log-level error \
+    >>"$QDIR/log" 2>&1 &
+echo $! >"$QDIR/pid")
+add_cleanup "kill -KILL $(cat "$QDIR/pid")"
+i=0
+until ETCDCTL_API=3 etcdctl --endpoints "http://127.0.0.1:$QC" \
+    --command-timeout 5s get probe >/dev/null 2>&1; do
+	i=$((i + 1))
+	[ $i -le 300 ] || fatal "the quota member did not start: \
+$(tail -n 5 "$QDIR/log")"
+	sleep 0.2
+done
+"$ES" "http://127.0.0.1:$QC" /q/ "$KEY" $TMO fill >"$OBJ/fill" 2>&1
+grep -q "^status 6:" "$OBJ/fill" ||
+    fail "a SET beyond etcd's quota was not FULL: $(cat "$OBJ/fill")"
+grep -q "^read ok" "$OBJ/fill" ||
+    fail "the store did not read after the quota was hit: $(cat "$OBJ/fill")"
 exit 0

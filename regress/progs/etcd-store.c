@@ -10,11 +10,15 @@
  *			ACLs, listing, threads sharing the store, a passed
  *			deadline.  Prints "ok NAME" or "FAIL NAME: why".
  *	open		open and close (exit status below)
+ *	open-ro		the same read-only (MS_STORE_RDONLY)
  *	set PATH NAME VALUE	prints the new version
  *	incr PATH NAME N	N SETs, alternately through two stores opened
  *			separately; fails unless the versions it is given
  *			increase strictly.  Prints "done N last V".
  *	get PATH NAME	prints version and value
+ *	fill		256 KiB SETs until one fails (64 at most): prints
+ *			"status N: TEXT" of the failure, then reads the
+ *			first record back ("read ok").
  *	stop-then-get CMD PATH NAME
  *			open, run CMD (sh -c), then one GET bounded by
  *			TIMEOUT_MS as a request deadline; prints
@@ -72,17 +76,23 @@ parse_key(const char *hex)
 }
 
 static struct ms_store *
-open_store(void)
+open_flags(int flags)
 {
 	struct ms_store *s;
 	int st;
 
 	if ((st = ms_store_open_etcd(&conf, (const u_char (*)[
-	    MS_STORE_KEY_LEN])key, 1, 0, &s)) != MS_STORE_OK) {
+	    MS_STORE_KEY_LEN])key, 1, flags, &s)) != MS_STORE_OK) {
 		printf("open: %s\n", ms_store_strerror(st));
 		exit(10 + st);
 	}
 	return s;
+}
+
+static struct ms_store *
+open_store(void)
+{
+	return open_flags(0);
 }
 
 static void
@@ -363,6 +373,35 @@ get1(struct ms_store *s, const char *path, const char *name)
 	return st;
 }
 
+#define FILL_LEN	(256 * 1024)
+#define FILL_MAX	64
+
+static void
+fill(void)
+{
+	struct ms_store *s = open_store();
+	struct ms_record r;
+	char name[32];
+	u_char *v;
+	int i, st = MS_STORE_OK;
+
+	if ((v = malloc(FILL_LEN)) == NULL)
+		exit(2);
+	for (i = 0; i < FILL_MAX && st == MS_STORE_OK; i++) {
+		arc4random_buf(v, FILL_LEN);
+		snprintf(name, sizeof(name), "r%02d", i);
+		st = ms_store_set(s, "/fill", name, 0, v, FILL_LEN, NULL);
+	}
+	free(v);
+	printf("status %d: %s\n", st, ms_store_strerror(st));
+	memset(&r, 0, sizeof(r));
+	if (ms_store_get(s, "/fill", "r00", &r) == MS_STORE_OK &&
+	    r.value_len == FILL_LEN)
+		printf("read ok\n");
+	ms_record_clear(&r);
+	ms_store_close(s);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -394,8 +433,12 @@ main(int argc, char **argv)
 	argv += 5;
 	if (strcmp(argv[0], "selftest") == 0 && argc == 2)
 		selftest(argv[1]);
+	else if (strcmp(argv[0], "fill") == 0 && argc == 1)
+		fill();
 	else if (strcmp(argv[0], "open") == 0 && argc == 1)
 		ms_store_close(open_store());
+	else if (strcmp(argv[0], "open-ro") == 0 && argc == 1)
+		ms_store_close(open_flags(MS_STORE_RDONLY));
 	else if (strcmp(argv[0], "set") == 0 && argc == 4) {
 		s = open_store();
 		if ((st = ms_store_set(s, argv[1], argv[2], 0, argv[3],
