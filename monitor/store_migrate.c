@@ -32,6 +32,7 @@
 #include "store_kv.h"
 
 #define KCV_COPY_MAX	64	/* recorded check values copied at most */
+#define MIGRATE_GROUP	256	/* items per commit with group commit */
 
 /* --- the destination must be empty ------------------------------------ */
 
@@ -240,7 +241,31 @@ struct migrate_ctx {
 	struct ms_store		*dst;
 	struct ms_store_copy_stats *stats;
 	int			 st;
+	int			 grouped;	/* the backend has group commit */
+	size_t			 ingroup;	/* items in the open group */
 };
+
+/*
+ * With group commit (LMDB), MIGRATE_GROUP items share one durable
+ * commit instead of one synchronous commit each; a failed group fails
+ * the copy, which is then partial either way.
+ */
+static int
+group_open(struct migrate_ctx *m)
+{
+	if (!m->grouped || m->ingroup > 0)
+		return MS_STORE_OK;
+	return m->dst->be->group_begin(m->dst);
+}
+
+static int
+group_close(struct migrate_ctx *m, int keep)
+{
+	if (!m->grouped || m->ingroup == 0)
+		return MS_STORE_OK;
+	m->ingroup = 0;
+	return m->dst->be->group_end(m->dst, keep);
+}
 
 static int
 migrate_cb(void *ctx, const struct ms_store_walk_item *it)
@@ -259,11 +284,17 @@ migrate_cb(void *ctx, const struct ms_store_walk_item *it)
 		m->st = MS_STORE_ERROR;
 		return -1;
 	}
-	do
-		st = it->kind == MS_STORE_WALK_NODE ? node_once(m->dst, it) :
-		    record_once(m->dst, it);
-	while (store_retry(st, attempt++));
-	if ((st = store_final(st)) != MS_STORE_OK) {
+	if ((st = group_open(m)) == MS_STORE_OK) {
+		m->ingroup++;
+		do
+			st = it->kind == MS_STORE_WALK_NODE ?
+			    node_once(m->dst, it) : record_once(m->dst, it);
+		while (store_retry(st, attempt++));
+		st = store_final(st);
+	}
+	if (st == MS_STORE_OK && m->ingroup >= MIGRATE_GROUP)
+		st = group_close(m, 1);
+	if (st != MS_STORE_OK) {
 		store_error("store: copying %s%s%s%s failed: %s", it->path,
 		    it->name ? " record \"" : "", it->name ? it->name : "",
 		    it->name ? "\"" : "", ms_store_strerror(st));
@@ -285,7 +316,7 @@ ms_store_migrate(struct ms_store *src, struct ms_store *dst,
     struct ms_store_copy_stats *stats)
 {
 	struct migrate_ctx m;
-	int st;
+	int r, st;
 
 	memset(stats, 0, sizeof(*stats));
 	if (src == NULL || dst == NULL || src == dst || dst->rdonly)
@@ -296,10 +327,12 @@ ms_store_migrate(struct ms_store *src, struct ms_store *dst,
 	memset(&m, 0, sizeof(m));
 	m.dst = dst;
 	m.stats = stats;
+	m.grouped = dst->be->group_begin != NULL && dst->be->group_end != NULL;
 	if ((st = ms_store_walk(src, 0, migrate_cb, &m)) != MS_STORE_OK &&
 	    m.st != MS_STORE_OK)
 		st = m.st;
-	return st;
+	r = group_close(&m, st == MS_STORE_OK);
+	return st != MS_STORE_OK ? st : r;
 }
 
 /* --- comparison ------------------------------------------------------- */

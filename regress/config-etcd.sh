@@ -2,9 +2,10 @@
 # StoreBackend and the Etcd* keywords: -T shows them, -t refuses bad
 # values with FILE:LINE and cross-keyword mistakes with FILE, StrictModes
 # holds EtcdKeyFile to a private key's modes, and a daemon whose cluster
-# does not answer refuses to start with exit status 5, naming the
-# endpoints (never a key).
+# does not answer, or whose StoreKey the cluster's store did not record,
+# refuses to start with exit status 5, naming the endpoints (never a key).
 . "$(dirname "$0")/test-exec.sh"
+. "$SRCDIR/lib/etcd.sh"
 tid "etcd configuration keywords and start-up refusal"
 
 daemon_setup
@@ -73,9 +74,28 @@ printf 'StoreBackend etcd\nEtcdEndpoints http://127.0.0.1:%s\nEtcdTimeout 1s\n' 
 t_ok "StoreBackend etcd (-t does not contact the cluster)"
 start_fails 5 "EtcdEndpoints http://127.0.0.1:$dead" "$cfg" -D
 start_fails 5 "EtcdEndpoints http://127.0.0.1:$dead" "$cfg"
-for f in "$OBJ"/keys/*_key; do
-	needle=$(od -An -tx1 "$f" | tr -d ' \n' | cut -c1-24)
-	grep -qi "$needle" "$OBJ/start.err" && fail "start-up message shows $f"
-done
+no_key_in_msg() {
+	for f in "$@"; do
+		needle=$(grep -v '^-----' "$f" | tr -d '\n' | cut -c1-24)
+		grep -qF "$needle" "$OBJ/start.err" && fail "start-up message shows $f"
+	done
+	return 0
+}
+no_key_in_msg "$OBJ"/keys/*_key
 [ -e "$OBJ/store/data.mdb" ] && fail "an LMDB store was created with StoreBackend etcd"
+
+# A real cluster: the first daemon records its key there; a daemon with
+# another key is refused at start.
+etcd_cluster_start
+conf_set "$cfg" EtcdEndpoints "$ETCD_ENDPOINTS"
+start_daemon
+printf 'v' | ms set -s /k v || fail "set on etcd"
+stop_daemon
+etcdctl_t get --prefix --keys-only /metasafe/meta/ | grep -qa '^/metasafe/meta/kcv:' ||
+    fail "no key check value recorded in etcd"
+mkdir -p "$OBJ/other" && chmod 0700 "$OBJ/other"
+"$METASAFE_KEYGEN" -q -A -d "$OBJ/other" >> "$TEST_LOG" 2>&1 || fatal "keygen"
+conf_set "$cfg" StoreKey "$OBJ/other/host_store_key"
+start_fails 5 "etcd store /metasafe/ at EtcdEndpoints $ETCD_ENDPOINTS: .*(match|KCV)" "$cfg" -D
+no_key_in_msg "$OBJ"/other/*_key "$OBJ"/keys/*_key
 exit 0

@@ -23,6 +23,8 @@
 #include "log.h"
 #include "monitor/acl.h"
 #include "monitor/store.h"
+#include "monitor/store_int.h"
+#include "buf.h"
 #include "names.h"
 #include "proto.h"
 
@@ -292,8 +294,8 @@ test_differences(void **state)
 }
 
 /*
- * Sealed values are compared sealed: the same plaintext sealed twice
- * (fresh nonces) differs, so compare cannot be passing on plaintext.
+ * Sealed values are compared sealed: a store filled the same way through
+ * the API is not a copy (each seal has a fresh nonce).
  */
 static void
 test_sealed_bytes(void **state)
@@ -308,6 +310,107 @@ test_sealed_bytes(void **state)
 	 * maybe an mtime) differ. */
 	assert_int_equal(ms_store_compare(f->sa, c, &cmp), MS_STORE_ERROR);
 	ms_store_close(c);
+}
+
+/*
+ * Below the API: the stored bytes of a record, with one byte of the
+ * value flipped (flip), or replaced by bytes that do not decode (junk).
+ */
+static void
+raw_tamper(struct ms_store *s, const char *path, const char *name, int junk)
+{
+	struct store_tx *tx;
+	struct msbuf *k = NULL;
+	struct store_val kv, dv, nv;
+	u_char *copy;
+	uint64_t id;
+
+	assert_int_equal(store_txn_begin(s, 1, &tx), MS_STORE_OK);
+	assert_int_equal(store_node_id(s, tx, path, &id), MS_STORE_OK);
+	assert_int_equal(store_make_key(id, name, strlen(name), &k), 0);
+	store_val_of(k, &kv);
+	assert_int_equal(store_kv_get(s, tx, STORE_T_RECORDS, &kv, &dv),
+	    MS_STORE_OK);
+	assert_true(dv.len > 22);
+	copy = malloc(dv.len);
+	assert_non_null(copy);
+	memcpy(copy, dv.data, dv.len);
+	nv.data = copy;
+	nv.len = dv.len;
+	if (junk)
+		nv.len = 3;		/* a header cut short */
+	else
+		copy[dv.len - 1] ^= 0x01;	/* last value byte */
+	assert_int_equal(store_kv_put(s, tx, STORE_T_RECORDS, &kv, &nv, 0),
+	    MS_STORE_OK);
+	assert_int_equal(store_txn_finish(s, tx, MS_STORE_OK), MS_STORE_OK);
+	free(copy);
+	msbuf_free(k);
+}
+
+/*
+ * Byte for byte: one flipped bit in a stored value, header untouched, is
+ * a difference, in a plain value and in a sealed one (compared sealed,
+ * so without unsealing it).
+ */
+static void
+test_stored_bytes(void **state)
+{
+	struct fixture *f = *state;
+	struct ms_store_copy_stats st, cmp;
+
+	assert_int_equal(ms_store_migrate(f->sa, f->sb, &st), MS_STORE_OK);
+	raw_tamper(f->sb, "/app/db", "user", 0);
+	assert_int_equal(ms_store_compare(f->sa, f->sb, &cmp), MS_STORE_ERROR);
+	raw_tamper(f->sb, "/app/db", "user", 0);	/* flipped back */
+	assert_int_equal(ms_store_compare(f->sa, f->sb, &cmp), MS_STORE_OK);
+	raw_tamper(f->sb, "/app/db", "password", 0);
+	assert_int_equal(ms_store_compare(f->sa, f->sb, &cmp), MS_STORE_ERROR);
+}
+
+/* More items than one commit group holds (monitor/store_migrate.c). */
+static void
+test_many(void **state)
+{
+	struct fixture *f = *state;
+	struct ms_store_copy_stats st, cmp;
+	struct ms_record rec;
+	char name[32], path[32];
+	int i;
+
+	for (i = 0; i < 300; i++) {
+		snprintf(path, sizeof(path), "/many/n%d", i % 50);
+		snprintf(name, sizeof(name), "r%d", i);
+		assert_int_equal(ms_store_set(f->sa, path, name,
+		    i % 3 == 0 ? MS_REC_SECURE : 0, name, strlen(name), NULL),
+		    MS_STORE_OK);
+	}
+	assert_int_equal(ms_store_migrate(f->sa, f->sb, &st), MS_STORE_OK);
+	assert_int_equal(st.nodes, 7 + 51);
+	assert_int_equal(st.records, 3 + 300);
+	assert_int_equal(st.secure, 1 + 100);
+	assert_int_equal(ms_store_compare(f->sa, f->sb, &cmp), MS_STORE_OK);
+	assert_int_equal(cmp.records, st.records);
+	/* Durable: as a new open sees it. */
+	ms_store_close(f->sb);
+	assert_int_equal(open1(f->b, f->key, &f->sb), MS_STORE_OK);
+	assert_int_equal(ms_store_compare(f->sa, f->sb, &cmp), MS_STORE_OK);
+	assert_int_equal(ms_store_get(f->sb, "/many/n49", "r299", &rec),
+	    MS_STORE_OK);
+	assert_int_equal(rec.value_len, 4);
+	assert_memory_equal(rec.value, "r299", 4);
+	ms_record_clear(&rec);
+}
+
+/* A damaged source is not copied: migrate stops and says where. */
+static void
+test_damaged_source(void **state)
+{
+	struct fixture *f = *state;
+	struct ms_store_copy_stats st;
+
+	raw_tamper(f->sa, "/app/db/deep/er", "inh", 1);
+	assert_int_equal(ms_store_migrate(f->sa, f->sb, &st), MS_STORE_ERROR);
 }
 
 /*
@@ -350,6 +453,11 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_sealed_bytes, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_kcvs, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_stored_bytes, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_damaged_source, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_many, setup, teardown),
 	};
 
 	ms_log_init("test_store_migrate", MS_LOG_QUIET, 1, -1);
