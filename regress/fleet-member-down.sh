@@ -20,8 +20,9 @@ fleet_up B "EtcdTimeout ${TMO}s"
 # put HOST RECORD VALUE: set through HOST; an acknowledged write is
 # listed in $OBJ/acked ("RECORD VALUE").
 : > "$OBJ/acked"
+PUT_FLAGS=
 put() {
-	printf '%s' "$3" | msh "$1" set /fleet/down "$2" 2>> "$OBJ/put.err"
+	printf '%s' "$3" | msh "$1" set $PUT_FLAGS /fleet/down "$2" 2>> "$OBJ/put.err"
 	_st=$?
 	[ $_st -eq 0 ] && echo "$2 $3" >> "$OBJ/acked"
 	return $_st
@@ -68,6 +69,9 @@ put A a1 "from-A-one-down" || fail "A: write with member $first down"
 put B b1 "from-B-one-down" || fail "B: write with member $first down"
 put B a0 "A's record rewritten by B, one down" ||
     fail "B: rewrite with member $first down"
+PUT_FLAGS=-s
+put A s1 "SECURE through A, one down" || fail "A: set -s with member $first down"
+PUT_FLAGS=
 all_there "one member down"
 
 # Two down: no quorum.
@@ -80,6 +84,7 @@ timed "B: get without quorum" 8 $((TMO + MARGIN)) msh B get /fleet/down b1
 set_lost() { printf 'never acknowledged' | msh B set /fleet/down lost; }
 timed "B: set without quorum" 8 $((TMO + MARGIN)) set_lost
 timed "A: ls without quorum" 8 $((TMO + MARGIN)) msh A ls /fleet/down
+timed "B: acl get without quorum" 8 $((TMO + MARGIN)) msh B acl get /fleet/down
 # A new connection's handshake and STATUS still answer (fleet-sigstop.sh
 # bounds them tighter against a long EtcdTimeout).
 timed "A: handshake and status without quorum" 0 $((TMO + MARGIN)) msh A status
@@ -96,8 +101,10 @@ all_there "members restarted"
 put A a2 "from-A-after" || fail "A: write after the members came back"
 put B b2 "from-B-after" || fail "B: write after the members came back"
 all_there "after the restart"
-[ "$(wc -l < "$OBJ/acked")" -eq 7 ] ||
-    fail "$(wc -l < "$OBJ/acked") writes acknowledged, want 7"
-[ "$(wc -l < "$OBJ/want")" -eq 6 ] ||
-    fail "$(wc -l < "$OBJ/want") records written, want 6"
+[ "$(wc -l < "$OBJ/acked")" -eq 8 ] ||
+    fail "$(wc -l < "$OBJ/acked") writes acknowledged, want 8"
+[ "$(wc -l < "$OBJ/want")" -eq 7 ] ||
+    fail "$(wc -l < "$OBJ/want") records written, want 7"
+msh B ls -l /fleet/down | grep -Eq '^record +secure[a-z,]* +1 [0-9T:Z-]+ s1$' ||
+    fail "B: s1 is not SECURE at version 1: $(msh B ls -l /fleet/down)"
 exit 0
