@@ -3,9 +3,12 @@
 #
 # Sourced after test-exec.sh and lib/etcd.sh.  Every host has its own
 # host keys, port, StoreDirectory, PidFile and log, and all share one
-# store key: host A's host_store_key is copied to the others, as an
-# operator distributes it.  They share the principals file (and so the
-# admin key) and one known_hosts file that pins every host's key.
+# store key: the first host's host_store_key is copied to the others as
+# an operator distributes it (README, "Running a fleet": the copy first,
+# then metasafe-keygen -A for the host's own keys), and each host's key
+# check value is checked against the first's.  They share the principals
+# file (and so the admin key) and one known_hosts file that pins every
+# host's key.
 #
 #   fleet_init			make the admin key and principals; set
 #				FLEET_PREFIX (an EtcdPrefix unique to this
@@ -30,6 +33,7 @@
 
 FLEET_PREFIX=
 FLEET_HOSTS=
+FLEET_KCV=
 
 fleet_init() {
 	need_prog "$METASAFED" "$WORKER" "$METASAFE_KEYGEN" "$METASAFE"
@@ -56,17 +60,25 @@ fleet_host() {
 	_d=$(fleet_dir "$_n")
 	mkdir -p "$_d/keys" "$_d/store"
 	chmod 0700 "$_d" "$_d/keys" "$_d/store"
+	# The first host's store key is the fleet's.  The others get a copy
+	# before metasafe-keygen -A, which makes only the missing keys, as
+	# the README's "Running a fleet" tells an operator to do.
+	if [ -n "$FLEET_HOSTS" ]; then
+		install -m 0600 "$OBJ/fleet_store_key" "$_d/keys/host_store_key" ||
+		    fatal "fleet_host $_n: cannot copy the store key"
+	fi
 	"$METASAFE_KEYGEN" -q -A -d "$_d/keys" >> "$TEST_LOG" 2>&1 ||
 	    fatal "fleet_host $_n: host key generation failed"
-	# The first host's store key is the fleet's; the others get a copy.
 	if [ -z "$FLEET_HOSTS" ]; then
-		cp "$_d/keys/host_store_key" "$OBJ/fleet_store_key"
-		chmod 0600 "$OBJ/fleet_store_key"
-	else
-		cp "$OBJ/fleet_store_key" "$_d/keys/host_store_key" ||
-		    fatal "fleet_host $_n: cannot copy the store key"
-		chmod 0600 "$_d/keys/host_store_key"
+		install -m 0600 "$_d/keys/host_store_key" "$OBJ/fleet_store_key" ||
+		    fatal "fleet_host $_n: cannot keep the store key"
+		FLEET_KCV=$("$METASAFE_KEYGEN" -l -f "$OBJ/fleet_store_key" |
+		    cut -d' ' -f2)
 	fi
+	_kcv=$("$METASAFE_KEYGEN" -l -f "$_d/keys/host_store_key" | cut -d' ' -f2)
+	[ -n "$_kcv" ] || fatal "fleet_host $_n: no store key check value"
+	[ "$_kcv" = "$FLEET_KCV" ] ||
+	    fatal "fleet_host $_n: store key check value $_kcv, the fleet's is $FLEET_KCV"
 	FLEET_HOSTS="$FLEET_HOSTS $_n"
 	_p=$(pick_port)
 	[ -n "$_p" ] || fatal "fleet_host $_n: no port"
