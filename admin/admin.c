@@ -5,7 +5,9 @@
  * directly: backup and verify read-only beside a running daemon (LMDB
  * allows readers in other processes), rekey read-write (LMDB serialises
  * writers across processes), restore only while it holds the daemon's
- * instance lock.  Plaintext of SECURE values exists only inside the store
+ * instance lock.  With StoreBackend etcd, verify and rekey open the
+ * cluster's store (any number of daemons may serve it meanwhile), and
+ * backup and restore are migrate's (migrate.c).  Plaintext of SECURE values exists only inside the store
  * module and is wiped there.
  */
 #include <sys/types.h>
@@ -228,17 +230,48 @@ walk_tally(struct admin_ctx *a, struct ms_store *s, struct tally *t)
 	return 0;
 }
 
+/* The daemon's own store is in etcd, and no directory was named. */
+static int
+on_etcd(const struct admin_ctx *a, const char *dir)
+{
+	return dir == NULL && a->conf->store_backend == MS_STORE_BACKEND_ETCD;
+}
+
+/* Open the configured etcd store; the exit code on failure. */
+static int
+open_etcd(struct admin_ctx *a, int flags, struct ms_store **sp, char *name,
+    size_t namelen)
+{
+	int r;
+
+	admin_etcd_name(a, name, namelen);
+	if ((r = admin_open_etcd(a, flags, sp)) == MS_STORE_OK)
+		return ADMIN_EXIT_OK;
+	say("%s: cannot open the store: %s", name, ms_store_strerror(r));
+	return r == MS_STORE_KEY_MISMATCH ? ADMIN_EXIT_KEY :
+	    r == MS_STORE_UNAVAILABLE ? ADMIN_EXIT_UNAVAILABLE :
+	    ADMIN_EXIT_ERROR;
+}
+
 int
 admin_verify(struct admin_ctx *a, const char *dir, int quiet)
 {
 	struct ms_store *s;
 	struct tally t;
+	char name[2048];
 	int ret;
 
-	if (dir == NULL)
-		dir = a->conf->store_dir;
-	if ((ret = open_ro(a, dir, &s)) != ADMIN_EXIT_OK)
-		return ret;
+	if (on_etcd(a, dir)) {
+		if ((ret = open_etcd(a, MS_STORE_RDONLY, &s, name,
+		    sizeof(name))) != ADMIN_EXIT_OK)
+			return ret;
+		dir = name;
+	} else {
+		if (dir == NULL)
+			dir = a->conf->store_dir;
+		if ((ret = open_ro(a, dir, &s)) != ADMIN_EXIT_OK)
+			return ret;
+	}
 	memset(&t, 0, sizeof(t));
 	t.quiet = quiet;
 	if (walk_tally(a, s, &t) != 0) {
@@ -352,6 +385,13 @@ admin_backup(struct admin_ctx *a, const char *outdir)
 	struct tally t;
 	int exists, ret;
 
+	if (on_etcd(a, NULL)) {
+		say("backup: StoreBackend etcd: copy the store out of the "
+		    "cluster with \"metasafe-admin migrate --to lmdb --dir "
+		    "%s\" (a store directory, restored with \"migrate --to "
+		    "etcd --dir\"), or use etcd's own snapshots", outdir);
+		return ADMIN_EXIT_ERROR;
+	}
 	if (outdir[0] != '/') {
 		say("backup: %s: must be an absolute path", outdir);
 		return ADMIN_EXIT_ERROR;
@@ -472,6 +512,12 @@ admin_restore(struct admin_ctx *a, const char *backupdir)
 	struct stat st;
 	int fd = -1, ret, r, had_data;
 
+	if (on_etcd(a, NULL)) {
+		say("restore: StoreBackend etcd: copy a backup into an empty "
+		    "EtcdPrefix with \"metasafe-admin migrate --to etcd --dir "
+		    "%s\"", backupdir);
+		return ADMIN_EXIT_ERROR;
+	}
 	if ((ret = admin_verify(a, backupdir, 1)) != ADMIN_EXIT_OK) {
 		say("restore: %s does not verify with the configured store "
 		    "keys; nothing changed (run \"metasafe-admin verify %s\")",
@@ -525,15 +571,12 @@ admin_restore(struct admin_ctx *a, const char *backupdir)
 	return ret;
 }
 
-int
-admin_rekey(struct admin_ctx *a, size_t batch)
+/* StoreDirectory read-write, after the key check; the exit code. */
+static int
+open_rw(struct admin_ctx *a, struct ms_store **sp)
 {
-	struct ms_store *s = NULL;
-	struct tally t;
-	char err[2048], fmt[MS_STORE_KCV_STRLEN + 1];
-	u_char k[MS_STORE_KCV_LEN];
-	size_t done, total = 0, txns = 0;
-	int r, more, st;
+	char err[2048];
+	int r;
 
 	if ((r = store_keys_check(a->conf->store_dir,
 	    a->conf->store_key_files, a->keys, err, sizeof(err))) != 0) {
@@ -548,12 +591,31 @@ admin_rekey(struct admin_ctx *a, size_t batch)
 	}
 	if ((r = ms_store_open_keys(a->conf->store_dir,
 	    (const u_char (*)[MS_STORE_KEY_LEN])a->keys->store_keys,
-	    a->keys->nstore_keys, a->conf->store_max_size, 0, &s)) !=
+	    a->keys->nstore_keys, a->conf->store_max_size, 0, sp)) !=
 	    MS_STORE_OK) {
 		say("rekey: %s: cannot open the store: %s",
 		    a->conf->store_dir, ms_store_strerror(r));
 		return ADMIN_EXIT_ERROR;
 	}
+	return ADMIN_EXIT_OK;
+}
+
+int
+admin_rekey(struct admin_ctx *a, size_t batch)
+{
+	struct ms_store *s = NULL;
+	struct tally t;
+	char err[2048], fmt[MS_STORE_KCV_STRLEN + 1];
+	u_char k[MS_STORE_KCV_LEN];
+	size_t done, total = 0, txns = 0;
+	int r, more, st;
+
+	if (on_etcd(a, NULL)) {
+		if ((r = open_etcd(a, 0, &s, err, sizeof(err))) !=
+		    ADMIN_EXIT_OK)
+			return r;
+	} else if ((r = open_rw(a, &s)) != ADMIN_EXIT_OK)
+		return r;
 	do {
 		if ((st = ms_store_reseal(s, batch, &done, &more)) !=
 		    MS_STORE_OK) {

@@ -16,7 +16,7 @@
 #define ADMIN_EXIT_KEY		4	/* no configured StoreKey fits the store */
 #define ADMIN_EXIT_NOT_EMPTY	5	/* migrate: the destination is not empty */
 #define ADMIN_EXIT_MISMATCH	6	/* migrate: the copy does not verify */
-#define ADMIN_EXIT_UNAVAILABLE	7	/* migrate: a store does not answer */
+#define ADMIN_EXIT_UNAVAILABLE	7	/* etcd does not answer, or EROFS/EACCES */
 
 #define ADMIN_MANIFEST		"metasafe-backup"
 #define ADMIN_REKEY_BATCH	100	/* records per write transaction */
@@ -37,5 +37,11 @@ int	admin_rekey(struct admin_ctx *a, size_t batch);
 /* to "etcd" (from the LMDB store in dir) or "lmdb" (into dir); dir NULL:
  * StoreDirectory. */
 int	admin_migrate(struct admin_ctx *a, const char *to, const char *dir);
+
+struct ms_store;
+/* The configured etcd store (EtcdEndpoints, EtcdPrefix, TLS). */
+int	admin_open_etcd(struct admin_ctx *a, int flags, struct ms_store **sp);
+/* "etcd:PREFIX at URL,URL" for messages: never a key. */
+void	admin_etcd_name(const struct admin_ctx *a, char *buf, size_t len);
 
 #endif /* MS_ADMIN_H */

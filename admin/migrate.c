@@ -51,19 +51,10 @@ say(const char *fmt, ...)
 static void
 side_name(const struct admin_ctx *a, struct side *sd)
 {
-	const struct servconf *c = a->conf;
-	size_t i;
-
-	if (!sd->etcd) {
+	if (sd->etcd)
+		admin_etcd_name(a, sd->name, sizeof(sd->name));
+	else
 		snprintf(sd->name, sizeof(sd->name), "lmdb:%s", sd->dir);
-		return;
-	}
-	snprintf(sd->name, sizeof(sd->name), "etcd:%s at ", c->etcd_prefix);
-	for (i = 0; i < c->netcd_endpoints; i++) {
-		if (i > 0)
-			strlcat(sd->name, ",", sizeof(sd->name));
-		strlcat(sd->name, c->etcd_endpoints[i], sizeof(sd->name));
-	}
 }
 
 /* A store status as this command's exit code. */
@@ -86,19 +77,13 @@ static int
 side_open(struct admin_ctx *a, const struct side *sd, int flags,
     struct ms_store **sp)
 {
-	struct ms_store_etcd_conf ec;
-	const u_char (*keys)[MS_STORE_KEY_LEN] =
-	    (const u_char (*)[MS_STORE_KEY_LEN])a->keys->store_keys;
-
 	*sp = NULL;
-	if (!sd->etcd)
-		return ms_store_open_keys(sd->dir, keys, a->keys->nstore_keys,
-		    (flags & MS_STORE_RDONLY) ? 0 : a->conf->store_max_size,
-		    flags, sp);
-	memset(&ec, 0, sizeof(ec));
-	servconf_etcd_opts(a->conf, &ec.etcd);
-	ec.prefix = a->conf->etcd_prefix;
-	return ms_store_open_etcd(&ec, keys, a->keys->nstore_keys, flags, sp);
+	if (sd->etcd)
+		return admin_open_etcd(a, flags, sp);
+	return ms_store_open_keys(sd->dir,
+	    (const u_char (*)[MS_STORE_KEY_LEN])a->keys->store_keys,
+	    a->keys->nstore_keys,
+	    (flags & MS_STORE_RDONLY) ? 0 : a->conf->store_max_size, flags, sp);
 }
 
 static int

@@ -490,6 +490,34 @@ ms_etcd_get_range(struct ms_etcd *e, const struct ms_etcd_range *q,
 	return st;
 }
 
+int
+ms_etcd_status(struct ms_etcd *e, int64_t *db_sizep, char *err,
+    size_t errlen)
+{
+	json_t *req, *answer = NULL;
+	int64_t size = 0, in_use = 0;
+	int st;
+
+	*db_sizep = 0;
+	if ((req = json_object()) == NULL)
+		return fail(err, errlen, MS_STORE_ERROR, "out of memory");
+	st = post(e, "/v3/maintenance/status", req, 1, &answer, err, errlen);
+	json_decref(req);
+	if (st != MS_STORE_OK)
+		return st;
+	if (get_int64(answer, "dbSize", &size) != 0 ||
+	    get_int64(answer, "dbSizeInUse", &in_use) != 0 || size < 0 ||
+	    in_use < 0) {
+		json_decref(answer);
+		return fail(err, errlen, MS_STORE_ERROR,
+		    "malformed status answer");
+	}
+	json_decref(answer);
+	/* Older members do not report the part in use. */
+	*db_sizep = in_use > 0 ? in_use : size;
+	return MS_STORE_OK;
+}
+
 struct ms_etcd_txn *
 ms_etcd_txn_new(void)
 {

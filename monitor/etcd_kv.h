@@ -109,6 +109,13 @@ int	ms_etcd_get_range(struct ms_etcd *e, const struct ms_etcd_range *q,
 	    ms_etcd_kv_fn *cb, void *ctx, struct ms_etcd_range_result *res,
 	    char *err, size_t errlen);
 
+/*
+ * The answering member's database size in bytes (the part in use when it
+ * says, else the file's): maintenance status.
+ */
+int	ms_etcd_status(struct ms_etcd *e, int64_t *db_sizep, char *err,
+	    size_t errlen);
+
 /* Build a transaction: compares, then the operations done if all hold. */
 struct ms_etcd_txn *ms_etcd_txn_new(void);
 void	ms_etcd_txn_free(struct ms_etcd_txn *t);

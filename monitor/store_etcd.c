@@ -15,6 +15,11 @@
  * Time.  Every call to etcd is bounded by the configured timeout and by
  * the calling thread's deadline (store_deadline()); past the deadline a
  * call fails with MS_STORE_UNAVAILABLE without being sent.
+ *
+ * Size.  A write is one etcd Txn, which checks at most 128 reads and
+ * makes at most 128 writes (etcd's --max-txn-ops default): a SET that
+ * creates some 60 missing levels of a path at once is beyond it and
+ * fails whole (MS_STORE_ERROR, logged).  Reads have no such bound.
  */
 
 #include <sys/types.h>
@@ -339,13 +344,37 @@ etcd_count(struct store_tx *tx, enum store_table t, uint64_t *np)
 	return MS_STORE_OK;
 }
 
-/* etcd's quota is the cluster's business: no bound the daemon knows. */
+/*
+ * What the answering member's database holds (the whole cluster's data,
+ * not this prefix's alone).  Its quota is not in etcd's answer: no bound
+ * the daemon knows of.
+ */
 static int
 etcd_space(struct ms_store *s, uint64_t *usedp, uint64_t *maxp)
 {
+	struct etcd_store *es = impl(s);
+	struct ms_etcd *h;
+	char err[ERR_MAX];
+	int64_t d = store_deadline(), size;
+	int st;
+
 	*usedp = 0;
 	*maxp = 0;
-	return MS_STORE_OK;
+	if (d != 0 && ms_now_ms() >= d) {
+		store_error("store: etcd: status: %s", DEADLINE_PASSED);
+		return MS_STORE_UNAVAILABLE;
+	}
+	if ((st = handle_take(es, &h)) != MS_STORE_OK)
+		return st;
+	ms_etcd_set_deadline(h, d);
+	err[0] = '\0';
+	if ((st = ms_etcd_status(h, &size, err, sizeof(err))) == MS_STORE_OK)
+		*usedp = (uint64_t)size;
+	else
+		store_error("store: etcd: status: %s", err);
+	handle_give(es, h);
+	return st == MS_STORE_OK || st == MS_STORE_UNAVAILABLE ? st :
+	    MS_STORE_ERROR;
 }
 
 static void

@@ -5,7 +5,8 @@
  * The copy reads the source through the public walk (ms_store_walk
  * without unsealing: a SECURE value is only ever seen as the sealed blob
  * it is stored as) and writes the destination below the public API, one
- * node or one record per write transaction: the node path is created
+ * node or one record per write transaction (grouped into fewer durable
+ * commits where the backend has group commit): the node path is created
  * with store_create_missing() and gets the source's ACL and flags, and a
  * record is put with the source's header (flags, version, mtime) and
  * stored bytes exactly.  Node ids are the destination's own; the seal's

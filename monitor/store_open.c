@@ -6,14 +6,11 @@
  */
 
 #include <sys/types.h>
-#include <sys/stat.h>
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "acl.h"
 #include "buf.h"
@@ -376,7 +373,6 @@ init_new(struct ms_store *s, struct store_tx *tx, const struct store_val *kv)
 		goto out;
 	}
 	store_val_of(b, &dv);
-	/* Two hosts creating one etcd store: the second one conflicts. */
 	if ((st = store_kv_put(s, tx, STORE_T_META, kv, &dv, 0)) !=
 	    MS_STORE_OK) {
 		store_error("store: format not written");
@@ -418,6 +414,11 @@ open_once(struct ms_store *s)
 	return store_txn_finish(s, tx, st);
 }
 
+/*
+ * Two hosts that open one new etcd store at once both find no format:
+ * the second commit conflicts, and its second try finds the first one's
+ * store (and its check value) instead.
+ */
 int
 store_open_finish(struct ms_store *s)
 {

@@ -7,7 +7,8 @@
 # the same before and after), the copy verifies, and a daemon serves it
 # from etcd and from the new LMDB directory.  Refused: a running daemon
 # on the LMDB side (2), a non-empty destination (5), an etcd that does
-# not answer (7).
+# not answer (7).  On StoreBackend etcd, verify reads the cluster's
+# store, rekey re-seals in it, backup and restore point to migrate.
 . "$(dirname "$0")/test-exec.sh"
 . "$SRCDIR/lib/etcd.sh"
 tid "metasafe-admin migrate: LMDB -> etcd -> LMDB, byte-exact"
@@ -147,4 +148,31 @@ diff "$OBJ/before" "$OBJ/after.etcd" > "$OBJ/diff.etcd" ||
 [ "$(ms get /app/prod db-password)" = "$SECRET" ] || fail "SECURE value from etcd"
 stop_daemon
 [ -e "$OBJ/lockonly/data.mdb" ] && fail "StoreBackend etcd made an LMDB store"
+
+# The other commands on StoreBackend etcd: verify reads the cluster,
+# rekey re-seals there, backup and restore point to migrate.
+"$ADMIN" verify -f "$cfg" > "$OBJ/verify.etcd" 2>&1 ||
+    fail "verify on etcd: $(cat "$OBJ/verify.etcd")"
+head -n 1 "$OBJ/verify.etcd" | grep -q '^store etcd:/mig/ at ' ||
+    fail "verify on etcd names: $(head -n 1 "$OBJ/verify.etcd")"
+diff <(sed 1d "$OBJ/verify.orig") <(sed 1d "$OBJ/verify.etcd") > "$OBJ/verify.diff" ||
+    fail "verify of the etcd copy differs: $(cat "$OBJ/verify.diff")"
+adm backup "$OBJ/bk" > "$OBJ/bk.out" 2>&1 && fail "backup on StoreBackend etcd"
+grep -q 'migrate --to lmdb' "$OBJ/bk.out" || fail "backup refusal: $(cat "$OBJ/bk.out")"
+adm restore "$OBJ/back" > "$OBJ/rs.out" 2>&1 && fail "restore on StoreBackend etcd"
+grep -q 'migrate --to etcd' "$OBJ/rs.out" || fail "restore refusal: $(cat "$OBJ/rs.out")"
+mkdir -p "$OBJ/k2" && chmod 0700 "$OBJ/k2"
+"$METASAFE_KEYGEN" -q -A -d "$OBJ/k2" >> "$TEST_LOG" 2>&1 || fatal "keygen"
+new_kcv=$("$METASAFE_KEYGEN" -l -f "$OBJ/k2/host_store_key" | cut -d' ' -f2)
+sed -i "s|^StoreKey .*|StoreKey $OBJ/k2/host_store_key\nStoreKey $OBJ/keys/host_store_key|" "$cfg"
+adm rekey > "$OBJ/rekey.out" 2>&1 || fail "rekey on etcd: $(cat "$OBJ/rekey.out")"
+grep -q "^re-sealed 3 values under $new_kcv" "$OBJ/rekey.out" ||
+    fail "rekey on etcd said: $(cat "$OBJ/rekey.out")"
+"$ADMIN" verify -f "$cfg" > "$OBJ/verify.rekeyed" 2>&1 ||
+    fail "verify after rekey: $(cat "$OBJ/verify.rekeyed")"
+grep -q "^values sealed under $new_kcv: 3 " "$OBJ/verify.rekeyed" ||
+    fail "not every value under the new key: $(cat "$OBJ/verify.rekeyed")"
+start_daemon
+[ "$(ms get /app/prod db-password)" = "$SECRET" ] || fail "SECURE value after rekey on etcd"
+stop_daemon
 exit 0

@@ -241,8 +241,9 @@ test_threads(struct ms_store *s)
 	}
 	check(ok, "threads", "a thread's SET failed");
 	check(ms_store_usage(s, &u) == MS_STORE_OK &&
-	    u.records >= THREADS * THREAD_SETS, "usage",
-	    "usage failed or miscounted records");
+	    u.records >= THREADS * THREAD_SETS && u.nodes >= 4 &&
+	    u.used_bytes > 0 && u.max_bytes == 0, "usage",
+	    "usage failed, miscounted, or has no database size");
 }
 
 struct walk_count {
@@ -286,6 +287,35 @@ test_walk(struct ms_store *s)
 }
 
 static void
+deep_path(char *buf, size_t len, const char *top, int depth)
+{
+	int i;
+
+	strlcpy(buf, top, len);
+	for (i = 0; i < depth; i++)
+		strlcat(buf, "/d", len);
+}
+
+/*
+ * One etcd Txn checks at most 128 reads: a SET creating 100 levels at
+ * once is beyond it and must fail whole, while 40 levels fit.
+ */
+static void
+test_caps(struct ms_store *s)
+{
+	char path[MS_PATH_MAX + 1];
+
+	deep_path(path, sizeof(path), "/deep40", 40);
+	check(ms_store_set(s, path, "r", 0, "v", 1, NULL) == MS_STORE_OK,
+	    "deep-set", "a SET creating 40 levels failed");
+	deep_path(path, sizeof(path), "/deep100", 100);
+	check(ms_store_set(s, path, "r", 0, "v", 1, NULL) == MS_STORE_ERROR &&
+	    ms_store_node_exists(s, "/deep100") == MS_STORE_NOT_FOUND_PATH,
+	    "txn-cap-fails-whole",
+	    "a SET beyond one Txn's compares did not fail whole");
+}
+
+static void
 test_deadline(struct ms_store *s)
 {
 	struct ms_record r;
@@ -319,6 +349,7 @@ selftest(const char *marker)
 	test_list(s);
 	test_threads(s);
 	test_walk(s);
+	test_caps(s);
 	test_deadline(s);
 	ms_store_close(s);
 }

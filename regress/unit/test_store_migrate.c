@@ -368,6 +368,27 @@ test_stored_bytes(void **state)
 	assert_int_equal(ms_store_compare(f->sa, f->sb, &cmp), MS_STORE_ERROR);
 }
 
+/*
+ * Never unsealed: a sealed value that no longer opens (one bit flipped)
+ * is copied as it is, and is as unopenable in the copy.
+ */
+static void
+test_never_unsealed(void **state)
+{
+	struct fixture *f = *state;
+	struct ms_store_copy_stats st, cmp;
+	struct ms_record rec;
+
+	raw_tamper(f->sa, "/app/db", "password", 0);
+	assert_int_equal(ms_store_get(f->sa, "/app/db", "password", &rec),
+	    MS_STORE_ERROR);
+	assert_int_equal(ms_store_migrate(f->sa, f->sb, &st), MS_STORE_OK);
+	assert_int_equal(st.secure, 1);
+	assert_int_equal(ms_store_compare(f->sa, f->sb, &cmp), MS_STORE_OK);
+	assert_int_equal(ms_store_get(f->sb, "/app/db", "password", &rec),
+	    MS_STORE_ERROR);
+}
+
 /* More items than one commit group holds (monitor/store_migrate.c). */
 static void
 test_many(void **state)
@@ -458,6 +479,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_damaged_source, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_many, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_never_unsealed, setup,
+		    teardown),
 	};
 
 	ms_log_init("test_store_migrate", MS_LOG_QUIET, 1, -1);
