@@ -217,4 +217,5 @@ REGRESS_TESTS += \
 	fleet-member-down \
 	fleet-sigstop \
 	fleet-at-rest \
-	fleet-wrong-key
+	fleet-wrong-key \
+	fleet-tls

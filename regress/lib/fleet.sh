@@ -191,15 +191,16 @@ now_ms() {
 }
 
 etcd_member_endpoint() {
-	eval "echo http://127.0.0.1:\$ETCD_CPORT_$1"
+	eval "echo $ETCD_SCHEME://127.0.0.1:\$ETCD_CPORT_$1"
 }
 
 # The member whose own status says it leads (etcd_wait_healthy first).
 etcd_leader() {
 	for _m in 1 2 3; do
 		[ -f "$ETCD_DIR/m$_m.pid" ] || continue
+		# shellcheck disable=SC2086
 		ETCDCTL_API=3 etcdctl --endpoints "$(etcd_member_endpoint $_m)" \
-		    --command-timeout 5s endpoint status -w fields \
+		    --command-timeout 5s $ETCD_TLS_CLIENT endpoint status -w fields \
 		    > "$ETCD_DIR/status.$_m" 2>/dev/null || continue
 		_id=$(sed -n 's/^"MemberID" : //p' "$ETCD_DIR/status.$_m")
 		_ld=$(sed -n 's/^"Leader" : //p' "$ETCD_DIR/status.$_m")
