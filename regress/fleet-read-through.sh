@@ -1,7 +1,7 @@
 #!/bin/bash
 # Two hosts on one etcd cluster: what one writes, plain and SECURE, the
 # other reads byte for byte, at the same version and mtime, and versions
-# go on counting across hosts.
+# go on counting across hosts; a third host added later serves it all.
 . "$(dirname "$0")/test-exec.sh"
 . "$SRCDIR/lib/etcd.sh"
 . "$SRCDIR/lib/fleet.sh"
@@ -58,6 +58,16 @@ for h in A B; do
 	    fail "$h: plain is not at version 2: $(cat "$OBJ/ls2.$h")"
 done
 cmp -s "$OBJ/ls2.A" "$OBJ/ls2.B" || fail "A and B list differently after B's writes"
+
+# A host added later (README, "Adding a host": the store key copied, its
+# own host keys, the same etcd settings) serves everything at once.
+fleet_up C
+msh C get /fleet/rt secure > "$OBJ/C.secure2" || fail "C: get secure"
+cmp -s "$OBJ/C.secure2" "$OBJ/secure2.val" || fail "the added host C read other SECURE bytes"
+msh C ls -l /fleet/rt > "$OBJ/ls2.C" || fail "C: ls -l"
+cmp -s "$OBJ/ls2.A" "$OBJ/ls2.C" || fail "A and the added host C list differently"
+cmp -s "$(fleet_dir A)/keys/host_sig_key.pub" "$(fleet_dir C)/keys/host_sig_key.pub" &&
+    fail "hosts A and C have one host key"
 
 # A delete through A is gone for B.
 msh A rm /fleet/rt nul || fail "A: rm nul"
