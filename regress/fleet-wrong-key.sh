@@ -30,6 +30,8 @@ bad_kcv=$("$METASAFE_KEYGEN" -l -f "$bad" | cut -d' ' -f2)
 case "$bad_kcv" in KCV:????????????????) ;; *) fatal "kcv: $bad_kcv" ;; esac
 [ "$bad_kcv" != "$good_kcv" ] || fatal "two fresh store keys with one check value"
 conf_set "$bd/metasafed_config" StoreKey "$bad"
+grep -aq "^${FLEET_PREFIX}meta/kcv:${good_kcv#KCV:}\$" "$OBJ/meta.before" ||
+    fail "etcd does not record the fleet key's check value $good_kcv"
 
 # Refused, in the foreground and as a daemon, with the store failure's
 # status.
@@ -51,6 +53,8 @@ etcdctl_t get --prefix "${FLEET_PREFIX}meta/" > "$OBJ/meta.after" ||
     fail "etcdctl get meta after"
 cmp -s "$OBJ/meta.before" "$OBJ/meta.after" ||
     fail "the refused start changed ${FLEET_PREFIX}meta/"
+grep -aq "kcv:${bad_kcv#KCV:}" "$OBJ/meta.after" &&
+    fail "the wrong key's check value was recorded in etcd"
 
 # A kept serving all along.
 pid_alive "$(fleet_pid A)" || fatal "host A died"
