@@ -4,8 +4,9 @@
 # STATUS, each within BOUND (3 s, on a loaded 2-core box; EtcdTimeout is
 # 10 s here, so a handshake that waited on etcd would take about that
 # long, and the stuck request must still be waiting when the checks are
-# done).  After SIGCONT the stuck requests end, OK or STORE_UNAVAILABLE,
-# within EtcdTimeout and a margin, and service resumes.
+# done).  After SIGCONT the stuck requests (two GETs, a SET) end, OK or
+# STORE_UNAVAILABLE, within EtcdTimeout and a margin; an acknowledged SET
+# is there, and service resumes.
 . "$(dirname "$0")/test-exec.sh"
 . "$SRCDIR/lib/etcd.sh"
 . "$SRCDIR/lib/fleet.sh"
@@ -44,6 +45,10 @@ echo get >&4
 ( msh B get /fleet/stop rec > "$OBJ/bget.out" 2>&1 < /dev/null
   echo "$? $(now_ms)" > "$OBJ/bget.st" ) &
 bget_pid=$!
+# And a write on a new connection to B.
+( printf 'written-while-stopped' | msh B set /fleet/stop wrec > "$OBJ/bset.out" 2>&1
+  echo "$? $(now_ms)" > "$OBJ/bset.st" ) &
+bset_pid=$!
 
 # Rounds of new connections for at least WINDOW ms after SIGSTOP (and
 # three rounds), so they overlap requests that have surely reached the
@@ -72,6 +77,8 @@ done
     fail "the held GET was answered while etcd was stopped: $(tail -n 1 "$OBJ/hold.out")"
 [ -s "$OBJ/bget.st" ] &&
     fail "B's GET ended while etcd was stopped: $(cat "$OBJ/bget.st") $(cat "$OBJ/bget.out")"
+[ -s "$OBJ/bset.st" ] &&
+    fail "B's SET ended while etcd was stopped: $(cat "$OBJ/bset.st") $(cat "$OBJ/bset.out")"
 trace "$round rounds of handshake and STATUS through A and B, done $(($(now_ms) - t_stop)) ms after SIGSTOP"
 
 etcd_resume
@@ -97,6 +104,15 @@ esac
     fail "B's GET ended $((bt - t_stop)) ms after SIGSTOP"
 [ "$bst" -eq 0 ] && [ "$(cat "$OBJ/bget.out")" != before-stop ] &&
     fail "B's GET read '$(cat "$OBJ/bget.out")'"
+wait "$bset_pid"
+read -r sst st_t < "$OBJ/bset.st"
+case "$sst" in
+0|8) ;;
+*) fail "B's SET ended with exit $sst: $(cat "$OBJ/bset.out")" ;;
+esac
+[ $((st_t - t_stop)) -le $(((TMO + MARGIN) * 1000)) ] ||
+    fail "B's SET ended $((st_t - t_stop)) ms after SIGSTOP"
+trace "after SIGCONT: B's GET exit $bst, B's SET exit $sst"
 
 # Service resumes: the held session reads again, both hosts write and read.
 etcd_wait_healthy
@@ -109,6 +125,11 @@ while [ "$(answers)" -lt 2 ]; do
 done
 [ "$(grep '^got$\|^error: ' "$OBJ/hold.out" | sed -n 2p)" = got ] ||
     fail "held GET after recovery: $(tail -n 1 "$OBJ/hold.out")"
+# Acknowledged means committed: an acknowledged SET is there.
+if [ "$sst" -eq 0 ]; then
+	[ "$(msh A get /fleet/stop wrec)" = written-while-stopped ] ||
+	    fail "B's SET was acknowledged but A reads '$(msh A get /fleet/stop wrec 2>&1)'"
+fi
 printf 'after-cont' | msh B set /fleet/stop rec || fail "B: set after SIGCONT ($?)"
 [ "$(msh A get /fleet/stop rec)" = after-cont ] || fail "A: get after SIGCONT"
 exec 4>&-
