@@ -6,7 +6,8 @@
 # long, and the stuck request must still be waiting when the checks are
 # done).  After SIGCONT the stuck requests (two GETs, a SET) end, OK or
 # STORE_UNAVAILABLE, within EtcdTimeout and a margin; an acknowledged SET
-# is there, and service resumes.
+# is there, and service resumes.  Stopped again for longer than
+# EtcdTimeout, a GET answers STORE_UNAVAILABLE, and the session recovers.
 . "$(dirname "$0")/test-exec.sh"
 . "$SRCDIR/lib/etcd.sh"
 . "$SRCDIR/lib/fleet.sh"
@@ -132,6 +133,36 @@ if [ "$sst" -eq 0 ]; then
 fi
 printf 'after-cont' | msh B set /fleet/stop rec || fail "B: set after SIGCONT ($?)"
 [ "$(msh A get /fleet/stop rec)" = after-cont ] || fail "A: get after SIGCONT"
+
+# Stopped for longer than EtcdTimeout: the held GET answers
+# STORE_UNAVAILABLE by then (and a margin), the session stays usable,
+# and it reads again once the cluster is back.
+etcd_pause
+t_stop=$(now_ms)
+echo get >&4
+i=0
+while [ "$(answers)" -lt 3 ]; do
+	i=$((i + 1))
+	[ $i -le $(((TMO + MARGIN) * 10)) ] ||
+	    fatal "a GET on a stopped cluster did not end within $((TMO + MARGIN)) s"
+	sleep 0.1
+done
+trace "GET on a stopped cluster ended after $(($(now_ms) - t_stop)) ms"
+[ "$(grep '^got$\|^error: ' "$OBJ/hold.out" | sed -n 3p)" = "error: $unavail" ] ||
+    fail "GET on a cluster stopped past EtcdTimeout: '$(tail -n 1 "$OBJ/hold.out")', want 'error: $unavail'"
+msh A status > "$OBJ/status.out" 2>&1 < /dev/null ||
+    fail "A: status after a timed-out GET: $(cat "$OBJ/status.out")"
+etcd_resume
+etcd_wait_healthy
+echo get >&4
+i=0
+while [ "$(answers)" -lt 4 ]; do
+	i=$((i + 1))
+	[ $i -le $(((TMO + MARGIN) * 10)) ] || fatal "the fourth held GET did not end"
+	sleep 0.1
+done
+[ "$(grep '^got$\|^error: ' "$OBJ/hold.out" | sed -n 4p)" = got ] ||
+    fail "held GET after the second recovery: $(tail -n 1 "$OBJ/hold.out")"
 exec 4>&-
 wait "$hold_pid" || fail "hold-conn exited $?: $(cat "$OBJ/hold.out")"
 exit 0
