@@ -23,9 +23,8 @@ fleet_init
 fleet_up A "EtcdTimeout ${TMO}s"
 fleet_up B "EtcdTimeout ${TMO}s"
 printf 'before-stop' | msh A set /fleet/stop rec || fatal "A: set"
-unavail=$(grep -A1 'METASAFE_ERR_STORE_UNAVAILABLE,' "$TOP/client/errors.c" |
-    sed -n 's/.*"\(.*\)".*/\1/p')
-[ -n "$unavail" ] || fatal "no STORE_UNAVAILABLE message in client/errors.c"
+# How the client words exit 8 (client/errors.c), up to its explanation.
+unavail='store unavailable on the server'
 
 # A session to A, handshake done and record read before etcd stops.
 rm -f "$OBJ/hold.in"
@@ -92,7 +91,7 @@ while [ "$(answers)" -lt 1 ]; do
 done
 a=$(grep '^got$\|^error: ' "$OBJ/hold.out" | head -n 1)
 case "$a" in
-got|"error: $unavail") trace "held GET after SIGCONT: $a" ;;
+got|"error: $unavail"*) trace "held GET after SIGCONT: $a" ;;
 *) fail "held GET ended with '$a', want got or '$unavail'" ;;
 esac
 wait "$bget_pid"
@@ -148,7 +147,10 @@ while [ "$(answers)" -lt 3 ]; do
 	sleep 0.1
 done
 trace "GET on a stopped cluster ended after $(($(now_ms) - t_stop)) ms"
-[ "$(grep '^got$\|^error: ' "$OBJ/hold.out" | sed -n 3p)" = "error: $unavail" ] ||
+case "$(grep '^got$\|^error: ' "$OBJ/hold.out" | sed -n 3p)" in
+"error: $unavail"*) ;;
+*) false ;;
+esac ||
     fail "GET on a cluster stopped past EtcdTimeout: '$(tail -n 1 "$OBJ/hold.out")', want 'error: $unavail'"
 msh A status > "$OBJ/status.out" 2>&1 < /dev/null ||
     fail "A: status after a timed-out GET: $(cat "$OBJ/status.out")"
