@@ -67,7 +67,8 @@ static const struct {
 	{ METASAFE_ERR_SHUTTING_DOWN,	2, "server is shutting down" },
 	{ METASAFE_ERR_STORE_FULL,	7, "store full" },
 	{ METASAFE_ERR_STORE_UNAVAILABLE, 8,
-	    "store not writable on the server" },
+	    "store unavailable on the server (not writable, or its cluster "
+	    "did not answer in time)" },
 	{ METASAFE_ERR_UNKNOWN_STATUS,	2, "unknown status from server" },
 };
 

@@ -102,7 +102,7 @@ extern "C" {
 #define METASAFE_ERR_LIMIT_REACHED	-114
 #define METASAFE_ERR_SHUTTING_DOWN	-115
 #define METASAFE_ERR_STORE_FULL		-116	/* StoreMaxSize or disk full */
-#define METASAFE_ERR_STORE_UNAVAILABLE	-117	/* store not writable */
+#define METASAFE_ERR_STORE_UNAVAILABLE	-117	/* not writable; no answer */
 #define METASAFE_ERR_UNKNOWN_STATUS	-199	/* status code not in the table */
 
 /* OPEN access bits. */

@@ -64,8 +64,8 @@ ms_store_strerror(int st)
 	case MS_STORE_FULL:
 		return "store full";
 	case MS_STORE_UNAVAILABLE:
-		return "store not writable (read-only file system or "
-		    "permissions)";
+		return "store unavailable (read-only file system, "
+		    "permissions, or a cluster that did not answer in time)";
 	case MS_STORE_KEY_MISMATCH:
 		return "none of the configured store keys is the store's";
 	default:

@@ -46,7 +46,7 @@ expect_refusal ENOSPC 7 "store full" STORE_FULL \
     "No space left on device" nospc
 expect_refusal EIO 7 "store full" STORE_FULL \
     "Input/output error" eio
-expect_refusal EROFS 8 "store not writable" STORE_UNAVAILABLE \
+expect_refusal EROFS 8 "store unavailable" STORE_UNAVAILABLE \
     "Read-only file system" erofs
 
 # The disk is back: the same connection type writes again.

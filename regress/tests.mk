@@ -209,3 +209,15 @@ REGRESS_TESTS += \
 	etcd-store \
 	etcd-tamper \
 	etcd-txn
+
+# A fleet: two metasafed hosts on one etcd cluster (lib/fleet.sh)
+REGRESS_TESTS += \
+	fleet-read-through \
+	fleet-acl \
+	fleet-writers \
+	fleet-secure \
+	fleet-member-down \
+	fleet-sigstop \
+	fleet-at-rest \
+	fleet-wrong-key \
+	fleet-tls

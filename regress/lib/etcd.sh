@@ -11,9 +11,22 @@
 #   etcd_pause / etcd_resume	SIGSTOP / SIGCONT every member
 #   etcdctl_t ARGS...		etcdctl against the cluster, v3 API
 #   etcd_wait_healthy		until a quorum answers (bounded)
+#   etcd_use_tls CA CERT KEY	before etcd_cluster_start: client URLs are
+#				https with this server certificate, and
+#				clients must present one signed by CA;
+#				etcdctl_t presents CERT/KEY itself
 
 ETCD_DIR=$OBJ/etcd
 ETCD_N=3
+ETCD_SCHEME=http
+ETCD_TLS_SERVER=
+ETCD_TLS_CLIENT=
+
+etcd_use_tls() {
+	ETCD_SCHEME=https
+	ETCD_TLS_SERVER="--client-cert-auth --trusted-ca-file $1 --cert-file $2 --key-file $3"
+	ETCD_TLS_CLIENT="--cacert $1 --cert $2 --key $3"
+}
 
 _etcd_member_start() {
 	_m=$1
@@ -22,10 +35,13 @@ _etcd_member_start() {
 	mkdir -p "$ETCD_DIR/m$_m"
 	chmod 700 "$ETCD_DIR/m$_m"
 	# In a subshell, so the shell does not report the member's death.
+	# ETCD_TLS_SERVER is several words (no spaces in $OBJ paths).
+	# shellcheck disable=SC2086
 	(ETCD_UNSUPPORTED_ARCH= exec etcd --name "m$_m" \
 	    --data-dir "$ETCD_DIR/m$_m" \
-	    --listen-client-urls "http://127.0.0.1:$_cp" \
-	    --advertise-client-urls "http://127.0.0.1:$_cp" \
+	    --listen-client-urls "$ETCD_SCHEME://127.0.0.1:$_cp" \
+	    --advertise-client-urls "$ETCD_SCHEME://127.0.0.1:$_cp" \
+	    $ETCD_TLS_SERVER \
 	    --listen-peer-urls "http://127.0.0.1:$_pp" \
 	    --initial-advertise-peer-urls "http://127.0.0.1:$_pp" \
 	    --initial-cluster "$ETCD_INITIAL" \
@@ -42,8 +58,9 @@ etcd_pid() {
 }
 
 etcdctl_t() {
+	# shellcheck disable=SC2086
 	ETCDCTL_API=3 etcdctl --endpoints "$ETCD_ENDPOINTS" \
-	    --command-timeout 5s "$@"
+	    --command-timeout 5s $ETCD_TLS_CLIENT "$@"
 }
 
 # Until a linearizable read through any member succeeds: 60 s at most.
@@ -67,7 +84,7 @@ etcd_cluster_start() {
 		_pp=$(pick_port)
 		eval "ETCD_CPORT_$_m=$_cp ETCD_PPORT_$_m=$_pp"
 		ETCD_INITIAL="${ETCD_INITIAL:+$ETCD_INITIAL,}m$_m=http://127.0.0.1:$_pp"
-		ETCD_ENDPOINTS="${ETCD_ENDPOINTS:+$ETCD_ENDPOINTS,}http://127.0.0.1:$_cp"
+		ETCD_ENDPOINTS="${ETCD_ENDPOINTS:+$ETCD_ENDPOINTS,}$ETCD_SCHEME://127.0.0.1:$_cp"
 	done
 	for _m in 1 2 3; do
 		_etcd_member_start "$_m"
