@@ -233,14 +233,15 @@ post_once(struct ms_etcd *e, size_t which, const char *path,
 /*
  * POST a JSON request and parse the answer.  An idempotent request (a
  * read) moves on to the next endpoint after any transport failure; a
- * write only after one that proves it was never sent.
+ * write only after one that proves it was never sent.  A pinned request
+ * (pin non-NULL) goes to that endpoint alone, within half the time left.
  */
 static int
 post(struct ms_etcd *e, const char *path, json_t *req, int idempotent,
-    json_t **answerp, char *err, size_t errlen)
+    const size_t *pin, json_t **answerp, char *err, size_t errlen)
 {
 	int64_t deadline = ms_now_ms() + e->timeout_ms, left;
-	size_t tries, which;
+	size_t tries, ntries, which;
 	CURLcode rc = CURLE_OK;
 	long code = 0;
 	char *body;
@@ -252,11 +253,18 @@ post(struct ms_etcd *e, const char *path, json_t *req, int idempotent,
 	if (deadline <= ms_now_ms())
 		return fail(err, errlen, MS_STORE_UNAVAILABLE,
 		    "the request's deadline has passed");
+	if (pin != NULL && *pin >= e->nendpoints)
+		return fail(err, errlen, MS_STORE_INVALID,
+		    "no endpoint %zu", *pin);
+	if (pin != NULL)
+		deadline -= (deadline - ms_now_ms()) / 2;
 	if ((body = json_dumps(req, JSON_COMPACT)) == NULL)
 		return fail(err, errlen, MS_STORE_ERROR, "out of memory");
 	fail(err, errlen, 0, "no endpoint answered");
-	for (tries = 0; tries < e->nendpoints; tries++) {
-		which = (e->current + tries) % e->nendpoints;
+	ntries = pin != NULL ? 1 : e->nendpoints;
+	for (tries = 0; tries < ntries; tries++) {
+		which = pin != NULL ? *pin :
+		    (e->current + tries) % e->nendpoints;
 		if ((left = deadline - ms_now_ms()) <= 0) {
 			fail(err, errlen, 0, "timed out (deadline or %d ms)",
 			    e->timeout_ms);
@@ -440,7 +448,9 @@ range_request(const struct ms_etcd_range *q)
 	    (q->limit > 0 && set_int64(req, "limit", q->limit) != 0) ||
 	    (q->revision > 0 && set_int64(req, "revision", q->revision) != 0) ||
 	    (q->count_only &&
-	    json_object_set_new(req, "count_only", json_true()) != 0)) {
+	    json_object_set_new(req, "count_only", json_true()) != 0) ||
+	    (q->pinned &&
+	    json_object_set_new(req, "serializable", json_true()) != 0)) {
 		json_decref(req);
 		return NULL;
 	}
@@ -461,7 +471,8 @@ ms_etcd_get_range(struct ms_etcd *e, const struct ms_etcd_range *q,
 		return fail(err, errlen, MS_STORE_INVALID, "bad range key");
 	if ((req = range_request(q)) == NULL)
 		return fail(err, errlen, MS_STORE_ERROR, "out of memory");
-	st = post(e, "/v3/kv/range", req, 1, &answer, err, errlen);
+	st = post(e, "/v3/kv/range", req, 1, q->pinned ? &q->endpoint : NULL,
+	    &answer, err, errlen);
 	json_decref(req);
 	if (st != MS_STORE_OK)
 		return st;
@@ -477,6 +488,7 @@ ms_etcd_get_range(struct ms_etcd *e, const struct ms_etcd_range *q,
 	}
 	res->more = more != NULL && json_is_true(more);
 	res->bytes = e->answer_len;
+	res->endpoint = e->current;
 	for (i = 0; kvs != NULL && i < json_array_size(kvs); i++) {
 		if (cb == NULL)
 			break;
@@ -501,7 +513,8 @@ ms_etcd_status(struct ms_etcd *e, int64_t *db_sizep, char *err,
 	*db_sizep = 0;
 	if ((req = json_object()) == NULL)
 		return fail(err, errlen, MS_STORE_ERROR, "out of memory");
-	st = post(e, "/v3/maintenance/status", req, 1, &answer, err, errlen);
+	st = post(e, "/v3/maintenance/status", req, 1, NULL, &answer, err,
+	    errlen);
 	json_decref(req);
 	if (st != MS_STORE_OK)
 		return st;
@@ -685,7 +698,7 @@ ms_etcd_txn_commit(struct ms_etcd *e, struct ms_etcd_txn *t, int *succeeded,
 		json_decref(req);
 		return fail(err, errlen, MS_STORE_ERROR, "out of memory");
 	}
-	st = post(e, "/v3/kv/txn", req, 0, &answer, err, errlen);
+	st = post(e, "/v3/kv/txn", req, 0, NULL, &answer, err, errlen);
 	json_decref(req);
 	if (st != MS_STORE_OK)
 		return st;

@@ -10,10 +10,12 @@
  * no global state but libcurl's: the text of a failure goes to the
  * caller's err buffer, so a thread may use a handle of its own.
  *
- * Reads are linearizable (etcd's default serializable=false).  A range
- * that fails to connect to one endpoint moves on to the next within the
- * timeout; a transaction is sent once: after a timeout its outcome is
- * unknown, and it is reported as unavailable, never retried blindly.
+ * Reads are linearizable (etcd's default serializable=false) unless the
+ * range asks to be served by one pinned member from its own state (see
+ * struct ms_etcd_range).  A range that fails to connect to one endpoint
+ * moves on to the next within the timeout; a transaction is sent once:
+ * after a timeout its outcome is unknown, and it is reported as
+ * unavailable, never retried blindly.
  *
  * Statuses are those of store.h: MS_STORE_OK, MS_STORE_UNAVAILABLE (no
  * endpoint answered in time, no quorum, HTTP errors), MS_STORE_FULL
@@ -71,6 +73,14 @@ struct ms_etcd_range {
 	int64_t		 limit;		/* 0: no limit */
 	int64_t		 revision;	/* 0: the newest */
 	int		 count_only;
+	/*
+	 * Pinned: serializable=true, sent to endpoint (an index into the
+	 * configured endpoints) alone, with no move to another after a
+	 * failure, and given at most half of the time left, so that the
+	 * caller can still fall back to a linearizable read.
+	 */
+	int		 pinned;
+	size_t		 endpoint;
 };
 
 struct ms_etcd_range_result {
@@ -78,6 +88,7 @@ struct ms_etcd_range_result {
 	int64_t		 count;		/* keys in the range (ignoring limit) */
 	int		 more;		/* limit cut the answer short */
 	size_t		 bytes;		/* size of etcd's answer (JSON) */
+	size_t		 endpoint;	/* index of the member that answered */
 };
 
 /* Compare targets for a transaction. */

@@ -42,6 +42,10 @@ struct ms_etcd_tx {
 	char		 prefix[MS_ETCD_PREFIX_MAX + 1];
 	int64_t		 revision;
 	int		 rdonly;
+	/* begin_pinned: pin after each read; pinned: reads are pinned now */
+	int		 pinning, pinned;
+	int		 fresh;		/* nothing read yet at the pin */
+	size_t		 endpoint;	/* the member that answered last */
 	/* Read-only: the values of the last TX_READ_KEEP gets, a ring. */
 	struct msbuf	*kept[TX_READ_KEEP];
 	size_t		 nextkept;
@@ -88,6 +92,32 @@ ms_etcd_tx_begin_read(struct ms_etcd *e, const char *prefix)
 	if ((t = ms_etcd_tx_begin(e, prefix)) != NULL)
 		t->rdonly = 1;
 	return t;
+}
+
+struct ms_etcd_tx *
+ms_etcd_tx_begin_pinned(struct ms_etcd *e, const char *prefix,
+    int64_t revision, size_t endpoint)
+{
+	struct ms_etcd_tx *t;
+
+	if (revision < 0 || (t = ms_etcd_tx_begin_read(e, prefix)) == NULL)
+		return NULL;
+	t->pinning = 1;
+	if (revision > 0) {
+		t->revision = revision;
+		t->endpoint = endpoint;
+		t->pinned = t->fresh = 1;
+	}
+	return t;
+}
+
+int
+ms_etcd_tx_pin(const struct ms_etcd_tx *t, int64_t *revisionp,
+    size_t *endpointp)
+{
+	*revisionp = t->pinned ? t->revision : 0;
+	*endpointp = t->pinned ? t->endpoint : 0;
+	return t->pinned && !t->fresh;
 }
 
 void
@@ -200,6 +230,62 @@ set_value(struct tx_key *e, const u_char *val, size_t vallen)
 	return MS_STORE_OK;
 }
 
+/* Counts the keys a range visited: a range that visited one never reruns. */
+struct seen_ctx {
+	ms_etcd_kv_fn	*cb;
+	void		*ctx;
+	size_t		 n;
+};
+
+static int
+seen_cb(void *vctx, const struct ms_etcd_kv *kv)
+{
+	struct seen_ctx *sc = vctx;
+
+	sc->n++;
+	return sc->cb(sc->ctx, kv);
+}
+
+/*
+ * Every range of a transaction: at its snapshot, pinned (serializable on
+ * one member) when it is, else linearizable on any.  A pinned range that
+ * fails before visiting a key falls back to a linearizable one: at the
+ * revision already seen, or at a fresh one when nothing was read at the
+ * pin yet.  An answer too large is the same on every member.
+ */
+static int
+tx_range(struct ms_etcd_tx *t, struct ms_etcd_range *q, ms_etcd_kv_fn *cb,
+    void *ctx, struct ms_etcd_range_result *res, char *err, size_t errlen)
+{
+	struct seen_ctx sc = { cb, ctx, 0 };
+	int st;
+
+	q->revision = t->revision;
+	q->pinned = 0;
+	if (t->pinned) {
+		q->pinned = 1;
+		q->endpoint = t->endpoint;
+		st = ms_etcd_get_range(t->etcd, q, cb != NULL ? seen_cb : NULL,
+		    &sc, res, err, errlen);
+		if (st == MS_STORE_OK || st == MS_ETCD_TOO_LARGE || sc.n > 0) {
+			if (st == MS_STORE_OK)
+				t->fresh = 0;
+			return st;
+		}
+		t->pinned = q->pinned = 0;
+		if (t->fresh)
+			t->revision = q->revision = 0;
+		t->fresh = 0;
+	}
+	if ((st = ms_etcd_get_range(t->etcd, q, cb, ctx, res, err,
+	    errlen)) == MS_STORE_OK && t->pinning) {
+		/* It answered linearizably at (or fixed) the snapshot. */
+		t->pinned = 1;
+		t->endpoint = res->endpoint;
+	}
+	return st;
+}
+
 struct fetch_ctx {
 	struct tx_key	*entry;
 	int		 st;
@@ -227,8 +313,7 @@ fetch(struct ms_etcd_tx *t, struct tx_key *e, char *err, size_t errlen)
 	memset(&q, 0, sizeof(q));
 	q.key = msbuf_ptr(e->key);
 	q.keylen = msbuf_len(e->key);
-	q.revision = t->revision;
-	if ((st = ms_etcd_get_range(t->etcd, &q, fetch_cb, &fc, &res, err,
+	if ((st = tx_range(t, &q, fetch_cb, &fc, &res, err,
 	    errlen)) != MS_STORE_OK)
 		return st;
 	if (fc.st != MS_STORE_OK)
@@ -498,13 +583,11 @@ walk_batches(struct walk *w, struct msbuf *start, struct msbuf *end,
 		q.end = msbuf_ptr(end);
 		q.endlen = msbuf_len(end);
 		q.limit = w->limit;
-		q.revision = w->t->revision;
 		memset(&bc, 0, sizeof(bc));
 		bc.w = w;
 		bc.end = end;
 		bc.lo_incl = lo_incl;
-		st = ms_etcd_get_range(w->t->etcd, &q, batch_cb, &bc, &res,
-		    err, errlen);
+		st = tx_range(w->t, &q, batch_cb, &bc, &res, err, errlen);
 		if (st == MS_ETCD_TOO_LARGE && w->limit > 1) {
 			/* Large values: nothing was visited; ask for fewer. */
 			w->limit /= 2;
@@ -631,10 +714,9 @@ ms_etcd_tx_count(struct ms_etcd_tx *t, const char *table,
 	q.keylen = msbuf_len(pk);
 	q.end = endb;
 	q.endlen = endlen;
-	q.revision = t->revision;
 	q.count_only = 1;
-	if ((st = ms_etcd_get_range(t->etcd, &q, NULL, NULL, &res, err,
-	    errlen)) != MS_STORE_OK)
+	if ((st = tx_range(t, &q, NULL, NULL, &res, err, errlen)) !=
+	    MS_STORE_OK)
 		goto out;
 	if (t->revision == 0)
 		t->revision = res.revision;

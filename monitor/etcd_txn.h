@@ -52,6 +52,26 @@ struct ms_etcd_tx *ms_etcd_tx_begin(struct ms_etcd *e, const char *prefix);
  */
 struct ms_etcd_tx *ms_etcd_tx_begin_read(struct ms_etcd *e,
 	    const char *prefix);
+/*
+ * A read-only transaction at a snapshot another one saw: its reads are
+ * serializable, at revision, served by endpoint (an index into the
+ * handle's endpoints) alone, a member that answered a read at revision
+ * and so has applied it (etcd answers a read beyond what a member has
+ * applied with an error, never with an older state).  If that member
+ * fails or refuses (compacted, future), the first read starts a fresh
+ * linearizable snapshot instead, and a later one reads linearizably at
+ * the revision already seen.  Revision 0: the first read is
+ * linearizable, as in ms_etcd_tx_begin_read, and pins the rest.  Either
+ * way every successful read pins what follows (ms_etcd_tx_pin).
+ */
+struct ms_etcd_tx *ms_etcd_tx_begin_pinned(struct ms_etcd *e,
+	    const char *prefix, int64_t revision, size_t endpoint);
+/*
+ * Whether the transaction's reads are pinned now, and where: its
+ * revision and a member known to have applied it.
+ */
+int	ms_etcd_tx_pin(const struct ms_etcd_tx *t, int64_t *revisionp,
+	    size_t *endpointp);
 void	ms_etcd_tx_free(struct ms_etcd_tx *t);
 
 /* MS_STORE_OK with the value, or MS_STORE_NOT_FOUND_RECORD when absent. */

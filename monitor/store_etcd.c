@@ -58,7 +58,41 @@ struct store_tx {
 	struct ms_etcd_tx *t;
 	int		 write;
 	int		 fail;		/* first backend failure (store_kv.h) */
+	uint64_t	 request;	/* store_request() at begin; 0: none */
 };
+
+/*
+ * One snapshot per request.  A request's first read transaction reads
+ * linearizably (one quorum round) and remembers here the revision R it
+ * saw and the member M that answered; its later read transactions, and
+ * the later reads of the first, are serializable reads at R on M.  M
+ * answered a linearizable read at R, so it has applied R, and a
+ * serializable read at R there returns exactly the state at R (etcd
+ * refuses a revision a member has not applied, or has compacted, and
+ * then the read falls back to a linearizable one and pins again).
+ *
+ * Why the request stays linearizable: it takes effect at its first
+ * read's point, the moment etcd's ReadIndex confirmed R as the latest
+ * committed revision; every later read returns that same state, so the
+ * request behaves as if all its reads ran at that instant.  An ACL
+ * change committed after R is after the request, which a linearizable
+ * history allows (the change and the request overlapped, or the change
+ * came later); a change committed before R is seen, so once a SETACL
+ * was acknowledged anywhere, every request begun after it obeys it.
+ *
+ * Writes are never pinned: a write transaction reads its own fresh
+ * linearizable snapshot (its commit compares keep it serializable, and
+ * after STORE_CONFLICT the rerun must see the winner's write), and its
+ * end drops the pin, so reads later in the same request see the write.
+ * Outside a request (store_request() 0) nothing is pinned.
+ */
+struct pin {
+	uint64_t		 request;	/* 0: none */
+	const struct etcd_store	*es;
+	int64_t			 revision;
+	size_t			 endpoint;
+};
+static __thread struct pin pin;
 
 static const char *const table_name[STORE_T_COUNT] = {
 	"meta", "nodes", "dirents", "records"
@@ -140,6 +174,41 @@ tx_fail(struct store_tx *tx, const char *what, int st, const char *err)
 	return st;
 }
 
+static struct ms_etcd_tx *
+tx_new(const struct store_tx *tx)
+{
+	const char *prefix = tx->es->prefix;
+
+	if (tx->write)
+		return ms_etcd_tx_begin(tx->h, prefix);
+	if (tx->request == 0)
+		return ms_etcd_tx_begin_read(tx->h, prefix);
+	if (pin.request == tx->request && pin.es == tx->es)
+		return ms_etcd_tx_begin_pinned(tx->h, prefix, pin.revision,
+		    pin.endpoint);
+	return ms_etcd_tx_begin_pinned(tx->h, prefix, 0, 0);
+}
+
+/* After a transaction of a request: what its later reads are pinned to. */
+static void
+pin_update(const struct store_tx *tx)
+{
+	struct pin p;
+
+	if (tx->request == 0)
+		return;
+	if (tx->write) {
+		memset(&pin, 0, sizeof(pin));
+		return;
+	}
+	memset(&p, 0, sizeof(p));
+	if (ms_etcd_tx_pin(tx->t, &p.revision, &p.endpoint)) {
+		p.request = tx->request;
+		p.es = tx->es;
+		pin = p;
+	}
+}
+
 static int
 etcd_begin(struct ms_store *s, int write, struct store_tx **txp)
 {
@@ -152,12 +221,12 @@ etcd_begin(struct ms_store *s, int write, struct store_tx **txp)
 		return store_buf_fail("etcd transaction", MS_ERR_ALLOC);
 	tx->es = es;
 	tx->write = write;
+	tx->request = store_request();
 	if ((st = handle_take(es, &tx->h)) != MS_STORE_OK) {
 		free(tx);
 		return st;
 	}
-	tx->t = write ? ms_etcd_tx_begin(tx->h, es->prefix) :
-	    ms_etcd_tx_begin_read(tx->h, es->prefix);
+	tx->t = tx_new(tx);
 	if (tx->t == NULL) {
 		handle_give(es, tx->h);
 		free(tx);
@@ -204,6 +273,7 @@ etcd_end(struct ms_store *s, struct store_tx *tx, int st)
 		st = tx->fail;
 	else if (tx->write && st == MS_STORE_OK)
 		st = commit(tx);
+	pin_update(tx);
 	ms_etcd_tx_free(tx->t);
 	handle_give(tx->es, tx->h);
 	free(tx);

@@ -119,6 +119,13 @@ extern const struct store_backend store_etcd_backend;
  * it needs several round trips or loses a race.
  */
 int64_t	store_deadline(void);
+/*
+ * Which request of the calling thread is running: a number that changes
+ * with every deadline set (every request), 0 outside one.  The etcd
+ * backend reads a request's later read transactions at its first one's
+ * snapshot.
+ */
+uint64_t store_request(void);
 /* Whether to run a write again after st: STORE_CONFLICT, in time. */
 int	store_retry(int st, unsigned int attempt);
 

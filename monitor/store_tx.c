@@ -22,11 +22,20 @@
 #define RETRY_MAX	64
 
 static __thread int64_t deadline_ms;
+static __thread uint64_t request_gen;	/* bumped by each new deadline */
 
 void
 ms_store_set_deadline(int64_t ms)
 {
 	deadline_ms = ms > 0 ? ms : 0;
+	if (deadline_ms != 0)
+		request_gen++;
+}
+
+uint64_t
+store_request(void)
+{
+	return deadline_ms != 0 ? request_gen : 0;
 }
 
 int64_t

@@ -7,7 +7,8 @@
  *		read-your-writes; a walk merging etcd keys (several batches)
  *		with buffered puts and deletions; read-only transactions
  *		past the write caps; the caps failing cleanly; a walk over
- *		values too large for one batch; a passed deadline.  Prints "ok NAME" or
+ *		values too large for one batch; a passed deadline; pinned
+ *		(serializable, one member) reads.  Prints "ok NAME" or
  *		"FAIL NAME: why" per check; exit 1 on any failure.
  *	etcd-tx ENDPOINTS PREFIX incr KEY N
  *		N read-increment-write transactions on a decimal counter,
@@ -393,6 +394,53 @@ test_deadline(void)
 	ms_etcd_tx_free(a);
 }
 
+/*
+ * A pinned read transaction sees the snapshot it was pinned to after a
+ * later write, on the member that served it; a pin beyond the cluster's
+ * revision falls back to a fresh linearizable snapshot; a pinned
+ * transaction takes no writes, and a write transaction reads fresh.
+ */
+static void
+test_pinned(void)
+{
+	struct ms_etcd_tx *a, *p;
+	char v[64];
+	int64_t rev = 0, prev;
+	size_t ep = 0;
+	int st;
+
+	put1("pin", "old");
+	if ((a = ms_etcd_tx_begin_pinned(etcd, prefix, 0, 0)) == NULL)
+		exit(2);
+	st = get1(a, "pin", v, sizeof(v));
+	check(st == MS_STORE_OK && strcmp(v, "old") == 0 &&
+	    ms_etcd_tx_pin(a, &rev, &ep) && rev > 0, "pin-first-read",
+	    "the first read did not pin its snapshot");
+	ms_etcd_tx_free(a);
+	put1("pin", "new");
+	if ((p = ms_etcd_tx_begin_pinned(etcd, prefix, rev, ep)) == NULL)
+		exit(2);
+	check(get1(p, "pin", v, sizeof(v)) == MS_STORE_OK &&
+	    strcmp(v, "old") == 0 && ms_etcd_tx_pin(p, &prev, &ep) &&
+	    prev == rev, "pinned-sees-old", v);
+	check(ms_etcd_tx_put(p, "t", (const u_char *)"pin", 3,
+	    (const u_char *)"x", 1) == MS_STORE_INVALID,
+	    "pinned-refuses-writes", "a pinned transaction took a write");
+	ms_etcd_tx_free(p);
+	a = tx();
+	check(get1(a, "pin", v, sizeof(v)) == MS_STORE_OK &&
+	    strcmp(v, "new") == 0 && !ms_etcd_tx_pin(a, &prev, &ep),
+	    "write-tx-unpinned", v);
+	ms_etcd_tx_free(a);
+	if ((p = ms_etcd_tx_begin_pinned(etcd, prefix, rev + 1000000, 0)) ==
+	    NULL)
+		exit(2);
+	check(get1(p, "pin", v, sizeof(v)) == MS_STORE_OK &&
+	    strcmp(v, "new") == 0 && ms_etcd_tx_pin(p, &prev, &ep) &&
+	    prev > rev && prev < rev + 1000000, "future-pin-falls-back", v);
+	ms_etcd_tx_free(p);
+}
+
 static int
 incr_once(const char *key, int *conflicts)
 {
@@ -456,6 +504,7 @@ main(int argc, char **argv)
 		test_caps();
 		test_large();
 		test_deadline();
+		test_pinned();
 	} else if (strcmp(argv[3], "incr") == 0 && argc == 6) {
 		n = (int)strtonum(argv[5], 1, 1000000, &errstr);
 		if (errstr != NULL) {
