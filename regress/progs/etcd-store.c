@@ -8,7 +8,7 @@
  *	selftest MARKER	records plain and SECURE (MARKER is the SECURE
  *			value's), the SECURE rule, deletions and BUSY,
  *			ACLs, listing, threads sharing the store, a passed
- *			deadline.  Prints "ok NAME" or "FAIL NAME: why".
+ *			deadline, one snapshot per request.  Prints "ok NAME" or "FAIL NAME: why".
  *	open		open and close (exit status below)
  *	open-ro		the same read-only (MS_STORE_RDONLY)
  *	set PATH NAME VALUE	prints the new version
@@ -336,6 +336,75 @@ test_deadline(struct ms_store *s)
 	    "a call before its deadline failed");
 }
 
+struct setter {
+	struct ms_store	*s;
+	const char	*val;
+	int		 st;
+};
+
+static void *
+setter_main(void *arg)
+{
+	struct setter *w = arg;
+
+	w->st = ms_store_set(w->s, "/snap", "r", 0, w->val, strlen(w->val),
+	    NULL);
+	return NULL;
+}
+
+/* Another thread's SET, outside any request of this one. */
+static int
+set_elsewhere(struct ms_store *s, const char *val)
+{
+	struct setter w = { s, val, MS_STORE_ERROR };
+	pthread_t tid;
+
+	if (pthread_create(&tid, NULL, setter_main, &w) != 0)
+		exit(2);
+	pthread_join(tid, NULL);
+	return w.st;
+}
+
+static int
+value_is(struct ms_store *s, const char *val)
+{
+	struct ms_record r;
+	int ok;
+
+	memset(&r, 0, sizeof(r));
+	ok = ms_store_get(s, "/snap", "r", &r) == MS_STORE_OK &&
+	    r.value_len == strlen(val) && memcmp(r.value, val, r.value_len) == 0;
+	ms_record_clear(&r);
+	return ok;
+}
+
+/*
+ * One request, one snapshot: a request's later reads are at its first
+ * read's revision, even after another thread's write; the next request
+ * reads afresh; a write of the request is seen by its later reads.
+ */
+static void
+test_snapshot(struct ms_store *s)
+{
+	int ok;
+
+	check(set_elsewhere(s, "1") == MS_STORE_OK && value_is(s, "1"),
+	    "snapshot-setup", "SET or GET failed");
+	ms_store_set_deadline(ms_now_ms() + timeout_ms);
+	ok = value_is(s, "1") && set_elsewhere(s, "2") == MS_STORE_OK;
+	check(ok && value_is(s, "1"), "request-one-snapshot",
+	    "a request's second read saw a write after its first");
+	ms_store_set_deadline(ms_now_ms() + timeout_ms);
+	check(value_is(s, "2"), "next-request-fresh",
+	    "the next request did not see the write");
+	check(ms_store_set(s, "/snap", "r", 0, "3", 1, NULL) == MS_STORE_OK &&
+	    value_is(s, "3"), "request-reads-its-write",
+	    "a request's read after its own SET did not see it");
+	ms_store_set_deadline(0);
+	check(value_is(s, "3"), "outside-request", "a read outside a "
+	    "request did not see the latest write");
+}
+
 static void
 selftest(const char *marker)
 {
@@ -351,6 +420,7 @@ selftest(const char *marker)
 	test_walk(s);
 	test_caps(s);
 	test_deadline(s);
+	test_snapshot(s);
 	ms_store_close(s);
 }
 
