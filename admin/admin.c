@@ -37,8 +37,8 @@
 
 #define KCV_SLOTS	16
 
-static void __attribute__((format(printf, 1, 2)))
-say(const char *fmt, ...)
+void
+admin_say(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -121,14 +121,14 @@ tally_cb(void *ctx, const struct ms_store_walk_item *it)
 		if (it->damage != NULL) {
 			t->damage++;
 			if (!t->quiet)
-				say("damage: %s record \"%s\": %s", it->path,
+				admin_say("damage: %s record \"%s\": %s", it->path,
 				    it->name, it->damage);
 		}
 		break;
 	case MS_STORE_WALK_DAMAGE:
 		t->damage++;
 		if (!t->quiet)
-			say("damage: %s%s%s%s: %s", it->path,
+			admin_say("damage: %s%s%s%s: %s", it->path,
 			    it->name ? " record \"" : "",
 			    it->name ? it->name : "", it->name ? "\"" : "",
 			    it->damage);
@@ -188,20 +188,20 @@ open_ro(struct admin_ctx *a, const char *dir, struct ms_store **sp)
 
 	*sp = NULL;
 	if ((ex = store_exists(dir)) != 1) {
-		say("%s: %s", dir, ex == 0 ? "no store here (no data.mdb)" :
+		admin_say("%s: %s", dir, ex == 0 ? "no store here (no data.mdb)" :
 		    strerror(errno));
 		return ADMIN_EXIT_ERROR;
 	}
 	if ((r = store_keys_check(dir, a->conf->store_key_files, a->keys,
 	    err, sizeof(err))) != 0) {
-		say("%s", err);
+		admin_say("%s", err);
 		return r == MS_ERR_STORE_KEY_MISMATCH ? ADMIN_EXIT_KEY :
 		    ADMIN_EXIT_ERROR;
 	}
 	if ((r = ms_store_open_keys(dir,
 	    (const u_char (*)[MS_STORE_KEY_LEN])a->keys->store_keys,
 	    a->keys->nstore_keys, 0, MS_STORE_RDONLY, sp)) != MS_STORE_OK) {
-		say("%s: cannot open the store: %s", dir, ms_store_strerror(r));
+		admin_say("%s: cannot open the store: %s", dir, ms_store_strerror(r));
 		return r == MS_STORE_KEY_MISMATCH ? ADMIN_EXIT_KEY :
 		    ADMIN_EXIT_ERROR;
 	}
@@ -216,7 +216,7 @@ walk_tally(struct admin_ctx *a, struct ms_store *s, struct tally *t)
 	size_t i, n = 0;
 
 	if (ms_store_walk(s, 1, tally_cb, t) != MS_STORE_OK) {
-		say("cannot walk the store");
+		admin_say("cannot walk the store");
 		return -1;
 	}
 	for (i = 0; i < a->keys->nstore_keys; i++) {
@@ -247,7 +247,7 @@ open_etcd(struct admin_ctx *a, int flags, struct ms_store **sp, char *name,
 	admin_etcd_name(a, name, namelen);
 	if ((r = admin_open_etcd(a, flags, sp)) == MS_STORE_OK)
 		return ADMIN_EXIT_OK;
-	say("%s: cannot open the store: %s", name, ms_store_strerror(r));
+	admin_say("%s: cannot open the store: %s", name, ms_store_strerror(r));
 	return r == MS_STORE_KEY_MISMATCH ? ADMIN_EXIT_KEY :
 	    r == MS_STORE_UNAVAILABLE ? ADMIN_EXIT_UNAVAILABLE :
 	    ADMIN_EXIT_ERROR;
@@ -342,7 +342,7 @@ write_manifest(struct admin_ctx *a, const char *outdir, struct ms_store *s,
 	snprintf(path, sizeof(path), "%s/%s", outdir, ADMIN_MANIFEST);
 	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
 	    O_CLOEXEC, 0600)) == -1 || (f = fdopen(fd, "w")) == NULL) {
-		say("%s: %s", path, strerror(errno));
+		admin_say("%s: %s", path, strerror(errno));
 		if (fd != -1)
 			close(fd);
 		return -1;
@@ -362,7 +362,7 @@ write_manifest(struct admin_ctx *a, const char *outdir, struct ms_store *s,
 	    (unsigned long long)t->nodes, (unsigned long long)t->records,
 	    (unsigned long long)t->secure);
 	if (fflush(f) != 0 || fsync(fileno(f)) != 0 || fclose(f) != 0) {
-		say("%s: %s", path, strerror(errno));
+		admin_say("%s: %s", path, strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -375,7 +375,7 @@ remove_lock_mdb(const char *dir)
 
 	snprintf(path, sizeof(path), "%s/lock.mdb", dir);
 	if (unlink(path) == -1 && errno != ENOENT)
-		say("%s: %s", path, strerror(errno));
+		admin_say("%s: %s", path, strerror(errno));
 }
 
 int
@@ -386,33 +386,33 @@ admin_backup(struct admin_ctx *a, const char *outdir)
 	int exists, ret;
 
 	if (on_etcd(a, NULL)) {
-		say("backup: StoreBackend etcd: copy the store out of the "
+		admin_say("backup: StoreBackend etcd: copy the store out of the "
 		    "cluster with \"metasafe-admin migrate --to lmdb --dir "
 		    "%s\" (a store directory, restored with \"migrate --to "
 		    "etcd --dir\"), or use etcd's own snapshots", outdir);
 		return ADMIN_EXIT_ERROR;
 	}
 	if (outdir[0] != '/') {
-		say("backup: %s: must be an absolute path", outdir);
+		admin_say("backup: %s: must be an absolute path", outdir);
 		return ADMIN_EXIT_ERROR;
 	}
 	if (dir_empty_or_absent(outdir, &exists) != 0) {
-		say("backup: %s: %s (the backup directory must be new or "
+		admin_say("backup: %s: %s (the backup directory must be new or "
 		    "empty)", outdir, strerror(errno));
 		return ADMIN_EXIT_ERROR;
 	}
 	if (!exists && mkdir(outdir, 0700) == -1) {
-		say("backup: mkdir %s: %s", outdir, strerror(errno));
+		admin_say("backup: mkdir %s: %s", outdir, strerror(errno));
 		return ADMIN_EXIT_ERROR;
 	}
 	if (chmod(outdir, 0700) == -1) {
-		say("backup: chmod %s: %s", outdir, strerror(errno));
+		admin_say("backup: chmod %s: %s", outdir, strerror(errno));
 		return ADMIN_EXIT_ERROR;
 	}
 	if ((ret = open_ro(a, a->conf->store_dir, &s)) != ADMIN_EXIT_OK)
 		return ret;
 	if (ms_store_copy(s, outdir) != MS_STORE_OK) {
-		say("backup: copy of %s into %s failed", a->conf->store_dir,
+		admin_say("backup: copy of %s into %s failed", a->conf->store_dir,
 		    outdir);
 		ms_store_close(s);
 		return ADMIN_EXIT_ERROR;
@@ -424,7 +424,7 @@ admin_backup(struct admin_ctx *a, const char *outdir)
 		return ret;
 	}
 	if (walk_tally(a, copy, &t) != 0 || t.damage != 0) {
-		say("backup: the copy in %s does not verify", outdir);
+		admin_say("backup: the copy in %s does not verify", outdir);
 		ms_store_close(copy);
 		ms_store_close(s);
 		return ADMIN_EXIT_DAMAGE;
@@ -452,30 +452,30 @@ copy_file(const char *src, const char *dst)
 	int in, out = -1, ret = -1;
 
 	if ((in = open(src, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) == -1) {
-		say("restore: %s: %s", src, strerror(errno));
+		admin_say("restore: %s: %s", src, strerror(errno));
 		return -1;
 	}
 	if ((out = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC |
 	    O_NOFOLLOW, 0600)) == -1) {
-		say("restore: %s: %s", dst, strerror(errno));
+		admin_say("restore: %s: %s", dst, strerror(errno));
 		goto out;
 	}
 	for (;;) {
 		if ((n = read(in, buf, sizeof(buf))) == -1) {
 			if (errno == EINTR)
 				continue;
-			say("restore: read %s: %s", src, strerror(errno));
+			admin_say("restore: read %s: %s", src, strerror(errno));
 			goto out;
 		}
 		if (n == 0)
 			break;
 		if (ms_write_all_deadline(out, buf, (size_t)n, -1) != 0) {
-			say("restore: write %s: %s", dst, strerror(errno));
+			admin_say("restore: write %s: %s", dst, strerror(errno));
 			goto out;
 		}
 	}
 	if (fchmod(out, 0600) == -1 || fsync(out) == -1) {
-		say("restore: %s: %s", dst, strerror(errno));
+		admin_say("restore: %s: %s", dst, strerror(errno));
 		goto out;
 	}
 	ret = 0;
@@ -483,7 +483,7 @@ copy_file(const char *src, const char *dst)
 	explicit_bzero(buf, sizeof(buf));
 	close(in);
 	if (out != -1 && close(out) == -1 && ret == 0) {
-		say("restore: close %s: %s", dst, strerror(errno));
+		admin_say("restore: close %s: %s", dst, strerror(errno));
 		ret = -1;
 	}
 	if (ret != 0 && out != -1)
@@ -513,27 +513,27 @@ admin_restore(struct admin_ctx *a, const char *backupdir)
 	int fd = -1, ret, r, had_data;
 
 	if (on_etcd(a, NULL)) {
-		say("restore: StoreBackend etcd: copy a backup into an empty "
+		admin_say("restore: StoreBackend etcd: copy a backup into an empty "
 		    "EtcdPrefix with \"metasafe-admin migrate --to etcd --dir "
 		    "%s\"", backupdir);
 		return ADMIN_EXIT_ERROR;
 	}
 	if ((ret = admin_verify(a, backupdir, 1)) != ADMIN_EXIT_OK) {
-		say("restore: %s does not verify with the configured store "
+		admin_say("restore: %s does not verify with the configured store "
 		    "keys; nothing changed (run \"metasafe-admin verify %s\")",
 		    backupdir, backupdir);
 		return ret;
 	}
 	if (mkdir(dir, 0700) == -1 && errno != EEXIST) {
-		say("restore: mkdir %s: %s", dir, strerror(errno));
+		admin_say("restore: mkdir %s: %s", dir, strerror(errno));
 		return ADMIN_EXIT_ERROR;
 	}
 	if ((r = instance_lock(dir, &fd, err, sizeof(err))) != 0) {
 		if (r == -1) {		/* held by a daemon */
-			say("restore: %s; stop metasafed first", err);
+			admin_say("restore: %s; stop metasafed first", err);
 			return ADMIN_EXIT_IN_USE;
 		}
-		say("restore: %s", err);
+		admin_say("restore: %s", err);
 		return ADMIN_EXIT_ERROR;
 	}
 	snprintf(src, sizeof(src), "%s/data.mdb", backupdir);
@@ -547,12 +547,12 @@ admin_restore(struct admin_ctx *a, const char *backupdir)
 		goto out;
 	had_data = stat(dst, &st) == 0;
 	if (had_data && rename(dst, old) == -1) {
-		say("restore: rename %s: %s", dst, strerror(errno));
+		admin_say("restore: rename %s: %s", dst, strerror(errno));
 		unlink(tmp);
 		goto out;
 	}
 	if (rename(tmp, dst) == -1) {
-		say("restore: rename %s: %s", tmp, strerror(errno));
+		admin_say("restore: rename %s: %s", tmp, strerror(errno));
 		if (had_data)
 			(void)rename(old, dst);
 		unlink(tmp);
@@ -560,7 +560,7 @@ admin_restore(struct admin_ctx *a, const char *backupdir)
 	}
 	remove_lock_mdb(dir);
 	if (fsync_dir(dir) == -1) {
-		say("restore: fsync %s: %s", dir, strerror(errno));
+		admin_say("restore: fsync %s: %s", dir, strerror(errno));
 		goto out;
 	}
 	printf("restored %s into %s%s%s\n", backupdir, dir,
@@ -580,12 +580,12 @@ open_rw(struct admin_ctx *a, struct ms_store **sp)
 
 	if ((r = store_keys_check(a->conf->store_dir,
 	    a->conf->store_key_files, a->keys, err, sizeof(err))) != 0) {
-		say("%s", err);
+		admin_say("%s", err);
 		return r == MS_ERR_STORE_KEY_MISMATCH ? ADMIN_EXIT_KEY :
 		    ADMIN_EXIT_ERROR;
 	}
 	if (store_exists(a->conf->store_dir) != 1) {
-		say("rekey: %s: no store here (no data.mdb)",
+		admin_say("rekey: %s: no store here (no data.mdb)",
 		    a->conf->store_dir);
 		return ADMIN_EXIT_ERROR;
 	}
@@ -593,7 +593,7 @@ open_rw(struct admin_ctx *a, struct ms_store **sp)
 	    (const u_char (*)[MS_STORE_KEY_LEN])a->keys->store_keys,
 	    a->keys->nstore_keys, a->conf->store_max_size, 0, sp)) !=
 	    MS_STORE_OK) {
-		say("rekey: %s: cannot open the store: %s",
+		admin_say("rekey: %s: cannot open the store: %s",
 		    a->conf->store_dir, ms_store_strerror(r));
 		return ADMIN_EXIT_ERROR;
 	}
@@ -619,7 +619,7 @@ admin_rekey(struct admin_ctx *a, size_t batch)
 	do {
 		if ((st = ms_store_reseal(s, batch, &done, &more)) !=
 		    MS_STORE_OK) {
-			say("rekey: stopped after %zu values: %s", total,
+			admin_say("rekey: stopped after %zu values: %s", total,
 			    st == MS_STORE_FULL ? "store full (StoreMaxSize)" :
 			    "a value could not be re-sealed (see above); run "
 			    "metasafe-admin verify");

@@ -37,6 +37,8 @@ int	admin_rekey(struct admin_ctx *a, size_t batch);
 /* to "etcd" (from the LMDB store in dir) or "lmdb" (into dir); dir NULL:
  * StoreDirectory. */
 int	admin_migrate(struct admin_ctx *a, const char *to, const char *dir);
+/* "metasafe-admin: " and the message, on standard error. */
+void	admin_say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 struct ms_store;
 /* The configured etcd store (EtcdEndpoints, EtcdPrefix, TLS). */

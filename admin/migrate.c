@@ -36,18 +36,6 @@ struct side {
 	char		 name[2048];	/* for messages: never a key */
 };
 
-static void __attribute__((format(printf, 1, 2)))
-say(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "metasafe-admin: migrate: ");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
 static void
 side_name(const struct admin_ctx *a, struct side *sd)
 {
@@ -116,7 +104,7 @@ dest_empty(struct admin_ctx *a, const struct side *dst)
 	st = side_open(a, dst, MS_STORE_RDONLY | MS_STORE_NOKEYCHECK, &s);
 	ms_log_set_level(MS_LOG_INFO);
 	if (st == MS_STORE_UNAVAILABLE) {
-		say("%s: the destination is unavailable", dst->name);
+		admin_say("migrate: %s: the destination is unavailable", dst->name);
 		return ADMIN_EXIT_UNAVAILABLE;
 	}
 	if (st != MS_STORE_OK)
@@ -124,12 +112,12 @@ dest_empty(struct admin_ctx *a, const struct side *dst)
 	st = ms_store_walk(s, 0, count_cb, &n);
 	ms_store_close(s);
 	if (st != MS_STORE_OK) {
-		say("%s: cannot read the destination: %s", dst->name,
+		admin_say("migrate: %s: cannot read the destination: %s", dst->name,
 		    ms_store_strerror(st));
 		return exit_of(st);
 	}
 	if (n != 0) {
-		say("%s: the destination is not empty (%llu nodes and records "
+		admin_say("migrate: %s: the destination is not empty (%llu nodes and records "
 		    "besides an empty /); nothing was copied", dst->name,
 		    (unsigned long long)n);
 		return ADMIN_EXIT_NOT_EMPTY;
@@ -147,19 +135,19 @@ verify_copy(struct admin_ctx *a, struct ms_store *src, const struct side *dst,
 	int st;
 
 	if ((st = side_open(a, dst, MS_STORE_RDONLY, &s)) != MS_STORE_OK) {
-		say("%s: cannot open the copy to verify it: %s", dst->name,
+		admin_say("migrate: %s: cannot open the copy to verify it: %s", dst->name,
 		    ms_store_strerror(st));
 		return exit_of(st);
 	}
 	st = ms_store_compare(src, s, &cmp);
 	ms_store_close(s);
 	if (st == MS_STORE_UNAVAILABLE) {
-		say("%s: unavailable while verifying the copy", dst->name);
+		admin_say("migrate: %s: unavailable while verifying the copy", dst->name);
 		return ADMIN_EXIT_UNAVAILABLE;
 	}
 	if (st != MS_STORE_OK || cmp.nodes != copied->nodes ||
 	    cmp.records != copied->records || cmp.secure != copied->secure) {
-		say("%s: the copy does NOT match the source (see above); do "
+		admin_say("migrate: %s: the copy does NOT match the source (see above); do "
 		    "not use it", dst->name);
 		return ADMIN_EXIT_MISMATCH;
 	}
@@ -176,12 +164,12 @@ run(struct admin_ctx *a, struct side *src, struct side *dst)
 	if ((ret = dest_empty(a, dst)) != ADMIN_EXIT_OK)
 		return ret;
 	if ((st = side_open(a, src, MS_STORE_RDONLY, &s)) != MS_STORE_OK) {
-		say("%s: cannot open the source: %s", src->name,
+		admin_say("migrate: %s: cannot open the source: %s", src->name,
 		    ms_store_strerror(st));
 		return exit_of(st);
 	}
 	if ((st = side_open(a, dst, 0, &d)) != MS_STORE_OK) {
-		say("%s: cannot open the destination: %s", dst->name,
+		admin_say("migrate: %s: cannot open the destination: %s", dst->name,
 		    ms_store_strerror(st));
 		ms_store_close(s);
 		return exit_of(st);
@@ -189,7 +177,7 @@ run(struct admin_ctx *a, struct side *src, struct side *dst)
 	st = ms_store_migrate(s, d, &stats);
 	ms_store_close(d);
 	if (st != MS_STORE_OK) {
-		say("copy from %s to %s failed: %s%s", src->name, dst->name,
+		admin_say("migrate: copy from %s to %s failed: %s%s", src->name, dst->name,
 		    ms_store_strerror(st), st == MS_STORE_INVALID ?
 		    " (the destination is not empty)" : "; the destination "
 		    "holds a partial copy: empty it before trying again");
@@ -224,27 +212,27 @@ admin_migrate(struct admin_ctx *a, const char *to, const char *dir)
 		src.etcd = 1;
 		lmdb = &dst;
 	} else {
-		say("--to %s: expected etcd or lmdb", to);
+		admin_say("migrate: --to %s: expected etcd or lmdb", to);
 		return ADMIN_EXIT_ERROR;
 	}
 	lmdb->dir = dir != NULL ? dir : a->conf->store_dir;
 	if (lmdb->dir[0] != '/') {
-		say("%s: must be an absolute path", lmdb->dir);
+		admin_say("migrate: %s: must be an absolute path", lmdb->dir);
 		return ADMIN_EXIT_ERROR;
 	}
 	if (a->conf->netcd_endpoints == 0) {
-		say("%s sets no EtcdEndpoints", a->config);
+		admin_say("migrate: %s sets no EtcdEndpoints", a->config);
 		return ADMIN_EXIT_ERROR;
 	}
 	side_name(a, &src);
 	side_name(a, &dst);
 	if (!src.etcd && store_exists(src.dir) != 1) {
-		say("%s: no store here (no data.mdb)", src.dir);
+		admin_say("migrate: %s: no store here (no data.mdb)", src.dir);
 		return ADMIN_EXIT_ERROR;
 	}
 	/* No daemon may write the LMDB store while it is copied. */
 	if ((r = instance_lock(lmdb->dir, &fd, err, sizeof(err))) != 0) {
-		say("%s%s", err, r == -1 ? "; stop metasafed first" : "");
+		admin_say("migrate: %s%s", err, r == -1 ? "; stop metasafed first" : "");
 		return r == -1 ? ADMIN_EXIT_IN_USE : ADMIN_EXIT_ERROR;
 	}
 	ret = run(a, &src, &dst);

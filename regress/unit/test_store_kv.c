@@ -23,6 +23,8 @@
 
 #include <cmocka.h>
 
+#include "store_fixture.h"
+
 #include "errors.h"
 #include "monitor/store.h"
 #include "monitor/store_int.h"
@@ -131,25 +133,6 @@ setup(void **state)
 	return 0;
 }
 
-static void
-rm_rf(const char *dir)
-{
-	char p[PATH_MAX + 300];
-	DIR *d;
-	struct dirent *de;
-
-	if ((d = opendir(dir)) == NULL)
-		return;
-	while ((de = readdir(d)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
-		snprintf(p, sizeof(p), "%s/%s", dir, de->d_name);
-		if (unlink(p) == -1)
-			rm_rf(p);
-	}
-	closedir(d);
-	rmdir(dir);
-}
 
 static int
 teardown(void **state)
@@ -159,7 +142,7 @@ teardown(void **state)
 	ms_store_set_deadline(0);
 	unwrap(f->s);
 	ms_store_close(f->s);
-	rm_rf(f->tmp);
+	store_fixture_rm_rf(f->tmp);
 	free(f);
 	return 0;
 }

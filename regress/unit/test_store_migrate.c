@@ -19,6 +19,8 @@
 
 #include <cmocka.h>
 
+#include "store_fixture.h"
+
 #include "errors.h"
 #include "log.h"
 #include "monitor/acl.h"
@@ -38,25 +40,6 @@ struct fixture {
 
 static const char secret[] = "SECRET-4f1e-never-unsealed-by-migrate";
 
-static void
-rm_rf(const char *dir)
-{
-	char p[PATH_MAX + 300];
-	struct dirent *de;
-	DIR *d;
-
-	if ((d = opendir(dir)) == NULL)
-		return;
-	while ((de = readdir(d)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
-		snprintf(p, sizeof(p), "%s/%s", dir, de->d_name);
-		if (unlink(p) == -1)
-			rm_rf(p);
-	}
-	closedir(d);
-	rmdir(dir);
-}
 
 static int
 open1(const char *dir, const u_char *key, struct ms_store **sp)
@@ -128,7 +111,7 @@ teardown(void **state)
 
 	ms_store_close(f->sa);
 	ms_store_close(f->sb);
-	rm_rf(f->tmp);
+	store_fixture_rm_rf(f->tmp);
 	free(f);
 	return 0;
 }
@@ -244,7 +227,7 @@ test_differences(void **state)
 	    NULL), MS_STORE_OK);
 	/* mtime may now differ by a second: copy afresh for the rest. */
 	ms_store_close(f->sb);
-	rm_rf(f->b);
+	store_fixture_rm_rf(f->b);
 	assert_int_equal(open1(f->b, f->key, &f->sb), MS_STORE_OK);
 	assert_int_equal(ms_store_migrate(f->sa, f->sb, &st), MS_STORE_OK);
 	assert_int_equal(ms_store_compare(f->sa, f->sb, &cmp), MS_STORE_OK);
@@ -275,7 +258,7 @@ test_differences(void **state)
 
 	/* An ACL entry, and a node flag. */
 	ms_store_close(f->sb);
-	rm_rf(f->b);
+	store_fixture_rm_rf(f->b);
 	assert_int_equal(open1(f->b, f->key, &f->sb), MS_STORE_OK);
 	assert_int_equal(ms_store_migrate(f->sa, f->sb, &st), MS_STORE_OK);
 	memset(&ch, 0, sizeof(ch));

@@ -1,5 +1,5 @@
 /*
- * test_store.c — the LMDB node/record store (monitor/store_*.c), each test in
+ * test_store_ops.c — the LMDB node/record store (monitor/store_*.c), each test in
  * a fresh temporary directory.
  */
 #include <sys/types.h>
@@ -20,6 +20,8 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+
+#include "store_fixture.h"
 #include <lmdb.h>
 
 #include "errors.h"
@@ -73,25 +75,6 @@ setup(void **state)
 	return 0;
 }
 
-static void
-rm_rf(const char *dir)
-{
-	char p[PATH_MAX + 300];
-	DIR *d;
-	struct dirent *de;
-
-	if ((d = opendir(dir)) == NULL)
-		return;
-	while ((de = readdir(d)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
-		snprintf(p, sizeof(p), "%s/%s", dir, de->d_name);
-		if (unlink(p) == -1)
-			rm_rf(p);
-	}
-	closedir(d);
-	rmdir(dir);
-}
 
 static int
 teardown(void **state)
@@ -99,7 +82,7 @@ teardown(void **state)
 	struct fixture *f = *state;
 
 	ms_store_close(f->s);
-	rm_rf(f->tmp);
+	store_fixture_rm_rf(f->tmp);
 	free(f);
 	return 0;
 }
