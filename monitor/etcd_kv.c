@@ -42,11 +42,8 @@ struct ms_etcd_txn {
 	json_t		*success;
 };
 
-static int fail(char *, size_t, int, const char *, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static int
-fail(char *err, size_t errlen, int st, const char *fmt, ...)
+int
+ms_etcd_fail(char *err, size_t errlen, int st, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -118,30 +115,30 @@ ms_etcd_new(const struct ms_etcd_opts *o, struct ms_etcd **ep, char *err,
 	*ep = NULL;
 	if (o->nendpoints == 0 || o->nendpoints > MS_ETCD_ENDPOINTS_MAX ||
 	    o->timeout_ms <= 0)
-		return fail(err, errlen, MS_STORE_INVALID,
+		return ms_etcd_fail(err, errlen, MS_STORE_INVALID,
 		    "need 1 to %d endpoints and a positive timeout",
 		    MS_ETCD_ENDPOINTS_MAX);
 	/* Thread-safe in the libcurl Debian ships (7.84 and later). */
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
-		return fail(err, errlen, MS_STORE_ERROR, "curl_global_init");
+		return ms_etcd_fail(err, errlen, MS_STORE_ERROR, "curl_global_init");
 	if ((e = calloc(1, sizeof(*e))) == NULL ||
 	    (e->answer = msbuf_new(MS_ETCD_RESPONSE_MAX)) == NULL ||
 	    (e->curl = curl_easy_init()) == NULL) {
 		ms_etcd_free(e);
-		return fail(err, errlen, MS_STORE_ERROR, "out of memory");
+		return ms_etcd_fail(err, errlen, MS_STORE_ERROR, "out of memory");
 	}
 	e->timeout_ms = o->timeout_ms;
 	for (i = 0; i < o->nendpoints; i++) {
 		if ((e->endpoint[i] = strdup(o->endpoints[i])) == NULL) {
 			ms_etcd_free(e);
-			return fail(err, errlen, MS_STORE_ERROR,
+			return ms_etcd_fail(err, errlen, MS_STORE_ERROR,
 			    "out of memory");
 		}
 		e->nendpoints++;
 	}
 	if (setup_curl(e, o) != 0) {
 		ms_etcd_free(e);
-		return fail(err, errlen, MS_STORE_ERROR,
+		return ms_etcd_fail(err, errlen, MS_STORE_ERROR,
 		    "cannot configure libcurl (TLS files?)");
 	}
 	*ep = e;
@@ -185,13 +182,13 @@ http_error(struct msbuf *answer, long code, char *err, size_t errlen)
 	    JSON_REJECT_DUPLICATES, NULL);
 	if (j != NULL && (m = json_object_get(j, "message")) != NULL &&
 	    json_is_string(m)) {
-		fail(err, errlen, 0, "HTTP %ld: %.200s", code,
+		ms_etcd_fail(err, errlen, 0, "HTTP %ld: %.200s", code,
 		    json_string_value(m));
 		if (strstr(json_string_value(m), "database space exceeded") !=
 		    NULL)
 			st = MS_STORE_FULL;
 	} else
-		fail(err, errlen, 0, "HTTP %ld", code);
+		ms_etcd_fail(err, errlen, 0, "HTTP %ld", code);
 	json_decref(j);
 	return st;
 }
@@ -251,28 +248,28 @@ post(struct ms_etcd *e, const char *path, json_t *req, int idempotent,
 	if (e->deadline != 0 && e->deadline < deadline)
 		deadline = e->deadline;
 	if (deadline <= ms_now_ms())
-		return fail(err, errlen, MS_STORE_UNAVAILABLE,
+		return ms_etcd_fail(err, errlen, MS_STORE_UNAVAILABLE,
 		    "the request's deadline has passed");
 	if (pin != NULL && *pin >= e->nendpoints)
-		return fail(err, errlen, MS_STORE_INVALID,
+		return ms_etcd_fail(err, errlen, MS_STORE_INVALID,
 		    "no endpoint %zu", *pin);
 	if (pin != NULL)
 		deadline -= (deadline - ms_now_ms()) / 2;
 	if ((body = json_dumps(req, JSON_COMPACT)) == NULL)
-		return fail(err, errlen, MS_STORE_ERROR, "out of memory");
-	fail(err, errlen, 0, "no endpoint answered");
+		return ms_etcd_fail(err, errlen, MS_STORE_ERROR, "out of memory");
+	ms_etcd_fail(err, errlen, 0, "no endpoint answered");
 	ntries = pin != NULL ? 1 : e->nendpoints;
 	for (tries = 0; tries < ntries; tries++) {
 		which = pin != NULL ? *pin :
 		    (e->current + tries) % e->nendpoints;
 		if ((left = deadline - ms_now_ms()) <= 0) {
-			fail(err, errlen, 0, "timed out (deadline or %d ms)",
+			ms_etcd_fail(err, errlen, 0, "timed out (deadline or %d ms)",
 			    e->timeout_ms);
 			break;
 		}
 		if (post_once(e, which, path, body, (long)left, &rc,
 		    &code) != 0) {
-			st = fail(err, errlen, MS_STORE_ERROR,
+			st = ms_etcd_fail(err, errlen, MS_STORE_ERROR,
 			    "cannot set up the request");
 			break;
 		}
@@ -290,11 +287,11 @@ post(struct ms_etcd *e, const char *path, json_t *req, int idempotent,
 		}
 		if (rc == CURLE_WRITE_ERROR && e->too_large) {
 			/* Another member would send the same answer. */
-			st = fail(err, errlen, MS_ETCD_TOO_LARGE,
+			st = ms_etcd_fail(err, errlen, MS_ETCD_TOO_LARGE,
 			    "answer exceeds %u bytes", MS_ETCD_RESPONSE_MAX);
 			break;
 		}
-		fail(err, errlen, 0, "%s: %s", e->endpoint[which],
+		ms_etcd_fail(err, errlen, 0, "%s: %s", e->endpoint[which],
 		    e->curl_err[0] != '\0' ? e->curl_err :
 		    curl_easy_strerror(rc));
 		if (!idempotent && !not_sent(rc))
@@ -312,7 +309,7 @@ post(struct ms_etcd *e, const char *path, json_t *req, int idempotent,
 	    !json_is_object(*answerp)) {
 		json_decref(*answerp);
 		*answerp = NULL;
-		st = fail(err, errlen, MS_STORE_ERROR,
+		st = ms_etcd_fail(err, errlen, MS_STORE_ERROR,
 		    "answer from etcd is not a JSON object");
 	}
 	msbuf_reset(e->answer);
@@ -468,9 +465,9 @@ ms_etcd_get_range(struct ms_etcd *e, const struct ms_etcd_range *q,
 
 	memset(res, 0, sizeof(*res));
 	if (q->key == NULL || q->keylen == 0 || q->keylen > MS_ETCD_KEY_MAX)
-		return fail(err, errlen, MS_STORE_INVALID, "bad range key");
+		return ms_etcd_fail(err, errlen, MS_STORE_INVALID, "bad range key");
 	if ((req = range_request(q)) == NULL)
-		return fail(err, errlen, MS_STORE_ERROR, "out of memory");
+		return ms_etcd_fail(err, errlen, MS_STORE_ERROR, "out of memory");
 	st = post(e, "/v3/kv/range", req, 1, q->pinned ? &q->endpoint : NULL,
 	    &answer, err, errlen);
 	json_decref(req);
@@ -483,7 +480,7 @@ ms_etcd_get_range(struct ms_etcd *e, const struct ms_etcd_range *q,
 	    (kvs != NULL && !json_is_array(kvs)) ||
 	    (more != NULL && !json_is_boolean(more))) {
 		json_decref(answer);
-		return fail(err, errlen, MS_STORE_ERROR,
+		return ms_etcd_fail(err, errlen, MS_STORE_ERROR,
 		    "malformed range answer");
 	}
 	res->more = more != NULL && json_is_true(more);
@@ -493,7 +490,7 @@ ms_etcd_get_range(struct ms_etcd *e, const struct ms_etcd_range *q,
 		if (cb == NULL)
 			break;
 		if ((r = visit_kv(json_array_get(kvs, i), cb, ctx)) != 0) {
-			st = r > 0 ? r : fail(err, errlen, MS_STORE_ERROR,
+			st = r > 0 ? r : ms_etcd_fail(err, errlen, MS_STORE_ERROR,
 			    "malformed key in a range answer");
 			break;
 		}
@@ -512,7 +509,7 @@ ms_etcd_status(struct ms_etcd *e, int64_t *db_sizep, char *err,
 
 	*db_sizep = 0;
 	if ((req = json_object()) == NULL)
-		return fail(err, errlen, MS_STORE_ERROR, "out of memory");
+		return ms_etcd_fail(err, errlen, MS_STORE_ERROR, "out of memory");
 	st = post(e, "/v3/maintenance/status", req, 1, NULL, &answer, err,
 	    errlen);
 	json_decref(req);
@@ -522,7 +519,7 @@ ms_etcd_status(struct ms_etcd *e, int64_t *db_sizep, char *err,
 	    get_int64(answer, "dbSizeInUse", &in_use) != 0 || size < 0 ||
 	    in_use < 0) {
 		json_decref(answer);
-		return fail(err, errlen, MS_STORE_ERROR,
+		return ms_etcd_fail(err, errlen, MS_STORE_ERROR,
 		    "malformed status answer");
 	}
 	json_decref(answer);
@@ -696,7 +693,7 @@ ms_etcd_txn_commit(struct ms_etcd *e, struct ms_etcd_txn *t, int *succeeded,
 	    json_object_set(req, "compare", t->compare) != 0 ||
 	    json_object_set(req, "success", t->success) != 0) {
 		json_decref(req);
-		return fail(err, errlen, MS_STORE_ERROR, "out of memory");
+		return ms_etcd_fail(err, errlen, MS_STORE_ERROR, "out of memory");
 	}
 	st = post(e, "/v3/kv/txn", req, 0, NULL, &answer, err, errlen);
 	json_decref(req);
@@ -706,7 +703,7 @@ ms_etcd_txn_commit(struct ms_etcd *e, struct ms_etcd_txn *t, int *succeeded,
 	if (header_revision(answer, revision) != 0 ||
 	    (ok != NULL && !json_is_boolean(ok))) {
 		json_decref(answer);
-		return fail(err, errlen, MS_STORE_ERROR,
+		return ms_etcd_fail(err, errlen, MS_STORE_ERROR,
 		    "malformed txn answer");
 	}
 	*succeeded = ok != NULL && json_is_true(ok);

@@ -105,6 +105,10 @@ enum ms_etcd_cmp_result {
 
 struct ms_etcd_txn;
 
+/* Write the failure's text into err (when there is one); returns st. */
+int	ms_etcd_fail(char *err, size_t errlen, int st, const char *fmt, ...)
+	    __attribute__((format(printf, 4, 5)));
+
 int	ms_etcd_new(const struct ms_etcd_opts *opts, struct ms_etcd **ep,
 	    char *err, size_t errlen);
 void	ms_etcd_free(struct ms_etcd *e);

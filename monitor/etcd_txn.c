@@ -55,22 +55,6 @@ struct ms_etcd_tx {
 	size_t		 nranges;
 };
 
-static int fail(char *, size_t, int, const char *, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static int
-fail(char *err, size_t errlen, int st, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err != NULL && errlen > 0) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return st;
-}
-
 struct ms_etcd_tx *
 ms_etcd_tx_begin(struct ms_etcd *e, const char *prefix)
 {
@@ -373,7 +357,7 @@ ms_etcd_tx_get(struct ms_etcd_tx *t, const char *table, const u_char *key,
 		    errlen);
 	if ((k = full_key(t, table, key, keylen)) == NULL ||
 	    (e = key_entry(t, k)) == NULL)
-		return fail(err, errlen, MS_STORE_ERROR,
+		return ms_etcd_fail(err, errlen, MS_STORE_ERROR,
 		    "a transaction reads at most %d keys", TX_KEYS_MAX);
 	if (!e->read && e->write == TX_NONE &&
 	    (st = fetch(t, e, err, errlen)) != MS_STORE_OK)
@@ -551,7 +535,7 @@ note_range(struct ms_etcd_tx *t, const struct msbuf *key,
 	if (t->rdonly)
 		return MS_STORE_OK;
 	if (t->nranges == TX_RANGES_MAX)
-		return fail(err, errlen, MS_STORE_ERROR,
+		return ms_etcd_fail(err, errlen, MS_STORE_ERROR,
 		    "a write transaction reads at most %d ranges",
 		    TX_RANGES_MAX);
 	r = &t->ranges[t->nranges];
@@ -703,7 +687,7 @@ ms_etcd_tx_count(struct ms_etcd_tx *t, const char *table,
 	    msbuf_put(end, endb, endlen) != 0)
 		goto out;
 	if (writes_in(t, pk, end)) {
-		st = fail(err, errlen, MS_STORE_ERROR,
+		st = ms_etcd_fail(err, errlen, MS_STORE_ERROR,
 		    "count over this transaction's own writes");
 		goto out;
 	}
@@ -721,7 +705,7 @@ ms_etcd_tx_count(struct ms_etcd_tx *t, const char *table,
 	if (t->revision == 0)
 		t->revision = res.revision;
 	if (res.count < 0)
-		st = fail(err, errlen, MS_STORE_ERROR, "negative count");
+		st = ms_etcd_fail(err, errlen, MS_STORE_ERROR, "negative count");
 	else
 		*np = (uint64_t)res.count;
  out:
@@ -798,10 +782,10 @@ ms_etcd_tx_commit(struct ms_etcd_tx *t, int64_t *revision, char *err,
 
 	*revision = t->revision;
 	if ((txn = ms_etcd_txn_new()) == NULL)
-		return fail(err, errlen, MS_STORE_ERROR, "out of memory");
+		return ms_etcd_fail(err, errlen, MS_STORE_ERROR, "out of memory");
 	if ((st = add_writes(t, txn)) != MS_STORE_OK) {
 		ms_etcd_txn_free(txn);
-		return fail(err, errlen, MS_STORE_ERROR,
+		return ms_etcd_fail(err, errlen, MS_STORE_ERROR,
 		    "cannot build the transaction's writes");
 	}
 	if (ms_etcd_txn_nops(txn) == 0) {
@@ -810,7 +794,7 @@ ms_etcd_tx_commit(struct ms_etcd_tx *t, int64_t *revision, char *err,
 	}
 	if ((st = add_compares(t, txn)) != MS_STORE_OK) {
 		ms_etcd_txn_free(txn);
-		return fail(err, errlen, MS_STORE_ERROR, st ==
+		return ms_etcd_fail(err, errlen, MS_STORE_ERROR, st ==
 		    MS_ETCD_TOO_LARGE ? "the transaction read more than the "
 		    "%d keys and ranges one etcd Txn can check" :
 		    "cannot build the transaction's compares (%d)",
