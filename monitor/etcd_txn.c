@@ -37,6 +37,13 @@ struct tx_range {
 	struct msbuf	*key, *end;
 };
 
+/* A key that must not have changed after a revision (ms_etcd_tx_guard). */
+struct tx_guard {
+	struct msbuf	*key;
+	int64_t		 rev;
+};
+#define TX_GUARDS_MAX	64
+
 struct ms_etcd_tx {
 	struct ms_etcd	*etcd;
 	char		 prefix[MS_ETCD_PREFIX_MAX + 1];
@@ -53,6 +60,8 @@ struct ms_etcd_tx {
 	size_t		 nkeys;
 	struct tx_range	 ranges[TX_RANGES_MAX];
 	size_t		 nranges;
+	struct tx_guard	 guards[TX_GUARDS_MAX];
+	size_t		 nguards;
 };
 
 struct ms_etcd_tx *
@@ -121,6 +130,8 @@ ms_etcd_tx_free(struct ms_etcd_tx *t)
 	}
 	for (i = 0; i < TX_READ_KEEP; i++)
 		msbuf_free(t->kept[i]);
+	for (i = 0; i < t->nguards; i++)
+		msbuf_free(t->guards[i].key);
 	freezero(t, sizeof(*t));
 }
 
@@ -279,6 +290,37 @@ key_cmp(const u_char *a, size_t alen, const u_char *b, size_t blen)
 	if (c != 0)
 		return c;
 	return alen < blen ? -1 : alen > blen;
+}
+
+int
+ms_etcd_tx_guard(struct ms_etcd_tx *t, const char *table, const u_char *key,
+    size_t keylen, int64_t revision, char *err, size_t errlen)
+{
+	struct msbuf *k;
+	size_t i;
+
+	if (t->rdonly || revision <= 0)
+		return MS_STORE_OK;
+	if ((k = full_key(t, table, key, keylen)) == NULL)
+		return ms_etcd_fail(err, errlen, MS_STORE_ERROR,
+		    "out of memory");
+	for (i = 0; i < t->nguards; i++) {
+		if (key_cmp(msbuf_ptr(t->guards[i].key),
+		    msbuf_len(t->guards[i].key), msbuf_ptr(k), msbuf_len(k)) ==
+		    0 && t->guards[i].rev <= revision) {
+			msbuf_free(k);
+			return MS_STORE_OK;
+		}
+	}
+	if (t->nguards == TX_GUARDS_MAX) {
+		msbuf_free(k);
+		return ms_etcd_fail(err, errlen, MS_STORE_ERROR,
+		    "a write transaction guards at most %d keys",
+		    TX_GUARDS_MAX);
+	}
+	t->guards[t->nguards].key = k;
+	t->guards[t->nguards++].rev = revision;
+	return MS_STORE_OK;
 }
 
 struct fetch_ctx {
@@ -748,7 +790,7 @@ add_compares(struct ms_etcd_tx *t, struct ms_etcd_txn *txn)
 {
 	const struct tx_key *e;
 	const struct tx_range *r;
-	size_t i, n = t->nranges;
+	size_t i, n = t->nranges + t->nguards;
 	int st;
 
 	for (i = 0; i < t->nkeys; i++)
@@ -777,6 +819,13 @@ add_compares(struct ms_etcd_tx *t, struct ms_etcd_txn *txn)
 		    msbuf_len(r->key), msbuf_ptr(r->end), msbuf_len(r->end),
 		    MS_ETCD_CMP_MOD, MS_ETCD_LESS, t->revision + 1)) !=
 		    MS_STORE_OK)
+			return st;
+	}
+	for (i = 0; i < t->nguards; i++) {
+		if ((st = ms_etcd_txn_compare(txn,
+		    msbuf_ptr(t->guards[i].key), msbuf_len(t->guards[i].key),
+		    NULL, 0, MS_ETCD_CMP_MOD, MS_ETCD_LESS,
+		    t->guards[i].rev + 1)) != MS_STORE_OK)
 			return st;
 	}
 	return MS_STORE_OK;

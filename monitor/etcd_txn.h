@@ -105,6 +105,15 @@ int	ms_etcd_tx_count(struct ms_etcd_tx *t, const char *table,
  * past a cap the read or the commit fails (MS_STORE_ERROR, err says
  * why), so no read ever goes unchecked.
  */
+/*
+ * A write transaction's commit also requires that KEY of TABLE was not
+ * modified after REVISION (mod_revision <= REVISION; an absent key
+ * passes): what a request was authorised by must still hold when its
+ * write lands.  Read-only transactions ignore it.
+ */
+int	ms_etcd_tx_guard(struct ms_etcd_tx *t, const char *table,
+	    const u_char *key, size_t keylen, int64_t revision, char *err,
+	    size_t errlen);
 int	ms_etcd_tx_commit(struct ms_etcd_tx *t, int64_t *revision, char *err,
 	    size_t errlen);
 /* The snapshot revision (0 before the first read). */

@@ -90,6 +90,12 @@ struct mon_session {
 	 * until then.
 	 */
 	struct mon_write *deferred;
+	/*
+	 * Set by a write that lost an optimistic commit inside a request
+	 * (etcd): nothing was answered or audited, and the store thread
+	 * runs the whole request again, from its authorisation.
+	 */
+	int		 rerun;
 	/* Resumption (PROTOCOL.md 4.5): what a ticket for this login holds. */
 	u_char		 res[MS_SHA256_LEN];	/* from ss_s at DECAP */
 	uint16_t	 cipher;		/* chosen in SERVER_HELLO */

@@ -63,13 +63,26 @@ static struct ms_store_usage usage_seen;
 
 static void usage_done(struct store_job *sj);
 
+/*
+ * A write that lost its commit to another host's (mon_write.c, rerun)
+ * runs again as a new request: a fresh snapshot, the ACL judged again.
+ * The deadline bounds the attempts: past it every store call fails at
+ * once, and the request is answered STORE_UNAVAILABLE.
+ */
 static void
 job_run(struct store_job *sj)
 {
 	struct mon_job *j = (struct mon_job *)sj;
 
-	msbuf_reset(j->resp);
-	j->verdict = j->row.handle(j->ctx, &j->w, &j->w.sess, &j->pr, j->resp);
+	for (;;) {
+		msbuf_reset(j->resp);
+		j->w.sess.rerun = 0;
+		j->verdict = j->row.handle(j->ctx, &j->w, &j->w.sess, &j->pr,
+		    j->resp);
+		if (!j->w.sess.rerun)
+			break;
+		ms_store_set_deadline(j->sj.deadline);	/* a new request */
+	}
 }
 
 /* What audit lines and handlers read of a worker, and nothing else. */

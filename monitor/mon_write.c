@@ -22,6 +22,7 @@
 #include "names.h"
 #include "proto.h"
 #include "store.h"
+#include "store_kv.h"
 #include "store_writer.h"
 
 struct mon_write {
@@ -226,16 +227,27 @@ mon_write_answer(struct mon_write *mw, struct msbuf *resp)
 	return ms_mon_status_put(resp, st);
 }
 
-/* No writer thread: commit now, in this thread, and answer at once. */
+/*
+ * No writer thread: commit now, in this thread, and answer at once.  A
+ * commit lost to another host's write (STORE_CONFLICT, only inside a
+ * request on etcd) is neither answered nor audited: the request runs
+ * again (s->rerun), since what it was authorised by may have changed.
+ */
 static struct mon_verdict
 write_inline(const struct mon_ctx *ctx, struct mon_write *mw,
-    struct msbuf *resp)
+    struct mon_session *s, struct msbuf *resp)
 {
 	struct ms_store_op *op = &mw->wop.op;
 	int r;
 
 	(void)ms_store_apply(ctx->store, &op, 1, mw->wop.group_msg,
 	    sizeof(mw->wop.group_msg), &mw->wop.group_level);
+	if (op->status == STORE_CONFLICT) {
+		s->rerun = 1;
+		msbuf_reset(resp);
+		mon_write_free(mw);
+		return MON_VERDICT(MON_OK);
+	}
 	r = mon_write_answer(mw, resp);
 	mon_write_free(mw);
 	return mon_ok_unless(r, "cannot build answer");
@@ -252,7 +264,7 @@ mon_write_start(const struct mon_ctx *ctx, const struct mon_worker *w,
 	if ((mw = write_new(w, type, opname, op)) == NULL)
 		return MON_KILLED(MS_ERR_ALLOC, "out of memory");
 	if (ctx->writer == NULL)
-		return write_inline(ctx, mw, resp);
+		return write_inline(ctx, mw, s, resp);
 	if ((r = store_writer_submit(ctx->writer, &mw->wop)) != 0) {
 		error_fr(r, "store writer queue");
 		mw->wop.op.status = MS_STORE_UNAVAILABLE;

@@ -236,6 +236,29 @@ etcd_begin(struct ms_store *s, int write, struct store_tx **txp)
 	return MS_STORE_OK;
 }
 
+/*
+ * A write inside a request: it must not commit under an ACL newer than
+ * the snapshot the request was authorised at (the request's pin, R), so
+ * each node of its path is compared to R as well.  A failed guard is a
+ * conflict, and the request runs again from its authorisation.
+ */
+static int
+etcd_guard(struct store_tx *tx, enum store_table t, const u_char *key,
+    size_t keylen)
+{
+	char err[ERR_MAX];
+	int st;
+
+	if (!tx->write || tx->request == 0 || pin.request != tx->request ||
+	    pin.es != tx->es)
+		return MS_STORE_OK;
+	err[0] = '\0';
+	if ((st = ms_etcd_tx_guard(tx->t, table_name[t], key, keylen,
+	    pin.revision, err, sizeof(err))) != MS_STORE_OK)
+		return tx_fail(tx, "guard", st, err);
+	return MS_STORE_OK;
+}
+
 static int
 commit(struct store_tx *tx)
 {
@@ -483,6 +506,7 @@ const struct store_backend store_etcd_backend = {
 	.get = etcd_get,
 	.put = etcd_put,
 	.del = etcd_del,
+	.guard = etcd_guard,
 	.walk = etcd_walk,
 	.count = etcd_count,
 	.space = etcd_space,

@@ -185,7 +185,8 @@ int	store_txn_begin(struct ms_store *s, int write, struct store_tx **txp);
 int	store_txn_finish(struct ms_store *s, struct store_tx *tx, int st);
 /*
  * The status a write gives its caller once store_retry() said stop: a
- * conflict that outlived its retries is MS_STORE_UNAVAILABLE.
+ * conflict that outlived its retries is MS_STORE_UNAVAILABLE; inside a
+ * request it stays STORE_CONFLICT, for the request to run again.
  */
 int	store_final(int st);
 
@@ -210,6 +211,15 @@ store_kv_del(struct ms_store *s, struct store_tx *tx, enum store_table t,
     const struct store_val *k)
 {
 	return s->be->del(tx, t, k->data, k->len);
+}
+
+/* See store_kv.h: the commit fails if k changed since the request's read. */
+static inline int
+store_kv_guard(struct ms_store *s, struct store_tx *tx, enum store_table t,
+    const struct store_val *k)
+{
+	return s->be->guard != NULL ? s->be->guard(tx, t, k->data, k->len) :
+	    MS_STORE_OK;
 }
 
 /* The keys of t under prefix, from 'from' (NULL: all of them). */

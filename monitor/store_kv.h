@@ -92,6 +92,17 @@ struct store_backend {
 	int	(*walk)(struct store_tx *tx, enum store_table t,
 		    const u_char *prefix, size_t prefixlen, const u_char *from,
 		    size_t fromlen, store_kv_walk_fn *cb, void *ctx);
+	/*
+	 * A write transaction inside a request (store_request()): its
+	 * commit must also fail, as STORE_CONFLICT, when key changed after
+	 * the snapshot the request was authorised at (its first read).
+	 * The store logic guards the nodes of every path it resolves, so a
+	 * write never commits under an ACL newer than the one that allowed
+	 * it.  NULL (LMDB: one writer, requests judged on the committed
+	 * state) or a read transaction: nothing to do.
+	 */
+	int	(*guard)(struct store_tx *tx, enum store_table t,
+		    const u_char *key, size_t keylen);
 	/* Keys in table t (for the walk's reachability check and usage). */
 	int	(*count)(struct store_tx *tx, enum store_table t,
 		    uint64_t *np);
@@ -126,7 +137,13 @@ int64_t	store_deadline(void);
  * snapshot.
  */
 uint64_t store_request(void);
-/* Whether to run a write again after st: STORE_CONFLICT, in time. */
+/*
+ * Whether to run a write again after st: STORE_CONFLICT, without a
+ * deadline.  Inside a request (a deadline set) a conflict is not retried
+ * here: it goes up to the request, which runs again from its
+ * authorisation (mon_async.c), since the ACL it was judged by may be
+ * what changed.
+ */
 int	store_retry(int st, unsigned int attempt);
 
 #endif /* MS_STORE_KV_H */

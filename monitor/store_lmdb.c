@@ -442,6 +442,7 @@ const struct store_backend store_lmdb_backend = {
 	.get = lmdb_get,
 	.put = lmdb_put,
 	.del = lmdb_del,
+	.guard = NULL,
 	.walk = lmdb_walk,
 	.count = lmdb_count,
 	.space = lmdb_space,

@@ -188,6 +188,33 @@ dirent_get(struct ms_store *s, struct store_tx *tx, uint64_t parent,
 	return store_decode_u64(&dv, idp);
 }
 
+/*
+ * A write's path decides who may write it: its existing nodes' ACLs and
+ * flags.  Inside a request they must not have changed since the request
+ * was authorised (store_kv.h, guard).
+ */
+static int
+guard_chain(struct ms_store *s, struct store_tx *tx, const struct resolved *res)
+{
+	struct msbuf *k;
+	struct store_val kv;
+	size_t i;
+	int r, st;
+
+	if (s->be->guard == NULL)
+		return 0;
+	for (i = 0; i < res->depth; i++) {
+		if ((r = store_make_key(res->id[i], NULL, 0, &k)) != 0)
+			return r;
+		store_val_of(k, &kv);
+		st = store_kv_guard(s, tx, STORE_T_NODES, &kv);
+		msbuf_free(k);
+		if (st != MS_STORE_OK)
+			return MS_ERR_INTERNAL;	/* the tx remembers st */
+	}
+	return 0;
+}
+
 /* Find the longest existing prefix of a valid path. */
 int
 store_resolve(struct ms_store *s, struct store_tx *tx, const char *path,
@@ -202,7 +229,7 @@ store_resolve(struct ms_store *s, struct store_tx *tx, const char *path,
 	res->end[0] = 1;
 	res->depth = 1;
 	if (len == 1)
-		return 0;
+		return guard_chain(s, tx, res);
 	for (start = 1, i = 1; i <= len; i++) {
 		if (i < len && path[i] != '/')
 			continue;
@@ -220,7 +247,7 @@ store_resolve(struct ms_store *s, struct store_tx *tx, const char *path,
 		}
 		start = i + 1;
 	}
-	return 0;
+	return guard_chain(s, tx, res);
 }
 
 int

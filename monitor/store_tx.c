@@ -17,7 +17,8 @@
 /*
  * Without a deadline a write still gives up after this many conflicts in
  * a row: each one means another host committed, so the store is making
- * progress, but not this write.  With one, the deadline is the bound.
+ * progress, but not this write.  With one, the request runs again
+ * (store_retry), and its deadline is the bound.
  */
 #define RETRY_MAX	64
 
@@ -51,17 +52,15 @@ store_deadline(void)
 int
 store_retry(int st, unsigned int attempt)
 {
-	if (st != STORE_CONFLICT)
+	if (st != STORE_CONFLICT || deadline_ms != 0)
 		return 0;
-	if (deadline_ms != 0)
-		return ms_now_ms() < deadline_ms;
 	return attempt + 1 < RETRY_MAX;
 }
 
 int
 store_final(int st)
 {
-	if (st != STORE_CONFLICT)
+	if (st != STORE_CONFLICT || deadline_ms != 0)
 		return st;
 	store_error("store: the write kept conflicting with other writers; "
 	    "nothing was changed");

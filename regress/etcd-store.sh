@@ -24,7 +24,7 @@ es() { "$ES" "$ETCD_ENDPOINTS" "$1" "$2" $TMO "${@:3}"; }
 
 es /ms/ "$KEY" selftest "$MARKER" >"$OBJ/selftest" 2>&1 ||
     fail "selftest: $(grep -v '^ok' "$OBJ/selftest")"
-[ "$(grep -c '^ok ' "$OBJ/selftest")" -ge 26 ] ||
+[ "$(grep -c '^ok ' "$OBJ/selftest")" -ge 32 ] ||
     fail "selftest ran fewer checks than it has: $(cat "$OBJ/selftest")"
 [ "$(es /ms/ "$KEY" get /app/db pass)" = "2 $MARKER" ] ||
     fail "the SECURE value did not read back in another process"

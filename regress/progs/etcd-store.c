@@ -36,6 +36,7 @@
 #include "names.h"
 #include "proto.h"
 #include "store.h"
+#include "store_kv.h"
 #include "timeio.h"
 
 #define THREADS		4
@@ -405,6 +406,81 @@ test_snapshot(struct ms_store *s)
 	    "request did not see the latest write");
 }
 
+struct acl_setter {
+	struct ms_store	*s;
+	const char	*path;
+	int		 st;
+};
+
+static void *
+acl_setter_main(void *arg)
+{
+	struct acl_setter *w = arg;
+	struct ms_acl_entry e;
+
+	memset(&e, 0, sizeof(e));
+	strlcpy(e.who, "mallory", sizeof(e.who));
+	e.rights = MS_RIGHT_READ;
+	w->st = ms_store_set_acl(w->s, w->path, &e, 1, -1, -1);
+	return NULL;
+}
+
+/* Another thread's SETACL on path, outside any request of this one. */
+static int
+acl_elsewhere(struct ms_store *s, const char *path)
+{
+	struct acl_setter w = { s, path, MS_STORE_ERROR };
+	pthread_t tid;
+
+	if (pthread_create(&tid, NULL, acl_setter_main, &w) != 0)
+		exit(2);
+	pthread_join(tid, NULL);
+	return w.st;
+}
+
+/* A request's ACL read, then its write: the authorisation's snapshot. */
+static int
+authorised_set(struct ms_store *s, const char *val, const char *change)
+{
+	struct ms_acl acl;
+
+	ms_store_set_deadline(ms_now_ms() + timeout_ms);
+	if (ms_store_get_acl(s, "/guard", &acl) != MS_STORE_OK ||
+	    (change != NULL && acl_elsewhere(s, change) != MS_STORE_OK))
+		return MS_STORE_ERROR;
+	return ms_store_set(s, "/guard/leaf", "r", 0, val, strlen(val), NULL);
+}
+
+/*
+ * A write never commits under an ACL newer than the one its request was
+ * authorised by: a change to a node of its path after the request's
+ * first read makes the commit a conflict, for the request to run again.
+ */
+static void
+test_guard(struct ms_store *s)
+{
+	struct ms_record r;
+
+	check(ms_store_set(s, "/guard/leaf", "r", 0, "0", 1, NULL) ==
+	    MS_STORE_OK && ms_store_set(s, "/other", "r", 0, "0", 1, NULL) ==
+	    MS_STORE_OK, "guard-setup", "SET failed");
+	check(authorised_set(s, "1", "/guard") == STORE_CONFLICT,
+	    "guard-acl-changed", "a write committed under an ACL changed "
+	    "after its authorisation");
+	check(authorised_set(s, "2", "/") == STORE_CONFLICT,
+	    "guard-root-changed", "a change of the root's ACL went unseen");
+	check(authorised_set(s, "3", "/other") == MS_STORE_OK,
+	    "guard-unrelated", "a change off the path made the write fail");
+	check(authorised_set(s, "4", NULL) == MS_STORE_OK, "guard-rerun",
+	    "the request run again did not commit");
+	ms_store_set_deadline(0);
+	memset(&r, 0, sizeof(r));
+	check(ms_store_get(s, "/guard/leaf", "r", &r) == MS_STORE_OK &&
+	    r.value_len == 1 && r.value[0] == '4' && r.version == 3,
+	    "guard-nothing-else", "a refused write left something behind");
+	ms_record_clear(&r);
+}
+
 static void
 selftest(const char *marker)
 {
@@ -421,6 +497,7 @@ selftest(const char *marker)
 	test_caps(s);
 	test_deadline(s);
 	test_snapshot(s);
+	test_guard(s);
 	ms_store_close(s);
 }
 

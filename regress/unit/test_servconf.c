@@ -588,14 +588,14 @@ test_etcd_keywords(void **state)
 	servconf_free(&c);
 
 	assert_int_equal(load(BASE "StoreBackend ETCD\n"
-	    "EtcdEndpoints https://10.0.0.1:2379,http://[::1]:2379,"
+	    "EtcdEndpoints https://10.0.0.1:2379,https://[::1]:2379,"
 	    "https://etcd-2.example:32379\n"
 	    "EtcdPrefix /fleet/a/\nEtcdCAFile /e/ca.pem\n"
 	    "EtcdCertFile /e/c.pem\nEtcdKeyFile /e/k.pem\n"
 	    "EtcdTimeout 750ms\n", &c, err, sizeof(err)), 0);
 	assert_int_equal(c.store_backend, MS_STORE_BACKEND_ETCD);
 	assert_int_equal(c.netcd_endpoints, 3);
-	assert_string_equal(c.etcd_endpoints[1], "http://[::1]:2379");
+	assert_string_equal(c.etcd_endpoints[1], "https://[::1]:2379");
 	assert_string_equal(c.etcd_prefix, "/fleet/a/");
 	assert_int_equal(c.etcd_timeout_ms, 750);
 	servconf_etcd_opts(&c, &o);
@@ -607,7 +607,7 @@ test_etcd_keywords(void **state)
 	assert_int_equal(o.timeout_ms, 750);
 	dump(&c, out, sizeof(out));
 	assert_non_null(strstr(out, "\nstorebackend etcd\netcdendpoints "
-	    "https://10.0.0.1:2379,http://[::1]:2379,"
+	    "https://10.0.0.1:2379,https://[::1]:2379,"
 	    "https://etcd-2.example:32379\netcdprefix /fleet/a/\n"
 	    "etcdcafile /e/ca.pem\netcdcertfile /e/c.pem\n"
 	    "etcdkeyfile /e/k.pem\netcdtimeout 750ms\n"));
@@ -679,6 +679,10 @@ test_etcd_keywords(void **state)
 	    "metasafed.conf: EtcdCertFile and EtcdKeyFile go together");
 	expect_error(BASE "EtcdKeyFile /k.pem\n",
 	    "metasafed.conf: EtcdCertFile and EtcdKeyFile go together");
+	/* TLS configured: no endpoint may go around it. */
+	expect_error(BASE "EtcdEndpoints https://a:1,http://b:2\n"
+	    "EtcdCAFile /ca.pem\n", "metasafed.conf: EtcdEndpoints "
+	    "http://b:2: plain http with EtcdCAFile or EtcdCertFile set");
 	expect_error(BASE "EtcdTimeout 99ms\n",
 	    ":6: EtcdTimeout: \"99ms\" is out of range (100ms..60s)");
 	expect_error(BASE "EtcdTimeout 61s\n", ":6: EtcdTimeout: \"61s\" is "

@@ -1,7 +1,8 @@
 /*
  * test_store_kv.c — the store's shared logic over its backend interface
  * (monitor/store_kv.h): writes that lose an optimistic commit run again
- * from fresh reads, within their deadline and a bound; ms_store_apply
+ * from fresh reads, within a bound (inside a request, a deadline set,
+ * the conflict goes up to the request instead); ms_store_apply
  * without group commit; the walk's stored values for migration.  The
  * backend is LMDB wrapped so that a commit can be made to lose, as an
  * etcd Txn does when another host wrote first.
@@ -188,14 +189,14 @@ test_retry_rule(void **state)
 	assert_int_equal(store_retry(STORE_CONFLICT, 0), 1);
 	assert_int_equal(store_retry(STORE_CONFLICT, 62), 1);
 	assert_int_equal(store_retry(STORE_CONFLICT, 63), 0);	/* bound */
-	/* A deadline replaces the bound. */
+	/*
+	 * Inside a request (a deadline) a conflict goes up to the request,
+	 * which runs again from its authorisation.
+	 */
 	ms_store_set_deadline(ms_now_ms() + 60000);
-	assert_int_equal(store_retry(STORE_CONFLICT, 0), 1);
-	assert_int_equal(store_retry(STORE_CONFLICT, 63), 1);
-	assert_int_equal(store_retry(STORE_CONFLICT, 1000), 1);
+	assert_int_equal(store_retry(STORE_CONFLICT, 0), 0);
 	assert_int_equal(store_retry(MS_STORE_OK, 0), 0);
-	ms_store_set_deadline(ms_now_ms() - 1);
-	assert_int_equal(store_retry(STORE_CONFLICT, 0), 0);	/* past it */
+	assert_int_equal(store_final(STORE_CONFLICT), STORE_CONFLICT);
 	ms_store_set_deadline(0);
 	assert_int_equal(store_final(STORE_CONFLICT), MS_STORE_UNAVAILABLE);
 	assert_int_equal(store_final(MS_STORE_FULL), MS_STORE_FULL);
@@ -265,7 +266,7 @@ test_writes_retry(void **state)
 	assert_string_equal(acl.entries[0].who, "alice");
 }
 
-/* A write that keeps losing gives up: bounded, then past its deadline. */
+/* A write that keeps losing gives up; in a request it tries once. */
 static void
 test_conflict_bounds(void **state)
 {
@@ -279,10 +280,11 @@ test_conflict_bounds(void **state)
 	assert_int_equal(ms_store_node_exists(f->s, "/b"),
 	    MS_STORE_NOT_FOUND_PATH);
 
+	/* In a request: one try, and the conflict for the request to see. */
 	commits = 0;
-	ms_store_set_deadline(ms_now_ms() - 1);
+	ms_store_set_deadline(ms_now_ms() + 60000);
 	assert_int_equal(ms_store_set(f->s, "/b", "y", 0, "v", 1, NULL),
-	    MS_STORE_UNAVAILABLE);
+	    STORE_CONFLICT);
 	assert_int_equal(commits, 1);
 	ms_store_set_deadline(0);
 
