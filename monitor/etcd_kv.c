@@ -488,7 +488,7 @@ ms_etcd_parse_range(const u_char *body, size_t len, ms_etcd_kv_fn *cb,
     void *ctx, struct ms_etcd_range_result *res, char *err, size_t errlen)
 {
 	json_t *answer = NULL, *kvs, *more;
-	size_t i;
+	size_t i, nkvs;
 	int st, r;
 
 	memset(res, 0, sizeof(*res));
@@ -506,6 +506,18 @@ ms_etcd_parse_range(const u_char *body, size_t len, ms_etcd_kv_fn *cb,
 	}
 	res->more = more != NULL && json_is_true(more);
 	res->bytes = len;
+	/*
+	 * etcd counts every key in the range and says more only when its
+	 * limit left some out: callers size counts and end walks on these.
+	 */
+	nkvs = json_array_size(kvs);
+	if (res->count < 0 || (uint64_t)res->count < nkvs ||
+	    (res->more && (uint64_t)res->count == nkvs)) {
+		json_decref(answer);
+		return ms_etcd_fail(err, errlen, MS_STORE_ERROR,
+		    "range answer counts %lld keys, carries %zu%s",
+		    (long long)res->count, nkvs, res->more ? " and more" : "");
+	}
 	for (i = 0; kvs != NULL && i < json_array_size(kvs); i++) {
 		if (cb == NULL)
 			break;

@@ -6,8 +6,9 @@
  *
  * Each returns MS_STORE_OK, MS_STORE_ERROR (the body is not a JSON object,
  * a field has the wrong type, a key or value exceeds MS_ETCD_KEY_MAX or
- * MS_ETCD_VALUE_MAX) with its text in err, or, for a range, a positive
- * status the callback returned to stop the walk.
+ * MS_ETCD_VALUE_MAX, a range counts fewer keys than it carries or says
+ * more with none beyond them) with its text in err, or, for a range, a
+ * positive status the callback returned to stop the walk.
  */
 #ifndef MS_ETCD_PARSE_H
 #define MS_ETCD_PARSE_H
