@@ -270,6 +270,17 @@ tx_range(struct ms_etcd_tx *t, struct ms_etcd_range *q, ms_etcd_kv_fn *cb,
 	return st;
 }
 
+/* Byte order, a prefix first. */
+static int
+key_cmp(const u_char *a, size_t alen, const u_char *b, size_t blen)
+{
+	int c = memcmp(a, b, alen < blen ? alen : blen);
+
+	if (c != 0)
+		return c;
+	return alen < blen ? -1 : alen > blen;
+}
+
 struct fetch_ctx {
 	struct tx_key	*entry;
 	int		 st;
@@ -280,6 +291,10 @@ fetch_cb(void *vctx, const struct ms_etcd_kv *kv)
 {
 	struct fetch_ctx *fc = vctx;
 
+	/* Only the key asked for (see key_in_walk). */
+	if (key_cmp(kv->key, kv->keylen, msbuf_ptr(fc->entry->key),
+	    msbuf_len(fc->entry->key)) != 0)
+		return fc->st = MS_STORE_ERROR;
 	fc->entry->mod = kv->mod_revision;
 	fc->st = set_value(fc->entry, kv->value, kv->valuelen);
 	return fc->st;
@@ -416,18 +431,9 @@ struct walk {
 	void			*ctx;
 	int			 stop;
 	struct msbuf		*last;	/* the last key visited */
+	const struct msbuf	*pk;	/* every key of the walk begins so */
 	int64_t			 limit;	/* keys per range request */
 };
-
-static int
-key_cmp(const u_char *a, size_t alen, const u_char *b, size_t blen)
-{
-	int c = memcmp(a, b, alen < blen ? alen : blen);
-
-	if (c != 0)
-		return c;
-	return alen < blen ? -1 : alen > blen;
-}
 
 static int
 visit(struct walk *w, const u_char *k, size_t klen, const u_char *v,
@@ -493,6 +499,27 @@ own_entry(const struct ms_etcd_tx *t, const u_char *k, size_t klen)
 	return NULL;
 }
 
+/*
+ * The answer is the cluster's, and a member or anyone on a plain http://
+ * path may be hostile: a key outside the range asked for, or out of
+ * order, is refused before its bytes are used.
+ */
+static int
+key_in_walk(const struct batch_ctx *bc, const struct ms_etcd_kv *kv)
+{
+	const struct walk *w = bc->w;
+	int c;
+
+	if (kv->keylen < msbuf_len(w->pk) || kv->keylen < w->skip ||
+	    memcmp(kv->key, msbuf_ptr(w->pk), msbuf_len(w->pk)) != 0 ||
+	    key_cmp(kv->key, kv->keylen, msbuf_ptr(bc->end),
+	    msbuf_len(bc->end)) >= 0)
+		return 0;
+	c = key_cmp(kv->key, kv->keylen, msbuf_ptr(w->last),
+	    msbuf_len(w->last));
+	return c > 0 || (c == 0 && bc->lo_incl);
+}
+
 static int
 batch_cb(void *vctx, const struct ms_etcd_kv *kv)
 {
@@ -501,6 +528,8 @@ batch_cb(void *vctx, const struct ms_etcd_kv *kv)
 	const struct tx_key *p, *own;
 	int c;
 
+	if (!key_in_walk(bc, kv))
+		return bc->st = MS_STORE_ERROR;
 	bc->n++;
 	/*
 	 * Only keys of the range asked, after the last one visited: a key
@@ -635,7 +664,7 @@ ms_etcd_tx_walk(struct ms_etcd_tx *t, const char *table,
 	w.ctx = ctx;
 	w.skip = strlen(t->prefix) + strlen(table) + 1;
 	w.limit = TX_WALK_BATCH;
-	if ((pk = full_key(t, table, prefix, prefixlen)) == NULL ||
+	if ((w.pk = pk = full_key(t, table, prefix, prefixlen)) == NULL ||
 	    (start = full_key(t, table, from != NULL ? from : prefix,
 	    from != NULL ? fromlen : prefixlen)) == NULL ||
 	    (w.last = msbuf_new(MS_ETCD_KEY_MAX)) == NULL ||

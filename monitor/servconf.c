@@ -899,6 +899,26 @@ parse_line(struct conf_ctx *ctx, struct servconf *c, char *line)
  * Combinations that can never work are refused here rather than found out
  * at the first login.
  */
+/*
+ * With TLS configured for etcd, a plain http:// endpoint would send the
+ * store's ACLs and sealed values in clear and take unauthenticated
+ * answers: one mistyped URL must not open that door.
+ */
+static int
+etcd_tls_consistent(struct conf_ctx *ctx, const struct servconf *c)
+{
+	size_t i;
+
+	if (c->etcd_ca_file == NULL && c->etcd_cert_file == NULL)
+		return 0;
+	for (i = 0; i < c->netcd_endpoints; i++)
+		if (strncmp(c->etcd_endpoints[i], "http://", 7) == 0)
+			return conf_error(ctx, "EtcdEndpoints %s: plain http "
+			    "with EtcdCAFile or EtcdCertFile set (use https://)",
+			    c->etcd_endpoints[i]);
+	return 0;
+}
+
 static int
 check_policy(struct conf_ctx *ctx, struct servconf *c)
 {
@@ -918,7 +938,7 @@ check_policy(struct conf_ctx *ctx, struct servconf *c)
 	if ((c->etcd_cert_file == NULL) != (c->etcd_key_file == NULL))
 		return conf_error(ctx, "EtcdCertFile and EtcdKeyFile go "
 		    "together (mutual TLS needs both)");
-	return 0;
+	return etcd_tls_consistent(ctx, c);
 }
 
 static int

@@ -51,6 +51,10 @@ _want='StoreBackend etcd needs EtcdEndpoints'
 check_file "StoreBackend etcd"
 _want='EtcdCertFile and EtcdKeyFile go together'
 check_file "EtcdCertFile $OBJ/keys/etcd.crt"
+# TLS configured: a plain http:// endpoint would bypass it.
+_want='EtcdEndpoints http://127.0.0.1:2379: plain http with EtcdCAFile'
+check_file "EtcdEndpoints https://127.0.0.1:2380,http://127.0.0.1:2379" \
+    "EtcdCAFile $OBJ/keys/ca.pem"
 
 # StrictModes: the client key of mutual TLS is a private key.
 umask 022

@@ -204,6 +204,7 @@ REGRESS_TESTS += \
 
 # The etcd store backend (a real three-member cluster on loopback)
 REGRESS_TESTS += \
+	etcd-hostile \
 	etcd-key-rotate \
 	etcd-kv \
 	etcd-store \

@@ -10,6 +10,12 @@
  *		values too large for one batch; a passed deadline; pinned
  *		(serializable, one member) reads.  Prints "ok NAME" or
  *		"FAIL NAME: why" per check; exit 1 on any failure.
+ *	etcd-tx ENDPOINTS PREFIX hostile
+ *		a walk and a get against an endpoint whose answers carry keys
+ *		it did not ask for (regress/etcd-hostile.sh's fake gateway):
+ *		prints "refused walk after N key(s)" (those before the first
+ *		foreign one) and "refused get" when both fail with
+ *		MS_STORE_ERROR; exit 1 if not.
  *	etcd-tx ENDPOINTS PREFIX incr KEY N
  *		N read-increment-write transactions on a decimal counter,
  *		each retried on conflict; prints "done N retries R".
@@ -471,6 +477,49 @@ incr_once(const char *key, int *conflicts)
 	return st;
 }
 
+/* Counts the keys handed on before the walk refused the answer. */
+static int
+hostile_cb(void *ctx, const u_char *key, size_t keylen, const u_char *val,
+    size_t vallen)
+{
+	int *seen = ctx;
+
+	(*seen)++;
+	return 0;
+}
+
+static void
+test_hostile(void)
+{
+	struct ms_etcd_tx *t = ms_etcd_tx_begin_read(etcd, prefix);
+	const u_char *v;
+	size_t vlen;
+	int st, seen = 0;
+
+	if (t == NULL)
+		exit(2);
+	st = ms_etcd_tx_walk(t, "records", (const u_char *)"node", 4, NULL,
+	    0, hostile_cb, &seen, err, sizeof(err));
+	if (st == MS_STORE_ERROR)
+		printf("refused walk after %d key(s)\n", seen);
+	else {
+		printf("FAIL walk: status %d, %d key(s) handed on\n", st, seen);
+		failures++;
+	}
+	ms_etcd_tx_free(t);
+	if ((t = ms_etcd_tx_begin_read(etcd, prefix)) == NULL)
+		exit(2);
+	st = ms_etcd_tx_get(t, "records", (const u_char *)"node", 4, &v,
+	    &vlen, err, sizeof(err));
+	if (st == MS_STORE_ERROR)
+		printf("refused get\n");
+	else {
+		printf("FAIL get: status %d\n", st);
+		failures++;
+	}
+	ms_etcd_tx_free(t);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -505,6 +554,8 @@ main(int argc, char **argv)
 		test_large();
 		test_deadline();
 		test_pinned();
+	} else if (strcmp(argv[3], "hostile") == 0) {
+		test_hostile();
 	} else if (strcmp(argv[3], "incr") == 0 && argc == 6) {
 		n = (int)strtonum(argv[5], 1, 1000000, &errstr);
 		if (errstr != NULL) {
