@@ -526,21 +526,10 @@ batch_cb(void *vctx, const struct ms_etcd_kv *kv)
 	struct batch_ctx *bc = vctx;
 	struct walk *w = bc->w;
 	const struct tx_key *p, *own;
-	int c;
 
 	if (!key_in_walk(bc, kv))
 		return bc->st = MS_STORE_ERROR;
 	bc->n++;
-	/*
-	 * Only keys of the range asked, after the last one visited: a key
-	 * from a hostile member outside it may be shorter than the table's
-	 * prefix, which visit() strips.
-	 */
-	c = key_cmp(kv->key, kv->keylen, msbuf_ptr(w->last),
-	    msbuf_len(w->last));
-	if (c < 0 || (c == 0 && !bc->lo_incl) || key_cmp(kv->key, kv->keylen,
-	    msbuf_ptr(bc->end), msbuf_len(bc->end)) >= 0)
-		return bc->st = MS_STORE_ERROR;
 	/* Buffered puts that sort before this key come first. */
 	while (!w->stop && (p = next_put(w, w->last, bc->lo_incl, kv->key,
 	    kv->keylen, bc->end)) != NULL) {

@@ -3,7 +3,8 @@
  * etcd gateway on loopback that answers what a hostile member could: keys
  * outside the range asked, or out of order, are a store error, and never
  * reach the walk's callback (a key shorter than the table's prefix once
- * did, with its length wrapped around).
+ * did, with its length wrapped around; regress/etcd-hostile.sh checks the
+ * same through regress/progs/etcd-tx).
  */
 #include <sys/types.h>
 #include <sys/socket.h>
