@@ -20,6 +20,7 @@
 #include "buf.h"
 #include "errors.h"
 #include "etcd_kv.h"
+#include "etcd_parse.h"
 #include "keyfile.h"
 #include "store.h"
 #include "timeio.h"
@@ -32,7 +33,6 @@ struct ms_etcd {
 	int		 timeout_ms;
 	int64_t		 deadline;	/* ms_now_ms() clock; 0: none */
 	int		 too_large;	/* the answer overflowed its cap */
-	size_t		 answer_len;	/* bytes of the last answer */
 	struct msbuf	*answer;
 	char		 curl_err[CURL_ERROR_SIZE];
 };
@@ -228,14 +228,15 @@ post_once(struct ms_etcd *e, size_t which, const char *path,
 }
 
 /*
- * POST a JSON request and parse the answer.  An idempotent request (a
+ * POST a JSON request; a 200 answer's body is left in e->answer for the
+ * caller to parse (etcd_parse.h) and reset.  An idempotent request (a
  * read) moves on to the next endpoint after any transport failure; a
  * write only after one that proves it was never sent.  A pinned request
  * (pin non-NULL) goes to that endpoint alone, within half the time left.
  */
 static int
 post(struct ms_etcd *e, const char *path, json_t *req, int idempotent,
-    const size_t *pin, json_t **answerp, char *err, size_t errlen)
+    const size_t *pin, char *err, size_t errlen)
 {
 	int64_t deadline = ms_now_ms() + e->timeout_ms, left;
 	size_t tries, ntries, which;
@@ -244,7 +245,6 @@ post(struct ms_etcd *e, const char *path, json_t *req, int idempotent,
 	char *body;
 	int st = MS_STORE_UNAVAILABLE;
 
-	*answerp = NULL;
 	if (e->deadline != 0 && e->deadline < deadline)
 		deadline = e->deadline;
 	if (deadline <= ms_now_ms())
@@ -299,21 +299,25 @@ post(struct ms_etcd *e, const char *path, json_t *req, int idempotent,
 	}
 	explicit_bzero(body, strlen(body));
 	free(body);
-	if (st != MS_STORE_OK) {
+	if (st != MS_STORE_OK)
 		msbuf_reset(e->answer);
-		return st;
-	}
-	e->answer_len = msbuf_len(e->answer);
-	if ((*answerp = json_loadb((const char *)msbuf_ptr(e->answer),
-	    msbuf_len(e->answer), JSON_REJECT_DUPLICATES, NULL)) == NULL ||
+	return st;
+}
+
+/* A 200 answer's body as a JSON object. */
+static int
+load_answer(const u_char *body, size_t len, json_t **answerp, char *err,
+    size_t errlen)
+{
+	if ((*answerp = json_loadb((const char *)body, len,
+	    JSON_REJECT_DUPLICATES, NULL)) == NULL ||
 	    !json_is_object(*answerp)) {
 		json_decref(*answerp);
 		*answerp = NULL;
-		st = ms_etcd_fail(err, errlen, MS_STORE_ERROR,
+		return ms_etcd_fail(err, errlen, MS_STORE_ERROR,
 		    "answer from etcd is not a JSON object");
 	}
-	msbuf_reset(e->answer);
-	return st;
+	return MS_STORE_OK;
 }
 
 /* base64 of bytes as a new JSON string. */
@@ -459,9 +463,8 @@ ms_etcd_get_range(struct ms_etcd *e, const struct ms_etcd_range *q,
     ms_etcd_kv_fn *cb, void *ctx, struct ms_etcd_range_result *res,
     char *err, size_t errlen)
 {
-	json_t *req, *answer = NULL, *kvs, *more;
-	size_t i;
-	int st, r;
+	json_t *req;
+	int st;
 
 	memset(res, 0, sizeof(*res));
 	if (q->key == NULL || q->keylen == 0 || q->keylen > MS_ETCD_KEY_MAX)
@@ -469,9 +472,27 @@ ms_etcd_get_range(struct ms_etcd *e, const struct ms_etcd_range *q,
 	if ((req = range_request(q)) == NULL)
 		return ms_etcd_fail(err, errlen, MS_STORE_ERROR, "out of memory");
 	st = post(e, "/v3/kv/range", req, 1, q->pinned ? &q->endpoint : NULL,
-	    &answer, err, errlen);
+	    err, errlen);
 	json_decref(req);
 	if (st != MS_STORE_OK)
+		return st;
+	st = ms_etcd_parse_range(msbuf_ptr(e->answer), msbuf_len(e->answer),
+	    cb, ctx, res, err, errlen);
+	res->endpoint = e->current;
+	msbuf_reset(e->answer);
+	return st;
+}
+
+int
+ms_etcd_parse_range(const u_char *body, size_t len, ms_etcd_kv_fn *cb,
+    void *ctx, struct ms_etcd_range_result *res, char *err, size_t errlen)
+{
+	json_t *answer = NULL, *kvs, *more;
+	size_t i, nkvs;
+	int st, r;
+
+	memset(res, 0, sizeof(*res));
+	if ((st = load_answer(body, len, &answer, err, errlen)) != MS_STORE_OK)
 		return st;
 	kvs = json_object_get(answer, "kvs");
 	more = json_object_get(answer, "more");
@@ -484,8 +505,19 @@ ms_etcd_get_range(struct ms_etcd *e, const struct ms_etcd_range *q,
 		    "malformed range answer");
 	}
 	res->more = more != NULL && json_is_true(more);
-	res->bytes = e->answer_len;
-	res->endpoint = e->current;
+	res->bytes = len;
+	/*
+	 * etcd counts every key in the range and says more only when its
+	 * limit left some out: callers size counts and end walks on these.
+	 */
+	nkvs = json_array_size(kvs);
+	if (res->count < 0 || (uint64_t)res->count < nkvs ||
+	    (res->more && (uint64_t)res->count == nkvs)) {
+		json_decref(answer);
+		return ms_etcd_fail(err, errlen, MS_STORE_ERROR,
+		    "range answer counts %lld keys, carries %zu%s",
+		    (long long)res->count, nkvs, res->more ? " and more" : "");
+	}
 	for (i = 0; kvs != NULL && i < json_array_size(kvs); i++) {
 		if (cb == NULL)
 			break;
@@ -503,17 +535,32 @@ int
 ms_etcd_status(struct ms_etcd *e, int64_t *db_sizep, char *err,
     size_t errlen)
 {
-	json_t *req, *answer = NULL;
-	int64_t size = 0, in_use = 0;
+	json_t *req;
 	int st;
 
 	*db_sizep = 0;
 	if ((req = json_object()) == NULL)
 		return ms_etcd_fail(err, errlen, MS_STORE_ERROR, "out of memory");
-	st = post(e, "/v3/maintenance/status", req, 1, NULL, &answer, err,
-	    errlen);
+	st = post(e, "/v3/maintenance/status", req, 1, NULL, err, errlen);
 	json_decref(req);
 	if (st != MS_STORE_OK)
+		return st;
+	st = ms_etcd_parse_status(msbuf_ptr(e->answer), msbuf_len(e->answer),
+	    db_sizep, err, errlen);
+	msbuf_reset(e->answer);
+	return st;
+}
+
+int
+ms_etcd_parse_status(const u_char *body, size_t len, int64_t *db_sizep,
+    char *err, size_t errlen)
+{
+	json_t *answer = NULL;
+	int64_t size = 0, in_use = 0;
+	int st;
+
+	*db_sizep = 0;
+	if ((st = load_answer(body, len, &answer, err, errlen)) != MS_STORE_OK)
 		return st;
 	if (get_int64(answer, "dbSize", &size) != 0 ||
 	    get_int64(answer, "dbSizeInUse", &in_use) != 0 || size < 0 ||
@@ -684,7 +731,7 @@ int
 ms_etcd_txn_commit(struct ms_etcd *e, struct ms_etcd_txn *t, int *succeeded,
     int64_t *revision, char *err, size_t errlen)
 {
-	json_t *req, *answer = NULL, *ok;
+	json_t *req;
 	int st;
 
 	*succeeded = 0;
@@ -695,9 +742,26 @@ ms_etcd_txn_commit(struct ms_etcd *e, struct ms_etcd_txn *t, int *succeeded,
 		json_decref(req);
 		return ms_etcd_fail(err, errlen, MS_STORE_ERROR, "out of memory");
 	}
-	st = post(e, "/v3/kv/txn", req, 0, NULL, &answer, err, errlen);
+	st = post(e, "/v3/kv/txn", req, 0, NULL, err, errlen);
 	json_decref(req);
 	if (st != MS_STORE_OK)
+		return st;
+	st = ms_etcd_parse_txn(msbuf_ptr(e->answer), msbuf_len(e->answer),
+	    succeeded, revision, err, errlen);
+	msbuf_reset(e->answer);
+	return st;
+}
+
+int
+ms_etcd_parse_txn(const u_char *body, size_t len, int *succeeded,
+    int64_t *revision, char *err, size_t errlen)
+{
+	json_t *answer = NULL, *ok;
+	int st;
+
+	*succeeded = 0;
+	*revision = 0;
+	if ((st = load_answer(body, len, &answer, err, errlen)) != MS_STORE_OK)
 		return st;
 	ok = json_object_get(answer, "succeeded");
 	if (header_revision(answer, revision) != 0 ||

@@ -85,6 +85,7 @@ struct ms_etcd_range {
 
 struct ms_etcd_range_result {
 	int64_t		 revision;	/* the store's revision at the read */
+	/* Checked: count >= the keys visited, > them when more. */
 	int64_t		 count;		/* keys in the range (ignoring limit) */
 	int		 more;		/* limit cut the answer short */
 	size_t		 bytes;		/* size of etcd's answer (JSON) */

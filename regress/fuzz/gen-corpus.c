@@ -1,9 +1,9 @@
 /*
  * gen-corpus.c — writes the seed corpora of the harnesses that take wire
- * messages (frame, hello, msg, record, certs) and the fixed PKI of
- * fuzz_certs (data/): real encodings made with the project's own
- * encoders, so the fuzzers start from whole handshakes rather than from
- * random bytes.  Run by make fuzz-corpus (gen-corpus.sh); the output is
+ * messages (frame, hello, msg, record, certs, acl, dispatch), etcd's
+ * gateway answers (etcd) and the fixed PKI of fuzz_certs (data/): real
+ * encodings made with the project's own encoders, so the fuzzers start
+ * from whole handshakes rather than from random bytes.  Run by make fuzz-corpus (gen-corpus.sh); the output is
  * committed.  Keys and randoms are fresh on every run.
  *
  *	gen-corpus CORPUSDIR DATADIR
@@ -24,12 +24,14 @@
 #include "buf.h"
 #include "crypto.h"
 #include "errors.h"
+#include "etcd_kv.h"
 #include "frame.h"
 #include "fuzz.h"
 #include "fuzz_acl.h"
 #include "fuzz_dispatch_keys.h"
 #include "fuzz_keys.h"
 #include "hello.h"
+#include "keyfile.h"
 #include "msg_alert.h"
 #include "msg_auth.h"
 #include "msg_certs.h"
@@ -667,6 +669,98 @@ dispatch_seeds(void)
 	msbuf_free(run);
 }
 
+/*
+ * fuzz_etcd seeds: the gateway's answers as etcd 3.4 sent them (captured
+ * with curl from a one-member cluster), and a few a hostile member could
+ * send: counts that disagree with the keys, keys at and over the cap.
+ */
+#define ETCD_HDR(rev) "{\"header\":{\"cluster_id\":\"15139269743107099995\"," \
+	"\"member_id\":\"5180268983690570\",\"revision\":\"" rev "\"," \
+	"\"raft_term\":\"2\"}"
+
+static void
+etcd_put(const char *name, const char *json)
+{
+	put_file("etcd", name, json, strlen(json));
+}
+
+/* A range answer with one key of keylen bytes ('k'). */
+static void
+etcd_long_key(const char *name, size_t keylen)
+{
+	struct msbuf *b = fresh();
+	u_char *key;
+	char *b64;
+
+	NN(key = malloc(keylen));
+	memset(key, 'k', keylen);
+	OK(ms_base64_encode(key, keylen, 0, &b64));
+	OK(msbuf_put(b, ETCD_HDR("3") ",\"kvs\":[{\"key\":\"",
+	    strlen(ETCD_HDR("3") ",\"kvs\":[{\"key\":\"")));
+	OK(msbuf_put(b, b64, strlen(b64)));
+	OK(msbuf_put(b, "\",\"create_revision\":\"3\",\"mod_revision\":\"3\","
+	    "\"version\":\"1\",\"value\":\"djE=\"}],\"count\":\"1\"}",
+	    strlen("\",\"create_revision\":\"3\",\"mod_revision\":\"3\","
+	    "\"version\":\"1\",\"value\":\"djE=\"}],\"count\":\"1\"}")));
+	put_buf("etcd", name, b);
+	free(b64);
+	free(key);
+	msbuf_free(b);
+}
+
+static void
+etcd_seeds(void)
+{
+	etcd_put("range-one", ETCD_HDR("8") ",\"kvs\":[{\"key\":\"L3QvYQ==\","
+	    "\"create_revision\":\"2\",\"mod_revision\":\"8\",\"version\":\"2\","
+	    "\"value\":\"YSJiXGMA/w==\"}],\"count\":\"1\"}");
+	etcd_put("range-all", ETCD_HDR("9") ",\"kvs\":["
+	    "{\"key\":\"L3QvYQ==\",\"create_revision\":\"2\","
+	    "\"mod_revision\":\"8\",\"version\":\"2\",\"value\":\"YSJiXGMA/w==\"},"
+	    "{\"key\":\"L3QvYg==\",\"create_revision\":\"9\","
+	    "\"mod_revision\":\"9\",\"version\":\"1\",\"value\":\"YmVl\"},"
+	    "{\"key\":\"L3QvbGlzdC8x\",\"create_revision\":\"3\","
+	    "\"mod_revision\":\"3\",\"version\":\"1\",\"value\":\"djE=\"},"
+	    "{\"key\":\"L3QvbGlzdC8y\",\"create_revision\":\"4\","
+	    "\"mod_revision\":\"4\",\"version\":\"1\",\"value\":\"djI=\"},"
+	    "{\"key\":\"L3QvbGlzdC8z\",\"create_revision\":\"5\","
+	    "\"mod_revision\":\"5\",\"version\":\"1\",\"value\":\"djM=\"}],"
+	    "\"count\":\"5\"}");
+	etcd_put("range-empty", ETCD_HDR("8") "}");
+	etcd_put("range-limit-more", ETCD_HDR("8") ",\"kvs\":["
+	    "{\"key\":\"L3QvbGlzdC8x\",\"create_revision\":\"3\","
+	    "\"mod_revision\":\"3\",\"version\":\"1\",\"value\":\"djE=\"},"
+	    "{\"key\":\"L3QvbGlzdC8y\",\"create_revision\":\"4\","
+	    "\"mod_revision\":\"4\",\"version\":\"1\",\"value\":\"djI=\"}],"
+	    "\"more\":true,\"count\":\"5\"}");
+	etcd_put("range-count-only", ETCD_HDR("8") ",\"count\":\"5\"}");
+	/* An empty value is left out of the answer (proto3 default). */
+	etcd_put("range-empty-value", ETCD_HDR("4") ",\"kvs\":[{\"key\":"
+	    "\"L3QvZQ==\",\"create_revision\":\"4\",\"mod_revision\":\"4\","
+	    "\"version\":\"1\"}],\"count\":\"1\"}");
+	etcd_put("range-count-short", ETCD_HDR("8") ",\"kvs\":["
+	    "{\"key\":\"L3QvYQ==\",\"value\":\"djE=\"},"
+	    "{\"key\":\"L3QvYg==\",\"value\":\"djI=\"}],\"count\":\"1\"}");
+	etcd_put("range-more-nothing", ETCD_HDR("8") ",\"more\":true}");
+	etcd_long_key("range-key-at-cap", MS_ETCD_KEY_MAX);
+	etcd_long_key("range-key-over-cap", MS_ETCD_KEY_MAX + 1);
+	etcd_put("txn-succeeded", ETCD_HDR("9") ",\"succeeded\":true,"
+	    "\"responses\":[{\"response_put\":{\"header\":"
+	    "{\"revision\":\"9\"}}}]}");
+	etcd_put("txn-failed", ETCD_HDR("9") "}");
+	etcd_put("status", ETCD_HDR("9") ",\"version\":\"3.4.23\","
+	    "\"dbSize\":\"20480\",\"leader\":\"5180268983690570\","
+	    "\"raftIndex\":\"14\",\"raftTerm\":\"2\","
+	    "\"raftAppliedIndex\":\"14\",\"dbSizeInUse\":\"16384\"}");
+	etcd_put("error-future-revision", "{\"error\":\"etcdserver: mvcc: "
+	    "required revision is a future revision\",\"message\":"
+	    "\"etcdserver: mvcc: required revision is a future revision\","
+	    "\"code\":11}");
+	etcd_put("error-nospace", "{\"error\":\"etcdserver: mvcc: database "
+	    "space exceeded\",\"message\":\"etcdserver: mvcc: database space "
+	    "exceeded\",\"code\":8}");
+}
+
 int
 main(int argc, char **argv)
 {
@@ -683,6 +777,7 @@ main(int argc, char **argv)
 	certs_seeds(&p);
 	acl_seeds();
 	dispatch_seeds();
+	etcd_seeds();
 
 	hs = fresh();
 	hellos(hs);
