@@ -6,10 +6,19 @@
 #include <dirent.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "store_fixture.h"
+
+int
+store_fixture_mkdtemp(char *tmp, size_t len, const char *name)
+{
+	if ((size_t)snprintf(tmp, len, "/tmp/ms-test-%s.XXXXXX", name) >= len)
+		return -1;
+	return mkdtemp(tmp) == NULL ? -1 : 0;
+}
 
 void
 store_fixture_rm_rf(const char *dir)

@@ -120,8 +120,7 @@ setup(void **state)
 
 	if ((f = calloc(1, sizeof(*f))) == NULL)
 		return -1;
-	strlcpy(f->tmp, "/tmp/ms-test-store-kv.XXXXXX", sizeof(f->tmp));
-	if (mkdtemp(f->tmp) == NULL)
+	if (store_fixture_mkdtemp(f->tmp, sizeof(f->tmp), "store-kv") != 0)
 		return -1;
 	snprintf(f->dir, sizeof(f->dir), "%s/store", f->tmp);
 	for (i = 0; i < MS_STORE_KEY_LEN; i++) {

@@ -86,8 +86,7 @@ setup(void **state)
 
 	if ((f = calloc(1, sizeof(*f))) == NULL)
 		return -1;
-	strlcpy(f->tmp, "/tmp/ms-test-migrate.XXXXXX", sizeof(f->tmp));
-	if (mkdtemp(f->tmp) == NULL)
+	if (store_fixture_mkdtemp(f->tmp, sizeof(f->tmp), "migrate") != 0)
 		return -1;
 	snprintf(f->a, sizeof(f->a), "%s/a", f->tmp);
 	snprintf(f->b, sizeof(f->b), "%s/b", f->tmp);

@@ -63,8 +63,7 @@ setup(void **state)
 
 	if ((f = calloc(1, sizeof(*f))) == NULL)
 		return -1;
-	strlcpy(f->tmp, "/tmp/ms-test-store.XXXXXX", sizeof(f->tmp));
-	if (mkdtemp(f->tmp) == NULL)
+	if (store_fixture_mkdtemp(f->tmp, sizeof(f->tmp), "store") != 0)
 		return -1;
 	snprintf(f->dir, sizeof(f->dir), "%s/store", f->tmp);
 	for (i = 0; i < sizeof(f->key); i++)
