@@ -64,6 +64,35 @@ empty_cb(void *ctx, const struct ms_store_walk_item *it)
 	return 0;
 }
 
+/*
+ * The raw tables too: a directory entry or record left where the walk
+ * from the root does not reach would join the copy under another path.
+ */
+static int
+check_tables_empty(struct ms_store *dst)
+{
+	struct store_tx *tx;
+	uint64_t nodes = 0, dirents = 0, records = 0;
+	int st;
+
+	if ((st = store_txn_begin(dst, 0, &tx)) != MS_STORE_OK)
+		return st;
+	if ((st = dst->be->count(tx, STORE_T_NODES, &nodes)) == MS_STORE_OK &&
+	    (st = dst->be->count(tx, STORE_T_DIRENTS, &dirents)) ==
+	    MS_STORE_OK)
+		st = dst->be->count(tx, STORE_T_RECORDS, &records);
+	if ((st = store_txn_finish(dst, tx, st)) != MS_STORE_OK)
+		return st;
+	if (nodes > 1 || dirents > 0 || records > 0) {
+		store_error("store: the destination is not empty (%llu node, "
+		    "%llu directory and %llu record keys)",
+		    (unsigned long long)nodes, (unsigned long long)dirents,
+		    (unsigned long long)records);
+		return MS_STORE_INVALID;
+	}
+	return MS_STORE_OK;
+}
+
 static int
 check_empty(struct ms_store *dst)
 {
@@ -71,7 +100,8 @@ check_empty(struct ms_store *dst)
 	int st;
 
 	memset(&e, 0, sizeof(e));
-	if ((st = ms_store_walk(dst, 0, empty_cb, &e)) != MS_STORE_OK)
+	if ((st = ms_store_walk(dst, 0, empty_cb, &e)) != MS_STORE_OK ||
+	    (st = check_tables_empty(dst)) != MS_STORE_OK)
 		return st;
 	if (e.nodes > 1 || e.records > 0 || e.other > 0 || e.root_has_acl) {
 		store_error("store: the destination is not empty (%llu nodes, "

@@ -205,6 +205,35 @@ test_refuse_root_acl(void **state)
 	    MS_STORE_NOT_FOUND_PATH);
 }
 
+/*
+ * A directory entry the walk from / does not reach (a node id never
+ * made) still makes the destination non-empty: it would surface a path.
+ */
+static void
+test_refuse_stray_dirent(void **state)
+{
+	struct fixture *f = *state;
+	struct ms_store_copy_stats st;
+	struct store_tx *tx;
+	struct msbuf *k, *v;
+	struct store_val kv, vv;
+
+	assert_int_equal(store_make_key(999, "app", 3, &k), 0);
+	assert_int_equal(store_make_key(1000, NULL, 0, &v), 0);
+	store_val_of(k, &kv);
+	store_val_of(v, &vv);
+	assert_int_equal(store_txn_begin(f->sb, 1, &tx), MS_STORE_OK);
+	assert_int_equal(store_kv_put(f->sb, tx, STORE_T_DIRENTS, &kv, &vv, 0),
+	    MS_STORE_OK);
+	assert_int_equal(store_txn_finish(f->sb, tx, MS_STORE_OK), MS_STORE_OK);
+	msbuf_free(k);
+	msbuf_free(v);
+	assert_int_equal(ms_store_migrate(f->sa, f->sb, &st),
+	    MS_STORE_INVALID);
+	assert_int_equal(ms_store_node_exists(f->sb, "/app"),
+	    MS_STORE_NOT_FOUND_PATH);
+}
+
 /* Each kind of difference, made in the copy, is found. */
 static void
 test_differences(void **state)
@@ -450,6 +479,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_copy, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_refuse_root_acl, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_refuse_stray_dirent, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_differences, setup,
 		    teardown),
