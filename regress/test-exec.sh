@@ -463,23 +463,28 @@ refused() {
 	start_refused "$1" "$2"
 }
 
-stop_daemon() {
-	[ -n "$DAEMON_PID" ] || return 0
-	_pid=$DAEMON_PID
-	DAEMON_PID=
-	kill -TERM "$_pid" 2>/dev/null || { wait "$_pid" 2>/dev/null; return 0; }
+# stop_pid WHO PID: SIGTERM, then until it is gone (10 s, then SIGKILL).
+stop_pid() {
+	kill -TERM "$2" 2>/dev/null || { wait "$2" 2>/dev/null; return 0; }
 	_i=0
-	while pid_alive "$_pid"; do
+	while pid_alive "$2"; do
 		_i=$((_i + 1))
 		if [ $_i -gt 100 ]; then
-			fail "stop_daemon: pid $_pid ignored SIGTERM; killing"
-			kill -KILL "$_pid" 2>/dev/null
+			fail "$1: pid $2 ignored SIGTERM; killing"
+			kill -KILL "$2" 2>/dev/null
 			break
 		fi
 		sleep 0.1
 	done
-	wait "$_pid" 2>/dev/null
+	wait "$2" 2>/dev/null
 	return 0
+}
+
+stop_daemon() {
+	[ -n "$DAEMON_PID" ] || return 0
+	_pid=$DAEMON_PID
+	DAEMON_PID=
+	stop_pid stop_daemon "$_pid"
 }
 
 # --- clients -----------------------------------------------------------------

@@ -149,19 +149,7 @@ fleet_stop() {
 	_pid=$(fleet_pid "$1")
 	[ -n "$_pid" ] || return 0
 	eval "FLEET_PID_$1="
-	kill -TERM "$_pid" 2>/dev/null || { wait "$_pid" 2>/dev/null; return 0; }
-	_i=0
-	while pid_alive "$_pid"; do
-		_i=$((_i + 1))
-		if [ $_i -gt 100 ]; then
-			fail "fleet_stop $1: pid $_pid ignored SIGTERM; killing"
-			kill -KILL "$_pid" 2>/dev/null
-			break
-		fi
-		sleep 0.1
-	done
-	wait "$_pid" 2>/dev/null
-	return 0
+	stop_pid "fleet_stop $1" "$_pid"
 }
 
 msh() {
