@@ -1,14 +1,16 @@
 /*
  * store_jobs.h — the store threads: a small pool that runs work which may
  * wait on a networked store (the etcd backend), so that the monitor's
- * event loop never does (ARCHITECTURE.md "Never blocking on etcd").
+ * event loop never does (ARCHITECTURE.md "Never blocking on etcd"); in
+ * batch mode, one thread, it is also the LMDB store writer.
  *
  * The loop submits jobs; a thread takes the oldest, sets the store
  * deadline of the job for itself (ms_store_set_deadline) and runs it; the
  * finished jobs come back to the loop through a completion list, the loop
  * being woken by an eventfd (store_jobs_fd) it polls.  A job is what its
  * submitter embeds this struct in; the pool touches only the link and
- * calls run.  Threads block every signal, as the store writer does.
+ * calls run.  Threads block every signal, so SIGTERM, SIGHUP and SIGCHLD
+ * keep reaching the loop thread's signalfd.
  */
 #ifndef MS_STORE_JOBS_H
 #define MS_STORE_JOBS_H

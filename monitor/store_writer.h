@@ -5,9 +5,10 @@
  * The loop thread submits ops; the writer takes everything queued, applies
  * it with ms_store_apply() (one durable commit per group) and hands the
  * ops back through a completion list, waking the loop through an eventfd
- * (store_writer_fd) that the loop polls.  The writer touches only the
- * ops it was given, the queues and the store's write side; it never logs.
- * Backend-neutral: it knows only store.h.
+ * (store_writer_fd) that the loop polls: a store_jobs.h pool of one
+ * thread in batch mode.  The writer touches only the ops it was given,
+ * the queues and the store's write side; it never logs.  Backend-neutral:
+ * it knows only store.h.
  */
 #ifndef MS_STORE_WRITER_H
 #define MS_STORE_WRITER_H
